@@ -1,0 +1,27 @@
+/* hash.h - SHA-256, used for request hashes and config identity.
+ *
+ * The journal keys reuse of a stored reply on the hash of the fully rendered
+ * request, so a collision-resistant hash is worth its few cycles.
+ */
+#ifndef PF_HASH_H
+#define PF_HASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct sha256 {
+	uint32_t h[8];
+	uint64_t total;          /* bytes fed so far */
+	unsigned char blk[64];   /* partial block */
+	size_t nblk;             /* bytes in blk */
+};
+
+void sha256_init(struct sha256 *c);
+void sha256_update(struct sha256 *c, const void *p, size_t n);
+/* Finish and write 64 lowercase hex digits plus a NUL into hex[65]. */
+void sha256_hex(struct sha256 *c, char hex[65]);
+
+/* One-shot convenience: hex digest of n bytes at p. */
+void hash_hex(const void *p, size_t n, char hex[65]);
+
+#endif

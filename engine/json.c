@@ -1,0 +1,224 @@
+/* json.c - checked JSON parsing and helpers (see json.h). */
+#include "engine/json.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Line and column of byte offset `off` in `text`. */
+static void
+locate(const char *text, size_t off, int *line, int *col)
+{
+	size_t i;
+
+	*line = 1;
+	*col = 1;
+	for (i = 0; i < off; i++) {
+		if (text[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else {
+			(*col)++;
+		}
+	}
+}
+
+static void
+set_err(struct json_error *err, const char *text, size_t off,
+	const char *msg)
+{
+	if (err == NULL)
+		return;
+	locate(text, off, &err->line, &err->col);
+	snprintf(err->msg, sizeof(err->msg), "%s", msg);
+}
+
+int
+json_parse(const char *text, size_t len, cJSON **out, struct json_error *err)
+{
+	const char *end = NULL;
+	size_t off;
+	cJSON *root;
+
+	*out = NULL;
+	root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+	if (root == NULL) {
+		off = end != NULL && end >= text ? (size_t)(end - text) : 0;
+		if (off > len)
+			off = len;
+		set_err(err, text, off, len == 0 ? "empty input"
+				: "syntax error");
+		return -1;
+	}
+	off = (size_t)(end - text);
+	while (off < len && (text[off] == ' ' || text[off] == '\t' ||
+			     text[off] == '\n' || text[off] == '\r'))
+		off++;
+	if (off < len) {
+		cJSON_Delete(root);
+		set_err(err, text, off, "unexpected text after the JSON value");
+		return -1;
+	}
+	*out = root;
+	return 0;
+}
+
+int
+file_read_all(const char *path, size_t max, char **out, size_t *len)
+{
+	struct buf b;
+	char chunk[65536];
+	size_t n;
+	FILE *f;
+
+	*out = NULL;
+	*len = 0;
+	f = fopen(path, "rb");
+	if (f == NULL)
+		return -1;
+	buf_init(&b, max);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (buf_append(&b, chunk, n) != 0) {
+			buf_free(&b);
+			fclose(f);
+			errno = EFBIG;
+			return -1;
+		}
+	}
+	if (ferror(f)) {
+		buf_free(&b);
+		fclose(f);
+		errno = EIO;
+		return -1;
+	}
+	fclose(f);
+	*len = b.len;
+	*out = buf_detach(&b);
+	return *out ? 0 : -1;
+}
+
+int
+json_parse_file(const char *path, size_t max, cJSON **out,
+		struct json_error *err)
+{
+	char *text;
+	size_t len;
+	int rc;
+
+	*out = NULL;
+	if (file_read_all(path, max, &text, &len) != 0) {
+		if (err != NULL) {
+			err->line = err->col = 0;
+			snprintf(err->msg, sizeof(err->msg), "%s",
+				 strerror(errno));
+		}
+		return -1;
+	}
+	rc = json_parse(text, len, out, err);
+	free(text);
+	return rc;
+}
+
+cJSON *
+json_get(const cJSON *obj, const char *key)
+{
+	if (!cJSON_IsObject(obj))
+		return NULL;
+	return cJSON_GetObjectItemCaseSensitive(obj, key);
+}
+
+const char *
+json_get_str(const cJSON *obj, const char *key, const char *def)
+{
+	cJSON *v = json_get(obj, key);
+
+	return cJSON_IsString(v) ? v->valuestring : def;
+}
+
+double
+json_get_num(const cJSON *obj, const char *key, double def)
+{
+	cJSON *v = json_get(obj, key);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : def;
+}
+
+/* Length of the valid UTF-8 sequence at p (1-4), or 0 if invalid. */
+static size_t
+utf8_len(const unsigned char *p, size_t n)
+{
+	size_t k, i;
+	unsigned cp;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		k = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		k = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		k = 4;
+	else
+		return 0;
+	if (n < k)
+		return 0;
+	cp = p[0] & (0x7f >> k);
+	for (i = 1; i < k; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	if ((k == 3 && cp < 0x800) || (k == 4 && (cp < 0x10000 ||
+	    cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return k;
+}
+
+int
+json_quote(struct buf *b, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, run, k;
+	char esc[8];
+
+	if (buf_putc(b, '"') != 0)
+		return -1;
+	while (i < n) {
+		run = i;
+		while (run < n && p[run] >= 0x20 && p[run] < 0x80 &&
+		       p[run] != '"' && p[run] != '\\')
+			run++;
+		if (run > i && buf_append(b, s + i, run - i) != 0)
+			return -1;
+		i = run;
+		if (i >= n)
+			break;
+		if (p[i] >= 0x80) {
+			k = utf8_len(p + i, n - i);
+			if (k == 0 ? buf_puts(b, "\xef\xbf\xbd") != 0
+				   : buf_append(b, s + i, k) != 0)
+				return -1;
+			i += k ? k : 1;
+			continue;
+		}
+		switch (p[i]) {
+		case '"': strcpy(esc, "\\\""); break;
+		case '\\': strcpy(esc, "\\\\"); break;
+		case '\n': strcpy(esc, "\\n"); break;
+		case '\r': strcpy(esc, "\\r"); break;
+		case '\t': strcpy(esc, "\\t"); break;
+		default: snprintf(esc, sizeof(esc), "\\u%04x", p[i]); break;
+		}
+		if (buf_puts(b, esc) != 0)
+			return -1;
+		i++;
+	}
+	return buf_putc(b, '"');
+}
+
+char *
+json_print(const cJSON *item)
+{
+	return cJSON_PrintUnformatted(item);
+}

@@ -1,0 +1,25 @@
+/* status.h - process exit codes, shared by every subcommand.
+ *
+ * These are part of the command-line contract (documented in the README and
+ * the man page). When several outcomes apply, status_merge() picks the one to
+ * report: the highest of 5-7 and 130 wins, then 4, then 3.
+ */
+#ifndef PF_STATUS_H
+#define PF_STATUS_H
+
+enum pf_exit {
+	PF_EXIT_OK = 0,
+	PF_EXIT_RUNTIME = 1,     /* runtime or I/O error */
+	PF_EXIT_USAGE = 2,       /* usage, config or input error */
+	PF_EXIT_GATE = 3,        /* audit gate failed */
+	PF_EXIT_PARTIAL = 4,     /* some items failed after their retries */
+	PF_EXIT_BUDGET = 5,      /* stopped by a budget */
+	PF_EXIT_QUOTA = 6,       /* stopped: quota exhausted */
+	PF_EXIT_AUTH = 7,        /* stopped: authentication failed */
+	PF_EXIT_INTERRUPTED = 130
+};
+
+/* Combine two outcomes into the one to report. */
+int status_merge(int a, int b);
+
+#endif

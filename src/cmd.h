@@ -1,0 +1,36 @@
+/* cmd.h - the subcommand table.
+ *
+ * Each subcommand lives in src/cmd-NAME.c and exports one const struct
+ * cmd_entry; main.c lists them in its registry. Adding a subcommand is
+ * adding a file and a line.
+ */
+#ifndef PF_CMD_H
+#define PF_CMD_H
+
+struct cmd_entry {
+	const char *name;     /* word after "personaforge" */
+	const char *usage;    /* synopsis after the name */
+	const char *summary;  /* one line for the top-level help */
+	const char *help;     /* option list for NAME --help */
+	/* Run with argv[0] = the subcommand name. Returns an exit code from
+	 * engine/status.h. */
+	int (*exec)(int argc, char **argv);
+};
+
+/* Print "usage: personaforge NAME USAGE" and the help text to `f`. */
+void cmd_usage(const struct cmd_entry *c, void *f);
+
+/* Report a usage error for `c` on stderr; returns PF_EXIT_USAGE. */
+int cmd_usage_error(const struct cmd_entry *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Parse a non-negative decimal integer option; -1 on error. */
+long long cmd_parse_count(const char *s);
+
+extern const struct cmd_entry cmd_build_entry;
+extern const struct cmd_entry cmd_validate_entry;
+extern const struct cmd_entry cmd_export_entry;
+extern const struct cmd_entry cmd_template_entry;
+extern const struct cmd_entry cmd_stats_entry;
+
+#endif

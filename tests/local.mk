@@ -1,0 +1,11 @@
+## tests/: unit tests (Check, TAP), CLI tests driven by data files, and
+## integration tests against local servers. Layer-specific unit tests are
+## listed in their layer's local.mk.
+EXTRA_DIST += tests/unit/check_tap.h
+
+check_PROGRAMS += tests/unit/test_engine
+tests_unit_test_engine_SOURCES = tests/unit/test_engine.c
+tests_unit_test_engine_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_engine_LDADD = $(TEST_LDADD)
+
+TESTS += tests/unit/test_engine
