@@ -1,1 +1,11 @@
-## auditors/
+## auditors/: the auditor registry and the auditors (PII so far).
+libpersonaforge_a_SOURCES += \
+	auditors/auditor.h auditors/registry.c \
+	auditors/pii.c auditors/pii.h
+
+check_PROGRAMS += tests/unit/test_pii
+tests_unit_test_pii_SOURCES = tests/unit/test_pii.c
+tests_unit_test_pii_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_pii_LDADD = $(TEST_LDADD)
+
+TESTS += tests/unit/test_pii

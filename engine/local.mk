@@ -7,4 +7,10 @@ libpersonaforge_a_SOURCES += \
 	engine/rng.c engine/rng.h \
 	engine/log.c engine/log.h \
 	engine/status.c engine/status.h \
-	engine/error.c engine/error.h
+	engine/error.c engine/error.h \
+	engine/journal.c engine/journal.h \
+	engine/config.c engine/config.h \
+	engine/prompts.c engine/prompts.h \
+	engine/stage.h engine/backend.h
+libpersonaforge_a_SOURCES += engine/scheduler.c engine/scheduler.h
+libpersonaforge_a_SOURCES += engine/offline.c engine/offline.h

@@ -1,1 +1,11 @@
-## generators/
+## generators/: the generation stages (documents + facts + grounded QA,
+## preference pairs + judge) and the stage registry.
+libpersonaforge_a_SOURCES += \
+	generators/facts.c generators/facts.h
+libpersonaforge_a_SOURCES += \
+	generators/registry.c \
+	generators/documents.c \
+	generators/qa.c \
+	generators/preferences.c \
+	personas/narrative.c \
+	personas/interview.c

@@ -1,1 +1,37 @@
-## personas/
+## personas/: the persona struct and field table, the distribution tables
+## (data/*.tsv, installed under $(pkgdatadir)/personas/data) and the sampler.
+libpersonaforge_a_SOURCES += \
+	personas/persona.c personas/persona.h \
+	personas/sampler.c personas/sampler.h
+
+personadatadir = $(pkgdatadir)/personas/data
+dist_personadata_DATA = \
+	personas/data/age.tsv \
+	personas/data/area_code.tsv \
+	personas/data/big5.tsv \
+	personas/data/city.tsv \
+	personas/data/economic_status.tsv \
+	personas/data/education.tsv \
+	personas/data/emotional_state.tsv \
+	personas/data/employment.tsv \
+	personas/data/first_name.tsv \
+	personas/data/gender.tsv \
+	personas/data/health_status.tsv \
+	personas/data/household.tsv \
+	personas/data/income.tsv \
+	personas/data/language.tsv \
+	personas/data/language_extra.tsv \
+	personas/data/last_name.tsv \
+	personas/data/marital_status.tsv \
+	personas/data/mental_health.tsv \
+	personas/data/occupation.tsv \
+	personas/data/region.tsv \
+	personas/data/self_harm.tsv \
+	personas/data/state.tsv
+
+check_PROGRAMS += tests/unit/test_personas
+tests_unit_test_personas_SOURCES = tests/unit/test_personas.c
+tests_unit_test_personas_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_personas_LDADD = $(TEST_LDADD)
+
+TESTS += tests/unit/test_personas

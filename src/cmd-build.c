@@ -1,25 +1,509 @@
-/* cmd-build.c - personaforge build (being written). */
-#include <stdio.h>
-#include <string.h>
+/* cmd-build.c - personaforge build: config in, one SQLite dataset out.
+ * Running the same command again resumes: done items are reused, failed
+ * ones retried. */
+#include "config.h"
 
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/journal.h"
+#include "engine/log.h"
+#include "engine/offline.h"
+#include "engine/openai.h"
+#include "engine/prompts.h"
+#include "engine/scheduler.h"
 #include "engine/status.h"
+#include "output/dataset.h"
+#include "output/writer.h"
+#include "personas/sampler.h"
+#include "src/build.h"
 #include "src/cmd.h"
+
+struct run {
+	struct build_args a;
+	struct pf_config *cfg;
+	struct engine_config ec;
+	int offline;
+	char *out;
+	struct prompts *prompts;
+	struct persona_tables *tables;
+	struct dataset *ds;
+	struct journal *j;
+	struct writer *w;
+	uv_loop_t loop;
+	int loop_ok;
+	struct backend *backend;
+	const char *model;
+};
+
+static int
+bad_input(const struct pf_error *e)
+{
+	pf_error_print(e);
+	return PF_EXIT_USAGE;
+}
+
+static int
+choose_backend(const struct build_args *a, struct pf_config *cfg,
+	       struct engine_config *ec, int *offline)
+{
+	struct pf_error e;
+	enum config_backend b = cfg->backend;
+
+	pf_error_clear(&e);
+	if (a->backend != NULL) {
+		if (strcmp(a->backend, "offline") == 0)
+			b = BACKEND_OFFLINE;
+		else if (strcmp(a->backend, "openai") == 0)
+			b = BACKEND_OPENAI;
+		else {
+			fprintf(stderr, "personaforge build: --backend must "
+				"be offline or openai\n");
+			return PF_EXIT_USAGE;
+		}
+	}
+	if (b == BACKEND_AUTO)
+		b = ec->n_endpoints > 0 ? BACKEND_OPENAI : BACKEND_OFFLINE;
+	*offline = b == BACKEND_OFFLINE;
+	if (!*offline && ec->n_endpoints == 0) {
+		snprintf(e.file, sizeof(e.file), "%s", cfg->path);
+		snprintf(e.where, sizeof(e.where), "$.endpoints");
+		pf_error_set(&e, "the openai backend needs an endpoint "
+			     "(configure one, or pass --base-url and "
+			     "--model)");
+		return bad_input(&e);
+	}
+	return 0;
+}
+
+int
+build_load(const struct build_args *a, struct pf_config **cfg,
+	   struct engine_config *ec, int *offline)
+{
+	struct pf_error e;
+
+	pf_error_clear(&e);
+	engine_config_init(ec);
+	if (config_load(a->config, cfg, &e) != 0)
+		return bad_input(&e);
+	config_override(*cfg, a->seed, a->personas);
+	if (engine_config_parse((*cfg)->root, a->config, ec, &e) != 0 ||
+	    engine_config_override(ec, a->base_url, a->model, a->api_key_env,
+				   &e) != 0)
+		return bad_input(&e);
+	return choose_backend(a, *cfg, ec, offline);
+}
+
+/* "-o" defaults to the config file's base name with .db, in the current
+ * directory. */
+static char *
+default_out(const char *config)
+{
+	char *copy = strdup(config), *base, *dot, *out = NULL;
+
+	if (copy == NULL)
+		return NULL;
+	base = basename(copy);
+	dot = strrchr(base, '.');
+	if (dot != NULL && dot != base)
+		*dot = '\0';
+	if (asprintf(&out, "%s.db", base) < 0)
+		out = NULL;
+	free(copy);
+	return out;
+}
+
+/* Refuse an output path whose directory does not exist or cannot be
+ * written, before anything is created. */
+static int
+check_out_path(const char *out)
+{
+	char *copy = strdup(out), *dir;
+	int ok;
+
+	if (copy == NULL)
+		return PF_EXIT_RUNTIME;
+	dir = dirname(copy);
+	ok = access(dir, W_OK | X_OK) == 0 &&
+	     (access(out, F_OK) != 0 || access(out, R_OK | W_OK) == 0);
+	if (!ok)
+		fprintf(stderr, "personaforge: %s: cannot write the output "
+			"here: %s\n", out, strerror(errno));
+	free(copy);
+	return ok ? 0 : PF_EXIT_USAGE;
+}
+
+/* The identity an existing dataset was built with: refuse another one
+ * unless --overwrite (then start afresh). */
+static int
+check_identity(struct run *r)
+{
+	struct pf_error e;
+	sqlite3_stmt *st;
+	int rc, same = 1;
+
+	pf_error_clear(&e);
+	st = dataset_prepare(r->ds, "SELECT config_hash, seed, personas "
+			     "FROM run WHERE id = 1", &e);
+	if (st == NULL)
+		return pf_error_print(&e), PF_EXIT_RUNTIME;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		same = strcmp((const char *)sqlite3_column_text(st, 0),
+			      r->cfg->config_hash) == 0 &&
+		       (uint64_t)sqlite3_column_int64(st, 1) == r->cfg->seed &&
+		       sqlite3_column_int64(st, 2) == r->cfg->personas;
+	sqlite3_finalize(st);
+	if (same)
+		return 0;
+	if (!r->a.overwrite) {
+		fprintf(stderr, "personaforge: %s: this dataset was built from "
+			"a different config, seed or persona count; use "
+			"another -o, or --overwrite to replace it\n", r->out);
+		return PF_EXIT_USAGE;
+	}
+	snprintf(e.file, sizeof(e.file), "%s", r->out);
+	if (dataset_reset(r->ds, &e) != 0)
+		return pf_error_print(&e), PF_EXIT_RUNTIME;
+	log_info("%s: replaced (--overwrite)", r->out);
+	return 0;
+}
+
+static int
+open_output(struct run *r)
+{
+	struct pf_error e;
+	char *cfg_json;
+	int rc;
+
+	pf_error_clear(&e);
+	if ((rc = check_out_path(r->out)) != 0)
+		return rc;
+	if (dataset_open(r->out, DATASET_WRITE, &r->ds, &e) != 0) {
+		pf_error_print(&e);
+		return strstr(e.msg, "another personaforge") ? PF_EXIT_RUNTIME
+		       : PF_EXIT_USAGE;
+	}
+	if ((rc = check_identity(r)) != 0)
+		return rc;
+	if (writer_open(r->ds, r->cfg, &r->w, &e) != 0 ||
+	    journal_open(r->ds->db, &r->j, &e) != 0)
+		return pf_error_print(&e), PF_EXIT_RUNTIME;
+	cfg_json = config_canonical(r->cfg);
+	rc = journal_tx_begin(r->j) != 0 ||
+	     writer_run(r->w, r->cfg, cfg_json ? cfg_json : "{}",
+			r->offline ? "offline" : "openai", r->model) != 0 ||
+	     journal_tx_commit(r->j) != 0;
+	free(cfg_json);
+	if (rc) {
+		fprintf(stderr, "personaforge: %s: %s\n", r->out,
+			writer_errmsg(r->w));
+		return PF_EXIT_RUNTIME;
+	}
+	return 0;
+}
+
+static int
+load_inputs(struct run *r)
+{
+	struct pf_error e;
+	char *dir = NULL;
+	int rc;
+
+	pf_error_clear(&e);
+	if (prompts_load(r->cfg, r->offline, &r->prompts, &e) != 0)
+		return bad_input(&e);
+	if (asprintf(&dir, "%s/personas/data", config_datadir()) < 0)
+		return PF_EXIT_RUNTIME;
+	rc = persona_tables_load(dir, &r->tables, &e);
+	free(dir);
+	return rc != 0 ? bad_input(&e) : 0;
+}
+
+static int
+make_backend(struct run *r)
+{
+	struct pf_error e;
+
+	pf_error_clear(&e);
+	if (uv_loop_init(&r->loop) != 0)
+		return PF_EXIT_RUNTIME;
+	r->loop_ok = 1;
+	if (r->offline)
+		return offline_backend_new(&r->loop, 4096, &r->backend) == 0
+		       ? 0 : PF_EXIT_RUNTIME;
+	if (openai_backend_new(&r->loop, &r->ec, &r->backend, &e) != 0) {
+		pf_error_print(&e);
+		return PF_EXIT_USAGE;
+	}
+	return 0;
+}
+
+static void
+close_loop(struct run *r)
+{
+	int i;
+
+	if (r->backend != NULL)
+		r->backend->ops->close(r->backend);
+	r->backend = NULL;
+	if (!r->loop_ok)
+		return;
+	/* A stop flag left by the scheduler ends the first pass early. */
+	for (i = 0; i < 100 && uv_run(&r->loop, UV_RUN_DEFAULT) != 0; i++)
+		;
+	uv_run(&r->loop, UV_RUN_NOWAIT);
+	if (uv_loop_close(&r->loop) != 0)
+		log_warn("event loop closed with handles still open");
+	r->loop_ok = 0;
+}
+
+static void
+free_run(struct run *r)
+{
+	close_loop(r);
+	writer_close(r->w);
+	journal_close(r->j);
+	dataset_close(r->ds);
+	persona_tables_free(r->tables);
+	prompts_free(r->prompts);
+	engine_config_free(&r->ec);
+	config_free(r->cfg);
+	free(r->out);
+}
+
+/* Real-looking findings at or above the gate severity in the whole
+ * dataset (earlier resumed runs included). */
+static int64_t
+gate_count(struct run *r)
+{
+	static const char *const sev[] = { "info", "low", "medium", "high",
+		"critical" };
+	sqlite3_stmt *st;
+	int64_t n = 0;
+	int i;
+
+	if (sqlite3_prepare_v2(r->ds->db, "SELECT count(*) FROM audit_finding"
+			       " WHERE synthetic = 0 AND severity = ?1", -1,
+			       &st, NULL) != SQLITE_OK)
+		return 0;
+	for (i = r->cfg->gate_severity; i < 5; i++) {
+		sqlite3_bind_text(st, 1, sev[i], -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			n += sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return n;
+}
+
+static int
+outcome(struct run *r, const struct sched_result *res)
+{
+	int code = PF_EXIT_OK;
+	int64_t hits;
+
+	if (res->failed > 0)
+		code = status_merge(code, PF_EXIT_PARTIAL);
+	if (res->stop == LLM_STOP_BUDGET)
+		code = status_merge(code, PF_EXIT_BUDGET);
+	if (res->stop == LLM_STOP_QUOTA) {
+		log_error("stopped: the server says the quota is exhausted");
+		code = status_merge(code, PF_EXIT_QUOTA);
+	}
+	if (res->stop == LLM_STOP_AUTH) {
+		log_error("stopped: authentication failed (check the API "
+			  "key variable)");
+		code = status_merge(code, PF_EXIT_AUTH);
+	}
+	if (res->stop == LLM_STOP_BUDGET)
+		log_error("stopped: the budget is reached; raise it and run "
+			  "the same command to resume");
+	if (res->interrupted)
+		code = status_merge(code, PF_EXIT_INTERRUPTED);
+	hits = gate_count(r);
+	if (r->cfg->gate_max >= 0 && hits > r->cfg->gate_max) {
+		log_error("audit gate failed: %" PRId64 " real-looking PII "
+			  "findings at or above '%s' (at most %" PRId64
+			  " allowed); see the audit_finding table", hits,
+			  r->cfg->gate_severity == 4 ? "critical" :
+			  r->cfg->gate_severity == 3 ? "high" :
+			  r->cfg->gate_severity == 2 ? "medium" :
+			  r->cfg->gate_severity == 1 ? "low" : "info",
+			  r->cfg->gate_max);
+		code = status_merge(code, PF_EXIT_GATE);
+	}
+	return code;
+}
+
+static void
+summary(const struct run *r, const struct sched_result *res)
+{
+	double rate = res->seconds > 0 ? res->personas / res->seconds : 0;
+
+	if (r->a.quiet)
+		return;
+	fprintf(stderr, "personaforge: %s: %" PRId64 " personas, %" PRId64
+		" items (%" PRId64 " generated, %" PRId64 " reused from the "
+		"journal, %" PRId64 " failed, %" PRId64 " retries) in %.2f s "
+		"(%.0f personas/s); tokens in %" PRId64 ", out %" PRId64 "\n",
+		r->out, res->personas, res->items, res->sent, res->reused,
+		res->failed, res->retries, res->seconds, rate,
+		res->prompt_tokens, res->completion_tokens);
+	if (res->sent == 0 && res->failed == 0 && res->reused > 0 &&
+	    !res->interrupted)
+		fprintf(stderr, "personaforge: nothing new to send: every item "
+			"was reused from the journal\n");
+}
+
+static int
+run_build(struct run *r)
+{
+	struct sched_opts o;
+	struct sched_result res;
+	struct pf_error e;
+	int rc;
+
+	if ((rc = load_inputs(r)) != 0 || (rc = make_backend(r)) != 0)
+		return rc;
+	r->model = r->offline ? OFFLINE_MODEL : r->ec.endpoints[0].model;
+	if ((rc = open_output(r)) != 0)
+		return rc;
+	memset(&o, 0, sizeof(o));
+	o.cfg = r->cfg;
+	o.prompts = r->prompts;
+	o.journal = r->j;
+	o.writer = r->w;
+	o.tables = r->tables;
+	o.backend = r->backend;
+	o.model = r->model;
+	o.offline = r->offline;
+	o.first = 0;
+	o.end = r->cfg->personas;
+	o.window = r->offline ? 256 : 1024;
+	o.grace_ms = r->offline ? 0 : r->ec.grace_ms;
+	o.progress = !r->a.quiet;
+	pf_error_clear(&e);
+	if (sched_run(&r->loop, &o, &res, &e) != 0) {
+		pf_error_print(&e);
+		return PF_EXIT_RUNTIME;
+	}
+	close_loop(r);
+	summary(r, &res);
+	return outcome(r, &res);
+}
+
+static const char build_help[] =
+	"  -o, --output FILE     dataset to write (default: CONFIG's base "
+	"name + .db)\n"
+	"      --personas N      number of personas (overrides the config)\n"
+	"      --seed S          run seed (overrides the config)\n"
+	"      --backend B       offline or openai (default: openai when an "
+	"endpoint\n"
+	"                        is configured, else offline)\n"
+	"      --base-url URL    send requests to this OpenAI-compatible "
+	"server\n"
+	"      --model NAME      model name to request (with --base-url)\n"
+	"      --api-key-env V   environment variable holding the API key\n"
+	"      --overwrite       replace a dataset built from another config\n"
+	"  -q, --quiet           no progress or summary\n"
+	"  -h, --help            this help\n\n"
+	"Running the same command again resumes: finished items are reused,\n"
+	"failed ones retried. Exit codes: see personaforge(1).\n";
+
+enum { O_PERSONAS = 256, O_SEED, O_BACKEND, O_BASE_URL, O_MODEL, O_KEYENV,
+	O_OVERWRITE };
+
+static const struct option build_opts[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "personas", required_argument, NULL, O_PERSONAS },
+	{ "seed", required_argument, NULL, O_SEED },
+	{ "backend", required_argument, NULL, O_BACKEND },
+	{ "base-url", required_argument, NULL, O_BASE_URL },
+	{ "model", required_argument, NULL, O_MODEL },
+	{ "api-key-env", required_argument, NULL, O_KEYENV },
+	{ "overwrite", no_argument, NULL, O_OVERWRITE },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* Parse options into *a. Returns -1 to go on, else an exit code. */
+static int
+parse_args(int argc, char **argv, struct build_args *a)
+{
+	int c;
+
+	memset(a, 0, sizeof(*a));
+	a->personas = a->seed = -1;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "o:qh", build_opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': a->out = optarg; break;
+		case 'q': a->quiet = 1; break;
+		case 'h':
+			cmd_usage(&cmd_build_entry, stdout);
+			return PF_EXIT_OK;
+		case O_PERSONAS:
+			if ((a->personas = cmd_parse_count(optarg)) < 0)
+				return cmd_usage_error(&cmd_build_entry,
+					"--personas needs a non-negative "
+					"integer, not '%s'", optarg);
+			break;
+		case O_SEED:
+			if ((a->seed = cmd_parse_count(optarg)) < 0)
+				return cmd_usage_error(&cmd_build_entry,
+					"--seed needs a non-negative integer, "
+					"not '%s'", optarg);
+			break;
+		case O_BACKEND: a->backend = optarg; break;
+		case O_BASE_URL: a->base_url = optarg; break;
+		case O_MODEL: a->model = optarg; break;
+		case O_KEYENV: a->api_key_env = optarg; break;
+		case O_OVERWRITE: a->overwrite = 1; break;
+		default:
+			return cmd_usage_error(&cmd_build_entry,
+				"unknown or incomplete option '%s'",
+				argv[optind - 1]);
+		}
+	}
+	if (optind != argc - 1)
+		return cmd_usage_error(&cmd_build_entry,
+				       "expected exactly one CONFIG");
+	a->config = argv[optind];
+	return -1;
+}
 
 static int
 exec_build(int argc, char **argv)
 {
-	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
-		cmd_usage(&cmd_build_entry, stdout);
-		return PF_EXIT_OK;
+	struct run r;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	if ((rc = parse_args(argc, argv, &r.a)) >= 0)
+		return rc;
+	rc = build_load(&r.a, &r.cfg, &r.ec, &r.offline);
+	if (rc == 0) {
+		r.out = r.a.out ? strdup(r.a.out) : default_out(r.a.config);
+		rc = r.out ? run_build(&r) : PF_EXIT_RUNTIME;
 	}
-	fprintf(stderr, "personaforge build: not available yet\n");
-	return PF_EXIT_RUNTIME;
+	free_run(&r);
+	return rc;
 }
 
 const struct cmd_entry cmd_build_entry = {
 	.name = "build",
-	.usage = "ARGS",
-	.summary = "build",
-	.help = "",
+	.usage = "CONFIG [-o OUT.db] [--personas N] [--seed S] "
+		 "[--backend offline|openai] [--overwrite]",
+	.summary = "build (or resume) a persona dataset from a config",
+	.help = build_help,
 	.exec = exec_build,
 };

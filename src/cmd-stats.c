@@ -1,25 +1,321 @@
-/* cmd-stats.c - personaforge stats (being written). */
+/* cmd-stats.c - personaforge stats: what a dataset holds.
+ *
+ * Rows and quarantined rows per table, journal states, findings by
+ * auditor x severity x synthetic/real, and the provenance. Everything is
+ * collected into one cJSON object (small: its size does not grow with the
+ * dataset), printed as it is with --json or as text otherwise. Integers
+ * go in as raw JSON so 64-bit values (seeds) print exactly.
+ */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "engine/error.h"
+#include "engine/json.h"
 #include "engine/status.h"
+#include "output/dataset.h"
 #include "src/cmd.h"
+
+static const struct {
+	const char *table;   /* SQL table */
+	const char *key;     /* JSON key */
+} stat_tables[] = {
+	{ "persona", "personas" },
+	{ "narrative", "narratives" },
+	{ "backstory_turn", "backstory_turns" },
+	{ "document", "documents" },
+	{ "fact", "facts" },
+	{ "qa", "qa" },
+	{ "preference_pair", "preference_pairs" },
+	{ "audit_finding", "findings" },
+};
+
+#define NTABLES (sizeof(stat_tables) / sizeof(stat_tables[0]))
+
+static const char *const journal_states[] = {
+	"pending", "inflight", "done", "failed"
+};
+
+static const char *const run_cols[] = {
+	"name", "config_hash", "seed", "personas", "version", "backend",
+	"model", "created_at", "updated_at"
+};
+
+static const struct option long_opts[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Add column i of st to obj under key: integers raw, text as strings. */
+static int
+add_col(cJSON *obj, const char *key, sqlite3_stmt *st, int i)
+{
+	char num[32];
+	const char *s;
+
+	if (sqlite3_column_type(st, i) == SQLITE_INTEGER) {
+		snprintf(num, sizeof(num), "%lld",
+			 (long long)sqlite3_column_int64(st, i));
+		return cJSON_AddRawToObject(obj, key, num) ? 0 : -1;
+	}
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return cJSON_AddNullToObject(obj, key) ? 0 : -1;
+	s = (const char *)sqlite3_column_text(st, i);
+	return cJSON_AddStringToObject(obj, key, s ? s : "") ? 0 : -1;
+}
+
+/* Run sql and add one object per result row (named by its columns) to
+ * arr, or the first row's columns to obj when arr is NULL. */
+static int
+query(struct dataset *ds, const char *sql, cJSON *obj, cJSON *arr,
+      struct pf_error *err)
+{
+	sqlite3_stmt *st = dataset_prepare(ds, sql, err);
+	cJSON *row;
+	int i, rc = -1;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		row = arr ? cJSON_CreateObject() : obj;
+		if (row == NULL || (arr && !cJSON_AddItemToArray(arr, row)))
+			break;
+		for (i = 0; i < sqlite3_column_count(st); i++)
+			if (add_col(row, sqlite3_column_name(st, i), st, i))
+				break;
+		if (arr == NULL) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		pf_error_set(err, "database error: %s",
+			     sqlite3_errmsg(ds->db));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* "tables": { key: { rows, quarantined } } */
+static int
+add_tables(struct dataset *ds, cJSON *root, struct pf_error *err)
+{
+	cJSON *tabs = cJSON_AddObjectToObject(root, "tables"), *t;
+	char sql[160];
+	size_t i;
+
+	for (i = 0; i < NTABLES; i++) {
+		t = cJSON_AddObjectToObject(tabs, stat_tables[i].key);
+		if (t == NULL)
+			return pf_error_set(err, "out of memory");
+		snprintf(sql, sizeof(sql), "SELECT count(*) AS rows, "
+			 "coalesce(sum(quarantined != 0), 0) AS quarantined "
+			 "FROM %s", stat_tables[i].table);
+		if (query(ds, sql, t, NULL, err) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* "journal": { pending, inflight, done, failed } */
+static int
+add_journal(struct dataset *ds, cJSON *root, struct pf_error *err)
+{
+	cJSON *j = cJSON_AddObjectToObject(root, "journal");
+	sqlite3_stmt *st;
+	char sql[128];
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < sizeof(journal_states) / sizeof(journal_states[0]) &&
+	     rc == 0; i++) {
+		snprintf(sql, sizeof(sql), "SELECT count(*) AS \"%s\" FROM "
+			 "journal WHERE state = ?1", journal_states[i]);
+		st = dataset_prepare(ds, sql, err);
+		if (st == NULL || j == NULL)
+			return -1;
+		sqlite3_bind_text(st, 1, journal_states[i], -1, SQLITE_STATIC);
+		rc = sqlite3_step(st) == SQLITE_ROW ? add_col(j,
+			journal_states[i], st, 0) : pf_error_set(err,
+			"database error: %s", sqlite3_errmsg(ds->db));
+		sqlite3_finalize(st);
+	}
+	return rc;
+}
+
+/* "findings": [ { auditor, severity, synthetic, real } ],
+ * "provenance": { ... } or null */
+static int
+add_findings_run(struct dataset *ds, cJSON *root, struct pf_error *err)
+{
+	cJSON *arr = cJSON_AddArrayToObject(root, "findings");
+	cJSON *run = cJSON_CreateObject();
+
+	if (arr == NULL || run == NULL ||
+	    query(ds, "SELECT auditor, severity, "
+		  "sum(synthetic != 0) AS synthetic, "
+		  "sum(synthetic = 0) AS real FROM audit_finding "
+		  "GROUP BY auditor, severity ORDER BY auditor, "
+		  "CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 "
+		  "WHEN 'medium' THEN 2 WHEN 'low' THEN 3 WHEN 'info' THEN 4 "
+		  "ELSE 5 END, severity", NULL, arr, err) != 0 ||
+	    query(ds, "SELECT * FROM run WHERE id = 1", run, NULL,
+		  err) != 0) {
+		cJSON_Delete(run);
+		return -1;
+	}
+	if (run->child == NULL) {
+		cJSON_Delete(run);
+		run = cJSON_CreateNull();
+	}
+	cJSON_DeleteItemFromObjectCaseSensitive(run, "config");
+	cJSON_DeleteItemFromObjectCaseSensitive(run, "id");
+	cJSON_AddItemToObject(root, "provenance", run);
+	return 0;
+}
+
+/* Copy s into out (n bytes) with control bytes shown as '?', so stored
+ * text cannot drive the terminal; returns out. */
+static const char *
+safe(char *out, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; s != NULL && s[i] != '\0' && i + 1 < n; i++)
+		out[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?'
+			: s[i];
+	out[i] = '\0';
+	return out;
+}
+
+static const char *
+text_of(const cJSON *v)
+{
+	if (cJSON_IsString(v) || cJSON_IsRaw(v))
+		return v->valuestring;
+	return "-";
+}
+
+static const char *
+field(const cJSON *obj, const char *key)
+{
+	return text_of(cJSON_GetObjectItemCaseSensitive(obj, key));
+}
+
+/* The human-readable report. */
+static void
+print_text(const char *path, const cJSON *root)
+{
+	const cJSON *run = cJSON_GetObjectItemCaseSensitive(root, "provenance");
+	const cJSON *tabs = cJSON_GetObjectItemCaseSensitive(root, "tables");
+	const cJSON *j = cJSON_GetObjectItemCaseSensitive(root, "journal");
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(root, "findings");
+	const cJSON *t;
+	char a[512], b[64];
+	size_t i;
+
+	printf("dataset %s\n\nprovenance\n", safe(a, sizeof(a), path));
+	for (i = 0; i < sizeof(run_cols) / sizeof(run_cols[0]); i++)
+		printf("  %-18s %s\n", run_cols[i],
+		       safe(a, sizeof(a), field(run, run_cols[i])));
+	printf("\n%-20s %12s %12s\n", "table", "rows", "quarantined");
+	cJSON_ArrayForEach(t, tabs)
+		printf("  %-18s %12s %12s\n", t->string, field(t, "rows"),
+		       field(t, "quarantined"));
+	printf("\njournal\n");
+	cJSON_ArrayForEach(t, j)
+		printf("  %-18s %12s\n", t->string, text_of(t));
+	printf("\n%-20s %-10s %10s %10s\n", "findings by auditor",
+	       "severity", "synthetic", "real");
+	if (cJSON_GetArraySize(f) == 0)
+		printf("  (none)\n");
+	cJSON_ArrayForEach(t, f)
+		printf("  %-18s %-10s %10s %10s\n",
+		       safe(a, sizeof(a), field(t, "auditor")),
+		       safe(b, sizeof(b), field(t, "severity")),
+		       field(t, "synthetic"), field(t, "real"));
+}
+
+/* Parse options. Returns -1 to go on, else an exit code. */
+static int
+parse_args(int argc, char **argv, const char **db, int *json)
+{
+	int c;
+
+	opterr = 0;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
+		if (c == 'j') {
+			*json = 1;
+		} else if (c == 'h') {
+			cmd_usage(&cmd_stats_entry, stdout);
+			return PF_EXIT_OK;
+		} else {
+			return cmd_usage_error(&cmd_stats_entry,
+				"bad option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind + 1 != argc)
+		return cmd_usage_error(&cmd_stats_entry, optind >= argc ?
+			"stats needs a dataset DB" : "too many arguments");
+	*db = argv[optind];
+	return -1;
+}
 
 static int
 exec_stats(int argc, char **argv)
 {
-	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
-		cmd_usage(&cmd_stats_entry, stdout);
-		return PF_EXIT_OK;
+	struct dataset *ds = NULL;
+	struct pf_error err;
+	const char *db = NULL;
+	cJSON *root = NULL;
+	char *text;
+	int json = 0, rc;
+
+	if ((rc = parse_args(argc, argv, &db, &json)) >= 0)
+		return rc;
+	pf_error_clear(&err);
+	if (dataset_open(db, DATASET_READ, &ds, &err) != 0) {
+		pf_error_print(&err);
+		return PF_EXIT_USAGE;
 	}
-	fprintf(stderr, "personaforge stats: not available yet\n");
-	return PF_EXIT_RUNTIME;
+	rc = PF_EXIT_RUNTIME;
+	root = cJSON_CreateObject();
+	if (root == NULL || cJSON_AddStringToObject(root, "dataset", db) ==
+	    NULL || add_tables(ds, root, &err) != 0 ||
+	    add_journal(ds, root, &err) != 0 ||
+	    add_findings_run(ds, root, &err) != 0) {
+		pf_error_print(&err);
+		goto out;
+	}
+	if (!json) {
+		print_text(db, root);
+	} else if ((text = json_print(root)) != NULL) {
+		printf("%s\n", text);
+		free(text);
+	} else {
+		fprintf(stderr, "personaforge stats: out of memory\n");
+		goto out;
+	}
+	rc = fflush(stdout) == 0 ? PF_EXIT_OK : PF_EXIT_RUNTIME;
+out:
+	cJSON_Delete(root);
+	dataset_close(ds);
+	return rc;
 }
 
 const struct cmd_entry cmd_stats_entry = {
 	.name = "stats",
-	.usage = "ARGS",
-	.summary = "stats",
-	.help = "",
+	.usage = "DB [--json]",
+	.summary = "Count what a dataset holds: rows, quarantine, journal, "
+		"findings.",
+	.help =
+	"Options:\n"
+	"  --json      print one JSON object instead of text\n"
+	"  -h, --help  show this help\n"
+	"\n"
+	"Exit status: 0 done, 1 read error, 2 bad usage or a missing,\n"
+	"unreadable or unsupported dataset.\n",
 	.exec = exec_stats,
 };

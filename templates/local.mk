@@ -1,1 +1,63 @@
-## templates/
+## templates/: the Mustache engine, its unit and spec-conformance tests, and
+## the CLI tests of `personaforge template render`.
+libpersonaforge_a_SOURCES += templates/mustache.c templates/mustache.h
+
+## One source, two programs: test_mustache runs our own cases;
+## test_mustache_spec runs the official spec files from $SHARED_DIR and
+## reports a TAP SKIP plan when they are not there.
+check_PROGRAMS += tests/unit/test_mustache tests/unit/test_mustache_spec
+tests_unit_test_mustache_SOURCES = tests/unit/test_mustache.c
+tests_unit_test_mustache_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_mustache_LDADD = $(TEST_LDADD)
+tests_unit_test_mustache_spec_SOURCES = tests/unit/test_mustache.c
+tests_unit_test_mustache_spec_CFLAGS = $(TEST_CFLAGS) -DMUSTACHE_SPEC
+tests_unit_test_mustache_spec_LDADD = $(TEST_LDADD)
+
+TEMPLATE_CLI_TESTS = \
+	tests/cli/template-basic.test \
+	tests/cli/template-escape.test \
+	tests/cli/template-sections.test \
+	tests/cli/template-partials.test \
+	tests/cli/template-partials-default.test \
+	tests/cli/template-partial-error.test \
+	tests/cli/template-help.test \
+	tests/cli/template-no-args.test \
+	tests/cli/template-no-data.test \
+	tests/cli/template-missing-file.test \
+	tests/cli/template-missing-data.test \
+	tests/cli/template-syntax-error.test \
+	tests/cli/template-data-syntax.test \
+	tests/cli/template-bad-option.test \
+	tests/cli/template-unknown-sub.test
+
+TESTS += tests/unit/test_mustache tests/unit/test_mustache_spec \
+	tests/cli/template.sh
+dist_noinst_SCRIPTS += tests/cli/template.sh
+EXTRA_DIST += $(TEMPLATE_CLI_TESTS)
+
+## The prompt templates and reply schemas of every stage, and the offline
+## backend's reply templates; installed under $(pkgdatadir)/templates.
+promptsdir = $(pkgdatadir)/templates/prompts
+dist_prompts_DATA = \
+	templates/prompts/system.mustache \
+	templates/prompts/persona.mustache \
+	templates/prompts/narrative.mustache \
+	templates/prompts/narrative.schema.json \
+	templates/prompts/interview.mustache \
+	templates/prompts/interview.schema.json \
+	templates/prompts/document.mustache \
+	templates/prompts/document.schema.json \
+	templates/prompts/qa.mustache \
+	templates/prompts/qa.schema.json \
+	templates/prompts/preference.mustache \
+	templates/prompts/preference.schema.json \
+	templates/prompts/judge.mustache \
+	templates/prompts/judge.schema.json
+offlinedir = $(pkgdatadir)/templates/offline
+dist_offline_DATA = \
+	templates/offline/narrative.mustache \
+	templates/offline/interview.mustache \
+	templates/offline/document.mustache \
+	templates/offline/qa.mustache \
+	templates/offline/preference.mustache \
+	templates/offline/judge.mustache

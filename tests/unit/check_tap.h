@@ -9,6 +9,7 @@
 #define PF_CHECK_TAP_H
 
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,0 +1,409 @@
+/* http.c - libcurl multi socket interface driven by libuv (see http.h).
+ *
+ * The pattern and its pitfalls follow c-style.md Part 2 (a): curl tells us
+ * which sockets to watch (sock_cb) and when to time out (timer_cb); libuv
+ * tells us when a socket is ready (poll_cb) or the timeout passed
+ * (timeout_cb); each of those calls curl_multi_socket_action and then
+ * drains curl_multi_info_read unconditionally. No libcurl call is made from
+ * inside a libcurl callback (curl_multi_assign excepted, as documented).
+ */
+#include "engine/http.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+struct sock {
+	uv_poll_t poll;
+	curl_socket_t fd;
+	struct http_client *c;
+	struct sock *prev, *next;   /* list of open polls, for shutdown */
+};
+
+struct http_client {
+	uv_loop_t *loop;
+	CURLM *multi;
+	uv_timer_t timer;
+	struct http_opts o;
+	struct sock *socks;
+	int draining;               /* inside drain(): defer close */
+	int close_pending;
+	void (*on_closed)(void *);
+	void *arg;
+};
+
+static void drain(struct http_client *c);
+
+static void
+sock_closed(uv_handle_t *h)
+{
+	free(h->data);
+}
+
+/* Stop watching a socket and free its struct once libuv is done with it. */
+static void
+sock_release(struct http_client *c, struct sock *s)
+{
+	if (s->prev != NULL)
+		s->prev->next = s->next;
+	else
+		c->socks = s->next;
+	if (s->next != NULL)
+		s->next->prev = s->prev;
+	uv_poll_stop(&s->poll);
+	uv_close((uv_handle_t *)&s->poll, sock_closed);
+}
+
+static void
+poll_cb(uv_poll_t *h, int status, int events)
+{
+	struct sock *s = h->data;
+	struct http_client *c = s->c;
+	int flags = 0, running = 0;
+
+	if (status < 0)
+		flags = CURL_CSELECT_ERR;
+	if (events & UV_READABLE)
+		flags |= CURL_CSELECT_IN;
+	if (events & UV_WRITABLE)
+		flags |= CURL_CSELECT_OUT;
+	curl_multi_socket_action(c->multi, s->fd, flags, &running);
+	drain(c);
+}
+
+static struct sock *
+sock_new(struct http_client *c, curl_socket_t fd)
+{
+	struct sock *s = calloc(1, sizeof(*s));
+
+	if (s == NULL)
+		return NULL;
+	if (uv_poll_init_socket(c->loop, &s->poll, fd) != 0) {
+		free(s);
+		return NULL;
+	}
+	s->fd = fd;
+	s->c = c;
+	s->poll.data = s;
+	s->next = c->socks;
+	if (c->socks != NULL)
+		c->socks->prev = s;
+	c->socks = s;
+	return s;
+}
+
+/* CURLMOPT_SOCKETFUNCTION. Returning -1 would abort every transfer, so a
+ * failed poll setup returns 0 and lets the transfer time out. */
+static int
+sock_cb(CURL *e, curl_socket_t fd, int what, void *userp, void *socketp)
+{
+	struct http_client *c = userp;
+	struct sock *s = socketp;
+	int events = 0;
+
+	(void)e;
+	if (what == CURL_POLL_REMOVE) {
+		if (s != NULL) {
+			sock_release(c, s);
+			curl_multi_assign(c->multi, fd, NULL);
+		}
+		return 0;
+	}
+	if (s == NULL) {
+		s = sock_new(c, fd);
+		if (s == NULL)
+			return 0;
+		curl_multi_assign(c->multi, fd, s);
+	}
+	if (what & CURL_POLL_IN)
+		events |= UV_READABLE;
+	if (what & CURL_POLL_OUT)
+		events |= UV_WRITABLE;
+	uv_poll_start(&s->poll, events, poll_cb);
+	return 0;
+}
+
+static void
+timeout_cb(uv_timer_t *t)
+{
+	struct http_client *c = t->data;
+	int running = 0;
+
+	curl_multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	drain(c);
+}
+
+/* CURLMOPT_TIMERFUNCTION: -1 stops the timer, else one-shot (replaces). */
+static int
+timer_cb(CURLM *m, long ms, void *userp)
+{
+	struct http_client *c = userp;
+
+	(void)m;
+	if (ms < 0)
+		uv_timer_stop(&c->timer);
+	else
+		uv_timer_start(&c->timer, timeout_cb, (uint64_t)ms, 0);
+	return 0;
+}
+
+static void finish_close(struct http_client *c);
+
+/* Read every finished transfer; results are read before remove_handle,
+ * since the message dies with it. done() may send or cancel requests. */
+static void
+drain(struct http_client *c)
+{
+	struct http_req *r;
+	CURLMsg *m;
+	int left;
+
+	c->draining = 1;
+	while ((m = curl_multi_info_read(c->multi, &left)) != NULL) {
+		if (m->msg != CURLMSG_DONE)
+			continue;
+		r = NULL;
+		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&r);
+		r->result = m->data.result;
+		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->status);
+		curl_multi_remove_handle(c->multi, r->easy);
+		r->active = 0;
+		r->done(r);
+	}
+	c->draining = 0;
+	if (c->close_pending)
+		finish_close(c);
+}
+
+int
+http_client_new(uv_loop_t *loop, const struct http_opts *o,
+		struct http_client **out)
+{
+	struct http_client *c;
+
+	*out = NULL;
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return -1;
+	c = calloc(1, sizeof(*c));
+	if (c == NULL)
+		return -1;
+	c->multi = curl_multi_init();
+	if (c->multi == NULL || uv_timer_init(loop, &c->timer) != 0) {
+		if (c->multi != NULL)
+			curl_multi_cleanup(c->multi);
+		free(c);
+		return -1;
+	}
+	c->loop = loop;
+	c->o = *o;
+	c->timer.data = c;
+	curl_multi_setopt(c->multi, CURLMOPT_SOCKETFUNCTION, sock_cb);
+	curl_multi_setopt(c->multi, CURLMOPT_SOCKETDATA, c);
+	curl_multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
+	curl_multi_setopt(c->multi, CURLMOPT_TIMERDATA, c);
+	/* the default cache (4 x handles added) shrinks between bursts and
+	 * closes connections we are about to need again */
+	if (o->max_idle_conns > 0)
+		curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS,
+				  o->max_idle_conns);
+	if (o->max_host_conns > 0)
+		curl_multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
+				  o->max_host_conns);
+	*out = c;
+	return 0;
+}
+
+static void
+timer_closed(uv_handle_t *h)
+{
+	struct http_client *c = h->data;
+
+	if (c->on_closed != NULL)
+		c->on_closed(c->arg);
+	free(c);
+}
+
+/* Shutdown order (c-style.md): multi cleanup first (it may call sock_cb
+ * with REMOVE), then close whatever polls are left and the timer. */
+static void
+finish_close(struct http_client *c)
+{
+	c->close_pending = 0;
+	curl_multi_cleanup(c->multi);
+	c->multi = NULL;
+	while (c->socks != NULL)
+		sock_release(c, c->socks);
+	uv_timer_stop(&c->timer);
+	uv_close((uv_handle_t *)&c->timer, timer_closed);
+}
+
+void
+http_client_close(struct http_client *c, void (*on_closed)(void *), void *arg)
+{
+	if (c == NULL)
+		return;
+	c->on_closed = on_closed;
+	c->arg = arg;
+	if (c->draining)
+		c->close_pending = 1;
+	else
+		finish_close(c);
+}
+
+static size_t
+write_cb(char *p, size_t size, size_t n, void *ud)
+{
+	struct http_req *r = ud;
+
+	if (buf_append(&r->resp, p, size * n) != 0) {
+		r->too_big = 1;
+		return 0;
+	}
+	return size * n;
+}
+
+/* Keep the rate-limit headers of the final response (a new status line,
+ * e.g. after 100 Continue, starts over). */
+static size_t
+header_cb(char *p, size_t size, size_t n, void *ud)
+{
+	struct http_req *r = ud;
+	size_t len = size * n, k, name_len, vlen;
+	const char *v;
+	int i;
+
+	if (len > 5 && strncmp(p, "HTTP/", 5) == 0) {
+		memset(&r->hdrs, 0, sizeof(r->hdrs));
+		return len;
+	}
+	if (len == 0 || ((p[0] | 0x20) != 'x' && (p[0] | 0x20) != 'r'))
+		return len;
+	for (i = 0; i < ADM_NHDR; i++) {
+		name_len = strlen(adm_hdr_names[i]);
+		if (len <= name_len || p[name_len] != ':' ||
+		    strncasecmp(p, adm_hdr_names[i], name_len) != 0)
+			continue;
+		v = p + name_len + 1;
+		vlen = len - name_len - 1;
+		while (vlen > 0 && (*v == ' ' || *v == '\t'))
+			v++, vlen--;
+		while (vlen > 0 && (v[vlen - 1] == '\r' || v[vlen - 1] == '\n' ||
+				    v[vlen - 1] == ' '))
+			vlen--;
+		k = vlen < ADM_HDR_LEN - 1 ? vlen : ADM_HDR_LEN - 1;
+		memcpy(r->hdrs.v[i], v, k);
+		r->hdrs.v[i][k] = '\0';
+		break;
+	}
+	return len;
+}
+
+void
+http_req_init(struct http_req *r, struct http_client *c)
+{
+	memset(r, 0, sizeof(*r));
+	r->c = c;
+	buf_init(&r->resp, c->o.max_response);
+}
+
+/* Options that stay the same for every request of this handle. */
+static int
+easy_setup(struct http_req *r)
+{
+	const struct http_opts *o = &r->c->o;
+	CURL *e = curl_easy_init();
+
+	if (e == NULL)
+		return -1;
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, (char *)r);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, header_cb);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
+	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+	curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+	curl_easy_setopt(e, CURLOPT_POST, 1L);
+	if (o->connect_timeout_ms > 0)
+		curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+				 o->connect_timeout_ms);
+	if (o->timeout_ms > 0)
+		curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, o->timeout_ms);
+	if (o->low_speed_time_s > 0) {
+		curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
+		curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, o->low_speed_time_s);
+	}
+	r->easy = e;
+	return 0;
+}
+
+int
+http_req_send(struct http_req *r)
+{
+	if (r->active || (r->easy == NULL && easy_setup(r) != 0))
+		return -1;
+	buf_reset(&r->resp);
+	memset(&r->hdrs, 0, sizeof(r->hdrs));
+	r->too_big = 0;
+	r->status = 0;
+	r->errbuf[0] = '\0';
+	r->result = CURLE_OK;
+	if (r->url != r->last_url) {
+		curl_easy_setopt(r->easy, CURLOPT_URL, r->url);
+		r->last_url = r->url;
+	}
+	curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, r->headers);
+	curl_easy_setopt(r->easy, CURLOPT_POSTFIELDS, r->body);
+	curl_easy_setopt(r->easy, CURLOPT_POSTFIELDSIZE_LARGE,
+			 (curl_off_t)r->body_len);
+	if (curl_multi_add_handle(r->c->multi, r->easy) != CURLM_OK)
+		return -1;
+	r->active = 1;
+	return 0;
+}
+
+void
+http_req_cancel(struct http_req *r)
+{
+	if (!r->active)
+		return;
+	curl_multi_remove_handle(r->c->multi, r->easy);
+	r->active = 0;
+}
+
+void
+http_req_free(struct http_req *r)
+{
+	http_req_cancel(r);
+	if (r->easy != NULL)
+		curl_easy_cleanup(r->easy);
+	r->easy = NULL;
+	buf_free(&r->resp);
+}
+
+enum adm_net
+http_req_net(const struct http_req *r)
+{
+	if (r->too_big)
+		return ADM_NET_TOO_BIG;
+	switch (r->result) {
+	case CURLE_OK:
+		return ADM_NET_OK;
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+		return ADM_NET_CONNECT;
+	case CURLE_OPERATION_TIMEDOUT:
+		return ADM_NET_TIMEOUT;
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_GOT_NOTHING:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+		return ADM_NET_RESET;
+	default:
+		return ADM_NET_OTHER;
+	}
+}

@@ -1,0 +1,266 @@
+/* journal.c - work-item journal on SQLite (see journal.h). */
+#include "engine/journal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+const char journal_schema_sql[] =
+	"CREATE TABLE IF NOT EXISTS journal ("
+	" item_id TEXT PRIMARY KEY, stage TEXT NOT NULL,"
+	" persona_id INTEGER NOT NULL, idx INTEGER NOT NULL,"
+	" state TEXT NOT NULL CHECK (state IN"
+	"  ('pending','inflight','done','failed')),"
+	" req_hash TEXT, attempts INTEGER NOT NULL DEFAULT 0, reply TEXT,"
+	" finish_reason TEXT, model TEXT, prompt_tokens INTEGER,"
+	" completion_tokens INTEGER, last_error TEXT, updated_at INTEGER"
+	") WITHOUT ROWID;";
+
+enum { ST_PLAN, ST_GET, ST_DONE, ST_FAIL, ST_BEGIN, ST_COMMIT, ST_N };
+
+static const char *const sql[ST_N] = {
+	[ST_PLAN] = "INSERT OR IGNORE INTO journal(item_id, stage, persona_id,"
+		    " idx, state) VALUES (?1, ?2, ?3, ?4, 'pending')",
+	[ST_GET] = "SELECT state, req_hash, reply, finish_reason, model,"
+		   " last_error, attempts, prompt_tokens, completion_tokens"
+		   " FROM journal WHERE item_id = ?1",
+	[ST_DONE] = "UPDATE journal SET state = 'done', req_hash = ?2,"
+		    " reply = ?3, finish_reason = ?4, model = ?5,"
+		    " attempts = ?6, prompt_tokens = ?7,"
+		    " completion_tokens = ?8, last_error = NULL,"
+		    " updated_at = ?9 WHERE item_id = ?1",
+	[ST_FAIL] = "UPDATE journal SET state = 'failed', req_hash = ?2,"
+		    " attempts = ?3, last_error = ?4, updated_at = ?5"
+		    " WHERE item_id = ?1",
+	[ST_BEGIN] = "BEGIN IMMEDIATE",
+	[ST_COMMIT] = "COMMIT",
+};
+
+struct journal {
+	sqlite3 *db;
+	sqlite3_stmt *st[ST_N];
+	int in_tx;
+	unsigned tx_writes;
+};
+
+static const char *const state_names[] = {
+	[JOURNAL_PENDING] = "pending", [JOURNAL_INFLIGHT] = "inflight",
+	[JOURNAL_DONE] = "done", [JOURNAL_FAILED] = "failed",
+};
+
+static enum journal_state
+state_parse(const unsigned char *s)
+{
+	int i;
+
+	for (i = JOURNAL_PENDING; i <= JOURNAL_FAILED; i++)
+		if (s != NULL && strcmp((const char *)s, state_names[i]) == 0)
+			return (enum journal_state)i;
+	return JOURNAL_NONE;
+}
+
+int
+journal_open(sqlite3 *db, struct journal **out, struct pf_error *err)
+{
+	struct journal *j;
+	int i;
+
+	*out = NULL;
+	j = calloc(1, sizeof(*j));
+	if (j == NULL)
+		return pf_error_set(err, "out of memory");
+	j->db = db;
+	for (i = 0; i < ST_N; i++) {
+		if (sqlite3_prepare_v3(db, sql[i], -1,
+				       SQLITE_PREPARE_PERSISTENT, &j->st[i],
+				       NULL) != SQLITE_OK) {
+			pf_error_set(err, "journal: %s", sqlite3_errmsg(db));
+			journal_close(j);
+			return -1;
+		}
+	}
+	*out = j;
+	return 0;
+}
+
+void
+journal_close(struct journal *j)
+{
+	int i;
+
+	if (j == NULL)
+		return;
+	for (i = 0; i < ST_N; i++)
+		sqlite3_finalize(j->st[i]);
+	free(j);
+}
+
+/* Step a write statement to completion and reset it. */
+static int
+run(struct journal *j, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE)
+		return -1;
+	j->tx_writes++;
+	return 0;
+}
+
+static void
+bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s == NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
+int
+journal_item_plan(struct journal *j, const char *id, const char *stage,
+		  int64_t persona, int64_t idx)
+{
+	sqlite3_stmt *st = j->st[ST_PLAN];
+
+	bind_text(st, 1, id);
+	bind_text(st, 2, stage);
+	sqlite3_bind_int64(st, 3, persona);
+	sqlite3_bind_int64(st, 4, idx);
+	return run(j, st);
+}
+
+static const char *
+col_text(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+int
+journal_item_get(struct journal *j, const char *id, struct journal_row *row)
+{
+	sqlite3_stmt *st = j->st[ST_GET];
+	int rc;
+
+	memset(row, 0, sizeof(*row));
+	/* The previous lookup's strings die here, as journal.h says. */
+	sqlite3_reset(st);
+	bind_text(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		row->state = JOURNAL_NONE;
+		return 0;
+	}
+	if (rc != SQLITE_ROW)
+		return -1;
+	row->state = state_parse(sqlite3_column_text(st, 0));
+	row->req_hash = col_text(st, 1);
+	row->reply = col_text(st, 2);
+	row->reply_len = (size_t)sqlite3_column_bytes(st, 2);
+	row->finish_reason = col_text(st, 3);
+	row->model = col_text(st, 4);
+	row->last_error = col_text(st, 5);
+	row->attempts = (uint32_t)sqlite3_column_int(st, 6);
+	row->prompt_tokens = (uint32_t)sqlite3_column_int(st, 7);
+	row->completion_tokens = (uint32_t)sqlite3_column_int(st, 8);
+	return 0;
+}
+
+int
+journal_item_done(struct journal *j, const char *id,
+		  const struct journal_result *r)
+{
+	sqlite3_stmt *st = j->st[ST_DONE];
+
+	sqlite3_reset(j->st[ST_GET]);
+	bind_text(st, 1, id);
+	bind_text(st, 2, r->req_hash);
+	sqlite3_bind_text(st, 3, r->reply, (int)r->reply_len, SQLITE_STATIC);
+	bind_text(st, 4, r->finish_reason);
+	bind_text(st, 5, r->model);
+	sqlite3_bind_int64(st, 6, r->attempts);
+	sqlite3_bind_int64(st, 7, r->prompt_tokens);
+	sqlite3_bind_int64(st, 8, r->completion_tokens);
+	sqlite3_bind_int64(st, 9, (int64_t)time(NULL));
+	return run(j, st);
+}
+
+int
+journal_item_fail(struct journal *j, const char *id, const char *hash,
+		  uint32_t attempts, const char *reason)
+{
+	sqlite3_stmt *st = j->st[ST_FAIL];
+
+	sqlite3_reset(j->st[ST_GET]);
+	bind_text(st, 1, id);
+	bind_text(st, 2, hash);
+	sqlite3_bind_int64(st, 3, attempts);
+	bind_text(st, 4, reason);
+	sqlite3_bind_int64(st, 5, (int64_t)time(NULL));
+	return run(j, st);
+}
+
+int
+journal_tx_begin(struct journal *j)
+{
+	int rc;
+
+	if (j->in_tx)
+		return 0;
+	sqlite3_reset(j->st[ST_GET]);
+	rc = sqlite3_step(j->st[ST_BEGIN]);
+	sqlite3_reset(j->st[ST_BEGIN]);
+	if (rc != SQLITE_DONE)
+		return -1;
+	j->in_tx = 1;
+	j->tx_writes = 0;
+	return 0;
+}
+
+int
+journal_tx_commit(struct journal *j)
+{
+	int rc;
+
+	if (!j->in_tx)
+		return 0;
+	/* An un-reset SELECT would keep the transaction's read open. */
+	sqlite3_reset(j->st[ST_GET]);
+	rc = sqlite3_step(j->st[ST_COMMIT]);
+	sqlite3_reset(j->st[ST_COMMIT]);
+	if (rc != SQLITE_DONE)
+		return -1;
+	j->in_tx = 0;
+	j->tx_writes = 0;
+	return 0;
+}
+
+unsigned
+journal_tx_pending(const struct journal *j)
+{
+	return j->in_tx ? j->tx_writes : 0;
+}
+
+int
+journal_count(struct journal *j, int64_t counts[5])
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(counts, 0, 5 * sizeof(counts[0]));
+	if (sqlite3_prepare_v2(j->db, "SELECT state, count(*) FROM journal"
+			       " GROUP BY state", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		counts[state_parse(sqlite3_column_text(st, 0))] +=
+			sqlite3_column_int64(st, 1);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+const char *
+journal_errmsg(const struct journal *j)
+{
+	return sqlite3_errmsg(j->db);
+}

@@ -1,0 +1,1049 @@
+/* openai.c - the OpenAI-compatible network backend (see openai.h).
+ *
+ * Every call gets a job (pooled: its easy handle, request and response
+ * buffers are reused). A job is on exactly one list at a time:
+ *   ready    - may be sent as soon as admission allows (FIFO)
+ *   delayed  - waiting for its backoff (not_before)
+ *   inflight - on the wire
+ *   donel    - outcome set, done() not yet called
+ *   freel    - idle, call == NULL
+ * One "pump" timer does all the work outside curl's callbacks: it calls
+ * done() for finished jobs, moves due delayed jobs to ready, and sends
+ * ready jobs while admission control says yes. So done() never runs inside
+ * submit(), and the scheduler may submit from inside done().
+ */
+#include "engine/openai.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "engine/admission.h"
+#include "engine/buf.h"
+#include "engine/http.h"
+#include "engine/json.h"
+#include "engine/log.h"
+#include "engine/rng.h"
+
+#define MAX_BODY ((size_t)64 << 20)
+
+struct job;
+
+struct jlist {
+	struct job *head, *tail;
+	unsigned n;
+};
+
+struct ep {
+	char *url;                 /* .../chat/completions */
+	struct buf prefix;         /* {"model":"<model>" */
+	struct curl_slist *hdrs;   /* shared by all requests of this endpoint */
+	struct adm_ep adm;
+	double weight, cur;        /* smooth weighted round robin */
+	double price_in, price_out;
+	enum llm_result dead;      /* LLM_STOP_* once the server refused us */
+};
+
+struct job {
+	struct http_req req;       /* req.ud == this job */
+	struct ob *b;
+	struct llm_call *call;
+	struct buf body;           /* the call's body with "model" spliced in */
+	struct ep *ep;             /* where the current attempt went */
+	struct adm_ticket ticket;
+	double resv_tok, resv_cost;
+	uint64_t not_before;       /* ms, while delayed */
+	unsigned n429;             /* 429 answers so far (own bound) */
+	char why[200];             /* reason of the last failed attempt */
+	struct jlist *on;
+	struct job *prev, *next;
+};
+
+struct ob {
+	struct backend base;
+	struct http_client *http;
+	struct ep *eps;
+	size_t n_eps;
+	struct adm_budget budget;
+	unsigned max_attempts, max_429;
+	uint64_t base_delay, max_delay, down_limit;
+	struct jlist ready, delayed, inflight, donel, freel;
+	uv_timer_t pump, grace;
+	uint64_t pump_at;          /* ms the pump is due, UINT64_MAX if idle */
+	struct rng rng;
+	enum llm_result stop;      /* 0 or LLM_STOP_* */
+	int draining, closed, open_handles;
+	struct engine_stats st;
+};
+
+static const struct backend_ops openai_ops;
+static void pump_cb(uv_timer_t *t);
+
+/* ---- lists ---- */
+
+static void
+jl_remove(struct job *j)
+{
+	struct jlist *l = j->on;
+
+	if (l == NULL)
+		return;
+	if (j->prev != NULL)
+		j->prev->next = j->next;
+	else
+		l->head = j->next;
+	if (j->next != NULL)
+		j->next->prev = j->prev;
+	else
+		l->tail = j->prev;
+	l->n--;
+	j->on = NULL;
+	j->prev = j->next = NULL;
+}
+
+static void
+jl_push(struct jlist *l, struct job *j, int front)
+{
+	jl_remove(j);
+	j->on = l;
+	if (front) {
+		j->next = l->head;
+		if (l->head != NULL)
+			l->head->prev = j;
+		else
+			l->tail = j;
+		l->head = j;
+	} else {
+		j->prev = l->tail;
+		if (l->tail != NULL)
+			l->tail->next = j;
+		else
+			l->head = j;
+		l->tail = j;
+	}
+	l->n++;
+}
+
+/* ---- completion ---- */
+
+/* Start (or pull in) the pump so it runs within `delay` ms. */
+static void
+kick(struct ob *b, uint64_t delay)
+{
+	uint64_t at = uv_now(b->base.loop) + delay;
+
+	if (b->closed || b->pump_at <= at)
+		return;
+	b->pump_at = at;
+	uv_timer_start(&b->pump, pump_cb, delay, 0);
+}
+
+/* Set the call's outcome and queue done(). The error text is malloc'd
+ * (a failed malloc leaves error NULL; the result still tells). */
+static void
+finish(struct job *j, enum llm_result r, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void
+finish(struct job *j, enum llm_result r, const char *fmt, ...)
+{
+	struct ob *b = j->b;
+	char msg[400];
+	va_list ap;
+
+	j->call->result = r;
+	if (fmt != NULL) {
+		va_start(ap, fmt);
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		va_end(ap);
+		free(j->call->error);
+		j->call->error = strdup(msg);
+	}
+	if (r == LLM_OK)
+		b->st.done++;
+	else if (r == LLM_FAILED)
+		b->st.failed++;
+	else
+		b->st.abandoned++;
+	jl_push(&b->donel, j, 0);
+	kick(b, 0);
+}
+
+/* Call done() for every finished job; done() may submit, drain or close. */
+static void
+flush_done(struct ob *b)
+{
+	struct llm_call *call;
+	struct job *j;
+
+	while ((j = b->donel.head) != NULL) {
+		call = j->call;
+		j->call = NULL;
+		call->priv = NULL;
+		jl_push(&b->freel, j, 0);
+		call->done(call);
+	}
+}
+
+/* Complete every queued (not in flight) call with `r`. */
+static void
+abandon_queued(struct ob *b, enum llm_result r, const char *why)
+{
+	while (b->ready.head != NULL)
+		finish(b->ready.head, r, "%s", why);
+	while (b->delayed.head != NULL)
+		finish(b->delayed.head, r, "%s", why);
+}
+
+static const char *
+stop_text(enum llm_result r)
+{
+	switch (r) {
+	case LLM_STOP_BUDGET: return "budget reached";
+	case LLM_STOP_QUOTA: return "quota exhausted";
+	case LLM_STOP_AUTH: return "authentication failed";
+	default: return "run stopping";
+	}
+}
+
+/* Stop the run for good: queued calls are refused (budget) or abandoned;
+ * calls in flight finish, but are not retried. */
+static void
+stop_run(struct ob *b, enum llm_result r)
+{
+	char why[96];
+
+	if (b->stop != 0)
+		return;
+	b->stop = r;
+	log_error("openai backend: stopping: %s", stop_text(r));
+	snprintf(why, sizeof(why), "not sent: %s", stop_text(r));
+	abandon_queued(b, r == LLM_STOP_BUDGET ? LLM_STOP_BUDGET :
+		       LLM_ABANDONED, why);
+}
+
+/* ---- sending ---- */
+
+/* The call's body with "model" spliced in after the opening brace. */
+static int
+body_build(struct job *j, const struct ep *e)
+{
+	const char *p = j->call->body, *end = p + j->call->body_len;
+
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	if (p == end || *p != '{')
+		return -1;
+	p++;
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	buf_reset(&j->body);
+	if (buf_append(&j->body, e->prefix.data, e->prefix.len) != 0)
+		return -1;
+	if (p < end && *p != '}' && buf_putc(&j->body, ',') != 0)
+		return -1;
+	return buf_append(&j->body, p, (size_t)(end - p));
+}
+
+static void retry(struct job *j, uint64_t min_delay);
+
+static void
+send_job(struct ob *b, struct job *j, struct ep *e, uint64_t now)
+{
+	struct llm_call *c = j->call;
+
+	if (body_build(j, e) != 0) {
+		finish(j, LLM_FAILED, "request body is not a JSON object "
+		       "(or is over %zu bytes)", (size_t)MAX_BODY);
+		return;
+	}
+	adm_ep_sent(&e->adm, c->est_prompt_tokens, c->max_tokens, now,
+		    &j->ticket);
+	j->resv_tok = (double)c->est_prompt_tokens + c->max_tokens;
+	j->resv_cost = adm_cost(c->est_prompt_tokens, c->max_tokens,
+				e->price_in, e->price_out);
+	adm_budget_reserve(&b->budget, j->resv_tok, j->resv_cost);
+	j->ep = e;
+	if (c->attempts++ > 0)
+		b->st.retries++;
+	b->st.sent++;
+	j->req.url = e->url;
+	j->req.headers = e->hdrs;
+	j->req.body = j->body.data;
+	j->req.body_len = j->body.len;
+	jl_push(&b->inflight, j, 0);
+	if (http_req_send(&j->req) != 0) {
+		jl_remove(j);
+		adm_budget_settle(&b->budget, j->resv_tok, j->resv_cost, 0, 0);
+		e->adm.inflight--;
+		snprintf(j->why, sizeof(j->why), "could not start a transfer");
+		retry(j, 0);
+	}
+}
+
+/* Smooth weighted round robin over the endpoints admissible now. *wait
+ * gets the shortest wait of the others. */
+static struct ep *
+pick(struct ob *b, const struct llm_call *c, uint64_t now, uint64_t *wait)
+{
+	struct ep *best = NULL, *e;
+	double total = 0;
+	uint64_t w;
+	size_t i;
+
+	*wait = UINT64_MAX;
+	for (i = 0; i < b->n_eps; i++) {
+		e = &b->eps[i];
+		if (e->dead != 0)
+			continue;
+		w = adm_ep_wait(&e->adm, c->est_prompt_tokens, c->max_tokens,
+				now);
+		if (w > 0) {
+			if (w < *wait)
+				*wait = w;
+			continue;
+		}
+		e->cur += e->weight;
+		total += e->weight;
+		if (best == NULL || e->cur > best->cur)
+			best = e;
+	}
+	if (best != NULL)
+		best->cur -= total;
+	return best;
+}
+
+/* 1 if every live endpoint has been unreachable for over down_limit. */
+static int
+all_down(struct ob *b, uint64_t now)
+{
+	size_t i;
+
+	for (i = 0; i < b->n_eps; i++) {
+		const struct adm_ep *a = &b->eps[i].adm;
+
+		if (b->eps[i].dead != 0)
+			continue;
+		if (a->breaker == ADM_CLOSED || a->fails == 0 ||
+		    now - a->down_since < b->down_limit)
+			return 0;
+	}
+	return 1;
+}
+
+/* Move delayed jobs whose time has come to the front of ready, in order;
+ * returns the earliest not_before of those still waiting. */
+static uint64_t
+promote(struct ob *b, uint64_t now)
+{
+	struct job *j, *next, *first = NULL;
+	uint64_t next_at = UINT64_MAX;
+
+	for (j = b->delayed.head; j != NULL; j = next) {
+		next = j->next;
+		if (j->not_before > now) {
+			if (j->not_before < next_at)
+				next_at = j->not_before;
+			continue;
+		}
+		if (first == NULL) {
+			jl_push(&b->ready, j, 1);
+		} else {
+			jl_remove(j);
+			j->on = &b->ready;
+			j->prev = first;
+			j->next = first->next;
+			if (first->next != NULL)
+				first->next->prev = j;
+			else
+				b->ready.tail = j;
+			first->next = j;
+			b->ready.n++;
+		}
+		first = j;
+	}
+	return next_at;
+}
+
+/* May the head job go within the budget? Stops the run when it can never
+ * fit (nothing in flight could give room back). */
+static int
+budget_ok(struct ob *b, struct job *j, const struct ep *e)
+{
+	const struct llm_call *c = j->call;
+	double tok = (double)c->est_prompt_tokens + c->max_tokens;
+	double cost = adm_cost(c->est_prompt_tokens, c->max_tokens,
+			       e->price_in, e->price_out);
+
+	if (adm_budget_fits(&b->budget, tok, cost))
+		return 1;
+	if (b->inflight.n == 0)
+		stop_run(b, LLM_STOP_BUDGET);
+	return 0;
+}
+
+/* Send ready jobs while admission allows; returns the ms until it is
+ * worth trying again (UINT64_MAX: when an answer arrives). */
+static uint64_t
+dispatch(struct ob *b, uint64_t now)
+{
+	struct job *j;
+	struct ep *e;
+	uint64_t wait = UINT64_MAX;
+
+	while ((j = b->ready.head) != NULL && b->stop == 0 && !b->draining) {
+		e = pick(b, j->call, now, &wait);
+		if (e == NULL) {
+			if (!all_down(b, now))
+				break;
+			finish(j, LLM_FAILED, "%s; server unreachable for "
+			       "%llu s", j->why[0] ? j->why : "could not connect",
+			       (unsigned long long)(b->down_limit / 1000));
+			continue;
+		}
+		if (!budget_ok(b, j, e))
+			return UINT64_MAX;
+		send_job(b, j, e, now);
+	}
+	return b->ready.head != NULL ? wait : UINT64_MAX;
+}
+
+static void
+pump_cb(uv_timer_t *t)
+{
+	struct ob *b = t->data;
+	uint64_t now, at, wait;
+
+	b->pump_at = UINT64_MAX;
+	flush_done(b);
+	if (b->closed)
+		return;
+	now = uv_now(b->base.loop);
+	at = promote(b, now);
+	wait = dispatch(b, now);
+	flush_done(b);
+	if (b->closed)
+		return;
+	if (wait != UINT64_MAX && now + wait < at)
+		at = now + wait;
+	if (at != UINT64_MAX)
+		kick(b, at > now ? at - now : 0);
+}
+
+/* ---- answers ---- */
+
+/* Copy a JSON string or number member into out ("" if neither). */
+static void
+member_text(const cJSON *obj, const char *key, char *out, size_t n)
+{
+	const cJSON *it = json_get(obj, key);
+
+	out[0] = '\0';
+	if (cJSON_IsString(it))
+		snprintf(out, n, "%s", it->valuestring);
+	else if (cJSON_IsNumber(it))
+		snprintf(out, n, "%g", it->valuedouble);
+}
+
+/* Fill the call from a 2xx reply. Returns 1 if it is a usable reply. */
+static int
+reply_read(struct llm_call *c, const cJSON *root)
+{
+	const cJSON *ch = cJSON_GetArrayItem(json_get(root, "choices"), 0);
+	const cJSON *msg = json_get(ch, "message");
+	const cJSON *usage = json_get(root, "usage");
+	const char *text;
+
+	if (!cJSON_IsObject(msg))
+		return 0;
+	text = json_get_str(msg, "content", NULL);
+	if (text == NULL)
+		text = json_get_str(msg, "refusal", "");
+	free(c->content);
+	c->content = strdup(text);
+	if (c->content == NULL)
+		return 0;
+	c->content_len = strlen(text);
+	member_text(ch, "finish_reason", c->finish_reason,
+		    sizeof(c->finish_reason));
+	member_text(root, "model", c->model, sizeof(c->model));
+	c->prompt_tokens = (uint32_t)json_get_num(usage, "prompt_tokens", 0);
+	c->completion_tokens =
+		(uint32_t)json_get_num(usage, "completion_tokens", 0);
+	return 1;
+}
+
+/* What an answer says, gathered before classifying it. */
+struct answer {
+	enum adm_net net;
+	int body_ok;
+	char type[64], code[64], msg[160];
+};
+
+/* Read error.type/code/message of an error body ("error" may also be a
+ * plain string). */
+static void
+error_read(struct answer *a, const cJSON *root)
+{
+	const cJSON *err = json_get(root, "error");
+
+	if (cJSON_IsString(err)) {
+		snprintf(a->msg, sizeof(a->msg), "%s", err->valuestring);
+		return;
+	}
+	member_text(err, "type", a->type, sizeof(a->type));
+	member_text(err, "code", a->code, sizeof(a->code));
+	member_text(err, "message", a->msg, sizeof(a->msg));
+}
+
+static void
+answer_read(struct job *j, struct answer *a)
+{
+	const struct http_req *r = &j->req;
+	cJSON *root = NULL;
+
+	memset(a, 0, sizeof(*a));
+	a->net = http_req_net(r);
+	if (a->net != ADM_NET_OK)
+		return;
+	if (json_parse(r->resp.data ? r->resp.data : "", r->resp.len, &root,
+		       NULL) != 0)
+		return;
+	if (r->status >= 200 && r->status < 300)
+		a->body_ok = reply_read(j->call, root);
+	else
+		error_read(a, root);
+	cJSON_Delete(root);
+}
+
+/* One line saying why an attempt failed, kept in j->why. */
+static void
+why_set(struct job *j, const struct answer *a)
+{
+	const struct http_req *r = &j->req;
+
+	if (a->net == ADM_NET_TOO_BIG)
+		snprintf(j->why, sizeof(j->why), "response too large "
+			 "(over %zu bytes)", r->resp.max);
+	else if (a->net == ADM_NET_TIMEOUT)
+		snprintf(j->why, sizeof(j->why), "timeout");
+	else if (a->net != ADM_NET_OK)
+		snprintf(j->why, sizeof(j->why), "%.190s",
+			 r->errbuf[0] ? r->errbuf : curl_easy_strerror(r->result));
+	else if (r->status >= 200 && r->status < 300)
+		snprintf(j->why, sizeof(j->why), "HTTP %ld with an unusable "
+			 "body", r->status);
+	else
+		snprintf(j->why, sizeof(j->why), "HTTP %ld%s%s", r->status,
+			 a->msg[0] ? ": " : "", a->msg);
+}
+
+/* Back off and queue again, or give up with the last reason. */
+static void
+retry(struct job *j, uint64_t min_delay)
+{
+	struct ob *b = j->b;
+	unsigned tries = j->call->attempts - j->n429;
+	uint64_t d;
+
+	if (b->stop != 0 || b->draining) {
+		finish(j, LLM_ABANDONED, "%s; not retried: %s", j->why,
+		       stop_text(b->stop));
+		return;
+	}
+	if (tries >= b->max_attempts || j->n429 >= b->max_429) {
+		finish(j, LLM_FAILED, "%s after %u attempts", j->why,
+		       j->call->attempts);
+		return;
+	}
+	d = adm_backoff_ms(tries > 0 ? tries : 1, b->base_delay, b->max_delay,
+			   rng_uniform(&b->rng));
+	if (d < min_delay)
+		d = min_delay;
+	j->not_before = uv_now(b->base.loop) + d;
+	jl_push(&b->delayed, j, 0);
+	log_debug("call %s: %s; retry in %llu ms", j->call->id ? j->call->id
+		  : "?", j->why, (unsigned long long)d);
+}
+
+/* Delay before retrying a 429: Retry-After, else the request bucket's
+ * reset when the server says nothing is left, else backoff. */
+static uint64_t
+wait_429(struct job *j)
+{
+	const struct adm_hdrs *h = &j->req.hdrs;
+	int64_t ra = adm_retry_after_ms(h, (int64_t)time(NULL));
+	uint64_t ms;
+
+	if (ra >= 0)
+		return (uint64_t)ra;
+	if (strcmp(h->v[ADM_H_REMAIN_REQ], "0") == 0 &&
+	    adm_duration_parse(h->v[ADM_H_RESET_REQ], &ms) == 0)
+		return ms;
+	return 0;
+}
+
+/* The server refused this endpoint for good (quota or key). Others may
+ * still serve; with none left, the run stops. */
+static void
+endpoint_refused(struct job *j, enum llm_result r)
+{
+	struct ob *b = j->b;
+	size_t i;
+
+	if (j->ep->dead == 0)
+		log_error("endpoint %s: %s (%s)", j->ep->url, stop_text(r),
+			  j->why);
+	j->ep->dead = r;
+	for (i = 0; i < b->n_eps; i++)
+		if (b->eps[i].dead == 0 && b->stop == 0) {
+			jl_push(&b->ready, j, 1);
+			return;
+		}
+	if (b->stop == 0)
+		stop_run(b, r);
+	finish(j, r, "%s: %s", stop_text(r), j->why);
+}
+
+static void
+account(struct ob *b, struct job *j, const struct answer *a,
+	enum adm_class cls, uint64_t now)
+{
+	const struct llm_call *c = j->call;
+	double in = cls == ADM_C_OK ? c->prompt_tokens : 0;
+	double out = cls == ADM_C_OK ? c->completion_tokens : 0;
+	double cost = adm_cost(in, out, j->ep->price_in, j->ep->price_out);
+	struct adm_answer aa = {
+		.c = cls, .net = a->net, .in_used = in, .out_used = out,
+		.h = &j->req.hdrs, .wall_s = (int64_t)time(NULL),
+	};
+
+	adm_ep_answer(&j->ep->adm, &j->ticket, &aa, now);
+	adm_budget_settle(&b->budget, j->resv_tok, j->resv_cost, in + out,
+			  cost);
+	b->st.tokens_in += (uint64_t)in;
+	b->st.tokens_out += (uint64_t)out;
+	b->st.cost += cost;
+	if (cls == ADM_C_WAIT)
+		b->st.rate_limited++;
+}
+
+static void
+http_done(struct http_req *r)
+{
+	struct job *j = r->ud;
+	struct ob *b = j->b;
+	uint64_t now = uv_now(b->base.loop);
+	struct answer a;
+	enum adm_class cls;
+
+	jl_remove(j);
+	answer_read(j, &a);
+	cls = adm_classify(a.net, r->status, a.type, a.code, a.body_ok);
+	account(b, j, &a, cls, now);
+	if (cls != ADM_C_OK)
+		why_set(j, &a);
+	kick(b, 0);
+	switch (cls) {
+	case ADM_C_OK:
+		finish(j, LLM_OK, NULL);
+		break;
+	case ADM_C_WAIT:
+		j->n429++;
+		retry(j, wait_429(j));
+		break;
+	case ADM_C_RETRY:
+		retry(j, 0);
+		break;
+	case ADM_C_FAIL:
+		finish(j, LLM_FAILED, "%s", j->why);
+		break;
+	case ADM_C_STOP_QUOTA:
+		endpoint_refused(j, LLM_STOP_QUOTA);
+		break;
+	case ADM_C_STOP_AUTH:
+		endpoint_refused(j, LLM_STOP_AUTH);
+		break;
+	}
+}
+
+/* ---- backend ops ---- */
+
+static struct job *
+job_get(struct ob *b)
+{
+	struct job *j = b->freel.head;
+
+	if (j != NULL) {
+		jl_remove(j);
+		return j;
+	}
+	j = calloc(1, sizeof(*j));
+	if (j == NULL)
+		return NULL;
+	http_req_init(&j->req, b->http);
+	j->req.done = http_done;
+	j->req.ud = j;
+	j->b = b;
+	buf_init(&j->body, MAX_BODY);
+	return j;
+}
+
+static int
+ob_submit(struct backend *base, struct llm_call *call)
+{
+	struct ob *b = (struct ob *)base;
+	struct job *j;
+
+	if (b->closed || (j = job_get(b)) == NULL)
+		return -1;
+	j->call = call;
+	j->n429 = 0;
+	j->why[0] = '\0';
+	call->priv = j;
+	call->attempts = 0;
+	call->result = LLM_OK;
+	if (b->stop != 0)
+		finish(j, b->stop == LLM_STOP_BUDGET ? LLM_STOP_BUDGET :
+		       LLM_ABANDONED, "not sent: %s", stop_text(b->stop));
+	else if (b->draining)
+		finish(j, LLM_ABANDONED, "not sent: draining");
+	else if (call->body == NULL || call->done == NULL)
+		finish(j, LLM_FAILED, "no request body");
+	else
+		jl_push(&b->ready, j, 0);
+	kick(b, 0);
+	return 0;
+}
+
+static unsigned
+ob_capacity(struct backend *base)
+{
+	struct ob *b = (struct ob *)base;
+	unsigned window = 4, used;
+	size_t i;
+
+	if (b->stop != 0 || b->draining || b->closed)
+		return 0;
+	for (i = 0; i < b->n_eps; i++)
+		if (b->eps[i].dead == 0)
+			window += 2 * b->eps[i].adm.cap;
+	used = b->ready.n + b->delayed.n + b->inflight.n + b->donel.n;
+	return window > used ? window - used : 0;
+}
+
+/* Abandon everything on the wire now. */
+static void
+cancel_inflight(struct ob *b)
+{
+	struct job *j;
+
+	while ((j = b->inflight.head) != NULL) {
+		http_req_cancel(&j->req);
+		j->ep->adm.inflight--;
+		adm_budget_settle(&b->budget, j->resv_tok, j->resv_cost, 0, 0);
+		finish(j, LLM_ABANDONED, "abandoned: in flight when the run "
+		       "stopped");
+	}
+}
+
+static void
+grace_cb(uv_timer_t *t)
+{
+	cancel_inflight(t->data);
+}
+
+static void
+ob_drain(struct backend *base, uint64_t grace_ms)
+{
+	struct ob *b = (struct ob *)base;
+
+	if (b->closed)
+		return;
+	if (!b->draining)
+		abandon_queued(b, LLM_ABANDONED, "not sent: draining");
+	b->draining = 1;
+	uv_timer_start(&b->grace, grace_cb, grace_ms, 0);
+	kick(b, 0);
+}
+
+static enum llm_result
+ob_stopped(struct backend *base)
+{
+	return ((struct ob *)base)->stop;
+}
+
+static void ob_free(struct ob *b);
+
+static void
+handle_closed(uv_handle_t *h)
+{
+	struct ob *b = h->data;
+
+	if (--b->open_handles == 0)
+		ob_free(b);
+}
+
+static void
+http_closed(void *arg)
+{
+	struct ob *b = arg;
+
+	if (--b->open_handles == 0)
+		ob_free(b);
+}
+
+static void
+ob_close(struct backend *base)
+{
+	struct ob *b = (struct ob *)base;
+	struct job *j;
+
+	if (b == NULL || b->closed)
+		return;
+	b->closed = 1;     /* from here submit() refuses and kick() is off */
+	abandon_queued(b, LLM_ABANDONED, "not sent: backend closed");
+	cancel_inflight(b);
+	flush_done(b);
+	while ((j = b->freel.head) != NULL) {
+		jl_remove(j);
+		http_req_free(&j->req);
+		buf_free(&j->body);
+		free(j);
+	}
+	b->open_handles = 3;
+	uv_close((uv_handle_t *)&b->pump, handle_closed);
+	uv_close((uv_handle_t *)&b->grace, handle_closed);
+	http_client_close(b->http, http_closed, b);
+}
+
+static void
+ob_free(struct ob *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->n_eps; i++) {
+		free(b->eps[i].url);
+		buf_free(&b->eps[i].prefix);
+		curl_slist_free_all(b->eps[i].hdrs);
+	}
+	free(b->eps);
+	free(b);
+}
+
+static const struct backend_ops openai_ops = {
+	.name = "openai",
+	.submit = ob_submit,
+	.capacity = ob_capacity,
+	.drain = ob_drain,
+	.stopped = ob_stopped,
+	.close = ob_close,
+};
+
+void
+openai_backend_stats(struct backend *base, struct engine_stats *out)
+{
+	struct ob *b = (struct ob *)base;
+	size_t i;
+
+	*out = b->st;
+	out->in_flight = b->inflight.n;
+	out->queued = b->ready.n + b->delayed.n;
+	out->concurrency = 0;
+	out->rpm_limit = 0;
+	for (i = 0; i < b->n_eps; i++) {
+		out->concurrency += (unsigned)b->eps[i].adm.limit;
+		out->rpm_limit += b->eps[i].adm.b[ADM_REQ].rate * 60000.0;
+	}
+}
+
+/* ---- construction ---- */
+
+/* Append "Name: value" to a header list; the text is wiped after curl
+ * copied it, so a secret lives only in the list. */
+static int
+header_add(struct curl_slist **l, const char *name, const char *value)
+{
+	struct curl_slist *n;
+	struct buf t;
+
+	buf_init(&t, 16384);
+	/* "Name:" with nothing after the colon removes curl's own header */
+	if (buf_printf(&t, value[0] ? "%s: %s" : "%s:", name, value) != 0) {
+		buf_free(&t);
+		return -1;
+	}
+	n = curl_slist_append(*l, t.data);
+	explicit_bzero(t.data, t.len);
+	buf_free(&t);
+	if (n == NULL)
+		return -1;
+	*l = n;
+	return 0;
+}
+
+/* Value of environment variable `var`, or an error naming it. */
+static const char *
+env_need(const char *var, size_t idx, const char *what, struct pf_error *err)
+{
+	const char *v = getenv(var);
+
+	if (v == NULL || v[0] == '\0') {
+		snprintf(err->where, sizeof(err->where), "$.endpoints[%zu].%s",
+			 idx, what);
+		pf_error_set(err, "environment variable %s is not set", var);
+		return NULL;
+	}
+	if (strpbrk(v, "\r\n") != NULL) {
+		snprintf(err->where, sizeof(err->where), "$.endpoints[%zu].%s",
+			 idx, what);
+		pf_error_set(err, "environment variable %s holds a line break",
+			     var);
+		return NULL;
+	}
+	return v;
+}
+
+static int
+headers_build(struct ep *e, const struct endpoint_cfg *c, size_t idx,
+	      struct pf_error *err)
+{
+	const char *v;
+	struct buf t;
+	size_t i;
+	int rc;
+
+	if (header_add(&e->hdrs, "Content-Type", "application/json") ||
+	    header_add(&e->hdrs, "Accept", "application/json") ||
+	    header_add(&e->hdrs, "Expect", ""))
+		return pf_error_set(err, "out of memory");
+	if (c->api_key_env != NULL) {
+		if ((v = env_need(c->api_key_env, idx, "api_key_env", err)) == NULL)
+			return -1;
+		buf_init(&t, 16384);
+		rc = buf_puts(&t, "Bearer ") || buf_puts(&t, v) ||
+		     header_add(&e->hdrs, "Authorization", t.data);
+		if (t.data != NULL)
+			explicit_bzero(t.data, t.len);
+		buf_free(&t);
+		if (rc != 0)
+			return pf_error_set(err, "API key too long");
+	}
+	for (i = 0; i < c->n_headers; i++) {
+		v = c->headers[i].value;
+		if (v == NULL && (v = env_need(c->headers[i].env, idx,
+					       "headers", err)) == NULL)
+			return -1;
+		if (header_add(&e->hdrs, c->headers[i].name, v) != 0)
+			return pf_error_set(err, "header %s too long",
+					    c->headers[i].name);
+	}
+	return 0;
+}
+
+static int
+ep_init(struct ep *e, const struct engine_config *cfg, size_t idx,
+	uint64_t now, struct pf_error *err)
+{
+	const struct endpoint_cfg *c = &cfg->endpoints[idx];
+	const char *tail = "/chat/completions";
+	size_t n = strlen(c->base_url);
+	struct buf u;
+
+	while (n > 0 && c->base_url[n - 1] == '/')
+		n--;
+	buf_init(&u, 8192);
+	buf_init(&e->prefix, 4096);
+	if (buf_append(&u, c->base_url, n) != 0 ||
+	    (!(n >= strlen(tail) && strncmp(c->base_url + n - strlen(tail),
+					      tail, strlen(tail)) == 0) &&
+	     buf_puts(&u, tail) != 0) ||
+	    buf_puts(&e->prefix, "{\"model\":") != 0 ||
+	    json_quote(&e->prefix, c->model, strlen(c->model)) != 0) {
+		buf_free(&u);
+		return pf_error_set(err, "endpoint %zu: URL or model too long",
+				    idx);
+	}
+	e->url = buf_detach(&u);
+	e->weight = c->weight > 0 ? c->weight : 1;
+	e->price_in = c->price_in;
+	e->price_out = c->price_out;
+	adm_ep_init(&e->adm, c->rpm, c->input_tpm, c->output_tpm,
+		    c->concurrency, cfg->min_concurrency, now);
+	if (e->url == NULL)
+		return pf_error_set(err, "out of memory");
+	return headers_build(e, c, idx, err);
+}
+
+static void
+ob_settings(struct ob *b, const struct engine_config *cfg)
+{
+	b->budget.max_tokens = cfg->max_tokens;
+	b->budget.max_cost = cfg->max_cost;
+	b->max_attempts = cfg->max_attempts > 0 ? cfg->max_attempts : 1;
+	b->max_429 = b->max_attempts * 5 > 30 ? b->max_attempts * 5 : 30;
+	b->base_delay = cfg->base_delay_ms;
+	b->max_delay = cfg->max_delay_ms;
+	b->down_limit = cfg->max_delay_ms > 10000 ? cfg->max_delay_ms : 10000;
+	b->pump_at = UINT64_MAX;
+	rng_seed(&b->rng, (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)b);
+}
+
+/* Handles are initialised last, so a failure before them frees plainly. */
+static int
+ob_handles(struct ob *b, uv_loop_t *loop, const struct engine_config *cfg)
+{
+	struct http_opts o = {
+		.connect_timeout_ms = cfg->connect_timeout_ms,
+		.timeout_ms = cfg->timeout_ms,
+		.low_speed_time_s = cfg->low_speed_time_s,
+		.max_host_conns = cfg->max_connections_per_host,
+		.max_response = cfg->max_response_bytes,
+	};
+	size_t i;
+
+	for (i = 0; i < cfg->n_endpoints; i++)
+		o.max_idle_conns += (long)cfg->endpoints[i].concurrency + 4;
+
+	if (http_client_new(loop, &o, &b->http) != 0)
+		return -1;
+	uv_timer_init(loop, &b->pump);
+	uv_timer_init(loop, &b->grace);
+	b->pump.data = b->grace.data = b;
+	return 0;
+}
+
+int
+openai_backend_new(uv_loop_t *loop, const struct engine_config *cfg,
+		   struct backend **out, struct pf_error *err)
+{
+	struct ob *b;
+	size_t i;
+
+	*out = NULL;
+	if (cfg->n_endpoints == 0)
+		return pf_error_set(err, "no endpoint configured");
+	b = calloc(1, sizeof(*b));
+	if (b == NULL || (b->eps = calloc(cfg->n_endpoints,
+					   sizeof(*b->eps))) == NULL) {
+		free(b);
+		return pf_error_set(err, "out of memory");
+	}
+	b->n_eps = cfg->n_endpoints;
+	for (i = 0; i < cfg->n_endpoints; i++)
+		if (ep_init(&b->eps[i], cfg, i, uv_now(loop), err) != 0) {
+			ob_free(b);
+			return -1;
+		}
+	if (ob_handles(b, loop, cfg) != 0) {
+		ob_free(b);
+		return pf_error_set(err, "cannot start libcurl");
+	}
+	ob_settings(b, cfg);
+	b->base.ops = &openai_ops;
+	b->base.loop = loop;
+	*out = &b->base;
+	return 0;
+}

@@ -1,0 +1,49 @@
+/* openai.h - the "openai" backend: any OpenAI-compatible chat-completions
+ * server over libcurl multi on libuv (engine/http.h), paced and guarded by
+ * engine/admission.h, behind the contract of engine/backend.h.
+ *
+ * Each call's body is a JSON object without "model"; the backend splices in
+ * the model of the endpoint it picks (smooth weighted round robin over the
+ * endpoints admissible now), sends it, retries transport failures with
+ * backoff and full jitter up to retry.max_attempts, and stops the whole run
+ * cleanly on quota exhaustion, rejected credentials or a reached budget.
+ */
+#ifndef PF_OPENAI_H
+#define PF_OPENAI_H
+
+#include <stdint.h>
+#include <uv.h>
+
+#include "engine/backend.h"
+#include "engine/endpoint.h"
+#include "engine/error.h"
+
+/* Counters for the progress line. */
+struct engine_stats {
+	uint64_t sent;          /* HTTP requests sent (attempts) */
+	uint64_t done;          /* calls completed LLM_OK */
+	uint64_t failed;        /* calls completed LLM_FAILED */
+	uint64_t abandoned;     /* calls completed ABANDONED or STOP_* */
+	uint64_t retries;       /* attempts after the first */
+	uint64_t rate_limited;  /* 429 answers */
+	unsigned in_flight;     /* requests on the wire now */
+	unsigned queued;        /* calls waiting to be sent (incl. backoff) */
+	unsigned concurrency;   /* sum of current AIMD limits */
+	double rpm_limit;       /* sum of known request limits per minute */
+	uint64_t tokens_in;     /* usage reported by the servers */
+	uint64_t tokens_out;
+	double cost;            /* USD at the configured prices */
+};
+
+/* Create the backend on `loop` from `cfg` (which must have at least one
+ * endpoint). Reads API keys and secret headers from the environment now;
+ * a missing variable is an error naming the variable (never a value).
+ * Returns 0 with *out set, or -1 with err filled. The backend copies what
+ * it needs from cfg. */
+int openai_backend_new(uv_loop_t *loop, const struct engine_config *cfg,
+		       struct backend **out, struct pf_error *err);
+
+/* Read the counters (b must be an openai backend). */
+void openai_backend_stats(struct backend *b, struct engine_stats *out);
+
+#endif

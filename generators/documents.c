@@ -1,0 +1,118 @@
+/* documents.c - stage "document": synthetic private documents (chats with
+ * contacts, user-AI chats, purchase history, emails, notes, calendar
+ * entries) that each state some of the persona's planted facts
+ * (PersonaBench style). A reply that does not state every planted value
+ * verbatim is sent back for another try, so every fact row points at a
+ * document that really states it. */
+#include "engine/stage.h"
+
+#include <stdio.h>
+
+#include "engine/json.h"
+#include "generators/facts.h"
+#include "output/writer.h"
+
+static int
+count(const struct pf_config *cfg)
+{
+	return cfg->documents;
+}
+
+static int
+deps(const struct persona_run *pr, uint32_t idx, struct stage_dep *d)
+{
+	(void)idx;
+	if (pr->count[STAGE_NARRATIVE] > 0) {
+		d[0] = (struct stage_dep){ STAGE_NARRATIVE, 0 };
+		return 1;
+	}
+	return 0;
+}
+
+static const char *
+doc_type(const struct stage_ctx *sc)
+{
+	return sc->cfg->doc_types[sc->idx % (uint32_t)sc->cfg->ndoc_types];
+}
+
+static int
+vars(struct stage_ctx *sc, cJSON *v, struct pf_error *err)
+{
+	const struct fact_plan *fp = sc->pr->facts;
+	cJSON *d = cJSON_AddObjectToObject(v, "document"), *fa, *f;
+	char flag[80];
+	int i;
+
+	if (d == NULL)
+		return pf_error_set(err, "out of memory");
+	cJSON_AddStringToObject(d, "type", doc_type(sc));
+	cJSON_AddNumberToObject(d, "number", sc->idx + 1);
+	snprintf(flag, sizeof(flag), "is_%s", doc_type(sc));
+	cJSON_AddTrueToObject(d, flag);
+	fa = cJSON_AddArrayToObject(d, "facts");
+	for (i = 0; fa != NULL && i < fp->n; i++) {
+		if (fp->f[i].doc != (int)sc->idx)
+			continue;
+		f = cJSON_CreateObject();
+		cJSON_AddStringToObject(f, "key", fp->f[i].key);
+		cJSON_AddStringToObject(f, "label", fp->f[i].label);
+		cJSON_AddStringToObject(f, "value", fp->f[i].value);
+		cJSON_AddStringToObject(f, "sentence", fp->f[i].sentence);
+		cJSON_AddItemToArray(fa, f);
+	}
+	return 0;
+}
+
+static int
+write_rows(struct stage_ctx *sc, const char *title, const char *content)
+{
+	const struct fact_plan *fp = sc->pr->facts;
+	char doc_id[48], fact_id[48];
+	int i;
+
+	snprintf(doc_id, sizeof(doc_id), "%s-d%u", sc->pr->persona.id,
+		 sc->idx + 1);
+	if (writer_document(sc->w, sc->pr->index, doc_id, (int)sc->idx,
+			    sc->item_id, doc_type(sc), title, content,
+			    sc->rerun) != 0)
+		return -1;
+	for (i = 0; i < fp->n; i++) {
+		if (fp->f[i].doc != (int)sc->idx)
+			continue;
+		snprintf(fact_id, sizeof(fact_id), "%s-f%d",
+			 sc->pr->persona.id, i + 1);
+		if (writer_fact(sc->w, sc->pr->index, fact_id, i,
+				fp->f[i].key, fp->f[i].value, fp->f[i].qtype,
+				doc_id, sc->rerun) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+accept(struct stage_ctx *sc, const cJSON *reply, struct pf_error *err)
+{
+	const struct fact_plan *fp = sc->pr->facts;
+	const char *title = json_get_str(reply, "title", NULL);
+	const char *content = json_get_str(reply, "content", NULL);
+	int i;
+
+	if (title == NULL || content == NULL || content[0] == '\0')
+		return pf_error_set(err, "missing title or content"), 1;
+	for (i = 0; i < fp->n; i++)
+		if (fp->f[i].doc == (int)sc->idx &&
+		    !facts_text_states(content, fp->f[i].value))
+			return pf_error_set(err, "the document does not state "
+					    "the planted fact '%s' (\"%s\")",
+					    fp->f[i].key, fp->f[i].value), 1;
+	return sc->w == NULL ? 0 : write_rows(sc, title, content);
+}
+
+const struct stage stage_document = {
+	.id = STAGE_DOCUMENT,
+	.name = "document",
+	.count = count,
+	.deps = deps,
+	.vars = vars,
+	.accept = accept,
+};

@@ -1,0 +1,119 @@
+/* qa.c - stage "qa": grounded question-answer pairs. QA item i asks about
+ * planted fact i mod F; its evidence is every document of the persona that
+ * states the fact's value, which always includes the one it was planted
+ * in. An answer that does not contain the value is retried. */
+#include "engine/stage.h"
+
+#include <stdio.h>
+
+#include "engine/json.h"
+#include "generators/facts.h"
+#include "output/writer.h"
+
+static int
+count(const struct pf_config *cfg)
+{
+	if (cfg->documents == 0)
+		return 0;
+	return cfg->qa;
+}
+
+/* QA waits for every document: evidence is computed over all of them. */
+static int
+deps(const struct persona_run *pr, uint32_t idx, struct stage_dep *d)
+{
+	int i, n = pr->count[STAGE_DOCUMENT];
+
+	(void)idx;
+	if (n > STAGE_MAX_DEPS)
+		n = STAGE_MAX_DEPS;
+	for (i = 0; i < n; i++)
+		d[i] = (struct stage_dep){ STAGE_DOCUMENT, (uint32_t)i };
+	return n;
+}
+
+static const struct fact *
+fact_of(const struct stage_ctx *sc)
+{
+	const struct fact_plan *fp = sc->pr->facts;
+
+	return fp->n > 0 ? &fp->f[sc->idx % (uint32_t)fp->n] : NULL;
+}
+
+static int
+vars(struct stage_ctx *sc, cJSON *v, struct pf_error *err)
+{
+	const struct fact *f = fact_of(sc);
+	const cJSON *doc;
+	cJSON *fo;
+
+	if (f == NULL)
+		return pf_error_set(err, "no facts planned for QA");
+	doc = stage_reply(sc->pr, STAGE_DOCUMENT, (uint32_t)f->doc);
+	fo = cJSON_AddObjectToObject(v, "fact");
+	if (fo == NULL)
+		return pf_error_set(err, "out of memory");
+	cJSON_AddStringToObject(fo, "key", f->key);
+	cJSON_AddStringToObject(fo, "label", f->label);
+	cJSON_AddStringToObject(fo, "value", f->value);
+	cJSON_AddStringToObject(fo, "question", f->question);
+	cJSON_AddStringToObject(fo, "type", f->qtype);
+	if (doc != NULL)
+		cJSON_AddItemReferenceToObject(v, "document", (cJSON *)doc);
+	return 0;
+}
+
+static int
+write_rows(struct stage_ctx *sc, const struct fact *f, const char *q,
+	   const char *a)
+{
+	char ids[STAGE_MAX_DEPS][48], qa_id[48], fact_id[48];
+	const char *ev[STAGE_MAX_DEPS];
+	const cJSON *doc;
+	int i, n = 0;
+
+	for (i = 0; i < sc->pr->count[STAGE_DOCUMENT] &&
+		    i < STAGE_MAX_DEPS; i++) {
+		doc = stage_reply(sc->pr, STAGE_DOCUMENT, (uint32_t)i);
+		if (!facts_text_states(json_get_str(doc, "content", ""),
+				       f->value))
+			continue;
+		snprintf(ids[n], sizeof(ids[n]), "%s-d%d",
+			 sc->pr->persona.id, i + 1);
+		ev[n] = ids[n];
+		n++;
+	}
+	snprintf(qa_id, sizeof(qa_id), "%s-q%u", sc->pr->persona.id,
+		 sc->idx + 1);
+	snprintf(fact_id, sizeof(fact_id), "%s-f%d", sc->pr->persona.id,
+		 (int)(f - sc->pr->facts->f) + 1);
+	return writer_qa(sc->w, sc->pr->index, qa_id, (int)sc->idx,
+			 sc->item_id, fact_id, f->qtype, f->difficulty, q, a,
+			 ev, n, sc->rerun);
+}
+
+static int
+accept(struct stage_ctx *sc, const cJSON *reply, struct pf_error *err)
+{
+	const struct fact *f = fact_of(sc);
+	const char *q = json_get_str(reply, "question", NULL);
+	const char *a = json_get_str(reply, "answer", NULL);
+
+	if (f == NULL)
+		return pf_error_set(err, "no facts planned for QA"), -1;
+	if (q == NULL || a == NULL || q[0] == '\0')
+		return pf_error_set(err, "missing question or answer"), 1;
+	if (!facts_text_states(a, f->value))
+		return pf_error_set(err, "the answer does not contain the "
+				    "fact's value \"%s\"", f->value), 1;
+	return sc->w == NULL ? 0 : write_rows(sc, f, q, a);
+}
+
+const struct stage stage_qa = {
+	.id = STAGE_QA,
+	.name = "qa",
+	.count = count,
+	.deps = deps,
+	.vars = vars,
+	.accept = accept,
+};

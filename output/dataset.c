@@ -1,0 +1,336 @@
+/* dataset.c - dataset schema, open with writer lock, version check. */
+#include "output/dataset.h"
+
+#include "engine/buf.h"
+#include "engine/journal.h"
+#include "personas/persona.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Schema version 1. Keep doc/schema.md in step with this text. */
+static const char schema_sql[] =
+	"CREATE TABLE run ("
+	" id INTEGER PRIMARY KEY CHECK (id = 1),"
+	" name TEXT NOT NULL, config TEXT NOT NULL, config_hash TEXT NOT NULL,"
+	" seed INTEGER NOT NULL, personas INTEGER NOT NULL,"
+	" version TEXT NOT NULL, backend TEXT NOT NULL, model TEXT NOT NULL,"
+	" created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+	"CREATE TABLE narrative ("
+	" persona_id INTEGER PRIMARY KEY, item_id TEXT NOT NULL,"
+	" cultural_background TEXT NOT NULL, skills_and_expertise TEXT NOT NULL,"
+	" hobbies_and_interests TEXT NOT NULL,"
+	" career_goals_and_ambitions TEXT NOT NULL,"
+	" concise_persona TEXT NOT NULL,"
+	" quarantined INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE backstory_turn ("
+	" turn_id TEXT PRIMARY KEY, persona_id INTEGER NOT NULL,"
+	" turn INTEGER NOT NULL, item_id TEXT NOT NULL,"
+	" question_key TEXT NOT NULL, question TEXT NOT NULL,"
+	" answer TEXT NOT NULL, quarantined INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE document ("
+	" doc_id TEXT PRIMARY KEY, persona_id INTEGER NOT NULL,"
+	" idx INTEGER NOT NULL, item_id TEXT NOT NULL, doc_type TEXT NOT NULL,"
+	" title TEXT NOT NULL, content TEXT NOT NULL,"
+	" quarantined INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE fact ("
+	" fact_id TEXT PRIMARY KEY, persona_id INTEGER NOT NULL,"
+	" idx INTEGER NOT NULL, fact_key TEXT NOT NULL,"
+	" fact_value TEXT NOT NULL, category TEXT NOT NULL,"
+	" doc_id TEXT NOT NULL REFERENCES document(doc_id),"
+	" quarantined INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE qa ("
+	" qa_id TEXT PRIMARY KEY, persona_id INTEGER NOT NULL,"
+	" idx INTEGER NOT NULL, item_id TEXT NOT NULL,"
+	" fact_id TEXT NOT NULL REFERENCES fact(fact_id),"
+	" qtype TEXT NOT NULL, difficulty TEXT NOT NULL,"
+	" question TEXT NOT NULL, answer TEXT NOT NULL,"
+	" quarantined INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE qa_evidence ("
+	" qa_id TEXT NOT NULL REFERENCES qa(qa_id),"
+	" doc_id TEXT NOT NULL REFERENCES document(doc_id),"
+	" PRIMARY KEY (qa_id, doc_id)) WITHOUT ROWID;"
+	"CREATE TABLE preference_pair ("
+	" pair_id TEXT PRIMARY KEY, persona_id INTEGER NOT NULL,"
+	" idx INTEGER NOT NULL, item_id TEXT NOT NULL,"
+	" judge_item_id TEXT NOT NULL, question TEXT NOT NULL,"
+	" chosen TEXT NOT NULL, rejected TEXT NOT NULL,"
+	" view_chosen TEXT NOT NULL, view_rejected TEXT NOT NULL,"
+	" judge_verdict TEXT NOT NULL, judge_certainty INTEGER NOT NULL,"
+	" judge_rationale TEXT NOT NULL, judge_model TEXT NOT NULL,"
+	" quarantined INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE audit_finding ("
+	" finding_id INTEGER PRIMARY KEY, auditor TEXT NOT NULL,"
+	" auditor_version TEXT NOT NULL, row_table TEXT NOT NULL,"
+	" row_id TEXT NOT NULL, field TEXT NOT NULL, kind TEXT NOT NULL,"
+	" severity TEXT NOT NULL, synthetic INTEGER NOT NULL,"
+	" masked TEXT NOT NULL, reason TEXT NOT NULL, offset INTEGER NOT NULL,"
+	" threshold TEXT NOT NULL, quarantined INTEGER NOT NULL);"
+	"CREATE INDEX audit_finding_row ON audit_finding(row_table, row_id);";
+
+static const char *const narrative_text[] = {
+	"cultural_background", "skills_and_expertise", "hobbies_and_interests",
+	"career_goals_and_ambitions", "concise_persona", NULL
+};
+static const char *const turn_text[] = { "answer", NULL };
+static const char *const doc_text[] = { "title", "content", NULL };
+static const char *const fact_text[] = { "fact_value", NULL };
+static const char *const qa_text[] = { "question", "answer", NULL };
+static const char *const pair_text[] = {
+	"question", "chosen", "rejected", "judge_rationale", NULL
+};
+
+const struct dataset_table dataset_tables[] = {
+	{ "narrative", "persona_id", narrative_text },
+	{ "backstory_turn", "turn_id", turn_text },
+	{ "document", "doc_id", doc_text },
+	{ "fact", "fact_id", fact_text },
+	{ "qa", "qa_id", qa_text },
+	{ "preference_pair", "pair_id", pair_text },
+	{ NULL, NULL, NULL }
+};
+
+static int
+db_fail(struct dataset *ds, struct pf_error *err, const char *what)
+{
+	return pf_error_set(err, "%s: %s", what,
+			    ds->db ? sqlite3_errmsg(ds->db) : "out of memory");
+}
+
+int
+dataset_exec(struct dataset *ds, const char *sql, struct pf_error *err)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(ds->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		pf_error_set(err, "database error: %s", msg ? msg : "?");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+sqlite3_stmt *
+dataset_prepare(struct dataset *ds, const char *sql, struct pf_error *err)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v3(ds->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+			       &st, NULL) != SQLITE_OK) {
+		db_fail(ds, err, "cannot prepare statement");
+		return NULL;
+	}
+	return st;
+}
+
+static int
+user_version(struct dataset *ds, int *v, struct pf_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	st = dataset_prepare(ds, "PRAGMA user_version", err);
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	*v = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return db_fail(ds, err, "not a readable SQLite database");
+	return 0;
+}
+
+/* 1 if the database has no tables at all (a new file). */
+static int
+is_empty(struct dataset *ds)
+{
+	sqlite3_stmt *st;
+	int n = 1;
+
+	if (sqlite3_prepare_v2(ds->db, "SELECT count(*) FROM sqlite_master",
+			       -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n == 0;
+}
+
+/* The persona table has one column per field of personas/persona.h, in
+ * field-table order, so adding an attribute is adding a field. */
+static int
+persona_ddl(struct buf *b)
+{
+	size_t i;
+
+	buf_puts(b, "CREATE TABLE persona (persona_id INTEGER PRIMARY KEY");
+	for (i = 0; i < persona_nfields; i++)
+		buf_printf(b, ", \"%s\" %s NOT NULL", persona_fields[i].name,
+			   persona_fields[i].type == PERSONA_INT ? "INTEGER"
+			   : "TEXT");
+	return buf_puts(b, ", quarantined INTEGER NOT NULL DEFAULT 0);");
+}
+
+static int
+create_schema(struct dataset *ds, struct pf_error *err)
+{
+	char ver[64];
+	struct buf ddl;
+	int rc;
+
+	buf_init(&ddl, 1 << 16);
+	if (persona_ddl(&ddl) != 0) {
+		buf_free(&ddl);
+		return pf_error_set(err, "out of memory");
+	}
+	if (dataset_exec(ds, "BEGIN IMMEDIATE", err) != 0) {
+		buf_free(&ddl);
+		return -1;
+	}
+	snprintf(ver, sizeof(ver), "PRAGMA user_version = %d",
+		 DATASET_SCHEMA_VERSION);
+	rc = dataset_exec(ds, ddl.data, err);
+	buf_free(&ddl);
+	if (rc != 0 || dataset_exec(ds, schema_sql, err) != 0 ||
+	    dataset_exec(ds, journal_schema_sql, err) != 0 ||
+	    dataset_exec(ds, ver, err) != 0) {
+		dataset_exec(ds, "ROLLBACK", NULL);
+		return -1;
+	}
+	return dataset_exec(ds, "COMMIT", err);
+}
+
+/* Take the exclusive writer lock on the database file itself. flock()
+ * locks are independent of SQLite's own fcntl() locks on Linux, and the
+ * kernel drops them when the process dies, so a crash never leaves a
+ * stale lock behind. */
+static int
+take_lock(struct dataset *ds, struct pf_error *err)
+{
+	ds->lock_fd = open(ds->path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (ds->lock_fd < 0)
+		return pf_error_set(err, "cannot open for writing: %s",
+				    strerror(errno));
+	if (flock(ds->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+		if (errno == EWOULDBLOCK)
+			return pf_error_set(err, "another personaforge process "
+					    "is writing this dataset; wait "
+					    "for it to finish");
+		return pf_error_set(err, "cannot lock: %s", strerror(errno));
+	}
+	return 0;
+}
+
+static int
+check_version(struct dataset *ds, enum dataset_mode mode,
+	      struct pf_error *err)
+{
+	int v;
+
+	if (user_version(ds, &v, err) != 0)
+		return -1;
+	if (v == 0 && mode == DATASET_WRITE && is_empty(ds))
+		return create_schema(ds, err);
+	if (v == 0)
+		return pf_error_set(err, "not a personaforge dataset "
+				    "(no schema version)");
+	if (v != DATASET_SCHEMA_VERSION)
+		return pf_error_set(err, "dataset schema version %d is not "
+				    "supported by this personaforge (it "
+				    "reads version %d)", v,
+				    DATASET_SCHEMA_VERSION);
+	return 0;
+}
+
+static int
+configure(struct dataset *ds, enum dataset_mode mode, struct pf_error *err)
+{
+	sqlite3_busy_timeout(ds->db, 5000);
+	if (mode == DATASET_READ)
+		return 0;
+	/* WAL + NORMAL survives any application crash; each commit records
+	 * paid LLM work, but a power loss costs at most the last few
+	 * commits, which the journal re-requests. */
+	return dataset_exec(ds, "PRAGMA journal_mode=WAL;"
+			    "PRAGMA synchronous=NORMAL;"
+			    "PRAGMA foreign_keys=OFF;", err);
+}
+
+static int
+open_db(struct dataset *ds, enum dataset_mode mode, struct pf_error *err)
+{
+	struct stat st;
+	int flags;
+
+	if (mode == DATASET_READ && stat(ds->path, &st) != 0)
+		return pf_error_set(err, "cannot open: %s", strerror(errno));
+	if (mode == DATASET_WRITE && take_lock(ds, err) != 0)
+		return -1;
+	flags = mode == DATASET_READ ? SQLITE_OPEN_READONLY
+		: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	if (sqlite3_open_v2(ds->path, &ds->db, flags | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK)
+		return db_fail(ds, err, "cannot open database");
+	if (configure(ds, mode, err) != 0)
+		return -1;
+	return check_version(ds, mode, err);
+}
+
+int
+dataset_open(const char *path, enum dataset_mode mode, struct dataset **out,
+	     struct pf_error *err)
+{
+	struct dataset *ds;
+
+	*out = NULL;
+	if (err != NULL)
+		snprintf(err->file, sizeof(err->file), "%s", path);
+	ds = calloc(1, sizeof(*ds));
+	if (ds == NULL || (ds->path = strdup(path)) == NULL) {
+		free(ds);
+		return pf_error_set(err, "out of memory");
+	}
+	ds->lock_fd = -1;
+	if (open_db(ds, mode, err) != 0) {
+		dataset_close(ds);
+		return -1;
+	}
+	*out = ds;
+	return 0;
+}
+
+void
+dataset_close(struct dataset *ds)
+{
+	if (ds == NULL)
+		return;
+	if (ds->db != NULL)
+		sqlite3_close(ds->db);
+	if (ds->lock_fd >= 0)
+		close(ds->lock_fd);
+	free(ds->path);
+	free(ds);
+}
+
+int
+dataset_reset(struct dataset *ds, struct pf_error *err)
+{
+	static const char drop[] =
+		"DROP TABLE IF EXISTS run; DROP TABLE IF EXISTS journal;"
+		"DROP TABLE IF EXISTS persona; DROP TABLE IF EXISTS narrative;"
+		"DROP TABLE IF EXISTS backstory_turn;"
+		"DROP TABLE IF EXISTS document; DROP TABLE IF EXISTS fact;"
+		"DROP TABLE IF EXISTS qa; DROP TABLE IF EXISTS qa_evidence;"
+		"DROP TABLE IF EXISTS preference_pair;"
+		"DROP TABLE IF EXISTS audit_finding; PRAGMA user_version = 0;";
+
+	if (dataset_exec(ds, drop, err) != 0)
+		return -1;
+	return create_schema(ds, err);
+}

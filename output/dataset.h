@@ -1,0 +1,66 @@
+/* dataset.h - the one SQLite file a build writes: schema, open, checks.
+ *
+ * Tables (doc/schema.md describes every column): run (one row of
+ * provenance), journal (one row per work item), persona, narrative,
+ * backstory_turn, document, fact, qa, qa_evidence, preference_pair,
+ * audit_finding. Rows are keyed by stable text ids built from the persona
+ * index and the item index ("p000042", "p000042-d1"), so id order is the
+ * same in every run of the same config and seed and exports are
+ * byte-identical. Dataset tables carry a `quarantined` flag set by the
+ * auditors. The schema version is PRAGMA user_version.
+ */
+#ifndef PF_DATASET_H
+#define PF_DATASET_H
+
+#include <sqlite3.h>
+
+#include "engine/error.h"
+
+#define DATASET_SCHEMA_VERSION 1
+
+enum dataset_mode {
+	DATASET_READ,     /* existing file, read only */
+	DATASET_WRITE     /* create if missing; exclusive writer lock */
+};
+
+struct dataset {
+	sqlite3 *db;
+	int lock_fd;      /* flock()ed fd for writers, -1 for readers */
+	char *path;
+};
+
+/* Open `path`. For DATASET_WRITE the file is created when missing, an
+ * exclusive advisory lock is taken (a second writer fails at once with a
+ * message saying another process is writing it), WAL mode is set and the
+ * schema is created if the file is new. A file whose user_version is not
+ * DATASET_SCHEMA_VERSION (or that is not a personaforge dataset) is refused.
+ * Returns 0; -1 with err filled (err->file = path), nothing created when
+ * the failure is found before creation. *out is owned by the caller and
+ * released with dataset_close(). */
+int dataset_open(const char *path, enum dataset_mode mode,
+		 struct dataset **out, struct pf_error *err);
+
+/* Close and free; accepts NULL. */
+void dataset_close(struct dataset *ds);
+
+/* Drop every table and recreate the schema (for --overwrite). */
+int dataset_reset(struct dataset *ds, struct pf_error *err);
+
+/* Run SQL with no result rows; on failure fills err with sqlite's message. */
+int dataset_exec(struct dataset *ds, const char *sql, struct pf_error *err);
+
+/* Prepare a statement that lives as long as the connection; NULL on error
+ * with err filled. */
+sqlite3_stmt *dataset_prepare(struct dataset *ds, const char *sql,
+			      struct pf_error *err);
+
+/* The dataset tables in export order, with their id column and the text
+ * columns auditors scan; the last entry has name == NULL. */
+struct dataset_table {
+	const char *name;
+	const char *id_column;
+	const char *const *text_columns;
+};
+extern const struct dataset_table dataset_tables[];
+
+#endif

@@ -1,0 +1,154 @@
+/* export.h - what the XML and JSONL exporters share.
+ *
+ * One walk over a dataset in export order, with the quarantine rule, and
+ * crash-safe output files. The walk streams: one cursor per table, all
+ * ordered by persona and then by item, advanced in lockstep (a merge), so
+ * memory stays flat however large the dataset is and there is no query per
+ * persona. An exporter is a set of callbacks (struct export_sink) that
+ * turns what the walk hands it into its format.
+ *
+ * Order, for byte-identical exports: personas by persona_id; under each,
+ * its narrative, then backstory turns by (turn, turn_id), documents, facts,
+ * QA items and preference pairs by (idx, id), QA evidence by doc_id; then
+ * the findings by (row_table, row_id, field, offset, kind, and every other
+ * exported column). finding_id is never exported: it is insertion order,
+ * which differs between resumed runs.
+ *
+ * Quarantine: a row with quarantined = 1 is left out, and a quarantined
+ * persona takes all its rows with it; a finding is exported when the row
+ * it names is exported (findings about tables that are not dataset tables
+ * describe the whole dataset and are always exported, findings about rows
+ * that do not exist never are). With include_quarantined everything is
+ * exported and the quarantined flag travels with the record.
+ */
+#ifndef PF_EXPORT_H
+#define PF_EXPORT_H
+
+#include <stdio.h>
+#include <sqlite3.h>
+
+#include "engine/error.h"
+#include "output/dataset.h"
+
+enum export_flag {
+	EXPORT_ATTR = 1,  /* XML: attribute of the record's element */
+	EXPORT_INT = 2,   /* integer column */
+	EXPORT_BOOL = 4,  /* integer column exported as true/false */
+	EXPORT_BODY = 8   /* XML: text content of the record's element */
+};
+
+/* One exported column of a record. */
+struct export_col {
+	const char *column;   /* SQL column; also the JSON key */
+	const char *xml;      /* XML attribute or element name */
+	unsigned flags;       /* enum export_flag bits */
+};
+
+enum export_kind_id {
+	EXPORT_RUN, EXPORT_PERSONA, EXPORT_NARRATIVE, EXPORT_TURN,
+	EXPORT_DOCUMENT, EXPORT_FACT, EXPORT_QA, EXPORT_PAIR, EXPORT_FINDING,
+	EXPORT_NKINDS
+};
+
+/* A record type. Its cursor's columns are: 0 persona_id, 1 the record's
+ * quarantined flag, 2.. cols in order, then the sub column if any. */
+struct export_kind {
+	enum export_kind_id id;
+	const char *table;    /* SQL table */
+	const char *list;     /* XML container element, NULL if one-to-one */
+	const char *item;     /* XML element of one record */
+	const char *file;     /* JSONL file name, NULL if nested */
+	const char *order;    /* ORDER BY terms after persona_id */
+	const char *join;     /* extra FROM clause for the sub column */
+	const char *sub;      /* SQL of a grouped sub column (QA evidence) */
+	const char *sub_item; /* XML element / JSON key of the sub rows */
+	const char *sub_attr; /* XML attribute holding the sub value */
+	const struct export_col *cols;  /* ends with column == NULL; NULL
+					 * for personas (columns are read
+					 * from the table) */
+};
+
+extern const struct export_kind export_kinds[EXPORT_NKINDS];
+
+/* The statement column of k's sub value: after persona_id, quarantined
+ * and k->cols. */
+int export_sub_col(const struct export_kind *k);
+
+/* A persona attribute: one column of the persona table. */
+struct export_attr {
+	int col;              /* index in the persona statement */
+	const char *name;     /* column name (a valid XML name) */
+	int is_int;           /* declared INTEGER */
+};
+
+struct export_persona {
+	sqlite3_stmt *st;     /* current persona row */
+	const struct export_attr *attrs;
+	size_t nattrs;
+	const char *uid;      /* text id ("p000042"), or persona_id */
+	int quarantined;
+};
+
+/* One record handed to a sink. st's columns follow export_kind. */
+struct export_rec {
+	const struct export_kind *kind;
+	sqlite3_stmt *st;     /* positioned on the row; see EXPORT_CLOSE */
+	const char *uid;      /* the persona's uid; NULL for findings */
+	int quarantined;
+};
+
+enum export_event {
+	EXPORT_OPEN,          /* a record starts; st is its (first) row */
+	EXPORT_SUB,           /* a sub row (non-NULL sub column) of it */
+	EXPORT_CLOSE          /* it ends; st is already past it: don't read */
+};
+
+/* An exporter. Every callback returns 0, or -1 after filling the error
+ * the exporter was given. Calls come in this order: begin, then per
+ * persona: persona, then per list kind list(open), record events,
+ * list(close), then persona_end; then personas_end; findings as one list;
+ * end. */
+struct export_sink {
+	void *ud;
+	int (*begin)(void *ud, const struct export_rec *run /* or NULL */);
+	int (*persona)(void *ud, const struct export_persona *p,
+		       const struct export_rec *narrative /* or NULL */);
+	int (*list)(void *ud, const struct export_kind *k, int open);
+	int (*record)(void *ud, const struct export_rec *r,
+		      enum export_event ev);
+	int (*persona_end)(void *ud, const struct export_persona *p);
+	int (*personas_end)(void *ud);
+	int (*end)(void *ud);
+};
+
+/* Walk ds in export order and feed sink. Returns 0, or -1 with err
+ * filled (by the walk for database errors, by the sink for its own). */
+int export_walk(struct dataset *ds, int include_quarantined,
+		const struct export_sink *sink, struct pf_error *err);
+
+/* A file written under a temporary name in its target's directory and
+ * renamed over the target only when complete. */
+struct export_file {
+	char *path;           /* target */
+	char *tmp;            /* temporary name; NULL once renamed */
+	FILE *fp;             /* open stream; NULL once closed */
+};
+
+/* Create the temporary file for `path` (mode 0666 minus the umask).
+ * Returns 0, or -1 with err filled (err->file = path). On success the
+ * caller ends with export_file_close + export_file_rename, or abort. */
+int export_file_open(struct export_file *f, const char *path,
+		     struct pf_error *err);
+
+/* Flush, fsync and close the stream; -1 with err filled on any write
+ * error seen so far. */
+int export_file_close(struct export_file *f, struct pf_error *err);
+
+/* Rename the closed temporary over the target and sync the directory. */
+int export_file_rename(struct export_file *f, struct pf_error *err);
+
+/* Close and unlink whatever is left and free f's memory; safe after a
+ * successful rename, on a zeroed struct, and twice. */
+void export_file_abort(struct export_file *f);
+
+#endif

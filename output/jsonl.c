@@ -1,0 +1,289 @@
+/* jsonl.c - the JSONL export: an export_sink writing one line per record
+ * into one file per record type (see jsonl.h).
+ *
+ * Lines are built in one bounded buffer with json_quote (the one JSON
+ * string escaper: control characters become \u00XX, invalid UTF-8 U+FFFD)
+ * and written whole; no cJSON tree per row.
+ */
+#include "output/jsonl.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "engine/buf.h"
+#include "engine/json.h"
+#include "output/export.h"
+
+#define PATH_BYTES 8192
+
+struct jsonl_out {
+	struct export_file files[EXPORT_NKINDS];  /* by kind, if it has one */
+	struct buf line;          /* the record being written */
+	struct pf_error *err;
+	int incl;                 /* add "quarantined" to every record */
+};
+
+/* Report a record that does not fit the line buffer; returns -1. */
+static int
+too_long(struct jsonl_out *j)
+{
+	return pf_error_set(j->err, "a record is longer than %zu bytes",
+			    j->line.max);
+}
+
+/* Append the comma before a member unless it is the first one. */
+static int
+sep(struct buf *b)
+{
+	char last = b->len > 0 ? b->data[b->len - 1] : '{';
+
+	return last == '{' || last == '[' ? 0 : buf_putc(b, ',');
+}
+
+/* Append `"k":` (with its separator). */
+static int
+key(struct buf *b, const char *k)
+{
+	if (sep(b) != 0 || json_quote(b, k, strlen(k)) != 0)
+		return -1;
+	return buf_putc(b, ':');
+}
+
+/* Append column col of st as an integer, a boolean or a string. */
+static int
+val(struct buf *b, sqlite3_stmt *st, int col, unsigned flags)
+{
+	const char *s;
+
+	if (flags & EXPORT_BOOL)
+		return buf_puts(b, sqlite3_column_int64(st, col) ? "true"
+				: "false");
+	if (flags & EXPORT_INT)
+		return buf_printf(b, "%lld",
+				  (long long)sqlite3_column_int64(st, col));
+	s = (const char *)sqlite3_column_text(st, col);
+	return json_quote(b, s ? s : "", s ? (size_t)sqlite3_column_bytes(st,
+							col) : 0);
+}
+
+/* Append cols as members; with st NULL every value is null. */
+static int
+put_cols(struct buf *b, const struct export_col *cols, sqlite3_stmt *st)
+{
+	const struct export_col *c;
+	int i;
+
+	for (c = cols, i = 2; c->column != NULL; c++, i++)
+		if (key(b, c->column) != 0 ||
+		    (st ? val(b, st, i, c->flags) : buf_puts(b, "null")) != 0)
+			return -1;
+	return 0;
+}
+
+/* Append "quarantined": q when quarantined records are exported. */
+static int
+put_quarantined(struct jsonl_out *j, int q)
+{
+	if (!j->incl)
+		return 0;
+	if (key(&j->line, "quarantined") != 0)
+		return -1;
+	return buf_puts(&j->line, q ? "true" : "false");
+}
+
+/* End the line and write it to kind id's file. */
+static int
+flush_line(struct jsonl_out *j, enum export_kind_id id)
+{
+	struct export_file *f = &j->files[id];
+
+	if (buf_puts(&j->line, "}\n") != 0)
+		return too_long(j);
+	if (fwrite(j->line.data, 1, j->line.len, f->fp) != j->line.len) {
+		snprintf(j->err->file, sizeof(j->err->file), "%s", f->path);
+		return pf_error_set(j->err, "write failed: %s",
+				    strerror(errno));
+	}
+	return 0;
+}
+
+/* provenance.json: one object, null values when there is no run row. */
+static int
+on_begin(void *ud, const struct export_rec *run)
+{
+	struct jsonl_out *j = ud;
+	const struct export_kind *k = &export_kinds[EXPORT_RUN];
+
+	buf_reset(&j->line);
+	if (buf_putc(&j->line, '{') != 0 ||
+	    put_cols(&j->line, k->cols, run ? run->st : NULL) != 0)
+		return too_long(j);
+	return flush_line(j, EXPORT_RUN);
+}
+
+/* One personas.jsonl line: persona_id, the columns, the narrative. */
+static int
+on_persona(void *ud, const struct export_persona *p,
+	   const struct export_rec *narr)
+{
+	struct jsonl_out *j = ud;
+	struct buf *b = &j->line;
+	size_t i;
+
+	buf_reset(b);
+	if (buf_putc(b, '{') != 0 || key(b, "persona_id") != 0 ||
+	    json_quote(b, p->uid, strlen(p->uid)) != 0)
+		return too_long(j);
+	for (i = 0; i < p->nattrs; i++)
+		if (key(b, p->attrs[i].name) != 0 ||
+		    val(b, p->st, p->attrs[i].col,
+			p->attrs[i].is_int ? EXPORT_INT : 0) != 0)
+			return too_long(j);
+	if (key(b, "narrative") != 0 ||
+	    buf_puts(b, narr ? "{" : "null") != 0)
+		return too_long(j);
+	if (narr != NULL &&
+	    (put_cols(b, narr->kind->cols, narr->st) != 0 ||
+	     put_quarantined(j, narr->quarantined) != 0 || buf_putc(b, '}')))
+		return too_long(j);
+	if (put_quarantined(j, p->quarantined) != 0)
+		return too_long(j);
+	return flush_line(j, EXPORT_PERSONA);
+}
+
+static int
+on_record(void *ud, const struct export_rec *r, enum export_event ev)
+{
+	struct jsonl_out *j = ud;
+	const struct export_kind *k = r->kind;
+	struct buf *b = &j->line;
+	int rc = 0;
+
+	switch (ev) {
+	case EXPORT_OPEN:
+		buf_reset(b);
+		rc = buf_putc(b, '{');
+		if (rc == 0 && r->uid != NULL)
+			rc = key(b, "persona_id") ||
+			     json_quote(b, r->uid, strlen(r->uid));
+		if (rc == 0)
+			rc = put_cols(b, k->cols, r->st);
+		if (rc == 0 && k->sub != NULL)
+			rc = key(b, k->sub_item) || buf_putc(b, '[');
+		return rc == 0 ? 0 : too_long(j);
+	case EXPORT_SUB:
+		if (sep(b) != 0 || val(b, r->st, export_sub_col(k), 0) != 0)
+			return too_long(j);
+		return 0;
+	case EXPORT_CLOSE:
+		if ((k->sub != NULL && buf_putc(b, ']') != 0) ||
+		    put_quarantined(j, r->quarantined) != 0)
+			return too_long(j);
+		return flush_line(j, k->id);
+	}
+	return -1;
+}
+
+static int
+on_list(void *ud, const struct export_kind *k, int open)
+{
+	(void)ud;
+	(void)k;
+	(void)open;
+	return 0;
+}
+
+static int
+on_persona_end(void *ud, const struct export_persona *p)
+{
+	(void)ud;
+	(void)p;
+	return 0;
+}
+
+static int
+on_nothing(void *ud)
+{
+	(void)ud;
+	return 0;
+}
+
+/* Create dir unless it is already a directory. */
+static int
+make_dir(const char *dir, struct pf_error *err)
+{
+	struct stat st;
+
+	if (mkdir(dir, 0777) == 0)
+		return 0;
+	if (errno == EEXIST && stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+		return 0;
+	if (err != NULL)
+		snprintf(err->file, sizeof(err->file), "%s", dir);
+	return pf_error_set(err, "cannot create output directory: %s",
+			    errno == EEXIST ? "not a directory"
+			    : strerror(errno));
+}
+
+/* Open the temporary file of every kind that has a file. */
+static int
+open_files(struct jsonl_out *j, const char *dir)
+{
+	char path[PATH_BYTES];
+	int id, n;
+
+	for (id = 0; id < EXPORT_NKINDS; id++) {
+		if (export_kinds[id].file == NULL)
+			continue;
+		n = snprintf(path, sizeof(path), "%s/%s", dir,
+			     export_kinds[id].file);
+		if (n < 0 || (size_t)n >= sizeof(path))
+			return pf_error_set(j->err, "output path too long");
+		if (export_file_open(&j->files[id], path, j->err) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Sync every file, then rename them all into place. */
+static int
+commit_files(struct jsonl_out *j)
+{
+	int id;
+
+	for (id = 0; id < EXPORT_NKINDS; id++)
+		if (export_file_close(&j->files[id], j->err) != 0)
+			return -1;
+	for (id = 0; id < EXPORT_NKINDS; id++)
+		if (j->files[id].tmp != NULL &&
+		    export_file_rename(&j->files[id], j->err) != 0)
+			return -1;
+	return 0;
+}
+
+int
+jsonl_export_write(struct dataset *ds, const char *dir,
+		   int include_quarantined, struct pf_error *err)
+{
+	struct jsonl_out j;
+	struct export_sink sink = {
+		&j, on_begin, on_persona, on_list, on_record, on_persona_end,
+		on_nothing, on_nothing
+	};
+	int id, rc = -1;
+
+	memset(&j, 0, sizeof(j));
+	j.err = err;
+	j.incl = include_quarantined != 0;
+	buf_init(&j.line, BUF_MAX_DEFAULT);
+	if (make_dir(dir, err) == 0 && open_files(&j, dir) == 0 &&
+	    export_walk(ds, include_quarantined, &sink, err) == 0 &&
+	    commit_files(&j) == 0)
+		rc = 0;
+	for (id = 0; id < EXPORT_NKINDS; id++)
+		export_file_abort(&j.files[id]);
+	buf_free(&j.line);
+	return rc;
+}

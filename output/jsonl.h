@@ -1,0 +1,25 @@
+/* jsonl.h - the JSONL export: one file per record type in a directory.
+ *
+ * personas.jsonl (persona_id, every persona column, narrative object or
+ * null), backstory_turns.jsonl, documents.jsonl, facts.jsonl, qa.jsonl
+ * (evidence: array of doc ids), preference_pairs.jsonl, findings.jsonl,
+ * and provenance.json (one object). Every line of a file has the same keys
+ * with the same JSON types, so datasets.load_dataset("json") and
+ * pandas.read_json(lines=True) load each file as it is; child records
+ * carry persona_id (the persona's text id) to join on. With
+ * include_quarantined every record also has "quarantined": true/false.
+ */
+#ifndef PF_JSONL_H
+#define PF_JSONL_H
+
+#include "engine/error.h"
+#include "output/dataset.h"
+
+/* Write ds as JSONL files into dir (created when missing; its parent must
+ * exist). Each file goes to a temporary name, is fsynced, and is renamed
+ * over its target only after every file was written. Returns 0, or -1
+ * with err filled; temporary files are removed on failure. */
+int jsonl_export_write(struct dataset *ds, const char *dir,
+		       int include_quarantined, struct pf_error *err);
+
+#endif

@@ -1,0 +1,88 @@
+/* writer.h - dataset row writers with in-stream auditing.
+ *
+ * Every dataset row goes through one function here. Before a row is
+ * inserted its text fields are handed to the enabled auditors; findings go
+ * to audit_finding with the auditor's name, version and threshold, and a
+ * row with a finding at or above the quarantine severity is stored with
+ * quarantined = 1 (kept, marked, left out of exports by default). Inserts
+ * are INSERT OR REPLACE keyed by the row's stable id, so re-accepting an
+ * item after a template change replaces its rows; its old findings are
+ * deleted first when `rerun` is set.
+ *
+ * All writes use statements prepared once and bound parameters. The
+ * caller groups them into transactions (journal_tx_begin/commit).
+ */
+#ifndef PF_WRITER_H
+#define PF_WRITER_H
+
+#include <stdint.h>
+
+#include "engine/config.h"
+#include "engine/error.h"
+#include "output/dataset.h"
+#include "personas/persona.h"
+
+struct writer;
+
+struct writer_stats {
+	int64_t findings[5];        /* by severity */
+	int64_t synthetic;          /* findings in reserved ranges */
+	int64_t gate_hits;          /* real findings at/above gate severity */
+	int64_t quarantined;        /* rows quarantined in this run */
+};
+
+/* Prepare the statements. The dataset must outlive the writer. */
+int writer_open(struct dataset *ds, const struct pf_config *cfg,
+		struct writer **out, struct pf_error *err);
+void writer_close(struct writer *w);   /* accepts NULL */
+
+/* The run row (provenance); replaces the existing one but keeps its
+ * created_at. */
+int writer_run(struct writer *w, const struct pf_config *cfg,
+	       const char *config_json, const char *backend,
+	       const char *model);
+
+int writer_persona(struct writer *w, const struct persona *p);
+
+/* Narrative fields in this order: cultural_background,
+ * skills_and_expertise, hobbies_and_interests, career_goals_and_ambitions,
+ * concise_persona. */
+#define WRITER_NARRATIVE_FIELDS 5
+int writer_narrative(struct writer *w, int64_t persona_id,
+		     const char *item_id,
+		     const char *const f[WRITER_NARRATIVE_FIELDS], int rerun);
+
+int writer_turn(struct writer *w, int64_t persona_id, const char *uid,
+		int turn, const char *item_id, const char *qkey,
+		const char *question, const char *answer, int rerun);
+
+int writer_document(struct writer *w, int64_t persona_id, const char *doc_id,
+		    int idx, const char *item_id, const char *type,
+		    const char *title, const char *content, int rerun);
+
+int writer_fact(struct writer *w, int64_t persona_id, const char *fact_id,
+		int idx, const char *key, const char *value,
+		const char *category, const char *doc_id, int rerun);
+
+int writer_qa(struct writer *w, int64_t persona_id, const char *qa_id,
+	      int idx, const char *item_id, const char *fact_id,
+	      const char *qtype, const char *difficulty, const char *question,
+	      const char *answer, const char *const *evidence, int nevidence,
+	      int rerun);
+
+struct writer_pair {
+	const char *pair_id, *item_id, *judge_item_id;
+	const char *question, *chosen, *rejected;
+	const char *view_chosen, *view_rejected;
+	const char *verdict, *rationale, *judge_model;
+	int idx, certainty;
+};
+int writer_pair(struct writer *w, int64_t persona_id,
+		const struct writer_pair *p, int rerun);
+
+void writer_get_stats(const struct writer *w, struct writer_stats *out);
+
+/* The sqlite error of the last failed write. */
+const char *writer_errmsg(const struct writer *w);
+
+#endif

@@ -1,0 +1,61 @@
+/* narrative.c - stage "narrative": one structured persona description per
+ * persona (cultural background, skills, hobbies, goals, a concise persona),
+ * in the manner of Nemotron-Personas' attribute pass. */
+#include "engine/stage.h"
+#include "engine/json.h"
+#include "output/writer.h"
+
+static int
+count(const struct pf_config *cfg)
+{
+	return cfg->narrative ? 1 : 0;
+}
+
+static int
+deps(const struct persona_run *pr, uint32_t idx, struct stage_dep *d)
+{
+	(void)pr;
+	(void)idx;
+	(void)d;
+	return 0;
+}
+
+static int
+vars(struct stage_ctx *sc, cJSON *v, struct pf_error *err)
+{
+	(void)sc;
+	(void)v;
+	(void)err;
+	return 0;
+}
+
+static int
+accept(struct stage_ctx *sc, const cJSON *reply, struct pf_error *err)
+{
+	static const char *const keys[WRITER_NARRATIVE_FIELDS] = {
+		"cultural_background", "skills_and_expertise",
+		"hobbies_and_interests", "career_goals_and_ambitions",
+		"concise_persona"
+	};
+	const char *f[WRITER_NARRATIVE_FIELDS];
+	int i;
+
+	for (i = 0; i < WRITER_NARRATIVE_FIELDS; i++) {
+		f[i] = json_get_str(reply, keys[i], NULL);
+		if (f[i] == NULL)
+			return pf_error_set(err, "missing '%s'", keys[i]), 1;
+	}
+	if (sc->w == NULL)
+		return 0;
+	return writer_narrative(sc->w, sc->pr->index, sc->item_id, f,
+				sc->rerun);
+}
+
+const struct stage stage_narrative = {
+	.id = STAGE_NARRATIVE,
+	.name = "narrative",
+	.count = count,
+	.deps = deps,
+	.vars = vars,
+	.accept = accept,
+};

@@ -1,0 +1,904 @@
+/* sampler.c - distribution tables and the persona sampler (sampler.h).
+ *
+ * Every table file is read whole and kept; its strings are cut in place
+ * (tabs and newlines become NULs) and interned, so one value has one pointer
+ * across all tables. A condition part is then matched by comparing
+ * pointers, and sampling is a few pointer scans plus a binary search over
+ * cumulative weights per attribute, with no allocation.
+ *
+ * Loading checks the chain: every condition part must be "*" or a value of
+ * the parent table, and every value (combination) of the parents must find
+ * a group of rows, so persona_sample() can never fall off a table. The
+ * group each parent row (or pair of rows, i0 * nrows1 + i1) selects is
+ * stored in gmap, so sampling resolves a condition with one array load.
+ */
+#include "personas/sampler.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/json.h"
+#include "engine/rng.h"
+
+#define FILE_MAX ((size_t)1 << 20) /* largest table file accepted */
+#define VALUE_MAX 63               /* longest value in a weighted table */
+#define NOPARENT { -1, -1 }
+
+enum {
+	T_AGE, T_GENDER, T_REGION, T_STATE, T_CITY, T_AREA, T_EDU, T_EMPLOY,
+	T_OCC, T_INCOME, T_ECON, T_MARITAL, T_HOUSE, T_LANG, T_LANG_EXTRA,
+	T_FIRST, T_LAST, T_HEALTH, T_MENTAL, T_HARM, T_EMOTION, T_COUNT
+};
+
+/* A weighted table: its file and the tables its condition parts name.
+ * Parents come earlier in the enum, so they are loaded first. */
+static const struct spec {
+	const char *file;
+	int parent[2];  /* table of each condition part; -1: only "*" */
+} specs[T_COUNT] = {
+	[T_AGE] = { "age.tsv", NOPARENT },
+	[T_GENDER] = { "gender.tsv", NOPARENT },
+	[T_REGION] = { "region.tsv", NOPARENT },
+	[T_STATE] = { "state.tsv", { T_REGION, -1 } },
+	[T_CITY] = { "city.tsv", { T_STATE, -1 } },
+	[T_AREA] = { "area_code.tsv", { T_STATE, -1 } },
+	[T_EDU] = { "education.tsv", { T_AGE, -1 } },
+	[T_EMPLOY] = { "employment.tsv", { T_AGE, -1 } },
+	[T_OCC] = { "occupation.tsv", { T_EMPLOY, T_EDU } },
+	[T_INCOME] = { "income.tsv", { T_OCC, -1 } },
+	[T_ECON] = { "economic_status.tsv", { T_INCOME, -1 } },
+	[T_MARITAL] = { "marital_status.tsv", { T_AGE, -1 } },
+	[T_HOUSE] = { "household.tsv", { T_MARITAL, T_AGE } },
+	[T_LANG] = { "language.tsv", { T_REGION, -1 } },
+	[T_LANG_EXTRA] = { "language_extra.tsv", { T_LANG, -1 } },
+	[T_FIRST] = { "first_name.tsv", { T_GENDER, -1 } },
+	[T_LAST] = { "last_name.tsv", NOPARENT },
+	[T_HEALTH] = { "health_status.tsv", { T_AGE, -1 } },
+	[T_MENTAL] = { "mental_health.tsv", { T_AGE, -1 } },
+	[T_HARM] = { "self_harm.tsv", { T_MENTAL, -1 } },
+	[T_EMOTION] = { "emotional_state.tsv", { T_MENTAL, T_ECON } },
+};
+
+#define BIG5_FILE "big5.tsv"
+
+struct row {
+	const char *value;  /* interned */
+	double cum;         /* cumulative weight within the group */
+	int lo, hi;         /* age range (age.tsv only) */
+};
+
+struct group {
+	const char *cond[2]; /* interned parts; part 2 is NULL if unused */
+	uint32_t first, n;   /* rows[first .. first+n) */
+	double total;        /* sum of the group's weights */
+};
+
+struct table {
+	struct row *rows;     /* grouped, in file order within a group */
+	struct group *groups;
+	uint32_t *gmap;       /* group of each parent row (pair), see below */
+	uint32_t nrows, ngroups;
+	int nparts;           /* condition parts: 1 or 2 */
+};
+
+struct persona_tables {
+	struct table t[T_COUNT];
+	const char *big5[PERSONA_NTRAITS][PERSONA_NBANDS];
+	char *text[T_COUNT + 1];  /* file contents; all strings point here */
+	const char **set;         /* intern set, open addressing */
+	size_t setcap, setlen;
+	const char *star, *none;  /* interned "*" and "none" */
+};
+
+/* One parsed row before grouping. */
+struct trow {
+	const char *value;
+	double w;
+	int lo, hi;
+	uint32_t group;
+};
+
+/* Where the loader is: the file and line errors name. */
+struct where {
+	const char *path;
+	int line;
+	struct pf_error *err;
+};
+
+/* Fill the error with the current file and line (0 = the whole file) and a
+ * printf-style message. Returns -1. */
+static int
+fail(const struct where *w, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int
+fail(const struct where *w, const char *fmt, ...)
+{
+	char msg[sizeof(w->err->msg)];
+	va_list ap;
+
+	if (w->err == NULL)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(w->err->file, sizeof(w->err->file), "%s", w->path);
+	w->err->line = w->line;
+	w->err->col = 0;
+	return pf_error_set(w->err, "%s", msg);
+}
+
+/* FNV-1a of a string, for the intern set. */
+static uint64_t
+str_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h;
+}
+
+/* Double the intern set. Returns 0, or -1 when memory ran out. */
+static int
+set_grow(struct persona_tables *t)
+{
+	size_t cap = t->setcap ? t->setcap * 2 : 512, i, j;
+	const char **set = calloc(cap, sizeof(*set));
+
+	if (set == NULL)
+		return -1;
+	for (i = 0; i < t->setcap; i++) {
+		if (t->set[i] == NULL)
+			continue;
+		j = str_hash(t->set[i]) & (cap - 1);
+		while (set[j] != NULL)
+			j = (j + 1) & (cap - 1);
+		set[j] = t->set[i];
+	}
+	free(t->set);
+	t->set = set;
+	t->setcap = cap;
+	return 0;
+}
+
+/* The canonical pointer for string `s` (which must outlive the tables).
+ * Returns NULL only when memory ran out. */
+static const char *
+intern(struct persona_tables *t, const char *s)
+{
+	size_t j;
+
+	if (2 * (t->setlen + 1) > t->setcap && set_grow(t) != 0)
+		return NULL;
+	j = str_hash(s) & (t->setcap - 1);
+	for (; t->set[j] != NULL; j = (j + 1) & (t->setcap - 1))
+		if (strcmp(t->set[j], s) == 0)
+			return t->set[j];
+	t->setlen++;
+	return t->set[j] = s;
+}
+
+/* Whether interned `v` is a value of table `tb`. */
+static int
+has_value(const struct table *tb, const char *v)
+{
+	uint32_t i;
+
+	for (i = 0; i < tb->nrows; i++)
+		if (tb->rows[i].value == v)
+			return 1;
+	return 0;
+}
+
+/* The group of `tb` that matches condition (c0, c1) most specifically: an
+ * equal first part beats an equal second part, "*" matches anything.
+ * NULL when no group matches. */
+static const struct group *
+group_find(const struct table *tb, const char *star, const char *c0,
+	   const char *c1)
+{
+	const struct group *g, *best = NULL;
+	int score, top = -1;
+	uint32_t i;
+
+	for (i = 0; i < tb->ngroups; i++) {
+		g = &tb->groups[i];
+		if (g->cond[0] == c0)
+			score = 2;
+		else if (g->cond[0] == star)
+			score = 0;
+		else
+			continue;
+		if (tb->nparts == 2 && g->cond[1] == c1)
+			score++;
+		else if (tb->nparts == 2 && g->cond[1] != star)
+			continue;
+		if (score > top) {
+			top = score;
+			best = g;
+		}
+	}
+	return best;
+}
+
+/* Split `s` in place at each `sep` into at most `max` fields. Returns the
+ * number of fields found, or max + 1 when there are more. */
+static int
+split(char *s, char sep, char **f, int max)
+{
+	int n = 0;
+	char *p;
+
+	for (;;) {
+		if (n == max)
+			return max + 1;
+		f[n++] = s;
+		p = strchr(s, sep);
+		if (p == NULL)
+			return n;
+		*p = '\0';
+		s = p + 1;
+	}
+}
+
+/* Parse "LO-HI" (18 <= LO <= HI <= 120) from age.tsv. */
+static int
+parse_range(const struct where *w, const char *s, int *lo, int *hi)
+{
+	char tail;
+
+	if (sscanf(s, "%d-%d%c", lo, hi, &tail) != 2 || *lo < 18 ||
+	    *hi < *lo || *hi > 120)
+		return fail(w, "age band '%s' is not LO-HI within 18..120", s);
+	return 0;
+}
+
+/* Parse a positive, finite weight. */
+static int
+parse_weight(const struct where *w, const char *s, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(s, &end);
+	if (end == s || *end != '\0' || errno != 0 || !isfinite(*out) ||
+	    *out <= 0)
+		return fail(w, "weight '%s' is not a positive number", s);
+	return 0;
+}
+
+/* Intern each part of condition `s` into cond[] and check it against the
+ * parent tables of table `k`. */
+static int
+parse_cond(struct persona_tables *t, int k, const struct where *w, char *s,
+	   const char *cond[2])
+{
+	const struct spec *sp = &specs[k];
+	char *part[2];
+	int n, i, nparts = t->t[k].nparts;
+
+	n = split(s, '/', part, 2);
+	if (n != nparts)
+		return fail(w, "condition '%s' has %d part(s), want %d", s,
+			    n > 2 ? 3 : n, nparts);
+	cond[1] = NULL;
+	for (i = 0; i < nparts; i++) {
+		cond[i] = intern(t, part[i]);
+		if (cond[i] == NULL)
+			return fail(w, "out of memory");
+		if (cond[i] == t->star)
+			continue;
+		if (sp->parent[i] < 0)
+			return fail(w, "condition must be '*'");
+		if (!has_value(&t->t[sp->parent[i]], cond[i]))
+			return fail(w, "condition '%s' is not a value of %s",
+				    cond[i], specs[sp->parent[i]].file);
+	}
+	return 0;
+}
+
+/* Index of the group with condition `cond` in `tb`, appending a new one
+ * (growing `tb->groups`) if needed; -1 when memory ran out. */
+static long
+group_index(struct table *tb, const char *cond[2], uint32_t *cap)
+{
+	struct group *g;
+	uint32_t i;
+
+	for (i = 0; i < tb->ngroups; i++)
+		if (tb->groups[i].cond[0] == cond[0] &&
+		    tb->groups[i].cond[1] == cond[1])
+			return i;
+	if (tb->ngroups == *cap) {
+		*cap = *cap ? *cap * 2 : 8;
+		g = realloc(tb->groups, *cap * sizeof(*g));
+		if (g == NULL)
+			return -1;
+		tb->groups = g;
+	}
+	memset(&tb->groups[i], 0, sizeof(tb->groups[i]));
+	tb->groups[i].cond[0] = cond[0];
+	tb->groups[i].cond[1] = cond[1];
+	tb->ngroups++;
+	return i;
+}
+
+/* Parse one data line of weighted table `k` into *r (fields cut in place). */
+static int
+parse_row(struct persona_tables *t, int k, const struct where *w, char *line,
+	  struct trow *r, uint32_t *gcap)
+{
+	const char *cond[2];
+	char *f[3];
+	long gi;
+
+	if (split(line, '\t', f, 3) != 3)
+		return fail(w, "want 3 tab-separated fields: "
+			    "condition, value, weight");
+	if (f[1][0] == '\0' || strlen(f[1]) > VALUE_MAX)
+		return fail(w, "value must be 1..%d bytes", VALUE_MAX);
+	if (parse_cond(t, k, w, f[0], cond) != 0 ||
+	    parse_weight(w, f[2], &r->w) != 0)
+		return -1;
+	r->lo = r->hi = 0;
+	if (k == T_AGE && parse_range(w, f[1], &r->lo, &r->hi) != 0)
+		return -1;
+	r->value = intern(t, f[1]);
+	gi = group_index(&t->t[k], cond, gcap);
+	if (r->value == NULL || gi < 0)
+		return fail(w, "out of memory");
+	r->group = (uint32_t)gi;
+	return 0;
+}
+
+/* Order the parsed rows by group (file order within a group) into
+ * tb->rows, with cumulative weights. Returns 0, or -1 when memory ran out. */
+static int
+table_build(struct table *tb, const struct trow *tr, uint32_t n)
+{
+	struct group *g;
+	uint32_t i, j = 0, k;
+
+	tb->rows = calloc(n ? n : 1, sizeof(*tb->rows));
+	if (tb->rows == NULL)
+		return -1;
+	tb->nrows = n;
+	for (i = 0; i < tb->ngroups; i++) {
+		g = &tb->groups[i];
+		g->first = j;
+		for (k = 0; k < n; k++) {
+			if (tr[k].group != i)
+				continue;
+			g->total += tr[k].w;
+			tb->rows[j++] = (struct row){ tr[k].value, g->total,
+						      tr[k].lo, tr[k].hi };
+		}
+		g->n = j - g->first;
+	}
+	return 0;
+}
+
+/* Read `file` in `dir` into t->text[slot], pointing w->path at `path`.
+ * Returns 0, or -1 with the error filled. */
+static int
+read_table(struct persona_tables *t, int slot, const char *dir,
+	   const char *file, char *path, size_t pathsz, struct where *w)
+{
+	size_t len;
+	int n;
+
+	n = snprintf(path, pathsz, "%s/%s", dir, file);
+	w->path = n >= 0 && (size_t)n < pathsz ? path : file;
+	w->line = 0;
+	if (w->path != path)
+		return fail(w, "data directory path too long");
+	if (file_read_all(path, FILE_MAX, &t->text[slot], &len) != 0)
+		return fail(w, "cannot read table: %s", strerror(errno));
+	if (strlen(t->text[slot]) != len)
+		return fail(w, "table contains a NUL byte");
+	return 0;
+}
+
+/* The next data line at *cur (NUL-terminated in place, CR dropped),
+ * skipping blank and '#' lines and counting lines in *line; NULL at the
+ * end. */
+static char *
+next_line(char **cur, int *line)
+{
+	char *s, *nl;
+	size_t len;
+
+	while ((s = *cur) != NULL) {
+		nl = strchr(s, '\n');
+		*cur = nl != NULL ? nl + 1 : NULL;
+		if (nl != NULL)
+			*nl = '\0';
+		(*line)++;
+		len = strlen(s);
+		if (len > 0 && s[len - 1] == '\r')
+			s[len - 1] = '\0';
+		if (s[0] != '\0' && s[0] != '#')
+			return s;
+	}
+	return NULL;
+}
+
+/* Resolve the group of every parent row (every pair, for two parts) of
+ * table `k` into its gmap; fails when one finds no rows. */
+static int
+map_groups(struct persona_tables *t, int k, const struct where *w)
+{
+	const struct spec *sp = &specs[k];
+	const struct table *p0, *p1;
+	const struct group *g;
+	struct table *tb = &t->t[k];
+	const char *c0, *c1;
+	uint32_t i, j, n1;
+
+	if (sp->parent[0] < 0)
+		return 0;  /* one group, "*" */
+	p0 = &t->t[sp->parent[0]];
+	p1 = sp->parent[1] >= 0 ? &t->t[sp->parent[1]] : NULL;
+	n1 = p1 != NULL ? p1->nrows : 1;
+	tb->gmap = calloc((size_t)p0->nrows * n1, sizeof(*tb->gmap));
+	if (tb->gmap == NULL)
+		return fail(w, "out of memory");
+	for (i = 0; i < p0->nrows; i++) {
+		for (j = 0; j < n1; j++) {
+			c0 = p0->rows[i].value;
+			c1 = p1 != NULL ? p1->rows[j].value : NULL;
+			g = group_find(tb, t->star, c0, c1);
+			if (g == NULL)
+				return fail(w, "no rows for condition '%s%s%s'",
+					    c0, c1 ? "/" : "", c1 ? c1 : "");
+			tb->gmap[i * n1 + j] = (uint32_t)(g - tb->groups);
+		}
+	}
+	return 0;
+}
+
+/* Area codes must be three digits: phone numbers are built from them. */
+static int
+check_area(const struct where *w, const struct trow *r)
+{
+	const char *v = r->value;
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (v[i] < '0' || v[i] > '9')
+			break;
+	if (i != 3 || v[3] != '\0')
+		return fail(w, "area code '%s' is not three digits", v);
+	return 0;
+}
+
+/* Load, group and check weighted table `k` from `dir`. */
+static int
+load_weighted(struct persona_tables *t, int k, const char *dir,
+	      struct pf_error *err)
+{
+	struct where w = { "", 0, err };
+	struct trow *tr = NULL, *grown;
+	uint32_t n = 0, cap = 0, gcap = 0;
+	char path[4096], *cur, *s;
+	int rc = -1;
+
+	t->t[k].nparts = specs[k].parent[1] >= 0 ? 2 : 1;
+	if (read_table(t, k, dir, specs[k].file, path, sizeof(path), &w))
+		return -1;
+	cur = t->text[k];
+	while ((s = next_line(&cur, &w.line)) != NULL) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			grown = realloc(tr, cap * sizeof(*tr));
+			if (grown == NULL) {
+				fail(&w, "out of memory");
+				goto done;
+			}
+			tr = grown;
+		}
+		if (parse_row(t, k, &w, s, &tr[n], &gcap) != 0 ||
+		    (k == T_AREA && check_area(&w, &tr[n]) != 0))
+			goto done;
+		n++;
+	}
+	w.line = 0;
+	if (n == 0)
+		fail(&w, "table has no rows");
+	else if (table_build(&t->t[k], tr, n) != 0)
+		fail(&w, "out of memory");
+	else
+		rc = map_groups(t, k, &w);
+done:
+	free(tr);
+	return rc;
+}
+
+/* Index of `s` in `names`, or -1. */
+static int
+name_index(const char *const *names, int n, const char *s)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(names[i], s) == 0)
+			return i;
+	return -1;
+}
+
+/* Load big5.tsv: one description per (trait, band), all 25 present. */
+static int
+load_big5(struct persona_tables *t, const char *dir, struct pf_error *err)
+{
+	struct where w = { "", 0, err };
+	char path[4096], *cur, *s, *f[3];
+	int ti, bi;
+
+	if (read_table(t, T_COUNT, dir, BIG5_FILE, path, sizeof(path), &w))
+		return -1;
+	cur = t->text[T_COUNT];
+	while ((s = next_line(&cur, &w.line)) != NULL) {
+		if (split(s, '\t', f, 3) != 3 || f[2][0] == '\0')
+			return fail(&w, "want 3 tab-separated fields: "
+				    "trait, band, description");
+		ti = name_index(persona_trait_names, PERSONA_NTRAITS, f[0]);
+		bi = name_index(persona_band_names, PERSONA_NBANDS, f[1]);
+		if (ti < 0 || bi < 0)
+			return fail(&w, "unknown %s '%s'",
+				    ti < 0 ? "trait" : "band",
+				    ti < 0 ? f[0] : f[1]);
+		if (t->big5[ti][bi] != NULL)
+			return fail(&w, "second description for (%s, %s)",
+				    f[0], f[1]);
+		t->big5[ti][bi] = f[2];
+	}
+	w.line = 0;
+	for (ti = 0; ti < PERSONA_NTRAITS; ti++)
+		for (bi = 0; bi < PERSONA_NBANDS; bi++)
+			if (t->big5[ti][bi] == NULL)
+				return fail(&w, "no description for (%s, %s)",
+					    persona_trait_names[ti],
+					    persona_band_names[bi]);
+	return 0;
+}
+
+int
+persona_tables_load(const char *datadir, struct persona_tables **out,
+		    struct pf_error *err)
+{
+	struct persona_tables *t;
+	int k;
+
+	*out = NULL;
+	pf_error_clear(err);
+	t = calloc(1, sizeof(*t));
+	if (t == NULL)
+		return pf_error_set(err, "out of memory");
+	t->star = intern(t, "*");
+	t->none = intern(t, "none");
+	if (t->star == NULL || t->none == NULL) {
+		pf_error_set(err, "out of memory");
+		goto fail;
+	}
+	for (k = 0; k < T_COUNT; k++)
+		if (load_weighted(t, k, datadir, err) != 0)
+			goto fail;
+	if (load_big5(t, datadir, err) != 0)
+		goto fail;
+	*out = t;
+	return 0;
+fail:
+	persona_tables_free(t);
+	return -1;
+}
+
+void
+persona_tables_free(struct persona_tables *t)
+{
+	int k;
+
+	if (t == NULL)
+		return;
+	for (k = 0; k < T_COUNT; k++) {
+		free(t->t[k].rows);
+		free(t->t[k].groups);
+		free(t->t[k].gmap);
+	}
+	for (k = 0; k <= T_COUNT; k++)
+		free(t->text[k]);
+	free(t->set);
+	free(t);
+}
+
+/* ---- Sampling ---- */
+
+/* Well-known payment test card numbers (Visa, Mastercard, Amex, Discover,
+ * JCB, Diners): they pass the Luhn check but are never issued. */
+static const char *const cards[] = {
+	"4111111111111111", "4242424242424242", "4012888888881881",
+	"5555555555554444", "5105105105105100", "378282246310005",
+	"371449635398431", "6011111111111117", "6011000990139424",
+	"3566002020360505", "30569309025904",
+};
+
+/* Reserved example domains (RFC 2606). */
+static const char *const domains[] = {
+	"example.com", "example.org", "example.net",
+};
+
+#define NELEM(a) ((uint32_t)(sizeof(a) / sizeof((a)[0])))
+
+
+/* The rows drawn so far for one persona: the conditions of later draws. */
+struct drawn {
+	const struct row *age, *gender, *region, *state, *edu, *employ;
+	const struct row *occ, *income, *econ, *marital, *lang, *mental;
+};
+
+/* One row of table `k` drawn by weight from the group its parent rows
+ * select (c0, and c1 for two-part tables; both NULL when the table has no
+ * condition). The rows must come from the parent tables. */
+static const struct row *
+draw(const struct persona_tables *t, int k, struct rng *r,
+     const struct row *c0, const struct row *c1)
+{
+	const struct table *tb = &t->t[k], *p1;
+	const struct group *g = tb->groups;
+	const struct row *rows;
+	uint32_t lo = 0, hi, mid;
+	size_t i;
+	double x;
+
+	if (c0 != NULL) {
+		i = (size_t)(c0 - t->t[specs[k].parent[0]].rows);
+		if (c1 != NULL) {
+			p1 = &t->t[specs[k].parent[1]];
+			i = i * p1->nrows + (size_t)(c1 - p1->rows);
+		}
+		g += tb->gmap[i];
+	}
+	rows = tb->rows + g->first;
+	hi = g->n - 1;
+	x = rng_uniform(r) * g->total;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (x < rows[mid].cum)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return &rows[lo];
+}
+
+/* A bounded string writer (snprintf is most of the cost of a persona):
+ * text past the end is dropped and the buffer always ends in a NUL. */
+struct out {
+	char *p;    /* next byte */
+	char *end;  /* last byte, kept for the NUL */
+};
+
+/* A writer over buf[0..n), n > 0, starting empty. */
+static struct out
+out_init(char *buf, size_t n)
+{
+	buf[0] = '\0';
+	return (struct out){ buf, buf + n - 1 };
+}
+
+/* Append `s`, as much as fits. */
+static void
+out_str(struct out *o, const char *s)
+{
+	while (*s != '\0' && o->p < o->end)
+		*o->p++ = *s++;
+	*o->p = '\0';
+}
+
+/* `v` in decimal, zero-padded to `width` (at most 20) digits. */
+static void
+out_dec(struct out *o, uint64_t v, int width)
+{
+	char tmp[24];
+	int n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0 || (n < width && n < 20));
+	while (n > 0 && o->p < o->end)
+		*o->p++ = tmp[--n];
+	*o->p = '\0';
+}
+
+/* The low `digits` nibbles of `v` in lower-case hex. */
+static void
+out_hex(struct out *o, uint64_t v, int digits)
+{
+	while (digits-- > 0 && o->p < o->end)
+		*o->p++ = "0123456789abcdef"[(v >> (4 * digits)) & 0xf];
+	*o->p = '\0';
+}
+
+/* At most `max` lower-cased ASCII letters and digits of `s`, or `def`
+ * when `s` has none. */
+static void
+out_slug(struct out *o, const char *s, int max, const char *def)
+{
+	const char *start = o->p;
+	char c;
+
+	for (; *s != '\0' && max > 0 && o->p < o->end; s++) {
+		c = *s;
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+			*o->p++ = c;
+			max--;
+		}
+	}
+	*o->p = '\0';
+	if (o->p == start)
+		out_str(o, def);
+}
+
+/* The age -> education -> employment -> occupation -> income -> economic
+ * status chain, place, gender, marital status and household. */
+static void
+sample_demographics(const struct persona_tables *t, struct rng *r,
+		    struct drawn *d, struct persona *p)
+{
+	d->age = draw(t, T_AGE, r, NULL, NULL);
+	p->age_band = d->age->value;
+	p->age = d->age->lo +
+		(int)rng_below(r, (uint32_t)(d->age->hi - d->age->lo + 1));
+	p->gender = (d->gender = draw(t, T_GENDER, r, NULL, NULL))->value;
+	p->region = (d->region = draw(t, T_REGION, r, NULL, NULL))->value;
+	p->state = (d->state = draw(t, T_STATE, r, d->region, NULL))->value;
+	p->city = draw(t, T_CITY, r, d->state, NULL)->value;
+	p->education = (d->edu = draw(t, T_EDU, r, d->age, NULL))->value;
+	d->employ = draw(t, T_EMPLOY, r, d->age, NULL);
+	p->employment_status = d->employ->value;
+	p->occupation = (d->occ = draw(t, T_OCC, r, d->employ, d->edu))->value;
+	d->income = draw(t, T_INCOME, r, d->occ, NULL);
+	p->income_band = d->income->value;
+	d->econ = draw(t, T_ECON, r, d->income, NULL);
+	p->economic_status = d->econ->value;
+	d->marital = draw(t, T_MARITAL, r, d->age, NULL);
+	p->marital_status = d->marital->value;
+	p->household = draw(t, T_HOUSE, r, d->marital, d->age)->value;
+}
+
+/* PENGUIN context (health, mental health, self-harm history, emotional
+ * state) and the Big Five: T ~ N(50, 10), rounded, clipped, banded. */
+static void
+sample_wellbeing(const struct persona_tables *t, struct rng *r,
+		 struct drawn *d, struct persona *p)
+{
+	int i, s, b;
+
+	p->health_status = draw(t, T_HEALTH, r, d->age, NULL)->value;
+	d->mental = draw(t, T_MENTAL, r, d->age, NULL);
+	p->mental_health_status = d->mental->value;
+	p->self_harm_history = draw(t, T_HARM, r, d->mental, NULL)->value;
+	p->emotional_state = draw(t, T_EMOTION, r, d->mental, d->econ)->value;
+	for (i = 0; i < PERSONA_NTRAITS; i++) {
+		s = persona_big5_score(50.0 + 10.0 * rng_normal(r));
+		b = persona_big5_band(s);
+		p->big5[i] = (struct persona_big5){ s, persona_band_names[b],
+						    t->big5[i][b] };
+	}
+}
+
+/* First language by region, then up to two more until "none" or a
+ * language already held is drawn; joined with ", " (three values of at
+ * most VALUE_MAX bytes fit). */
+static void
+sample_languages(const struct persona_tables *t, struct rng *r,
+		 struct drawn *d, struct persona *p)
+{
+	struct out o = out_init(p->languages, sizeof(p->languages));
+	const char *v;
+	int i, held;
+
+	d->lang = draw(t, T_LANG, r, d->region, NULL);
+	p->language[0] = d->lang->value;
+	p->nlanguages = 1;
+	while (p->nlanguages < PERSONA_MAX_LANGUAGES) {
+		v = draw(t, T_LANG_EXTRA, r, d->lang, NULL)->value;
+		for (i = 0, held = 0; i < p->nlanguages; i++)
+			held |= p->language[i] == v;
+		if (v == t->none || held)
+			break;
+		p->language[p->nlanguages++] = v;
+	}
+	for (i = 0; i < p->nlanguages; i++) {
+		out_str(&o, i ? ", " : "");
+		out_str(&o, p->language[i]);
+	}
+}
+
+/* Names and synthetic identifiers, all from reserved ranges: email
+ * first.last.NNNN@example.*, phone (AAA) 555-01XX, SSN-like 9XX-XX-XXXX,
+ * a test card number. */
+static void
+sample_identity(const struct persona_tables *t, struct rng *r,
+		struct drawn *d, struct persona *p)
+{
+	struct out o;
+
+	p->first_name = draw(t, T_FIRST, r, d->gender, NULL)->value;
+	p->last_name = draw(t, T_LAST, r, NULL, NULL)->value;
+	o = out_init(p->name, sizeof(p->name));
+	out_str(&o, p->first_name);
+	out_str(&o, " ");
+	out_str(&o, p->last_name);
+	o = out_init(p->email, sizeof(p->email));
+	out_slug(&o, p->first_name, 32, "user");
+	out_str(&o, ".");
+	out_slug(&o, p->last_name, 32, "user");
+	out_str(&o, ".");
+	out_dec(&o, rng_below(r, 10000), 4);
+	out_str(&o, "@");
+	out_str(&o, domains[rng_below(r, NELEM(domains))]);
+	o = out_init(p->phone, sizeof(p->phone));
+	out_str(&o, "(");
+	out_str(&o, draw(t, T_AREA, r, d->state, NULL)->value);
+	out_str(&o, ") 555-01");
+	out_dec(&o, rng_below(r, 100), 2);
+	o = out_init(p->national_id, sizeof(p->national_id));
+	out_dec(&o, 900 + rng_below(r, 100), 3);
+	out_str(&o, "-");
+	out_dec(&o, 1 + rng_below(r, 99), 2);
+	out_str(&o, "-");
+	out_dec(&o, 1 + rng_below(r, 9999), 4);
+	p->card_number = cards[rng_below(r, NELEM(cards))];
+}
+
+/* The id "p%06u" and a version-4-style uuid from its own stream of
+ * (seed, index), so it does not move when the tables change. */
+static void
+make_ids(struct persona *p, uint64_t seed, uint64_t index)
+{
+	struct rng r;
+	struct out o;
+	uint64_t a, b;
+
+	o = out_init(p->id, sizeof(p->id));
+	out_str(&o, "p");
+	out_dec(&o, index, 6);
+	rng_seed(&r, rng_derive(seed, "persona-uuid", index, 0));
+	a = (rng_next(&r) & ~0xf000ULL) | 0x4000ULL;
+	b = (rng_next(&r) & ~(3ULL << 62)) | (2ULL << 62);
+	o = out_init(p->uuid, sizeof(p->uuid));
+	out_hex(&o, a >> 32, 8);
+	out_str(&o, "-");
+	out_hex(&o, a >> 16, 4);
+	out_str(&o, "-");
+	out_hex(&o, a, 4);
+	out_str(&o, "-");
+	out_hex(&o, b >> 48, 4);
+	out_str(&o, "-");
+	out_hex(&o, b, 12);
+}
+
+void
+persona_sample(const struct persona_tables *t, uint64_t run_seed,
+	       uint64_t index, struct persona *out)
+{
+	struct drawn d;
+	struct rng r;
+
+	memset(out, 0, sizeof(*out));
+	out->index = index;
+	make_ids(out, run_seed, index);
+	rng_seed(&r, rng_derive(run_seed, "persona", index, 0));
+	sample_demographics(t, &r, &d, out);
+	sample_languages(t, &r, &d, out);
+	sample_identity(t, &r, &d, out);
+	sample_wellbeing(t, &r, &d, out);
+}

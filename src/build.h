@@ -1,0 +1,24 @@
+/* build.h - the pieces of `build` that `validate` shares: loading a config
+ * with its command-line overrides, and the network engine configuration. */
+#ifndef PF_SRC_BUILD_H
+#define PF_SRC_BUILD_H
+
+#include "engine/config.h"
+#include "engine/endpoint.h"
+
+struct build_args {
+	const char *config;
+	const char *out;
+	int64_t personas, seed;      /* -1: from the config */
+	const char *backend;         /* NULL: from the config */
+	const char *base_url, *model, *api_key_env;
+	int overwrite, quiet;
+};
+
+/* Load the config, apply overrides, parse the engine sections and decide
+ * the backend (*offline = 1 for the offline backend). Prints the error and
+ * returns PF_EXIT_USAGE on bad input, 0 on success. */
+int build_load(const struct build_args *a, struct pf_config **cfg,
+	       struct engine_config *ec, int *offline);
+
+#endif

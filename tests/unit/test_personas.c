@@ -1,0 +1,619 @@
+/* test_personas.c - unit tests for personas/: table loading and its errors,
+ * seeded order-independent sampling, Big Five bands, marginals, conditional
+ * consistency, reserved identifiers, the field table and JSON. */
+#include <dirent.h>
+#include <math.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine/json.h"
+#include "personas/persona.h"
+#include "personas/sampler.h"
+#include "tests/unit/check_tap.h"
+
+#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+#define NSAMPLES 100000
+
+static struct persona_tables *tables;
+static char datadir[4096];
+
+static void
+setup(void)
+{
+	const char *top = getenv("PERSONAFORGE_DATADIR");
+	struct pf_error err;
+	char msg[1400];
+
+	snprintf(datadir, sizeof(datadir), "%.4000s/personas/data",
+		 top != NULL ? top : check_tap_srcpath("."));
+	if (persona_tables_load(datadir, &tables, &err) != 0) {
+		pf_error_format(&err, msg, sizeof(msg));
+		ck_abort_msg("load %s: %s", datadir, msg);
+	}
+}
+
+static void
+teardown(void)
+{
+	persona_tables_free(tables);
+	tables = NULL;
+}
+
+/* Whether two personas agree on every field of the field table and on the
+ * Big Five descriptions. */
+static int
+same(const struct persona *a, const struct persona *b)
+{
+	const struct persona_field *f;
+	size_t i;
+
+	for (i = 0; i < persona_nfields; i++) {
+		f = &persona_fields[i];
+		if (f->type == PERSONA_INT ? f->num(a) != f->num(b) :
+		    strcmp(f->text(a), f->text(b)) != 0)
+			return 0;
+	}
+	for (i = 0; i < PERSONA_NTRAITS; i++)
+		if (a->big5[i].description != b->big5[i].description)
+			return 0;
+	return a->index == b->index;
+}
+
+START_TEST(sample_is_deterministic)
+{
+	struct persona a, b;
+	uint64_t i;
+
+	for (i = 0; i < 1000; i++) {
+		persona_sample(tables, 42, i, &a);
+		persona_sample(tables, 42, i, &b);
+		ck_assert(same(&a, &b));
+	}
+	persona_sample(tables, 42, 42, &a);
+	ck_assert_str_eq(a.id, "p000042");
+	persona_sample(tables, 42, 1234567, &a);
+	ck_assert_str_eq(a.id, "p1234567");
+}
+END_TEST
+
+START_TEST(sample_is_order_independent)
+{
+	struct persona alone, after, other;
+	uint64_t i;
+
+	persona_sample(tables, 7, 5, &alone);
+	for (i = 0; i < 5; i++)
+		persona_sample(tables, 7, i, &other);
+	persona_sample(tables, 7, 5, &after);
+	ck_assert(same(&alone, &after));
+	persona_sample(tables, 7, 900, &other);
+	persona_sample(tables, 7, 5, &after);
+	ck_assert(same(&alone, &after));
+}
+END_TEST
+
+START_TEST(seeds_differ)
+{
+	struct persona a, b;
+	int i, differ = 0;
+
+	for (i = 0; i < 100; i++) {
+		persona_sample(tables, 1, (uint64_t)i, &a);
+		persona_sample(tables, 2, (uint64_t)i, &b);
+		differ += strcmp(a.email, b.email) != 0;
+		ck_assert_str_eq(a.id, b.id);
+		ck_assert_str_ne(a.uuid, b.uuid);
+	}
+	ck_assert_int_ge(differ, 95);
+}
+END_TEST
+
+static const struct {
+	double raw;
+	int score, band;
+} big5_cases[] = {
+	{ -3.0, 20, 0 }, { 19.4, 20, 0 }, { 20.0, 20, 0 }, { 34.4, 34, 0 },
+	{ 34.5, 35, 1 }, { 35.0, 35, 1 }, { 44.0, 44, 1 }, { 45.0, 45, 2 },
+	{ 54.0, 54, 2 }, { 55.0, 55, 3 }, { 64.0, 64, 3 }, { 65.0, 65, 4 },
+	{ 80.0, 80, 4 }, { 80.6, 80, 4 }, { 1e9, 80, 4 }, { NAN, 50, 2 },
+};
+
+START_TEST(big5_clip_and_band)
+{
+	int s = persona_big5_score(big5_cases[_i].raw);
+
+	ck_assert_int_eq(s, big5_cases[_i].score);
+	ck_assert_int_eq(persona_big5_band(s), big5_cases[_i].band);
+}
+END_TEST
+
+START_TEST(big5_sampled_scores)
+{
+	struct persona p;
+	int i, t, at_min = 0, at_max = 0;
+	double sum = 0;
+
+	for (i = 0; i < NSAMPLES; i++) {
+		persona_sample(tables, 3, (uint64_t)i, &p);
+		for (t = 0; t < PERSONA_NTRAITS; t++) {
+			ck_assert_int_ge(p.big5[t].score, 20);
+			ck_assert_int_le(p.big5[t].score, 80);
+			ck_assert_str_eq(p.big5[t].band, persona_band_names[
+				persona_big5_band(p.big5[t].score)]);
+			ck_assert(p.big5[t].description[0] != '\0');
+			at_min += p.big5[t].score == 20;
+			at_max += p.big5[t].score == 80;
+			sum += p.big5[t].score;
+		}
+	}
+	/* P(T <= 20.5) is about 0.16%: some hundreds of 500k draws. */
+	ck_assert_int_gt(at_min, 300);
+	ck_assert_int_gt(at_max, 300);
+	ck_assert(fabs(sum / (NSAMPLES * PERSONA_NTRAITS) - 50.0) < 0.2);
+}
+END_TEST
+
+/* Read "*<TAB>value<TAB>weight" rows of `file` into names/shares (percent
+ * of the total); returns the number of rows. */
+static int
+read_marginal(const char *file, char names[][64], double *share, int max)
+{
+	char path[4200], line[256], cond[64];
+	double total = 0;
+	int n = 0, i;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", datadir, file);
+	fp = fopen(path, "r");
+	ck_assert_ptr_nonnull(fp);
+	while (n < max && fgets(line, sizeof(line), fp) != NULL) {
+		if (line[0] == '#' ||
+		    sscanf(line, "%63[^\t]\t%63[^\t]\t%lf", cond, names[n],
+			   &share[n]) != 3)
+			continue;
+		ck_assert_str_eq(cond, "*");
+		total += share[n++];
+	}
+	fclose(fp);
+	for (i = 0; i < n; i++)
+		share[i] = 100.0 * share[i] / total;
+	return n;
+}
+
+/* Compare the sampled share of each value of an unconditional table with
+ * its weight, within 1.5 points. `get` picks the attribute. */
+static void
+check_marginal(const char *file, const char *(*get)(const struct persona *))
+{
+	char names[16][64];
+	double share[16];
+	int count[16] = { 0 }, n, i, k;
+	struct persona p;
+
+	n = read_marginal(file, names, share, 16);
+	ck_assert_int_gt(n, 1);
+	for (i = 0; i < NSAMPLES; i++) {
+		persona_sample(tables, 11, (uint64_t)i, &p);
+		for (k = 0; k < n; k++)
+			count[k] += strcmp(get(&p), names[k]) == 0;
+	}
+	for (k = 0; k < n; k++)
+		ck_assert_msg(fabs(100.0 * count[k] / NSAMPLES - share[k]) <
+			      1.5, "%s %s: %.2f%% vs %.2f%%", file, names[k],
+			      100.0 * count[k] / NSAMPLES, share[k]);
+}
+
+static const char *
+get_age_band(const struct persona *p)
+{
+	return p->age_band;
+}
+
+START_TEST(marginals_match_tables)
+{
+	check_marginal("gender.tsv", persona_field_find("gender")->text);
+	check_marginal("region.tsv", persona_field_find("region")->text);
+	check_marginal("age.tsv", get_age_band);
+}
+END_TEST
+
+static int
+is_one_of(const char *s, const char *const *set)
+{
+	for (; *set != NULL; set++)
+		if (strcmp(s, *set) == 0)
+			return 1;
+	return 0;
+}
+
+static const char *const advanced[] = {
+	"master's degree", "professional degree", "doctorate", NULL
+};
+static const char *const doctoral[] = {
+	"professional degree", "doctorate", NULL
+};
+static const char *const md_jobs[] = {
+	"Physician", "Lawyer", "Dentist", "Veterinarian", NULL
+};
+static const char *const low_econ[] = {
+	"financially struggling", "low income", NULL
+};
+static const char *const high_econ[] = {
+	"upper-middle income", "high income", NULL
+};
+static const char *const no_wage[] = {
+	"student", "unemployed", "homemaker", "unable to work", NULL
+};
+static const char *const partnered[] = {
+	"with partner", "with partner and children", NULL
+};
+
+/* The conditional chain holds for one persona. */
+static void
+check_consistent(const struct persona *p)
+{
+	int lo, hi;
+
+	ck_assert_int_eq(sscanf(p->age_band, "%d-%d", &lo, &hi), 2);
+	ck_assert(p->age >= lo && p->age <= hi);
+	if (p->age < 22)
+		ck_assert(!is_one_of(p->education, advanced) &&
+			  strcmp(p->education, "bachelor's degree") != 0);
+	if (p->age < 25)
+		ck_assert(!is_one_of(p->education, doctoral));
+	if (is_one_of(p->occupation, md_jobs))
+		ck_assert_msg(is_one_of(p->education, doctoral), "%s: %s",
+			      p->occupation, p->education);
+	if (strcmp(p->occupation, "Retired") == 0)
+		ck_assert_int_ge(p->age, 45);
+	if (is_one_of(p->employment_status, no_wage))
+		ck_assert_str_ne(p->income_band, "$150,000 or more");
+	if (strcmp(p->income_band, "$150,000 or more") == 0 ||
+	    strcmp(p->income_band, "$100,000-$149,999") == 0)
+		ck_assert(!is_one_of(p->economic_status, low_econ));
+	if (strcmp(p->income_band, "under $25,000") == 0)
+		ck_assert(!is_one_of(p->economic_status, high_econ));
+	if (strcmp(p->marital_status, "married") == 0)
+		ck_assert(is_one_of(p->household, partnered));
+	if (p->age < 25)
+		ck_assert_str_ne(p->marital_status, "widowed");
+}
+
+START_TEST(conditionals_are_consistent)
+{
+	struct persona p;
+	int i, doctors = 0, retired = 0;
+
+	for (i = 0; i < NSAMPLES; i++) {
+		persona_sample(tables, 5, (uint64_t)i, &p);
+		check_consistent(&p);
+		doctors += strcmp(p.occupation, "Physician") == 0;
+		retired += strcmp(p.occupation, "Retired") == 0;
+	}
+	ck_assert_int_gt(doctors, 0);
+	ck_assert_int_gt(retired, NSAMPLES / 20);
+}
+END_TEST
+
+static const char *const test_cards[] = {
+	"4111111111111111", "4242424242424242", "4012888888881881",
+	"5555555555554444", "5105105105105100", "378282246310005",
+	"371449635398431", "6011111111111117", "6011000990139424",
+	"3566002020360505", "30569309025904", NULL
+};
+
+static int
+luhn_ok(const char *s)
+{
+	int sum = 0, dbl = 0, d;
+	size_t i = strlen(s);
+
+	while (i-- > 0) {
+		d = s[i] - '0';
+		if (dbl && (d *= 2) > 9)
+			d -= 9;
+		sum += d;
+		dbl = !dbl;
+	}
+	return sum % 10 == 0;
+}
+
+static const struct {
+	const char *field, *pattern;
+} id_patterns[] = {
+	{ "id", "^p[0-9]{6,}$" },
+	{ "uuid", "^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-"
+		  "[0-9a-f]{12}$" },
+	{ "email", "^[a-z0-9]+\\.[a-z0-9]+\\.[0-9]{4}"
+		   "@example\\.(com|org|net)$" },
+	{ "phone", "^\\([2-9][0-9]{2}\\) 555-01[0-9]{2}$" },
+	{ "national_id", "^9[0-9]{2}-(0[1-9]|[1-9][0-9])-"
+			 "([0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}"
+			 "|[1-9][0-9]{3})$" },
+};
+
+START_TEST(identifiers_are_reserved)
+{
+	regex_t re[N(id_patterns)];
+	const struct persona_field *f;
+	struct persona p;
+	int i, k;
+
+	for (k = 0; k < N(id_patterns); k++)
+		ck_assert_int_eq(regcomp(&re[k], id_patterns[k].pattern,
+					 REG_EXTENDED | REG_NOSUB), 0);
+	for (i = 0; i < 20000; i++) {
+		persona_sample(tables, 9, (uint64_t)i, &p);
+		for (k = 0; k < N(id_patterns); k++) {
+			f = persona_field_find(id_patterns[k].field);
+			ck_assert_msg(regexec(&re[k], f->text(&p), 0, NULL,
+					      0) == 0, "%s '%s'", f->name,
+				      f->text(&p));
+		}
+		ck_assert(is_one_of(p.card_number, test_cards));
+		ck_assert(luhn_ok(p.card_number));
+	}
+	for (k = 0; k < N(id_patterns); k++)
+		regfree(&re[k]);
+	for (k = 0; test_cards[k] != NULL; k++)
+		ck_assert(luhn_ok(test_cards[k]));
+}
+END_TEST
+
+START_TEST(languages_are_distinct)
+{
+	struct persona p;
+	int i, a, b, count[4] = { 0 };
+
+	for (i = 0; i < 20000; i++) {
+		persona_sample(tables, 13, (uint64_t)i, &p);
+		ck_assert(p.nlanguages >= 1 && p.nlanguages <= 3);
+		count[p.nlanguages]++;
+		for (a = 0; a < p.nlanguages; a++)
+			for (b = a + 1; b < p.nlanguages; b++)
+				ck_assert_str_ne(p.language[a], p.language[b]);
+		ck_assert(strstr(p.languages, "none") == NULL);
+		ck_assert(strncmp(p.languages, p.language[0],
+				  strlen(p.language[0])) == 0);
+	}
+	ck_assert_int_gt(count[2], 0);
+	ck_assert_int_gt(count[3], 0);
+}
+END_TEST
+
+START_TEST(field_table_is_sane)
+{
+	const struct persona_field *f;
+	struct persona p;
+	size_t i, j;
+	const char *c;
+
+	persona_sample(tables, 1, 0, &p);
+	ck_assert_uint_ge(persona_nfields, 30);
+	for (i = 0; i < persona_nfields; i++) {
+		f = &persona_fields[i];
+		for (c = f->name; *c; c++)
+			ck_assert((*c >= 'a' && *c <= 'z') || *c == '_' ||
+				  (*c >= '0' && *c <= '9'));
+		ck_assert(f->type == PERSONA_INT ? f->num != NULL :
+			  f->text != NULL && f->text(&p)[0] != '\0');
+		for (j = 0; j < i; j++)
+			ck_assert_str_ne(f->name, persona_fields[j].name);
+	}
+	ck_assert_int_eq(persona_field_find("age")->type, PERSONA_INT);
+	ck_assert_int_eq(persona_field_find("big5_neuroticism")->num(&p),
+			 p.big5[PERSONA_NEUROTICISM].score);
+	ck_assert_ptr_null(persona_field_find("nope"));
+}
+END_TEST
+
+/* The big5 array of a JSON persona agrees with the struct. */
+static void
+check_big5_json(const cJSON *arr, const struct persona *p)
+{
+	const cJSON *o;
+	int i;
+
+	ck_assert_int_eq(cJSON_GetArraySize(arr), PERSONA_NTRAITS);
+	for (i = 0; i < PERSONA_NTRAITS; i++) {
+		o = cJSON_GetArrayItem(arr, i);
+		ck_assert_str_eq(json_get_str(o, "trait", ""),
+				 persona_trait_names[i]);
+		ck_assert_int_eq((int)json_get_num(o, "score", -1),
+				 p->big5[i].score);
+		ck_assert_str_eq(json_get_str(o, "band", ""), p->big5[i].band);
+		ck_assert_str_eq(json_get_str(o, "description", ""),
+				 p->big5[i].description);
+	}
+}
+
+START_TEST(json_round_trip)
+{
+	const struct persona_field *f;
+	struct persona p;
+	cJSON *obj, *back = NULL;
+	const cJSON *v;
+	char *text;
+	size_t i;
+
+	persona_sample(tables, 77, 3, &p);
+	obj = persona_to_json(&p);
+	ck_assert_ptr_nonnull(obj);
+	text = json_print(obj);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_int_eq(json_parse(text, strlen(text), &back, NULL), 0);
+	for (i = 0; i < persona_nfields; i++) {
+		f = &persona_fields[i];
+		v = json_get(back, f->name);
+		ck_assert_ptr_nonnull(v);
+		if (f->type == PERSONA_INT)
+			ck_assert(cJSON_IsNumber(v) &&
+				  (long)v->valuedouble == f->num(&p));
+		else
+			ck_assert_str_eq(cJSON_GetStringValue(v), f->text(&p));
+	}
+	check_big5_json(json_get(back, "big5"), &p);
+	free(text);
+	cJSON_Delete(obj);
+	cJSON_Delete(back);
+}
+END_TEST
+
+static const struct {
+	const char *file, *text; /* NULL text: the file is missing */
+	int line;
+	const char *msg;
+} bad_tables[] = {
+	{ "education.tsv", "# c\tv\tw\n18-21\thigh school diploma\tabc\n",
+	  2, "weight 'abc'" },
+	{ "education.tsv", "18-21\thigh school diploma\t-1\n", 1, "weight" },
+	{ "age.tsv", "# header\n\n*  18-21  5\n", 3, "3 tab-separated" },
+	{ "age.tsv", "*\t30-20\t1\n", 1, "age band '30-20'" },
+	{ "state.tsv", "Northeast\tMaine\t1\r\nNowhere\tOhio\t1\n", 2,
+	  "'Nowhere' is not a value of region.tsv" },
+	{ "household.tsv", "married\twith partner\t1\n", 1, "part" },
+	{ "gender.tsv", "female\tfemale\t1\n", 1, "must be '*'" },
+	{ "city.tsv", "New York\tBuffalo\t1\n", 0, "no rows for condition" },
+	{ "area_code.tsv", "New York\t21\t1\n", 1, "three digits" },
+	{ "last_name.tsv", "# only comments\n", 0, "no rows" },
+	{ "big5.tsv", "openness\tlow\tconventional\n", 0, "no description" },
+	{ "big5.tsv", "openness\tlow\tx\nopenes\thigh\ty\n", 2,
+	  "unknown trait" },
+	{ "gender.tsv", NULL, 0, "cannot read" },
+};
+
+/* A scratch data dir: symlinks to every real table, then `file` replaced
+ * by `text` (or removed). Returns the dir in `dir`. */
+static void
+make_bad_dir(char *dir, size_t n, const char *file, const char *text)
+{
+	char from[8400], to[8400];
+	struct dirent *de;
+	DIR *d;
+	FILE *fp;
+
+	snprintf(dir, n, "/tmp/pf-personas-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	d = opendir(datadir);
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d)) != NULL) {
+		if (strstr(de->d_name, ".tsv") == NULL ||
+		    strcmp(de->d_name, file) == 0)
+			continue;
+		snprintf(from, sizeof(from), "%s/%s", datadir, de->d_name);
+		snprintf(to, sizeof(to), "%s/%s", dir, de->d_name);
+		ck_assert_int_eq(symlink(from, to), 0);
+	}
+	closedir(d);
+	if (text == NULL)
+		return;
+	snprintf(to, sizeof(to), "%s/%s", dir, file);
+	fp = fopen(to, "w");
+	ck_assert_ptr_nonnull(fp);
+	fputs(text, fp);
+	fclose(fp);
+}
+
+static void
+remove_dir(const char *dir)
+{
+	char path[8400];
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	while (d != NULL && (de = readdir(d)) != NULL) {
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (de->d_name[0] != '.')
+			unlink(path);
+	}
+	if (d != NULL)
+		closedir(d);
+	rmdir(dir);
+}
+
+START_TEST(bad_table_names_file_line)
+{
+	struct persona_tables *t = (struct persona_tables *)1;
+	char dir[64], want[200], msg[1400];
+	struct pf_error err;
+	size_t fl, wl;
+
+	make_bad_dir(dir, sizeof(dir), bad_tables[_i].file,
+		     bad_tables[_i].text);
+	ck_assert_int_eq(persona_tables_load(dir, &t, &err), -1);
+	remove_dir(dir);
+	ck_assert_ptr_null(t);
+	fl = strlen(err.file);
+	wl = strlen(bad_tables[_i].file);
+	ck_assert(fl > wl && err.file[fl - wl - 1] == '/' &&
+		  strcmp(err.file + fl - wl, bad_tables[_i].file) == 0);
+	ck_assert_int_eq(err.line, bad_tables[_i].line);
+	ck_assert_msg(strstr(err.msg, bad_tables[_i].msg) != NULL, "msg: %s",
+		      err.msg);
+	pf_error_format(&err, msg, sizeof(msg));
+	snprintf(want, sizeof(want), "%s:%d:", bad_tables[_i].file,
+		 bad_tables[_i].line);
+	if (bad_tables[_i].line > 0)
+		ck_assert_msg(strstr(msg, want) != NULL, "%s", msg);
+	persona_tables_free(NULL);
+}
+END_TEST
+
+/* Not a timing test: it reports the rate, and only fails when sampling is
+ * far slower than the 500k/s target (sanitizer builds are slower). */
+START_TEST(sampling_rate)
+{
+	struct timespec a, b;
+	struct persona p;
+	uint64_t i, n = 500000, sink = 0;
+	double secs;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (i = 0; i < n; i++) {
+		persona_sample(tables, 99, i, &p);
+		sink += (uint64_t)p.age;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	secs = (double)(b.tv_sec - a.tv_sec) + 1e-9 * (b.tv_nsec - a.tv_nsec);
+	printf("# persona_sample: %.0f personas/s (%llu in %.3f s)\n",
+	       (double)n / secs, (unsigned long long)n, secs);
+	fflush(stdout);
+	ck_assert(sink > 0);
+	ck_assert((double)n / secs > 20000.0);
+}
+END_TEST
+
+static Suite *
+suite(void)
+{
+	Suite *s = suite_create("personas");
+	TCase *tc = tcase_create("sampler");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, sample_is_deterministic);
+	tcase_add_test(tc, sample_is_order_independent);
+	tcase_add_test(tc, seeds_differ);
+	tcase_add_loop_test(tc, big5_clip_and_band, 0, N(big5_cases));
+	tcase_add_test(tc, big5_sampled_scores);
+	tcase_add_test(tc, marginals_match_tables);
+	tcase_add_test(tc, conditionals_are_consistent);
+	tcase_add_test(tc, identifiers_are_reserved);
+	tcase_add_test(tc, languages_are_distinct);
+	tcase_add_test(tc, field_table_is_sane);
+	tcase_add_test(tc, json_round_trip);
+	tcase_add_loop_test(tc, bad_table_names_file_line, 0, N(bad_tables));
+	tcase_add_test(tc, sampling_rate);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return check_tap_run(suite());
+}
