@@ -7,14 +7,14 @@
 
 const char journal_schema_sql[] =
 	"CREATE TABLE IF NOT EXISTS journal ("
-	" item_id TEXT PRIMARY KEY, stage TEXT NOT NULL,"
+	" id INTEGER PRIMARY KEY, item_id TEXT NOT NULL UNIQUE,"
+	" stage TEXT NOT NULL,"
 	" persona_id INTEGER NOT NULL, idx INTEGER NOT NULL,"
 	" state TEXT NOT NULL CHECK (state IN"
 	"  ('pending','inflight','done','failed')),"
 	" req_hash TEXT, attempts INTEGER NOT NULL DEFAULT 0, reply TEXT,"
 	" finish_reason TEXT, model TEXT, prompt_tokens INTEGER,"
-	" completion_tokens INTEGER, last_error TEXT, updated_at INTEGER"
-	") WITHOUT ROWID;";
+	" completion_tokens INTEGER, last_error TEXT, updated_at INTEGER);";
 
 enum { ST_PLAN, ST_GET, ST_DONE, ST_FAIL, ST_BEGIN, ST_COMMIT, ST_N };
 
@@ -128,7 +128,9 @@ journal_item_plan(struct journal *j, const char *id, const char *stage,
 	bind_text(st, 2, stage);
 	sqlite3_bind_int64(st, 3, persona);
 	sqlite3_bind_int64(st, 4, idx);
-	return run(j, st);
+	if (run(j, st) != 0)
+		return -1;
+	return sqlite3_changes(j->db) > 0 ? 1 : 0;
 }
 
 static const char *

@@ -70,7 +70,9 @@ int journal_open(sqlite3 *db, struct journal **out, struct pf_error *err);
 /* Finalize statements and free; accepts NULL. Does not commit. */
 void journal_close(struct journal *j);
 
-/* Record an item as pending unless it already has a row. */
+/* Record an item as pending unless it already has a row. Returns 1 if a
+ * new row was made (the item has no history), 0 if one existed, -1 on a
+ * write error. */
 int journal_item_plan(struct journal *j, const char *id, const char *stage,
 		      int64_t persona, int64_t idx);
 

@@ -99,8 +99,11 @@ prompts_load(const struct pf_config *cfg, int offline, struct prompts **out,
 	p->cfg = cfg;
 	p->system_path = config_data_path(cfg,
 					  "templates/prompts/system.mustache");
-	if (p->system_path == NULL ||
-	    compile_file(p->system_path, &p->system, err) != 0)
+	p->profile_path = config_data_path(cfg,
+					   "templates/prompts/persona.mustache");
+	if (p->system_path == NULL || p->profile_path == NULL ||
+	    compile_file(p->system_path, &p->system, err) != 0 ||
+	    compile_file(p->profile_path, &p->profile, err) != 0)
 		goto fail;
 	for (i = 0; i < STAGE_COUNT; i++) {
 		if (stage_registry[i]->count(cfg) == 0)
@@ -124,6 +127,8 @@ prompts_free(struct prompts *p)
 		return;
 	mustache_free(p->system);
 	free(p->system_path);
+	mustache_free(p->profile);
+	free(p->profile_path);
 	for (i = 0; i < STAGE_COUNT; i++) {
 		mustache_free(p->st[i].prompt);
 		mustache_free(p->st[i].offline);

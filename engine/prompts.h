@@ -31,6 +31,11 @@ struct prompts {
 	const struct pf_config *cfg;
 	struct mustache *system;
 	char *system_path;
+	/* templates/prompts/persona.mustache, rendered once per persona into
+	 * {{persona.profile}} (every stage shows the same profile, so it is
+	 * not rendered again for each of a persona's items). */
+	struct mustache *profile;
+	char *profile_path;
 	struct stage_templates st[STAGE_COUNT];
 };
 

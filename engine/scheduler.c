@@ -35,6 +35,7 @@ struct item {
 	uint32_t idx;
 	enum istate state;
 	int rerun;                  /* rows of an earlier reply exist */
+	int fresh;                  /* planned just now: no journal history */
 	uint32_t tries;             /* backend calls this run */
 	uint32_t prior_attempts;    /* from the journal */
 	uint64_t seed;
@@ -75,6 +76,7 @@ struct sched {
 	struct sched_result *res;
 	struct pf_error *err;
 	struct buf sys, user;       /* render scratch */
+	char params[96];            /* the fixed request parameters */
 	unsigned fail_logged;
 };
 
@@ -205,6 +207,18 @@ put_messages(struct sched *s, struct item *it, struct buf *b)
 }
 
 static int
+put_uint(struct buf *b, uint32_t v)
+{
+	char tmp[12], *p = tmp + sizeof(tmp);
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	return buf_append(b, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
+static int
 build_body(struct sched *s, struct item *it)
 {
 	const struct stage_templates *t = &s->o->prompts->st[it->stage];
@@ -213,11 +227,12 @@ build_body(struct sched *s, struct item *it)
 
 	buf_reset(b);
 	rc = put_messages(s, it, b);
-	rc |= buf_printf(b, "],\"temperature\":%.4g,\"top_p\":%.4g,"
-			 "\"seed\":%" PRIu32 ",\"max_tokens\":%d,"
-			 "\"response_format\":%s}", s->cfg->temperature,
-			 s->cfg->top_p, (uint32_t)(it->seed & 0x7fffffff),
-			 s->cfg->max_tokens, t->response_format);
+	rc |= buf_puts(b, s->params);
+	rc |= put_uint(b, (uint32_t)(it->seed & 0x7fffffff));
+	rc |= buf_printf(b, ",\"max_tokens\":%d,\"response_format\":",
+			 s->cfg->max_tokens);
+	rc |= buf_puts(b, t->response_format);
+	rc |= buf_putc(b, '}');
 	return rc == 0 ? 0 : pf_error_set(s->err, "%s: request body too "
 					  "large", it->id);
 }
@@ -533,6 +548,8 @@ try_replay(struct sched *s, struct item *it)
 	char why[600];
 	cJSON *r;
 
+	if (it->fresh)
+		return 0;
 	if (journal_item_get(s->o->journal, it->id, &row) != 0) {
 		write_failed(s, "the journal");
 		return 0;
@@ -729,16 +746,38 @@ plan_persona(struct sched *s, struct prun *pr)
 		return -1;
 	}
 	for (i = 0; i < pr->nitems; i++) {
-		if (journal_item_plan(s->o->journal, pr->items[i].id,
-				      stage_registry[pr->items[i].stage]->name,
-				      pr->run.index,
-				      (int64_t)pr->items[i].idx) != 0) {
+		int rc = journal_item_plan(s->o->journal, pr->items[i].id,
+				stage_registry[pr->items[i].stage]->name,
+				pr->run.index, (int64_t)pr->items[i].idx);
+
+		if (rc < 0) {
 			write_failed(s, "the journal");
 			return -1;
 		}
+		pr->items[i].fresh = rc;
 	}
 	maybe_commit(s);
 	return 0;
+}
+
+/* Render the persona's profile once; every prompt shows it. */
+static int
+add_profile(struct sched *s, struct prun *pr)
+{
+	const struct prompts *p = s->o->prompts;
+	cJSON *v = cJSON_CreateObject();
+	int rc = -1;
+
+	if (v == NULL)
+		return -1;
+	buf_reset(&s->user);
+	cJSON_AddItemReferenceToObject(v, "persona", pr->run.persona_json);
+	if (prompts_render(p, p->profile, v, 0, &s->user, s->err) == 0 &&
+	    cJSON_AddStringToObject(pr->run.persona_json, "profile",
+				    s->user.data ? s->user.data : "") != NULL)
+		rc = 0;
+	cJSON_Delete(v);
+	return rc;
 }
 
 static void
@@ -764,7 +803,8 @@ start_persona(struct sched *s, int64_t index)
 		s->personas->prev = pr;
 	s->personas = pr;
 	s->active++;
-	if (pr->run.persona_json == NULL || alloc_items(s, pr) != 0) {
+	if (pr->run.persona_json == NULL || add_profile(s, pr) != 0 ||
+	    alloc_items(s, pr) != 0) {
 		s->fatal = 1;
 		pf_error_set(s->err, "out of memory");
 		return;
@@ -926,6 +966,9 @@ sched_run(uv_loop_t *loop, const struct sched_opts *o,
 	s.next = o->first;
 	s.tty = isatty(STDERR_FILENO);
 	s.total_items = items_per_persona(o->cfg) * (o->end - o->first);
+	snprintf(s.params, sizeof(s.params), "],\"temperature\":%.4g,"
+		 "\"top_p\":%.4g,\"seed\":", o->cfg->temperature,
+		 o->cfg->top_p);
 	buf_init(&s.sys, BODY_MAX);
 	buf_init(&s.user, BODY_MAX);
 	uv_update_time(loop);

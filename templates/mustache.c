@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -598,8 +599,27 @@ put(struct render *r, const char *s, size_t n, int raw)
 static void
 format_number(double d, char *out, size_t n)
 {
-	int prec;
+	long long i;
+	char tmp[24], *t = tmp + sizeof(tmp);
+	int prec, neg;
 
+	/* Integers (ages, scores, counts) are the common case on the hot
+	 * path: print them without the printf machinery. */
+	if (d > -1e15 && d < 1e15 && d == (double)(i = (long long)d) &&
+	    !(d == 0 && signbit(d)) && n >= sizeof(tmp)) {
+		neg = i < 0;
+		if (neg)
+			i = -i;
+		*--t = '\0';
+		do {
+			*--t = (char)('0' + i % 10);
+			i /= 10;
+		} while (i > 0);
+		if (neg)
+			*--t = '-';
+		memcpy(out, t, (size_t)(tmp + sizeof(tmp) - t));
+		return;
+	}
 	for (prec = 15; prec < 17; prec++) {
 		snprintf(out, n, "%.*g", prec, d);
 		if (strtod(out, NULL) == d)

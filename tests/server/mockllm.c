@@ -70,7 +70,7 @@ struct fault {
 	int retry_none;    /* "noretry": send no Retry-After at all */
 	int retry_date;    /* "date": Retry-After as an HTTP-date */
 	int retry_ms;      /* "ms": also send retry-after-ms */
-	unsigned times;    /* fail only each id's first `times` attempts; 0 all */
+	unsigned times;    /* fail each id's first `times` attempts; 0 = all */
 	int has_latency;   /* a latency range was given */
 	unsigned lat_min;  /* ms */
 	unsigned lat_max;  /* ms, >= lat_min */
@@ -988,7 +988,8 @@ make_content(struct server *s, const cJSON *rq, uint64_t h, int violate)
 		else
 			gen_value(&g, g.root, 0, -1);
 	} else if (strcmp(type, "json_object") == 0) {
-		buf_puts(&s->gen, violate ? "[\"not an object\"]" : "{\"answer\":\"");
+		buf_puts(&s->gen, violate ? "[\"not an object\"]"
+			 : "{\"answer\":\"");
 		if (!violate) {
 			put_words(&s->gen, &g.rng, 4 + rng_below(&g.rng, 6), 1);
 			buf_printf(&s->gen, "\",\"score\":%u,\"ok\":true}",
@@ -1063,7 +1064,8 @@ chat_body(struct server *s, const char *model, const char *content,
 		 "{\"role\":\"assistant\",\"content\":");
 	json_quote(&s->body, content, clen);
 	buf_printf(&s->body, ",\"refusal\":null},\"logprobs\":null,"
-		   "\"finish_reason\":\"%s\"}],\"usage\":{\"prompt_tokens\":%zu,"
+		   "\"finish_reason\":\"%s\"}],\"usage\":{"
+		   "\"prompt_tokens\":%zu,"
 		   "\"completion_tokens\":%zu,\"total_tokens\":%zu},"
 		   "\"system_fingerprint\":\"fp_mockllm\"}", finish,
 		   prompt_tokens, ctok, prompt_tokens + ctok);
@@ -1525,7 +1527,8 @@ parse_header(struct server *s, struct req *q, const char *line, size_t n)
 		else if (strncasecmp(v, "keep-alive", 10) == 0)
 			q->keep_alive = 1;
 	} else if (hdr_is(line, nlen, "expect")) {
-		q->expect = vlen == 12 && strncasecmp(v, "100-continue", 12) == 0;
+		q->expect = vlen == 12 &&
+			    strncasecmp(v, "100-continue", 12) == 0;
 	} else if (hdr_is(line, nlen, "authorization")) {
 		q->auth_ok = auth_matches(s->o.key, v, vlen);
 	} else if (hdr_is(line, nlen, "x-mock-fault")) {
@@ -1651,7 +1654,8 @@ consume(struct conn *c)
 		used = c->in.len;
 	memmove(c->in.data, c->in.data + used, c->in.len - used);
 	c->in.len -= used;
-	while (c->in.len >= 2 && c->in.data[0] == '\r' && c->in.data[1] == '\n') {
+	while (c->in.len >= 2 && c->in.data[0] == '\r' &&
+	       c->in.data[1] == '\n') {
 		memmove(c->in.data, c->in.data + 2, c->in.len - 2);
 		c->in.len -= 2;
 	}
@@ -1860,6 +1864,7 @@ reply_send(struct conn *c, struct reply *r)
 		c->pend_len = len;
 		c->pend_mode = mode;
 		c->pend_reset = r->reset;
+		uv_update_time(s->loop); /* the delay counts from now */
 		uv_timer_start(&c->timer, on_timer, r->delay, 0);
 		return;
 	}

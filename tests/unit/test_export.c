@@ -653,7 +653,7 @@ main(int argc, char **argv)
 	if (argc == 3 && strcmp(argv[1], "--make-fixture") == 0)
 		return write_fixture(argv[2]);
 	if (!have_xmllint()) {
-		printf("1..0 # SKIP xmllint (libxml2-utils) is not installed\n");
+		printf("1..0 # SKIP xmllint (libxml2-utils) not installed\n");
 		return 0;
 	}
 	return check_tap_run(suite());

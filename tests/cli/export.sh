@@ -1,0 +1,127 @@
+#!/bin/sh
+# export.sh - CLI tests for personaforge export and stats; prints TAP.
+#
+# The cases live in tests/cli/export/cases.tsv (args -> exit code and a
+# stderr substring). The good dataset is written by the unit test binary
+# (tests/unit/test_export --make-fixture), so it has the real schema.
+# After the table: the XML validates against output/personaforge.xsd
+# (SKIP without xmllint) and exports are byte-identical run to run.
+#
+# Environment (set by make check): PERSONAFORGE, top_srcdir, top_builddir.
+set -u
+
+PF=${PERSONAFORGE:-./src/personaforge}
+SRC=${top_srcdir:-.}
+BLD=${top_builddir:-.}
+CASES=$SRC/tests/cli/export/cases.tsv
+XSD=$SRC/output/personaforge.xsd
+TAB=$(printf '\t')
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/pf-cli-export.XXXXXX") || exit 1
+trap 'rm -rf "$T"' EXIT
+trap 'exit 130' INT TERM
+
+# An empty SQLite database (one 512-byte page, no tables) whose
+# user_version is the 4 big-endian bytes given as printf octal escapes.
+mkdb() {
+	{
+		printf 'SQLite format 3\000'
+		printf '\002\000\001\001\000\100\040\040'  # page 512, formats
+		printf '\000\000\000\001\000\000\000\001'  # change no., pages
+		printf '\000\000\000\000\000\000\000\000'  # no free list
+		printf '\000\000\000\001\000\000\000\004'  # cookie, format 4
+		printf '\000\000\000\000\000\000\000\000'  # cache, vacuum root
+		printf '\000\000\000\001'                  # UTF-8
+		printf "$2"                                # user_version
+		dd if=/dev/zero bs=28 count=1 2>/dev/null  # reserved
+		printf '\000\000\000\001\000\056\143\001'  # valid-for, 3.40.1
+		printf '\015\000\000\000\000\002\000\000'  # empty leaf page
+		dd if=/dev/zero bs=404 count=1 2>/dev/null
+	} >"$1"
+}
+
+i=0
+fails=0
+ok() { i=$((i + 1)); echo "ok $i - $1"; }
+not_ok() { i=$((i + 1)); echo "not ok $i - $1"; fails=$((fails + 1)); }
+skip() { i=$((i + 1)); echo "ok $i - $1 # SKIP $2"; }
+# verdict STATUS NAME: ok when STATUS is 0.
+verdict() { if [ "$1" -eq 0 ]; then ok "$2"; else not_ok "$2"; fi; }
+
+if ! "$BLD/tests/unit/test_export" --make-fixture "$T/good.db" \
+    >/dev/null 2>&1; then
+	echo "Bail out! cannot write the fixture dataset"
+	exit 1
+fi
+printf 'this is not a database\n' >"$T/notdb.txt"
+mkdb "$T/future.db" '\000\000\000\143'
+mkdb "$T/empty.db" '\000\000\000\000'
+: >"$T/blocked"
+
+ncases=$(grep -v -e '^#' -e '^$' "$CASES" | wc -l)
+echo "1..$((ncases + 5))"
+
+# Run one case: name, expected status, stderr substring, args.
+run_case() {
+	name=$1 want=$2 msg=$3 args=$4 out=$T/out.$i
+	args=$(printf '%s\n' "$args" | sed -e "s|@DB@|$T/good.db|g" \
+		-e "s|@NOTDB@|$T/notdb.txt|g" -e "s|@FUTURE@|$T/future.db|g" \
+		-e "s|@EMPTY@|$T/empty.db|g" -e "s|@MISSING@|$T/missing.db|g" \
+		-e "s|@OUT@|$out|g" -e "s|@BLOCKED@|$T/blocked|g")
+	set -f
+	# shellcheck disable=SC2086
+	"$PF" $args >"$T/stdout" 2>"$T/stderr"
+	got=$?
+	set +f
+	if [ "$got" -ne "$want" ]; then
+		not_ok "$name: exit $got, want $want"
+		sed 's/^/# /' "$T/stderr"
+	elif [ "$msg" != "-" ] && ! grep -F -q -e "$msg" "$T/stderr"; then
+		not_ok "$name: stderr lacks '$msg'"
+		sed 's/^/# /' "$T/stderr"
+	elif [ "$want" -eq 0 ] && [ -s "$T/stderr" ]; then
+		not_ok "$name: unexpected stderr"
+		sed 's/^/# /' "$T/stderr"
+	else
+		ok "$name"
+	fi
+}
+
+while IFS="$TAB" read -r name want msg args; do
+	case $name in '' | '#'*) continue ;; esac
+	run_case "$name" "$want" "$msg" "$args"
+done <"$CASES"
+
+# The XML, with and without quarantined rows, validates against the XSD.
+for q in "" --include-quarantined; do
+	"$PF" export "$T/good.db" --format xml -o "$T/v.xml" $q 2>/dev/null
+	if ! command -v xmllint >/dev/null 2>&1; then
+		skip "xml${q:+ $q} validates" "xmllint not installed"
+	elif xmllint --noout --schema "$XSD" "$T/v.xml" 2>"$T/stderr"; then
+		ok "xml${q:+ $q} validates against personaforge.xsd"
+	else
+		not_ok "xml${q:+ $q} validates against personaforge.xsd"
+		sed 's/^/# /' "$T/stderr"
+	fi
+done
+
+# Same dataset, same bytes.
+"$PF" export "$T/good.db" --format xml -o "$T/d1.xml" 2>/dev/null
+"$PF" export "$T/good.db" --format xml -o "$T/d2.xml" 2>/dev/null
+cmp -s "$T/d1.xml" "$T/d2.xml"
+verdict $? "xml export is deterministic"
+"$PF" export "$T/good.db" --format jsonl -o "$T/j1" 2>/dev/null
+"$PF" export "$T/good.db" --format jsonl -o "$T/j2" 2>/dev/null
+differ=0
+for f in personas.jsonl backstory_turns.jsonl documents.jsonl facts.jsonl \
+    qa.jsonl preference_pairs.jsonl findings.jsonl provenance.json; do
+	cmp -s "$T/j1/$f" "$T/j2/$f" || { differ=1; echo "# $f differs"; }
+done
+verdict $differ "jsonl export is deterministic"
+
+# A second export replaces the first and leaves no temporary file.
+"$PF" export "$T/good.db" --format jsonl -o "$T/j1" 2>/dev/null
+! ls -a "$T/j1" | grep -q '\.tmp'
+verdict $? "no temporary files left"
+
+[ "$fails" -eq 0 ]
