@@ -1,9 +1,14 @@
 /* journal.c - work-item journal on SQLite (see journal.h). */
 #include "engine/journal.h"
 
+#include <stdio.h>
+
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "engine/buf.h"
+#include "engine/sqlq.h"
 
 const char journal_schema_sql[] =
 	"CREATE TABLE IF NOT EXISTS journal ("
@@ -16,7 +21,8 @@ const char journal_schema_sql[] =
 	" finish_reason TEXT, model TEXT, prompt_tokens INTEGER,"
 	" completion_tokens INTEGER, last_error TEXT, updated_at INTEGER);";
 
-enum { ST_PLAN, ST_GET, ST_DONE, ST_FAIL, ST_BEGIN, ST_COMMIT, ST_N };
+enum { ST_PLAN, ST_GET, ST_DONE, ST_FAIL, ST_BEGIN, ST_COMMIT, ST_PREFIX,
+	ST_N };
 
 static const char *const sql[ST_N] = {
 	[ST_PLAN] = "INSERT OR IGNORE INTO journal(item_id, stage, persona_id,"
@@ -34,6 +40,8 @@ static const char *const sql[ST_N] = {
 		    " WHERE item_id = ?1",
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
 	[ST_COMMIT] = "COMMIT",
+	[ST_PREFIX] = "SELECT 1 FROM journal WHERE item_id >= ?1"
+		      " AND item_id < ?2 LIMIT 1",
 };
 
 struct journal {
@@ -41,6 +49,10 @@ struct journal {
 	sqlite3_stmt *st[ST_N];
 	int in_tx;
 	unsigned tx_writes;
+	struct sqlq *q;             /* writes go here when attached */
+	int qst[ST_N];              /* statement ids in the queue */
+	struct buf row;             /* copies of the last row's strings */
+	char errmsg[512];
 };
 
 static const char *const state_names[] = {
@@ -70,6 +82,7 @@ journal_open(sqlite3 *db, struct journal **out, struct pf_error *err)
 	if (j == NULL)
 		return pf_error_set(err, "out of memory");
 	j->db = db;
+	buf_init(&j->row, BUF_MAX_DEFAULT);
 	for (i = 0; i < ST_N; i++) {
 		if (sqlite3_prepare_v3(db, sql[i], -1,
 				       SQLITE_PREPARE_PERSISTENT, &j->st[i],
@@ -92,7 +105,50 @@ journal_close(struct journal *j)
 		return;
 	for (i = 0; i < ST_N; i++)
 		sqlite3_finalize(j->st[i]);
+	buf_free(&j->row);
 	free(j);
+}
+
+int
+journal_attach_queue(struct journal *j, struct sqlq *q, struct pf_error *err)
+{
+	static const int writes[] = { ST_PLAN, ST_DONE, ST_FAIL };
+	size_t i;
+
+	for (i = 0; i < sizeof(writes) / sizeof(writes[0]); i++)
+		if (sqlq_prepare(q, sql[writes[i]], &j->qst[writes[i]],
+				 err) != 0)
+			return -1;
+	j->q = q;
+	return 0;
+}
+
+void
+journal_unit_end(struct journal *j)
+{
+	if (j->q != NULL)
+		sqlq_boundary(j->q);
+}
+
+int
+journal_prefix_exists(struct journal *j, const char *prefix)
+{
+	sqlite3_stmt *st = j->st[ST_PREFIX];
+	char hi[256];
+	size_t n = strlen(prefix);
+	int rc;
+
+	if (n == 0 || n >= sizeof(hi))
+		return 1;
+	/* Every id starting with prefix sorts in [prefix, prefix+1). */
+	memcpy(hi, prefix, n + 1);
+	hi[n - 1]++;
+	sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, hi, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* Step a write statement to completion and reset it. */
@@ -124,6 +180,15 @@ journal_item_plan(struct journal *j, const char *id, const char *stage,
 {
 	sqlite3_stmt *st = j->st[ST_PLAN];
 
+	if (j->q != NULL) {
+		sqlq_begin(j->q, j->qst[ST_PLAN]);
+		sqlq_text(j->q, id);
+		sqlq_text(j->q, stage);
+		sqlq_int(j->q, persona);
+		sqlq_int(j->q, idx);
+		sqlq_end(j->q);
+		return 0;
+	}
 	bind_text(st, 1, id);
 	bind_text(st, 2, stage);
 	sqlite3_bind_int64(st, 3, persona);
@@ -133,39 +198,59 @@ journal_item_plan(struct journal *j, const char *id, const char *stage,
 	return sqlite3_changes(j->db) > 0 ? 1 : 0;
 }
 
-static const char *
-col_text(sqlite3_stmt *st, int i)
+/* Copy column i into the row buffer; returns its offset or -1 if NULL. */
+static long
+keep(struct journal *j, sqlite3_stmt *st, int i)
 {
-	return (const char *)sqlite3_column_text(st, i);
+	const unsigned char *t = sqlite3_column_text(st, i);
+	size_t off = j->row.len;
+
+	if (t == NULL)
+		return -1;
+	if (buf_append(&j->row, t, (size_t)sqlite3_column_bytes(st, i)) != 0 ||
+	    buf_putc(&j->row, '\0') != 0)
+		return -1;
+	return (long)off;
+}
+
+static const char *
+at(struct journal *j, long off)
+{
+	return off < 0 ? NULL : j->row.data + off;
 }
 
 int
 journal_item_get(struct journal *j, const char *id, struct journal_row *row)
 {
 	sqlite3_stmt *st = j->st[ST_GET];
-	int rc;
+	long o[5];
+	int rc, i;
 
 	memset(row, 0, sizeof(*row));
-	/* The previous lookup's strings die here, as journal.h says. */
-	sqlite3_reset(st);
+	buf_reset(&j->row);
 	bind_text(st, 1, id);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
-		row->state = JOURNAL_NONE;
-		return 0;
+	if (rc == SQLITE_ROW) {
+		row->state = state_parse(sqlite3_column_text(st, 0));
+		for (i = 0; i < 5; i++)
+			o[i] = keep(j, st, i + 1);
+		row->reply_len = (size_t)sqlite3_column_bytes(st, 2);
+		row->attempts = (uint32_t)sqlite3_column_int(st, 6);
+		row->prompt_tokens = (uint32_t)sqlite3_column_int(st, 7);
+		row->completion_tokens = (uint32_t)sqlite3_column_int(st, 8);
 	}
+	/* Reset at once: a pending read would pin the WAL. */
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc == SQLITE_DONE)
+		return 0;
 	if (rc != SQLITE_ROW)
 		return -1;
-	row->state = state_parse(sqlite3_column_text(st, 0));
-	row->req_hash = col_text(st, 1);
-	row->reply = col_text(st, 2);
-	row->reply_len = (size_t)sqlite3_column_bytes(st, 2);
-	row->finish_reason = col_text(st, 3);
-	row->model = col_text(st, 4);
-	row->last_error = col_text(st, 5);
-	row->attempts = (uint32_t)sqlite3_column_int(st, 6);
-	row->prompt_tokens = (uint32_t)sqlite3_column_int(st, 7);
-	row->completion_tokens = (uint32_t)sqlite3_column_int(st, 8);
+	row->req_hash = at(j, o[0]);
+	row->reply = at(j, o[1]);
+	row->finish_reason = at(j, o[2]);
+	row->model = at(j, o[3]);
+	row->last_error = at(j, o[4]);
 	return 0;
 }
 
@@ -175,7 +260,20 @@ journal_item_done(struct journal *j, const char *id,
 {
 	sqlite3_stmt *st = j->st[ST_DONE];
 
-	sqlite3_reset(j->st[ST_GET]);
+	if (j->q != NULL) {
+		sqlq_begin(j->q, j->qst[ST_DONE]);
+		sqlq_text(j->q, id);
+		sqlq_text(j->q, r->req_hash);
+		sqlq_textn(j->q, r->reply, r->reply_len);
+		sqlq_text(j->q, r->finish_reason);
+		sqlq_text(j->q, r->model);
+		sqlq_int(j->q, r->attempts);
+		sqlq_int(j->q, r->prompt_tokens);
+		sqlq_int(j->q, r->completion_tokens);
+		sqlq_int(j->q, (int64_t)time(NULL));
+		sqlq_end(j->q);
+		return 0;
+	}
 	bind_text(st, 1, id);
 	bind_text(st, 2, r->req_hash);
 	sqlite3_bind_text(st, 3, r->reply, (int)r->reply_len, SQLITE_STATIC);
@@ -194,7 +292,16 @@ journal_item_fail(struct journal *j, const char *id, const char *hash,
 {
 	sqlite3_stmt *st = j->st[ST_FAIL];
 
-	sqlite3_reset(j->st[ST_GET]);
+	if (j->q != NULL) {
+		sqlq_begin(j->q, j->qst[ST_FAIL]);
+		sqlq_text(j->q, id);
+		sqlq_text(j->q, hash);
+		sqlq_int(j->q, attempts);
+		sqlq_text(j->q, reason);
+		sqlq_int(j->q, (int64_t)time(NULL));
+		sqlq_end(j->q);
+		return 0;
+	}
 	bind_text(st, 1, id);
 	bind_text(st, 2, hash);
 	sqlite3_bind_int64(st, 3, attempts);
@@ -208,9 +315,8 @@ journal_tx_begin(struct journal *j)
 {
 	int rc;
 
-	if (j->in_tx)
+	if (j->in_tx || j->q != NULL)
 		return 0;
-	sqlite3_reset(j->st[ST_GET]);
 	rc = sqlite3_step(j->st[ST_BEGIN]);
 	sqlite3_reset(j->st[ST_BEGIN]);
 	if (rc != SQLITE_DONE)
@@ -225,10 +331,12 @@ journal_tx_commit(struct journal *j)
 {
 	int rc;
 
+	if (j->q != NULL) {
+		sqlq_flush(j->q);
+		return sqlq_failed(j->q, NULL, 0) ? -1 : 0;
+	}
 	if (!j->in_tx)
 		return 0;
-	/* An un-reset SELECT would keep the transaction's read open. */
-	sqlite3_reset(j->st[ST_GET]);
 	rc = sqlite3_step(j->st[ST_COMMIT]);
 	sqlite3_reset(j->st[ST_COMMIT]);
 	if (rc != SQLITE_DONE)
@@ -241,6 +349,8 @@ journal_tx_commit(struct journal *j)
 unsigned
 journal_tx_pending(const struct journal *j)
 {
+	if (j->q != NULL)
+		return 0;   /* the queue hands over by size itself */
 	return j->in_tx ? j->tx_writes : 0;
 }
 
@@ -264,5 +374,9 @@ journal_count(struct journal *j, int64_t counts[5])
 const char *
 journal_errmsg(const struct journal *j)
 {
+	struct journal *mj = (struct journal *)j;
+
+	if (j->q != NULL && sqlq_failed(j->q, mj->errmsg, sizeof(mj->errmsg)))
+		return j->errmsg;
 	return sqlite3_errmsg(j->db);
 }

@@ -32,8 +32,8 @@ enum journal_state {
 
 struct journal;
 
-/* What a lookup finds. Strings point into a buffer owned by the journal
- * that stays valid until the next journal call. */
+/* What a lookup finds. Strings are copies in a buffer owned by the
+ * journal, valid until the next journal_item_get(). */
 struct journal_row {
 	enum journal_state state;
 	const char *req_hash;       /* NULL if never rendered */
@@ -70,9 +70,28 @@ int journal_open(sqlite3 *db, struct journal **out, struct pf_error *err);
 /* Finalize statements and free; accepts NULL. Does not commit. */
 void journal_close(struct journal *j);
 
+struct sqlq;
+
+/* Send every write (plan, done, fail) through the write queue `q`
+ * (engine/sqlq.h) instead of the connection; reads stay on the
+ * connection. Then journal_tx_begin does nothing, journal_tx_commit hands
+ * the queued writes over, and journal_unit_end marks where a commit may
+ * fall. Call during set-up, before the queue's first hand-over. */
+int journal_attach_queue(struct journal *j, struct sqlq *q,
+			 struct pf_error *err);
+
+/* The writes since the last call form one unit (one item's journal row
+ * and dataset rows): they commit together. No-op without a queue. */
+void journal_unit_end(struct journal *j);
+
+/* 1 if some committed item id starts with `prefix`, 0 if none, -1 on a
+ * read error. Lets a resumed run skip per-item look-ups for personas that
+ * have no history. */
+int journal_prefix_exists(struct journal *j, const char *prefix);
+
 /* Record an item as pending unless it already has a row. Returns 1 if a
- * new row was made (the item has no history), 0 if one existed, -1 on a
- * write error. */
+ * new row was made (the item has no history), 0 if one existed (or, with a
+ * queue, when it cannot tell yet), -1 on a write error. */
 int journal_item_plan(struct journal *j, const char *id, const char *stage,
 		      int64_t persona, int64_t idx);
 

@@ -13,4 +13,5 @@ libpersonaforge_a_SOURCES += \
 	engine/prompts.c engine/prompts.h \
 	engine/stage.h engine/backend.h
 libpersonaforge_a_SOURCES += engine/scheduler.c engine/scheduler.h
-libpersonaforge_a_SOURCES += engine/offline.c engine/offline.h
+libpersonaforge_a_SOURCES += engine/offline.c engine/offline.h \
+	engine/sqlq.c engine/sqlq.h

@@ -51,6 +51,9 @@ struct job {
 	struct ob *b;
 	struct llm_call *call;
 	struct buf body;           /* the call's body with "model" spliced in */
+	int own_model;             /* the body names its model: send as is */
+	struct curl_slist rid;     /* "X-Request-Id: <id>", then ep->hdrs */
+	char rid_text[160];
 	struct ep *ep;             /* where the current attempt went */
 	struct adm_ticket ticket;
 	double resv_tok, resv_cost;
@@ -226,25 +229,96 @@ stop_run(struct ob *b, enum llm_result r)
 
 /* ---- sending ---- */
 
-/* The call's body with "model" spliced in after the opening brace. */
+static int
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* 1 if the JSON object text p[0..n) has a top-level member "model". A
+ * scan of the token structure only (strings skipped, nesting counted);
+ * the text is the caller's and is not validated here. */
+static int
+body_has_model(const char *p, size_t n)
+{
+	size_t i, k;
+	int depth = 0, key = 0;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] == '{' || p[i] == '[') {
+			key = ++depth == 1 && p[i] == '{';
+		} else if (p[i] == '}' || p[i] == ']') {
+			depth--;
+		} else if (p[i] == ',') {
+			key = depth == 1;
+		} else if (p[i] == '"') {
+			for (k = ++i; i < n && p[i] != '"'; i++)
+				if (p[i] == '\\' && i + 1 < n)
+					i++;
+			if (key && i - k == 5 && memcmp(p + k, "model", 5) == 0)
+				return 1;
+			key = 0;
+		}
+	}
+	return 0;
+}
+
+/* The body to send: the call's own when it names its model, else the
+ * call's body with the endpoint's "model" spliced in after the brace. */
 static int
 body_build(struct job *j, const struct ep *e)
 {
 	const char *p = j->call->body, *end = p + j->call->body_len;
 
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+	while (p < end && is_space(*p))
 		p++;
 	if (p == end || *p != '{')
 		return -1;
+	if (j->own_model) {
+		j->req.body = j->call->body;
+		j->req.body_len = j->call->body_len;
+		return 0;
+	}
 	p++;
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+	while (p < end && is_space(*p))
 		p++;
 	buf_reset(&j->body);
 	if (buf_append(&j->body, e->prefix.data, e->prefix.len) != 0)
 		return -1;
 	if (p < end && *p != '}' && buf_putc(&j->body, ',') != 0)
 		return -1;
-	return buf_append(&j->body, p, (size_t)(end - p));
+	if (buf_append(&j->body, p, (size_t)(end - p)) != 0)
+		return -1;
+	j->req.body = j->body.data;
+	j->req.body_len = j->body.len;
+	return 0;
+}
+
+/* "X-Request-Id: <call id>" (printable ASCII only, bounded), so a server
+ * can tell the attempts of one item from another item. Empty if no id. */
+static void
+rid_set(struct job *j)
+{
+	const char *id = j->call->id;
+	size_t n = (size_t)snprintf(j->rid_text, sizeof(j->rid_text),
+				    "X-Request-Id: ");
+	size_t k = n;
+
+	for (; id != NULL && *id != '\0' && k + 1 < sizeof(j->rid_text); id++)
+		if (*id > ' ' && *id < 0x7f)
+			j->rid_text[k++] = *id;
+	j->rid_text[k] = '\0';
+	j->rid.data = k > n ? j->rid_text : NULL;
+}
+
+/* The header list of an attempt: the request id, then the endpoint's. */
+static const struct curl_slist *
+headers_for(struct job *j, const struct ep *e)
+{
+	if (j->rid.data == NULL)
+		return e->hdrs;
+	j->rid.next = e->hdrs;
+	return &j->rid;
 }
 
 static void retry(struct job *j, uint64_t min_delay);
@@ -270,9 +344,7 @@ send_job(struct ob *b, struct job *j, struct ep *e, uint64_t now)
 		b->st.retries++;
 	b->st.sent++;
 	j->req.url = e->url;
-	j->req.headers = e->hdrs;
-	j->req.body = j->body.data;
-	j->req.body_len = j->body.len;
+	j->req.headers = headers_for(j, e);
 	jl_push(&b->inflight, j, 0);
 	if (http_req_send(&j->req) != 0) {
 		jl_remove(j);
@@ -702,6 +774,9 @@ ob_submit(struct backend *base, struct llm_call *call)
 	j->call = call;
 	j->n429 = 0;
 	j->why[0] = '\0';
+	j->own_model = call->body != NULL &&
+		       body_has_model(call->body, call->body_len);
+	rid_set(j);
 	call->priv = j;
 	call->attempts = 0;
 	call->result = LLM_OK;

@@ -2,11 +2,15 @@
  * server over libcurl multi on libuv (engine/http.h), paced and guarded by
  * engine/admission.h, behind the contract of engine/backend.h.
  *
- * Each call's body is a JSON object without "model"; the backend splices in
- * the model of the endpoint it picks (smooth weighted round robin over the
- * endpoints admissible now), sends it, retries transport failures with
- * backoff and full jitter up to retry.max_attempts, and stops the whole run
- * cleanly on quota exhaustion, rejected credentials or a reached budget.
+ * Each call's body is a JSON object. Without a top-level "model" member the
+ * backend splices in the model of the endpoint it picks (smooth weighted
+ * round robin over the endpoints admissible now); a body that names its
+ * own model (batch files) is sent as it is. Every request carries
+ * "X-Request-Id: <call->id>" (printable ASCII, at most 140 bytes), so
+ * servers and logs can count the attempts of one item. The backend sends,
+ * retries transport failures with backoff and full jitter up to
+ * retry.max_attempts, and stops the whole run cleanly on quota
+ * exhaustion, rejected credentials or a reached budget.
  */
 #ifndef PF_OPENAI_H
 #define PF_OPENAI_H

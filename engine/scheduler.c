@@ -70,6 +70,7 @@ struct sched {
 	unsigned inflight;
 	int stopping, finished, fatal;
 	int open_handles;           /* our uv handles not yet closed */
+	int journal_empty;          /* no item has any history */
 	int tty;
 	uint64_t start_ms;
 	int64_t total_items;
@@ -305,6 +306,7 @@ fail_item(struct sched *s, struct item *it, const char *reason)
 			      it->hash[0] ? it->hash : NULL,
 			      it->prior_attempts + it->tries, reason) != 0)
 		write_failed(s, "the journal");
+	journal_unit_end(s->o->journal);
 	it->state = I_FAILED;
 	it->pr->open--;
 	s->res->failed++;
@@ -437,6 +439,7 @@ accept_reply(struct sched *s, struct item *it)
 	jr.completion_tokens = c->completion_tokens;
 	if (journal_item_done(s->o->journal, it->id, &jr) != 0)
 		write_failed(s, "the journal");
+	journal_unit_end(s->o->journal);
 	done_item(s, it, r);
 	maybe_commit(s);
 }
@@ -737,8 +740,13 @@ alloc_items(struct sched *s, struct prun *pr)
 static int
 plan_persona(struct sched *s, struct prun *pr)
 {
-	int i;
+	char prefix[40];
+	int i, fresh = s->journal_empty;
 
+	if (!fresh) {
+		snprintf(prefix, sizeof(prefix), "%s/", pr->run.persona.id);
+		fresh = journal_prefix_exists(s->o->journal, prefix) == 0;
+	}
 	if (tx(s) != 0)
 		return -1;
 	if (writer_persona(s->o->writer, &pr->run.persona) != 0) {
@@ -754,8 +762,9 @@ plan_persona(struct sched *s, struct prun *pr)
 			write_failed(s, "the journal");
 			return -1;
 		}
-		pr->items[i].fresh = rc;
+		pr->items[i].fresh = rc == 1 || fresh;
 	}
+	journal_unit_end(s->o->journal);
 	maybe_commit(s);
 	return 0;
 }
@@ -966,6 +975,7 @@ sched_run(uv_loop_t *loop, const struct sched_opts *o,
 	s.next = o->first;
 	s.tty = isatty(STDERR_FILENO);
 	s.total_items = items_per_persona(o->cfg) * (o->end - o->first);
+	s.journal_empty = journal_prefix_exists(o->journal, "p") == 0;
 	snprintf(s.params, sizeof(s.params), "],\"temperature\":%.4g,"
 		 "\"top_p\":%.4g,\"seed\":", o->cfg->temperature,
 		 o->cfg->top_p);

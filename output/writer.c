@@ -9,6 +9,7 @@
 
 #include "auditors/auditor.h"
 #include "engine/buf.h"
+#include "engine/sqlq.h"
 
 #define MAX_ROW_FINDINGS 256   /* stored per row; more are counted only */
 
@@ -59,8 +60,8 @@ struct finding {
 };
 
 struct writer {
-	struct dataset *ds;
-	sqlite3_stmt *st[S_N];
+	struct sqlq *q;
+	int st[S_N];                /* statement ids in the queue */
 	const struct auditor *auditors[8];
 	int nauditors;
 	int quarantine_sev, gate_sev;
@@ -70,6 +71,7 @@ struct writer {
 	const struct auditor *cur_auditor;
 	const char *cur_field;
 	struct writer_stats stats;
+	char errmsg[512];
 };
 
 /* The persona insert has one parameter per field of the field table. */
@@ -94,26 +96,20 @@ static int
 prepare_all(struct writer *w, struct pf_error *err)
 {
 	char *psql = persona_sql();
-	int i;
+	int i, rc;
 
 	if (psql == NULL)
 		return pf_error_set(err, "out of memory");
-	w->st[S_PERSONA] = dataset_prepare(w->ds, psql, err);
+	rc = sqlq_prepare(w->q, psql, &w->st[S_PERSONA], err);
 	free(psql);
-	if (w->st[S_PERSONA] == NULL)
-		return -1;
-	for (i = 0; i < S_N; i++) {
-		if (i == S_PERSONA)
-			continue;
-		w->st[i] = dataset_prepare(w->ds, sql[i], err);
-		if (w->st[i] == NULL)
-			return -1;
-	}
-	return 0;
+	for (i = 0; rc == 0 && i < S_N; i++)
+		if (i != S_PERSONA)
+			rc = sqlq_prepare(w->q, sql[i], &w->st[i], err);
+	return rc;
 }
 
 int
-writer_open(struct dataset *ds, const struct pf_config *cfg,
+writer_open(struct sqlq *q, const struct pf_config *cfg,
 	    struct writer **out, struct pf_error *err)
 {
 	struct writer *w;
@@ -122,7 +118,7 @@ writer_open(struct dataset *ds, const struct pf_config *cfg,
 	w = calloc(1, sizeof(*w));
 	if (w == NULL)
 		return pf_error_set(err, "out of memory");
-	w->ds = ds;
+	w->q = q;
 	if (cfg->pii)
 		w->auditors[w->nauditors++] = &auditor_pii;
 	w->quarantine_sev = cfg->quarantine_severity;
@@ -140,19 +136,17 @@ writer_open(struct dataset *ds, const struct pf_config *cfg,
 void
 writer_close(struct writer *w)
 {
-	int i;
-
-	if (w == NULL)
-		return;
-	for (i = 0; i < S_N; i++)
-		sqlite3_finalize(w->st[i]);
 	free(w);
 }
 
 const char *
 writer_errmsg(const struct writer *w)
 {
-	return sqlite3_errmsg(w->ds->db);
+	struct writer *mw = (struct writer *)w;
+
+	if (!sqlq_failed(w->q, mw->errmsg, sizeof(mw->errmsg)))
+		snprintf(mw->errmsg, sizeof(mw->errmsg), "no error");
+	return w->errmsg;
 }
 
 void
@@ -161,20 +155,31 @@ writer_get_stats(const struct writer *w, struct writer_stats *out)
 	*out = w->stats;
 }
 
+/* Statement executions are queued; a write error surfaces later through
+ * the queue (sqlq_failed), so these cannot fail here. */
 static void
-bt(sqlite3_stmt *st, int i, const char *s)
+BEGIN(struct writer *w, int stmt)
 {
-	sqlite3_bind_text(st, i, s ? s : "", -1, SQLITE_STATIC);
+	sqlq_begin(w->q, w->st[stmt]);
+}
+
+static void
+T(struct writer *w, const char *v)
+{
+	sqlq_text(w->q, v != NULL ? v : "");
+}
+
+static void
+I(struct writer *w, int64_t v)
+{
+	sqlq_int(w->q, v);
 }
 
 static int
-step(sqlite3_stmt *st)
+END(struct writer *w)
 {
-	int rc = sqlite3_step(st);
-
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	sqlq_end(w->q);
+	return 0;
 }
 
 static void
@@ -232,26 +237,26 @@ static int
 store_findings(struct writer *w, const char *table, const char *row_id,
 	       int quarantined)
 {
-	sqlite3_stmt *st = w->st[S_FIND];
 	const struct finding *f;
 	int i;
 
 	for (i = 0; i < w->nfound; i++) {
 		f = &w->found[i];
-		bt(st, 1, f->a->name);
-		bt(st, 2, f->a->version);
-		bt(st, 3, table);
-		bt(st, 4, row_id);
-		bt(st, 5, f->field);
-		bt(st, 6, f->kind);
-		bt(st, 7, audit_severity_name(f->sev));
-		sqlite3_bind_int(st, 8, f->synthetic);
-		bt(st, 9, f->masked);
-		bt(st, 10, f->reason);
-		sqlite3_bind_int64(st, 11, (int64_t)f->offset);
-		bt(st, 12, w->threshold);
-		sqlite3_bind_int(st, 13, quarantined);
-		if (step(st) != 0)
+		BEGIN(w, S_FIND);
+		T(w, f->a->name);
+		T(w, f->a->version);
+		T(w, table);
+		T(w, row_id);
+		T(w, f->field);
+		T(w, f->kind);
+		T(w, audit_severity_name(f->sev));
+		I(w, f->synthetic);
+		T(w, f->masked);
+		T(w, f->reason);
+		I(w, (int64_t)f->offset);
+		T(w, w->threshold);
+		I(w, quarantined);
+		if (END(w) != 0)
 			return -1;
 	}
 	return 0;
@@ -267,9 +272,10 @@ audit(struct writer *w, const char *table, const char *row_id,
 	int q;
 
 	if (rerun) {
-		bt(w->st[S_FIND_DEL], 1, table);
-		bt(w->st[S_FIND_DEL], 2, row_id);
-		if (step(w->st[S_FIND_DEL]) != 0)
+		BEGIN(w, S_FIND_DEL);
+		T(w, table);
+		T(w, row_id);
+		if (END(w) != 0)
 			return -1;
 	}
 	q = scan_row(w, names, texts, n);
@@ -282,42 +288,42 @@ int
 writer_run(struct writer *w, const struct pf_config *cfg,
 	   const char *config_json, const char *backend, const char *model)
 {
-	sqlite3_stmt *st = w->st[S_RUN];
 	char now[32];
 	time_t t = time(NULL);
 	struct tm tm;
 
 	gmtime_r(&t, &tm);
 	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	bt(st, 1, cfg->name);
-	bt(st, 2, config_json);
-	bt(st, 3, cfg->config_hash);
-	sqlite3_bind_int64(st, 4, (int64_t)cfg->seed);
-	sqlite3_bind_int64(st, 5, cfg->personas);
-	bt(st, 6, PACKAGE_VERSION);
-	bt(st, 7, backend);
-	bt(st, 8, model);
-	bt(st, 9, now);
-	return step(st);
+	BEGIN(w, S_RUN);
+	T(w, cfg->name);
+	T(w, config_json);
+	T(w, cfg->config_hash);
+	I(w, (int64_t)cfg->seed);
+	I(w, cfg->personas);
+	T(w, PACKAGE_VERSION);
+	T(w, backend);
+	T(w, model);
+	T(w, now);
+	return END(w);
 }
 
 int
 writer_persona(struct writer *w, const struct persona *p)
 {
-	sqlite3_stmt *st = w->st[S_PERSONA];
 	const struct persona_field *f;
 	size_t i;
 
-	sqlite3_bind_int64(st, 1, (int64_t)p->index);
+	BEGIN(w, S_PERSONA);
+	I(w, (int64_t)p->index);
 	for (i = 0; i < persona_nfields; i++) {
 		f = &persona_fields[i];
 		if (f->type == PERSONA_INT)
-			sqlite3_bind_int64(st, (int)i + 2, f->num(p));
+			I(w, f->num(p));
 		else
-			bt(st, (int)i + 2, f->text(p));
+			T(w, f->text(p));
 	}
-	sqlite3_bind_int(st, (int)persona_nfields + 2, 0);
-	return step(st);
+	I(w, 0);
+	return END(w);
 }
 
 int
@@ -329,7 +335,6 @@ writer_narrative(struct writer *w, int64_t persona_id, const char *item_id,
 		"hobbies_and_interests", "career_goals_and_ambitions",
 		"concise_persona"
 	};
-	sqlite3_stmt *st = w->st[S_NARRATIVE];
 	char rid[32];
 	int q, i;
 
@@ -338,12 +343,13 @@ writer_narrative(struct writer *w, int64_t persona_id, const char *item_id,
 		  rerun);
 	if (q < 0)
 		return -1;
-	sqlite3_bind_int64(st, 1, persona_id);
-	bt(st, 2, item_id);
+	BEGIN(w, S_NARRATIVE);
+	I(w, persona_id);
+	T(w, item_id);
 	for (i = 0; i < WRITER_NARRATIVE_FIELDS; i++)
-		bt(st, 3 + i, f[i]);
-	sqlite3_bind_int(st, 8, q);
-	return step(st);
+		T(w, f[i]);
+	I(w, q);
+	return END(w);
 }
 
 int
@@ -352,7 +358,6 @@ writer_turn(struct writer *w, int64_t persona_id, const char *uid, int turn,
 	    const char *answer, int rerun)
 {
 	static const char *const names[] = { "answer" };
-	sqlite3_stmt *st = w->st[S_TURN];
 	char tid[64];
 	int q;
 
@@ -360,15 +365,16 @@ writer_turn(struct writer *w, int64_t persona_id, const char *uid, int turn,
 	q = audit(w, "backstory_turn", tid, names, &answer, 1, rerun);
 	if (q < 0)
 		return -1;
-	bt(st, 1, tid);
-	sqlite3_bind_int64(st, 2, persona_id);
-	sqlite3_bind_int(st, 3, turn);
-	bt(st, 4, item_id);
-	bt(st, 5, qkey);
-	bt(st, 6, question);
-	bt(st, 7, answer);
-	sqlite3_bind_int(st, 8, q);
-	return step(st);
+	BEGIN(w, S_TURN);
+	T(w, tid);
+	I(w, persona_id);
+	I(w, turn);
+	T(w, item_id);
+	T(w, qkey);
+	T(w, question);
+	T(w, answer);
+	I(w, q);
+	return END(w);
 }
 
 int
@@ -378,21 +384,21 @@ writer_document(struct writer *w, int64_t persona_id, const char *doc_id,
 {
 	static const char *const names[] = { "title", "content" };
 	const char *texts[] = { title, content };
-	sqlite3_stmt *st = w->st[S_DOC];
 	int q;
 
 	q = audit(w, "document", doc_id, names, texts, 2, rerun);
 	if (q < 0)
 		return -1;
-	bt(st, 1, doc_id);
-	sqlite3_bind_int64(st, 2, persona_id);
-	sqlite3_bind_int(st, 3, idx);
-	bt(st, 4, item_id);
-	bt(st, 5, type);
-	bt(st, 6, title);
-	bt(st, 7, content);
-	sqlite3_bind_int(st, 8, q);
-	return step(st);
+	BEGIN(w, S_DOC);
+	T(w, doc_id);
+	I(w, persona_id);
+	I(w, idx);
+	T(w, item_id);
+	T(w, type);
+	T(w, title);
+	T(w, content);
+	I(w, q);
+	return END(w);
 }
 
 int
@@ -401,36 +407,39 @@ writer_fact(struct writer *w, int64_t persona_id, const char *fact_id,
 	    const char *doc_id, int rerun)
 {
 	static const char *const names[] = { "fact_value" };
-	sqlite3_stmt *st = w->st[S_FACT];
 	int q;
 
 	q = audit(w, "fact", fact_id, names, &value, 1, rerun);
 	if (q < 0)
 		return -1;
-	bt(st, 1, fact_id);
-	sqlite3_bind_int64(st, 2, persona_id);
-	sqlite3_bind_int(st, 3, idx);
-	bt(st, 4, key);
-	bt(st, 5, value);
-	bt(st, 6, category);
-	bt(st, 7, doc_id);
-	sqlite3_bind_int(st, 8, q);
-	return step(st);
+	BEGIN(w, S_FACT);
+	T(w, fact_id);
+	I(w, persona_id);
+	I(w, idx);
+	T(w, key);
+	T(w, value);
+	T(w, category);
+	T(w, doc_id);
+	I(w, q);
+	return END(w);
 }
 
 static int
 qa_evidence(struct writer *w, const char *qa_id, const char *const *ev,
-	    int n)
+	    int n, int rerun)
 {
 	int i;
 
-	bt(w->st[S_QA_EV_DEL], 1, qa_id);
-	if (step(w->st[S_QA_EV_DEL]) != 0)
-		return -1;
+	if (rerun) {
+		BEGIN(w, S_QA_EV_DEL);
+		T(w, qa_id);
+		END(w);
+	}
 	for (i = 0; i < n; i++) {
-		bt(w->st[S_QA_EV], 1, qa_id);
-		bt(w->st[S_QA_EV], 2, ev[i]);
-		if (step(w->st[S_QA_EV]) != 0)
+		BEGIN(w, S_QA_EV);
+		T(w, qa_id);
+		T(w, ev[i]);
+		if (END(w) != 0)
 			return -1;
 	}
 	return 0;
@@ -444,25 +453,25 @@ writer_qa(struct writer *w, int64_t persona_id, const char *qa_id, int idx,
 {
 	static const char *const names[] = { "question", "answer" };
 	const char *texts[] = { question, answer };
-	sqlite3_stmt *st = w->st[S_QA];
 	int q;
 
 	q = audit(w, "qa", qa_id, names, texts, 2, rerun);
 	if (q < 0)
 		return -1;
-	bt(st, 1, qa_id);
-	sqlite3_bind_int64(st, 2, persona_id);
-	sqlite3_bind_int(st, 3, idx);
-	bt(st, 4, item_id);
-	bt(st, 5, fact_id);
-	bt(st, 6, qtype);
-	bt(st, 7, difficulty);
-	bt(st, 8, question);
-	bt(st, 9, answer);
-	sqlite3_bind_int(st, 10, q);
-	if (step(st) != 0)
+	BEGIN(w, S_QA);
+	T(w, qa_id);
+	I(w, persona_id);
+	I(w, idx);
+	T(w, item_id);
+	T(w, fact_id);
+	T(w, qtype);
+	T(w, difficulty);
+	T(w, question);
+	T(w, answer);
+	I(w, q);
+	if (END(w) != 0)
 		return -1;
-	return qa_evidence(w, qa_id, evidence, nevidence);
+	return qa_evidence(w, qa_id, evidence, nevidence, rerun);
 }
 
 int
@@ -473,26 +482,26 @@ writer_pair(struct writer *w, int64_t persona_id, const struct writer_pair *p,
 		"judge_rationale" };
 	const char *texts[] = { p->question, p->chosen, p->rejected,
 		p->rationale };
-	sqlite3_stmt *st = w->st[S_PAIR];
 	int q;
 
 	q = audit(w, "preference_pair", p->pair_id, names, texts, 4, rerun);
 	if (q < 0)
 		return -1;
-	bt(st, 1, p->pair_id);
-	sqlite3_bind_int64(st, 2, persona_id);
-	sqlite3_bind_int(st, 3, p->idx);
-	bt(st, 4, p->item_id);
-	bt(st, 5, p->judge_item_id);
-	bt(st, 6, p->question);
-	bt(st, 7, p->chosen);
-	bt(st, 8, p->rejected);
-	bt(st, 9, p->view_chosen);
-	bt(st, 10, p->view_rejected);
-	bt(st, 11, p->verdict);
-	sqlite3_bind_int(st, 12, p->certainty);
-	bt(st, 13, p->rationale);
-	bt(st, 14, p->judge_model);
-	sqlite3_bind_int(st, 15, q);
-	return step(st);
+	BEGIN(w, S_PAIR);
+	T(w, p->pair_id);
+	I(w, persona_id);
+	I(w, p->idx);
+	T(w, p->item_id);
+	T(w, p->judge_item_id);
+	T(w, p->question);
+	T(w, p->chosen);
+	T(w, p->rejected);
+	T(w, p->view_chosen);
+	T(w, p->view_rejected);
+	T(w, p->verdict);
+	I(w, p->certainty);
+	T(w, p->rationale);
+	T(w, p->judge_model);
+	I(w, q);
+	return END(w);
 }

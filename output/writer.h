@@ -9,8 +9,10 @@
  * item after a template change replaces its rows; its old findings are
  * deleted first when `rerun` is set.
  *
- * All writes use statements prepared once and bound parameters. The
- * caller groups them into transactions (journal_tx_begin/commit).
+ * All writes go through the write queue (engine/sqlq.h): statements
+ * prepared once on the writer thread's connection, parameters bound, never
+ * spliced. The caller marks unit boundaries, so an item's rows commit
+ * together with its journal row. Write errors surface through the queue.
  */
 #ifndef PF_WRITER_H
 #define PF_WRITER_H
@@ -31,8 +33,11 @@ struct writer_stats {
 	int64_t quarantined;        /* rows quarantined in this run */
 };
 
-/* Prepare the statements. The dataset must outlive the writer. */
-int writer_open(struct dataset *ds, const struct pf_config *cfg,
+struct sqlq;
+
+/* Prepare the statements in the write queue, which must outlive the
+ * writer. Call before the queue's first hand-over. */
+int writer_open(struct sqlq *q, const struct pf_config *cfg,
 		struct writer **out, struct pf_error *err);
 void writer_close(struct writer *w);   /* accepts NULL */
 
@@ -82,7 +87,7 @@ int writer_pair(struct writer *w, int64_t persona_id,
 
 void writer_get_stats(const struct writer *w, struct writer_stats *out);
 
-/* The sqlite error of the last failed write. */
+/* The write queue's error message, or "no error". */
 const char *writer_errmsg(const struct writer *w);
 
 #endif

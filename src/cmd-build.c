@@ -18,6 +18,7 @@
 #include "engine/openai.h"
 #include "engine/prompts.h"
 #include "engine/scheduler.h"
+#include "engine/sqlq.h"
 #include "engine/status.h"
 #include "output/dataset.h"
 #include "output/writer.h"
@@ -36,6 +37,7 @@ struct run {
 	struct dataset *ds;
 	struct journal *j;
 	struct writer *w;
+	struct sqlq *q;
 	uv_loop_t loop;
 	int loop_ok;
 	struct backend *backend;
@@ -192,14 +194,15 @@ open_output(struct run *r)
 	}
 	if ((rc = check_identity(r)) != 0)
 		return rc;
-	if (writer_open(r->ds, r->cfg, &r->w, &e) != 0 ||
-	    journal_open(r->ds->db, &r->j, &e) != 0)
+	if (sqlq_open(r->out, &r->q, &e) != 0 ||
+	    writer_open(r->q, r->cfg, &r->w, &e) != 0 ||
+	    journal_open(r->ds->db, &r->j, &e) != 0 ||
+	    journal_attach_queue(r->j, r->q, &e) != 0)
 		return pf_error_print(&e), PF_EXIT_RUNTIME;
 	cfg_json = config_canonical(r->cfg);
-	rc = journal_tx_begin(r->j) != 0 ||
-	     writer_run(r->w, r->cfg, cfg_json ? cfg_json : "{}",
+	rc = writer_run(r->w, r->cfg, cfg_json ? cfg_json : "{}",
 			r->offline ? "offline" : "openai", r->model) != 0 ||
-	     journal_tx_commit(r->j) != 0;
+	     (journal_unit_end(r->j), sqlq_sync(r->q)) != 0;
 	free(cfg_json);
 	if (rc) {
 		fprintf(stderr, "personaforge: %s: %s\n", r->out,
@@ -264,10 +267,28 @@ close_loop(struct run *r)
 	r->loop_ok = 0;
 }
 
+/* Wait for the writer thread to commit everything queued. */
+static int
+close_queue(struct run *r)
+{
+	struct pf_error e;
+	int rc;
+
+	pf_error_clear(&e);
+	rc = sqlq_close(r->q, &e);
+	r->q = NULL;
+	if (rc != 0) {
+		snprintf(e.file, sizeof(e.file), "%s", r->out);
+		pf_error_print(&e);
+	}
+	return rc;
+}
+
 static void
 free_run(struct run *r)
 {
 	close_loop(r);
+	close_queue(r);
 	writer_close(r->w);
 	journal_close(r->j);
 	dataset_close(r->ds);
@@ -390,11 +411,14 @@ run_build(struct run *r)
 	o.grace_ms = r->offline ? 0 : r->ec.grace_ms;
 	o.progress = !r->a.quiet;
 	pf_error_clear(&e);
-	if (sched_run(&r->loop, &o, &res, &e) != 0) {
+	rc = sched_run(&r->loop, &o, &res, &e);
+	close_loop(r);
+	if (close_queue(r) != 0)
+		return PF_EXIT_RUNTIME;
+	if (rc != 0) {
 		pf_error_print(&e);
 		return PF_EXIT_RUNTIME;
 	}
-	close_loop(r);
 	summary(r, &res);
 	return outcome(r, &res);
 }

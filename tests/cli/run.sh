@@ -1,0 +1,193 @@
+#!/bin/sh
+# run.sh - data-driven CLI tests of personaforge, as TAP.
+#
+# usage: run.sh [TEST...]
+# Each TEST is a .test file, or a prefix P standing for every
+# tests/cli/P-*.test; with none, every tests/cli/*.test runs. make check
+# runs it once per .test file (TEST_LOG_COMPILER in tests/cli/cli.mk).
+#
+# A .test file is one test:
+#   # comment lines
+#   args: ARGUMENTS AFTER personaforge (shell words)
+#   exit: EXPECTED EXIT CODE
+#   env: NAME=VALUE...  exported for the command only (shell words; may
+#                       repeat)
+#   todo: WHY           a known bug: the result is reported as TODO
+#   --- file NAME       a fixture, written to the test's scratch dir
+#   --- setup           shell commands run before the command; must exit 0
+#   --- stdout          the exact expected stdout (empty when absent,
+#                       unless stdout-has is given)
+#   --- stderr          the exact expected stderr (unchecked when absent)
+#   --- stdout-has      fixed strings, one a line, stdout must contain
+#   --- stderr-has      the same for stderr
+#   --- check           shell commands run after the command; must exit 0
+# A section runs to the next "--- " line. Everything runs in the scratch
+# dir, so fixtures are named by relative paths. Setup and check scripts
+# run under "set -e" and may use $PERSONAFORGE, $top_srcdir and:
+#   snapshot FILE...    keep a copy of each FILE as FILE.before
+#   unchanged FILE...   fail unless each FILE equals FILE.before
+#   background CMD...   start CMD in the background; it is killed after
+#                       the test
+#   wait_file FILE      wait (up to 30 s) until FILE exists and is not empty
+set -u
+: "${PERSONAFORGE:?PERSONAFORGE must name the binary}"
+: "${top_srcdir:=.}"
+export PERSONAFORGE top_srcdir
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/pf-cli.XXXXXX") || exit 1
+trap 'stop_background; rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+
+snapshot() {
+	for f in "$@"; do cp "$f" "$f.before" || return 1; done
+}
+
+unchanged() {
+	for f in "$@"; do
+		cmp "$f" "$f.before" || { echo "$f was changed" >&2; return 1; }
+	done
+}
+
+background() {
+	"$@" </dev/null >>background.log 2>&1 &
+	echo $! >>"$tmp/pids"
+}
+
+wait_file() {
+	i=0
+	while [ ! -s "$1" ]; do
+		i=$((i + 1))
+		[ $i -le 300 ] || { echo "$1 never appeared" >&2; return 1; }
+		sleep 0.1 2>/dev/null || sleep 1
+	done
+}
+
+# Kill what background() started and wait until it is gone.
+stop_background() {
+	[ -f "$tmp/pids" ] || return 0
+	for p in $(cat "$tmp/pids"); do
+		kill "$p" 2>/dev/null || continue
+		i=0
+		while kill -0 "$p" 2>/dev/null && [ $i -lt 100 ]; do
+			i=$((i + 1))
+			sleep 0.1 2>/dev/null || sleep 1
+		done
+		kill -9 "$p" 2>/dev/null
+	done
+	rm -f "$tmp/pids"
+}
+
+# split TEST DIR: write DIR/args, exit, env, todo, the sections as
+# DIR/<section> and the fixtures under DIR/files.
+split() {
+	mkdir -p "$2/files" && : >"$2/stdout" && : >"$2/env" &&
+	awk -v d="$2" '
+	function open_out(path,   dir) {
+		if (out != "")
+			close(out)
+		out = path
+		dir = path
+		sub(/\/[^\/]*$/, "", dir)
+		system("mkdir -p \"" dir "\"")
+		printf "" > out
+	}
+	/^--- file / { open_out(d "/files/" substr($0, 10)); next }
+	/^--- (setup|stdout|stderr|stdout-has|stderr-has|check)$/ {
+		open_out(d "/" substr($0, 5)); next
+	}
+	/^--- / { print "unknown section: " $0 > "/dev/stderr"; exit 1 }
+	out == "" && /^(args|exit|env|todo): / {
+		key = substr($0, 1, index($0, ":") - 1)
+		print substr($0, length(key) + 3) >> (d "/" key)
+		next
+	}
+	out == "" { next }
+	{ print > out }
+	' "$1" && [ -f "$2/args" ] && [ -f "$2/exit" ]
+}
+
+# script DIR NAME: run DIR/NAME (setup or check) in DIR/files, if any.
+# Not called where its status is tested, or "set -e" would not apply.
+script() {
+	[ -f "$1/$2" ] || return 0
+	(set -e; cd "$1/files"; . "$1/$2") >"$1/$2.log" 2>&1
+}
+
+# has WANT GOT: every line of WANT occurs in GOT.
+has() {
+	while IFS= read -r line; do
+		grep -qF -e "$line" "$2" || { echo "# missing: $line"; return 1; }
+	done <"$1"
+}
+
+# compare DIR: check the output; set why.
+compare() {
+	[ "$rc" = "$(cat "$1/exit")" ] || why="exit $rc, want $(cat "$1/exit")"
+	for s in stdout stderr; do
+		if [ -f "$1/$s-has" ]; then
+			has "$1/$s-has" "$1/got.$s" ||
+				why="$why${why:+; }$s lacks a line"
+		elif [ -f "$1/$s" ] && ! cmp -s "$1/$s" "$1/got.$s"; then
+			why="$why${why:+; }$s differs"
+			diff "$1/$s" "$1/got.$s" | sed 's/^/# /'
+		fi
+	done
+}
+
+# check NAME DIR: run the test in DIR; print its TAP line.
+check() {
+	why=
+	rc=
+	script "$2" setup
+	[ $? = 0 ] || why="setup failed"
+	if [ -z "$why" ]; then
+		(cd "$2/files" &&
+		 eval "export PERSONAFORGE $(tr '\n' ' ' <"$2/env")" &&
+		 eval "exec \"\$PERSONAFORGE\" $(cat "$2/args")") \
+			>"$2/got.stdout" 2>"$2/got.stderr"
+		rc=$?
+		compare "$2"
+		script "$2" check
+		[ $? = 0 ] || why="$why${why:+; }check failed"
+	fi
+	stop_background
+	todo=
+	[ -f "$2/todo" ] && todo=" # TODO $(cat "$2/todo")"
+	if [ -z "$why" ]; then
+		echo "ok $n - $1$todo"
+		return 0
+	fi
+	echo "not ok $n - $1: $why$todo"
+	for f in setup.log check.log got.stderr; do
+		[ -s "$2/$f" ] && sed "s/^/# $f: /" "$2/$f"
+	done
+	[ -n "$todo" ]
+}
+
+# The test files named by the arguments.
+list() {
+	[ $# -gt 0 ] || set -- ""
+	for a in "$@"; do
+		case $a in
+		*.test) echo "$a" ;;
+		"") ls "$top_srcdir"/tests/cli/*.test ;;
+		*) ls "$top_srcdir"/tests/cli/"$a"-*.test ;;
+		esac
+	done
+}
+
+files=$(list "$@" 2>/dev/null)
+[ -n "$files" ] || { echo "1..0 # SKIP no test files"; exit 0; }
+echo "1..$(echo "$files" | wc -l | tr -d ' ')"
+n=0
+status=0
+for t in $files; do
+	n=$((n + 1))
+	name=$(basename "$t" .test)
+	if ! split "$t" "$tmp/$n"; then
+		echo "not ok $n - $name: cannot read the test file"
+		status=1
+	elif ! check "$name" "$tmp/$n"; then
+		status=1
+	fi
+done
+exit $status
