@@ -1,25 +1,314 @@
-/* cmd-validate.c - personaforge validate (being written). */
-#include <stdio.h>
-#include <string.h>
+/* cmd-validate.c - personaforge validate: check a config and everything it
+ * uses (prompt, offline and system templates, reply schemas, persona
+ * tables) the way build would load them, then print the plan: stages,
+ * planned requests, a rough token and cost estimate against the budget.
+ * Sends no request and writes no file. */
+#include "config.h"
 
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "engine/admission.h"
+#include "engine/offline.h"
+#include "engine/prompts.h"
+#include "engine/stage.h"
 #include "engine/status.h"
+#include "personas/sampler.h"
+#include "src/build.h"
 #include "src/cmd.h"
+
+/* Bytes of rendered persona profile a prompt carries, for the estimate. */
+#define PROFILE_BYTES 1200
+
+/* Rough token counts: about four bytes of English text per token. */
+#define BYTES_PER_TOKEN 4
+
+struct plan {
+	int64_t items;     /* work items per persona */
+	int64_t requests;  /* personas x items */
+	double tok_in;     /* estimated input tokens, whole run */
+	double tok_out;    /* estimated output tokens, whole run */
+};
+
+/* Size of a file in bytes; 0 if it cannot be read (it was just loaded). */
+static double
+file_bytes(const char *path)
+{
+	struct stat st;
+
+	return path != NULL && stat(path, &st) == 0 ? (double)st.st_size : 0;
+}
+
+/* Load everything build loads before it opens the output: config with
+ * overrides, every template (offline ones too, whatever the backend) and
+ * schema, and the persona tables. Prints the error and returns
+ * PF_EXIT_USAGE on bad input. */
+static int
+load(const struct build_args *a, struct pf_config **cfg,
+     struct engine_config *ec, int *offline, struct prompts **p)
+{
+	struct persona_tables *tables = NULL;
+	struct pf_error e;
+	char *dir = NULL;
+	int rc;
+
+	if ((rc = build_load(a, cfg, ec, offline)) != 0)
+		return rc;
+	pf_error_clear(&e);
+	if (prompts_load(*cfg, 1, p, &e) != 0) {
+		pf_error_print(&e);
+		return PF_EXIT_USAGE;
+	}
+	if (asprintf(&dir, "%s/personas/data", config_datadir()) < 0)
+		return PF_EXIT_RUNTIME;
+	rc = persona_tables_load(dir, &tables, &e);
+	free(dir);
+	persona_tables_free(tables);
+	if (rc != 0) {
+		pf_error_print(&e);
+		return PF_EXIT_USAGE;
+	}
+	return 0;
+}
+
+static void
+print_backend(const struct engine_config *ec, int offline)
+{
+	const struct endpoint_cfg *ep;
+	size_t i;
+
+	if (offline) {
+		printf("backend:     offline (model %s; no network)\n",
+		       OFFLINE_MODEL);
+		return;
+	}
+	printf("backend:     openai, %zu endpoint%s\n", ec->n_endpoints,
+	       ec->n_endpoints == 1 ? "" : "s");
+	for (i = 0; i < ec->n_endpoints; i++) {
+		ep = &ec->endpoints[i];
+		printf("  model %s at %s", ep->model, ep->base_url);
+		if (ep->api_key_env != NULL)
+			printf(", key from $%s%s", ep->api_key_env,
+			       getenv(ep->api_key_env) ? "" :
+			       " (not set in this environment)");
+		printf("\n");
+	}
+}
+
+/* One line per enabled stage; adds its requests and tokens to *pl. */
+static void
+print_stages(const struct pf_config *cfg, const struct prompts *p,
+	     struct plan *pl)
+{
+	double sys = file_bytes(p->system_path), in, out, n;
+	const struct stage *s;
+	int i, count;
+
+	out = cfg->max_tokens / 2.0;
+	printf("stages:      items per persona, estimated tokens per "
+	       "request\n");
+	for (i = 0; i < STAGE_COUNT; i++) {
+		s = stage_registry[i];
+		if ((count = s->count(cfg)) == 0)
+			continue;
+		in = (file_bytes(p->st[i].prompt_path) + sys + PROFILE_BYTES) /
+		     BYTES_PER_TOKEN;
+		printf("  %-12s %4d   ~%.0f in, ~%.0f out\n", s->name, count,
+		       in, out);
+		n = (double)count * (double)cfg->personas;
+		pl->items += count;
+		pl->tok_in += n * in;
+		pl->tok_out += n * out;
+	}
+	pl->requests = pl->items * cfg->personas;
+}
+
+/* Estimated cost in USD at the endpoints' prices, weighted as the
+ * scheduler spreads requests; -1 when no endpoint has a price. */
+static double
+estimate_cost(const struct engine_config *ec, const struct plan *pl)
+{
+	double w, wsum = 0, cost = 0;
+	int priced = 0;
+	size_t i;
+
+	for (i = 0; i < ec->n_endpoints; i++) {
+		w = ec->endpoints[i].weight > 0 ? ec->endpoints[i].weight : 1;
+		wsum += w;
+		cost += w * adm_cost(pl->tok_in, pl->tok_out,
+				     ec->endpoints[i].price_in,
+				     ec->endpoints[i].price_out);
+		priced |= ec->endpoints[i].price_in > 0 ||
+			  ec->endpoints[i].price_out > 0;
+	}
+	return priced ? cost / wsum : -1;
+}
+
+static void
+print_budget(const struct engine_config *ec, const struct plan *pl,
+	     double cost, int offline)
+{
+	double tok = pl->tok_in + pl->tok_out;
+
+	if (offline || (ec->max_tokens <= 0 && ec->max_cost <= 0)) {
+		printf("budget:      none%s\n", offline ? " (the offline "
+		       "backend sends no requests)" : "");
+		return;
+	}
+	if (ec->max_tokens > 0)
+		printf("budget:      max_tokens %.0f: %s\n", ec->max_tokens,
+		       tok > ec->max_tokens ? "exceeds budget" :
+		       "within budget");
+	if (ec->max_cost > 0 && cost >= 0)
+		printf("budget:      max_cost $%.2f: %s\n", ec->max_cost,
+		       cost > ec->max_cost ? "exceeds budget" :
+		       "within budget");
+	else if (ec->max_cost > 0)
+		printf("budget:      max_cost $%.2f: cannot tell (no endpoint "
+		       "has a price)\n", ec->max_cost);
+}
+
+static void
+print_plan(const struct pf_config *cfg, const struct engine_config *ec,
+	   int offline, const struct prompts *p)
+{
+	struct plan pl;
+	double cost;
+
+	memset(&pl, 0, sizeof(pl));
+	printf("%s: valid (no request sent, no file written)\n", cfg->path);
+	printf("dataset:     %s\n", cfg->name);
+	printf("config hash: %s\n", cfg->config_hash);
+	printf("seed:        %" PRIu64 "\n", cfg->seed);
+	printf("personas:    %" PRId64 "\n", cfg->personas);
+	print_backend(ec, offline);
+	print_stages(cfg, p, &pl);
+	printf("planned requests: %" PRId64 " (%" PRId64 " personas x %"
+	       PRId64 " items)\n", pl.requests, cfg->personas, pl.items);
+	printf("estimated tokens: ~%.0f in + ~%.0f out = ~%.0f\n"
+	       "                  (in: template bytes + %d bytes of profile, "
+	       "/ %d; out: max_tokens / 2)\n", pl.tok_in, pl.tok_out,
+	       pl.tok_in + pl.tok_out, PROFILE_BYTES, BYTES_PER_TOKEN);
+	cost = offline ? -1 : estimate_cost(ec, &pl);
+	if (cost >= 0)
+		printf("estimated cost:   ~$%.2f\n", cost);
+	print_budget(ec, &pl, cost, offline);
+}
+
+static const char validate_help[] =
+	"Check CONFIG, every template and reply schema it uses (offline ones\n"
+	"included) and the persona tables, then print the plan: stages,\n"
+	"planned requests, estimated tokens and cost against the budget.\n"
+	"Sends no request and writes no file.\n\n"
+	"      --personas N      number of personas (overrides the config)\n"
+	"      --seed S          run seed (overrides the config)\n"
+	"      --backend B       offline or openai (default: openai when an "
+	"endpoint\n"
+	"                        is configured, else offline)\n"
+	"      --base-url URL    plan for this OpenAI-compatible server\n"
+	"      --model NAME      model name to request (with --base-url)\n"
+	"      --api-key-env V   environment variable holding the API key\n"
+	"  -h, --help            this help\n\n"
+	"Exit status: 0 valid, 2 bad input (reported as FILE:LINE:COL or\n"
+	"FILE: $.json.path).\n";
+
+enum { O_PERSONAS = 256, O_SEED, O_BACKEND, O_BASE_URL, O_MODEL, O_KEYENV };
+
+static const struct option validate_opts[] = {
+	{ "personas", required_argument, NULL, O_PERSONAS },
+	{ "seed", required_argument, NULL, O_SEED },
+	{ "backend", required_argument, NULL, O_BACKEND },
+	{ "base-url", required_argument, NULL, O_BASE_URL },
+	{ "model", required_argument, NULL, O_MODEL },
+	{ "api-key-env", required_argument, NULL, O_KEYENV },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* A non-negative count for option `name`, or a usage error. */
+static int
+count_opt(const char *name, const char *arg, int64_t *out)
+{
+	if ((*out = cmd_parse_count(arg)) >= 0)
+		return -1;
+	return cmd_usage_error(&cmd_validate_entry, "%s needs a non-negative "
+			       "integer, not '%s'", name, arg);
+}
+
+/* Parse options into *a. Returns -1 to go on, else an exit code. */
+static int
+parse_args(int argc, char **argv, struct build_args *a)
+{
+	int c, rc = -1;
+
+	memset(a, 0, sizeof(*a));
+	a->personas = a->seed = -1;
+	optind = 1;
+	opterr = 0;
+	while (rc < 0 &&
+	       (c = getopt_long(argc, argv, "h", validate_opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			cmd_usage(&cmd_validate_entry, stdout);
+			return PF_EXIT_OK;
+		case O_PERSONAS:
+			rc = count_opt("--personas", optarg, &a->personas);
+			break;
+		case O_SEED: rc = count_opt("--seed", optarg, &a->seed); break;
+		case O_BACKEND:
+			a->backend = optarg;
+			if (strcmp(optarg, "offline") != 0 &&
+			    strcmp(optarg, "openai") != 0)
+				rc = cmd_usage_error(&cmd_validate_entry,
+					"--backend must be offline or "
+					"openai, not '%s'", optarg);
+			break;
+		case O_BASE_URL: a->base_url = optarg; break;
+		case O_MODEL: a->model = optarg; break;
+		case O_KEYENV: a->api_key_env = optarg; break;
+		default:
+			return cmd_usage_error(&cmd_validate_entry,
+				"unknown or incomplete option '%s'",
+				argv[optind - 1]);
+		}
+	}
+	if (rc < 0 && optind != argc - 1)
+		return cmd_usage_error(&cmd_validate_entry,
+				       "expected exactly one CONFIG");
+	a->config = argv[optind];
+	return rc;
+}
 
 static int
 exec_validate(int argc, char **argv)
 {
-	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
-		cmd_usage(&cmd_validate_entry, stdout);
-		return PF_EXIT_OK;
-	}
-	fprintf(stderr, "personaforge validate: not available yet\n");
-	return PF_EXIT_RUNTIME;
+	struct build_args a;
+	struct pf_config *cfg = NULL;
+	struct engine_config ec;
+	struct prompts *p = NULL;
+	int offline = 1, rc;
+
+	engine_config_init(&ec);
+	if ((rc = parse_args(argc, argv, &a)) >= 0)
+		return rc;
+	if ((rc = load(&a, &cfg, &ec, &offline, &p)) == 0)
+		print_plan(cfg, &ec, offline, p);
+	prompts_free(p);
+	engine_config_free(&ec);
+	config_free(cfg);
+	return rc;
 }
 
 const struct cmd_entry cmd_validate_entry = {
 	.name = "validate",
-	.usage = "ARGS",
-	.summary = "validate",
-	.help = "",
+	.usage = "CONFIG [--personas N] [--seed S] [--backend offline|openai] "
+		 "[--base-url URL --model NAME] [--api-key-env VAR]",
+	.summary = "check a config, its templates and schemas; print the "
+		   "plan",
+	.help = validate_help,
 	.exec = exec_validate,
 };

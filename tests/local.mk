@@ -9,3 +9,8 @@ tests_unit_test_engine_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_engine_LDADD = $(TEST_LDADD)
 
 TESTS += tests/unit/test_engine
+
+## End-to-end tests of the offline pipeline (needs sqlite3, xmllint,
+## python3; valgrind optional).
+TESTS += tests/integration/pipeline.sh
+dist_noinst_SCRIPTS += tests/integration/pipeline.sh
