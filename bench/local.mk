@@ -1,1 +1,2 @@
-## bench/
+## bench/: benchmarks that print figures (not run by make check).
+dist_noinst_SCRIPTS += bench/offline-build

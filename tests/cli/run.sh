@@ -23,9 +23,12 @@
 #   --- check           shell commands run after the command; must exit 0
 # A section runs to the next "--- " line. Everything runs in the scratch
 # dir, so fixtures are named by relative paths. Setup and check scripts
-# run under "set -e" and may use $PERSONAFORGE, $top_srcdir and:
-#   snapshot FILE...    keep a copy of each FILE as FILE.before
-#   unchanged FILE...   fail unless each FILE equals FILE.before
+# run under "set -e" and may use $PERSONAFORGE, $top_srcdir, $STDOUT and
+# $STDERR (the files holding the command's output, for check) and:
+#   snapshot_tree       record every file of the scratch dir and its
+#                       checksum
+#   unchanged_tree      fail unless the scratch dir holds the same files
+#                       with the same bytes as at snapshot_tree
 #   background CMD...   start CMD in the background; it is killed after
 #                       the test
 #   wait_file FILE      wait (up to 30 s) until FILE exists and is not empty
@@ -37,14 +40,20 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/pf-cli.XXXXXX") || exit 1
 trap 'stop_background; rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 
-snapshot() {
-	for f in "$@"; do cp "$f" "$f.before" || return 1; done
+# Every file under the current directory with its checksum.
+tree() {
+	find . -type f | LC_ALL=C sort | while IFS= read -r f; do
+		cksum "$f"
+	done
 }
 
-unchanged() {
-	for f in "$@"; do
-		cmp "$f" "$f.before" || { echo "$f was changed" >&2; return 1; }
-	done
+snapshot_tree() {
+	tree >"$test_dir/tree.before"
+}
+
+unchanged_tree() {
+	tree >"$test_dir/tree.after"
+	diff "$test_dir/tree.before" "$test_dir/tree.after"
 }
 
 background() {
@@ -109,7 +118,9 @@ split() {
 # Not called where its status is tested, or "set -e" would not apply.
 script() {
 	[ -f "$1/$2" ] || return 0
-	(set -e; cd "$1/files"; . "$1/$2") >"$1/$2.log" 2>&1
+	(set -e; cd "$1/files"; test_dir=$1
+	 STDOUT=$1/got.stdout STDERR=$1/got.stderr
+	 . "$1/$2") >"$1/$2.log" 2>&1
 }
 
 # has WANT GOT: every line of WANT occurs in GOT.
