@@ -503,7 +503,7 @@ parse_top(struct ctx *x, struct pf_config *c, const cJSON *root)
 	if (json_get(root, "description") != NULL &&
 	    !cJSON_IsString(json_get(root, "description")))
 		return fail(x, "$.description", "expected a string");
-	if (c->nviews < 2)
+	if (c->pairs > 0 && c->nviews < 2)
 		return fail(x, "$.stages.preferences.views",
 			    "needs at least 2 views");
 	if (c->qa > 0 && c->documents == 0)

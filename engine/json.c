@@ -34,6 +34,24 @@ set_err(struct json_error *err, const char *text, size_t off,
 	snprintf(err->msg, sizeof(err->msg), "%s", msg);
 }
 
+/* cJSON puts the error one byte past an object key that does not start
+ * with a quote (a trailing comma, an unquoted key): point at the byte. */
+static size_t
+fix_key_offset(const char *text, size_t off)
+{
+	size_t k;
+
+	if (off == 0 || text[off - 1] == '"')
+		return off;
+	k = off - 1;
+	while (k > 0 && (text[k - 1] == ' ' || text[k - 1] == '\t' ||
+			 text[k - 1] == '\n' || text[k - 1] == '\r'))
+		k--;
+	if (k > 0 && (text[k - 1] == '{' || text[k - 1] == ','))
+		return off - 1;
+	return off;
+}
+
 int
 json_parse(const char *text, size_t len, cJSON **out, struct json_error *err)
 {
@@ -47,6 +65,7 @@ json_parse(const char *text, size_t len, cJSON **out, struct json_error *err)
 		off = end != NULL && end >= text ? (size_t)(end - text) : 0;
 		if (off > len)
 			off = len;
+		off = fix_key_offset(text, off);
 		set_err(err, text, off, len == 0 ? "empty input"
 				: "syntax error");
 		return -1;

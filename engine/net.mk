@@ -3,7 +3,8 @@ libpersonaforge_a_SOURCES += \
 	engine/http.c engine/http.h \
 	engine/admission.c engine/admission.h \
 	engine/endpoint.c engine/endpoint.h \
-	engine/openai.c engine/openai.h
+	engine/openai.c engine/openai.h \
+	engine/progress.c engine/progress.h
 
 check_PROGRAMS += tests/unit/test_admission tests/unit/test_openai
 tests_unit_test_admission_SOURCES = tests/unit/test_admission.c

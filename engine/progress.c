@@ -22,11 +22,11 @@ struct progress {
 void
 progress_duration(double s, char out[16])
 {
-	uint64_t n = s > 0 && s < 1e9 ? (uint64_t)(s + 0.5) : 0;
+	uint64_t n = s > 0 && s < 3.6e8 ? (uint64_t)(s + 0.5) : 0;
 
 	if (n >= 3600)
-		snprintf(out, 16, "%" PRIu64 "h%02" PRIu64 "m", n / 3600,
-			 n / 60 % 60);
+		snprintf(out, 16, "%uh%02um", (unsigned)(n / 3600 % 100000),
+			 (unsigned)(n / 60 % 60));
 	else if (n >= 60)
 		snprintf(out, 16, "%" PRIu64 "m%02" PRIu64 "s", n / 60, n % 60);
 	else

@@ -85,6 +85,22 @@ load_stage(struct prompts *p, const struct stage *s, int offline,
 	return 0;
 }
 
+/* $.generation.system_prompt, when set, replaces system.mustache. */
+static int
+load_system(struct prompts *p, struct pf_error *err)
+{
+	const char *t = p->cfg->system_prompt;
+	int rc;
+
+	if (t == NULL)
+		return compile_file(p->system_path, &p->system, err);
+	rc = mustache_compile(t, strlen(t), p->cfg->path, &p->system, err);
+	if (rc != 0 && err != NULL)
+		snprintf(err->where, sizeof(err->where),
+			 "$.generation.system_prompt");
+	return rc;
+}
+
 int
 prompts_load(const struct pf_config *cfg, int offline, struct prompts **out,
 	     struct pf_error *err)
@@ -102,7 +118,7 @@ prompts_load(const struct pf_config *cfg, int offline, struct prompts **out,
 	p->profile_path = config_data_path(cfg,
 					   "templates/prompts/persona.mustache");
 	if (p->system_path == NULL || p->profile_path == NULL ||
-	    compile_file(p->system_path, &p->system, err) != 0 ||
+	    load_system(p, err) != 0 ||
 	    compile_file(p->profile_path, &p->profile, err) != 0)
 		goto fail;
 	for (i = 0; i < STAGE_COUNT; i++) {

@@ -251,7 +251,6 @@ check_version(struct dataset *ds, enum dataset_mode mode,
 static int
 configure(struct dataset *ds, enum dataset_mode mode, struct pf_error *err)
 {
-	sqlite3_busy_timeout(ds->db, 5000);
 	if (mode == DATASET_READ)
 		return 0;
 	/* WAL + NORMAL survives any application crash; each commit records
@@ -278,9 +277,19 @@ open_db(struct dataset *ds, enum dataset_mode mode, struct pf_error *err)
 	if (sqlite3_open_v2(ds->path, &ds->db, flags | SQLITE_OPEN_NOMUTEX,
 			    NULL) != SQLITE_OK)
 		return db_fail(ds, err, "cannot open database");
+	/* Check what the file is before changing anything in it: a refused
+	 * file must be left exactly as it was (journal mode included). */
+	sqlite3_busy_timeout(ds->db, 5000);
+	if (check_version(ds, DATASET_READ, err) == 0)
+		return configure(ds, mode, err);
+	if (mode == DATASET_READ || !is_empty(ds))
+		return -1;
+	pf_error_clear(err);
+	if (err != NULL)
+		snprintf(err->file, sizeof(err->file), "%s", ds->path);
 	if (configure(ds, mode, err) != 0)
 		return -1;
-	return check_version(ds, mode, err);
+	return create_schema(ds, err);
 }
 
 int

@@ -327,7 +327,8 @@ writer_persona(struct writer *w, const struct persona *p)
 }
 
 int
-writer_narrative(struct writer *w, int64_t persona_id, const char *item_id,
+writer_narrative(struct writer *w, int64_t persona_id, const char *uid,
+		 const char *item_id,
 		 const char *const f[WRITER_NARRATIVE_FIELDS], int rerun)
 {
 	static const char *const names[WRITER_NARRATIVE_FIELDS] = {
@@ -335,11 +336,9 @@ writer_narrative(struct writer *w, int64_t persona_id, const char *item_id,
 		"hobbies_and_interests", "career_goals_and_ambitions",
 		"concise_persona"
 	};
-	char rid[32];
 	int q, i;
 
-	snprintf(rid, sizeof(rid), "%lld", (long long)persona_id);
-	q = audit(w, "narrative", rid, names, f, WRITER_NARRATIVE_FIELDS,
+	q = audit(w, "narrative", uid, names, f, WRITER_NARRATIVE_FIELDS,
 		  rerun);
 	if (q < 0)
 		return -1;

@@ -47,8 +47,8 @@ accept(struct stage_ctx *sc, const cJSON *reply, struct pf_error *err)
 	}
 	if (sc->w == NULL)
 		return 0;
-	return writer_narrative(sc->w, sc->pr->index, sc->item_id, f,
-				sc->rerun);
+	return writer_narrative(sc->w, sc->pr->index, sc->pr->persona.id,
+				sc->item_id, f, sc->rerun);
 }
 
 const struct stage stage_narrative = {

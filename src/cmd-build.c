@@ -65,8 +65,8 @@ choose_backend(const struct build_args *a, struct pf_config *cfg,
 		else if (strcmp(a->backend, "openai") == 0)
 			b = BACKEND_OPENAI;
 		else {
-			fprintf(stderr, "personaforge build: --backend must "
-				"be offline or openai\n");
+			fprintf(stderr, "personaforge: --backend must be "
+				"offline or openai, not '%s'\n", a->backend);
 			return PF_EXIT_USAGE;
 		}
 	}
@@ -526,7 +526,9 @@ exec_build(int argc, char **argv)
 const struct cmd_entry cmd_build_entry = {
 	.name = "build",
 	.usage = "CONFIG [-o OUT.db] [--personas N] [--seed S] "
-		 "[--backend offline|openai] [--overwrite]",
+		 "[--backend offline|openai]\n"
+		 "       [--base-url URL --model NAME] [--api-key-env VAR] "
+		 "[--overwrite] [-q]",
 	.summary = "build (or resume) a persona dataset from a config",
 	.help = build_help,
 	.exec = exec_build,

@@ -16,6 +16,7 @@ static const struct cmd_entry *const cmds[] = {
 	&cmd_export_entry,
 	&cmd_template_entry,
 	&cmd_stats_entry,
+	&cmd_batch_entry,
 };
 
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))

@@ -31,8 +31,7 @@ TEMPLATE_CLI_TESTS = \
 	tests/cli/template-unknown-sub.test
 
 TESTS += tests/unit/test_mustache tests/unit/test_mustache_spec \
-	tests/cli/template.sh
-dist_noinst_SCRIPTS += tests/cli/template.sh
+	$(TEMPLATE_CLI_TESTS)
 EXTRA_DIST += $(TEMPLATE_CLI_TESTS)
 
 ## The prompt templates and reply schemas of every stage, and the offline

@@ -14,3 +14,8 @@ TESTS += tests/unit/test_engine
 ## python3; valgrind optional).
 TESTS += tests/integration/pipeline.sh
 dist_noinst_SCRIPTS += tests/integration/pipeline.sh
+
+## `build` against the stand-in server: faults, kill -9, SIGINT, stops,
+## secrets (needs tests/server/mockllm, curl, python3).
+TESTS += tests/integration/build-net.sh
+dist_noinst_SCRIPTS += tests/integration/build-net.sh

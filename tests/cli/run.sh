@@ -31,7 +31,10 @@
 #                       with the same bytes as at snapshot_tree
 #   background CMD...   start CMD in the background; it is killed after
 #                       the test
+#   running             fail unless every background command still runs
 #   wait_file FILE      wait (up to 30 s) until FILE exists and is not empty
+# The helpers below are called from the sourced setup and check scripts.
+# shellcheck disable=SC1090,SC2013,SC2034,SC2181,SC2317
 set -u
 : "${PERSONAFORGE:?PERSONAFORGE must name the binary}"
 : "${top_srcdir:=.}"
@@ -61,11 +64,17 @@ background() {
 	echo $! >>"$tmp/pids"
 }
 
+running() {
+	for p in $(cat "$tmp/pids"); do
+		kill -0 "$p" || { echo "background $p has ended" >&2; return 1; }
+	done
+}
+
 wait_file() {
 	i=0
 	while [ ! -s "$1" ]; do
 		i=$((i + 1))
-		[ $i -le 300 ] || { echo "$1 never appeared" >&2; return 1; }
+		[ "$i" -le 300 ] || { echo "$1 never appeared" >&2; return 1; }
 		sleep 0.1 2>/dev/null || sleep 1
 	done
 }
@@ -169,6 +178,7 @@ check() {
 	fi
 	echo "not ok $n - $1: $why$todo"
 	for f in setup.log check.log got.stderr; do
+		[ "$f" = got.stderr ] && [ -f "$2/stderr" ] && continue
 		[ -s "$2/$f" ] && sed "s/^/# $f: /" "$2/$f"
 	done
 	[ -n "$todo" ]

@@ -1781,7 +1781,7 @@ on_timer(uv_timer_t *t)
 static void
 log_request(struct server *s, const struct req *q, const struct reply *r)
 {
-	char st[8];
+	char st[16];
 
 	if (s->log == NULL)
 		return;

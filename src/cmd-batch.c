@@ -1,0 +1,1245 @@
+/* cmd-batch.c - personaforge batch: an OpenAI Batch API input file in, a
+ * Batch API output file out, through the engine's openai backend.
+ *
+ * Three passes over the input, each streaming:
+ *  1. check: every line parses, has a custom_id (unique: a temporary
+ *     SQLite table remembers them, so memory stays flat) and a body; a bad
+ *     line stops the run before anything is sent (exit 2, with its line);
+ *  2. run: lines are read as the backend has room, looked up in the
+ *     journal (key custom_id, hash sha256 of the body sent; a done row
+ *     with the same hash is reused, not sent), sent, and written in input
+ *     order through a reorder ring of W slots. When the ring is full and
+ *     its head is still waiting (a slow retry) while the backend could
+ *     take more, the run stops writing and keeps sending: results live in
+ *     the journal anyway;
+ *  3. then, only if pass 2 gave up ordering, the rest of the output is
+ *     written in input order from the journal.
+ * Both ways of writing a line format the same fields, so a resumed run's
+ * output is byte for byte the uninterrupted run's. The output goes to
+ * OUT.tmp, fsync, rename; a stopped run (signal, quota, key, budget)
+ * leaves no output and keeps the journal: the same command resumes.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "engine/hash.h"
+#include "engine/journal.h"
+#include "engine/json.h"
+#include "engine/log.h"
+#include "engine/openai.h"
+#include "engine/progress.h"
+#include "engine/status.h"
+#include "src/cmd.h"
+
+#define LINE_MAX_BYTES ((size_t)16 << 20)
+#define MAX_BODY_BYTES ((size_t)64 << 20)
+#define CID_MAX 512            /* bytes of a custom_id */
+#define COMMIT_MS 200          /* journal commit period */
+#define COMMIT_ROWS 2000       /* or this many writes, whichever first */
+#define DEFAULT_MAX_TOKENS 256 /* reserved when a body names none */
+#define FULL_MS 1000           /* ring full this long: give up order */
+
+struct batch_args {
+	const char *in, *out, *base_url, *model, *key_env, *journal, *config;
+	long long concurrency, rpm;
+	int quiet;
+};
+
+enum slot_state { SL_FREE = 0, SL_SENT, SL_OK, SL_FAILED, SL_REUSED,
+	SL_DEAD };
+
+/* One input line on its way: read, sent, answered, written. */
+struct slot {
+	struct llm_call call;      /* call.ud == this slot */
+	struct batch *bt;
+	uint64_t seq;              /* index among the non-blank lines */
+	long line;                 /* 1-based line number in the file */
+	off_t off;                 /* offset of the line in the file */
+	char cid[CID_MAX + 1];
+	struct buf body;           /* the body sent (kept between uses) */
+	char hash[65];
+	enum slot_state st;
+	struct slot *next;         /* free list */
+};
+
+/* Streaming line reader with line numbers and offsets. */
+struct input {
+	FILE *f;
+	const char *path;
+	char *line;
+	size_t cap;
+	long lineno;               /* of the line last read */
+	off_t off;                 /* offset of the line last read */
+	off_t next_off;
+};
+
+struct batch {
+	struct batch_args a;
+	struct engine_config ec;
+	uv_loop_t loop;
+	int loop_ok;
+	struct backend *be;
+	sqlite3 *db;
+	struct journal *j;
+	struct input in;
+	FILE *out;
+	char *out_tmp, *journal_path;
+	struct buf ob;             /* one output line */
+	struct slot *slots, *free, **ring;
+	size_t W;                  /* slots, and the reorder ring's size */
+	unsigned conc;             /* sum of the endpoints' concurrency */
+	uint64_t next_seq, head_seq;
+	unsigned inflight;         /* submitted, done() not yet run */
+	int ordered;               /* 0 once pass 3 will write the tail */
+	uint64_t full_since;       /* ms the ring has been full, 0 if not */
+	uint64_t fb_seq;           /* first line pass 3 writes */
+	off_t fb_off;
+	long fb_line;
+	int eof, stopping, fatal, interrupted, finished;
+	int fresh;                 /* the journal had no rows at the start */
+	enum llm_result stop;
+	uint64_t total, done, failed, reused;
+	uv_signal_t sigint, sigterm;
+	uv_timer_t commit;
+	struct progress *prog;
+};
+
+/* What one output line says, from a call or from a journal row. */
+struct outrec {
+	const char *cid, *hash;
+	int ok;
+	const char *content;
+	size_t content_len;
+	const char *finish, *model, *error;
+	uint32_t pt, ct;
+};
+
+/* A line's parse: root owns the tree; cid and body point into it. */
+struct parsed {
+	cJSON *root;
+	const char *cid;
+	cJSON *body;
+};
+
+/* ---- input ---- */
+
+/* Next non-blank line into *text and *len (newline stripped). Returns 1, 0 at
+ * the end, -1 on a read error or a line over the limit (printed). */
+static int
+input_next(struct input *in, char **text, size_t *len)
+{
+	ssize_t n;
+
+	for (;;) {
+		in->off = in->next_off;
+		n = getline(&in->line, &in->cap, in->f);
+		if (n < 0) {
+			if (!ferror(in->f))
+				return 0;
+			fprintf(stderr, "personaforge batch: %s: %s\n",
+				in->path, strerror(errno));
+			return -1;
+		}
+		in->next_off += n;
+		in->lineno++;
+		while (n > 0 && (in->line[n - 1] == '\n' ||
+				 in->line[n - 1] == '\r'))
+			n--;
+		in->line[n] = '\0';
+		if (strspn(in->line, " \t") == (size_t)n)
+			continue;
+		if ((size_t)n > LINE_MAX_BYTES) {
+			fprintf(stderr, "personaforge batch: %s:%ld: line "
+				"longer than %zu bytes\n", in->path,
+				in->lineno, LINE_MAX_BYTES);
+			return -1;
+		}
+		*text = in->line;
+		*len = (size_t)n;
+		return 1;
+	}
+}
+
+static int
+input_seek(struct input *in, off_t off, long lineno)
+{
+	if (fseeko(in->f, off, SEEK_SET) != 0)
+		return -1;
+	in->next_off = off;
+	in->lineno = lineno;
+	return 0;
+}
+
+static int
+line_error(const struct input *in, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int
+line_error(const struct input *in, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "personaforge batch: %s:%ld: ", in->path, in->lineno);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return -1;
+}
+
+/* method and url, when present, must name chat completions. */
+static int
+check_route(const struct input *in, const cJSON *root)
+{
+	const cJSON *m = json_get(root, "method"), *u = json_get(root, "url");
+	size_t n;
+
+	if (m != NULL && !(cJSON_IsString(m) &&
+			   strcmp(m->valuestring, "POST") == 0))
+		return line_error(in, "method must be \"POST\"");
+	if (u == NULL)
+		return 0;
+	n = cJSON_IsString(u) ? strlen(u->valuestring) : 0;
+	if (n < 17 || strcmp(u->valuestring + n - 17, "/chat/completions"))
+		return line_error(in, "url must be /v1/chat/completions (the "
+				  "only endpoint batch sends to)");
+	return 0;
+}
+
+/* Parse and check one line; a bad line is printed with its number. */
+static int
+line_parse(struct batch *bt, const char *text, size_t len, struct parsed *p)
+{
+	struct json_error je;
+	const cJSON *cid, *model;
+
+	memset(p, 0, sizeof(*p));
+	if (json_parse(text, len, &p->root, &je) != 0)
+		return line_error(&bt->in, "not JSON: %s (column %d)", je.msg,
+				  je.col);
+	cid = json_get(p->root, "custom_id");
+	p->body = json_get(p->root, "body");
+	if (!cJSON_IsObject(p->root))
+		line_error(&bt->in, "expected a JSON object");
+	else if (!cJSON_IsString(cid) || cid->valuestring[0] == '\0')
+		line_error(&bt->in, "missing custom_id (a non-empty string)");
+	else if (strlen(cid->valuestring) > CID_MAX)
+		line_error(&bt->in, "custom_id longer than %d bytes", CID_MAX);
+	else if (!cJSON_IsObject(p->body))
+		line_error(&bt->in, "missing body (a JSON object)");
+	else if (check_route(&bt->in, p->root) != 0)
+		;
+	else if (bt->a.model == NULL &&
+		 (!cJSON_IsString(model = json_get(p->body, "model")) ||
+		  model->valuestring[0] == '\0'))
+		line_error(&bt->in, "body has no model (give --model)");
+	else {
+		p->cid = cid->valuestring;
+		return 0;
+	}
+	cJSON_Delete(p->root);
+	p->root = NULL;
+	return -1;
+}
+
+/* ---- pass 1: check every line ---- */
+
+static int
+sql_exec(sqlite3 *db, const char *sql)
+{
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK)
+		return 0;
+	fprintf(stderr, "personaforge batch: journal: %s\n",
+		sqlite3_errmsg(db));
+	return -1;
+}
+
+/* Remember a custom_id; a second one is a bad line naming the first. */
+static int
+seen_add(struct batch *bt, sqlite3_stmt *ins, sqlite3_stmt *get,
+	 const char *cid)
+{
+	int rc;
+
+	sqlite3_bind_text(ins, 1, cid, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(ins, 2, bt->in.lineno);
+	rc = sqlite3_step(ins);
+	sqlite3_reset(ins);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if ((rc & 0xff) != SQLITE_CONSTRAINT)
+		return sql_exec(bt->db, "SELECT raise(ABORT, 'seen')");
+	sqlite3_bind_text(get, 1, cid, -1, SQLITE_STATIC);
+	rc = sqlite3_step(get) == SQLITE_ROW ? sqlite3_column_int(get, 0) : 0;
+	sqlite3_reset(get);
+	return line_error(&bt->in, "duplicate custom_id \"%s\" (first on "
+			  "line %d)", cid, rc);
+}
+
+static int
+check_lines(struct batch *bt, sqlite3_stmt *ins, sqlite3_stmt *get)
+{
+	struct parsed p;
+	char *text;
+	size_t len;
+	int rc;
+
+	while ((rc = input_next(&bt->in, &text, &len)) == 1) {
+		if (line_parse(bt, text, len, &p) != 0)
+			return PF_EXIT_USAGE;
+		rc = seen_add(bt, ins, get, p.cid);
+		cJSON_Delete(p.root);
+		if (rc != 0)
+			return PF_EXIT_USAGE;
+		bt->total++;
+	}
+	return rc == 0 ? 0 : PF_EXIT_USAGE;
+}
+
+static int
+pass_check(struct batch *bt)
+{
+	sqlite3_stmt *ins = NULL, *get = NULL;
+	int rc = PF_EXIT_RUNTIME;
+
+	if (sql_exec(bt->db, "CREATE TEMP TABLE IF NOT EXISTS batch_seen("
+		     "cid TEXT PRIMARY KEY, line INTEGER) WITHOUT ROWID;"
+		     "DELETE FROM batch_seen; BEGIN") != 0)
+		return PF_EXIT_RUNTIME;
+	if (sqlite3_prepare_v2(bt->db, "INSERT INTO batch_seen VALUES(?1,?2)",
+			       -1, &ins, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(bt->db, "SELECT line FROM batch_seen WHERE "
+			       "cid = ?1", -1, &get, NULL) != SQLITE_OK)
+		goto out;
+	rc = check_lines(bt, ins, get);
+out:
+	sqlite3_finalize(ins);
+	sqlite3_finalize(get);
+	if (sql_exec(bt->db, "COMMIT; DROP TABLE batch_seen") != 0 && rc == 0)
+		rc = PF_EXIT_RUNTIME;
+	if (rc == 0 && input_seek(&bt->in, 0, 0) != 0)
+		rc = PF_EXIT_RUNTIME;
+	return rc;
+}
+
+/* ---- output ---- */
+
+static int
+out_success(struct buf *o, const struct outrec *r)
+{
+	return buf_printf(o, "{\"status_code\":200,\"request_id\":\"req_%.24s"
+			  "\",\"body\":{\"id\":\"chatcmpl-%.24s\",\"object\":"
+			  "\"chat.completion\",\"model\":", r->hash + 24,
+			  r->hash) ||
+	       json_quote(o, r->model, strlen(r->model)) ||
+	       buf_puts(o, ",\"choices\":[{\"index\":0,\"message\":{\"role\":"
+			"\"assistant\",\"content\":") ||
+	       json_quote(o, r->content, r->content_len) ||
+	       buf_puts(o, "},\"finish_reason\":") ||
+	       json_quote(o, r->finish, strlen(r->finish)) ||
+	       buf_printf(o, "}],\"usage\":{\"prompt_tokens\":%" PRIu32
+			  ",\"completion_tokens\":%" PRIu32 ",\"total_tokens\":%"
+			  PRIu64 "}}},\"error\":null}\n", r->pt, r->ct,
+			  (uint64_t)r->pt + r->ct);
+}
+
+/* Format and write one output line. */
+static int
+out_write(struct batch *bt, const struct outrec *r)
+{
+	struct buf *o = &bt->ob;
+	int rc;
+
+	buf_reset(o);
+	rc = buf_printf(o, "{\"id\":\"batch_req_%.24s\",\"custom_id\":",
+			r->hash) ||
+	     json_quote(o, r->cid, strlen(r->cid)) ||
+	     buf_puts(o, ",\"response\":");
+	if (rc == 0 && r->ok)
+		rc = out_success(o, r);
+	else if (rc == 0)
+		rc = buf_puts(o, "null,\"error\":{\"code\":\"request_failed\","
+			      "\"message\":") ||
+		     json_quote(o, r->error, strlen(r->error)) ||
+		     buf_puts(o, "}}\n");
+	if (rc != 0 || fwrite(o->data, 1, o->len, bt->out) != o->len) {
+		fprintf(stderr, "personaforge batch: %s: cannot write: %s\n",
+			bt->out_tmp, rc ? "line too long" : strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Write the line of `cid` from its journal row. */
+static int
+out_from_journal(struct batch *bt, const char *cid)
+{
+	struct journal_row row;
+	struct outrec r;
+
+	if (journal_tx_begin(bt->j) != 0 ||
+	    journal_item_get(bt->j, cid, &row) != 0 ||
+	    (row.state != JOURNAL_DONE && row.state != JOURNAL_FAILED) ||
+	    row.req_hash == NULL || strlen(row.req_hash) != 64) {
+		fprintf(stderr, "personaforge batch: %s: no result in the "
+			"journal for custom_id \"%s\"\n", bt->journal_path, cid);
+		return -1;
+	}
+	memset(&r, 0, sizeof(r));
+	r.cid = cid;
+	r.hash = row.req_hash;
+	r.ok = row.state == JOURNAL_DONE;
+	r.content = row.reply ? row.reply : "";
+	r.content_len = row.reply ? row.reply_len : 0;
+	r.finish = row.finish_reason ? row.finish_reason : "";
+	r.model = row.model ? row.model : "";
+	r.error = row.last_error ? row.last_error : "request failed";
+	r.pt = row.prompt_tokens;
+	r.ct = row.completion_tokens;
+	return out_write(bt, &r);
+}
+
+static int
+out_slot(struct batch *bt, struct slot *s)
+{
+	const struct llm_call *c = &s->call;
+	struct outrec r;
+
+	if (s->st == SL_REUSED)
+		return out_from_journal(bt, s->cid);
+	memset(&r, 0, sizeof(r));
+	r.cid = s->cid;
+	r.hash = s->hash;
+	r.ok = s->st == SL_OK;
+	r.content = c->content ? c->content : "";
+	r.content_len = c->content ? c->content_len : 0;
+	r.finish = c->finish_reason;
+	r.model = c->model;
+	r.error = c->error ? c->error : "request failed";
+	r.pt = c->prompt_tokens;
+	r.ct = c->completion_tokens;
+	return out_write(bt, &r);
+}
+
+/* ---- journal ---- */
+
+static void
+fatal(struct batch *bt, const char *what)
+{
+	if (!bt->fatal)
+		fprintf(stderr, "personaforge batch: %s: %s: %s\n",
+			bt->journal_path, what, journal_errmsg(bt->j));
+	bt->fatal = 1;
+	bt->stopping = 1;
+	if (bt->be != NULL)
+		bt->be->ops->drain(bt->be, 0);
+}
+
+static void
+commit(struct batch *bt)
+{
+	if (!bt->fatal && journal_tx_commit(bt->j) != 0)
+		fatal(bt, "commit failed");
+}
+
+static void fill(struct batch *bt);
+
+/* Commit, and look again whether the ring should give up its order. */
+static void
+on_commit(uv_timer_t *t)
+{
+	struct batch *bt = t->data;
+
+	commit(bt);
+	if (!bt->finished)
+		fill(bt);
+}
+
+static int
+journal_file_open(struct batch *bt)
+{
+	struct pf_error e;
+	int64_t counts[5];
+
+	pf_error_clear(&e);
+	if (sqlite3_open_v2(bt->journal_path, &bt->db, SQLITE_OPEN_READWRITE |
+			    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		fprintf(stderr, "personaforge batch: %s: %s\n",
+			bt->journal_path, sqlite3_errmsg(bt->db));
+		return PF_EXIT_RUNTIME;
+	}
+	sqlite3_busy_timeout(bt->db, 5000);
+	if (sql_exec(bt->db, "PRAGMA journal_mode=WAL") != 0 ||
+	    sql_exec(bt->db, journal_schema_sql) != 0)
+		return PF_EXIT_RUNTIME;
+	if (journal_open(bt->db, &bt->j, &e) != 0) {
+		pf_error_print(&e);
+		return PF_EXIT_RUNTIME;
+	}
+	if (journal_count(bt->j, counts) != 0)
+		return PF_EXIT_RUNTIME;
+	bt->fresh = counts[1] + counts[2] + counts[3] + counts[4] == 0;
+	return 0;
+}
+
+/* ---- pass 2: send ---- */
+
+static void on_call_done(struct llm_call *c);
+
+static struct slot *
+slot_get(struct batch *bt)
+{
+	struct slot *s = bt->free;
+
+	if (s != NULL)
+		bt->free = s->next;
+	return s;
+}
+
+static void
+slot_put(struct batch *bt, struct slot *s)
+{
+	llm_call_clear(&s->call);
+	s->st = SL_FREE;
+	s->next = bt->free;
+	bt->free = s;
+}
+
+/* The body to send: the line's, with --model written into it. */
+static int
+body_render(struct batch *bt, struct slot *s, cJSON *body)
+{
+	char *text;
+	int rc;
+
+	if (bt->a.model != NULL) {
+		cJSON_DeleteItemFromObjectCaseSensitive(body, "model");
+		if (cJSON_AddStringToObject(body, "model", bt->a.model) == NULL)
+			return -1;
+	}
+	text = cJSON_PrintUnformatted(body);
+	if (text == NULL)
+		return -1;
+	buf_reset(&s->body);
+	rc = buf_puts(&s->body, text);
+	free(text);
+	return rc;
+}
+
+static void
+call_setup(struct batch *bt, struct slot *s, const cJSON *body)
+{
+	double mt = json_get_num(body, "max_completion_tokens",
+				 json_get_num(body, "max_tokens", 0));
+	struct llm_call *c = &s->call;
+
+	memset(c, 0, sizeof(*c));
+	c->id = s->cid;
+	c->body = s->body.data;
+	c->body_len = s->body.len;
+	c->max_tokens = mt >= 1 && mt < 1e9 ? (uint32_t)mt : DEFAULT_MAX_TOKENS;
+	c->est_prompt_tokens = (uint32_t)(s->body.len / 4 + 1);
+	c->done = on_call_done;
+	c->ud = s;
+	s->bt = bt;
+}
+
+/* A done row with the same hash is this line's answer already. A fresh
+ * journal (no rows at the start) needs no look-ups: ids are unique. */
+static int
+journal_check(struct batch *bt, struct slot *s)
+{
+	struct journal_row row;
+
+	/* reads inside the write transaction take no locks of their own */
+	if (journal_tx_begin(bt->j) != 0)
+		return -1;
+	if (!bt->fresh) {
+		if (journal_item_get(bt->j, s->cid, &row) != 0)
+			return -1;
+		if (row.state == JOURNAL_DONE && row.req_hash != NULL &&
+		    strcmp(row.req_hash, s->hash) == 0)
+			return 1;
+		if (row.state != JOURNAL_NONE)
+			return 0;
+	}
+	return journal_item_plan(bt->j, s->cid, "batch", 0, s->line) < 0 ?
+	       -1 : 0;
+}
+
+/* Take the line just read into slot s: reuse its journal row or send. */
+static int
+line_start(struct batch *bt, struct slot *s, const char *text, size_t len)
+{
+	struct parsed p;
+	int rc;
+
+	if (line_parse(bt, text, len, &p) != 0)
+		return -1;
+	snprintf(s->cid, sizeof(s->cid), "%s", p.cid);
+	s->seq = bt->next_seq++;
+	s->line = bt->in.lineno;
+	s->off = bt->in.off;
+	rc = body_render(bt, s, p.body);
+	if (rc == 0) {
+		hash_hex(s->body.data, s->body.len, s->hash);
+		call_setup(bt, s, p.body);
+	}
+	cJSON_Delete(p.root);
+	if (rc != 0)
+		return line_error(&bt->in, "body too large to send");
+	if (bt->ordered)
+		bt->ring[s->seq % bt->W] = s;
+	if ((rc = journal_check(bt, s)) < 0) {
+		fatal(bt, "read failed");
+		return -1;
+	}
+	if (rc == 1) {
+		s->st = SL_REUSED;
+		bt->done++;
+		bt->reused++;
+		if (!bt->ordered)
+			slot_put(bt, s);
+		return 0;
+	}
+	s->st = SL_SENT;
+	bt->inflight++;
+	return bt->be->ops->submit(bt->be, &s->call);
+}
+
+/* Write the finished lines at the head of the ring, in order. */
+static void
+flush_head(struct batch *bt)
+{
+	struct slot *s;
+
+	while (bt->ordered && !bt->fatal && bt->head_seq < bt->next_seq) {
+		s = bt->ring[bt->head_seq % bt->W];
+		if (s->st == SL_SENT || s->st == SL_DEAD)
+			break;
+		if (out_slot(bt, s) != 0) {
+			bt->fatal = bt->stopping = 1;
+			bt->be->ops->drain(bt->be, 0);
+			return;
+		}
+		bt->head_seq++;
+		slot_put(bt, s);
+	}
+}
+
+/* The ring is full behind a slow head: stop writing, free what is done
+ * (it is in the journal), and let pass 3 write from the head on. */
+static void
+ordering_give_up(struct batch *bt)
+{
+	struct slot *s = bt->ring[bt->head_seq % bt->W];
+	uint64_t q;
+
+	bt->ordered = 0;
+	bt->fb_seq = bt->head_seq;
+	bt->fb_off = s->off;
+	bt->fb_line = s->line - 1;
+	for (q = bt->head_seq; q < bt->next_seq; q++) {
+		s = bt->ring[q % bt->W];
+		if (s->st != SL_SENT && s->st != SL_DEAD)
+			slot_put(bt, s);
+	}
+	log_debug("batch: reorder ring full behind line %ld; the rest is "
+		  "written from the journal", bt->fb_line + 1);
+}
+
+/* Room for one more line now? A ring that stays full for FULL_MS while
+ * the backend could send more gives up its order. */
+static int
+room(struct batch *bt)
+{
+	uint64_t now;
+
+	if (bt->ordered && bt->next_seq - bt->head_seq >= bt->W) {
+		if (bt->inflight >= bt->conc)
+			return 0;
+		now = uv_now(&bt->loop);
+		if (bt->full_since == 0)
+			bt->full_since = now;
+		if (now - bt->full_since < FULL_MS)
+			return 0;
+		ordering_give_up(bt);
+	}
+	bt->full_since = 0;
+	return bt->free != NULL && bt->be->ops->capacity(bt->be) > 0;
+}
+
+static void
+maybe_finish(struct batch *bt)
+{
+	if (bt->finished || bt->inflight > 0)
+		return;
+	if (!bt->eof && !bt->stopping)
+		return;
+	bt->finished = 1;
+	commit(bt);
+	uv_close((uv_handle_t *)&bt->sigint, NULL);
+	uv_close((uv_handle_t *)&bt->sigterm, NULL);
+	uv_close((uv_handle_t *)&bt->commit, NULL);
+	uv_stop(&bt->loop);
+}
+
+static void
+fill(struct batch *bt)
+{
+	struct slot *s;
+	char *text;
+	size_t len;
+	int rc;
+
+	while (!bt->stopping && !bt->eof && room(bt)) {
+		rc = input_next(&bt->in, &text, &len);
+		if (rc == 0) {
+			bt->eof = 1;
+		} else if (rc < 0 || (s = slot_get(bt)) == NULL ||
+			   line_start(bt, s, text, len) != 0) {
+			if (!bt->fatal)
+				fatal(bt, "stopping");
+		}
+	}
+	flush_head(bt);
+	if (journal_tx_pending(bt->j) >= COMMIT_ROWS)
+		commit(bt);
+	maybe_finish(bt);
+}
+
+/* Record a finished call in the journal. */
+static void
+call_record(struct batch *bt, struct slot *s)
+{
+	const struct llm_call *c = &s->call;
+	struct journal_result r = {
+		.req_hash = s->hash, .reply = c->content ? c->content : "",
+		.reply_len = c->content ? c->content_len : 0,
+		.finish_reason = c->finish_reason, .model = c->model,
+		.attempts = c->attempts, .prompt_tokens = c->prompt_tokens,
+		.completion_tokens = c->completion_tokens,
+	};
+	int rc;
+
+	if (journal_tx_begin(bt->j) != 0)
+		rc = -1;
+	else if (c->result == LLM_OK)
+		rc = journal_item_done(bt->j, s->cid, &r);
+	else
+		rc = journal_item_fail(bt->j, s->cid, s->hash, c->attempts,
+				       c->error ? c->error : "request failed");
+	if (rc != 0)
+		fatal(bt, "write failed");
+}
+
+static void
+on_call_done(struct llm_call *c)
+{
+	struct slot *s = c->ud;
+	struct batch *bt = s->bt;
+
+	bt->inflight--;
+	if (c->result == LLM_OK || c->result == LLM_FAILED) {
+		call_record(bt, s);
+		s->st = c->result == LLM_OK ? SL_OK : SL_FAILED;
+		bt->done++;
+		bt->failed += c->result == LLM_FAILED;
+		if (!bt->ordered)
+			slot_put(bt, s);
+	} else {
+		s->st = SL_DEAD;
+		if (c->result != LLM_ABANDONED && bt->stop == 0)
+			bt->stop = c->result;
+		bt->stopping = 1;
+	}
+	fill(bt);
+}
+
+static void
+on_signal(uv_signal_t *h, int signum)
+{
+	struct batch *bt = h->data;
+
+	if (bt->stopping) {
+		bt->be->ops->drain(bt->be, 0);
+		return;
+	}
+	log_info("signal %d: stopping; finished lines are kept in %s, run "
+		 "the same command again to resume", signum, bt->journal_path);
+	bt->interrupted = 1;
+	bt->stopping = 1;
+	bt->be->ops->drain(bt->be, bt->ec.grace_ms);
+	maybe_finish(bt);
+}
+
+static void
+sample(void *ud, struct progress_sample *s)
+{
+	struct batch *bt = ud;
+
+	s->done = bt->done;
+	s->total = bt->total;
+	s->failed = bt->failed;
+	s->reused = bt->reused;
+	if (bt->be != NULL)
+		openai_backend_stats(bt->be, &s->st);
+}
+
+static int
+start_handles(struct batch *bt)
+{
+	struct progress_opts po = {
+		.tty = -1, .label = "batch", .sample = sample, .ud = bt,
+	};
+
+	uv_signal_init(&bt->loop, &bt->sigint);
+	uv_signal_init(&bt->loop, &bt->sigterm);
+	uv_timer_init(&bt->loop, &bt->commit);
+	bt->sigint.data = bt->sigterm.data = bt->commit.data = bt;
+	uv_signal_start(&bt->sigint, on_signal, SIGINT);
+	uv_signal_start(&bt->sigterm, on_signal, SIGTERM);
+	uv_timer_start(&bt->commit, on_commit, COMMIT_MS, COMMIT_MS);
+	if (!bt->a.quiet && progress_start(&bt->loop, &po, &bt->prog) != 0)
+		return -1;
+	return 0;
+}
+
+static int
+slots_alloc(struct batch *bt)
+{
+	size_t i;
+
+	bt->W = (size_t)bt->conc * 2 + 256;
+	bt->slots = calloc(bt->W, sizeof(*bt->slots));
+	bt->ring = calloc(bt->W, sizeof(*bt->ring));
+	if (bt->slots == NULL || bt->ring == NULL)
+		return -1;
+	for (i = bt->W; i-- > 0;) {
+		buf_init(&bt->slots[i].body, MAX_BODY_BYTES);
+		bt->slots[i].next = bt->free;
+		bt->free = &bt->slots[i];
+	}
+	return 0;
+}
+
+/* Pass 2: the event loop until every line is answered or the run stops. */
+static int
+pass_send(struct batch *bt)
+{
+	struct pf_error e;
+
+	pf_error_clear(&e);
+	if (uv_loop_init(&bt->loop) != 0)
+		return PF_EXIT_RUNTIME;
+	bt->loop_ok = 1;
+	if (openai_backend_new(&bt->loop, &bt->ec, &bt->be, &e) != 0) {
+		pf_error_print(&e);
+		return PF_EXIT_USAGE;
+	}
+	if (slots_alloc(bt) != 0 || start_handles(bt) != 0)
+		return PF_EXIT_RUNTIME;
+	bt->ordered = 1;
+	fill(bt);
+	if (!bt->finished)
+		uv_run(&bt->loop, UV_RUN_DEFAULT);
+	if (bt->stop == 0 && bt->be->ops->stopped(bt->be) != 0)
+		bt->stop = bt->be->ops->stopped(bt->be);
+	if (!bt->a.quiet)
+		progress_finish(bt->prog, bt->a.out);
+	bt->prog = NULL;
+	return bt->fatal ? PF_EXIT_RUNTIME : 0;
+}
+
+/* Pass 3: the lines from the first one not written, from the journal. */
+static int
+pass_tail(struct batch *bt)
+{
+	struct parsed p;
+	char *text;
+	size_t len;
+	int rc;
+
+	if (bt->ordered)
+		return 0;
+	if (input_seek(&bt->in, bt->fb_off, bt->fb_line) != 0)
+		return PF_EXIT_RUNTIME;
+	while ((rc = input_next(&bt->in, &text, &len)) == 1) {
+		if (line_parse(bt, text, len, &p) != 0)
+			break;
+		rc = out_from_journal(bt, p.cid);
+		cJSON_Delete(p.root);
+		if (rc != 0)
+			break;
+	}
+	if (journal_tx_commit(bt->j) != 0)
+		rc = -1;
+	return rc == 0 ? 0 : PF_EXIT_RUNTIME;
+}
+
+/* ---- set-up and the end ---- */
+
+/* Many requests in flight need as many sockets: raise the soft limit on
+ * open files to the hard one. */
+static void
+raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			log_debug("cannot raise the open-file limit: %s",
+				  strerror(errno));
+	}
+}
+
+/* The engine settings: --config's engine sections, then the options. */
+static int
+engine_setup(struct batch *bt)
+{
+	const struct batch_args *a = &bt->a;
+	struct pf_error e;
+	const char *key = a->key_env;
+	cJSON *root = NULL;
+	struct json_error je;
+	size_t i;
+
+	pf_error_clear(&e);
+	engine_config_init(&bt->ec);
+	if (a->config != NULL) {
+		if (json_parse_file(a->config, (size_t)16 << 20, &root,
+				    &je) != 0) {
+			fprintf(stderr, "personaforge batch: %s:%d:%d: %s\n",
+				a->config, je.line, je.col, je.msg);
+			return PF_EXIT_USAGE;
+		}
+		if (engine_config_parse(root, a->config, &bt->ec, &e) != 0)
+			goto bad;
+	}
+	/* the default key variable only when it is set: none is fine */
+	if (key == NULL && (bt->ec.n_endpoints == 0 ||
+			    bt->ec.endpoints[0].api_key_env == NULL)) {
+		const char *v = getenv("OPENAI_API_KEY");
+
+		key = v != NULL && v[0] != '\0' ? "OPENAI_API_KEY" : NULL;
+	}
+	if (a->base_url == NULL && bt->ec.n_endpoints == 0) {
+		cJSON_Delete(root);
+		return cmd_usage_error(&cmd_batch_entry, "--base-url is "
+				       "required (or endpoints in --config)");
+	}
+	/* the endpoint's model is only a fallback: bodies carry their own */
+	if (engine_config_override(&bt->ec, a->base_url, a->model ? a->model :
+				   bt->ec.n_endpoints ? NULL : "default", key,
+				   &e) != 0)
+		goto bad;
+	for (i = 0; i < bt->ec.n_endpoints; i++) {
+		struct endpoint_cfg *ep = &bt->ec.endpoints[i];
+
+		if (a->concurrency > 0)
+			ep->concurrency = (unsigned)a->concurrency;
+		if (a->rpm > 0)
+			ep->rpm = (double)a->rpm;
+		bt->conc += ep->concurrency;
+	}
+	cJSON_Delete(root);
+	return 0;
+bad:
+	cJSON_Delete(root);
+	pf_error_print(&e);
+	return PF_EXIT_USAGE;
+}
+
+static int
+files_open(struct batch *bt)
+{
+	bt->in.path = bt->a.in;
+	bt->in.f = fopen(bt->a.in, "r");
+	if (bt->in.f == NULL) {
+		fprintf(stderr, "personaforge batch: %s: %s\n", bt->a.in,
+			strerror(errno));
+		return PF_EXIT_USAGE;
+	}
+	if (asprintf(&bt->out_tmp, "%s.tmp", bt->a.out) < 0 ||
+	    (bt->a.journal == NULL ? asprintf(&bt->journal_path, "%s.journal",
+					      bt->a.out) < 0 :
+	     (bt->journal_path = strdup(bt->a.journal)) == NULL))
+		return PF_EXIT_RUNTIME;
+	bt->out = fopen(bt->out_tmp, "w");
+	if (bt->out == NULL) {
+		fprintf(stderr, "personaforge batch: %s: %s\n", bt->out_tmp,
+			strerror(errno));
+		return PF_EXIT_USAGE;
+	}
+	setvbuf(bt->out, NULL, _IOFBF, (size_t)1 << 20);
+	buf_init(&bt->ob, MAX_BODY_BYTES);
+	return journal_file_open(bt);
+}
+
+/* fsync the directory holding `path`, so a rename in it is durable. */
+static void
+dir_sync(const char *path)
+{
+	char *copy = strdup(path);
+	int fd;
+
+	if (copy == NULL)
+		return;
+	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	free(copy);
+}
+
+/* Make the output durable and put it in place. */
+static int
+output_commit(struct batch *bt)
+{
+	FILE *f = bt->out;
+
+	bt->out = NULL;
+	if (fflush(f) != 0 || fsync(fileno(f)) != 0) {
+		fprintf(stderr, "personaforge batch: %s: %s\n", bt->out_tmp,
+			strerror(errno));
+		fclose(f);
+		return PF_EXIT_RUNTIME;
+	}
+	if (fclose(f) != 0 || rename(bt->out_tmp, bt->a.out) != 0) {
+		fprintf(stderr, "personaforge batch: %s: %s\n", bt->a.out,
+			strerror(errno));
+		return PF_EXIT_RUNTIME;
+	}
+	dir_sync(bt->a.out);
+	return 0;
+}
+
+static void
+close_loop(struct batch *bt)
+{
+	int i;
+
+	if (bt->be != NULL)
+		bt->be->ops->close(bt->be);
+	bt->be = NULL;
+	if (!bt->loop_ok)
+		return;
+	for (i = 0; i < 100 && uv_run(&bt->loop, UV_RUN_DEFAULT) != 0; i++)
+		;
+	if (uv_loop_close(&bt->loop) != 0)
+		log_warn("event loop closed with handles still open");
+	bt->loop_ok = 0;
+}
+
+static void
+batch_free(struct batch *bt)
+{
+	size_t i;
+
+	if (bt->prog != NULL)
+		progress_finish(bt->prog, NULL);
+	bt->prog = NULL;
+	close_loop(bt);
+	if (bt->j != NULL && journal_tx_commit(bt->j) != 0)
+		log_error("%s: final commit failed", bt->journal_path);
+	journal_close(bt->j);
+	sqlite3_close(bt->db);
+	if (bt->out != NULL) {
+		fclose(bt->out);
+		unlink(bt->out_tmp);
+	}
+	if (bt->in.f != NULL)
+		fclose(bt->in.f);
+	free(bt->in.line);
+	for (i = 0; bt->slots != NULL && i < bt->W; i++) {
+		llm_call_clear(&bt->slots[i].call);
+		buf_free(&bt->slots[i].body);
+	}
+	free(bt->slots);
+	free(bt->ring);
+	buf_free(&bt->ob);
+	engine_config_free(&bt->ec);
+	free(bt->out_tmp);
+	free(bt->journal_path);
+}
+
+/* The exit code of a run that got through pass 2. */
+static int
+outcome(struct batch *bt)
+{
+	int code = PF_EXIT_OK;
+
+	if (bt->stop == LLM_STOP_QUOTA) {
+		log_error("stopped: the server says the quota is exhausted");
+		code = PF_EXIT_QUOTA;
+	} else if (bt->stop == LLM_STOP_AUTH) {
+		log_error("stopped: authentication failed (check the API key "
+			  "variable)");
+		code = PF_EXIT_AUTH;
+	} else if (bt->stop == LLM_STOP_BUDGET) {
+		log_error("stopped: the budget is reached");
+		code = PF_EXIT_BUDGET;
+	}
+	if (bt->interrupted)
+		code = status_merge(code, PF_EXIT_INTERRUPTED);
+	if (code != PF_EXIT_OK) {
+		log_error("%s not written; finished lines are kept in %s: run "
+			  "the same command again to resume", bt->a.out,
+			  bt->journal_path);
+		return code;
+	}
+	return bt->failed > 0 ? PF_EXIT_PARTIAL : PF_EXIT_OK;
+}
+
+static int
+run_batch(struct batch *bt)
+{
+	int rc;
+
+	raise_nofile();
+	if ((rc = engine_setup(bt)) != 0 || (rc = files_open(bt)) != 0 ||
+	    (rc = pass_check(bt)) != 0 || (rc = pass_send(bt)) != 0)
+		return rc;
+	close_loop(bt);
+	commit(bt);
+	if (bt->fatal)
+		return PF_EXIT_RUNTIME;
+	rc = outcome(bt);
+	if (rc != PF_EXIT_OK && rc != PF_EXIT_PARTIAL)
+		return rc;
+	if (pass_tail(bt) != 0)
+		return PF_EXIT_RUNTIME;
+	return output_commit(bt) != 0 ? PF_EXIT_RUNTIME : rc;
+}
+
+/* ---- command line ---- */
+
+static const char batch_help[] =
+	"  -o, --output FILE       output file (Batch API output format)\n"
+	"      --base-url URL      OpenAI-compatible server (.../v1)\n"
+	"      --model NAME        model to request (overrides each body's)\n"
+	"      --api-key-env VAR   environment variable holding the API key\n"
+	"                          (default OPENAI_API_KEY when set; none is\n"
+	"                          fine for local servers)\n"
+	"      --concurrency N     requests in flight at most\n"
+	"      --rpm N             requests per minute at most\n"
+	"      --journal FILE      resume journal (default OUT.journal)\n"
+	"      --config FILE       engine settings: endpoints, retry, engine,\n"
+	"                          budget sections of a run config\n"
+	"  -q, --quiet             no progress or summary\n"
+	"  -h, --help              this help\n\n"
+	"Each input line is {\"custom_id\", \"method\", \"url\", \"body\"}; "
+	"each output\nline, in input order, is {\"id\", \"custom_id\", "
+	"\"response\": {\"status_code\",\n\"body\"}, \"error\"}. Running the "
+	"same command again resumes: answered\nlines are reused from the "
+	"journal. Exit codes: 0, 2 bad input line,\n4 some lines failed, 5 "
+	"budget, 6 quota, 7 key rejected, 130 interrupted.\n";
+
+enum { O_BASE_URL = 256, O_MODEL, O_KEYENV, O_CONC, O_RPM, O_JOURNAL,
+	O_CONFIG };
+
+static const struct option batch_opts[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "base-url", required_argument, NULL, O_BASE_URL },
+	{ "model", required_argument, NULL, O_MODEL },
+	{ "api-key-env", required_argument, NULL, O_KEYENV },
+	{ "concurrency", required_argument, NULL, O_CONC },
+	{ "rpm", required_argument, NULL, O_RPM },
+	{ "journal", required_argument, NULL, O_JOURNAL },
+	{ "config", required_argument, NULL, O_CONFIG },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static int
+count_opt(const char *name, const char *v, long long *out)
+{
+	*out = cmd_parse_count(v);
+	if (*out < 1 || *out > 1000000)
+		return cmd_usage_error(&cmd_batch_entry, "--%s needs an "
+				       "integer from 1 to 1000000, not '%s'",
+				       name, v);
+	return -1;
+}
+
+/* Parse options into *a. Returns -1 to go on, else an exit code. */
+static int
+parse_args(int argc, char **argv, struct batch_args *a)
+{
+	int c, rc = -1;
+
+	memset(a, 0, sizeof(*a));
+	optind = 1;
+	opterr = 0;
+	while (rc < 0 && (c = getopt_long(argc, argv, "o:qh", batch_opts,
+					  NULL)) != -1) {
+		switch (c) {
+		case 'o': a->out = optarg; break;
+		case 'q': a->quiet = 1; break;
+		case 'h':
+			cmd_usage(&cmd_batch_entry, stdout);
+			return PF_EXIT_OK;
+		case O_BASE_URL: a->base_url = optarg; break;
+		case O_MODEL: a->model = optarg; break;
+		case O_KEYENV: a->key_env = optarg; break;
+		case O_CONC: rc = count_opt("concurrency", optarg,
+					    &a->concurrency); break;
+		case O_RPM: rc = count_opt("rpm", optarg, &a->rpm); break;
+		case O_JOURNAL: a->journal = optarg; break;
+		case O_CONFIG: a->config = optarg; break;
+		default:
+			return cmd_usage_error(&cmd_batch_entry,
+				"unknown or incomplete option '%s'",
+				argv[optind - 1]);
+		}
+	}
+	if (rc >= 0)
+		return rc;
+	if (optind != argc - 1)
+		return cmd_usage_error(&cmd_batch_entry,
+				       "expected exactly one IN.jsonl");
+	a->in = argv[optind];
+	if (a->out == NULL)
+		return cmd_usage_error(&cmd_batch_entry, "-o OUT is required");
+	return -1;
+}
+
+static int
+exec_batch(int argc, char **argv)
+{
+	struct batch bt;
+	int rc;
+
+	memset(&bt, 0, sizeof(bt));
+	if ((rc = parse_args(argc, argv, &bt.a)) >= 0)
+		return rc;
+	rc = run_batch(&bt);
+	batch_free(&bt);
+	return rc;
+}
+
+const struct cmd_entry cmd_batch_entry = {
+	.name = "batch",
+	.usage = "IN.jsonl -o OUT.jsonl --base-url URL [--model NAME] "
+		 "[--api-key-env VAR] [--concurrency N] [--rpm N] "
+		 "[--journal FILE] [--config FILE] [-q]",
+	.summary = "send an OpenAI Batch API file through the engine "
+		   "(resumable)",
+	.help = batch_help,
+	.exec = exec_batch,
+};

@@ -1,0 +1,62 @@
+## tests/cli/: data-driven CLI tests. Each tests/cli/NAME.test file is one
+## test (args, expected exit code and output, fixtures, setup and check
+## scripts), run by tests/cli/run.sh, whose header describes the format;
+## make check runs one per file, so a single one runs with
+## `make check TESTS=tests/cli/NAME.test`. templates/local.mk lists the
+## template-*.test files.
+TEST_EXTENSIONS = .test
+TEST_LOG_COMPILER = $(SHELL) $(srcdir)/tests/cli/run.sh
+TEST_LOG_DRIVER = $(LOG_DRIVER)
+
+BUILD_CLI_TESTS = \
+	tests/cli/build-bad-backend.test \
+	tests/cli/build-concurrent.test \
+	tests/cli/build-default-output.test \
+	tests/cli/build-help.test \
+	tests/cli/build-malformed-json.test \
+	tests/cli/build-missing-template.test \
+	tests/cli/build-no-config.test \
+	tests/cli/build-not-dataset.test \
+	tests/cli/build-not-sqlite.test \
+	tests/cli/build-other-config.test \
+	tests/cli/build-overwrite.test \
+	tests/cli/build-personas-abc.test \
+	tests/cli/build-personas-negative.test \
+	tests/cli/build-resume.test \
+	tests/cli/build-schema-not-json.test \
+	tests/cli/build-schema-version-rollback.test \
+	tests/cli/build-schema-version.test \
+	tests/cli/build-template-syntax.test \
+	tests/cli/build-tiny.test \
+	tests/cli/build-unknown-key.test \
+	tests/cli/build-unknown-option.test \
+	tests/cli/build-unwritable-output.test \
+	tests/cli/build-version.test \
+	tests/cli/build-wrong-type.test
+
+VALIDATE_CLI_TESTS = \
+	tests/cli/validate-bad-backend.test \
+	tests/cli/validate-base-url-no-model.test \
+	tests/cli/validate-budget.test \
+	tests/cli/validate-demo.test \
+	tests/cli/validate-help.test \
+	tests/cli/validate-malformed-json.test \
+	tests/cli/validate-missing-config.test \
+	tests/cli/validate-missing-template.test \
+	tests/cli/validate-no-config.test \
+	tests/cli/validate-no-endpoint.test \
+	tests/cli/validate-offline-template.test \
+	tests/cli/validate-overrides.test \
+	tests/cli/validate-persona-table.test \
+	tests/cli/validate-personas-abc.test \
+	tests/cli/validate-personas-negative.test \
+	tests/cli/validate-schema-keyword.test \
+	tests/cli/validate-schema-not-json.test \
+	tests/cli/validate-template-syntax.test \
+	tests/cli/validate-unknown-key.test \
+	tests/cli/validate-unknown-option.test \
+	tests/cli/validate-wrong-type.test
+
+TESTS += $(BUILD_CLI_TESTS) $(VALIDATE_CLI_TESTS)
+EXTRA_DIST += $(BUILD_CLI_TESTS) $(VALIDATE_CLI_TESTS)
+dist_noinst_SCRIPTS += tests/cli/run.sh

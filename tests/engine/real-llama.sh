@@ -1,0 +1,56 @@
+#!/bin/sh
+# real-llama.sh - `personaforge build` against real inference: the
+# node-llama-cpp server with stories260K (tests/server/start-llama.sh;
+# SKIP when node, npm or the model are missing). Two personas of a small
+# config with json_schema replies; passes when the build exits 0 or 4 and
+# every failed item in the journal carries its reason.
+here=$(cd "$(dirname "$0")" && pwd)
+PF=${PERSONAFORGE:-${top_builddir:-.}/src/personaforge}
+PERSONAFORGE_DATADIR=${PERSONAFORGE_DATADIR:-${top_srcdir:-$here/../..}}
+export PERSONAFORGE_DATADIR
+for t in sqlite3; do
+	command -v $t >/dev/null 2>&1 || { echo "1..0 # SKIP $t not installed"; exit 0; }
+done
+[ -x "$PF" ] || { echo "1..0 # SKIP $PF not built"; exit 0; }
+T=$(mktemp -d "${TMPDIR:-/tmp}/pf-llama.XXXXXX") || exit 1
+trap '[ -s "$T/pid" ] && kill "$(cat "$T/pid")" 2>/dev/null; rm -rf "$T"' EXIT INT TERM
+port=$("$here/../server/start-llama.sh" --pid-file "$T/pid" --log "$T/log" 2>"$T/err")
+rc=$?
+if [ $rc -eq 77 ]; then
+	echo "1..0 # SKIP $(tail -n 1 "$T/err")"
+	exit 0
+fi
+echo "1..4"
+n=0
+failed=0
+ok() {
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=1; fi
+}
+[ $rc -eq 0 ] && [ -n "$port" ]
+ok $? "the real-inference server starts (port $port)"
+
+cat > "$T/small.json" <<'JSON'
+{ "name": "llama-small", "seed": 3, "personas": 2,
+  "generation": { "max_tokens": 256, "temperature": 0,
+                  "response_format": "json_schema", "max_attempts": 2 },
+  "stages": { "interview": { "questions": 5 },
+              "documents": { "per_persona": 1, "facts_per_document": 1 },
+              "qa": { "per_persona": 1 }, "preferences": { "per_persona": 1 } },
+  "retry": { "max_attempts": 3, "base_delay_ms": 50, "max_delay_ms": 500 },
+  "engine": { "timeout_ms": 120000 } }
+JSON
+"$PF" build "$T/small.json" -o "$T/out.db" --personas 2 --backend openai \
+	--base-url "http://127.0.0.1:$port/v1" --model stories260K -q \
+	2>"$T/build.err"
+rc=$?
+[ $rc -eq 0 ] || [ $rc -eq 4 ]
+ok $? "build of 2 personas exits 0 or 4 (rc $rc: $(tail -n 2 "$T/build.err" | tr '\n' ' '))"
+total=$(sqlite3 "$T/out.db" "select count(*) from journal" 2>/dev/null)
+done_n=$(sqlite3 "$T/out.db" "select count(*) from journal where state='done'" 2>/dev/null)
+[ "${total:-0}" -gt 0 ]
+ok $? "the journal records the items ($done_n of $total done)"
+bad=$(sqlite3 "$T/out.db" "select count(*) from journal where state='failed' and (last_error is null or last_error = '')" 2>/dev/null)
+[ "${bad:-1}" = 0 ]
+ok $? "every failed item carries its reason ($(sqlite3 "$T/out.db" "select item_id || ': ' || last_error from journal where state='failed' limit 2" 2>/dev/null | tr '\n' ' '))"
+exit $failed

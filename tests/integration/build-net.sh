@@ -1,0 +1,156 @@
+#!/bin/sh
+# build-net.sh - `personaforge build` against the stand-in OpenAI server
+# (tests/server/mockllm) over loopback, as TAP: every item once, nothing
+# re-sent on resume, faults retried within bounds, kill -9 and SIGINT
+# resume to byte-identical exports, quota/auth/budget stops with their exit
+# codes, and the API key never written anywhere.
+set -u
+: "${PERSONAFORGE:?PERSONAFORGE must name the binary}"
+src=${top_srcdir:-.}
+bld=${top_builddir:-.}
+pf=$PERSONAFORGE
+mock=$bld/tests/server/mockllm
+if [ ! -x "$mock" ] || ! command -v python3 >/dev/null; then
+	echo "1..0 # SKIP needs tests/server/mockllm and python3"
+	exit 0
+fi
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/pf-net.XXXXXX") || exit 1
+mpid=
+cleanup() { [ -n "$mpid" ] && kill "$mpid" 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+cd "$tmp" || exit 1
+n=0
+fails=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+nok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1${2:+: $2}"; }
+check() { name=$1; shift; if "$@" >check.out 2>&1; then ok "$name"; else nok "$name" "$(tail -3 check.out | tr '\n' ' ')"; fi; }
+eq() { [ "$1" = "$2" ] || { echo "got '$1', want '$2'"; return 1; }; }
+q() { sqlite3 "$1" "$2"; }
+
+# start_mock ARGS...: (re)start mockllm; sets $port
+start_mock() {
+	[ -n "$mpid" ] && { kill "$mpid"; wait "$mpid" 2>/dev/null; }
+	rm -f port
+	"$mock" --quiet --port 0 --port-file port --log mock.log "$@" &
+	mpid=$!
+	i=0
+	while [ ! -s port ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	port=$(cat port)
+}
+stat() { # stat KEY: a number from /stats
+	curl -s "http://127.0.0.1:$port/stats" | python3 -c "
+import json, sys
+s = json.load(sys.stdin)
+key = sys.argv[1]
+if key == 'dups':
+    print(s['ids']['duplicate_successes'])
+elif key == 'maxatt':
+    print(s['ids']['max_attempts'])
+else:
+    print(s[key])" "$1"
+}
+
+# Stages whose replies any schema-valid text satisfies: narrative,
+# interview, preference pairs and their judge (10 items per persona).
+cat >net.json <<'JSON'
+{ "name": "net", "seed": 7, "personas": 30,
+  "generation": { "max_tokens": 256, "max_attempts": 3 },
+  "stages": { "documents": { "per_persona": 0 }, "qa": { "per_persona": 0 } },
+  "retry": { "max_attempts": 8, "base_delay_ms": 10, "max_delay_ms": 100 },
+  "engine": { "timeout_ms": 2000, "grace_ms": 2000 } }
+JSON
+url() { echo "--base-url http://127.0.0.1:$port/v1 --model mock-1"; }
+build() { # build DB [ARGS]: run a build against the mock
+	db=$1; shift
+	"$pf" build net.json -o "$db" -q $(url) "$@"
+}
+# build_bg DB: the same in the background, $pid naming personaforge itself
+build_bg() {
+	"$pf" build net.json -o "$1" -q $(url) &
+	pid=$!
+}
+exports() { "$pf" export "$1" --format xml -o "$2.xml" &&
+	"$pf" export "$1" --format jsonl -o "$2.jsonl"; }
+same() { cmp "$1.xml" "$2.xml" && diff -r "$1.jsonl" "$2.jsonl"; }
+
+echo "1..12"
+
+start_mock
+happy() {
+	build a.db &&
+	eq "$(q a.db "select count(*) from journal where state = 'done'")" 300 &&
+	eq "$(stat requests)" 300 && exports a.db a
+}
+check "a build sends each of its 300 items once" happy
+
+resume_none() {
+	build a.db && eq "$(stat requests)" 300
+}
+check "running it again sends nothing" resume_none
+
+faults() { # KIND RATE: faults on a fraction of requests; all items done
+	start_mock --fault "$1" --fault-rate "$2" --fault-seed 3
+	rm -f f.db*
+	build f.db || return 1
+	eq "$(q f.db "select count(*) from journal where state = 'done'")" 300 &&
+	eq "$(stat dups)" 0 && [ "$(stat maxatt)" -le 8 ] &&
+	exports f.db f && same a f
+}
+for kind in 500 503 reset truncate badjson "429;1"; do
+	check "fault $kind on 25% of requests: retried, nothing lost or doubled, same dataset" faults "$kind" 0.25
+done
+
+kill9() {
+	start_mock --latency 20-80
+	rm -f k.db*
+	for d in 0.3 0.8; do
+		build_bg k.db
+		sleep $d
+		kill -9 $pid
+		wait $pid 2>/dev/null
+	done
+	before=$(q k.db "select count(*) from journal where state = 'done'")
+	sent=$(stat requests)
+	build k.db || return 1
+	# at most what was in flight is sent again
+	after=$(stat requests)
+	[ $((after - sent)) -le $((300 - before + 64)) ] &&
+	exports k.db k && same a k
+}
+check "kill -9 twice mid-build, then resume: identical exports" kill9
+
+sigint() {
+	start_mock --latency 50-100
+	rm -f s.db*
+	build_bg s.db
+	sleep 0.5
+	kill -INT $pid
+	wait $pid
+	rc=$?
+	eq $rc 130 && build s.db && exports s.db s && same a s
+}
+check "SIGINT stops with 130 and the next run resumes" sigint
+
+stops() {
+	start_mock --fault quota --fault-first 1000000
+	rm -f x.db*
+	build x.db; rc=$?
+	eq $rc 6 || return 1
+	start_mock --require-key right-key
+	rm -f y.db*
+	PF_KEY=wrong-key-0123456789 build y.db --api-key-env PF_KEY 2>y.err
+	rc=$?
+	eq $rc 7 && ! grep -q wrong-key y.err
+}
+check "quota exhausted exits 6, authentication failure exits 7" stops
+
+secret() {
+	start_mock --require-key sk-test-5e5e5e5e
+	rm -f z.db*
+	PF_KEY=sk-test-5e5e5e5e "$pf" build net.json -o z.db $(url) \
+		--api-key-env PF_KEY >z.out 2>z.err || return 1
+	exports z.db z
+	! grep -rq 5e5e5e5e z.out z.err z.db* z.xml z.jsonl mock.log
+}
+check "the API key reaches no log, dataset or export" secret
+[ "$fails" -eq 0 ]
