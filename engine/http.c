@@ -26,6 +26,8 @@ struct http_client {
 	uv_timer_t timer;
 	struct http_opts o;
 	struct sock *socks;
+	CURL **idle;                /* easy handles not in use, for reuse */
+	size_t n_idle, cap_idle;
 	int draining;               /* inside drain(): defer close */
 	int close_pending;
 	void (*on_closed)(void *);
@@ -149,6 +151,31 @@ timer_cb(CURLM *m, long ms, void *userp)
 
 static void finish_close(struct http_client *c);
 
+/* Keep a finished request's easy handle for the next request of any job:
+ * handles are as many as requests in flight at the peak, not as many as
+ * jobs. Without room in the pool the handle is freed. */
+static void
+easy_release(struct http_req *r)
+{
+	struct http_client *c = r->c;
+	CURL **n;
+
+	if (r->easy == NULL)
+		return;
+	if (c->n_idle == c->cap_idle) {
+		n = realloc(c->idle, (c->cap_idle * 2 + 16) * sizeof(*n));
+		if (n == NULL) {
+			curl_easy_cleanup(r->easy);
+			r->easy = NULL;
+			return;
+		}
+		c->idle = n;
+		c->cap_idle = c->cap_idle * 2 + 16;
+	}
+	c->idle[c->n_idle++] = r->easy;
+	r->easy = NULL;
+}
+
 /* Read every finished transfer; results are read before remove_handle,
  * since the message dies with it. done() may send or cancel requests. */
 static void
@@ -168,6 +195,7 @@ drain(struct http_client *c)
 		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->status);
 		curl_multi_remove_handle(c->multi, r->easy);
 		r->active = 0;
+		easy_release(r);
 		r->done(r);
 	}
 	c->draining = 0;
@@ -231,6 +259,10 @@ finish_close(struct http_client *c)
 	c->close_pending = 0;
 	curl_multi_cleanup(c->multi);
 	c->multi = NULL;
+	while (c->n_idle > 0)
+		curl_easy_cleanup(c->idle[--c->n_idle]);
+	free(c->idle);
+	c->idle = NULL;
 	while (c->socks != NULL)
 		sock_release(c, c->socks);
 	uv_timer_stop(&c->timer);
@@ -306,22 +338,30 @@ http_req_init(struct http_req *r, struct http_client *c)
 	buf_init(&r->resp, c->o.max_response);
 }
 
-/* Options that stay the same for every request of this handle. */
-static int
-easy_setup(struct http_req *r)
+/* Point a handle's callbacks and buffers at request r. */
+static void
+easy_bind(struct http_req *r)
 {
-	const struct http_opts *o = &r->c->o;
+	CURL *e = r->easy;
+
+	curl_easy_setopt(e, CURLOPT_PRIVATE, (char *)r);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
+	r->last_url = NULL;
+}
+
+/* Options that stay the same for every request of a handle. */
+static CURL *
+easy_new(const struct http_opts *o)
+{
 	CURL *e = curl_easy_init();
 
 	if (e == NULL)
-		return -1;
+		return NULL;
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_PRIVATE, (char *)r);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, header_cb);
-	curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
-	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
 	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
 	curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
 	curl_easy_setopt(e, CURLOPT_POST, 1L);
@@ -334,7 +374,19 @@ easy_setup(struct http_req *r)
 		curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
 		curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, o->low_speed_time_s);
 	}
-	r->easy = e;
+	return e;
+}
+
+/* Give r an easy handle: a pooled one, else a new one. */
+static int
+easy_setup(struct http_req *r)
+{
+	struct http_client *c = r->c;
+
+	r->easy = c->n_idle > 0 ? c->idle[--c->n_idle] : easy_new(&c->o);
+	if (r->easy == NULL)
+		return -1;
+	easy_bind(r);
 	return 0;
 }
 
@@ -370,6 +422,7 @@ http_req_cancel(struct http_req *r)
 		return;
 	curl_multi_remove_handle(r->c->multi, r->easy);
 	r->active = 0;
+	easy_release(r);
 }
 
 void

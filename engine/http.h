@@ -69,14 +69,15 @@ void http_client_close(struct http_client *c, void (*on_closed)(void *),
 /* Initialise a request object (no allocation yet). */
 void http_req_init(struct http_req *r, struct http_client *c);
 
-/* Send a POST. The easy handle is created on first use and reused after.
+/* Send a POST on an easy handle from the client's pool (or a new one);
+ * the handle goes back to the pool when the request completes.
  * Returns 0 (done() will run) or -1 (curl refused; done() will not run). */
 int http_req_send(struct http_req *r);
 
 /* Abort a request in flight; done() will not run for it. No-op when idle. */
 void http_req_cancel(struct http_req *r);
 
-/* Free the easy handle and buffers. The request must be idle. */
+/* Free the buffers (and a handle still held). The request must be idle. */
 void http_req_free(struct http_req *r);
 
 /* Map a curl result to the admission layer's transport classes. */

@@ -1,7 +1,7 @@
 /* openai.c - the OpenAI-compatible network backend (see openai.h).
  *
- * Every call gets a job (pooled: its easy handle, request and response
- * buffers are reused). A job is on exactly one list at a time:
+ * Every call gets a job (pooled: its request and response buffers are
+ * reused; easy handles come from the transport's own pool). A job is on exactly one list at a time:
  *   ready    - may be sent as soon as admission allows (FIFO)
  *   delayed  - waiting for its backoff (not_before)
  *   inflight - on the wire
@@ -804,7 +804,7 @@ ob_capacity(struct backend *base)
 		return 0;
 	for (i = 0; i < b->n_eps; i++)
 		if (b->eps[i].dead == 0)
-			window += 2 * b->eps[i].adm.cap;
+			window += b->eps[i].adm.cap + b->eps[i].adm.cap / 2;
 	used = b->ready.n + b->delayed.n + b->inflight.n + b->donel.n;
 	return window > used ? window - used : 0;
 }

@@ -822,7 +822,7 @@ slots_alloc(struct batch *bt)
 {
 	size_t i;
 
-	bt->W = (size_t)bt->conc * 2 + 256;
+	bt->W = (size_t)bt->conc * 2 + 256;   /* in flight + reorder room */
 	bt->slots = calloc(bt->W, sizeof(*bt->slots));
 	bt->ring = calloc(bt->W, sizeof(*bt->ring));
 	if (bt->slots == NULL || bt->ring == NULL)
