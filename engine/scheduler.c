@@ -10,6 +10,8 @@
 #include "engine/hash.h"
 #include "engine/json.h"
 #include "engine/log.h"
+#include "engine/openai.h"
+#include "engine/progress.h"
 #include "engine/rng.h"
 #include "engine/stage.h"
 #include "generators/facts.h"
@@ -62,7 +64,8 @@ struct sched {
 	const struct pf_config *cfg;
 	uv_loop_t *loop;
 	uv_signal_t sigint, sigterm;
-	uv_timer_t commit_timer, progress_timer;
+	uv_timer_t commit_timer;
+	struct progress *progress;
 	int64_t next;               /* next persona index to start */
 	unsigned active;
 	struct prun *personas;      /* active list head */
@@ -71,8 +74,7 @@ struct sched {
 	int stopping, finished, fatal;
 	int open_handles;           /* our uv handles not yet closed */
 	int journal_empty;          /* no item has any history */
-	int tty;
-	uint64_t start_ms;
+	uint64_t start_ms;          /* loop time at the start */
 	int64_t total_items;
 	struct sched_result *res;
 	struct pf_error *err;
@@ -832,35 +834,43 @@ close_cb(uv_handle_t *h)
 	s->open_handles--;
 }
 
+/* Progress figures: the scheduler's counts, and the network engine's
+ * when there is one. */
 static void
-report_progress(struct sched *s, int final)
+sample(void *ud, struct progress_sample *ps)
 {
-	uint64_t ms = uv_now(s->loop) - s->start_ms;
-	double secs = ms / 1000.0, rate;
-	int64_t done = s->res->items;
+	struct sched *s = ud;
+	struct backend *b = s->o->backend;
 
-	rate = secs > 0 ? (double)s->res->personas / secs : 0;
-	if (s->tty) {
-		fprintf(stderr, "\r%" PRId64 "/%" PRId64 " items, %" PRId64
-			" personas (%.0f/s), %u in flight, %" PRId64
-			" reused, %" PRId64 " failed, %" PRId64 " retries%s",
-			done, s->total_items, s->res->personas, rate,
-			s->inflight, s->res->reused, s->res->failed,
-			s->res->retries, final ? "\n" : "   ");
-	} else if (!final) {
-		fprintf(stderr, "{\"progress\":{\"items_done\":%" PRId64
-			",\"items_total\":%" PRId64 ",\"personas\":%" PRId64
-			",\"in_flight\":%u,\"reused\":%" PRId64 ",\"failed\":%"
-			PRId64 ",\"retries\":%" PRId64 ",\"elapsed_s\":%.1f}}\n",
-			done, s->total_items, s->res->personas, s->inflight,
-			s->res->reused, s->res->failed, s->res->retries, secs);
+	memset(ps, 0, sizeof(*ps));
+	ps->done = (uint64_t)s->res->items;
+	ps->total = (uint64_t)s->total_items;
+	ps->failed = (uint64_t)s->res->failed;
+	ps->reused = (uint64_t)s->res->reused;
+	if (strcmp(b->ops->name, "openai") == 0) {
+		openai_backend_stats(b, &ps->st);
+		return;
 	}
+	ps->st.sent = ps->st.done = (uint64_t)s->res->sent;
+	ps->st.in_flight = s->inflight;
+	ps->st.concurrency = s->inflight;
+	ps->st.tokens_in = (uint64_t)s->res->prompt_tokens;
+	ps->st.tokens_out = (uint64_t)s->res->completion_tokens;
 }
 
-static void
-on_progress(uv_timer_t *t)
+static int
+start_progress(struct sched *s)
 {
-	report_progress(t->data, 0);
+	struct progress_opts po;
+
+	if (!s->o->progress)
+		return 0;
+	memset(&po, 0, sizeof(po));
+	po.tty = -1;
+	po.label = "build";
+	po.sample = sample;
+	po.ud = s;
+	return progress_start(s->loop, &po, &s->progress);
 }
 
 /* Everything is done (or stopped and drained): commit and let the loop
@@ -876,12 +886,11 @@ maybe_finish(struct sched *s)
 		return;
 	s->finished = 1;
 	commit(s);
-	if (s->o->progress)
-		report_progress(s, 1);
+	progress_finish(s->progress, s->o->out_name);
+	s->progress = NULL;
 	uv_close((uv_handle_t *)&s->sigint, close_cb);
 	uv_close((uv_handle_t *)&s->sigterm, close_cb);
 	uv_close((uv_handle_t *)&s->commit_timer, close_cb);
-	uv_close((uv_handle_t *)&s->progress_timer, close_cb);
 	/* Our handles are closed; the backend's may keep the loop alive. */
 	uv_stop(s->loop);
 }
@@ -921,18 +930,14 @@ start_handles(struct sched *s)
 	uv_signal_init(s->loop, &s->sigint);
 	uv_signal_init(s->loop, &s->sigterm);
 	uv_timer_init(s->loop, &s->commit_timer);
-	uv_timer_init(s->loop, &s->progress_timer);
 	s->sigint.data = s->sigterm.data = s;
-	s->commit_timer.data = s->progress_timer.data = s;
-	s->open_handles = 4;
+	s->commit_timer.data = s;
+	s->open_handles = 3;
 	uv_signal_start(&s->sigint, on_signal, SIGINT);
 	uv_signal_start(&s->sigterm, on_signal, SIGTERM);
 	uv_timer_start(&s->commit_timer, on_commit_timer, COMMIT_MS,
 		       COMMIT_MS);
-	if (s->o->progress)
-		uv_timer_start(&s->progress_timer, on_progress,
-			       s->tty ? 250 : 5000, s->tty ? 250 : 5000);
-	return 0;
+	return start_progress(s);
 }
 
 static void
@@ -973,7 +978,6 @@ sched_run(uv_loop_t *loop, const struct sched_opts *o,
 	s.res = res;
 	s.err = err;
 	s.next = o->first;
-	s.tty = isatty(STDERR_FILENO);
 	s.total_items = items_per_persona(o->cfg) * (o->end - o->first);
 	s.journal_empty = journal_prefix_exists(o->journal, "p") == 0;
 	snprintf(s.params, sizeof(s.params), "],\"temperature\":%.4g,"

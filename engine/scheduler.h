@@ -44,6 +44,7 @@ struct sched_opts {
 	unsigned window;          /* personas in memory at once */
 	uint64_t grace_ms;        /* SIGINT/SIGTERM grace for in-flight calls */
 	int progress;             /* print progress on stderr */
+	const char *out_name;     /* the dataset, named in the summary */
 };
 
 struct sched_result {

@@ -363,6 +363,7 @@ outcome(struct run *r, const struct sched_result *res)
 	return code;
 }
 
+/* The progress module printed the figures; say what they mean. */
 static void
 summary(const struct run *r, const struct sched_result *res)
 {
@@ -370,13 +371,9 @@ summary(const struct run *r, const struct sched_result *res)
 
 	if (r->a.quiet)
 		return;
-	fprintf(stderr, "personaforge: %s: %" PRId64 " personas, %" PRId64
-		" items (%" PRId64 " generated, %" PRId64 " reused from the "
-		"journal, %" PRId64 " failed, %" PRId64 " retries) in %.2f s "
-		"(%.0f personas/s); tokens in %" PRId64 ", out %" PRId64 "\n",
-		r->out, res->personas, res->items, res->sent, res->reused,
-		res->failed, res->retries, res->seconds, rate,
-		res->prompt_tokens, res->completion_tokens);
+	fprintf(stderr, "personaforge: %s: %" PRId64 " personas complete "
+		"(%.0f/s), %" PRId64 " replies repaired\n", r->out,
+		res->personas, rate, res->retries);
 	if (res->sent == 0 && res->failed == 0 && res->reused > 0 &&
 	    !res->interrupted)
 		fprintf(stderr, "personaforge: nothing new to send: every item "
@@ -410,6 +407,7 @@ run_build(struct run *r)
 	o.window = r->offline ? 256 : 1024;
 	o.grace_ms = r->offline ? 0 : r->ec.grace_ms;
 	o.progress = !r->a.quiet;
+	o.out_name = r->out;
 	pf_error_clear(&e);
 	rc = sched_run(&r->loop, &o, &res, &e);
 	close_loop(r);

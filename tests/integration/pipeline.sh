@@ -137,7 +137,7 @@ template_change() {
 	echo "Keep the answer short." >>tpl/prompts/qa.mustache
 	"$pf" build tc.json -o tc.db 2>tc.err || return 1
 	# exactly the 10 x 3 QA items are generated again
-	grep -q "30 generated, 130 reused" tc.err
+	grep -q "(30 sent, 130 reused from the journal" tc.err
 }
 check "a changed template re-runs exactly the items it touches" template_change
 
