@@ -22,7 +22,7 @@ const char journal_schema_sql[] =
 	" completion_tokens INTEGER, last_error TEXT, updated_at INTEGER);";
 
 enum { ST_PLAN, ST_GET, ST_DONE, ST_FAIL, ST_BEGIN, ST_COMMIT, ST_PREFIX,
-	ST_N };
+	ST_REC_DONE, ST_REC_FAIL, ST_N };
 
 static const char *const sql[ST_N] = {
 	[ST_PLAN] = "INSERT OR IGNORE INTO journal(item_id, stage, persona_id,"
@@ -42,6 +42,23 @@ static const char *const sql[ST_N] = {
 	[ST_COMMIT] = "COMMIT",
 	[ST_PREFIX] = "SELECT 1 FROM journal WHERE item_id >= ?1"
 		      " AND item_id < ?2 LIMIT 1",
+	/* one write per item, with no plan row before it */
+	[ST_REC_DONE] = "INSERT INTO journal(item_id, stage, persona_id, idx,"
+			" state, req_hash, reply, finish_reason, model,"
+			" attempts, prompt_tokens, completion_tokens,"
+			" updated_at) VALUES (?1, ?10, 0, ?11, 'done', ?2, ?3,"
+			" ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT(item_id) DO"
+			" UPDATE SET state = 'done', req_hash = ?2,"
+			" reply = ?3, finish_reason = ?4, model = ?5,"
+			" attempts = ?6, prompt_tokens = ?7,"
+			" completion_tokens = ?8, last_error = NULL,"
+			" updated_at = ?9",
+	[ST_REC_FAIL] = "INSERT INTO journal(item_id, stage, persona_id, idx,"
+			" state, req_hash, attempts, last_error, updated_at)"
+			" VALUES (?1, ?6, 0, ?7, 'failed', ?2, ?3, ?4, ?5)"
+			" ON CONFLICT(item_id) DO UPDATE SET"
+			" state = 'failed', req_hash = ?2, attempts = ?3,"
+			" last_error = ?4, updated_at = ?5",
 };
 
 struct journal {
@@ -112,7 +129,8 @@ journal_close(struct journal *j)
 int
 journal_attach_queue(struct journal *j, struct sqlq *q, struct pf_error *err)
 {
-	static const int writes[] = { ST_PLAN, ST_DONE, ST_FAIL };
+	static const int writes[] = { ST_PLAN, ST_DONE, ST_FAIL, ST_REC_DONE,
+				      ST_REC_FAIL };
 	size_t i;
 
 	for (i = 0; i < sizeof(writes) / sizeof(writes[0]); i++)
@@ -307,6 +325,66 @@ journal_item_fail(struct journal *j, const char *id, const char *hash,
 	sqlite3_bind_int64(st, 3, attempts);
 	bind_text(st, 4, reason);
 	sqlite3_bind_int64(st, 5, (int64_t)time(NULL));
+	return run(j, st);
+}
+
+/* Queue the parameters of a record statement (same order as the binds). */
+static void
+record_queue(struct journal *j, const struct journal_item *it,
+	     const struct journal_result *r, const char *reason)
+{
+	int done = r != NULL;
+
+	sqlq_begin(j->q, j->qst[done ? ST_REC_DONE : ST_REC_FAIL]);
+	sqlq_text(j->q, it->id);
+	sqlq_text(j->q, it->req_hash);
+	if (done) {
+		sqlq_textn(j->q, r->reply, r->reply_len);
+		sqlq_text(j->q, r->finish_reason);
+		sqlq_text(j->q, r->model);
+	}
+	sqlq_int(j->q, it->attempts);
+	if (done) {
+		sqlq_int(j->q, r->prompt_tokens);
+		sqlq_int(j->q, r->completion_tokens);
+	} else {
+		sqlq_text(j->q, reason);
+	}
+	sqlq_int(j->q, (int64_t)time(NULL));
+	sqlq_text(j->q, it->stage);
+	sqlq_int(j->q, it->idx);
+	sqlq_end(j->q);
+}
+
+int
+journal_item_record(struct journal *j, const struct journal_item *it,
+		    const struct journal_result *r, const char *reason)
+{
+	sqlite3_stmt *st = j->st[r != NULL ? ST_REC_DONE : ST_REC_FAIL];
+	int k = 1;
+
+	if (j->q != NULL) {
+		record_queue(j, it, r, reason);
+		return 0;
+	}
+	bind_text(st, k++, it->id);
+	bind_text(st, k++, it->req_hash);
+	if (r != NULL) {
+		sqlite3_bind_text(st, k++, r->reply, (int)r->reply_len,
+				  SQLITE_STATIC);
+		bind_text(st, k++, r->finish_reason);
+		bind_text(st, k++, r->model);
+	}
+	sqlite3_bind_int64(st, k++, it->attempts);
+	if (r != NULL) {
+		sqlite3_bind_int64(st, k++, r->prompt_tokens);
+		sqlite3_bind_int64(st, k++, r->completion_tokens);
+	} else {
+		bind_text(st, k++, reason);
+	}
+	sqlite3_bind_int64(st, k++, (int64_t)time(NULL));
+	bind_text(st, k++, it->stage);
+	sqlite3_bind_int64(st, k, it->idx);
 	return run(j, st);
 }
 

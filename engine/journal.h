@@ -108,6 +108,22 @@ int journal_item_done(struct journal *j, const char *id,
 int journal_item_fail(struct journal *j, const char *id, const char *hash,
 		      uint32_t attempts, const char *reason);
 
+/* Identity of an item for journal_item_record(). */
+struct journal_item {
+	const char *id;             /* item id (the row's key) */
+	const char *stage;          /* stage name, for a new row */
+	int64_t idx;                /* index within the stage, for a new row */
+	const char *req_hash;       /* hash of the request sent */
+	uint32_t attempts;          /* transport attempts made */
+};
+
+/* Record an item's outcome in one write, whether or not it has a row:
+ * done with reply r when r is not NULL, else failed with `reason`. A new
+ * row gets persona 0. For callers that plan nothing ahead (batch): a
+ * plan row plus an update costs two writes per item. Returns 0 or -1. */
+int journal_item_record(struct journal *j, const struct journal_item *it,
+			const struct journal_result *r, const char *reason);
+
 /* Begin a write transaction (BEGIN IMMEDIATE) if none is open. */
 int journal_tx_begin(struct journal *j);
 

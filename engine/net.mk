@@ -1,6 +1,7 @@
 ## engine/: network backend (openai), transport, admission control.
 libpersonaforge_a_SOURCES += \
 	engine/http.c engine/http.h \
+	engine/jscan.c engine/jscan.h \
 	engine/admission.c engine/admission.h \
 	engine/endpoint.c engine/endpoint.h \
 	engine/openai.c engine/openai.h \

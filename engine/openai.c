@@ -23,6 +23,7 @@
 #include "engine/admission.h"
 #include "engine/buf.h"
 #include "engine/http.h"
+#include "engine/jscan.h"
 #include "engine/json.h"
 #include "engine/log.h"
 #include "engine/rng.h"
@@ -235,32 +236,16 @@ is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-/* 1 if the JSON object text p[0..n) has a top-level member "model". A
- * scan of the token structure only (strings skipped, nesting counted);
- * the text is the caller's and is not validated here. */
+/* 1 if the JSON object text p[0..n) has a top-level member "model" (a
+ * structural scan; the text is the caller's and is not validated here). */
 static int
 body_has_model(const char *p, size_t n)
 {
-	size_t i, k;
-	int depth = 0, key = 0;
+	static const char *const key[] = { "model" };
+	struct jspan v;
 
-	for (i = 0; i < n; i++) {
-		if (p[i] == '{' || p[i] == '[') {
-			key = ++depth == 1 && p[i] == '{';
-		} else if (p[i] == '}' || p[i] == ']') {
-			depth--;
-		} else if (p[i] == ',') {
-			key = depth == 1;
-		} else if (p[i] == '"') {
-			for (k = ++i; i < n && p[i] != '"'; i++)
-				if (p[i] == '\\' && i + 1 < n)
-					i++;
-			if (key && i - k == 5 && memcmp(p + k, "model", 5) == 0)
-				return 1;
-			key = 0;
-		}
-	}
-	return 0;
+	jscan_object(p, n, key, 1, &v);
+	return v.p != NULL;
 }
 
 /* The body to send: the call's own when it names its model, else the

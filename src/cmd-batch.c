@@ -36,6 +36,7 @@
 
 #include "engine/hash.h"
 #include "engine/journal.h"
+#include "engine/jscan.h"
 #include "engine/json.h"
 #include "engine/log.h"
 #include "engine/openai.h"
@@ -67,8 +68,11 @@ struct slot {
 	uint64_t seq;              /* index among the non-blank lines */
 	long line;                 /* 1-based line number in the file */
 	off_t off;                 /* offset of the line in the file */
-	char cid[CID_MAX + 1];
-	struct buf body;           /* the body sent (kept between uses) */
+	const char *cid;           /* in text, after the body */
+	struct buf text;           /* the body sent, a NUL, the custom_id
+				      (kept between uses: no allocation
+				      once it is big enough) */
+	size_t body_len;           /* bytes of the body in text */
 	char hash[65];
 	enum slot_state st;
 	struct slot *next;         /* free list */
@@ -97,6 +101,7 @@ struct batch {
 	FILE *out;
 	char *out_tmp, *journal_path;
 	struct buf ob;             /* one output line */
+	struct buf qmodel;         /* --model as a JSON string */
 	struct slot *slots, *free, **ring;
 	size_t W;                  /* slots, and the reorder ring's size */
 	unsigned conc;             /* sum of the endpoints' concurrency */
@@ -474,15 +479,21 @@ journal_file_open(struct batch *bt)
 	int64_t counts[5];
 
 	pf_error_clear(&e);
+	/* one thread uses the connection: no mutexes */
 	if (sqlite3_open_v2(bt->journal_path, &bt->db, SQLITE_OPEN_READWRITE |
-			    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+			    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK) {
 		fprintf(stderr, "personaforge batch: %s: %s\n",
 			bt->journal_path, sqlite3_errmsg(bt->db));
 		return PF_EXIT_RUNTIME;
 	}
 	sqlite3_busy_timeout(bt->db, 5000);
+	/* The schema's CHECK on state codes its IN list as a temporary
+	 * b-tree built on every write (most of a write's cost); batch only
+	 * ever writes the literal states 'done' and 'failed'. */
 	if (sql_exec(bt->db, "PRAGMA journal_mode=WAL") != 0 ||
-	    sql_exec(bt->db, journal_schema_sql) != 0)
+	    sql_exec(bt->db, journal_schema_sql) != 0 ||
+	    sql_exec(bt->db, "PRAGMA ignore_check_constraints=ON") != 0)
 		return PF_EXIT_RUNTIME;
 	if (journal_open(bt->db, &bt->j, &e) != 0) {
 		pf_error_print(&e);
@@ -517,43 +528,156 @@ slot_put(struct batch *bt, struct slot *s)
 	bt->free = s;
 }
 
-/* The body to send: the line's, with --model written into it. */
+/* The text of slot s: the body to send, then a NUL and the custom_id. */
 static int
-body_render(struct batch *bt, struct slot *s, cJSON *body)
+text_end(struct slot *s, const char *cid, size_t cid_len)
+{
+	struct buf *t = &s->text;
+
+	s->body_len = t->len;
+	if (buf_putc(t, '\0') != 0 || buf_append(t, cid, cid_len) != 0)
+		return -1;
+	s->cid = t->data + s->body_len + 1;
+	return 0;
+}
+
+/* The parsed way (pass 1's parser): the body printed again, with --model
+ * written into it; for the lines the scan below cannot take. */
+static int
+body_render(struct batch *bt, struct slot *s, const struct parsed *p)
 {
 	char *text;
 	int rc;
 
 	if (bt->a.model != NULL) {
-		cJSON_DeleteItemFromObjectCaseSensitive(body, "model");
-		if (cJSON_AddStringToObject(body, "model", bt->a.model) == NULL)
+		cJSON_DeleteItemFromObjectCaseSensitive(p->body, "model");
+		if (cJSON_AddStringToObject(p->body, "model", bt->a.model) ==
+		    NULL)
 			return -1;
 	}
-	text = cJSON_PrintUnformatted(body);
+	text = cJSON_PrintUnformatted(p->body);
 	if (text == NULL)
 		return -1;
-	buf_reset(&s->body);
-	rc = buf_puts(&s->body, text);
+	buf_reset(&s->text);
+	rc = buf_puts(&s->text, text) ||
+	     text_end(s, p->cid, strlen(p->cid));
 	free(text);
 	return rc;
 }
 
-static void
-call_setup(struct batch *bt, struct slot *s, const cJSON *body)
+/* What pass 2 needs of a line pass 1 accepted, located by a scan. */
+struct linescan {
+	struct jspan cid;          /* the custom_id string, quotes included */
+	struct jspan body;         /* the body object */
+	struct jspan in[3];        /* body's model, max_completion_tokens,
+				      max_tokens */
+};
+
+/* Scan a checked line. Returns 0, or -1 when a scan alone cannot tell
+ * (an escaped custom_id, keys written with escapes): parse it then. */
+static int
+line_scan(const char *text, size_t len, struct linescan *ls)
 {
-	double mt = json_get_num(body, "max_completion_tokens",
-				 json_get_num(body, "max_tokens", 0));
+	static const char *const top[] = { "custom_id", "body" };
+	static const char *const in_body[] = { "model",
+		"max_completion_tokens", "max_tokens" };
+	struct jspan t[2];
+
+	if (jscan_object(text, len, top, 2, t) != 0 ||
+	    !jscan_plain_string(&t[0]) || t[0].n <= 2 ||
+	    t[0].n - 2 > CID_MAX || t[1].p == NULL || t[1].p[0] != '{' ||
+	    jscan_object(t[1].p, t[1].n, in_body, 3, ls->in) != 0)
+		return -1;
+	ls->cid.p = t[0].p + 1;
+	ls->cid.n = t[0].n - 2;
+	ls->body = t[1];
+	return 0;
+}
+
+/* The body to send: the line's own bytes; --model is written over the
+ * body's model, or first in the body when it names none. */
+static int
+body_splice(struct batch *bt, struct slot *s, const struct linescan *ls)
+{
+	const char *b = ls->body.p, *end = b + ls->body.n, *p = b + 1;
+	const struct jspan *m = &ls->in[0];
+	struct buf *t = &s->text;
+
+	buf_reset(t);
+	if (bt->a.model == NULL)
+		return buf_append(t, b, ls->body.n);
+	if (m->p != NULL)
+		return buf_append(t, b, (size_t)(m->p - b)) ||
+		       buf_append(t, bt->qmodel.data, bt->qmodel.len) ||
+		       buf_append(t, m->p + m->n, (size_t)(end - m->p - m->n));
+	while (p < end && strchr(" \t\r\n", *p) != NULL)
+		p++;
+	return buf_puts(t, "{\"model\":") ||
+	       buf_append(t, bt->qmodel.data, bt->qmodel.len) ||
+	       (*p != '}' && buf_putc(t, ',') != 0) ||
+	       buf_append(t, p, (size_t)(end - p));
+}
+
+/* The number a member holds, or def when absent or not a number. */
+static double
+span_num(const struct jspan *v, double def)
+{
+	char *e;
+	double d;
+
+	if (v->p == NULL || strchr("-0123456789", v->p[0]) == NULL)
+		return def;
+	d = strtod(v->p, &e);
+	return e == v->p ? def : d;
+}
+
+static void
+call_setup(struct batch *bt, struct slot *s, double mt)
+{
 	struct llm_call *c = &s->call;
 
 	memset(c, 0, sizeof(*c));
 	c->id = s->cid;
-	c->body = s->body.data;
-	c->body_len = s->body.len;
+	c->body = s->text.data;
+	c->body_len = s->body_len;
 	c->max_tokens = mt >= 1 && mt < 1e9 ? (uint32_t)mt : DEFAULT_MAX_TOKENS;
-	c->est_prompt_tokens = (uint32_t)(s->body.len / 4 + 1);
+	c->est_prompt_tokens = (uint32_t)(s->body_len / 4 + 1);
 	c->done = on_call_done;
 	c->ud = s;
 	s->bt = bt;
+}
+
+/* Take the line into s->text the parsed way; mt gets the max tokens. */
+static int
+line_take_parsed(struct batch *bt, struct slot *s, const char *text,
+		 size_t len, double *mt)
+{
+	struct parsed p;
+	int rc;
+
+	if (line_parse(bt, text, len, &p) != 0)
+		return -1;
+	*mt = json_get_num(p.body, "max_completion_tokens",
+			   json_get_num(p.body, "max_tokens", 0));
+	rc = body_render(bt, s, &p);
+	cJSON_Delete(p.root);
+	return rc != 0 ? line_error(&bt->in, "body too large to send") : 0;
+}
+
+/* Take the line into s->text: scanned, or parsed when the scan cannot. */
+static int
+line_take(struct batch *bt, struct slot *s, const char *text, size_t len,
+	  double *mt)
+{
+	struct linescan ls;
+
+	if (line_scan(text, len, &ls) != 0)
+		return line_take_parsed(bt, s, text, len, mt);
+	*mt = span_num(&ls.in[1], span_num(&ls.in[2], 0));
+	if (body_splice(bt, s, &ls) != 0 ||
+	    text_end(s, ls.cid.p, ls.cid.n) != 0)
+		return line_error(&bt->in, "body too large to send");
+	return 0;
 }
 
 /* A done row with the same hash is this line's answer already. A fresh
@@ -572,34 +696,24 @@ journal_check(struct batch *bt, struct slot *s)
 		if (row.state == JOURNAL_DONE && row.req_hash != NULL &&
 		    strcmp(row.req_hash, s->hash) == 0)
 			return 1;
-		if (row.state != JOURNAL_NONE)
-			return 0;
 	}
-	return journal_item_plan(bt->j, s->cid, "batch", 0, s->line) < 0 ?
-	       -1 : 0;
+	return 0;
 }
 
 /* Take the line just read into slot s: reuse its journal row or send. */
 static int
 line_start(struct batch *bt, struct slot *s, const char *text, size_t len)
 {
-	struct parsed p;
+	double mt;
 	int rc;
 
-	if (line_parse(bt, text, len, &p) != 0)
+	if (line_take(bt, s, text, len, &mt) != 0)
 		return -1;
-	snprintf(s->cid, sizeof(s->cid), "%s", p.cid);
 	s->seq = bt->next_seq++;
 	s->line = bt->in.lineno;
 	s->off = bt->in.off;
-	rc = body_render(bt, s, p.body);
-	if (rc == 0) {
-		hash_hex(s->body.data, s->body.len, s->hash);
-		call_setup(bt, s, p.body);
-	}
-	cJSON_Delete(p.root);
-	if (rc != 0)
-		return line_error(&bt->in, "body too large to send");
+	hash_hex(s->text.data, s->body_len, s->hash);
+	call_setup(bt, s, mt);
 	if (bt->ordered)
 		bt->ring[s->seq % bt->W] = s;
 	if ((rc = journal_check(bt, s)) < 0) {
@@ -732,15 +846,18 @@ call_record(struct batch *bt, struct slot *s)
 		.attempts = c->attempts, .prompt_tokens = c->prompt_tokens,
 		.completion_tokens = c->completion_tokens,
 	};
+	struct journal_item it = {
+		.id = s->cid, .stage = "batch", .idx = s->line,
+		.req_hash = s->hash, .attempts = c->attempts,
+	};
 	int rc;
 
 	if (journal_tx_begin(bt->j) != 0)
 		rc = -1;
-	else if (c->result == LLM_OK)
-		rc = journal_item_done(bt->j, s->cid, &r);
 	else
-		rc = journal_item_fail(bt->j, s->cid, s->hash, c->attempts,
-				       c->error ? c->error : "request failed");
+		rc = journal_item_record(bt->j, &it, c->result == LLM_OK ?
+					 &r : NULL, c->error ? c->error :
+					 "request failed");
 	if (rc != 0)
 		fatal(bt, "write failed");
 }
@@ -828,7 +945,7 @@ slots_alloc(struct batch *bt)
 	if (bt->slots == NULL || bt->ring == NULL)
 		return -1;
 	for (i = bt->W; i-- > 0;) {
-		buf_init(&bt->slots[i].body, MAX_BODY_BYTES);
+		buf_init(&bt->slots[i].text, MAX_BODY_BYTES + CID_MAX + 1);
 		bt->slots[i].next = bt->free;
 		bt->free = &bt->slots[i];
 	}
@@ -986,6 +1103,10 @@ files_open(struct batch *bt)
 	}
 	setvbuf(bt->out, NULL, _IOFBF, (size_t)1 << 20);
 	buf_init(&bt->ob, MAX_BODY_BYTES);
+	buf_init(&bt->qmodel, (size_t)64 << 10);
+	if (bt->a.model != NULL && json_quote(&bt->qmodel, bt->a.model,
+					      strlen(bt->a.model)) != 0)
+		return cmd_usage_error(&cmd_batch_entry, "--model too long");
 	return journal_file_open(bt);
 }
 
@@ -1067,11 +1188,12 @@ batch_free(struct batch *bt)
 	free(bt->in.line);
 	for (i = 0; bt->slots != NULL && i < bt->W; i++) {
 		llm_call_clear(&bt->slots[i].call);
-		buf_free(&bt->slots[i].body);
+		buf_free(&bt->slots[i].text);
 	}
 	free(bt->slots);
 	free(bt->ring);
 	buf_free(&bt->ob);
+	buf_free(&bt->qmodel);
 	engine_config_free(&bt->ec);
 	free(bt->out_tmp);
 	free(bt->journal_path);

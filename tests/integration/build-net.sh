@@ -73,7 +73,7 @@ exports() { "$pf" export "$1" --format xml -o "$2.xml" &&
 	"$pf" export "$1" --format jsonl -o "$2.jsonl"; }
 same() { cmp "$1.xml" "$2.xml" && diff -r "$1.jsonl" "$2.jsonl"; }
 
-echo "1..17"
+echo "1..18"
 
 start_mock
 happy() {
@@ -178,4 +178,17 @@ budget() {
 	exports bud.db bud && same a bud
 }
 check "a token budget stops the build (exit 5); a raised budget resumes it" budget
+
+memcheck() {
+	start_mock --fault 500 --fault-rate 0.2
+	rm -f vg.db*
+	valgrind -q --error-exitcode=99 --leak-check=full \
+		--errors-for-leak-kinds=definite "$pf" build net.json -o vg.db \
+		-q $(url) --personas 2
+}
+if [ -n "${PF_SANITIZED:-}" ] || ! command -v valgrind >/dev/null; then
+	n=$((n + 1)); echo "ok $n # SKIP no valgrind, or a sanitizer build"
+else
+	check "a build over HTTP with retries is valgrind-clean" memcheck
+fi
 [ "$fails" -eq 0 ]
