@@ -20,7 +20,8 @@
 
 #define BODY_MAX ((size_t)8 << 20)     /* one request body */
 #define COMMIT_ROWS 4000               /* writes per transaction, at most */
-#define COMMIT_MS 100                  /* and at least this often */
+#define COMMIT_MS 100                  /* and at least this often, unless
+					* sched_opts.commit_ms says */
 #define REPAIR_ECHO_MAX 2000           /* bytes of a bad reply echoed back */
 #define FAIL_LOG_MAX 20                /* item failures printed one by one */
 
@@ -294,6 +295,26 @@ item_release(struct item *it)
 	it->repair = it->bad_reply = NULL;
 }
 
+/* An item that failed this time must not leave rows from an earlier reply
+ * behind: the dataset holds what the journal stands behind, once. */
+static void
+forget_rows(struct sched *s, struct item *it)
+{
+	const struct stage *st = stage_registry[it->stage];
+	struct journal_row row;
+	struct stage_ctx sc;
+
+	/* An item blocked before it started has not looked at its row. */
+	if (it->state == I_WAIT && !it->fresh &&
+	    journal_item_get(s->o->journal, it->id, &row) == 0)
+		it->rerun = row.state == JOURNAL_DONE;
+	if (!it->rerun || st->forget == NULL)
+		return;
+	stage_ctx_init(s, it, &sc);
+	sc.w = s->o->writer;
+	st->forget(&sc);
+}
+
 static void
 fail_item(struct sched *s, struct item *it, const char *reason)
 {
@@ -308,6 +329,7 @@ fail_item(struct sched *s, struct item *it, const char *reason)
 			      it->hash[0] ? it->hash : NULL,
 			      it->prior_attempts + it->tries, reason) != 0)
 		write_failed(s, "the journal");
+	forget_rows(s, it);
 	journal_unit_end(s->o->journal);
 	it->state = I_FAILED;
 	it->pr->open--;
@@ -935,8 +957,9 @@ start_handles(struct sched *s)
 	s->open_handles = 3;
 	uv_signal_start(&s->sigint, on_signal, SIGINT);
 	uv_signal_start(&s->sigterm, on_signal, SIGTERM);
-	uv_timer_start(&s->commit_timer, on_commit_timer, COMMIT_MS,
-		       COMMIT_MS);
+	uv_timer_start(&s->commit_timer, on_commit_timer,
+		       s->o->commit_ms ? s->o->commit_ms : COMMIT_MS,
+		       s->o->commit_ms ? s->o->commit_ms : COMMIT_MS);
 	return start_progress(s);
 }
 

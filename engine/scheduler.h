@@ -43,6 +43,10 @@ struct sched_opts {
 	int64_t first, end;       /* persona index range [first, end) */
 	unsigned window;          /* personas in memory at once */
 	uint64_t grace_ms;        /* SIGINT/SIGTERM grace for in-flight calls */
+	uint64_t commit_ms;       /* commit accepted replies at least this
+				   * often (0: 100 ms); a crash re-sends at
+				   * most what arrived in that window plus
+				   * what was in flight */
 	int progress;             /* print progress on stderr */
 	const char *out_name;     /* the dataset, named in the summary */
 };

@@ -84,6 +84,9 @@ struct stage {
 	 * the scheduler stores it in pr->reply[id][idx]. */
 	int (*accept)(struct stage_ctx *sc, const cJSON *reply,
 		      struct pf_error *err);
+	/* Delete the rows an earlier reply of this item wrote (the item has
+	 * now failed). NULL when the stage writes no rows. */
+	int (*forget)(struct stage_ctx *sc);
 };
 
 /* The registry, indexed by enum stage_id. */

@@ -108,6 +108,23 @@ accept(struct stage_ctx *sc, const cJSON *reply, struct pf_error *err)
 	return sc->w == NULL ? 0 : write_rows(sc, title, content);
 }
 
+static int
+forget(struct stage_ctx *sc)
+{
+	const struct fact_plan *fp = sc->pr->facts;
+	char id[48];
+	int i;
+
+	for (i = 0; i < fp->n; i++) {
+		if (fp->f[i].doc != (int)sc->idx)
+			continue;
+		snprintf(id, sizeof(id), "%s-f%d", sc->pr->persona.id, i + 1);
+		writer_forget(sc->w, "fact", id);
+	}
+	snprintf(id, sizeof(id), "%s-d%u", sc->pr->persona.id, sc->idx + 1);
+	return writer_forget(sc->w, "document", id);
+}
+
 const struct stage stage_document = {
 	.id = STAGE_DOCUMENT,
 	.name = "document",
@@ -115,4 +132,5 @@ const struct stage stage_document = {
 	.deps = deps,
 	.vars = vars,
 	.accept = accept,
+	.forget = forget,
 };

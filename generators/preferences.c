@@ -203,6 +203,15 @@ judge_accept(struct stage_ctx *sc, const cJSON *reply, struct pf_error *err)
 	return judge_write(sc, p, first != vw.swap, reply);
 }
 
+static int
+judge_forget(struct stage_ctx *sc)
+{
+	char id[48];
+
+	snprintf(id, sizeof(id), "%s-r%u", sc->pr->persona.id, sc->idx + 1);
+	return writer_forget(sc->w, "preference_pair", id);
+}
+
 const struct stage stage_judge = {
 	.id = STAGE_JUDGE,
 	.name = "judge",
@@ -210,4 +219,5 @@ const struct stage stage_judge = {
 	.deps = judge_deps,
 	.vars = judge_vars,
 	.accept = judge_accept,
+	.forget = judge_forget,
 };

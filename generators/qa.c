@@ -109,6 +109,15 @@ accept(struct stage_ctx *sc, const cJSON *reply, struct pf_error *err)
 	return sc->w == NULL ? 0 : write_rows(sc, f, q, a);
 }
 
+static int
+forget(struct stage_ctx *sc)
+{
+	char id[48];
+
+	snprintf(id, sizeof(id), "%s-q%u", sc->pr->persona.id, sc->idx + 1);
+	return writer_forget(sc->w, "qa", id);
+}
+
 const struct stage stage_qa = {
 	.id = STAGE_QA,
 	.name = "qa",
@@ -116,4 +125,5 @@ const struct stage stage_qa = {
 	.deps = deps,
 	.vars = vars,
 	.accept = accept,
+	.forget = forget,
 };

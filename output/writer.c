@@ -15,7 +15,9 @@
 
 enum {
 	S_RUN, S_PERSONA, S_NARRATIVE, S_TURN, S_DOC, S_FACT, S_QA,
-	S_QA_EV_DEL, S_QA_EV, S_PAIR, S_FIND, S_FIND_DEL, S_N
+	S_QA_EV_DEL, S_QA_EV, S_PAIR, S_FIND, S_FIND_DEL,
+	S_DEL_NARRATIVE, S_DEL_TURN, S_DEL_DOC, S_DEL_FACT, S_DEL_QA,
+	S_DEL_PAIR, S_N
 };
 
 static const char *const sql[S_N] = {
@@ -47,6 +49,26 @@ static const char *const sql[S_N] = {
 		   " ?12, ?13)",
 	[S_FIND_DEL] = "DELETE FROM audit_finding WHERE row_table = ?1"
 		       " AND row_id = ?2",
+	[S_DEL_NARRATIVE] = "DELETE FROM narrative WHERE persona_id = "
+			    "(SELECT persona_id FROM persona WHERE id = ?1)",
+	[S_DEL_TURN] = "DELETE FROM backstory_turn WHERE turn_id = ?1",
+	[S_DEL_DOC] = "DELETE FROM document WHERE doc_id = ?1",
+	[S_DEL_FACT] = "DELETE FROM fact WHERE fact_id = ?1",
+	[S_DEL_QA] = "DELETE FROM qa WHERE qa_id = ?1",
+	[S_DEL_PAIR] = "DELETE FROM preference_pair WHERE pair_id = ?1",
+};
+
+/* Row tables by the name audit findings use, with their delete. */
+static const struct {
+	const char *table;
+	int del;
+} row_tables[] = {
+	{ "narrative", S_DEL_NARRATIVE },
+	{ "backstory_turn", S_DEL_TURN },
+	{ "document", S_DEL_DOC },
+	{ "fact", S_DEL_FACT },
+	{ "qa", S_DEL_QA },
+	{ "preference_pair", S_DEL_PAIR },
 };
 
 struct finding {
@@ -502,5 +524,29 @@ writer_pair(struct writer *w, int64_t persona_id, const struct writer_pair *p,
 	T(w, p->rationale);
 	T(w, p->judge_model);
 	I(w, q);
+	return END(w);
+}
+
+int
+writer_forget(struct writer *w, const char *table, const char *row_id)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(row_tables) / sizeof(row_tables[0]); i++)
+		if (strcmp(row_tables[i].table, table) == 0)
+			break;
+	if (i == sizeof(row_tables) / sizeof(row_tables[0]))
+		return -1;
+	BEGIN(w, row_tables[i].del);
+	T(w, row_id);
+	END(w);
+	if (row_tables[i].del == S_DEL_QA) {
+		BEGIN(w, S_QA_EV_DEL);
+		T(w, row_id);
+		END(w);
+	}
+	BEGIN(w, S_FIND_DEL);
+	T(w, table);
+	T(w, row_id);
 	return END(w);
 }

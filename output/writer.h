@@ -85,6 +85,14 @@ struct writer_pair {
 int writer_pair(struct writer *w, int64_t persona_id,
 		const struct writer_pair *p, int rerun);
 
+/* Delete one row written from an earlier reply, with its findings (and,
+ * for qa, its evidence), when the item that wrote it has now failed: the
+ * dataset never keeps rows the journal no longer stands behind. `table`
+ * is a dataset table name; `row_id` its id as findings name it (the
+ * persona id "p000042" for narrative). Returns 0, -1 for an unknown
+ * table. */
+int writer_forget(struct writer *w, const char *table, const char *row_id);
+
 void writer_get_stats(const struct writer *w, struct writer_stats *out);
 
 /* The write queue's error message, or "no error". */

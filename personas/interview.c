@@ -84,6 +84,15 @@ accept(struct stage_ctx *sc, const cJSON *reply, struct pf_error *err)
 			   sc->rerun);
 }
 
+static int
+forget(struct stage_ctx *sc)
+{
+	char tid[64];
+
+	snprintf(tid, sizeof(tid), "%s-t%u", sc->pr->persona.id, sc->idx + 1);
+	return writer_forget(sc->w, "backstory_turn", tid);
+}
+
 const struct stage stage_interview = {
 	.id = STAGE_INTERVIEW,
 	.name = "interview",
@@ -91,4 +100,5 @@ const struct stage stage_interview = {
 	.deps = deps,
 	.vars = vars,
 	.accept = accept,
+	.forget = forget,
 };

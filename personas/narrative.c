@@ -51,6 +51,12 @@ accept(struct stage_ctx *sc, const cJSON *reply, struct pf_error *err)
 				sc->item_id, f, sc->rerun);
 }
 
+static int
+forget(struct stage_ctx *sc)
+{
+	return writer_forget(sc->w, "narrative", sc->pr->persona.id);
+}
+
 const struct stage stage_narrative = {
 	.id = STAGE_NARRATIVE,
 	.name = "narrative",
@@ -58,4 +64,5 @@ const struct stage stage_narrative = {
 	.deps = deps,
 	.vars = vars,
 	.accept = accept,
+	.forget = forget,
 };

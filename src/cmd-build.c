@@ -406,6 +406,8 @@ run_build(struct run *r)
 	o.end = r->cfg->personas;
 	o.window = r->offline ? 256 : 1024;
 	o.grace_ms = r->offline ? 0 : r->ec.grace_ms;
+	/* Paid replies are committed within milliseconds of arriving. */
+	o.commit_ms = r->offline ? 100 : 5;
 	o.progress = !r->a.quiet;
 	o.out_name = r->out;
 	pf_error_clear(&e);

@@ -37,7 +37,7 @@ same_exports() { # PREFIX1 PREFIX2
 	cmp "$1.xml" "$2.xml" && diff -r "$1.jsonl" "$2.jsonl"
 }
 
-echo "1..16"
+echo "1..17"
 
 mkconfig base 20
 check "offline build exits 0" "$pf" build base.json -o a.db -q
@@ -140,6 +140,21 @@ template_change() {
 	grep -q "(30 sent, 130 reused from the journal" tc.err
 }
 check "a changed template re-runs exactly the items it touches" template_change
+
+stale_rows() {
+	# the QA prompt changes again and its replies now fail: the QA rows
+	# of the earlier replies go, with their evidence
+	echo "Answer in one word." >>tpl/prompts/qa.mustache
+	mkdir -p tpl/offline
+	printf '{"question": "{{fact.question}}"}\n' >tpl/offline/qa.mustache
+	"$pf" build tc.json -o tc.db -q
+	rc=$?
+	eq $rc 4 &&
+	eq "$(q tc.db 'select count(*) from qa')" 0 &&
+	eq "$(q tc.db 'select count(*) from qa_evidence')" 0 &&
+	eq "$(q tc.db 'select count(*) from document')" 30
+}
+check "rows of earlier replies go when their item now fails" stale_rows
 
 pii_gate() {
 	mkdir -p leak/offline
