@@ -532,6 +532,81 @@ reply_read(struct llm_call *c, const cJSON *root)
 	return 1;
 }
 
+/* Copy a plain string or number member's bytes into out ("" if absent or
+ * null). Returns -1 when only the parser can say (escapes, other types). */
+static int
+span_text(const struct jspan *v, char *out, size_t n)
+{
+	size_t k;
+
+	out[0] = '\0';
+	if (v->p == NULL || (v->n == 4 && memcmp(v->p, "null", 4) == 0))
+		return 0;
+	if (!jscan_plain_string(v))
+		return -1;
+	k = v->n - 2 < n - 1 ? v->n - 2 : n - 1;
+	memcpy(out, v->p + 1, k);
+	out[k] = '\0';
+	return 0;
+}
+
+/* A usage count: the member's number, 0 when absent. */
+static uint32_t
+span_count(const struct jspan *v)
+{
+	char *e;
+	double d;
+
+	if (v->p == NULL || strchr("-0123456789", v->p[0]) == NULL)
+		return 0;
+	d = strtod(v->p, &e);
+	return (uint32_t)d;
+}
+
+/* Fill the call from a 2xx reply the cheap way: a strict check and a
+ * scan, no tree. Returns 1 or 0 as reply_read, or -1 when the reply
+ * takes the parser to tell (then nothing is set). */
+static int
+reply_scan(struct llm_call *c, const char *text, size_t len)
+{
+	static const char *const top[] = { "choices", "model", "usage" };
+	static const char *const choice[] = { "message", "finish_reason" };
+	static const char *const message[] = { "content", "refusal" };
+	static const char *const usage[] = { "prompt_tokens",
+		"completion_tokens" };
+	struct jspan t[3], ch[2], m[2], u[2], first;
+	char finish[sizeof(c->finish_reason)], model[sizeof(c->model)];
+	size_t n = 0;
+	char *content;
+
+	if (!jscan_valid(text, len) || jscan_object(text, len, top, 3, t) ||
+	    t[0].p == NULL || jscan_first(&t[0], &first) != 0 ||
+	    jscan_object(first.p, first.n, choice, 2, ch) != 0 ||
+	    ch[0].p == NULL || jscan_object(ch[0].p, ch[0].n, message, 2, m) ||
+	    (t[2].p != NULL && jscan_object(t[2].p, t[2].n, usage, 2, u)) ||
+	    span_text(&ch[1], finish, sizeof(finish)) != 0 ||
+	    span_text(&t[1], model, sizeof(model)) != 0)
+		return -1;
+	if (t[2].p == NULL)
+		memset(u, 0, sizeof(u));
+	if (m[0].p != NULL && m[0].p[0] == '"')
+		content = jscan_string(&m[0], &n);
+	else if (m[1].p != NULL && m[1].p[0] == '"')
+		content = jscan_string(&m[1], &n);
+	else
+		content = strdup("");
+	if (content == NULL)
+		return -1;
+	free(c->content);
+	c->content = content;
+	c->content_len = n;
+	memcpy(c->finish_reason, finish, sizeof(finish));
+	memcpy(c->model, model, sizeof(model));
+	c->prompt_tokens = span_count(&u[0]);
+	c->completion_tokens = span_count(&u[1]);
+	return 1;
+}
+
 /* What an answer says, gathered before classifying it. */
 struct answer {
 	enum adm_net net;
@@ -565,6 +640,10 @@ answer_read(struct job *j, struct answer *a)
 	a->net = http_req_net(r);
 	if (a->net != ADM_NET_OK)
 		return;
+	if (r->status >= 200 && r->status < 300 && r->resp.data != NULL &&
+	    (a->body_ok = reply_scan(j->call, r->resp.data, r->resp.len)) >= 0)
+		return;
+	a->body_ok = 0;
 	if (json_parse(r->resp.data ? r->resp.data : "", r->resp.len, &root,
 		       NULL) != 0)
 		return;

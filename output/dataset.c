@@ -329,6 +329,25 @@ dataset_close(struct dataset *ds)
 }
 
 int
+dataset_propagate_quarantine(struct dataset *ds, struct pf_error *err)
+{
+	static const char sql[] =
+		"BEGIN IMMEDIATE;"
+		"UPDATE fact SET quarantined = 1 WHERE quarantined = 0 AND"
+		" doc_id IN (SELECT doc_id FROM document WHERE quarantined);"
+		"UPDATE qa SET quarantined = 1 WHERE quarantined = 0 AND"
+		" qa_id IN (SELECT e.qa_id FROM qa_evidence e JOIN document d"
+		" ON d.doc_id = e.doc_id WHERE d.quarantined);"
+		"COMMIT;";
+
+	if (dataset_exec(ds, sql, err) != 0) {
+		dataset_exec(ds, "ROLLBACK", NULL);
+		return -1;
+	}
+	return 0;
+}
+
+int
 dataset_reset(struct dataset *ds, struct pf_error *err)
 {
 	static const char drop[] =

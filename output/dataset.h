@@ -46,6 +46,12 @@ void dataset_close(struct dataset *ds);
 /* Drop every table and recreate the schema (for --overwrite). */
 int dataset_reset(struct dataset *ds, struct pf_error *err);
 
+/* Carry quarantine from documents to what rests on them: the facts they
+ * plant and the QA pairs citing them as evidence, so an export never
+ * holds a fact or an answer whose evidence it leaves out. Deterministic
+ * and idempotent; run after every build. Returns 0 or -1 with err. */
+int dataset_propagate_quarantine(struct dataset *ds, struct pf_error *err);
+
 /* Run SQL with no result rows; on failure fills err with sqlite's message. */
 int dataset_exec(struct dataset *ds, const char *sql, struct pf_error *err);
 

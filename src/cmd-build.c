@@ -415,6 +415,8 @@ run_build(struct run *r)
 	close_loop(r);
 	if (close_queue(r) != 0)
 		return PF_EXIT_RUNTIME;
+	if (rc == 0 && dataset_propagate_quarantine(r->ds, &e) != 0)
+		rc = -1;
 	if (rc != 0) {
 		pf_error_print(&e);
 		return PF_EXIT_RUNTIME;

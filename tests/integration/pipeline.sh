@@ -166,6 +166,8 @@ pii_gate() {
 	rc=$?
 	eq $rc 3 &&
 	eq "$(q leak.db 'select count(*) from document where quarantined = 1')" 15 &&
+	eq "$(q leak.db 'select count(*) from fact where quarantined = 0')" 0 &&
+	eq "$(q leak.db 'select count(*) from qa where quarantined = 0')" 0 &&
 	eq "$(q leak.db "select count(*) from audit_finding where kind = 'ssn'
 		and severity = 'high' and synthetic = 0")" 15 &&
 	! q leak.db "select masked from audit_finding" | grep -q 123-45-6789
