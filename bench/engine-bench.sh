@@ -12,11 +12,18 @@
 #  4. mockllm --rpm-limit 1800 --burst 60, no limit in the config, 900
 #     requests: throughput >= 97% of the limit, 429s < 5% of requests sent
 #
-# usage: bench/engine-bench.sh [BUILDDIR] [1 2 3 4]
+# Each point runs REPS times (default 3; batch and the bare loop take
+# turns, at the same N, concurrency and body) and prints the median; CPU
+# and peak RSS are getrusage(RUSAGE_CHILDREN) of a python parent whose
+# only child is the measured process, so they are that process's alone
+# (all its threads, user+sys).
+#
+# usage: [REPS=N] bench/engine-bench.sh [BUILDDIR] [1 2 3 4]
 # Prints figures; it is not a test (make check does not run it).
 B=${1:-${top_builddir:-.}}
 [ $# -gt 0 ] && shift
 WHICH=${*:-1 2 3 4}
+REPS=${REPS:-3}
 PF=$B/src/personaforge
 MOCK=$B/tests/server/mockllm
 BARE=$B/bench/bare-curl
@@ -67,50 +74,76 @@ d = json.load(sys.stdin)
 print(d["chat_requests"], d["by_status"].get("429", 0))'
 }
 
-batch() { # batch N CONC [ARGS]
+batch() { # batch N CONC [ARGS]: one fresh run (input made once per N)
 	n=$1 c=$2
 	shift 2
-	gen "$n" "$T/in.jsonl"
+	[ "$(cat "$T/in.n" 2>/dev/null)" = "$n" ] ||
+		{ gen "$n" "$T/in.jsonl" && echo "$n" >"$T/in.n"; }
 	rm -f "$T/out.jsonl" "$T/out.jsonl.journal"*
 	measure "$PF" batch "$T/in.jsonl" -o "$T/out.jsonl" --base-url "$URL" \
 		--concurrency "$c" -q "$@"
+}
+
+# reps N CONC BARE: REPS runs of batch (and of the bare loop when BARE is
+# 1), taking turns; each output line "pf: cpu rss wall rc" or "bare: ..."
+reps() {
+	i=0
+	while [ $i -lt "$REPS" ]; do
+		echo "pf: $(batch "$1" "$2")"
+		[ "$3" = 1 ] && echo "bare: $(measure "$BARE" \
+			"$URL/chat/completions" "$1" "$2" "$BODY")"
+		i=$((i + 1))
+	done
+}
+
+# med FILE WHO FIELD: median of field FIELD (1 cpu, 2 rss, 3 wall, 4 rc)
+# of WHO's lines; the rc shown is the worst.
+med() {
+	python3 - "$@" <<'PY'
+import statistics, sys
+f, who, k = sys.argv[1], sys.argv[2] + ":", int(sys.argv[3])
+v = [float(l.split()[k]) for l in open(f) if l.startswith(who)]
+print(max(v) if k == 4 else statistics.median(v))
+PY
 }
 
 for w in $WHICH; do
 case $w in
 1)
 	mock
-	set -- $(batch 20000 64)
-	pf_cpu=$1 pf_wall=$3 pf_rc=$4
-	set -- $(measure "$BARE" "$URL/chat/completions" 20000 64 "$BODY")
+	reps 20000 64 1 >"$T/r1"
 	python3 -c 'import sys
 pf, bare, pw, bw = map(float, sys.argv[1:5])
-print("1. CPU per request, 20000 req, 64 in flight, no latency: batch %.1f us (wall %.2f s, rc %s), bare curl loop %.1f us (wall %.2f s); bar <= 60 us: %s"
-      % (pf / 20000 * 1e6, pw, sys.argv[5], bare / 20000 * 1e6, bw, "MET" if pf / 20000 * 1e6 <= 60 else "MISSED"))' \
-		"$pf_cpu" "$1" "$pf_wall" "$3" "$pf_rc"
+print("1. CPU per request, 20000 req, 64 in flight, no latency (median of %s): batch %.1f us (wall %.2f s, rc %s), bare curl loop %.1f us (wall %.2f s); bar <= 60 us: %s"
+      % (sys.argv[6], pf / 20000 * 1e6, pw, sys.argv[5], bare / 20000 * 1e6, bw, "MET" if pf / 20000 * 1e6 <= 60 else "MISSED"))' \
+		"$(med "$T/r1" pf 1)" "$(med "$T/r1" bare 1)" \
+		"$(med "$T/r1" pf 3)" "$(med "$T/r1" bare 3)" \
+		"$(med "$T/r1" pf 4)" "$REPS"
 	;;
 2)
 	mock --latency 100-300
-	set -- $(batch 50000 1000)
+	reps 50000 1000 0 >"$T/r2"
 	python3 -c 'import sys
 w = float(sys.argv[1]); bar = 1.03 * (50000 * 0.2 / 1000 + 0.3)
-print("2. 50000 req, latency 100-300 ms, 1000 in flight: wall %.2f s (rc %s), bar %.2f s: %s"
-      % (w, sys.argv[2], bar, "MET" if w <= bar else "MISSED"))' "$3" "$4"
+print("2. 50000 req, latency 100-300 ms, 1000 in flight (median of %s): wall %.2f s (rc %s), bar %.2f s: %s"
+      % (sys.argv[3], w, sys.argv[2], bar, "MET" if w <= bar else "MISSED"))' \
+		"$(med "$T/r2" pf 3)" "$(med "$T/r2" pf 4)" "$REPS"
 	;;
 3)
 	mock --latency 3000
-	set -- $(batch 20000 10000)
-	pf_rss=$2 pf_wall=$3 pf_rc=$4
-	set -- $(measure "$BARE" "$URL/chat/completions" 20000 10000 "$BODY")
+	reps 20000 10000 1 >"$T/r3"
 	python3 -c 'import sys
-p, b = int(sys.argv[1]) / 1024, int(sys.argv[2]) / 1024
+p, b = float(sys.argv[1]) / 1024, float(sys.argv[2]) / 1024
 ok = p <= 200 and p <= 1.3 * b
-print("3. peak RSS, 20000 req, 3 s latency, 10000 in flight: batch %.1f MB (wall %s s, rc %s), bare loop %.1f MB (wall %s s); bar <= 200 MB and <= 1.3 x bare (%.1f MB): %s"
-      % (p, sys.argv[3], sys.argv[4], b, sys.argv[5], 1.3 * b, "MET" if ok else "MISSED"))' \
-		"$pf_rss" "$2" "$pf_wall" "$pf_rc" "$3"
+print("3. peak RSS, 20000 req, 3 s latency, 10000 in flight (median of %s): batch %.1f MB (wall %.2f s, rc %s), bare loop %.1f MB (wall %.2f s); bar <= 200 MB and <= 1.3 x bare (%.1f MB): %s"
+      % (sys.argv[6], p, float(sys.argv[3]), sys.argv[4], b, float(sys.argv[5]), 1.3 * b, "MET" if ok else "MISSED"))' \
+		"$(med "$T/r3" pf 2)" "$(med "$T/r3" bare 2)" \
+		"$(med "$T/r3" pf 3)" "$(med "$T/r3" pf 4)" \
+		"$(med "$T/r3" bare 3)" "$REPS"
 	;;
 4)
 	mock --rpm-limit 1800 --burst 60
+	rm -f "$T/in.n"
 	set -- $(batch 900 64)
 	wall=$3 rc=$4
 	set -- $(stat)

@@ -13,15 +13,21 @@ skip_ws(const char *p, const char *end)
 	return p;
 }
 
-/* p is at a '"': the byte after the closing quote, NULL if none. */
+/* p is at a '"': the byte after the closing quote, NULL if none. A quote
+ * ends the string unless an odd run of backslashes stands before it. */
 static const char *
 skip_string(const char *p, const char *end)
 {
-	for (p++; p < end; p++) {
-		if (*p == '"')
-			return p + 1;
-		if (*p == '\\')
-			p++;
+	const char *q, *b;
+
+	for (p++; p < end; p = q + 1) {
+		q = memchr(p, '"', (size_t)(end - p));
+		if (q == NULL)
+			return NULL;
+		for (b = q; b > p && b[-1] == '\\'; b--)
+			;
+		if ((q - b) % 2 == 0)
+			return q + 1;
 	}
 	return NULL;
 }
@@ -66,8 +72,8 @@ member_take(const char *k, size_t kn, const char *v, const char *ve,
 	size_t i;
 
 	for (i = 0; i < nkeys; i++)
-		if (out[i].p == NULL && strlen(keys[i]) == kn &&
-		    memcmp(keys[i], k, kn) == 0) {
+		if (out[i].p == NULL && keys[i][0] == k[0] &&
+		    strncmp(keys[i], k, kn) == 0 && keys[i][kn] == '\0') {
 			out[i].p = v;
 			out[i].n = (size_t)(ve - v);
 		}
@@ -183,12 +189,13 @@ valid_string(const char *p, const char *end)
 	unsigned cp;
 
 	for (p++; p < end; p++) {
+		while (p < end && (unsigned char)*p >= 0x20 && *p != '"' &&
+		       *p != '\\')
+			p++;
+		if (p == end || (unsigned char)*p < 0x20)
+			return NULL;
 		if (*p == '"')
 			return p + 1;
-		if ((unsigned char)*p < 0x20)
-			return NULL;
-		if (*p != '\\')
-			continue;
 		if (++p == end)
 			return NULL;
 		if (*p == 'u') {

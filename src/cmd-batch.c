@@ -259,6 +259,69 @@ line_parse(struct batch *bt, const char *text, size_t len, struct parsed *p)
 	return -1;
 }
 
+/* What the passes need of a line, located by a scan (engine/jscan.h). */
+struct linescan {
+	struct jspan cid;          /* the custom_id's bytes, no quotes */
+	struct jspan body;         /* the body object */
+	struct jspan method, url;
+	struct jspan in[3];        /* body's model, max_completion_tokens,
+				      max_tokens */
+};
+
+/* Scan a line (checked already, or by line_check_fast). Returns 0, or -1
+ * when a scan alone cannot tell (an escaped custom_id, keys written with
+ * escapes, a body that is no object): the parser decides then. */
+static int
+line_scan(const char *text, size_t len, struct linescan *ls)
+{
+	static const char *const top[] = { "custom_id", "body", "method",
+		"url" };
+	static const char *const in_body[] = { "model",
+		"max_completion_tokens", "max_tokens" };
+	struct jspan t[4];
+
+	if (jscan_object(text, len, top, 4, t) != 0 ||
+	    !jscan_plain_string(&t[0]) || t[0].n <= 2 ||
+	    t[0].n - 2 > CID_MAX || t[1].p == NULL || t[1].p[0] != '{' ||
+	    jscan_object(t[1].p, t[1].n, in_body, 3, ls->in) != 0)
+		return -1;
+	ls->cid.p = t[0].p + 1;
+	ls->cid.n = t[0].n - 2;
+	ls->body = t[1];
+	ls->method = t[2];
+	ls->url = t[3];
+	return 0;
+}
+
+/* 1 if span v is the plain string s (quotes not included in s). */
+static int
+span_is(const struct jspan *v, const char *s, size_t n)
+{
+	return jscan_plain_string(v) && v->n >= n + 2 &&
+	       memcmp(v->p + v->n - 1 - n, s, n) == 0;
+}
+
+/* Pass 1's check without a parse tree: a valid JSON line whose members
+ * pass every rule of line_parse. Returns 0 with cid set, or -1 when
+ * line_parse must decide (and print what is wrong). */
+static int
+line_check_fast(struct batch *bt, const char *text, size_t len,
+		char cid[CID_MAX + 1])
+{
+	struct linescan ls;
+	const struct jspan *m = &ls.in[0];
+
+	if (!jscan_valid(text, len) || line_scan(text, len, &ls) != 0 ||
+	    (ls.method.p != NULL && !(span_is(&ls.method, "POST", 4) &&
+				      ls.method.n == 6)) ||
+	    (ls.url.p != NULL && !span_is(&ls.url, "/chat/completions", 17)) ||
+	    (bt->a.model == NULL && (!jscan_plain_string(m) || m->n == 2)))
+		return -1;
+	memcpy(cid, ls.cid.p, ls.cid.n);
+	cid[ls.cid.n] = '\0';
+	return 0;
+}
+
 /* ---- pass 1: check every line ---- */
 
 static int
@@ -297,15 +360,19 @@ static int
 check_lines(struct batch *bt, sqlite3_stmt *ins, sqlite3_stmt *get)
 {
 	struct parsed p;
-	char *text;
+	char *text, cid[CID_MAX + 1];
 	size_t len;
 	int rc;
 
 	while ((rc = input_next(&bt->in, &text, &len)) == 1) {
-		if (line_parse(bt, text, len, &p) != 0)
-			return PF_EXIT_USAGE;
-		rc = seen_add(bt, ins, get, p.cid);
-		cJSON_Delete(p.root);
+		if (line_check_fast(bt, text, len, cid) == 0) {
+			rc = seen_add(bt, ins, get, cid);
+		} else {
+			if (line_parse(bt, text, len, &p) != 0)
+				return PF_EXIT_USAGE;
+			rc = seen_add(bt, ins, get, p.cid);
+			cJSON_Delete(p.root);
+		}
 		if (rc != 0)
 			return PF_EXIT_USAGE;
 		bt->total++;
@@ -341,23 +408,44 @@ out:
 
 /* ---- output ---- */
 
+/* Append the decimal digits of v. */
+static int
+put_u64(struct buf *o, uint64_t v)
+{
+	char d[24], *p = d + sizeof(d);
+
+	do
+		*--p = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	return buf_append(o, p, (size_t)(d + sizeof(d) - p));
+}
+
+/* Append 24 hex digits of the request hash, from digit k. */
+static int
+put_hash24(struct buf *o, const char *hash, int k)
+{
+	return buf_append(o, hash + k, 24);
+}
+
 static int
 out_success(struct buf *o, const struct outrec *r)
 {
-	return buf_printf(o, "{\"status_code\":200,\"request_id\":\"req_%.24s"
-			  "\",\"body\":{\"id\":\"chatcmpl-%.24s\",\"object\":"
-			  "\"chat.completion\",\"model\":", r->hash + 24,
-			  r->hash) ||
+	return buf_puts(o, "{\"status_code\":200,\"request_id\":\"req_") ||
+	       put_hash24(o, r->hash, 24) ||
+	       buf_puts(o, "\",\"body\":{\"id\":\"chatcmpl-") ||
+	       put_hash24(o, r->hash, 0) ||
+	       buf_puts(o, "\",\"object\":\"chat.completion\",\"model\":") ||
 	       json_quote(o, r->model, strlen(r->model)) ||
 	       buf_puts(o, ",\"choices\":[{\"index\":0,\"message\":{\"role\":"
 			"\"assistant\",\"content\":") ||
 	       json_quote(o, r->content, r->content_len) ||
 	       buf_puts(o, "},\"finish_reason\":") ||
 	       json_quote(o, r->finish, strlen(r->finish)) ||
-	       buf_printf(o, "}],\"usage\":{\"prompt_tokens\":%" PRIu32
-			  ",\"completion_tokens\":%" PRIu32 ",\"total_tokens\":%"
-			  PRIu64 "}}},\"error\":null}\n", r->pt, r->ct,
-			  (uint64_t)r->pt + r->ct);
+	       buf_puts(o, "}],\"usage\":{\"prompt_tokens\":") ||
+	       put_u64(o, r->pt) || buf_puts(o, ",\"completion_tokens\":") ||
+	       put_u64(o, r->ct) || buf_puts(o, ",\"total_tokens\":") ||
+	       put_u64(o, (uint64_t)r->pt + r->ct) ||
+	       buf_puts(o, "}}},\"error\":null}\n");
 }
 
 /* Format and write one output line. */
@@ -368,8 +456,9 @@ out_write(struct batch *bt, const struct outrec *r)
 	int rc;
 
 	buf_reset(o);
-	rc = buf_printf(o, "{\"id\":\"batch_req_%.24s\",\"custom_id\":",
-			r->hash) ||
+	rc = buf_puts(o, "{\"id\":\"batch_req_") ||
+	     put_hash24(o, r->hash, 0) ||
+	     buf_puts(o, "\",\"custom_id\":") ||
 	     json_quote(o, r->cid, strlen(r->cid)) ||
 	     buf_puts(o, ",\"response\":");
 	if (rc == 0 && r->ok)
@@ -563,35 +652,6 @@ body_render(struct batch *bt, struct slot *s, const struct parsed *p)
 	     text_end(s, p->cid, strlen(p->cid));
 	free(text);
 	return rc;
-}
-
-/* What pass 2 needs of a line pass 1 accepted, located by a scan. */
-struct linescan {
-	struct jspan cid;          /* the custom_id string, quotes included */
-	struct jspan body;         /* the body object */
-	struct jspan in[3];        /* body's model, max_completion_tokens,
-				      max_tokens */
-};
-
-/* Scan a checked line. Returns 0, or -1 when a scan alone cannot tell
- * (an escaped custom_id, keys written with escapes): parse it then. */
-static int
-line_scan(const char *text, size_t len, struct linescan *ls)
-{
-	static const char *const top[] = { "custom_id", "body" };
-	static const char *const in_body[] = { "model",
-		"max_completion_tokens", "max_tokens" };
-	struct jspan t[2];
-
-	if (jscan_object(text, len, top, 2, t) != 0 ||
-	    !jscan_plain_string(&t[0]) || t[0].n <= 2 ||
-	    t[0].n - 2 > CID_MAX || t[1].p == NULL || t[1].p[0] != '{' ||
-	    jscan_object(t[1].p, t[1].n, in_body, 3, ls->in) != 0)
-		return -1;
-	ls->cid.p = t[0].p + 1;
-	ls->cid.n = t[0].n - 2;
-	ls->body = t[1];
-	return 0;
 }
 
 /* The body to send: the line's own bytes; --model is written over the

@@ -14,6 +14,7 @@ TESTS += tests/unit/test_engine
 ## python3; valgrind optional).
 TESTS += tests/integration/pipeline.sh
 dist_noinst_SCRIPTS += tests/integration/pipeline.sh
+EXTRA_DIST += tests/integration/lib.sh
 
 ## `build` against the stand-in server: faults, kill -9, SIGINT, stops,
 ## secrets (needs tests/server/mockllm, curl, python3).

@@ -5,10 +5,7 @@
 # resume to byte-identical exports, quota/auth/budget stops with their exit
 # codes, and the API key never written anywhere.
 set -u
-: "${PERSONAFORGE:?PERSONAFORGE must name the binary}"
-src=${top_srcdir:-.}
-bld=${top_builddir:-.}
-pf=$PERSONAFORGE
+. "${top_srcdir:-.}/tests/integration/lib.sh"
 mock=$bld/tests/server/mockllm
 if [ ! -x "$mock" ] || ! command -v python3 >/dev/null; then
 	echo "1..0 # SKIP needs tests/server/mockllm and python3"
@@ -19,13 +16,6 @@ mpid=
 cleanup() { [ -n "$mpid" ] && kill "$mpid" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
 cd "$tmp" || exit 1
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1${2:+: $2}"; }
-check() { name=$1; shift; if "$@" >check.out 2>&1; then ok "$name"; else nok "$name" "$(tail -3 check.out | tr '\n' ' ')"; fi; }
-eq() { [ "$1" = "$2" ] || { echo "got '$1', want '$2'"; return 1; }; }
-q() { sqlite3 "$1" "$2"; }
 
 # start_mock ARGS...: (re)start mockllm; sets $port
 start_mock() {
@@ -69,9 +59,6 @@ build_bg() {
 	"$pf" build net.json -o "$1" -q $(url) &
 	pid=$!
 }
-exports() { "$pf" export "$1" --format xml -o "$2.xml" &&
-	"$pf" export "$1" --format jsonl -o "$2.jsonl"; }
-same() { cmp "$1.xml" "$2.xml" && diff -r "$1.jsonl" "$2.jsonl"; }
 
 echo "1..18"
 
@@ -187,7 +174,7 @@ memcheck() {
 		-q $(url) --personas 2
 }
 if [ -n "${PF_SANITIZED:-}" ] || ! command -v valgrind >/dev/null; then
-	n=$((n + 1)); echo "ok $n # SKIP no valgrind, or a sanitizer build"
+	skip "no valgrind, or a sanitizer build"
 else
 	check "a build over HTTP with retries is valgrind-clean" memcheck
 fi

@@ -4,20 +4,10 @@
 # kill -9, template-change re-runs, the PII gate and quarantine, failed
 # items and their retry, and a valgrind run.
 set -u
-: "${PERSONAFORGE:?PERSONAFORGE must name the binary}"
-src=${top_srcdir:-.}
-pf=$PERSONAFORGE
+. "${top_srcdir:-.}/tests/integration/lib.sh"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pf-pipeline.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1
-n=0
-fails=0
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1${2:+: $2}"; }
-check() { name=$1; shift; if "$@" >check.out 2>&1; then ok "$name"; else nok "$name" "$(tail -3 check.out | tr '\n' ' ')"; fi; }
-q() { sqlite3 "$1" "$2"; }
-eq() { [ "$1" = "$2" ] || { echo "got '$1', want '$2'"; return 1; }; }
 
 # A config like the demo, with a templates_dir the tests can edit.
 mkconfig() { # NAME PERSONAS [TEMPLATES_DIR]
@@ -26,15 +16,6 @@ mkconfig() { # NAME PERSONAS [TEMPLATES_DIR]
 	sed -e "s|\"personas\": 300,|\"personas\": $2, $td|" \
 	    -e "s|\"name\": \"demo\"|\"name\": \"$1\"|" \
 	    "$src/examples/demo.json" >"$1.json"
-}
-
-export_all() { # DB PREFIX
-	"$pf" export "$1" --format xml -o "$2.xml" &&
-	"$pf" export "$1" --format jsonl -o "$2.jsonl"
-}
-
-same_exports() { # PREFIX1 PREFIX2
-	cmp "$1.xml" "$2.xml" && diff -r "$1.jsonl" "$2.jsonl"
 }
 
 echo "1..17"
@@ -78,14 +59,14 @@ pairs() {
 check "preference pairs have distinct views and a judge verdict" pairs
 
 xsd() {
-	export_all a.db a &&
+	exports a.db a &&
 	xmllint --noout --schema "$src/output/personaforge.xsd" a.xml
 }
 if command -v xmllint >/dev/null; then
 	check "XML export validates against the XSD" xsd
 else
-	n=$((n + 1)); echo "ok $n # SKIP xmllint missing"
-	export_all a.db a
+	skip "xmllint missing"
+	exports a.db a
 fi
 
 jsonl() {
@@ -103,20 +84,20 @@ check "JSONL files load line by line with one key set each" jsonl
 
 mkconfig base 20
 check "a second build of the same config and seed" "$pf" build base.json -o b.db -q
-export_all b.db b
-check "gives byte-identical exports" same_exports a b
+exports b.db b
+check "gives byte-identical exports" same a b
 
 rerun() {
 	"$pf" build base.json -o a.db 2>rerun.err &&
 	grep -q "nothing new to send" rerun.err &&
-	export_all a.db a2 && same_exports a a2
+	exports a.db a2 && same a a2
 }
 check "running again sends nothing and changes nothing" rerun
 
 kill9() {
 	mkconfig big 3000
 	"$pf" build big.json -o full.db -q || return 1
-	export_all full.db full || return 1
+	exports full.db full || return 1
 	for delay in 0.2 0.5; do
 		"$pf" build big.json -o k.db -q &
 		pid=$!
@@ -125,7 +106,7 @@ kill9() {
 		wait $pid 2>/dev/null
 	done
 	"$pf" build big.json -o k.db -q || return 1
-	export_all k.db k && same_exports full k
+	exports k.db k && same full k
 }
 check "kill -9 twice, then resume: exports identical to an uninterrupted run" kill9
 
@@ -209,10 +190,10 @@ memcheck() {
 		--errors-for-leak-kinds=definite "$pf" build vg.json -o vg.db -q
 }
 if [ -n "${PF_SANITIZED:-}" ]; then
-	n=$((n + 1)); echo "ok $n # SKIP valgrind and sanitizers do not mix"
+	skip "valgrind and sanitizers do not mix"
 elif command -v valgrind >/dev/null; then
 	check "a small build is valgrind-clean" memcheck
 else
-	n=$((n + 1)); echo "ok $n # SKIP valgrind missing"
+	skip "valgrind missing"
 fi
 [ "$fails" -eq 0 ]
