@@ -103,7 +103,7 @@ med() {
 import statistics, sys
 f, who, k = sys.argv[1], sys.argv[2] + ":", int(sys.argv[3])
 v = [float(l.split()[k]) for l in open(f) if l.startswith(who)]
-print(max(v) if k == 4 else statistics.median(v))
+print(int(max(v)) if k == 4 else statistics.median(v))
 PY
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "auditors/auditor.h"
 #include "engine/buf.h"
 #include "engine/hash.h"
 #include "engine/json.h"
@@ -46,9 +47,6 @@ static const char *const default_doc_types[] = {
 };
 static const char *const default_views[] = {
 	"concise", "detailed", "formal", "casual", "enthusiastic", "cautious"
-};
-static const char *const severity_names[] = {
-	"info", "low", "medium", "high", "critical"
 };
 
 struct ctx {
@@ -114,6 +112,11 @@ get_int(struct ctx *x, const cJSON *obj, const char *path, const char *key,
 		return 0;
 	subpath(p, sizeof(p), path, key);
 	d = v->valuedouble;
+	/* cJSON reads numbers as doubles: past 2^53 they are not exact. */
+	if (cJSON_IsNumber(v) && (d < -9007199254740992.0 ||
+				  d > 9007199254740992.0))
+		return fail(x, p, "integers past 2^53 are not exact in JSON "
+			    "(pass a larger seed with --seed)");
 	if (!cJSON_IsNumber(v) || d != (double)(int64_t)d)
 		return fail(x, p, "expected an integer");
 	if ((int64_t)d < min || (int64_t)d > max)
@@ -191,22 +194,21 @@ static int
 get_severity(struct ctx *x, const cJSON *obj, const char *path,
 	     const char *key, int *out)
 {
+	enum audit_severity sev;
 	char *s = NULL, p[256];
-	int i;
+	int rc;
 
 	if (get_str(x, obj, path, key, &s) != 0)
 		return -1;
 	if (s == NULL)
 		return 0;
-	for (i = 0; i < 5; i++)
-		if (strcmp(s, severity_names[i]) == 0)
-			break;
+	rc = audit_severity_parse(s, &sev);
 	free(s);
 	subpath(p, sizeof(p), path, key);
-	if (i == 5)
+	if (rc != 0)
 		return fail(x, p, "expected one of info, low, medium, high, "
 			    "critical");
-	*out = i;
+	*out = (int)sev;
 	return 0;
 }
 
@@ -233,6 +235,10 @@ get_list(struct ctx *x, const cJSON *obj, const char *path, const char *key,
 		if (!cJSON_IsString(it) || it->valuestring[0] == '\0')
 			return fail(x, p, "item %d: expected a non-empty "
 				    "string", *n);
+		for (i = 0; i < *n; i++)
+			if (strcmp(items[i], it->valuestring) == 0)
+				return fail(x, p, "item %d repeats item %d "
+					    "(\"%s\")", *n, i, items[i]);
 		items[*n] = strdup(it->valuestring);
 		if (items[(*n)++] == NULL)
 			return fail(x, p, "out of memory");

@@ -13,11 +13,18 @@
 #include <string.h>
 #include <strings.h>
 
+/* The poll of one socket fd. Kept (stopped) when curl stops watching the
+ * fd, so the next transfer on the same kept-alive connection, or a new
+ * socket that got the same number, starts it again instead of closing
+ * and making a poll per request: a poll init and close cost four
+ * epoll_ctl calls and a malloc. One poll per fd number, as libuv wants;
+ * a stopped poll does not watch, so curl may close and reuse the fd. */
+#define HTTP_RECV_BUFFER 8192L   /* bytes per easy handle */
+
 struct sock {
 	uv_poll_t poll;
 	curl_socket_t fd;
 	struct http_client *c;
-	struct sock *prev, *next;   /* list of open polls, for shutdown */
 };
 
 struct http_client {
@@ -25,7 +32,8 @@ struct http_client {
 	CURLM *multi;
 	uv_timer_t timer;
 	struct http_opts o;
-	struct sock *socks;
+	struct sock **socks;        /* by fd number; NULL if none yet */
+	size_t n_socks;
 	CURL **idle;                /* easy handles not in use, for reuse */
 	size_t n_idle, cap_idle;
 	int draining;               /* inside drain(): defer close */
@@ -35,26 +43,6 @@ struct http_client {
 };
 
 static void drain(struct http_client *c);
-
-static void
-sock_closed(uv_handle_t *h)
-{
-	free(h->data);
-}
-
-/* Stop watching a socket and free its struct once libuv is done with it. */
-static void
-sock_release(struct http_client *c, struct sock *s)
-{
-	if (s->prev != NULL)
-		s->prev->next = s->next;
-	else
-		c->socks = s->next;
-	if (s->next != NULL)
-		s->next->prev = s->prev;
-	uv_poll_stop(&s->poll);
-	uv_close((uv_handle_t *)&s->poll, sock_closed);
-}
 
 static void
 poll_cb(uv_poll_t *h, int status, int events)
@@ -73,11 +61,37 @@ poll_cb(uv_poll_t *h, int status, int events)
 	drain(c);
 }
 
-static struct sock *
-sock_new(struct http_client *c, curl_socket_t fd)
+/* Make room in the fd table for fd. */
+static int
+socks_grow(struct http_client *c, curl_socket_t fd)
 {
-	struct sock *s = calloc(1, sizeof(*s));
+	size_t n = c->n_socks, want = (size_t)fd + 1;
+	struct sock **t;
 
+	if (want <= n)
+		return 0;
+	while (n < want)
+		n = n * 2 + 64;
+	t = realloc(c->socks, n * sizeof(*t));
+	if (t == NULL)
+		return -1;
+	memset(t + c->n_socks, 0, (n - c->n_socks) * sizeof(*t));
+	c->socks = t;
+	c->n_socks = n;
+	return 0;
+}
+
+/* The poll of fd: the kept one, else a new one. */
+static struct sock *
+sock_get(struct http_client *c, curl_socket_t fd)
+{
+	struct sock *s;
+
+	if (fd < 0 || socks_grow(c, fd) != 0)
+		return NULL;
+	if (c->socks[fd] != NULL)
+		return c->socks[fd];
+	s = calloc(1, sizeof(*s));
 	if (s == NULL)
 		return NULL;
 	if (uv_poll_init_socket(c->loop, &s->poll, fd) != 0) {
@@ -87,10 +101,7 @@ sock_new(struct http_client *c, curl_socket_t fd)
 	s->fd = fd;
 	s->c = c;
 	s->poll.data = s;
-	s->next = c->socks;
-	if (c->socks != NULL)
-		c->socks->prev = s;
-	c->socks = s;
+	c->socks[fd] = s;
 	return s;
 }
 
@@ -106,13 +117,13 @@ sock_cb(CURL *e, curl_socket_t fd, int what, void *userp, void *socketp)
 	(void)e;
 	if (what == CURL_POLL_REMOVE) {
 		if (s != NULL) {
-			sock_release(c, s);
+			uv_poll_stop(&s->poll);
 			curl_multi_assign(c->multi, fd, NULL);
 		}
 		return 0;
 	}
 	if (s == NULL) {
-		s = sock_new(c, fd);
+		s = sock_get(c, fd);
 		if (s == NULL)
 			return 0;
 		curl_multi_assign(c->multi, fd, s);
@@ -251,6 +262,29 @@ timer_closed(uv_handle_t *h)
 	free(c);
 }
 
+static void
+sock_closed(uv_handle_t *h)
+{
+	free(h->data);
+}
+
+/* Close every poll (curl has let go of them all by now). */
+static void
+socks_close(struct http_client *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_socks; i++)
+		if (c->socks[i] != NULL) {
+			uv_poll_stop(&c->socks[i]->poll);
+			uv_close((uv_handle_t *)&c->socks[i]->poll,
+				 sock_closed);
+		}
+	free(c->socks);
+	c->socks = NULL;
+	c->n_socks = 0;
+}
+
 /* Shutdown order (c-style.md): multi cleanup first (it may call sock_cb
  * with REMOVE), then close whatever polls are left and the timer. */
 static void
@@ -263,8 +297,7 @@ finish_close(struct http_client *c)
 		curl_easy_cleanup(c->idle[--c->n_idle]);
 	free(c->idle);
 	c->idle = NULL;
-	while (c->socks != NULL)
-		sock_release(c, c->socks);
+	socks_close(c);
 	uv_timer_stop(&c->timer);
 	uv_close((uv_handle_t *)&c->timer, timer_closed);
 }
@@ -365,6 +398,9 @@ easy_new(const struct http_opts *o)
 	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
 	curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
 	curl_easy_setopt(e, CURLOPT_POST, 1L);
+	/* a reply is a few KB: 16 KB receive buffers (the default) times
+	 * thousands of handles are most of the memory of a wide run */
+	curl_easy_setopt(e, CURLOPT_BUFFERSIZE, HTTP_RECV_BUFFER);
 	if (o->connect_timeout_ms > 0)
 		curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
 				 o->connect_timeout_ms);

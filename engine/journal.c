@@ -216,7 +216,9 @@ journal_item_plan(struct journal *j, const char *id, const char *stage,
 	return sqlite3_changes(j->db) > 0 ? 1 : 0;
 }
 
-/* Copy column i into the row buffer; returns its offset or -1 if NULL. */
+/* Copy column i into the row buffer; returns its offset, -1 if NULL,
+ * -2 if it could not be copied (the lookup then fails rather than make a
+ * done row look empty and get it paid for again). */
 static long
 keep(struct journal *j, sqlite3_stmt *st, int i)
 {
@@ -227,7 +229,7 @@ keep(struct journal *j, sqlite3_stmt *st, int i)
 		return -1;
 	if (buf_append(&j->row, t, (size_t)sqlite3_column_bytes(st, i)) != 0 ||
 	    buf_putc(&j->row, '\0') != 0)
-		return -1;
+		return -2;
 	return (long)off;
 }
 
@@ -251,7 +253,8 @@ journal_item_get(struct journal *j, const char *id, struct journal_row *row)
 	if (rc == SQLITE_ROW) {
 		row->state = state_parse(sqlite3_column_text(st, 0));
 		for (i = 0; i < 5; i++)
-			o[i] = keep(j, st, i + 1);
+			if ((o[i] = keep(j, st, i + 1)) == -2)
+				rc = SQLITE_NOMEM;
 		row->reply_len = (size_t)sqlite3_column_bytes(st, 2);
 		row->attempts = (uint32_t)sqlite3_column_int(st, 6);
 		row->prompt_tokens = (uint32_t)sqlite3_column_int(st, 7);

@@ -19,7 +19,10 @@
 #include "personas/sampler.h"
 
 #define BODY_MAX ((size_t)8 << 20)     /* one request body */
-#define COMMIT_ROWS 4000               /* writes per transaction, at most */
+#define COMMIT_ROWS 4000               /* writes per transaction when the
+					* journal writes directly; with the
+					* write queue, chunks are cut by size
+					* (SQLQ_CHUNK_BYTES) and commit_ms */
 #define COMMIT_MS 100                  /* and at least this often, unless
 					* sched_opts.commit_ms says */
 #define REPAIR_ECHO_MAX 2000           /* bytes of a bad reply echoed back */
@@ -56,6 +59,7 @@ struct prun {
 	struct fact_plan facts;
 	struct item *items;
 	int nitems;
+	int first[STAGE_COUNT];     /* index of each stage's first item */
 	int open;                   /* items not yet done or failed */
 	struct prun *next, *prev;   /* active list */
 };
@@ -250,6 +254,12 @@ hash_item(struct sched *s, struct item *it)
 	sha256_update(&c, s->o->model, strlen(s->o->model));
 	sha256_update(&c, "\n", 1);
 	sha256_update(&c, it->body.data, it->body.len);
+	/* Offline, the reply is part of what was asked for: a changed offline
+	 * template must re-run its items like a changed prompt does. */
+	if (s->o->offline) {
+		sha256_update(&c, "\n", 1);
+		sha256_update(&c, it->offline.data, it->offline.len);
+	}
 	sha256_hex(&c, it->hash);
 }
 
@@ -404,7 +414,7 @@ check_reply(struct sched *s, struct item *it, const char *text, size_t n,
  * accepted, 1 rejected (why filled), -1 write error. */
 static int
 stage_accept(struct sched *s, struct item *it, const cJSON *r,
-	     struct writer *w, char *why, size_t nwhy)
+	     struct writer *w, const char *model, char *why, size_t nwhy)
 {
 	struct stage_ctx sc;
 	struct pf_error e;
@@ -412,6 +422,8 @@ stage_accept(struct sched *s, struct item *it, const cJSON *r,
 
 	stage_ctx_init(s, it, &sc);
 	sc.w = w;
+	if (model != NULL && model[0] != '\0')
+		sc.model = model;
 	pf_error_clear(&e);
 	rc = stage_registry[it->stage]->accept(&sc, r, &e);
 	if (rc != 0)
@@ -443,7 +455,7 @@ accept_reply(struct sched *s, struct item *it)
 		cJSON_Delete(r);
 		return;
 	}
-	rc = stage_accept(s, it, r, s->o->writer, why, sizeof(why));
+	rc = stage_accept(s, it, r, s->o->writer, c->model, why, sizeof(why));
 	if (rc != 0) {
 		cJSON_Delete(r);
 		if (rc < 0)
@@ -578,7 +590,11 @@ try_replay(struct sched *s, struct item *it)
 	if (it->fresh)
 		return 0;
 	if (journal_item_get(s->o->journal, it->id, &row) != 0) {
-		write_failed(s, "the journal");
+		if (!s->fatal) {
+			s->fatal = 1;
+			pf_error_set(s->err, "cannot read the journal: %s",
+				     journal_errmsg(s->o->journal));
+		}
 		return 0;
 	}
 	it->prior_attempts = row.attempts;
@@ -589,7 +605,7 @@ try_replay(struct sched *s, struct item *it)
 	r = check_reply(s, it, row.reply, row.reply_len, why, sizeof(why));
 	if (r == NULL)
 		return 0;
-	if (stage_accept(s, it, r, NULL, why, sizeof(why)) != 0) {
+	if (stage_accept(s, it, r, NULL, NULL, why, sizeof(why)) != 0) {
 		cJSON_Delete(r);
 		return 0;
 	}
@@ -611,17 +627,13 @@ start_item(struct sched *s, struct item *it)
 	submit_item(s, it);
 }
 
-/* Find a dependency's item in the persona. */
+/* A dependency's item: items are laid out stage by stage. */
 static struct item *
 dep_item(struct prun *pr, const struct stage_dep *d)
 {
-	int i;
-
-	for (i = 0; i < pr->nitems; i++)
-		if (pr->items[i].stage == d->stage &&
-		    pr->items[i].idx == d->idx)
-			return &pr->items[i];
-	return NULL;
+	if ((int)d->idx >= pr->run.count[d->stage])
+		return NULL;
+	return &pr->items[pr->first[d->stage] + (int)d->idx];
 }
 
 /* 1 ready, 0 waiting, -1 blocked (reason in why). */
@@ -739,6 +751,7 @@ alloc_items(struct sched *s, struct prun *pr)
 	pr->nitems = pr->open = n;
 	n = 0;
 	for (k = 0; k < STAGE_COUNT; k++) {
+		pr->first[k] = n;
 		for (i = 0; i < pr->run.count[k]; i++, n++) {
 			struct item *it = &pr->items[n];
 
@@ -1002,6 +1015,7 @@ sched_run(uv_loop_t *loop, const struct sched_opts *o,
 	s.err = err;
 	s.next = o->first;
 	s.total_items = items_per_persona(o->cfg) * (o->end - o->first);
+	res->total = s.total_items;
 	s.journal_empty = journal_prefix_exists(o->journal, "p") == 0;
 	snprintf(s.params, sizeof(s.params), "],\"temperature\":%.4g,"
 		 "\"top_p\":%.4g,\"seed\":", o->cfg->temperature,
@@ -1014,11 +1028,11 @@ sched_run(uv_loop_t *loop, const struct sched_opts *o,
 	fill(&s);
 	if (!s.finished)
 		uv_run(loop, UV_RUN_DEFAULT);
-	if (!s.finished) {   /* the loop ran dry: nothing left in flight */
-		s.inflight = 0;
-		s.stopping = 1;
-		maybe_finish(&s);
-	}
+	/* Only maybe_finish() stops the loop, and our commit timer keeps it
+	 * alive until then; should anything else stop it, go on waiting
+	 * for the calls in flight rather than free them under the backend. */
+	while (!s.finished)
+		uv_run(loop, UV_RUN_ONCE);
 	/* Run our close callbacks; with closing handles pending, a ONCE
 	 * pass never blocks. */
 	while (s.open_handles > 0)

@@ -53,6 +53,7 @@ struct sched_opts {
 
 struct sched_result {
 	int64_t personas;         /* personas completed */
+	int64_t total;            /* items the run was to finish */
 	int64_t items;            /* items that ended done or failed */
 	int64_t sent;             /* items answered by the backend this run */
 	int64_t reused;           /* items reused from the journal */

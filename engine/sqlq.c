@@ -64,16 +64,26 @@ run_op(struct sqlq *q, const char **pp, const char *end)
 	int i = 1, rc;
 	sqlite3_stmt *st;
 
+	if (end - p < 3)
+		return -1;
 	memcpy(&id, p + 1, 2);
 	p += 3;
+	if (id >= q->nst)
+		return -1;
 	st = q->st[id];
 	while (p < end && *p != 'E') {
 		if (*p == 'T') {
+			if (end - p < 5)
+				return -1;
 			memcpy(&len, p + 1, 4);
+			if ((size_t)(end - p - 5) < len)
+				return -1;
 			sqlite3_bind_text(st, i++, p + 5, (int)len,
 					  SQLITE_STATIC);
 			p += 5 + len;
 		} else if (*p == 'I') {
+			if (end - p < 9)
+				return -1;
 			memcpy(&v, p + 1, 8);
 			sqlite3_bind_int64(st, i++, v);
 			p += 9;
@@ -82,6 +92,8 @@ run_op(struct sqlq *q, const char **pp, const char *end)
 			p++;
 		}
 	}
+	if (p >= end)
+		return -1;
 	*pp = p + 1;
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
@@ -215,6 +227,10 @@ sqlq_prepare(struct sqlq *q, const char *sql, int *id, struct pf_error *err)
 static void
 put(struct sqlq *q, const void *p, size_t n)
 {
+	/* After one failed append the stream is broken: stop adding to it
+	 * (nothing more is handed over; sqlq_failed reports it). */
+	if (q->oom)
+		return;
 	if (buf_append(&q->cur, p, n) != 0)
 		q->oom = 1;
 }
@@ -268,7 +284,7 @@ hand_over(struct sqlq *q)
 	struct chunk c;
 	size_t rest;
 
-	if (q->boundary == 0)
+	if (q->boundary == 0 || q->oom)
 		return;
 	rest = q->cur.len - q->boundary;
 	if (rest == 0) {

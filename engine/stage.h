@@ -96,6 +96,12 @@ extern const struct stage *const stage_registry[STAGE_COUNT];
 void stage_item_id(char *out, size_t n, const struct persona_run *pr,
 		   enum stage_id s, uint32_t idx);
 
+/* A dataset row id: the persona id, a dash, a kind letter and a 1-based
+ * number ("p000042-d1": 'd' document, 'f' fact, 'q' qa, 'r' preference
+ * pair, 't' backstory turn). Every writer and forget uses this one. */
+void stage_row_id(char *out, size_t n, const struct persona_run *pr,
+		  char kind, int number);
+
 /* The reply of a dependency, or NULL if not accepted (yet). */
 const cJSON *stage_reply(const struct persona_run *pr, enum stage_id s,
 			 uint32_t idx);

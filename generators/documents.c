@@ -70,8 +70,7 @@ write_rows(struct stage_ctx *sc, const char *title, const char *content)
 	char doc_id[48], fact_id[48];
 	int i;
 
-	snprintf(doc_id, sizeof(doc_id), "%s-d%u", sc->pr->persona.id,
-		 sc->idx + 1);
+	stage_row_id(doc_id, sizeof(doc_id), sc->pr, 'd', (int)sc->idx + 1);
 	if (writer_document(sc->w, sc->pr->index, doc_id, (int)sc->idx,
 			    sc->item_id, doc_type(sc), title, content,
 			    sc->rerun) != 0)
@@ -79,8 +78,7 @@ write_rows(struct stage_ctx *sc, const char *title, const char *content)
 	for (i = 0; i < fp->n; i++) {
 		if (fp->f[i].doc != (int)sc->idx)
 			continue;
-		snprintf(fact_id, sizeof(fact_id), "%s-f%d",
-			 sc->pr->persona.id, i + 1);
+		stage_row_id(fact_id, sizeof(fact_id), sc->pr, 'f', i + 1);
 		if (writer_fact(sc->w, sc->pr->index, fact_id, i,
 				fp->f[i].key, fp->f[i].value, fp->f[i].qtype,
 				doc_id, sc->rerun) != 0)
@@ -118,10 +116,10 @@ forget(struct stage_ctx *sc)
 	for (i = 0; i < fp->n; i++) {
 		if (fp->f[i].doc != (int)sc->idx)
 			continue;
-		snprintf(id, sizeof(id), "%s-f%d", sc->pr->persona.id, i + 1);
+		stage_row_id(id, sizeof(id), sc->pr, 'f', i + 1);
 		writer_forget(sc->w, "fact", id);
 	}
-	snprintf(id, sizeof(id), "%s-d%u", sc->pr->persona.id, sc->idx + 1);
+	stage_row_id(id, sizeof(id), sc->pr, 'd', (int)sc->idx + 1);
 	return writer_forget(sc->w, "document", id);
 }
 

@@ -160,8 +160,7 @@ judge_write(struct stage_ctx *sc, const cJSON *p, int chose_a,
 	char pair_id[48], pref_id[64];
 
 	views_of(sc, &vw);
-	snprintf(pair_id, sizeof(pair_id), "%s-r%u", sc->pr->persona.id,
-		 sc->idx + 1);
+	stage_row_id(pair_id, sizeof(pair_id), sc->pr, 'r', (int)sc->idx + 1);
 	stage_item_id(pref_id, sizeof(pref_id), sc->pr, STAGE_PREFERENCE,
 		      sc->idx);
 	memset(&wp, 0, sizeof(wp));
@@ -208,7 +207,7 @@ judge_forget(struct stage_ctx *sc)
 {
 	char id[48];
 
-	snprintf(id, sizeof(id), "%s-r%u", sc->pr->persona.id, sc->idx + 1);
+	stage_row_id(id, sizeof(id), sc->pr, 'r', (int)sc->idx + 1);
 	return writer_forget(sc->w, "preference_pair", id);
 }
 

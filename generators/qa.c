@@ -40,12 +40,37 @@ fact_of(const struct stage_ctx *sc)
 	return fp->n > 0 ? &fp->f[sc->idx % (uint32_t)fp->n] : NULL;
 }
 
+/* The persona's documents that state the fact's value: the evidence.
+ * Fills ids (STAGE_MAX_DEPS x 48) and returns how many. */
+static int
+evidence(const struct stage_ctx *sc, const struct fact *f,
+	 char ids[][48])
+{
+	const cJSON *doc;
+	int i, n = 0;
+
+	for (i = 0; i < sc->pr->count[STAGE_DOCUMENT] &&
+		    i < STAGE_MAX_DEPS; i++) {
+		doc = stage_reply(sc->pr, STAGE_DOCUMENT, (uint32_t)i);
+		if (!facts_text_states(json_get_str(doc, "content", ""),
+				       f->value))
+			continue;
+		stage_row_id(ids[n++], 48, sc->pr, 'd', i + 1);
+	}
+	return n;
+}
+
+/* The evidence is part of the request, so the item's hash changes (and
+ * the pair is written again) whenever another document starts or stops
+ * stating the value. */
 static int
 vars(struct stage_ctx *sc, cJSON *v, struct pf_error *err)
 {
 	const struct fact *f = fact_of(sc);
+	char ids[STAGE_MAX_DEPS][48];
 	const cJSON *doc;
-	cJSON *fo;
+	cJSON *fo, *ev;
+	int i, n;
 
 	if (f == NULL)
 		return pf_error_set(err, "no facts planned for QA");
@@ -58,6 +83,10 @@ vars(struct stage_ctx *sc, cJSON *v, struct pf_error *err)
 	cJSON_AddStringToObject(fo, "value", f->value);
 	cJSON_AddStringToObject(fo, "question", f->question);
 	cJSON_AddStringToObject(fo, "type", f->qtype);
+	ev = cJSON_AddArrayToObject(fo, "evidence");
+	n = evidence(sc, f, ids);
+	for (i = 0; ev != NULL && i < n; i++)
+		cJSON_AddItemToArray(ev, cJSON_CreateString(ids[i]));
 	if (doc != NULL)
 		cJSON_AddItemReferenceToObject(v, "document", (cJSON *)doc);
 	return 0;
@@ -69,24 +98,14 @@ write_rows(struct stage_ctx *sc, const struct fact *f, const char *q,
 {
 	char ids[STAGE_MAX_DEPS][48], qa_id[48], fact_id[48];
 	const char *ev[STAGE_MAX_DEPS];
-	const cJSON *doc;
-	int i, n = 0;
+	int i, n;
 
-	for (i = 0; i < sc->pr->count[STAGE_DOCUMENT] &&
-		    i < STAGE_MAX_DEPS; i++) {
-		doc = stage_reply(sc->pr, STAGE_DOCUMENT, (uint32_t)i);
-		if (!facts_text_states(json_get_str(doc, "content", ""),
-				       f->value))
-			continue;
-		snprintf(ids[n], sizeof(ids[n]), "%s-d%d",
-			 sc->pr->persona.id, i + 1);
-		ev[n] = ids[n];
-		n++;
-	}
-	snprintf(qa_id, sizeof(qa_id), "%s-q%u", sc->pr->persona.id,
-		 sc->idx + 1);
-	snprintf(fact_id, sizeof(fact_id), "%s-f%d", sc->pr->persona.id,
-		 (int)(f - sc->pr->facts->f) + 1);
+	n = evidence(sc, f, ids);
+	for (i = 0; i < n; i++)
+		ev[i] = ids[i];
+	stage_row_id(qa_id, sizeof(qa_id), sc->pr, 'q', (int)sc->idx + 1);
+	stage_row_id(fact_id, sizeof(fact_id), sc->pr, 'f',
+		     (int)(f - sc->pr->facts->f) + 1);
 	return writer_qa(sc->w, sc->pr->index, qa_id, (int)sc->idx,
 			 sc->item_id, fact_id, f->qtype, f->difficulty, q, a,
 			 ev, n, sc->rerun);
@@ -114,7 +133,7 @@ forget(struct stage_ctx *sc)
 {
 	char id[48];
 
-	snprintf(id, sizeof(id), "%s-q%u", sc->pr->persona.id, sc->idx + 1);
+	stage_row_id(id, sizeof(id), sc->pr, 'q', (int)sc->idx + 1);
 	return writer_forget(sc->w, "qa", id);
 }
 

@@ -27,6 +27,13 @@ stage_item_id(char *out, size_t n, const struct persona_run *pr,
 		 idx);
 }
 
+void
+stage_row_id(char *out, size_t n, const struct persona_run *pr, char kind,
+	     int number)
+{
+	snprintf(out, n, "%s-%c%d", pr->persona.id, kind, number);
+}
+
 const cJSON *
 stage_reply(const struct persona_run *pr, enum stage_id s, uint32_t idx)
 {

@@ -177,8 +177,12 @@ persona_ddl(struct buf *b)
 	return buf_puts(b, ", quarantined INTEGER NOT NULL DEFAULT 0);");
 }
 
+/* Create every table and set the version; `prelude` (may be NULL) runs
+ * first in the same transaction, so replacing a dataset is all or
+ * nothing (DDL and user_version are transactional in SQLite). */
 static int
-create_schema(struct dataset *ds, struct pf_error *err)
+create_schema_with(struct dataset *ds, const char *prelude,
+		   struct pf_error *err)
 {
 	char ver[64];
 	struct buf ddl;
@@ -195,7 +199,9 @@ create_schema(struct dataset *ds, struct pf_error *err)
 	}
 	snprintf(ver, sizeof(ver), "PRAGMA user_version = %d",
 		 DATASET_SCHEMA_VERSION);
-	rc = dataset_exec(ds, ddl.data, err);
+	rc = prelude ? dataset_exec(ds, prelude, err) : 0;
+	if (rc == 0)
+		rc = dataset_exec(ds, ddl.data, err);
 	buf_free(&ddl);
 	if (rc != 0 || dataset_exec(ds, schema_sql, err) != 0 ||
 	    dataset_exec(ds, journal_schema_sql, err) != 0 ||
@@ -204,6 +210,12 @@ create_schema(struct dataset *ds, struct pf_error *err)
 		return -1;
 	}
 	return dataset_exec(ds, "COMMIT", err);
+}
+
+static int
+create_schema(struct dataset *ds, struct pf_error *err)
+{
+	return create_schema_with(ds, NULL, err);
 }
 
 /* Take the exclusive writer lock on the database file itself. flock()
@@ -357,9 +369,7 @@ dataset_reset(struct dataset *ds, struct pf_error *err)
 		"DROP TABLE IF EXISTS document; DROP TABLE IF EXISTS fact;"
 		"DROP TABLE IF EXISTS qa; DROP TABLE IF EXISTS qa_evidence;"
 		"DROP TABLE IF EXISTS preference_pair;"
-		"DROP TABLE IF EXISTS audit_finding; PRAGMA user_version = 0;";
+		"DROP TABLE IF EXISTS audit_finding;";
 
-	if (dataset_exec(ds, drop, err) != 0)
-		return -1;
-	return create_schema(ds, err);
+	return create_schema_with(ds, drop, err);
 }

@@ -374,15 +374,13 @@ writer_narrative(struct writer *w, int64_t persona_id, const char *uid,
 }
 
 int
-writer_turn(struct writer *w, int64_t persona_id, const char *uid, int turn,
+writer_turn(struct writer *w, int64_t persona_id, const char *tid, int turn,
 	    const char *item_id, const char *qkey, const char *question,
 	    const char *answer, int rerun)
 {
 	static const char *const names[] = { "answer" };
-	char tid[64];
 	int q;
 
-	snprintf(tid, sizeof(tid), "%s-t%d", uid, turn);
 	q = audit(w, "backstory_turn", tid, names, &answer, 1, rerun);
 	if (q < 0)
 		return -1;

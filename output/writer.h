@@ -57,7 +57,7 @@ int writer_narrative(struct writer *w, int64_t persona_id, const char *uid,
 		     const char *item_id,
 		     const char *const f[WRITER_NARRATIVE_FIELDS], int rerun);
 
-int writer_turn(struct writer *w, int64_t persona_id, const char *uid,
+int writer_turn(struct writer *w, int64_t persona_id, const char *turn_id,
 		int turn, const char *item_id, const char *qkey,
 		const char *question, const char *answer, int rerun);
 

@@ -74,14 +74,15 @@ accept(struct stage_ctx *sc, const cJSON *reply, struct pf_error *err)
 {
 	const struct interview_question *q = &sc->cfg->questions[sc->idx];
 	const char *a = json_get_str(reply, "answer", NULL);
+	char tid[48];
 
 	if (a == NULL || a[0] == '\0')
 		return pf_error_set(err, "empty answer"), 1;
 	if (sc->w == NULL)
 		return 0;
-	return writer_turn(sc->w, sc->pr->index, sc->pr->persona.id,
-			   (int)sc->idx + 1, sc->item_id, q->key, q->text, a,
-			   sc->rerun);
+	stage_row_id(tid, sizeof(tid), sc->pr, 't', (int)sc->idx + 1);
+	return writer_turn(sc->w, sc->pr->index, tid, (int)sc->idx + 1,
+			   sc->item_id, q->key, q->text, a, sc->rerun);
 }
 
 static int
@@ -89,7 +90,7 @@ forget(struct stage_ctx *sc)
 {
 	char tid[64];
 
-	snprintf(tid, sizeof(tid), "%s-t%u", sc->pr->persona.id, sc->idx + 1);
+	stage_row_id(tid, sizeof(tid), sc->pr, 't', (int)sc->idx + 1);
 	return writer_forget(sc->w, "backstory_turn", tid);
 }
 

@@ -999,7 +999,10 @@ slots_alloc(struct batch *bt)
 {
 	size_t i;
 
-	bt->W = (size_t)bt->conc * 2 + 256;   /* in flight + reorder room */
+	/* in flight + reorder room: while the slowest answer (up to about
+	 * twice the mean latency, on any spread) is at the head, about two
+	 * rounds of the others finish behind it */
+	bt->W = (size_t)bt->conc * 3 + 256;
 	bt->slots = calloc(bt->W, sizeof(*bt->slots));
 	bt->ring = calloc(bt->W, sizeof(*bt->ring));
 	if (bt->slots == NULL || bt->ring == NULL)

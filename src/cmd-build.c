@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "auditors/auditor.h"
 #include "engine/journal.h"
 #include "engine/log.h"
 #include "engine/offline.h"
@@ -301,27 +302,30 @@ free_run(struct run *r)
 
 /* Real-looking findings at or above the gate severity in the whole
  * dataset (earlier resumed runs included). */
+/* Real-looking findings at or above the gate severity in the whole
+ * dataset (earlier resumed runs included); -1 on a read error. */
 static int64_t
 gate_count(struct run *r)
 {
-	static const char *const sev[] = { "info", "low", "medium", "high",
-		"critical" };
 	sqlite3_stmt *st;
 	int64_t n = 0;
-	int i;
+	int i, rc = SQLITE_ROW;
 
 	if (sqlite3_prepare_v2(r->ds->db, "SELECT count(*) FROM audit_finding"
 			       " WHERE synthetic = 0 AND severity = ?1", -1,
 			       &st, NULL) != SQLITE_OK)
-		return 0;
-	for (i = r->cfg->gate_severity; i < 5; i++) {
-		sqlite3_bind_text(st, 1, sev[i], -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW)
+		return -1;
+	for (i = r->cfg->gate_severity; i <= AUDIT_CRITICAL && rc == SQLITE_ROW;
+	     i++) {
+		sqlite3_bind_text(st, 1, audit_severity_name(
+				  (enum audit_severity)i), -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
 			n += sqlite3_column_int64(st, 0);
 		sqlite3_reset(st);
 	}
 	sqlite3_finalize(st);
-	return n;
+	return rc == SQLITE_ROW ? n : -1;
 }
 
 static int
@@ -348,15 +352,25 @@ outcome(struct run *r, const struct sched_result *res)
 			  "the same command to resume");
 	if (res->interrupted)
 		code = status_merge(code, PF_EXIT_INTERRUPTED);
+	if (!res->interrupted && (res->stop == LLM_OK ||
+	    res->stop == LLM_ABANDONED) && res->items < res->total) {
+		log_error("the run ended with %" PRId64 " of %" PRId64
+			  " items unfinished; run the same command again",
+			  res->total - res->items, res->total);
+		code = status_merge(code, PF_EXIT_RUNTIME);
+	}
 	hits = gate_count(r);
+	if (hits < 0) {
+		log_error("%s: cannot count audit findings: %s", r->out,
+			  sqlite3_errmsg(r->ds->db));
+		return status_merge(code, PF_EXIT_RUNTIME);
+	}
 	if (r->cfg->gate_max >= 0 && hits > r->cfg->gate_max) {
 		log_error("audit gate failed: %" PRId64 " real-looking PII "
 			  "findings at or above '%s' (at most %" PRId64
 			  " allowed); see the audit_finding table", hits,
-			  r->cfg->gate_severity == 4 ? "critical" :
-			  r->cfg->gate_severity == 3 ? "high" :
-			  r->cfg->gate_severity == 2 ? "medium" :
-			  r->cfg->gate_severity == 1 ? "low" : "info",
+			  audit_severity_name((enum audit_severity)
+					      r->cfg->gate_severity),
 			  r->cfg->gate_max);
 		code = status_merge(code, PF_EXIT_GATE);
 	}
@@ -413,9 +427,11 @@ run_build(struct run *r)
 	pf_error_clear(&e);
 	rc = sched_run(&r->loop, &o, &res, &e);
 	close_loop(r);
-	if (close_queue(r) != 0)
+	if (rc != 0)
+		pf_error_print(&e);
+	if (close_queue(r) != 0 || rc != 0)
 		return PF_EXIT_RUNTIME;
-	if (rc == 0 && dataset_propagate_quarantine(r->ds, &e) != 0)
+	if (dataset_propagate_quarantine(r->ds, &e) != 0)
 		rc = -1;
 	if (rc != 0) {
 		pf_error_print(&e);
