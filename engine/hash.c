@@ -166,14 +166,15 @@ void
 sha256_hex(struct sha256 *c, char hex[65])
 {
 	static const char digits[] = "0123456789abcdef";
+	static const unsigned char zeros[64] = { 0x80 };
 	uint64_t bits = c->total * 8;
-	unsigned char pad = 0x80, len[8];
+	unsigned char len[8];
+	size_t npad;
 	int i;
 
-	sha256_update(c, &pad, 1);
-	pad = 0;
-	while (c->nblk != 56)
-		sha256_update(c, &pad, 1);
+	/* 0x80, then zeros up to 56 mod 64, then the length: one update. */
+	npad = c->nblk < 56 ? 56 - c->nblk : 120 - c->nblk;
+	sha256_update(c, zeros, npad);
 	for (i = 0; i < 8; i++)
 		len[i] = (unsigned char)(bits >> (56 - 8 * i));
 	sha256_update(c, len, 8);
