@@ -18,7 +18,7 @@ mkconfig() { # NAME PERSONAS [TEMPLATES_DIR]
 	    "$src/examples/demo.json" >"$1.json"
 }
 
-echo "1..17"
+echo "1..18"
 
 mkconfig base 20
 check "offline build exits 0" "$pf" build base.json -o a.db -q
@@ -81,6 +81,24 @@ for i, line in enumerate(open(sys.argv[1])):
 	eq "$(wc -l <a.jsonl/personas.jsonl)" 20
 }
 check "JSONL files load line by line with one key set each" jsonl
+
+pandas_load() {
+	for f in a.jsonl/*.jsonl; do
+		"$pandas_py" -c 'import sys, pandas
+df = pandas.read_json(sys.argv[1], lines=True)
+n = sum(1 for _ in open(sys.argv[1]))
+assert len(df) == n, (sys.argv[1], len(df), n)' "$f" || return 1
+	done
+}
+pandas_py=
+for py in /usr/bin/python3 python3; do
+	if "$py" -c "import pandas" 2>/dev/null; then pandas_py=$py; break; fi
+done
+if [ -n "$pandas_py" ]; then
+	check "every JSONL file loads with pandas.read_json(lines=True)" pandas_load
+else
+	skip "pandas not installed"
+fi
 
 mkconfig base 20
 check "a second build of the same config and seed" "$pf" build base.json -o b.db -q
