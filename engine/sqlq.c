@@ -44,12 +44,11 @@ struct sqlq {
 /* ---- writer thread ---- */
 
 static int
-fail_locked(struct sqlq *q, const char *what)
+fail_locked(struct sqlq *q, const char *what, const char *why)
 {
 	if (!q->failed) {
 		q->failed = 1;
-		snprintf(q->msg, sizeof(q->msg), "%s: %s", what,
-			 q->db ? sqlite3_errmsg(q->db) : "no database");
+		snprintf(q->msg, sizeof(q->msg), "%s: %s", what, why);
 	}
 	return -1;
 }
@@ -101,21 +100,24 @@ run_op(struct sqlq *q, const char **pp, const char *end)
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
 }
 
-/* Run one chunk as one transaction. */
+/* Run one chunk as one transaction. On failure, why gets SQLite's
+ * message (taken before the rollback replaces it). */
 static int
-run_chunk(struct sqlq *q, const struct chunk *c)
+run_chunk(struct sqlq *q, const struct chunk *c, char *why, size_t n)
 {
 	const char *p = c->data, *end = c->data + c->len;
 
 	if (sqlite3_exec(q->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != 0)
-		return -1;
-	while (p < end) {
-		if (run_op(q, &p, end) != 0) {
-			sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
-			return -1;
-		}
-	}
-	return sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL) == 0 ? 0 : -1;
+		goto fail;
+	while (p < end)
+		if (run_op(q, &p, end) != 0)
+			goto fail;
+	if (sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL) == 0)
+		return 0;
+fail:
+	snprintf(why, n, "%s", sqlite3_errmsg(q->db));
+	sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
 }
 
 static void
@@ -123,6 +125,7 @@ writer_main(void *arg)
 {
 	struct sqlq *q = arg;
 	struct chunk c;
+	char why[400];
 	int rc;
 
 	uv_mutex_lock(&q->mu);
@@ -138,11 +141,11 @@ writer_main(void *arg)
 		rc = 0;
 		if (!q->failed) {
 			uv_mutex_unlock(&q->mu);
-			rc = run_chunk(q, &c);
+			rc = run_chunk(q, &c, why, sizeof(why));
 			uv_mutex_lock(&q->mu);
 		}
 		if (rc != 0)
-			fail_locked(q, "cannot write to the dataset");
+			fail_locked(q, "cannot write to the dataset", why);
 		free(c.data);
 		q->committed++;
 		uv_cond_broadcast(&q->done_cv);

@@ -20,3 +20,9 @@ EXTRA_DIST += tests/integration/lib.sh
 ## secrets (needs tests/server/mockllm, curl, python3).
 TESTS += tests/integration/build-net.sh
 dist_noinst_SCRIPTS += tests/integration/build-net.sh
+
+check_PROGRAMS += tests/unit/test_sqlq
+tests_unit_test_sqlq_SOURCES = tests/unit/test_sqlq.c
+tests_unit_test_sqlq_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_sqlq_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_sqlq

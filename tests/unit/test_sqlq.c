@@ -1,0 +1,210 @@
+/* test_sqlq.c - the write queue and the journal on real SQLite files:
+ * units commit whole, sync waits for commits, a failed statement is
+ * reported and stops the writer, journal rows read back as written, with
+ * and without the queue. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/journal.h"
+#include "engine/sqlq.h"
+#include "tests/unit/check_tap.h"
+
+static char path[256];
+
+static sqlite3 *
+fresh_db(void)
+{
+	sqlite3 *db;
+	char *err = NULL;
+
+	snprintf(path, sizeof(path), "/tmp/pf-sqlq-%d.db", (int)getpid());
+	unlink(path);
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "PRAGMA journal_mode=WAL;"
+				      "CREATE TABLE t(k INTEGER PRIMARY KEY, "
+				      "v TEXT NOT NULL);", NULL, NULL, &err),
+			 SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, journal_schema_sql, NULL, NULL,
+				      &err), SQLITE_OK);
+	return db;
+}
+
+static int
+count(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st;
+	int n = -1;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL),
+			 SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+static void
+put_row(struct sqlq *q, int id, int k, const char *v)
+{
+	sqlq_begin(q, id);
+	sqlq_int(q, k);
+	sqlq_text(q, v);
+	sqlq_end(q);
+}
+
+START_TEST(units_commit_whole)
+{
+	sqlite3 *db = fresh_db();
+	struct sqlq *q;
+	struct pf_error e;
+	int id, k;
+
+	ck_assert_int_eq(sqlq_open(path, &q, &e), 0);
+	ck_assert_int_eq(sqlq_prepare(q, "INSERT INTO t VALUES (?1, ?2)",
+				      &id, &e), 0);
+	/* 3000 units of two rows, each well past a chunk in total */
+	for (k = 0; k < 6000; k += 2) {
+		put_row(q, id, k, "first row of the unit, padded out ........"
+			"............................................");
+		put_row(q, id, k + 1, "second");
+		sqlq_boundary(q);
+	}
+	put_row(q, id, 100000, "an unfinished unit is never written");
+	ck_assert_int_eq(sqlq_sync(q), 0);
+	ck_assert_int_eq(count(db, "SELECT count(*) FROM t"), 6000);
+	ck_assert_int_eq(sqlq_close(q, &e), 0);
+	ck_assert_int_eq(count(db, "SELECT count(*) FROM t"), 6000);
+	sqlite3_close(db);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(failure_is_reported)
+{
+	sqlite3 *db = fresh_db();
+	struct sqlq *q;
+	struct pf_error e;
+	char msg[256];
+	int id;
+
+	pf_error_clear(&e);
+	ck_assert_int_eq(sqlq_open(path, &q, &e), 0);
+	ck_assert_int_eq(sqlq_prepare(q, "INSERT INTO t VALUES (?1, ?2)",
+				      &id, &e), 0);
+	put_row(q, id, 1, "a");
+	sqlq_boundary(q);
+	put_row(q, id, 1, "the same key again");   /* constraint error */
+	sqlq_boundary(q);
+	ck_assert_int_eq(sqlq_sync(q), -1);
+	ck_assert(sqlq_failed(q, msg, sizeof(msg)));
+	ck_assert_ptr_nonnull(strstr(msg, "UNIQUE"));
+	ck_assert_int_eq(sqlq_close(q, &e), -1);
+	/* the failed chunk was rolled back whole */
+	ck_assert_int_eq(count(db, "SELECT count(*) FROM t"), 0);
+	sqlite3_close(db);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(bad_sql_is_refused_at_prepare)
+{
+	sqlite3 *db = fresh_db();
+	struct sqlq *q;
+	struct pf_error e;
+	int id;
+
+	pf_error_clear(&e);
+	ck_assert_int_eq(sqlq_open(path, &q, &e), 0);
+	ck_assert_int_eq(sqlq_prepare(q, "INSERT INTO nope VALUES (1)", &id,
+				      &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "nope"));
+	ck_assert_int_eq(sqlq_close(q, &e), 0);
+	sqlite3_close(db);
+	unlink(path);
+}
+END_TEST
+
+/* The journal reads back what it wrote, directly or through the queue. */
+static void
+journal_roundtrip(int queued)
+{
+	sqlite3 *db = fresh_db();
+	struct journal *j;
+	struct journal_row row;
+	struct journal_result r;
+	struct sqlq *q = NULL;
+	struct pf_error e;
+
+	ck_assert_int_eq(journal_open(db, &j, &e), 0);
+	if (queued) {
+		ck_assert_int_eq(sqlq_open(path, &q, &e), 0);
+		ck_assert_int_eq(journal_attach_queue(j, q, &e), 0);
+	}
+	ck_assert_int_eq(journal_prefix_exists(j, "p"), 0);
+	ck_assert_int_eq(journal_tx_begin(j), 0);
+	ck_assert(journal_item_plan(j, "p000001/qa/0", "qa", 1, 0) >= 0);
+	ck_assert(journal_item_plan(j, "p000001/qa/1", "qa", 1, 1) >= 0);
+	memset(&r, 0, sizeof(r));
+	r.req_hash = "abc";
+	r.reply = "{\"answer\":\"x\"}";
+	r.reply_len = strlen(r.reply);
+	r.finish_reason = "stop";
+	r.model = "m";
+	r.attempts = 2;
+	r.prompt_tokens = 10;
+	r.completion_tokens = 3;
+	ck_assert_int_eq(journal_item_done(j, "p000001/qa/0", &r), 0);
+	ck_assert_int_eq(journal_item_fail(j, "p000001/qa/1", "def", 3,
+					   "why it failed"), 0);
+	journal_unit_end(j);
+	ck_assert_int_eq(journal_tx_commit(j), 0);
+	if (queued)
+		ck_assert_int_eq(sqlq_sync(q), 0);
+	ck_assert_int_eq(journal_prefix_exists(j, "p000001/"), 1);
+	ck_assert_int_eq(journal_prefix_exists(j, "p000002/"), 0);
+	ck_assert_int_eq(journal_item_get(j, "p000001/qa/0", &row), 0);
+	ck_assert_int_eq(row.state, JOURNAL_DONE);
+	ck_assert_str_eq(row.req_hash, "abc");
+	ck_assert_str_eq(row.reply, "{\"answer\":\"x\"}");
+	ck_assert_uint_eq(row.attempts, 2);
+	ck_assert_uint_eq(row.prompt_tokens, 10);
+	ck_assert_int_eq(journal_item_get(j, "p000001/qa/1", &row), 0);
+	ck_assert_int_eq(row.state, JOURNAL_FAILED);
+	ck_assert_str_eq(row.last_error, "why it failed");
+	ck_assert_int_eq(journal_item_get(j, "p000009/qa/0", &row), 0);
+	ck_assert_int_eq(row.state, JOURNAL_NONE);
+	ck_assert_int_eq(sqlq_close(q, &e), 0);
+	journal_close(j);
+	sqlite3_close(db);
+	unlink(path);
+}
+
+START_TEST(journal_direct) { journal_roundtrip(0); }
+END_TEST
+
+START_TEST(journal_queued) { journal_roundtrip(1); }
+END_TEST
+
+static Suite *
+suite(void)
+{
+	Suite *s = suite_create("sqlq");
+	TCase *tc = tcase_create("core");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, units_commit_whole);
+	tcase_add_test(tc, failure_is_reported);
+	tcase_add_test(tc, bad_sql_is_refused_at_prepare);
+	tcase_add_test(tc, journal_direct);
+	tcase_add_test(tc, journal_queued);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return check_tap_run(suite());
+}
