@@ -96,7 +96,8 @@ struct writer {
 	char errmsg[512];
 };
 
-/* The persona insert has one parameter per field of the field table. */
+/* The persona insert has one parameter per field of the field table. A
+ * persona written again on resume keeps its quarantine flag. */
 static char *
 persona_sql(void)
 {
@@ -104,10 +105,14 @@ persona_sql(void)
 	size_t i;
 
 	buf_init(&b, 1 << 16);
-	buf_puts(&b, "INSERT OR REPLACE INTO persona VALUES (?");
+	buf_puts(&b, "INSERT INTO persona VALUES (?");
 	for (i = 0; i <= persona_nfields; i++)
 		buf_puts(&b, ", ?");
-	if (buf_puts(&b, ")") != 0) {
+	buf_puts(&b, ") ON CONFLICT(persona_id) DO UPDATE SET ");
+	for (i = 0; i < persona_nfields; i++)
+		buf_printf(&b, "%s\"%s\" = excluded.\"%s\"", i ? ", " : "",
+			   persona_fields[i].name, persona_fields[i].name);
+	if (buf_putc(&b, ' ') != 0) {
 		buf_free(&b);
 		return NULL;
 	}
@@ -348,20 +353,22 @@ writer_persona(struct writer *w, const struct persona *p)
 	return END(w);
 }
 
+/* The narrative reply's keys, which are also its column names. */
+const char *const writer_narrative_fields[WRITER_NARRATIVE_FIELDS] = {
+	"cultural_background", "skills_and_expertise",
+	"hobbies_and_interests", "career_goals_and_ambitions",
+	"concise_persona"
+};
+
 int
 writer_narrative(struct writer *w, int64_t persona_id, const char *uid,
 		 const char *item_id,
 		 const char *const f[WRITER_NARRATIVE_FIELDS], int rerun)
 {
-	static const char *const names[WRITER_NARRATIVE_FIELDS] = {
-		"cultural_background", "skills_and_expertise",
-		"hobbies_and_interests", "career_goals_and_ambitions",
-		"concise_persona"
-	};
 	int q, i;
 
-	q = audit(w, "narrative", uid, names, f, WRITER_NARRATIVE_FIELDS,
-		  rerun);
+	q = audit(w, "narrative", uid, writer_narrative_fields, f,
+		  WRITER_NARRATIVE_FIELDS, rerun);
 	if (q < 0)
 		return -1;
 	BEGIN(w, S_NARRATIVE);

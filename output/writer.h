@@ -53,6 +53,7 @@ int writer_persona(struct writer *w, const struct persona *p);
  * skills_and_expertise, hobbies_and_interests, career_goals_and_ambitions,
  * concise_persona. */
 #define WRITER_NARRATIVE_FIELDS 5
+extern const char *const writer_narrative_fields[WRITER_NARRATIVE_FIELDS];
 int writer_narrative(struct writer *w, int64_t persona_id, const char *uid,
 		     const char *item_id,
 		     const char *const f[WRITER_NARRATIVE_FIELDS], int rerun);

@@ -32,11 +32,7 @@ vars(struct stage_ctx *sc, cJSON *v, struct pf_error *err)
 static int
 accept(struct stage_ctx *sc, const cJSON *reply, struct pf_error *err)
 {
-	static const char *const keys[WRITER_NARRATIVE_FIELDS] = {
-		"cultural_background", "skills_and_expertise",
-		"hobbies_and_interests", "career_goals_and_ambitions",
-		"concise_persona"
-	};
+	const char *const *keys = writer_narrative_fields;
 	const char *f[WRITER_NARRATIVE_FIELDS];
 	int i;
 
