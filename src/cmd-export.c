@@ -103,7 +103,7 @@ exec_export(int argc, char **argv)
 const struct cmd_entry cmd_export_entry = {
 	.name = "export",
 	.usage = "DB --format xml|jsonl -o PATH [--include-quarantined]",
-	.summary = "Export a dataset as XML or as JSONL files.",
+	.summary = "export a dataset as XML or as JSONL files",
 	.help =
 	"Options:\n"
 	"  -f, --format FMT       xml: one file, valid against\n"

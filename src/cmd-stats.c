@@ -308,8 +308,8 @@ out:
 const struct cmd_entry cmd_stats_entry = {
 	.name = "stats",
 	.usage = "DB [--json]",
-	.summary = "Count what a dataset holds: rows, quarantine, journal, "
-		"findings.",
+	.summary = "count what a dataset holds: rows, quarantine, journal, "
+		"findings",
 	.help =
 	"Options:\n"
 	"  --json      print one JSON object instead of text\n"
