@@ -21,6 +21,17 @@
  * a stopped poll does not watch, so curl may close and reuse the fd. */
 #define HTTP_RECV_BUFFER 8192L   /* bytes per easy handle */
 
+/* A pooled easy handle and what one transfer on it needs: as many as
+ * requests in flight at the peak, not as many as the caller's jobs. */
+struct http_easy {
+	CURL *h;
+	struct buf resp;            /* response body; kept between requests */
+	struct adm_hdrs *hdrs;      /* NULL until a rate-limit header came */
+	int too_big;                /* resp passed its cap */
+	const char *url;            /* CURLOPT_URL set last (borrowed) */
+	char errbuf[CURL_ERROR_SIZE];
+};
+
 struct sock {
 	uv_poll_t poll;
 	curl_socket_t fd;
@@ -34,7 +45,7 @@ struct http_client {
 	struct http_opts o;
 	struct sock **socks;        /* by fd number; NULL if none yet */
 	size_t n_socks;
-	CURL **idle;                /* easy handles not in use, for reuse */
+	struct http_easy **idle;    /* easy handles not in use, for reuse */
 	size_t n_idle, cap_idle;
 	int draining;               /* inside drain(): defer close */
 	int close_pending;
@@ -161,34 +172,53 @@ timer_cb(CURLM *m, long ms, void *userp)
 }
 
 static void finish_close(struct http_client *c);
+static void easy_free(struct http_easy *x);
 
 /* Keep a finished request's easy handle for the next request of any job:
  * handles are as many as requests in flight at the peak, not as many as
- * jobs. Without room in the pool the handle is freed. */
+ * jobs. Without room in the pool the handle is freed. No-op without one. */
 static void
 easy_release(struct http_req *r)
 {
 	struct http_client *c = r->c;
-	CURL **n;
+	struct http_easy **n;
 
-	if (r->easy == NULL)
+	if (r->x == NULL)
 		return;
 	if (c->n_idle == c->cap_idle) {
 		n = realloc(c->idle, (c->cap_idle * 2 + 16) * sizeof(*n));
 		if (n == NULL) {
-			curl_easy_cleanup(r->easy);
-			r->easy = NULL;
+			easy_free(r->x);
+			r->x = NULL;
 			return;
 		}
 		c->idle = n;
 		c->cap_idle = c->cap_idle * 2 + 16;
 	}
-	c->idle[c->n_idle++] = r->easy;
-	r->easy = NULL;
+	c->idle[c->n_idle++] = r->x;
+	r->x = NULL;
+}
+
+/* Point r's results at its handle's, for done(). */
+static void
+results_set(struct http_req *r, CURLcode result)
+{
+	static const struct adm_hdrs none;
+	struct http_easy *x = r->x;
+
+	r->result = result;
+	r->status = 0;
+	curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &r->status);
+	r->too_big = x->too_big;
+	r->resp = x->resp.data != NULL ? x->resp.data : "";
+	r->resp_len = x->resp.len;
+	r->hdrs = x->hdrs != NULL ? x->hdrs : &none;
+	r->errbuf = x->errbuf;
 }
 
 /* Read every finished transfer; results are read before remove_handle,
- * since the message dies with it. done() may send or cancel requests. */
+ * since the message dies with it. done() may send or cancel requests; the
+ * handle goes back to the pool after done() unless r was sent again. */
 static void
 drain(struct http_client *c)
 {
@@ -202,12 +232,12 @@ drain(struct http_client *c)
 			continue;
 		r = NULL;
 		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&r);
-		r->result = m->data.result;
-		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->status);
-		curl_multi_remove_handle(c->multi, r->easy);
+		results_set(r, m->data.result);
+		curl_multi_remove_handle(c->multi, r->x->h);
 		r->active = 0;
-		easy_release(r);
 		r->done(r);
+		if (!r->active)
+			easy_release(r);
 	}
 	c->draining = 0;
 	if (c->close_pending)
@@ -294,7 +324,7 @@ finish_close(struct http_client *c)
 	curl_multi_cleanup(c->multi);
 	c->multi = NULL;
 	while (c->n_idle > 0)
-		curl_easy_cleanup(c->idle[--c->n_idle]);
+		easy_free(c->idle[--c->n_idle]);
 	free(c->idle);
 	c->idle = NULL;
 	socks_close(c);
@@ -318,13 +348,32 @@ http_client_close(struct http_client *c, void (*on_closed)(void *), void *arg)
 static size_t
 write_cb(char *p, size_t size, size_t n, void *ud)
 {
-	struct http_req *r = ud;
+	struct http_easy *x = ud;
 
-	if (buf_append(&r->resp, p, size * n) != 0) {
-		r->too_big = 1;
+	if (buf_append(&x->resp, p, size * n) != 0) {
+		x->too_big = 1;
 		return 0;
 	}
 	return size * n;
+}
+
+/* Store one rate-limit header value (trimmed, bounded) in x->hdrs,
+ * allocated at the first one: most replies of most servers have none. */
+static void
+hdr_store(struct http_easy *x, int i, const char *v, size_t vlen)
+{
+	size_t k;
+
+	while (vlen > 0 && (*v == ' ' || *v == '\t'))
+		v++, vlen--;
+	while (vlen > 0 && (v[vlen - 1] == '\r' || v[vlen - 1] == '\n' ||
+			    v[vlen - 1] == ' '))
+		vlen--;
+	if (x->hdrs == NULL && (x->hdrs = calloc(1, sizeof(*x->hdrs))) == NULL)
+		return;
+	k = vlen < ADM_HDR_LEN - 1 ? vlen : ADM_HDR_LEN - 1;
+	memcpy(x->hdrs->v[i], v, k);
+	x->hdrs->v[i][k] = '\0';
 }
 
 /* Keep the rate-limit headers of the final response (a new status line,
@@ -332,13 +381,13 @@ write_cb(char *p, size_t size, size_t n, void *ud)
 static size_t
 header_cb(char *p, size_t size, size_t n, void *ud)
 {
-	struct http_req *r = ud;
-	size_t len = size * n, k, name_len, vlen;
-	const char *v;
+	struct http_easy *x = ud;
+	size_t len = size * n, name_len;
 	int i;
 
 	if (len > 5 && strncmp(p, "HTTP/", 5) == 0) {
-		memset(&r->hdrs, 0, sizeof(r->hdrs));
+		if (x->hdrs != NULL)
+			memset(x->hdrs, 0, sizeof(*x->hdrs));
 		return len;
 	}
 	if (len == 0 || ((p[0] | 0x20) != 'x' && (p[0] | 0x20) != 'r'))
@@ -348,16 +397,7 @@ header_cb(char *p, size_t size, size_t n, void *ud)
 		if (len <= name_len || p[name_len] != ':' ||
 		    strncasecmp(p, adm_hdr_names[i], name_len) != 0)
 			continue;
-		v = p + name_len + 1;
-		vlen = len - name_len - 1;
-		while (vlen > 0 && (*v == ' ' || *v == '\t'))
-			v++, vlen--;
-		while (vlen > 0 && (v[vlen - 1] == '\r' || v[vlen - 1] == '\n' ||
-				    v[vlen - 1] == ' '))
-			vlen--;
-		k = vlen < ADM_HDR_LEN - 1 ? vlen : ADM_HDR_LEN - 1;
-		memcpy(r->hdrs.v[i], v, k);
-		r->hdrs.v[i][k] = '\0';
+		hdr_store(x, i, p + name_len + 1, len - name_len - 1);
 		break;
 	}
 	return len;
@@ -368,35 +408,29 @@ http_req_init(struct http_req *r, struct http_client *c)
 {
 	memset(r, 0, sizeof(*r));
 	r->c = c;
-	buf_init(&r->resp, c->o.max_response);
 }
 
-/* Point a handle's callbacks and buffers at request r. */
-static void
-easy_bind(struct http_req *r)
-{
-	CURL *e = r->easy;
-
-	curl_easy_setopt(e, CURLOPT_PRIVATE, (char *)r);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
-	curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
-	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
-	r->last_url = NULL;
-}
-
-/* Options that stay the same for every request of a handle. */
-static CURL *
+/* A new handle with the options that stay the same for every request;
+ * its callbacks write into x itself. */
+static struct http_easy *
 easy_new(const struct http_opts *o)
 {
-	CURL *e = curl_easy_init();
+	struct http_easy *x = calloc(1, sizeof(*x));
+	CURL *e = x != NULL ? curl_easy_init() : NULL;
 
-	if (e == NULL)
+	if (e == NULL) {
+		free(x);
 		return NULL;
+	}
+	x->h = e;
+	buf_init(&x->resp, o->max_response);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, header_cb);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
 	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
-	curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
 	curl_easy_setopt(e, CURLOPT_POST, 1L);
 	/* a reply is a few KB: 16 KB receive buffers (the default) times
 	 * thousands of handles are most of the memory of a wide run */
@@ -410,43 +444,66 @@ easy_new(const struct http_opts *o)
 		curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
 		curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, o->low_speed_time_s);
 	}
-	return e;
+	return x;
 }
 
-/* Give r an easy handle: a pooled one, else a new one. */
-static int
-easy_setup(struct http_req *r)
+static void
+easy_free(struct http_easy *x)
 {
-	struct http_client *c = r->c;
+	curl_easy_cleanup(x->h);
+	buf_free(&x->resp);
+	free(x->hdrs);
+	free(x);
+}
 
-	r->easy = c->n_idle > 0 ? c->idle[--c->n_idle] : easy_new(&c->o);
-	if (r->easy == NULL)
-		return -1;
-	easy_bind(r);
-	return 0;
+/* PIPEWAIT for https only: there ALPN may give HTTP/2 and a start-up
+ * burst should share one connection. Over plain http:// it is HTTP/1.1,
+ * yet curl still counts the host as "may multiplex" until the first reply
+ * arrives, so with PIPEWAIT every request waits behind the first one for
+ * a whole server latency before opening its own connection. */
+static long
+url_is_tls(const char *url)
+{
+	return strncasecmp(url, "https://", 8) == 0;
+}
+
+/* Clear what the last transfer on x left and aim x at request r. */
+static void
+easy_prepare(struct http_easy *x, struct http_req *r)
+{
+	buf_reset(&x->resp);
+	if (x->hdrs != NULL)
+		memset(x->hdrs, 0, sizeof(*x->hdrs));
+	x->too_big = 0;
+	x->errbuf[0] = '\0';
+	curl_easy_setopt(x->h, CURLOPT_PRIVATE, (char *)r);
+	if (r->url != x->url) {
+		curl_easy_setopt(x->h, CURLOPT_URL, r->url);
+		curl_easy_setopt(x->h, CURLOPT_PIPEWAIT, url_is_tls(r->url));
+		x->url = r->url;
+	}
+	curl_easy_setopt(x->h, CURLOPT_HTTPHEADER, r->headers);
+	curl_easy_setopt(x->h, CURLOPT_POSTFIELDS, r->body);
+	curl_easy_setopt(x->h, CURLOPT_POSTFIELDSIZE_LARGE,
+			 (curl_off_t)r->body_len);
 }
 
 int
 http_req_send(struct http_req *r)
 {
-	if (r->active || (r->easy == NULL && easy_setup(r) != 0))
+	struct http_client *c = r->c;
+
+	if (r->active)
 		return -1;
-	buf_reset(&r->resp);
-	memset(&r->hdrs, 0, sizeof(r->hdrs));
-	r->too_big = 0;
-	r->status = 0;
-	r->errbuf[0] = '\0';
-	r->result = CURLE_OK;
-	if (r->url != r->last_url) {
-		curl_easy_setopt(r->easy, CURLOPT_URL, r->url);
-		r->last_url = r->url;
+	if (r->x == NULL)
+		r->x = c->n_idle > 0 ? c->idle[--c->n_idle] : easy_new(&c->o);
+	if (r->x == NULL)
+		return -1;
+	easy_prepare(r->x, r);
+	if (curl_multi_add_handle(c->multi, r->x->h) != CURLM_OK) {
+		easy_release(r);
+		return -1;
 	}
-	curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, r->headers);
-	curl_easy_setopt(r->easy, CURLOPT_POSTFIELDS, r->body);
-	curl_easy_setopt(r->easy, CURLOPT_POSTFIELDSIZE_LARGE,
-			 (curl_off_t)r->body_len);
-	if (curl_multi_add_handle(r->c->multi, r->easy) != CURLM_OK)
-		return -1;
 	r->active = 1;
 	return 0;
 }
@@ -456,7 +513,7 @@ http_req_cancel(struct http_req *r)
 {
 	if (!r->active)
 		return;
-	curl_multi_remove_handle(r->c->multi, r->easy);
+	curl_multi_remove_handle(r->c->multi, r->x->h);
 	r->active = 0;
 	easy_release(r);
 }
@@ -465,10 +522,7 @@ void
 http_req_free(struct http_req *r)
 {
 	http_req_cancel(r);
-	if (r->easy != NULL)
-		curl_easy_cleanup(r->easy);
-	r->easy = NULL;
-	buf_free(&r->resp);
+	easy_release(r);
 }
 
 enum adm_net

@@ -3,12 +3,15 @@
  * One struct http_client per backend: one CURLM, one uv_timer for curl's
  * timeouts, one uv_poll per socket curl asks to watch. Requests are
  * struct http_req objects the caller embeds in its own job structs and
- * reuses: the easy handle and both buffers are kept between requests, so a
- * steady stream of requests allocates nothing.
+ * reuses. What only a transfer on the wire needs (the response buffer,
+ * rate-limit headers, curl's error text) lives with the pooled easy
+ * handle, so a request waiting in the caller's queue costs a few pointers,
+ * and a steady stream of requests allocates nothing.
  *
  * Threading: everything runs on the loop thread. Completion: req->done runs
  * exactly once per http_req_send() that returned 0, from the loop (never
  * from inside http_req_send), unless http_req_cancel() is called first.
+ * done() may send or cancel requests, but must not free its own request.
  */
 #ifndef PF_HTTP_H
 #define PF_HTTP_H
@@ -30,6 +33,7 @@ struct http_opts {
 };
 
 struct http_client;
+struct http_easy;
 
 struct http_req {
 	/* ---- set by the caller before http_req_send ---- */
@@ -40,18 +44,20 @@ struct http_req {
 	void (*done)(struct http_req *r);
 	void *ud;
 
-	/* ---- results, valid in done() ---- */
+	/* ---- results, valid in done() only (they belong to the handle,
+	 * which goes back to the pool when done() returns) ---- */
 	CURLcode result;                 /* CURLE_OK if a response arrived */
 	long status;                     /* HTTP status, 0 if none */
 	int too_big;                     /* body passed max_response */
-	struct buf resp;                 /* response body (NUL-terminated) */
-	struct adm_hdrs hdrs;            /* rate-limit headers of the reply */
-	char errbuf[CURL_ERROR_SIZE];    /* curl's detail for result != OK */
+	const char *resp;                /* response body, NUL-terminated */
+	size_t resp_len;
+	const struct adm_hdrs *hdrs;     /* rate-limit headers of the reply
+					    (all "" when none came) */
+	const char *errbuf;              /* curl's detail for result != OK */
 
 	/* ---- private ---- */
-	CURL *easy;
+	struct http_easy *x;             /* handle while sending, else NULL */
 	struct http_client *c;
-	const char *last_url;
 	int active;
 };
 

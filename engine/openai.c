@@ -1,7 +1,8 @@
 /* openai.c - the OpenAI-compatible network backend (see openai.h).
  *
- * Every call gets a job (pooled: its request and response buffers are
- * reused; easy handles come from the transport's own pool). A job is on exactly one list at a time:
+ * Every call gets a job (pooled, and small: the response buffer, headers
+ * and easy handle belong to the transport's pool of handles, as many as
+ * requests on the wire). A job is on exactly one list at a time:
  *   ready    - may be sent as soon as admission allows (FIFO)
  *   delayed  - waiting for its backoff (not_before)
  *   inflight - on the wire
@@ -29,6 +30,8 @@
 #include "engine/rng.h"
 
 #define MAX_BODY ((size_t)64 << 20)
+#define RID_MAX 159                /* bytes of the X-Request-Id header */
+#define WHY_MAX 200                /* bytes of a failure reason */
 
 struct job;
 
@@ -54,13 +57,14 @@ struct job {
 	struct buf body;           /* the call's body with "model" spliced in */
 	int own_model;             /* the body names its model: send as is */
 	struct curl_slist rid;     /* "X-Request-Id: <id>", then ep->hdrs */
-	char rid_text[160];
+	struct buf rid_text;       /* its text, at most RID_MAX bytes */
 	struct ep *ep;             /* where the current attempt went */
 	struct adm_ticket ticket;
 	double resv_tok, resv_cost;
 	uint64_t not_before;       /* ms, while delayed */
 	unsigned n429;             /* 429 answers so far (own bound) */
-	char why[200];             /* reason of the last failed attempt */
+	char *why;                 /* reason of the last failed attempt
+				      (malloc'd; NULL while none) */
 	struct jlist *on;
 	struct job *prev, *next;
 };
@@ -72,6 +76,7 @@ struct ob {
 	size_t n_eps;
 	struct adm_budget budget;
 	unsigned max_attempts, max_429;
+	size_t max_response;       /* response cap, for messages */
 	uint64_t base_delay, max_delay, down_limit;
 	struct jlist ready, delayed, inflight, donel, freel;
 	uv_timer_t pump, grace;
@@ -285,15 +290,19 @@ static void
 rid_set(struct job *j)
 {
 	const char *id = j->call->id;
-	size_t n = (size_t)snprintf(j->rid_text, sizeof(j->rid_text),
-				    "X-Request-Id: ");
-	size_t k = n;
+	struct buf *t = &j->rid_text;
+	size_t n;
 
-	for (; id != NULL && *id != '\0' && k + 1 < sizeof(j->rid_text); id++)
-		if (*id > ' ' && *id < 0x7f)
-			j->rid_text[k++] = *id;
-	j->rid_text[k] = '\0';
-	j->rid.data = k > n ? j->rid_text : NULL;
+	j->rid.data = NULL;
+	buf_reset(t);
+	if (buf_puts(t, "X-Request-Id: ") != 0)
+		return;
+	n = t->len;
+	for (; id != NULL && *id != '\0'; id++)
+		if (*id > ' ' && *id < 0x7f && buf_putc(t, *id) != 0)
+			break;
+	if (t->len > n)
+		j->rid.data = t->data;
 }
 
 /* The header list of an attempt: the request id, then the endpoint's. */
@@ -304,6 +313,30 @@ headers_for(struct job *j, const struct ep *e)
 		return e->hdrs;
 	j->rid.next = e->hdrs;
 	return &j->rid;
+}
+
+/* Keep the reason of the failed attempt (a failed malloc keeps none). */
+static void
+why_printf(struct job *j, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void
+why_printf(struct job *j, const char *fmt, ...)
+{
+	char msg[WHY_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	free(j->why);
+	j->why = strdup(msg);
+}
+
+static const char *
+why_of(const struct job *j)
+{
+	return j->why != NULL ? j->why : "request failed";
 }
 
 static void retry(struct job *j, uint64_t min_delay);
@@ -335,7 +368,7 @@ send_job(struct ob *b, struct job *j, struct ep *e, uint64_t now)
 		jl_remove(j);
 		adm_budget_settle(&b->budget, j->resv_tok, j->resv_cost, 0, 0);
 		e->adm.inflight--;
-		snprintf(j->why, sizeof(j->why), "could not start a transfer");
+		why_printf(j, "could not start a transfer");
 		retry(j, 0);
 	}
 }
@@ -456,7 +489,7 @@ dispatch(struct ob *b, uint64_t now)
 			if (!all_down(b, now))
 				break;
 			finish(j, LLM_FAILED, "%s; server unreachable for "
-			       "%llu s", j->why[0] ? j->why : "could not connect",
+			       "%llu s", j->why ? j->why : "could not connect",
 			       (unsigned long long)(b->down_limit / 1000));
 			continue;
 		}
@@ -640,11 +673,11 @@ answer_read(struct job *j, struct answer *a)
 	a->net = http_req_net(r);
 	if (a->net != ADM_NET_OK)
 		return;
-	if (r->status >= 200 && r->status < 300 && r->resp.data != NULL &&
-	    (a->body_ok = reply_scan(j->call, r->resp.data, r->resp.len)) >= 0)
+	if (r->status >= 200 && r->status < 300 &&
+	    (a->body_ok = reply_scan(j->call, r->resp, r->resp_len)) >= 0)
 		return;
 	a->body_ok = 0;
-	if (json_parse(r->resp.data ? r->resp.data : "", r->resp.len, &root,
+	if (json_parse(r->resp, r->resp_len, &root,
 		       NULL) != 0)
 		return;
 	if (r->status >= 200 && r->status < 300)
@@ -661,19 +694,18 @@ why_set(struct job *j, const struct answer *a)
 	const struct http_req *r = &j->req;
 
 	if (a->net == ADM_NET_TOO_BIG)
-		snprintf(j->why, sizeof(j->why), "response too large "
-			 "(over %zu bytes)", r->resp.max);
+		why_printf(j, "response too large (over %zu bytes)",
+			   j->b->max_response);
 	else if (a->net == ADM_NET_TIMEOUT)
-		snprintf(j->why, sizeof(j->why), "timeout");
+		why_printf(j, "timeout");
 	else if (a->net != ADM_NET_OK)
-		snprintf(j->why, sizeof(j->why), "%.190s",
-			 r->errbuf[0] ? r->errbuf : curl_easy_strerror(r->result));
+		why_printf(j, "%.190s", r->errbuf[0] ? r->errbuf :
+			   curl_easy_strerror(r->result));
 	else if (r->status >= 200 && r->status < 300)
-		snprintf(j->why, sizeof(j->why), "HTTP %ld with an unusable "
-			 "body", r->status);
+		why_printf(j, "HTTP %ld with an unusable body", r->status);
 	else
-		snprintf(j->why, sizeof(j->why), "HTTP %ld%s%s", r->status,
-			 a->msg[0] ? ": " : "", a->msg);
+		why_printf(j, "HTTP %ld%s%s", r->status, a->msg[0] ? ": " : "",
+			   a->msg);
 }
 
 /* Back off and queue again, or give up with the last reason. */
@@ -685,12 +717,12 @@ retry(struct job *j, uint64_t min_delay)
 	uint64_t d;
 
 	if (b->stop != 0 || b->draining) {
-		finish(j, LLM_ABANDONED, "%s; not retried: %s", j->why,
+		finish(j, LLM_ABANDONED, "%s; not retried: %s", why_of(j),
 		       stop_text(b->stop));
 		return;
 	}
 	if (tries >= b->max_attempts || j->n429 >= b->max_429) {
-		finish(j, LLM_FAILED, "%s after %u attempts", j->why,
+		finish(j, LLM_FAILED, "%s after %u attempts", why_of(j),
 		       j->call->attempts);
 		return;
 	}
@@ -701,7 +733,7 @@ retry(struct job *j, uint64_t min_delay)
 	j->not_before = uv_now(b->base.loop) + d;
 	jl_push(&b->delayed, j, 0);
 	log_debug("call %s: %s; retry in %llu ms", j->call->id ? j->call->id
-		  : "?", j->why, (unsigned long long)d);
+		  : "?", why_of(j), (unsigned long long)d);
 }
 
 /* Delay before retrying a 429: Retry-After, else the request bucket's
@@ -709,7 +741,7 @@ retry(struct job *j, uint64_t min_delay)
 static uint64_t
 wait_429(struct job *j)
 {
-	const struct adm_hdrs *h = &j->req.hdrs;
+	const struct adm_hdrs *h = j->req.hdrs;
 	int64_t ra = adm_retry_after_ms(h, (int64_t)time(NULL));
 	uint64_t ms;
 
@@ -731,7 +763,7 @@ endpoint_refused(struct job *j, enum llm_result r)
 
 	if (j->ep->dead == 0)
 		log_error("endpoint %s: %s (%s)", j->ep->url, stop_text(r),
-			  j->why);
+			  why_of(j));
 	j->ep->dead = r;
 	for (i = 0; i < b->n_eps; i++)
 		if (b->eps[i].dead == 0 && b->stop == 0) {
@@ -740,7 +772,7 @@ endpoint_refused(struct job *j, enum llm_result r)
 		}
 	if (b->stop == 0)
 		stop_run(b, r);
-	finish(j, r, "%s: %s", stop_text(r), j->why);
+	finish(j, r, "%s: %s", stop_text(r), why_of(j));
 }
 
 static void
@@ -753,7 +785,7 @@ account(struct ob *b, struct job *j, const struct answer *a,
 	double cost = adm_cost(in, out, j->ep->price_in, j->ep->price_out);
 	struct adm_answer aa = {
 		.c = cls, .net = a->net, .in_used = in, .out_used = out,
-		.h = &j->req.hdrs, .wall_s = (int64_t)time(NULL),
+		.h = j->req.hdrs, .wall_s = (int64_t)time(NULL),
 	};
 
 	adm_ep_answer(&j->ep->adm, &j->ticket, &aa, now);
@@ -794,7 +826,7 @@ http_done(struct http_req *r)
 		retry(j, 0);
 		break;
 	case ADM_C_FAIL:
-		finish(j, LLM_FAILED, "%s", j->why);
+		finish(j, LLM_FAILED, "%s", why_of(j));
 		break;
 	case ADM_C_STOP_QUOTA:
 		endpoint_refused(j, LLM_STOP_QUOTA);
@@ -824,6 +856,7 @@ job_get(struct ob *b)
 	j->req.ud = j;
 	j->b = b;
 	buf_init(&j->body, MAX_BODY);
+	buf_init(&j->rid_text, RID_MAX);
 	return j;
 }
 
@@ -837,7 +870,8 @@ ob_submit(struct backend *base, struct llm_call *call)
 		return -1;
 	j->call = call;
 	j->n429 = 0;
-	j->why[0] = '\0';
+	free(j->why);
+	j->why = NULL;
 	j->own_model = call->body != NULL &&
 		       body_has_model(call->body, call->body_len);
 	rid_set(j);
@@ -857,6 +891,9 @@ ob_submit(struct backend *base, struct llm_call *call)
 	return 0;
 }
 
+/* Calls queued beyond the concurrency caps: a quarter of the caps (and a
+ * few) is enough to refill every slot an answer frees at once, while
+ * each queued job is memory the run holds for nothing. */
 static unsigned
 ob_capacity(struct backend *base)
 {
@@ -868,7 +905,7 @@ ob_capacity(struct backend *base)
 		return 0;
 	for (i = 0; i < b->n_eps; i++)
 		if (b->eps[i].dead == 0)
-			window += b->eps[i].adm.cap + b->eps[i].adm.cap / 2;
+			window += b->eps[i].adm.cap + b->eps[i].adm.cap / 4;
 	used = b->ready.n + b->delayed.n + b->inflight.n + b->donel.n;
 	return window > used ? window - used : 0;
 }
@@ -950,6 +987,8 @@ ob_close(struct backend *base)
 		jl_remove(j);
 		http_req_free(&j->req);
 		buf_free(&j->body);
+		buf_free(&j->rid_text);
+		free(j->why);
 		free(j);
 	}
 	b->open_handles = 3;
@@ -1122,6 +1161,7 @@ ob_settings(struct ob *b, const struct engine_config *cfg)
 	b->budget.max_tokens = cfg->max_tokens;
 	b->budget.max_cost = cfg->max_cost;
 	b->max_attempts = cfg->max_attempts > 0 ? cfg->max_attempts : 1;
+	b->max_response = cfg->max_response_bytes;
 	b->max_429 = b->max_attempts * 5 > 30 ? b->max_attempts * 5 : 30;
 	b->base_delay = cfg->base_delay_ms;
 	b->max_delay = cfg->max_delay_ms;

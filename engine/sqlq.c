@@ -225,6 +225,15 @@ sqlq_prepare(struct sqlq *q, const char *sql, int *id, struct pf_error *err)
 	return 0;
 }
 
+int
+sqlq_setup_sql(struct sqlq *q, const char *sql, struct pf_error *err)
+{
+	if (sqlite3_exec(q->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return pf_error_set(err, "cannot set up the writer: %s",
+				    sqlite3_errmsg(q->db));
+	return 0;
+}
+
 /* ---- producer side ---- */
 
 static void

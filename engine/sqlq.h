@@ -35,6 +35,12 @@ int sqlq_open(const char *path, struct sqlq **out, struct pf_error *err);
 int sqlq_prepare(struct sqlq *q, const char *sql, int *id,
 		 struct pf_error *err);
 
+/* Run `sql` (PRAGMAs, say) on the writer's connection, for callers whose
+ * file wants other settings than the defaults (synchronous=NORMAL, a 32 MB
+ * page cache). Only before the first chunk is handed over (set-up).
+ * Returns 0, or -1 with err filled. */
+int sqlq_setup_sql(struct sqlq *q, const char *sql, struct pf_error *err);
+
 /* Flush, commit, stop the thread, close the connection and free. Returns 0,
  * or -1 with err filled if any write failed. Accepts NULL. */
 int sqlq_close(struct sqlq *q, struct pf_error *err);

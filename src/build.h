@@ -15,6 +15,14 @@ struct build_args {
 	int overwrite, quiet;
 };
 
+struct cmd_entry;
+
+/* Parse the options `build` and `validate` share (and, when build_only,
+ * -o, -q and --overwrite) into *a. Returns -1 to go on, else the exit
+ * code (0 after --help, 2 after a usage error it reported for `c`). */
+int build_parse_args(const struct cmd_entry *c, int argc, char **argv,
+		     int build_only, struct build_args *a);
+
 /* Load the config, apply overrides, parse the engine sections and decide
  * the backend (*offline = 1 for the offline backend). Prints the error and
  * returns PF_EXIT_USAGE on bad input, 0 on success. */

@@ -41,16 +41,17 @@
 #include "engine/log.h"
 #include "engine/openai.h"
 #include "engine/progress.h"
+#include "engine/sqlq.h"
 #include "engine/status.h"
 #include "src/cmd.h"
 
 #define LINE_MAX_BYTES ((size_t)16 << 20)
 #define MAX_BODY_BYTES ((size_t)64 << 20)
 #define CID_MAX 512            /* bytes of a custom_id */
-#define COMMIT_MS 200          /* journal commit period */
-#define COMMIT_ROWS 2000       /* or this many writes, whichever first */
+#define COMMIT_MS 200          /* journal hand-over period */
 #define DEFAULT_MAX_TOKENS 256 /* reserved when a body names none */
 #define FULL_MS 1000           /* ring full this long: give up order */
+#define SLOT_BLOCK 256         /* slots made at a time */
 
 struct batch_args {
 	const char *in, *out, *base_url, *model, *key_env, *journal, *config;
@@ -95,15 +96,17 @@ struct batch {
 	uv_loop_t loop;
 	int loop_ok;
 	struct backend *be;
-	sqlite3 *db;
+	sqlite3 *db;               /* reads, and the set-up */
 	struct journal *j;
+	struct sqlq *q;            /* the journal's writes (own thread) */
 	struct input in;
 	FILE *out;
 	char *out_tmp, *journal_path;
 	struct buf ob;             /* one output line */
 	struct buf qmodel;         /* --model as a JSON string */
-	struct slot *slots, *free, **ring;
-	size_t W;                  /* slots, and the reorder ring's size */
+	struct slot **blocks, *free, **ring;
+	size_t W;                  /* the reorder ring's size: slots at most */
+	size_t n_slots;            /* slots made so far, in blocks */
 	unsigned conc;             /* sum of the endpoints' concurrency */
 	uint64_t next_seq, head_seq;
 	unsigned inflight;         /* submitted, done() not yet run */
@@ -483,8 +486,7 @@ out_from_journal(struct batch *bt, const char *cid)
 	struct journal_row row;
 	struct outrec r;
 
-	if (journal_tx_begin(bt->j) != 0 ||
-	    journal_item_get(bt->j, cid, &row) != 0 ||
+	if (journal_item_get(bt->j, cid, &row) != 0 ||
 	    (row.state != JOURNAL_DONE && row.state != JOURNAL_FAILED) ||
 	    row.req_hash == NULL || strlen(row.req_hash) != 64) {
 		fprintf(stderr, "personaforge batch: %s: no result in the "
@@ -541,6 +543,7 @@ fatal(struct batch *bt, const char *what)
 		bt->be->ops->drain(bt->be, 0);
 }
 
+/* Hand the queued journal rows to the writer thread (no waiting). */
 static void
 commit(struct batch *bt)
 {
@@ -550,7 +553,7 @@ commit(struct batch *bt)
 
 static void fill(struct batch *bt);
 
-/* Commit, and look again whether the ring should give up its order. */
+/* Hand over, and look again whether the ring should give up its order. */
 static void
 on_commit(uv_timer_t *t)
 {
@@ -559,6 +562,26 @@ on_commit(uv_timer_t *t)
 	commit(bt);
 	if (!bt->finished)
 		fill(bt);
+}
+
+/* Both connections to the journal file. synchronous=NORMAL in WAL mode
+ * survives any crash of the process; a power loss may lose the last few
+ * commits, which is fine: their lines have no row, so the next run simply
+ * requests them again. A small page cache: batch writes append-only rows
+ * and reads each row at most once. */
+#define JOURNAL_PRAGMAS "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-512;"
+
+/* The journal's writes go through a write queue with its own thread and
+ * connection (engine/sqlq.h), so commits and their syncs never stop the
+ * event loop; reads stay on bt->db (pass 3 reads after sqlq_sync). */
+static int
+journal_writer_start(struct batch *bt, struct pf_error *e)
+{
+	if (sqlq_open(bt->journal_path, &bt->q, e) != 0)
+		return -1;
+	return sqlq_setup_sql(bt->q, JOURNAL_PRAGMAS
+			      "PRAGMA ignore_check_constraints=ON;", e) ||
+	       journal_attach_queue(bt->j, bt->q, e);
 }
 
 static int
@@ -584,7 +607,10 @@ journal_file_open(struct batch *bt)
 	    sql_exec(bt->db, journal_schema_sql) != 0 ||
 	    sql_exec(bt->db, "PRAGMA ignore_check_constraints=ON") != 0)
 		return PF_EXIT_RUNTIME;
-	if (journal_open(bt->db, &bt->j, &e) != 0) {
+	if (sql_exec(bt->db, JOURNAL_PRAGMAS) != 0)
+		return PF_EXIT_RUNTIME;
+	if (journal_open(bt->db, &bt->j, &e) != 0 ||
+	    journal_writer_start(bt, &e) != 0) {
 		pf_error_print(&e);
 		return PF_EXIT_RUNTIME;
 	}
@@ -598,10 +624,40 @@ journal_file_open(struct batch *bt)
 
 static void on_call_done(struct llm_call *c);
 
+/* Make up to SLOT_BLOCK more slots (never over W in all). Slots are made
+ * as lines need them: the ring is sized for the worst spread of answer
+ * times, while a run with even latencies uses little more than the
+ * backend's window. */
+static int
+slots_more(struct batch *bt)
+{
+	size_t i, n = bt->W - bt->n_slots;
+	struct slot *b;
+
+	if (n == 0)
+		return -1;
+	n = n < SLOT_BLOCK ? n : SLOT_BLOCK;
+	b = calloc(n, sizeof(*b));
+	if (b == NULL)
+		return -1;
+	bt->blocks[bt->n_slots / SLOT_BLOCK] = b;
+	bt->n_slots += n;
+	for (i = n; i-- > 0;) {
+		buf_init(&b[i].text, MAX_BODY_BYTES + CID_MAX + 1);
+		b[i].next = bt->free;
+		bt->free = &b[i];
+	}
+	return 0;
+}
+
 static struct slot *
 slot_get(struct batch *bt)
 {
-	struct slot *s = bt->free;
+	struct slot *s;
+
+	if (bt->free == NULL && slots_more(bt) != 0)
+		return NULL;
+	s = bt->free;
 
 	if (s != NULL)
 		bt->free = s->next;
@@ -747,9 +803,6 @@ journal_check(struct batch *bt, struct slot *s)
 {
 	struct journal_row row;
 
-	/* reads inside the write transaction take no locks of their own */
-	if (journal_tx_begin(bt->j) != 0)
-		return -1;
 	if (!bt->fresh) {
 		if (journal_item_get(bt->j, s->cid, &row) != 0)
 			return -1;
@@ -852,7 +905,8 @@ room(struct batch *bt)
 		ordering_give_up(bt);
 	}
 	bt->full_since = 0;
-	return bt->free != NULL && bt->be->ops->capacity(bt->be) > 0;
+	return (bt->free != NULL || bt->n_slots < bt->W) &&
+	       bt->be->ops->capacity(bt->be) > 0;
 }
 
 static void
@@ -889,8 +943,6 @@ fill(struct batch *bt)
 		}
 	}
 	flush_head(bt);
-	if (journal_tx_pending(bt->j) >= COMMIT_ROWS)
-		commit(bt);
 	maybe_finish(bt);
 }
 
@@ -910,16 +962,12 @@ call_record(struct batch *bt, struct slot *s)
 		.id = s->cid, .stage = "batch", .idx = s->line,
 		.req_hash = s->hash, .attempts = c->attempts,
 	};
-	int rc;
 
-	if (journal_tx_begin(bt->j) != 0)
-		rc = -1;
-	else
-		rc = journal_item_record(bt->j, &it, c->result == LLM_OK ?
-					 &r : NULL, c->error ? c->error :
-					 "request failed");
-	if (rc != 0)
+	/* queued for the writer thread: one row is one unit */
+	if (journal_item_record(bt->j, &it, c->result == LLM_OK ? &r : NULL,
+				c->error ? c->error : "request failed") != 0)
 		fatal(bt, "write failed");
+	journal_unit_end(bt->j);
 }
 
 static void
@@ -997,22 +1045,13 @@ start_handles(struct batch *bt)
 static int
 slots_alloc(struct batch *bt)
 {
-	size_t i;
-
 	/* in flight + reorder room: while the slowest answer (up to about
 	 * twice the mean latency, on any spread) is at the head, about two
 	 * rounds of the others finish behind it */
 	bt->W = (size_t)bt->conc * 3 + 256;
-	bt->slots = calloc(bt->W, sizeof(*bt->slots));
 	bt->ring = calloc(bt->W, sizeof(*bt->ring));
-	if (bt->slots == NULL || bt->ring == NULL)
-		return -1;
-	for (i = bt->W; i-- > 0;) {
-		buf_init(&bt->slots[i].text, MAX_BODY_BYTES + CID_MAX + 1);
-		bt->slots[i].next = bt->free;
-		bt->free = &bt->slots[i];
-	}
-	return 0;
+	bt->blocks = calloc(bt->W / SLOT_BLOCK + 1, sizeof(*bt->blocks));
+	return bt->ring != NULL && bt->blocks != NULL ? 0 : -1;
 }
 
 /* Pass 2: the event loop until every line is answered or the run stops. */
@@ -1232,14 +1271,18 @@ close_loop(struct batch *bt)
 static void
 batch_free(struct batch *bt)
 {
+	struct pf_error e;
 	size_t i;
 
+	pf_error_clear(&e);
 	if (bt->prog != NULL)
 		progress_finish(bt->prog, NULL);
 	bt->prog = NULL;
 	close_loop(bt);
 	if (bt->j != NULL && journal_tx_commit(bt->j) != 0)
 		log_error("%s: final commit failed", bt->journal_path);
+	if (sqlq_close(bt->q, &e) != 0)
+		log_error("%s: %s", bt->journal_path, e.msg);
 	journal_close(bt->j);
 	sqlite3_close(bt->db);
 	if (bt->out != NULL) {
@@ -1249,11 +1292,15 @@ batch_free(struct batch *bt)
 	if (bt->in.f != NULL)
 		fclose(bt->in.f);
 	free(bt->in.line);
-	for (i = 0; bt->slots != NULL && i < bt->W; i++) {
-		llm_call_clear(&bt->slots[i].call);
-		buf_free(&bt->slots[i].text);
+	for (i = 0; i < bt->n_slots; i++) {
+		struct slot *s = &bt->blocks[i / SLOT_BLOCK][i % SLOT_BLOCK];
+
+		llm_call_clear(&s->call);
+		buf_free(&s->text);
 	}
-	free(bt->slots);
+	for (i = 0; bt->blocks != NULL && i * SLOT_BLOCK < bt->n_slots; i++)
+		free(bt->blocks[i]);
+	free(bt->blocks);
 	free(bt->ring);
 	buf_free(&bt->ob);
 	buf_free(&bt->qmodel);
@@ -1300,7 +1347,9 @@ run_batch(struct batch *bt)
 	    (rc = pass_check(bt)) != 0 || (rc = pass_send(bt)) != 0)
 		return rc;
 	close_loop(bt);
-	commit(bt);
+	/* every row committed before pass 3 reads them */
+	if (!bt->fatal && sqlq_sync(bt->q) != 0)
+		fatal(bt, "commit failed");
 	if (bt->fatal)
 		return PF_EXIT_RUNTIME;
 	rc = outcome(bt);

@@ -476,49 +476,65 @@ static const struct option build_opts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-/* Parse options into *a. Returns -1 to go on, else an exit code. */
+/* A non-negative count for option `name`, or a usage error. */
 static int
-parse_args(int argc, char **argv, struct build_args *a)
+count_opt(const struct cmd_entry *c, const char *name, const char *arg,
+	  int64_t *out)
 {
-	int c;
+	if ((*out = cmd_parse_count(arg)) >= 0)
+		return -1;
+	return cmd_usage_error(c, "%s needs a non-negative integer, not '%s'",
+			       name, arg);
+}
+
+/* One option; returns -1 to go on, else an exit code. */
+static int
+one_opt(const struct cmd_entry *c, int opt, int build_only,
+	struct build_args *a, char **argv)
+{
+	if (!build_only && (opt == 'o' || opt == 'q' || opt == O_OVERWRITE))
+		opt = '?';
+	switch (opt) {
+	case 'o': a->out = optarg; return -1;
+	case 'q': a->quiet = 1; return -1;
+	case O_OVERWRITE: a->overwrite = 1; return -1;
+	case 'h': cmd_usage(c, stdout); return PF_EXIT_OK;
+	case O_PERSONAS: return count_opt(c, "--personas", optarg,
+					  &a->personas);
+	case O_SEED: return count_opt(c, "--seed", optarg, &a->seed);
+	case O_BACKEND:
+		a->backend = optarg;
+		if (strcmp(optarg, "offline") == 0 ||
+		    strcmp(optarg, "openai") == 0)
+			return -1;
+		return cmd_usage_error(c, "--backend must be offline or "
+				       "openai, not '%s'", optarg);
+	case O_BASE_URL: a->base_url = optarg; return -1;
+	case O_MODEL: a->model = optarg; return -1;
+	case O_KEYENV: a->api_key_env = optarg; return -1;
+	default:
+		return cmd_usage_error(c, "unknown or incomplete option '%s'",
+				       argv[optind - 1]);
+	}
+}
+
+int
+build_parse_args(const struct cmd_entry *c, int argc, char **argv,
+		 int build_only, struct build_args *a)
+{
+	int opt, rc = -1;
 
 	memset(a, 0, sizeof(*a));
 	a->personas = a->seed = -1;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "o:qh", build_opts, NULL)) != -1) {
-		switch (c) {
-		case 'o': a->out = optarg; break;
-		case 'q': a->quiet = 1; break;
-		case 'h':
-			cmd_usage(&cmd_build_entry, stdout);
-			return PF_EXIT_OK;
-		case O_PERSONAS:
-			if ((a->personas = cmd_parse_count(optarg)) < 0)
-				return cmd_usage_error(&cmd_build_entry,
-					"--personas needs a non-negative "
-					"integer, not '%s'", optarg);
-			break;
-		case O_SEED:
-			if ((a->seed = cmd_parse_count(optarg)) < 0)
-				return cmd_usage_error(&cmd_build_entry,
-					"--seed needs a non-negative integer, "
-					"not '%s'", optarg);
-			break;
-		case O_BACKEND: a->backend = optarg; break;
-		case O_BASE_URL: a->base_url = optarg; break;
-		case O_MODEL: a->model = optarg; break;
-		case O_KEYENV: a->api_key_env = optarg; break;
-		case O_OVERWRITE: a->overwrite = 1; break;
-		default:
-			return cmd_usage_error(&cmd_build_entry,
-				"unknown or incomplete option '%s'",
-				argv[optind - 1]);
-		}
-	}
+	while (rc < 0 &&
+	       (opt = getopt_long(argc, argv, "o:qh", build_opts, NULL)) != -1)
+		rc = one_opt(c, opt, build_only, a, argv);
+	if (rc >= 0)
+		return rc;
 	if (optind != argc - 1)
-		return cmd_usage_error(&cmd_build_entry,
-				       "expected exactly one CONFIG");
+		return cmd_usage_error(c, "expected exactly one CONFIG");
 	a->config = argv[optind];
 	return -1;
 }
@@ -530,7 +546,8 @@ exec_build(int argc, char **argv)
 	int rc;
 
 	memset(&r, 0, sizeof(r));
-	if ((rc = parse_args(argc, argv, &r.a)) >= 0)
+	if ((rc = build_parse_args(&cmd_build_entry, argc, argv, 1,
+				   &r.a)) >= 0)
 		return rc;
 	rc = build_load(&r.a, &r.cfg, &r.ec, &r.offline);
 	if (rc == 0) {

@@ -216,73 +216,6 @@ static const char validate_help[] =
 	"Exit status: 0 valid, 2 bad input (reported as FILE:LINE:COL or\n"
 	"FILE: $.json.path).\n";
 
-enum { O_PERSONAS = 256, O_SEED, O_BACKEND, O_BASE_URL, O_MODEL, O_KEYENV };
-
-static const struct option validate_opts[] = {
-	{ "personas", required_argument, NULL, O_PERSONAS },
-	{ "seed", required_argument, NULL, O_SEED },
-	{ "backend", required_argument, NULL, O_BACKEND },
-	{ "base-url", required_argument, NULL, O_BASE_URL },
-	{ "model", required_argument, NULL, O_MODEL },
-	{ "api-key-env", required_argument, NULL, O_KEYENV },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 }
-};
-
-/* A non-negative count for option `name`, or a usage error. */
-static int
-count_opt(const char *name, const char *arg, int64_t *out)
-{
-	if ((*out = cmd_parse_count(arg)) >= 0)
-		return -1;
-	return cmd_usage_error(&cmd_validate_entry, "%s needs a non-negative "
-			       "integer, not '%s'", name, arg);
-}
-
-/* Parse options into *a. Returns -1 to go on, else an exit code. */
-static int
-parse_args(int argc, char **argv, struct build_args *a)
-{
-	int c, rc = -1;
-
-	memset(a, 0, sizeof(*a));
-	a->personas = a->seed = -1;
-	optind = 1;
-	opterr = 0;
-	while (rc < 0 &&
-	       (c = getopt_long(argc, argv, "h", validate_opts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			cmd_usage(&cmd_validate_entry, stdout);
-			return PF_EXIT_OK;
-		case O_PERSONAS:
-			rc = count_opt("--personas", optarg, &a->personas);
-			break;
-		case O_SEED: rc = count_opt("--seed", optarg, &a->seed); break;
-		case O_BACKEND:
-			a->backend = optarg;
-			if (strcmp(optarg, "offline") != 0 &&
-			    strcmp(optarg, "openai") != 0)
-				rc = cmd_usage_error(&cmd_validate_entry,
-					"--backend must be offline or "
-					"openai, not '%s'", optarg);
-			break;
-		case O_BASE_URL: a->base_url = optarg; break;
-		case O_MODEL: a->model = optarg; break;
-		case O_KEYENV: a->api_key_env = optarg; break;
-		default:
-			return cmd_usage_error(&cmd_validate_entry,
-				"unknown or incomplete option '%s'",
-				argv[optind - 1]);
-		}
-	}
-	if (rc < 0 && optind != argc - 1)
-		return cmd_usage_error(&cmd_validate_entry,
-				       "expected exactly one CONFIG");
-	a->config = argv[optind];
-	return rc;
-}
-
 static int
 exec_validate(int argc, char **argv)
 {
@@ -293,7 +226,8 @@ exec_validate(int argc, char **argv)
 	int offline = 1, rc;
 
 	engine_config_init(&ec);
-	if ((rc = parse_args(argc, argv, &a)) >= 0)
+	if ((rc = build_parse_args(&cmd_validate_entry, argc, argv, 0,
+				   &a)) >= 0)
 		return rc;
 	if ((rc = load(&a, &cfg, &ec, &offline, &p)) == 0)
 		print_plan(cfg, &ec, offline, p);
