@@ -184,6 +184,8 @@ adm_duration_parse(const char *s, uint64_t *ms)
 		}
 		total += v * unit;
 	}
+	if (!(total >= 0) || total > 1e15)   /* garbage, not a duration */
+		return -1;
 	*ms = (uint64_t)ceil(total);
 	return 0;
 }
@@ -204,6 +206,19 @@ is_number(const char *s, double *v)
 	return *end == '\0';
 }
 
+/* A wait in ms from a header value, within [0, ADM_WAIT_CAP_MS]: a server
+ * asking for hours (or sending 1e30) must not park the run for that long
+ * nor overflow the conversion. */
+static int64_t
+capped_ms(double ms)
+{
+	if (!(ms >= 0))
+		return 0;
+	if (ms > (double)ADM_WAIT_CAP_MS)
+		return ADM_WAIT_CAP_MS;
+	return (int64_t)ceil(ms);
+}
+
 int64_t
 adm_retry_after_ms(const struct adm_hdrs *h, int64_t wall_s)
 {
@@ -212,15 +227,16 @@ adm_retry_after_ms(const struct adm_hdrs *h, int64_t wall_s)
 	time_t when;
 
 	if (is_number(h->v[ADM_H_RETRY_AFTER_MS], &v))
-		return (int64_t)ceil(v);
+		return capped_ms(v);
 	if (ra[0] == '\0')
 		return -1;
 	if (is_number(ra, &v))
-		return (int64_t)ceil(v * 1000);
+		return capped_ms(v * 1000);
 	when = curl_getdate(ra, NULL);
 	if (when == (time_t)-1)
 		return -1;
-	return (int64_t)when > wall_s ? ((int64_t)when - wall_s) * 1000 : 0;
+	return (int64_t)when > wall_s ?
+	       capped_ms(((double)when - (double)wall_s) * 1000) : 0;
 }
 
 /* Learn a rate from a limit header when the config gave none. The burst is

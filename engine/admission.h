@@ -172,6 +172,11 @@ int adm_duration_parse(const char *s, uint64_t *ms);
 /* Delay a Retry-After / retry-after-ms pair asks for, in ms; -1 if neither
  * is present or parseable. retry-after-ms wins; an HTTP-date is compared
  * with `wall_s`; a date in the past gives 0. */
+/* The longest wait any header can impose (Retry-After, x-ratelimit-reset):
+ * ten minutes. Longer requests are honoured only up to this, then the
+ * call is tried again (and counts against its retries). */
+#define ADM_WAIT_CAP_MS ((int64_t)600000)
+
 int64_t adm_retry_after_ms(const struct adm_hdrs *h, int64_t wall_s);
 
 /* Classify an answer. `status` is the HTTP status (0 if none); err_type and

@@ -536,6 +536,16 @@ member_text(const cJSON *obj, const char *key, char *out, size_t n)
 	else if (cJSON_IsNumber(it))
 		snprintf(out, n, "%g", it->valuedouble);
 }
+/* A token count from the server, 0 unless finite and in range: a
+ * negative or absurd count must not reach the budget or the journal. */
+static uint32_t
+count_of(double d)
+{
+	if (!(d >= 0) || d > (double)UINT32_MAX)
+		return 0;
+	return (uint32_t)d;
+}
+
 
 /* Fill the call from a 2xx reply. Returns 1 if it is a usable reply. */
 static int
@@ -559,9 +569,9 @@ reply_read(struct llm_call *c, const cJSON *root)
 	member_text(ch, "finish_reason", c->finish_reason,
 		    sizeof(c->finish_reason));
 	member_text(root, "model", c->model, sizeof(c->model));
-	c->prompt_tokens = (uint32_t)json_get_num(usage, "prompt_tokens", 0);
+	c->prompt_tokens = count_of(json_get_num(usage, "prompt_tokens", 0));
 	c->completion_tokens =
-		(uint32_t)json_get_num(usage, "completion_tokens", 0);
+		count_of(json_get_num(usage, "completion_tokens", 0));
 	return 1;
 }
 
@@ -588,12 +598,10 @@ static uint32_t
 span_count(const struct jspan *v)
 {
 	char *e;
-	double d;
 
 	if (v->p == NULL || strchr("-0123456789", v->p[0]) == NULL)
 		return 0;
-	d = strtod(v->p, &e);
-	return (uint32_t)d;
+	return count_of(strtod(v->p, &e));
 }
 
 /* Fill the call from a 2xx reply the cheap way: a strict check and a
@@ -749,7 +757,8 @@ wait_429(struct job *j)
 		return (uint64_t)ra;
 	if (strcmp(h->v[ADM_H_REMAIN_REQ], "0") == 0 &&
 	    adm_duration_parse(h->v[ADM_H_RESET_REQ], &ms) == 0)
-		return ms;
+		return ms < (uint64_t)ADM_WAIT_CAP_MS ? ms
+		       : (uint64_t)ADM_WAIT_CAP_MS;
 	return 0;
 }
 
@@ -782,7 +791,15 @@ account(struct ob *b, struct job *j, const struct answer *a,
 	const struct llm_call *c = j->call;
 	double in = cls == ADM_C_OK ? c->prompt_tokens : 0;
 	double out = cls == ADM_C_OK ? c->completion_tokens : 0;
-	double cost = adm_cost(in, out, j->ep->price_in, j->ep->price_out);
+	double cost;
+
+	/* A server that reports no usage still spent tokens: charge the
+	 * estimate, so budgets hold against such servers too. */
+	if (cls == ADM_C_OK && in == 0 && out == 0) {
+		in = c->est_prompt_tokens;
+		out = (double)(c->content_len / 4 + 1);
+	}
+	cost = adm_cost(in, out, j->ep->price_in, j->ep->price_out);
 	struct adm_answer aa = {
 		.c = cls, .net = a->net, .in_used = in, .out_used = out,
 		.h = j->req.hdrs, .wall_s = (int64_t)time(NULL),

@@ -350,8 +350,11 @@ seen_add(struct batch *bt, sqlite3_stmt *ins, sqlite3_stmt *get,
 	sqlite3_reset(ins);
 	if (rc == SQLITE_DONE)
 		return 0;
-	if ((rc & 0xff) != SQLITE_CONSTRAINT)
-		return sql_exec(bt->db, "SELECT raise(ABORT, 'seen')");
+	if ((rc & 0xff) != SQLITE_CONSTRAINT) {
+		fprintf(stderr, "personaforge batch: cannot track custom_id "
+			"values: %s\n", sqlite3_errmsg(bt->db));
+		return -2;
+	}
 	sqlite3_bind_text(get, 1, cid, -1, SQLITE_STATIC);
 	rc = sqlite3_step(get) == SQLITE_ROW ? sqlite3_column_int(get, 0) : 0;
 	sqlite3_reset(get);
@@ -377,7 +380,7 @@ check_lines(struct batch *bt, sqlite3_stmt *ins, sqlite3_stmt *get)
 			cJSON_Delete(p.root);
 		}
 		if (rc != 0)
-			return PF_EXIT_USAGE;
+			return rc == -2 ? PF_EXIT_RUNTIME : PF_EXIT_USAGE;
 		bt->total++;
 	}
 	return rc == 0 ? 0 : PF_EXIT_USAGE;
@@ -843,7 +846,12 @@ line_start(struct batch *bt, struct slot *s, const char *text, size_t len)
 	}
 	s->st = SL_SENT;
 	bt->inflight++;
-	return bt->be->ops->submit(bt->be, &s->call);
+	if (bt->be->ops->submit(bt->be, &s->call) == 0)
+		return 0;
+	/* Not taken: undo, or the run would wait for it forever. */
+	bt->inflight--;
+	s->st = SL_DEAD;
+	return -1;
 }
 
 /* Write the finished lines at the head of the ring, in order. */
@@ -1030,6 +1038,10 @@ start_handles(struct batch *bt)
 		.tty = -1, .label = "batch", .sample = sample, .ud = bt,
 	};
 
+	/* Progress first: if it cannot start, nothing else has, and the
+	 * caller's loop has no handle left to keep it running. */
+	if (!bt->a.quiet && progress_start(&bt->loop, &po, &bt->prog) != 0)
+		return -1;
 	uv_signal_init(&bt->loop, &bt->sigint);
 	uv_signal_init(&bt->loop, &bt->sigterm);
 	uv_timer_init(&bt->loop, &bt->commit);
@@ -1037,8 +1049,6 @@ start_handles(struct batch *bt)
 	uv_signal_start(&bt->sigint, on_signal, SIGINT);
 	uv_signal_start(&bt->sigterm, on_signal, SIGTERM);
 	uv_timer_start(&bt->commit, on_commit, COMMIT_MS, COMMIT_MS);
-	if (!bt->a.quiet && progress_start(&bt->loop, &po, &bt->prog) != 0)
-		return -1;
 	return 0;
 }
 

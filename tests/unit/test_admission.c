@@ -76,6 +76,11 @@ static const struct {
 	{ "Sunday, 06-Nov-94 08:49:37 GMT", "", 2, 2000 },
 	{ "soon", "", 0, -1 },
 	{ "", "", 0, -1 },
+	/* waits are capped: no server parks a run for a day */
+	{ "100000", "", 0, ADM_WAIT_CAP_MS },
+	{ "1e30", "", 0, ADM_WAIT_CAP_MS },
+	{ "", "1e300", 0, ADM_WAIT_CAP_MS },
+	{ "Sun, 06 Nov 1994 08:49:37 GMT", "", 86400, ADM_WAIT_CAP_MS },
 };
 
 START_TEST(retry_after_forms)
