@@ -40,6 +40,9 @@ struct jlist {
 	unsigned n;
 };
 
+#define EP_MAX_SECRETS 16
+#define REDACTED "[redacted]"
+
 struct ep {
 	char *url;                 /* .../chat/completions */
 	struct buf prefix;         /* {"model":"<model>" */
@@ -48,6 +51,10 @@ struct ep {
 	double weight, cur;        /* smooth weighted round robin */
 	double price_in, price_out;
 	enum llm_result dead;      /* LLM_STOP_* once the server refused us */
+	/* The secret values (API key, headers from the environment) inside
+	 * hdrs' own strings: scrubbed from any server text we keep. */
+	const char *secret[EP_MAX_SECRETS];
+	size_t nsecret;
 };
 
 struct job {
@@ -320,6 +327,28 @@ static void
 why_printf(struct job *j, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Replace every secret of the endpoint in msg (NUL-terminated) with
+ * REDACTED: some gateways echo the credentials they
+ * refused, and a reason ends up in logs, the journal and outputs. */
+static void
+scrub(const struct ep *e, char *msg)
+{
+	size_t i, k, rl = strlen(REDACTED);
+	char *p;
+
+	for (i = 0; e != NULL && i < e->nsecret; i++) {
+		k = strlen(e->secret[i]);
+		while ((p = strstr(msg, e->secret[i])) != NULL) {
+			if (rl <= k) {
+				memcpy(p, REDACTED, rl);
+				memmove(p + rl, p + k, strlen(p + k) + 1);
+			} else {
+				p[0] = '\0';   /* cannot grow in place: cut */
+			}
+		}
+	}
+}
+
 static void
 why_printf(struct job *j, const char *fmt, ...)
 {
@@ -329,6 +358,7 @@ why_printf(struct job *j, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	scrub(j->ep, msg);
 	free(j->why);
 	j->why = strdup(msg);
 }
@@ -1101,6 +1131,27 @@ env_need(const char *var, size_t idx, const char *what, struct pf_error *err)
 	return v;
 }
 
+/* Remember where the value of the header just appended starts (after
+ * `prefix`, or after "Name: "); secrets shorter than 4 bytes are not
+ * worth scrubbing (they would match everywhere). */
+static void
+secret_note(struct ep *e, const char *prefix)
+{
+	struct curl_slist *n = e->hdrs;
+	const char *v;
+
+	while (n != NULL && n->next != NULL)
+		n = n->next;
+	if (n == NULL || e->nsecret == EP_MAX_SECRETS)
+		return;
+	if (prefix != NULL)
+		v = n->data + strlen(prefix);
+	else if ((v = strstr(n->data, ": ")) != NULL)
+		v += 2;
+	if (v != NULL && strlen(v) >= 4)
+		e->secret[e->nsecret++] = v;
+}
+
 static int
 headers_build(struct ep *e, const struct endpoint_cfg *c, size_t idx,
 	      struct pf_error *err)
@@ -1125,6 +1176,7 @@ headers_build(struct ep *e, const struct endpoint_cfg *c, size_t idx,
 		buf_free(&t);
 		if (rc != 0)
 			return pf_error_set(err, "API key too long");
+		secret_note(e, "Authorization: Bearer ");
 	}
 	for (i = 0; i < c->n_headers; i++) {
 		v = c->headers[i].value;
@@ -1134,6 +1186,8 @@ headers_build(struct ep *e, const struct endpoint_cfg *c, size_t idx,
 		if (header_add(&e->hdrs, c->headers[i].name, v) != 0)
 			return pf_error_set(err, "header %s too long",
 					    c->headers[i].name);
+		if (c->headers[i].value == NULL)
+			secret_note(e, NULL);
 	}
 	return 0;
 }

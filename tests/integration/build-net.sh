@@ -60,7 +60,7 @@ build_bg() {
 	pid=$!
 }
 
-echo "1..18"
+echo "1..19"
 
 start_mock
 happy() {
@@ -148,6 +148,40 @@ secret() {
 	! grep -rq 5e5e5e5e z.out z.err z.db* z.xml z.jsonl mock.log
 }
 check "the API key reaches no log, dataset or export" secret
+
+echo_key() {
+	# a gateway that echoes the credentials it refuses
+	cat >echo401.py <<'PY'
+import http.server, json
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get('Content-Length', 0)))
+        msg = "bad key: " + self.headers.get('Authorization', '')
+        body = json.dumps({"error": {"message": msg, "code":
+                           "invalid_api_key"}}).encode()
+        self.send_response(401)
+        self.send_header('Content-Length', str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *a):
+        pass
+s = http.server.HTTPServer(('127.0.0.1', 0), H)
+open('echo.port', 'w').write(str(s.server_port))
+s.serve_forever()
+PY
+	python3 echo401.py &
+	epid=$!
+	i=0
+	while [ ! -s echo.port ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	PF_KEY=sk-echo-7a7a7a7a7a "$pf" build net.json -o echo.db -q \
+		--base-url "http://127.0.0.1:$(cat echo.port)/v1" --model m \
+		--api-key-env PF_KEY >echo.out 2>echo.err
+	rc=$?
+	kill $epid
+	eq $rc 7 && grep -q redacted echo.err &&
+	! grep -rq 7a7a7a7a7a echo.out echo.err echo.db*
+}
+check "a server echoing the key in its error: the key is scrubbed" echo_key
 
 budget() {
 	start_mock
