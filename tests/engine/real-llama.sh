@@ -12,23 +12,9 @@ for t in sqlite3; do
 	command -v $t >/dev/null 2>&1 || { echo "1..0 # SKIP $t not installed"; exit 0; }
 done
 [ -x "$PF" ] || { echo "1..0 # SKIP $PF not built"; exit 0; }
-T=$(mktemp -d "${TMPDIR:-/tmp}/pf-llama.XXXXXX") || exit 1
-trap '[ -s "$T/pid" ] && kill "$(cat "$T/pid")" 2>/dev/null; rm -rf "$T"' EXIT INT TERM
-port=$("$here/../server/start-llama.sh" --pid-file "$T/pid" --log "$T/log" 2>"$T/err")
-rc=$?
-if [ $rc -eq 77 ]; then
-	echo "1..0 # SKIP $(tail -n 1 "$T/err")"
-	exit 0
-fi
-echo "1..4"
-n=0
-failed=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=1; fi
-}
-[ $rc -eq 0 ] && [ -n "$port" ]
-ok $? "the real-inference server starts (port $port)"
+lib_dir=$here/../server
+set -- 4
+. "$lib_dir/llama-lib.sh"
 
 cat > "$T/small.json" <<'JSON'
 { "name": "llama-small", "seed": 3, "personas": 2,

@@ -12,4 +12,5 @@ TESTS += tests/server/test-mockllm.sh tests/server/test-llama.sh
 dist_noinst_SCRIPTS += tests/server/test-mockllm.sh \
 	tests/server/test-llama.sh tests/server/start-llama.sh
 dist_noinst_DATA += tests/server/README.md tests/server/llama-server.mjs \
+	tests/server/llama-lib.sh \
 	tests/server/package.json

@@ -4,23 +4,9 @@
 # available) and check one plain and one json_schema chat completion.
 here=$(cd "$(dirname "$0")" && pwd)
 command -v curl >/dev/null 2>&1 || { echo "1..0 # SKIP curl(1) not installed"; exit 0; }
-T=$(mktemp -d "${TMPDIR:-/tmp}/llama-test.XXXXXX") || exit 1
-trap '[ -s "$T/pid" ] && kill "$(cat "$T/pid")" 2>/dev/null; rm -rf "$T"' EXIT INT TERM
-port=$("$here/start-llama.sh" --pid-file "$T/pid" --log "$T/log" 2>"$T/err")
-rc=$?
-if [ $rc -eq 77 ]; then
-	echo "1..0 # SKIP $(tail -n 1 "$T/err")"
-	exit 0
-fi
-echo "1..4"
-n=0
-failed=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=1; fi
-}
-[ $rc -eq 0 ] && [ -n "$port" ]
-ok $? "start-llama.sh starts the server (port $port)"
+lib_dir=$here
+set -- 4
+. "$lib_dir/llama-lib.sh"
 url=http://127.0.0.1:$port/v1/chat/completions
 curl -sS -m 60 -o "$T/a" -H 'Content-Type: application/json' \
 	-d '{"model":"stories","messages":[{"role":"user","content":"Tell me a story"}],"max_tokens":16}' "$url"
