@@ -14,6 +14,13 @@ TESTS += tests/unit/test_engine
 ## python3; valgrind optional).
 TESTS += tests/integration/pipeline.sh
 dist_noinst_SCRIPTS += tests/integration/pipeline.sh
+
+## Golden outputs: exports, stats, journal request hashes and batch output
+## byte-identical to tests/golden/SHA256SUMS (needs mockllm, sqlite3,
+## python3).
+TESTS += tests/integration/golden.sh
+dist_noinst_SCRIPTS += tests/integration/golden.sh tests/golden/make.sh
+EXTRA_DIST += tests/golden/SHA256SUMS tests/golden/heavy.json
 EXTRA_DIST += tests/integration/lib.sh
 
 ## `build` against the stand-in server: faults, kill -9, SIGINT, stops,

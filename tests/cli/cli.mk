@@ -57,6 +57,13 @@ VALIDATE_CLI_TESTS = \
 	tests/cli/validate-unknown-option.test \
 	tests/cli/validate-wrong-type.test
 
-TESTS += $(BUILD_CLI_TESTS) $(VALIDATE_CLI_TESTS)
-EXTRA_DIST += $(BUILD_CLI_TESTS) $(VALIDATE_CLI_TESTS)
+STATS_CLI_TESTS = \
+	tests/cli/stats-json.test \
+	tests/cli/stats-missing.test \
+	tests/cli/stats-not-dataset.test \
+	tests/cli/stats-text.test \
+	tests/cli/stats-usage.test
+
+TESTS += $(BUILD_CLI_TESTS) $(VALIDATE_CLI_TESTS) $(STATS_CLI_TESTS)
+EXTRA_DIST += $(BUILD_CLI_TESTS) $(VALIDATE_CLI_TESTS) $(STATS_CLI_TESTS)
 dist_noinst_SCRIPTS += tests/cli/run.sh

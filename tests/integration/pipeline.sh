@@ -116,12 +116,17 @@ kill9() {
 	mkconfig big 3000
 	"$pf" build big.json -o full.db -q || return 1
 	exports full.db full || return 1
+	total=$(q full.db "select count(*) from journal")
 	for delay in 0.2 0.5; do
 		"$pf" build big.json -o k.db -q &
 		pid=$!
 		sleep $delay
 		kill -9 $pid 2>/dev/null
 		wait $pid 2>/dev/null
+		# the kill must land mid-build: items left to do in the journal
+		done_k=$(q k.db "select count(*) from journal where state = 'done'" 2>/dev/null)
+		[ "$delay" != 0.2 ] || [ "${done_k:-0}" -lt "$total" ] ||
+			{ echo "kill at $delay s found the build finished ($done_k/$total)"; return 1; }
 	done
 	"$pf" build big.json -o k.db -q || return 1
 	exports k.db k && same full k
