@@ -10,9 +10,9 @@
 #include <unistd.h>
 
 #include "auditors/auditor.h"
-#include "engine/buf.h"
-#include "engine/hash.h"
-#include "engine/json.h"
+#include "base/buf.h"
+#include "base/hash.h"
+#include "base/json.h"
 
 #ifndef PKGDATADIR
 #define PKGDATADIR "/usr/local/share/personaforge"
@@ -416,7 +416,7 @@ parse_backend(struct ctx *x, struct pf_config *c, const cJSON *root)
 	return rc;
 }
 
-/* The network sections belong to engine/endpoint.c; here they only have to
+/* The network sections belong to llm/endpoint.c; here they only have to
  * be of the right JSON kind. */
 static int
 check_runtime(struct ctx *x, const cJSON *root)

@@ -4,7 +4,7 @@
  * reported with line and column; unknown keys and wrong types with the JSON
  * path ("$.stages.qa.per_persona: expected an integer >= 0"). The network
  * sections (endpoints, budget, retry, engine) are parsed by
- * engine/endpoint.c; this module only checks they are objects/arrays.
+ * llm/endpoint.c; this module only checks they are objects/arrays.
  *
  * Identity: config_hash is the SHA-256 of the canonical (key-sorted,
  * compact) config minus the runtime sections (endpoints, budget, retry,
@@ -18,7 +18,7 @@
 #include <stdint.h>
 #include <cjson/cJSON.h>
 
-#include "engine/error.h"
+#include "base/error.h"
 
 #define CONFIG_MAX_LIST 32        /* doc types, views, questions */
 #define CONFIG_MAX_BYTES (4u << 20)

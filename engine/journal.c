@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "engine/buf.h"
+#include "base/buf.h"
 #include "engine/sqlq.h"
 
 const char journal_schema_sql[] =

@@ -20,7 +20,7 @@
 #include <stdint.h>
 #include <sqlite3.h>
 
-#include "engine/error.h"
+#include "base/error.h"
 
 enum journal_state {
 	JOURNAL_NONE = 0,    /* no row */

@@ -1,17 +1,16 @@
-## engine/: buffers, JSON, hashing, rng, logging, config, journal, loop,
-## backends.
+## engine/ (rank 2): the scheduler, journal, write queue, progress, the
+## stage contract, prompts and (for now) the config.
 libpersonaforge_a_SOURCES += \
-	engine/buf.c engine/buf.h \
-	engine/json.c engine/json.h \
-	engine/hash.c engine/hash.h \
-	engine/rng.c engine/rng.h \
-	engine/log.c engine/log.h \
-	engine/status.c engine/status.h \
-	engine/error.c engine/error.h \
+	engine/stage.h \
 	engine/journal.c engine/journal.h \
 	engine/config.c engine/config.h \
 	engine/prompts.c engine/prompts.h \
-	engine/stage.h engine/backend.h
-libpersonaforge_a_SOURCES += engine/scheduler.c engine/scheduler.h
-libpersonaforge_a_SOURCES += engine/offline.c engine/offline.h \
-	engine/sqlq.c engine/sqlq.h
+	engine/scheduler.c engine/scheduler.h \
+	engine/sqlq.c engine/sqlq.h \
+	engine/progress.c engine/progress.h
+
+check_PROGRAMS += tests/unit/test_sqlq
+tests_unit_test_sqlq_SOURCES = tests/unit/test_sqlq.c
+tests_unit_test_sqlq_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_sqlq_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_sqlq

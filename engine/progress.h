@@ -21,7 +21,7 @@
 #include <stdio.h>
 #include <uv.h>
 
-#include "engine/openai.h"
+#include "llm/openai.h"
 
 /* One reading of the run's counters. */
 struct progress_sample {

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/json.h"
+#include "base/json.h"
 
 #define TEMPLATE_MAX_BYTES (1u << 20)
 

@@ -12,10 +12,10 @@
 #ifndef PF_PROMPTS_H
 #define PF_PROMPTS_H
 
-#include "engine/buf.h"
+#include "base/buf.h"
 #include "engine/config.h"
-#include "engine/error.h"
-#include "engine/schema.h"
+#include "base/error.h"
+#include "base/schema.h"
 #include "engine/stage.h"
 #include "templates/mustache.h"
 

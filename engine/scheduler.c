@@ -7,12 +7,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine/hash.h"
-#include "engine/json.h"
-#include "engine/log.h"
-#include "engine/openai.h"
+#include "base/hash.h"
+#include "base/json.h"
+#include "base/log.h"
+#include "llm/openai.h"
 #include "engine/progress.h"
-#include "engine/rng.h"
+#include "base/rng.h"
 #include "engine/stage.h"
 #include "generators/facts.h"
 #include "output/writer.h"

@@ -22,9 +22,9 @@
 #include <stdint.h>
 #include <uv.h>
 
-#include "engine/backend.h"
+#include "llm/backend.h"
 #include "engine/config.h"
-#include "engine/error.h"
+#include "base/error.h"
 #include "engine/journal.h"
 #include "engine/prompts.h"
 

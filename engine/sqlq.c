@@ -12,7 +12,7 @@
 #include <string.h>
 #include <uv.h>
 
-#include "engine/buf.h"
+#include "base/buf.h"
 
 #define CHUNK_MAX ((size_t)256 << 20)   /* one unit may not exceed this */
 

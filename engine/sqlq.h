@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine/error.h"
+#include "base/error.h"
 
 #define SQLQ_CHUNK_BYTES ((size_t)1 << 20)   /* hand over at this size */
 #define SQLQ_MAX_CHUNKS 8                    /* queued, at most */

@@ -19,7 +19,7 @@
 #include <cjson/cJSON.h>
 
 #include "engine/config.h"
-#include "engine/error.h"
+#include "base/error.h"
 #include "personas/persona.h"
 
 enum stage_id {

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "engine/rng.h"
+#include "base/rng.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -7,5 +7,5 @@ libpersonaforge_a_SOURCES += \
 	generators/documents.c \
 	generators/qa.c \
 	generators/preferences.c \
-	personas/narrative.c \
-	personas/interview.c
+	generators/narrative.c \
+	generators/interview.c

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/json.h"
-#include "engine/rng.h"
+#include "base/json.h"
+#include "base/rng.h"
 #include "output/writer.h"
 
 struct views {

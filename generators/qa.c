@@ -6,7 +6,7 @@
 
 #include <stdio.h>
 
-#include "engine/json.h"
+#include "base/json.h"
 #include "generators/facts.h"
 #include "output/writer.h"
 

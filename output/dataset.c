@@ -1,7 +1,7 @@
 /* dataset.c - dataset schema, open with writer lock, version check. */
 #include "output/dataset.h"
 
-#include "engine/buf.h"
+#include "base/buf.h"
 #include "engine/journal.h"
 #include "personas/persona.h"
 

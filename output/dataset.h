@@ -14,7 +14,7 @@
 
 #include <sqlite3.h>
 
-#include "engine/error.h"
+#include "base/error.h"
 
 #define DATASET_SCHEMA_VERSION 1
 

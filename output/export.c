@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine/buf.h"
+#include "base/buf.h"
 
 #define SQL_MAX ((size_t)1 << 16)   /* generated SELECT text */
 #define KEY_MAX ((size_t)1 << 16)   /* id of the record being grouped */

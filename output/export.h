@@ -27,7 +27,7 @@
 #include <stdio.h>
 #include <sqlite3.h>
 
-#include "engine/error.h"
+#include "base/error.h"
 #include "output/dataset.h"
 
 enum export_flag {

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "engine/buf.h"
-#include "engine/json.h"
+#include "base/buf.h"
+#include "base/json.h"
 #include "output/export.h"
 
 #define PATH_BYTES 8192

@@ -12,7 +12,7 @@
 #ifndef PF_JSONL_H
 #define PF_JSONL_H
 
-#include "engine/error.h"
+#include "base/error.h"
 #include "output/dataset.h"
 
 /* Write ds as JSONL files into dir (created when missing; its parent must

@@ -13,7 +13,7 @@
 
 #include <stddef.h>
 
-#include "engine/buf.h"
+#include "base/buf.h"
 
 /* Length of the longest prefix of s[0..n) that needs no change. Returns n
  * when the whole text is clean (the common case, checked without copying).

@@ -8,7 +8,7 @@
 #include <time.h>
 
 #include "auditors/auditor.h"
-#include "engine/buf.h"
+#include "base/buf.h"
 #include "engine/sqlq.h"
 
 #define MAX_ROW_FINDINGS 256   /* stored per row; more are counted only */

@@ -20,7 +20,7 @@
 #include <stdint.h>
 
 #include "engine/config.h"
-#include "engine/error.h"
+#include "base/error.h"
 #include "output/dataset.h"
 #include "personas/persona.h"
 

@@ -12,7 +12,7 @@
 
 #include <libxml/xmlwriter.h>
 
-#include "engine/buf.h"
+#include "base/buf.h"
 #include "output/export.h"
 #include "output/sanitize.h"
 

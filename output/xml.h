@@ -8,7 +8,7 @@
 #ifndef PF_XML_H
 #define PF_XML_H
 
-#include "engine/error.h"
+#include "base/error.h"
 #include "output/dataset.h"
 
 #define XML_EXPORT_NS "urn:personaforge:dataset:1"

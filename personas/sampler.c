@@ -21,8 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/json.h"
-#include "engine/rng.h"
+#include "base/json.h"
+#include "base/rng.h"
 
 #define FILE_MAX ((size_t)1 << 20) /* largest table file accepted */
 #define VALUE_MAX 63               /* longest value in a weighted table */

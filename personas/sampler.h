@@ -20,7 +20,7 @@
 
 #include <stdint.h>
 
-#include "engine/error.h"
+#include "base/error.h"
 #include "personas/persona.h"
 
 struct persona_tables;

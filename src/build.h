@@ -4,7 +4,7 @@
 #define PF_SRC_BUILD_H
 
 #include "engine/config.h"
-#include "engine/endpoint.h"
+#include "llm/endpoint.h"
 
 struct build_args {
 	const char *config;

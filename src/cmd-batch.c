@@ -34,15 +34,15 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "engine/hash.h"
+#include "base/hash.h"
 #include "engine/journal.h"
-#include "engine/jscan.h"
-#include "engine/json.h"
-#include "engine/log.h"
-#include "engine/openai.h"
+#include "base/jscan.h"
+#include "base/json.h"
+#include "base/log.h"
+#include "llm/openai.h"
 #include "engine/progress.h"
 #include "engine/sqlq.h"
-#include "engine/status.h"
+#include "base/status.h"
 #include "src/cmd.h"
 
 #define LINE_MAX_BYTES ((size_t)16 << 20)
@@ -262,7 +262,7 @@ line_parse(struct batch *bt, const char *text, size_t len, struct parsed *p)
 	return -1;
 }
 
-/* What the passes need of a line, located by a scan (engine/jscan.h). */
+/* What the passes need of a line, located by a scan (base/jscan.h). */
 struct linescan {
 	struct jspan cid;          /* the custom_id's bytes, no quotes */
 	struct jspan body;         /* the body object */

@@ -10,8 +10,8 @@
 
 #include <libxml/parser.h>
 
-#include "engine/error.h"
-#include "engine/status.h"
+#include "base/error.h"
+#include "base/status.h"
 #include "output/dataset.h"
 #include "output/jsonl.h"
 #include "output/xml.h"

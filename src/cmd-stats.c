@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/error.h"
-#include "engine/json.h"
-#include "engine/status.h"
+#include "base/error.h"
+#include "base/json.h"
+#include "base/status.h"
 #include "output/dataset.h"
 #include "src/cmd.h"
 

@@ -12,10 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/buf.h"
-#include "engine/error.h"
-#include "engine/json.h"
-#include "engine/status.h"
+#include "base/buf.h"
+#include "base/error.h"
+#include "base/json.h"
+#include "base/status.h"
 #include "src/cmd.h"
 #include "templates/mustache.h"
 

@@ -12,11 +12,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "engine/admission.h"
-#include "engine/offline.h"
+#include "llm/admission.h"
+#include "llm/offline.h"
 #include "engine/prompts.h"
 #include "engine/stage.h"
-#include "engine/status.h"
+#include "base/status.h"
 #include "personas/sampler.h"
 #include "src/build.h"
 #include "src/cmd.h"

@@ -13,7 +13,7 @@ struct cmd_entry {
 	const char *summary;  /* one line for the top-level help */
 	const char *help;     /* option list for NAME --help */
 	/* Run with argv[0] = the subcommand name. Returns an exit code from
-	 * engine/status.h. */
+	 * base/status.h. */
 	int (*exec)(int argc, char **argv);
 };
 

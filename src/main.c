@@ -7,7 +7,7 @@
 #include <string.h>
 #include <errno.h>
 
-#include "engine/status.h"
+#include "base/status.h"
 #include "src/cmd.h"
 
 static const struct cmd_entry *const cmds[] = {

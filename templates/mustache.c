@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/json.h"
+#include "base/json.h"
 
 enum op_type {
 	OP_TEXT,      /* copy src[off, off+len) */

@@ -29,8 +29,8 @@
 #include <stddef.h>
 #include <cjson/cJSON.h>
 
-#include "engine/buf.h"
-#include "engine/error.h"
+#include "base/buf.h"
+#include "base/error.h"
 
 enum mustache_escape {
 	MUSTACHE_ESCAPE_HTML,  /* & < > " as entities (the spec's escaping) */

@@ -3,13 +3,6 @@
 ## listed in their layer's local.mk.
 EXTRA_DIST += tests/unit/check_tap.h
 
-check_PROGRAMS += tests/unit/test_engine
-tests_unit_test_engine_SOURCES = tests/unit/test_engine.c
-tests_unit_test_engine_CFLAGS = $(TEST_CFLAGS)
-tests_unit_test_engine_LDADD = $(TEST_LDADD)
-
-TESTS += tests/unit/test_engine
-
 ## End-to-end tests of the offline pipeline (needs sqlite3, xmllint,
 ## python3; valgrind optional).
 TESTS += tests/integration/pipeline.sh
@@ -28,8 +21,7 @@ EXTRA_DIST += tests/integration/lib.sh
 TESTS += tests/integration/build-net.sh
 dist_noinst_SCRIPTS += tests/integration/build-net.sh
 
-check_PROGRAMS += tests/unit/test_sqlq
-tests_unit_test_sqlq_SOURCES = tests/unit/test_sqlq.c
-tests_unit_test_sqlq_CFLAGS = $(TEST_CFLAGS)
-tests_unit_test_sqlq_LDADD = $(TEST_LDADD)
-TESTS += tests/unit/test_sqlq
+## scripts/check-layers on made-up trees (the real tree is checked by
+## .ci/run).
+TESTS += tests/integration/check-layers.sh
+dist_noinst_SCRIPTS += tests/integration/check-layers.sh

@@ -33,9 +33,9 @@
 #include <uv.h>
 #include <cjson/cJSON.h>
 
-#include "engine/buf.h"
-#include "engine/json.h"
-#include "engine/rng.h"
+#include "base/buf.h"
+#include "base/json.h"
+#include "base/rng.h"
 
 #define HDR_MAX       16384             /* request line + headers, bytes */
 #define BODY_MAX_DEF  ((size_t)4 << 20) /* default --max-body */

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <curl/curl.h>
 
-#include "engine/admission.h"
+#include "llm/admission.h"
 #include "tests/unit/check_tap.h"
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))

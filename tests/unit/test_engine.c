@@ -3,11 +3,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "engine/buf.h"
-#include "engine/hash.h"
-#include "engine/json.h"
-#include "engine/rng.h"
-#include "engine/status.h"
+#include "base/buf.h"
+#include "base/hash.h"
+#include "base/json.h"
+#include "base/rng.h"
+#include "base/status.h"
 #include "tests/unit/check_tap.h"
 
 START_TEST(buf_respects_max)

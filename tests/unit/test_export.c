@@ -17,8 +17,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "engine/buf.h"
-#include "engine/json.h"
+#include "base/buf.h"
+#include "base/json.h"
 #include "output/dataset.h"
 #include "output/jsonl.h"
 #include "output/sanitize.h"

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine/buf.h"
-#include "engine/json.h"
+#include "base/buf.h"
+#include "base/json.h"
 #include "templates/mustache.h"
 #include "tests/unit/check_tap.h"
 

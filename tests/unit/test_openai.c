@@ -12,9 +12,9 @@
 #include <strings.h>
 #include <uv.h>
 
-#include "engine/endpoint.h"
-#include "engine/json.h"
-#include "engine/openai.h"
+#include "llm/endpoint.h"
+#include "base/json.h"
+#include "llm/openai.h"
 #include "tests/unit/check_tap.h"
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))

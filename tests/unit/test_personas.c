@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine/json.h"
+#include "base/json.h"
 #include "personas/persona.h"
 #include "personas/sampler.h"
 #include "tests/unit/check_tap.h"

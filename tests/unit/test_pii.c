@@ -13,7 +13,7 @@
 
 #include "auditors/auditor.h"
 #include "auditors/pii.h"
-#include "engine/rng.h"
+#include "base/rng.h"
 #include "tests/unit/check_tap.h"
 
 #define MAXF 8

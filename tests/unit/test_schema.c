@@ -8,8 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine/json.h"
-#include "engine/schema.h"
+#include "base/json.h"
+#include "base/schema.h"
 #include "tests/unit/check_tap.h"
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))

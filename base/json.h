@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <cjson/cJSON.h>
 
-#include "engine/buf.h"
+#include "base/buf.h"
 
 struct json_error {
 	int line;       /* 1-based line of the error, 0 if unknown */

@@ -1,5 +1,5 @@
 /* error.c - bad-input error descriptions (see error.h). */
-#include "engine/error.h"
+#include "base/error.h"
 
 #include <stdarg.h>
 #include <string.h>

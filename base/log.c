@@ -1,25 +1,25 @@
 /* log.c - diagnostics on stderr (see log.h). */
-#include "engine/log.h"
+#include "base/log.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 
-static enum log_level level = LOG_INFO;
+static enum pf_log_level level = PF_LOG_INFO;
 
 void
-log_set_level(enum log_level lvl)
+log_set_level(enum pf_log_level lvl)
 {
 	level = lvl;
 }
 
-enum log_level
+enum pf_log_level
 log_get_level(void)
 {
 	return level;
 }
 
 static void
-emit(enum log_level lvl, const char *tag, const char *fmt, va_list ap)
+emit(enum pf_log_level lvl, const char *tag, const char *fmt, va_list ap)
 {
 	if (lvl > level)
 		return;
@@ -39,7 +39,7 @@ emit(enum log_level lvl, const char *tag, const char *fmt, va_list ap)
 		va_end(ap); \
 	}
 
-DEFINE_LOG(log_error, LOG_ERROR, "error: ")
-DEFINE_LOG(log_warn, LOG_WARN, "warning: ")
-DEFINE_LOG(log_info, LOG_INFO, NULL)
-DEFINE_LOG(log_debug, LOG_DEBUG, "debug: ")
+DEFINE_LOG(log_error, PF_LOG_ERROR, "error: ")
+DEFINE_LOG(log_warn, PF_LOG_WARN, "warning: ")
+DEFINE_LOG(log_info, PF_LOG_INFO, NULL)
+DEFINE_LOG(log_debug, PF_LOG_DEBUG, "debug: ")

@@ -2,7 +2,7 @@
  * persona (cultural background, skills, hobbies, goals, a concise persona),
  * in the manner of Nemotron-Personas' attribute pass. */
 #include "engine/stage.h"
-#include "engine/json.h"
+#include "base/json.h"
 #include "output/writer.h"
 
 static int

@@ -5,7 +5,7 @@
 
 #include <stdio.h>
 
-#include "engine/json.h"
+#include "base/json.h"
 #include "output/writer.h"
 
 static int

@@ -1,5 +1,5 @@
 /* json.c - checked JSON parsing and helpers (see json.h). */
-#include "engine/json.h"
+#include "base/json.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* admission.h - when may the next request leave, and what a failure means.
  *
  * Pure logic with an injected clock (milliseconds, any epoch, monotonic):
- * no I/O, no allocation, no libuv. engine/openai.c owns one struct adm_ep
+ * no I/O, no allocation, no libuv. llm/openai.c owns one struct adm_ep
  * per endpoint and one struct adm_budget per run and asks them before every
  * send and tells them after every answer.
  *

@@ -3,7 +3,7 @@
  * Numbers are read through tables of (key, type, offset, minimum), so each
  * section is a list of fields rather than a page of if-statements.
  */
-#include "engine/endpoint.h"
+#include "llm/endpoint.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/json.h"
+#include "base/json.h"
 
 enum ftype { F_DBL, F_UNS, F_LONG, F_U64, F_SIZE };
 

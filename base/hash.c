@@ -1,5 +1,5 @@
 /* hash.c - SHA-256 (FIPS 180-4), portable C (see hash.h). */
-#include "engine/hash.h"
+#include "base/hash.h"
 
 #include <stdlib.h>
 #include <string.h>

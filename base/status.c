@@ -1,5 +1,5 @@
 /* status.c - exit-code precedence (see status.h). */
-#include "engine/status.h"
+#include "base/status.h"
 
 /* Rank: errors (1, 2) stand alone; among outcomes of a finished run the
  * stops (5-7, 130) outrank partial (4), which outranks the gate (3). */

@@ -1,5 +1,5 @@
 /* offline.c - the offline backend (see offline.h). */
-#include "engine/offline.h"
+#include "llm/offline.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* buf.c - growable byte buffer with a hard maximum (see buf.h). */
-#include "engine/buf.h"
+#include "base/buf.h"
 
 #include <stdio.h>
 #include <stdlib.h>

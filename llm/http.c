@@ -7,7 +7,7 @@
  * drains curl_multi_info_read unconditionally. No libcurl call is made from
  * inside a libcurl callback (curl_multi_assign excepted, as documented).
  */
-#include "engine/http.h"
+#include "llm/http.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -13,7 +13,7 @@
  * borrowed key pointers and indices (struct trail) and only printed when
  * a check fails. Compilation reuses the same trail for schema paths.
  */
-#include "engine/schema.h"
+#include "base/schema.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/json.h"
+#include "base/json.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 

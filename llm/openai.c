@@ -13,7 +13,7 @@
  * ready jobs while admission control says yes. So done() never runs inside
  * submit(), and the scheduler may submit from inside done().
  */
-#include "engine/openai.h"
+#include "llm/openai.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,13 +21,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "engine/admission.h"
-#include "engine/buf.h"
-#include "engine/http.h"
-#include "engine/jscan.h"
-#include "engine/json.h"
-#include "engine/log.h"
-#include "engine/rng.h"
+#include "llm/admission.h"
+#include "base/buf.h"
+#include "llm/http.h"
+#include "base/jscan.h"
+#include "base/json.h"
+#include "base/log.h"
+#include "base/rng.h"
 
 #define MAX_BODY ((size_t)64 << 20)
 #define RID_MAX 159                /* bytes of the X-Request-Id header */

@@ -28,7 +28,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "engine/error.h"
+#include "base/error.h"
 
 /* Deepest nesting of schema objects, and of instance values checked
  * against a recursive schema; deeper input is an error, not a crash. */

@@ -6,11 +6,13 @@
 #ifndef PF_LOG_H
 #define PF_LOG_H
 
-enum log_level { LOG_QUIET = 0, LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
+enum pf_log_level {
+	PF_LOG_QUIET = 0, PF_LOG_ERROR, PF_LOG_WARN, PF_LOG_INFO, PF_LOG_DEBUG
+};
 
-/* Messages above this level are dropped (default LOG_INFO). */
-void log_set_level(enum log_level lvl);
-enum log_level log_get_level(void);
+/* Messages above this level are dropped (default PF_LOG_INFO). */
+void log_set_level(enum pf_log_level lvl);
+enum pf_log_level log_get_level(void);
 
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -1,11 +1,13 @@
-## engine/: network backend (openai), transport, admission control.
+## llm/ (rank 1): the backend contract (backend.h), curl multi on libuv,
+## admission control, endpoint config, the OpenAI-compatible and offline
+## backends.
 libpersonaforge_a_SOURCES += \
-	engine/http.c engine/http.h \
-	engine/jscan.c engine/jscan.h \
-	engine/admission.c engine/admission.h \
-	engine/endpoint.c engine/endpoint.h \
-	engine/openai.c engine/openai.h \
-	engine/progress.c engine/progress.h
+	llm/backend.h \
+	llm/http.c llm/http.h \
+	llm/admission.c llm/admission.h \
+	llm/endpoint.c llm/endpoint.h \
+	llm/openai.c llm/openai.h \
+	llm/offline.c llm/offline.h
 
 check_PROGRAMS += tests/unit/test_admission tests/unit/test_openai
 tests_unit_test_admission_SOURCES = tests/unit/test_admission.c
@@ -14,5 +16,4 @@ tests_unit_test_admission_LDADD = $(TEST_LDADD)
 tests_unit_test_openai_SOURCES = tests/unit/test_openai.c
 tests_unit_test_openai_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_openai_LDADD = $(TEST_LDADD)
-
 TESTS += tests/unit/test_admission tests/unit/test_openai

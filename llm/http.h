@@ -20,8 +20,8 @@
 #include <curl/curl.h>
 #include <uv.h>
 
-#include "engine/admission.h"
-#include "engine/buf.h"
+#include "llm/admission.h"
+#include "base/buf.h"
 
 struct http_opts {
 	long connect_timeout_ms;   /* 0 = curl's default */

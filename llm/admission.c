@@ -1,5 +1,5 @@
 /* admission.c - token buckets, AIMD, breaker, budgets (see admission.h). */
-#include "engine/admission.h"
+#include "llm/admission.h"
 
 #include <ctype.h>
 #include <math.h>

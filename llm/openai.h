@@ -1,6 +1,6 @@
 /* openai.h - the "openai" backend: any OpenAI-compatible chat-completions
- * server over libcurl multi on libuv (engine/http.h), paced and guarded by
- * engine/admission.h, behind the contract of engine/backend.h.
+ * server over libcurl multi on libuv (llm/http.h), paced and guarded by
+ * llm/admission.h, behind the contract of llm/backend.h.
  *
  * Each call's body is a JSON object. Without a top-level "model" member the
  * backend splices in the model of the endpoint it picks (smooth weighted
@@ -18,9 +18,9 @@
 #include <stdint.h>
 #include <uv.h>
 
-#include "engine/backend.h"
-#include "engine/endpoint.h"
-#include "engine/error.h"
+#include "llm/backend.h"
+#include "llm/endpoint.h"
+#include "base/error.h"
 
 /* Counters for the progress line. */
 struct engine_stats {

@@ -1,5 +1,5 @@
 /* rng.c - splitmix64 seeding and xoshiro256** generation (see rng.h). */
-#include "engine/rng.h"
+#include "base/rng.h"
 
 #include <math.h>
 

@@ -1,5 +1,5 @@
 /* jscan.c - structural scan of a JSON object (see jscan.h). */
-#include "engine/jscan.h"
+#include "base/jscan.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -9,7 +9,7 @@
 #ifndef PF_OFFLINE_H
 #define PF_OFFLINE_H
 
-#include "engine/backend.h"
+#include "llm/backend.h"
 
 #define OFFLINE_MODEL "personaforge-offline-1"
 

@@ -16,7 +16,7 @@
 #include <stdint.h>
 #include <cjson/cJSON.h>
 
-#include "engine/error.h"
+#include "base/error.h"
 
 /* One extra request header: either a plain value or an env var's value. */
 struct endpoint_header {

@@ -4,8 +4,8 @@
  * The scheduler fills in a struct llm_call (the fully rendered request body
  * and its bookkeeping), submits it, and gets it back exactly once through
  * call->done, on the loop thread, with the outcome filled in. Two backends
- * implement it: "offline" (engine/offline.c: deterministic replies rendered
- * from templates, no network) and "openai" (engine/openai.c: any
+ * implement it: "offline" (llm/offline.c: deterministic replies rendered
+ * from templates, no network) and "openai" (llm/openai.c: any
  * OpenAI-compatible server over libcurl multi).
  *
  * Ownership: the caller owns the call and everything it points to until

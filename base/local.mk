@@ -1,0 +1,22 @@
+## base/ (rank 0): buffers, checked JSON, the structural JSON scan, the
+## JSON Schema subset, SHA-256, RNG, logging, error descriptions, exit
+## codes. No project knowledge.
+libpersonaforge_a_SOURCES += \
+	base/buf.c base/buf.h \
+	base/json.c base/json.h \
+	base/jscan.c base/jscan.h \
+	base/schema.c base/schema.h \
+	base/hash.c base/hash.h \
+	base/rng.c base/rng.h \
+	base/log.c base/log.h \
+	base/status.c base/status.h \
+	base/error.c base/error.h
+
+check_PROGRAMS += tests/unit/test_engine tests/unit/test_schema
+tests_unit_test_engine_SOURCES = tests/unit/test_engine.c
+tests_unit_test_engine_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_engine_LDADD = $(TEST_LDADD)
+tests_unit_test_schema_SOURCES = tests/unit/test_schema.c
+tests_unit_test_schema_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_schema_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_engine tests/unit/test_schema
