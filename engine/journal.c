@@ -156,11 +156,15 @@ journal_prefix_exists(struct journal *j, const char *prefix)
 	size_t n = strlen(prefix);
 	int rc;
 
-	if (n == 0 || n >= sizeof(hi))
+	if (n >= sizeof(hi))
 		return 1;
-	/* Every id starting with prefix sorts in [prefix, prefix+1). */
+	/* Every id starting with prefix sorts in [prefix, prefix+1); ids
+	 * are UTF-8, so every one sorts below a 0xff byte. */
 	memcpy(hi, prefix, n + 1);
-	hi[n - 1]++;
+	if (n == 0)
+		memcpy(hi, "\xff", 2);
+	else
+		hi[n - 1]++;
 	sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, hi, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);

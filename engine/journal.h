@@ -84,9 +84,9 @@ int journal_attach_queue(struct journal *j, struct sqlq *q,
  * and dataset rows): they commit together. No-op without a queue. */
 void journal_unit_end(struct journal *j);
 
-/* 1 if some committed item id starts with `prefix`, 0 if none, -1 on a
- * read error. Lets a resumed run skip per-item look-ups for personas that
- * have no history. */
+/* 1 if some committed item id starts with `prefix` ("" for any), 0 if
+ * none, -1 on a read error. Lets a resumed run skip per-item look-ups for
+ * units that have no history. */
 int journal_prefix_exists(struct journal *j, const char *prefix);
 
 /* Record an item as pending unless it already has a row. Returns 1 if a

@@ -8,7 +8,7 @@
  *
  * The figures come from a sampler the caller gives: it fills a struct
  * progress_sample when a report is due (the engine part straight from
- * openai_backend_stats()). The module owns one uv_timer on the caller's
+ * the backend's stats op). The module owns one uv_timer on the caller's
  * loop; progress_close() closes it and frees the object from the close
  * callback, so the loop closes clean once it has run.
  *
@@ -21,7 +21,7 @@
 #include <stdio.h>
 #include <uv.h>
 
-#include "llm/openai.h"
+#include "llm/backend.h"
 
 /* One reading of the run's counters. */
 struct progress_sample {
@@ -29,7 +29,7 @@ struct progress_sample {
 	uint64_t total;         /* items in the run; 0 if unknown */
 	uint64_t failed;        /* items that failed after their retries */
 	uint64_t reused;        /* items taken from the journal, not sent */
-	struct engine_stats st; /* the backend's counters (zeros if none) */
+	struct llm_stats st; /* the backend's counters (zeros if none) */
 };
 
 typedef void (*progress_sample_fn)(void *ud, struct progress_sample *s);

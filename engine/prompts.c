@@ -58,10 +58,10 @@ response_format(const char *name, const char *schema_path, int strict,
 }
 
 static int
-load_stage(struct prompts *p, const struct stage *s, int offline,
+load_stage(struct prompts *p, int k, const struct stage *s, int offline,
 	   struct pf_error *err)
 {
-	struct stage_templates *t = &p->st[s->id];
+	struct stage_templates *t = &p->st[k];
 	char rel[256];
 
 	snprintf(rel, sizeof(rel), "templates/prompts/%s.mustache", s->name);
@@ -101,9 +101,24 @@ load_system(struct prompts *p, struct pf_error *err)
 	return rc;
 }
 
+/* The table's unit template, templates/prompts/NAME.mustache. */
+static int
+load_unit(struct prompts *p, const char *name, struct pf_error *err)
+{
+	char rel[256];
+
+	if (name == NULL)
+		return 0;
+	snprintf(rel, sizeof(rel), "templates/prompts/%s.mustache", name);
+	p->unit_path = config_data_path(p->cfg, rel);
+	if (p->unit_path == NULL)
+		return pf_error_set(err, "out of memory");
+	return compile_file(p->unit_path, &p->unit, err);
+}
+
 int
-prompts_load(const struct pf_config *cfg, int offline, struct prompts **out,
-	     struct pf_error *err)
+prompts_load(const struct pf_config *cfg, const struct stage_table *tab,
+	     int offline, struct prompts **out, struct pf_error *err)
 {
 	struct prompts *p;
 	int i;
@@ -115,16 +130,13 @@ prompts_load(const struct pf_config *cfg, int offline, struct prompts **out,
 	p->cfg = cfg;
 	p->system_path = config_data_path(cfg,
 					  "templates/prompts/system.mustache");
-	p->profile_path = config_data_path(cfg,
-					   "templates/prompts/persona.mustache");
-	if (p->system_path == NULL || p->profile_path == NULL ||
-	    load_system(p, err) != 0 ||
-	    compile_file(p->profile_path, &p->profile, err) != 0)
+	if (p->system_path == NULL || load_system(p, err) != 0 ||
+	    load_unit(p, tab->unit_template, err) != 0)
 		goto fail;
-	for (i = 0; i < STAGE_COUNT; i++) {
-		if (stage_registry[i]->count(cfg) == 0)
+	for (i = 0; i < tab->n && i < STAGE_MAX; i++) {
+		if (tab->stages[i]->count(cfg) == 0)
 			continue;
-		if (load_stage(p, stage_registry[i], offline, err) != 0)
+		if (load_stage(p, i, tab->stages[i], offline, err) != 0)
 			goto fail;
 	}
 	*out = p;
@@ -143,9 +155,9 @@ prompts_free(struct prompts *p)
 		return;
 	mustache_free(p->system);
 	free(p->system_path);
-	mustache_free(p->profile);
-	free(p->profile_path);
-	for (i = 0; i < STAGE_COUNT; i++) {
+	mustache_free(p->unit);
+	free(p->unit_path);
+	for (i = 0; i < STAGE_MAX; i++) {
 		mustache_free(p->st[i].prompt);
 		mustache_free(p->st[i].offline);
 		schema_free(p->st[i].schema);

@@ -31,19 +31,20 @@ struct prompts {
 	const struct pf_config *cfg;
 	struct mustache *system;
 	char *system_path;
-	/* templates/prompts/persona.mustache, rendered once per persona into
-	 * {{persona.profile}} (every stage shows the same profile, so it is
-	 * not rendered again for each of a persona's items). */
-	struct mustache *profile;
-	char *profile_path;
-	struct stage_templates st[STAGE_COUNT];
+	/* The stage table's unit template (a build's is
+	 * templates/prompts/persona.mustache, rendered once per persona into
+	 * {{persona.profile}}), or NULL. */
+	struct mustache *unit;
+	char *unit_path;
+	struct stage_templates st[STAGE_MAX];   /* by table index */
 };
 
-/* Load and compile the templates of every stage the config enables
- * (`offline` also loads the offline templates). Returns 0, or -1 with err
- * naming the file and line:col (template syntax) or JSON path (schema). */
-int prompts_load(const struct pf_config *cfg, int offline,
-		 struct prompts **out, struct pf_error *err);
+/* Load and compile the templates of every stage of `tab` the config
+ * enables, and the table's unit template (`offline` also loads the
+ * offline templates). Returns 0, or -1 with err naming the file and
+ * line:col (template syntax) or JSON path (schema). */
+int prompts_load(const struct pf_config *cfg, const struct stage_table *tab,
+		 int offline, struct prompts **out, struct pf_error *err);
 
 void prompts_free(struct prompts *p);   /* accepts NULL */
 

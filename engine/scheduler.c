@@ -1,45 +1,35 @@
-/* scheduler.c - the build loop (see scheduler.h). */
+/* scheduler.c - the build driver (see scheduler.h). */
 #include "engine/scheduler.h"
 
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "base/hash.h"
 #include "base/json.h"
 #include "base/log.h"
-#include "llm/openai.h"
-#include "engine/progress.h"
 #include "base/rng.h"
-#include "engine/stage.h"
-#include "generators/facts.h"
-#include "output/writer.h"
-#include "personas/sampler.h"
 
 #define BODY_MAX ((size_t)8 << 20)     /* one request body */
-#define COMMIT_ROWS 4000               /* writes per transaction when the
-					* journal writes directly; with the
-					* write queue, chunks are cut by size
-					* (SQLQ_CHUNK_BYTES) and commit_ms */
-#define COMMIT_MS 100                  /* and at least this often, unless
-					* sched_opts.commit_ms says */
 #define REPAIR_ECHO_MAX 2000           /* bytes of a bad reply echoed back */
 #define FAIL_LOG_MAX 20                /* item failures printed one by one */
 
-enum istate { I_WAIT, I_QUEUED, I_RUNNING, I_DONE, I_FAILED, I_LEFT };
+enum istate { I_WAIT, I_READY, I_QUEUED, I_RUNNING, I_DONE, I_FAILED,
+	I_LEFT };
 
-struct prun;
+struct urun;
 struct sched;
 
 struct item {
 	struct sched *s;
-	struct prun *pr;
-	struct item *next;          /* ready queue */
-	enum stage_id stage;
+	struct urun *ur;
+	struct item *next;          /* start or send queue */
+	int stage;                  /* index in the stage table */
 	uint32_t idx;
 	enum istate state;
+	uint32_t pending;           /* prerequisites not yet done */
+	uint32_t out_first, nout;   /* its dependents in urun.edges */
 	int rerun;                  /* rows of an earlier reply exist */
 	int fresh;                  /* planned just now: no journal history */
 	uint32_t tries;             /* backend calls this run */
@@ -54,33 +44,39 @@ struct item {
 	struct llm_call call;
 };
 
-struct prun {
-	struct persona_run run;
-	struct fact_plan facts;
-	struct item *items;
+/* One unit while its items run. */
+struct urun {
+	struct unit u;
+	struct item *items;         /* stage by stage, in table order */
 	int nitems;
-	int first[STAGE_COUNT];     /* index of each stage's first item */
+	int first[STAGE_MAX];       /* index of each stage's first item */
+	uint32_t *edges;            /* dependents (item indices), per item */
 	int open;                   /* items not yet done or failed */
-	struct prun *next, *prev;   /* active list */
+	int opened;                 /* hooks.open ran */
+	int ended;                  /* on the ended list */
+	struct urun *next, *prev;   /* active list */
+	struct urun *next_ended;
+};
+
+struct queue {
+	struct item *head, *tail;
 };
 
 struct sched {
 	const struct sched_opts *o;
 	const struct pf_config *cfg;
-	uv_loop_t *loop;
-	uv_signal_t sigint, sigterm;
-	uv_timer_t commit_timer;
-	struct progress *progress;
-	int64_t next;               /* next persona index to start */
-	unsigned active;
-	struct prun *personas;      /* active list head */
-	struct item *qhead, *qtail;
-	unsigned inflight;
-	int stopping, finished, fatal;
-	int open_handles;           /* our uv handles not yet closed */
+	const struct stage_table *tab;
+	struct runner *rn;
+	int64_t next;               /* next unit index to open */
+	unsigned active;            /* units open */
+	int64_t held;               /* items of the open units */
+	int64_t per_unit;           /* items per unit */
+	struct urun *units;         /* active list head */
+	struct urun *ended;         /* units to free once the event is over */
+	struct queue ready;         /* prerequisites done: to start */
+	struct queue send;          /* rendered, to send */
+	int fatal;
 	int journal_empty;          /* no item has any history */
-	uint64_t start_ms;          /* loop time at the start */
-	int64_t total_items;
 	struct sched_result *res;
 	struct pf_error *err;
 	struct buf sys, user;       /* render scratch */
@@ -88,88 +84,72 @@ struct sched {
 	unsigned fail_logged;
 };
 
-static void advance(struct sched *s, struct prun *pr);
-static void fill(struct sched *s);
-static void submit_item(struct sched *s, struct item *it);
+static void start_item(struct sched *s, struct item *it);
+
+/* ---- queues ---- */
+
+static void
+q_push(struct queue *q, struct item *it)
+{
+	it->next = NULL;
+	if (q->tail != NULL)
+		q->tail->next = it;
+	else
+		q->head = it;
+	q->tail = it;
+}
+
+static struct item *
+q_pop(struct queue *q)
+{
+	struct item *it = q->head;
+
+	if (it != NULL && (q->head = it->next) == NULL)
+		q->tail = NULL;
+	return it;
+}
 
 /* ---- transactions ---- */
+
+static void
+set_fatal(struct sched *s, const char *fmt, const char *what)
+{
+	if (s->fatal)
+		return;
+	s->fatal = 1;
+	pf_error_set(s->err, fmt, what, journal_errmsg(s->o->journal));
+}
 
 static int
 tx(struct sched *s)
 {
-	if (journal_tx_begin(s->o->journal) != 0) {
-		s->fatal = 1;
-		pf_error_set(s->err, "cannot start a transaction: %s",
-			     journal_errmsg(s->o->journal));
-		return -1;
-	}
-	return 0;
+	if (journal_tx_begin(s->o->journal) == 0)
+		return 0;
+	set_fatal(s, "cannot start a %s: %s", "transaction");
+	return -1;
 }
 
 static void
 commit(struct sched *s)
 {
-	if (journal_tx_commit(s->o->journal) != 0 && !s->fatal) {
-		s->fatal = 1;
-		pf_error_set(s->err, "cannot commit: %s",
-			     journal_errmsg(s->o->journal));
-	}
-}
-
-static void
-maybe_commit(struct sched *s)
-{
-	if (journal_tx_pending(s->o->journal) >= COMMIT_ROWS)
-		commit(s);
-}
-
-static void
-on_commit_timer(uv_timer_t *t)
-{
-	commit(t->data);
+	if (journal_tx_commit(s->o->journal) != 0)
+		set_fatal(s, "cannot %s: %s", "commit");
 }
 
 static void
 write_failed(struct sched *s, const char *what)
 {
-	if (s->fatal)
-		return;
-	s->fatal = 1;
-	pf_error_set(s->err, "cannot write %s: %s", what,
-		     journal_errmsg(s->o->journal));
+	set_fatal(s, "cannot write %s: %s", what);
 }
 
 /* ---- rendering ---- */
-
-/* The render context: the persona, the narrative once accepted, the run,
- * and whatever the stage adds. Shared parts are referenced, not copied. */
-static cJSON *
-item_vars(struct sched *s, struct item *it, struct stage_ctx *sc)
-{
-	const struct stage *st = stage_registry[it->stage];
-	const cJSON *narr = stage_reply(&it->pr->run, STAGE_NARRATIVE, 0);
-	cJSON *v = cJSON_CreateObject(), *run;
-
-	if (v == NULL)
-		return NULL;
-	cJSON_AddItemReferenceToObject(v, "persona", it->pr->run.persona_json);
-	if (narr != NULL)
-		cJSON_AddItemReferenceToObject(v, "narrative", (cJSON *)narr);
-	run = cJSON_AddObjectToObject(v, "run");
-	cJSON_AddStringToObject(run, "name", s->cfg->name);
-	if (st->vars(sc, v, s->err) != 0) {
-		cJSON_Delete(v);
-		return NULL;
-	}
-	return v;
-}
 
 static void
 stage_ctx_init(struct sched *s, struct item *it, struct stage_ctx *sc)
 {
 	memset(sc, 0, sizeof(*sc));
 	sc->cfg = s->cfg;
-	sc->pr = &it->pr->run;
+	sc->u = &it->ur->u;
 	sc->idx = it->idx;
 	sc->item_id = it->id;
 	sc->seed = it->seed;
@@ -177,10 +157,56 @@ stage_ctx_init(struct sched *s, struct item *it, struct stage_ctx *sc)
 	sc->model = s->o->model;
 }
 
+/* The render context: the unit's variables, the run, and whatever the
+ * stage adds. Shared parts are referenced, not copied. */
+static cJSON *
+item_vars(struct sched *s, struct item *it, struct stage_ctx *sc)
+{
+	const struct unit_hooks *h = &s->tab->hooks;
+	cJSON *v = cJSON_CreateObject(), *run;
+
+	if (v == NULL) {
+		pf_error_set(s->err, "out of memory");
+		return NULL;
+	}
+	if ((h->vars != NULL && h->vars(s->o->hooks_ud, &it->ur->u, v) != 0) ||
+	    (run = cJSON_AddObjectToObject(v, "run")) == NULL ||
+	    !cJSON_AddStringToObject(run, "name", s->cfg->name)) {
+		pf_error_set(s->err, "out of memory");
+		cJSON_Delete(v);
+		return NULL;
+	}
+	if (s->tab->stages[it->stage]->vars(sc, v, s->err) == 0)
+		return v;
+	cJSON_Delete(v);
+	return NULL;
+}
+
 static int
 quote(struct buf *b, const struct buf *text)
 {
 	return json_quote(b, text->data ? text->data : "", text->len);
+}
+
+/* The repair turns: the rejected reply and the reason. */
+static int
+put_repair(struct item *it, struct buf *b)
+{
+	size_t n = it->bad_reply ? strlen(it->bad_reply) : 0;
+	struct buf r;
+	int rc;
+
+	rc = buf_puts(b, ",{\"role\":\"assistant\",\"content\":");
+	rc |= json_quote(b, it->bad_reply ? it->bad_reply : "",
+			 n > REPAIR_ECHO_MAX ? REPAIR_ECHO_MAX : n);
+	rc |= buf_puts(b, "},{\"role\":\"user\",\"content\":");
+	buf_init(&r, 4096);
+	rc |= buf_printf(&r, "That reply was not accepted: %s. Reply again "
+			 "with only a JSON object that matches the schema.",
+			 it->repair);
+	rc |= quote(b, &r);
+	buf_free(&r);
+	return rc | buf_putc(b, '}');
 }
 
 /* The messages array; with a repair, the rejected reply and the reason
@@ -195,22 +221,8 @@ put_messages(struct sched *s, struct item *it, struct buf *b)
 	rc |= buf_puts(b, "},{\"role\":\"user\",\"content\":");
 	rc |= quote(b, &s->user);
 	rc |= buf_putc(b, '}');
-	if (it->repair != NULL) {
-		size_t n = it->bad_reply ? strlen(it->bad_reply) : 0;
-		struct buf r;
-
-		rc |= buf_puts(b, ",{\"role\":\"assistant\",\"content\":");
-		rc |= json_quote(b, it->bad_reply ? it->bad_reply : "",
-				 n > REPAIR_ECHO_MAX ? REPAIR_ECHO_MAX : n);
-		rc |= buf_puts(b, "},{\"role\":\"user\",\"content\":");
-		buf_init(&r, 4096);
-		rc |= buf_printf(&r, "That reply was not accepted: %s. Reply "
-				 "again with only a JSON object that matches "
-				 "the schema.", it->repair);
-		rc |= quote(b, &r);
-		buf_free(&r);
-		rc |= buf_putc(b, '}');
-	}
+	if (it->repair != NULL)
+		rc |= put_repair(it, b);
 	return rc == 0 ? 0 : -1;
 }
 
@@ -305,12 +317,26 @@ item_release(struct item *it)
 	it->repair = it->bad_reply = NULL;
 }
 
+static void
+unit_item_ended(struct sched *s, struct item *it)
+{
+	struct urun *ur = it->ur;
+
+	s->res->items++;
+	item_release(it);
+	if (--ur->open == 0 && !ur->ended) {
+		ur->ended = 1;
+		ur->next_ended = s->ended;
+		s->ended = ur;
+	}
+}
+
 /* An item that failed this time must not leave rows from an earlier reply
  * behind: the dataset holds what the journal stands behind, once. */
 static void
 forget_rows(struct sched *s, struct item *it)
 {
-	const struct stage *st = stage_registry[it->stage];
+	const struct stage *st = s->tab->stages[it->stage];
 	struct journal_row row;
 	struct stage_ctx sc;
 
@@ -321,8 +347,28 @@ forget_rows(struct sched *s, struct item *it)
 	if (!it->rerun || st->forget == NULL)
 		return;
 	stage_ctx_init(s, it, &sc);
-	sc.w = s->o->writer;
+	sc.w = s->o->sink;
 	st->forget(&sc);
+}
+
+static void fail_item(struct sched *s, struct item *it, const char *reason);
+
+/* The items waiting for `it` cannot run: fail them, and theirs. */
+static void
+block_dependents(struct sched *s, struct item *it)
+{
+	struct urun *ur = it->ur;
+	char why[200];
+	uint32_t k;
+
+	snprintf(why, sizeof(why), "blocked: it needs %s, which failed",
+		 it->id);
+	for (k = 0; k < it->nout && !s->fatal; k++) {
+		struct item *d = &ur->items[ur->edges[it->out_first + k]];
+
+		if (d->state == I_WAIT)
+			fail_item(s, d, why);
+	}
 }
 
 static void
@@ -342,21 +388,29 @@ fail_item(struct sched *s, struct item *it, const char *reason)
 	forget_rows(s, it);
 	journal_unit_end(s->o->journal);
 	it->state = I_FAILED;
-	it->pr->open--;
 	s->res->failed++;
-	s->res->items++;
-	item_release(it);
-	maybe_commit(s);
+	unit_item_ended(s, it);
+	block_dependents(s, it);
 }
 
+/* Store the accepted reply and release the items that waited for it. */
 static void
 done_item(struct sched *s, struct item *it, cJSON *reply)
 {
-	it->pr->run.reply[it->stage][it->idx] = reply;
+	struct urun *ur = it->ur;
+	uint32_t k;
+
+	ur->u.reply[it->stage][it->idx] = reply;
 	it->state = I_DONE;
-	it->pr->open--;
-	s->res->items++;
-	item_release(it);
+	unit_item_ended(s, it);
+	for (k = 0; k < it->nout; k++) {
+		struct item *d = &ur->items[ur->edges[it->out_first + k]];
+
+		if (--d->pending == 0 && d->state == I_WAIT) {
+			d->state = I_READY;
+			q_push(&s->ready, d);
+		}
+	}
 }
 
 /* A reply was not acceptable: ask again with the reason, or give up. */
@@ -381,7 +435,8 @@ reject(struct sched *s, struct item *it, const char *reason)
 		fail_item(s, it, s->err->msg);
 		return;
 	}
-	submit_item(s, it);
+	it->state = I_QUEUED;
+	q_push(&s->send, it);
 }
 
 /* Parse and schema-check reply text. Returns the tree, or NULL with the
@@ -413,8 +468,8 @@ check_reply(struct sched *s, struct item *it, const char *text, size_t n,
 /* Hand a checked reply to its stage. w == NULL replays. Returns 0
  * accepted, 1 rejected (why filled), -1 write error. */
 static int
-stage_accept(struct sched *s, struct item *it, const cJSON *r,
-	     struct writer *w, const char *model, char *why, size_t nwhy)
+stage_accept(struct sched *s, struct item *it, const cJSON *r, void *w,
+	     const char *model, char *why, size_t nwhy)
 {
 	struct stage_ctx sc;
 	struct pf_error e;
@@ -425,17 +480,36 @@ stage_accept(struct sched *s, struct item *it, const cJSON *r,
 	if (model != NULL && model[0] != '\0')
 		sc.model = model;
 	pf_error_clear(&e);
-	rc = stage_registry[it->stage]->accept(&sc, r, &e);
+	rc = s->tab->stages[it->stage]->accept(&sc, r, &e);
 	if (rc != 0)
 		snprintf(why, nwhy, "%s", e.msg[0] ? e.msg : "rejected");
 	return rc;
 }
 
 static void
-accept_reply(struct sched *s, struct item *it)
+record_done(struct sched *s, struct item *it)
 {
 	struct llm_call *c = &it->call;
 	struct journal_result jr;
+
+	memset(&jr, 0, sizeof(jr));
+	jr.req_hash = it->hash;
+	jr.reply = c->content;
+	jr.reply_len = c->content_len;
+	jr.finish_reason = c->finish_reason;
+	jr.model = c->model[0] ? c->model : s->o->model;
+	jr.attempts = it->prior_attempts + it->tries;
+	jr.prompt_tokens = c->prompt_tokens;
+	jr.completion_tokens = c->completion_tokens;
+	if (journal_item_done(s->o->journal, it->id, &jr) != 0)
+		write_failed(s, "the journal");
+	journal_unit_end(s->o->journal);
+}
+
+static void
+accept_reply(struct sched *s, struct item *it)
+{
+	struct llm_call *c = &it->call;
 	char why[600];
 	cJSON *r;
 	int rc;
@@ -455,7 +529,7 @@ accept_reply(struct sched *s, struct item *it)
 		cJSON_Delete(r);
 		return;
 	}
-	rc = stage_accept(s, it, r, s->o->writer, c->model, why, sizeof(why));
+	rc = stage_accept(s, it, r, s->o->sink, c->model, why, sizeof(why));
 	if (rc != 0) {
 		cJSON_Delete(r);
 		if (rc < 0)
@@ -464,119 +538,11 @@ accept_reply(struct sched *s, struct item *it)
 			reject(s, it, why);
 		return;
 	}
-	memset(&jr, 0, sizeof(jr));
-	jr.req_hash = it->hash;
-	jr.reply = c->content;
-	jr.reply_len = c->content_len;
-	jr.finish_reason = c->finish_reason;
-	jr.model = c->model[0] ? c->model : s->o->model;
-	jr.attempts = it->prior_attempts + it->tries;
-	jr.prompt_tokens = c->prompt_tokens;
-	jr.completion_tokens = c->completion_tokens;
-	if (journal_item_done(s->o->journal, it->id, &jr) != 0)
-		write_failed(s, "the journal");
-	journal_unit_end(s->o->journal);
+	record_done(s, it);
 	done_item(s, it, r);
-	maybe_commit(s);
 }
 
-static void
-stop_run(struct sched *s, enum llm_result why)
-{
-	if (why != LLM_OK && s->res->stop == LLM_OK)
-		s->res->stop = why;
-	if (s->stopping)
-		return;
-	s->stopping = 1;
-	s->o->backend->ops->drain(s->o->backend, s->o->grace_ms);
-}
-
-static void
-on_call_done(struct llm_call *c)
-{
-	struct item *it = c->ud;
-	struct sched *s = it->s;
-
-	s->inflight--;
-	s->res->prompt_tokens += c->prompt_tokens;
-	s->res->completion_tokens += c->completion_tokens;
-	switch (c->result) {
-	case LLM_OK:
-		s->res->sent++;
-		accept_reply(s, it);
-		break;
-	case LLM_FAILED:
-		fail_item(s, it, c->error ? c->error : "request failed");
-		break;
-	case LLM_ABANDONED:
-		it->state = I_LEFT;
-		break;
-	default:
-		it->state = I_LEFT;
-		stop_run(s, c->result);
-		break;
-	}
-	llm_call_clear(c);
-	if (!s->fatal)
-		advance(s, it->pr);
-	fill(s);
-}
-
-/* ---- the ready queue ---- */
-
-static void
-submit_item(struct sched *s, struct item *it)
-{
-	it->state = I_QUEUED;
-	it->next = NULL;
-	if (s->qtail != NULL)
-		s->qtail->next = it;
-	else
-		s->qhead = it;
-	s->qtail = it;
-}
-
-static void
-send_item(struct sched *s, struct item *it)
-{
-	struct llm_call *c = &it->call;
-
-	memset(c, 0, sizeof(*c));
-	c->id = it->id;
-	c->body = it->body.data;
-	c->body_len = it->body.len;
-	c->max_tokens = (uint32_t)s->cfg->max_tokens;
-	c->est_prompt_tokens = (uint32_t)(it->body.len / 4);
-	c->offline_reply = it->offline.data;
-	c->offline_reply_len = it->offline.len;
-	c->done = on_call_done;
-	c->ud = it;
-	it->state = I_RUNNING;
-	it->tries++;
-	s->inflight++;
-	if (s->o->backend->ops->submit(s->o->backend, c) != 0) {
-		s->inflight--;
-		it->state = I_LEFT;
-		stop_run(s, LLM_ABANDONED);
-	}
-}
-
-static void
-pump(struct sched *s)
-{
-	struct backend *b = s->o->backend;
-	struct item *it;
-
-	while (!s->stopping && (it = s->qhead) != NULL &&
-	       b->ops->capacity(b) > 0) {
-		s->qhead = it->next;
-		if (s->qhead == NULL)
-			s->qtail = NULL;
-		send_item(s, it);
-	}
-}
-
-/* ---- starting items ---- */
+/* ---- starting and sending ---- */
 
 /* Reuse the journal's reply when the request is unchanged. Returns 1 if
  * the item is done from the journal, 0 if it must be sent. */
@@ -590,11 +556,7 @@ try_replay(struct sched *s, struct item *it)
 	if (it->fresh)
 		return 0;
 	if (journal_item_get(s->o->journal, it->id, &row) != 0) {
-		if (!s->fatal) {
-			s->fatal = 1;
-			pf_error_set(s->err, "cannot read the journal: %s",
-				     journal_errmsg(s->o->journal));
-		}
+		set_fatal(s, "cannot read the %s: %s", "journal");
 		return 0;
 	}
 	it->prior_attempts = row.attempts;
@@ -624,421 +586,422 @@ start_item(struct sched *s, struct item *it)
 	hash_item(s, it);
 	if (try_replay(s, it))
 		return;
-	submit_item(s, it);
+	it->state = I_QUEUED;
+	q_push(&s->send, it);
 }
 
-/* A dependency's item: items are laid out stage by stage. */
-static struct item *
-dep_item(struct prun *pr, const struct stage_dep *d)
+/* Start every item whose prerequisites are done; replays release their
+ * dependents at once, which join the queue. While stopping, nothing new
+ * starts. */
+static void
+start_ready(struct sched *s)
 {
-	if ((int)d->idx >= pr->run.count[d->stage])
-		return NULL;
-	return &pr->items[pr->first[d->stage] + (int)d->idx];
+	struct item *it;
+
+	while (!s->fatal && !runner_stopping(s->rn) &&
+	       (it = q_pop(&s->ready)) != NULL)
+		start_item(s, it);
 }
-
-/* 1 ready, 0 waiting, -1 blocked (reason in why). */
-static int
-deps_state(struct prun *pr, struct item *it, char *why, size_t n)
-{
-	struct stage_dep d[STAGE_MAX_DEPS];
-	struct item *di;
-	int k, nd, ready = 1;
-
-	nd = stage_registry[it->stage]->deps(&pr->run, it->idx, d);
-	for (k = 0; k < nd; k++) {
-		di = dep_item(pr, &d[k]);
-		if (di == NULL)
-			continue;
-		if (di->state == I_FAILED) {
-			snprintf(why, n, "blocked: it needs %s, which failed",
-				 di->id);
-			return -1;
-		}
-		if (di->state != I_DONE)
-			ready = 0;
-	}
-	return ready;
-}
-
-/* ---- personas ---- */
 
 static void
-free_persona(struct prun *pr)
+send_item(struct sched *s, struct item *it)
 {
+	struct llm_call *c = &it->call;
+
+	memset(c, 0, sizeof(*c));
+	c->id = it->id;
+	c->body = it->body.data;
+	c->body_len = it->body.len;
+	c->max_tokens = (uint32_t)s->cfg->max_tokens;
+	c->est_prompt_tokens = (uint32_t)(it->body.len / 4);
+	c->offline_reply = it->offline.data;
+	c->offline_reply_len = it->offline.len;
+	c->ud = it;
+	it->state = I_RUNNING;
+	it->tries++;
+	if (runner_submit(s->rn, c) != 0)
+		it->state = I_LEFT;
+}
+
+static void
+pump(struct sched *s)
+{
+	struct item *it;
+
+	while (s->send.head != NULL && runner_capacity(s->rn) > 0) {
+		it = q_pop(&s->send);
+		send_item(s, it);
+	}
+}
+
+/* ---- units ---- */
+
+static void
+free_unit(struct sched *s, struct urun *ur)
+{
+	const struct unit_hooks *h = &s->tab->hooks;
 	int i, k;
 
-	for (i = 0; i < pr->nitems; i++)
-		item_release(&pr->items[i]);
-	for (k = 0; k < STAGE_COUNT; k++) {
-		for (i = 0; pr->run.reply[k] && i < pr->run.count[k]; i++)
-			cJSON_Delete(pr->run.reply[k][i]);
-		free(pr->run.reply[k]);
+	for (i = 0; i < ur->nitems; i++)
+		item_release(&ur->items[i]);
+	for (k = 0; k < s->tab->n; k++) {
+		for (i = 0; ur->u.reply[k] && i < ur->u.count[k]; i++)
+			cJSON_Delete(ur->u.reply[k][i]);
+		free(ur->u.reply[k]);
 	}
-	cJSON_Delete(pr->run.persona_json);
-	free(pr->items);
-	free(pr);
+	if (ur->opened && h->close != NULL)
+		h->close(s->o->hooks_ud, &ur->u);
+	free(ur->edges);
+	free(ur->items);
+	free(ur);
 }
 
 static void
-unlink_persona(struct sched *s, struct prun *pr)
+unlink_unit(struct sched *s, struct urun *ur)
 {
-	if (pr->prev)
-		pr->prev->next = pr->next;
+	if (ur->prev)
+		ur->prev->next = ur->next;
 	else
-		s->personas = pr->next;
-	if (pr->next)
-		pr->next->prev = pr->prev;
+		s->units = ur->next;
+	if (ur->next)
+		ur->next->prev = ur->prev;
 	s->active--;
+	s->held -= ur->nitems;
 }
 
+/* Free the units whose items have all ended. */
 static void
-finish_persona(struct sched *s, struct prun *pr)
+reap(struct sched *s)
 {
-	unlink_persona(s, pr);
-	s->res->personas++;
-	free_persona(pr);
-}
+	struct urun *ur;
 
-/* Start every waiting item whose dependencies are done; fail those whose
- * dependencies failed; repeat until nothing changes (replayed items make
- * their dependants ready at once). Frees the persona when it is done. */
-static void
-advance(struct sched *s, struct prun *pr)
-{
-	char why[200];
-	int i, changed = 1, st;
-
-	while (changed && !s->fatal) {
-		changed = 0;
-		for (i = 0; i < pr->nitems && !s->fatal; i++) {
-			struct item *it = &pr->items[i];
-
-			if (it->state != I_WAIT)
-				continue;
-			st = deps_state(pr, it, why, sizeof(why));
-			if (st == 0)
-				continue;
-			changed = 1;
-			if (st < 0 || s->stopping) {
-				if (st < 0)
-					fail_item(s, it, why);
-				else
-					changed = 0;
-				continue;
-			}
-			start_item(s, it);
-		}
+	while ((ur = s->ended) != NULL) {
+		s->ended = ur->next_ended;
+		unlink_unit(s, ur);
+		s->res->units++;
+		free_unit(s, ur);
 	}
-	if (pr->open == 0)
-		finish_persona(s, pr);
+}
+
+static void
+init_item(struct sched *s, struct urun *ur, struct item *it, int k,
+	  uint32_t i)
+{
+	const char *name = s->tab->stages[k]->name;
+
+	it->s = s;
+	it->ur = ur;
+	it->stage = k;
+	it->idx = i;
+	it->seed = rng_derive(s->cfg->seed, name, (uint64_t)ur->u.index,
+			      (uint64_t)i);
+	snprintf(it->id, sizeof(it->id), "%s/%s/%u", ur->u.id, name, i);
+	buf_init(&it->body, BODY_MAX);
+	buf_init(&it->offline, BODY_MAX);
 }
 
 static int
-alloc_items(struct sched *s, struct prun *pr)
+alloc_items(struct sched *s, struct urun *ur)
 {
 	int k, i, n = 0;
 
-	for (k = 0; k < STAGE_COUNT; k++) {
-		pr->run.count[k] = stage_registry[k]->count(s->cfg);
-		n += pr->run.count[k];
-		if (pr->run.count[k] > 0 && (pr->run.reply[k] = calloc(
-		    (size_t)pr->run.count[k], sizeof(cJSON *))) == NULL)
+	for (k = 0; k < s->tab->n; k++) {
+		ur->u.count[k] = s->tab->stages[k]->count(s->cfg);
+		n += ur->u.count[k];
+		if (ur->u.count[k] > 0 && (ur->u.reply[k] = calloc(
+		    (size_t)ur->u.count[k], sizeof(cJSON *))) == NULL)
 			return -1;
 	}
-	pr->items = calloc((size_t)n, sizeof(*pr->items));
-	if (pr->items == NULL && n > 0)
+	ur->items = calloc((size_t)n, sizeof(*ur->items));
+	if (ur->items == NULL && n > 0)
 		return -1;
-	pr->nitems = pr->open = n;
+	ur->nitems = ur->open = n;
 	n = 0;
-	for (k = 0; k < STAGE_COUNT; k++) {
-		pr->first[k] = n;
-		for (i = 0; i < pr->run.count[k]; i++, n++) {
-			struct item *it = &pr->items[n];
-
-			it->s = s;
-			it->pr = pr;
-			it->stage = (enum stage_id)k;
-			it->idx = (uint32_t)i;
-			it->seed = rng_derive(s->cfg->seed,
-					      stage_registry[k]->name,
-					      (uint64_t)pr->run.index,
-					      (uint64_t)i);
-			stage_item_id(it->id, sizeof(it->id), &pr->run,
-				      (enum stage_id)k, (uint32_t)i);
-			buf_init(&it->body, BODY_MAX);
-			buf_init(&it->offline, BODY_MAX);
-		}
+	for (k = 0; k < s->tab->n; k++) {
+		ur->first[k] = n;
+		for (i = 0; i < ur->u.count[k]; i++, n++)
+			init_item(s, ur, &ur->items[n], k, (uint32_t)i);
 	}
 	return 0;
 }
 
-/* Record the persona row and plan its items in the journal before any of
- * them is sent. */
-static int
-plan_persona(struct sched *s, struct prun *pr)
+/* The item a prerequisite names, or NULL (a disabled stage, an index
+ * past the stage's count). */
+static struct item *
+dep_item(struct urun *ur, const struct stage_dep *d)
 {
-	char prefix[40];
-	int i, fresh = s->journal_empty;
+	if (d->stage < 0 || d->stage >= ur->u.table->n ||
+	    (int)d->idx >= ur->u.count[d->stage])
+		return NULL;
+	return &ur->items[ur->first[d->stage] + (int)d->idx];
+}
 
-	if (!fresh) {
-		snprintf(prefix, sizeof(prefix), "%s/", pr->run.persona.id);
-		fresh = journal_prefix_exists(s->o->journal, prefix) == 0;
+/* Count each item's prerequisites and list each item's dependents:
+ * pass 0 counts, pass 1 fills the edge array. */
+static int
+link_items(struct sched *s, struct urun *ur)
+{
+	struct stage_dep d[STAGE_MAX_DEPS];
+	uint32_t nedges = 0, *fill = NULL;
+	int pass, i, k, nd;
+
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < ur->nitems; i++) {
+			struct item *it = &ur->items[i];
+
+			nd = s->tab->stages[it->stage]->deps(&ur->u, it->idx,
+							     d);
+			for (k = 0; k < nd; k++) {
+				struct item *di = dep_item(ur, &d[k]);
+
+				if (di == NULL)
+					continue;
+				if (pass == 0) {
+					it->pending++;
+					di->nout++;
+					nedges++;
+				} else {
+					ur->edges[di->out_first +
+						  fill[di - ur->items]++] =
+						(uint32_t)i;
+				}
+			}
+		}
+		if (pass == 1)
+			break;
+		ur->edges = malloc(((size_t)nedges + 1) * sizeof(uint32_t));
+		fill = calloc((size_t)ur->nitems + 1, sizeof(uint32_t));
+		if (ur->edges == NULL || fill == NULL) {
+			free(fill);
+			return -1;
+		}
+		for (nedges = 0, i = 0; i < ur->nitems; i++) {
+			ur->items[i].out_first = nedges;
+			nedges += ur->items[i].nout;
+		}
 	}
+	free(fill);
+	return 0;
+}
+
+/* Open the unit (its row) and plan its items in the journal before any of
+ * them is sent, in one write unit. */
+static int
+plan_unit(struct sched *s, struct urun *ur)
+{
+	const struct unit_hooks *h = &s->tab->hooks;
+	char prefix[UNIT_ID_MAX + 2];
+	int i, rc, fresh = s->journal_empty;
+
 	if (tx(s) != 0)
 		return -1;
-	if (writer_persona(s->o->writer, &pr->run.persona) != 0) {
-		write_failed(s, "the persona");
+	ur->opened = 1;
+	if (h->open(s->o->hooks_ud, &ur->u, s->o->sink, s->err) != 0) {
+		s->fatal = 1;
 		return -1;
 	}
-	for (i = 0; i < pr->nitems; i++) {
-		int rc = journal_item_plan(s->o->journal, pr->items[i].id,
-				stage_registry[pr->items[i].stage]->name,
-				pr->run.index, (int64_t)pr->items[i].idx);
-
+	if (!fresh) {
+		snprintf(prefix, sizeof(prefix), "%s/", ur->u.id);
+		fresh = journal_prefix_exists(s->o->journal, prefix) == 0;
+	}
+	if (alloc_items(s, ur) != 0 || link_items(s, ur) != 0)
+		return pf_error_set(s->err, "out of memory"), s->fatal = 1, -1;
+	for (i = 0; i < ur->nitems; i++) {
+		rc = journal_item_plan(s->o->journal, ur->items[i].id,
+				       s->tab->stages[ur->items[i].stage]->name,
+				       ur->u.index, (int64_t)ur->items[i].idx);
 		if (rc < 0) {
 			write_failed(s, "the journal");
 			return -1;
 		}
-		pr->items[i].fresh = rc == 1 || fresh;
+		ur->items[i].fresh = rc == 1 || fresh;
 	}
 	journal_unit_end(s->o->journal);
-	maybe_commit(s);
 	return 0;
 }
 
-/* Render the persona's profile once; every prompt shows it. */
-static int
-add_profile(struct sched *s, struct prun *pr)
-{
-	const struct prompts *p = s->o->prompts;
-	cJSON *v = cJSON_CreateObject();
-	int rc = -1;
-
-	if (v == NULL)
-		return -1;
-	buf_reset(&s->user);
-	cJSON_AddItemReferenceToObject(v, "persona", pr->run.persona_json);
-	if (prompts_render(p, p->profile, v, 0, &s->user, s->err) == 0 &&
-	    cJSON_AddStringToObject(pr->run.persona_json, "profile",
-				    s->user.data ? s->user.data : "") != NULL)
-		rc = 0;
-	cJSON_Delete(v);
-	return rc;
-}
-
 static void
-start_persona(struct sched *s, int64_t index)
+open_unit(struct sched *s, int64_t index)
 {
-	const struct pf_config *c = s->cfg;
-	struct prun *pr = calloc(1, sizeof(*pr));
+	struct urun *ur = calloc(1, sizeof(*ur));
+	int i;
 
-	if (pr == NULL) {
+	if (ur == NULL) {
 		s->fatal = 1;
 		pf_error_set(s->err, "out of memory");
 		return;
 	}
-	pr->run.index = index;
-	persona_sample(s->o->tables, c->seed, (uint64_t)index,
-		       &pr->run.persona);
-	pr->run.persona_json = persona_to_json(&pr->run.persona);
-	facts_plan(&pr->facts, &pr->run.persona, c->seed,
-		   c->documents * c->facts_per_document, c->documents);
-	pr->run.facts = &pr->facts;
-	pr->next = s->personas;
-	if (s->personas)
-		s->personas->prev = pr;
-	s->personas = pr;
+	ur->u.index = index;
+	ur->u.table = s->tab;
+	ur->next = s->units;
+	if (s->units)
+		s->units->prev = ur;
+	s->units = ur;
 	s->active++;
-	if (pr->run.persona_json == NULL || add_profile(s, pr) != 0 ||
-	    alloc_items(s, pr) != 0) {
-		s->fatal = 1;
-		pf_error_set(s->err, "out of memory");
+	if (plan_unit(s, ur) != 0)
 		return;
+	s->held += ur->nitems;
+	if (s->held > s->res->max_held)
+		s->res->max_held = s->held;
+	for (i = 0; i < ur->nitems; i++) {
+		if (ur->items[i].pending == 0) {
+			ur->items[i].state = I_READY;
+			q_push(&s->ready, &ur->items[i]);
+		}
 	}
-	if (plan_persona(s, pr) == 0)
-		advance(s, pr);
+	if (ur->nitems == 0) {
+		ur->ended = 1;
+		ur->next_ended = s->ended;
+		s->ended = ur;
+	}
 }
 
-/* ---- the loop ---- */
-
-static void
-close_cb(uv_handle_t *h)
+/* Room for one more unit: its items fit in the window, or nothing else
+ * is open. */
+static int
+room(const struct sched *s)
 {
-	struct sched *s = h->data;
-
-	s->open_handles--;
+	return s->active == 0 ||
+	       s->held + s->per_unit <= (int64_t)s->o->window;
 }
 
-/* Progress figures: the scheduler's counts, and the network engine's
- * when there is one. */
+/* ---- runner ops ---- */
+
 static void
-sample(void *ud, struct progress_sample *ps)
+op_fill(struct runner *rn, void *ud)
 {
 	struct sched *s = ud;
-	struct backend *b = s->o->backend;
 
-	memset(ps, 0, sizeof(*ps));
+	s->rn = rn;
+	if (s->journal_empty < 0)
+		s->journal_empty =
+			journal_prefix_exists(s->o->journal, "") == 0;
+	for (;;) {
+		start_ready(s);
+		reap(s);
+		if (s->fatal || runner_stopping(rn) || s->next >= s->o->end ||
+		    !room(s))
+			break;
+		open_unit(s, s->next++);
+	}
+	if (s->fatal) {
+		runner_fatal(rn);
+		return;
+	}
+	pump(s);
+}
+
+static int
+op_idle(void *ud)
+{
+	struct sched *s = ud;
+
+	return s->next >= s->o->end && s->active == 0;
+}
+
+static void
+op_done(struct runner *rn, void *ud, struct llm_call *c)
+{
+	struct sched *s = ud;
+	struct item *it = c->ud;
+
+	(void)rn;
+	switch (c->result) {
+	case LLM_OK:
+		s->res->sent++;
+		accept_reply(s, it);
+		break;
+	case LLM_FAILED:
+		fail_item(s, it, c->error ? c->error : "request failed");
+		break;
+	default:
+		it->state = I_LEFT;
+		break;
+	}
+	llm_call_clear(c);
+}
+
+static void
+op_commit(struct runner *rn, void *ud)
+{
+	(void)rn;
+	commit(ud);
+}
+
+static void
+op_sample(void *ud, struct progress_sample *ps)
+{
+	struct sched *s = ud;
+
 	ps->done = (uint64_t)s->res->items;
-	ps->total = (uint64_t)s->total_items;
+	ps->total = (uint64_t)s->res->total;
 	ps->failed = (uint64_t)s->res->failed;
 	ps->reused = (uint64_t)s->res->reused;
-	if (strcmp(b->ops->name, "openai") == 0) {
-		openai_backend_stats(b, &ps->st);
-		return;
-	}
-	ps->st.sent = ps->st.done = (uint64_t)s->res->sent;
-	ps->st.in_flight = s->inflight;
-	ps->st.concurrency = s->inflight;
-	ps->st.tokens_in = (uint64_t)s->res->prompt_tokens;
-	ps->st.tokens_out = (uint64_t)s->res->completion_tokens;
-}
-
-static int
-start_progress(struct sched *s)
-{
-	struct progress_opts po;
-
-	if (!s->o->progress)
-		return 0;
-	memset(&po, 0, sizeof(po));
-	po.tty = -1;
-	po.label = "build";
-	po.sample = sample;
-	po.ud = s;
-	return progress_start(s->loop, &po, &s->progress);
-}
-
-/* Everything is done (or stopped and drained): commit and let the loop
- * end. The caller closes the backend. */
-static void
-maybe_finish(struct sched *s)
-{
-	int all = s->next >= s->o->end && s->active == 0;
-
-	if (s->finished || s->inflight > 0)
-		return;
-	if (!all && !s->stopping && !s->fatal)
-		return;
-	s->finished = 1;
-	commit(s);
-	progress_finish(s->progress, s->o->out_name);
-	s->progress = NULL;
-	uv_close((uv_handle_t *)&s->sigint, close_cb);
-	uv_close((uv_handle_t *)&s->sigterm, close_cb);
-	uv_close((uv_handle_t *)&s->commit_timer, close_cb);
-	/* Our handles are closed; the backend's may keep the loop alive. */
-	uv_stop(s->loop);
 }
 
 static void
-fill(struct sched *s)
+op_interrupted(void *ud, int signum)
 {
-	while (!s->stopping && !s->fatal && s->active < s->o->window &&
-	       s->next < s->o->end)
-		start_persona(s, s->next++);
-	if (s->fatal && !s->stopping)
-		stop_run(s, LLM_OK);
-	pump(s);
-	maybe_finish(s);
-}
-
-static void
-on_signal(uv_signal_t *h, int signum)
-{
-	struct sched *s = h->data;
-
-	if (s->stopping) {
-		/* A second signal: do not wait for the grace period. */
-		s->o->backend->ops->drain(s->o->backend, 0);
-		return;
-	}
+	(void)ud;
 	log_info("signal %d: stopping; finished work is kept, run the same "
 		 "command again to resume", signum);
-	s->res->interrupted = 1;
-	stop_run(s, LLM_OK);
-	fill(s);
 }
 
-static int
-start_handles(struct sched *s)
+const struct runner_ops sched_runner_ops = {
+	.fill = op_fill,
+	.idle = op_idle,
+	.done = op_done,
+	.commit = op_commit,
+	.sample = op_sample,
+	.interrupted = op_interrupted,
+};
+
+/* ---- set-up ---- */
+
+int
+sched_new(const struct sched_opts *o, struct sched_result *res,
+	  struct pf_error *err, struct sched **out)
 {
-	uv_signal_init(s->loop, &s->sigint);
-	uv_signal_init(s->loop, &s->sigterm);
-	uv_timer_init(s->loop, &s->commit_timer);
-	s->sigint.data = s->sigterm.data = s;
-	s->commit_timer.data = s;
-	s->open_handles = 3;
-	uv_signal_start(&s->sigint, on_signal, SIGINT);
-	uv_signal_start(&s->sigterm, on_signal, SIGTERM);
-	uv_timer_start(&s->commit_timer, on_commit_timer,
-		       s->o->commit_ms ? s->o->commit_ms : COMMIT_MS,
-		       s->o->commit_ms ? s->o->commit_ms : COMMIT_MS);
-	return start_progress(s);
-}
+	struct sched *s = calloc(1, sizeof(*s));
 
-static void
-free_all(struct sched *s)
-{
-	struct prun *pr;
-
-	while ((pr = s->personas) != NULL) {
-		unlink_persona(s, pr);
-		free_persona(pr);
-	}
-	buf_free(&s->sys);
-	buf_free(&s->user);
-}
-
-static int64_t
-items_per_persona(const struct pf_config *c)
-{
-	int64_t n = 0;
-	int k;
-
-	for (k = 0; k < STAGE_COUNT; k++)
-		n += stage_registry[k]->count(c);
-	return n;
+	*out = NULL;
+	if (s == NULL)
+		return -1;
+	memset(res, 0, sizeof(*res));
+	s->o = o;
+	s->cfg = o->cfg;
+	s->tab = o->table;
+	s->res = res;
+	s->err = err;
+	s->next = o->first;
+	s->per_unit = stage_table_items(o->table, o->cfg);
+	res->total = s->per_unit * (o->end - o->first);
+	s->journal_empty = -1;   /* looked up at the first fill */
+	snprintf(s->params, sizeof(s->params), "],\"temperature\":%.4g,"
+		 "\"top_p\":%.4g,\"seed\":", o->cfg->temperature,
+		 o->cfg->top_p);
+	buf_init(&s->sys, BODY_MAX);
+	buf_init(&s->user, BODY_MAX);
+	*out = s;
+	return 0;
 }
 
 int
-sched_run(uv_loop_t *loop, const struct sched_opts *o,
-	  struct sched_result *res, struct pf_error *err)
+sched_free(struct sched *s)
 {
-	struct sched s;
+	struct urun *ur;
+	int fatal;
 
-	memset(&s, 0, sizeof(s));
-	memset(res, 0, sizeof(*res));
-	s.o = o;
-	s.cfg = o->cfg;
-	s.loop = loop;
-	s.res = res;
-	s.err = err;
-	s.next = o->first;
-	s.total_items = items_per_persona(o->cfg) * (o->end - o->first);
-	res->total = s.total_items;
-	s.journal_empty = journal_prefix_exists(o->journal, "p") == 0;
-	snprintf(s.params, sizeof(s.params), "],\"temperature\":%.4g,"
-		 "\"top_p\":%.4g,\"seed\":", o->cfg->temperature,
-		 o->cfg->top_p);
-	buf_init(&s.sys, BODY_MAX);
-	buf_init(&s.user, BODY_MAX);
-	uv_update_time(loop);
-	s.start_ms = uv_now(loop);
-	start_handles(&s);
-	fill(&s);
-	if (!s.finished)
-		uv_run(loop, UV_RUN_DEFAULT);
-	/* Only maybe_finish() stops the loop, and our commit timer keeps it
-	 * alive until then; should anything else stop it, go on waiting
-	 * for the calls in flight rather than free them under the backend. */
-	while (!s.finished)
-		uv_run(loop, UV_RUN_ONCE);
-	/* Run our close callbacks; with closing handles pending, a ONCE
-	 * pass never blocks. */
-	while (s.open_handles > 0)
-		uv_run(loop, UV_RUN_ONCE);
-	uv_update_time(loop);
-	res->seconds = (uv_now(loop) - s.start_ms) / 1000.0;
-	free_all(&s);
-	return s.fatal ? -1 : 0;
+	if (s == NULL)
+		return 0;
+	/* the final commit ran in the runner; a failure there is fatal */
+	while ((ur = s->units) != NULL) {
+		unlink_unit(s, ur);
+		free_unit(s, ur);
+	}
+	buf_free(&s->sys);
+	buf_free(&s->user);
+	fatal = s->fatal;
+	free(s);
+	return fatal ? -1 : 0;
 }

@@ -1,12 +1,18 @@
 /* stage.h - what a generation stage is, for the scheduler.
  *
- * A stage is a const table entry (generators/registry.c lists them): its
- * name (also the base name of its prompt template, reply schema and offline
- * template), how many items it has per persona, which items each one waits
- * for, the variables it adds to the render context, and how it accepts a
- * schema-valid reply into dataset rows. Items are keyed by
- * (stage, persona, index); their ids ("p000042/interview/3") are stable
- * across runs.
+ * The engine knows no stage: its caller hands it a stage table (struct
+ * stage_table; generators/registry.c holds the build's). A stage is a
+ * const entry: its name (also the base name of its prompt template,
+ * reply schema and offline template), how many items it has per unit,
+ * which items each one waits for, the variables it adds to the render
+ * context, and how it accepts a schema-valid reply into dataset rows.
+ *
+ * Items are grouped in units (a persona, in a build): every item of a unit
+ * shares the unit's state, and an item waits only for items of its own
+ * unit. Items are keyed by (stage, unit, index); their ids
+ * ("p000042/interview/3": unit id, stage name, index) are stable across
+ * runs. The table's unit hooks open a unit (sample its persona, write its
+ * row), add its variables to every render, and free it.
  *
  * Every reply passes through accept(), whether it just arrived or is
  * reused from the journal (replay): on replay the rows are already in the
@@ -18,70 +24,64 @@
 #include <stdint.h>
 #include <cjson/cJSON.h>
 
-#include "engine/config.h"
 #include "base/error.h"
-#include "personas/persona.h"
+#include "engine/config.h"
 
-enum stage_id {
-	STAGE_NARRATIVE,
-	STAGE_INTERVIEW,
-	STAGE_DOCUMENT,
-	STAGE_QA,
-	STAGE_PREFERENCE,
-	STAGE_JUDGE,
-	STAGE_COUNT
+#define STAGE_MAX 32          /* stages in one table */
+#define STAGE_MAX_DEPS 72     /* prerequisites of one item */
+#define UNIT_ID_MAX 32        /* bytes of a unit id, NUL included */
+
+struct stage_table;
+
+/* One unit's state while its items run. Owned by the scheduler; the
+ * table's hooks own `data` and `vars`, the stages read the replies. */
+struct unit {
+	int64_t index;              /* 0-based, in run order */
+	char id[UNIT_ID_MAX];       /* prefix of its item ids */
+	void *data;                 /* the hooks' state (a persona...) */
+	const struct stage_table *table;
+	int count[STAGE_MAX];       /* items per stage */
+	cJSON **reply[STAGE_MAX];   /* accepted reply per item, or NULL */
 };
 
-struct writer;
-struct fact_plan;
-
-/* One persona's state while its items run. Owned by the scheduler; the
- * stages read and fill the reply slots. */
-struct persona_run {
-	int64_t index;
-	struct persona persona;
-	cJSON *persona_json;        /* persona_to_json(), the render base */
-	int count[STAGE_COUNT];     /* items per stage */
-	cJSON **reply[STAGE_COUNT]; /* accepted reply per item, or NULL */
-	struct fact_plan *facts;    /* planted facts (generators/facts.h) */
-};
-
-/* One accept or vars call. */
+/* One accept, vars or forget call. */
 struct stage_ctx {
 	const struct pf_config *cfg;
-	struct persona_run *pr;
+	struct unit *u;
 	uint32_t idx;               /* item index within the stage */
 	const char *item_id;
 	uint64_t seed;              /* the item's own seed */
-	struct writer *w;           /* NULL on replay: rows already stored */
+	void *w;                    /* the caller's row writer (sched_opts.
+				     * sink); NULL on replay: rows already
+				     * stored */
 	int rerun;                  /* 1: rows from an earlier reply exist */
 	const char *model;          /* model that answered */
 };
 
-/* A dependency: item `idx` of stage `stage` of the same persona. */
+/* A prerequisite: item `idx` of table stage `stage` of the same unit. */
 struct stage_dep {
-	enum stage_id stage;
+	int stage;
 	uint32_t idx;
 };
 
-#define STAGE_MAX_DEPS 72
-
 struct stage {
-	enum stage_id id;
 	const char *name;
-	/* Items per persona under this config (0 disables the stage). */
+	const char *version;        /* recorded with the stage's rows */
+	/* Items per unit under this config (0 disables the stage). */
 	int (*count)(const struct pf_config *cfg);
 	/* Fill deps (at most STAGE_MAX_DEPS) of item idx; returns how many.
-	 * Dependencies on disabled stages must not be listed. */
-	int (*deps)(const struct persona_run *pr, uint32_t idx,
+	 * Only the unit's counts may be read (no replies yet); dependencies
+	 * on disabled stages must not be listed. */
+	int (*deps)(const struct unit *u, uint32_t idx,
 		    struct stage_dep *deps);
-	/* Add the item's variables to `vars`, which already holds "persona"
-	 * and "run". Returns 0, or -1 with err filled. */
+	/* Add the item's variables to `vars`, which already holds the
+	 * unit's (hook unit_vars) and "run". Returns 0, or -1 with err
+	 * filled. */
 	int (*vars)(struct stage_ctx *sc, cJSON *vars, struct pf_error *err);
 	/* Accept a schema-valid reply. Returns 0; 1 if the content is
 	 * unacceptable (err says why; the item is retried with that reason);
-	 * -1 for a write error. On success takes no ownership of `reply`:
-	 * the scheduler stores it in pr->reply[id][idx]. */
+	 * -1 for a write error. Takes no ownership of `reply`: on success
+	 * the scheduler stores it in u->reply[stage][idx]. */
 	int (*accept)(struct stage_ctx *sc, const cJSON *reply,
 		      struct pf_error *err);
 	/* Delete the rows an earlier reply of this item wrote (the item has
@@ -89,21 +89,34 @@ struct stage {
 	int (*forget)(struct stage_ctx *sc);
 };
 
-/* The registry, indexed by enum stage_id. */
-extern const struct stage *const stage_registry[STAGE_COUNT];
+/* What opens, decorates and closes a unit. `ud` is sched_opts.hooks_ud. */
+struct unit_hooks {
+	/* Set up unit u (index set; fill id and data) and write its own row
+	 * through `w` (inside the unit's first transaction). Returns 0, or
+	 * -1 with err filled (u->data may be set: close() still runs). */
+	int (*open)(void *ud, struct unit *u, void *w, struct pf_error *err);
+	/* Add the unit's variables to an item's render context (by
+	 * reference: vars is deleted after the render). Returns 0 or -1. */
+	int (*vars)(void *ud, const struct unit *u, cJSON *vars);
+	/* Free u->data. Accepts a unit whose open() failed. */
+	void (*close)(void *ud, struct unit *u);
+};
 
-/* Format the item id "p000042/<stage>/<idx>" into out (>= 64 bytes). */
-void stage_item_id(char *out, size_t n, const struct persona_run *pr,
-		   enum stage_id s, uint32_t idx);
+struct stage_table {
+	const struct stage *const *stages;  /* run order; deps point back */
+	int n;                              /* at most STAGE_MAX */
+	/* templates/prompts/NAME.mustache: compiled with the stages'
+	 * templates (prompts.unit) for the hooks to render once per unit;
+	 * NULL for none. */
+	const char *unit_template;
+	struct unit_hooks hooks;
+};
 
-/* A dataset row id: the persona id, a dash, a kind letter and a 1-based
- * number ("p000042-d1": 'd' document, 'f' fact, 'q' qa, 'r' preference
- * pair, 't' backstory turn). Every writer and forget uses this one. */
-void stage_row_id(char *out, size_t n, const struct persona_run *pr,
-		  char kind, int number);
+/* The reply of a prerequisite, or NULL if not accepted (yet). */
+const cJSON *unit_reply(const struct unit *u, int stage, uint32_t idx);
 
-/* The reply of a dependency, or NULL if not accepted (yet). */
-const cJSON *stage_reply(const struct persona_run *pr, enum stage_id s,
-			 uint32_t idx);
+/* Items of all enabled stages per unit under cfg. */
+int64_t stage_table_items(const struct stage_table *t,
+			  const struct pf_config *cfg);
 
 #endif

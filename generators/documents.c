@@ -4,7 +4,7 @@
  * (PersonaBench style). A reply that does not state every planted value
  * verbatim is sent back for another try, so every fact row points at a
  * document that really states it. */
-#include "engine/stage.h"
+#include "generators/stages.h"
 
 #include <stdio.h>
 
@@ -19,11 +19,11 @@ count(const struct pf_config *cfg)
 }
 
 static int
-deps(const struct persona_run *pr, uint32_t idx, struct stage_dep *d)
+deps(const struct unit *u, uint32_t idx, struct stage_dep *d)
 {
 	(void)idx;
-	if (pr->count[STAGE_NARRATIVE] > 0) {
-		d[0] = (struct stage_dep){ STAGE_NARRATIVE, 0 };
+	if (u->count[GEN_NARRATIVE] > 0) {
+		d[0] = (struct stage_dep){ GEN_NARRATIVE, 0 };
 		return 1;
 	}
 	return 0;
@@ -38,7 +38,7 @@ doc_type(const struct stage_ctx *sc)
 static int
 vars(struct stage_ctx *sc, cJSON *v, struct pf_error *err)
 {
-	const struct fact_plan *fp = sc->pr->facts;
+	const struct fact_plan *fp = gen_facts(sc->u);
 	cJSON *d = cJSON_AddObjectToObject(v, "document"), *fa, *f;
 	char flag[80];
 	int i;
@@ -66,20 +66,20 @@ vars(struct stage_ctx *sc, cJSON *v, struct pf_error *err)
 static int
 write_rows(struct stage_ctx *sc, const char *title, const char *content)
 {
-	const struct fact_plan *fp = sc->pr->facts;
+	const struct fact_plan *fp = gen_facts(sc->u);
 	char doc_id[48], fact_id[48];
 	int i;
 
-	stage_row_id(doc_id, sizeof(doc_id), sc->pr, 'd', (int)sc->idx + 1);
-	if (writer_document(sc->w, sc->pr->index, doc_id, (int)sc->idx,
+	gen_row_id(doc_id, sizeof(doc_id), sc->u, 'd', (int)sc->idx + 1);
+	if (writer_document(sc->w, sc->u->index, doc_id, (int)sc->idx,
 			    sc->item_id, doc_type(sc), title, content,
 			    sc->rerun) != 0)
 		return -1;
 	for (i = 0; i < fp->n; i++) {
 		if (fp->f[i].doc != (int)sc->idx)
 			continue;
-		stage_row_id(fact_id, sizeof(fact_id), sc->pr, 'f', i + 1);
-		if (writer_fact(sc->w, sc->pr->index, fact_id, i,
+		gen_row_id(fact_id, sizeof(fact_id), sc->u, 'f', i + 1);
+		if (writer_fact(sc->w, sc->u->index, fact_id, i,
 				fp->f[i].key, fp->f[i].value, fp->f[i].qtype,
 				doc_id, sc->rerun) != 0)
 			return -1;
@@ -90,7 +90,7 @@ write_rows(struct stage_ctx *sc, const char *title, const char *content)
 static int
 accept(struct stage_ctx *sc, const cJSON *reply, struct pf_error *err)
 {
-	const struct fact_plan *fp = sc->pr->facts;
+	const struct fact_plan *fp = gen_facts(sc->u);
 	const char *title = json_get_str(reply, "title", NULL);
 	const char *content = json_get_str(reply, "content", NULL);
 	int i;
@@ -109,22 +109,22 @@ accept(struct stage_ctx *sc, const cJSON *reply, struct pf_error *err)
 static int
 forget(struct stage_ctx *sc)
 {
-	const struct fact_plan *fp = sc->pr->facts;
+	const struct fact_plan *fp = gen_facts(sc->u);
 	char id[48];
 	int i;
 
 	for (i = 0; i < fp->n; i++) {
 		if (fp->f[i].doc != (int)sc->idx)
 			continue;
-		stage_row_id(id, sizeof(id), sc->pr, 'f', i + 1);
+		gen_row_id(id, sizeof(id), sc->u, 'f', i + 1);
 		writer_forget(sc->w, "fact", id);
 	}
-	stage_row_id(id, sizeof(id), sc->pr, 'd', (int)sc->idx + 1);
+	gen_row_id(id, sizeof(id), sc->u, 'd', (int)sc->idx + 1);
 	return writer_forget(sc->w, "document", id);
 }
 
 const struct stage stage_document = {
-	.id = STAGE_DOCUMENT,
+	.version = "1",
 	.name = "document",
 	.count = count,
 	.deps = deps,

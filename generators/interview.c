@@ -1,7 +1,7 @@
 /* interview.c - stage "interview": the backstory as a multi-turn life-story
  * interview. Question i is asked with the whole transcript so far, so each
  * answer is conditioned on the earlier ones (deep-binding protocol). */
-#include "engine/stage.h"
+#include "generators/stages.h"
 
 #include <stdio.h>
 
@@ -15,14 +15,14 @@ count(const struct pf_config *cfg)
 }
 
 static int
-deps(const struct persona_run *pr, uint32_t idx, struct stage_dep *d)
+deps(const struct unit *u, uint32_t idx, struct stage_dep *d)
 {
 	int n = 0;
 
-	if (pr->count[STAGE_NARRATIVE] > 0)
-		d[n++] = (struct stage_dep){ STAGE_NARRATIVE, 0 };
+	if (u->count[GEN_NARRATIVE] > 0)
+		d[n++] = (struct stage_dep){ GEN_NARRATIVE, 0 };
 	if (idx > 0)
-		d[n++] = (struct stage_dep){ STAGE_INTERVIEW, idx - 1 };
+		d[n++] = (struct stage_dep){ GEN_INTERVIEW, idx - 1 };
 	return n;
 }
 
@@ -35,7 +35,7 @@ transcript(const struct stage_ctx *sc)
 	uint32_t i;
 
 	for (i = 0; t != NULL && i < sc->idx; i++) {
-		r = stage_reply(sc->pr, STAGE_INTERVIEW, i);
+		r = unit_reply(sc->u, GEN_INTERVIEW, i);
 		turn = cJSON_CreateObject();
 		cJSON_AddNumberToObject(turn, "number", i + 1);
 		cJSON_AddStringToObject(turn, "question",
@@ -80,8 +80,8 @@ accept(struct stage_ctx *sc, const cJSON *reply, struct pf_error *err)
 		return pf_error_set(err, "empty answer"), 1;
 	if (sc->w == NULL)
 		return 0;
-	stage_row_id(tid, sizeof(tid), sc->pr, 't', (int)sc->idx + 1);
-	return writer_turn(sc->w, sc->pr->index, tid, (int)sc->idx + 1,
+	gen_row_id(tid, sizeof(tid), sc->u, 't', (int)sc->idx + 1);
+	return writer_turn(sc->w, sc->u->index, tid, (int)sc->idx + 1,
 			   sc->item_id, q->key, q->text, a, sc->rerun);
 }
 
@@ -90,12 +90,12 @@ forget(struct stage_ctx *sc)
 {
 	char tid[64];
 
-	stage_row_id(tid, sizeof(tid), sc->pr, 't', (int)sc->idx + 1);
+	gen_row_id(tid, sizeof(tid), sc->u, 't', (int)sc->idx + 1);
 	return writer_forget(sc->w, "backstory_turn", tid);
 }
 
 const struct stage stage_interview = {
-	.id = STAGE_INTERVIEW,
+	.version = "1",
 	.name = "interview",
 	.count = count,
 	.deps = deps,

@@ -1,7 +1,7 @@
 /* narrative.c - stage "narrative": one structured persona description per
  * persona (cultural background, skills, hobbies, goals, a concise persona),
  * in the manner of Nemotron-Personas' attribute pass. */
-#include "engine/stage.h"
+#include "generators/stages.h"
 #include "base/json.h"
 #include "output/writer.h"
 
@@ -12,9 +12,9 @@ count(const struct pf_config *cfg)
 }
 
 static int
-deps(const struct persona_run *pr, uint32_t idx, struct stage_dep *d)
+deps(const struct unit *u, uint32_t idx, struct stage_dep *d)
 {
-	(void)pr;
+	(void)u;
 	(void)idx;
 	(void)d;
 	return 0;
@@ -43,18 +43,18 @@ accept(struct stage_ctx *sc, const cJSON *reply, struct pf_error *err)
 	}
 	if (sc->w == NULL)
 		return 0;
-	return writer_narrative(sc->w, sc->pr->index, sc->pr->persona.id,
+	return writer_narrative(sc->w, sc->u->index, sc->u->id,
 				sc->item_id, f, sc->rerun);
 }
 
 static int
 forget(struct stage_ctx *sc)
 {
-	return writer_forget(sc->w, "narrative", sc->pr->persona.id);
+	return writer_forget(sc->w, "narrative", sc->u->id);
 }
 
 const struct stage stage_narrative = {
-	.id = STAGE_NARRATIVE,
+	.version = "1",
 	.name = "narrative",
 	.count = count,
 	.deps = deps,

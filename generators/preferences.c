@@ -5,7 +5,7 @@
  * answer it prefers, with a verbal certainty (1-100) and a rationale. The
  * two answers are shown in an order drawn from the item seed, against
  * position bias; the verdict is mapped back before the pair is stored. */
-#include "engine/stage.h"
+#include "generators/stages.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +26,7 @@ views_of(const struct stage_ctx *sc, struct views *v)
 	struct rng r;
 	uint32_t i, j;
 
-	rng_seed(&r, rng_derive(c->seed, "views", (uint64_t)sc->pr->index,
+	rng_seed(&r, rng_derive(c->seed, "views", (uint64_t)sc->u->index,
 				sc->idx));
 	i = rng_below(&r, (uint32_t)c->nviews);
 	j = (i + 1 + rng_below(&r, (uint32_t)c->nviews - 1)) %
@@ -43,11 +43,11 @@ pref_count(const struct pf_config *cfg)
 }
 
 static int
-pref_deps(const struct persona_run *pr, uint32_t idx, struct stage_dep *d)
+pref_deps(const struct unit *u, uint32_t idx, struct stage_dep *d)
 {
 	(void)idx;
-	if (pr->count[STAGE_NARRATIVE] > 0) {
-		d[0] = (struct stage_dep){ STAGE_NARRATIVE, 0 };
+	if (u->count[GEN_NARRATIVE] > 0) {
+		d[0] = (struct stage_dep){ GEN_NARRATIVE, 0 };
 		return 1;
 	}
 	return 0;
@@ -84,7 +84,7 @@ pref_accept(struct stage_ctx *sc, const cJSON *reply, struct pf_error *err)
 }
 
 const struct stage stage_preference = {
-	.id = STAGE_PREFERENCE,
+	.version = "1",
 	.name = "preference",
 	.count = pref_count,
 	.deps = pref_deps,
@@ -118,17 +118,17 @@ lean(const struct persona *p, const char *view)
 }
 
 static int
-judge_deps(const struct persona_run *pr, uint32_t idx, struct stage_dep *d)
+judge_deps(const struct unit *u, uint32_t idx, struct stage_dep *d)
 {
-	(void)pr;
-	d[0] = (struct stage_dep){ STAGE_PREFERENCE, idx };
+	(void)u;
+	d[0] = (struct stage_dep){ GEN_PREFERENCE, idx };
 	return 1;
 }
 
 static int
 judge_vars(struct stage_ctx *sc, cJSON *v, struct pf_error *err)
 {
-	const cJSON *p = stage_reply(sc->pr, STAGE_PREFERENCE, sc->idx);
+	const cJSON *p = unit_reply(sc->u, GEN_PREFERENCE, sc->idx);
 	struct views vw;
 	cJSON *o = cJSON_AddObjectToObject(v, "judge");
 	int la, lb, first_a;
@@ -142,8 +142,8 @@ judge_vars(struct stage_ctx *sc, cJSON *v, struct pf_error *err)
 				"response_a" : "response_b", ""));
 	cJSON_AddStringToObject(o, "answer_2", json_get_str(p, first_a ?
 				"response_b" : "response_a", ""));
-	la = lean(&sc->pr->persona, vw.a);
-	lb = lean(&sc->pr->persona, vw.b);
+	la = lean(gen_persona(sc->u), vw.a);
+	lb = lean(gen_persona(sc->u), vw.b);
 	cJSON_AddStringToObject(o, "offline_choice",
 				(la >= lb) == first_a ? "1" : "2");
 	cJSON_AddNumberToObject(o, "offline_certainty",
@@ -160,8 +160,8 @@ judge_write(struct stage_ctx *sc, const cJSON *p, int chose_a,
 	char pair_id[48], pref_id[64];
 
 	views_of(sc, &vw);
-	stage_row_id(pair_id, sizeof(pair_id), sc->pr, 'r', (int)sc->idx + 1);
-	stage_item_id(pref_id, sizeof(pref_id), sc->pr, STAGE_PREFERENCE,
+	gen_row_id(pair_id, sizeof(pair_id), sc->u, 'r', (int)sc->idx + 1);
+	gen_item_id(pref_id, sizeof(pref_id), sc->u, GEN_PREFERENCE,
 		      sc->idx);
 	memset(&wp, 0, sizeof(wp));
 	wp.pair_id = pair_id;
@@ -178,13 +178,13 @@ judge_write(struct stage_ctx *sc, const cJSON *p, int chose_a,
 	wp.certainty = (int)json_get_num(reply, "certainty", 0);
 	wp.rationale = json_get_str(reply, "rationale", "");
 	wp.judge_model = sc->model ? sc->model : "";
-	return writer_pair(sc->w, sc->pr->index, &wp, sc->rerun);
+	return writer_pair(sc->w, sc->u->index, &wp, sc->rerun);
 }
 
 static int
 judge_accept(struct stage_ctx *sc, const cJSON *reply, struct pf_error *err)
 {
-	const cJSON *p = stage_reply(sc->pr, STAGE_PREFERENCE, sc->idx);
+	const cJSON *p = unit_reply(sc->u, GEN_PREFERENCE, sc->idx);
 	const char *pick = json_get_str(reply, "preferred", "");
 	struct views vw;
 	int first;
@@ -207,12 +207,12 @@ judge_forget(struct stage_ctx *sc)
 {
 	char id[48];
 
-	stage_row_id(id, sizeof(id), sc->pr, 'r', (int)sc->idx + 1);
+	gen_row_id(id, sizeof(id), sc->u, 'r', (int)sc->idx + 1);
 	return writer_forget(sc->w, "preference_pair", id);
 }
 
 const struct stage stage_judge = {
-	.id = STAGE_JUDGE,
+	.version = "1",
 	.name = "judge",
 	.count = pref_count,
 	.deps = judge_deps,

@@ -2,7 +2,7 @@
  * planted fact i mod F; its evidence is every document of the persona that
  * states the fact's value, which always includes the one it was planted
  * in. An answer that does not contain the value is retried. */
-#include "engine/stage.h"
+#include "generators/stages.h"
 
 #include <stdio.h>
 
@@ -20,22 +20,22 @@ count(const struct pf_config *cfg)
 
 /* QA waits for every document: evidence is computed over all of them. */
 static int
-deps(const struct persona_run *pr, uint32_t idx, struct stage_dep *d)
+deps(const struct unit *u, uint32_t idx, struct stage_dep *d)
 {
-	int i, n = pr->count[STAGE_DOCUMENT];
+	int i, n = u->count[GEN_DOCUMENT];
 
 	(void)idx;
 	if (n > STAGE_MAX_DEPS)
 		n = STAGE_MAX_DEPS;
 	for (i = 0; i < n; i++)
-		d[i] = (struct stage_dep){ STAGE_DOCUMENT, (uint32_t)i };
+		d[i] = (struct stage_dep){ GEN_DOCUMENT, (uint32_t)i };
 	return n;
 }
 
 static const struct fact *
 fact_of(const struct stage_ctx *sc)
 {
-	const struct fact_plan *fp = sc->pr->facts;
+	const struct fact_plan *fp = gen_facts(sc->u);
 
 	return fp->n > 0 ? &fp->f[sc->idx % (uint32_t)fp->n] : NULL;
 }
@@ -49,13 +49,13 @@ evidence(const struct stage_ctx *sc, const struct fact *f,
 	const cJSON *doc;
 	int i, n = 0;
 
-	for (i = 0; i < sc->pr->count[STAGE_DOCUMENT] &&
+	for (i = 0; i < sc->u->count[GEN_DOCUMENT] &&
 		    i < STAGE_MAX_DEPS; i++) {
-		doc = stage_reply(sc->pr, STAGE_DOCUMENT, (uint32_t)i);
+		doc = unit_reply(sc->u, GEN_DOCUMENT, (uint32_t)i);
 		if (!facts_text_states(json_get_str(doc, "content", ""),
 				       f->value))
 			continue;
-		stage_row_id(ids[n++], 48, sc->pr, 'd', i + 1);
+		gen_row_id(ids[n++], 48, sc->u, 'd', i + 1);
 	}
 	return n;
 }
@@ -74,7 +74,7 @@ vars(struct stage_ctx *sc, cJSON *v, struct pf_error *err)
 
 	if (f == NULL)
 		return pf_error_set(err, "no facts planned for QA");
-	doc = stage_reply(sc->pr, STAGE_DOCUMENT, (uint32_t)f->doc);
+	doc = unit_reply(sc->u, GEN_DOCUMENT, (uint32_t)f->doc);
 	fo = cJSON_AddObjectToObject(v, "fact");
 	if (fo == NULL)
 		return pf_error_set(err, "out of memory");
@@ -103,10 +103,10 @@ write_rows(struct stage_ctx *sc, const struct fact *f, const char *q,
 	n = evidence(sc, f, ids);
 	for (i = 0; i < n; i++)
 		ev[i] = ids[i];
-	stage_row_id(qa_id, sizeof(qa_id), sc->pr, 'q', (int)sc->idx + 1);
-	stage_row_id(fact_id, sizeof(fact_id), sc->pr, 'f',
-		     (int)(f - sc->pr->facts->f) + 1);
-	return writer_qa(sc->w, sc->pr->index, qa_id, (int)sc->idx,
+	gen_row_id(qa_id, sizeof(qa_id), sc->u, 'q', (int)sc->idx + 1);
+	gen_row_id(fact_id, sizeof(fact_id), sc->u, 'f',
+		     (int)(f - gen_facts(sc->u)->f) + 1);
+	return writer_qa(sc->w, sc->u->index, qa_id, (int)sc->idx,
 			 sc->item_id, fact_id, f->qtype, f->difficulty, q, a,
 			 ev, n, sc->rerun);
 }
@@ -133,12 +133,12 @@ forget(struct stage_ctx *sc)
 {
 	char id[48];
 
-	stage_row_id(id, sizeof(id), sc->pr, 'q', (int)sc->idx + 1);
+	gen_row_id(id, sizeof(id), sc->u, 'q', (int)sc->idx + 1);
 	return writer_forget(sc->w, "qa", id);
 }
 
 const struct stage stage_qa = {
-	.id = STAGE_QA,
+	.version = "1",
 	.name = "qa",
 	.count = count,
 	.deps = deps,

@@ -1,43 +1,135 @@
-/* registry.c - the stage registry and helpers shared by stages. */
-#include "engine/stage.h"
+/* registry.c - the build's stage table, its persona hooks and the helpers
+ * stages share (see stages.h). */
+#include "generators/stages.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
-extern const struct stage stage_narrative;
-extern const struct stage stage_interview;
-extern const struct stage stage_document;
-extern const struct stage stage_qa;
-extern const struct stage stage_preference;
-extern const struct stage stage_judge;
+#include "base/buf.h"
+#include "output/writer.h"
 
-const struct stage *const stage_registry[STAGE_COUNT] = {
-	[STAGE_NARRATIVE] = &stage_narrative,
-	[STAGE_INTERVIEW] = &stage_interview,
-	[STAGE_DOCUMENT] = &stage_document,
-	[STAGE_QA] = &stage_qa,
-	[STAGE_PREFERENCE] = &stage_preference,
-	[STAGE_JUDGE] = &stage_judge,
+#define PROFILE_MAX ((size_t)1 << 20)
+
+static const struct stage *const stages[GEN_COUNT] = {
+	[GEN_NARRATIVE] = &stage_narrative,
+	[GEN_INTERVIEW] = &stage_interview,
+	[GEN_DOCUMENT] = &stage_document,
+	[GEN_QA] = &stage_qa,
+	[GEN_PREFERENCE] = &stage_preference,
+	[GEN_JUDGE] = &stage_judge,
 };
 
-void
-stage_item_id(char *out, size_t n, const struct persona_run *pr,
-	      enum stage_id s, uint32_t idx)
+const struct persona *
+gen_persona(const struct unit *u)
 {
-	snprintf(out, n, "%s/%s/%u", pr->persona.id, stage_registry[s]->name,
-		 idx);
+	return &((const struct gen_unit *)u->data)->persona;
+}
+
+const struct fact_plan *
+gen_facts(const struct unit *u)
+{
+	return &((const struct gen_unit *)u->data)->facts;
 }
 
 void
-stage_row_id(char *out, size_t n, const struct persona_run *pr, char kind,
-	     int number)
+gen_row_id(char *out, size_t n, const struct unit *u, char kind, int number)
 {
-	snprintf(out, n, "%s-%c%d", pr->persona.id, kind, number);
+	snprintf(out, n, "%s-%c%d", u->id, kind, number);
 }
 
-const cJSON *
-stage_reply(const struct persona_run *pr, enum stage_id s, uint32_t idx)
+void
+gen_item_id(char *out, size_t n, const struct unit *u, enum gen_stage s,
+	    uint32_t idx)
 {
-	if ((int)idx >= pr->count[s] || pr->reply[s] == NULL)
-		return NULL;
-	return pr->reply[s][idx];
+	snprintf(out, n, "%s/%s/%u", u->id, stages[s]->name, idx);
 }
+
+/* Render the persona's profile once into persona_json.profile: every
+ * prompt shows the same profile. */
+static int
+add_profile(const struct gen_context *g, struct gen_unit *gu,
+	    struct pf_error *err)
+{
+	const struct prompts *p = g->prompts;
+	cJSON *v = cJSON_CreateObject();
+	struct buf b;
+	int rc = -1;
+
+	if (v == NULL)
+		return pf_error_set(err, "out of memory");
+	buf_init(&b, PROFILE_MAX);
+	cJSON_AddItemReferenceToObject(v, "persona", gu->persona_json);
+	if (prompts_render(p, p->unit, v, 0, &b, err) == 0 &&
+	    cJSON_AddStringToObject(gu->persona_json, "profile",
+				    b.data ? b.data : "") != NULL)
+		rc = 0;
+	cJSON_Delete(v);
+	buf_free(&b);
+	return rc;
+}
+
+/* Sample persona u->index, plan its facts, render its profile and write
+ * its row. */
+static int
+unit_open(void *ud, struct unit *u, void *w, struct pf_error *err)
+{
+	const struct gen_context *g = ud;
+	const struct pf_config *c = g->cfg;
+	struct gen_unit *gu = calloc(1, sizeof(*gu));
+
+	if ((u->data = gu) == NULL)
+		return pf_error_set(err, "out of memory");
+	persona_sample(g->tables, c->seed, (uint64_t)u->index, &gu->persona);
+	snprintf(u->id, sizeof(u->id), "%s", gu->persona.id);
+	gu->persona_json = persona_to_json(&gu->persona);
+	facts_plan(&gu->facts, &gu->persona, c->seed,
+		   c->documents * c->facts_per_document, c->documents);
+	if (gu->persona_json == NULL)
+		return pf_error_set(err, "out of memory");
+	if (add_profile(g, gu, err) != 0)
+		return -1;
+	if (writer_persona(w, &gu->persona) != 0)
+		return pf_error_set(err, "cannot write the persona: %s",
+				    writer_errmsg(w));
+	return 0;
+}
+
+/* The persona and, once accepted, the narrative: every prompt sees both. */
+static int
+unit_vars(void *ud, const struct unit *u, cJSON *v)
+{
+	const struct gen_unit *gu = u->data;
+	const cJSON *narr = unit_reply(u, GEN_NARRATIVE, 0);
+
+	(void)ud;
+	if (!cJSON_AddItemReferenceToObject(v, "persona", gu->persona_json))
+		return -1;
+	if (narr != NULL && !cJSON_AddItemReferenceToObject(v, "narrative",
+							    (cJSON *)narr))
+		return -1;
+	return 0;
+}
+
+static void
+unit_close(void *ud, struct unit *u)
+{
+	struct gen_unit *gu = u->data;
+
+	(void)ud;
+	if (gu == NULL)
+		return;
+	cJSON_Delete(gu->persona_json);
+	free(gu);
+	u->data = NULL;
+}
+
+const struct stage_table gen_stage_table = {
+	.stages = stages,
+	.n = GEN_COUNT,
+	.unit_template = "persona",
+	.hooks = {
+		.open = unit_open,
+		.vars = unit_vars,
+		.close = unit_close,
+	},
+};

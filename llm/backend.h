@@ -48,6 +48,7 @@ struct llm_call {
 	const char *offline_reply;
 	size_t offline_reply_len;
 	void (*done)(struct llm_call *call);
+	void *owner;               /* caller's: whoever set done */
 	void *ud;                  /* caller's */
 
 	/* ---- set by the backend before done() ---- */
@@ -65,12 +66,33 @@ struct llm_call {
 	void *priv;
 };
 
+/* A backend's counters, for progress reports (zeros where a backend has
+ * nothing to count). */
+struct llm_stats {
+	uint64_t sent;          /* HTTP requests sent (attempts) */
+	uint64_t done;          /* calls completed LLM_OK */
+	uint64_t failed;        /* calls completed LLM_FAILED */
+	uint64_t abandoned;     /* calls completed ABANDONED or STOP_* */
+	uint64_t retries;       /* attempts after the first */
+	uint64_t rate_limited;  /* 429 answers */
+	unsigned in_flight;     /* requests on the wire now */
+	unsigned queued;        /* calls waiting to be sent (incl. backoff) */
+	unsigned concurrency;   /* sum of current AIMD limits */
+	double rpm_limit;       /* sum of known request limits per minute */
+	uint64_t tokens_in;     /* usage reported by the servers */
+	uint64_t tokens_out;
+	double cost;            /* USD at the configured prices */
+};
+
 struct backend;
 
 struct backend_ops {
 	const char *name;
-	/* Queue a call. Returns 0; done() will run later (never from inside
-	 * submit). Returns -1 only if the backend is closed. */
+	/* Queue a call. Returns 0: done() will run later, exactly once
+	 * (never from inside submit). Returns -1 when the call was not
+	 * queued: the backend is closed, out of memory, or the caller went
+	 * past capacity(); done() will not run for it and the caller still
+	 * owns it. */
 	int (*submit)(struct backend *b, struct llm_call *call);
 	/* How many more calls the backend wants queued right now; the
 	 * scheduler keeps its outstanding calls within this window so memory
@@ -82,6 +104,9 @@ struct backend_ops {
 	/* Nonzero once the backend has stopped for good, with the
 	 * LLM_STOP_* reason; 0 while it can still send. */
 	enum llm_result (*stopped)(struct backend *b);
+	/* Fill *out with the backend's counters; NULL when it keeps none
+	 * (the caller counts the calls itself then). */
+	void (*stats)(struct backend *b, struct llm_stats *out);
 	/* Close handles; done() has run for every call by the time the loop
 	 * has run after this. Frees the backend. Accepts NULL. */
 	void (*close)(struct backend *b);

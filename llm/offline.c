@@ -139,6 +139,7 @@ static const struct backend_ops offline_ops = {
 	.capacity = capacity,
 	.drain = drain,
 	.stopped = stopped,
+	.stats = NULL,
 	.close = close_backend,
 };
 

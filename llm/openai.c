@@ -91,7 +91,7 @@ struct ob {
 	struct rng rng;
 	enum llm_result stop;      /* 0 or LLM_STOP_* */
 	int draining, closed, open_handles;
-	struct engine_stats st;
+	struct llm_stats st;
 };
 
 static const struct backend_ops openai_ops;
@@ -1064,11 +1064,12 @@ static const struct backend_ops openai_ops = {
 	.capacity = ob_capacity,
 	.drain = ob_drain,
 	.stopped = ob_stopped,
+	.stats = openai_backend_stats,
 	.close = ob_close,
 };
 
 void
-openai_backend_stats(struct backend *base, struct engine_stats *out)
+openai_backend_stats(struct backend *base, struct llm_stats *out)
 {
 	struct ob *b = (struct ob *)base;
 	size_t i;

@@ -22,23 +22,6 @@
 #include "llm/endpoint.h"
 #include "base/error.h"
 
-/* Counters for the progress line. */
-struct engine_stats {
-	uint64_t sent;          /* HTTP requests sent (attempts) */
-	uint64_t done;          /* calls completed LLM_OK */
-	uint64_t failed;        /* calls completed LLM_FAILED */
-	uint64_t abandoned;     /* calls completed ABANDONED or STOP_* */
-	uint64_t retries;       /* attempts after the first */
-	uint64_t rate_limited;  /* 429 answers */
-	unsigned in_flight;     /* requests on the wire now */
-	unsigned queued;        /* calls waiting to be sent (incl. backoff) */
-	unsigned concurrency;   /* sum of current AIMD limits */
-	double rpm_limit;       /* sum of known request limits per minute */
-	uint64_t tokens_in;     /* usage reported by the servers */
-	uint64_t tokens_out;
-	double cost;            /* USD at the configured prices */
-};
-
 /* Create the backend on `loop` from `cfg` (which must have at least one
  * endpoint). Reads API keys and secret headers from the environment now;
  * a missing variable is an error naming the variable (never a value).
@@ -48,6 +31,6 @@ int openai_backend_new(uv_loop_t *loop, const struct engine_config *cfg,
 		       struct backend **out, struct pf_error *err);
 
 /* Read the counters (b must be an openai backend). */
-void openai_backend_stats(struct backend *b, struct engine_stats *out);
+void openai_backend_stats(struct backend *b, struct llm_stats *out);
 
 #endif

@@ -39,6 +39,7 @@
 #include "base/jscan.h"
 #include "base/json.h"
 #include "base/log.h"
+#include "engine/runner.h"
 #include "llm/openai.h"
 #include "engine/progress.h"
 #include "engine/sqlq.h"
@@ -93,9 +94,8 @@ struct input {
 struct batch {
 	struct batch_args a;
 	struct engine_config ec;
-	uv_loop_t loop;
-	int loop_ok;
-	struct backend *be;
+	struct runner *rn;         /* while the runner runs */
+	struct runner_result res;
 	sqlite3 *db;               /* reads, and the set-up */
 	struct journal *j;
 	struct sqlq *q;            /* the journal's writes (own thread) */
@@ -109,19 +109,14 @@ struct batch {
 	size_t n_slots;            /* slots made so far, in blocks */
 	unsigned conc;             /* sum of the endpoints' concurrency */
 	uint64_t next_seq, head_seq;
-	unsigned inflight;         /* submitted, done() not yet run */
 	int ordered;               /* 0 once pass 3 will write the tail */
 	uint64_t full_since;       /* ms the ring has been full, 0 if not */
 	uint64_t fb_seq;           /* first line pass 3 writes */
 	off_t fb_off;
 	long fb_line;
-	int eof, stopping, fatal, interrupted, finished;
+	int eof, fatal;
 	int fresh;                 /* the journal had no rows at the start */
-	enum llm_result stop;
 	uint64_t total, done, failed, reused;
-	uv_signal_t sigint, sigterm;
-	uv_timer_t commit;
-	struct progress *prog;
 };
 
 /* What one output line says, from a call or from a journal row. */
@@ -541,9 +536,8 @@ fatal(struct batch *bt, const char *what)
 		fprintf(stderr, "personaforge batch: %s: %s: %s\n",
 			bt->journal_path, what, journal_errmsg(bt->j));
 	bt->fatal = 1;
-	bt->stopping = 1;
-	if (bt->be != NULL)
-		bt->be->ops->drain(bt->be, 0);
+	if (bt->rn != NULL)
+		runner_fatal(bt->rn);
 }
 
 /* Hand the queued journal rows to the writer thread (no waiting). */
@@ -554,17 +548,13 @@ commit(struct batch *bt)
 		fatal(bt, "commit failed");
 }
 
-static void fill(struct batch *bt);
-
-/* Hand over, and look again whether the ring should give up its order. */
+/* The runner's commit tick (it fills after it, so the ring looks again
+ * whether to give up its order). */
 static void
-on_commit(uv_timer_t *t)
+op_commit(struct runner *rn, void *ud)
 {
-	struct batch *bt = t->data;
-
-	commit(bt);
-	if (!bt->finished)
-		fill(bt);
+	(void)rn;
+	commit(ud);
 }
 
 /* Both connections to the journal file. synchronous=NORMAL in WAL mode
@@ -624,8 +614,6 @@ journal_file_open(struct batch *bt)
 }
 
 /* ---- pass 2: send ---- */
-
-static void on_call_done(struct llm_call *c);
 
 /* Make up to SLOT_BLOCK more slots (never over W in all). Slots are made
  * as lines need them: the ring is sized for the worst spread of answer
@@ -761,7 +749,6 @@ call_setup(struct batch *bt, struct slot *s, double mt)
 	c->body_len = s->body_len;
 	c->max_tokens = mt >= 1 && mt < 1e9 ? (uint32_t)mt : DEFAULT_MAX_TOKENS;
 	c->est_prompt_tokens = (uint32_t)(s->body_len / 4 + 1);
-	c->done = on_call_done;
 	c->ud = s;
 	s->bt = bt;
 }
@@ -845,11 +832,8 @@ line_start(struct batch *bt, struct slot *s, const char *text, size_t len)
 		return 0;
 	}
 	s->st = SL_SENT;
-	bt->inflight++;
-	if (bt->be->ops->submit(bt->be, &s->call) == 0)
+	if (runner_submit(bt->rn, &s->call) == 0)
 		return 0;
-	/* Not taken: undo, or the run would wait for it forever. */
-	bt->inflight--;
 	s->st = SL_DEAD;
 	return -1;
 }
@@ -865,8 +849,8 @@ flush_head(struct batch *bt)
 		if (s->st == SL_SENT || s->st == SL_DEAD)
 			break;
 		if (out_slot(bt, s) != 0) {
-			bt->fatal = bt->stopping = 1;
-			bt->be->ops->drain(bt->be, 0);
+			bt->fatal = 1;
+			runner_fatal(bt->rn);
 			return;
 		}
 		bt->head_seq++;
@@ -903,9 +887,9 @@ room(struct batch *bt)
 	uint64_t now;
 
 	if (bt->ordered && bt->next_seq - bt->head_seq >= bt->W) {
-		if (bt->inflight >= bt->conc)
+		if (runner_inflight(bt->rn) >= bt->conc)
 			return 0;
-		now = uv_now(&bt->loop);
+		now = runner_now(bt->rn);
 		if (bt->full_since == 0)
 			bt->full_since = now;
 		if (now - bt->full_since < FULL_MS)
@@ -914,33 +898,29 @@ room(struct batch *bt)
 	}
 	bt->full_since = 0;
 	return (bt->free != NULL || bt->n_slots < bt->W) &&
-	       bt->be->ops->capacity(bt->be) > 0;
+	       runner_capacity(bt->rn) > 0;
+}
+
+/* Every line is read: the run ends once the calls in flight are back. */
+static int
+op_idle(void *ud)
+{
+	struct batch *bt = ud;
+
+	return bt->eof;
 }
 
 static void
-maybe_finish(struct batch *bt)
+op_fill(struct runner *rn, void *ud)
 {
-	if (bt->finished || bt->inflight > 0)
-		return;
-	if (!bt->eof && !bt->stopping)
-		return;
-	bt->finished = 1;
-	commit(bt);
-	uv_close((uv_handle_t *)&bt->sigint, NULL);
-	uv_close((uv_handle_t *)&bt->sigterm, NULL);
-	uv_close((uv_handle_t *)&bt->commit, NULL);
-	uv_stop(&bt->loop);
-}
-
-static void
-fill(struct batch *bt)
-{
+	struct batch *bt = ud;
 	struct slot *s;
 	char *text;
 	size_t len;
 	int rc;
 
-	while (!bt->stopping && !bt->eof && room(bt)) {
+	bt->rn = rn;
+	while (!runner_stopping(rn) && !bt->eof && room(bt)) {
 		rc = input_next(&bt->in, &text, &len);
 		if (rc == 0) {
 			bt->eof = 1;
@@ -951,7 +931,6 @@ fill(struct batch *bt)
 		}
 	}
 	flush_head(bt);
-	maybe_finish(bt);
 }
 
 /* Record a finished call in the journal. */
@@ -979,12 +958,12 @@ call_record(struct batch *bt, struct slot *s)
 }
 
 static void
-on_call_done(struct llm_call *c)
+op_done(struct runner *rn, void *ud, struct llm_call *c)
 {
 	struct slot *s = c->ud;
-	struct batch *bt = s->bt;
+	struct batch *bt = ud;
 
-	bt->inflight--;
+	(void)rn;
 	if (c->result == LLM_OK || c->result == LLM_FAILED) {
 		call_record(bt, s);
 		s->st = c->result == LLM_OK ? SL_OK : SL_FAILED;
@@ -994,32 +973,22 @@ on_call_done(struct llm_call *c)
 			slot_put(bt, s);
 	} else {
 		s->st = SL_DEAD;
-		if (c->result != LLM_ABANDONED && bt->stop == 0)
-			bt->stop = c->result;
-		bt->stopping = 1;
+		/* a line not answered stops the run: no output without it */
+		runner_stop(rn, LLM_OK);
 	}
-	fill(bt);
 }
 
 static void
-on_signal(uv_signal_t *h, int signum)
+op_interrupted(void *ud, int signum)
 {
-	struct batch *bt = h->data;
+	struct batch *bt = ud;
 
-	if (bt->stopping) {
-		bt->be->ops->drain(bt->be, 0);
-		return;
-	}
 	log_info("signal %d: stopping; finished lines are kept in %s, run "
 		 "the same command again to resume", signum, bt->journal_path);
-	bt->interrupted = 1;
-	bt->stopping = 1;
-	bt->be->ops->drain(bt->be, bt->ec.grace_ms);
-	maybe_finish(bt);
 }
 
 static void
-sample(void *ud, struct progress_sample *s)
+op_sample(void *ud, struct progress_sample *s)
 {
 	struct batch *bt = ud;
 
@@ -1027,30 +996,16 @@ sample(void *ud, struct progress_sample *s)
 	s->total = bt->total;
 	s->failed = bt->failed;
 	s->reused = bt->reused;
-	if (bt->be != NULL)
-		openai_backend_stats(bt->be, &s->st);
 }
 
-static int
-start_handles(struct batch *bt)
-{
-	struct progress_opts po = {
-		.tty = -1, .label = "batch", .sample = sample, .ud = bt,
-	};
-
-	/* Progress first: if it cannot start, nothing else has, and the
-	 * caller's loop has no handle left to keep it running. */
-	if (!bt->a.quiet && progress_start(&bt->loop, &po, &bt->prog) != 0)
-		return -1;
-	uv_signal_init(&bt->loop, &bt->sigint);
-	uv_signal_init(&bt->loop, &bt->sigterm);
-	uv_timer_init(&bt->loop, &bt->commit);
-	bt->sigint.data = bt->sigterm.data = bt->commit.data = bt;
-	uv_signal_start(&bt->sigint, on_signal, SIGINT);
-	uv_signal_start(&bt->sigterm, on_signal, SIGTERM);
-	uv_timer_start(&bt->commit, on_commit, COMMIT_MS, COMMIT_MS);
-	return 0;
-}
+static const struct runner_ops batch_ops = {
+	.fill = op_fill,
+	.idle = op_idle,
+	.done = op_done,
+	.commit = op_commit,
+	.sample = op_sample,
+	.interrupted = op_interrupted,
+};
 
 static int
 slots_alloc(struct batch *bt)
@@ -1064,31 +1019,40 @@ slots_alloc(struct batch *bt)
 	return bt->ring != NULL && bt->blocks != NULL ? 0 : -1;
 }
 
-/* Pass 2: the event loop until every line is answered or the run stops. */
+/* The runner's backend_new: the OpenAI-compatible backend. */
 static int
-pass_send(struct batch *bt)
+make_backend(void *ud, uv_loop_t *loop, struct backend **out)
 {
+	struct batch *bt = ud;
 	struct pf_error e;
 
 	pf_error_clear(&e);
-	if (uv_loop_init(&bt->loop) != 0)
-		return PF_EXIT_RUNTIME;
-	bt->loop_ok = 1;
-	if (openai_backend_new(&bt->loop, &bt->ec, &bt->be, &e) != 0) {
+	if (openai_backend_new(loop, &bt->ec, out, &e) != 0) {
 		pf_error_print(&e);
 		return PF_EXIT_USAGE;
 	}
-	if (slots_alloc(bt) != 0 || start_handles(bt) != 0)
+	return 0;
+}
+
+/* Pass 2: the runner until every line is answered or the run stops. */
+static int
+pass_send(struct batch *bt)
+{
+	struct runner_opts ro = {
+		.label = "batch", .backend_new = make_backend,
+		.backend_ud = bt, .ud = bt, .grace_ms = bt->ec.grace_ms,
+		.commit_ms = COMMIT_MS, .progress = !bt->a.quiet,
+		.out_name = bt->a.out,
+	};
+	int rc;
+
+	if (slots_alloc(bt) != 0)
 		return PF_EXIT_RUNTIME;
 	bt->ordered = 1;
-	fill(bt);
-	if (!bt->finished)
-		uv_run(&bt->loop, UV_RUN_DEFAULT);
-	if (bt->stop == 0 && bt->be->ops->stopped(bt->be) != 0)
-		bt->stop = bt->be->ops->stopped(bt->be);
-	if (!bt->a.quiet)
-		progress_finish(bt->prog, bt->a.out);
-	bt->prog = NULL;
+	rc = runner_run(&ro, &batch_ops, &bt->res);
+	bt->rn = NULL;
+	if (rc != 0)
+		return rc;
 	return bt->fatal ? PF_EXIT_RUNTIME : 0;
 }
 
@@ -1262,33 +1226,12 @@ output_commit(struct batch *bt)
 }
 
 static void
-close_loop(struct batch *bt)
-{
-	int i;
-
-	if (bt->be != NULL)
-		bt->be->ops->close(bt->be);
-	bt->be = NULL;
-	if (!bt->loop_ok)
-		return;
-	for (i = 0; i < 100 && uv_run(&bt->loop, UV_RUN_DEFAULT) != 0; i++)
-		;
-	if (uv_loop_close(&bt->loop) != 0)
-		log_warn("event loop closed with handles still open");
-	bt->loop_ok = 0;
-}
-
-static void
 batch_free(struct batch *bt)
 {
 	struct pf_error e;
 	size_t i;
 
 	pf_error_clear(&e);
-	if (bt->prog != NULL)
-		progress_finish(bt->prog, NULL);
-	bt->prog = NULL;
-	close_loop(bt);
 	if (bt->j != NULL && journal_tx_commit(bt->j) != 0)
 		log_error("%s: final commit failed", bt->journal_path);
 	if (sqlq_close(bt->q, &e) != 0)
@@ -1319,25 +1262,18 @@ batch_free(struct batch *bt)
 	free(bt->journal_path);
 }
 
+static const struct runner_exits batch_exits = {
+	.quota = "stopped: the server says the quota is exhausted",
+	.auth = "stopped: authentication failed (check the API key variable)",
+	.budget = "stopped: the budget is reached",
+};
+
 /* The exit code of a run that got through pass 2. */
 static int
 outcome(struct batch *bt)
 {
-	int code = PF_EXIT_OK;
+	int code = runner_exit_code(&bt->res, &batch_exits);
 
-	if (bt->stop == LLM_STOP_QUOTA) {
-		log_error("stopped: the server says the quota is exhausted");
-		code = PF_EXIT_QUOTA;
-	} else if (bt->stop == LLM_STOP_AUTH) {
-		log_error("stopped: authentication failed (check the API key "
-			  "variable)");
-		code = PF_EXIT_AUTH;
-	} else if (bt->stop == LLM_STOP_BUDGET) {
-		log_error("stopped: the budget is reached");
-		code = PF_EXIT_BUDGET;
-	}
-	if (bt->interrupted)
-		code = status_merge(code, PF_EXIT_INTERRUPTED);
 	if (code != PF_EXIT_OK) {
 		log_error("%s not written; finished lines are kept in %s: run "
 			  "the same command again to resume", bt->a.out,
@@ -1356,7 +1292,6 @@ run_batch(struct batch *bt)
 	if ((rc = engine_setup(bt)) != 0 || (rc = files_open(bt)) != 0 ||
 	    (rc = pass_check(bt)) != 0 || (rc = pass_send(bt)) != 0)
 		return rc;
-	close_loop(bt);
 	/* every row committed before pass 3 reads them */
 	if (!bt->fatal && sqlq_sync(bt->q) != 0)
 		fatal(bt, "commit failed");

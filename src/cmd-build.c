@@ -18,12 +18,14 @@
 #include "llm/offline.h"
 #include "llm/openai.h"
 #include "engine/prompts.h"
+#include "engine/runner.h"
 #include "engine/scheduler.h"
 #include "engine/sqlq.h"
 #include "base/status.h"
 #include "output/dataset.h"
 #include "output/writer.h"
 #include "personas/sampler.h"
+#include "generators/stages.h"
 #include "src/build.h"
 #include "src/cmd.h"
 
@@ -39,10 +41,9 @@ struct run {
 	struct journal *j;
 	struct writer *w;
 	struct sqlq *q;
-	uv_loop_t loop;
-	int loop_ok;
-	struct backend *backend;
 	const char *model;
+	struct gen_context g;
+	struct sched_opts so;
 };
 
 static int
@@ -221,7 +222,8 @@ load_inputs(struct run *r)
 	int rc;
 
 	pf_error_clear(&e);
-	if (prompts_load(r->cfg, r->offline, &r->prompts, &e) != 0)
+	if (prompts_load(r->cfg, &gen_stage_table, r->offline, &r->prompts,
+			 &e) != 0)
 		return bad_input(&e);
 	if (asprintf(&dir, "%s/personas/data", config_datadir()) < 0)
 		return PF_EXIT_RUNTIME;
@@ -230,42 +232,22 @@ load_inputs(struct run *r)
 	return rc != 0 ? bad_input(&e) : 0;
 }
 
+/* The runner's backend_new: offline or OpenAI-compatible. */
 static int
-make_backend(struct run *r)
+make_backend(void *ud, uv_loop_t *loop, struct backend **out)
 {
+	struct run *r = ud;
 	struct pf_error e;
 
 	pf_error_clear(&e);
-	if (uv_loop_init(&r->loop) != 0)
-		return PF_EXIT_RUNTIME;
-	r->loop_ok = 1;
 	if (r->offline)
-		return offline_backend_new(&r->loop, 4096, &r->backend) == 0
+		return offline_backend_new(loop, 4096, out) == 0
 		       ? 0 : PF_EXIT_RUNTIME;
-	if (openai_backend_new(&r->loop, &r->ec, &r->backend, &e) != 0) {
+	if (openai_backend_new(loop, &r->ec, out, &e) != 0) {
 		pf_error_print(&e);
 		return PF_EXIT_USAGE;
 	}
 	return 0;
-}
-
-static void
-close_loop(struct run *r)
-{
-	int i;
-
-	if (r->backend != NULL)
-		r->backend->ops->close(r->backend);
-	r->backend = NULL;
-	if (!r->loop_ok)
-		return;
-	/* A stop flag left by the scheduler ends the first pass early. */
-	for (i = 0; i < 100 && uv_run(&r->loop, UV_RUN_DEFAULT) != 0; i++)
-		;
-	uv_run(&r->loop, UV_RUN_NOWAIT);
-	if (uv_loop_close(&r->loop) != 0)
-		log_warn("event loop closed with handles still open");
-	r->loop_ok = 0;
 }
 
 /* Wait for the writer thread to commit everything queued. */
@@ -288,7 +270,6 @@ close_queue(struct run *r)
 static void
 free_run(struct run *r)
 {
-	close_loop(r);
 	close_queue(r);
 	writer_close(r->w);
 	journal_close(r->j);
@@ -328,32 +309,23 @@ gate_count(struct run *r)
 	return rc == SQLITE_ROW ? n : -1;
 }
 
+static const struct runner_exits build_exits = {
+	.quota = "stopped: the server says the quota is exhausted",
+	.auth = "stopped: authentication failed (check the API key variable)",
+	.budget = "stopped: the budget is reached; raise it and run the "
+		  "same command to resume",
+};
+
 static int
 outcome(struct run *r, const struct sched_result *res)
 {
-	int code = PF_EXIT_OK;
+	int code = runner_exit_code(&res->run, &build_exits);
 	int64_t hits;
 
 	if (res->failed > 0)
 		code = status_merge(code, PF_EXIT_PARTIAL);
-	if (res->stop == LLM_STOP_BUDGET)
-		code = status_merge(code, PF_EXIT_BUDGET);
-	if (res->stop == LLM_STOP_QUOTA) {
-		log_error("stopped: the server says the quota is exhausted");
-		code = status_merge(code, PF_EXIT_QUOTA);
-	}
-	if (res->stop == LLM_STOP_AUTH) {
-		log_error("stopped: authentication failed (check the API "
-			  "key variable)");
-		code = status_merge(code, PF_EXIT_AUTH);
-	}
-	if (res->stop == LLM_STOP_BUDGET)
-		log_error("stopped: the budget is reached; raise it and run "
-			  "the same command to resume");
-	if (res->interrupted)
-		code = status_merge(code, PF_EXIT_INTERRUPTED);
-	if (!res->interrupted && (res->stop == LLM_OK ||
-	    res->stop == LLM_ABANDONED) && res->items < res->total) {
+	if (!res->run.interrupted && (res->run.stop == LLM_OK ||
+	    res->run.stop == LLM_ABANDONED) && res->items < res->total) {
 		log_error("the run ended with %" PRId64 " of %" PRId64
 			  " items unfinished; run the same command again",
 			  res->total - res->items, res->total);
@@ -381,59 +353,88 @@ outcome(struct run *r, const struct sched_result *res)
 static void
 summary(const struct run *r, const struct sched_result *res)
 {
-	double rate = res->seconds > 0 ? res->personas / res->seconds : 0;
+	double rate = res->run.seconds > 0 ? res->units / res->run.seconds : 0;
 
 	if (r->a.quiet)
 		return;
 	fprintf(stderr, "personaforge: %s: %" PRId64 " personas complete "
 		"(%.0f/s), %" PRId64 " replies repaired\n", r->out,
-		res->personas, rate, res->retries);
+		res->units, rate, res->retries);
 	if (res->sent == 0 && res->failed == 0 && res->reused > 0 &&
-	    !res->interrupted)
+	    !res->run.interrupted)
 		fprintf(stderr, "personaforge: nothing new to send: every item "
 			"was reused from the journal\n");
+}
+
+/* The runner's prepare: the backend could be made, so open the dataset
+ * (nothing is created for a run that cannot start). */
+static int
+prepare(void *ud)
+{
+	struct run *r = ud;
+	int rc = open_output(r);
+
+	r->so.journal = r->j;
+	r->so.sink = r->w;
+	return rc;
+}
+
+/* Drive the scheduler through the runner; the dataset is complete and
+ * committed when this returns 0. */
+static int
+run_sched(struct run *r, struct sched_result *res)
+{
+	struct sched_opts o = {
+		.cfg = r->cfg, .table = &gen_stage_table, .hooks_ud = &r->g,
+		.prompts = r->prompts, .model = r->model,
+		.offline = r->offline, .first = 0, .end = r->cfg->personas,
+		.window = r->offline ? 4096 : 16384,
+	};
+	struct runner_opts ro = {
+		.label = "build", .backend_new = make_backend,
+		.prepare = prepare, .backend_ud = r,
+		.grace_ms = r->offline ? 0 : r->ec.grace_ms,
+		/* Paid replies are committed within milliseconds of
+		 * arriving. */
+		.commit_ms = r->offline ? 100 : 5,
+		.progress = !r->a.quiet, .out_name = r->out,
+	};
+	struct sched *s;
+	struct pf_error e;
+	int rc;
+
+	r->g = (struct gen_context){
+		.cfg = r->cfg, .tables = r->tables, .prompts = r->prompts,
+	};
+	r->so = o;
+	pf_error_clear(&e);
+	if (sched_new(&r->so, res, &e, &s) != 0)
+		return PF_EXIT_RUNTIME;
+	ro.ud = s;
+	rc = runner_run(&ro, &sched_runner_ops, &res->run);
+	if (sched_free(s) != 0) {
+		pf_error_print(&e);
+		rc = PF_EXIT_RUNTIME;
+	}
+	if (r->q != NULL && close_queue(r) != 0 && rc == 0)
+		rc = PF_EXIT_RUNTIME;
+	return rc;
 }
 
 static int
 run_build(struct run *r)
 {
-	struct sched_opts o;
 	struct sched_result res;
 	struct pf_error e;
 	int rc;
 
-	if ((rc = load_inputs(r)) != 0 || (rc = make_backend(r)) != 0)
+	if ((rc = load_inputs(r)) != 0)
 		return rc;
 	r->model = r->offline ? OFFLINE_MODEL : r->ec.endpoints[0].model;
-	if ((rc = open_output(r)) != 0)
+	if ((rc = run_sched(r, &res)) != 0)
 		return rc;
-	memset(&o, 0, sizeof(o));
-	o.cfg = r->cfg;
-	o.prompts = r->prompts;
-	o.journal = r->j;
-	o.writer = r->w;
-	o.tables = r->tables;
-	o.backend = r->backend;
-	o.model = r->model;
-	o.offline = r->offline;
-	o.first = 0;
-	o.end = r->cfg->personas;
-	o.window = r->offline ? 256 : 1024;
-	o.grace_ms = r->offline ? 0 : r->ec.grace_ms;
-	/* Paid replies are committed within milliseconds of arriving. */
-	o.commit_ms = r->offline ? 100 : 5;
-	o.progress = !r->a.quiet;
-	o.out_name = r->out;
 	pf_error_clear(&e);
-	rc = sched_run(&r->loop, &o, &res, &e);
-	close_loop(r);
-	if (rc != 0)
-		pf_error_print(&e);
-	if (close_queue(r) != 0 || rc != 0)
-		return PF_EXIT_RUNTIME;
-	if (dataset_propagate_quarantine(r->ds, &e) != 0)
-		rc = -1;
-	if (rc != 0) {
+	if (dataset_propagate_quarantine(r->ds, &e) != 0) {
 		pf_error_print(&e);
 		return PF_EXIT_RUNTIME;
 	}

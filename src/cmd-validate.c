@@ -16,6 +16,7 @@
 #include "llm/offline.h"
 #include "engine/prompts.h"
 #include "engine/stage.h"
+#include "generators/stages.h"
 #include "base/status.h"
 #include "personas/sampler.h"
 #include "src/build.h"
@@ -59,7 +60,7 @@ load(const struct build_args *a, struct pf_config **cfg,
 	if ((rc = build_load(a, cfg, ec, offline)) != 0)
 		return rc;
 	pf_error_clear(&e);
-	if (prompts_load(*cfg, 1, p, &e) != 0) {
+	if (prompts_load(*cfg, &gen_stage_table, 1, p, &e) != 0) {
 		pf_error_print(&e);
 		return PF_EXIT_USAGE;
 	}
@@ -111,8 +112,8 @@ print_stages(const struct pf_config *cfg, const struct prompts *p,
 	out = cfg->max_tokens / 2.0;
 	printf("stages:      items per persona, estimated tokens per "
 	       "request\n");
-	for (i = 0; i < STAGE_COUNT; i++) {
-		s = stage_registry[i];
+	for (i = 0; i < gen_stage_table.n; i++) {
+		s = gen_stage_table.stages[i];
 		if ((count = s->count(cfg)) == 0)
 			continue;
 		in = (file_bytes(p->st[i].prompt_path) + sys + PROFILE_BYTES) /

@@ -415,7 +415,7 @@ START_TEST(success)
 {
 	struct rig r;
 	struct tcall t[1];
-	struct engine_stats st;
+	struct llm_stats st;
 
 	rig_start(&r, s_ok, 1, NULL);
 	tcall_init(&t[0], "a");
@@ -573,7 +573,7 @@ START_TEST(one_call)
 {
 	struct rig r;
 	struct tcall t[1];
-	struct engine_stats st;
+	struct llm_stats st;
 	uint64_t t0;
 
 	rig_start(&r, one_cases[_i].script, one_cases[_i].n_script,
@@ -650,7 +650,7 @@ START_TEST(budget_stops)
 {
 	struct rig r;
 	struct tcall t[5];
-	struct engine_stats st;
+	struct llm_stats st;
 	int i;
 
 	/* each call reserves 20 + 100 and uses 7 + 3 */

@@ -1,0 +1,70 @@
+/* stages.h - the build's stages and what they share.
+ *
+ * The stage table (gen_stage_table, registry.c) lists every stage in run
+ * order; the enum below names their places in it, which is how a stage
+ * points at another's items and replies. A unit of the build is one
+ * persona: the table's hooks sample it, plan its facts, render its
+ * profile and write its row when the scheduler opens it.
+ *
+ * Adding a stage: a file here with its const struct stage, one line in
+ * the enum and one in the table (plus its templates and schema).
+ */
+#ifndef PF_GEN_STAGES_H
+#define PF_GEN_STAGES_H
+
+#include "engine/prompts.h"
+#include "engine/stage.h"
+#include "generators/facts.h"
+#include "personas/persona.h"
+#include "personas/sampler.h"
+
+enum gen_stage {
+	GEN_NARRATIVE,
+	GEN_INTERVIEW,
+	GEN_DOCUMENT,
+	GEN_QA,
+	GEN_PREFERENCE,
+	GEN_JUDGE,
+	GEN_COUNT
+};
+
+extern const struct stage stage_narrative;
+extern const struct stage stage_interview;
+extern const struct stage stage_document;
+extern const struct stage stage_qa;
+extern const struct stage stage_preference;
+extern const struct stage stage_judge;
+
+/* Every stage of a build, with the persona hooks. */
+extern const struct stage_table gen_stage_table;
+
+/* What the persona hooks need: sched_opts.hooks_ud of a build. */
+struct gen_context {
+	const struct pf_config *cfg;
+	const struct persona_tables *tables;
+	const struct prompts *prompts;   /* its unit template is the profile */
+};
+
+/* A persona unit's state (unit.data). */
+struct gen_unit {
+	struct persona persona;
+	cJSON *persona_json;             /* persona_to_json() + "profile" */
+	struct fact_plan facts;          /* planted facts (facts.h) */
+};
+
+/* The persona and the planted facts of unit u. */
+const struct persona *gen_persona(const struct unit *u);
+const struct fact_plan *gen_facts(const struct unit *u);
+
+/* A dataset row id: the persona id, a dash, a kind letter and a 1-based
+ * number ("p000042-d1": 'd' document, 'f' fact, 'q' qa, 'r' preference
+ * pair, 't' backstory turn). Every writer and forget uses this one. */
+void gen_row_id(char *out, size_t n, const struct unit *u, char kind,
+		int number);
+
+/* The item id of stage s's item idx of u ("p000042/preference/3"), as
+ * the scheduler forms it; out holds >= 64 bytes. */
+void gen_item_id(char *out, size_t n, const struct unit *u,
+		 enum gen_stage s, uint32_t idx);
+
+#endif
