@@ -1,6 +1,6 @@
 ## base/ (rank 0): buffers, checked JSON, the structural JSON scan, the
 ## JSON Schema subset, SHA-256, RNG, logging, error descriptions, exit
-## codes. No project knowledge.
+## codes, finding the data directory. No project knowledge.
 libpersonaforge_a_SOURCES += \
 	base/buf.c base/buf.h \
 	base/json.c base/json.h \
@@ -10,13 +10,19 @@ libpersonaforge_a_SOURCES += \
 	base/rng.c base/rng.h \
 	base/log.c base/log.h \
 	base/status.c base/status.h \
-	base/error.c base/error.h
+	base/error.c base/error.h \
+	base/datadir.c base/datadir.h
 
-check_PROGRAMS += tests/unit/test_engine tests/unit/test_schema
+check_PROGRAMS += tests/unit/test_engine tests/unit/test_schema \
+	tests/unit/test_datadir
 tests_unit_test_engine_SOURCES = tests/unit/test_engine.c
 tests_unit_test_engine_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_engine_LDADD = $(TEST_LDADD)
 tests_unit_test_schema_SOURCES = tests/unit/test_schema.c
 tests_unit_test_schema_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_schema_LDADD = $(TEST_LDADD)
-TESTS += tests/unit/test_engine tests/unit/test_schema
+tests_unit_test_datadir_SOURCES = tests/unit/test_datadir.c
+tests_unit_test_datadir_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_datadir_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_engine tests/unit/test_schema \
+	tests/unit/test_datadir

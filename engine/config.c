@@ -7,16 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "auditors/auditor.h"
 #include "base/buf.h"
+#include "base/datadir.h"
 #include "base/hash.h"
 #include "base/json.h"
-
-#ifndef PKGDATADIR
-#define PKGDATADIR "/usr/local/share/personaforge"
-#endif
 
 /* The life-story interview protocol (American Voices Project questions,
  * as used for deep-binding backstories); the first N are asked. */
@@ -639,29 +635,13 @@ config_override(struct pf_config *c, int64_t seed, int64_t personas)
 const char *
 config_datadir(void)
 {
-	const char *d = getenv("PERSONAFORGE_DATADIR");
-
-	return d != NULL && *d != '\0' ? d : PKGDATADIR;
+	return pf_datadir();
 }
 
 char *
 config_data_path(const struct pf_config *c, const char *rel)
 {
-	const char *user_rel = rel;
-	char *p = NULL;
-
-	if (c != NULL && c->templates_dir != NULL) {
-		if (strncmp(user_rel, "templates/", 10) == 0)
-			user_rel += 10;
-		if (asprintf(&p, "%s/%s", c->templates_dir, user_rel) < 0)
-			return NULL;
-		if (access(p, R_OK) == 0)
-			return p;
-		free(p);
-	}
-	if (asprintf(&p, "%s/%s", config_datadir(), rel) < 0)
-		return NULL;
-	return p;
+	return pf_data_path(c != NULL ? c->templates_dir : NULL, rel);
 }
 
 /* Make templates_dir relative to the config file's directory. */

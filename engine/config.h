@@ -81,13 +81,16 @@ int config_load(const char *path, struct pf_config **out,
 void config_override(struct pf_config *c, int64_t seed, int64_t personas);
 
 /* Resolve a data file: the user's templates_dir first (when set), then
- * $PERSONAFORGE_DATADIR, then the installed pkgdatadir. `rel` is relative
- * to the data root ("templates/prompts/qa.mustache"); for the user dir the
- * leading "templates/" is dropped. Returns a malloc'd path of the first
- * existing file, or of the default location if none exists. */
+ * the data root (base/datadir.h). `rel` is relative to the data root
+ * ("templates/prompts/qa.mustache"); for the user dir the leading
+ * "templates/" is dropped. Returns a malloc'd path of the first existing
+ * file, or of the data root's location if none exists; NULL when out of
+ * memory. */
 char *config_data_path(const struct pf_config *c, const char *rel);
 
-/* The data root: $PERSONAFORGE_DATADIR or the installed pkgdatadir. */
+/* The data root (base/datadir.h: $PERSONAFORGE_DATADIR, the installed
+ * pkgdatadir or the build tree); pf_datadir_check() says whether one was
+ * found. */
 const char *config_datadir(void);
 
 /* Canonical compact JSON of the config (keys sorted), malloc'd. */

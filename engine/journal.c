@@ -21,8 +21,9 @@ const char journal_schema_sql[] =
 	" finish_reason TEXT, model TEXT, prompt_tokens INTEGER,"
 	" completion_tokens INTEGER, last_error TEXT, updated_at INTEGER);";
 
-enum { ST_PLAN, ST_GET, ST_DONE, ST_FAIL, ST_BEGIN, ST_COMMIT, ST_PREFIX,
-	ST_REC_DONE, ST_REC_FAIL, ST_N };
+/* Reads run on the connection; writes only through the queue. */
+enum { ST_GET, ST_PREFIX, ST_READS,
+	ST_PLAN = ST_READS, ST_DONE, ST_FAIL, ST_REC_DONE, ST_REC_FAIL, ST_N };
 
 static const char *const sql[ST_N] = {
 	[ST_PLAN] = "INSERT OR IGNORE INTO journal(item_id, stage, persona_id,"
@@ -38,8 +39,6 @@ static const char *const sql[ST_N] = {
 	[ST_FAIL] = "UPDATE journal SET state = 'failed', req_hash = ?2,"
 		    " attempts = ?3, last_error = ?4, updated_at = ?5"
 		    " WHERE item_id = ?1",
-	[ST_BEGIN] = "BEGIN IMMEDIATE",
-	[ST_COMMIT] = "COMMIT",
 	[ST_PREFIX] = "SELECT 1 FROM journal WHERE item_id >= ?1"
 		      " AND item_id < ?2 LIMIT 1",
 	/* one write per item, with no plan row before it */
@@ -63,18 +62,17 @@ static const char *const sql[ST_N] = {
 
 struct journal {
 	sqlite3 *db;
-	sqlite3_stmt *st[ST_N];
-	int in_tx;
-	unsigned tx_writes;
-	struct sqlq *q;             /* writes go here when attached */
+	sqlite3_stmt *st[ST_READS];
+	struct sqlq *q;             /* every write goes here; NULL until
+				       journal_attach_queue */
 	int qst[ST_N];              /* statement ids in the queue */
 	struct buf row;             /* copies of the last row's strings */
 	char errmsg[512];
 };
 
 static const char *const state_names[] = {
-	[JOURNAL_PENDING] = "pending", [JOURNAL_INFLIGHT] = "inflight",
-	[JOURNAL_DONE] = "done", [JOURNAL_FAILED] = "failed",
+	[JOURNAL_PENDING] = "pending", [JOURNAL_DONE] = "done",
+	[JOURNAL_FAILED] = "failed",
 };
 
 static enum journal_state
@@ -100,7 +98,7 @@ journal_open(sqlite3 *db, struct journal **out, struct pf_error *err)
 		return pf_error_set(err, "out of memory");
 	j->db = db;
 	buf_init(&j->row, BUF_MAX_DEFAULT);
-	for (i = 0; i < ST_N; i++) {
+	for (i = 0; i < ST_READS; i++) {
 		if (sqlite3_prepare_v3(db, sql[i], -1,
 				       SQLITE_PREPARE_PERSISTENT, &j->st[i],
 				       NULL) != SQLITE_OK) {
@@ -120,7 +118,7 @@ journal_close(struct journal *j)
 
 	if (j == NULL)
 		return;
-	for (i = 0; i < ST_N; i++)
+	for (i = 0; i < ST_READS; i++)
 		sqlite3_finalize(j->st[i]);
 	buf_free(&j->row);
 	free(j);
@@ -129,13 +127,10 @@ journal_close(struct journal *j)
 int
 journal_attach_queue(struct journal *j, struct sqlq *q, struct pf_error *err)
 {
-	static const int writes[] = { ST_PLAN, ST_DONE, ST_FAIL, ST_REC_DONE,
-				      ST_REC_FAIL };
-	size_t i;
+	int i;
 
-	for (i = 0; i < sizeof(writes) / sizeof(writes[0]); i++)
-		if (sqlq_prepare(q, sql[writes[i]], &j->qst[writes[i]],
-				 err) != 0)
+	for (i = ST_READS; i < ST_N; i++)
+		if (sqlq_prepare(q, sql[i], &j->qst[i], err) != 0)
 			return -1;
 	j->q = q;
 	return 0;
@@ -173,20 +168,6 @@ journal_prefix_exists(struct journal *j, const char *prefix)
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* Step a write statement to completion and reset it. */
-static int
-run(struct journal *j, sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (rc != SQLITE_DONE)
-		return -1;
-	j->tx_writes++;
-	return 0;
-}
-
 static void
 bind_text(sqlite3_stmt *st, int i, const char *s)
 {
@@ -200,24 +181,15 @@ int
 journal_item_plan(struct journal *j, const char *id, const char *stage,
 		  int64_t persona, int64_t idx)
 {
-	sqlite3_stmt *st = j->st[ST_PLAN];
-
-	if (j->q != NULL) {
-		sqlq_begin(j->q, j->qst[ST_PLAN]);
-		sqlq_text(j->q, id);
-		sqlq_text(j->q, stage);
-		sqlq_int(j->q, persona);
-		sqlq_int(j->q, idx);
-		sqlq_end(j->q);
-		return 0;
-	}
-	bind_text(st, 1, id);
-	bind_text(st, 2, stage);
-	sqlite3_bind_int64(st, 3, persona);
-	sqlite3_bind_int64(st, 4, idx);
-	if (run(j, st) != 0)
+	if (j->q == NULL)
 		return -1;
-	return sqlite3_changes(j->db) > 0 ? 1 : 0;
+	sqlq_begin(j->q, j->qst[ST_PLAN]);
+	sqlq_text(j->q, id);
+	sqlq_text(j->q, stage);
+	sqlq_int(j->q, persona);
+	sqlq_int(j->q, idx);
+	sqlq_end(j->q);
+	return 0;
 }
 
 /* Copy column i into the row buffer; returns its offset, -1 if NULL,
@@ -283,65 +255,46 @@ int
 journal_item_done(struct journal *j, const char *id,
 		  const struct journal_result *r)
 {
-	sqlite3_stmt *st = j->st[ST_DONE];
-
-	if (j->q != NULL) {
-		sqlq_begin(j->q, j->qst[ST_DONE]);
-		sqlq_text(j->q, id);
-		sqlq_text(j->q, r->req_hash);
-		sqlq_textn(j->q, r->reply, r->reply_len);
-		sqlq_text(j->q, r->finish_reason);
-		sqlq_text(j->q, r->model);
-		sqlq_int(j->q, r->attempts);
-		sqlq_int(j->q, r->prompt_tokens);
-		sqlq_int(j->q, r->completion_tokens);
-		sqlq_int(j->q, (int64_t)time(NULL));
-		sqlq_end(j->q);
-		return 0;
-	}
-	bind_text(st, 1, id);
-	bind_text(st, 2, r->req_hash);
-	sqlite3_bind_text(st, 3, r->reply, (int)r->reply_len, SQLITE_STATIC);
-	bind_text(st, 4, r->finish_reason);
-	bind_text(st, 5, r->model);
-	sqlite3_bind_int64(st, 6, r->attempts);
-	sqlite3_bind_int64(st, 7, r->prompt_tokens);
-	sqlite3_bind_int64(st, 8, r->completion_tokens);
-	sqlite3_bind_int64(st, 9, (int64_t)time(NULL));
-	return run(j, st);
+	if (j->q == NULL)
+		return -1;
+	sqlq_begin(j->q, j->qst[ST_DONE]);
+	sqlq_text(j->q, id);
+	sqlq_text(j->q, r->req_hash);
+	sqlq_textn(j->q, r->reply, r->reply_len);
+	sqlq_text(j->q, r->finish_reason);
+	sqlq_text(j->q, r->model);
+	sqlq_int(j->q, r->attempts);
+	sqlq_int(j->q, r->prompt_tokens);
+	sqlq_int(j->q, r->completion_tokens);
+	sqlq_int(j->q, (int64_t)time(NULL));
+	sqlq_end(j->q);
+	return 0;
 }
 
 int
 journal_item_fail(struct journal *j, const char *id, const char *hash,
 		  uint32_t attempts, const char *reason)
 {
-	sqlite3_stmt *st = j->st[ST_FAIL];
-
-	if (j->q != NULL) {
-		sqlq_begin(j->q, j->qst[ST_FAIL]);
-		sqlq_text(j->q, id);
-		sqlq_text(j->q, hash);
-		sqlq_int(j->q, attempts);
-		sqlq_text(j->q, reason);
-		sqlq_int(j->q, (int64_t)time(NULL));
-		sqlq_end(j->q);
-		return 0;
-	}
-	bind_text(st, 1, id);
-	bind_text(st, 2, hash);
-	sqlite3_bind_int64(st, 3, attempts);
-	bind_text(st, 4, reason);
-	sqlite3_bind_int64(st, 5, (int64_t)time(NULL));
-	return run(j, st);
+	if (j->q == NULL)
+		return -1;
+	sqlq_begin(j->q, j->qst[ST_FAIL]);
+	sqlq_text(j->q, id);
+	sqlq_text(j->q, hash);
+	sqlq_int(j->q, attempts);
+	sqlq_text(j->q, reason);
+	sqlq_int(j->q, (int64_t)time(NULL));
+	sqlq_end(j->q);
+	return 0;
 }
 
-/* Queue the parameters of a record statement (same order as the binds). */
-static void
-record_queue(struct journal *j, const struct journal_item *it,
-	     const struct journal_result *r, const char *reason)
+int
+journal_item_record(struct journal *j, const struct journal_item *it,
+		    const struct journal_result *r, const char *reason)
 {
 	int done = r != NULL;
 
+	if (j->q == NULL)
+		return -1;
 	sqlq_begin(j->q, j->qst[done ? ST_REC_DONE : ST_REC_FAIL]);
 	sqlq_text(j->q, it->id);
 	sqlq_text(j->q, it->req_hash);
@@ -361,82 +314,32 @@ record_queue(struct journal *j, const struct journal_item *it,
 	sqlq_text(j->q, it->stage);
 	sqlq_int(j->q, it->idx);
 	sqlq_end(j->q);
+	return 0;
 }
 
-int
-journal_item_record(struct journal *j, const struct journal_item *it,
-		    const struct journal_result *r, const char *reason)
-{
-	sqlite3_stmt *st = j->st[r != NULL ? ST_REC_DONE : ST_REC_FAIL];
-	int k = 1;
-
-	if (j->q != NULL) {
-		record_queue(j, it, r, reason);
-		return 0;
-	}
-	bind_text(st, k++, it->id);
-	bind_text(st, k++, it->req_hash);
-	if (r != NULL) {
-		sqlite3_bind_text(st, k++, r->reply, (int)r->reply_len,
-				  SQLITE_STATIC);
-		bind_text(st, k++, r->finish_reason);
-		bind_text(st, k++, r->model);
-	}
-	sqlite3_bind_int64(st, k++, it->attempts);
-	if (r != NULL) {
-		sqlite3_bind_int64(st, k++, r->prompt_tokens);
-		sqlite3_bind_int64(st, k++, r->completion_tokens);
-	} else {
-		bind_text(st, k++, reason);
-	}
-	sqlite3_bind_int64(st, k++, (int64_t)time(NULL));
-	bind_text(st, k++, it->stage);
-	sqlite3_bind_int64(st, k, it->idx);
-	return run(j, st);
-}
-
+/* The queue opens and commits transactions itself (by size, time and
+ * unit boundaries): beginning one here has nothing to do. */
 int
 journal_tx_begin(struct journal *j)
 {
-	int rc;
-
-	if (j->in_tx || j->q != NULL)
-		return 0;
-	rc = sqlite3_step(j->st[ST_BEGIN]);
-	sqlite3_reset(j->st[ST_BEGIN]);
-	if (rc != SQLITE_DONE)
-		return -1;
-	j->in_tx = 1;
-	j->tx_writes = 0;
+	(void)j;
 	return 0;
 }
 
 int
 journal_tx_commit(struct journal *j)
 {
-	int rc;
-
-	if (j->q != NULL) {
-		sqlq_flush(j->q);
-		return sqlq_failed(j->q, NULL, 0) ? -1 : 0;
-	}
-	if (!j->in_tx)
+	if (j->q == NULL)
 		return 0;
-	rc = sqlite3_step(j->st[ST_COMMIT]);
-	sqlite3_reset(j->st[ST_COMMIT]);
-	if (rc != SQLITE_DONE)
-		return -1;
-	j->in_tx = 0;
-	j->tx_writes = 0;
-	return 0;
+	sqlq_flush(j->q);
+	return sqlq_failed(j->q, NULL, 0) ? -1 : 0;
 }
 
 unsigned
 journal_tx_pending(const struct journal *j)
 {
-	if (j->q != NULL)
-		return 0;   /* the queue hands over by size itself */
-	return j->in_tx ? j->tx_writes : 0;
+	(void)j;
+	return 0;   /* the queue hands over by size itself */
 }
 
 int

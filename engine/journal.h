@@ -5,10 +5,11 @@
  * rendered request, its state, attempts, the reply and token usage. A
  * stored reply is reused only while the hash still matches, so a changed
  * template re-runs exactly the items it touches. An item is done when its
- * row is committed; writes are grouped into transactions by the caller
- * through journal_tx_begin()/journal_tx_commit() (a few milliseconds or a
- * few thousand rows per commit), so a crash re-sends at most what was in
- * flight since the last commit.
+ * row is committed. Every write goes through the write queue
+ * (engine/sqlq.h), which groups them into transactions on its own thread
+ * (a few milliseconds or a few thousand rows per commit), so a crash
+ * re-sends at most what was in flight since the last commit; reads run on
+ * the caller's connection.
  *
  * The journal works on any SQLite connection: the dataset file holds one,
  * and `batch` keeps one in its own file.
@@ -22,10 +23,12 @@
 
 #include "base/error.h"
 
+/* The states rows are written with. The table's CHECK also allows
+ * 'inflight', which nothing writes (it stays for files and `stats`
+ * output that name it); such a row reads as JOURNAL_NONE. */
 enum journal_state {
 	JOURNAL_NONE = 0,    /* no row */
 	JOURNAL_PENDING,
-	JOURNAL_INFLIGHT,
 	JOURNAL_DONE,
 	JOURNAL_FAILED
 };
@@ -63,8 +66,9 @@ struct journal_result {
 extern const char journal_schema_sql[];
 
 /* Wrap an open connection whose schema has the journal table. Prepares
- * the statements; the connection stays the caller's and must outlive the
- * journal. Returns 0 or -1 with err filled. */
+ * the read statements; the connection stays the caller's and must
+ * outlive the journal. Writes need journal_attach_queue() next. Returns 0
+ * or -1 with err filled. */
 int journal_open(sqlite3 *db, struct journal **out, struct pf_error *err);
 
 /* Finalize statements and free; accepts NULL. Does not commit. */
@@ -72,11 +76,11 @@ void journal_close(struct journal *j);
 
 struct sqlq;
 
-/* Send every write (plan, done, fail) through the write queue `q`
- * (engine/sqlq.h) instead of the connection; reads stay on the
- * connection. Then journal_tx_begin does nothing, journal_tx_commit hands
- * the queued writes over, and journal_unit_end marks where a commit may
- * fall. Call during set-up, before the queue's first hand-over. */
+/* Send every write (plan, done, fail, record) through the write queue `q`
+ * (engine/sqlq.h; it stays the caller's and must outlive the journal);
+ * reads stay on the connection. Until this is called every write returns
+ * -1. Call during set-up, before the queue's first hand-over. Returns 0,
+ * or -1 with err filled when the queue refuses a statement. */
 int journal_attach_queue(struct journal *j, struct sqlq *q,
 			 struct pf_error *err);
 
@@ -89,9 +93,9 @@ void journal_unit_end(struct journal *j);
  * units that have no history. */
 int journal_prefix_exists(struct journal *j, const char *prefix);
 
-/* Record an item as pending unless it already has a row. Returns 1 if a
- * new row was made (the item has no history), 0 if one existed (or, with a
- * queue, when it cannot tell yet), -1 on a write error. */
+/* Queue: record an item as pending unless it already has a row. Returns
+ * 0 (whether a row existed is not known until the queue commits), or -1
+ * without a queue. The queue reports write errors (journal_tx_commit). */
 int journal_item_plan(struct journal *j, const char *id, const char *stage,
 		      int64_t persona, int64_t idx);
 
@@ -99,12 +103,14 @@ int journal_item_plan(struct journal *j, const char *id, const char *stage,
 int journal_item_get(struct journal *j, const char *id,
 		     struct journal_row *row);
 
-/* Mark done with its reply; the row is durable once the transaction that
- * holds this write commits. */
+/* Queue: mark done with its reply; the row is durable once the
+ * transaction that holds this write commits. The strings are copied.
+ * Returns 0, or -1 without a queue. */
 int journal_item_done(struct journal *j, const char *id,
 		      const struct journal_result *r);
 
-/* Mark failed with the reason and attempts made. */
+/* Queue: mark failed with the reason and attempts made. Returns 0, or -1
+ * without a queue. */
 int journal_item_fail(struct journal *j, const char *id, const char *hash,
 		      uint32_t attempts, const char *reason);
 
@@ -120,20 +126,25 @@ struct journal_item {
 /* Record an item's outcome in one write, whether or not it has a row:
  * done with reply r when r is not NULL, else failed with `reason`. A new
  * row gets persona 0. For callers that plan nothing ahead (batch): a
- * plan row plus an update costs two writes per item. Returns 0 or -1. */
+ * plan row plus an update costs two writes per item. Returns 0, or -1
+ * without a queue. */
 int journal_item_record(struct journal *j, const struct journal_item *it,
 			const struct journal_result *r, const char *reason);
 
-/* Begin a write transaction (BEGIN IMMEDIATE) if none is open. */
+/* The queue groups writes into transactions itself: this does nothing
+ * and returns 0 (kept for callers that mark where a batch starts). */
 int journal_tx_begin(struct journal *j);
 
-/* Commit the open transaction, if any. */
+/* Hand the queued writes over to the writer thread now. Returns 0, or -1
+ * once the queue has failed (journal_errmsg says why). */
 int journal_tx_commit(struct journal *j);
 
-/* Writes since the open transaction began (for commit batching). */
+/* 0: the queue hands over by size itself (kept for commit batching). */
 unsigned journal_tx_pending(const struct journal *j);
 
-/* Counts by state, into counts[JOURNAL_PENDING..JOURNAL_FAILED]. */
+/* Counts by state, into counts[JOURNAL_PENDING..JOURNAL_FAILED]; the
+ * other entries of the five are zero, or for counts[JOURNAL_NONE] rows
+ * in a state nothing writes. Returns 0, or -1 on a read error. */
 int journal_count(struct journal *j, int64_t counts[5]);
 
 /* The connection's last error message, for reports. */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/datadir.h"
 #include "base/json.h"
 
 #define TEMPLATE_MAX_BYTES (1u << 20)
@@ -124,6 +125,10 @@ prompts_load(const struct pf_config *cfg, const struct stage_table *tab,
 	int i;
 
 	*out = NULL;
+	/* without a data root every template below would fail, each naming
+	 * only a path under a guess of where it should be */
+	if (pf_datadir_check(err) != 0)
+		return -1;
 	p = calloc(1, sizeof(*p));
 	if (p == NULL)
 		return pf_error_set(err, "out of memory");

@@ -13,13 +13,14 @@
 #include <string.h>
 #include <strings.h>
 
-/* The poll of one socket fd. Kept (stopped) when curl stops watching the
- * fd, so the next transfer on the same kept-alive connection, or a new
- * socket that got the same number, starts it again instead of closing
- * and making a poll per request: a poll init and close cost four
- * epoll_ctl calls and a malloc. One poll per fd number, as libuv wants;
- * a stopped poll does not watch, so curl may close and reuse the fd. */
-#define HTTP_RECV_BUFFER 8192L   /* bytes per easy handle */
+/* curl's receive buffer, one per easy handle, allocated whole and kept
+ * with the pooled handle. Memory, not speed: with 10,000 requests in
+ * flight each KB here is 10 MB of heap, and the pages a reply touches
+ * stay resident (8 KB cost ~25 MB more peak RSS than 2 KB at that load).
+ * A larger reply only takes more reads: with 6 KB replies CPU per request
+ * stayed within noise (bench/engine-bench.sh point 1, bodies from a
+ * json_schema of one 6000-byte string). curl's minimum is 1 KB. */
+#define HTTP_RECV_BUFFER 2048L
 
 /* A pooled easy handle and what one transfer on it needs: as many as
  * requests in flight at the peak, not as many as the caller's jobs. */
@@ -32,6 +33,12 @@ struct http_easy {
 	char errbuf[CURL_ERROR_SIZE];
 };
 
+/* The poll of one socket fd. Kept (stopped) when curl stops watching the
+ * fd, so the next transfer on the same kept-alive connection, or a new
+ * socket that got the same number, starts it again instead of closing
+ * and making a poll per request: a poll init and close cost four
+ * epoll_ctl calls and a malloc. One poll per fd number, as libuv wants;
+ * a stopped poll does not watch, so curl may close and reuse the fd. */
 struct sock {
 	uv_poll_t poll;
 	curl_socket_t fd;
@@ -433,7 +440,8 @@ easy_new(const struct http_opts *o)
 	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
 	curl_easy_setopt(e, CURLOPT_POST, 1L);
 	/* a reply is a few KB: 16 KB receive buffers (the default) times
-	 * thousands of handles are most of the memory of a wide run */
+	 * thousands of handles are most of the memory of a wide run (see
+	 * HTTP_RECV_BUFFER) */
 	curl_easy_setopt(e, CURLOPT_BUFFERSIZE, HTTP_RECV_BUFFER);
 	if (o->connect_timeout_ms > 0)
 		curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,

@@ -15,6 +15,9 @@ TESTS += tests/integration/golden.sh
 dist_noinst_SCRIPTS += tests/integration/golden.sh tests/golden/make.sh
 EXTRA_DIST += tests/golden/SHA256SUMS tests/golden/heavy.json
 EXTRA_DIST += tests/integration/lib.sh
+## lib.sh's check() keeps a command's output in ./check.out; golden.sh and
+## check-layers.sh run in the build folder, so distclean must remove it.
+CLEANFILES += check.out
 
 ## `build` against the stand-in server: faults, kill -9, SIGINT, stops,
 ## secrets (needs tests/server/mockllm, curl, python3).

@@ -11,6 +11,8 @@ TEST_LOG_DRIVER = $(LOG_DRIVER)
 BUILD_CLI_TESTS = \
 	tests/cli/build-bad-backend.test \
 	tests/cli/build-concurrent.test \
+	tests/cli/build-datadir-bogus.test \
+	tests/cli/build-datadir-unset.test \
 	tests/cli/build-default-output.test \
 	tests/cli/build-help.test \
 	tests/cli/build-malformed-json.test \
@@ -38,6 +40,8 @@ VALIDATE_CLI_TESTS = \
 	tests/cli/validate-bad-backend.test \
 	tests/cli/validate-base-url-no-model.test \
 	tests/cli/validate-budget.test \
+	tests/cli/validate-datadir-bogus.test \
+	tests/cli/validate-datadir-unset.test \
 	tests/cli/validate-demo.test \
 	tests/cli/validate-help.test \
 	tests/cli/validate-malformed-json.test \
