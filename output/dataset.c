@@ -270,7 +270,7 @@ configure(struct dataset *ds, enum dataset_mode mode, struct pf_error *err)
 	 * commits, which the journal re-requests. */
 	return dataset_exec(ds, "PRAGMA journal_mode=WAL;"
 			    "PRAGMA synchronous=NORMAL;"
-			    "PRAGMA cache_size=-32768;"
+			    "PRAGMA cache_size=-8192;"
 			    "PRAGMA foreign_keys=OFF;", err);
 }
 
