@@ -561,9 +561,13 @@ try_replay(struct sched *s, struct item *it)
 	}
 	it->prior_attempts = row.attempts;
 	it->rerun = row.state == JOURNAL_DONE;
-	if (row.state != JOURNAL_DONE || row.req_hash == NULL ||
-	    strcmp(row.req_hash, it->hash) != 0 || row.reply == NULL)
+	if (row.state != JOURNAL_DONE || row.reply == NULL)
 		return 0;
+	if (row.req_hash == NULL || strcmp(row.req_hash, it->hash) != 0) {
+		log_debug("item %s: its request changed since it was "
+			  "answered; sending it again", it->id);
+		return 0;
+	}
 	r = check_reply(s, it, row.reply, row.reply_len, why, sizeof(why));
 	if (r == NULL)
 		return 0;

@@ -18,7 +18,7 @@ struct build_args {
 struct cmd_entry;
 
 /* Parse the options `build` and `validate` share (and, when build_only,
- * -o, -q and --overwrite) into *a. Returns -1 to go on, else the exit
+ * -o, -q, -v and --overwrite) into *a; -v raises the log level. Returns -1 to go on, else the exit
  * code (0 after --help, 2 after a usage error it reported for `c`). */
 int build_parse_args(const struct cmd_entry *c, int argc, char **argv,
 		     int build_only, struct build_args *a);

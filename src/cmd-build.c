@@ -456,6 +456,8 @@ static const char build_help[] =
 	"      --api-key-env V   environment variable holding the API key\n"
 	"      --overwrite       replace a dataset built from another config\n"
 	"  -q, --quiet           no progress or summary\n"
+	"  -v, --verbose         also log retries and why items are sent "
+	"again\n"
 	"  -h, --help            this help\n\n"
 	"Running the same command again resumes: finished items are reused,\n"
 	"failed ones retried. Exit codes: see personaforge(1).\n";
@@ -473,6 +475,7 @@ static const struct option build_opts[] = {
 	{ "api-key-env", required_argument, NULL, O_KEYENV },
 	{ "overwrite", no_argument, NULL, O_OVERWRITE },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -493,11 +496,13 @@ static int
 one_opt(const struct cmd_entry *c, int opt, int build_only,
 	struct build_args *a, char **argv)
 {
-	if (!build_only && (opt == 'o' || opt == 'q' || opt == O_OVERWRITE))
+	if (!build_only && (opt == 'o' || opt == 'q' || opt == 'v' ||
+			    opt == O_OVERWRITE))
 		opt = '?';
 	switch (opt) {
 	case 'o': a->out = optarg; return -1;
 	case 'q': a->quiet = 1; return -1;
+	case 'v': log_set_level(PF_LOG_DEBUG); return -1;
 	case O_OVERWRITE: a->overwrite = 1; return -1;
 	case 'h': cmd_usage(c, stdout); return PF_EXIT_OK;
 	case O_PERSONAS: return count_opt(c, "--personas", optarg,
@@ -530,7 +535,7 @@ build_parse_args(const struct cmd_entry *c, int argc, char **argv,
 	optind = 1;
 	opterr = 0;
 	while (rc < 0 &&
-	       (opt = getopt_long(argc, argv, "o:qh", build_opts, NULL)) != -1)
+	       (opt = getopt_long(argc, argv, "o:qvh", build_opts, NULL)) != -1)
 		rc = one_opt(c, opt, build_only, a, argv);
 	if (rc >= 0)
 		return rc;

@@ -33,6 +33,8 @@ BUILD_CLI_TESTS = \
 	tests/cli/build-unknown-key.test \
 	tests/cli/build-unknown-option.test \
 	tests/cli/build-unwritable-output.test \
+	tests/cli/build-verbose.test \
+	tests/cli/build-not-verbose.test \
 	tests/cli/build-version.test \
 	tests/cli/build-wrong-type.test
 
