@@ -10,65 +10,34 @@
 #include "auditors/auditor.h"
 #include "base/buf.h"
 #include "engine/sqlq.h"
+#include "output/tablesql.h"
 
 #define MAX_ROW_FINDINGS 256   /* stored per row; more are counted only */
 
 enum {
 	S_RUN, S_PERSONA, S_NARRATIVE, S_TURN, S_DOC, S_FACT, S_QA,
-	S_QA_EV_DEL, S_QA_EV, S_PAIR, S_FIND, S_FIND_DEL,
-	S_DEL_NARRATIVE, S_DEL_TURN, S_DEL_DOC, S_DEL_FACT, S_DEL_QA,
-	S_DEL_PAIR, S_N
+	S_QA_EV_DEL, S_QA_EV, S_PAIR, S_FIND, S_FIND_DEL, S_N
 };
 
-static const char *const sql[S_N] = {
-	[S_RUN] = "INSERT INTO run(id, name, config, config_hash, seed,"
-		  " personas, version, backend, model, created_at, updated_at)"
-		  " VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)"
-		  " ON CONFLICT(id) DO UPDATE SET name = ?1, config = ?2,"
-		  " config_hash = ?3, seed = ?4, personas = ?5, version = ?6,"
-		  " backend = ?7, model = ?8, updated_at = ?9",
-	[S_NARRATIVE] = "INSERT OR REPLACE INTO narrative VALUES"
-			" (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-	[S_TURN] = "INSERT OR REPLACE INTO backstory_turn VALUES"
-		   " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-	[S_DOC] = "INSERT OR REPLACE INTO document VALUES"
-		  " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-	[S_FACT] = "INSERT OR REPLACE INTO fact VALUES"
-		   " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-	[S_QA] = "INSERT OR REPLACE INTO qa VALUES"
-		 " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-	[S_QA_EV_DEL] = "DELETE FROM qa_evidence WHERE qa_id = ?1",
-	[S_QA_EV] = "INSERT OR IGNORE INTO qa_evidence VALUES (?1, ?2)",
-	[S_PAIR] = "INSERT OR REPLACE INTO preference_pair VALUES"
-		   " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-		   " ?14, ?15)",
-	[S_FIND] = "INSERT INTO audit_finding(auditor, auditor_version,"
-		   " row_table, row_id, field, kind, severity, synthetic,"
-		   " masked, reason, offset, threshold, quarantined)"
-		   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-		   " ?12, ?13)",
-	[S_FIND_DEL] = "DELETE FROM audit_finding WHERE row_table = ?1"
-		       " AND row_id = ?2",
-	[S_DEL_NARRATIVE] = "DELETE FROM narrative WHERE persona_id = "
-			    "(SELECT persona_id FROM persona WHERE id = ?1)",
-	[S_DEL_TURN] = "DELETE FROM backstory_turn WHERE turn_id = ?1",
-	[S_DEL_DOC] = "DELETE FROM document WHERE doc_id = ?1",
-	[S_DEL_FACT] = "DELETE FROM fact WHERE fact_id = ?1",
-	[S_DEL_QA] = "DELETE FROM qa WHERE qa_id = ?1",
-	[S_DEL_PAIR] = "DELETE FROM preference_pair WHERE pair_id = ?1",
-};
-
-/* Row tables by the name audit findings use, with their delete. */
+/* Every statement is derived from the table registry (output/tables.h):
+ * the insert of a table (by its write rule, parameters in column order)
+ * or the delete of its rows by their id columns. */
 static const struct {
 	const char *table;
 	int del;
-} row_tables[] = {
-	{ "narrative", S_DEL_NARRATIVE },
-	{ "backstory_turn", S_DEL_TURN },
-	{ "document", S_DEL_DOC },
-	{ "fact", S_DEL_FACT },
-	{ "qa", S_DEL_QA },
-	{ "preference_pair", S_DEL_PAIR },
+} stmt_of[S_N] = {
+	[S_RUN] = { "run", 0 },
+	[S_PERSONA] = { "persona", 0 },
+	[S_NARRATIVE] = { "narrative", 0 },
+	[S_TURN] = { "backstory_turn", 0 },
+	[S_DOC] = { "document", 0 },
+	[S_FACT] = { "fact", 0 },
+	[S_QA] = { "qa", 0 },
+	[S_QA_EV_DEL] = { "qa_evidence", 1 },
+	[S_QA_EV] = { "qa_evidence", 0 },
+	[S_PAIR] = { "preference_pair", 0 },
+	[S_FIND] = { "audit_finding", 0 },
+	[S_FIND_DEL] = { "audit_finding", 1 },
 };
 
 struct finding {
@@ -84,6 +53,7 @@ struct finding {
 struct writer {
 	struct sqlq *q;
 	int st[S_N];                /* statement ids in the queue */
+	int del[DATASET_MAX_TABLES]; /* writer_forget's deletes, by table */
 	const struct auditor *auditors[8];
 	int nauditors;
 	int quarantine_sev, gate_sev;
@@ -96,42 +66,45 @@ struct writer {
 	char errmsg[512];
 };
 
-/* The persona insert has one parameter per field of the field table. A
- * persona written again on resume keeps its quarantine flag. */
-static char *
-persona_sql(void)
+/* Prepare the registry's SQL for table `name` (its delete if del). */
+static int
+prepare_one(struct writer *w, const char *name, int del, int *id,
+	    struct pf_error *err)
 {
+	const struct dataset_table *t = dataset_table_find(name);
 	struct buf b;
-	size_t i;
+	int rc;
 
+	if (t == NULL)
+		return pf_error_set(err, "no dataset table %s", name);
 	buf_init(&b, 1 << 16);
-	buf_puts(&b, "INSERT INTO persona VALUES (?");
-	for (i = 0; i <= persona_nfields; i++)
-		buf_puts(&b, ", ?");
-	buf_puts(&b, ") ON CONFLICT(persona_id) DO UPDATE SET ");
-	for (i = 0; i < persona_nfields; i++)
-		buf_printf(&b, "%s\"%s\" = excluded.\"%s\"", i ? ", " : "",
-			   persona_fields[i].name, persona_fields[i].name);
-	if (buf_putc(&b, ' ') != 0) {
-		buf_free(&b);
-		return NULL;
-	}
-	return buf_detach(&b);
+	rc = del ? tablesql_delete(t, &b) : tablesql_insert(t, &b);
+	if (rc != 0)
+		rc = pf_error_set(err, "out of memory");
+	else
+		rc = sqlq_prepare(w->q, b.data, id, err);
+	buf_free(&b);
+	return rc;
 }
 
+/* The writers' statements, and a delete for every table whose rows
+ * writer_forget can drop (per-persona rows, and the rows they own). */
 static int
 prepare_all(struct writer *w, struct pf_error *err)
 {
-	char *psql = persona_sql();
-	int i, rc;
+	const struct dataset_table *t;
+	size_t i;
+	int rc = 0;
 
-	if (psql == NULL)
-		return pf_error_set(err, "out of memory");
-	rc = sqlq_prepare(w->q, psql, &w->st[S_PERSONA], err);
-	free(psql);
 	for (i = 0; rc == 0 && i < S_N; i++)
-		if (i != S_PERSONA)
-			rc = sqlq_prepare(w->q, sql[i], &w->st[i], err);
+		rc = prepare_one(w, stmt_of[i].table, stmt_of[i].del,
+				 &w->st[i], err);
+	for (i = 0; rc == 0 && i < dataset_ntables; i++) {
+		t = &dataset_tables[i];
+		if (t->role == DATASET_ONE || t->role == DATASET_LIST ||
+		    t->role == DATASET_SUB)
+			rc = prepare_one(w, t->name, 1, &w->del[i], err);
+	}
 	return rc;
 }
 
@@ -322,6 +295,7 @@ writer_run(struct writer *w, const struct pf_config *cfg,
 	gmtime_r(&t, &tm);
 	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	BEGIN(w, S_RUN);
+	I(w, 1);
 	T(w, cfg->name);
 	T(w, config_json);
 	T(w, cfg->config_hash);
@@ -330,6 +304,7 @@ writer_run(struct writer *w, const struct pf_config *cfg,
 	T(w, PACKAGE_VERSION);
 	T(w, backend);
 	T(w, model);
+	T(w, now);
 	T(w, now);
 	return END(w);
 }
@@ -535,21 +510,22 @@ writer_pair(struct writer *w, int64_t persona_id, const struct writer_pair *p,
 int
 writer_forget(struct writer *w, const char *table, const char *row_id)
 {
+	const struct dataset_table *t = dataset_table_find(table);
 	size_t i;
 
-	for (i = 0; i < sizeof(row_tables) / sizeof(row_tables[0]); i++)
-		if (strcmp(row_tables[i].table, table) == 0)
-			break;
-	if (i == sizeof(row_tables) / sizeof(row_tables[0]))
+	if (t == NULL || (t->role != DATASET_ONE && t->role != DATASET_LIST))
 		return -1;
-	BEGIN(w, row_tables[i].del);
+	/* The row, then the rows it owns (a QA item's evidence). */
+	sqlq_begin(w->q, w->del[dataset_table_index(t)]);
 	T(w, row_id);
 	END(w);
-	if (row_tables[i].del == S_DEL_QA) {
-		BEGIN(w, S_QA_EV_DEL);
-		T(w, row_id);
-		END(w);
-	}
+	for (i = 0; i < dataset_ntables; i++)
+		if (dataset_tables[i].owner != NULL &&
+		    strcmp(dataset_tables[i].owner, table) == 0) {
+			sqlq_begin(w->q, w->del[i]);
+			T(w, row_id);
+			END(w);
+		}
 	BEGIN(w, S_FIND_DEL);
 	T(w, table);
 	T(w, row_id);
