@@ -5,3 +5,9 @@ libpersonaforge_a_SOURCES += output/writer.c output/writer.h
 libpersonaforge_a_SOURCES += output/tables.c output/tables.h
 libpersonaforge_a_SOURCES += output/tablesql.c output/tablesql.h
 
+## The registry, the SQL made from it, doc/schema.md and the XSD agree.
+check_PROGRAMS += tests/unit/test_tables
+tests_unit_test_tables_SOURCES = tests/unit/test_tables.c
+tests_unit_test_tables_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_tables_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_tables
