@@ -26,22 +26,11 @@ col_flags(const struct dataset_col *c)
 	       (c->flags & DATASET_BODY ? EXPORT_BODY : 0);
 }
 
-/* The DATASET_SUB table whose rows t's records hold, or NULL. */
-static const struct dataset_table *
-sub_of(const struct dataset_table *t)
-{
-	size_t i;
-
-	for (i = 0; i < dataset_ntables; i++)
-		if (dataset_tables[i].role == DATASET_SUB &&
-		    strcmp(dataset_tables[i].owner, t->name) == 0)
-			return &dataset_tables[i];
-	return NULL;
-}
-
-int
-export_kind_init(struct export_kind *k, const struct dataset_table *t,
-		 struct pf_error *err)
+/* Fill k from registry table t (not a DATASET_SUB table). Returns 0, or
+ * -1 with err set when t exports more than EXPORT_MAX_COLS columns. */
+static int
+kind_init(struct export_kind *k, const struct dataset_table *t,
+	  struct pf_error *err)
 {
 	const struct dataset_col *cols[EXPORT_MAX_COLS + 1];
 	size_t i, n;
@@ -61,7 +50,7 @@ export_kind_init(struct export_kind *k, const struct dataset_table *t,
 		k->cols[i].xml = cols[i]->xml;
 		k->cols[i].flags = col_flags(cols[i]);
 	}
-	k->sub = sub_of(t);
+	k->sub = dataset_table_sub(t);
 	if (k->sub != NULL && dataset_export_cols(k->sub, cols, 1) == 1) {
 		k->sub_item = k->sub->xml_item;
 		k->sub_attr = cols[0]->xml;
@@ -297,7 +286,7 @@ open_cursors(struct walk *w)
 		if (t->role == DATASET_SUB)
 			continue;
 		buf_reset(&sql);
-		rc = export_kind_init(&w->kinds[i], t, w->err);
+		rc = kind_init(&w->kinds[i], t, w->err);
 		if (rc == 0 && build_cursor(&w->kinds[i], &sql) != 0)
 			rc = pf_error_set(w->err, "query for %s too long",
 					  t->name);

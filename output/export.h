@@ -69,12 +69,6 @@ struct export_kind {
 						       * table) */
 };
 
-/* Fill k from registry table t (which must not be a DATASET_SUB table).
- * Returns 0, or -1 with err set when t exports more than EXPORT_MAX_COLS
- * columns. */
-int export_kind_init(struct export_kind *k, const struct dataset_table *t,
-		     struct pf_error *err);
-
 /* The statement column of k's sub value: after persona_id, quarantined
  * and k->cols. */
 int export_sub_col(const struct export_kind *k);

@@ -253,6 +253,18 @@ dataset_table_index(const struct dataset_table *t)
 }
 
 const struct dataset_table *
+dataset_table_sub(const struct dataset_table *t)
+{
+	size_t i;
+
+	for (i = 0; i < dataset_ntables; i++)
+		if (dataset_tables[i].role == DATASET_SUB &&
+		    strcmp(dataset_tables[i].owner, t->name) == 0)
+			return &dataset_tables[i];
+	return NULL;
+}
+
+const struct dataset_table *
 dataset_table_role(enum dataset_role r)
 {
 	size_t i;
@@ -263,36 +275,30 @@ dataset_table_role(enum dataset_role r)
 	return NULL;
 }
 
-size_t
-dataset_ncols(const struct dataset_table *t)
+int
+dataset_col_at(const struct dataset_table *t, size_t i,
+	       struct dataset_col *out)
 {
 	const struct dataset_col *c;
-	size_t n = 0;
-
-	for (c = t->cols; c->name != NULL; c++)
-		n += c->flags & DATASET_FIELDS ? persona_nfields : 1;
-	return n;
-}
-
-struct dataset_col
-dataset_col_at(const struct dataset_table *t, size_t i)
-{
-	const struct dataset_col *c;
-	struct dataset_col f = { .sql = NN };
+	const struct dataset_col f = { .sql = NN };
 
 	for (c = t->cols; c->name != NULL; c++) {
 		if (!(c->flags & DATASET_FIELDS)) {
-			if (i-- == 0)
-				return *c;
-		} else if (i < persona_nfields) {
-			f.name = persona_fields[i].name;
-			f.type = persona_fields[i].type == PERSONA_INT ? I : T;
-			return f;
-		} else {
-			i -= persona_nfields;
+			if (i-- > 0)
+				continue;
+			*out = *c;
+			return 0;
 		}
+		if (i >= persona_nfields) {
+			i -= persona_nfields;
+			continue;
+		}
+		*out = f;
+		out->name = persona_fields[i].name;
+		out->type = persona_fields[i].type == PERSONA_INT ? I : T;
+		return 0;
 	}
-	return f;   /* past the end: name == NULL */
+	return -1;
 }
 
 const struct dataset_col *

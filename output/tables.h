@@ -116,16 +116,18 @@ const struct dataset_table *dataset_table_find(const char *name);
 /* t's index in dataset_tables. */
 size_t dataset_table_index(const struct dataset_table *t);
 
+/* The DATASET_SUB table whose rows t's records hold, or NULL. */
+const struct dataset_table *dataset_table_sub(const struct dataset_table *t);
+
 /* The first table with role r, or NULL. */
 const struct dataset_table *dataset_table_role(enum dataset_role r);
 
-/* Number of columns of t with DATASET_FIELDS expanded. */
-size_t dataset_ncols(const struct dataset_table *t);
-
-/* Column i (0-based, i < dataset_ncols(t)) of t with DATASET_FIELDS
- * expanded: a persona field comes out as a TEXT or INTEGER NOT NULL
- * column named after the field, with no flags. */
-struct dataset_col dataset_col_at(const struct dataset_table *t, size_t i);
+/* Copy column i (0-based) of t, with DATASET_FIELDS expanded, to *out:
+ * a persona field comes out as a TEXT or INTEGER NOT NULL column named
+ * after the field, with no flags. Returns 0, or -1 past the last column
+ * (*out untouched). */
+int dataset_col_at(const struct dataset_table *t, size_t i,
+		   struct dataset_col *out);
 
 /* The n-th (0-based) DATASET_ID column of t, or NULL. */
 const struct dataset_col *dataset_id_col(const struct dataset_table *t,

@@ -20,12 +20,11 @@ static int
 create_table(const struct dataset_table *t, struct buf *b)
 {
 	struct dataset_col c;
-	size_t i, n = dataset_ncols(t);
+	size_t i;
 	int rc;
 
 	rc = buf_printf(b, "CREATE TABLE \"%s\" (", t->name);
-	for (i = 0; i < n; i++) {
-		c = dataset_col_at(t, i);
+	for (i = 0; dataset_col_at(t, i, &c) == 0; i++) {
 		rc |= buf_printf(b, "%s\"%s\" %s%s%s", i ? ", " : "", c.name,
 				 type_sql[c.type], c.sql ? " " : "",
 				 c.sql ? c.sql : "");
@@ -66,13 +65,12 @@ upsert_tail(const struct dataset_table *t, struct buf *b)
 {
 	const struct dataset_col *id = dataset_id_col(t, 0);
 	struct dataset_col c;
-	size_t i, n = dataset_ncols(t);
+	size_t i;
 	const char *sep = "";
 	int rc;
 
 	rc = buf_printf(b, " ON CONFLICT(\"%s\") DO UPDATE SET", id->name);
-	for (i = 0; i < n; i++) {
-		c = dataset_col_at(t, i);
+	for (i = 0; dataset_col_at(t, i, &c) == 0; i++) {
 		if (c.flags & (DATASET_ID | DATASET_KEEP))
 			continue;
 		rc |= buf_printf(b, "%s \"%s\" = excluded.\"%s\"", sep,
@@ -86,12 +84,11 @@ int
 tablesql_insert(const struct dataset_table *t, struct buf *b)
 {
 	struct dataset_col c;
-	size_t i, n = dataset_ncols(t);
+	size_t i;
 	int k = 0, rc;
 
 	rc = buf_printf(b, "%s \"%s\" (", insert_verb[t->write], t->name);
-	for (i = 0; i < n; i++) {
-		c = dataset_col_at(t, i);
+	for (i = 0; dataset_col_at(t, i, &c) == 0; i++) {
 		if (!(c.flags & DATASET_AUTO))
 			rc |= buf_printf(b, "%s\"%s\"", k++ ? ", " : "",
 					 c.name);

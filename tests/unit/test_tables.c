@@ -123,17 +123,16 @@ static size_t
 registry_cols(const struct dataset_table *t, struct want *w)
 {
 	struct dataset_col c;
-	size_t i, n = dataset_ncols(t);
+	size_t i;
 
-	ck_assert_uint_le(n, MAXC);
-	for (i = 0; i < n; i++) {
-		c = dataset_col_at(t, i);
+	for (i = 0; dataset_col_at(t, i, &c) == 0; i++) {
+		ck_assert_uint_lt(i, MAXC);
 		snprintf(w[i].name, sizeof(w[i].name), "%s", c.name);
 		w[i].is_int = c.type == DATASET_INT;
 		w[i].pk = c.sql != NULL &&
 			  strncmp(c.sql, "PRIMARY KEY", 11) == 0;
 	}
-	return n;
+	return i;
 }
 
 /* Columns of table `name` as SQLite has them (pk only when the key has
@@ -568,25 +567,12 @@ xsd_want(const struct dataset_table *t, const struct dataset_table *sub,
 		buf_printf(out, "%squarantined:xs:boolean", sep);
 }
 
-/* The DATASET_SUB table of t, or NULL. */
-static const struct dataset_table *
-sub_table(const struct dataset_table *t)
-{
-	size_t i;
-
-	for (i = 0; i < dataset_ntables; i++)
-		if (dataset_tables[i].owner != NULL &&
-		    strcmp(dataset_tables[i].owner, t->name) == 0)
-			return &dataset_tables[i];
-	return NULL;
-}
-
 /* A record's type: child elements, attributes, text content, sub rows. */
 static void
 xsd_record(struct xsd_check *x, const struct dataset_table *t,
 	   xmlNodePtr r)
 {
-	const struct dataset_table *sub = sub_table(t);
+	const struct dataset_table *sub = dataset_table_sub(t);
 	const struct dataset_col *c[DATASET_MAX_COLS];
 	struct buf want, have;
 	char what[128], xp[128];
