@@ -11,7 +11,8 @@
 #include "base/buf.h"
 #include "engine/sqlq.h"
 
-#define MAX_ROW_FINDINGS 256   /* stored per row; more are counted only */
+#define MAX_ROW_FINDINGS 256   /* stored per row; more are not stored */
+#define WRITER_MAX_AUDITORS 16
 
 enum {
 	S_RUN, S_PERSONA, S_NARRATIVE, S_TURN, S_DOC, S_FACT, S_QA,
@@ -71,28 +72,30 @@ static const struct {
 	{ "preference_pair", S_DEL_PAIR },
 };
 
+/* One stored finding of the row being written (copied: an auditor's
+ * strings live only during its emit call). */
 struct finding {
-	const struct auditor *a;
-	const char *field;
-	const char *kind, *reason;
+	int ai;                     /* index in writer.aud */
 	enum audit_severity sev;
 	int synthetic;
 	size_t offset;
-	char masked[64];
+	char field[48], kind[32], masked[64], reason[160];
+};
+
+/* One enabled auditor as the writer runs it. */
+struct waudit {
+	const struct audit_instance *in;
+	char threshold[64];         /* "quarantine>=high" */
 };
 
 struct writer {
 	struct sqlq *q;
 	int st[S_N];                /* statement ids in the queue */
-	const struct auditor *auditors[8];
-	int nauditors;
-	int quarantine_sev, gate_sev;
-	char threshold[64];
+	struct waudit aud[WRITER_MAX_AUDITORS];
+	int naud;
+	int cur;                    /* the auditor scanning now */
 	struct finding found[MAX_ROW_FINDINGS];
 	int nfound;
-	const struct auditor *cur_auditor;
-	const char *cur_field;
-	struct writer_stats stats;
 	char errmsg[512];
 };
 
@@ -136,22 +139,27 @@ prepare_all(struct writer *w, struct pf_error *err)
 }
 
 int
-writer_open(struct sqlq *q, const struct pf_config *cfg,
-	    struct writer **out, struct pf_error *err)
+writer_open(struct sqlq *q, const struct audit_instance *auditors,
+	    size_t nauditors, struct writer **out, struct pf_error *err)
 {
 	struct writer *w;
+	size_t i;
 
 	*out = NULL;
+	if (nauditors > WRITER_MAX_AUDITORS)
+		return pf_error_set(err, "at most %d auditors may run at once",
+				    WRITER_MAX_AUDITORS);
 	w = calloc(1, sizeof(*w));
 	if (w == NULL)
 		return pf_error_set(err, "out of memory");
 	w->q = q;
-	if (cfg->pii)
-		w->auditors[w->nauditors++] = &auditor_pii;
-	w->quarantine_sev = cfg->quarantine_severity;
-	w->gate_sev = cfg->gate_severity;
-	snprintf(w->threshold, sizeof(w->threshold), "quarantine>=%s",
-		 audit_severity_name((enum audit_severity)w->quarantine_sev));
+	for (i = 0; i < nauditors; i++) {
+		w->aud[i].in = &auditors[i];
+		snprintf(w->aud[i].threshold, sizeof(w->aud[i].threshold),
+			 "quarantine>=%s",
+			 audit_severity_name(auditors[i].policy.quarantine));
+	}
+	w->naud = (int)nauditors;
 	if (prepare_all(w, err) != 0) {
 		writer_close(w);
 		return -1;
@@ -174,12 +182,6 @@ writer_errmsg(const struct writer *w)
 	if (!sqlq_failed(w->q, mw->errmsg, sizeof(mw->errmsg)))
 		snprintf(mw->errmsg, sizeof(mw->errmsg), "no error");
 	return w->errmsg;
-}
-
-void
-writer_get_stats(const struct writer *w, struct writer_stats *out)
-{
-	*out = w->stats;
 }
 
 /* Statement executions are queued; a write error surfaces later through
@@ -210,92 +212,99 @@ END(struct writer *w)
 }
 
 static void
-on_finding(void *ud, const char *kind, enum audit_severity sev,
-	   int synthetic, const char *masked, const char *reason,
-	   size_t offset)
+on_finding(void *ud, const struct audit_hit *h)
 {
 	struct writer *w = ud;
+	enum audit_severity sev = (unsigned)h->severity <= AUDIT_CRITICAL
+				  ? h->severity : AUDIT_CRITICAL;
 	struct finding *f;
 
-	w->stats.findings[sev <= AUDIT_CRITICAL ? sev : AUDIT_CRITICAL]++;
-	if (synthetic)
-		w->stats.synthetic++;
-	else if ((int)sev >= w->gate_sev)
-		w->stats.gate_hits++;
 	if (w->nfound >= MAX_ROW_FINDINGS)
 		return;
 	f = &w->found[w->nfound++];
-	f->a = w->cur_auditor;
-	f->field = w->cur_field;
-	f->kind = kind;
-	f->reason = reason;
+	f->ai = w->cur;
 	f->sev = sev;
-	f->synthetic = synthetic;
-	f->offset = offset;
-	snprintf(f->masked, sizeof(f->masked), "%s", masked ? masked : "");
+	f->synthetic = h->synthetic != 0;
+	f->offset = h->offset;
+	snprintf(f->field, sizeof(f->field), "%s", h->field ? h->field : "");
+	snprintf(f->kind, sizeof(f->kind), "%s", h->kind ? h->kind : "");
+	snprintf(f->masked, sizeof(f->masked), "%s",
+		 h->masked ? h->masked : "");
+	snprintf(f->reason, sizeof(f->reason), "%s",
+		 h->reason ? h->reason : "");
 }
 
-/* Scan the named text fields of one row (names[i] holds texts[i]) with
- * every enabled auditor. Returns 1 if the row must be quarantined. */
+/* Run every enabled auditor's in-stream pass over one row. Returns 1 if
+ * the row must be quarantined: a finding at or above its auditor's
+ * quarantine severity. */
 static int
-scan_row(struct writer *w, const char *const *names,
-	 const char *const *texts, int n)
+scan_row(struct writer *w, const struct audit_row *row)
 {
+	const struct audit_instance *in;
 	int a, i, q = 0;
 
 	w->nfound = 0;
-	for (a = 0; a < w->nauditors; a++) {
-		w->cur_auditor = w->auditors[a];
-		for (i = 0; i < n; i++) {
-			if (texts[i] == NULL)
-				continue;
-			w->cur_field = names[i];
-			w->auditors[a]->scan_text(texts[i], strlen(texts[i]),
-						  on_finding, w);
-		}
+	for (a = 0; a < w->naud; a++) {
+		in = w->aud[a].in;
+		w->cur = a;
+		if (in->auditor->scan_row != NULL)
+			in->auditor->scan_row(in->cfg, row, on_finding, w);
 	}
 	for (i = 0; i < w->nfound; i++)
-		if ((int)w->found[i].sev >= w->quarantine_sev)
+		if (w->found[i].sev >=
+		    w->aud[w->found[i].ai].in->policy.quarantine)
 			q = 1;
 	return q;
+}
+
+/* Queue one audit_finding row. */
+static int
+store_one(struct writer *w, const char *table, const char *row_id,
+	  const struct finding *f, int quarantined)
+{
+	const struct auditor *a = w->aud[f->ai].in->auditor;
+
+	BEGIN(w, S_FIND);
+	T(w, a->name);
+	T(w, a->version);
+	T(w, table);
+	T(w, row_id);
+	T(w, f->field);
+	T(w, f->kind);
+	T(w, audit_severity_name(f->sev));
+	I(w, f->synthetic);
+	T(w, f->masked);
+	T(w, f->reason);
+	I(w, (int64_t)f->offset);
+	T(w, w->aud[f->ai].threshold);
+	I(w, quarantined);
+	return END(w);
 }
 
 static int
 store_findings(struct writer *w, const char *table, const char *row_id,
 	       int quarantined)
 {
-	const struct finding *f;
 	int i;
 
-	for (i = 0; i < w->nfound; i++) {
-		f = &w->found[i];
-		BEGIN(w, S_FIND);
-		T(w, f->a->name);
-		T(w, f->a->version);
-		T(w, table);
-		T(w, row_id);
-		T(w, f->field);
-		T(w, f->kind);
-		T(w, audit_severity_name(f->sev));
-		I(w, f->synthetic);
-		T(w, f->masked);
-		T(w, f->reason);
-		I(w, (int64_t)f->offset);
-		T(w, w->threshold);
-		I(w, quarantined);
-		if (END(w) != 0)
+	for (i = 0; i < w->nfound; i++)
+		if (store_one(w, table, row_id, &w->found[i],
+			      quarantined) != 0)
 			return -1;
-	}
 	return 0;
 }
 
 /* Audit a row before it is written: drop the findings of an earlier
- * version of the row, scan, store findings. Returns the quarantine flag
- * (0/1), or -1 on a write error. */
+ * version of the row, scan its text fields (names[i] holds texts[i]),
+ * store findings. Returns the quarantine flag (0/1), or -1 on a write
+ * error. */
 static int
 audit(struct writer *w, const char *table, const char *row_id,
-      const char *const *names, const char *const *texts, int n, int rerun)
+      int64_t persona_id, const char *const *names,
+      const char *const *texts, size_t n, int rerun)
 {
+	const struct audit_row row = { table, row_id, persona_id, n, names,
+				       texts };
 	int q;
 
 	if (rerun) {
@@ -305,9 +314,7 @@ audit(struct writer *w, const char *table, const char *row_id,
 		if (END(w) != 0)
 			return -1;
 	}
-	q = scan_row(w, names, texts, n);
-	if (q)
-		w->stats.quarantined++;
+	q = scan_row(w, &row);
 	return store_findings(w, table, row_id, q) == 0 ? q : -1;
 }
 
@@ -367,8 +374,8 @@ writer_narrative(struct writer *w, int64_t persona_id, const char *uid,
 {
 	int q, i;
 
-	q = audit(w, "narrative", uid, writer_narrative_fields, f,
-		  WRITER_NARRATIVE_FIELDS, rerun);
+	q = audit(w, "narrative", uid, persona_id, writer_narrative_fields,
+		  f, WRITER_NARRATIVE_FIELDS, rerun);
 	if (q < 0)
 		return -1;
 	BEGIN(w, S_NARRATIVE);
@@ -388,7 +395,8 @@ writer_turn(struct writer *w, int64_t persona_id, const char *tid, int turn,
 	static const char *const names[] = { "answer" };
 	int q;
 
-	q = audit(w, "backstory_turn", tid, names, &answer, 1, rerun);
+	q = audit(w, "backstory_turn", tid, persona_id, names, &answer, 1,
+		  rerun);
 	if (q < 0)
 		return -1;
 	BEGIN(w, S_TURN);
@@ -412,7 +420,7 @@ writer_document(struct writer *w, int64_t persona_id, const char *doc_id,
 	const char *texts[] = { title, content };
 	int q;
 
-	q = audit(w, "document", doc_id, names, texts, 2, rerun);
+	q = audit(w, "document", doc_id, persona_id, names, texts, 2, rerun);
 	if (q < 0)
 		return -1;
 	BEGIN(w, S_DOC);
@@ -435,7 +443,7 @@ writer_fact(struct writer *w, int64_t persona_id, const char *fact_id,
 	static const char *const names[] = { "fact_value" };
 	int q;
 
-	q = audit(w, "fact", fact_id, names, &value, 1, rerun);
+	q = audit(w, "fact", fact_id, persona_id, names, &value, 1, rerun);
 	if (q < 0)
 		return -1;
 	BEGIN(w, S_FACT);
@@ -481,7 +489,7 @@ writer_qa(struct writer *w, int64_t persona_id, const char *qa_id, int idx,
 	const char *texts[] = { question, answer };
 	int q;
 
-	q = audit(w, "qa", qa_id, names, texts, 2, rerun);
+	q = audit(w, "qa", qa_id, persona_id, names, texts, 2, rerun);
 	if (q < 0)
 		return -1;
 	BEGIN(w, S_QA);
@@ -510,7 +518,8 @@ writer_pair(struct writer *w, int64_t persona_id, const struct writer_pair *p,
 		p->rationale };
 	int q;
 
-	q = audit(w, "preference_pair", p->pair_id, names, texts, 4, rerun);
+	q = audit(w, "preference_pair", p->pair_id, persona_id, names, texts,
+		  4, rerun);
 	if (q < 0)
 		return -1;
 	BEGIN(w, S_PAIR);

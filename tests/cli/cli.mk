@@ -39,6 +39,7 @@ VALIDATE_CLI_TESTS = \
 	tests/cli/validate-base-url-no-model.test \
 	tests/cli/validate-budget.test \
 	tests/cli/validate-demo.test \
+	tests/cli/validate-gate-key.test \
 	tests/cli/validate-help.test \
 	tests/cli/validate-malformed-json.test \
 	tests/cli/validate-missing-config.test \
@@ -53,6 +54,7 @@ VALIDATE_CLI_TESTS = \
 	tests/cli/validate-schema-keyword.test \
 	tests/cli/validate-schema-not-json.test \
 	tests/cli/validate-template-syntax.test \
+	tests/cli/validate-unknown-auditor.test \
 	tests/cli/validate-unknown-key.test \
 	tests/cli/validate-unknown-option.test \
 	tests/cli/validate-wrong-type.test

@@ -1,0 +1,436 @@
+/* test_audit.c - the auditor contract end to end: the `$.audit` section
+ * (auditors/policy.h), the writer handed the enabled auditors, the
+ * generic gate over a dataset (output/gate.h) and a dataset-wide pass
+ * reading a real dataset through the output/ row cursor
+ * (output/cursor.h).
+ *
+ * Test auditors are defined here, as a new auditor would be: a const
+ * entry handed to the writer or run over a cursor. The dataset-wide test
+ * builds its dataset with the program ($PERSONAFORGE, set by make check;
+ * the test checks nothing without it), the writer tests with the
+ * writer.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "auditors/auditor.h"
+#include "auditors/policy.h"
+#include "base/json.h"
+#include "engine/sqlq.h"
+#include "output/cursor.h"
+#include "output/dataset.h"
+#include "output/gate.h"
+#include "output/writer.h"
+#include "tests/unit/check_tap.h"
+
+/* ---- the `$.audit` section ----------------------------------------- */
+
+static const struct {
+	const char *json;             /* the value of $.audit, or NULL */
+	const char *where, *msg;      /* expected error; NULL: parses */
+	size_t n;                     /* enabled auditors when it parses */
+	enum audit_severity quarantine, gate_sev;
+	int64_t gate_max;
+} section_cases[] = {
+	{ NULL, NULL, NULL, 1, AUDIT_HIGH, AUDIT_HIGH, -1 },
+	{ "{}", NULL, NULL, 1, AUDIT_HIGH, AUDIT_HIGH, -1 },
+	{ "{\"pii\": {\"quarantine\": \"medium\", \"gate\": {\"severity\": "
+	  "\"low\", \"max_findings\": 3}}}", NULL, NULL, 1, AUDIT_MEDIUM,
+	  AUDIT_LOW, 3 },
+	{ "{\"pii\": {\"enabled\": false}}", NULL, NULL, 0, 0, 0, 0 },
+	{ "[]", "$.audit", "expected an object", 0, 0, 0, 0 },
+	{ "{\"nope\": {}}", "$.audit.nope", "unknown auditor", 0, 0, 0, 0 },
+	{ "{\"pii\": 1}", "$.audit.pii", "expected an object", 0, 0, 0, 0 },
+	{ "{\"pii\": {\"gates\": {}}}", "$.audit.pii", "unknown key 'gates'",
+	  0, 0, 0, 0 },
+	{ "{\"pii\": {\"enabled\": 1}}", "$.audit.pii.enabled",
+	  "expected true or false", 0, 0, 0, 0 },
+	{ "{\"pii\": {\"quarantine\": \"severe\"}}", "$.audit.pii.quarantine",
+	  "expected one of info, low, medium, high, critical", 0, 0, 0, 0 },
+	{ "{\"pii\": {\"quarantine\": 3}}", "$.audit.pii.quarantine",
+	  "expected a non-empty string", 0, 0, 0, 0 },
+	{ "{\"pii\": {\"gate\": {\"max\": 1}}}", "$.audit.pii.gate",
+	  "unknown key 'max'", 0, 0, 0, 0 },
+	{ "{\"pii\": {\"gate\": {\"severity\": \"\"}}}",
+	  "$.audit.pii.gate.severity", "expected a non-empty string",
+	  0, 0, 0, 0 },
+	{ "{\"pii\": {\"gate\": {\"max_findings\": 1.5}}}",
+	  "$.audit.pii.gate.max_findings", "expected an integer", 0, 0, 0, 0 },
+	{ "{\"pii\": {\"gate\": {\"max_findings\": -2}}}",
+	  "$.audit.pii.gate.max_findings",
+	  "expected an integer from -1 to 9223372036854775807", 0, 0, 0, 0 },
+};
+
+START_TEST(section_parse)
+{
+	struct audit_instance *v = NULL;
+	struct pf_error err;
+	cJSON *j = NULL;
+	size_t n = 99;
+	int rc;
+
+	pf_error_clear(&err);
+	if (section_cases[_i].json != NULL)
+		ck_assert_int_eq(json_parse(section_cases[_i].json,
+			strlen(section_cases[_i].json), &j, NULL), 0);
+	rc = audit_config_parse(j, &v, &n, &err);
+	if (section_cases[_i].where != NULL) {
+		ck_assert_int_eq(rc, -1);
+		ck_assert_ptr_null(v);
+		ck_assert_str_eq(err.where, section_cases[_i].where);
+		ck_assert_str_eq(err.msg, section_cases[_i].msg);
+	} else {
+		ck_assert_int_eq(rc, 0);
+		ck_assert_uint_eq(n, section_cases[_i].n);
+	}
+	if (rc == 0 && n > 0) {
+		ck_assert_ptr_eq(v[0].auditor, &auditor_pii);
+		ck_assert_int_eq(v[0].policy.quarantine,
+				 section_cases[_i].quarantine);
+		ck_assert_int_eq(v[0].policy.gate_severity,
+				 section_cases[_i].gate_sev);
+		ck_assert_int_eq(v[0].policy.gate_max,
+				 section_cases[_i].gate_max);
+	}
+	audit_instances_free(v, n);
+	cJSON_Delete(j);
+}
+END_TEST
+
+/* ---- a test auditor that reports a burst of findings ---------------- */
+
+/* Its config: n findings in one row, the last of severity `last`, the
+ * others of severity `sev`. */
+struct burst {
+	int n;
+	enum audit_severity sev, last;
+	int synthetic;
+};
+
+static int
+burst_scan_row(const void *cfg, const struct audit_row *row,
+	       audit_emit_fn emit, void *ud)
+{
+	const struct burst *b = cfg;
+	struct audit_hit h = { .table = row->table, .row_id = row->id,
+		.field = row->names[0], .kind = "burst", .masked = "",
+		.reason = "test finding" };
+	int i;
+
+	for (i = 0; emit != NULL && i < b->n; i++) {
+		h.severity = i == b->n - 1 ? b->last : b->sev;
+		h.synthetic = b->synthetic;
+		h.offset = (size_t)i;
+		emit(ud, &h);
+	}
+	return 0;
+}
+
+static const struct auditor auditor_burst = {
+	.name = "burst",
+	.version = "1",
+	.defaults = { .enabled = 1, .quarantine = AUDIT_HIGH,
+		      .gate_severity = AUDIT_HIGH, .gate_max = -1 },
+	.scan_row = burst_scan_row,
+};
+
+/* A fresh dataset file in a temporary directory; path in out. */
+static void
+temp_dataset(char *out, size_t n)
+{
+	char dir[] = "/tmp/pf-audit.XXXXXX";
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(out, n, "%s/t.db", dir);
+}
+
+static void
+remove_dataset(const char *path)
+{
+	char cmd[600];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf \"$(dirname '%s')\"", path);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* Write one document through the writer with the given auditors. */
+static void
+write_document(const char *path, const struct audit_instance *in, size_t n)
+{
+	struct pf_error err;
+	struct sqlq *q;
+	struct writer *w;
+
+	pf_error_clear(&err);
+	ck_assert_int_eq(sqlq_open(path, &q, &err), 0);
+	ck_assert_int_eq(writer_open(q, in, n, &w, &err), 0);
+	ck_assert_int_eq(writer_document(w, 1, "p000001-d1", 1, "item",
+		"note", "a title", "the content", 0), 0);
+	sqlq_boundary(q);
+	ck_assert_int_eq(sqlq_close(q, &err), 0);
+	writer_close(w);
+}
+
+static int64_t
+one_int(struct dataset *ds, const char *sql)
+{
+	sqlite3_stmt *st;
+	int64_t v;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(ds->db, sql, -1, &st, NULL),
+			 SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* Two auditors handed to the writer: each finding carries its auditor's
+ * name, version and threshold, each quarantines by its own severity, and
+ * each gate counts only its own findings. */
+START_TEST(writer_runs_auditors)
+{
+	static const struct auditor other = {
+		.name = "other", .version = "2",
+		.defaults = { .enabled = 1, .quarantine = AUDIT_LOW,
+			      .gate_severity = AUDIT_HIGH, .gate_max = 0 },
+		.scan_row = burst_scan_row,
+	};
+	struct burst b1 = { 3, AUDIT_MEDIUM, AUDIT_MEDIUM, 0 };
+	struct burst b2 = { 2, AUDIT_LOW, AUDIT_LOW, 0 };
+	struct audit_instance in[2] = {
+		{ &auditor_burst, auditor_burst.defaults, &b1 },
+		{ &other, other.defaults, &b2 },
+	};
+	struct dataset *ds;
+	struct pf_error err;
+	char path[512];
+	int failed = -1;
+
+	in[0].policy.gate_severity = AUDIT_MEDIUM;
+	in[0].policy.gate_max = 2;
+	pf_error_clear(&err);
+	temp_dataset(path, sizeof(path));
+	ck_assert_int_eq(dataset_open(path, DATASET_WRITE, &ds, &err), 0);
+	write_document(path, in, 2);
+	ck_assert_int_eq(one_int(ds, "SELECT count(*) FROM audit_finding"
+		" WHERE auditor = 'burst' AND auditor_version = '1'"
+		" AND threshold = 'quarantine>=high' AND field = 'title'"), 3);
+	ck_assert_int_eq(one_int(ds, "SELECT count(*) FROM audit_finding"
+		" WHERE auditor = 'other' AND auditor_version = '2'"
+		" AND threshold = 'quarantine>=low' AND quarantined = 1"), 2);
+	ck_assert_int_eq(one_int(ds, "SELECT quarantined FROM document"), 1);
+	ck_assert_int_eq(dataset_gate_check(ds, in, 2, &failed, &err), 0);
+	ck_assert_int_eq(failed, 1);   /* burst's: 3 > 2; other's: 0 high */
+	dataset_close(ds);
+	remove_dataset(path);
+}
+END_TEST
+
+START_TEST(gate_verdict)
+{
+	struct audit_instance in = { &auditor_pii, auditor_pii.defaults,
+				     NULL };
+
+	ck_assert_int_eq(audit_gate_verdict(&in, 1000), 0);   /* off */
+	in.policy.gate_max = 2;
+	ck_assert_int_eq(audit_gate_verdict(&in, 2), 0);
+	ck_assert_int_eq(audit_gate_verdict(&in, 3), 1);
+}
+END_TEST
+
+/* ---- a dataset-wide pass over a dataset the program built ------------ */
+
+/* The census auditor reads the dataset twice: it counts the rows of each
+ * table, then reports the first row of each table with that count as
+ * its reason, and one finding about the dataset as a whole: how many
+ * rows, and how many had every text column. */
+struct census {
+	int64_t rows[16];
+	char tables[16][32];
+	int ntables;
+	int64_t total, complete;
+};
+
+static int
+census_index(struct census *c, const char *table)
+{
+	int i;
+
+	for (i = 0; i < c->ntables; i++)
+		if (strcmp(c->tables[i], table) == 0)
+			return i;
+	ck_assert_int_lt(c->ntables, 16);
+	snprintf(c->tables[c->ntables], sizeof(c->tables[0]), "%s", table);
+	return c->ntables++;
+}
+
+/* First pass: counts. */
+static int
+census_count(struct census *c, struct audit_cursor *cur,
+	     struct pf_error *err)
+{
+	struct audit_row row;
+	size_t i;
+	int rc;
+
+	while ((rc = cur->next(cur, &row, err)) == 1) {
+		c->rows[census_index(c, row.table)]++;
+		for (i = 0; i < row.nfields && row.texts[i] != NULL; i++)
+			;
+		c->total++;
+		c->complete += i == row.nfields;
+	}
+	return rc;
+}
+
+static int
+census_scan(const void *cfg, struct audit_cursor *cur, audit_emit_fn emit,
+	    void *ud, struct pf_error *err)
+{
+	struct census c;
+	struct audit_row row;
+	struct audit_hit h = { .field = "", .kind = "census", .masked = "",
+			       .severity = AUDIT_INFO };
+	char reason[64], prev[32] = "";
+	int rc;
+
+	(void)cfg;
+	memset(&c, 0, sizeof(c));
+	if (census_count(&c, cur, err) != 0 || cur->rewind(cur, err) != 0)
+		return -1;
+	while ((rc = cur->next(cur, &row, err)) == 1) {
+		if (strcmp(prev, row.table) == 0)
+			continue;
+		snprintf(prev, sizeof(prev), "%s", row.table);
+		snprintf(reason, sizeof(reason), "%" PRId64 " rows",
+			 c.rows[census_index(&c, row.table)]);
+		h.table = row.table;
+		h.row_id = row.id;
+		h.reason = reason;
+		emit(ud, &h);
+	}
+	snprintf(reason, sizeof(reason), "%" PRId64 " rows, %" PRId64
+		 " complete", c.total, c.complete);
+	h.table = h.row_id = "dataset";
+	emit(ud, &h);
+	return rc;
+}
+
+static const struct auditor auditor_census = {
+	.name = "census",
+	.version = "1",
+	.scan_dataset = census_scan,
+};
+
+/* What the census reported. */
+struct heard {
+	struct dataset *ds;
+	int n;
+	char first[16][48];
+	char whole[64];
+	int64_t total;                /* rows of the tables named */
+};
+
+static void
+on_census(void *ud, const struct audit_hit *h)
+{
+	struct heard *r = ud;
+	const struct dataset_table *t;
+	sqlite3_stmt *st;
+	char sql[256];
+
+	ck_assert_int_lt(r->n, 16);
+	snprintf(r->first[r->n++], sizeof(r->first[0]), "%s %s", h->table,
+		 h->row_id);
+	if (strcmp(h->table, "dataset") == 0) {
+		snprintf(r->whole, sizeof(r->whole), "%s", h->reason);
+		return;
+	}
+	/* The row it names exists, with the count it reports. */
+	for (t = dataset_tables; strcmp(t->name, h->table) != 0; t++)
+		;
+	snprintf(sql, sizeof(sql), "SELECT count(*) || ' rows' FROM %s",
+		 t->name);
+	ck_assert_int_eq(sqlite3_prepare_v2(r->ds->db, sql, -1, &st, NULL),
+			 SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	ck_assert_str_eq((const char *)sqlite3_column_text(st, 0), h->reason);
+	r->total += strtoll(h->reason, NULL, 10);
+	sqlite3_finalize(st);
+}
+
+START_TEST(dataset_wide_pass)
+{
+	const char *pf = getenv("PERSONAFORGE");
+	struct heard r;
+	struct audit_cursor *cur;
+	struct dataset *ds;
+	struct pf_error err;
+	char path[512], cmd[1200], want[64];
+	FILE *f;
+
+	if (pf == NULL || *pf == '\0') {
+		fprintf(stderr, "# PERSONAFORGE unset: dataset_wide_pass "
+			"checks nothing\n");
+		return;
+	}
+	temp_dataset(path, sizeof(path));
+	snprintf(cmd, sizeof(cmd), "%s.json", path);
+	f = fopen(cmd, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("{\"name\": \"census\", \"personas\": 3}\n", f);
+	ck_assert_int_eq(fclose(f), 0);
+	snprintf(cmd, sizeof(cmd), "'%s' build '%s.json' -o '%s' -q", pf,
+		 path, path);
+	ck_assert_int_eq(system(cmd), 0);
+
+	memset(&r, 0, sizeof(r));
+	pf_error_clear(&err);
+	ck_assert_int_eq(dataset_open(path, DATASET_READ, &ds, &err), 0);
+	r.ds = ds;
+	ck_assert_int_eq(dataset_cursor_open(ds, &cur, &err), 0);
+	ck_assert_int_eq(auditor_census.scan_dataset(NULL, cur, on_census,
+						     &r, &err), 0);
+	dataset_cursor_close(cur);
+	/* Every audited table in registry order, each from its first row
+	 * by id, then the dataset; every row read with all its text. */
+	ck_assert_int_eq(r.n, 7);
+	ck_assert_str_eq(r.first[0], "narrative p000000");
+	ck_assert_str_eq(r.first[1], "backstory_turn p000000-t1");
+	ck_assert_str_eq(r.first[2], "document p000000-d1");
+	ck_assert_str_eq(r.first[5], "preference_pair p000000-r1");
+	ck_assert_str_eq(r.first[6], "dataset dataset");
+	snprintf(want, sizeof(want), "%" PRId64 " rows, %" PRId64
+		 " complete", r.total, r.total);
+	ck_assert_str_eq(r.whole, want);
+	ck_assert_int_gt(r.total, 3);
+	dataset_close(ds);
+	remove_dataset(path);
+}
+END_TEST
+
+static Suite *
+suite(void)
+{
+	Suite *s = suite_create("audit");
+	TCase *tc = tcase_create("core");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, section_parse, 0, sizeof(section_cases) /
+			    sizeof(section_cases[0]));
+	tcase_add_test(tc, writer_runs_auditors);
+	tcase_add_test(tc, gate_verdict);
+	tcase_add_test(tc, dataset_wide_pass);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return check_tap_run(suite());
+}
