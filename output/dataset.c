@@ -14,7 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Schema version 1. Keep doc/schema.md in step with this text. */
+/* Schema version 2 (1 had no audit_finding.count). Keep doc/schema.md in
+ * step with this text. */
 static const char schema_sql[] =
 	"CREATE TABLE run ("
 	" id INTEGER PRIMARY KEY CHECK (id = 1),"
@@ -71,7 +72,8 @@ static const char schema_sql[] =
 	" row_id TEXT NOT NULL, field TEXT NOT NULL, kind TEXT NOT NULL,"
 	" severity TEXT NOT NULL, synthetic INTEGER NOT NULL,"
 	" masked TEXT NOT NULL, reason TEXT NOT NULL, offset INTEGER NOT NULL,"
-	" threshold TEXT NOT NULL, quarantined INTEGER NOT NULL);"
+	" threshold TEXT NOT NULL, quarantined INTEGER NOT NULL,"
+	" count INTEGER NOT NULL DEFAULT 1);"
 	"CREATE INDEX audit_finding_row ON audit_finding(row_table, row_id);";
 
 static const char *const narrative_text[] = {
@@ -252,6 +254,14 @@ check_version(struct dataset *ds, enum dataset_mode mode,
 	if (v == 0)
 		return pf_error_set(err, "not a personaforge dataset "
 				    "(no schema version)");
+	/* An older dataset may have dropped findings (version 1 stored at
+	 * most 256 a row and counted no more): build it again. */
+	if (v < DATASET_SCHEMA_VERSION)
+		return pf_error_set(err, "dataset schema version %d is not "
+				    "supported by this personaforge (it "
+				    "reads version %d): an older personaforge "
+				    "wrote it; build it again into a new "
+				    "file", v, DATASET_SCHEMA_VERSION);
 	if (v != DATASET_SCHEMA_VERSION)
 		return pf_error_set(err, "dataset schema version %d is not "
 				    "supported by this personaforge (it "

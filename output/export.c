@@ -95,6 +95,7 @@ static const struct export_col finding_cols[] = {
 	{ "severity", "severity", EXPORT_ATTR },
 	{ "synthetic", "synthetic", EXPORT_ATTR | EXPORT_BOOL },
 	{ "offset", "offset", EXPORT_ATTR | EXPORT_INT },
+	{ "count", "count", EXPORT_ATTR | EXPORT_INT },
 	{ "masked", "masked", 0 },
 	{ "reason", "reason", 0 },
 	{ "threshold", "threshold", 0 },

@@ -35,7 +35,7 @@ dataset_gate_check(struct dataset *ds, const struct audit_instance *auditors,
 	int rc = 0;
 
 	*failed = 0;
-	if (sqlite3_prepare_v2(ds->db, "SELECT count(*) FROM"
+	if (sqlite3_prepare_v2(ds->db, "SELECT coalesce(sum(count), 0) FROM"
 			       " audit_finding WHERE auditor = ?1 AND"
 			       " synthetic = 0 AND severity = ?2", -1, &st,
 			       NULL) != SQLITE_OK)

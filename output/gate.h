@@ -2,7 +2,8 @@
  *
  * After a build, each enabled auditor with a gate ($.audit.<name>.gate)
  * counts its real-looking findings at or above its gate severity in the
- * whole dataset (rows of earlier resumed runs included) and
+ * whole dataset (rows of earlier resumed runs included; an overflow
+ * finding counts as the `count` findings it stands for) and
  * auditors/policy.h judges the count.
  */
 #ifndef PF_GATE_H

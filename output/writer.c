@@ -2,6 +2,7 @@
 #include "config.h"
 #include "output/writer.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,9 @@
 #include "base/buf.h"
 #include "engine/sqlq.h"
 
-#define MAX_ROW_FINDINGS 256   /* stored per row; more are not stored */
+/* Findings stored per row; past it the least severe are counted in one
+ * overflow finding per auditor, so none is ever dropped. */
+#define MAX_ROW_FINDINGS 256
 #define WRITER_MAX_AUDITORS 16
 
 enum {
@@ -45,9 +48,9 @@ static const char *const sql[S_N] = {
 		   " ?14, ?15)",
 	[S_FIND] = "INSERT INTO audit_finding(auditor, auditor_version,"
 		   " row_table, row_id, field, kind, severity, synthetic,"
-		   " masked, reason, offset, threshold, quarantined)"
+		   " masked, reason, offset, threshold, quarantined, \"count\")"
 		   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-		   " ?12, ?13)",
+		   " ?12, ?13, ?14)",
 	[S_FIND_DEL] = "DELETE FROM audit_finding WHERE row_table = ?1"
 		       " AND row_id = ?2",
 	[S_DEL_NARRATIVE] = "DELETE FROM narrative WHERE persona_id = "
@@ -82,10 +85,15 @@ struct finding {
 	char field[48], kind[32], masked[64], reason[160];
 };
 
-/* One enabled auditor as the writer runs it. */
+/* One enabled auditor as the writer runs it, with the findings of the
+ * current row it had left out past MAX_ROW_FINDINGS. */
 struct waudit {
 	const struct audit_instance *in;
 	char threshold[64];         /* "quarantine>=high" */
+	int64_t over;               /* findings left out */
+	int64_t over_sev[AUDIT_NSEVERITY];
+	int64_t over_synthetic;
+	enum audit_severity over_max;
 };
 
 struct writer {
@@ -96,6 +104,8 @@ struct writer {
 	int cur;                    /* the auditor scanning now */
 	struct finding found[MAX_ROW_FINDINGS];
 	int nfound;
+	int weakest;                /* index of the least severe stored
+				     * finding once found[] is full */
 	char errmsg[512];
 };
 
@@ -211,17 +221,69 @@ END(struct writer *w)
 	return 0;
 }
 
+/* Which of two findings to keep when only one fits: the more severe,
+ * and a real-looking one before a synthetic one of the same severity. */
+static int
+rank(enum audit_severity sev, int synthetic)
+{
+	return (int)sev * 2 + !synthetic;
+}
+
+static void
+find_weakest(struct writer *w)
+{
+	int i;
+
+	w->weakest = 0;
+	for (i = 1; i < w->nfound; i++)
+		if (rank(w->found[i].sev, w->found[i].synthetic) <
+		    rank(w->found[w->weakest].sev,
+			 w->found[w->weakest].synthetic))
+			w->weakest = i;
+}
+
+/* Count a finding that is not stored into its auditor's overflow. */
+static void
+leave_out(struct writer *w, int ai, enum audit_severity sev, int synthetic)
+{
+	struct waudit *a = &w->aud[ai];
+
+	if (a->over == 0 || sev > a->over_max)
+		a->over_max = sev;
+	a->over++;
+	a->over_sev[sev]++;
+	a->over_synthetic += synthetic != 0;
+}
+
+/* The slot for a new finding: a free one, or the weakest stored one when
+ * the new finding outranks it (that one is left out instead); NULL when
+ * the new finding itself is left out. */
+static struct finding *
+slot_for(struct writer *w, enum audit_severity sev, int synthetic)
+{
+	struct finding *f;
+
+	if (w->nfound < MAX_ROW_FINDINGS)
+		return &w->found[w->nfound++];
+	f = &w->found[w->weakest];
+	if (rank(sev, synthetic) <= rank(f->sev, f->synthetic)) {
+		leave_out(w, w->cur, sev, synthetic);
+		return NULL;
+	}
+	leave_out(w, f->ai, f->sev, f->synthetic);
+	return f;
+}
+
 static void
 on_finding(void *ud, const struct audit_hit *h)
 {
 	struct writer *w = ud;
 	enum audit_severity sev = (unsigned)h->severity <= AUDIT_CRITICAL
 				  ? h->severity : AUDIT_CRITICAL;
-	struct finding *f;
+	struct finding *f = slot_for(w, sev, h->synthetic != 0);
 
-	if (w->nfound >= MAX_ROW_FINDINGS)
+	if (f == NULL)
 		return;
-	f = &w->found[w->nfound++];
 	f->ai = w->cur;
 	f->sev = sev;
 	f->synthetic = h->synthetic != 0;
@@ -232,11 +294,13 @@ on_finding(void *ud, const struct audit_hit *h)
 		 h->masked ? h->masked : "");
 	snprintf(f->reason, sizeof(f->reason), "%s",
 		 h->reason ? h->reason : "");
+	if (w->nfound == MAX_ROW_FINDINGS)   /* just filled, or replaced */
+		find_weakest(w);
 }
 
 /* Run every enabled auditor's in-stream pass over one row. Returns 1 if
- * the row must be quarantined: a finding at or above its auditor's
- * quarantine severity. */
+ * the row must be quarantined: a finding, stored or left out, at or above
+ * its auditor's quarantine severity. */
 static int
 scan_row(struct writer *w, const struct audit_row *row)
 {
@@ -246,6 +310,8 @@ scan_row(struct writer *w, const struct audit_row *row)
 	w->nfound = 0;
 	for (a = 0; a < w->naud; a++) {
 		in = w->aud[a].in;
+		memset(w->aud[a].over_sev, 0, sizeof(w->aud[a].over_sev));
+		w->aud[a].over = w->aud[a].over_synthetic = 0;
 		w->cur = a;
 		if (in->auditor->scan_row != NULL)
 			in->auditor->scan_row(in->cfg, row, on_finding, w);
@@ -254,13 +320,17 @@ scan_row(struct writer *w, const struct audit_row *row)
 		if (w->found[i].sev >=
 		    w->aud[w->found[i].ai].in->policy.quarantine)
 			q = 1;
+	for (a = 0; a < w->naud; a++)
+		if (w->aud[a].over > 0 &&
+		    w->aud[a].over_max >= w->aud[a].in->policy.quarantine)
+			q = 1;
 	return q;
 }
 
 /* Queue one audit_finding row. */
 static int
 store_one(struct writer *w, const char *table, const char *row_id,
-	  const struct finding *f, int quarantined)
+	  const struct finding *f, int64_t count, int quarantined)
 {
 	const struct auditor *a = w->aud[f->ai].in->auditor;
 
@@ -278,19 +348,59 @@ store_one(struct writer *w, const char *table, const char *row_id,
 	I(w, (int64_t)f->offset);
 	T(w, w->aud[f->ai].threshold);
 	I(w, quarantined);
+	I(w, count);
 	return END(w);
+}
+
+/* The overflow finding of auditor ai: how many of its findings were left
+ * out, at the highest severity among them, with the tally by severity in
+ * its reason. It stands for `count` findings. */
+static void
+overflow_finding(const struct writer *w, int ai, struct finding *f)
+{
+	const struct waudit *a = &w->aud[ai];
+	size_t len;
+	int s;
+
+	memset(f, 0, sizeof(*f));
+	f->ai = ai;
+	f->sev = a->over_max;
+	f->synthetic = a->over_synthetic == a->over;
+	snprintf(f->kind, sizeof(f->kind), "overflow");
+	len = (size_t)snprintf(f->reason, sizeof(f->reason), "%" PRId64
+			       " findings not stored (at most %d a row):",
+			       a->over, MAX_ROW_FINDINGS);
+	for (s = AUDIT_CRITICAL; s >= AUDIT_INFO && len < sizeof(f->reason);
+	     s--)
+		if (a->over_sev[s] > 0)
+			len += (size_t)snprintf(f->reason + len,
+				sizeof(f->reason) - len, " %" PRId64 " %s",
+				a->over_sev[s],
+				audit_severity_name((enum audit_severity)s));
+	if (len < sizeof(f->reason))
+		snprintf(f->reason + len, sizeof(f->reason) - len,
+			 ", %" PRId64 " synthetic", a->over_synthetic);
 }
 
 static int
 store_findings(struct writer *w, const char *table, const char *row_id,
 	       int quarantined)
 {
+	struct finding over;
 	int i;
 
 	for (i = 0; i < w->nfound; i++)
-		if (store_one(w, table, row_id, &w->found[i],
+		if (store_one(w, table, row_id, &w->found[i], 1,
 			      quarantined) != 0)
 			return -1;
+	for (i = 0; i < w->naud; i++) {
+		if (w->aud[i].over == 0)
+			continue;
+		overflow_finding(w, i, &over);
+		if (store_one(w, table, row_id, &over, w->aud[i].over,
+			      quarantined) != 0)
+			return -1;
+	}
 	return 0;
 }
 

@@ -5,8 +5,11 @@
  * enabled (the writer names none); findings go to audit_finding with the
  * auditor's name, version and quarantine threshold, and a row with a
  * finding at or above its auditor's quarantine severity is stored with
- * quarantined = 1 (kept, marked, left out of exports by default); at
- * most 256 findings are stored per row. Inserts
+ * quarantined = 1 (kept, marked, left out of exports by default). A row's
+ * findings are never dropped: at most 256 are stored, the most severe
+ * first, and the others are counted in one overflow finding per auditor
+ * (kind "overflow", `count` the number left out, severity the highest
+ * among them, so they quarantine and gate like the rest). Inserts
  * are INSERT OR REPLACE keyed by the row's stable id, so re-accepting an
  * item after a template change replaces its rows; its old findings are
  * deleted first when `rerun` is set.

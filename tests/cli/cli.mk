@@ -12,6 +12,7 @@ BUILD_CLI_TESTS = \
 	tests/cli/build-bad-backend.test \
 	tests/cli/build-concurrent.test \
 	tests/cli/build-default-output.test \
+	tests/cli/build-findings-overflow.test \
 	tests/cli/build-help.test \
 	tests/cli/build-malformed-json.test \
 	tests/cli/build-missing-template.test \
@@ -24,6 +25,7 @@ BUILD_CLI_TESTS = \
 	tests/cli/build-personas-negative.test \
 	tests/cli/build-resume.test \
 	tests/cli/build-schema-not-json.test \
+	tests/cli/build-schema-version-old.test \
 	tests/cli/build-schema-version-rollback.test \
 	tests/cli/build-schema-version.test \
 	tests/cli/build-template-syntax.test \

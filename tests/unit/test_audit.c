@@ -1,6 +1,6 @@
 /* test_audit.c - the auditor contract end to end: the `$.audit` section
- * (auditors/policy.h), the writer handed the enabled auditors, the
- * generic gate over a dataset (output/gate.h) and a dataset-wide pass
+ * (auditors/policy.h), the writer handed the enabled auditors and its
+ * findings overflow, the generic gate over a dataset (output/gate.h) and a dataset-wide pass
  * reading a real dataset through the output/ row cursor
  * (output/cursor.h).
  *
@@ -188,6 +188,34 @@ one_int(struct dataset *ds, const char *sql)
 	return v;
 }
 
+/* Findings `stats --json` counts in the dataset: the sum of synthetic
+ * and real over its findings list; -1 without $PERSONAFORGE. */
+static int64_t
+stats_findings(const char *path)
+{
+	const char *pf = getenv("PERSONAFORGE");
+	char cmd[1024], out[1 << 16];
+	const cJSON *it;
+	cJSON *j;
+	int64_t sum = 0;
+	size_t len;
+	FILE *f;
+
+	if (pf == NULL || *pf == '\0')
+		return -1;
+	snprintf(cmd, sizeof(cmd), "'%s' stats --json '%s'", pf, path);
+	f = popen(cmd, "r");
+	ck_assert_ptr_nonnull(f);
+	len = fread(out, 1, sizeof(out) - 1, f);
+	ck_assert_int_eq(pclose(f), 0);
+	ck_assert_int_eq(json_parse(out, len, &j, NULL), 0);
+	cJSON_ArrayForEach(it, json_get(j, "findings"))
+		sum += (int64_t)json_get_num(it, "synthetic", 0) +
+		       (int64_t)json_get_num(it, "real", 0);
+	cJSON_Delete(j);
+	return sum;
+}
+
 /* Two auditors handed to the writer: each finding carries its auditor's
  * name, version and threshold, each quarantines by its own severity, and
  * each gate counts only its own findings. */
@@ -225,6 +253,120 @@ START_TEST(writer_runs_auditors)
 	ck_assert_int_eq(one_int(ds, "SELECT quarantined FROM document"), 1);
 	ck_assert_int_eq(dataset_gate_check(ds, in, 2, &failed, &err), 0);
 	ck_assert_int_eq(failed, 1);   /* burst's: 3 > 2; other's: 0 high */
+	dataset_close(ds);
+	remove_dataset(path);
+}
+END_TEST
+
+/* ---- the overflow: a row's findings are never dropped --------------- */
+
+static const struct {
+	const char *name;
+	struct burst b;
+	int64_t gate_max;
+	int64_t rows;                 /* audit_finding rows */
+	const char *over_sev;         /* the overflow finding's severity */
+	int over_synthetic;
+	int quarantined, gate_fails;
+} overflow_cases[] = {
+	/* 299 low, then a high one: the high one is stored, 44 low are
+	 * counted in the overflow finding; the row is quarantined and the
+	 * gate fails. */
+	{ "high after 299 low", { 300, AUDIT_LOW, AUDIT_HIGH, 0 }, 0,
+	  257, "low", 0, 1, 1 },
+	/* 300 high: the overflow finding is high and stands for 44. */
+	{ "300 high, at most 299", { 300, AUDIT_HIGH, AUDIT_HIGH, 0 }, 299,
+	  257, "high", 0, 1, 1 },
+	{ "300 high, at most 300", { 300, AUDIT_HIGH, AUDIT_HIGH, 0 }, 300,
+	  257, "high", 0, 1, 0 },
+	/* Synthetic findings quarantine by severity but never gate. */
+	{ "300 synthetic info", { 300, AUDIT_INFO, AUDIT_INFO, 1 }, 0,
+	  257, "info", 1, 0, 0 },
+	{ "256 fit", { 256, AUDIT_HIGH, AUDIT_HIGH, 0 }, 0, 256, NULL, 0,
+	  1, 1 },
+};
+
+START_TEST(findings_overflow)
+{
+	struct audit_instance in = { &auditor_burst, auditor_burst.defaults,
+				     NULL };
+	struct burst b = overflow_cases[_i].b;
+	struct dataset *ds;
+	struct pf_error err;
+	char path[512], sql[256];
+	int failed = -1;
+
+	in.cfg = &b;
+	in.policy.gate_max = overflow_cases[_i].gate_max;
+	pf_error_clear(&err);
+	temp_dataset(path, sizeof(path));
+	ck_assert_int_eq(dataset_open(path, DATASET_WRITE, &ds, &err), 0);
+	write_document(path, &in, 1);
+	ck_assert_int_eq(one_int(ds, "SELECT count(*) FROM audit_finding"),
+			 overflow_cases[_i].rows);
+	ck_assert_int_eq(one_int(ds, "SELECT sum(count) FROM audit_finding"),
+			 b.n);
+	ck_assert_int_eq(one_int(ds, "SELECT quarantined FROM document"),
+			 overflow_cases[_i].quarantined);
+	ck_assert_int_eq(one_int(ds, "SELECT count(*) FROM audit_finding"
+				 " WHERE severity = 'high' AND count = 1"),
+			 b.last == AUDIT_HIGH && b.sev != AUDIT_HIGH ? 1
+			 : b.sev == AUDIT_HIGH ? 256 : 0);
+	if (overflow_cases[_i].over_sev != NULL) {
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM audit_finding"
+			 " WHERE kind = 'overflow' AND count = %d AND field = ''"
+			 " AND severity = '%s' AND synthetic = %d", b.n - 256,
+			 overflow_cases[_i].over_sev,
+			 overflow_cases[_i].over_synthetic);
+		ck_assert_int_eq(one_int(ds, sql), 1);
+	}
+	ck_assert_int_eq(dataset_gate_check(ds, &in, 1, &failed, &err), 0);
+	ck_assert_int_eq(failed, overflow_cases[_i].gate_fails);
+	dataset_close(ds);
+	if (stats_findings(path) >= 0)
+		ck_assert_int_eq(stats_findings(path), b.n);
+	remove_dataset(path);
+}
+END_TEST
+
+/* Two auditors in one row: each gets its own overflow finding and its
+ * own threshold, and each gate counts only its own findings. */
+START_TEST(overflow_per_auditor)
+{
+	static const struct auditor other = {
+		.name = "other", .version = "2", .label = "other",
+		.defaults = { .enabled = 1, .quarantine = AUDIT_CRITICAL,
+			      .gate_severity = AUDIT_LOW, .gate_max = 0 },
+		.scan_row = burst_scan_row,
+	};
+	struct burst b1 = { 200, AUDIT_MEDIUM, AUDIT_MEDIUM, 0 };
+	struct burst b2 = { 100, AUDIT_LOW, AUDIT_LOW, 0 };
+	struct audit_instance in[2] = {
+		{ &auditor_burst, auditor_burst.defaults, &b1 },
+		{ &other, other.defaults, &b2 },
+	};
+	struct dataset *ds;
+	struct pf_error err;
+	char path[512];
+	int failed = -1;
+
+	pf_error_clear(&err);
+	temp_dataset(path, sizeof(path));
+	ck_assert_int_eq(dataset_open(path, DATASET_WRITE, &ds, &err), 0);
+	write_document(path, in, 2);
+	/* The 256 slots go to the medium findings first. */
+	ck_assert_int_eq(one_int(ds, "SELECT count(*) FROM audit_finding"
+		" WHERE auditor = 'burst' AND count = 1"), 200);
+	ck_assert_int_eq(one_int(ds, "SELECT count(*) FROM audit_finding"
+		" WHERE auditor = 'other' AND count = 1"), 56);
+	ck_assert_int_eq(one_int(ds, "SELECT sum(count) FROM audit_finding"
+		" WHERE auditor = 'other' AND kind = 'overflow'"
+		" AND threshold = 'quarantine>=critical'"), 44);
+	ck_assert_int_eq(one_int(ds, "SELECT count(*) FROM audit_finding"
+		" WHERE kind = 'overflow'"), 1);
+	ck_assert_int_eq(one_int(ds, "SELECT quarantined FROM document"), 0);
+	ck_assert_int_eq(dataset_gate_check(ds, in, 2, &failed, &err), 0);
+	ck_assert_int_eq(failed, 1);   /* other's: 100 > 0 */
 	dataset_close(ds);
 	remove_dataset(path);
 }
@@ -422,6 +564,9 @@ suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, section_parse, 0, sizeof(section_cases) /
 			    sizeof(section_cases[0]));
+	tcase_add_loop_test(tc, findings_overflow, 0,
+			    sizeof(overflow_cases) / sizeof(overflow_cases[0]));
+	tcase_add_test(tc, overflow_per_auditor);
 	tcase_add_test(tc, writer_runs_auditors);
 	tcase_add_test(tc, gate_verdict);
 	tcase_add_test(tc, dataset_wide_pass);
