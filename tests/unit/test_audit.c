@@ -137,6 +137,15 @@ static const struct auditor auditor_burst = {
 	.scan_row = burst_scan_row,
 };
 
+/* The same under another name, for rows two auditors scan. */
+static const struct auditor auditor_other = {
+	.name = "other",
+	.version = "2",
+	.defaults = { .enabled = 1, .quarantine = AUDIT_LOW,
+		      .gate_severity = AUDIT_HIGH, .gate_max = 0 },
+	.scan_row = burst_scan_row,
+};
+
 /* A fresh dataset file in a temporary directory; path in out. */
 static void
 temp_dataset(char *out, size_t n)
@@ -172,6 +181,22 @@ write_document(const char *path, const struct audit_instance *in, size_t n)
 	sqlq_boundary(q);
 	ck_assert_int_eq(sqlq_close(q, &err), 0);
 	writer_close(w);
+}
+
+/* A new dataset in a temporary directory (its path in path) holding one
+ * document written with the given auditors; open for reading back. */
+static struct dataset *
+written_dataset(char *path, size_t n, const struct audit_instance *in,
+		size_t nin)
+{
+	struct dataset *ds;
+	struct pf_error err;
+
+	pf_error_clear(&err);
+	temp_dataset(path, n);
+	ck_assert_int_eq(dataset_open(path, DATASET_WRITE, &ds, &err), 0);
+	write_document(path, in, nin);
+	return ds;
 }
 
 static int64_t
@@ -216,48 +241,6 @@ stats_findings(const char *path)
 	return sum;
 }
 
-/* Two auditors handed to the writer: each finding carries its auditor's
- * name, version and threshold, each quarantines by its own severity, and
- * each gate counts only its own findings. */
-START_TEST(writer_runs_auditors)
-{
-	static const struct auditor other = {
-		.name = "other", .version = "2",
-		.defaults = { .enabled = 1, .quarantine = AUDIT_LOW,
-			      .gate_severity = AUDIT_HIGH, .gate_max = 0 },
-		.scan_row = burst_scan_row,
-	};
-	struct burst b1 = { 3, AUDIT_MEDIUM, AUDIT_MEDIUM, 0 };
-	struct burst b2 = { 2, AUDIT_LOW, AUDIT_LOW, 0 };
-	struct audit_instance in[2] = {
-		{ &auditor_burst, auditor_burst.defaults, &b1 },
-		{ &other, other.defaults, &b2 },
-	};
-	struct dataset *ds;
-	struct pf_error err;
-	char path[512];
-	int failed = -1;
-
-	in[0].policy.gate_severity = AUDIT_MEDIUM;
-	in[0].policy.gate_max = 2;
-	pf_error_clear(&err);
-	temp_dataset(path, sizeof(path));
-	ck_assert_int_eq(dataset_open(path, DATASET_WRITE, &ds, &err), 0);
-	write_document(path, in, 2);
-	ck_assert_int_eq(one_int(ds, "SELECT count(*) FROM audit_finding"
-		" WHERE auditor = 'burst' AND auditor_version = '1'"
-		" AND threshold = 'quarantine>=high' AND field = 'title'"), 3);
-	ck_assert_int_eq(one_int(ds, "SELECT count(*) FROM audit_finding"
-		" WHERE auditor = 'other' AND auditor_version = '2'"
-		" AND threshold = 'quarantine>=low' AND quarantined = 1"), 2);
-	ck_assert_int_eq(one_int(ds, "SELECT quarantined FROM document"), 1);
-	ck_assert_int_eq(dataset_gate_check(ds, in, 2, &failed, &err), 0);
-	ck_assert_int_eq(failed, 1);   /* burst's: 3 > 2; other's: 0 high */
-	dataset_close(ds);
-	remove_dataset(path);
-}
-END_TEST
-
 /* ---- the overflow: a row's findings are never dropped --------------- */
 
 static const struct {
@@ -299,9 +282,7 @@ START_TEST(findings_overflow)
 	in.cfg = &b;
 	in.policy.gate_max = overflow_cases[_i].gate_max;
 	pf_error_clear(&err);
-	temp_dataset(path, sizeof(path));
-	ck_assert_int_eq(dataset_open(path, DATASET_WRITE, &ds, &err), 0);
-	write_document(path, &in, 1);
+	ds = written_dataset(path, sizeof(path), &in, 1);
 	ck_assert_int_eq(one_int(ds, "SELECT count(*) FROM audit_finding"),
 			 overflow_cases[_i].rows);
 	ck_assert_int_eq(one_int(ds, "SELECT sum(count) FROM audit_finding"),
@@ -329,44 +310,68 @@ START_TEST(findings_overflow)
 }
 END_TEST
 
-/* Two auditors in one row: each gets its own overflow finding and its
- * own threshold, and each gate counts only its own findings. */
-START_TEST(overflow_per_auditor)
+/* Two auditors handed to the writer, scanning one row: each finding
+ * carries its auditor's name, version and threshold, each auditor
+ * quarantines by its own severity, gets its own overflow finding, and
+ * its gate counts only its own findings. */
+static const struct {
+	const char *name;
+	struct burst b[2];
+	struct audit_policy p[2];
+	int failed;                       /* gates that fail */
+	struct {
+		const char *sql;
+		int64_t want;
+	} checks[4];
+} pair_cases[] = {
+	{ "own thresholds and gates",
+	  { { 3, AUDIT_MEDIUM, AUDIT_MEDIUM, 0 },
+	    { 2, AUDIT_LOW, AUDIT_LOW, 0 } },
+	  { { 1, AUDIT_HIGH, AUDIT_MEDIUM, 2 },
+	    { 1, AUDIT_LOW, AUDIT_HIGH, 0 } },
+	  1,   /* burst's: 3 > 2; other's: no high finding */
+	  { { "SELECT count(*) FROM audit_finding WHERE auditor = 'burst'"
+	      " AND auditor_version = '1' AND threshold = 'quarantine>=high'"
+	      " AND field = 'title'", 3 },
+	    { "SELECT count(*) FROM audit_finding WHERE auditor = 'other'"
+	      " AND auditor_version = '2' AND threshold = 'quarantine>=low'"
+	      " AND quarantined = 1", 2 },
+	    { "SELECT quarantined FROM document", 1 } } },
+	{ "the 256 slots go to the more severe",
+	  { { 200, AUDIT_MEDIUM, AUDIT_MEDIUM, 0 },
+	    { 100, AUDIT_LOW, AUDIT_LOW, 0 } },
+	  { { 1, AUDIT_HIGH, AUDIT_HIGH, -1 },
+	    { 1, AUDIT_CRITICAL, AUDIT_LOW, 0 } },
+	  1,   /* other's: 56 stored + 44 left out > 0 */
+	  { { "SELECT count(*) FROM audit_finding WHERE auditor = 'burst'"
+	      " AND count = 1", 200 },
+	    { "SELECT count(*) FROM audit_finding WHERE auditor = 'other'"
+	      " AND count = 1", 56 },
+	    { "SELECT sum(count) FROM audit_finding WHERE kind = 'overflow'"
+	      " AND auditor = 'other' AND threshold = 'quarantine>=critical'",
+	      44 },
+	    { "SELECT quarantined FROM document", 0 } } },
+};
+
+START_TEST(two_auditors)
 {
-	static const struct auditor other = {
-		.name = "other", .version = "2", .label = "other",
-		.defaults = { .enabled = 1, .quarantine = AUDIT_CRITICAL,
-			      .gate_severity = AUDIT_LOW, .gate_max = 0 },
-		.scan_row = burst_scan_row,
-	};
-	struct burst b1 = { 200, AUDIT_MEDIUM, AUDIT_MEDIUM, 0 };
-	struct burst b2 = { 100, AUDIT_LOW, AUDIT_LOW, 0 };
+	struct burst b[2] = { pair_cases[_i].b[0], pair_cases[_i].b[1] };
 	struct audit_instance in[2] = {
-		{ &auditor_burst, auditor_burst.defaults, &b1 },
-		{ &other, other.defaults, &b2 },
+		{ &auditor_burst, pair_cases[_i].p[0], &b[0] },
+		{ &auditor_other, pair_cases[_i].p[1], &b[1] },
 	};
 	struct dataset *ds;
 	struct pf_error err;
 	char path[512];
-	int failed = -1;
+	int k, failed = -1;
 
 	pf_error_clear(&err);
-	temp_dataset(path, sizeof(path));
-	ck_assert_int_eq(dataset_open(path, DATASET_WRITE, &ds, &err), 0);
-	write_document(path, in, 2);
-	/* The 256 slots go to the medium findings first. */
-	ck_assert_int_eq(one_int(ds, "SELECT count(*) FROM audit_finding"
-		" WHERE auditor = 'burst' AND count = 1"), 200);
-	ck_assert_int_eq(one_int(ds, "SELECT count(*) FROM audit_finding"
-		" WHERE auditor = 'other' AND count = 1"), 56);
-	ck_assert_int_eq(one_int(ds, "SELECT sum(count) FROM audit_finding"
-		" WHERE auditor = 'other' AND kind = 'overflow'"
-		" AND threshold = 'quarantine>=critical'"), 44);
-	ck_assert_int_eq(one_int(ds, "SELECT count(*) FROM audit_finding"
-		" WHERE kind = 'overflow'"), 1);
-	ck_assert_int_eq(one_int(ds, "SELECT quarantined FROM document"), 0);
+	ds = written_dataset(path, sizeof(path), in, 2);
+	for (k = 0; k < 4 && pair_cases[_i].checks[k].sql != NULL; k++)
+		ck_assert_int_eq(one_int(ds, pair_cases[_i].checks[k].sql),
+				 pair_cases[_i].checks[k].want);
 	ck_assert_int_eq(dataset_gate_check(ds, in, 2, &failed, &err), 0);
-	ck_assert_int_eq(failed, 1);   /* other's: 100 > 0 */
+	ck_assert_int_eq(failed, pair_cases[_i].failed);
 	dataset_close(ds);
 	remove_dataset(path);
 }
@@ -566,8 +571,8 @@ suite(void)
 			    sizeof(section_cases[0]));
 	tcase_add_loop_test(tc, findings_overflow, 0,
 			    sizeof(overflow_cases) / sizeof(overflow_cases[0]));
-	tcase_add_test(tc, overflow_per_auditor);
-	tcase_add_test(tc, writer_runs_auditors);
+	tcase_add_loop_test(tc, two_auditors, 0,
+			    sizeof(pair_cases) / sizeof(pair_cases[0]));
 	tcase_add_test(tc, gate_verdict);
 	tcase_add_test(tc, dataset_wide_pass);
 	suite_add_tcase(s, tc);
