@@ -156,6 +156,14 @@ check_version(struct dataset *ds, enum dataset_mode mode,
 	if (v == 0)
 		return pf_error_set(err, "not a personaforge dataset "
 				    "(no schema version)");
+	/* An older dataset may have dropped findings (version 1 stored at
+	 * most 256 a row and counted no more): build it again. */
+	if (v < DATASET_SCHEMA_VERSION)
+		return pf_error_set(err, "dataset schema version %d is not "
+				    "supported by this personaforge (it "
+				    "reads version %d): an older personaforge "
+				    "wrote it; build it again into a new "
+				    "file", v, DATASET_SCHEMA_VERSION);
 	if (v != DATASET_SCHEMA_VERSION)
 		return pf_error_set(err, "dataset schema version %d is not "
 				    "supported by this personaforge (it "

@@ -18,7 +18,8 @@
 
 #include "base/error.h"
 
-#define DATASET_SCHEMA_VERSION 1
+/* 2: audit_finding.count (overflow findings stand for several). */
+#define DATASET_SCHEMA_VERSION 2
 
 enum dataset_mode {
 	DATASET_READ,     /* existing file, read only */

@@ -177,12 +177,17 @@ static const struct dataset_col finding_cols[] = {
 	{ .name = "synthetic", .type = I, .sql = NN,
 	  .flags = DATASET_ATTR | DATASET_BOOL, .xml = "synthetic", .out = 8,
 	  .sort = 8 },
-	FTEXT("masked", 10),
-	FTEXT("reason", 11),
+	FTEXT("masked", 11),
+	FTEXT("reason", 12),
 	{ .name = "offset", .type = I, .sql = NN, .flags = DATASET_ATTR,
 	  .xml = "offset", .out = 9, .sort = 9 },
-	FTEXT("threshold", 12),
-	{ .name = "quarantined", .type = I, .sql = NN, .sort = 13 },
+	FTEXT("threshold", 13),
+	{ .name = "quarantined", .type = I, .sql = NN, .sort = 14 },
+	/* Schema version 2: how many findings the row stands for (1, or
+	 * the number an overflow finding counts; output/writer.h). */
+	{ .name = "count", .type = I, .sql = "NOT NULL DEFAULT 1",
+	  .flags = DATASET_ATTR | DATASET_POSITIVE, .xml = "count", .out = 10,
+	  .sort = 10 },
 	{ 0 }
 };
 

@@ -32,6 +32,10 @@
 /* The column holding a row's persona, in every per-persona table. */
 #define DATASET_PERSONA_COL "persona_id"
 
+/* The persona column holding its text id ("p000042"), which names the
+ * rows keyed by persona_id. */
+#define DATASET_PERSONA_UID "id"
+
 /* SQL turning a row id that names a persona ("p000042", or "42") into its
  * persona_id; X is an SQL expression (a parameter or a column). */
 #define DATASET_PERSONA_KEY(X) "CAST(ltrim(" X ", 'p') AS INTEGER)"
@@ -48,8 +52,10 @@ enum dataset_col_flag {
 	DATASET_KEEP = 1 << 5,   /* an upsert keeps the stored value */
 	DATASET_AUTO = 1 << 6,   /* filled by SQLite (rowid); never written */
 	DATASET_HIDDEN = 1 << 7, /* shown by no command (the whole config) */
-	DATASET_FIELDS = 1 << 8  /* stands for one column per field of
+	DATASET_FIELDS = 1 << 8, /* stands for one column per field of
 				  * personas/persona.h, in field order */
+	DATASET_POSITIVE = 1 << 9 /* an integer of at least 1
+				   * (xs:positiveInteger in the XSD) */
 };
 
 struct dataset_col {

@@ -111,6 +111,19 @@ tablesql_row_key(const struct dataset_col *c, const char *row_id,
 }
 
 int
+tablesql_row_name(const struct dataset_col *c, const char *key,
+		  struct buf *b)
+{
+	const struct dataset_table *p = dataset_table_role(DATASET_PERSONAS);
+
+	if (c->type != DATASET_INT)
+		return buf_puts(b, key);
+	return buf_printf(b, "coalesce((SELECT p.\"%s\" FROM \"%s\" p WHERE "
+			  "p." DATASET_PERSONA_COL " = %s), %s)",
+			  DATASET_PERSONA_UID, p->name, key, key);
+}
+
+int
 tablesql_delete(const struct dataset_table *t, struct buf *b)
 {
 	const struct dataset_col *c;

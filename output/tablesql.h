@@ -33,4 +33,11 @@ int tablesql_delete(const struct dataset_table *t, struct buf *b);
 int tablesql_row_key(const struct dataset_col *c, const char *row_id,
 		     struct buf *b);
 
+/* The other way: append the SQL expression naming a row as findings
+ * name it, given its DATASET_ID column c in the SQL expression `key`
+ * (a column): for an INTEGER column the persona's text id ("p000042";
+ * the number itself if the persona is missing), else key itself. */
+int tablesql_row_name(const struct dataset_col *c, const char *key,
+		      struct buf *b);
+
 #endif

@@ -155,7 +155,9 @@ add_journal(struct dataset *ds, cJSON *root, struct pf_error *err)
 	return rc;
 }
 
-/* "findings": [ { auditor, severity, synthetic, real } ],
+/* "findings": [ { auditor, severity, synthetic, real } ], each finding
+ * counted as the `count` findings it stands for (an overflow finding
+ * stands for every finding its row left out),
  * "provenance": { ... } or null */
 static int
 add_findings_run(struct dataset *ds, cJSON *root, struct pf_error *err)
@@ -172,8 +174,10 @@ add_findings_run(struct dataset *ds, cJSON *root, struct pf_error *err)
 	}
 	rc = arr == NULL || run == NULL ||
 	    query(ds, "SELECT auditor, severity, "
-		  "sum(synthetic != 0) AS synthetic, "
-		  "sum(synthetic = 0) AS real FROM audit_finding "
+		  "sum(CASE WHEN synthetic != 0 THEN count ELSE 0 END)"
+		  " AS synthetic, "
+		  "sum(CASE WHEN synthetic = 0 THEN count ELSE 0 END)"
+		  " AS real FROM audit_finding "
 		  "GROUP BY auditor, severity ORDER BY auditor, "
 		  "CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 "
 		  "WHEN 'medium' THEN 2 WHEN 'low' THEN 3 WHEN 'info' THEN 4 "

@@ -540,6 +540,8 @@ xsd_type(const struct dataset_col *c)
 {
 	if (c->flags & DATASET_BOOL)
 		return "xs:boolean";
+	if (c->flags & DATASET_POSITIVE)
+		return "xs:positiveInteger";
 	return c->type == DATASET_INT ? "xs:integer" : "xs:string";
 }
 
@@ -727,6 +729,7 @@ static const struct breakage doc_breaks[] = {
 	  "last_name" },
 	{ "## preference_pair", "## preference_pairs", "preference_pair" },
 	{ "## journal", "## journals", "journal" },
+	{ "| `count` | INTEGER |", "| `count` | TEXT |", "count" },
 };
 
 static const struct breakage xsd_breaks[] = {
@@ -738,6 +741,8 @@ static const struct breakage xsd_breaks[] = {
 	  "<xs:element name=\"extra\" type=\"xs:string\"/>", "extra" },
 	{ "name=\"judge_certainty\" type=\"xs:integer\"",
 	  "name=\"judge_certainty\" type=\"xs:string\"", "judge_certainty" },
+	{ "name=\"count\" type=\"xs:positiveInteger\"",
+	  "name=\"count\" type=\"xs:integer\"", "count" },
 	{ "name=\"facts\" type=\"pf:facts\"",
 	  "name=\"fact_list\" type=\"pf:facts\"", "fact_list" },
 	{ "<xs:attribute name=\"doc\" type=\"xs:string\" use=\"required\"/>\n"
