@@ -1,15 +1,34 @@
-/* auditor.h - what every auditor looks like, and the registry of them.
+/* auditor.h - the auditor contract, the registry of auditors, and the row
+ * cursor their dataset-wide passes read through.
  *
- * An auditor is a const table entry (tmux cmd_entry style): a name, a
- * version recorded next to each finding in the audit tables, and a text
- * scanner. The pipeline hands it one text field of a row at a time and
- * receives findings through a callback; the auditor keeps no state between
+ * An auditor is a const table entry (tmux cmd_entry style) listed once in
+ * auditors/registry.c: a name (its config section `$.audit.<name>`), a
+ * version recorded next to each finding, the keys of its own config
+ * section and their parser, an in-stream pass over one row at a time
+ * (scan_row, called by the writer before the row is stored) and an
+ * optional dataset-wide pass that streams over the whole dataset through
+ * an audit_cursor (fairness, diversity, near-duplicates). Both passes
+ * report findings through an audit_emit_fn; neither keeps state between
  * calls, so one entry serves every row and every thread.
+ *
+ * Every auditor's section also holds the keys all auditors share,
+ * parsed by auditors/policy.c into a struct audit_policy: whether it runs,
+ * the severity that quarantines a row, and its gate. An enabled auditor
+ * with its policy and parsed config is an audit_instance; the caller
+ * builds the list from the config and hands it to the writer, which
+ * names no auditor.
+ *
+ * Ownership: entries are static; strings in a struct audit_row or struct
+ * audit_hit belong to whoever passes them and live only during the call.
  */
 #ifndef PF_AUDITOR_H
 #define PF_AUDITOR_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <cjson/cJSON.h>
+
+#include "base/error.h"
 
 /* How bad a finding is; ordered, so thresholds compare with < and >=. */
 enum audit_severity {
@@ -19,23 +38,101 @@ enum audit_severity {
 	AUDIT_HIGH,      /* real-looking identifiers: SSNs, card numbers */
 	AUDIT_CRITICAL
 };
+#define AUDIT_NSEVERITY (AUDIT_CRITICAL + 1)
 
-/* Receives one finding. `kind` and `reason` are static strings; `masked`
- * is valid only during the call (copy it to keep it). `offset` is the byte
- * offset of the finding in the scanned text. */
-typedef void (*audit_report_fn)(void *ud, const char *kind,
-				enum audit_severity sev, int synthetic,
-				const char *masked, const char *reason,
-				size_t offset);
+/* One dataset row as auditors see it: the text columns they scan. */
+struct audit_row {
+	const char *table;           /* dataset table, e.g. "document" */
+	const char *id;              /* the row's id as findings name it:
+				      * "p000042-d1"; the persona's id
+				      * "p000042" for narrative */
+	int64_t persona_id;          /* the persona it belongs to */
+	size_t nfields;
+	const char *const *names;    /* column names, nfields of them */
+	const char *const *texts;    /* NUL-terminated; NULL: absent */
+};
+
+/* One finding. `table` and `row_id` name the row it concerns (the
+ * scanned row in scan_row; any row, or table "dataset" for the dataset
+ * as a whole, in scan_dataset); `field` the column ("" for the whole
+ * row); `offset` a byte offset in that column. `masked` never holds a
+ * real-looking value in full. */
+struct audit_hit {
+	const char *table, *row_id, *field;
+	const char *kind;            /* short rule name, e.g. "ssn" */
+	enum audit_severity severity;
+	int synthetic;               /* 1: a reserved or planted value */
+	const char *masked;          /* "" when there is nothing to show */
+	const char *reason;          /* why, as a sentence fragment */
+	size_t offset;
+};
+
+/* Receives one finding; everything it points at lives only during the
+ * call (copy what you keep). */
+typedef void (*audit_emit_fn)(void *ud, const struct audit_hit *h);
+
+/* Rows one at a time, for dataset-wide passes: output/cursor.h supplies
+ * one over a dataset; tests may supply their own. Memory does not grow
+ * with the number of rows. */
+struct audit_cursor {
+	/* Fill *row with the next row: 1, or 0 after the last one, or -1
+	 * with err filled on a read error. The row's strings stay valid
+	 * until the next call of next, rewind or the cursor's close. */
+	int (*next)(struct audit_cursor *c, struct audit_row *row,
+		    struct pf_error *err);
+	/* Start again at the first row (for passes that read twice).
+	 * Returns 0, or -1 with err filled. */
+	int (*rewind)(struct audit_cursor *c, struct pf_error *err);
+};
+
+/* The keys every `$.audit.<name>` section shares. */
+struct audit_policy {
+	int enabled;                      /* "enabled" */
+	enum audit_severity quarantine;   /* "quarantine": a row with a
+					   * finding at or above it is
+					   * quarantined */
+	enum audit_severity gate_severity; /* "gate.severity": real-looking
+					    * findings at or above it count
+					    * for the gate */
+	int64_t gate_max;                 /* "gate.max_findings": more fails
+					   * the build (exit 3); -1: off */
+};
 
 struct auditor {
-	const char *name;     /* as given to --auditors, e.g. "pii" */
+	const char *name;     /* its section `$.audit.<name>`, and what
+			       * --auditors will name */
 	const char *version;  /* stored with each finding */
-	/* Scan n bytes of one text field (need not be NUL-terminated or valid
-	 * UTF-8) and call report for each finding in text order. Returns 0,
-	 * or -1 if the scan could not run (the report calls made stand). */
-	int (*scan_text)(const char *text, size_t n, audit_report_fn report,
-			 void *ud);
+	const char *label;    /* what its findings are called in messages
+			       * ("PII" -> "real-looking PII findings") */
+	struct audit_policy defaults;
+	/* Keys of its own section besides the shared ones (NULL-terminated;
+	 * NULL when none); any other key is rejected with its path. */
+	const char *const *keys;
+	/* Parse those keys of `section` (found at JSON path `path`) into a
+	 * new config in *cfg, released with free_config. Returns 0, or -1
+	 * with err->where (a JSON path) and err->msg filled. NULL when the
+	 * auditor has no keys of its own (its cfg is then NULL). */
+	int (*parse)(const cJSON *section, const char *path, void **cfg,
+		     struct pf_error *err);
+	void (*free_config)(void *cfg);   /* accepts NULL; NULL if parse is */
+	/* In-stream: scan one row and call emit (which may be NULL, to
+	 * count nothing) for each finding. Returns 0, or -1 if the scan
+	 * could not run (the findings emitted stand). */
+	int (*scan_row)(const void *cfg, const struct audit_row *row,
+			audit_emit_fn emit, void *ud);
+	/* Dataset-wide: read the rows through cur (streaming: hold per-row
+	 * state only in bounded summaries) and emit findings. Returns 0, or
+	 * -1 with err filled. NULL for auditors that only scan rows. */
+	int (*scan_dataset)(const void *cfg, struct audit_cursor *cur,
+			    audit_emit_fn emit, void *ud,
+			    struct pf_error *err);
+};
+
+/* An auditor as one run uses it. */
+struct audit_instance {
+	const struct auditor *auditor;
+	struct audit_policy policy;
+	void *cfg;                        /* owned; from auditor->parse */
 };
 
 extern const struct auditor auditor_pii;

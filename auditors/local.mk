@@ -1,6 +1,8 @@
-## auditors/: the auditor registry and the auditors (PII so far).
+## auditors/: the auditor contract and registry, the `$.audit` section
+## and gate verdict, and the auditors (PII so far).
 libpersonaforge_a_SOURCES += \
 	auditors/auditor.h auditors/registry.c \
+	auditors/policy.c auditors/policy.h \
 	auditors/pii.c auditors/pii.h
 
 check_PROGRAMS += tests/unit/test_pii

@@ -746,9 +746,12 @@ pii_kind_name(enum pii_kind k)
 	return "unknown";
 }
 
-/* Adapter from the PII callback to the generic auditor report. */
+/* Adapter from the PII callback to the generic auditor report: the row
+ * and field being scanned, and where findings go. */
 struct relay {
-	audit_report_fn report;
+	const struct audit_row *row;
+	const char *field;
+	audit_emit_fn report;
 	void *ud;
 };
 
@@ -756,24 +759,42 @@ static int
 relay_finding(void *ud, const struct pii_finding *f)
 {
 	const struct relay *r = ud;
+	struct audit_hit h = {
+		.table = r->row->table, .row_id = r->row->id,
+		.field = r->field, .kind = pii_kind_name(f->kind),
+		.severity = f->severity, .synthetic = f->synthetic,
+		.masked = f->masked, .reason = f->reason, .offset = f->offset,
+	};
 
-	r->report(r->ud, pii_kind_name(f->kind), f->severity, f->synthetic,
-		  f->masked, f->reason, f->offset);
+	r->report(r->ud, &h);
 	return 0;
 }
 
-/* auditor_pii.scan_text: never fails; a NULL report only counts. */
+/* auditor_pii.scan_row: every text field in turn; never fails; a NULL
+ * report only counts. */
 static int
-pii_scan_text(const char *text, size_t n, audit_report_fn report, void *ud)
+pii_scan_row(const void *cfg, const struct audit_row *row,
+	     audit_emit_fn report, void *ud)
 {
-	struct relay r = { report, ud };
+	struct relay r = { row, NULL, report, ud };
+	size_t i;
 
-	pii_scan(text, n, report != NULL ? relay_finding : NULL, &r);
+	(void)cfg;
+	for (i = 0; i < row->nfields; i++) {
+		if (row->texts[i] == NULL)
+			continue;
+		r.field = row->names[i];
+		pii_scan(row->texts[i], strlen(row->texts[i]),
+			 report != NULL ? relay_finding : NULL, &r);
+	}
 	return 0;
 }
 
 const struct auditor auditor_pii = {
 	.name = "pii",
 	.version = "1",
-	.scan_text = pii_scan_text,
+	.label = "PII",
+	.defaults = { .enabled = 1, .quarantine = AUDIT_HIGH,
+		      .gate_severity = AUDIT_HIGH, .gate_max = -1 },
+	.scan_row = pii_scan_row,
 };

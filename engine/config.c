@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auditors/auditor.h"
+#include "auditors/policy.h"
 #include "base/buf.h"
 #include "base/datadir.h"
 #include "base/hash.h"
@@ -186,28 +186,6 @@ get_str(struct ctx *x, const cJSON *obj, const char *path, const char *key,
 	return *out ? 0 : fail(x, p, "out of memory");
 }
 
-static int
-get_severity(struct ctx *x, const cJSON *obj, const char *path,
-	     const char *key, int *out)
-{
-	enum audit_severity sev;
-	char *s = NULL, p[256];
-	int rc;
-
-	if (get_str(x, obj, path, key, &s) != 0)
-		return -1;
-	if (s == NULL)
-		return 0;
-	rc = audit_severity_parse(s, &sev);
-	free(s);
-	subpath(p, sizeof(p), path, key);
-	if (rc != 0)
-		return fail(x, p, "expected one of info, low, medium, high, "
-			    "critical");
-	*out = (int)sev;
-	return 0;
-}
-
 /* Array of distinct non-empty strings, 1..CONFIG_MAX_LIST long. */
 static int
 get_list(struct ctx *x, const cJSON *obj, const char *path, const char *key,
@@ -361,34 +339,16 @@ parse_generation(struct ctx *x, struct pf_config *c, const cJSON *g)
 	return rc;
 }
 
+/* Each `$.audit.<name>` section belongs to its auditor (auditors/policy.h);
+ * the enabled ones, with their parsed configs, are kept for the caller. */
 static int
 parse_audit(struct ctx *x, struct pf_config *c, const cJSON *a)
 {
-	static const char *const keys[] = { "pii", NULL };
-	static const char *const k_pii[] = { "enabled", "quarantine", "gate",
-		NULL };
-	static const char *const k_gate[] = { "severity", "max_findings",
-		NULL };
-	const cJSON *p, *g;
-
-	if (a == NULL)
+	if (audit_config_parse(a, &c->auditors, &c->nauditors, x->err) == 0)
 		return 0;
-	if (check_keys(x, a, "$.audit", keys) != 0)
-		return -1;
-	if ((p = json_get(a, "pii")) == NULL)
-		return 0;
-	if (check_keys(x, p, "$.audit.pii", k_pii) != 0 ||
-	    get_bool(x, p, "$.audit.pii", "enabled", &c->pii) != 0 ||
-	    get_severity(x, p, "$.audit.pii", "quarantine",
-			 &c->quarantine_severity) != 0)
-		return -1;
-	if ((g = json_get(p, "gate")) == NULL)
-		return 0;
-	return check_keys(x, g, "$.audit.pii.gate", k_gate) != 0 ||
-	       get_severity(x, g, "$.audit.pii.gate", "severity",
-			    &c->gate_severity) != 0 ||
-	       get_int(x, g, "$.audit.pii.gate", "max_findings", -1,
-		       INT64_MAX, &c->gate_max) != 0 ? -1 : 0;
+	if (x->err != NULL)
+		snprintf(x->err->file, sizeof(x->err->file), "%s", x->file);
+	return -1;
 }
 
 static int
@@ -452,10 +412,6 @@ set_defaults(struct pf_config *c)
 	c->facts_per_document = 2;
 	c->qa = 3;
 	c->pairs = 2;
-	c->pii = 1;
-	c->quarantine_severity = 3;   /* high */
-	c->gate_severity = 3;
-	c->gate_max = -1;
 	for (i = 0; i < 3; i++)
 		c->doc_types[i] = strdup(default_doc_types[i]);
 	c->ndoc_types = 3;
@@ -712,6 +668,7 @@ config_free(struct pf_config *c)
 		free(c->doc_types[i]);
 		free(c->views[i]);
 	}
+	audit_instances_free(c->auditors, c->nauditors);
 	cJSON_Delete(c->root);
 	free(c);
 }

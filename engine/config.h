@@ -15,10 +15,13 @@
 #ifndef PF_CONFIG_H
 #define PF_CONFIG_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <cjson/cJSON.h>
 
 #include "base/error.h"
+
+struct audit_instance;
 
 #define CONFIG_MAX_LIST 32        /* doc types, views, questions */
 #define CONFIG_MAX_BYTES (4u << 20)
@@ -58,14 +61,11 @@ struct pf_config {
 	int nviews;
 	char *views[CONFIG_MAX_LIST];
 
-	/* audit */
-	int pii;                  /* PII auditor enabled */
-	int quarantine_severity;  /* enum audit_severity; findings at or
-				   * above it quarantine their row */
-	int gate_severity;        /* findings at or above it count for the
-				   * gate */
-	int64_t gate_max;         /* more than this many fails the build;
-				   * -1 disables the gate */
+	/* audit: the enabled auditors, in registry order, each with its
+	 * policy (quarantine, gate) and parsed `$.audit.<name>` section
+	 * (auditors/policy.h); owned, nauditors entries */
+	struct audit_instance *auditors;
+	size_t nauditors;
 
 	cJSON *root;              /* the parsed file, with overrides */
 	char config_hash[65];

@@ -3,7 +3,7 @@
 
 #include "base/buf.h"
 #include "engine/journal.h"
-#include "personas/persona.h"
+#include "output/tablesql.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,88 +13,6 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-/* Schema version 1. Keep doc/schema.md in step with this text. */
-static const char schema_sql[] =
-	"CREATE TABLE run ("
-	" id INTEGER PRIMARY KEY CHECK (id = 1),"
-	" name TEXT NOT NULL, config TEXT NOT NULL, config_hash TEXT NOT NULL,"
-	" seed INTEGER NOT NULL, personas INTEGER NOT NULL,"
-	" version TEXT NOT NULL, backend TEXT NOT NULL, model TEXT NOT NULL,"
-	" created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
-	"CREATE TABLE narrative ("
-	" persona_id INTEGER PRIMARY KEY, item_id TEXT NOT NULL,"
-	" cultural_background TEXT NOT NULL, skills_and_expertise TEXT NOT NULL,"
-	" hobbies_and_interests TEXT NOT NULL,"
-	" career_goals_and_ambitions TEXT NOT NULL,"
-	" concise_persona TEXT NOT NULL,"
-	" quarantined INTEGER NOT NULL DEFAULT 0);"
-	"CREATE TABLE backstory_turn ("
-	" turn_id TEXT PRIMARY KEY, persona_id INTEGER NOT NULL,"
-	" turn INTEGER NOT NULL, item_id TEXT NOT NULL,"
-	" question_key TEXT NOT NULL, question TEXT NOT NULL,"
-	" answer TEXT NOT NULL, quarantined INTEGER NOT NULL DEFAULT 0);"
-	"CREATE TABLE document ("
-	" doc_id TEXT PRIMARY KEY, persona_id INTEGER NOT NULL,"
-	" idx INTEGER NOT NULL, item_id TEXT NOT NULL, doc_type TEXT NOT NULL,"
-	" title TEXT NOT NULL, content TEXT NOT NULL,"
-	" quarantined INTEGER NOT NULL DEFAULT 0);"
-	"CREATE TABLE fact ("
-	" fact_id TEXT PRIMARY KEY, persona_id INTEGER NOT NULL,"
-	" idx INTEGER NOT NULL, fact_key TEXT NOT NULL,"
-	" fact_value TEXT NOT NULL, category TEXT NOT NULL,"
-	" doc_id TEXT NOT NULL REFERENCES document(doc_id),"
-	" quarantined INTEGER NOT NULL DEFAULT 0);"
-	"CREATE TABLE qa ("
-	" qa_id TEXT PRIMARY KEY, persona_id INTEGER NOT NULL,"
-	" idx INTEGER NOT NULL, item_id TEXT NOT NULL,"
-	" fact_id TEXT NOT NULL REFERENCES fact(fact_id),"
-	" qtype TEXT NOT NULL, difficulty TEXT NOT NULL,"
-	" question TEXT NOT NULL, answer TEXT NOT NULL,"
-	" quarantined INTEGER NOT NULL DEFAULT 0);"
-	"CREATE TABLE qa_evidence ("
-	" qa_id TEXT NOT NULL REFERENCES qa(qa_id),"
-	" doc_id TEXT NOT NULL REFERENCES document(doc_id),"
-	" PRIMARY KEY (qa_id, doc_id)) WITHOUT ROWID;"
-	"CREATE TABLE preference_pair ("
-	" pair_id TEXT PRIMARY KEY, persona_id INTEGER NOT NULL,"
-	" idx INTEGER NOT NULL, item_id TEXT NOT NULL,"
-	" judge_item_id TEXT NOT NULL, question TEXT NOT NULL,"
-	" chosen TEXT NOT NULL, rejected TEXT NOT NULL,"
-	" view_chosen TEXT NOT NULL, view_rejected TEXT NOT NULL,"
-	" judge_verdict TEXT NOT NULL, judge_certainty INTEGER NOT NULL,"
-	" judge_rationale TEXT NOT NULL, judge_model TEXT NOT NULL,"
-	" quarantined INTEGER NOT NULL DEFAULT 0);"
-	"CREATE TABLE audit_finding ("
-	" finding_id INTEGER PRIMARY KEY, auditor TEXT NOT NULL,"
-	" auditor_version TEXT NOT NULL, row_table TEXT NOT NULL,"
-	" row_id TEXT NOT NULL, field TEXT NOT NULL, kind TEXT NOT NULL,"
-	" severity TEXT NOT NULL, synthetic INTEGER NOT NULL,"
-	" masked TEXT NOT NULL, reason TEXT NOT NULL, offset INTEGER NOT NULL,"
-	" threshold TEXT NOT NULL, quarantined INTEGER NOT NULL);"
-	"CREATE INDEX audit_finding_row ON audit_finding(row_table, row_id);";
-
-static const char *const narrative_text[] = {
-	"cultural_background", "skills_and_expertise", "hobbies_and_interests",
-	"career_goals_and_ambitions", "concise_persona", NULL
-};
-static const char *const turn_text[] = { "answer", NULL };
-static const char *const doc_text[] = { "title", "content", NULL };
-static const char *const fact_text[] = { "fact_value", NULL };
-static const char *const qa_text[] = { "question", "answer", NULL };
-static const char *const pair_text[] = {
-	"question", "chosen", "rejected", "judge_rationale", NULL
-};
-
-const struct dataset_table dataset_tables[] = {
-	{ "narrative", "persona_id", narrative_text },
-	{ "backstory_turn", "turn_id", turn_text },
-	{ "document", "doc_id", doc_text },
-	{ "fact", "fact_id", fact_text },
-	{ "qa", "qa_id", qa_text },
-	{ "preference_pair", "pair_id", pair_text },
-	{ NULL, NULL, NULL }
-};
 
 static int
 db_fail(struct dataset *ds, struct pf_error *err, const char *what)
@@ -162,21 +80,6 @@ is_empty(struct dataset *ds)
 	return n == 0;
 }
 
-/* The persona table has one column per field of personas/persona.h, in
- * field-table order, so adding an attribute is adding a field. */
-static int
-persona_ddl(struct buf *b)
-{
-	size_t i;
-
-	buf_puts(b, "CREATE TABLE persona (persona_id INTEGER PRIMARY KEY");
-	for (i = 0; i < persona_nfields; i++)
-		buf_printf(b, ", \"%s\" %s NOT NULL", persona_fields[i].name,
-			   persona_fields[i].type == PERSONA_INT ? "INTEGER"
-			   : "TEXT");
-	return buf_puts(b, ", quarantined INTEGER NOT NULL DEFAULT 0);");
-}
-
 /* Create every table and set the version; `prelude` (may be NULL) runs
  * first in the same transaction, so replacing a dataset is all or
  * nothing (DDL and user_version are transactional in SQLite). */
@@ -188,8 +91,10 @@ create_schema_with(struct dataset *ds, const char *prelude,
 	struct buf ddl;
 	int rc;
 
+	/* The dataset tables come from the registry (output/tables.c), the
+	 * journal from engine/journal.h. */
 	buf_init(&ddl, 1 << 16);
-	if (persona_ddl(&ddl) != 0) {
+	if (tablesql_schema(&ddl) != 0) {
 		buf_free(&ddl);
 		return pf_error_set(err, "out of memory");
 	}
@@ -203,8 +108,7 @@ create_schema_with(struct dataset *ds, const char *prelude,
 	if (rc == 0)
 		rc = dataset_exec(ds, ddl.data, err);
 	buf_free(&ddl);
-	if (rc != 0 || dataset_exec(ds, schema_sql, err) != 0 ||
-	    dataset_exec(ds, journal_schema_sql, err) != 0 ||
+	if (rc != 0 || dataset_exec(ds, journal_schema_sql, err) != 0 ||
 	    dataset_exec(ds, ver, err) != 0) {
 		dataset_exec(ds, "ROLLBACK", NULL);
 		return -1;
@@ -252,6 +156,14 @@ check_version(struct dataset *ds, enum dataset_mode mode,
 	if (v == 0)
 		return pf_error_set(err, "not a personaforge dataset "
 				    "(no schema version)");
+	/* An older dataset may have dropped findings (version 1 stored at
+	 * most 256 a row and counted no more): build it again. */
+	if (v < DATASET_SCHEMA_VERSION)
+		return pf_error_set(err, "dataset schema version %d is not "
+				    "supported by this personaforge (it "
+				    "reads version %d): an older personaforge "
+				    "wrote it; build it again into a new "
+				    "file", v, DATASET_SCHEMA_VERSION);
 	if (v != DATASET_SCHEMA_VERSION)
 		return pf_error_set(err, "dataset schema version %d is not "
 				    "supported by this personaforge (it "
@@ -362,14 +274,16 @@ dataset_propagate_quarantine(struct dataset *ds, struct pf_error *err)
 int
 dataset_reset(struct dataset *ds, struct pf_error *err)
 {
-	static const char drop[] =
-		"DROP TABLE IF EXISTS run; DROP TABLE IF EXISTS journal;"
-		"DROP TABLE IF EXISTS persona; DROP TABLE IF EXISTS narrative;"
-		"DROP TABLE IF EXISTS backstory_turn;"
-		"DROP TABLE IF EXISTS document; DROP TABLE IF EXISTS fact;"
-		"DROP TABLE IF EXISTS qa; DROP TABLE IF EXISTS qa_evidence;"
-		"DROP TABLE IF EXISTS preference_pair;"
-		"DROP TABLE IF EXISTS audit_finding;";
+	struct buf drop;
+	int rc;
 
-	return create_schema_with(ds, drop, err);
+	buf_init(&drop, 1 << 16);
+	if (tablesql_drop(&drop) != 0 ||
+	    buf_puts(&drop, "DROP TABLE IF EXISTS journal;") != 0) {
+		buf_free(&drop);
+		return pf_error_set(err, "out of memory");
+	}
+	rc = create_schema_with(ds, drop.data, err);
+	buf_free(&drop);
+	return rc;
 }

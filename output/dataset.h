@@ -7,7 +7,9 @@
  * index and the item index ("p000042", "p000042-d1"), so id order is the
  * same in every run of the same config and seed and exports are
  * byte-identical. Dataset tables carry a `quarantined` flag set by the
- * auditors. The schema version is PRAGMA user_version.
+ * auditors. The schema version is PRAGMA user_version. The dataset
+ * tables and their columns are defined once, in the table registry
+ * (output/tables.h); the journal's in engine/journal.h.
  */
 #ifndef PF_DATASET_H
 #define PF_DATASET_H
@@ -16,7 +18,8 @@
 
 #include "base/error.h"
 
-#define DATASET_SCHEMA_VERSION 1
+/* 2: audit_finding.count (overflow findings stand for several). */
+#define DATASET_SCHEMA_VERSION 2
 
 enum dataset_mode {
 	DATASET_READ,     /* existing file, read only */
@@ -59,14 +62,5 @@ int dataset_exec(struct dataset *ds, const char *sql, struct pf_error *err);
  * with err filled. */
 sqlite3_stmt *dataset_prepare(struct dataset *ds, const char *sql,
 			      struct pf_error *err);
-
-/* The dataset tables in export order, with their id column and the text
- * columns auditors scan; the last entry has name == NULL. */
-struct dataset_table {
-	const char *name;
-	const char *id_column;
-	const char *const *text_columns;
-};
-extern const struct dataset_table dataset_tables[];
 
 #endif

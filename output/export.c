@@ -10,124 +10,53 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "output/tablesql.h"
 
 #define SQL_MAX ((size_t)1 << 16)   /* generated SELECT text */
 #define KEY_MAX ((size_t)1 << 16)   /* id of the record being grouped */
 #define UID_MAX 256                 /* persona text id, with its NUL */
 
-static const struct export_col run_cols[] = {
-	{ "name", "name", 0 },
-	{ "config_hash", "config_hash", 0 },
-	{ "seed", "seed", EXPORT_INT },
-	{ "personas", "personas", EXPORT_INT },
-	{ "version", "version", 0 },
-	{ "backend", "backend", 0 },
-	{ "model", "model", 0 },
-	{ NULL, NULL, 0 }
-};
+/* The exporters' flags of registry column c. */
+static unsigned
+col_flags(const struct dataset_col *c)
+{
+	return (c->type == DATASET_INT ? EXPORT_INT : 0) |
+	       (c->flags & DATASET_ATTR ? EXPORT_ATTR : 0) |
+	       (c->flags & DATASET_BOOL ? EXPORT_BOOL : 0) |
+	       (c->flags & DATASET_BODY ? EXPORT_BODY : 0);
+}
 
-static const struct export_col narrative_cols[] = {
-	{ "cultural_background", "cultural_background", 0 },
-	{ "skills_and_expertise", "skills_and_expertise", 0 },
-	{ "hobbies_and_interests", "hobbies_and_interests", 0 },
-	{ "career_goals_and_ambitions", "career_goals_and_ambitions", 0 },
-	{ "concise_persona", "concise_persona", 0 },
-	{ NULL, NULL, 0 }
-};
+/* Fill k from registry table t (not a DATASET_SUB table). Returns 0, or
+ * -1 with err set when t exports more than EXPORT_MAX_COLS columns. */
+static int
+kind_init(struct export_kind *k, const struct dataset_table *t,
+	  struct pf_error *err)
+{
+	const struct dataset_col *cols[EXPORT_MAX_COLS + 1];
+	size_t i, n;
 
-static const struct export_col turn_cols[] = {
-	{ "turn_id", "id", EXPORT_ATTR },
-	{ "turn", "n", EXPORT_ATTR | EXPORT_INT },
-	{ "question_key", "key", EXPORT_ATTR },
-	{ "question", "question", 0 },
-	{ "answer", "answer", 0 },
-	{ NULL, NULL, 0 }
-};
-
-static const struct export_col doc_cols[] = {
-	{ "doc_id", "id", EXPORT_ATTR },
-	{ "doc_type", "type", EXPORT_ATTR },
-	{ "title", "title", 0 },
-	{ "content", "content", 0 },
-	{ NULL, NULL, 0 }
-};
-
-static const struct export_col fact_cols[] = {
-	{ "fact_id", "id", EXPORT_ATTR },
-	{ "fact_key", "key", EXPORT_ATTR },
-	{ "category", "category", EXPORT_ATTR },
-	{ "doc_id", "doc", EXPORT_ATTR },
-	{ "fact_value", "value", EXPORT_BODY },
-	{ NULL, NULL, 0 }
-};
-
-static const struct export_col qa_cols[] = {
-	{ "qa_id", "id", EXPORT_ATTR },
-	{ "qtype", "type", EXPORT_ATTR },
-	{ "difficulty", "difficulty", EXPORT_ATTR },
-	{ "fact_id", "fact", EXPORT_ATTR },
-	{ "question", "question", 0 },
-	{ "answer", "answer", 0 },
-	{ NULL, NULL, 0 }
-};
-
-static const struct export_col pair_cols[] = {
-	{ "pair_id", "id", EXPORT_ATTR },
-	{ "question", "question", 0 },
-	{ "chosen", "chosen", 0 },
-	{ "rejected", "rejected", 0 },
-	{ "view_chosen", "view_chosen", 0 },
-	{ "view_rejected", "view_rejected", 0 },
-	{ "judge_verdict", "judge_verdict", 0 },
-	{ "judge_certainty", "judge_certainty", EXPORT_INT },
-	{ "judge_rationale", "judge_rationale", 0 },
-	{ "judge_model", "judge_model", 0 },
-	{ NULL, NULL, 0 }
-};
-
-static const struct export_col finding_cols[] = {
-	{ "auditor", "auditor", EXPORT_ATTR },
-	{ "auditor_version", "version", EXPORT_ATTR },
-	{ "row_table", "row_table", EXPORT_ATTR },
-	{ "row_id", "row_id", EXPORT_ATTR },
-	{ "field", "field", EXPORT_ATTR },
-	{ "kind", "kind", EXPORT_ATTR },
-	{ "severity", "severity", EXPORT_ATTR },
-	{ "synthetic", "synthetic", EXPORT_ATTR | EXPORT_BOOL },
-	{ "offset", "offset", EXPORT_ATTR | EXPORT_INT },
-	{ "masked", "masked", 0 },
-	{ "reason", "reason", 0 },
-	{ "threshold", "threshold", 0 },
-	{ NULL, NULL, 0 }
-};
-
-const struct export_kind export_kinds[EXPORT_NKINDS] = {
-	[EXPORT_RUN] = { EXPORT_RUN, "run", NULL, "provenance",
-		"provenance.json", NULL, NULL, NULL, NULL, NULL, run_cols },
-	[EXPORT_PERSONA] = { EXPORT_PERSONA, "persona", "personas", "persona",
-		"personas.jsonl", NULL, NULL, NULL, NULL, NULL, NULL },
-	[EXPORT_NARRATIVE] = { EXPORT_NARRATIVE, "narrative", NULL,
-		"narrative", NULL, NULL, NULL, NULL, NULL, NULL,
-		narrative_cols },
-	[EXPORT_TURN] = { EXPORT_TURN, "backstory_turn", "backstory", "turn",
-		"backstory_turns.jsonl", "t.turn, t.turn_id", NULL, NULL, NULL,
-		NULL, turn_cols },
-	[EXPORT_DOCUMENT] = { EXPORT_DOCUMENT, "document", "documents",
-		"document", "documents.jsonl", "t.idx, t.doc_id", NULL, NULL,
-		NULL, NULL, doc_cols },
-	[EXPORT_FACT] = { EXPORT_FACT, "fact", "facts", "fact", "facts.jsonl",
-		"t.idx, t.fact_id", NULL, NULL, NULL, NULL, fact_cols },
-	[EXPORT_QA] = { EXPORT_QA, "qa", "qa", "item", "qa.jsonl",
-		"t.idx, t.qa_id, s.doc_id",
-		"LEFT JOIN qa_evidence s ON s.qa_id = t.qa_id", "s.doc_id",
-		"evidence", "doc", qa_cols },
-	[EXPORT_PAIR] = { EXPORT_PAIR, "preference_pair", "preference_pairs",
-		"pair", "preference_pairs.jsonl", "t.idx, t.pair_id", NULL,
-		NULL, NULL, NULL, pair_cols },
-	[EXPORT_FINDING] = { EXPORT_FINDING, "audit_finding", "findings",
-		"finding", "findings.jsonl", NULL, NULL, NULL, NULL, NULL,
-		finding_cols },
-};
+	memset(k, 0, sizeof(*k));
+	k->table = t;
+	k->idx = dataset_table_index(t);
+	k->list = t->xml_list;
+	k->item = t->xml_item;
+	k->file = t->jsonl;
+	n = dataset_export_cols(t, cols, EXPORT_MAX_COLS + 1);
+	if (n > EXPORT_MAX_COLS)
+		return pf_error_set(err, "table %s exports too many columns",
+				    t->name);
+	for (i = 0; i < n; i++) {
+		k->cols[i].column = cols[i]->name;
+		k->cols[i].xml = cols[i]->xml;
+		k->cols[i].flags = col_flags(cols[i]);
+	}
+	k->sub = dataset_table_sub(t);
+	if (k->sub != NULL && dataset_export_cols(k->sub, cols, 1) == 1) {
+		k->sub_item = k->sub->xml_item;
+		k->sub_attr = cols[0]->xml;
+	}
+	return 0;
+}
 
 int
 export_sub_col(const struct export_kind *k)
@@ -150,7 +79,10 @@ struct walk {
 	const struct export_sink *sink;
 	struct pf_error *err;
 	int incl;                          /* include quarantined rows */
-	struct cursor cur[EXPORT_NKINDS];
+	struct export_kind kinds[DATASET_MAX_TABLES];  /* by table index */
+	struct cursor cur[DATASET_MAX_TABLES];   /* by table index; none for
+						  * DATASET_SUB tables */
+	size_t head, personas, one, tail;  /* table index of each role */
 	struct export_attr *attrs;         /* persona attribute columns */
 	size_t nattrs;
 	int pid_col, q_col, uid_col;       /* persona columns, -1 if absent */
@@ -181,70 +113,118 @@ step(struct walk *w, struct cursor *c)
 	return db_error(w, "reading the dataset");
 }
 
-/* Append the SELECT for kind k (not persona or findings) to b. */
+/* Append "A.col" for every sort column of t, in sort order, each after
+ * ", " (the first after " " when it starts the ORDER BY list). */
+static int
+order_by(struct buf *b, const char *alias, const struct dataset_table *t,
+	 int first)
+{
+	const struct dataset_col *cols[DATASET_MAX_COLS];
+	size_t i, n = dataset_sort_cols(t, cols, DATASET_MAX_COLS);
+	int rc = 0;
+
+	for (i = 0; i < n; i++)
+		rc |= buf_printf(b, "%s%s.\"%s\"", i == 0 && first ? " "
+				 : ", ", alias, cols[i]->name);
+	return rc;
+}
+
+/* Append the SELECT for kind k (head, one-to-one or list) to b: persona,
+ * quarantine flag, the exported columns and the sub rows' value (one row
+ * per sub row, through a LEFT JOIN on the owner's id); per-persona rows
+ * by persona and then by the registry's sort columns. The head table
+ * holds one row at most (its CHECK says so). */
 static int
 build_select(const struct export_kind *k, struct buf *b)
 {
+	const struct dataset_table *t = k->table;
+	const struct dataset_col *sub = NULL;
 	const struct export_col *c;
-	int run = k->id == EXPORT_RUN;
+	int head = t->role == DATASET_HEAD, rc;
 
-	buf_puts(b, run ? "SELECT 0, 0" : "SELECT t.persona_id, t.quarantined");
+	rc = buf_puts(b, head ? "SELECT 0, 0"
+		      : "SELECT t." DATASET_PERSONA_COL ", t.quarantined");
 	for (c = k->cols; c->column != NULL; c++)
-		buf_printf(b, ", t.\"%s\"", c->column);
-	if (k->sub != NULL)
-		buf_printf(b, ", %s", k->sub);
-	buf_printf(b, " FROM %s t %s", k->table, k->join ? k->join : "");
-	if (run)
-		return buf_puts(b, " WHERE t.id = 1");
-	buf_puts(b, " WHERE t.quarantined = 0 OR ?1 ORDER BY t.persona_id");
-	if (k->order != NULL)
-		buf_printf(b, ", %s", k->order);
-	return buf_putc(b, ' ');
+		rc |= buf_printf(b, ", t.\"%s\"", c->column);
+	if (k->sub != NULL && dataset_export_cols(k->sub, &sub, 1) == 1)
+		rc |= buf_printf(b, ", s.\"%s\"", sub->name);
+	rc |= buf_printf(b, " FROM \"%s\" t", t->name);
+	if (sub != NULL)
+		rc |= buf_printf(b, " LEFT JOIN \"%s\" s ON s.\"%s\" = "
+				 "t.\"%s\"", k->sub->name,
+				 dataset_id_col(k->sub, 0)->name,
+				 dataset_id_col(t, 0)->name);
+	if (head)
+		return rc;
+	rc |= buf_puts(b, " WHERE t.quarantined = 0 OR ?1 ORDER BY t."
+		       DATASET_PERSONA_COL);
+	rc |= order_by(b, "t", t, 0);
+	return sub != NULL ? rc | order_by(b, "s", k->sub, 0) : rc;
+}
+
+/* Append the CASE arm giving rq for findings about rows of table t:
+ * the row's flag or its persona's, NULL when the row does not exist. */
+static int
+finding_arm(struct buf *b, const struct dataset_table *t, const char *row_id)
+{
+	const struct dataset_col *id = dataset_id_col(t, 0);
+	int rc;
+
+	if (t->role == DATASET_PERSONAS)
+		rc = buf_printf(b, " WHEN '%s' THEN (SELECT quarantined FROM "
+				"\"%s\" WHERE \"%s\" = ", t->name, t->name,
+				id->name);
+	else
+		rc = buf_printf(b, " WHEN '%s' THEN (SELECT t.quarantined OR "
+				"p.quarantined FROM \"%s\" t JOIN \"%s\" p ON "
+				"p." DATASET_PERSONA_COL " = t."
+				DATASET_PERSONA_COL " WHERE t.\"%s\" = ",
+				t->name, t->name,
+				dataset_table_role(DATASET_PERSONAS)->name,
+				id->name);
+	return rc | tablesql_row_key(id, row_id, b) | buf_putc(b, ')');
 }
 
 /* Append the findings SELECT to b. Each finding gets rq, the export state
  * of the row it names: 0 exported, 1 quarantined (itself or its persona),
  * NULL missing; tables that are not dataset tables count as exported.
- * Persona and narrative rows are named by persona_id or by the persona's
- * text id ("p000042"); both reach the primary key. */
+ * Rows keyed by persona are named by persona_id or by the persona's text
+ * id ("p000042"); both reach the primary key. */
 static int
-build_findings(struct buf *b)
+build_findings(const struct export_kind *k, struct buf *b)
 {
-	static const char by_pid[] = "CAST(ltrim(a.row_id, 'p') AS INTEGER)";
 	const struct dataset_table *t;
 	const struct export_col *c;
+	char row_id[80];
+	size_t i;
+	int rc;
 
-	buf_puts(b, "SELECT 0, f.quarantined OR f.rq");
-	for (c = finding_cols; c->column != NULL; c++)
-		buf_printf(b, ", f.\"%s\"", c->column);
-	buf_printf(b, " FROM (SELECT a.*, CASE a.row_table WHEN 'persona' "
-		   "THEN (SELECT quarantined FROM persona WHERE persona_id = "
-		   "%s)", by_pid);
-	for (t = dataset_tables; t->name != NULL; t++)
-		buf_printf(b, " WHEN '%s' THEN (SELECT t.quarantined OR "
-			   "p.quarantined FROM %s t JOIN persona p ON "
-			   "p.persona_id = t.persona_id WHERE t.%s = %s)",
-			   t->name, t->name, t->id_column,
-			   strcmp(t->id_column, "persona_id") == 0 ? by_pid
-			   : "a.row_id");
-	buf_puts(b, " ELSE 0 END AS rq FROM audit_finding a) f"
-		 " WHERE f.rq IS NOT NULL AND"
-		 " (?1 OR (f.quarantined = 0 AND f.rq = 0)) ORDER BY");
-	for (c = finding_cols; c->column != NULL; c++)
-		buf_printf(b, " f.\"%s\",", c->column);
-	return buf_puts(b, " f.quarantined");
+	snprintf(row_id, sizeof(row_id), "a.\"%s\"",
+		 dataset_id_col(k->table, 1)->name);
+	rc = buf_puts(b, "SELECT 0, f.quarantined OR f.rq");
+	for (c = k->cols; c->column != NULL; c++)
+		rc |= buf_printf(b, ", f.\"%s\"", c->column);
+	rc |= buf_printf(b, " FROM (SELECT a.*, CASE a.\"%s\"",
+			 dataset_id_col(k->table, 0)->name);
+	for (i = 0; i < dataset_ntables; i++) {
+		t = &dataset_tables[i];
+		if (t->role == DATASET_PERSONAS || t->role == DATASET_ONE ||
+		    t->role == DATASET_LIST)
+			rc |= finding_arm(b, t, row_id);
+	}
+	rc |= buf_printf(b, " ELSE 0 END AS rq FROM \"%s\" a) f"
+			 " WHERE f.rq IS NOT NULL AND"
+			 " (?1 OR (f.quarantined = 0 AND f.rq = 0))"
+			 " ORDER BY", k->table->name);
+	return rc | order_by(b, "f", k->table, 1);
 }
-
-/* Prepare cursor `id` from the SQL in b and bind the quarantine switch. */
+/* Prepare cursor i from the SQL in b and bind the quarantine switch. */
 static int
-prepare(struct walk *w, enum export_kind_id id, struct buf *b)
+prepare(struct walk *w, size_t i, struct buf *b)
 {
-	struct cursor *c = &w->cur[id];
+	struct cursor *c = &w->cur[i];
 
-	c->kind = &export_kinds[id];
-	if (b->data == NULL || b->len + 1 >= b->max)
-		return pf_error_set(w->err, "query for %s too long",
-				    c->kind->table);
+	c->kind = &w->kinds[i];
 	c->st = dataset_prepare(w->ds, b->data, w->err);
 	if (c->st == NULL)
 		return -1;
@@ -254,26 +234,67 @@ prepare(struct walk *w, enum export_kind_id id, struct buf *b)
 	return 0;
 }
 
-/* Prepare every cursor and put the child cursors on their first row. */
+/* Append the SELECT of cursor k to b: personas are read whole (their
+ * columns follow personas/persona.h), findings with their rows' state. */
+static int
+build_cursor(const struct export_kind *k, struct buf *b)
+{
+	switch (k->table->role) {
+	case DATASET_PERSONAS:
+		return buf_printf(b, "SELECT * FROM \"%s\" WHERE quarantined "
+				  "= 0 OR ?1 ORDER BY " DATASET_PERSONA_COL,
+				  k->table->name);
+	case DATASET_TAIL:
+		return build_findings(k, b);
+	default:
+		return build_select(k, b);
+	}
+}
+
+/* Find the table of each role the walk needs. */
+static int
+find_roles(struct walk *w)
+{
+	const struct dataset_table *h = dataset_table_role(DATASET_HEAD);
+	const struct dataset_table *p = dataset_table_role(DATASET_PERSONAS);
+	const struct dataset_table *o = dataset_table_role(DATASET_ONE);
+	const struct dataset_table *t = dataset_table_role(DATASET_TAIL);
+
+	if (h == NULL || p == NULL || o == NULL || t == NULL)
+		return pf_error_set(w->err, "the table registry lacks a "
+				    "head, persona, one-to-one or tail table");
+	w->head = dataset_table_index(h);
+	w->personas = dataset_table_index(p);
+	w->one = dataset_table_index(o);
+	w->tail = dataset_table_index(t);
+	return 0;
+}
+
+/* Prepare a cursor per exported table and put the per-persona child
+ * cursors on their first row. */
 static int
 open_cursors(struct walk *w)
 {
+	const struct dataset_table *t;
 	struct buf sql;
-	int id, rc = 0;
+	size_t i;
+	int rc = find_roles(w);
 
 	buf_init(&sql, SQL_MAX);
-	for (id = 0; id < EXPORT_NKINDS && rc == 0; id++) {
+	for (i = 0; i < dataset_ntables && rc == 0; i++) {
+		t = &dataset_tables[i];
+		if (t->role == DATASET_SUB)
+			continue;
 		buf_reset(&sql);
-		if (id == EXPORT_PERSONA)
-			buf_puts(&sql, "SELECT * FROM persona WHERE "
-				 "quarantined = 0 OR ?1 ORDER BY persona_id");
-		else if (id == EXPORT_FINDING)
-			build_findings(&sql);
-		else
-			build_select(&export_kinds[id], &sql);
-		rc = prepare(w, id, &sql);
-		if (rc == 0 && id >= EXPORT_NARRATIVE && id < EXPORT_FINDING &&
-		    step(w, &w->cur[id]) < 0)
+		rc = kind_init(&w->kinds[i], t, w->err);
+		if (rc == 0 && build_cursor(&w->kinds[i], &sql) != 0)
+			rc = pf_error_set(w->err, "query for %s too long",
+					  t->name);
+		if (rc == 0)
+			rc = prepare(w, i, &sql);
+		if (rc == 0 && (t->role == DATASET_ONE ||
+				t->role == DATASET_LIST) &&
+		    step(w, &w->cur[i]) < 0)
 			rc = -1;
 	}
 	buf_free(&sql);
@@ -283,10 +304,10 @@ open_cursors(struct walk *w)
 static void
 close_cursors(struct walk *w)
 {
-	int id;
+	size_t i;
 
-	for (id = 0; id < EXPORT_NKINDS; id++)
-		sqlite3_finalize(w->cur[id].st);
+	for (i = 0; i < DATASET_MAX_TABLES; i++)
+		sqlite3_finalize(w->cur[i].st);
 }
 
 /* 1 if s can be an XML element name and a JSON key as it is. */
@@ -310,7 +331,7 @@ is_name(const char *s)
 static int
 persona_columns(struct walk *w)
 {
-	sqlite3_stmt *st = w->cur[EXPORT_PERSONA].st;
+	sqlite3_stmt *st = w->cur[w->personas].st;
 	int i, n = sqlite3_column_count(st);
 	const char *name, *decl;
 
@@ -358,7 +379,7 @@ static int
 in_group(const struct cursor *c, sqlite3_int64 pid)
 {
 	return c->rc == SQLITE_ROW &&
-	       (c->kind->id == EXPORT_FINDING || cur_pid(c) == pid);
+	       (c->kind->table->role == DATASET_TAIL || cur_pid(c) == pid);
 }
 
 /* Skip c's rows of personas before pid (orphans and filtered personas). */
@@ -396,7 +417,7 @@ emit_record(struct walk *w, struct cursor *c, const char *uid)
 	buf_reset(&w->key);
 	if (k->sub != NULL && buf_append(&w->key, sqlite3_column_blob(c->st, 2),
 			       (size_t)sqlite3_column_bytes(c->st, 2)) != 0)
-		return pf_error_set(w->err, "%s id too long", k->table);
+		return pf_error_set(w->err, "%s id too long", k->table->name);
 	if (s->record(s->ud, &r, EXPORT_OPEN) != 0)
 		return -1;
 	do {
@@ -429,10 +450,11 @@ emit_list(struct walk *w, struct cursor *c, sqlite3_int64 pid,
 static int
 load_persona(struct walk *w, struct export_persona *p)
 {
-	sqlite3_stmt *st = w->cur[EXPORT_PERSONA].st;
+	sqlite3_stmt *st = w->cur[w->personas].st;
 	const char *id;
 	int n;
 
+	p->kind = &w->kinds[w->personas];
 	p->st = st;
 	p->attrs = w->attrs;
 	p->nattrs = w->nattrs;
@@ -455,11 +477,12 @@ static int
 emit_persona(struct walk *w)
 {
 	const struct export_sink *s = w->sink;
-	struct cursor *narr = &w->cur[EXPORT_NARRATIVE];
+	struct cursor *narr = &w->cur[w->one];
 	struct export_rec r = { narr->kind, narr->st, NULL, 0 };
 	struct export_persona p;
 	sqlite3_int64 pid;
-	int id, has;
+	size_t i;
+	int has;
 
 	if (load_persona(w, &p) != 0)
 		return -1;
@@ -473,8 +496,9 @@ emit_persona(struct walk *w)
 		return -1;
 	if (has && step(w, narr) < 0)
 		return -1;
-	for (id = EXPORT_TURN; id <= EXPORT_PAIR; id++)
-		if (emit_list(w, &w->cur[id], pid, p.uid) != 0)
+	for (i = 0; i < dataset_ntables; i++)
+		if (dataset_tables[i].role == DATASET_LIST &&
+		    emit_list(w, &w->cur[i], pid, p.uid) != 0)
 			return -1;
 	return s->persona_end(s->ud, &p);
 }
@@ -484,21 +508,24 @@ static int
 emit_all(struct walk *w)
 {
 	const struct export_sink *s = w->sink;
-	struct cursor *run = &w->cur[EXPORT_RUN];
-	struct cursor *per = &w->cur[EXPORT_PERSONA];
+	struct cursor *run = &w->cur[w->head];
+	struct cursor *per = &w->cur[w->personas];
+	struct cursor *tail = &w->cur[w->tail];
 	struct export_rec r = { run->kind, run->st, NULL, 0 };
 	int rc;
 
 	rc = step(w, run);
-	if (rc < 0 || s->begin(s->ud, rc == 1 ? &r : NULL) != 0)
+	if (rc == 0)
+		r.st = NULL;
+	if (rc < 0 || s->begin(s->ud, &r) != 0 ||
+	    s->list(s->ud, per->kind, 1) != 0)
 		return -1;
 	while ((rc = step(w, per)) == 1)
 		if (emit_persona(w) != 0)
 			return -1;
-	if (rc < 0 || s->personas_end(s->ud) != 0)
+	if (rc < 0 || s->list(s->ud, per->kind, 0) != 0)
 		return -1;
-	if (step(w, &w->cur[EXPORT_FINDING]) < 0 ||
-	    emit_list(w, &w->cur[EXPORT_FINDING], 0, NULL) != 0)
+	if (step(w, tail) < 0 || emit_list(w, tail, 0, NULL) != 0)
 		return -1;
 	return s->end(s->ud);
 }

@@ -1,7 +1,8 @@
 /* export.h - what the XML and JSONL exporters share.
  *
  * One walk over a dataset in export order, with the quarantine rule, and
- * crash-safe output files. The walk streams: one cursor per table, all
+ * crash-safe output files. What is exported, under which names and in
+ * which order, comes from the table registry (output/tables.h). The walk streams: one cursor per table, all
  * ordered by persona and then by item, advanced in lockstep (a merge), so
  * memory stays flat however large the dataset is and there is no query per
  * persona. An exporter is a set of callbacks (struct export_sink) that
@@ -29,6 +30,7 @@
 
 #include "base/error.h"
 #include "output/dataset.h"
+#include "output/tables.h"
 
 enum export_flag {
 	EXPORT_ATTR = 1,  /* XML: attribute of the record's element */
@@ -37,6 +39,8 @@ enum export_flag {
 	EXPORT_BODY = 8   /* XML: text content of the record's element */
 };
 
+#define EXPORT_MAX_COLS 64   /* exported columns of one record type */
+
 /* One exported column of a record. */
 struct export_col {
 	const char *column;   /* SQL column; also the JSON key */
@@ -44,31 +48,26 @@ struct export_col {
 	unsigned flags;       /* enum export_flag bits */
 };
 
-enum export_kind_id {
-	EXPORT_RUN, EXPORT_PERSONA, EXPORT_NARRATIVE, EXPORT_TURN,
-	EXPORT_DOCUMENT, EXPORT_FACT, EXPORT_QA, EXPORT_PAIR, EXPORT_FINDING,
-	EXPORT_NKINDS
-};
-
-/* A record type. Its cursor's columns are: 0 persona_id, 1 the record's
- * quarantined flag, 2.. cols in order, then the sub column if any. */
+/* A record type: one exported table of the registry (output/tables.h),
+ * with what the exporters need of it. Its cursor's columns are: 0
+ * persona_id, 1 the record's quarantined flag, 2.. cols in order, then
+ * the sub column if any. */
 struct export_kind {
-	enum export_kind_id id;
-	const char *table;    /* SQL table */
+	const struct dataset_table *table;
+	size_t idx;           /* the table's index in dataset_tables */
 	const char *list;     /* XML container element, NULL if one-to-one */
 	const char *item;     /* XML element of one record */
 	const char *file;     /* JSONL file name, NULL if nested */
-	const char *order;    /* ORDER BY terms after persona_id */
-	const char *join;     /* extra FROM clause for the sub column */
-	const char *sub;      /* SQL of a grouped sub column (QA evidence) */
+	const struct dataset_table *sub;  /* rows grouped into each record
+					   * (QA evidence), or NULL */
 	const char *sub_item; /* XML element / JSON key of the sub rows */
 	const char *sub_attr; /* XML attribute holding the sub value */
-	const struct export_col *cols;  /* ends with column == NULL; NULL
-					 * for personas (columns are read
-					 * from the table) */
+	struct export_col cols[EXPORT_MAX_COLS + 1];  /* in export order, ends
+						       * with column == NULL;
+						       * empty for personas
+						       * (read from the
+						       * table) */
 };
-
-extern const struct export_kind export_kinds[EXPORT_NKINDS];
 
 /* The statement column of k's sub value: after persona_id, quarantined
  * and k->cols. */
@@ -82,6 +81,7 @@ struct export_attr {
 };
 
 struct export_persona {
+	const struct export_kind *kind;
 	sqlite3_stmt *st;     /* current persona row */
 	const struct export_attr *attrs;
 	size_t nattrs;
@@ -104,20 +104,20 @@ enum export_event {
 };
 
 /* An exporter. Every callback returns 0, or -1 after filling the error
- * the exporter was given. Calls come in this order: begin, then per
- * persona: persona, then per list kind list(open), record events,
- * list(close), then persona_end; then personas_end; findings as one list;
- * end. */
+ * the exporter was given. Calls come in this order: begin (the head
+ * table's record; its st is NULL when the table has no row), list(open)
+ * of the personas, then per persona: persona, then per list kind
+ * list(open), record events, list(close), then persona_end; then
+ * list(close) of the personas; the findings as one list; end. */
 struct export_sink {
 	void *ud;
-	int (*begin)(void *ud, const struct export_rec *run /* or NULL */);
+	int (*begin)(void *ud, const struct export_rec *run);
 	int (*persona)(void *ud, const struct export_persona *p,
 		       const struct export_rec *narrative /* or NULL */);
 	int (*list)(void *ud, const struct export_kind *k, int open);
 	int (*record)(void *ud, const struct export_rec *r,
 		      enum export_event ev);
 	int (*persona_end)(void *ud, const struct export_persona *p);
-	int (*personas_end)(void *ud);
 	int (*end)(void *ud);
 };
 

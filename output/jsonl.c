@@ -19,7 +19,8 @@
 #define PATH_BYTES 8192
 
 struct jsonl_out {
-	struct export_file files[EXPORT_NKINDS];  /* by kind, if it has one */
+	struct export_file files[DATASET_MAX_TABLES];  /* by table, if it has
+							* a file */
 	struct buf line;          /* the record being written */
 	struct pf_error *err;
 	int incl;                 /* add "quarantined" to every record */
@@ -93,11 +94,11 @@ put_quarantined(struct jsonl_out *j, int q)
 	return buf_puts(&j->line, q ? "true" : "false");
 }
 
-/* End the line and write it to kind id's file. */
+/* End the line and write it to kind k's file. */
 static int
-flush_line(struct jsonl_out *j, enum export_kind_id id)
+flush_line(struct jsonl_out *j, const struct export_kind *k)
 {
-	struct export_file *f = &j->files[id];
+	struct export_file *f = &j->files[k->idx];
 
 	if (buf_puts(&j->line, "}\n") != 0)
 		return too_long(j);
@@ -114,13 +115,12 @@ static int
 on_begin(void *ud, const struct export_rec *run)
 {
 	struct jsonl_out *j = ud;
-	const struct export_kind *k = &export_kinds[EXPORT_RUN];
 
 	buf_reset(&j->line);
 	if (buf_putc(&j->line, '{') != 0 ||
-	    put_cols(&j->line, k->cols, run ? run->st : NULL) != 0)
+	    put_cols(&j->line, run->kind->cols, run->st) != 0)
 		return too_long(j);
-	return flush_line(j, EXPORT_RUN);
+	return flush_line(j, run->kind);
 }
 
 /* One personas.jsonl line: persona_id, the columns, the narrative. */
@@ -141,7 +141,7 @@ on_persona(void *ud, const struct export_persona *p,
 		    val(b, p->st, p->attrs[i].col,
 			p->attrs[i].is_int ? EXPORT_INT : 0) != 0)
 			return too_long(j);
-	if (key(b, "narrative") != 0 ||
+	if (key(b, dataset_table_role(DATASET_ONE)->xml_item) != 0 ||
 	    buf_puts(b, narr ? "{" : "null") != 0)
 		return too_long(j);
 	if (narr != NULL &&
@@ -150,7 +150,7 @@ on_persona(void *ud, const struct export_persona *p,
 		return too_long(j);
 	if (put_quarantined(j, p->quarantined) != 0)
 		return too_long(j);
-	return flush_line(j, EXPORT_PERSONA);
+	return flush_line(j, p->kind);
 }
 
 static int
@@ -181,7 +181,7 @@ on_record(void *ud, const struct export_rec *r, enum export_event ev)
 		if ((k->sub != NULL && buf_putc(b, ']') != 0) ||
 		    put_quarantined(j, r->quarantined) != 0)
 			return too_long(j);
-		return flush_line(j, k->id);
+		return flush_line(j, k);
 	}
 	return -1;
 }
@@ -227,21 +227,22 @@ make_dir(const char *dir, struct pf_error *err)
 			    : strerror(errno));
 }
 
-/* Open the temporary file of every kind that has a file. */
+/* Open the temporary file of every table that has a file. */
 static int
 open_files(struct jsonl_out *j, const char *dir)
 {
 	char path[PATH_BYTES];
-	int id, n;
+	size_t i;
+	int n;
 
-	for (id = 0; id < EXPORT_NKINDS; id++) {
-		if (export_kinds[id].file == NULL)
+	for (i = 0; i < dataset_ntables; i++) {
+		if (dataset_tables[i].jsonl == NULL)
 			continue;
 		n = snprintf(path, sizeof(path), "%s/%s", dir,
-			     export_kinds[id].file);
+			     dataset_tables[i].jsonl);
 		if (n < 0 || (size_t)n >= sizeof(path))
 			return pf_error_set(j->err, "output path too long");
-		if (export_file_open(&j->files[id], path, j->err) != 0)
+		if (export_file_open(&j->files[i], path, j->err) != 0)
 			return -1;
 	}
 	return 0;
@@ -251,14 +252,14 @@ open_files(struct jsonl_out *j, const char *dir)
 static int
 commit_files(struct jsonl_out *j)
 {
-	int id;
+	size_t i;
 
-	for (id = 0; id < EXPORT_NKINDS; id++)
-		if (export_file_close(&j->files[id], j->err) != 0)
+	for (i = 0; i < DATASET_MAX_TABLES; i++)
+		if (export_file_close(&j->files[i], j->err) != 0)
 			return -1;
-	for (id = 0; id < EXPORT_NKINDS; id++)
-		if (j->files[id].tmp != NULL &&
-		    export_file_rename(&j->files[id], j->err) != 0)
+	for (i = 0; i < DATASET_MAX_TABLES; i++)
+		if (j->files[i].tmp != NULL &&
+		    export_file_rename(&j->files[i], j->err) != 0)
 			return -1;
 	return 0;
 }
@@ -270,9 +271,10 @@ jsonl_export_write(struct dataset *ds, const char *dir,
 	struct jsonl_out j;
 	struct export_sink sink = {
 		&j, on_begin, on_persona, on_list, on_record, on_persona_end,
-		on_nothing, on_nothing
+		on_nothing
 	};
-	int id, rc = -1;
+	size_t id;
+	int rc = -1;
 
 	memset(&j, 0, sizeof(j));
 	j.err = err;
@@ -282,7 +284,7 @@ jsonl_export_write(struct dataset *ds, const char *dir,
 	    export_walk(ds, include_quarantined, &sink, err) == 0 &&
 	    commit_files(&j) == 0)
 		rc = 0;
-	for (id = 0; id < EXPORT_NKINDS; id++)
+	for (id = 0; id < DATASET_MAX_TABLES; id++)
 		export_file_abort(&j.files[id]);
 	buf_free(&j.line);
 	return rc;

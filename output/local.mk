@@ -1,3 +1,22 @@
-## output/: the dataset schema and writer.
+## output/: the dataset table registry, the SQL derived from it, the
+## dataset file and the writer, the auditors' row cursor and the audit
+## gate over a dataset.
 libpersonaforge_a_SOURCES += output/dataset.c output/dataset.h
 libpersonaforge_a_SOURCES += output/writer.c output/writer.h
+libpersonaforge_a_SOURCES += output/tables.c output/tables.h
+libpersonaforge_a_SOURCES += output/tablesql.c output/tablesql.h
+libpersonaforge_a_SOURCES += output/cursor.c output/cursor.h
+libpersonaforge_a_SOURCES += output/gate.c output/gate.h
+
+## The registry, the SQL made from it, doc/schema.md and the XSD agree.
+check_PROGRAMS += tests/unit/test_tables
+tests_unit_test_tables_SOURCES = tests/unit/test_tables.c
+tests_unit_test_tables_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_tables_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_tables
+
+check_PROGRAMS += tests/unit/test_audit
+tests_unit_test_audit_SOURCES = tests/unit/test_audit.c
+tests_unit_test_audit_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_audit_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_audit

@@ -2,6 +2,7 @@
 #include "config.h"
 #include "output/writer.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,148 +11,138 @@
 #include "auditors/auditor.h"
 #include "base/buf.h"
 #include "engine/sqlq.h"
+#include "output/tablesql.h"
 
-#define MAX_ROW_FINDINGS 256   /* stored per row; more are counted only */
+/* Findings stored per row; past it the least severe are counted in one
+ * overflow finding per auditor, so none is ever dropped. */
+#define MAX_ROW_FINDINGS 256
+#define WRITER_MAX_AUDITORS 16
 
 enum {
 	S_RUN, S_PERSONA, S_NARRATIVE, S_TURN, S_DOC, S_FACT, S_QA,
-	S_QA_EV_DEL, S_QA_EV, S_PAIR, S_FIND, S_FIND_DEL,
-	S_DEL_NARRATIVE, S_DEL_TURN, S_DEL_DOC, S_DEL_FACT, S_DEL_QA,
-	S_DEL_PAIR, S_N
+	S_QA_EV_DEL, S_QA_EV, S_PAIR, S_FIND, S_FIND_DEL, S_N
 };
 
-static const char *const sql[S_N] = {
-	[S_RUN] = "INSERT INTO run(id, name, config, config_hash, seed,"
-		  " personas, version, backend, model, created_at, updated_at)"
-		  " VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)"
-		  " ON CONFLICT(id) DO UPDATE SET name = ?1, config = ?2,"
-		  " config_hash = ?3, seed = ?4, personas = ?5, version = ?6,"
-		  " backend = ?7, model = ?8, updated_at = ?9",
-	[S_NARRATIVE] = "INSERT OR REPLACE INTO narrative VALUES"
-			" (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-	[S_TURN] = "INSERT OR REPLACE INTO backstory_turn VALUES"
-		   " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-	[S_DOC] = "INSERT OR REPLACE INTO document VALUES"
-		  " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-	[S_FACT] = "INSERT OR REPLACE INTO fact VALUES"
-		   " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-	[S_QA] = "INSERT OR REPLACE INTO qa VALUES"
-		 " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-	[S_QA_EV_DEL] = "DELETE FROM qa_evidence WHERE qa_id = ?1",
-	[S_QA_EV] = "INSERT OR IGNORE INTO qa_evidence VALUES (?1, ?2)",
-	[S_PAIR] = "INSERT OR REPLACE INTO preference_pair VALUES"
-		   " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-		   " ?14, ?15)",
-	[S_FIND] = "INSERT INTO audit_finding(auditor, auditor_version,"
-		   " row_table, row_id, field, kind, severity, synthetic,"
-		   " masked, reason, offset, threshold, quarantined)"
-		   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-		   " ?12, ?13)",
-	[S_FIND_DEL] = "DELETE FROM audit_finding WHERE row_table = ?1"
-		       " AND row_id = ?2",
-	[S_DEL_NARRATIVE] = "DELETE FROM narrative WHERE persona_id = "
-			    "(SELECT persona_id FROM persona WHERE id = ?1)",
-	[S_DEL_TURN] = "DELETE FROM backstory_turn WHERE turn_id = ?1",
-	[S_DEL_DOC] = "DELETE FROM document WHERE doc_id = ?1",
-	[S_DEL_FACT] = "DELETE FROM fact WHERE fact_id = ?1",
-	[S_DEL_QA] = "DELETE FROM qa WHERE qa_id = ?1",
-	[S_DEL_PAIR] = "DELETE FROM preference_pair WHERE pair_id = ?1",
-};
-
-/* Row tables by the name audit findings use, with their delete. */
+/* Every statement is derived from the table registry (output/tables.h):
+ * the insert of a table (by its write rule, parameters in column order)
+ * or the delete of its rows by their id columns. */
 static const struct {
 	const char *table;
 	int del;
-} row_tables[] = {
-	{ "narrative", S_DEL_NARRATIVE },
-	{ "backstory_turn", S_DEL_TURN },
-	{ "document", S_DEL_DOC },
-	{ "fact", S_DEL_FACT },
-	{ "qa", S_DEL_QA },
-	{ "preference_pair", S_DEL_PAIR },
+} stmt_of[S_N] = {
+	[S_RUN] = { "run", 0 },
+	[S_PERSONA] = { "persona", 0 },
+	[S_NARRATIVE] = { "narrative", 0 },
+	[S_TURN] = { "backstory_turn", 0 },
+	[S_DOC] = { "document", 0 },
+	[S_FACT] = { "fact", 0 },
+	[S_QA] = { "qa", 0 },
+	[S_QA_EV_DEL] = { "qa_evidence", 1 },
+	[S_QA_EV] = { "qa_evidence", 0 },
+	[S_PAIR] = { "preference_pair", 0 },
+	[S_FIND] = { "audit_finding", 0 },
+	[S_FIND_DEL] = { "audit_finding", 1 },
 };
 
+/* One stored finding of the row being written (copied: an auditor's
+ * strings live only during its emit call). */
 struct finding {
-	const struct auditor *a;
-	const char *field;
-	const char *kind, *reason;
+	int ai;                     /* index in writer.aud */
 	enum audit_severity sev;
 	int synthetic;
 	size_t offset;
-	char masked[64];
+	char field[48], kind[32], masked[64], reason[160];
+};
+
+/* One enabled auditor as the writer runs it, with the findings of the
+ * current row it had left out past MAX_ROW_FINDINGS. */
+struct waudit {
+	const struct audit_instance *in;
+	char threshold[64];         /* "quarantine>=high" */
+	int64_t over;               /* findings left out */
+	int64_t over_sev[AUDIT_NSEVERITY];
+	int64_t over_synthetic;
+	enum audit_severity over_max;
 };
 
 struct writer {
 	struct sqlq *q;
 	int st[S_N];                /* statement ids in the queue */
-	const struct auditor *auditors[8];
-	int nauditors;
-	int quarantine_sev, gate_sev;
-	char threshold[64];
+	int del[DATASET_MAX_TABLES]; /* writer_forget's deletes, by table */
+	struct waudit aud[WRITER_MAX_AUDITORS];
+	int naud;
+	int cur;                    /* the auditor scanning now */
 	struct finding found[MAX_ROW_FINDINGS];
 	int nfound;
-	const struct auditor *cur_auditor;
-	const char *cur_field;
-	struct writer_stats stats;
+	int weakest;                /* index of the least severe stored
+				     * finding once found[] is full */
 	char errmsg[512];
 };
 
-/* The persona insert has one parameter per field of the field table. A
- * persona written again on resume keeps its quarantine flag. */
-static char *
-persona_sql(void)
+/* Prepare the registry's SQL for table `name` (its delete if del). */
+static int
+prepare_one(struct writer *w, const char *name, int del, int *id,
+	    struct pf_error *err)
 {
+	const struct dataset_table *t = dataset_table_find(name);
 	struct buf b;
-	size_t i;
+	int rc;
 
+	if (t == NULL)
+		return pf_error_set(err, "no dataset table %s", name);
 	buf_init(&b, 1 << 16);
-	buf_puts(&b, "INSERT INTO persona VALUES (?");
-	for (i = 0; i <= persona_nfields; i++)
-		buf_puts(&b, ", ?");
-	buf_puts(&b, ") ON CONFLICT(persona_id) DO UPDATE SET ");
-	for (i = 0; i < persona_nfields; i++)
-		buf_printf(&b, "%s\"%s\" = excluded.\"%s\"", i ? ", " : "",
-			   persona_fields[i].name, persona_fields[i].name);
-	if (buf_putc(&b, ' ') != 0) {
-		buf_free(&b);
-		return NULL;
-	}
-	return buf_detach(&b);
+	rc = del ? tablesql_delete(t, &b) : tablesql_insert(t, &b);
+	if (rc != 0)
+		rc = pf_error_set(err, "out of memory");
+	else
+		rc = sqlq_prepare(w->q, b.data, id, err);
+	buf_free(&b);
+	return rc;
 }
 
+/* The writers' statements, and a delete for every table whose rows
+ * writer_forget can drop (per-persona rows, and the rows they own). */
 static int
 prepare_all(struct writer *w, struct pf_error *err)
 {
-	char *psql = persona_sql();
-	int i, rc;
+	const struct dataset_table *t;
+	size_t i;
+	int rc = 0;
 
-	if (psql == NULL)
-		return pf_error_set(err, "out of memory");
-	rc = sqlq_prepare(w->q, psql, &w->st[S_PERSONA], err);
-	free(psql);
 	for (i = 0; rc == 0 && i < S_N; i++)
-		if (i != S_PERSONA)
-			rc = sqlq_prepare(w->q, sql[i], &w->st[i], err);
+		rc = prepare_one(w, stmt_of[i].table, stmt_of[i].del,
+				 &w->st[i], err);
+	for (i = 0; rc == 0 && i < dataset_ntables; i++) {
+		t = &dataset_tables[i];
+		if (t->role == DATASET_ONE || t->role == DATASET_LIST ||
+		    t->role == DATASET_SUB)
+			rc = prepare_one(w, t->name, 1, &w->del[i], err);
+	}
 	return rc;
 }
 
 int
-writer_open(struct sqlq *q, const struct pf_config *cfg,
-	    struct writer **out, struct pf_error *err)
+writer_open(struct sqlq *q, const struct audit_instance *auditors,
+	    size_t nauditors, struct writer **out, struct pf_error *err)
 {
 	struct writer *w;
+	size_t i;
 
 	*out = NULL;
+	if (nauditors > WRITER_MAX_AUDITORS)
+		return pf_error_set(err, "at most %d auditors may run at once",
+				    WRITER_MAX_AUDITORS);
 	w = calloc(1, sizeof(*w));
 	if (w == NULL)
 		return pf_error_set(err, "out of memory");
 	w->q = q;
-	if (cfg->pii)
-		w->auditors[w->nauditors++] = &auditor_pii;
-	w->quarantine_sev = cfg->quarantine_severity;
-	w->gate_sev = cfg->gate_severity;
-	snprintf(w->threshold, sizeof(w->threshold), "quarantine>=%s",
-		 audit_severity_name((enum audit_severity)w->quarantine_sev));
+	for (i = 0; i < nauditors; i++) {
+		w->aud[i].in = &auditors[i];
+		snprintf(w->aud[i].threshold, sizeof(w->aud[i].threshold),
+			 "quarantine>=%s",
+			 audit_severity_name(auditors[i].policy.quarantine));
+	}
+	w->naud = (int)nauditors;
 	if (prepare_all(w, err) != 0) {
 		writer_close(w);
 		return -1;
@@ -174,12 +165,6 @@ writer_errmsg(const struct writer *w)
 	if (!sqlq_failed(w->q, mw->errmsg, sizeof(mw->errmsg)))
 		snprintf(mw->errmsg, sizeof(mw->errmsg), "no error");
 	return w->errmsg;
-}
-
-void
-writer_get_stats(const struct writer *w, struct writer_stats *out)
-{
-	*out = w->stats;
 }
 
 /* Statement executions are queued; a write error surfaces later through
@@ -209,93 +194,200 @@ END(struct writer *w)
 	return 0;
 }
 
-static void
-on_finding(void *ud, const char *kind, enum audit_severity sev,
-	   int synthetic, const char *masked, const char *reason,
-	   size_t offset)
+/* Which of two findings to keep when only one fits: the more severe,
+ * and a real-looking one before a synthetic one of the same severity. */
+static int
+rank(enum audit_severity sev, int synthetic)
 {
-	struct writer *w = ud;
-	struct finding *f;
-
-	w->stats.findings[sev <= AUDIT_CRITICAL ? sev : AUDIT_CRITICAL]++;
-	if (synthetic)
-		w->stats.synthetic++;
-	else if ((int)sev >= w->gate_sev)
-		w->stats.gate_hits++;
-	if (w->nfound >= MAX_ROW_FINDINGS)
-		return;
-	f = &w->found[w->nfound++];
-	f->a = w->cur_auditor;
-	f->field = w->cur_field;
-	f->kind = kind;
-	f->reason = reason;
-	f->sev = sev;
-	f->synthetic = synthetic;
-	f->offset = offset;
-	snprintf(f->masked, sizeof(f->masked), "%s", masked ? masked : "");
+	return (int)sev * 2 + !synthetic;
 }
 
-/* Scan the named text fields of one row (names[i] holds texts[i]) with
- * every enabled auditor. Returns 1 if the row must be quarantined. */
-static int
-scan_row(struct writer *w, const char *const *names,
-	 const char *const *texts, int n)
+static void
+find_weakest(struct writer *w)
 {
+	int i;
+
+	w->weakest = 0;
+	for (i = 1; i < w->nfound; i++)
+		if (rank(w->found[i].sev, w->found[i].synthetic) <
+		    rank(w->found[w->weakest].sev,
+			 w->found[w->weakest].synthetic))
+			w->weakest = i;
+}
+
+/* Count a finding that is not stored into its auditor's overflow. */
+static void
+leave_out(struct writer *w, int ai, enum audit_severity sev, int synthetic)
+{
+	struct waudit *a = &w->aud[ai];
+
+	if (a->over == 0 || sev > a->over_max)
+		a->over_max = sev;
+	a->over++;
+	a->over_sev[sev]++;
+	a->over_synthetic += synthetic != 0;
+}
+
+/* The slot for a new finding: a free one, or the weakest stored one when
+ * the new finding outranks it (that one is left out instead); NULL when
+ * the new finding itself is left out. */
+static struct finding *
+slot_for(struct writer *w, enum audit_severity sev, int synthetic)
+{
+	struct finding *f;
+
+	if (w->nfound < MAX_ROW_FINDINGS)
+		return &w->found[w->nfound++];
+	f = &w->found[w->weakest];
+	if (rank(sev, synthetic) <= rank(f->sev, f->synthetic)) {
+		leave_out(w, w->cur, sev, synthetic);
+		return NULL;
+	}
+	leave_out(w, f->ai, f->sev, f->synthetic);
+	return f;
+}
+
+static void
+on_finding(void *ud, const struct audit_hit *h)
+{
+	struct writer *w = ud;
+	enum audit_severity sev = (unsigned)h->severity <= AUDIT_CRITICAL
+				  ? h->severity : AUDIT_CRITICAL;
+	struct finding *f = slot_for(w, sev, h->synthetic != 0);
+
+	if (f == NULL)
+		return;
+	f->ai = w->cur;
+	f->sev = sev;
+	f->synthetic = h->synthetic != 0;
+	f->offset = h->offset;
+	snprintf(f->field, sizeof(f->field), "%s", h->field ? h->field : "");
+	snprintf(f->kind, sizeof(f->kind), "%s", h->kind ? h->kind : "");
+	snprintf(f->masked, sizeof(f->masked), "%s",
+		 h->masked ? h->masked : "");
+	snprintf(f->reason, sizeof(f->reason), "%s",
+		 h->reason ? h->reason : "");
+	if (w->nfound == MAX_ROW_FINDINGS)   /* just filled, or replaced */
+		find_weakest(w);
+}
+
+/* Run every enabled auditor's in-stream pass over one row. Returns 1 if
+ * the row must be quarantined: a finding, stored or left out, at or above
+ * its auditor's quarantine severity. */
+static int
+scan_row(struct writer *w, const struct audit_row *row)
+{
+	const struct audit_instance *in;
 	int a, i, q = 0;
 
 	w->nfound = 0;
-	for (a = 0; a < w->nauditors; a++) {
-		w->cur_auditor = w->auditors[a];
-		for (i = 0; i < n; i++) {
-			if (texts[i] == NULL)
-				continue;
-			w->cur_field = names[i];
-			w->auditors[a]->scan_text(texts[i], strlen(texts[i]),
-						  on_finding, w);
-		}
+	for (a = 0; a < w->naud; a++) {
+		in = w->aud[a].in;
+		memset(w->aud[a].over_sev, 0, sizeof(w->aud[a].over_sev));
+		w->aud[a].over = w->aud[a].over_synthetic = 0;
+		w->cur = a;
+		if (in->auditor->scan_row != NULL)
+			in->auditor->scan_row(in->cfg, row, on_finding, w);
 	}
 	for (i = 0; i < w->nfound; i++)
-		if ((int)w->found[i].sev >= w->quarantine_sev)
+		if (w->found[i].sev >=
+		    w->aud[w->found[i].ai].in->policy.quarantine)
+			q = 1;
+	for (a = 0; a < w->naud; a++)
+		if (w->aud[a].over > 0 &&
+		    w->aud[a].over_max >= w->aud[a].in->policy.quarantine)
 			q = 1;
 	return q;
+}
+
+/* Queue one audit_finding row. */
+static int
+store_one(struct writer *w, const char *table, const char *row_id,
+	  const struct finding *f, int64_t count, int quarantined)
+{
+	const struct auditor *a = w->aud[f->ai].in->auditor;
+
+	BEGIN(w, S_FIND);
+	T(w, a->name);
+	T(w, a->version);
+	T(w, table);
+	T(w, row_id);
+	T(w, f->field);
+	T(w, f->kind);
+	T(w, audit_severity_name(f->sev));
+	I(w, f->synthetic);
+	T(w, f->masked);
+	T(w, f->reason);
+	I(w, (int64_t)f->offset);
+	T(w, w->aud[f->ai].threshold);
+	I(w, quarantined);
+	I(w, count);
+	return END(w);
+}
+
+/* The overflow finding of auditor ai: how many of its findings were left
+ * out, at the highest severity among them, with the tally by severity in
+ * its reason. It stands for `count` findings. */
+static void
+overflow_finding(const struct writer *w, int ai, struct finding *f)
+{
+	const struct waudit *a = &w->aud[ai];
+	size_t len;
+	int s;
+
+	memset(f, 0, sizeof(*f));
+	f->ai = ai;
+	f->sev = a->over_max;
+	f->synthetic = a->over_synthetic == a->over;
+	snprintf(f->kind, sizeof(f->kind), "overflow");
+	len = (size_t)snprintf(f->reason, sizeof(f->reason), "%" PRId64
+			       " findings not stored (at most %d a row):",
+			       a->over, MAX_ROW_FINDINGS);
+	for (s = AUDIT_CRITICAL; s >= AUDIT_INFO && len < sizeof(f->reason);
+	     s--)
+		if (a->over_sev[s] > 0)
+			len += (size_t)snprintf(f->reason + len,
+				sizeof(f->reason) - len, " %" PRId64 " %s",
+				a->over_sev[s],
+				audit_severity_name((enum audit_severity)s));
+	if (len < sizeof(f->reason))
+		snprintf(f->reason + len, sizeof(f->reason) - len,
+			 ", %" PRId64 " synthetic", a->over_synthetic);
 }
 
 static int
 store_findings(struct writer *w, const char *table, const char *row_id,
 	       int quarantined)
 {
-	const struct finding *f;
+	struct finding over;
 	int i;
 
-	for (i = 0; i < w->nfound; i++) {
-		f = &w->found[i];
-		BEGIN(w, S_FIND);
-		T(w, f->a->name);
-		T(w, f->a->version);
-		T(w, table);
-		T(w, row_id);
-		T(w, f->field);
-		T(w, f->kind);
-		T(w, audit_severity_name(f->sev));
-		I(w, f->synthetic);
-		T(w, f->masked);
-		T(w, f->reason);
-		I(w, (int64_t)f->offset);
-		T(w, w->threshold);
-		I(w, quarantined);
-		if (END(w) != 0)
+	for (i = 0; i < w->nfound; i++)
+		if (store_one(w, table, row_id, &w->found[i], 1,
+			      quarantined) != 0)
+			return -1;
+	for (i = 0; i < w->naud; i++) {
+		if (w->aud[i].over == 0)
+			continue;
+		overflow_finding(w, i, &over);
+		if (store_one(w, table, row_id, &over, w->aud[i].over,
+			      quarantined) != 0)
 			return -1;
 	}
 	return 0;
 }
 
 /* Audit a row before it is written: drop the findings of an earlier
- * version of the row, scan, store findings. Returns the quarantine flag
- * (0/1), or -1 on a write error. */
+ * version of the row, scan its text fields (names[i] holds texts[i]),
+ * store findings. Returns the quarantine flag (0/1), or -1 on a write
+ * error. */
 static int
 audit(struct writer *w, const char *table, const char *row_id,
-      const char *const *names, const char *const *texts, int n, int rerun)
+      int64_t persona_id, const char *const *names,
+      const char *const *texts, size_t n, int rerun)
 {
+	const struct audit_row row = { table, row_id, persona_id, n, names,
+				       texts };
 	int q;
 
 	if (rerun) {
@@ -305,9 +397,7 @@ audit(struct writer *w, const char *table, const char *row_id,
 		if (END(w) != 0)
 			return -1;
 	}
-	q = scan_row(w, names, texts, n);
-	if (q)
-		w->stats.quarantined++;
+	q = scan_row(w, &row);
 	return store_findings(w, table, row_id, q) == 0 ? q : -1;
 }
 
@@ -322,6 +412,7 @@ writer_run(struct writer *w, const struct pf_config *cfg,
 	gmtime_r(&t, &tm);
 	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	BEGIN(w, S_RUN);
+	I(w, 1);
 	T(w, cfg->name);
 	T(w, config_json);
 	T(w, cfg->config_hash);
@@ -330,6 +421,7 @@ writer_run(struct writer *w, const struct pf_config *cfg,
 	T(w, PACKAGE_VERSION);
 	T(w, backend);
 	T(w, model);
+	T(w, now);
 	T(w, now);
 	return END(w);
 }
@@ -367,8 +459,8 @@ writer_narrative(struct writer *w, int64_t persona_id, const char *uid,
 {
 	int q, i;
 
-	q = audit(w, "narrative", uid, writer_narrative_fields, f,
-		  WRITER_NARRATIVE_FIELDS, rerun);
+	q = audit(w, "narrative", uid, persona_id, writer_narrative_fields,
+		  f, WRITER_NARRATIVE_FIELDS, rerun);
 	if (q < 0)
 		return -1;
 	BEGIN(w, S_NARRATIVE);
@@ -388,7 +480,8 @@ writer_turn(struct writer *w, int64_t persona_id, const char *tid, int turn,
 	static const char *const names[] = { "answer" };
 	int q;
 
-	q = audit(w, "backstory_turn", tid, names, &answer, 1, rerun);
+	q = audit(w, "backstory_turn", tid, persona_id, names, &answer, 1,
+		  rerun);
 	if (q < 0)
 		return -1;
 	BEGIN(w, S_TURN);
@@ -412,7 +505,7 @@ writer_document(struct writer *w, int64_t persona_id, const char *doc_id,
 	const char *texts[] = { title, content };
 	int q;
 
-	q = audit(w, "document", doc_id, names, texts, 2, rerun);
+	q = audit(w, "document", doc_id, persona_id, names, texts, 2, rerun);
 	if (q < 0)
 		return -1;
 	BEGIN(w, S_DOC);
@@ -435,7 +528,7 @@ writer_fact(struct writer *w, int64_t persona_id, const char *fact_id,
 	static const char *const names[] = { "fact_value" };
 	int q;
 
-	q = audit(w, "fact", fact_id, names, &value, 1, rerun);
+	q = audit(w, "fact", fact_id, persona_id, names, &value, 1, rerun);
 	if (q < 0)
 		return -1;
 	BEGIN(w, S_FACT);
@@ -481,7 +574,7 @@ writer_qa(struct writer *w, int64_t persona_id, const char *qa_id, int idx,
 	const char *texts[] = { question, answer };
 	int q;
 
-	q = audit(w, "qa", qa_id, names, texts, 2, rerun);
+	q = audit(w, "qa", qa_id, persona_id, names, texts, 2, rerun);
 	if (q < 0)
 		return -1;
 	BEGIN(w, S_QA);
@@ -510,7 +603,8 @@ writer_pair(struct writer *w, int64_t persona_id, const struct writer_pair *p,
 		p->rationale };
 	int q;
 
-	q = audit(w, "preference_pair", p->pair_id, names, texts, 4, rerun);
+	q = audit(w, "preference_pair", p->pair_id, persona_id, names, texts,
+		  4, rerun);
 	if (q < 0)
 		return -1;
 	BEGIN(w, S_PAIR);
@@ -535,21 +629,22 @@ writer_pair(struct writer *w, int64_t persona_id, const struct writer_pair *p,
 int
 writer_forget(struct writer *w, const char *table, const char *row_id)
 {
+	const struct dataset_table *t = dataset_table_find(table);
 	size_t i;
 
-	for (i = 0; i < sizeof(row_tables) / sizeof(row_tables[0]); i++)
-		if (strcmp(row_tables[i].table, table) == 0)
-			break;
-	if (i == sizeof(row_tables) / sizeof(row_tables[0]))
+	if (t == NULL || (t->role != DATASET_ONE && t->role != DATASET_LIST))
 		return -1;
-	BEGIN(w, row_tables[i].del);
+	/* The row, then the rows it owns (a QA item's evidence). */
+	sqlq_begin(w->q, w->del[dataset_table_index(t)]);
 	T(w, row_id);
 	END(w);
-	if (row_tables[i].del == S_DEL_QA) {
-		BEGIN(w, S_QA_EV_DEL);
-		T(w, row_id);
-		END(w);
-	}
+	for (i = 0; i < dataset_ntables; i++)
+		if (dataset_tables[i].owner != NULL &&
+		    strcmp(dataset_tables[i].owner, table) == 0) {
+			sqlq_begin(w->q, w->del[i]);
+			T(w, row_id);
+			END(w);
+		}
 	BEGIN(w, S_FIND_DEL);
 	T(w, table);
 	T(w, row_id);

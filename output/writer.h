@@ -1,10 +1,15 @@
 /* writer.h - dataset row writers with in-stream auditing.
  *
  * Every dataset row goes through one function here. Before a row is
- * inserted its text fields are handed to the enabled auditors; findings go
- * to audit_finding with the auditor's name, version and threshold, and a
- * row with a finding at or above the quarantine severity is stored with
- * quarantined = 1 (kept, marked, left out of exports by default). Inserts
+ * inserted it is handed to the scan_row of each auditor the caller
+ * enabled (the writer names none); findings go to audit_finding with the
+ * auditor's name, version and quarantine threshold, and a row with a
+ * finding at or above its auditor's quarantine severity is stored with
+ * quarantined = 1 (kept, marked, left out of exports by default). A row's
+ * findings are never dropped: at most 256 are stored, the most severe
+ * first, and the others are counted in one overflow finding per auditor
+ * (kind "overflow", `count` the number left out, severity the highest
+ * among them, so they quarantine and gate like the rest). Inserts
  * are INSERT OR REPLACE keyed by the row's stable id, so re-accepting an
  * item after a template change replaces its rows; its old findings are
  * deleted first when `rerun` is set.
@@ -17,6 +22,7 @@
 #ifndef PF_WRITER_H
 #define PF_WRITER_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "engine/config.h"
@@ -26,19 +32,15 @@
 
 struct writer;
 
-struct writer_stats {
-	int64_t findings[5];        /* by severity */
-	int64_t synthetic;          /* findings in reserved ranges */
-	int64_t gate_hits;          /* real findings at/above gate severity */
-	int64_t quarantined;        /* rows quarantined in this run */
-};
-
+struct audit_instance;
 struct sqlq;
 
 /* Prepare the statements in the write queue, which must outlive the
- * writer. Call before the queue's first hand-over. */
-int writer_open(struct sqlq *q, const struct pf_config *cfg,
-		struct writer **out, struct pf_error *err);
+ * writer, as must `auditors` (the enabled ones, in the order they run;
+ * at most 16). Call before the queue's first hand-over. Returns 0, or -1
+ * with err filled. */
+int writer_open(struct sqlq *q, const struct audit_instance *auditors,
+		size_t nauditors, struct writer **out, struct pf_error *err);
 void writer_close(struct writer *w);   /* accepts NULL */
 
 /* The run row (provenance); replaces the existing one but keeps its
@@ -93,8 +95,6 @@ int writer_pair(struct writer *w, int64_t persona_id,
  * persona id "p000042" for narrative). Returns 0, -1 for an unknown
  * table. */
 int writer_forget(struct writer *w, const char *table, const char *row_id);
-
-void writer_get_stats(const struct writer *w, struct writer_stats *out);
 
 /* The write queue's error message, or "no error". */
 const char *writer_errmsg(const struct writer *w);

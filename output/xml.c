@@ -126,7 +126,7 @@ put_cols(struct xml_out *x, const struct export_col *cols, sqlite3_stmt *st,
 	return 0;
 }
 
-/* Root element, provenance, and the opening <personas>. */
+/* Root element and provenance. */
 static int
 on_begin(void *ud, const struct export_rec *run)
 {
@@ -139,11 +139,11 @@ on_begin(void *ud, const struct export_rec *run)
 	if (start(x, "dataset") != 0 || attr(x, "xmlns", XML_EXPORT_NS) != 0 ||
 	    attr(x, "schema_version", XML_EXPORT_VERSION) != 0)
 		return -1;
-	if (run != NULL && (start(x, run->kind->item) != 0 ||
-			    put_cols(x, run->kind->cols, run->st, 0) != 0 ||
-			    end(x) != 0))
+	if (run->st != NULL && (start(x, run->kind->item) != 0 ||
+				put_cols(x, run->kind->cols, run->st, 0) != 0 ||
+				end(x) != 0))
 		return -1;
-	return start(x, "personas");
+	return 0;
 }
 
 /* <persona id>, its <attributes> and its <narrative>; stays open. */
@@ -154,7 +154,7 @@ on_persona(void *ud, const struct export_persona *p,
 	struct xml_out *x = ud;
 	size_t i;
 
-	if (start(x, "persona") != 0 || attr(x, "id", p->uid) != 0 ||
+	if (start(x, p->kind->item) != 0 || attr(x, "id", p->uid) != 0 ||
 	    (p->quarantined && attr(x, "quarantined", "true") != 0) ||
 	    start(x, "attributes") != 0)
 		return -1;
@@ -210,12 +210,6 @@ on_end_one(void *ud, const struct export_persona *p)
 	return end(ud);
 }
 
-static int
-on_personas_end(void *ud)
-{
-	return end(ud);
-}
-
 /* Close every element and push everything to the stream. */
 static int
 on_end(void *ud)
@@ -236,7 +230,7 @@ xml_export_write(struct dataset *ds, const char *path,
 	xmlOutputBufferPtr out;
 	struct export_sink sink = {
 		&x, on_begin, on_persona, on_list, on_record, on_end_one,
-		on_personas_end, on_end
+		on_end
 	};
 	int rc = -1;
 

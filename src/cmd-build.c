@@ -12,7 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "auditors/auditor.h"
 #include "engine/journal.h"
 #include "base/log.h"
 #include "llm/offline.h"
@@ -23,6 +22,7 @@
 #include "engine/sqlq.h"
 #include "base/status.h"
 #include "output/dataset.h"
+#include "output/gate.h"
 #include "output/writer.h"
 #include "personas/sampler.h"
 #include "generators/stages.h"
@@ -197,7 +197,8 @@ open_output(struct run *r)
 	if ((rc = check_identity(r)) != 0)
 		return rc;
 	if (sqlq_open(r->out, &r->q, &e) != 0 ||
-	    writer_open(r->q, r->cfg, &r->w, &e) != 0 ||
+	    writer_open(r->q, r->cfg->auditors, r->cfg->nauditors, &r->w,
+			&e) != 0 ||
 	    journal_open(r->ds->db, &r->j, &e) != 0 ||
 	    journal_attach_queue(r->j, r->q, &e) != 0)
 		return pf_error_print(&e), PF_EXIT_RUNTIME;
@@ -281,34 +282,6 @@ free_run(struct run *r)
 	free(r->out);
 }
 
-/* Real-looking findings at or above the gate severity in the whole
- * dataset (earlier resumed runs included). */
-/* Real-looking findings at or above the gate severity in the whole
- * dataset (earlier resumed runs included); -1 on a read error. */
-static int64_t
-gate_count(struct run *r)
-{
-	sqlite3_stmt *st;
-	int64_t n = 0;
-	int i, rc = SQLITE_ROW;
-
-	if (sqlite3_prepare_v2(r->ds->db, "SELECT count(*) FROM audit_finding"
-			       " WHERE synthetic = 0 AND severity = ?1", -1,
-			       &st, NULL) != SQLITE_OK)
-		return -1;
-	for (i = r->cfg->gate_severity; i <= AUDIT_CRITICAL && rc == SQLITE_ROW;
-	     i++) {
-		sqlite3_bind_text(st, 1, audit_severity_name(
-				  (enum audit_severity)i), -1, SQLITE_STATIC);
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW)
-			n += sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? n : -1;
-}
-
 static const struct runner_exits build_exits = {
 	.quota = "stopped: the server says the quota is exhausted",
 	.auth = "stopped: authentication failed (check the API key variable)",
@@ -319,8 +292,8 @@ static const struct runner_exits build_exits = {
 static int
 outcome(struct run *r, const struct sched_result *res)
 {
-	int code = runner_exit_code(&res->run, &build_exits);
-	int64_t hits;
+	int code = runner_exit_code(&res->run, &build_exits), failed;
+	struct pf_error e;
 
 	if (res->failed > 0)
 		code = status_merge(code, PF_EXIT_PARTIAL);
@@ -331,21 +304,14 @@ outcome(struct run *r, const struct sched_result *res)
 			  res->total - res->items, res->total);
 		code = status_merge(code, PF_EXIT_RUNTIME);
 	}
-	hits = gate_count(r);
-	if (hits < 0) {
-		log_error("%s: cannot count audit findings: %s", r->out,
-			  sqlite3_errmsg(r->ds->db));
+	pf_error_clear(&e);
+	if (dataset_gate_check(r->ds, r->cfg->auditors, r->cfg->nauditors,
+			       &failed, &e) != 0) {
+		log_error("%s: %s", r->out, e.msg);
 		return status_merge(code, PF_EXIT_RUNTIME);
 	}
-	if (r->cfg->gate_max >= 0 && hits > r->cfg->gate_max) {
-		log_error("audit gate failed: %" PRId64 " real-looking PII "
-			  "findings at or above '%s' (at most %" PRId64
-			  " allowed); see the audit_finding table", hits,
-			  audit_severity_name((enum audit_severity)
-					      r->cfg->gate_severity),
-			  r->cfg->gate_max);
+	if (failed > 0)
 		code = status_merge(code, PF_EXIT_GATE);
-	}
 	return code;
 }
 

@@ -14,32 +14,13 @@
 #include "base/error.h"
 #include "base/json.h"
 #include "base/status.h"
+#include "base/buf.h"
 #include "output/dataset.h"
+#include "output/tables.h"
 #include "src/cmd.h"
-
-static const struct {
-	const char *table;   /* SQL table */
-	const char *key;     /* JSON key */
-} stat_tables[] = {
-	{ "persona", "personas" },
-	{ "narrative", "narratives" },
-	{ "backstory_turn", "backstory_turns" },
-	{ "document", "documents" },
-	{ "fact", "facts" },
-	{ "qa", "qa" },
-	{ "preference_pair", "preference_pairs" },
-	{ "audit_finding", "findings" },
-};
-
-#define NTABLES (sizeof(stat_tables) / sizeof(stat_tables[0]))
 
 static const char *const journal_states[] = {
 	"pending", "inflight", "done", "failed"
-};
-
-static const char *const run_cols[] = {
-	"name", "config_hash", "seed", "personas", "version", "backend",
-	"model", "created_at", "updated_at"
 };
 
 static const struct option long_opts[] = {
@@ -97,25 +78,55 @@ query(struct dataset *ds, const char *sql, cJSON *obj, cJSON *arr,
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* "tables": { key: { rows, quarantined } } */
+/* "tables": { key: { rows, quarantined } } for every registry table
+ * that has a stats key, in registry order. */
 static int
 add_tables(struct dataset *ds, cJSON *root, struct pf_error *err)
 {
 	cJSON *tabs = cJSON_AddObjectToObject(root, "tables"), *t;
+	const struct dataset_table *d;
 	char sql[160];
 	size_t i;
 
-	for (i = 0; i < NTABLES; i++) {
-		t = cJSON_AddObjectToObject(tabs, stat_tables[i].key);
+	for (i = 0; i < dataset_ntables; i++) {
+		d = &dataset_tables[i];
+		if (d->stats == NULL)
+			continue;
+		t = cJSON_AddObjectToObject(tabs, d->stats);
 		if (t == NULL)
 			return pf_error_set(err, "out of memory");
 		snprintf(sql, sizeof(sql), "SELECT count(*) AS rows, "
 			 "coalesce(sum(quarantined != 0), 0) AS quarantined "
-			 "FROM %s", stat_tables[i].table);
+			 "FROM \"%s\"", d->name);
 		if (query(ds, sql, t, NULL, err) != 0)
 			return -1;
 	}
 	return 0;
+}
+
+/* The provenance columns: the head table's, but its id and hidden ones
+ * (the whole config). */
+static int
+shown(const struct dataset_col *c)
+{
+	return !(c->flags & (DATASET_ID | DATASET_HIDDEN));
+}
+
+/* SELECT of the provenance columns into b. */
+static int
+run_select(struct buf *b)
+{
+	const struct dataset_table *t = dataset_table_role(DATASET_HEAD);
+	const struct dataset_col *c;
+	const char *sep = "SELECT ";
+	int rc = 0;
+
+	for (c = t->cols; c->name != NULL; c++)
+		if (shown(c)) {
+			rc |= buf_printf(b, "%s\"%s\"", sep, c->name);
+			sep = ", ";
+		}
+	return rc | buf_printf(b, " FROM \"%s\"", t->name);
 }
 
 /* "journal": { pending, inflight, done, failed } */
@@ -144,24 +155,36 @@ add_journal(struct dataset *ds, cJSON *root, struct pf_error *err)
 	return rc;
 }
 
-/* "findings": [ { auditor, severity, synthetic, real } ],
+/* "findings": [ { auditor, severity, synthetic, real } ], each finding
+ * counted as the `count` findings it stands for (an overflow finding
+ * stands for every finding its row left out),
  * "provenance": { ... } or null */
 static int
 add_findings_run(struct dataset *ds, cJSON *root, struct pf_error *err)
 {
 	cJSON *arr = cJSON_AddArrayToObject(root, "findings");
 	cJSON *run = cJSON_CreateObject();
+	struct buf sql;
+	int rc;
 
-	if (arr == NULL || run == NULL ||
+	buf_init(&sql, 1 << 12);
+	if (run_select(&sql) != 0) {
+		cJSON_Delete(run);
+		return pf_error_set(err, "out of memory");
+	}
+	rc = arr == NULL || run == NULL ||
 	    query(ds, "SELECT auditor, severity, "
-		  "sum(synthetic != 0) AS synthetic, "
-		  "sum(synthetic = 0) AS real FROM audit_finding "
+		  "sum(CASE WHEN synthetic != 0 THEN count ELSE 0 END)"
+		  " AS synthetic, "
+		  "sum(CASE WHEN synthetic = 0 THEN count ELSE 0 END)"
+		  " AS real FROM audit_finding "
 		  "GROUP BY auditor, severity ORDER BY auditor, "
 		  "CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 "
 		  "WHEN 'medium' THEN 2 WHEN 'low' THEN 3 WHEN 'info' THEN 4 "
 		  "ELSE 5 END, severity", NULL, arr, err) != 0 ||
-	    query(ds, "SELECT * FROM run WHERE id = 1", run, NULL,
-		  err) != 0) {
+	    query(ds, sql.data, run, NULL, err) != 0;
+	buf_free(&sql);
+	if (rc) {
 		cJSON_Delete(run);
 		return -1;
 	}
@@ -169,8 +192,6 @@ add_findings_run(struct dataset *ds, cJSON *root, struct pf_error *err)
 		cJSON_Delete(run);
 		run = cJSON_CreateNull();
 	}
-	cJSON_DeleteItemFromObjectCaseSensitive(run, "config");
-	cJSON_DeleteItemFromObjectCaseSensitive(run, "id");
 	cJSON_AddItemToObject(root, "provenance", run);
 	return 0;
 }
@@ -211,14 +232,15 @@ print_text(const char *path, const cJSON *root)
 	const cJSON *tabs = cJSON_GetObjectItemCaseSensitive(root, "tables");
 	const cJSON *j = cJSON_GetObjectItemCaseSensitive(root, "journal");
 	const cJSON *f = cJSON_GetObjectItemCaseSensitive(root, "findings");
+	const struct dataset_col *c;
 	const cJSON *t;
 	char a[512], b[64];
-	size_t i;
 
 	printf("dataset %s\n\nprovenance\n", safe(a, sizeof(a), path));
-	for (i = 0; i < sizeof(run_cols) / sizeof(run_cols[0]); i++)
-		printf("  %-18s %s\n", run_cols[i],
-		       safe(a, sizeof(a), field(run, run_cols[i])));
+	for (c = dataset_table_role(DATASET_HEAD)->cols; c->name; c++)
+		if (shown(c))
+			printf("  %-18s %s\n", c->name,
+			       safe(a, sizeof(a), field(run, c->name)));
 	printf("\n%-20s %12s %12s\n", "table", "rows", "quarantined");
 	cJSON_ArrayForEach(t, tabs)
 		printf("  %-18s %12s %12s\n", t->string, field(t, "rows"),

@@ -14,6 +14,7 @@ BUILD_CLI_TESTS = \
 	tests/cli/build-datadir-bogus.test \
 	tests/cli/build-datadir-unset.test \
 	tests/cli/build-default-output.test \
+	tests/cli/build-findings-overflow.test \
 	tests/cli/build-help.test \
 	tests/cli/build-malformed-json.test \
 	tests/cli/build-missing-template.test \
@@ -26,6 +27,7 @@ BUILD_CLI_TESTS = \
 	tests/cli/build-personas-negative.test \
 	tests/cli/build-resume.test \
 	tests/cli/build-schema-not-json.test \
+	tests/cli/build-schema-version-old.test \
 	tests/cli/build-schema-version-rollback.test \
 	tests/cli/build-schema-version.test \
 	tests/cli/build-template-syntax.test \
@@ -45,6 +47,7 @@ VALIDATE_CLI_TESTS = \
 	tests/cli/validate-datadir-bogus.test \
 	tests/cli/validate-datadir-unset.test \
 	tests/cli/validate-demo.test \
+	tests/cli/validate-gate-key.test \
 	tests/cli/validate-help.test \
 	tests/cli/validate-malformed-json.test \
 	tests/cli/validate-missing-config.test \
@@ -59,6 +62,7 @@ VALIDATE_CLI_TESTS = \
 	tests/cli/validate-schema-keyword.test \
 	tests/cli/validate-schema-not-json.test \
 	tests/cli/validate-template-syntax.test \
+	tests/cli/validate-unknown-auditor.test \
 	tests/cli/validate-unknown-key.test \
 	tests/cli/validate-unknown-option.test \
 	tests/cli/validate-wrong-type.test

@@ -55,6 +55,7 @@ if ! "$BLD/tests/unit/test_export" --make-fixture "$T/good.db" \
 fi
 printf 'this is not a database\n' >"$T/notdb.txt"
 mkdb "$T/future.db" '\000\000\000\143'
+mkdb "$T/old.db" '\000\000\000\001'
 mkdb "$T/empty.db" '\000\000\000\000'
 : >"$T/blocked"
 
@@ -66,6 +67,7 @@ run_case() {
 	name=$1 want=$2 msg=$3 args=$4 out=$T/out.$i
 	args=$(printf '%s\n' "$args" | sed -e "s|@DB@|$T/good.db|g" \
 		-e "s|@NOTDB@|$T/notdb.txt|g" -e "s|@FUTURE@|$T/future.db|g" \
+		-e "s|@OLD@|$T/old.db|g" \
 		-e "s|@EMPTY@|$T/empty.db|g" -e "s|@MISSING@|$T/missing.db|g" \
 		-e "s|@OUT@|$out|g" -e "s|@BLOCKED@|$T/blocked|g")
 	set -f

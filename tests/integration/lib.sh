@@ -12,13 +12,16 @@ fails=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 nok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1${2:+: $2}"; }
 skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
+# The output goes to the script's temporary directory $T when it has one
+# (else to the current one), never to the build tree: distcheck wants it
+# clean, and two scripts running at once must not share one file.
 check() {
 	name=$1
 	shift
-	if "$@" >check.out 2>&1; then
+	if "$@" >"${T:-.}/check.out" 2>&1; then
 		ok "$name"
 	else
-		nok "$name" "$(tail -3 check.out | tr '\n' ' ')"
+		nok "$name" "$(tail -3 "${T:-.}/check.out" | tr '\n' ' ')"
 	fi
 }
 eq() { [ "$1" = "$2" ] || { echo "got '$1', want '$2'"; return 1; }; }

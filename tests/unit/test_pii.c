@@ -315,25 +315,30 @@ struct relayed {
 };
 
 static void
-on_report(void *ud, const char *kind, enum audit_severity sev,
-	  int synthetic, const char *masked, const char *reason,
-	  size_t offset)
+on_report(void *ud, const struct audit_hit *h)
 {
 	struct relayed *r = ud;
 
 	r->n++;
-	strncat(r->kinds, kind, sizeof(r->kinds) - strlen(r->kinds) - 2);
+	strncat(r->kinds, h->kind, sizeof(r->kinds) - strlen(r->kinds) - 2);
 	strcat(r->kinds, " ");
-	r->last_offset = offset;
-	ck_assert_ptr_nonnull(masked);
-	ck_assert_ptr_nonnull(reason);
-	ck_assert_int_le(sev, AUDIT_CRITICAL);
-	ck_assert(synthetic == 0 || synthetic == 1);
+	r->last_offset = h->offset;
+	ck_assert_ptr_nonnull(h->masked);
+	ck_assert_ptr_nonnull(h->reason);
+	ck_assert_int_le(h->severity, AUDIT_CRITICAL);
+	ck_assert(h->synthetic == 0 || h->synthetic == 1);
+	ck_assert_str_eq(h->table, "document");
+	ck_assert_str_eq(h->row_id, "p000001-d1");
+	ck_assert_str_eq(h->field, "content");
 }
 
 START_TEST(registry_and_adapter)
 {
 	static const char text[] = "x@gmail.com SSN 123-45-6789";
+	static const char *const names[] = { "title", "content" };
+	const char *texts[] = { NULL, text };
+	const struct audit_row row = { "document", "p000001-d1", 1, 2, names,
+				       texts };
 	const struct auditor *a = auditor_find("pii");
 	struct relayed r = { .n = 0 };
 
@@ -343,11 +348,12 @@ START_TEST(registry_and_adapter)
 	ck_assert_ptr_null(auditor_find("nope"));
 	ck_assert_ptr_null(auditor_find(NULL));
 	ck_assert_str_eq(a->version, "1");
-	ck_assert_int_eq(a->scan_text(text, strlen(text), on_report, &r), 0);
+	ck_assert_int_eq(a->scan_row(NULL, &row, on_report, &r), 0);
 	ck_assert_int_eq(r.n, 2);
 	ck_assert_str_eq(r.kinds, "email ssn ");
 	ck_assert_uint_eq(r.last_offset, 16);
-	ck_assert_int_eq(a->scan_text(text, strlen(text), NULL, NULL), 0);
+	ck_assert_int_eq(a->scan_row(NULL, &row, NULL, NULL), 0);
+	ck_assert_ptr_null(a->scan_dataset);
 }
 END_TEST
 

@@ -1,0 +1,237 @@
+/* policy.c - the `$.audit` config section and the gate's verdict (see
+ * policy.h). */
+#include "auditors/policy.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/json.h"
+#include "base/log.h"
+
+/* The keys every section shares, and those of its "gate" object. */
+static const char *const shared_keys[] = { "enabled", "quarantine", "gate",
+	NULL };
+static const char *const gate_keys[] = { "severity", "max_findings", NULL };
+
+/* Fill err with the JSON path and message; always -1. */
+static int
+bad(struct pf_error *err, const char *path, const char *msg)
+{
+	if (err != NULL) {
+		snprintf(err->where, sizeof(err->where), "%s", path);
+		snprintf(err->msg, sizeof(err->msg), "%s", msg);
+	}
+	return -1;
+}
+
+/* 1 if key is in the NULL-terminated list (which may itself be NULL). */
+static int
+listed(const char *key, const char *const *list)
+{
+	for (; list != NULL && *list != NULL; list++)
+		if (strcmp(key, *list) == 0)
+			return 1;
+	return 0;
+}
+
+/* obj must be an object whose keys are all in `a` or `b`. */
+static int
+only_keys(const cJSON *obj, const char *path, const char *const *a,
+	  const char *const *b, struct pf_error *err)
+{
+	const cJSON *it;
+	char msg[160];
+
+	if (!cJSON_IsObject(obj))
+		return bad(err, path, "expected an object");
+	cJSON_ArrayForEach(it, obj) {
+		if (listed(it->string, a) || listed(it->string, b))
+			continue;
+		snprintf(msg, sizeof(msg), "unknown key '%s'", it->string);
+		return bad(err, path, msg);
+	}
+	return 0;
+}
+
+/* The value of obj.key, with its path in p; NULL when absent. */
+static const cJSON *
+member(const cJSON *obj, const char *path, const char *key, char *p,
+       size_t n)
+{
+	snprintf(p, n, "%s.%s", path, key);
+	return json_get(obj, key);
+}
+
+static int
+read_bool(const cJSON *obj, const char *path, const char *key, int *out,
+	  struct pf_error *err)
+{
+	char p[256];
+	const cJSON *v = member(obj, path, key, p, sizeof(p));
+
+	if (v == NULL)
+		return 0;
+	if (!cJSON_IsBool(v))
+		return bad(err, p, "expected true or false");
+	*out = cJSON_IsTrue(v);
+	return 0;
+}
+
+static int
+read_severity(const cJSON *obj, const char *path, const char *key,
+	      enum audit_severity *out, struct pf_error *err)
+{
+	char p[256];
+	const cJSON *v = member(obj, path, key, p, sizeof(p));
+
+	if (v == NULL)
+		return 0;
+	if (!cJSON_IsString(v) || v->valuestring[0] == '\0')
+		return bad(err, p, "expected a non-empty string");
+	if (audit_severity_parse(v->valuestring, out) != 0)
+		return bad(err, p, "expected one of info, low, medium, high, "
+			   "critical");
+	return 0;
+}
+
+/* gate.max_findings: an integer from -1 up; cJSON reads numbers as
+ * doubles, which past 2^53 are not exact. */
+static int
+read_max(const cJSON *obj, const char *path, int64_t *out,
+	 struct pf_error *err)
+{
+	char p[256];
+	const cJSON *v = member(obj, path, "max_findings", p, sizeof(p));
+	double d;
+
+	if (v == NULL)
+		return 0;
+	d = v->valuedouble;
+	if (cJSON_IsNumber(v) && (d < -9007199254740992.0 ||
+				  d > 9007199254740992.0))
+		return bad(err, p, "integers past 2^53 are not exact in JSON");
+	if (!cJSON_IsNumber(v) || d != (double)(int64_t)d)
+		return bad(err, p, "expected an integer");
+	if (d < -1)
+		return bad(err, p, "expected an integer from -1 to "
+			   "9223372036854775807");
+	*out = (int64_t)d;
+	return 0;
+}
+
+/* One auditor's section into its instance: shared keys, then its own. */
+static int
+parse_section(const cJSON *sec, struct audit_instance *in,
+	      struct pf_error *err)
+{
+	const struct auditor *a = in->auditor;
+	struct audit_policy *p = &in->policy;
+	char path[128], gpath[160];
+	const cJSON *g;
+
+	snprintf(path, sizeof(path), "$.audit.%s", a->name);
+	if (only_keys(sec, path, shared_keys, a->keys, err) != 0 ||
+	    read_bool(sec, path, "enabled", &p->enabled, err) != 0 ||
+	    read_severity(sec, path, "quarantine", &p->quarantine, err) != 0)
+		return -1;
+	g = member(sec, path, "gate", gpath, sizeof(gpath));
+	if (g != NULL && (only_keys(g, gpath, gate_keys, NULL, err) != 0 ||
+	    read_severity(g, gpath, "severity", &p->gate_severity, err) != 0 ||
+	    read_max(g, gpath, &p->gate_max, err) != 0))
+		return -1;
+	return a->parse != NULL ? a->parse(sec, path, &in->cfg, err) : 0;
+}
+
+/* Every key of `$.audit` must name a registered auditor. */
+static int
+check_names(const cJSON *audit, struct pf_error *err)
+{
+	const cJSON *it;
+	char p[128];
+
+	if (!cJSON_IsObject(audit))
+		return bad(err, "$.audit", "expected an object");
+	cJSON_ArrayForEach(it, audit) {
+		if (auditor_find(it->string) != NULL)
+			continue;
+		snprintf(p, sizeof(p), "$.audit.%s", it->string);
+		return bad(err, p, "unknown auditor");
+	}
+	return 0;
+}
+
+/* Drop the disabled instances, keeping the order; returns how many are
+ * left. */
+static size_t
+keep_enabled(struct audit_instance *v, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		if (v[i].policy.enabled)
+			v[k++] = v[i];
+		else if (v[i].auditor->free_config != NULL)
+			v[i].auditor->free_config(v[i].cfg);
+	}
+	return k;
+}
+
+int
+audit_config_parse(const cJSON *audit, struct audit_instance **out,
+		   size_t *n, struct pf_error *err)
+{
+	struct audit_instance *v;
+	size_t i;
+
+	*out = NULL;
+	*n = 0;
+	if (audit != NULL && check_names(audit, err) != 0)
+		return -1;
+	v = calloc(auditor_count, sizeof(*v));
+	if (v == NULL)
+		return bad(err, "$.audit", "out of memory");
+	for (i = 0; i < auditor_count; i++) {
+		v[i].auditor = auditor_registry[i];
+		v[i].policy = auditor_registry[i]->defaults;
+	}
+	for (i = 0; i < auditor_count; i++) {
+		const cJSON *sec = json_get(audit, v[i].auditor->name);
+
+		if (sec != NULL && parse_section(sec, &v[i], err) != 0) {
+			audit_instances_free(v, auditor_count);
+			return -1;
+		}
+	}
+	*n = keep_enabled(v, auditor_count);
+	*out = v;
+	return 0;
+}
+
+void
+audit_instances_free(struct audit_instance *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; v != NULL && i < n; i++)
+		if (v[i].auditor->free_config != NULL)
+			v[i].auditor->free_config(v[i].cfg);
+	free(v);
+}
+
+int
+audit_gate_verdict(const struct audit_instance *in, int64_t hits)
+{
+	const struct audit_policy *p = &in->policy;
+	const char *label = in->auditor->label != NULL ? in->auditor->label
+			    : in->auditor->name;
+
+	if (p->gate_max < 0 || hits <= p->gate_max)
+		return 0;
+	log_error("audit gate failed: %" PRId64 " real-looking %s findings "
+		  "at or above '%s' (at most %" PRId64 " allowed); see the "
+		  "audit_finding table", hits, label,
+		  audit_severity_name(p->gate_severity), p->gate_max);
+	return 1;
+}

@@ -1,0 +1,365 @@
+/* tables.c - the dataset table registry (see tables.h). */
+#include "output/tables.h"
+
+#include <string.h>
+
+#include "personas/persona.h"
+
+#define I DATASET_INT
+#define T DATASET_TEXT
+#define NN "NOT NULL"
+
+/* The auditors' flag, the same in every per-persona table. */
+#define QUARANTINED { .name = "quarantined", .type = I, \
+	.sql = "NOT NULL DEFAULT 0" }
+/* A row's persona, not exported (its record sits under the persona). */
+#define PERSONA_ID { .name = DATASET_PERSONA_COL, .type = I, .sql = NN }
+/* The journal item that wrote a row, not exported. */
+#define ITEM_ID { .name = "item_id", .type = T, .sql = NN }
+/* A record's position among its persona's rows, not exported. */
+#define IDX(S) { .name = "idx", .type = I, .sql = NN, .sort = (S) }
+/* A text column exported as a child element of the same name. */
+#define TEXT(N, F, O) { .name = (N), .type = T, .sql = NN, .flags = (F), \
+	.xml = (N), .out = (O) }
+/* A text column exported as an attribute. */
+#define ATTR(N, X, O) { .name = (N), .type = T, .sql = NN, \
+	.flags = DATASET_ATTR, .xml = (X), .out = (O) }
+/* A record's text id: primary key, "id" attribute, second sort key. */
+#define ROW_ID(N) { .name = (N), .type = T, .sql = "PRIMARY KEY", \
+	.flags = DATASET_ID | DATASET_ATTR, .xml = "id", .out = 1, .sort = 2 }
+
+static const struct dataset_col run_cols[] = {
+	{ .name = "id", .type = I, .sql = "PRIMARY KEY CHECK (id = 1)",
+	  .flags = DATASET_ID },
+	TEXT("name", 0, 1),
+	{ .name = "config", .type = T, .sql = NN, .flags = DATASET_HIDDEN },
+	TEXT("config_hash", 0, 2),
+	{ .name = "seed", .type = I, .sql = NN, .xml = "seed", .out = 3 },
+	{ .name = "personas", .type = I, .sql = NN, .xml = "personas",
+	  .out = 4 },
+	TEXT("version", 0, 5),
+	TEXT("backend", 0, 6),
+	TEXT("model", 0, 7),
+	{ .name = "created_at", .type = T, .sql = NN, .flags = DATASET_KEEP },
+	{ .name = "updated_at", .type = T, .sql = NN },
+	{ 0 }
+};
+
+static const struct dataset_col persona_cols[] = {
+	{ .name = DATASET_PERSONA_COL, .type = I, .sql = "PRIMARY KEY",
+	  .flags = DATASET_ID },
+	{ .name = "fields", .flags = DATASET_FIELDS },
+	{ .name = "quarantined", .type = I, .sql = "NOT NULL DEFAULT 0",
+	  .flags = DATASET_KEEP },
+	{ 0 }
+};
+
+static const struct dataset_col narrative_cols[] = {
+	{ .name = DATASET_PERSONA_COL, .type = I, .sql = "PRIMARY KEY",
+	  .flags = DATASET_ID },
+	ITEM_ID,
+	TEXT("cultural_background", DATASET_AUDIT, 1),
+	TEXT("skills_and_expertise", DATASET_AUDIT, 2),
+	TEXT("hobbies_and_interests", DATASET_AUDIT, 3),
+	TEXT("career_goals_and_ambitions", DATASET_AUDIT, 4),
+	TEXT("concise_persona", DATASET_AUDIT, 5),
+	QUARANTINED,
+	{ 0 }
+};
+
+static const struct dataset_col turn_cols[] = {
+	ROW_ID("turn_id"),
+	PERSONA_ID,
+	{ .name = "turn", .type = I, .sql = NN, .flags = DATASET_ATTR,
+	  .xml = "n", .out = 2, .sort = 1 },
+	ITEM_ID,
+	ATTR("question_key", "key", 3),
+	TEXT("question", 0, 4),
+	TEXT("answer", DATASET_AUDIT, 5),
+	QUARANTINED,
+	{ 0 }
+};
+
+static const struct dataset_col document_cols[] = {
+	ROW_ID("doc_id"),
+	PERSONA_ID,
+	IDX(1),
+	ITEM_ID,
+	ATTR("doc_type", "type", 2),
+	TEXT("title", DATASET_AUDIT, 3),
+	TEXT("content", DATASET_AUDIT, 4),
+	QUARANTINED,
+	{ 0 }
+};
+
+static const struct dataset_col fact_cols[] = {
+	ROW_ID("fact_id"),
+	PERSONA_ID,
+	IDX(1),
+	ATTR("fact_key", "key", 2),
+	{ .name = "fact_value", .type = T, .sql = NN,
+	  .flags = DATASET_AUDIT | DATASET_BODY, .xml = "value", .out = 5 },
+	ATTR("category", "category", 3),
+	{ .name = "doc_id", .type = T, .sql = "NOT NULL REFERENCES "
+	  "document(doc_id)", .flags = DATASET_ATTR, .xml = "doc", .out = 4 },
+	QUARANTINED,
+	{ 0 }
+};
+
+static const struct dataset_col qa_cols[] = {
+	ROW_ID("qa_id"),
+	PERSONA_ID,
+	IDX(1),
+	ITEM_ID,
+	{ .name = "fact_id", .type = T, .sql = "NOT NULL REFERENCES "
+	  "fact(fact_id)", .flags = DATASET_ATTR, .xml = "fact", .out = 4 },
+	ATTR("qtype", "type", 2),
+	ATTR("difficulty", "difficulty", 3),
+	TEXT("question", DATASET_AUDIT, 5),
+	TEXT("answer", DATASET_AUDIT, 6),
+	QUARANTINED,
+	{ 0 }
+};
+
+/* The documents stating a QA item's fact, exported inside the item as
+ * <evidence doc="..."/> and as the "evidence" array of doc ids. */
+static const struct dataset_col qa_evidence_cols[] = {
+	{ .name = "qa_id", .type = T, .sql = "NOT NULL REFERENCES qa(qa_id)",
+	  .flags = DATASET_ID },
+	{ .name = "doc_id", .type = T, .sql = "NOT NULL REFERENCES "
+	  "document(doc_id)", .flags = DATASET_ATTR, .xml = "doc", .out = 1,
+	  .sort = 1 },
+	{ 0 }
+};
+
+static const struct dataset_col pair_cols[] = {
+	ROW_ID("pair_id"),
+	PERSONA_ID,
+	IDX(1),
+	ITEM_ID,
+	{ .name = "judge_item_id", .type = T, .sql = NN },
+	TEXT("question", DATASET_AUDIT, 2),
+	TEXT("chosen", DATASET_AUDIT, 3),
+	TEXT("rejected", DATASET_AUDIT, 4),
+	TEXT("view_chosen", 0, 5),
+	TEXT("view_rejected", 0, 6),
+	TEXT("judge_verdict", 0, 7),
+	{ .name = "judge_certainty", .type = I, .sql = NN,
+	  .xml = "judge_certainty", .out = 8 },
+	TEXT("judge_rationale", DATASET_AUDIT, 9),
+	TEXT("judge_model", 0, 10),
+	QUARANTINED,
+	{ 0 }
+};
+
+/* Findings sort by every exported column in export order, then by the
+ * flag: finding_id is insertion order, which differs between resumed
+ * runs, so it is neither exported nor sorted on. */
+#define FATTR(N, X, O) { .name = (N), .type = T, .sql = NN, \
+	.flags = DATASET_ATTR, .xml = (X), .out = (O), .sort = (O) }
+#define FTEXT(N, O) { .name = (N), .type = T, .sql = NN, .xml = (N), \
+	.out = (O), .sort = (O) }
+
+static const struct dataset_col finding_cols[] = {
+	{ .name = "finding_id", .type = I, .sql = "PRIMARY KEY",
+	  .flags = DATASET_AUTO },
+	FATTR("auditor", "auditor", 1),
+	FATTR("auditor_version", "version", 2),
+	{ .name = "row_table", .type = T, .sql = NN,
+	  .flags = DATASET_ID | DATASET_ATTR, .xml = "row_table", .out = 3,
+	  .sort = 3 },
+	{ .name = "row_id", .type = T, .sql = NN,
+	  .flags = DATASET_ID | DATASET_ATTR, .xml = "row_id", .out = 4,
+	  .sort = 4 },
+	FATTR("field", "field", 5),
+	FATTR("kind", "kind", 6),
+	FATTR("severity", "severity", 7),
+	{ .name = "synthetic", .type = I, .sql = NN,
+	  .flags = DATASET_ATTR | DATASET_BOOL, .xml = "synthetic", .out = 8,
+	  .sort = 8 },
+	FTEXT("masked", 11),
+	FTEXT("reason", 12),
+	{ .name = "offset", .type = I, .sql = NN, .flags = DATASET_ATTR,
+	  .xml = "offset", .out = 9, .sort = 9 },
+	FTEXT("threshold", 13),
+	{ .name = "quarantined", .type = I, .sql = NN, .sort = 14 },
+	/* Schema version 2: how many findings the row stands for (1, or
+	 * the number an overflow finding counts; output/writer.h). */
+	{ .name = "count", .type = I, .sql = "NOT NULL DEFAULT 1",
+	  .flags = DATASET_ATTR | DATASET_POSITIVE, .xml = "count", .out = 10,
+	  .sort = 10 },
+	{ 0 }
+};
+
+const struct dataset_table dataset_tables[] = {
+	{ .name = "run", .cols = run_cols, .write = DATASET_UPSERT,
+	  .role = DATASET_HEAD, .xml_item = "provenance",
+	  .jsonl = "provenance.json" },
+	{ .name = "persona", .cols = persona_cols, .write = DATASET_UPSERT,
+	  .role = DATASET_PERSONAS, .stats = "personas", .quarantine = 1,
+	  .xml_list = "personas", .xml_item = "persona",
+	  .jsonl = "personas.jsonl" },
+	{ .name = "narrative", .cols = narrative_cols,
+	  .write = DATASET_REPLACE, .role = DATASET_ONE,
+	  .stats = "narratives", .quarantine = 1, .xml_item = "narrative" },
+	{ .name = "backstory_turn", .cols = turn_cols,
+	  .write = DATASET_REPLACE, .role = DATASET_LIST,
+	  .stats = "backstory_turns", .quarantine = 1,
+	  .xml_list = "backstory", .xml_item = "turn",
+	  .jsonl = "backstory_turns.jsonl" },
+	{ .name = "document", .cols = document_cols,
+	  .write = DATASET_REPLACE, .role = DATASET_LIST,
+	  .stats = "documents", .quarantine = 1, .xml_list = "documents",
+	  .xml_item = "document", .jsonl = "documents.jsonl" },
+	{ .name = "fact", .cols = fact_cols, .write = DATASET_REPLACE,
+	  .role = DATASET_LIST, .stats = "facts", .quarantine = 1,
+	  .xml_list = "facts", .xml_item = "fact", .jsonl = "facts.jsonl" },
+	{ .name = "qa", .cols = qa_cols, .write = DATASET_REPLACE,
+	  .role = DATASET_LIST, .stats = "qa", .quarantine = 1,
+	  .xml_list = "qa", .xml_item = "item", .jsonl = "qa.jsonl" },
+	{ .name = "qa_evidence", .cols = qa_evidence_cols,
+	  .constraints = "PRIMARY KEY (qa_id, doc_id)",
+	  .options = "WITHOUT ROWID", .write = DATASET_IGNORE,
+	  .role = DATASET_SUB, .owner = "qa", .xml_item = "evidence" },
+	{ .name = "preference_pair", .cols = pair_cols,
+	  .write = DATASET_REPLACE, .role = DATASET_LIST,
+	  .stats = "preference_pairs", .quarantine = 1,
+	  .xml_list = "preference_pairs", .xml_item = "pair",
+	  .jsonl = "preference_pairs.jsonl" },
+	{ .name = "audit_finding", .cols = finding_cols,
+	  .indexes = "CREATE INDEX audit_finding_row ON "
+		     "audit_finding(row_table, row_id);",
+	  .write = DATASET_APPEND, .role = DATASET_TAIL,
+	  .stats = "findings", .xml_list = "findings",
+	  .xml_item = "finding", .jsonl = "findings.jsonl" },
+};
+
+const size_t dataset_ntables = sizeof(dataset_tables) /
+	sizeof(dataset_tables[0]);
+
+_Static_assert(sizeof(dataset_tables) / sizeof(dataset_tables[0]) <=
+	       DATASET_MAX_TABLES, "raise DATASET_MAX_TABLES");
+
+const struct dataset_table *
+dataset_table_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < dataset_ntables; i++)
+		if (strcmp(dataset_tables[i].name, name) == 0)
+			return &dataset_tables[i];
+	return NULL;
+}
+
+size_t
+dataset_table_index(const struct dataset_table *t)
+{
+	return (size_t)(t - dataset_tables);
+}
+
+const struct dataset_table *
+dataset_table_sub(const struct dataset_table *t)
+{
+	size_t i;
+
+	for (i = 0; i < dataset_ntables; i++)
+		if (dataset_tables[i].role == DATASET_SUB &&
+		    strcmp(dataset_tables[i].owner, t->name) == 0)
+			return &dataset_tables[i];
+	return NULL;
+}
+
+const struct dataset_table *
+dataset_table_role(enum dataset_role r)
+{
+	size_t i;
+
+	for (i = 0; i < dataset_ntables; i++)
+		if (dataset_tables[i].role == r)
+			return &dataset_tables[i];
+	return NULL;
+}
+
+int
+dataset_col_at(const struct dataset_table *t, size_t i,
+	       struct dataset_col *out)
+{
+	const struct dataset_col *c;
+	const struct dataset_col f = { .sql = NN };
+
+	for (c = t->cols; c->name != NULL; c++) {
+		if (!(c->flags & DATASET_FIELDS)) {
+			if (i-- > 0)
+				continue;
+			*out = *c;
+			return 0;
+		}
+		if (i >= persona_nfields) {
+			i -= persona_nfields;
+			continue;
+		}
+		*out = f;
+		out->name = persona_fields[i].name;
+		out->type = persona_fields[i].type == PERSONA_INT ? I : T;
+		return 0;
+	}
+	return -1;
+}
+
+const struct dataset_col *
+dataset_id_col(const struct dataset_table *t, int n)
+{
+	const struct dataset_col *c;
+
+	for (c = t->cols; c->name != NULL; c++)
+		if ((c->flags & DATASET_ID) && n-- == 0)
+			return c;
+	return NULL;
+}
+
+/* Fill out[] with t's columns of positive rank, ordered by rank (ranks
+ * are small and distinct, so counting up is enough). */
+static size_t
+by_rank(const struct dataset_table *t, int (*rank)(const struct dataset_col *),
+	const struct dataset_col **out, size_t max)
+{
+	const struct dataset_col *c;
+	size_t n = 0;
+	int r, found = 1;
+
+	for (r = 1; found && n < max; r++) {
+		found = 0;
+		for (c = t->cols; c->name != NULL && n < max; c++)
+			if (rank(c) == r) {
+				out[n++] = c;
+				found = 1;
+			}
+	}
+	return n;
+}
+
+static int
+out_rank(const struct dataset_col *c)
+{
+	return c->xml != NULL ? c->out : 0;
+}
+
+static int
+sort_rank(const struct dataset_col *c)
+{
+	return c->sort;
+}
+
+size_t
+dataset_export_cols(const struct dataset_table *t,
+		    const struct dataset_col **out, size_t max)
+{
+	return by_rank(t, out_rank, out, max);
+}
+
+size_t
+dataset_sort_cols(const struct dataset_table *t,
+		  const struct dataset_col **out, size_t max)
+{
+	return by_rank(t, sort_rank, out, max);
+}
