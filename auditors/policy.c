@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/jfield.h"
 #include "base/json.h"
 #include "base/log.h"
 
@@ -19,11 +20,9 @@ static const char *const gate_keys[] = { "severity", "max_findings", NULL };
 static int
 bad(struct pf_error *err, const char *path, const char *msg)
 {
-	if (err != NULL) {
-		snprintf(err->where, sizeof(err->where), "%s", path);
-		snprintf(err->msg, sizeof(err->msg), "%s", msg);
-	}
-	return -1;
+	struct jfield x = { NULL, err };
+
+	return jfield_fail(&x, path, "%s", msg);
 }
 
 /* 1 if key is in the NULL-terminated list (which may itself be NULL). */
@@ -65,21 +64,6 @@ member(const cJSON *obj, const char *path, const char *key, char *p,
 }
 
 static int
-read_bool(const cJSON *obj, const char *path, const char *key, int *out,
-	  struct pf_error *err)
-{
-	char p[256];
-	const cJSON *v = member(obj, path, key, p, sizeof(p));
-
-	if (v == NULL)
-		return 0;
-	if (!cJSON_IsBool(v))
-		return bad(err, p, "expected true or false");
-	*out = cJSON_IsTrue(v);
-	return 0;
-}
-
-static int
 read_severity(const cJSON *obj, const char *path, const char *key,
 	      enum audit_severity *out, struct pf_error *err)
 {
@@ -96,31 +80,6 @@ read_severity(const cJSON *obj, const char *path, const char *key,
 	return 0;
 }
 
-/* gate.max_findings: an integer from -1 up; cJSON reads numbers as
- * doubles, which past 2^53 are not exact. */
-static int
-read_max(const cJSON *obj, const char *path, int64_t *out,
-	 struct pf_error *err)
-{
-	char p[256];
-	const cJSON *v = member(obj, path, "max_findings", p, sizeof(p));
-	double d;
-
-	if (v == NULL)
-		return 0;
-	d = v->valuedouble;
-	if (cJSON_IsNumber(v) && (d < -9007199254740992.0 ||
-				  d > 9007199254740992.0))
-		return bad(err, p, "integers past 2^53 are not exact in JSON");
-	if (!cJSON_IsNumber(v) || d != (double)(int64_t)d)
-		return bad(err, p, "expected an integer");
-	if (d < -1)
-		return bad(err, p, "expected an integer from -1 to "
-			   "9223372036854775807");
-	*out = (int64_t)d;
-	return 0;
-}
-
 /* One auditor's section into its instance: shared keys, then its own. */
 static int
 parse_section(const cJSON *sec, struct audit_instance *in,
@@ -128,18 +87,20 @@ parse_section(const cJSON *sec, struct audit_instance *in,
 {
 	const struct auditor *a = in->auditor;
 	struct audit_policy *p = &in->policy;
+	struct jfield x = { NULL, err };
 	char path[128], gpath[160];
 	const cJSON *g;
 
 	snprintf(path, sizeof(path), "$.audit.%s", a->name);
 	if (only_keys(sec, path, shared_keys, a->keys, err) != 0 ||
-	    read_bool(sec, path, "enabled", &p->enabled, err) != 0 ||
+	    jfield_bool(&x, sec, path, "enabled", &p->enabled) != 0 ||
 	    read_severity(sec, path, "quarantine", &p->quarantine, err) != 0)
 		return -1;
 	g = member(sec, path, "gate", gpath, sizeof(gpath));
 	if (g != NULL && (only_keys(g, gpath, gate_keys, NULL, err) != 0 ||
 	    read_severity(g, gpath, "severity", &p->gate_severity, err) != 0 ||
-	    read_max(g, gpath, &p->gate_max, err) != 0))
+	    jfield_int(&x, g, gpath, "max_findings", -1, INT64_MAX,
+		       &p->gate_max) != 0))
 		return -1;
 	return a->parse != NULL ? a->parse(sec, path, &in->cfg, err) : 0;
 }

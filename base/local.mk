@@ -11,6 +11,7 @@ libpersonaforge_a_SOURCES += \
 	base/log.c base/log.h \
 	base/status.c base/status.h \
 	base/error.c base/error.h \
+	base/jfield.c base/jfield.h \
 	base/datadir.c base/datadir.h
 
 check_PROGRAMS += tests/unit/test_engine tests/unit/test_schema \

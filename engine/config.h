@@ -1,10 +1,12 @@
-/* config.h - the run configuration: JSON file + command-line overrides.
+/* config.h - the run configuration, as every layer sees it.
  *
- * The config is JSON (doc/config.md documents every key). Syntax errors are
- * reported with line and column; unknown keys and wrong types with the JSON
- * path ("$.stages.qa.per_persona: expected an integer >= 0"). The network
- * sections (endpoints, budget, retry, engine) are parsed by
- * llm/endpoint.c; this module only checks they are objects/arrays.
+ * The config is JSON (doc/config.md documents every key); src/config.c
+ * loads the file and hands each section to the layer that owns it: the
+ * generation parameters here, `$.stages` to generators/config.h, `$.audit`
+ * to auditors/policy.h, the network sections to llm/endpoint.h. Syntax
+ * errors are reported with line and column; unknown keys and wrong types
+ * with the JSON path ("$.stages.qa.per_persona: expected an integer
+ * from 0 to 256").
  *
  * Identity: config_hash is the SHA-256 of the canonical (key-sorted,
  * compact) config minus the runtime sections (endpoints, budget, retry,
@@ -20,18 +22,13 @@
 #include <cjson/cJSON.h>
 
 #include "base/error.h"
+#include "base/jfield.h"
 
 struct audit_instance;
 
-#define CONFIG_MAX_LIST 32        /* doc types, views, questions */
 #define CONFIG_MAX_BYTES (4u << 20)
 
 enum config_backend { BACKEND_AUTO = 0, BACKEND_OFFLINE, BACKEND_OPENAI };
-
-struct interview_question {
-	char *key;    /* short id, e.g. "childhood" */
-	char *text;   /* the question asked */
-};
 
 struct pf_config {
 	char *path;               /* config file as given */
@@ -42,24 +39,16 @@ struct pf_config {
 	enum config_backend backend;
 	char *templates_dir;      /* user override dir, or NULL */
 
-	/* generation parameters sent with every request */
+	/* generation parameters sent with every request ($.generation) */
 	double temperature, top_p;
 	int max_tokens;
 	int json_schema;          /* 1: response_format json_schema; 0: json_object */
 	char *system_prompt;      /* NULL: templates/prompts/system.mustache */
 	int accept_attempts;      /* tries per item for bad replies */
 
-	int narrative;            /* stage enabled */
-	int nquestions;
-	struct interview_question questions[CONFIG_MAX_LIST];
-	int documents;            /* per persona */
-	int ndoc_types;
-	char *doc_types[CONFIG_MAX_LIST];
-	int facts_per_document;
-	int qa;                   /* per persona */
-	int pairs;                /* per persona */
-	int nviews;
-	char *views[CONFIG_MAX_LIST];
+	/* the stages' sections, $.stages (struct gen_config of
+	 * generators/config.h, read through gen_cfg()); owned */
+	void *stages;
 
 	/* audit: the enabled auditors, in registry order, each with its
 	 * policy (quarantine, gate) and parsed `$.audit.<name>` section
@@ -71,14 +60,13 @@ struct pf_config {
 	char config_hash[65];
 };
 
-/* Read, parse and check a config file. Returns 0 with *out owned by the
- * caller (config_free), or -1 with err filled (file, line/col or path). */
-int config_load(const char *path, struct pf_config **out,
-		struct pf_error *err);
+/* The defaults of the `$.generation` section. */
+void config_generation_defaults(struct pf_config *c);
 
-/* Apply --seed/--personas overrides (negative = keep) and recompute the
- * identity hash. */
-void config_override(struct pf_config *c, int64_t seed, int64_t personas);
+/* Parse `$.generation` (g may be NULL) into c. Returns 0, or -1 with x's
+ * error set at the JSON path of the bad value. */
+int config_generation_parse(const struct jfield *x, const cJSON *g,
+			    struct pf_config *c);
 
 /* Resolve a data file: the user's templates_dir first (when set), then
  * the data root (base/datadir.h). `rel` is relative to the data root
@@ -92,10 +80,5 @@ char *config_data_path(const struct pf_config *c, const char *rel);
  * pkgdatadir or the build tree); pf_datadir_check() says whether one was
  * found. */
 const char *config_datadir(void);
-
-/* Canonical compact JSON of the config (keys sorted), malloc'd. */
-char *config_canonical(const struct pf_config *c);
-
-void config_free(struct pf_config *c);
 
 #endif

@@ -5,6 +5,7 @@
  * verbatim is sent back for another try, so every fact row points at a
  * document that really states it. */
 #include "generators/stages.h"
+#include "generators/config.h"
 
 #include <stdio.h>
 
@@ -15,7 +16,7 @@
 static int
 count(const struct pf_config *cfg)
 {
-	return cfg->documents;
+	return gen_cfg(cfg)->documents;
 }
 
 static int
@@ -32,7 +33,9 @@ deps(const struct unit *u, uint32_t idx, struct stage_dep *d)
 static const char *
 doc_type(const struct stage_ctx *sc)
 {
-	return sc->cfg->doc_types[sc->idx % (uint32_t)sc->cfg->ndoc_types];
+	const struct gen_config *g = gen_cfg(sc->cfg);
+
+	return g->doc_types[sc->idx % (uint32_t)g->ndoc_types];
 }
 
 static int

@@ -2,6 +2,7 @@
  * interview. Question i is asked with the whole transcript so far, so each
  * answer is conditioned on the earlier ones (deep-binding protocol). */
 #include "generators/stages.h"
+#include "generators/config.h"
 
 #include <stdio.h>
 
@@ -11,7 +12,7 @@
 static int
 count(const struct pf_config *cfg)
 {
-	return cfg->nquestions;
+	return gen_cfg(cfg)->nquestions;
 }
 
 static int
@@ -39,7 +40,7 @@ transcript(const struct stage_ctx *sc)
 		turn = cJSON_CreateObject();
 		cJSON_AddNumberToObject(turn, "number", i + 1);
 		cJSON_AddStringToObject(turn, "question",
-					sc->cfg->questions[i].text);
+					gen_cfg(sc->cfg)->questions[i].text);
 		cJSON_AddStringToObject(turn, "answer",
 					json_get_str(r, "answer", ""));
 		cJSON_AddItemToArray(t, turn);
@@ -50,7 +51,8 @@ transcript(const struct stage_ctx *sc)
 static int
 vars(struct stage_ctx *sc, cJSON *v, struct pf_error *err)
 {
-	const struct interview_question *q = &sc->cfg->questions[sc->idx];
+	const struct interview_question *q =
+		&gen_cfg(sc->cfg)->questions[sc->idx];
 	cJSON *qo = cJSON_AddObjectToObject(v, "question");
 	char flag[80];
 
@@ -59,7 +61,7 @@ vars(struct stage_ctx *sc, cJSON *v, struct pf_error *err)
 	cJSON_AddStringToObject(qo, "key", q->key);
 	cJSON_AddStringToObject(qo, "text", q->text);
 	cJSON_AddNumberToObject(qo, "number", sc->idx + 1);
-	cJSON_AddNumberToObject(qo, "total", sc->cfg->nquestions);
+	cJSON_AddNumberToObject(qo, "total", gen_cfg(sc->cfg)->nquestions);
 	/* A flag per question key lets templates branch with sections. */
 	snprintf(flag, sizeof(flag), "is_%s", q->key);
 	cJSON_AddTrueToObject(qo, flag);
@@ -72,7 +74,8 @@ vars(struct stage_ctx *sc, cJSON *v, struct pf_error *err)
 static int
 accept(struct stage_ctx *sc, const cJSON *reply, struct pf_error *err)
 {
-	const struct interview_question *q = &sc->cfg->questions[sc->idx];
+	const struct interview_question *q =
+		&gen_cfg(sc->cfg)->questions[sc->idx];
 	const char *a = json_get_str(reply, "answer", NULL);
 	char tid[48];
 

@@ -4,6 +4,7 @@ libpersonaforge_a_SOURCES += \
 	generators/facts.c generators/facts.h
 libpersonaforge_a_SOURCES += \
 	generators/registry.c generators/stages.h \
+	generators/config.c generators/config.h \
 	generators/documents.c \
 	generators/qa.c \
 	generators/preferences.c \

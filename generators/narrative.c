@@ -2,13 +2,14 @@
  * persona (cultural background, skills, hobbies, goals, a concise persona),
  * in the manner of Nemotron-Personas' attribute pass. */
 #include "generators/stages.h"
+#include "generators/config.h"
 #include "base/json.h"
 #include "output/writer.h"
 
 static int
 count(const struct pf_config *cfg)
 {
-	return cfg->narrative ? 1 : 0;
+	return gen_cfg(cfg)->narrative ? 1 : 0;
 }
 
 static int

@@ -6,6 +6,7 @@
  * two answers are shown in an order drawn from the item seed, against
  * position bias; the verdict is mapped back before the pair is stored. */
 #include "generators/stages.h"
+#include "generators/config.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -28,18 +29,18 @@ views_of(const struct stage_ctx *sc, struct views *v)
 
 	rng_seed(&r, rng_derive(c->seed, "views", (uint64_t)sc->u->index,
 				sc->idx));
-	i = rng_below(&r, (uint32_t)c->nviews);
-	j = (i + 1 + rng_below(&r, (uint32_t)c->nviews - 1)) %
-	    (uint32_t)c->nviews;
-	v->a = c->views[i];
-	v->b = c->views[j];
+	i = rng_below(&r, (uint32_t)gen_cfg(c)->nviews);
+	j = (i + 1 + rng_below(&r, (uint32_t)gen_cfg(c)->nviews - 1)) %
+	    (uint32_t)gen_cfg(c)->nviews;
+	v->a = gen_cfg(c)->views[i];
+	v->b = gen_cfg(c)->views[j];
 	v->swap = (int)rng_below(&r, 2);
 }
 
 static int
 pref_count(const struct pf_config *cfg)
 {
-	return cfg->pairs;
+	return gen_cfg(cfg)->pairs;
 }
 
 static int

@@ -3,6 +3,7 @@
  * states the fact's value, which always includes the one it was planted
  * in. An answer that does not contain the value is retried. */
 #include "generators/stages.h"
+#include "generators/config.h"
 
 #include <stdio.h>
 
@@ -13,9 +14,9 @@
 static int
 count(const struct pf_config *cfg)
 {
-	if (cfg->documents == 0)
+	if (gen_cfg(cfg)->documents == 0)
 		return 0;
-	return cfg->qa;
+	return gen_cfg(cfg)->qa;
 }
 
 /* QA waits for every document: evidence is computed over all of them. */

@@ -1,6 +1,7 @@
 /* registry.c - the build's stage table, its persona hooks and the helpers
  * stages share (see stages.h). */
 #include "generators/stages.h"
+#include "generators/config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,7 +84,8 @@ unit_open(void *ud, struct unit *u, void *w, struct pf_error *err)
 	snprintf(u->id, sizeof(u->id), "%s", gu->persona.id);
 	gu->persona_json = persona_to_json(&gu->persona);
 	facts_plan(&gu->facts, &gu->persona, c->seed,
-		   c->documents * c->facts_per_document, c->documents);
+		   gen_cfg(c)->documents * gen_cfg(c)->facts_per_document,
+		   gen_cfg(c)->documents);
 	if (gu->persona_json == NULL)
 		return pf_error_set(err, "out of memory");
 	if (add_profile(g, gu, err) != 0)

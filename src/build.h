@@ -3,7 +3,7 @@
 #ifndef PF_SRC_BUILD_H
 #define PF_SRC_BUILD_H
 
-#include "engine/config.h"
+#include "src/config-file.h"
 #include "llm/endpoint.h"
 
 struct build_args {

@@ -1,0 +1,243 @@
+/* config.c - the stages' config sections (see config.h). */
+#include "generators/config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/json.h"
+
+/* The life-story interview protocol (American Voices Project questions,
+ * as used for deep-binding backstories); the first N are asked. */
+static const struct {
+	const char *key, *text;
+} default_questions[] = {
+	{ "childhood", "Tell me the story of your life, starting from your "
+	  "childhood: your education, your family and the events that "
+	  "shaped you." },
+	{ "turning_point", "Describe a crossroads or turning point in your "
+	  "life. What happened, and how did it change you?" },
+	{ "family", "Tell me about the family members who matter most to you "
+	  "now, such as a partner or children." },
+	{ "people", "Who are the other important people in your life, such "
+	  "as friends or close colleagues?" },
+	{ "neighborhood", "Describe the neighbourhood where you live now. "
+	  "What is it like?" },
+	{ "week", "Walk me through a typical week. How does it vary?" },
+	{ "work", "Tell me about your work: what you do, and when you "
+	  "work." },
+	{ "voting", "Do you vote? Why or why not?" },
+	{ "politics", "How would you describe your political views?" },
+};
+#define NDEFAULT_Q (sizeof(default_questions) / sizeof(default_questions[0]))
+
+static const char *const default_doc_types[] = {
+	"conversation", "user_ai", "purchase"
+};
+static const char *const default_views[] = {
+	"concise", "detailed", "formal", "casual"
+};
+
+/* ---- sections ---- */
+
+static int
+narrative(const struct jfield *x, const cJSON *s, const char *p,
+	  struct gen_config *c)
+{
+	return jfield_bool(x, s, p, "enabled", &c->narrative);
+}
+
+/* One {"key", "text"} question of an explicit list. */
+static int
+question(const struct jfield *x, const cJSON *it, int i,
+	 struct interview_question *q)
+{
+	static const char *const keys[] = { "key", "text", NULL };
+	char p[128];
+
+	snprintf(p, sizeof(p), "$.stages.interview.questions[%d]", i);
+	if (jfield_keys(x, it, p, keys) != 0 ||
+	    jfield_str(x, it, p, "key", &q->key) != 0 ||
+	    jfield_str(x, it, p, "text", &q->text) != 0)
+		return -1;
+	if (q->key == NULL || q->text == NULL)
+		return jfield_fail(x, p, "needs both \"key\" and \"text\"");
+	return 0;
+}
+
+/* "questions": a count of the default questions, or a list of them. */
+static int
+interview(const struct jfield *x, const cJSON *s, const char *p,
+	  struct gen_config *c)
+{
+	const cJSON *q = json_get(s, "questions"), *it;
+	int i = 0;
+
+	if (q == NULL || cJSON_IsNumber(q))
+		return jfield_intv(x, s, p, "questions", 5, (int)NDEFAULT_Q,
+				   &c->nquestions);
+	if (!cJSON_IsArray(q) || cJSON_GetArraySize(q) < 5 ||
+	    cJSON_GetArraySize(q) > GEN_MAX_LIST)
+		return jfield_fail(x, "$.stages.interview.questions",
+				   "expected a count from 5 to %d or an array "
+				   "of 5 to %d {\"key\", \"text\"} objects",
+				   (int)NDEFAULT_Q, GEN_MAX_LIST);
+	c->nquestions = 0;
+	cJSON_ArrayForEach(it, q) {
+		if (question(x, it, i, &c->questions[i]) != 0)
+			return -1;
+		c->nquestions = ++i;
+	}
+	return 0;
+}
+
+static int
+documents(const struct jfield *x, const cJSON *s, const char *p,
+	  struct gen_config *c)
+{
+	return jfield_intv(x, s, p, "per_persona", 0, 64, &c->documents) ||
+	       jfield_intv(x, s, p, "facts_per_document", 1, 8,
+			   &c->facts_per_document) ||
+	       jfield_list(x, s, p, "types", c->doc_types, &c->ndoc_types)
+	       ? -1 : 0;
+}
+
+static int
+qa(const struct jfield *x, const cJSON *s, const char *p,
+   struct gen_config *c)
+{
+	return jfield_intv(x, s, p, "per_persona", 0, 256, &c->qa);
+}
+
+static int
+preferences(const struct jfield *x, const cJSON *s, const char *p,
+	    struct gen_config *c)
+{
+	return jfield_intv(x, s, p, "per_persona", 0, 64, &c->pairs) ||
+	       jfield_list(x, s, p, "views", c->views, &c->nviews) ? -1 : 0;
+}
+
+static const char *const k_narrative[] = { "enabled", NULL };
+static const char *const k_interview[] = { "questions", NULL };
+static const char *const k_documents[] = { "per_persona", "types",
+	"facts_per_document", NULL };
+static const char *const k_qa[] = { "per_persona", NULL };
+static const char *const k_preferences[] = { "per_persona", "views", NULL };
+
+static const struct section {
+	const char *name;
+	const char *const *keys;
+	int (*parse)(const struct jfield *x, const cJSON *s, const char *path,
+		     struct gen_config *c);
+} sections[] = {
+	{ .name = "narrative", .keys = k_narrative, .parse = narrative },
+	{ .name = "interview", .keys = k_interview, .parse = interview },
+	{ .name = "documents", .keys = k_documents, .parse = documents },
+	{ .name = "qa", .keys = k_qa, .parse = qa },
+	{ .name = "preferences", .keys = k_preferences,
+	  .parse = preferences },
+};
+#define NSECTIONS (sizeof(sections) / sizeof(sections[0]))
+
+/* ---- the whole of $.stages ---- */
+
+static int
+set_defaults(struct gen_config *c)
+{
+	size_t i;
+
+	c->narrative = 1;
+	c->nquestions = 5;
+	c->documents = 3;
+	c->facts_per_document = 2;
+	c->qa = 3;
+	c->pairs = 2;
+	for (i = 0; i < 3; i++)
+		if ((c->doc_types[c->ndoc_types++] =
+		     strdup(default_doc_types[i])) == NULL)
+			return -1;
+	for (i = 0; i < 4; i++)
+		if ((c->views[c->nviews++] = strdup(default_views[i])) == NULL)
+			return -1;
+	return 0;
+}
+
+/* The default interview questions where the config named a count. */
+static int
+fill_questions(struct gen_config *c)
+{
+	int i;
+
+	for (i = 0; i < c->nquestions; i++) {
+		if (c->questions[i].key != NULL)
+			continue;
+		c->questions[i].key = strdup(default_questions[i].key);
+		c->questions[i].text = strdup(default_questions[i].text);
+		if (!c->questions[i].key || !c->questions[i].text)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+parse_sections(const cJSON *st, const struct jfield *x, struct gen_config *c)
+{
+	const char *keys[NSECTIONS + 1];
+	const cJSON *s;
+	char p[64];
+	size_t i;
+
+	for (i = 0; i < NSECTIONS; i++)
+		keys[i] = sections[i].name;
+	keys[NSECTIONS] = NULL;
+	if (jfield_keys(x, st, "$.stages", keys) != 0)
+		return -1;
+	for (i = 0; i < NSECTIONS; i++) {
+		if ((s = json_get(st, sections[i].name)) == NULL)
+			continue;
+		snprintf(p, sizeof(p), "$.stages.%s", sections[i].name);
+		if (jfield_keys(x, s, p, sections[i].keys) != 0 ||
+		    sections[i].parse(x, s, p, c) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+gen_config_parse(const cJSON *stages, const struct jfield *x,
+		 struct gen_config **out)
+{
+	struct gen_config *c = calloc(1, sizeof(*c));
+	int rc = -1;
+
+	*out = c;
+	if (c == NULL || set_defaults(c) != 0)
+		return jfield_fail(x, "$.stages", "out of memory");
+	if (stages != NULL && parse_sections(stages, x, c) != 0)
+		return -1;
+	if (c->pairs > 0 && c->nviews < 2)
+		return jfield_fail(x, "$.stages.preferences.views",
+				   "needs at least 2 views");
+	if (c->qa > 0 && c->documents == 0)
+		return jfield_fail(x, "$.stages.qa.per_persona", "grounded QA "
+				   "needs documents "
+				   "($.stages.documents.per_persona > 0)");
+	rc = fill_questions(c);
+	return rc == 0 ? 0 : jfield_fail(x, "$.stages", "out of memory");
+}
+
+void
+gen_config_free(struct gen_config *c)
+{
+	int i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < GEN_MAX_LIST; i++) {
+		free(c->questions[i].key);
+		free(c->questions[i].text);
+		free(c->doc_types[i]);
+		free(c->views[i]);
+	}
+	free(c);
+}
