@@ -19,7 +19,16 @@ TESTS += tests/unit/test_sqlq
 ## The scheduler and the runner with a made-up stage table and a fake
 ## backend.
 check_PROGRAMS += tests/unit/test_scheduler
-tests_unit_test_scheduler_SOURCES = tests/unit/test_scheduler.c
+## It is built from base/, templates/ (prompts), engine/ and the backend
+## contract only, not from the library: a call into a stage, a persona or
+## a backend from the engine would not link.
+tests_unit_test_scheduler_SOURCES = tests/unit/test_scheduler.c \
+	base/buf.c base/datadir.c base/error.c base/hash.c base/jfield.c \
+	base/jscan.c base/json.c base/log.c base/rng.c base/schema.c \
+	base/status.c templates/mustache.c llm/backend.c \
+	engine/config.c engine/journal.c engine/progress.c \
+	engine/prompts.c engine/runner.c engine/scheduler.c \
+	engine/sqlq.c engine/stage.c
 tests_unit_test_scheduler_CFLAGS = $(TEST_CFLAGS)
-tests_unit_test_scheduler_LDADD = $(TEST_LDADD)
+tests_unit_test_scheduler_LDADD = $(CHECK_LIBS) $(LIBS_ALL)
 TESTS += tests/unit/test_scheduler

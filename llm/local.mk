@@ -2,7 +2,7 @@
 ## admission control, endpoint config, the OpenAI-compatible and offline
 ## backends.
 libpersonaforge_a_SOURCES += \
-	llm/backend.h \
+	llm/backend.c llm/backend.h \
 	llm/http.c llm/http.h \
 	llm/admission.c llm/admission.h \
 	llm/endpoint.c llm/endpoint.h \

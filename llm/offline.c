@@ -12,22 +12,6 @@ struct offline {
 	int draining;
 };
 
-void
-llm_call_clear(struct llm_call *call)
-{
-	if (call == NULL)
-		return;
-	free(call->content);
-	free(call->error);
-	call->content = NULL;
-	call->error = NULL;
-	call->content_len = 0;
-	call->finish_reason[0] = '\0';
-	call->model[0] = '\0';
-	call->prompt_tokens = call->completion_tokens = 0;
-	call->result = LLM_OK;
-}
-
 static void
 answer(struct offline *o, struct llm_call *c)
 {
