@@ -2,7 +2,7 @@
  *
  * These are part of the command-line contract (documented in the README and
  * the man page). When several outcomes apply, status_merge() picks the one to
- * report: the highest of 5-7 and 130 wins, then 4, then 3.
+ * report: the highest of 5-7, 9 and 130 wins, then 4, then 3.
  */
 #ifndef PF_STATUS_H
 #define PF_STATUS_H
@@ -16,6 +16,8 @@ enum pf_exit {
 	PF_EXIT_BUDGET = 5,      /* stopped by a budget */
 	PF_EXIT_QUOTA = 6,       /* stopped: quota exhausted */
 	PF_EXIT_AUTH = 7,        /* stopped: authentication failed */
+	PF_EXIT_UNREACHABLE = 9, /* stopped at the start: no endpoint could
+				  * be reached; nothing was marked failed */
 	PF_EXIT_INTERRUPTED = 130
 };
 

@@ -359,6 +359,84 @@ journal_count(struct journal *j, int64_t counts[5])
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* Index of `name` among stages[0..n), or -1. */
+static int
+stage_index(const char *const *stages, int n, const unsigned char *name)
+{
+	int i;
+
+	for (i = 0; name != NULL && i < n; i++)
+		if (strcmp(stages[i], (const char *)name) == 0)
+			return i;
+	return -1;
+}
+
+static void
+outcome_add(struct journal_outcome *o, enum journal_state st, int blocked,
+	    int64_t count)
+{
+	if (st == JOURNAL_DONE)
+		o->done += count;
+	else if (st == JOURNAL_FAILED && blocked)
+		o->blocked += count;
+	else if (st == JOURNAL_FAILED)
+		o->failed += count;
+	else
+		o->other += count;
+}
+
+int
+journal_outcomes(struct journal *j, int64_t first, int64_t end,
+		 const char *const *stages, int n,
+		 struct journal_outcome *out)
+{
+	sqlite3_stmt *st;
+	int rc, k;
+
+	memset(out, 0, (size_t)n * sizeof(*out));
+	if (sqlite3_prepare_v2(j->db, "SELECT stage, state, substr(last_error,"
+			       " 1, ?3) = ?4, count(*) FROM journal WHERE"
+			       " persona_id >= ?1 AND persona_id < ?2"
+			       " GROUP BY 1, 2, 3", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, first);
+	sqlite3_bind_int64(st, 2, end);
+	sqlite3_bind_int(st, 3, (int)strlen(JOURNAL_BLOCKED));
+	sqlite3_bind_text(st, 4, JOURNAL_BLOCKED, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		k = stage_index(stages, n, sqlite3_column_text(st, 0));
+		if (k >= 0)
+			outcome_add(&out[k],
+				    state_parse(sqlite3_column_text(st, 1)),
+				    sqlite3_column_int(st, 2),
+				    sqlite3_column_int64(st, 3));
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int64_t
+journal_units_complete(struct journal *j, int64_t first, int64_t end,
+		       int64_t per_unit)
+{
+	sqlite3_stmt *st;
+	int64_t n = -1;
+
+	if (sqlite3_prepare_v2(j->db, "SELECT count(*) FROM (SELECT 1 FROM"
+			       " journal WHERE persona_id >= ?1 AND"
+			       " persona_id < ?2 GROUP BY persona_id HAVING"
+			       " count(*) >= ?3 AND sum(state <> 'done') = 0)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, first);
+	sqlite3_bind_int64(st, 2, end);
+	sqlite3_bind_int64(st, 3, per_unit);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
 const char *
 journal_errmsg(const struct journal *j)
 {

@@ -147,6 +147,31 @@ unsigned journal_tx_pending(const struct journal *j);
  * in a state nothing writes. Returns 0, or -1 on a read error. */
 int journal_count(struct journal *j, int64_t counts[5]);
 
+/* The reason a failed item's dependents are recorded with starts with
+ * this: they were never sent, a prerequisite failed. */
+#define JOURNAL_BLOCKED "blocked: "
+
+/* What the journal holds for the items of one stage. */
+struct journal_outcome {
+	int64_t done;
+	int64_t failed;             /* failed itself */
+	int64_t blocked;            /* failed because a prerequisite did */
+	int64_t other;              /* pending, or a state nothing writes */
+};
+
+/* Count the items of units [first, end) by stage and outcome: out[i] for
+ * the stage named stages[i] (n of them; rows of other stages are not
+ * counted). Reads committed rows only. Returns 0, or -1 on a read error
+ * (journal_errmsg says why). */
+int journal_outcomes(struct journal *j, int64_t first, int64_t end,
+		     const char *const *stages, int n,
+		     struct journal_outcome *out);
+
+/* How many units of [first, end) have `per_unit` items or more in the
+ * journal and every one of them done; -1 on a read error. */
+int64_t journal_units_complete(struct journal *j, int64_t first,
+			       int64_t end, int64_t per_unit);
+
 /* The connection's last error message, for reports. */
 const char *journal_errmsg(const struct journal *j);
 

@@ -156,29 +156,45 @@ closed(uv_handle_t *h)
 }
 
 void
-progress_finish(struct progress *p, const char *what)
+progress_line(FILE *out, const char *label, const char *what,
+	      const struct progress_sample *s, double secs)
 {
-	struct progress_sample s;
-	double secs, rate, eta;
+	double rate = secs > 0 ? (double)s->sent / secs : 0;
 
-	if (p == NULL)
-		return;
-	uv_timer_stop(&p->timer);
-	sample(p, &s);
-	secs = elapsed(p);
-	rates(&s, secs, &rate, &eta);
-	if (p->line_open)
-		fputc('\n', p->o.out);
-	fprintf(p->o.out, "personaforge %s: %s%s%" PRIu64 "/%" PRIu64
+	fprintf(out, "personaforge %s: %s%s%" PRIu64 "/%" PRIu64
 		" done (%" PRIu64 " sent, %" PRIu64 " reused from the journal, %"
 		PRIu64 " failed) in %.2f s (%.1f/s); %" PRIu64 " requests, %"
 		PRIu64 " retries, %" PRIu64 " 429s; tokens in %" PRIu64
-		", out %" PRIu64 "; cost $%.4f\n",
-		p->o.label ? p->o.label : "run", what ? what : "",
-		what ? ": " : "", s.done, s.total,
-		s.done > s.reused ? s.done - s.reused : 0, s.reused, s.failed,
-		secs, rate, s.st.sent, s.st.retries, s.st.rate_limited,
-		s.st.tokens_in, s.st.tokens_out, s.st.cost);
+		", out %" PRIu64 "; cost $%.4f\n", label ? label : "run",
+		what ? what : "", what ? ": " : "", s->done, s->total, s->sent,
+		s->reused, s->failed, secs, rate, s->st.sent, s->st.retries,
+		s->st.rate_limited, s->st.tokens_in, s->st.tokens_out,
+		s->st.cost);
+	fflush(out);
+}
+
+void
+progress_end(struct progress *p)
+{
+	if (p == NULL)
+		return;
+	uv_timer_stop(&p->timer);
+	if (p->line_open)
+		fputc('\n', p->o.out);
 	fflush(p->o.out);
 	uv_close((uv_handle_t *)&p->timer, closed);
+}
+
+void
+progress_finish(struct progress *p, const char *what)
+{
+	struct progress_sample s;
+
+	if (p == NULL)
+		return;
+	sample(p, &s);
+	s.sent = s.done > s.reused ? s.done - s.reused : 0;
+	progress_line(p->o.out, p->o.label, what, &s, elapsed(p));
+	p->line_open = 0;
+	progress_end(p);
 }

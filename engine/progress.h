@@ -29,6 +29,8 @@ struct progress_sample {
 	uint64_t total;         /* items in the run; 0 if unknown */
 	uint64_t failed;        /* items that failed after their retries */
 	uint64_t reused;        /* items taken from the journal, not sent */
+	uint64_t sent;          /* items that went through the backend;
+				 * the summary line only (progress_line) */
 	struct llm_stats st; /* the backend's counters (zeros if none) */
 };
 
@@ -58,6 +60,17 @@ void progress_report(struct progress *p);
  * Then close: the object is freed once the loop runs the close callback.
  * Accepts NULL. */
 void progress_finish(struct progress *p, const char *what);
+
+/* Stop the timer and end the status line without a summary (the caller
+ * prints its own, progress_line), then close as progress_finish does.
+ * Accepts NULL. */
+void progress_end(struct progress *p);
+
+/* The summary line: "personaforge LABEL: WHAT: done/total done (sent
+ * sent, reused reused from the journal, failed failed) in S s (rate/s);
+ * requests, retries, 429s, tokens and cost" from s, over `secs`. */
+void progress_line(FILE *out, const char *label, const char *what,
+		   const struct progress_sample *s, double secs);
 
 /* Format a duration of `s` seconds as "1h02m", "3m05s" or "42s" into
  * out[16] (exposed for tests). */

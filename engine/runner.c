@@ -201,13 +201,20 @@ start_handles(struct runner *rn)
 static void
 check_end(struct runner *rn)
 {
+	struct progress_sample ps;
+
 	if (rn->finished || rn->inflight > 0)
 		return;
 	if (!rn->stopping && !rn->ops->idle(rn->o->ud))
 		return;
 	rn->finished = 1;
 	commit(rn);
-	progress_finish(rn->progress, rn->o->out_name);
+	sample(rn, &ps);
+	rn->res->st = ps.st;
+	if (rn->o->own_summary)
+		progress_end(rn->progress);
+	else
+		progress_finish(rn->progress, rn->o->out_name);
 	rn->progress = NULL;
 	uv_close((uv_handle_t *)&rn->sigint, close_cb);
 	uv_close((uv_handle_t *)&rn->sigterm, close_cb);
@@ -306,6 +313,10 @@ runner_exit_code(const struct runner_result *res,
 	case LLM_STOP_BUDGET:
 		log_error("%s", m->budget);
 		code = PF_EXIT_BUDGET;
+		break;
+	case LLM_STOP_UNREACHABLE:
+		log_error("%s", m->unreachable);
+		code = PF_EXIT_UNREACHABLE;
 		break;
 	default:
 		break;

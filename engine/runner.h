@@ -64,6 +64,10 @@ struct runner_opts {
 	uint64_t commit_ms;         /* commit period (0: no timer) */
 	int progress;               /* report progress on stderr */
 	const char *out_name;       /* the output, named in the summary */
+	int own_summary;            /* the driver prints the summary line
+				     * (progress_line) once its output is
+				     * committed; the runner only ends the
+				     * progress reports */
 };
 
 struct runner_result {
@@ -73,6 +77,7 @@ struct runner_result {
 	uint64_t answered;          /* calls that came back LLM_OK */
 	uint64_t prompt_tokens, completion_tokens;
 	double seconds;
+	struct llm_stats st;        /* the backend's counters at the end */
 };
 
 /* Run until the driver is idle and nothing is in flight, or a stop has
@@ -108,6 +113,7 @@ uint64_t runner_now(struct runner *rn);
 /* Messages for the stops, in the driver's words. */
 struct runner_exits {
 	const char *quota, *auth, *budget;
+	const char *unreachable;    /* the backend named each endpoint */
 };
 
 /* The exit code of a run's stops and interruption (0 if none applies),

@@ -361,8 +361,8 @@ block_dependents(struct sched *s, struct item *it)
 	char why[200];
 	uint32_t k;
 
-	snprintf(why, sizeof(why), "blocked: it needs %s, which failed",
-		 it->id);
+	snprintf(why, sizeof(why), JOURNAL_BLOCKED "it needs %s, which "
+		 "failed", it->id);
 	for (k = 0; k < it->nout && !s->fatal; k++) {
 		struct item *d = &ur->items[ur->edges[it->out_first + k]];
 
@@ -377,8 +377,8 @@ fail_item(struct sched *s, struct item *it, const char *reason)
 	if (s->fail_logged++ < FAIL_LOG_MAX)
 		log_warn("item %s failed: %s", it->id, reason);
 	else if (s->fail_logged == FAIL_LOG_MAX + 1)
-		log_warn("more items failed; 'personaforge stats' and the "
-			 "journal's last_error list them all");
+		log_warn("more items failed; 'personaforge stats --failed' "
+			 "lists them all");
 	if (tx(s) != 0)
 		return;
 	if (journal_item_fail(s->o->journal, it->id,
@@ -576,6 +576,7 @@ try_replay(struct sched *s, struct item *it)
 		return 0;
 	}
 	s->res->reused++;
+	s->res->stage_reused[it->stage]++;
 	done_item(s, it, r);
 	return 1;
 }

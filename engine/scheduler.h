@@ -52,6 +52,7 @@ struct sched_result {
 	int64_t items;            /* items that ended done or failed */
 	int64_t sent;             /* items answered by the backend this run */
 	int64_t reused;           /* items reused from the journal */
+	int64_t stage_reused[STAGE_MAX]; /* the same, by stage table index */
 	int64_t failed;           /* items recorded as failed */
 	int64_t retries;          /* repair retries (schema, length, content) */
 	int64_t max_held;         /* most items held at once */

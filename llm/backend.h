@@ -32,7 +32,10 @@ enum llm_result {
 	LLM_ABANDONED,       /* not answered because the run is stopping */
 	LLM_STOP_BUDGET,     /* refused: a token or cost budget is reached */
 	LLM_STOP_QUOTA,      /* the server says the quota is exhausted */
-	LLM_STOP_AUTH        /* the server rejected the credentials */
+	LLM_STOP_AUTH,       /* the server rejected the credentials */
+	LLM_STOP_UNREACHABLE /* no endpoint could be reached since the start
+			      * (connection refused, DNS or TLS failure on
+			      * every one) within the start window */
 };
 
 struct llm_call {

@@ -1266,6 +1266,9 @@ static const struct runner_exits batch_exits = {
 	.quota = "stopped: the server says the quota is exhausted",
 	.auth = "stopped: authentication failed (check the API key variable)",
 	.budget = "stopped: the budget is reached",
+	.unreachable = "stopped: no endpoint could be reached; nothing was "
+		       "recorded, run the same command again once the server "
+		       "is up",
 };
 
 /* The exit code of a run that got through pass 2. */

@@ -27,6 +27,7 @@
 #include "personas/sampler.h"
 #include "generators/stages.h"
 #include "src/build.h"
+#include "src/build-summary.h"
 #include "src/cmd.h"
 
 struct run {
@@ -287,21 +288,26 @@ static const struct runner_exits build_exits = {
 	.auth = "stopped: authentication failed (check the API key variable)",
 	.budget = "stopped: the budget is reached; raise it and run the "
 		  "same command to resume",
+	.unreachable = "stopped: no endpoint could be reached; nothing was "
+		       "marked failed, run the same command again once the "
+		       "server is up",
 };
 
+/* The exit status of a run the loop went through, from its stops and
+ * the journal's counts. */
 static int
-outcome(struct run *r, const struct sched_result *res)
+outcome(struct run *r, const struct sched_result *res,
+	const struct build_tally *t)
 {
 	int code = runner_exit_code(&res->run, &build_exits), failed;
 	struct pf_error e;
 
-	if (res->failed > 0)
-		code = status_merge(code, PF_EXIT_PARTIAL);
+	code = status_merge(code, build_tally_code(t));
 	if (!res->run.interrupted && (res->run.stop == LLM_OK ||
-	    res->run.stop == LLM_ABANDONED) && res->items < res->total) {
+	    res->run.stop == LLM_ABANDONED) && t->unfinished > 0) {
 		log_error("the run ended with %" PRId64 " of %" PRId64
 			  " items unfinished; run the same command again",
-			  res->total - res->items, res->total);
+			  t->unfinished, res->total);
 		code = status_merge(code, PF_EXIT_RUNTIME);
 	}
 	pf_error_clear(&e);
@@ -315,21 +321,28 @@ outcome(struct run *r, const struct sched_result *res)
 	return code;
 }
 
-/* The progress module printed the figures; say what they mean. */
-static void
-summary(const struct run *r, const struct sched_result *res)
+/* Count what the journal holds and say it (unless -q). Returns 0, or
+ * PF_EXIT_RUNTIME when the journal cannot be read. */
+static int
+summary(const struct run *r, const struct sched_result *res,
+	struct build_tally *t)
 {
-	double rate = res->run.seconds > 0 ? res->units / res->run.seconds : 0;
+	struct pf_error e;
 
+	pf_error_clear(&e);
+	if (build_tally(r->j, &r->so, t, &e) != 0) {
+		snprintf(e.file, sizeof(e.file), "%s", r->out);
+		pf_error_print(&e);
+		return PF_EXIT_RUNTIME;
+	}
 	if (r->a.quiet)
-		return;
-	fprintf(stderr, "personaforge: %s: %" PRId64 " personas complete "
-		"(%.0f/s), %" PRId64 " replies repaired\n", r->out,
-		res->units, rate, res->retries);
+		return 0;
+	build_tally_print(stderr, r->out, &r->so, t, res);
 	if (res->sent == 0 && res->failed == 0 && res->reused > 0 &&
-	    !res->run.interrupted)
+	    t->done == res->total && !res->run.interrupted)
 		fprintf(stderr, "personaforge: nothing new to send: every item "
 			"was reused from the journal\n");
+	return 0;
 }
 
 /* The runner's prepare: the backend could be made, so open the dataset
@@ -364,6 +377,7 @@ run_sched(struct run *r, struct sched_result *res)
 		 * arriving. */
 		.commit_ms = r->offline ? 100 : 5,
 		.progress = !r->a.quiet, .out_name = r->out,
+		.own_summary = 1,
 	};
 	struct sched *s;
 	struct pf_error e;
@@ -387,25 +401,42 @@ run_sched(struct run *r, struct sched_result *res)
 	return rc;
 }
 
+/* A disk full or another write error after the dataset opened: say what
+ * the journal holds, and keep the error's exit status. */
+static int
+after_error(struct run *r, const struct sched_result *res, int rc)
+{
+	struct build_tally t;
+
+	if (r->j != NULL && summary(r, res, &t) == 0)
+		log_error("%s: the build stopped on a write error; the "
+			  "counts above are what the dataset holds, and the "
+			  "same command resumes once it is fixed", r->out);
+	return rc;
+}
+
 static int
 run_build(struct run *r)
 {
 	struct sched_result res;
+	struct build_tally t;
 	struct pf_error e;
 	int rc;
 
 	if ((rc = load_inputs(r)) != 0)
 		return rc;
 	r->model = r->offline ? OFFLINE_MODEL : r->ec.endpoints[0].model;
+	memset(&res, 0, sizeof(res));
 	if ((rc = run_sched(r, &res)) != 0)
-		return rc;
+		return after_error(r, &res, rc);
 	pf_error_clear(&e);
 	if (dataset_propagate_quarantine(r->ds, &e) != 0) {
 		pf_error_print(&e);
-		return PF_EXIT_RUNTIME;
+		return after_error(r, &res, PF_EXIT_RUNTIME);
 	}
-	summary(r, &res);
-	return outcome(r, &res);
+	if ((rc = summary(r, &res, &t)) != 0)
+		return rc;
+	return outcome(r, &res, &t);
 }
 
 static const char build_help[] =

@@ -15,6 +15,7 @@
 #include "base/json.h"
 #include "base/status.h"
 #include "base/buf.h"
+#include "engine/journal.h"
 #include "output/dataset.h"
 #include "output/tables.h"
 #include "src/cmd.h"
@@ -23,8 +24,18 @@ static const char *const journal_states[] = {
 	"pending", "inflight", "done", "failed"
 };
 
+/* What the command prints. */
+struct stats_args {
+	const char *db;
+	int json;
+	int failed;                 /* --failed: the failed items instead */
+	const char *stage;          /* --stage: only this stage's */
+};
+
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, 'j' },
+	{ "failed", no_argument, NULL, 'f' },
+	{ "stage", required_argument, NULL, 's' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -259,9 +270,62 @@ print_text(const char *path, const cJSON *root)
 		       field(t, "synthetic"), field(t, "real"));
 }
 
+/* "failed": [ { item_id, stage, outcome, attempts, last_error } ], the
+ * failed and blocked items in the order they were planned. */
+static int
+add_failed(struct dataset *ds, const char *stage, cJSON *root,
+	   struct pf_error *err)
+{
+	cJSON *arr = cJSON_AddArrayToObject(root, "failed"), *row;
+	sqlite3_stmt *st = dataset_prepare(ds, "SELECT item_id, stage, CASE "
+		"WHEN substr(last_error, 1, ?2) = ?3 THEN 'blocked' ELSE "
+		"'failed' END AS outcome, attempts, last_error FROM journal "
+		"WHERE state = 'failed' AND (?1 IS NULL OR stage = ?1) "
+		"ORDER BY id", err);
+	int i, rc = SQLITE_ERROR;
+
+	if (st == NULL || arr == NULL) {
+		sqlite3_finalize(st);
+		return st == NULL ? -1 : pf_error_set(err, "out of memory");
+	}
+	sqlite3_bind_text(st, 1, stage, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, (int)strlen(JOURNAL_BLOCKED));
+	sqlite3_bind_text(st, 3, JOURNAL_BLOCKED, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((row = cJSON_CreateObject()) == NULL ||
+		    !cJSON_AddItemToArray(arr, row))
+			break;
+		for (i = 0; i < sqlite3_column_count(st); i++)
+			if (add_col(row, sqlite3_column_name(st, i), st, i))
+				break;
+	}
+	if (rc != SQLITE_DONE)
+		pf_error_set(err, "database error: %s", sqlite3_errmsg(ds->db));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The failed items, one a line: id, stage, outcome, attempts, error. */
+static void
+print_failed(const cJSON *root)
+{
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(root, "failed"), *t;
+	char a[256], b[64], e[1024];
+
+	printf("%-28s %-12s %-8s %8s  %s\n", "item", "stage", "outcome",
+	       "attempts", "last error");
+	cJSON_ArrayForEach(t, f)
+		printf("%-28s %-12s %-8s %8s  %s\n",
+		       safe(a, sizeof(a), field(t, "item_id")),
+		       safe(b, sizeof(b), field(t, "stage")),
+		       field(t, "outcome"), field(t, "attempts"),
+		       safe(e, sizeof(e), field(t, "last_error")));
+	printf("%d failed or blocked\n", cJSON_GetArraySize(f));
+}
+
 /* Parse options. Returns -1 to go on, else an exit code. */
 static int
-parse_args(int argc, char **argv, const char **db, int *json)
+parse_args(int argc, char **argv, struct stats_args *a)
 {
 	int c;
 
@@ -269,7 +333,11 @@ parse_args(int argc, char **argv, const char **db, int *json)
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
 		if (c == 'j') {
-			*json = 1;
+			a->json = 1;
+		} else if (c == 'f') {
+			a->failed = 1;
+		} else if (c == 's') {
+			a->stage = optarg;
 		} else if (c == 'h') {
 			cmd_usage(&cmd_stats_entry, stdout);
 			return PF_EXIT_OK;
@@ -278,41 +346,58 @@ parse_args(int argc, char **argv, const char **db, int *json)
 				"bad option '%s'", argv[optind - 1]);
 		}
 	}
+	if (a->stage != NULL && !a->failed)
+		return cmd_usage_error(&cmd_stats_entry,
+			"--stage goes with --failed");
 	if (optind + 1 != argc)
 		return cmd_usage_error(&cmd_stats_entry, optind >= argc ?
 			"stats needs a dataset DB" : "too many arguments");
-	*db = argv[optind];
+	a->db = argv[optind];
 	return -1;
+}
+
+/* Collect what --failed or the plain report shows into root. */
+static int
+collect(struct dataset *ds, const struct stats_args *a, cJSON *root,
+	struct pf_error *err)
+{
+	if (cJSON_AddStringToObject(root, "dataset", a->db) == NULL)
+		return pf_error_set(err, "out of memory");
+	if (a->failed)
+		return add_failed(ds, a->stage, root, err);
+	return add_tables(ds, root, err) != 0 ||
+	       add_journal(ds, root, err) != 0 ||
+	       add_findings_run(ds, root, err) != 0 ? -1 : 0;
 }
 
 static int
 exec_stats(int argc, char **argv)
 {
+	struct stats_args a = { NULL, 0, 0, NULL };
 	struct dataset *ds = NULL;
 	struct pf_error err;
-	const char *db = NULL;
 	cJSON *root = NULL;
 	char *text;
-	int json = 0, rc;
+	int rc;
 
-	if ((rc = parse_args(argc, argv, &db, &json)) >= 0)
+	if ((rc = parse_args(argc, argv, &a)) >= 0)
 		return rc;
 	pf_error_clear(&err);
-	if (dataset_open(db, DATASET_READ, &ds, &err) != 0) {
+	if (dataset_open(a.db, DATASET_READ, &ds, &err) != 0) {
 		pf_error_print(&err);
 		return PF_EXIT_USAGE;
 	}
 	rc = PF_EXIT_RUNTIME;
 	root = cJSON_CreateObject();
-	if (root == NULL || cJSON_AddStringToObject(root, "dataset", db) ==
-	    NULL || add_tables(ds, root, &err) != 0 ||
-	    add_journal(ds, root, &err) != 0 ||
-	    add_findings_run(ds, root, &err) != 0) {
+	if (root == NULL || collect(ds, &a, root, &err) != 0) {
 		pf_error_print(&err);
 		goto out;
 	}
-	if (!json) {
-		print_text(db, root);
+	if (!a.json) {
+		if (a.failed)
+			print_failed(root);
+		else
+			print_text(a.db, root);
 	} else if ((text = json_print(root)) != NULL) {
 		printf("%s\n", text);
 		free(text);
@@ -329,12 +414,16 @@ out:
 
 const struct cmd_entry cmd_stats_entry = {
 	.name = "stats",
-	.usage = "DB [--json]",
+	.usage = "DB [--failed [--stage S]] [--json]",
 	.summary = "count what a dataset holds: rows, quarantine, journal, "
 		"findings",
 	.help =
 	"Options:\n"
 	"  --json      print one JSON object instead of text\n"
+	"  --failed    list the failed items instead: item id, stage, outcome\n"
+	"              (failed, or blocked: a prerequisite failed), attempts\n"
+	"              and last error, in the order they were planned\n"
+	"  --stage S   with --failed: only stage S's items\n"
 	"  -h, --help  show this help\n"
 	"\n"
 	"Exit status: 0 done, 1 read error, 2 bad usage or a missing,\n"

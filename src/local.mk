@@ -1,5 +1,6 @@
 ## src/: main() and one file per subcommand.
 src_personaforge_SOURCES += src/main.c src/cmd.h src/build.h \
 	src/config-file.c src/config-file.h \
-	src/cmd-build.c src/cmd-validate.c src/cmd-export.c \
+	src/cmd-build.c src/build-summary.c src/build-summary.h \
+	src/cmd-validate.c src/cmd-export.c \
 	src/cmd-template.c src/cmd-stats.c

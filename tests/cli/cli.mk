@@ -14,6 +14,7 @@ BUILD_CLI_TESTS = \
 	tests/cli/build-datadir-bogus.test \
 	tests/cli/build-datadir-unset.test \
 	tests/cli/build-default-output.test \
+	tests/cli/build-failed-summary.test \
 	tests/cli/build-findings-overflow.test \
 	tests/cli/build-help.test \
 	tests/cli/build-malformed-json.test \
@@ -68,10 +69,13 @@ VALIDATE_CLI_TESTS = \
 	tests/cli/validate-wrong-type.test
 
 STATS_CLI_TESTS = \
+	tests/cli/stats-failed.test \
+	tests/cli/stats-failed-stage.test \
 	tests/cli/stats-json.test \
 	tests/cli/stats-missing.test \
 	tests/cli/stats-not-dataset.test \
 	tests/cli/stats-text.test \
+	tests/cli/stats-stage-alone.test \
 	tests/cli/stats-usage.test
 
 TESTS += $(BUILD_CLI_TESTS) $(VALIDATE_CLI_TESTS) $(STATS_CLI_TESTS)

@@ -532,7 +532,7 @@ START_TEST(sigint_lets_calls_in_flight_finish)
 	ck_assert_int_eq(run(&w, 8, 1000, 5000, &res), 0);
 	ck_assert_int_eq(res.run.interrupted, 1);
 	ck_assert_int_eq(runner_exit_code(&res.run, &(struct runner_exits){
-			 "q", "a", "b" }), 130);
+			 "q", "a", "b", "u" }), 130);
 	ck_assert_int_lt(res.items, res.total);
 	ck_assert_int_eq(fk.abandoned, 0);     /* the grace was enough */
 	done = count(w.db, "SELECT count(*) FROM journal WHERE state = "
