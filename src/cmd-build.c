@@ -180,6 +180,26 @@ check_identity(struct run *r)
 	return 0;
 }
 
+/* The exit status of a dataset that could not be opened: a runtime error
+ * when the disk or another process is in the way (disk full gives the
+ * same status wherever it happens), else bad input (not a dataset, a
+ * schema version this program does not read). */
+static int
+open_status(const struct pf_error *e)
+{
+	static const int io[] = { SQLITE_FULL, SQLITE_IOERR, SQLITE_CANTOPEN,
+		SQLITE_READONLY };
+	size_t i;
+
+	if (strstr(e->msg, "another personaforge") != NULL ||
+	    strstr(e->msg, strerror(ENOSPC)) != NULL)
+		return PF_EXIT_RUNTIME;
+	for (i = 0; i < sizeof(io) / sizeof(io[0]); i++)
+		if (strstr(e->msg, sqlite3_errstr(io[i])) != NULL)
+			return PF_EXIT_RUNTIME;
+	return PF_EXIT_USAGE;
+}
+
 static int
 open_output(struct run *r)
 {
@@ -192,8 +212,7 @@ open_output(struct run *r)
 		return rc;
 	if (dataset_open(r->out, DATASET_WRITE, &r->ds, &e) != 0) {
 		pf_error_print(&e);
-		return strstr(e.msg, "another personaforge") ? PF_EXIT_RUNTIME
-		       : PF_EXIT_USAGE;
+		return open_status(&e);
 	}
 	if ((rc = check_identity(r)) != 0)
 		return rc;
@@ -408,7 +427,7 @@ after_error(struct run *r, const struct sched_result *res, int rc)
 {
 	struct build_tally t;
 
-	if (r->j != NULL && summary(r, res, &t) == 0)
+	if (r->j != NULL && summary(r, res, &t) == 0 && !r->a.quiet)
 		log_error("%s: the build stopped on a write error; the "
 			  "counts above are what the dataset holds, and the "
 			  "same command resumes once it is fixed", r->out);

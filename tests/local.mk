@@ -24,6 +24,11 @@ CLEANFILES += check.out
 TESTS += tests/integration/build-net.sh
 dist_noinst_SCRIPTS += tests/integration/build-net.sh
 
+## Disk full wherever it happens: exit 1, a summary that counts the
+## journal, and a resume (needs a tmpfs mount; skipped without one).
+TESTS += tests/integration/disk-full.sh
+dist_noinst_SCRIPTS += tests/integration/disk-full.sh
+
 ## scripts/check-layers on made-up trees (the real tree is checked by
 ## .ci/run).
 TESTS += tests/integration/check-layers.sh
