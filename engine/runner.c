@@ -89,9 +89,8 @@ on_call_done(struct llm_call *c)
 	rn->res->prompt_tokens += c->prompt_tokens;
 	rn->res->completion_tokens += c->completion_tokens;
 	rn->ops->done(rn, rn->o->ud, c);
-	/* After the driver has seen its call (and may have cleared it): a
-	 * stop drains the backend, which may hand other calls back from
-	 * inside drain(). */
+	/* After the driver has seen its call (and may have cleared it),
+	 * so the reason is read first. */
 	if (result != LLM_OK && result != LLM_FAILED &&
 	    result != LLM_ABANDONED)
 		runner_stop(rn, result);
@@ -107,7 +106,9 @@ runner_submit(struct runner *rn, struct llm_call *c)
 	if (rn->be->ops->submit(rn->be, c) == 0)
 		return 0;
 	rn->inflight--;
-	runner_stop(rn, LLM_ABANDONED);
+	/* No reason of its own: a quota or auth stop of a call still in
+	 * flight must still be the one reported. */
+	runner_stop(rn, LLM_OK);
 	return -1;
 }
 

@@ -61,7 +61,10 @@ struct runner_opts {
 	void *ud;                   /* the driver's, for every op */
 	uint64_t grace_ms;          /* calls in flight may finish after a
 				     * stop for this long */
-	uint64_t commit_ms;         /* commit period (0: no timer) */
+	uint64_t commit_ms;         /* commit period (0: no timer); also how
+				     * often fill runs when no call comes
+				     * back (a driver waiting on time, like
+				     * batch's reorder ring, needs it) */
 	int progress;               /* report progress on stderr */
 	const char *out_name;       /* the output, named in the summary */
 	int own_summary;            /* the driver prints the summary line
@@ -88,9 +91,9 @@ struct runner_result {
 int runner_run(const struct runner_opts *o, const struct runner_ops *ops,
 	       struct runner_result *res);
 
-/* Submit a call (its done and ud are the runner's to set). Returns 0, or
- * -1 when the backend refused it (the run is stopping then; the call is
- * the driver's again). */
+/* Submit a call: its done and owner are the runner's to set, its ud stays
+ * the driver's. Returns 0, or -1 when the backend refused it (the run is
+ * stopping then; the call is the driver's again). */
 int runner_submit(struct runner *rn, struct llm_call *c);
 
 /* How many more calls the backend takes now; 0 while stopping. */

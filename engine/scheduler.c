@@ -14,6 +14,7 @@
 #define BODY_MAX ((size_t)8 << 20)     /* one request body */
 #define REPAIR_ECHO_MAX 2000           /* bytes of a bad reply echoed back */
 #define FAIL_LOG_MAX 20                /* item failures printed one by one */
+#define HELD_WINDOWS 2                 /* items held, in windows */
 
 enum istate { I_WAIT, I_READY, I_QUEUED, I_RUNNING, I_DONE, I_FAILED,
 	I_LEFT };
@@ -69,7 +70,8 @@ struct sched {
 	struct runner *rn;
 	int64_t next;               /* next unit index to open */
 	unsigned active;            /* units open */
-	int64_t held;               /* items of the open units */
+	int64_t held;               /* items of the open units (memory) */
+	int64_t unfinished;         /* of those, not yet done or failed */
 	int64_t per_unit;           /* items per unit */
 	struct urun *units;         /* active list head */
 	struct urun *ended;         /* units to free once the event is over */
@@ -323,6 +325,7 @@ unit_item_ended(struct sched *s, struct item *it)
 	struct urun *ur = it->ur;
 
 	s->res->items++;
+	s->unfinished--;
 	item_release(it);
 	if (--ur->open == 0 && !ur->ended) {
 		ur->ended = 1;
@@ -340,15 +343,17 @@ forget_rows(struct sched *s, struct item *it)
 	struct journal_row row;
 	struct stage_ctx sc;
 
-	/* An item blocked before it started has not looked at its row. */
-	if (it->state == I_WAIT && !it->fresh &&
+	/* An item blocked before it started, or failed at its render, has
+	 * not looked at its row. */
+	if ((it->state == I_WAIT || it->state == I_READY) && !it->fresh &&
 	    journal_item_get(s->o->journal, it->id, &row) == 0)
 		it->rerun = row.state == JOURNAL_DONE;
 	if (!it->rerun || st->forget == NULL)
 		return;
 	stage_ctx_init(s, it, &sc);
 	sc.w = s->o->sink;
-	st->forget(&sc);
+	if (st->forget(&sc) < 0)
+		write_failed(s, "the deletion of earlier rows");
 }
 
 static void fail_item(struct sched *s, struct item *it, const char *reason);
@@ -672,6 +677,7 @@ unlink_unit(struct sched *s, struct urun *ur)
 		ur->next->prev = ur->prev;
 	s->active--;
 	s->held -= ur->nitems;
+	s->unfinished -= ur->open;
 }
 
 /* Free the units whose items have all ended. */
@@ -741,8 +747,19 @@ dep_item(struct urun *ur, const struct stage_dep *d)
 	return &ur->items[ur->first[d->stage] + (int)d->idx];
 }
 
+/* Prerequisites point back (an earlier stage, or an earlier item of the
+ * same stage): anything else could wait forever. */
+static int
+forward_dep(struct sched *s, const struct item *it, const struct item *di)
+{
+	pf_error_set(s->err, "stage table: %s depends on %s, which does not "
+		     "come before it", it->id, di->id);
+	return -2;
+}
+
 /* Count each item's prerequisites and list each item's dependents:
- * pass 0 counts, pass 1 fills the edge array. */
+ * pass 0 counts, pass 1 fills the edge array. Returns 0, -1 out of
+ * memory, -2 a prerequisite that does not point back (err set). */
 static int
 link_items(struct sched *s, struct urun *ur)
 {
@@ -761,6 +778,8 @@ link_items(struct sched *s, struct urun *ur)
 
 				if (di == NULL)
 					continue;
+				if (di >= it)
+					return forward_dep(s, it, di);
 				if (pass == 0) {
 					it->pending++;
 					di->nout++;
@@ -809,8 +828,10 @@ plan_unit(struct sched *s, struct urun *ur)
 		snprintf(prefix, sizeof(prefix), "%s/", ur->u.id);
 		fresh = journal_prefix_exists(s->o->journal, prefix) == 0;
 	}
-	if (alloc_items(s, ur) != 0 || link_items(s, ur) != 0)
+	if (alloc_items(s, ur) != 0 || (rc = link_items(s, ur)) == -1)
 		return pf_error_set(s->err, "out of memory"), s->fatal = 1, -1;
+	if (rc == -2)
+		return s->fatal = 1, -1;
 	for (i = 0; i < ur->nitems; i++) {
 		rc = journal_item_plan(s->o->journal, ur->items[i].id,
 				       s->tab->stages[ur->items[i].stage]->name,
@@ -846,8 +867,11 @@ open_unit(struct sched *s, int64_t index)
 	if (plan_unit(s, ur) != 0)
 		return;
 	s->held += ur->nitems;
+	s->unfinished += ur->nitems;
 	if (s->held > s->res->max_held)
 		s->res->max_held = s->held;
+	if (s->unfinished > s->res->max_unfinished)
+		s->res->max_unfinished = s->unfinished;
 	for (i = 0; i < ur->nitems; i++) {
 		if (ur->items[i].pending == 0) {
 			ur->items[i].state = I_READY;
@@ -861,13 +885,19 @@ open_unit(struct sched *s, int64_t index)
 	}
 }
 
-/* Room for one more unit: its items fit in the window, or nothing else
- * is open. */
+/* Room for one more unit: its items fit in the window of unfinished
+ * items, or nothing else is open. A unit holds its finished items until
+ * its last one ends, so a few stragglers must not stop new work: the
+ * window counts unfinished items, and memory is bounded apart, by
+ * HELD_WINDOWS windows of items held in all. */
 static int
 room(const struct sched *s)
 {
+	int64_t w = (int64_t)s->o->window;
+
 	return s->active == 0 ||
-	       s->held + s->per_unit <= (int64_t)s->o->window;
+	       (s->unfinished + s->per_unit <= w &&
+		s->held + s->per_unit <= HELD_WINDOWS * w);
 }
 
 /* ---- runner ops ---- */

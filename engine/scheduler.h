@@ -42,8 +42,11 @@ struct sched_opts {
 	const char *model;        /* model named in requests and hashes */
 	int offline;              /* render offline replies for the backend */
 	int64_t first, end;       /* unit index range [first, end) */
-	unsigned window;          /* items held at once (a unit bigger than
-				   * the window still runs, alone) */
+	unsigned window;          /* unfinished items at once (a unit bigger
+				   * than the window still runs, alone);
+				   * items held in all, finished ones of
+				   * open units included, stay within two
+				   * windows */
 };
 
 struct sched_result {
@@ -55,7 +58,8 @@ struct sched_result {
 	int64_t stage_reused[STAGE_MAX]; /* the same, by stage table index */
 	int64_t failed;           /* items recorded as failed */
 	int64_t retries;          /* repair retries (schema, length, content) */
-	int64_t max_held;         /* most items held at once */
+	int64_t max_held;         /* most items held at once (memory) */
+	int64_t max_unfinished;   /* most of them not yet done or failed */
 	struct runner_result run; /* stops, signals, tokens, time */
 };
 

@@ -21,7 +21,7 @@
 #include "base/error.h"
 
 #define SQLQ_CHUNK_BYTES ((size_t)1 << 20)   /* hand over at this size */
-#define SQLQ_MAX_CHUNKS 4                    /* queued, at most */
+#define SQLQ_MAX_CHUNKS 2                    /* queued, at most */
 #define SQLQ_MAX_PARAMS 64                   /* per statement */
 
 struct sqlq;

@@ -1,8 +1,8 @@
 /* backend.h - the contract between the scheduler and an LLM backend.
  *
  * A backend answers chat-completion calls asynchronously on one libuv loop.
- * The scheduler fills in a struct llm_call (the fully rendered request body
- * and its bookkeeping), submits it, and gets it back exactly once through
+ * A driver of the runner (engine/runner.h) fills in a struct llm_call (the
+ * fully rendered request body and its bookkeeping), submits it, and gets it back exactly once through
  * call->done, on the loop thread, with the outcome filled in. Two backends
  * implement it: "offline" (llm/offline.c: deterministic replies rendered
  * from templates, no network) and "openai" (llm/openai.c: any
@@ -102,7 +102,9 @@ struct backend_ops {
 	 * stays bounded. */
 	unsigned (*capacity)(struct backend *b);
 	/* Stop sending: calls not yet sent complete with LLM_ABANDONED at
-	 * once; calls in flight get `grace_ms` to finish, then are abandoned. */
+	 * once; calls in flight get `grace_ms` to finish, then are abandoned.
+	 * Neither submit() nor drain() calls done() from inside: done()
+	 * always runs from the loop, so callers need not be re-entrant. */
 	void (*drain)(struct backend *b, uint64_t grace_ms);
 	/* Nonzero once the backend has stopped for good, with the
 	 * LLM_STOP_* reason; 0 while it can still send. */
@@ -120,8 +122,10 @@ struct backend {
 	uv_loop_t *loop;
 };
 
-/* Free the backend-owned outputs of a call and reset them, so the call can
- * be submitted again. Accepts NULL. */
+/* Free the backend-owned outputs of a call and reset them (result,
+ * content, error, finish_reason, model, token counts; not attempts or
+ * priv: a driver clears the whole call before it submits it again).
+ * Accepts NULL. */
 void llm_call_clear(struct llm_call *call);
 
 #endif

@@ -566,8 +566,9 @@ START_TEST(window_bounds_items_held)
 	world_open(&w);
 	ck_assert_int_eq(run(&w, 10, (unsigned)(2 * per + 1), 0, &res), 0);
 	ck_assert_int_eq(res.items, res.total);
-	ck_assert_int_le(res.max_held, 2 * per + 1);
-	ck_assert_int_ge(res.max_held, 2 * per);
+	ck_assert_int_le(res.max_unfinished, 2 * per + 1);
+	ck_assert_int_ge(res.max_unfinished, 2 * per);
+	ck_assert_int_le(res.max_held, 2 * (2 * per + 1));
 	check_order(10);
 	world_close(&w);
 
@@ -578,6 +579,52 @@ START_TEST(window_bounds_items_held)
 	ck_assert_int_eq(run(&w, 3, 2, 0, &res), 0);
 	ck_assert_int_eq(res.items, res.total);
 	ck_assert_int_eq(res.max_held, per);
+	world_close(&w);
+}
+END_TEST
+
+/* A table whose first stage waits for the second: refused at once, not
+ * a run that waits forever. */
+static int
+deps_fwd(const struct unit *u, uint32_t i, struct stage_dep *d)
+{
+	(void)u; (void)i;
+	d[0] = (struct stage_dep){ 1, 0 };
+	return 1;
+}
+
+static const struct stage st_fwd = { .name = "a", .count = cnt_a,
+	.deps = deps_fwd, .vars = vars_none, .accept = accept_v };
+static const struct stage *const stages_fwd[] = { &st_fwd, &st_b };
+static const struct stage_table table_fwd = {
+	.stages = stages_fwd, .n = 2, .hooks = { .open = u_open },
+};
+
+START_TEST(forward_dependency_is_refused)
+{
+	struct sched_opts o = {
+		.cfg = &cfg, .table = &table_fwd, .sink = &lg, .prompts = pr,
+		.model = "m", .first = 0, .end = 2, .window = 100,
+	};
+	struct runner_opts ro = {
+		.label = "test", .backend_new = fake_new, .commit_ms = 5,
+	};
+	struct sched_result res;
+	struct world w;
+	struct pf_error e;
+	struct sched *s;
+
+	fake_reset();
+	world_open(&w);
+	o.journal = w.j;
+	pf_error_clear(&e);
+	ck_assert_int_eq(sched_new(&o, &res, &e, &s), 0);
+	ro.ud = s;
+	ck_assert_int_eq(runner_run(&ro, &sched_runner_ops, &res.run), 0);
+	ck_assert_int_eq(sched_free(s), -1);
+	ck_assert_int_eq(res.run.fatal, 1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "u000/a/0 depends on u000/b/0"));
+	ck_assert_int_eq(fk.answered, 0);
 	world_close(&w);
 }
 END_TEST
@@ -595,6 +642,7 @@ suite(void)
 	tcase_add_test(tc, resume_sends_only_the_rest);
 	tcase_add_test(tc, sigint_lets_calls_in_flight_finish);
 	tcase_add_test(tc, window_bounds_items_held);
+	tcase_add_test(tc, forward_dependency_is_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }
