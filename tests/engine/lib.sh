@@ -4,20 +4,19 @@
 # removed at exit); needs() prints "1..0 # SKIP" and exits when a tool is
 # missing; mock_start starts a mockllm on an ephemeral port (PORT, BASE);
 # gen_input writes a batch input file; check_out compares an output with
-# its input (every custom_id once, in order); ok/skip print TAP lines.
+# its input (every custom_id once, in order). TAP lines: tests/tap.sh.
 
 PF=${PERSONAFORGE:-${top_builddir:-.}/src/personaforge}
 MOCK=${MOCKLLM:-${top_builddir:-.}/tests/server/mockllm}
 PIDS=""
-n=0
-failed=0
+. "${top_srcdir:-.}/tests/tap.sh"
 
 needs() {
 	for t in "$@"; do
 		case $t in
-		*/*) [ -x "$t" ] || { echo "1..0 # SKIP $t not built"; exit 0; } ;;
+		*/*) [ -x "$t" ] || tap_skip_all "$t not built" ;;
 		*) command -v "$t" >/dev/null 2>&1 ||
-			{ echo "1..0 # SKIP $t not installed"; exit 0; } ;;
+			tap_skip_all "$t not installed" ;;
 		esac
 	done
 }
@@ -30,21 +29,6 @@ cleanup() {
 	rm -rf "$T"
 }
 trap cleanup EXIT INT TERM
-
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
-
-skip() {
-	n=$((n + 1))
-	echo "ok $n - $1 # SKIP $2"
-}
 
 # mock_start NAME ARGS...: start mockllm; sets PORT and BASE (.../v1).
 mock_start() {
