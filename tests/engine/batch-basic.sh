@@ -77,7 +77,7 @@ curl -s -X POST "http://127.0.0.1:$PORT/reset" >/dev/null
 "$PF" batch "$T/in3.jsonl" -o "$T/out3.jsonl" --base-url "$BASE" \
 	--concurrency 8 -q 2>"$T/ierr" &
 bp=$!
-sleep 1.5
+wait_done "$T/out3.jsonl.journal" 0 $bp   # some lines done, most not
 kill -INT $bp
 wait $bp
 rc=$?

@@ -1,9 +1,10 @@
 #!/bin/sh
 # batch-kill.sh - crash safety of personaforge batch: kill -9 a run of
-# 2000 lines (replies after 50-150 ms) at a few points, rerun it to the
-# end, and check that the output equals an uninterrupted run's byte for
-# byte and that no line whose journal row was done at a kill was sent
-# again (mockllm's log: one request per such id).
+# 2000 lines (replies after 50-150 ms) three times, each as soon as the
+# journal shows lines it finished, rerun it to the end, and check that the
+# output equals an uninterrupted run's byte for byte and that no line
+# whose journal row was done at a kill was sent again (mockllm's log: one
+# request per such id).
 . "${top_srcdir:-.}/tests/engine/lib.sh"
 
 N=2000
@@ -22,13 +23,13 @@ mock_start k --latency 50-150 --log "$T/k.log"
 : >"$T/snap"
 : >"$T/marks"
 kills=0
-k=0
-for wait in 0.8 0.5 1.0; do
-	k=$((k + 1))
+# each run is killed as soon as the journal shows lines it finished
+for k in 1 2 3; do
+	before=$(ndone "$T/out.jsonl.journal")
 	"$PF" batch "$T/in.jsonl" -o "$T/out.jsonl" --base-url "$BASE" \
 		--concurrency 64 -q 2>>"$T/k.err" &
 	bp=$!
-	sleep $wait
+	wait_done "$T/out.jsonl.journal" "$before" $bp
 	kill -9 $bp 2>/dev/null && kills=$((kills + 1))
 	wait $bp 2>/dev/null
 	sqlite3 "$T/out.jsonl.journal" \

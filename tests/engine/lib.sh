@@ -30,6 +30,24 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+# ndone JOURNAL: the number of done rows in a batch journal (0 before it
+# exists); wait_done JOURNAL N PID: wait (60 s at most) until the journal
+# holds more than N done rows or PID has ended.
+ndone() {
+	_d=
+	[ -s "$1" ] && _d=$(sqlite3 "$1" \
+		"select count(*) from journal where state='done'" 2>/dev/null)
+	echo "${_d:-0}"
+}
+wait_done() {
+	_i=0
+	while [ $_i -lt 600 ] && kill -0 "$3" 2>/dev/null &&
+	    [ "$(ndone "$1")" -le "$2" ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+}
+
 # mock_start NAME ARGS...: start mockllm; sets PORT and BASE (.../v1).
 mock_start() {
 	_name=$1

@@ -112,21 +112,36 @@ rerun() {
 }
 tap_check "running again sends nothing and changes nothing" rerun
 
+# ndone DB: the number of done items in DB's journal (0 before it has one)
+ndone() {
+	n=
+	[ -s "$1" ] && n=$(q "$1" "select count(*) from journal where state = 'done'" 2>/dev/null)
+	echo "${n:-0}"
+}
 kill9() {
 	mkconfig big 3000
 	"$pf" build big.json -o full.db -q || return 1
 	exports full.db full || return 1
 	total=$(q full.db "select count(*) from journal")
-	for delay in 0.2 0.5; do
+	for k in 1 2; do
+		before=$(ndone k.db)
 		"$pf" build big.json -o k.db -q &
 		pid=$!
-		sleep $delay
+		# wait (60 s at most) until this run has finished items of its
+		# own, stop it and read the journal it leaves, then kill it
+		i=0
+		while [ $i -lt 3000 ] && kill -0 $pid 2>/dev/null &&
+		    [ "$(ndone k.db)" -le "$before" ]; do
+			sleep 0.02
+			i=$((i + 1))
+		done
+		kill -STOP $pid 2>/dev/null
+		done_k=$(ndone k.db)
 		kill -9 $pid 2>/dev/null
 		wait $pid 2>/dev/null
-		# the kill must land mid-build: items left to do in the journal
-		done_k=$(q k.db "select count(*) from journal where state = 'done'" 2>/dev/null)
-		[ "$delay" != 0.2 ] || [ "${done_k:-0}" -lt "$total" ] ||
-			{ echo "kill at $delay s found the build finished ($done_k/$total)"; return 1; }
+		# the kill landed mid-build: new items done, items left to do
+		[ "$done_k" -gt "$before" ] && [ "$done_k" -lt "$total" ] ||
+			{ echo "kill $k: $done_k of $total done (before: $before)"; return 1; }
 	done
 	"$pf" build big.json -o k.db -q || return 1
 	exports k.db k && same full k
