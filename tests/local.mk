@@ -3,6 +3,10 @@
 ## listed in their layer's local.mk.
 EXTRA_DIST += tests/unit/check_tap.h
 
+## tests/tap.sh: the TAP helpers every shell test sources (tap_plan,
+## tap_pass, tap_fail, tap_rc, tap_check, ..., tap_end).
+EXTRA_DIST += tests/tap.sh
+
 ## End-to-end tests of the offline pipeline (needs sqlite3, xmllint,
 ## python3; valgrind optional).
 TESTS += tests/integration/pipeline.sh
@@ -15,7 +19,7 @@ TESTS += tests/integration/golden.sh
 dist_noinst_SCRIPTS += tests/integration/golden.sh tests/golden/make.sh
 EXTRA_DIST += tests/golden/SHA256SUMS tests/golden/heavy.json
 EXTRA_DIST += tests/integration/lib.sh
-## lib.sh's check() keeps a command's output in ./check.out; golden.sh and
+## tap.sh's tap_check keeps a command's output in ./check.out; golden.sh and
 ## check-layers.sh run in the build folder, so distclean must remove it.
 CLEANFILES += check.out
 

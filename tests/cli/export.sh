@@ -16,6 +16,7 @@ BLD=${top_builddir:-.}
 CASES=$SRC/tests/cli/export/cases.tsv
 XSD=$SRC/output/personaforge.xsd
 TAB=$(printf '\t')
+. "$SRC/tests/tap.sh"
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/pf-cli-export.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT
@@ -40,18 +41,9 @@ mkdb() {
 	} >"$1"
 }
 
-i=0
-fails=0
-ok() { i=$((i + 1)); echo "ok $i - $1"; }
-not_ok() { i=$((i + 1)); echo "not ok $i - $1"; fails=$((fails + 1)); }
-skip() { i=$((i + 1)); echo "ok $i - $1 # SKIP $2"; }
-# verdict STATUS NAME: ok when STATUS is 0.
-verdict() { if [ "$1" -eq 0 ]; then ok "$2"; else not_ok "$2"; fi; }
-
 if ! "$BLD/tests/unit/test_export" --make-fixture "$T/good.db" \
     >/dev/null 2>&1; then
-	echo "Bail out! cannot write the fixture dataset"
-	exit 1
+	tap_bail "cannot write the fixture dataset"
 fi
 printf 'this is not a database\n' >"$T/notdb.txt"
 mkdb "$T/future.db" '\000\000\000\143'
@@ -60,11 +52,11 @@ mkdb "$T/empty.db" '\000\000\000\000'
 : >"$T/blocked"
 
 ncases=$(grep -v -e '^#' -e '^$' "$CASES" | wc -l)
-echo "1..$((ncases + 5))"
+tap_plan $((ncases + 5))
 
 # Run one case: name, expected status, stderr substring, args.
 run_case() {
-	name=$1 want=$2 msg=$3 args=$4 out=$T/out.$i
+	name=$1 want=$2 msg=$3 args=$4 out=$T/out.$((tap_n + 1))
 	args=$(printf '%s\n' "$args" | sed -e "s|@DB@|$T/good.db|g" \
 		-e "s|@NOTDB@|$T/notdb.txt|g" -e "s|@FUTURE@|$T/future.db|g" \
 		-e "s|@OLD@|$T/old.db|g" \
@@ -76,16 +68,16 @@ run_case() {
 	got=$?
 	set +f
 	if [ "$got" -ne "$want" ]; then
-		not_ok "$name: exit $got, want $want"
-		sed 's/^/# /' "$T/stderr"
+		tap_fail "$name: exit $got, want $want"
+		tap_diag <"$T/stderr"
 	elif [ "$msg" != "-" ] && ! grep -F -q -e "$msg" "$T/stderr"; then
-		not_ok "$name: stderr lacks '$msg'"
-		sed 's/^/# /' "$T/stderr"
+		tap_fail "$name: stderr lacks '$msg'"
+		tap_diag <"$T/stderr"
 	elif [ "$want" -eq 0 ] && [ -s "$T/stderr" ]; then
-		not_ok "$name: unexpected stderr"
-		sed 's/^/# /' "$T/stderr"
+		tap_fail "$name: unexpected stderr"
+		tap_diag <"$T/stderr"
 	else
-		ok "$name"
+		tap_pass "$name"
 	fi
 }
 
@@ -98,12 +90,12 @@ done <"$CASES"
 for q in "" --include-quarantined; do
 	"$PF" export "$T/good.db" --format xml -o "$T/v.xml" $q 2>/dev/null
 	if ! command -v xmllint >/dev/null 2>&1; then
-		skip "xml${q:+ $q} validates" "xmllint not installed"
+		tap_skip "xml${q:+ $q} validates" "xmllint not installed"
 	elif xmllint --noout --schema "$XSD" "$T/v.xml" 2>"$T/stderr"; then
-		ok "xml${q:+ $q} validates against personaforge.xsd"
+		tap_pass "xml${q:+ $q} validates against personaforge.xsd"
 	else
-		not_ok "xml${q:+ $q} validates against personaforge.xsd"
-		sed 's/^/# /' "$T/stderr"
+		tap_fail "xml${q:+ $q} validates against personaforge.xsd"
+		tap_diag <"$T/stderr"
 	fi
 done
 
@@ -111,19 +103,19 @@ done
 "$PF" export "$T/good.db" --format xml -o "$T/d1.xml" 2>/dev/null
 "$PF" export "$T/good.db" --format xml -o "$T/d2.xml" 2>/dev/null
 cmp -s "$T/d1.xml" "$T/d2.xml"
-verdict $? "xml export is deterministic"
+tap_rc $? "xml export is deterministic"
 "$PF" export "$T/good.db" --format jsonl -o "$T/j1" 2>/dev/null
 "$PF" export "$T/good.db" --format jsonl -o "$T/j2" 2>/dev/null
 differ=0
 for f in personas.jsonl backstory_turns.jsonl documents.jsonl facts.jsonl \
     qa.jsonl preference_pairs.jsonl findings.jsonl provenance.json; do
-	cmp -s "$T/j1/$f" "$T/j2/$f" || { differ=1; echo "# $f differs"; }
+	cmp -s "$T/j1/$f" "$T/j2/$f" || { differ=1; tap_diag "$f differs"; }
 done
-verdict $differ "jsonl export is deterministic"
+tap_rc $differ "jsonl export is deterministic"
 
 # A second export replaces the first and leaves no temporary file.
 "$PF" export "$T/good.db" --format jsonl -o "$T/j1" 2>/dev/null
 ! ls -a "$T/j1" | grep -q '\.tmp'
-verdict $? "no temporary files left"
+tap_rc $? "no temporary files left"
 
-[ "$fails" -eq 0 ]
+tap_end

@@ -39,6 +39,7 @@ set -u
 : "${PERSONAFORGE:?PERSONAFORGE must name the binary}"
 : "${top_srcdir:=.}"
 export PERSONAFORGE top_srcdir
+. "$top_srcdir/tests/tap.sh"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pf-cli.XXXXXX") || exit 1
 trap 'stop_background; rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
@@ -153,7 +154,7 @@ compare() {
 	done
 }
 
-# check NAME DIR: run the test in DIR; print its TAP line.
+# check NAME DIR: run the test in DIR; print its TAP line and diagnostics.
 check() {
 	why=
 	rc=
@@ -171,17 +172,20 @@ check() {
 	fi
 	stop_background
 	todo=
-	[ -f "$2/todo" ] && todo=" # TODO $(cat "$2/todo")"
+	[ -f "$2/todo" ] && todo=$(cat "$2/todo")
 	if [ -z "$why" ]; then
-		echo "ok $n - $1$todo"
-		return 0
+		tap_pass "$1${todo:+ # TODO $todo}"
+		return
 	fi
-	echo "not ok $n - $1: $why$todo"
+	if [ -n "$todo" ]; then
+		tap_todo "$1: $why" "$todo"
+	else
+		tap_fail "$1" "$why"
+	fi
 	for f in setup.log check.log got.stderr; do
 		[ "$f" = got.stderr ] && [ -f "$2/stderr" ] && continue
-		[ -s "$2/$f" ] && sed "s/^/# $f: /" "$2/$f"
+		[ -s "$2/$f" ] && tap_diag <"$2/$f" | sed "s/^# /# $f: /"
 	done
-	[ -n "$todo" ]
 }
 
 # The test files named by the arguments.
@@ -197,18 +201,15 @@ list() {
 }
 
 files=$(list "$@" 2>/dev/null)
-[ -n "$files" ] || { echo "1..0 # SKIP no test files"; exit 0; }
-echo "1..$(echo "$files" | wc -l | tr -d ' ')"
-n=0
-status=0
+[ -n "$files" ] || tap_skip_all "no test files"
+tap_plan "$(echo "$files" | wc -l | tr -d ' ')"
 for t in $files; do
-	n=$((n + 1))
+	dir=$tmp/$((tap_n + 1))
 	name=$(basename "$t" .test)
-	if ! split "$t" "$tmp/$n"; then
-		echo "not ok $n - $name: cannot read the test file"
-		status=1
-	elif ! check "$name" "$tmp/$n"; then
-		status=1
+	if ! split "$t" "$dir"; then
+		tap_fail "$name" "cannot read the test file"
+	else
+		check "$name" "$dir"
 	fi
 done
-exit $status
+tap_end

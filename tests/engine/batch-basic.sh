@@ -5,41 +5,41 @@
 # SIGINT (130) and resume.
 . "${top_srcdir:-.}/tests/engine/lib.sh"
 
-echo "1..14"
+tap_plan 14
 mock_start m --log "$T/m.log" --latency 1-5
 gen_input 200 "$T/in.jsonl"
 "$PF" batch "$T/in.jsonl" -o "$T/out.jsonl" --base-url "$BASE" \
 	--concurrency 16 2>"$T/err1"
 rc=$?
-ok $((rc != 0)) "batch of 200 lines exits 0 (got $rc)"
+tap_rc $rc "batch of 200 lines exits 0 (got $rc)"
 errs=$(check_out "$T/in.jsonl" "$T/out.jsonl" 2>"$T/chk")
-ok $? "every custom_id once, in input order ($(cat "$T/chk"))"
+tap_rc $? "every custom_id once, in input order ($(cat "$T/chk"))"
 [ "$errs" = 0 ]
-ok $? "no error lines"
+tap_rc $? "no error lines"
 set -- $(stats "$PORT" chat_requests ids.succeeded ids.duplicate_successes)
 [ "$1" = 200 ] && [ "$2" = 200 ] && [ "$3" = 0 ]
-ok $? "200 requests, 200 ids succeeded, no duplicates ($*)"
+tap_rc $? "200 requests, 200 ids succeeded, no duplicates ($*)"
 grep -q ' id=req-00007 ' "$T/m.log"
-ok $? "requests carry X-Request-Id = custom_id"
+tap_rc $? "requests carry X-Request-Id = custom_id"
 [ -s "$T/out.jsonl.journal" ] && [ ! -e "$T/out.jsonl.tmp" ] &&
 	[ "$(sqlite3 "$T/out.jsonl.journal" \
 		"select count(*) from journal where state='done'")" = 200 ]
-ok $? "journal next to the output holds 200 done rows; no temp file left"
+tap_rc $? "journal next to the output holds 200 done rows; no temp file left"
 grep -q '"done":200' "$T/err1" || grep -q '200/200 done' "$T/err1"
-ok $? "summary on stderr"
+tap_rc $? "summary on stderr"
 
 cp "$T/out.jsonl" "$T/out1.jsonl"
 "$PF" batch "$T/in.jsonl" -o "$T/out.jsonl" --base-url "$BASE" -q 2>"$T/err2"
 rc=$?
 set -- $(stats "$PORT" chat_requests)
 [ $rc -eq 0 ] && [ "$1" = 200 ] && cmp -s "$T/out.jsonl" "$T/out1.jsonl"
-ok $? "second run sends nothing and writes the same output (rc $rc, $1 requests)"
+tap_rc $? "second run sends nothing and writes the same output (rc $rc, $1 requests)"
 
 "$PF" batch "$T/in.jsonl" -o "$T/outm.jsonl" --base-url "$BASE" -q \
 	--model other-model 2>"$T/err3"
 rc=$?
 [ $rc -eq 0 ] && [ "$(grep -c '"model":"other-model"' "$T/outm.jsonl")" = 200 ]
-ok $? "--model rewrites every body's model (rc $rc)"
+tap_rc $? "--model rewrites every body's model (rc $rc)"
 
 # bad input lines
 printf '%s\n' '{"custom_id":"a","body":{"model":"m","messages":[]}}' \
@@ -58,7 +58,7 @@ r=0
 [ $? -eq 2 ] && grep -q 'bad3.jsonl:3: duplicate custom_id "a" (first on line 1)' "$T/e3" || r=1
 set -- $(stats "$PORT" chat_requests)
 [ "$1" = 400 ] && [ ! -e "$T/b.jsonl" ] || r=1
-ok $r "bad lines: exit 2 naming the line, nothing sent, no output ($(cat "$T/e1" "$T/e2" "$T/e3" | tr '\n' ' '))"
+tap_rc $r "bad lines: exit 2 naming the line, nothing sent, no output ($(cat "$T/e1" "$T/e2" "$T/e3" | tr '\n' ' '))"
 
 # progress: JSON lines on a non-terminal stderr
 mock_stop m
@@ -69,7 +69,7 @@ gen_input 100 "$T/in2.jsonl"
 rc=$?
 grep -q '^{"progress":{"done":[0-9]*,"total":100,' "$T/perr" &&
 	grep -q '"in_flight":' "$T/perr" && grep -q '"tokens_in":' "$T/perr"
-ok $? "progress: a JSON line every few seconds on a non-terminal (rc $rc)"
+tap_rc $? "progress: a JSON line every few seconds on a non-terminal (rc $rc)"
 
 # SIGINT: exit 130, no output, journal kept; the rerun completes
 gen_input 300 "$T/in3.jsonl"
@@ -77,13 +77,13 @@ curl -s -X POST "http://127.0.0.1:$PORT/reset" >/dev/null
 "$PF" batch "$T/in3.jsonl" -o "$T/out3.jsonl" --base-url "$BASE" \
 	--concurrency 8 -q 2>"$T/ierr" &
 bp=$!
-sleep 1.5
+wait_done "$T/out3.jsonl.journal" 0 $bp   # some lines done, most not
 kill -INT $bp
 wait $bp
 rc=$?
 d=$(sqlite3 "$T/out3.jsonl.journal" "select count(*) from journal where state='done'")
 [ $rc -eq 130 ] && [ ! -e "$T/out3.jsonl" ] && [ "$d" -gt 0 ] && [ "$d" -lt 300 ]
-ok $? "SIGINT: exit 130, no output, $d done rows kept (rc $rc)"
+tap_rc $? "SIGINT: exit 130, no output, $d done rows kept (rc $rc)"
 before=$(stats "$PORT" chat_requests)
 "$PF" batch "$T/in3.jsonl" -o "$T/out3.jsonl" --base-url "$BASE" \
 	--concurrency 64 -q 2>>"$T/ierr"
@@ -91,8 +91,8 @@ rc=$?
 after=$(stats "$PORT" chat_requests)
 check_out "$T/in3.jsonl" "$T/out3.jsonl" >/dev/null &&
 	[ $rc -eq 0 ] && [ $((after - before)) -le $((300 - d)) ]
-ok $? "resume after SIGINT completes and sends only the rest ($((after - before)) sent)"
+tap_rc $? "resume after SIGINT completes and sends only the rest ($((after - before)) sent)"
 set -- $(stats "$PORT" ids.duplicate_successes)
 [ "$1" -le 8 ]
-ok $? "at most the calls in flight at SIGINT were answered twice ($1)"
-exit $((failed > 0))
+tap_rc $? "at most the calls in flight at SIGINT were answered twice ($1)"
+tap_end

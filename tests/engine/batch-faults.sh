@@ -8,7 +8,7 @@
 
 N=300
 MAXA=4
-echo "1..19"
+tap_plan 19
 gen_input $N "$T/in.jsonl" ',"max_tokens":64'
 cat > "$T/cfg.json" <<JSON
 {"retry":{"max_attempts":$MAXA,"base_delay_ms":10,"max_delay_ms":200},
@@ -44,43 +44,43 @@ bounded() {
 }
 
 run latency 0 --latency 1-40 && [ "$ERRS" = 0 ] && bounded 0 1
-ok $? "latency 1-40 ms: all $N answered once, in order (rc $RC; $S)"
+tap_rc $? "latency 1-40 ms: all $N answered once, in order (rc $RC; $S)"
 
 run r429 0 --fault '429;0' --fail-times 2 && [ "$ERRS" = 0 ] && bounded 0 3
-ok $? "429 (Retry-After: 0) twice per id: all answered, 3 attempts each (rc $RC; $S)"
+tap_rc $? "429 (Retry-After: 0) twice per id: all answered, 3 attempts each (rc $RC; $S)"
 
 # Retry-After pauses the whole endpoint: a few, not one per line
 run r429b 0 --fault '429;1' --fault-rate 0.03 --fault-seed 2 &&
 	[ "$ERRS" = 0 ] && bounded 0 $MAXA
-ok $? "429 + Retry-After: 1 on 3% of requests: all answered (rc $RC; $S)"
+tap_rc $? "429 + Retry-After: 1 on 3% of requests: all answered (rc $RC; $S)"
 
 for k in 500 503 reset truncate badjson; do
 	run "f$k" 0 --fault "$k" --fail-times 2 && [ "$ERRS" = 0 ] &&
 		bounded 0 3
-	ok $? "$k on the first 2 attempts of every id: all answered (rc $RC; $S)"
+	tap_rc $? "$k on the first 2 attempts of every id: all answered (rc $RC; $S)"
 done
 
 run f500all 4 --fault 500 --fail-times 100 && [ "$ERRS" = $N ] &&
 	bounded 0 $MAXA
-ok $? "500 forever: $N error lines, exit 4, at most $MAXA attempts per id (rc $RC; $S)"
+tap_rc $? "500 forever: $N error lines, exit 4, at most $MAXA attempts per id (rc $RC; $S)"
 grep -q '"error":{"code":"request_failed","message":"HTTP 500' "$T/f500all.jsonl"
-ok $? "error lines carry the reason"
+tap_rc $? "error lines carry the reason"
 
 run frate any --fault 503 --fault-rate 0.3 --fault-seed 7 && bounded 0 $MAXA
-ok $? "503 on 30% of requests: every line once, exit 0, or 4 with the failed lines (rc $RC; errors $ERRS; $S)"
+tap_rc $? "503 on 30% of requests: every line once, exit 0, or 4 with the failed lines (rc $RC; errors $ERRS; $S)"
 
 run hang any --fault hang --fault-rate 0.03 --fault-seed 4 && bounded 0 $MAXA
-ok $? "hang on 3% of requests, 1 s timeout: every line once (rc $RC; errors $ERRS; $S)"
+tap_rc $? "hang on 3% of requests, 1 s timeout: every line once (rc $RC; errors $ERRS; $S)"
 
 run length 0 --fault length --fault-rate 0.5 && [ "$ERRS" = 0 ] &&
 	set -- $S && [ "$1" = $N ] && [ "$4" = 1 ]
-ok $? "length: a 200 with finish_reason length is a result, sent once (rc $RC; $S)"
+tap_rc $? "length: a 200 with finish_reason length is a result, sent once (rc $RC; $S)"
 grep -q '"finish_reason":"length"' "$T/length.jsonl"
-ok $? "length: the output says finish_reason length"
+tap_rc $? "length: the output says finish_reason length"
 
 run schema 0 --fault schema && [ "$ERRS" = 0 ] && set -- $S &&
 	[ "$1" = $N ] && [ "$4" = 1 ]
-ok $? "schema: just a 200 for batch, sent once (rc $RC; $S)"
+tap_rc $? "schema: just a 200 for batch, sent once (rc $RC; $S)"
 
 # quota and auth stop the run; the journal keeps what was done
 mock_start q --fault quota --fault-rate 0.05 --fault-seed 3 --latency 1-10
@@ -90,7 +90,7 @@ RC=$?
 mock_stop q
 d=$(sqlite3 "$T/q.jsonl.journal" "select count(*) from journal where state='done'")
 [ $RC -eq 6 ] && [ ! -e "$T/q.jsonl" ] && grep -q 'quota' "$T/q.err"
-ok $? "quota: exit 6, no output, $d done rows kept (rc $RC)"
+tap_rc $? "quota: exit 6, no output, $d done rows kept (rc $RC)"
 mock_start q2
 "$PF" batch "$T/in.jsonl" -o "$T/q.jsonl" --base-url "$BASE" \
 	--config "$T/cfg.json" --concurrency 8 -q 2>>"$T/q.err"
@@ -99,7 +99,7 @@ set -- $(stats "$PORT" chat_requests)
 mock_stop q2
 check_out "$T/in.jsonl" "$T/q.jsonl" >/dev/null && [ $RC -eq 0 ] &&
 	[ "$1" -eq $((N - d)) ]
-ok $? "quota: the rerun sends only the $((N - d)) lines not done (rc $RC, sent $1)"
+tap_rc $? "quota: the rerun sends only the $((N - d)) lines not done (rc $RC, sent $1)"
 
 mock_start a --fault auth --fault-rate 0.05 --fault-seed 5
 "$PF" batch "$T/in.jsonl" -o "$T/a.jsonl" --base-url "$BASE" \
@@ -107,7 +107,7 @@ mock_start a --fault auth --fault-rate 0.05 --fault-seed 5
 RC=$?
 mock_stop a
 [ $RC -eq 7 ] && [ ! -e "$T/a.jsonl" ] && grep -q 'authentication' "$T/a.err"
-ok $? "auth: exit 7, no output (rc $RC)"
+tap_rc $? "auth: exit 7, no output (rc $RC)"
 
 PF_WRONG_KEY=wrong; export PF_WRONG_KEY
 PF_RIGHT_KEY=right; export PF_RIGHT_KEY
@@ -117,5 +117,5 @@ mock_start k --require-key-env PF_RIGHT_KEY
 RC=$?
 mock_stop k
 [ $RC -eq 7 ]
-ok $? "a rejected key: exit 7 (rc $RC)"
-exit $((failed > 0))
+tap_rc $? "a rejected key: exit 7 (rc $RC)"
+tap_end

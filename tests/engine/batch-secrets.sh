@@ -7,7 +7,7 @@
 # journal files and mockllm's log for both values.
 . "${top_srcdir:-.}/tests/engine/lib.sh"
 
-echo "1..5"
+tap_plan 5
 PF_SECRET_KEY=sk-test-SECRETKEY-4f7a9c; export PF_SECRET_KEY
 PF_SECRET_HDR=hdr-SECRETHDR-88b21e; export PF_SECRET_HDR
 PF_BAD_KEY=sk-test-BADKEY-0c3d55; export PF_BAD_KEY
@@ -25,15 +25,15 @@ JSON
 rc=$?
 set -- $(stats "$PORT" auth_rejected ids.succeeded)
 [ $rc -eq 0 ] || [ $rc -eq 4 ]
-ok $? "run with the key and the secret header (rc $rc)"
+tap_rc $? "run with the key and the secret header (rc $rc)"
 [ "$1" = 0 ] && [ "$2" -gt 0 ] && grep -q 'x-secret' "$T/mock.log"
-ok $? "the server got the key and the header ($1 rejected, $2 ids ok)"
+tap_rc $? "the server got the key and the header ($1 rejected, $2 ids ok)"
 
 "$PF" batch "$T/in.jsonl" -o "$T/out2.jsonl" --config "$T/cfg.json" \
 	--api-key-env PF_BAD_KEY 2>"$T/err2"
 rc=$?
 [ $rc -eq 7 ]
-ok $? "a rejected key stops with exit 7 (rc $rc)"
+tap_rc $? "a rejected key stops with exit 7 (rc $rc)"
 
 stats "$PORT" requests >/dev/null   # flushes the log
 mock_stop s
@@ -44,8 +44,8 @@ done
 hits=$(cat $files | grep -a -c -e "$PF_SECRET_KEY" -e "$PF_SECRET_HDR" \
 	-e "$PF_BAD_KEY" -e 'SECRETKEY' -e 'SECRETHDR' -e 'BADKEY')
 [ "$hits" = 0 ]
-ok $? "no secret in stderr, output, journal or server log ($hits hits in $(echo $files | wc -w) files)"
+tap_rc $? "no secret in stderr, output, journal or server log ($hits hits in $(echo $files | wc -w) files)"
 sqlite3 "$T/out.jsonl.journal" .dump | grep -a -c -e SECRET -e BADKEY >"$T/dump"
 [ "$(cat "$T/dump")" = 0 ]
-ok $? "no secret in the journal's SQL dump"
-exit $((failed > 0))
+tap_rc $? "no secret in the journal's SQL dump"
+tap_end

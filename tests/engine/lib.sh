@@ -4,20 +4,19 @@
 # removed at exit); needs() prints "1..0 # SKIP" and exits when a tool is
 # missing; mock_start starts a mockllm on an ephemeral port (PORT, BASE);
 # gen_input writes a batch input file; check_out compares an output with
-# its input (every custom_id once, in order); ok/skip print TAP lines.
+# its input (every custom_id once, in order). TAP lines: tests/tap.sh.
 
 PF=${PERSONAFORGE:-${top_builddir:-.}/src/personaforge}
 MOCK=${MOCKLLM:-${top_builddir:-.}/tests/server/mockllm}
 PIDS=""
-n=0
-failed=0
+. "${top_srcdir:-.}/tests/tap.sh"
 
 needs() {
 	for t in "$@"; do
 		case $t in
-		*/*) [ -x "$t" ] || { echo "1..0 # SKIP $t not built"; exit 0; } ;;
+		*/*) [ -x "$t" ] || tap_skip_all "$t not built" ;;
 		*) command -v "$t" >/dev/null 2>&1 ||
-			{ echo "1..0 # SKIP $t not installed"; exit 0; } ;;
+			tap_skip_all "$t not installed" ;;
 		esac
 	done
 }
@@ -31,19 +30,22 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
+# ndone JOURNAL: the number of done rows in a batch journal (0 before it
+# exists); wait_done JOURNAL N PID: wait (60 s at most) until the journal
+# holds more than N done rows or PID has ended.
+ndone() {
+	_d=
+	[ -s "$1" ] && _d=$(sqlite3 "$1" \
+		"select count(*) from journal where state='done'" 2>/dev/null)
+	echo "${_d:-0}"
 }
-
-skip() {
-	n=$((n + 1))
-	echo "ok $n - $1 # SKIP $2"
+wait_done() {
+	_i=0
+	while [ $_i -lt 600 ] && kill -0 "$3" 2>/dev/null &&
+	    [ "$(ndone "$1")" -le "$2" ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
 }
 
 # mock_start NAME ARGS...: start mockllm; sets PORT and BASE (.../v1).

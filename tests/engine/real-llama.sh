@@ -8,10 +8,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 PF=${PERSONAFORGE:-${top_builddir:-.}/src/personaforge}
 PERSONAFORGE_DATADIR=${PERSONAFORGE_DATADIR:-${top_srcdir:-$here/../..}}
 export PERSONAFORGE_DATADIR
+. "${top_srcdir:-$here/../..}/tests/tap.sh"
 for t in sqlite3; do
-	command -v $t >/dev/null 2>&1 || { echo "1..0 # SKIP $t not installed"; exit 0; }
+	command -v $t >/dev/null 2>&1 || tap_skip_all "$t not installed"
 done
-[ -x "$PF" ] || { echo "1..0 # SKIP $PF not built"; exit 0; }
+[ -x "$PF" ] || tap_skip_all "$PF not built"
 lib_dir=$here/../server
 set -- 4
 . "$lib_dir/llama-lib.sh"
@@ -31,12 +32,12 @@ JSON
 	2>"$T/build.err"
 rc=$?
 [ $rc -eq 0 ] || [ $rc -eq 4 ]
-ok $? "build of 2 personas exits 0 or 4 (rc $rc: $(tail -n 2 "$T/build.err" | tr '\n' ' '))"
+tap_rc $? "build of 2 personas exits 0 or 4 (rc $rc: $(tail -n 2 "$T/build.err" | tr '\n' ' '))"
 total=$(sqlite3 "$T/out.db" "select count(*) from journal" 2>/dev/null)
 done_n=$(sqlite3 "$T/out.db" "select count(*) from journal where state='done'" 2>/dev/null)
 [ "${total:-0}" -gt 0 ]
-ok $? "the journal records the items ($done_n of $total done)"
+tap_rc $? "the journal records the items ($done_n of $total done)"
 bad=$(sqlite3 "$T/out.db" "select count(*) from journal where state='failed' and (last_error is null or last_error = '')" 2>/dev/null)
 [ "${bad:-1}" = 0 ]
-ok $? "every failed item carries its reason ($(sqlite3 "$T/out.db" "select item_id || ': ' || last_error from journal where state='failed' limit 2" 2>/dev/null | tr '\n' ' '))"
-exit $failed
+tap_rc $? "every failed item carries its reason ($(sqlite3 "$T/out.db" "select item_id || ': ' || last_error from journal where state='failed' limit 2" 2>/dev/null | tr '\n' ' '))"
+tap_end

@@ -8,8 +8,7 @@ set -u
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 mock=$bld/tests/server/mockllm
 if [ ! -x "$mock" ] || ! command -v python3 >/dev/null; then
-	echo "1..0 # SKIP needs tests/server/mockllm and python3"
-	exit 0
+	tap_skip_all "needs tests/server/mockllm and python3"
 fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pf-net.XXXXXX") || exit 1
 mpid=
@@ -60,7 +59,7 @@ build_bg() {
 	pid=$!
 }
 
-echo "1..19"
+tap_plan 19
 
 start_mock
 happy() {
@@ -68,12 +67,12 @@ happy() {
 	eq "$(q a.db "select count(*) from journal where state = 'done'")" 300 &&
 	eq "$(stat requests)" 300 && exports a.db a
 }
-check "a build sends each of its 300 items once" happy
+tap_check "a build sends each of its 300 items once" happy
 
 resume_none() {
 	build a.db && eq "$(stat requests)" 300
 }
-check "running it again sends nothing" resume_none
+tap_check "running it again sends nothing" resume_none
 
 faults() { # KIND RATE: faults on a fraction of requests; all items done
 	start_mock --fault "$1" --fault-rate "$2" --fault-seed 3
@@ -92,7 +91,7 @@ faults() { # KIND RATE: faults on a fraction of requests; all items done
 }
 for kind in 500 503 reset truncate badjson "429;1" length schema hang \
     "none, latency=0-40"; do
-	check "fault $kind on 25% of requests: retried, nothing lost or doubled, same dataset" faults "$kind" 0.25
+	tap_check "fault $kind on 25% of requests: retried, nothing lost or doubled, same dataset" faults "$kind" 0.25
 done
 
 kill9() {
@@ -112,7 +111,7 @@ kill9() {
 	[ $((after - sent)) -le $((300 - before + 64)) ] &&
 	exports k.db k && same a k
 }
-check "kill -9 twice mid-build, then resume: identical exports" kill9
+tap_check "kill -9 twice mid-build, then resume: identical exports" kill9
 
 sigint() {
 	start_mock --latency 50-100
@@ -124,7 +123,7 @@ sigint() {
 	rc=$?
 	eq $rc 130 && build s.db && exports s.db s && same a s
 }
-check "SIGINT stops with 130 and the next run resumes" sigint
+tap_check "SIGINT stops with 130 and the next run resumes" sigint
 
 stops() {
 	start_mock --fault quota --fault-first 1000000
@@ -137,7 +136,7 @@ stops() {
 	rc=$?
 	eq $rc 7 && ! grep -q wrong-key y.err
 }
-check "quota exhausted exits 6, authentication failure exits 7" stops
+tap_check "quota exhausted exits 6, authentication failure exits 7" stops
 
 secret() {
 	start_mock --require-key sk-test-5e5e5e5e
@@ -147,7 +146,7 @@ secret() {
 	exports z.db z
 	! grep -rq 5e5e5e5e z.out z.err z.db* z.xml z.jsonl mock.log
 }
-check "the API key reaches no log, dataset or export" secret
+tap_check "the API key reaches no log, dataset or export" secret
 
 echo_key() {
 	# a gateway that echoes the credentials it refuses
@@ -181,7 +180,7 @@ PY
 	eq $rc 7 && grep -q redacted echo.err &&
 	! grep -rq 7a7a7a7a7a echo.out echo.err echo.db*
 }
-check "a server echoing the key in its error: the key is scrubbed" echo_key
+tap_check "a server echoing the key in its error: the key is scrubbed" echo_key
 
 budget() {
 	start_mock
@@ -198,7 +197,7 @@ budget() {
 	"$pf" build bud.json -o bud.db -q $(url) &&
 	exports bud.db bud && same a bud
 }
-check "a token budget stops the build (exit 5); a raised budget resumes it" budget
+tap_check "a token budget stops the build (exit 5); a raised budget resumes it" budget
 
 memcheck() {
 	start_mock --fault 500 --fault-rate 0.2
@@ -208,8 +207,8 @@ memcheck() {
 		-q $(url) --personas 2
 }
 if [ -n "${PF_SANITIZED:-}" ] || ! command -v valgrind >/dev/null; then
-	skip "no valgrind, or a sanitizer build"
+	tap_skip "a build over HTTP with retries is valgrind-clean" "no valgrind, or a sanitizer build"
 else
-	check "a build over HTTP with retries is valgrind-clean" memcheck
+	tap_check "a build over HTTP with retries is valgrind-clean" memcheck
 fi
-[ "$fails" -eq 0 ]
+tap_end

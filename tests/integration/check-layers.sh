@@ -4,7 +4,7 @@
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 T=$(mktemp -d "${TMPDIR:-/tmp}/pf-layers.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT INT TERM
-echo "1..3"
+tap_plan 3
 
 mk() { mkdir -p "$T/r/$(dirname "$1")"; printf '%s\n' "$2" >"$T/r/$1"; }
 mkdir -p "$T/r" && cp "$src/ARCHITECTURE.md" "$T/r/"
@@ -17,7 +17,7 @@ mk engine/ok.c '#include "llm/backend.h"
 mk templates/m.h ''
 mk output/w.h ''
 mk tests/t.c '#include "src/x.h"'
-check "a tree whose includes run down passes" sh "$src/scripts/check-layers" "$T/r"
+tap_check "a tree whose includes run down passes" sh "$src/scripts/check-layers" "$T/r"
 
 mk engine/up.c '#include "output/w.h"'
 mk engine/llm.c '#include "llm/openai.h"'
@@ -40,6 +40,6 @@ bad() {
 	done
 	[ "$(grep -c ':' "$T/out")" -eq 9 ] || { cat "$T/out"; return 1; }
 }
-check "each bad include is reported, and the check fails" bad
-check "--warn reports but exits 0" sh "$src/scripts/check-layers" --warn "$T/r"
-[ $fails -eq 0 ]
+tap_check "each bad include is reported, and the check fails" bad
+tap_check "--warn reports but exits 0" sh "$src/scripts/check-layers" --warn "$T/r"
+tap_end

@@ -10,20 +10,20 @@
 # and say why in the commit.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 for t in sqlite3 python3 sha256sum; do
-	command -v $t >/dev/null 2>&1 || { echo "1..0 # SKIP $t missing"; exit 0; }
+	command -v $t >/dev/null 2>&1 || tap_skip_all "$t missing"
 done
-[ -x "$bld/tests/server/mockllm" ] || { echo "1..0 # SKIP mockllm not built"; exit 0; }
+[ -x "$bld/tests/server/mockllm" ] || tap_skip_all "mockllm not built"
 T=$(mktemp -d "${TMPDIR:-/tmp}/pf-golden.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT INT TERM
 
-echo "1..2"
-check "golden outputs are produced" sh "$src/tests/golden/make.sh" "$T/g"
+tap_plan 2
+tap_check "golden outputs are produced" sh "$src/tests/golden/make.sh" "$T/g"
 if (cd "$T/g" && sha256sum -c --quiet "$src/tests/golden/SHA256SUMS") \
 	>"$T/sums" 2>&1 &&
 	[ "$(cd "$T/g" && find . -type f | wc -l)" = \
 	  "$(wc -l < "$src/tests/golden/SHA256SUMS")" ]; then
-	ok "every golden output is byte-identical to tests/golden/SHA256SUMS"
+	tap_pass "every golden output is byte-identical to tests/golden/SHA256SUMS"
 else
-	nok "golden outputs differ" "$(grep -v ': OK$' "$T/sums" | head -5 | tr '\n' ' ')"
+	tap_fail "golden outputs differ" "$(grep -v ': OK$' "$T/sums" | head -5 | tr '\n' ' ')"
 fi
-[ $fails -eq 0 ]
+tap_end

@@ -18,10 +18,10 @@ mkconfig() { # NAME PERSONAS [TEMPLATES_DIR]
 	    "$src/examples/demo.json" >"$1.json"
 }
 
-echo "1..18"
+tap_plan 18
 
 mkconfig base 20
-check "offline build exits 0" "$pf" build base.json -o a.db -q
+tap_check "offline build exits 0" "$pf" build base.json -o a.db -q
 
 counts() {
 	eq "$(q a.db 'select count(*) from persona')" 20 &&
@@ -34,7 +34,7 @@ counts() {
 	eq "$(q a.db 'select count(*) from preference_pair')" 40 &&
 	eq "$(q a.db "select count(*) from journal where state != 'done'")" 0
 }
-check "every table has its rows" counts
+tap_check "every table has its rows" counts
 
 grounded() {
 	# each QA's evidence includes the document its fact was planted in,
@@ -48,7 +48,7 @@ grounded() {
 	eq "$(q a.db "select count(*) from qa join fact using (fact_id)
 		where instr(lower(qa.answer), lower(fact.fact_value)) = 0")" 0
 }
-check "QA pairs are grounded in their evidence documents" grounded
+tap_check "QA pairs are grounded in their evidence documents" grounded
 
 pairs() {
 	eq "$(q a.db "select count(*) from preference_pair where
@@ -56,16 +56,16 @@ pairs() {
 		judge_certainty not between 1 and 100 or
 		judge_verdict not in ('A', 'B')")" 0
 }
-check "preference pairs have distinct views and a judge verdict" pairs
+tap_check "preference pairs have distinct views and a judge verdict" pairs
 
 xsd() {
 	exports a.db a &&
 	xmllint --noout --schema "$src/output/personaforge.xsd" a.xml
 }
 if command -v xmllint >/dev/null; then
-	check "XML export validates against the XSD" xsd
+	tap_check "XML export validates against the XSD" xsd
 else
-	skip "xmllint missing"
+	tap_skip "XML export validates against the XSD" "xmllint missing"
 	exports a.db a
 fi
 
@@ -80,7 +80,7 @@ for i, line in enumerate(open(sys.argv[1])):
 	done
 	eq "$(wc -l <a.jsonl/personas.jsonl)" 20
 }
-check "JSONL files load line by line with one key set each" jsonl
+tap_check "JSONL files load line by line with one key set each" jsonl
 
 pandas_load() {
 	for f in a.jsonl/*.jsonl; do
@@ -95,43 +95,58 @@ for py in /usr/bin/python3 python3; do
 	if "$py" -c "import pandas" 2>/dev/null; then pandas_py=$py; break; fi
 done
 if [ -n "$pandas_py" ]; then
-	check "every JSONL file loads with pandas.read_json(lines=True)" pandas_load
+	tap_check "every JSONL file loads with pandas.read_json(lines=True)" pandas_load
 else
-	skip "pandas not installed"
+	tap_skip "every JSONL file loads with pandas.read_json(lines=True)" "pandas not installed"
 fi
 
 mkconfig base 20
-check "a second build of the same config and seed" "$pf" build base.json -o b.db -q
+tap_check "a second build of the same config and seed" "$pf" build base.json -o b.db -q
 exports b.db b
-check "gives byte-identical exports" same a b
+tap_check "gives byte-identical exports" same a b
 
 rerun() {
 	"$pf" build base.json -o a.db 2>rerun.err &&
 	grep -q "nothing new to send" rerun.err &&
 	exports a.db a2 && same a a2
 }
-check "running again sends nothing and changes nothing" rerun
+tap_check "running again sends nothing and changes nothing" rerun
 
+# ndone DB: the number of done items in DB's journal (0 before it has one)
+ndone() {
+	n=
+	[ -s "$1" ] && n=$(q "$1" "select count(*) from journal where state = 'done'" 2>/dev/null)
+	echo "${n:-0}"
+}
 kill9() {
 	mkconfig big 3000
 	"$pf" build big.json -o full.db -q || return 1
 	exports full.db full || return 1
 	total=$(q full.db "select count(*) from journal")
-	for delay in 0.2 0.5; do
+	for k in 1 2; do
+		before=$(ndone k.db)
 		"$pf" build big.json -o k.db -q &
 		pid=$!
-		sleep $delay
+		# wait (60 s at most) until this run has finished items of its
+		# own, stop it and read the journal it leaves, then kill it
+		i=0
+		while [ $i -lt 3000 ] && kill -0 $pid 2>/dev/null &&
+		    [ "$(ndone k.db)" -le "$before" ]; do
+			sleep 0.02
+			i=$((i + 1))
+		done
+		kill -STOP $pid 2>/dev/null
+		done_k=$(ndone k.db)
 		kill -9 $pid 2>/dev/null
 		wait $pid 2>/dev/null
-		# the kill must land mid-build: items left to do in the journal
-		done_k=$(q k.db "select count(*) from journal where state = 'done'" 2>/dev/null)
-		[ "$delay" != 0.2 ] || [ "${done_k:-0}" -lt "$total" ] ||
-			{ echo "kill at $delay s found the build finished ($done_k/$total)"; return 1; }
+		# the kill landed mid-build: new items done, items left to do
+		[ "$done_k" -gt "$before" ] && [ "$done_k" -lt "$total" ] ||
+			{ echo "kill $k: $done_k of $total done (before: $before)"; return 1; }
 	done
 	"$pf" build big.json -o k.db -q || return 1
 	exports k.db k && same full k
 }
-check "kill -9 twice, then resume: exports identical to an uninterrupted run" kill9
+tap_check "kill -9 twice, then resume: exports identical to an uninterrupted run" kill9
 
 template_change() {
 	mkdir -p tpl/prompts
@@ -143,7 +158,7 @@ template_change() {
 	# exactly the 10 x 3 QA items are generated again
 	grep -q "(30 sent, 130 reused from the journal" tc.err
 }
-check "a changed template re-runs exactly the items it touches" template_change
+tap_check "a changed template re-runs exactly the items it touches" template_change
 
 stale_rows() {
 	# the QA prompt changes again and its replies now fail: the QA rows
@@ -158,7 +173,7 @@ stale_rows() {
 	eq "$(q tc.db 'select count(*) from qa_evidence')" 0 &&
 	eq "$(q tc.db 'select count(*) from document')" 30
 }
-check "rows of earlier replies go when their item now fails" stale_rows
+tap_check "rows of earlier replies go when their item now fails" stale_rows
 
 pii_gate() {
 	mkdir -p leak/offline
@@ -176,14 +191,14 @@ pii_gate() {
 		and severity = 'high' and synthetic = 0")" 15 &&
 	! q leak.db "select masked from audit_finding" | grep -q 123-45-6789
 }
-check "a real-looking SSN is found, its rows quarantined, the gate fails (exit 3)" pii_gate
+tap_check "a real-looking SSN is found, its rows quarantined, the gate fails (exit 3)" pii_gate
 
 quarantine_export() {
 	"$pf" export leak.db --format xml -o l1.xml &&
 	"$pf" export leak.db --format xml -o l2.xml --include-quarantined &&
 	! grep -q "123-45-6789" l1.xml && grep -q 'quarantined="true"' l2.xml
 }
-check "quarantined rows are left out of exports unless asked for" quarantine_export
+tap_check "quarantined rows are left out of exports unless asked for" quarantine_export
 
 failed_items() {
 	mkdir -p bad/offline
@@ -197,7 +212,7 @@ failed_items() {
 		and attempts = 3")" 12 &&
 	eq "$(q bad.db 'select count(*) from qa')" 0
 }
-check "replies failing the schema are retried, then recorded failed (exit 4)" failed_items
+tap_check "replies failing the schema are retried, then recorded failed (exit 4)" failed_items
 
 retry_failed() {
 	rm bad/offline/qa.mustache
@@ -205,7 +220,7 @@ retry_failed() {
 	eq "$(q bad.db "select count(*) from journal where state = 'failed'")" 0 &&
 	eq "$(q bad.db 'select count(*) from qa')" 12
 }
-check "running again retries the failed items" retry_failed
+tap_check "running again retries the failed items" retry_failed
 
 memcheck() {
 	mkconfig vg 3
@@ -213,10 +228,10 @@ memcheck() {
 		--errors-for-leak-kinds=definite "$pf" build vg.json -o vg.db -q
 }
 if [ -n "${PF_SANITIZED:-}" ]; then
-	skip "valgrind and sanitizers do not mix"
+	tap_skip "a small build is valgrind-clean" "valgrind and sanitizers do not mix"
 elif command -v valgrind >/dev/null; then
-	check "a small build is valgrind-clean" memcheck
+	tap_check "a small build is valgrind-clean" memcheck
 else
-	skip "valgrind missing"
+	tap_skip "a small build is valgrind-clean" "valgrind missing"
 fi
-[ "$fails" -eq 0 ]
+tap_end

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "base/json.h"
@@ -563,27 +562,21 @@ START_TEST(bad_table_names_file_line)
 }
 END_TEST
 
-/* Not a timing test: it reports the rate, and only fails when sampling is
- * far slower than the 500k/s target (sanitizer builds are slower). */
-START_TEST(sampling_rate)
+/* Many samples in a row: every one is a valid persona (ages 18..89 from
+ * a row of age.tsv, at least one language). Speed is bench/'s business. */
+START_TEST(many_samples_are_valid)
 {
-	struct timespec a, b;
 	struct persona p;
-	uint64_t i, n = 500000, sink = 0;
-	double secs;
+	uint64_t i, n = 500000;
 
-	clock_gettime(CLOCK_MONOTONIC, &a);
 	for (i = 0; i < n; i++) {
 		persona_sample(tables, 99, i, &p);
-		sink += (uint64_t)p.age;
+		ck_assert_int_ge(p.age, 18);
+		ck_assert_int_le(p.age, 89);
+		ck_assert_ptr_nonnull(p.age_band);
+		ck_assert_int_ge(p.nlanguages, 1);
+		ck_assert_ptr_nonnull(p.language[0]);
 	}
-	clock_gettime(CLOCK_MONOTONIC, &b);
-	secs = (double)(b.tv_sec - a.tv_sec) + 1e-9 * (b.tv_nsec - a.tv_nsec);
-	printf("# persona_sample: %.0f personas/s (%llu in %.3f s)\n",
-	       (double)n / secs, (unsigned long long)n, secs);
-	fflush(stdout);
-	ck_assert(sink > 0);
-	ck_assert((double)n / secs > 20000.0);
 }
 END_TEST
 
@@ -607,7 +600,7 @@ suite(void)
 	tcase_add_test(tc, field_table_is_sane);
 	tcase_add_test(tc, json_round_trip);
 	tcase_add_loop_test(tc, bad_table_names_file_line, 0, N(bad_tables));
-	tcase_add_test(tc, sampling_rate);
+	tcase_add_test(tc, many_samples_are_valid);
 	suite_add_tcase(s, tc);
 	return s;
 }
