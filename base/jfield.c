@@ -1,12 +1,14 @@
 /* jfield.c - checked config fields (see jfield.h). */
 #include "base/jfield.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/json.h"
+#include "base/suggest.h"
 
 #define PATH_MAX_BYTES 256
 
@@ -40,10 +42,27 @@ jfield_keys(const struct jfield *x, const cJSON *obj, const char *path,
 			if (strcmp(it->string, allowed[i]) == 0)
 				break;
 		if (allowed[i] == NULL)
-			return jfield_fail(x, path, "unknown key '%s'",
-					   it->string);
+			return jfield_fail_enum(x, path, "key", it->string,
+						allowed);
 	}
 	return 0;
+}
+
+int
+jfield_fail_enum(const struct jfield *x, const char *path, const char *what,
+		 const char *v, const char *const *allowed)
+{
+	const char *near = suggest_closest(v, allowed);
+	char list[320], mean[SUGGEST_MAX_LEN + 32] = "";
+	int key = strcmp(what, "key") == 0;
+
+	suggest_list(allowed, list, sizeof(list));
+	if (near != NULL)
+		snprintf(mean, sizeof(mean), key ? "; did you mean '%s'?"
+			 : "; did you mean \"%s\"?", near);
+	return jfield_fail(x, path, key ? "unknown %s '%.64s'%s (allowed: %s)"
+			   : "unknown %s \"%.64s\"%s (allowed: %s)", what, v,
+			   mean, list);
 }
 
 /* The value of key in obj and its path, or NULL if absent. */
@@ -66,6 +85,11 @@ jfield_int(const struct jfield *x, const cJSON *obj, const char *path,
 	if (v == NULL)
 		return 0;
 	d = v->valuedouble;
+	/* Out of range, 1e400 (infinite to cJSON) included: the range. */
+	if (cJSON_IsNumber(v) && (!isfinite(d) || d < (double)min ||
+				  d > (double)max))
+		return jfield_fail(x, p, "expected an integer from %lld to "
+				   "%lld", (long long)min, (long long)max);
 	/* cJSON reads numbers as doubles: past 2^53 they are not exact. */
 	if (cJSON_IsNumber(v) && (d < -9007199254740992.0 ||
 				  d > 9007199254740992.0))
@@ -73,9 +97,6 @@ jfield_int(const struct jfield *x, const cJSON *obj, const char *path,
 				   "JSON");
 	if (!cJSON_IsNumber(v) || d != (double)(int64_t)d)
 		return jfield_fail(x, p, "expected an integer");
-	if ((int64_t)d < min || (int64_t)d > max)
-		return jfield_fail(x, p, "expected an integer from %lld to "
-				   "%lld", (long long)min, (long long)max);
 	*out = (int64_t)d;
 	return 0;
 }
@@ -103,7 +124,8 @@ jfield_num(const struct jfield *x, const cJSON *obj, const char *path,
 		return 0;
 	if (!cJSON_IsNumber(v))
 		return jfield_fail(x, p, "expected a number");
-	if (v->valuedouble < min || v->valuedouble > max)
+	if (!isfinite(v->valuedouble) || v->valuedouble < min ||
+	    v->valuedouble > max)
 		return jfield_fail(x, p, "expected a number from %g to %g",
 				   min, max);
 	*out = v->valuedouble;
@@ -175,11 +197,56 @@ jfield_list(const struct jfield *x, const cJSON *obj, const char *path,
 	    cJSON_GetArraySize(v) > JFIELD_MAX_LIST)
 		return jfield_fail(x, p, "expected an array of 1 to %d "
 				   "strings", JFIELD_MAX_LIST);
-	for (i = 0; i < *n; i++)
+	for (i = 0; i < *n; i++) {
 		free(items[i]);
+		items[i] = NULL;
+	}
 	*n = 0;
 	cJSON_ArrayForEach(it, v)
 		if (list_add(x, p, it, items, n) != 0)
 			return -1;
+	return 0;
+}
+
+int
+jfield_enum(const struct jfield *x, const cJSON *obj, const char *path,
+	    const char *key, const char *const *allowed, const char **out)
+{
+	char p[PATH_MAX_BYTES];
+	const cJSON *v = field(obj, path, key, p);
+	size_t i;
+
+	if (v == NULL)
+		return 0;
+	if (!cJSON_IsString(v) || v->valuestring[0] == '\0')
+		return jfield_fail(x, p, "expected a non-empty string");
+	for (i = 0; allowed[i] != NULL; i++)
+		if (strcmp(v->valuestring, allowed[i]) == 0) {
+			*out = allowed[i];
+			return 0;
+		}
+	return jfield_fail_enum(x, p, "value", v->valuestring, allowed);
+}
+
+int
+jfield_enum_list(const struct jfield *x, const cJSON *obj, const char *path,
+		 const char *key, const char *const *allowed, char **items,
+		 int *n)
+{
+	char p[PATH_MAX_BYTES];
+	int i;
+	size_t k;
+
+	if (jfield_list(x, obj, path, key, items, n) != 0)
+		return -1;
+	for (i = 0; json_get(obj, key) != NULL && i < *n; i++) {
+		for (k = 0; allowed[k] != NULL; k++)
+			if (strcmp(items[i], allowed[k]) == 0)
+				break;
+		if (allowed[k] != NULL)
+			continue;
+		snprintf(p, sizeof(p), "%s.%s[%d]", path, key, i);
+		return jfield_fail_enum(x, p, "value", items[i], allowed);
+	}
 	return 0;
 }

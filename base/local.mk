@@ -12,10 +12,12 @@ libpersonaforge_a_SOURCES += \
 	base/status.c base/status.h \
 	base/error.c base/error.h \
 	base/jfield.c base/jfield.h \
+	base/jstrict.c base/jstrict.h \
+	base/suggest.c base/suggest.h \
 	base/datadir.c base/datadir.h
 
 check_PROGRAMS += tests/unit/test_engine tests/unit/test_schema \
-	tests/unit/test_datadir
+	tests/unit/test_datadir tests/unit/test_jstrict
 tests_unit_test_engine_SOURCES = tests/unit/test_engine.c
 tests_unit_test_engine_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_engine_LDADD = $(TEST_LDADD)
@@ -25,5 +27,8 @@ tests_unit_test_schema_LDADD = $(TEST_LDADD)
 tests_unit_test_datadir_SOURCES = tests/unit/test_datadir.c
 tests_unit_test_datadir_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_datadir_LDADD = $(TEST_LDADD)
+tests_unit_test_jstrict_SOURCES = tests/unit/test_jstrict.c
+tests_unit_test_jstrict_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_jstrict_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_engine tests/unit/test_schema \
-	tests/unit/test_datadir
+	tests/unit/test_datadir tests/unit/test_jstrict

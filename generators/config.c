@@ -38,6 +38,20 @@ static const char *const default_views[] = {
 	"concise", "detailed", "formal", "casual"
 };
 
+/* The document types the templates know (document.is_<type> in
+ * templates/prompts/document.mustache and templates/offline/). */
+static const char *const doc_types[] = {
+	"conversation", "user_ai", "purchase", "email", "note", "calendar",
+	NULL
+};
+
+/* The answer styles of a preference pair: the ones the offline judge has
+ * a taste for (generators/preferences.c, lean()). */
+static const char *const views[] = {
+	"concise", "detailed", "formal", "casual", "enthusiastic", "cautious",
+	NULL
+};
+
 /* ---- sections ---- */
 
 static int
@@ -98,8 +112,8 @@ documents(const struct jfield *x, const cJSON *s, const char *p,
 	return jfield_intv(x, s, p, "per_persona", 0, 64, &c->documents) ||
 	       jfield_intv(x, s, p, "facts_per_document", 1, 8,
 			   &c->facts_per_document) ||
-	       jfield_list(x, s, p, "types", c->doc_types, &c->ndoc_types)
-	       ? -1 : 0;
+	       jfield_enum_list(x, s, p, "types", doc_types, c->doc_types,
+				&c->ndoc_types) ? -1 : 0;
 }
 
 static int
@@ -114,7 +128,8 @@ preferences(const struct jfield *x, const cJSON *s, const char *p,
 	    struct gen_config *c)
 {
 	return jfield_intv(x, s, p, "per_persona", 0, 64, &c->pairs) ||
-	       jfield_list(x, s, p, "views", c->views, &c->nviews) ? -1 : 0;
+	       jfield_enum_list(x, s, p, "views", views, c->views,
+				&c->nviews) ? -1 : 0;
 }
 
 static const char *const k_narrative[] = { "enabled", NULL };

@@ -144,6 +144,37 @@ check_out_path(const char *out)
 	return ok ? 0 : PF_EXIT_USAGE;
 }
 
+/* Say which of config hash, seed and persona count differ between the
+ * run row `st` (config, config_hash, seed, personas) and this run. */
+static void
+describe_mismatch(const struct run *r, sqlite3_stmt *st, char *out, size_t n)
+{
+	const char *hash = (const char *)sqlite3_column_text(st, 1);
+	uint64_t seed = (uint64_t)sqlite3_column_int64(st, 2);
+	int64_t personas = sqlite3_column_int64(st, 3);
+	char keys[256] = "";
+	size_t len = 0;
+
+	config_diff_keys(r->cfg, (const char *)sqlite3_column_text(st, 0),
+			 keys, sizeof(keys));
+	out[0] = '\0';
+	if (keys[0] != '\0' || (seed == r->cfg->seed &&
+				personas == r->cfg->personas))
+		len += (size_t)snprintf(out, n, "; config hash %s in the "
+					"dataset, %s now%s%s%s", hash,
+					r->cfg->config_hash, keys[0] ?
+					" (differing: " : "", keys, keys[0] ?
+					")" : "");
+	if (seed != r->cfg->seed && len < n)
+		len += (size_t)snprintf(out + len, n - len, "; seed %" PRIu64
+					" in the dataset, %" PRIu64 " now",
+					seed, r->cfg->seed);
+	if (personas != r->cfg->personas && len < n)
+		snprintf(out + len, n - len, "; persona count %" PRId64 " in "
+			 "the dataset, %" PRId64 " now", personas,
+			 r->cfg->personas);
+}
+
 /* The identity an existing dataset was built with: refuse another one
  * unless --overwrite (then start afresh). */
 static int
@@ -151,26 +182,29 @@ check_identity(struct run *r)
 {
 	struct pf_error e;
 	sqlite3_stmt *st;
+	char why[1024] = "";
 	int rc, same = 1;
 
 	pf_error_clear(&e);
-	st = dataset_prepare(r->ds, "SELECT config_hash, seed, personas "
-			     "FROM run WHERE id = 1", &e);
+	st = dataset_prepare(r->ds, "SELECT config, config_hash, seed, "
+			     "personas FROM run WHERE id = 1", &e);
 	if (st == NULL)
 		return pf_error_print(&e), PF_EXIT_RUNTIME;
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
-		same = strcmp((const char *)sqlite3_column_text(st, 0),
+		same = strcmp((const char *)sqlite3_column_text(st, 1),
 			      r->cfg->config_hash) == 0 &&
-		       (uint64_t)sqlite3_column_int64(st, 1) == r->cfg->seed &&
-		       sqlite3_column_int64(st, 2) == r->cfg->personas;
+		       (uint64_t)sqlite3_column_int64(st, 2) == r->cfg->seed &&
+		       sqlite3_column_int64(st, 3) == r->cfg->personas;
+	if (!same)
+		describe_mismatch(r, st, why, sizeof(why));
 	sqlite3_finalize(st);
 	if (same)
 		return 0;
 	if (!r->a.overwrite) {
 		fprintf(stderr, "personaforge: %s: this dataset was built from "
-			"a different config, seed or persona count; use "
-			"another -o, or --overwrite to replace it\n", r->out);
+			"another config: %s; use another -o, or --overwrite "
+			"to replace it\n", r->out, why[0] ? why + 2 : "?");
 		return PF_EXIT_USAGE;
 	}
 	snprintf(e.file, sizeof(e.file), "%s", r->out);
@@ -496,13 +530,18 @@ static const struct option build_opts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-/* A non-negative count for option `name`, or a usage error. */
+/* A count from 0 to max for option `name` (the config file's range for
+ * the same value), or a usage error. */
 static int
 count_opt(const struct cmd_entry *c, const char *name, const char *arg,
-	  int64_t *out)
+	  int64_t max, int64_t *out)
 {
-	if ((*out = cmd_parse_count(arg)) >= 0)
+	if ((*out = cmd_parse_count(arg)) >= 0 && *out <= max)
 		return -1;
+	if (*out >= 0 || (arg[0] >= '0' && arg[0] <= '9' &&
+			  strspn(arg, "0123456789") == strlen(arg)))
+		return cmd_usage_error(c, "%s must be from 0 to %" PRId64
+				       ", not '%s'", name, max, arg);
 	return cmd_usage_error(c, "%s needs a non-negative integer, not '%s'",
 			       name, arg);
 }
@@ -522,8 +561,9 @@ one_opt(const struct cmd_entry *c, int opt, int build_only,
 	case O_OVERWRITE: a->overwrite = 1; return -1;
 	case 'h': cmd_usage(c, stdout); return PF_EXIT_OK;
 	case O_PERSONAS: return count_opt(c, "--personas", optarg,
-					  &a->personas);
-	case O_SEED: return count_opt(c, "--seed", optarg, &a->seed);
+					  CONFIG_PERSONAS_MAX, &a->personas);
+	case O_SEED: return count_opt(c, "--seed", optarg, CONFIG_SEED_MAX,
+				      &a->seed);
 	case O_BACKEND:
 		a->backend = optarg;
 		if (strcmp(optarg, "offline") == 0 ||

@@ -4,6 +4,9 @@
  *
  * Every bad input (missing file, template syntax, data syntax, partial
  * errors) is reported as "personaforge: FILE[:LINE:COL]: msg" and exits 2.
+ * A variable with no value in the data is warned about with its line and
+ * column (once per tag); --strict makes that an error (exit 2, nothing
+ * printed on stdout).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -25,11 +28,20 @@ struct render_args {
 	const char *file;      /* template */
 	const char *data;      /* JSON data file */
 	const char *partials;  /* partials dir, NULL = the template's dir */
+	int strict;            /* a missing variable is an error */
+};
+
+/* The missing-variable tags reported so far (each tag once). */
+struct missing {
+	int strict;
+	size_t n;
+	char seen[256][64];    /* "line:col:file"; past 256, no dedupe */
 };
 
 static const struct option long_opts[] = {
 	{ "data", required_argument, NULL, 'd' },
 	{ "partials", required_argument, NULL, 'p' },
+	{ "strict", no_argument, NULL, 's' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -47,6 +59,7 @@ parse_args(int argc, char **argv, struct render_args *a)
 		switch (c) {
 		case 'd': a->data = optarg; break;
 		case 'p': a->partials = optarg; break;
+		case 's': a->strict = 1; break;
 		case 'h':
 			cmd_usage(&cmd_template_entry, stdout);
 			return PF_EXIT_OK;
@@ -107,6 +120,26 @@ load(const struct render_args *a, struct mustache **t, cJSON **data)
 	return -1;
 }
 
+/* mustache_missing_fn: warn (or, strict, report an error) once per tag. */
+static void
+on_missing(void *ud, const char *file, int line, int col, const char *name)
+{
+	struct missing *m = ud;
+	char key[64];
+	size_t i;
+
+	snprintf(key, sizeof(key), "%d:%d:%s", line, col, file);
+	for (i = 0; i < m->n && i < 256; i++)
+		if (strcmp(m->seen[i], key) == 0)
+			return;
+	if (m->n < 256)
+		memcpy(m->seen[m->n], key, sizeof(key));
+	m->n++;
+	fprintf(stderr, "personaforge: %s:%d:%d: %s: no value for '%s' in "
+		"the data\n", file, line, col, m->strict ? "error" : "warning",
+		name);
+}
+
 /* The directory part of `path` ("." when there is none), malloc'd. */
 static char *
 dir_of(const char *path)
@@ -123,6 +156,7 @@ static int
 render(const struct render_args *a)
 {
 	struct mustache *t = NULL;
+	struct missing *m = calloc(1, sizeof(*m));
 	struct pf_error err;
 	cJSON *data = NULL;
 	char *dir = NULL;
@@ -135,14 +169,19 @@ render(const struct render_args *a)
 		goto done;
 	dir = a->partials ? strdup(a->partials) : dir_of(a->file);
 	rc = PF_EXIT_RUNTIME;
-	if (dir == NULL)
+	if (dir == NULL || m == NULL)
 		goto done;
-	if (mustache_render(t, data, MUSTACHE_ESCAPE_HTML,
-			    mustache_partials_from_dir, dir, &out, &err) != 0) {
+	m->strict = a->strict;
+	if (mustache_render_checked(t, data, MUSTACHE_ESCAPE_HTML,
+				    mustache_partials_from_dir, dir,
+				    on_missing, m, &out, &err) != 0) {
 		pf_error_print(&err);
 		rc = PF_EXIT_USAGE;
 		goto done;
 	}
+	rc = PF_EXIT_USAGE;
+	if (a->strict && m->n > 0)
+		goto done;
 	if (fwrite(out.data ? out.data : "", 1, out.len, stdout) != out.len ||
 	    fflush(stdout) != 0) {
 		fprintf(stderr, "personaforge: writing output: %s\n",
@@ -152,6 +191,7 @@ render(const struct render_args *a)
 	rc = PF_EXIT_OK;
 done:
 	buf_free(&out);
+	free(m);
 	free(dir);
 	cJSON_Delete(data);
 	mustache_free(t);
@@ -161,7 +201,7 @@ done:
 static int
 exec_template(int argc, char **argv)
 {
-	struct render_args a = { NULL, NULL, NULL };
+	struct render_args a = { NULL, NULL, NULL, 0 };
 	int rc;
 
 	if (argc < 2)
@@ -180,7 +220,7 @@ exec_template(int argc, char **argv)
 
 const struct cmd_entry cmd_template_entry = {
 	.name = "template",
-	.usage = "render FILE --data DATA.json [--partials DIR]",
+	.usage = "render FILE --data DATA.json [--partials DIR] [--strict]",
 	.summary = "render a Mustache template with JSON data",
 	.help =
 	"Render FILE (a Mustache template) with DATA.json as its context and\n"
@@ -191,9 +231,15 @@ const struct cmd_entry cmd_template_entry = {
 	"  -d, --data FILE      the JSON data (required)\n"
 	"  -p, --partials DIR   where {{>name}} finds name.mustache\n"
 	"                       (default: the directory of FILE)\n"
+	"      --strict         a variable with no value in the data is an\n"
+	"                       error (without it: a warning on stderr)\n"
 	"  -h, --help           show this help\n"
 	"\n"
+	"Each variable with no value in the data is reported as\n"
+	"FILE:LINE:COL: warning: no value for 'name' in the data.\n"
+	"\n"
 	"Exit status: 0 ok, 1 I/O error, 2 usage error or bad template,\n"
-	"partial or data (reported as FILE:LINE:COL: message).\n",
+	"partial or data (reported as FILE:LINE:COL: message), or a missing\n"
+	"variable with --strict.\n",
 	.exec = exec_template,
 };

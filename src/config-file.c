@@ -8,11 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "auditors/policy.h"
 #include "base/hash.h"
 #include "base/jfield.h"
 #include "base/json.h"
+#include "base/jstrict.h"
 #include "generators/config.h"
 
 /* Each `$.audit.<name>` section belongs to its auditor (auditors/policy.h);
@@ -41,22 +43,15 @@ parse_stages(const struct jfield *x, struct pf_config *c, const cJSON *st)
 static int
 parse_backend(const struct jfield *x, struct pf_config *c, const cJSON *root)
 {
-	char *b = NULL;
-	int rc = 0;
+	static const char *const names[] = { "auto", "offline", "openai",
+		NULL };
+	const char *b = "auto";
 
-	if (jfield_str(x, root, "$", "backend", &b) != 0)
+	if (jfield_enum(x, root, "$", "backend", names, &b) != 0)
 		return -1;
-	if (b == NULL || strcmp(b, "auto") == 0)
-		c->backend = BACKEND_AUTO;
-	else if (strcmp(b, "offline") == 0)
-		c->backend = BACKEND_OFFLINE;
-	else if (strcmp(b, "openai") == 0)
-		c->backend = BACKEND_OPENAI;
-	else
-		rc = jfield_fail(x, "$.backend", "expected \"auto\", \"offline\" or "
-			  "\"openai\"");
-	free(b);
-	return rc;
+	c->backend = b == names[1] ? BACKEND_OFFLINE : b == names[2]
+		     ? BACKEND_OPENAI : BACKEND_AUTO;
+	return 0;
 }
 
 /* The network sections belong to llm/endpoint.c; here they only have to
@@ -87,7 +82,7 @@ parse_seed(const struct jfield *x, const cJSON *root, int64_t *seed)
 {
 	size_t n;
 
-	if (jfield_int(x, root, "$", "seed", 0, INT64_MAX, seed) == 0)
+	if (jfield_int(x, root, "$", "seed", 0, CONFIG_SEED_MAX, seed) == 0)
 		return 0;
 	n = x->err != NULL ? strlen(x->err->msg) : 0;
 	if (n > 0 && strstr(x->err->msg, "2^53") != NULL)
@@ -107,7 +102,7 @@ parse_top(const struct jfield *x, struct pf_config *c, const cJSON *root)
 	if (jfield_keys(x, root, "$", keys) != 0 ||
 	    jfield_str(x, root, "$", "name", &c->name) != 0 ||
 	    parse_seed(x, root, &seed) != 0 ||
-	    jfield_int(x, root, "$", "personas", 0, 100000000,
+	    jfield_int(x, root, "$", "personas", 0, CONFIG_PERSONAS_MAX,
 		       &c->personas) != 0 ||
 	    jfield_str(x, root, "$", "templates_dir",
 		       &c->templates_dir) != 0 ||
@@ -201,11 +196,56 @@ config_canonical(const struct pf_config *c)
 	return text;
 }
 
+/* Top-level keys that say how to reach the model, not what to build. */
+static const char *const runtime[] = { "endpoints", "budget", "retry",
+	"engine", "backend", "description", NULL };
+
+static int
+is_runtime(const char *k)
+{
+	size_t i;
+
+	for (i = 0; runtime[i] != NULL; i++)
+		if (strcmp(k, runtime[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Append "$.k" to out unless k is runtime, seed or personas, or a and b
+ * hold the same value for it. */
+static void
+diff_key(const cJSON *a, const cJSON *b, const char *k, char *out, size_t n)
+{
+	size_t len = strlen(out);
+
+	if (is_runtime(k) || strcmp(k, "seed") == 0 ||
+	    strcmp(k, "personas") == 0 || cJSON_Compare(json_get(a, k), json_get(b, k), 1))
+		return;
+	snprintf(out + len, n - len, "%s$.%s", len ? ", " : "", k);
+}
+
+int
+config_diff_keys(const struct pf_config *c, const char *stored, char *out,
+		 size_t n)
+{
+	const cJSON *it;
+	cJSON *old;
+
+	out[0] = '\0';
+	if (json_parse(stored, strlen(stored), &old, NULL) != 0)
+		return -1;
+	cJSON_ArrayForEach(it, old)
+		diff_key(old, c->root, it->string, out, n);
+	cJSON_ArrayForEach(it, c->root)
+		if (json_get(old, it->string) == NULL)
+			diff_key(old, c->root, it->string, out, n);
+	cJSON_Delete(old);
+	return 0;
+}
+
 static void
 compute_hash(struct pf_config *c)
 {
-	static const char *const runtime[] = { "endpoints", "budget", "retry",
-		"engine", "backend", "description", NULL };
 	cJSON *id = cJSON_Duplicate(c->root, 1), *s;
 	char *text;
 	int i;
@@ -242,25 +282,35 @@ config_override(struct pf_config *c, int64_t seed, int64_t personas)
 	compute_hash(c);
 }
 
-/* Make templates_dir relative to the config file's directory. */
+/* Make templates_dir relative to the config file's directory; it must be
+ * a directory. */
 static int
-resolve_dirs(struct pf_config *c)
+resolve_dirs(const struct jfield *x, struct pf_config *c)
 {
+	struct stat st;
 	char *p;
 
-	if (c->templates_dir == NULL || c->templates_dir[0] == '/')
+	if (c->templates_dir == NULL)
 		return 0;
-	if (asprintf(&p, "%s/%s", c->dir, c->templates_dir) < 0)
-		return -1;
-	free(c->templates_dir);
-	c->templates_dir = p;
+	if (c->templates_dir[0] != '/') {
+		if (asprintf(&p, "%s/%s", c->dir, c->templates_dir) < 0)
+			return jfield_fail(x, "$.templates_dir",
+					   "out of memory");
+		free(c->templates_dir);
+		c->templates_dir = p;
+	}
+	if (stat(c->templates_dir, &st) != 0)
+		return jfield_fail(x, "$.templates_dir", "%s: %s",
+				   c->templates_dir, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return jfield_fail(x, "$.templates_dir", "%s: not a directory",
+				   c->templates_dir);
 	return 0;
 }
 
 int
 config_load(const char *path, struct pf_config **out, struct pf_error *err)
 {
-	struct json_error je;
 	struct jfield x = { path, err };
 	struct pf_config *c;
 
@@ -273,17 +323,12 @@ config_load(const char *path, struct pf_config **out, struct pf_error *err)
 	config_generation_defaults(c);
 	c->path = strdup(path);
 	c->dir = dirname_of(path);
-	if (json_parse_file(path, CONFIG_MAX_BYTES, &c->root, &je) != 0) {
-		if (err != NULL) {
-			snprintf(err->file, sizeof(err->file), "%s", path);
-			err->line = je.line;
-			err->col = je.col;
-			snprintf(err->msg, sizeof(err->msg), "%s", je.msg);
-		}
+	if (jstrict_parse_file(path, CONFIG_MAX_BYTES, CONFIG_MAX_DEPTH,
+			       &c->root, err) != 0) {
 		config_free(c);
 		return -1;
 	}
-	if (parse_top(&x, c, c->root) != 0 || resolve_dirs(c) != 0) {
+	if (parse_top(&x, c, c->root) != 0 || resolve_dirs(&x, c) != 0) {
 		config_free(c);
 		return -1;
 	}

@@ -17,6 +17,7 @@ TEMPLATE_CLI_TESTS = \
 	tests/cli/template-basic.test \
 	tests/cli/template-escape.test \
 	tests/cli/template-sections.test \
+	tests/cli/template-strict.test \
 	tests/cli/template-partials.test \
 	tests/cli/template-partials-default.test \
 	tests/cli/template-partial-error.test \
@@ -24,6 +25,7 @@ TEMPLATE_CLI_TESTS = \
 	tests/cli/template-no-args.test \
 	tests/cli/template-no-data.test \
 	tests/cli/template-missing-file.test \
+	tests/cli/template-missing-var.test \
 	tests/cli/template-missing-data.test \
 	tests/cli/template-syntax-error.test \
 	tests/cli/template-data-syntax.test \

@@ -37,6 +37,7 @@ struct op {
 	size_t name;      /* offset of the name in the pool */
 	size_t off, len;  /* text or partial indentation, in src */
 	size_t end;       /* sections: index of the first op after the body */
+	size_t at;        /* variables: offset of the tag in src */
 };
 
 struct pentry {
@@ -323,7 +324,7 @@ close_section(struct parser *p, const struct tag *t)
 static int
 add_tag(struct parser *p, const struct tag *t, size_t ind, size_t ilen)
 {
-	struct op o = { .type = OP_VAR };
+	struct op o = { .type = OP_VAR, .at = t->start };
 
 	switch (t->kind) {
 	case '!':
@@ -497,6 +498,8 @@ struct render {
 	struct pf_error *err;
 	const char *name;  /* root template, for errors */
 	int depth;         /* partials being rendered */
+	mustache_missing_fn missing;  /* NULL: missing variables are blank */
+	void *mud;
 };
 
 static int
@@ -673,6 +676,31 @@ lookup(const struct mustache *t, const struct op *o, const struct frame *f)
 	return v;
 }
 
+/* Tell r->missing about the variable op o of t, which resolved to
+ * nothing. */
+static void
+report_missing(const struct render *r, const struct mustache *t,
+	       const struct op *o)
+{
+	const char *part = t->pool + o->name;
+	char name[256];
+	size_t i, len = 0;
+	int line = 1, col = 1;
+	unsigned k;
+
+	for (i = 0; i < o->at; i++) {
+		col = t->src[i] == '\n' ? 1 : col + 1;
+		line += t->src[i] == '\n';
+	}
+	name[0] = '\0';
+	for (k = 0; k < o->nparts && len < sizeof(name); k++) {
+		len += (size_t)snprintf(name + len, sizeof(name) - len, "%s%s",
+					k ? "." : "", part);
+		part += strlen(part) + 1;
+	}
+	r->missing(r->mud, t->name, line, col, name);
+}
+
 static int
 truthy(const cJSON *v)
 {
@@ -713,6 +741,7 @@ render_ops(struct render *r, const struct mustache *t, size_t from,
 	   size_t to, const struct frame *f)
 {
 	const struct op *o;
+	const cJSON *v;
 	size_t i = from;
 	int rc = 0;
 
@@ -725,7 +754,10 @@ render_ops(struct render *r, const struct mustache *t, size_t from,
 			break;
 		case OP_VAR:
 		case OP_RAW:
-			rc = put_value(r, lookup(t, o, f), o->type == OP_RAW);
+			v = lookup(t, o, f);
+			if (v == NULL && r->missing != NULL && o->nparts > 0)
+				report_missing(r, t, o);
+			rc = put_value(r, v, o->type == OP_RAW);
 			break;
 		case OP_SECTION:
 		case OP_INVERTED:
@@ -905,7 +937,18 @@ mustache_render(const struct mustache *t, const cJSON *data,
 		enum mustache_escape esc, mustache_partial_fn partials,
 		void *ud, struct buf *out, struct pf_error *err)
 {
-	struct render r = { esc, t->cache, out, err, t->name, 0 };
+	return mustache_render_checked(t, data, esc, partials, ud, NULL, NULL,
+				       out, err);
+}
+
+int
+mustache_render_checked(const struct mustache *t, const cJSON *data,
+			enum mustache_escape esc, mustache_partial_fn partials,
+			void *ud, mustache_missing_fn missing, void *mud,
+			struct buf *out, struct pf_error *err)
+{
+	struct render r = { esc, t->cache, out, err, t->name, 0, missing,
+			    mud };
 	struct frame root = { data, NULL };
 	size_t start = out->len;
 

@@ -71,6 +71,21 @@ int mustache_render(const struct mustache *t, const cJSON *data,
 		    enum mustache_escape esc, mustache_partial_fn partials,
 		    void *ud, struct buf *out, struct pf_error *err);
 
+/* Told about a variable tag ({{x}}, {{{x}}}, {{&x}}) whose name resolved
+ * to nothing: the template's name (a partial's file), the tag's 1-based
+ * line and column there, and the dotted name. Called once per rendering
+ * of the tag (a tag inside a list section may be reported again). */
+typedef void (*mustache_missing_fn)(void *ud, const char *file, int line,
+				    int col, const char *name);
+
+/* mustache_render() that also calls `missing` (with mud) for each
+ * variable with no value; the variable still renders blank. */
+int mustache_render_checked(const struct mustache *t, const cJSON *data,
+			    enum mustache_escape esc,
+			    mustache_partial_fn partials, void *ud,
+			    mustache_missing_fn missing, void *mud,
+			    struct buf *out, struct pf_error *err);
+
 /* Free a template and its cached partials. Accepts NULL. */
 void mustache_free(struct mustache *t);
 

@@ -14,6 +14,7 @@ BUILD_CLI_TESTS = \
 	tests/cli/build-datadir-bogus.test \
 	tests/cli/build-datadir-unset.test \
 	tests/cli/build-default-output.test \
+	tests/cli/build-doc-type-typo.test \
 	tests/cli/build-failed-summary.test \
 	tests/cli/build-findings-overflow.test \
 	tests/cli/build-help.test \
@@ -22,16 +23,21 @@ BUILD_CLI_TESTS = \
 	tests/cli/build-no-config.test \
 	tests/cli/build-not-dataset.test \
 	tests/cli/build-not-sqlite.test \
+	tests/cli/build-one-doc-type.test \
 	tests/cli/build-other-config.test \
+	tests/cli/build-other-personas.test \
+	tests/cli/build-other-seed.test \
 	tests/cli/build-overwrite.test \
 	tests/cli/build-personas-abc.test \
 	tests/cli/build-personas-negative.test \
+	tests/cli/build-personas-range.test \
 	tests/cli/build-resume.test \
 	tests/cli/build-schema-not-json.test \
 	tests/cli/build-schema-version-old.test \
 	tests/cli/build-schema-version-rollback.test \
 	tests/cli/build-schema-version.test \
 	tests/cli/build-template-syntax.test \
+	tests/cli/build-templates-dir-missing.test \
 	tests/cli/build-tiny.test \
 	tests/cli/build-unknown-key.test \
 	tests/cli/build-unknown-option.test \
@@ -42,12 +48,16 @@ BUILD_CLI_TESTS = \
 	tests/cli/build-wrong-type.test
 
 VALIDATE_CLI_TESTS = \
+	tests/cli/validate-backend-typo.test \
 	tests/cli/validate-bad-backend.test \
 	tests/cli/validate-base-url-no-model.test \
 	tests/cli/validate-budget.test \
 	tests/cli/validate-datadir-bogus.test \
 	tests/cli/validate-datadir-unset.test \
+	tests/cli/validate-deep-nesting.test \
 	tests/cli/validate-demo.test \
+	tests/cli/validate-doc-type-typo.test \
+	tests/cli/validate-duplicate-key.test \
 	tests/cli/validate-gate-key.test \
 	tests/cli/validate-help.test \
 	tests/cli/validate-malformed-json.test \
@@ -55,17 +65,26 @@ VALIDATE_CLI_TESTS = \
 	tests/cli/validate-missing-template.test \
 	tests/cli/validate-no-config.test \
 	tests/cli/validate-no-endpoint.test \
+	tests/cli/validate-nul-escaped.test \
+	tests/cli/validate-nul-raw.test \
+	tests/cli/validate-number-range.test \
 	tests/cli/validate-offline-template.test \
 	tests/cli/validate-overrides.test \
 	tests/cli/validate-persona-table.test \
 	tests/cli/validate-personas-abc.test \
 	tests/cli/validate-personas-negative.test \
+	tests/cli/validate-personas-range.test \
 	tests/cli/validate-schema-keyword.test \
 	tests/cli/validate-schema-not-json.test \
+	tests/cli/validate-seed-range.test \
+	tests/cli/validate-stage-typo.test \
 	tests/cli/validate-template-syntax.test \
+	tests/cli/validate-templates-dir-missing.test \
+	tests/cli/validate-too-large.test \
 	tests/cli/validate-unknown-auditor.test \
 	tests/cli/validate-unknown-key.test \
 	tests/cli/validate-unknown-option.test \
+	tests/cli/validate-view-typo.test \
 	tests/cli/validate-wrong-type.test
 
 STATS_CLI_TESTS = \
