@@ -175,8 +175,10 @@ jfield_list(const struct jfield *x, const cJSON *obj, const char *path,
 	    cJSON_GetArraySize(v) > JFIELD_MAX_LIST)
 		return jfield_fail(x, p, "expected an array of 1 to %d "
 				   "strings", JFIELD_MAX_LIST);
-	for (i = 0; i < *n; i++)
+	for (i = 0; i < *n; i++) {
 		free(items[i]);
+		items[i] = NULL;
+	}
 	*n = 0;
 	cJSON_ArrayForEach(it, v)
 		if (list_add(x, p, it, items, n) != 0)
