@@ -17,13 +17,18 @@ libpersonaforge_a_SOURCES += \
 	base/datadir.c base/datadir.h
 
 check_PROGRAMS += tests/unit/test_engine tests/unit/test_schema \
-	tests/unit/test_datadir tests/unit/test_jstrict
+	tests/unit/test_schema_suite tests/unit/test_datadir \
+	tests/unit/test_jstrict
 tests_unit_test_engine_SOURCES = tests/unit/test_engine.c
 tests_unit_test_engine_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_engine_LDADD = $(TEST_LDADD)
 tests_unit_test_schema_SOURCES = tests/unit/test_schema.c
 tests_unit_test_schema_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_schema_LDADD = $(TEST_LDADD)
+## The official JSON Schema Test Suite from $SHARED_DIR (SKIP without it).
+tests_unit_test_schema_suite_SOURCES = tests/unit/test_schema_suite.c
+tests_unit_test_schema_suite_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_schema_suite_LDADD = $(TEST_LDADD)
 tests_unit_test_datadir_SOURCES = tests/unit/test_datadir.c
 tests_unit_test_datadir_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_datadir_LDADD = $(TEST_LDADD)
@@ -31,4 +36,5 @@ tests_unit_test_jstrict_SOURCES = tests/unit/test_jstrict.c
 tests_unit_test_jstrict_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_jstrict_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_engine tests/unit/test_schema \
-	tests/unit/test_datadir tests/unit/test_jstrict
+	tests/unit/test_schema_suite tests/unit/test_datadir \
+	tests/unit/test_jstrict

@@ -16,6 +16,7 @@
 #include "base/schema.h"
 
 #include <math.h>
+#include <regex.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -45,6 +46,8 @@ enum {
 	F_CLOSED = 1 << 2,   /* additionalProperties: false */
 	F_CONST = 1 << 3,    /* konst is set */
 	F_ENUM = 1 << 4,     /* enums is set (possibly after a failed copy) */
+	F_FALSE = 1 << 5,    /* the boolean schema false: nothing is valid */
+	F_PATTERN = 1 << 6,  /* pattern is compiled into re */
 };
 
 /* One enum/const value. */
@@ -83,6 +86,7 @@ struct node {
 	struct scalar *enums;
 	size_t nenums;
 	struct scalar konst;
+	regex_t re;          /* pattern, when F_PATTERN */
 	struct node *ref;    /* $ref target, or NULL */
 	char *ref_where;     /* schema path of the $ref, for cycle errors */
 };
@@ -265,6 +269,8 @@ node_free(struct node *n)
 	free(n->one.v);
 	free(n->konst.str);
 	free(n->ref_where);
+	if (n->flags & F_PATTERN)
+		regfree(&n->re);
 	free(n);
 }
 
@@ -528,8 +534,8 @@ kw_additional(struct cc *c, struct node *n, const cJSON *v)
 static int
 kw_items(struct cc *c, struct node *n, const cJSON *v)
 {
-	if (!cJSON_IsObject(v))
-		return fail(&c->t, c->err, "items must be a schema object "
+	if (!cJSON_IsObject(v) && !cJSON_IsBool(v))
+		return fail(&c->t, c->err, "items must be a schema "
 			    "(the tuple form is not supported)");
 	return compile_new(c, v, &n->items);
 }
@@ -605,6 +611,49 @@ kw_maximum(struct cc *c, struct node *n, const cJSON *v)
 		return fail(&c->t, c->err, "maximum must be a number");
 	n->flags |= F_MAX;
 	n->maximum = v->valuedouble;
+	return 0;
+}
+
+/* True if `p` is in the part of ECMA-262 regex syntax that POSIX extended
+ * regular expressions read the same way: no backslash escapes but of
+ * punctuation outside brackets, no "(?" groups. */
+static int
+pattern_portable(const char *p)
+{
+	int in_class = 0;
+
+	for (; *p != '\0'; p++) {
+		if (*p == '\\' && (in_class || p[1] == '\0' ||
+				    (p[1] >= '0' && p[1] <= '9') ||
+				    ((p[1] | 0x20) >= 'a' && (p[1] | 0x20) <= 'z')))
+			return 0;
+		if (*p == '\\') {
+			p++;
+			continue;
+		}
+		if (*p == '(' && p[1] == '?')
+			return 0;
+		if (*p == '[')
+			in_class = 1;
+		else if (*p == ']')
+			in_class = 0;
+	}
+	return 1;
+}
+
+static int
+kw_pattern(struct cc *c, struct node *n, const cJSON *v)
+{
+	if (!cJSON_IsString(v))
+		return fail(&c->t, c->err, "pattern must be a string");
+	if (!pattern_portable(v->valuestring))
+		return fail(&c->t, c->err, "unsupported pattern syntax (class "
+			    "escapes such as \\d, \\p{..}, backreferences "
+			    "and (? groups are not supported)");
+	if (regcomp(&n->re, v->valuestring, REG_EXTENDED | REG_NOSUB) != 0)
+		return fail(&c->t, c->err, "pattern is not a valid regular "
+			    "expression");
+	n->flags |= F_PATTERN;
 	return 0;
 }
 
@@ -719,6 +768,18 @@ kw_ref(struct cc *c, struct node *n, const cJSON *v)
 	return n->ref_where != NULL ? 0 : -1;
 }
 
+/* $id at the root names the document; a nested one would change what its
+ * subschemas' "#" references mean, which we do not follow. */
+static int
+kw_id(struct cc *c, struct node *n, const cJSON *v)
+{
+	if (n != c->s->nodes[0])
+		return fail(&c->t, c->err, "$id is supported at the top level "
+			    "only");
+	return cJSON_IsString(v) ? 0 :
+	       fail(&c->t, c->err, "$id must be a string");
+}
+
 /* Keywords: a NULL handler marks an annotation that is accepted and
  * ignored (see schema.h for why pattern is one). */
 static const struct keyword {
@@ -746,12 +807,12 @@ static const struct keyword {
 	{ "title", NULL },
 	{ "description", NULL },
 	{ "$schema", NULL },
-	{ "$id", NULL },
+	{ "$id", kw_id },
 	{ "$comment", NULL },
 	{ "default", NULL },
 	{ "examples", NULL },
 	{ "format", NULL },
-	{ "pattern", NULL },
+	{ "pattern", kw_pattern },
 };
 
 static const struct keyword *
@@ -805,8 +866,14 @@ compile_node(struct cc *c, const cJSON *j, struct node *n)
 	if (c->t.n > SCHEMA_MAX_DEPTH)
 		return fail(&c->t, c->err, "schema nested deeper than %d "
 			    "levels", SCHEMA_MAX_DEPTH);
+	if (cJSON_IsBool(j)) {
+		if (cJSON_IsFalse(j))
+			n->flags |= F_FALSE;
+		return 0;
+	}
 	if (!cJSON_IsObject(j))
-		return fail(&c->t, c->err, "a schema must be a JSON object");
+		return fail(&c->t, c->err, "a schema must be a JSON object "
+			    "or a boolean");
 	for (m = j->child; m != NULL && rc == 0; m = m->next) {
 		push_key(&c->t, m->string);
 		k = keyword_find(m->string);
@@ -934,8 +1001,8 @@ schema_compile(const cJSON *root, struct schema **out, struct pf_error *err)
 		no_memory(&c);
 		goto done;
 	}
-	if (!cJSON_IsObject(root)) {
-		fail(&c.t, err, "a schema must be a JSON object");
+	if (!cJSON_IsObject(root) && !cJSON_IsBool(root)) {
+		fail(&c.t, err, "a schema must be a JSON object or a boolean");
 		goto done;
 	}
 	if (defs_collect(&c, root) != 0 ||
@@ -1078,13 +1145,21 @@ check_number(struct vc *v, const struct node *n, double d)
 }
 
 static int
+check_pattern(struct vc *v, const struct node *n, const char *s)
+{
+	if (!(n->flags & F_PATTERN) || regexec(&n->re, s, 0, NULL, 0) == 0)
+		return 0;
+	return fail(&v->t, v->err, "does not match the pattern");
+}
+
+static int
 check_string(struct vc *v, const struct node *n, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t len = 0;
 
 	if (n->min_len == 0 && n->max_len == SIZE_MAX)
-		return 0;
+		return check_pattern(v, n, s);
 	for (; *p != '\0'; p++)
 		len += (*p & 0xc0) != 0x80;
 	if (len < n->min_len)
@@ -1093,7 +1168,7 @@ check_string(struct vc *v, const struct node *n, const char *s)
 	if (len > n->max_len)
 		return fail(&v->t, v->err, "length %zu is above maxLength %zu",
 			    len, n->max_len);
-	return 0;
+	return check_pattern(v, n, s);
 }
 
 static int
@@ -1214,6 +1289,8 @@ check(struct vc *v, const struct node *n, const cJSON *x)
 	if (v->t.n > SCHEMA_MAX_DEPTH)
 		return fail(&v->t, v->err, "nested deeper than %d levels",
 			    SCHEMA_MAX_DEPTH);
+	if (n->flags & F_FALSE)
+		return fail(&v->t, v->err, "no value is allowed here");
 	if (n->types != 0 && !(n->types & kind))
 		return type_fail(v, n->types);
 	if (check_values(v, n, kind, x) != 0)

@@ -62,13 +62,19 @@ static const struct field engine_fields[] = {
 };
 
 static const char *const ep_strings[] = {
-	"base_url", "model", "api_key_env", "headers", NULL
+	"base_url", "model", "api_key_env", "headers", "structured_output",
+	"profile", NULL
+};
+
+static const char *const wire_keys[] = {
+	"structured_output", "profile", NULL
 };
 
 void
 engine_config_init(struct engine_config *c)
 {
 	memset(c, 0, sizeof(*c));
+	wire_opts_resolve(&c->wire, NULL);
 	c->max_attempts = 6;
 	c->base_delay_ms = 500;
 	c->max_delay_ms = 60000;
@@ -270,6 +276,32 @@ headers_read(const cJSON *obj, const char *path, struct endpoint_cfg *e,
 	return 0;
 }
 
+/* structured_output and profile of an endpoint or of $.engine. */
+static int
+wire_read(const cJSON *obj, const char *path, struct wire_opts *w,
+	  struct pf_error *err)
+{
+	const cJSON *m = json_get(obj, "structured_output");
+	const cJSON *p = json_get(obj, "profile");
+	const char *allowed;
+	char sub[256];
+
+	if (m != NULL) {
+		sub_path(sub, path, "structured_output");
+		w->mode = wire_mode_parse(cJSON_GetStringValue(m), &allowed);
+		if (w->mode == WIRE_MODE_UNSET)
+			return fail(err, sub, "expected one of %s", allowed);
+	}
+	if (p != NULL) {
+		sub_path(sub, path, "profile");
+		w->profile = wire_profile_parse(cJSON_GetStringValue(p),
+						&allowed);
+		if (w->profile == WIRE_PROFILE_UNSET)
+			return fail(err, sub, "expected one of %s", allowed);
+	}
+	return 0;
+}
+
 static int
 endpoint_read(const cJSON *obj, const char *path, struct endpoint_cfg *e,
 	      struct pf_error *err)
@@ -282,7 +314,8 @@ endpoint_read(const cJSON *obj, const char *path, struct endpoint_cfg *e,
 	if (section_read(obj, path, ep_fields, ep_strings, e, err) != 0 ||
 	    str_read(obj, "base_url", path, 1, &e->base_url, err) != 0 ||
 	    str_read(obj, "model", path, 1, &e->model, err) != 0 ||
-	    str_read(obj, "api_key_env", path, 0, &e->api_key_env, err) != 0)
+	    str_read(obj, "api_key_env", path, 0, &e->api_key_env, err) != 0 ||
+	    wire_read(obj, path, &e->wire, err) != 0)
 		return -1;
 	sub_path(sub, path, "base_url");
 	if (strncmp(e->base_url, "http://", 7) != 0 &&
@@ -343,8 +376,13 @@ engine_config_parse(const cJSON *root, const char *file,
 	    section_read(s, "$.retry", retry_fields, NULL, out, err) != 0)
 		goto done;
 	if ((s = json_get(root, "engine")) != NULL &&
-	    section_read(s, "$.engine", engine_fields, NULL, out, err) != 0)
+	    (section_read(s, "$.engine", engine_fields, wire_keys, out,
+			  err) != 0 ||
+	     wire_read(s, "$.engine", &out->wire, err) != 0))
 		goto done;
+	wire_opts_resolve(&out->wire, NULL);
+	for (size_t i = 0; i < out->n_endpoints; i++)
+		wire_opts_resolve(&out->endpoints[i].wire, &out->wire);
 	if (out->max_delay_ms < out->base_delay_ms) {
 		fail(err, "$.retry.max_delay_ms", "must be >= base_delay_ms");
 		goto done;
@@ -378,6 +416,7 @@ override_url(struct engine_config *c, const char *url, const char *model,
 	memset(&one, 0, sizeof(one));
 	one.weight = 1;
 	one.concurrency = 16;
+	one.wire = c->n_endpoints > 0 ? c->endpoints[0].wire : c->wire;
 	if (model == NULL && c->n_endpoints > 0)
 		model = c->endpoints[0].model;
 	if (model == NULL)

@@ -17,6 +17,7 @@
 #include <cjson/cJSON.h>
 
 #include "base/error.h"
+#include "llm/wire.h"
 
 /* One extra request header: either a plain value or an env var's value. */
 struct endpoint_header {
@@ -38,6 +39,7 @@ struct endpoint_cfg {
 	double output_tpm;       /* output tokens per minute, 0 = unlimited */
 	double price_in;         /* USD per million input tokens */
 	double price_out;        /* USD per million output tokens */
+	struct wire_opts wire;   /* structured_output, profile (resolved) */
 };
 
 struct engine_config {
@@ -55,6 +57,7 @@ struct engine_config {
 	unsigned min_concurrency;    /* AIMD floor, default 1 */
 	size_t max_response_bytes;   /* default 8 MiB */
 	uint64_t grace_ms;           /* drain grace on SIGINT, default 10000 */
+	struct wire_opts wire;       /* $.engine defaults for every endpoint */
 };
 
 /* Fill `c` with the defaults and no endpoints. */

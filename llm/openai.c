@@ -28,6 +28,7 @@
 #include "base/json.h"
 #include "base/log.h"
 #include "base/rng.h"
+#include "llm/wire.h"
 
 #define MAX_BODY ((size_t)64 << 20)
 #define RID_MAX 159                /* bytes of the X-Request-Id header */
@@ -51,6 +52,7 @@ struct ep {
 	double weight, cur;        /* smooth weighted round robin */
 	double price_in, price_out;
 	enum llm_result dead;      /* LLM_STOP_* once the server refused us */
+	struct wire_opts wire;     /* what its server takes (llm/wire.h) */
 	/* The secret values (API key, headers from the environment) inside
 	 * hdrs' own strings: scrubbed from any server text we keep. */
 	const char *secret[EP_MAX_SECRETS];
@@ -63,6 +65,8 @@ struct job {
 	struct llm_call *call;
 	struct buf body;           /* the call's body with "model" spliced in */
 	int own_model;             /* the body names its model: send as is */
+	struct buf wire;           /* the body as the endpoint's profile
+				      takes it, when that differs */
 	struct curl_slist rid;     /* "X-Request-Id: <id>", then ep->hdrs */
 	struct buf rid_text;       /* its text, at most RID_MAX bytes */
 	struct ep *ep;             /* where the current attempt went */
@@ -263,7 +267,7 @@ body_has_model(const char *p, size_t n)
 /* The body to send: the call's own when it names its model, else the
  * call's body with the endpoint's "model" spliced in after the brace. */
 static int
-body_build(struct job *j, const struct ep *e)
+body_splice(struct job *j, const struct ep *e)
 {
 	const char *p = j->call->body, *end = p + j->call->body_len;
 
@@ -289,6 +293,22 @@ body_build(struct job *j, const struct ep *e)
 	j->req.body = j->body.data;
 	j->req.body_len = j->body.len;
 	return 0;
+}
+
+/* The spliced body in the form the endpoint's server takes (wire.h). */
+static int
+body_build(struct job *j, const struct ep *e)
+{
+	int rc;
+
+	if (body_splice(j, e) != 0)
+		return -1;
+	rc = wire_body(&e->wire, j->req.body, j->req.body_len, &j->wire);
+	if (rc == 0) {
+		j->req.body = j->wire.data;
+		j->req.body_len = j->wire.len;
+	}
+	return rc < 0 ? -1 : 0;
 }
 
 /* "X-Request-Id: <call id>" (printable ASCII only, bounded), so a server
@@ -903,6 +923,7 @@ job_get(struct ob *b)
 	j->req.ud = j;
 	j->b = b;
 	buf_init(&j->body, MAX_BODY);
+	buf_init(&j->wire, MAX_BODY);
 	buf_init(&j->rid_text, RID_MAX);
 	return j;
 }
@@ -1034,6 +1055,7 @@ ob_close(struct backend *base)
 		jl_remove(j);
 		http_req_free(&j->req);
 		buf_free(&j->body);
+		buf_free(&j->wire);
 		buf_free(&j->rid_text);
 		free(j->why);
 		free(j);
@@ -1220,6 +1242,8 @@ ep_init(struct ep *e, const struct engine_config *cfg, size_t idx,
 	e->weight = c->weight > 0 ? c->weight : 1;
 	e->price_in = c->price_in;
 	e->price_out = c->price_out;
+	e->wire = c->wire;
+	wire_opts_resolve(&e->wire, &cfg->wire);
 	adm_ep_init(&e->adm, c->rpm, c->input_tpm, c->output_tpm,
 		    c->concurrency, cfg->min_concurrency, now);
 	if (e->url == NULL)

@@ -50,6 +50,8 @@ BUILD_CLI_TESTS = \
 VALIDATE_CLI_TESTS = \
 	tests/cli/validate-backend-typo.test \
 	tests/cli/validate-bad-backend.test \
+	tests/cli/validate-bad-profile.test \
+	tests/cli/validate-bad-structured-output.test \
 	tests/cli/validate-base-url-no-model.test \
 	tests/cli/validate-budget.test \
 	tests/cli/validate-datadir-bogus.test \
@@ -58,6 +60,10 @@ VALIDATE_CLI_TESTS = \
 	tests/cli/validate-demo.test \
 	tests/cli/validate-doc-type-typo.test \
 	tests/cli/validate-duplicate-key.test \
+	tests/cli/validate-example-llama-server.test \
+	tests/cli/validate-example-ollama.test \
+	tests/cli/validate-example-openai.test \
+	tests/cli/validate-example-vllm.test \
 	tests/cli/validate-gate-key.test \
 	tests/cli/validate-help.test \
 	tests/cli/validate-malformed-json.test \

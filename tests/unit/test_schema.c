@@ -163,10 +163,22 @@ static const struct {
 	  "{'$ref':'#'}]}}", "[1,[2,[3]]]", 1, NULL, NULL },
 	{ "{'type':'array','items':{'anyOf':[{'type':'integer'},"
 	  "{'$ref':'#'}]}}", "[1,[2,['x']]]", 0, "$[1]", "anyOf" },
-	/* annotations are ignored; pattern and format are not enforced */
+	/* annotations are ignored; format is not enforced */
 	{ "{'title':'t','description':'d','$schema':'x','$id':'y',"
 	  "'$comment':'c','default':1,'examples':[1],'format':'date',"
-	  "'pattern':'^a$','type':'string'}", "'zzz'", 1, NULL, NULL },
+	  "'type':'string'}", "'zzz'", 1, NULL, NULL },
+	/* pattern is enforced (ECMA-262 syntax that POSIX ERE reads alike),
+	 * unanchored */
+	{ "{'pattern':'^a+$'}", "'aaa'", 1, NULL, NULL },
+	{ "{'pattern':'^a+$'}", "'zzz'", 0, "$", "pattern" },
+	{ "{'pattern':'b[0-9]{2}'}", "'xxb12yy'", 1, NULL, NULL },
+	{ "{'pattern':'^a$'}", "3", 1, NULL, NULL },
+	/* boolean schemas */
+	{ "true", "{'a':1}", 1, NULL, NULL },
+	{ "false", "null", 0, "$", "no value is allowed" },
+	{ "{'properties':{'a':false}}", "{'a':1}", 0, "$.a",
+	  "no value is allowed" },
+	{ "{'items':true}", "[1,'x']", 1, NULL, NULL },
 	/* a typical reply */
 	{ "{'type':'object','additionalProperties':false,"
 	  "'required':['answer','facts'],'properties':{"
@@ -216,8 +228,14 @@ static const struct {
 	  "$.properties.age.minimum", "minimum must be a number" },
 	{ "[]", "$", "a schema must be a JSON object" },
 	{ "'string'", "$", "a schema must be a JSON object" },
-	{ "{'properties':{'a':true}}", "$.properties.a",
-	  "a schema must be a JSON object" },
+	{ "{'properties':{'a':1}}", "$.properties.a",
+	  "a schema must be a JSON object or a boolean" },
+	{ "{'pattern':'^\\\\d+$'}", "$.pattern", "unsupported pattern syntax" },
+	{ "{'pattern':'(?=a)'}", "$.pattern", "unsupported pattern syntax" },
+	{ "{'pattern':'(a'}", "$.pattern", "not a valid regular expression" },
+	{ "{'pattern':1}", "$.pattern", "pattern must be a string" },
+	{ "{'properties':{'a':{'$id':'x'}}}", "$.properties.a.$id",
+	  "top level only" },
 	{ "{'type':'str'}", "$.type", "unknown type 'str'" },
 	{ "{'type':[]}", "$.type", "type must be" },
 	{ "{'additionalProperties':{}}", "$.additionalProperties",
