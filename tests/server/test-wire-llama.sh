@@ -14,10 +14,11 @@ PF=${PERSONAFORGE:-${top_builddir:-.}/src/personaforge}
 WS=${top_builddir:-.}/tests/server/wireschema
 PERSONAFORGE_DATADIR=${PERSONAFORGE_DATADIR:-$top}
 export PERSONAFORGE_DATADIR
+. "$top/tests/tap.sh"
 for t in sqlite3 node; do
-	command -v $t >/dev/null 2>&1 || { echo "1..0 # SKIP $t not installed"; exit 0; }
+	command -v $t >/dev/null 2>&1 || tap_skip_all "$t not installed"
 done
-[ -x "$PF" ] && [ -x "$WS" ] || { echo "1..0 # SKIP $PF or $WS not built"; exit 0; }
+[ -x "$PF" ] && [ -x "$WS" ] || tap_skip_all "$PF or $WS not built"
 schemas=$(ls "$top"/templates/prompts/*.schema.json)
 lib_dir=$here
 set -- $(($(echo "$schemas" | wc -l) + 4))
@@ -33,19 +34,19 @@ node "$here/grammar-check.mjs" "$T"/wire/*.schema.json >"$T/grammar" 2>"$T/gramm
 for s in $schemas; do
 	b=$(basename "$s")
 	grep -q "^ok $T/wire/$b\$" "$T/grammar"
-	ok $? "node-llama-cpp builds a grammar from $b as derived for llama.cpp ($(grep "/$b" "$T/grammar" | sed "s|$T/wire/||"))"
+	tap_rc $? "node-llama-cpp builds a grammar from $b as derived for llama.cpp ($(grep "/$b" "$T/grammar" | sed "s|$T/wire/||"))"
 done
 
 "$PF" build "$top/examples/llama-server.json" -o "$T/out.db" --personas 3 \
 	--base-url "http://127.0.0.1:$port/v1" -q 2>"$T/build.err"
 rc=$?
 [ $rc -eq 0 ] || [ $rc -eq 4 ]
-ok $? "examples/llama-server.json builds 3 personas, exit 0 or 4 (rc $rc: $(tail -n 2 "$T/build.err" | tr '\n' ' '))"
+tap_rc $? "examples/llama-server.json builds 3 personas, exit 0 or 4 (rc $rc: $(tail -n 2 "$T/build.err" | tr '\n' ' '))"
 q() { sqlite3 "$T/out.db" "$1" 2>/dev/null; }
 total=$(q "select count(*) from journal")
 [ "${total:-0}" -gt 0 ]
-ok $? "the journal records the items ($(q "select count(*) from journal where state='done'") of $total done, $(q "select count(*) from journal where state='failed'") failed)"
+tap_rc $? "the journal records the items ($(q "select count(*) from journal where state='done'") of $total done, $(q "select count(*) from journal where state='failed'") failed)"
 http=$(q "select count(*) from journal where last_error like '%HTTP %'")
 [ "${http:-1}" = 0 ]
-ok $? "no item failed with an HTTP error ($http: $(q "select item_id || ': ' || last_error from journal where last_error like '%HTTP %' limit 2" | tr '\n' ' '))"
-exit $failed
+tap_rc $? "no item failed with an HTTP error ($http: $(q "select item_id || ': ' || last_error from journal where last_error like '%HTTP %' limit 2" | tr '\n' ' '))"
+tap_end
