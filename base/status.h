@@ -18,6 +18,8 @@ enum pf_exit {
 	PF_EXIT_AUTH = 7,        /* stopped: authentication failed */
 	PF_EXIT_UNREACHABLE = 9, /* stopped at the start: no endpoint could
 				  * be reached; nothing was marked failed */
+	PF_EXIT_UNFINISHED = 10, /* export: the dataset is unfinished and
+				  * --partial was not given */
 	PF_EXIT_INTERRUPTED = 130
 };
 

@@ -1,4 +1,5 @@
-/* dataset.c - dataset schema, open with writer lock, version check. */
+/* dataset.c - dataset schema, open with writer lock or read-only, version
+ * check, finishing into one file. */
 #include "output/dataset.h"
 
 #include "base/buf.h"
@@ -172,46 +173,141 @@ check_version(struct dataset *ds, enum dataset_mode mode,
 	return 0;
 }
 
+int
+dataset_write_ahead(struct dataset *ds, struct pf_error *err)
+{
+	return dataset_exec(ds, "PRAGMA journal_mode=WAL;", err);
+}
+
+/* Connection settings of a writer; a new file is switched to WAL at
+ * once, an existing one only by dataset_write_ahead (so a dataset that
+ * is refused after opening keeps every byte). */
 static int
-configure(struct dataset *ds, enum dataset_mode mode, struct pf_error *err)
+configure(struct dataset *ds, enum dataset_mode mode, int fresh,
+	  struct pf_error *err)
 {
 	if (mode == DATASET_READ)
 		return 0;
+	if (fresh && dataset_write_ahead(ds, err) != 0)
+		return -1;
 	/* WAL + NORMAL survives any application crash; each commit records
 	 * paid LLM work, but a power loss costs at most the last few
 	 * commits, which the journal re-requests. */
-	return dataset_exec(ds, "PRAGMA journal_mode=WAL;"
-			    "PRAGMA synchronous=NORMAL;"
+	return dataset_exec(ds, "PRAGMA synchronous=NORMAL;"
 			    "PRAGMA cache_size=-8192;"
 			    "PRAGMA foreign_keys=OFF;", err);
+}
+
+/* 1 if the file's header says WAL mode (bytes 18 and 19 are 2) and no
+ * write-ahead log with content lies next to it: the file alone holds
+ * every committed page. */
+static int
+wal_without_log(const char *path)
+{
+	unsigned char h[20];
+	struct stat st;
+	char *wal = NULL;
+	int fd, n, alone;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = (int)read(fd, h, sizeof(h));
+	close(fd);
+	if (n != (int)sizeof(h) || h[18] != 2 || h[19] != 2 ||
+	    asprintf(&wal, "%s-wal", path) < 0)
+		return 0;
+	alone = stat(wal, &st) != 0 ? errno == ENOENT : st.st_size == 0;
+	free(wal);
+	return alone;
+}
+
+/* "file:PATH?immutable=1" with PATH percent-escaped for a URI; NULL when
+ * out of memory. */
+static char *
+immutable_uri(const char *path)
+{
+	static const char hex[] = "0123456789abcdef";
+	struct buf b;
+	const unsigned char *p;
+	int rc;
+
+	buf_init(&b, 3 * strlen(path) + 64);
+	rc = buf_puts(&b, "file:");
+	for (p = (const unsigned char *)path; *p != '\0' && rc == 0; p++)
+		rc = *p == '?' || *p == '#' || *p == '%' || *p < 0x21 ||
+		     *p >= 0x7f ? buf_putc(&b, '%') | buf_putc(&b, hex[*p >> 4])
+		     | buf_putc(&b, hex[*p & 15]) : buf_putc(&b, (char)*p);
+	if (rc != 0 || buf_puts(&b, "?immutable=1") != 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_detach(&b);
+}
+
+/* Open for reading without creating anything next to the file. A
+ * dataset in rollback mode (every finished build) opens read-only as it
+ * is. One in WAL mode whose log is gone or empty would need -shm and
+ * -wal files created beside it (impossible in a read-only folder, and
+ * left behind otherwise): when no writer holds the file (a shared flock
+ * against the writers' exclusive one, kept until close), it is opened
+ * immutable, which is exact because the file alone holds every page and
+ * no one can change it while the lock is held. Anything else (a build is
+ * writing, or a log with content) is opened read-only through SQLite's
+ * WAL rules, which read the log. */
+static int
+open_read(struct dataset *ds)
+{
+	char *uri;
+	int rc, flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX;
+
+	if (wal_without_log(ds->path)) {
+		ds->lock_fd = open(ds->path, O_RDONLY | O_CLOEXEC);
+		if (ds->lock_fd >= 0 &&
+		    flock(ds->lock_fd, LOCK_SH | LOCK_NB) == 0 &&
+		    wal_without_log(ds->path) &&
+		    (uri = immutable_uri(ds->path)) != NULL) {
+			rc = sqlite3_open_v2(uri, &ds->db, flags |
+					     SQLITE_OPEN_URI, NULL);
+			free(uri);
+			return rc;
+		}
+		if (ds->lock_fd >= 0)
+			close(ds->lock_fd);
+		ds->lock_fd = -1;
+	}
+	return sqlite3_open_v2(ds->path, &ds->db, flags, NULL);
 }
 
 static int
 open_db(struct dataset *ds, enum dataset_mode mode, struct pf_error *err)
 {
 	struct stat st;
-	int flags;
+	int rc;
 
 	if (mode == DATASET_READ && stat(ds->path, &st) != 0)
 		return pf_error_set(err, "cannot open: %s", strerror(errno));
 	if (mode == DATASET_WRITE && take_lock(ds, err) != 0)
 		return -1;
-	flags = mode == DATASET_READ ? SQLITE_OPEN_READONLY
-		: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-	if (sqlite3_open_v2(ds->path, &ds->db, flags | SQLITE_OPEN_NOMUTEX,
-			    NULL) != SQLITE_OK)
+	if (mode == DATASET_READ)
+		rc = open_read(ds);
+	else
+		rc = sqlite3_open_v2(ds->path, &ds->db, SQLITE_OPEN_READWRITE |
+				     SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+				     NULL);
+	if (rc != SQLITE_OK)
 		return db_fail(ds, err, "cannot open database");
 	/* Check what the file is before changing anything in it: a refused
 	 * file must be left exactly as it was (journal mode included). */
 	sqlite3_busy_timeout(ds->db, 5000);
 	if (check_version(ds, DATASET_READ, err) == 0)
-		return configure(ds, mode, err);
+		return configure(ds, mode, 0, err);
 	if (mode == DATASET_READ || !is_empty(ds))
 		return -1;
 	pf_error_clear(err);
 	if (err != NULL)
 		snprintf(err->file, sizeof(err->file), "%s", ds->path);
-	if (configure(ds, mode, err) != 0)
+	if (configure(ds, mode, 1, err) != 0)
 		return -1;
 	return create_schema(ds, err);
 }
@@ -250,6 +346,16 @@ dataset_close(struct dataset *ds)
 		close(ds->lock_fd);
 	free(ds->path);
 	free(ds);
+}
+
+int
+dataset_finish(struct dataset *ds, struct pf_error *err)
+{
+	/* FULL while leaving WAL: the checkpoint and the header change are
+	 * synced before the log is deleted. */
+	return dataset_exec(ds, "PRAGMA synchronous=FULL;"
+			    "PRAGMA wal_checkpoint(TRUNCATE);"
+			    "PRAGMA journal_mode=DELETE;", err);
 }
 
 int

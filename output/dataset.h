@@ -22,7 +22,8 @@
 #define DATASET_SCHEMA_VERSION 2
 
 enum dataset_mode {
-	DATASET_READ,     /* existing file, read only */
+	DATASET_READ,     /* existing file, read only: nothing is created
+			   * or changed, in a read-only folder too */
 	DATASET_WRITE     /* create if missing; exclusive writer lock */
 };
 
@@ -34,14 +35,30 @@ struct dataset {
 
 /* Open `path`. For DATASET_WRITE the file is created when missing, an
  * exclusive advisory lock is taken (a second writer fails at once with a
- * message saying another process is writing it), WAL mode is set and the
- * schema is created if the file is new. A file whose user_version is not
+ * message saying another process is writing it), and a new file gets WAL
+ * mode and the schema (an existing one is not changed: see
+ * dataset_write_ahead). A file whose user_version is not
  * DATASET_SCHEMA_VERSION (or that is not a personaforge dataset) is refused.
  * Returns 0; -1 with err filled (err->file = path), nothing created when
  * the failure is found before creation. *out is owned by the caller and
  * released with dataset_close(). */
 int dataset_open(const char *path, enum dataset_mode mode,
 		 struct dataset **out, struct pf_error *err);
+
+/* Switch a writer's connection to WAL mode, so the write queue's
+ * connection and this one work side by side; a new file is in WAL mode
+ * from dataset_open, an existing one (left in rollback mode by
+ * dataset_finish) once its writer has accepted it. Returns 0, or -1 with
+ * err filled. */
+int dataset_write_ahead(struct dataset *ds, struct pf_error *err);
+
+/* End a writer's session: checkpoint the write-ahead log into the file
+ * and switch it to rollback mode, so the dataset is one file (no -wal,
+ * no -shm) that readers open as it is; the next writer switches WAL on
+ * again. Needs the only connection to the file (it waits for readers up
+ * to the busy timeout). Returns 0, or -1 with err filled: the dataset is
+ * intact then, only still in WAL mode. */
+int dataset_finish(struct dataset *ds, struct pf_error *err);
 
 /* Close and free; accepts NULL. */
 void dataset_close(struct dataset *ds);

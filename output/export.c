@@ -1,20 +1,27 @@
 /* export.c - the export walk and crash-safe output files (see export.h). */
 #include "output/export.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "output/complete.h"
 #include "output/tablesql.h"
 
 #define SQL_MAX ((size_t)1 << 16)   /* generated SELECT text */
 #define KEY_MAX ((size_t)1 << 16)   /* id of the record being grouped */
 #define UID_MAX 256                 /* persona text id, with its NUL */
+#define TMP_TRIES 8                 /* temporary names tried */
+
+/* SQL: persona X is exported under --partial's rule (?2 is the switch). */
+#define KEPT(X) "(?2 = 0 OR " DATASET_COMPLETE(X) ")"
 
 /* The exporters' flags of registry column c. */
 static unsigned
@@ -79,6 +86,8 @@ struct walk {
 	const struct export_sink *sink;
 	struct pf_error *err;
 	int incl;                          /* include quarantined rows */
+	int partial;                       /* complete personas only */
+	struct export_counts *counts;      /* records handed over, or NULL */
 	struct export_kind kinds[DATASET_MAX_TABLES];  /* by table index */
 	struct cursor cur[DATASET_MAX_TABLES];   /* by table index; none for
 						  * DATASET_SUB tables */
@@ -172,13 +181,16 @@ finding_arm(struct buf *b, const struct dataset_table *t, const char *row_id)
 
 	if (t->role == DATASET_PERSONAS)
 		rc = buf_printf(b, " WHEN '%s' THEN (SELECT quarantined FROM "
-				"\"%s\" WHERE \"%s\" = ", t->name, t->name,
+				"\"%s\" p WHERE " KEPT("p." DATASET_PERSONA_COL)
+				" AND p.\"%s\" = ", t->name, t->name,
 				id->name);
 	else
 		rc = buf_printf(b, " WHEN '%s' THEN (SELECT t.quarantined OR "
 				"p.quarantined FROM \"%s\" t JOIN \"%s\" p ON "
 				"p." DATASET_PERSONA_COL " = t."
-				DATASET_PERSONA_COL " WHERE t.\"%s\" = ",
+				DATASET_PERSONA_COL " WHERE "
+				KEPT("p." DATASET_PERSONA_COL)
+				" AND t.\"%s\" = ",
 				t->name, t->name,
 				dataset_table_role(DATASET_PERSONAS)->name,
 				id->name);
@@ -187,7 +199,7 @@ finding_arm(struct buf *b, const struct dataset_table *t, const char *row_id)
 
 /* Append the findings SELECT to b. Each finding gets rq, the export state
  * of the row it names: 0 exported, 1 quarantined (itself or its persona),
- * NULL missing; tables that are not dataset tables count as exported.
+ * NULL missing (or its persona left out by --partial); tables that are not dataset tables count as exported.
  * Rows keyed by persona are named by persona_id or by the persona's text
  * id ("p000042"); both reach the primary key. */
 static int
@@ -218,7 +230,8 @@ build_findings(const struct export_kind *k, struct buf *b)
 			 " ORDER BY", k->table->name);
 	return rc | order_by(b, "f", k->table, 1);
 }
-/* Prepare cursor i from the SQL in b and bind the quarantine switch. */
+/* Prepare cursor i from the SQL in b and bind the quarantine and partial
+ * switches. */
 static int
 prepare(struct walk *w, size_t i, struct buf *b)
 {
@@ -228,8 +241,10 @@ prepare(struct walk *w, size_t i, struct buf *b)
 	c->st = dataset_prepare(w->ds, b->data, w->err);
 	if (c->st == NULL)
 		return -1;
-	if (sqlite3_bind_parameter_count(c->st) > 0 &&
-	    sqlite3_bind_int(c->st, 1, w->incl) != SQLITE_OK)
+	if ((sqlite3_bind_parameter_count(c->st) > 0 &&
+	     sqlite3_bind_int(c->st, 1, w->incl) != SQLITE_OK) ||
+	    (sqlite3_bind_parameter_count(c->st) > 1 &&
+	     sqlite3_bind_int(c->st, 2, w->partial) != SQLITE_OK))
 		return db_error(w, "binding a parameter");
 	return 0;
 }
@@ -241,8 +256,9 @@ build_cursor(const struct export_kind *k, struct buf *b)
 {
 	switch (k->table->role) {
 	case DATASET_PERSONAS:
-		return buf_printf(b, "SELECT * FROM \"%s\" WHERE quarantined "
-				  "= 0 OR ?1 ORDER BY " DATASET_PERSONA_COL,
+		return buf_printf(b, "SELECT * FROM \"%s\" WHERE (quarantined "
+				  "= 0 OR ?1) AND " KEPT(DATASET_PERSONA_COL)
+				  " ORDER BY " DATASET_PERSONA_COL,
 				  k->table->name);
 	case DATASET_TAIL:
 		return build_findings(k, b);
@@ -403,6 +419,14 @@ same_record(struct walk *w, const struct cursor *c)
 	       (n == 0 || memcmp(id, w->key.data, n) == 0);
 }
 
+/* Count one record of table idx handed over. */
+static void
+counted(struct walk *w, size_t idx)
+{
+	if (w->counts != NULL)
+		w->counts->rows[idx]++;
+}
+
 /* Hand the record at c to the sink: open, one sub event per sub row of a
  * grouped kind, close. Leaves c on the next record's row. */
 static int
@@ -420,6 +444,7 @@ emit_record(struct walk *w, struct cursor *c, const char *uid)
 		return pf_error_set(w->err, "%s id too long", k->table->name);
 	if (s->record(s->ud, &r, EXPORT_OPEN) != 0)
 		return -1;
+	counted(w, k->idx);
 	do {
 		if (k->sub != NULL &&
 		    sqlite3_column_type(c->st, nsub) != SQLITE_NULL &&
@@ -494,6 +519,9 @@ emit_persona(struct walk *w)
 	r.quarantined = has && sqlite3_column_int(narr->st, 1) != 0;
 	if (s->persona(s->ud, &p, has ? &r : NULL) != 0)
 		return -1;
+	counted(w, w->personas);
+	if (has)
+		counted(w, w->one);
 	if (has && step(w, narr) < 0)
 		return -1;
 	for (i = 0; i < dataset_ntables; i++)
@@ -520,6 +548,8 @@ emit_all(struct walk *w)
 	if (rc < 0 || s->begin(s->ud, &r) != 0 ||
 	    s->list(s->ud, per->kind, 1) != 0)
 		return -1;
+	if (r.st != NULL)
+		counted(w, w->head);
 	while ((rc = step(w, per)) == 1)
 		if (emit_persona(w) != 0)
 			return -1;
@@ -531,8 +561,9 @@ emit_all(struct walk *w)
 }
 
 int
-export_walk(struct dataset *ds, int include_quarantined,
-	    const struct export_sink *sink, struct pf_error *err)
+export_walk(struct dataset *ds, unsigned opts,
+	    const struct export_sink *sink, struct export_counts *counts,
+	    struct pf_error *err)
 {
 	struct walk w;
 	int rc = -1;
@@ -541,7 +572,11 @@ export_walk(struct dataset *ds, int include_quarantined,
 	w.ds = ds;
 	w.sink = sink;
 	w.err = err;
-	w.incl = include_quarantined != 0;
+	w.incl = (opts & EXPORT_QUARANTINED) != 0;
+	w.partial = (opts & EXPORT_PARTIAL) != 0;
+	w.counts = counts;
+	if (counts != NULL)
+		memset(counts, 0, sizeof(*counts));
 	buf_init(&w.key, KEY_MAX);
 	/* One read transaction: every cursor sees the same snapshot even
 	 * while a build is writing the file. */
@@ -566,26 +601,117 @@ at(struct pf_error *err, const char *path)
 	return err;
 }
 
+/* The directory part of path ("." when none) and its base name, into
+ * dir (n bytes); returns the base name, or NULL when dir is too small. */
+static const char *
+split_path(const char *path, char *dir, size_t n)
+{
+	const char *slash = strrchr(path, '/');
+	int len;
+
+	if (slash == NULL)
+		len = snprintf(dir, n, ".");
+	else
+		len = snprintf(dir, n, "%.*s", (int)(slash - path) + 1, path);
+	if (len < 0 || (size_t)len >= n)
+		return NULL;
+	return slash ? slash + 1 : path;
+}
+
+/* 1 if name is a temporary of base: ".BASE.tmp" and six characters. */
+static int
+is_tmp_of(const char *name, const char *base)
+{
+	size_t n = strlen(base);
+
+	return name[0] == '.' && strncmp(name + 1, base, n) == 0 &&
+	       strncmp(name + 1 + n, ".tmp", 4) == 0 &&
+	       strlen(name + 5 + n) == 6;
+}
+
+/* Lock the file open as fd that should be named path; 0 when fd holds the
+ * lock and path still names that file, -1 otherwise. */
+static int
+lock_as(int fd, const char *path)
+{
+	struct stat a, b;
+
+	return flock(fd, LOCK_EX | LOCK_NB) == 0 && fstat(fd, &a) == 0 &&
+	       lstat(path, &b) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino ? 0 : -1;
+}
+
+/* Remove the temporaries of base in dir that no live writer holds. */
+static void
+clean_stale(const char *dir, const char *base)
+{
+	char path[8192];
+	struct dirent *e;
+	DIR *d = opendir(dir);
+	int fd;
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (!is_tmp_of(e->d_name, base) ||
+		    snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >=
+		    (int)sizeof(path))
+			continue;
+		fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (lock_as(fd, path) == 0)
+			unlink(path);
+		close(fd);
+	}
+	closedir(d);
+}
+
+/* Create and lock a fresh temporary named after tmpl (ends in XXXXXX);
+ * returns its fd, or -1 with errno set. */
+static int
+make_tmp(const char *tmpl, char *name, size_t n)
+{
+	int fd, i;
+
+	for (i = 0; i < TMP_TRIES; i++) {
+		snprintf(name, n, "%s", tmpl);
+		fd = mkstemp(name);
+		if (fd < 0)
+			return -1;
+		if (lock_as(fd, name) == 0)
+			return fd;
+		/* A cleaner took it in between: it removes it. */
+		close(fd);
+	}
+	errno = EBUSY;
+	return -1;
+}
+
 int
 export_file_open(struct export_file *f, const char *path,
 		 struct pf_error *err)
 {
-	const char *slash = strrchr(path, '/');
+	char dir[4096];
+	const char *base;
 	struct buf t;
 	mode_t mask;
 	int fd;
 
 	memset(f, 0, sizeof(*f));
+	f->lock_fd = -1;
+	base = split_path(path, dir, sizeof(dir));
 	buf_init(&t, 8192);
-	if (slash != NULL)
-		buf_append(&t, path, (size_t)(slash - path) + 1);
-	if (buf_printf(&t, ".%s.tmpXXXXXX", slash ? slash + 1 : path) != 0 ||
-	    (f->path = strdup(path)) == NULL) {
+	if (base == NULL || buf_printf(&t, "%s.%s.tmpXXXXXX",
+				       base != path ? dir : "", base) != 0 ||
+	    (f->path = strdup(path)) == NULL ||
+	    (f->tmp = malloc(t.len + 1)) == NULL) {
 		buf_free(&t);
 		return pf_error_set(at(err, path), "path too long");
 	}
-	f->tmp = buf_detach(&t);
-	fd = f->tmp ? mkstemp(f->tmp) : -1;
+	clean_stale(dir, base);
+	fd = make_tmp(t.data, f->tmp, t.len + 1);
+	buf_free(&t);
 	if (fd < 0) {
 		pf_error_set(at(err, path), "cannot create a file next to "
 			     "it: %s", strerror(errno));
@@ -596,6 +722,7 @@ export_file_open(struct export_file *f, const char *path,
 	mask = umask(0);
 	umask(mask);
 	if (fchmod(fd, 0666 & ~mask) != 0 ||
+	    (f->lock_fd = dup(fd)) < 0 ||
 	    (f->fp = fdopen(fd, "w")) == NULL) {
 		pf_error_set(at(err, path), "cannot write: %s",
 			     strerror(errno));
@@ -655,6 +782,8 @@ export_file_rename(struct export_file *f, struct pf_error *err)
 				    f->tmp ? strerror(errno) : "not written");
 	free(f->tmp);
 	f->tmp = NULL;
+	close(f->lock_fd);
+	f->lock_fd = -1;
 	sync_dir(f->path);
 	return 0;
 }
@@ -668,6 +797,9 @@ export_file_abort(struct export_file *f)
 		unlink(f->tmp);
 		free(f->tmp);
 	}
+	/* A zeroed struct has no path, and no lock to drop. */
+	if (f->path != NULL && f->lock_fd >= 0)
+		close(f->lock_fd);
 	free(f->path);
 	memset(f, 0, sizeof(*f));
 }

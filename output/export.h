@@ -25,6 +25,7 @@
 #ifndef PF_EXPORT_H
 #define PF_EXPORT_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <sqlite3.h>
 
@@ -121,22 +122,47 @@ struct export_sink {
 	int (*end)(void *ud);
 };
 
-/* Walk ds in export order and feed sink. Returns 0, or -1 with err
- * filled (by the walk for database errors, by the sink for its own). */
-int export_walk(struct dataset *ds, int include_quarantined,
-		const struct export_sink *sink, struct pf_error *err);
+/* What to export (bits of the opts argument of the walk and of both
+ * exporters; 1 is the old include_quarantined switch). */
+enum export_opt {
+	EXPORT_QUARANTINED = 1,  /* quarantined rows too, marked */
+	EXPORT_PARTIAL = 2       /* only the complete personas (see
+				  * output/complete.h) and what hangs on
+				  * them; the exporters mark the output
+				  * partial */
+};
+
+/* Records written per table (by index in dataset_tables): the run row,
+ * personas, narratives, list records and findings; sub rows are not
+ * counted. */
+struct export_counts {
+	uint64_t rows[DATASET_MAX_TABLES];
+};
+
+/* Walk ds in export order and feed sink; counts (may be NULL) gets the
+ * records handed over. Returns 0, or -1 with err filled (by the walk for
+ * database errors, by the sink for its own). */
+int export_walk(struct dataset *ds, unsigned opts,
+		const struct export_sink *sink, struct export_counts *counts,
+		struct pf_error *err);
 
 /* A file written under a temporary name in its target's directory and
- * renamed over the target only when complete. */
+ * renamed over the target only when complete. The temporary name is
+ * ".NAME.tmpXXXXXX" (NAME the target's base name) and the file is
+ * flock()ed until it is renamed or removed, so a temporary whose writer
+ * died (kill -9, power loss) is one nobody holds: the next
+ * export_file_open of the same target removes every such file. */
 struct export_file {
 	char *path;           /* target */
 	char *tmp;            /* temporary name; NULL once renamed */
 	FILE *fp;             /* open stream; NULL once closed */
+	int lock_fd;          /* holds the lock until rename or abort */
 };
 
-/* Create the temporary file for `path` (mode 0666 minus the umask).
- * Returns 0, or -1 with err filled (err->file = path). On success the
- * caller ends with export_file_close + export_file_rename, or abort. */
+/* Remove the temporaries of `path` left by writers that died, then create
+ * its own (mode 0666 minus the umask). Returns 0, or -1 with err filled
+ * (err->file = path). On success the caller ends with export_file_close
+ * + export_file_rename, or abort. */
 int export_file_open(struct export_file *f, const char *path,
 		     struct pf_error *err);
 

@@ -24,6 +24,7 @@ struct jsonl_out {
 	struct buf line;          /* the record being written */
 	struct pf_error *err;
 	int incl;                 /* add "quarantined" to every record */
+	int partial;              /* add "partial": true to provenance */
 };
 
 /* Report a record that does not fit the line buffer; returns -1. */
@@ -118,7 +119,9 @@ on_begin(void *ud, const struct export_rec *run)
 
 	buf_reset(&j->line);
 	if (buf_putc(&j->line, '{') != 0 ||
-	    put_cols(&j->line, run->kind->cols, run->st) != 0)
+	    put_cols(&j->line, run->kind->cols, run->st) != 0 ||
+	    (j->partial && (key(&j->line, "partial") != 0 ||
+			    buf_puts(&j->line, "true") != 0)))
 		return too_long(j);
 	return flush_line(j, run->kind);
 }
@@ -265,8 +268,8 @@ commit_files(struct jsonl_out *j)
 }
 
 int
-jsonl_export_write(struct dataset *ds, const char *dir,
-		   int include_quarantined, struct pf_error *err)
+jsonl_export_write(struct dataset *ds, const char *dir, unsigned opts,
+		   struct export_counts *counts, struct pf_error *err)
 {
 	struct jsonl_out j;
 	struct export_sink sink = {
@@ -278,10 +281,11 @@ jsonl_export_write(struct dataset *ds, const char *dir,
 
 	memset(&j, 0, sizeof(j));
 	j.err = err;
-	j.incl = include_quarantined != 0;
+	j.incl = (opts & EXPORT_QUARANTINED) != 0;
+	j.partial = (opts & EXPORT_PARTIAL) != 0;
 	buf_init(&j.line, BUF_MAX_DEFAULT);
 	if (make_dir(dir, err) == 0 && open_files(&j, dir) == 0 &&
-	    export_walk(ds, include_quarantined, &sink, err) == 0 &&
+	    export_walk(ds, opts, &sink, counts, err) == 0 &&
 	    commit_files(&j) == 0)
 		rc = 0;
 	for (id = 0; id < DATASET_MAX_TABLES; id++)

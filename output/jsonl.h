@@ -14,12 +14,16 @@
 
 #include "base/error.h"
 #include "output/dataset.h"
+#include "output/export.h"
 
 /* Write ds as JSONL files into dir (created when missing; its parent must
  * exist). Each file goes to a temporary name, is fsynced, and is renamed
- * over its target only after every file was written. Returns 0, or -1
- * with err filled; temporary files are removed on failure. */
-int jsonl_export_write(struct dataset *ds, const char *dir,
-		       int include_quarantined, struct pf_error *err);
+ * over its target only after every file was written. opts are enum
+ * export_opt bits, as for xml_export_write; EXPORT_PARTIAL adds
+ * "partial": true to provenance.json. counts (may be NULL) gets the
+ * records written. Returns 0, or -1 with err filled; temporary files are
+ * removed on failure. */
+int jsonl_export_write(struct dataset *ds, const char *dir, unsigned opts,
+		       struct export_counts *counts, struct pf_error *err);
 
 #endif

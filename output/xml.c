@@ -22,6 +22,7 @@ struct xml_out {
 	char num[32];            /* the current integer value as text */
 	struct pf_error *err;
 	const char *path;        /* output, for messages */
+	int partial;             /* mark the root partial="true" */
 };
 
 /* Report a failed writer call; returns -1. */
@@ -137,7 +138,8 @@ on_begin(void *ud, const struct export_rec *run)
 	    xmlTextWriterSetIndentString(x->w, BAD_CAST "  ") < 0)
 		return io_fail(x);
 	if (start(x, "dataset") != 0 || attr(x, "xmlns", XML_EXPORT_NS) != 0 ||
-	    attr(x, "schema_version", XML_EXPORT_VERSION) != 0)
+	    attr(x, "schema_version", XML_EXPORT_VERSION) != 0 ||
+	    (x->partial && attr(x, "partial", "true") != 0))
 		return -1;
 	if (run->st != NULL && (start(x, run->kind->item) != 0 ||
 				put_cols(x, run->kind->cols, run->st, 0) != 0 ||
@@ -222,8 +224,8 @@ on_end(void *ud)
 }
 
 int
-xml_export_write(struct dataset *ds, const char *path,
-		 int include_quarantined, struct pf_error *err)
+xml_export_write(struct dataset *ds, const char *path, unsigned opts,
+		 struct export_counts *counts, struct pf_error *err)
 {
 	struct xml_out x;
 	struct export_file f;
@@ -237,6 +239,7 @@ xml_export_write(struct dataset *ds, const char *path,
 	memset(&x, 0, sizeof(x));
 	x.err = err;
 	x.path = path;
+	x.partial = (opts & EXPORT_PARTIAL) != 0;
 	buf_init(&x.scratch, BUF_MAX_DEFAULT);
 	if (export_file_open(&f, path, err) != 0)
 		goto done;
@@ -248,7 +251,7 @@ xml_export_write(struct dataset *ds, const char *path,
 		goto done;
 	}
 	errno = 0;
-	rc = export_walk(ds, include_quarantined, &sink, err);
+	rc = export_walk(ds, opts, &sink, counts, err);
 	xmlFreeTextWriter(x.w);
 	if (rc == 0)
 		rc = export_file_close(&f, err);

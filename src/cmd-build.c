@@ -29,6 +29,7 @@
 #include "src/build.h"
 #include "src/build-summary.h"
 #include "src/cmd.h"
+#include "src/out-path.h"
 
 struct run {
 	struct build_args a;
@@ -122,26 +123,6 @@ default_out(const char *config)
 		out = NULL;
 	free(copy);
 	return out;
-}
-
-/* Refuse an output path whose directory does not exist or cannot be
- * written, before anything is created. */
-static int
-check_out_path(const char *out)
-{
-	char *copy = strdup(out), *dir;
-	int ok;
-
-	if (copy == NULL)
-		return PF_EXIT_RUNTIME;
-	dir = dirname(copy);
-	ok = access(dir, W_OK | X_OK) == 0 &&
-	     (access(out, F_OK) != 0 || access(out, R_OK | W_OK) == 0);
-	if (!ok)
-		fprintf(stderr, "personaforge: %s: cannot write the output "
-			"here: %s\n", out, strerror(errno));
-	free(copy);
-	return ok ? 0 : PF_EXIT_USAGE;
 }
 
 /* Say which of config hash, seed and persona count differ between the
@@ -242,7 +223,7 @@ open_output(struct run *r)
 	int rc;
 
 	pf_error_clear(&e);
-	if ((rc = check_out_path(r->out)) != 0)
+	if ((rc = out_path_check(r->out)) != 0)
 		return rc;
 	if (dataset_open(r->out, DATASET_WRITE, &r->ds, &e) != 0) {
 		pf_error_print(&e);
@@ -250,6 +231,8 @@ open_output(struct run *r)
 	}
 	if ((rc = check_identity(r)) != 0)
 		return rc;
+	if (dataset_write_ahead(r->ds, &e) != 0)
+		return pf_error_print(&e), PF_EXIT_RUNTIME;
 	if (sqlq_open(r->out, &r->q, &e) != 0 ||
 	    writer_open(r->q, r->cfg->auditors, r->cfg->nauditors, &r->w,
 			&e) != 0 ||
@@ -487,6 +470,10 @@ run_build(struct run *r)
 		pf_error_print(&e);
 		return after_error(r, &res, PF_EXIT_RUNTIME);
 	}
+	/* One file from here on: readers need not create -wal/-shm. */
+	if (dataset_finish(r->ds, &e) != 0)
+		log_warn("%s: left in WAL mode (%s); it is intact", r->out,
+			 e.msg);
 	if ((rc = summary(r, &res, &t)) != 0)
 		return rc;
 	return outcome(r, &res, &t);

@@ -16,6 +16,7 @@
 #include "base/status.h"
 #include "base/buf.h"
 #include "engine/journal.h"
+#include "output/complete.h"
 #include "output/dataset.h"
 #include "output/tables.h"
 #include "src/cmd.h"
@@ -207,6 +208,30 @@ add_findings_run(struct dataset *ds, cJSON *root, struct pf_error *err)
 	return 0;
 }
 
+/* "unfinished": { personas_expected, personas_complete, items_not_done },
+ * only for an unfinished dataset (exports of it need --partial). */
+static int
+add_unfinished(struct dataset *ds, cJSON *root, struct pf_error *err)
+{
+	struct dataset_progress p;
+	cJSON *u;
+	char num[3][24];
+
+	if (dataset_progress_read(ds, &p, err) != 0)
+		return -1;
+	if (dataset_progress_finished(&p))
+		return 0;
+	snprintf(num[0], sizeof(num[0]), "%lld", (long long)p.expected);
+	snprintf(num[1], sizeof(num[1]), "%lld", (long long)p.complete);
+	snprintf(num[2], sizeof(num[2]), "%lld", (long long)p.undone);
+	u = cJSON_AddObjectToObject(root, "unfinished");
+	if (u == NULL || !cJSON_AddRawToObject(u, "personas_expected", num[0])
+	    || !cJSON_AddRawToObject(u, "personas_complete", num[1]) ||
+	    !cJSON_AddRawToObject(u, "items_not_done", num[2]))
+		return pf_error_set(err, "out of memory");
+	return 0;
+}
+
 /* Copy s into out (n bytes) with control bytes shown as '?', so stored
  * text cannot drive the terminal; returns out. */
 static const char *
@@ -252,6 +277,12 @@ print_text(const char *path, const cJSON *root)
 		if (shown(c))
 			printf("  %-18s %s\n", c->name,
 			       safe(a, sizeof(a), field(run, c->name)));
+	if ((t = cJSON_GetObjectItemCaseSensitive(root, "unfinished")))
+		printf("\nunfinished: %s of %s personas complete, %s items not "
+		       "done (export needs --partial)\n",
+		       field(t, "personas_complete"),
+		       field(t, "personas_expected"),
+		       field(t, "items_not_done"));
 	printf("\n%-20s %12s %12s\n", "table", "rows", "quarantined");
 	cJSON_ArrayForEach(t, tabs)
 		printf("  %-18s %12s %12s\n", t->string, field(t, "rows"),
@@ -367,7 +398,8 @@ collect(struct dataset *ds, const struct stats_args *a, cJSON *root,
 		return add_failed(ds, a->stage, root, err);
 	return add_tables(ds, root, err) != 0 ||
 	       add_journal(ds, root, err) != 0 ||
-	       add_findings_run(ds, root, err) != 0 ? -1 : 0;
+	       add_findings_run(ds, root, err) != 0 ||
+	       add_unfinished(ds, root, err) != 0 ? -1 : 0;
 }
 
 static int

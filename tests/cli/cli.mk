@@ -36,6 +36,7 @@ BUILD_CLI_TESTS = \
 	tests/cli/build-schema-version-old.test \
 	tests/cli/build-schema-version-rollback.test \
 	tests/cli/build-schema-version.test \
+	tests/cli/build-single-file.test \
 	tests/cli/build-template-syntax.test \
 	tests/cli/build-templates-dir-missing.test \
 	tests/cli/build-tiny.test \
@@ -101,8 +102,25 @@ STATS_CLI_TESTS = \
 	tests/cli/stats-not-dataset.test \
 	tests/cli/stats-text.test \
 	tests/cli/stats-stage-alone.test \
+	tests/cli/stats-unfinished.test \
 	tests/cli/stats-usage.test
 
-TESTS += $(BUILD_CLI_TESTS) $(VALIDATE_CLI_TESTS) $(STATS_CLI_TESTS)
-EXTRA_DIST += $(BUILD_CLI_TESTS) $(VALIDATE_CLI_TESTS) $(STATS_CLI_TESTS)
+EXPORT_CLI_TESTS = \
+	tests/cli/export-complete-unmarked.test \
+	tests/cli/export-missing-personas.test \
+	tests/cli/export-partial-jsonl.test \
+	tests/cli/export-partial-xml.test \
+	tests/cli/export-quiet.test \
+	tests/cli/export-stale-tmp.test \
+	tests/cli/export-unfinished.test \
+	tests/cli/export-unwritable-output.test \
+	tests/cli/export-written.test
+
+## Read-only datasets as another user; kill -9 during an export.
+EXPORT_CLI_SH = tests/cli/readonly.sh tests/cli/export-kill.sh
+
+TESTS += $(BUILD_CLI_TESTS) $(VALIDATE_CLI_TESTS) $(STATS_CLI_TESTS) \
+	$(EXPORT_CLI_TESTS) $(EXPORT_CLI_SH)
+EXTRA_DIST += $(BUILD_CLI_TESTS) $(VALIDATE_CLI_TESTS) $(STATS_CLI_TESTS) \
+	$(EXPORT_CLI_TESTS) $(EXPORT_CLI_SH)
 dist_noinst_SCRIPTS += tests/cli/run.sh

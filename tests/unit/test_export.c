@@ -316,8 +316,8 @@ export_to(const struct fx *fx, int xml, const char *rel, int incl,
 	pf_error_clear(&err);
 	snprintf(path, n, "%s/%s", fx->dir, rel);
 	ck_assert_int_eq(dataset_open(fx->db, DATASET_READ, &ds, &err), 0);
-	rc = xml ? xml_export_write(ds, path, incl, &err)
-		 : jsonl_export_write(ds, path, incl, &err);
+	rc = xml ? xml_export_write(ds, path, incl, NULL, &err)
+		 : jsonl_export_write(ds, path, incl, NULL, &err);
 	if (rc != 0)
 		fprintf(stderr, "# export: %s: %s\n", err.file, err.msg);
 	dataset_close(ds);
