@@ -8,16 +8,16 @@ PF=${PERSONAFORGE:-./src/personaforge}
 SRC=${top_srcdir:-.}
 case $PF in /*) ;; *) PF=$(pwd)/$PF ;; esac
 case $SRC in /*) ;; *) SRC=$(pwd)/$SRC ;; esac
+. "$SRC/tests/tap.sh"
 T=$(mktemp -d "${TMPDIR:-/tmp}/pf-kill.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT
 trap 'exit 130' INT TERM
 cd "$T" || exit 1
 tmps() { ls -a "$1" | grep -c "^\.$2\.tmp"; }
 
-echo "1..3"
-fails=0
+tap_plan 3
 "$PF" build "$SRC/examples/demo.json" --personas 2000 -o big.db -q ||
-	{ echo "Bail out! cannot build the dataset"; exit 1; }
+	tap_bail "cannot build the dataset"
 mkdir j
 # kill -9 each export as soon as its temporary exists.
 killed=0
@@ -40,16 +40,14 @@ for f in xml jsonl; do
 	done
 done
 if [ $killed -eq 2 ]; then
-	echo "ok 1 - kill -9 mid-export leaves temporaries (xml and jsonl)"
+	tap_pass "kill -9 mid-export leaves temporaries (xml and jsonl)"
 else
-	echo "ok 1 - kill -9 mid-export # SKIP exports ended before the kill"
+	tap_skip "kill -9 mid-export" "exports ended before the kill"
 fi
 "$PF" export big.db --format xml -o big.xml -q &&
-	[ "$(tmps . big.xml)" -eq 0 ] && [ -s big.xml ] &&
-	echo "ok 2 - the next xml export removes them" ||
-	{ echo "not ok 2 - temporaries of big.xml left"; ls -a; fails=1; }
+	[ "$(tmps . big.xml)" -eq 0 ] && [ -s big.xml ]
+tap_rc $? "the next xml export removes them ($(ls -a | tr '\n' ' '))"
 "$PF" export big.db --format jsonl -o j -q &&
-	[ "$(ls -a j | grep -c '\.tmp')" -eq 0 ] &&
-	echo "ok 3 - the next jsonl export removes them" ||
-	{ echo "not ok 3 - temporaries left in j"; ls -a j; fails=1; }
-[ "$fails" -eq 0 ]
+	[ "$(ls -a j | grep -c '\.tmp')" -eq 0 ]
+tap_rc $? "the next jsonl export removes them ($(ls -a j | tr '\n' ' '))"
+tap_end

@@ -14,37 +14,36 @@ PF=${PERSONAFORGE:-./src/personaforge}
 SRC=${top_srcdir:-.}
 case $PF in /*) ;; *) PF=$(pwd)/$PF ;; esac
 case $SRC in /*) ;; *) SRC=$(pwd)/$SRC ;; esac
+. "$SRC/tests/tap.sh"
 
 # as_nobody CMD...: run CMD as nobody.
 if [ "$(id -u)" != 0 ]; then
-	echo "1..0 # SKIP not root: cannot run as another user"; exit 0
+	tap_skip_all "not root: cannot run as another user"
 elif setpriv --reuid=nobody --regid=nogroup --clear-groups true \
     2>/dev/null; then
 	as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
 elif su nobody -s /bin/sh -c true 2>/dev/null; then
 	as_nobody() { su nobody -s /bin/sh -c '"$0" "$@"' "$@"; }
 else
-	echo "1..0 # SKIP neither setpriv nor su can run as nobody"; exit 0
+	tap_skip_all "neither setpriv nor su can run as nobody"
 fi
 command -v sqlite3 >/dev/null 2>&1 ||
-	{ echo "1..0 # SKIP sqlite3 missing"; exit 0; }
+	tap_skip_all "sqlite3 missing"
 as_nobody test -x "$PF" ||
-	{ echo "1..0 # SKIP nobody cannot run $PF"; exit 0; }
+	tap_skip_all "nobody cannot run $PF"
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/pf-ro.XXXXXX") || exit 1
 trap 'chmod -R u+w "$T"; rm -rf "$T"' EXIT
 trap 'exit 130' INT TERM
 chmod 755 "$T"
-i=0 fails=0
-ok() { i=$((i + 1)); echo "ok $i - $1"; }
-not_ok() {
-	i=$((i + 1)); echo "not ok $i - $1"; fails=$((fails + 1))
-	[ -s "$T/err" ] && sed 's/^/# /' "$T/err"
+# verdict RC NAME: the result, with the command's stderr when it failed.
+verdict() {
+	tap_rc "$1" "$2"
+	[ "$1" -eq 0 ] || [ ! -s "$T/err" ] || tap_diag <"$T/err"
 }
-verdict() { if [ "$1" -eq 0 ]; then ok "$2"; else not_ok "$2"; fi; }
 alone() { [ ! -e "$1-wal" ] && [ ! -e "$1-shm" ]; }
 
-echo "1..8"
+tap_plan 8
 cd "$T" || exit 1
 "$PF" build "$SRC/examples/demo.json" --personas 3 -o t.db -q 2>err
 alone t.db && [ "$(sqlite3 t.db 'PRAGMA journal_mode')" = delete ]
@@ -54,7 +53,7 @@ verdict $? "stats of a finished dataset leaves no -wal/-shm"
 
 mkdir ro wal out && chmod 777 out
 cp t.db ro/ && cp t.db wal/ && sqlite3 wal/t.db 'PRAGMA journal_mode=WAL' \
-	>/dev/null && alone wal/t.db || { echo "Bail out! no fixtures"; exit 1; }
+	>/dev/null && alone wal/t.db || tap_bail "no fixtures"
 chmod a-w ro wal ro/t.db wal/t.db
 for d in ro wal; do
 	as_nobody "$PF" stats "$d/t.db" >"$d.stats" 2>err &&
@@ -66,4 +65,4 @@ for d in ro wal; do
 	alone "$d/t.db" && [ -z "$(ls "$d" | grep -v '^t\.db$')" ]
 	verdict $? "nothing created beside the dataset ($d)"
 done
-[ "$fails" -eq 0 ]
+tap_end
