@@ -58,6 +58,7 @@ static const struct field engine_fields[] = {
 	EC("min_concurrency", F_UNS, min_concurrency, 1, 0),
 	EC("max_response_bytes", F_SIZE, max_response_bytes, 1024, 0),
 	EC("grace_ms", F_U64, grace_ms, 0, 0),
+	EC("unreachable_ms", F_U64, unreachable_ms, 0, 0),
 	{ NULL, F_DBL, 0, 0, 0 }
 };
 
@@ -83,6 +84,7 @@ engine_config_init(struct engine_config *c)
 	c->min_concurrency = 1;
 	c->max_response_bytes = (size_t)8 << 20;
 	c->grace_ms = 10000;
+	c->unreachable_ms = 10000;
 }
 
 static void

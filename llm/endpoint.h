@@ -58,6 +58,8 @@ struct engine_config {
 	size_t max_response_bytes;   /* default 8 MiB */
 	uint64_t grace_ms;           /* drain grace on SIGINT, default 10000 */
 	struct wire_opts wire;       /* $.engine defaults for every endpoint */
+	uint64_t unreachable_ms;     /* no endpoint reached since the start
+				      * for this long: stop, default 10000 */
 };
 
 /* Fill `c` with the defaults and no endpoints. */

@@ -53,6 +53,8 @@ struct ep {
 	double price_in, price_out;
 	enum llm_result dead;      /* LLM_STOP_* once the server refused us */
 	struct wire_opts wire;     /* what its server takes (llm/wire.h) */
+	char unreach[WHY_MAX];     /* its last connect, DNS or TLS failure
+				      * while nothing was reached; "" none */
 	/* The secret values (API key, headers from the environment) inside
 	 * hdrs' own strings: scrubbed from any server text we keep. */
 	const char *secret[EP_MAX_SECRETS];
@@ -89,6 +91,9 @@ struct ob {
 	unsigned max_attempts, max_429;
 	size_t max_response;       /* response cap, for messages */
 	uint64_t base_delay, max_delay, down_limit;
+	uint64_t unreachable_ms;   /* start window (engine.unreachable_ms) */
+	uint64_t start_ms;         /* first send, 0 before it */
+	int reached;               /* some endpoint answered over HTTP */
 	struct jlist ready, delayed, inflight, donel, freel;
 	uv_timer_t pump, grace;
 	uint64_t pump_at;          /* ms the pump is due, UINT64_MAX if idle */
@@ -224,8 +229,19 @@ stop_text(enum llm_result r)
 	case LLM_STOP_BUDGET: return "budget reached";
 	case LLM_STOP_QUOTA: return "quota exhausted";
 	case LLM_STOP_AUTH: return "authentication failed";
+	case LLM_STOP_UNREACHABLE: return "no endpoint could be reached";
 	default: return "run stopping";
 	}
+}
+
+/* What a call left over by a stop completes with: the stops that no
+ * answer brings back (budget, unreachable) hand the reason to the
+ * caller; after the others the answer that caused them did. */
+static enum llm_result
+stop_result(enum llm_result r)
+{
+	return r == LLM_STOP_BUDGET || r == LLM_STOP_UNREACHABLE ? r
+	       : LLM_ABANDONED;
 }
 
 /* Stop the run for good: queued calls are refused (budget) or abandoned;
@@ -240,8 +256,7 @@ stop_run(struct ob *b, enum llm_result r)
 	b->stop = r;
 	log_error("openai backend: stopping: %s", stop_text(r));
 	snprintf(why, sizeof(why), "not sent: %s", stop_text(r));
-	abandon_queued(b, r == LLM_STOP_BUDGET ? LLM_STOP_BUDGET :
-		       LLM_ABANDONED, why);
+	abandon_queued(b, stop_result(r), why);
 }
 
 /* ---- sending ---- */
@@ -408,6 +423,8 @@ send_job(struct ob *b, struct job *j, struct ep *e, uint64_t now)
 				e->price_in, e->price_out);
 	adm_budget_reserve(&b->budget, j->resv_tok, j->resv_cost);
 	j->ep = e;
+	if (b->start_ms == 0)
+		b->start_ms = now > 0 ? now : 1;
 	if (c->attempts++ > 0)
 		b->st.retries++;
 	b->st.sent++;
@@ -536,7 +553,7 @@ dispatch(struct ob *b, uint64_t now)
 	while ((j = b->ready.head) != NULL && b->stop == 0 && !b->draining) {
 		e = pick(b, j->call, now, &wait);
 		if (e == NULL) {
-			if (!all_down(b, now))
+			if (!b->reached || !all_down(b, now))
 				break;
 			finish(j, LLM_FAILED, "%s; server unreachable for "
 			       "%llu s", j->why ? j->why : "could not connect",
@@ -550,6 +567,35 @@ dispatch(struct ob *b, uint64_t now)
 	return b->ready.head != NULL ? wait : UINT64_MAX;
 }
 
+/* When the start window ends (UINT64_MAX: it does not apply). */
+static uint64_t
+reach_deadline(const struct ob *b)
+{
+	if (b->reached || b->start_ms == 0 || b->stop != 0)
+		return UINT64_MAX;
+	return b->start_ms + b->unreachable_ms;
+}
+
+/* Nothing was ever reached, every live endpoint failed to connect, and
+ * the start window is over: name each endpoint and its error, and stop
+ * (calls come back LLM_STOP_UNREACHABLE; nothing is recorded failed). */
+static void
+check_unreachable(struct ob *b, uint64_t now)
+{
+	size_t i;
+
+	if (now < reach_deadline(b))
+		return;
+	for (i = 0; i < b->n_eps; i++)
+		if (b->eps[i].dead == 0 && b->eps[i].unreach[0] == '\0')
+			return;
+	for (i = 0; i < b->n_eps; i++)
+		if (b->eps[i].dead == 0)
+			log_error("endpoint %s: unreachable: %s", b->eps[i].url,
+				  b->eps[i].unreach);
+	stop_run(b, LLM_STOP_UNREACHABLE);
+}
+
 static void
 pump_cb(uv_timer_t *t)
 {
@@ -561,6 +607,7 @@ pump_cb(uv_timer_t *t)
 	if (b->closed)
 		return;
 	now = uv_now(b->base.loop);
+	check_unreachable(b, now);
 	at = promote(b, now);
 	wait = dispatch(b, now);
 	flush_done(b);
@@ -568,6 +615,8 @@ pump_cb(uv_timer_t *t)
 		return;
 	if (wait != UINT64_MAX && now + wait < at)
 		at = now + wait;
+	if (reach_deadline(b) < at)
+		at = reach_deadline(b);
 	if (at != UINT64_MAX)
 		kick(b, at > now ? at - now : 0);
 }
@@ -775,11 +824,14 @@ retry(struct job *j, uint64_t min_delay)
 	uint64_t d;
 
 	if (b->stop != 0 || b->draining) {
-		finish(j, LLM_ABANDONED, "%s; not retried: %s", why_of(j),
-		       stop_text(b->stop));
+		finish(j, b->draining ? LLM_ABANDONED : stop_result(b->stop),
+		       "%s; not retried: %s", why_of(j), stop_text(b->stop));
 		return;
 	}
-	if (tries >= b->max_attempts || j->n429 >= b->max_429) {
+	/* Before any endpoint answered, the start window decides, not the
+	 * attempts: nothing is recorded failed for a server that is down. */
+	if ((b->reached || j->ep->unreach[0] == '\0') &&
+	    (tries >= b->max_attempts || j->n429 >= b->max_429)) {
 		finish(j, LLM_FAILED, "%s after %u attempts", why_of(j),
 		       j->call->attempts);
 		return;
@@ -865,6 +917,46 @@ account(struct ob *b, struct job *j, const struct answer *a,
 		b->st.rate_limited++;
 }
 
+/* 1 if the attempt never reached the server: connection refused, DNS or
+ * TLS failure. */
+static int
+connect_failed(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CACERT_BADFILE:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Keep what the start window needs: an HTTP answer from anywhere ends
+ * it; a connect failure is remembered per endpoint. */
+static void
+note_reach(struct job *j, const struct answer *a)
+{
+	struct ob *b = j->b;
+	const struct http_req *r = &j->req;
+
+	if (a->net == ADM_NET_OK) {
+		b->reached = 1;
+		return;
+	}
+	if (b->reached || !connect_failed(r->result))
+		return;
+	snprintf(j->ep->unreach, sizeof(j->ep->unreach), "%.190s",
+		 r->errbuf && r->errbuf[0] ? r->errbuf
+		 : curl_easy_strerror(r->result));
+	scrub(j->ep, j->ep->unreach);
+	kick(b, 0);
+}
+
 static void
 http_done(struct http_req *r)
 {
@@ -876,6 +968,7 @@ http_done(struct http_req *r)
 
 	jl_remove(j);
 	answer_read(j, &a);
+	note_reach(j, &a);
 	cls = adm_classify(a.net, r->status, a.type, a.code, a.body_ok);
 	account(b, j, &a, cls, now);
 	if (cls != ADM_C_OK)
@@ -947,8 +1040,8 @@ ob_submit(struct backend *base, struct llm_call *call)
 	call->attempts = 0;
 	call->result = LLM_OK;
 	if (b->stop != 0)
-		finish(j, b->stop == LLM_STOP_BUDGET ? LLM_STOP_BUDGET :
-		       LLM_ABANDONED, "not sent: %s", stop_text(b->stop));
+		finish(j, stop_result(b->stop), "not sent: %s",
+		       stop_text(b->stop));
 	else if (b->draining)
 		finish(j, LLM_ABANDONED, "not sent: draining");
 	else if (call->body == NULL || call->done == NULL)
@@ -1262,6 +1355,7 @@ ob_settings(struct ob *b, const struct engine_config *cfg)
 	b->base_delay = cfg->base_delay_ms;
 	b->max_delay = cfg->max_delay_ms;
 	b->down_limit = cfg->max_delay_ms > 10000 ? cfg->max_delay_ms : 10000;
+	b->unreachable_ms = cfg->unreachable_ms;
 	b->pump_at = UINT64_MAX;
 	rng_seed(&b->rng, (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)b);
 }

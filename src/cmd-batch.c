@@ -1329,7 +1329,8 @@ static const char batch_help[] =
 	"\"response\": {\"status_code\",\n\"body\"}, \"error\"}. Running the "
 	"same command again resumes: answered\nlines are reused from the "
 	"journal. Exit codes: 0, 2 bad input line,\n4 some lines failed, 5 "
-	"budget, 6 quota, 7 key rejected, 130 interrupted.\n";
+	"budget, 6 quota, 7 key rejected, 9 no endpoint\nreached, 130 "
+	"interrupted.\n";
 
 enum { O_BASE_URL = 256, O_MODEL, O_KEYENV, O_CONC, O_RPM, O_JOURNAL,
 	O_CONFIG };

@@ -42,6 +42,7 @@ BUILD_CLI_TESTS = \
 	tests/cli/build-tiny.test \
 	tests/cli/build-unknown-key.test \
 	tests/cli/build-unknown-option.test \
+	tests/cli/build-unreachable.test \
 	tests/cli/build-unwritable-output.test \
 	tests/cli/build-verbose.test \
 	tests/cli/build-not-verbose.test \
@@ -116,11 +117,14 @@ EXPORT_CLI_TESTS = \
 	tests/cli/export-unwritable-output.test \
 	tests/cli/export-written.test
 
+BATCH_CLI_TESTS = \
+	tests/cli/batch-unreachable.test
+
 ## Read-only datasets as another user; kill -9 during an export.
 EXPORT_CLI_SH = tests/cli/readonly.sh tests/cli/export-kill.sh
 
 TESTS += $(BUILD_CLI_TESTS) $(VALIDATE_CLI_TESTS) $(STATS_CLI_TESTS) \
-	$(EXPORT_CLI_TESTS) $(EXPORT_CLI_SH)
+	$(EXPORT_CLI_TESTS) $(BATCH_CLI_TESTS) $(EXPORT_CLI_SH)
 EXTRA_DIST += $(BUILD_CLI_TESTS) $(VALIDATE_CLI_TESTS) $(STATS_CLI_TESTS) \
-	$(EXPORT_CLI_TESTS) $(EXPORT_CLI_SH)
+	$(EXPORT_CLI_TESTS) $(BATCH_CLI_TESTS) $(EXPORT_CLI_SH)
 dist_noinst_SCRIPTS += tests/cli/run.sh

@@ -3,7 +3,8 @@
 # (tests/server/mockllm) over loopback, as TAP: every item once, nothing
 # re-sent on resume, faults retried within bounds, kill -9 and SIGINT
 # resume to byte-identical exports, quota/auth/budget stops with their exit
-# codes, and the API key never written anywhere.
+# codes, an outage after the server answered paused and resumed, and the
+# API key never written anywhere.
 set -u
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 mock=$bld/tests/server/mockllm
@@ -59,7 +60,7 @@ build_bg() {
 	pid=$!
 }
 
-tap_plan 19
+tap_plan 20
 
 start_mock
 happy() {
@@ -124,6 +125,33 @@ sigint() {
 	eq $rc 130 && build s.db && exports s.db s && same a s
 }
 tap_check "SIGINT stops with 130 and the next run resumes" sigint
+
+# The server goes away after it has answered and comes back on the same
+# port: the build pauses and resumes (no start-window stop, exit 9, even
+# with a short $.engine.unreachable_ms), every item done, none failed.
+outage() {
+	start_mock --latency 20-60
+	sed 's/"grace_ms": 2000/"grace_ms": 2000, "unreachable_ms": 100/' \
+		net.json >outage.json
+	rm -f o.db*
+	"$pf" build outage.json -o o.db -q $(url) &
+	pid=$!
+	sleep 0.5
+	kill -0 $pid || { echo "the build ended before the outage"; return 1; }
+	kill "$mpid"
+	wait "$mpid" 2>/dev/null
+	mpid=
+	sleep 1
+	"$mock" --quiet --port "$port" --log mock.log --latency 20-60 &
+	mpid=$!
+	wait $pid
+	rc=$?
+	eq $rc 0 &&
+	eq "$(q o.db "select count(*) from journal where state = 'done'")" 300 &&
+	eq "$(q o.db "select count(*) from journal where state = 'failed'")" 0 &&
+	exports o.db o && same a o
+}
+tap_check "an outage after the server answered pauses and resumes" outage
 
 stops() {
 	start_mock --fault quota --fault-first 1000000
