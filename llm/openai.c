@@ -615,7 +615,10 @@ pump_cb(uv_timer_t *t)
 		return;
 	if (wait != UINT64_MAX && now + wait < at)
 		at = now + wait;
-	if (reach_deadline(b) < at)
+	/* A deadline already past waits for the next connect failure
+	 * (note_reach kicks the pump): a timer re-armed at 0 from its own
+	 * callback would run again before the loop polls, forever. */
+	if (reach_deadline(b) > now && reach_deadline(b) < at)
 		at = reach_deadline(b);
 	if (at != UINT64_MAX)
 		kick(b, at > now ? at - now : 0);

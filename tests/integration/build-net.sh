@@ -130,19 +130,26 @@ tap_check "SIGINT stops with 130 and the next run resumes" sigint
 # port: the build pauses and resumes (no start-window stop, exit 9, even
 # with a short $.engine.unreachable_ms), every item done, none failed.
 outage() {
-	start_mock --latency 20-60
+	# replies of 200-300 ms: the narrative and five interview turns in a
+	# row take well over a second, so the outage lands mid-build
+	start_mock --latency 200-300
 	sed 's/"grace_ms": 2000/"grace_ms": 2000, "unreachable_ms": 100/' \
 		net.json >outage.json
 	rm -f o.db*
 	"$pf" build outage.json -o o.db -q $(url) &
 	pid=$!
-	sleep 0.5
+	i=0
+	while [ "$(q o.db "select count(*) from journal where state = 'done'" \
+		   2>/dev/null || echo 0)" = 0 ] && [ $i -lt 600 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
 	kill -0 $pid || { echo "the build ended before the outage"; return 1; }
 	kill "$mpid"
 	wait "$mpid" 2>/dev/null
 	mpid=
 	sleep 1
-	"$mock" --quiet --port "$port" --log mock.log --latency 20-60 &
+	"$mock" --quiet --port "$port" --log mock.log --latency 200-300 &
 	mpid=$!
 	wait $pid
 	rc=$?
