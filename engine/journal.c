@@ -317,15 +317,6 @@ journal_item_record(struct journal *j, const struct journal_item *it,
 	return 0;
 }
 
-/* The queue opens and commits transactions itself (by size, time and
- * unit boundaries): beginning one here has nothing to do. */
-int
-journal_tx_begin(struct journal *j)
-{
-	(void)j;
-	return 0;
-}
-
 int
 journal_tx_commit(struct journal *j)
 {
@@ -333,13 +324,6 @@ journal_tx_commit(struct journal *j)
 		return 0;
 	sqlq_flush(j->q);
 	return sqlq_failed(j->q, NULL, 0) ? -1 : 0;
-}
-
-unsigned
-journal_tx_pending(const struct journal *j)
-{
-	(void)j;
-	return 0;   /* the queue hands over by size itself */
 }
 
 int

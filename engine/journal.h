@@ -131,16 +131,9 @@ struct journal_item {
 int journal_item_record(struct journal *j, const struct journal_item *it,
 			const struct journal_result *r, const char *reason);
 
-/* The queue groups writes into transactions itself: this does nothing
- * and returns 0 (kept for callers that mark where a batch starts). */
-int journal_tx_begin(struct journal *j);
-
 /* Hand the queued writes over to the writer thread now. Returns 0, or -1
  * once the queue has failed (journal_errmsg says why). */
 int journal_tx_commit(struct journal *j);
-
-/* 0: the queue hands over by size itself (kept for commit batching). */
-unsigned journal_tx_pending(const struct journal *j);
 
 /* Counts by state, into counts[JOURNAL_PENDING..JOURNAL_FAILED]; the
  * other entries of the five are zero, or for counts[JOURNAL_NONE] rows

@@ -23,7 +23,6 @@ struct urun;
 struct sched;
 
 struct item {
-	struct sched *s;
 	struct urun *ur;
 	struct item *next;          /* start or send queue */
 	int stage;                  /* index in the stage table */
@@ -120,15 +119,6 @@ set_fatal(struct sched *s, const char *fmt, const char *what)
 		return;
 	s->fatal = 1;
 	pf_error_set(s->err, fmt, what, journal_errmsg(s->o->journal));
-}
-
-static int
-tx(struct sched *s)
-{
-	if (journal_tx_begin(s->o->journal) == 0)
-		return 0;
-	set_fatal(s, "cannot start a %s: %s", "transaction");
-	return -1;
 }
 
 static void
@@ -384,8 +374,6 @@ fail_item(struct sched *s, struct item *it, const char *reason)
 	else if (s->fail_logged == FAIL_LOG_MAX + 1)
 		log_warn("more items failed; 'personaforge stats --failed' "
 			 "lists them all");
-	if (tx(s) != 0)
-		return;
 	if (journal_item_fail(s->o->journal, it->id,
 			      it->hash[0] ? it->hash : NULL,
 			      it->prior_attempts + it->tries, reason) != 0)
@@ -528,10 +516,6 @@ accept_reply(struct sched *s, struct item *it)
 			why, sizeof(why));
 	if (r == NULL) {
 		reject(s, it, why);
-		return;
-	}
-	if (tx(s) != 0) {
-		cJSON_Delete(r);
 		return;
 	}
 	rc = stage_accept(s, it, r, s->o->sink, c->model, why, sizeof(why));
@@ -698,15 +682,12 @@ static void
 init_item(struct sched *s, struct urun *ur, struct item *it, int k,
 	  uint32_t i)
 {
-	const char *name = s->tab->stages[k]->name;
-
-	it->s = s;
 	it->ur = ur;
 	it->stage = k;
 	it->idx = i;
-	it->seed = rng_derive(s->cfg->seed, name, (uint64_t)ur->u.index,
-			      (uint64_t)i);
-	snprintf(it->id, sizeof(it->id), "%s/%s/%u", ur->u.id, name, i);
+	it->seed = rng_derive(s->cfg->seed, s->tab->stages[k]->name,
+			      (uint64_t)ur->u.index, (uint64_t)i);
+	stage_item_id(it->id, sizeof(it->id), &ur->u, k, i);
 	buf_init(&it->body, BODY_MAX);
 	buf_init(&it->offline, BODY_MAX);
 }
@@ -817,8 +798,6 @@ plan_unit(struct sched *s, struct urun *ur)
 	char prefix[UNIT_ID_MAX + 2];
 	int i, rc, fresh = s->journal_empty;
 
-	if (tx(s) != 0)
-		return -1;
 	ur->opened = 1;
 	if (h->open(s->o->hooks_ud, &ur->u, s->o->sink, s->err) != 0) {
 		s->fatal = 1;

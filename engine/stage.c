@@ -1,6 +1,8 @@
 /* stage.c - helpers of the stage contract (see stage.h). */
 #include "engine/stage.h"
 
+#include <stdio.h>
+
 const cJSON *
 unit_reply(const struct unit *u, int stage, uint32_t idx)
 {
@@ -19,4 +21,12 @@ stage_table_items(const struct stage_table *t, const struct pf_config *cfg)
 	for (k = 0; k < t->n; k++)
 		n += t->stages[k]->count(cfg);
 	return n;
+}
+
+void
+stage_item_id(char *out, size_t n, const struct unit *u, int stage,
+	      uint32_t idx)
+{
+	snprintf(out, n, "%s/%s/%u", u->id, u->table->stages[stage]->name,
+		 idx);
 }

@@ -112,6 +112,11 @@ struct stage_table {
 	struct unit_hooks hooks;
 };
 
+/* The id of stage `stage`'s item idx of u ("p000042/interview/3": unit
+ * id, stage name, index) into out (64 bytes hold every id). */
+void stage_item_id(char *out, size_t n, const struct unit *u, int stage,
+		   uint32_t idx);
+
 /* The reply of a prerequisite, or NULL if not accepted (yet). */
 const cJSON *unit_reply(const struct unit *u, int stage, uint32_t idx);
 

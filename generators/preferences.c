@@ -162,7 +162,7 @@ judge_write(struct stage_ctx *sc, const cJSON *p, int chose_a,
 
 	views_of(sc, &vw);
 	gen_row_id(pair_id, sizeof(pair_id), sc->u, 'r', (int)sc->idx + 1);
-	gen_item_id(pref_id, sizeof(pref_id), sc->u, GEN_PREFERENCE,
+	stage_item_id(pref_id, sizeof(pref_id), sc->u, GEN_PREFERENCE,
 		      sc->idx);
 	memset(&wp, 0, sizeof(wp));
 	wp.pair_id = pair_id;

@@ -38,13 +38,6 @@ gen_row_id(char *out, size_t n, const struct unit *u, char kind, int number)
 	snprintf(out, n, "%s-%c%d", u->id, kind, number);
 }
 
-void
-gen_item_id(char *out, size_t n, const struct unit *u, enum gen_stage s,
-	    uint32_t idx)
-{
-	snprintf(out, n, "%s/%s/%u", u->id, stages[s]->name, idx);
-}
-
 /* Render the persona's profile once into persona_json.profile: every
  * prompt shows the same profile. */
 static int

@@ -62,9 +62,4 @@ const struct fact_plan *gen_facts(const struct unit *u);
 void gen_row_id(char *out, size_t n, const struct unit *u, char kind,
 		int number);
 
-/* The item id of stage s's item idx of u ("p000042/preference/3"), as
- * the scheduler forms it; out holds >= 64 bytes. */
-void gen_item_id(char *out, size_t n, const struct unit *u,
-		 enum gen_stage s, uint32_t idx);
-
 #endif

@@ -1,7 +1,7 @@
 ## tests/: unit tests (Check, TAP), CLI tests driven by data files, and
 ## integration tests against local servers. Layer-specific unit tests are
 ## listed in their layer's local.mk.
-EXTRA_DIST += tests/unit/check_tap.h
+EXTRA_DIST += tests/unit/check_tap.h tests/unit/check_sql.h
 
 ## tests/tap.sh: the TAP helpers every shell test sources (tap_plan,
 ## tap_pass, tap_fail, tap_rc, tap_check, ..., tap_end).

@@ -19,6 +19,7 @@
 #include "engine/scheduler.h"
 #include "engine/sqlq.h"
 #include "templates/mustache.h"
+#include "tests/unit/check_sql.h"
 #include "tests/unit/check_tap.h"
 
 #define NB 4               /* items of stage b per unit: a chain */
@@ -298,7 +299,8 @@ setup(void)
 	pr->system = compile("system");
 	for (k = 0; k < 3; k++) {
 		pr->st[k].prompt = compile("do {{item}} for {{run.name}}");
-		pr->st[k].response_format = strdup("{\"type\":\"json_object\"}");
+		pr->st[k].response_format =
+			strdup("{\"type\":\"json_object\"}");
 		ck_assert_int_eq(json_parse(sch, strlen(sch), &root, &je), 0);
 		ck_assert_int_eq(schema_compile(root, &pr->st[k].schema, &e),
 				 0);
@@ -344,20 +346,6 @@ world_close(struct world *w)
 	ck_assert_int_eq(sqlq_close(w->q, &e), 0);
 	journal_close(w->j);
 	sqlite3_close(w->db);
-}
-
-static int
-count(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *st;
-	int n = -1;
-
-	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL),
-			 SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return n;
 }
 
 /* Run `units` units with `window` and `grace_ms`; returns sched_free's
@@ -441,8 +429,9 @@ START_TEST(prerequisites_run_first)
 	ck_assert_int_eq(res.units, 6);
 	ck_assert_int_eq(lg.n, res.total);
 	check_order(6);
-	ck_assert_int_eq(count(w.db, "SELECT count(*) FROM journal WHERE "
-			       "state = 'done'"), res.total);
+	ck_assert_int_eq(check_sql_int(w.db,
+				       "SELECT count(*) FROM journal WHERE "
+				       "state = 'done'"), res.total);
 	world_close(&w);
 }
 END_TEST
@@ -463,14 +452,18 @@ START_TEST(retries_then_failure_blocks_dependents)
 	/* u002/b/2 failed; b/3 and every c of u002 are blocked */
 	ck_assert_int_eq(res.failed, 1 + 1 + NC);
 	ck_assert_int_eq(res.items, res.total);
-	ck_assert_int_eq(count(w.db, "SELECT count(*) FROM journal WHERE "
-			       "item_id = 'u002/b/3' AND last_error = "
-			       "'blocked: it needs u002/b/2, which failed'"),
+	ck_assert_int_eq(check_sql_int(w.db,
+				       "SELECT count(*) FROM journal WHERE "
+				       "item_id = 'u002/b/3' AND last_error = "
+				       "'blocked: it needs u002/b/2, "
+				       "which failed'"),
 			 1);
-	ck_assert_int_eq(count(w.db, "SELECT count(*) FROM journal WHERE "
-			       "state = 'failed'"), 1 + 1 + NC);
-	ck_assert_int_eq(count(w.db, "SELECT attempts FROM journal WHERE "
-			       "item_id = 'u001/b/1'"), 3);
+	ck_assert_int_eq(check_sql_int(w.db,
+				       "SELECT count(*) FROM journal WHERE "
+				       "state = 'failed'"), 1 + 1 + NC);
+	ck_assert_int_eq(check_sql_int(w.db,
+				       "SELECT attempts FROM journal WHERE "
+				       "item_id = 'u001/b/1'"), 3);
 	world_close(&w);
 
 	/* a reply that never fits fails after accept_attempts tries */
@@ -482,8 +475,9 @@ START_TEST(retries_then_failure_blocks_dependents)
 	ck_assert_int_eq(run(&w, 1, 1000, 0, &res), 0);
 	ck_assert_int_eq(res.failed, 1 + NB + NC);
 	ck_assert_int_eq(lg.n, 0);
-	ck_assert_int_eq(count(w.db, "SELECT attempts FROM journal WHERE "
-			       "item_id = 'u000/a/0'"), 3);
+	ck_assert_int_eq(check_sql_int(w.db,
+				       "SELECT attempts FROM journal WHERE "
+				       "item_id = 'u000/a/0'"), 3);
 	world_close(&w);
 }
 END_TEST
@@ -500,8 +494,8 @@ START_TEST(resume_sends_only_the_rest)
 	ck_assert_int_eq(run(&w, 4, 1000, 0, &res), 0);
 	ck_assert_int_eq(res.run.stop, LLM_STOP_QUOTA);
 	ck_assert_int_lt(res.items, res.total);
-	done1 = count(w.db, "SELECT count(*) FROM journal WHERE state = "
-		      "'done'");
+	done1 = check_sql_int(w.db, "SELECT count(*) FROM journal WHERE "
+			      "state = 'done'");
 	ck_assert_int_eq(done1, 10);
 	world_close(&w);
 
@@ -513,8 +507,9 @@ START_TEST(resume_sends_only_the_rest)
 	ck_assert_int_eq(lg.replayed, done1);
 	ck_assert_int_eq(res.sent, res.total - done1);
 	ck_assert_int_eq(res.items, res.total);
-	ck_assert_int_eq(count(w.db, "SELECT count(*) FROM journal WHERE "
-			       "state = 'done'"), res.total);
+	ck_assert_int_eq(check_sql_int(w.db,
+				       "SELECT count(*) FROM journal WHERE "
+				       "state = 'done'"), res.total);
 	world_close(&w);
 }
 END_TEST
@@ -535,8 +530,8 @@ START_TEST(sigint_lets_calls_in_flight_finish)
 			 "q", "a", "b", "u" }), 130);
 	ck_assert_int_lt(res.items, res.total);
 	ck_assert_int_eq(fk.abandoned, 0);     /* the grace was enough */
-	done = count(w.db, "SELECT count(*) FROM journal WHERE state = "
-		     "'done'");
+	done = check_sql_int(w.db, "SELECT count(*) FROM journal WHERE "
+			     "state = 'done'");
 	ck_assert_int_eq(done, fk.answered);
 	ck_assert_int_eq(done, res.items);
 	world_close(&w);
@@ -550,8 +545,9 @@ START_TEST(sigint_lets_calls_in_flight_finish)
 	ck_assert_int_eq(run(&w, 8, 1000, 0, &res), 0);
 	ck_assert_int_eq(res.run.interrupted, 1);
 	ck_assert_int_gt(fk.abandoned, 0);
-	ck_assert_int_eq(count(w.db, "SELECT count(*) FROM journal WHERE "
-			       "state = 'done'"), fk.answered);
+	ck_assert_int_eq(check_sql_int(w.db,
+				       "SELECT count(*) FROM journal WHERE "
+				       "state = 'done'"), fk.answered);
 	world_close(&w);
 }
 END_TEST

@@ -9,6 +9,7 @@
 
 #include "engine/journal.h"
 #include "engine/sqlq.h"
+#include "tests/unit/check_sql.h"
 #include "tests/unit/check_tap.h"
 
 static char path[256];
@@ -29,20 +30,6 @@ fresh_db(void)
 	ck_assert_int_eq(sqlite3_exec(db, journal_schema_sql, NULL, NULL,
 				      &err), SQLITE_OK);
 	return db;
-}
-
-static int
-count(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *st;
-	int n = -1;
-
-	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL),
-			 SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return n;
 }
 
 static void
@@ -73,9 +60,9 @@ START_TEST(units_commit_whole)
 	}
 	put_row(q, id, 100000, "an unfinished unit is never written");
 	ck_assert_int_eq(sqlq_sync(q), 0);
-	ck_assert_int_eq(count(db, "SELECT count(*) FROM t"), 6000);
+	ck_assert_int_eq(check_sql_int(db, "SELECT count(*) FROM t"), 6000);
 	ck_assert_int_eq(sqlq_close(q, &e), 0);
-	ck_assert_int_eq(count(db, "SELECT count(*) FROM t"), 6000);
+	ck_assert_int_eq(check_sql_int(db, "SELECT count(*) FROM t"), 6000);
 	sqlite3_close(db);
 	unlink(path);
 }
@@ -102,7 +89,7 @@ START_TEST(failure_is_reported)
 	ck_assert_ptr_nonnull(strstr(msg, "UNIQUE"));
 	ck_assert_int_eq(sqlq_close(q, &e), -1);
 	/* the failed chunk was rolled back whole */
-	ck_assert_int_eq(count(db, "SELECT count(*) FROM t"), 0);
+	ck_assert_int_eq(check_sql_int(db, "SELECT count(*) FROM t"), 0);
 	sqlite3_close(db);
 	unlink(path);
 }
@@ -140,7 +127,6 @@ START_TEST(journal_roundtrip)
 	ck_assert_int_eq(sqlq_open(path, &q, &e), 0);
 	ck_assert_int_eq(journal_attach_queue(j, q, &e), 0);
 	ck_assert_int_eq(journal_prefix_exists(j, "p"), 0);
-	ck_assert_int_eq(journal_tx_begin(j), 0);
 	ck_assert(journal_item_plan(j, "p000001/qa/0", "qa", 1, 0) >= 0);
 	ck_assert(journal_item_plan(j, "p000001/qa/1", "qa", 1, 1) >= 0);
 	memset(&r, 0, sizeof(r));
@@ -198,7 +184,7 @@ START_TEST(journal_needs_queue)
 	ck_assert_int_eq(journal_item_fail(j, it.id, "abc", 1, "why"), -1);
 	ck_assert_int_eq(journal_item_record(j, &it, &r, NULL), -1);
 	ck_assert_int_eq(journal_tx_commit(j), 0);
-	ck_assert_int_eq(count(db, "SELECT count(*) FROM journal"), 0);
+	ck_assert_int_eq(check_sql_int(db, "SELECT count(*) FROM journal"), 0);
 	journal_close(j);
 	sqlite3_close(db);
 	unlink(path);
