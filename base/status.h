@@ -20,6 +20,9 @@ enum pf_exit {
 				  * be reached; nothing was marked failed */
 	PF_EXIT_UNFINISHED = 10, /* export: the dataset is unfinished and
 				  * --partial was not given */
+	PF_EXIT_DAMAGED = 11,    /* the dataset file is damaged: a row's
+				  * checksum does not match, or SQLite finds
+				  * the file corrupt (export, verify) */
 	PF_EXIT_INTERRUPTED = 130
 };
 

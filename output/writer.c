@@ -10,7 +10,9 @@
 
 #include "auditors/auditor.h"
 #include "base/buf.h"
+#include "base/sum64.h"
 #include "engine/sqlq.h"
+#include "output/rowsum.h"
 #include "output/tablesql.h"
 
 /* Findings stored per row; past it the least severe are counted in one
@@ -68,6 +70,14 @@ struct waudit {
 struct writer {
 	struct sqlq *q;
 	int st[S_N];                /* statement ids in the queue */
+	/* The row checksum of the statement being queued: which of its
+	 * parameters it covers (rowsum_params), how many come before the
+	 * sum, which is next. nsum[] is -1 for a delete. */
+	unsigned char summed[S_N][DATASET_MAX_COLS];
+	int nsum[S_N];
+	int cur_stmt;               /* -1: not a summed insert */
+	int param;
+	struct sum64 sum;
 	int del[DATASET_MAX_TABLES]; /* writer_forget's deletes, by table */
 	struct waudit aud[WRITER_MAX_AUDITORS];
 	int naud;
@@ -109,9 +119,17 @@ prepare_all(struct writer *w, struct pf_error *err)
 	size_t i;
 	int rc = 0;
 
-	for (i = 0; rc == 0 && i < S_N; i++)
+	for (i = 0; rc == 0 && i < S_N; i++) {
 		rc = prepare_one(w, stmt_of[i].table, stmt_of[i].del,
 				 &w->st[i], err);
+		w->nsum[i] = stmt_of[i].del ? -1 :
+			rowsum_params(dataset_table_find(stmt_of[i].table),
+				      w->summed[i], DATASET_MAX_COLS);
+		if (rc == 0 && !stmt_of[i].del && w->nsum[i] < 0)
+			rc = pf_error_set(err, "dataset table %s has no "
+					  "row_sum as its last column",
+					  stmt_of[i].table);
+	}
 	for (i = 0; rc == 0 && i < dataset_ntables; i++) {
 		t = &dataset_tables[i];
 		if (t->role == DATASET_ONE || t->role == DATASET_LIST ||
@@ -173,23 +191,52 @@ static void
 BEGIN(struct writer *w, int stmt)
 {
 	sqlq_begin(w->q, w->st[stmt]);
+	w->cur_stmt = w->nsum[stmt] >= 0 ? stmt : -1;
+	w->param = 0;
+	sum64_init(&w->sum);
+}
+
+/* Begin a statement that carries no checksum (the deletes). */
+static void
+BEGIN_RAW(struct writer *w, int id)
+{
+	sqlq_begin(w->q, id);
+	w->cur_stmt = -1;
+}
+
+/* 1 if the next parameter is covered by the row checksum. */
+static int
+summed(struct writer *w)
+{
+	int k = w->param++;
+
+	return w->cur_stmt >= 0 && k < w->nsum[w->cur_stmt] &&
+	       w->summed[w->cur_stmt][k];
 }
 
 static void
 T(struct writer *w, const char *v)
 {
-	sqlq_text(w->q, v != NULL ? v : "");
+	v = v != NULL ? v : "";
+	if (summed(w))
+		sum64_text(&w->sum, v, strlen(v));
+	sqlq_text(w->q, v);
 }
 
 static void
 I(struct writer *w, int64_t v)
 {
+	if (summed(w))
+		sum64_int(&w->sum, v);
 	sqlq_int(w->q, v);
 }
 
+/* End the statement, binding the row checksum last on an insert. */
 static int
 END(struct writer *w)
 {
+	if (w->cur_stmt >= 0)
+		sqlq_int(w->q, sum64_final(&w->sum));
 	sqlq_end(w->q);
 	return 0;
 }
@@ -403,7 +450,8 @@ audit(struct writer *w, const char *table, const char *row_id,
 
 int
 writer_run(struct writer *w, const struct pf_config *cfg,
-	   const char *config_json, const char *backend, const char *model)
+	   const char *config_json, const char *backend, const char *model,
+	   const char *stages_json)
 {
 	char now[32];
 	time_t t = time(NULL);
@@ -423,6 +471,7 @@ writer_run(struct writer *w, const struct pf_config *cfg,
 	T(w, model);
 	T(w, now);
 	T(w, now);
+	T(w, stages_json);
 	return END(w);
 }
 
@@ -635,13 +684,13 @@ writer_forget(struct writer *w, const char *table, const char *row_id)
 	if (t == NULL || (t->role != DATASET_ONE && t->role != DATASET_LIST))
 		return -1;
 	/* The row, then the rows it owns (a QA item's evidence). */
-	sqlq_begin(w->q, w->del[dataset_table_index(t)]);
+	BEGIN_RAW(w, w->del[dataset_table_index(t)]);
 	T(w, row_id);
 	END(w);
 	for (i = 0; i < dataset_ntables; i++)
 		if (dataset_tables[i].owner != NULL &&
 		    strcmp(dataset_tables[i].owner, table) == 0) {
-			sqlq_begin(w->q, w->del[i]);
+			BEGIN_RAW(w, w->del[i]);
 			T(w, row_id);
 			END(w);
 		}

@@ -44,10 +44,11 @@ int writer_open(struct sqlq *q, const struct audit_instance *auditors,
 void writer_close(struct writer *w);   /* accepts NULL */
 
 /* The run row (provenance); replaces the existing one but keeps its
- * created_at. */
+ * created_at. stages_json is the JSON object of the enabled stages with
+ * their backend and model (the `stages` column). */
 int writer_run(struct writer *w, const struct pf_config *cfg,
 	       const char *config_json, const char *backend,
-	       const char *model);
+	       const char *model, const char *stages_json);
 
 int writer_persona(struct writer *w, const struct persona *p);
 

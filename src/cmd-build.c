@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "engine/journal.h"
+#include "base/json.h"
 #include "base/log.h"
 #include "llm/offline.h"
 #include "llm/openai.h"
@@ -215,11 +216,41 @@ open_status(const struct pf_error *e)
 	return PF_EXIT_USAGE;
 }
 
+/* The provenance's `stages`: every enabled stage with its version, the
+ * backend and model that answer it, and its items per persona. Returns
+ * a string the caller frees, or NULL when out of memory. */
+static char *
+stages_json(const struct run *r)
+{
+	const struct stage_table *t = &gen_stage_table;
+	cJSON *o = cJSON_CreateObject(), *s;
+	char *text = NULL;
+	int k, n;
+
+	for (k = 0; o != NULL && k < t->n; k++) {
+		if ((n = t->stages[k]->count(r->cfg)) <= 0)
+			continue;
+		s = cJSON_AddObjectToObject(o, t->stages[k]->name);
+		if (s == NULL ||
+		    !cJSON_AddStringToObject(s, "version",
+					     t->stages[k]->version) ||
+		    !cJSON_AddStringToObject(s, "backend", r->offline ?
+					     "offline" : "openai") ||
+		    !cJSON_AddStringToObject(s, "model", r->model) ||
+		    !cJSON_AddNumberToObject(s, "items_per_persona", n))
+			goto out;
+	}
+	text = o != NULL ? cJSON_PrintUnformatted(o) : NULL;
+out:
+	cJSON_Delete(o);
+	return text;
+}
+
 static int
 open_output(struct run *r)
 {
 	struct pf_error e;
-	char *cfg_json;
+	char *cfg_json, *st_json;
 	int rc;
 
 	pf_error_clear(&e);
@@ -240,10 +271,13 @@ open_output(struct run *r)
 	    journal_attach_queue(r->j, r->q, &e) != 0)
 		return pf_error_print(&e), PF_EXIT_RUNTIME;
 	cfg_json = config_canonical(r->cfg);
+	st_json = stages_json(r);
 	rc = writer_run(r->w, r->cfg, cfg_json ? cfg_json : "{}",
-			r->offline ? "offline" : "openai", r->model) != 0 ||
+			r->offline ? "offline" : "openai", r->model,
+			st_json ? st_json : "{}") != 0 ||
 	     (journal_unit_end(r->j), sqlq_sync(r->q)) != 0;
 	free(cfg_json);
+	free(st_json);
 	if (rc) {
 		fprintf(stderr, "personaforge: %s: %s\n", r->out,
 			writer_errmsg(r->w));

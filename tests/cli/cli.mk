@@ -34,6 +34,7 @@ BUILD_CLI_TESTS = \
 	tests/cli/build-resume.test \
 	tests/cli/build-schema-not-json.test \
 	tests/cli/build-schema-version-old.test \
+	tests/cli/build-schema-version-2.test \
 	tests/cli/build-schema-version-rollback.test \
 	tests/cli/build-schema-version.test \
 	tests/cli/build-single-file.test \
@@ -53,6 +54,7 @@ VALIDATE_CLI_TESTS = \
 	tests/cli/validate-backend-typo.test \
 	tests/cli/validate-bad-backend.test \
 	tests/cli/validate-bad-profile.test \
+	tests/cli/validate-bad-response-format.test \
 	tests/cli/validate-bad-structured-output.test \
 	tests/cli/validate-base-url-no-model.test \
 	tests/cli/validate-budget.test \
