@@ -26,6 +26,15 @@ enum pf_exit {
 	PF_EXIT_INTERRUPTED = 130
 };
 
+/* Every exit code with a one-line meaning, in code order, for --help
+ * (the README and the man page say the same; a test holds them to it). */
+struct status_desc {
+	int code;
+	const char *meaning;
+};
+extern const struct status_desc status_table[];
+extern const int status_ntable;
+
 /* Combine two outcomes into the one to report. */
 int status_merge(int a, int b);
 

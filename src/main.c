@@ -74,6 +74,10 @@ usage(FILE *f)
 		"them.\n\nCommands:\n");
 	for (i = 0; i < NCMDS; i++)
 		fprintf(f, "  %-10s %s\n", cmds[i]->name, cmds[i]->summary);
+	fprintf(f, "\nExit status (every command):\n");
+	for (i = 0; i < (size_t)status_ntable; i++)
+		fprintf(f, "  %3d  %s\n", status_table[i].code,
+			status_table[i].meaning);
 	fprintf(f, "\nOptions: --help, --version.  "
 		"'personaforge COMMAND --help' describes a command.\n"
 		"See personaforge(1).\n");

@@ -122,8 +122,10 @@ EXPORT_CLI_TESTS = \
 BATCH_CLI_TESTS = \
 	tests/cli/batch-unreachable.test
 
-## Read-only datasets as another user; kill -9 during an export.
-EXPORT_CLI_SH = tests/cli/readonly.sh tests/cli/export-kill.sh
+## Read-only datasets as another user; kill -9 during an export; one
+## exit-code table in --help, the README and the man page.
+EXPORT_CLI_SH = tests/cli/readonly.sh tests/cli/export-kill.sh \
+	tests/cli/exit-codes.sh
 
 TESTS += $(BUILD_CLI_TESTS) $(VALIDATE_CLI_TESTS) $(STATS_CLI_TESTS) \
 	$(EXPORT_CLI_TESTS) $(BATCH_CLI_TESTS) $(EXPORT_CLI_SH)
