@@ -196,8 +196,9 @@ check_identity(struct run *r)
 	return 0;
 }
 
-/* The exit status of a dataset that could not be opened: a runtime error
- * when the disk or another process is in the way (disk full gives the
+/* The exit status of a dataset that could not be opened: 8 when another
+ * process writes it, a runtime error when the disk is in the way (or has
+ * no working locks) (disk full gives the
  * same status wherever it happens), else bad input (not a dataset, a
  * schema version this program does not read). */
 static int
@@ -207,8 +208,10 @@ open_status(const struct pf_error *e)
 		SQLITE_READONLY };
 	size_t i;
 
-	if (strstr(e->msg, "another personaforge") != NULL ||
-	    strstr(e->msg, strerror(ENOSPC)) != NULL)
+	if (strncmp(e->msg, DATASET_LOCKED, strlen(DATASET_LOCKED)) == 0)
+		return PF_EXIT_LOCKED;
+	if (strstr(e->msg, strerror(ENOSPC)) != NULL ||
+	    strstr(e->msg, "cannot lock") != NULL)
 		return PF_EXIT_RUNTIME;
 	for (i = 0; i < sizeof(io) / sizeof(io[0]); i++)
 		if (strstr(e->msg, sqlite3_errstr(io[i])) != NULL)

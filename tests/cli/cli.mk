@@ -11,6 +11,9 @@ TEST_LOG_DRIVER = $(LOG_DRIVER)
 BUILD_CLI_TESTS = \
 	tests/cli/build-bad-backend.test \
 	tests/cli/build-concurrent.test \
+	tests/cli/build-lock-released.test \
+	tests/cli/build-nolock.test \
+	tests/cli/build-nolock-enosys.test \
 	tests/cli/build-datadir-bogus.test \
 	tests/cli/build-datadir-unset.test \
 	tests/cli/build-default-output.test \
