@@ -231,8 +231,9 @@ check_version(struct dataset *ds, enum dataset_mode mode,
 		return pf_error_set(err, "not a personaforge dataset "
 				    "(no schema version)");
 	/* An older dataset may have dropped findings (version 1 stored at
-	 * most 256 a row and counted no more) and has no checksums
-	 * (version 2) to show it is intact: build it again. */
+	 * most 256 a row and counted no more), has no checksums (version
+	 * 2) to show it is intact, or no hashes to say why an item is
+	 * sent again (version 3): build it again. */
 	if (v < DATASET_SCHEMA_VERSION)
 		return pf_error_set(err, "dataset schema version %d is not "
 				    "supported by this personaforge (it "

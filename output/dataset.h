@@ -20,8 +20,10 @@
 
 /* 2: audit_finding.count (overflow findings stand for several).
  * 3: a row_sum checksum on every dataset row (output/rowsum.h) and a
- *    reply_sum on every done journal row. */
-#define DATASET_SCHEMA_VERSION 3
+ *    reply_sum on every done journal row.
+ * 4: journal.model_hash and journal.template_hash, so a resume can say
+ *    why it sends an item again. */
+#define DATASET_SCHEMA_VERSION 4
 
 enum dataset_mode {
 	DATASET_READ,     /* existing file, read only: nothing is created

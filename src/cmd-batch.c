@@ -598,6 +598,7 @@ journal_file_open(struct batch *bt)
 	 * ever writes the literal states 'done' and 'failed'. */
 	if (sql_exec(bt->db, "PRAGMA journal_mode=WAL") != 0 ||
 	    sql_exec(bt->db, journal_schema_sql) != 0 ||
+	    journal_add_columns(bt->db) != 0 ||
 	    sql_exec(bt->db, "PRAGMA ignore_check_constraints=ON") != 0)
 		return PF_EXIT_RUNTIME;
 	if (sql_exec(bt->db, JOURNAL_PRAGMAS) != 0)

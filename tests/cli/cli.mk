@@ -34,6 +34,9 @@ BUILD_CLI_TESTS = \
 	tests/cli/build-personas-abc.test \
 	tests/cli/build-personas-negative.test \
 	tests/cli/build-personas-range.test \
+	tests/cli/build-rerun-failed.test \
+	tests/cli/build-rerun-model.test \
+	tests/cli/build-rerun-template.test \
 	tests/cli/build-resume.test \
 	tests/cli/build-schema-not-json.test \
 	tests/cli/build-schema-version-old.test \
