@@ -25,6 +25,38 @@ count_hits(sqlite3_stmt *st, const struct audit_instance *in,
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
+static sqlite3_stmt *
+prepare_count(struct dataset *ds, struct pf_error *err)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(ds->db, "SELECT coalesce(sum(count), 0) FROM"
+			       " audit_finding WHERE auditor = ?1 AND"
+			       " synthetic = 0 AND severity = ?2", -1, &st,
+			       NULL) == SQLITE_OK)
+		return st;
+	pf_error_set(err, "cannot count audit findings: %s",
+		     sqlite3_errmsg(ds->db));
+	return NULL;
+}
+
+int
+dataset_gate_count(struct dataset *ds, const struct audit_instance *in,
+		   int64_t *hits, struct pf_error *err)
+{
+	sqlite3_stmt *st = prepare_count(ds, err);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	rc = count_hits(st, in, hits);
+	if (rc != 0)
+		pf_error_set(err, "cannot count audit findings: %s",
+			     sqlite3_errmsg(ds->db));
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int
 dataset_gate_check(struct dataset *ds, const struct audit_instance *auditors,
 		   size_t n, int *failed, struct pf_error *err)
@@ -35,12 +67,8 @@ dataset_gate_check(struct dataset *ds, const struct audit_instance *auditors,
 	int rc = 0;
 
 	*failed = 0;
-	if (sqlite3_prepare_v2(ds->db, "SELECT coalesce(sum(count), 0) FROM"
-			       " audit_finding WHERE auditor = ?1 AND"
-			       " synthetic = 0 AND severity = ?2", -1, &st,
-			       NULL) != SQLITE_OK)
-		return pf_error_set(err, "cannot count audit findings: %s",
-				    sqlite3_errmsg(ds->db));
+	if ((st = prepare_count(ds, err)) == NULL)
+		return -1;
 	for (i = 0; i < n && rc == 0; i++) {
 		if (auditors[i].policy.gate_max < 0)
 			continue;

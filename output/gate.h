@@ -23,4 +23,10 @@ int dataset_gate_check(struct dataset *ds,
 		       const struct audit_instance *auditors, size_t n,
 		       int *failed, struct pf_error *err);
 
+/* The real-looking findings of `in` at or above its gate severity in ds,
+ * into *hits, without judging them (`diff` compares two datasets' gates).
+ * Returns 0, or -1 with err->msg filled. */
+int dataset_gate_count(struct dataset *ds, const struct audit_instance *in,
+		       int64_t *hits, struct pf_error *err);
+
 #endif

@@ -138,3 +138,14 @@ TESTS += $(BUILD_CLI_TESTS) $(VALIDATE_CLI_TESTS) $(STATS_CLI_TESTS) \
 EXTRA_DIST += $(BUILD_CLI_TESTS) $(VALIDATE_CLI_TESTS) $(STATS_CLI_TESTS) \
 	$(EXPORT_CLI_TESTS) $(BATCH_CLI_TESTS) $(EXPORT_CLI_SH)
 dist_noinst_SCRIPTS += tests/cli/run.sh
+
+## personaforge diff: two builds that differ by a template edit, a gate
+## crossed, --json, usage.
+DIFF_CLI_TESTS = \
+	tests/cli/diff-gate-crossed.test \
+	tests/cli/diff-json.test \
+	tests/cli/diff-missing.test \
+	tests/cli/diff-template-edit.test \
+	tests/cli/diff-usage.test
+TESTS += $(DIFF_CLI_TESTS)
+EXTRA_DIST += $(DIFF_CLI_TESTS)
