@@ -382,7 +382,8 @@ static void
 fail_item(struct sched *s, struct item *it, const char *reason)
 {
 	if (s->fail_logged++ < FAIL_LOG_MAX)
-		log_warn("item %s failed: %s", it->id, reason);
+		log_item(PF_LOG_WARN, it->id, "item %s failed: %s", it->id,
+			 reason);
 	else if (s->fail_logged == FAIL_LOG_MAX + 1)
 		log_warn("more items failed; 'personaforge stats --failed' "
 			 "lists them all");
@@ -570,8 +571,8 @@ static int
 resend(struct sched *s, struct item *it, enum sched_resend why)
 {
 	s->res->resent[why]++;
-	log_debug("item %s: sending it again: %s", it->id,
-		  sched_resend_names[why]);
+	log_item(PF_LOG_DEBUG, it->id, "item %s: sending it again: %s",
+		 it->id, sched_resend_names[why]);
 	return 0;
 }
 
@@ -593,8 +594,9 @@ try_replay(struct sched *s, struct item *it)
 	it->prior_attempts = row.attempts;
 	it->rerun = row.state == JOURNAL_DONE || row.damaged;
 	if (row.damaged) {
-		log_warn("item %s: its journal reply is damaged (checksum "
-			 "mismatch); sending it again", it->id);
+		log_item(PF_LOG_WARN, it->id, "item %s: its journal reply is "
+			 "damaged (checksum mismatch); sending it again",
+			 it->id);
 		return resend(s, it, RESEND_DAMAGED);
 	}
 	if (row.state == JOURNAL_FAILED)

@@ -60,3 +60,9 @@ tests/shim/nolock.so: $(srcdir)/tests/shim/nolock.c
 	$(CC) -shared -fPIC -o $@ $(srcdir)/tests/shim/nolock.c
 CLEANFILES += tests/shim/nolock.so
 EXTRA_DIST += tests/shim/nolock.c
+
+## examples/nightly/: the systemd units pass systemd-analyze verify with
+## the built binary, and the crontab line runs under env -i (needs
+## python3; systemd-analyze optional).
+TESTS += tests/integration/nightly.sh
+dist_noinst_SCRIPTS += tests/integration/nightly.sh

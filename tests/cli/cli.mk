@@ -12,6 +12,8 @@ BUILD_CLI_TESTS = \
 	tests/cli/build-bad-backend.test \
 	tests/cli/build-concurrent.test \
 	tests/cli/build-lock-released.test \
+	tests/cli/build-log-format-bad.test \
+	tests/cli/build-log-json.test \
 	tests/cli/build-nolock.test \
 	tests/cli/build-nolock-enosys.test \
 	tests/cli/build-datadir-bogus.test \
