@@ -7,6 +7,7 @@ libpersonaforge_a_SOURCES += output/tables.c output/tables.h
 libpersonaforge_a_SOURCES += output/tablesql.c output/tablesql.h
 libpersonaforge_a_SOURCES += output/rowsum.c output/rowsum.h
 libpersonaforge_a_SOURCES += output/verify.c output/verify.h
+libpersonaforge_a_SOURCES += output/merge.c output/merge.h
 libpersonaforge_a_SOURCES += output/cursor.c output/cursor.h
 libpersonaforge_a_SOURCES += output/gate.c output/gate.h
 libpersonaforge_a_SOURCES += output/complete.c output/complete.h

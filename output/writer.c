@@ -450,8 +450,7 @@ audit(struct writer *w, const char *table, const char *row_id,
 
 int
 writer_run(struct writer *w, const struct pf_config *cfg,
-	   const char *config_json, const char *backend, const char *model,
-	   const char *stages_json)
+	   const struct writer_run_info *ri)
 {
 	char now[32];
 	time_t t = time(NULL);
@@ -462,16 +461,18 @@ writer_run(struct writer *w, const struct pf_config *cfg,
 	BEGIN(w, S_RUN);
 	I(w, 1);
 	T(w, cfg->name);
-	T(w, config_json);
+	T(w, ri->config_json);
 	T(w, cfg->config_hash);
 	I(w, (int64_t)cfg->seed);
 	I(w, cfg->personas);
 	T(w, PACKAGE_VERSION);
-	T(w, backend);
-	T(w, model);
+	T(w, ri->backend);
+	T(w, ri->model);
 	T(w, now);
 	T(w, now);
-	T(w, stages_json);
+	T(w, ri->stages_json);
+	I(w, ri->shard_index);
+	I(w, ri->shard_count);
 	return END(w);
 }
 

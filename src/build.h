@@ -5,6 +5,7 @@
 
 #include "src/config-file.h"
 #include "llm/endpoint.h"
+#include "src/shard.h"
 
 struct build_args {
 	const char *config;
@@ -13,6 +14,7 @@ struct build_args {
 	const char *backend;         /* NULL: from the config */
 	const char *base_url, *model, *api_key_env;
 	int overwrite, quiet;
+	struct shard shard;          /* --shard; 0 of 1 without it */
 };
 
 struct cmd_entry;

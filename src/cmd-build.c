@@ -141,7 +141,8 @@ describe_mismatch(const struct run *r, sqlite3_stmt *st, char *out, size_t n)
 			 keys, sizeof(keys));
 	out[0] = '\0';
 	if (keys[0] != '\0' || (seed == r->cfg->seed &&
-				personas == r->cfg->personas))
+				personas == r->cfg->personas &&
+				strcmp(hash, r->cfg->config_hash) != 0))
 		len += (size_t)snprintf(out, n, "; config hash %s in the "
 					"dataset, %s now%s%s%s", hash,
 					r->cfg->config_hash, keys[0] ?
@@ -152,9 +153,16 @@ describe_mismatch(const struct run *r, sqlite3_stmt *st, char *out, size_t n)
 					" in the dataset, %" PRIu64 " now",
 					seed, r->cfg->seed);
 	if (personas != r->cfg->personas && len < n)
-		snprintf(out + len, n - len, "; persona count %" PRId64 " in "
-			 "the dataset, %" PRId64 " now", personas,
-			 r->cfg->personas);
+		len += (size_t)snprintf(out + len, n - len, "; persona count %"
+					PRId64 " in the dataset, %" PRId64
+					" now", personas, r->cfg->personas);
+	if ((sqlite3_column_int64(st, 4) != r->a.shard.index ||
+	     sqlite3_column_int64(st, 5) != r->a.shard.count) && len < n)
+		snprintf(out + len, n - len, "; shard %" PRId64 "/%" PRId64
+			 " in the dataset, %" PRId64 "/%" PRId64 " now",
+			 (int64_t)sqlite3_column_int64(st, 4),
+			 (int64_t)sqlite3_column_int64(st, 5),
+			 r->a.shard.index, r->a.shard.count);
 }
 
 /* The identity an existing dataset was built with: refuse another one
@@ -169,7 +177,8 @@ check_identity(struct run *r)
 
 	pf_error_clear(&e);
 	st = dataset_prepare(r->ds, "SELECT config, config_hash, seed, "
-			     "personas FROM run WHERE id = 1", &e);
+			     "personas, shard_index, shard_count FROM run "
+			     "WHERE id = 1", &e);
 	if (st == NULL)
 		return pf_error_print(&e), PF_EXIT_RUNTIME;
 	rc = sqlite3_step(st);
@@ -177,7 +186,9 @@ check_identity(struct run *r)
 		same = strcmp((const char *)sqlite3_column_text(st, 1),
 			      r->cfg->config_hash) == 0 &&
 		       (uint64_t)sqlite3_column_int64(st, 2) == r->cfg->seed &&
-		       sqlite3_column_int64(st, 3) == r->cfg->personas;
+		       sqlite3_column_int64(st, 3) == r->cfg->personas &&
+		       sqlite3_column_int64(st, 4) == r->a.shard.index &&
+		       sqlite3_column_int64(st, 5) == r->a.shard.count;
 	if (!same)
 		describe_mismatch(r, st, why, sizeof(why));
 	sqlite3_finalize(st);
@@ -249,6 +260,7 @@ out:
 static int
 open_output(struct run *r)
 {
+	struct writer_run_info ri;
 	struct pf_error e;
 	char *cfg_json, *st_json;
 	int rc;
@@ -272,9 +284,13 @@ open_output(struct run *r)
 		return pf_error_print(&e), PF_EXIT_RUNTIME;
 	cfg_json = config_canonical(r->cfg);
 	st_json = stages_json(r);
-	rc = writer_run(r->w, r->cfg, cfg_json ? cfg_json : "{}",
-			r->offline ? "offline" : "openai", r->model,
-			st_json ? st_json : "{}") != 0 ||
+	ri.config_json = cfg_json ? cfg_json : "{}";
+	ri.backend = r->offline ? "offline" : "openai";
+	ri.model = r->model;
+	ri.stages_json = st_json ? st_json : "{}";
+	ri.shard_index = r->a.shard.index;
+	ri.shard_count = r->a.shard.count;
+	rc = writer_run(r->w, r->cfg, &ri) != 0 ||
 	     (journal_unit_end(r->j), sqlq_sync(r->q)) != 0;
 	free(cfg_json);
 	free(st_json);
@@ -436,7 +452,7 @@ run_sched(struct run *r, struct sched_result *res)
 	struct sched_opts o = {
 		.cfg = r->cfg, .table = &gen_stage_table, .hooks_ud = &r->g,
 		.prompts = r->prompts, .model = r->model,
-		.offline = r->offline, .first = 0, .end = r->cfg->personas,
+		.offline = r->offline,
 		.window = r->offline ? 4096 : 16384,
 	};
 	struct runner_opts ro = {
@@ -457,6 +473,7 @@ run_sched(struct run *r, struct sched_result *res)
 		.cfg = r->cfg, .tables = r->tables, .prompts = r->prompts,
 	};
 	r->so = o;
+	shard_range(&r->a.shard, r->cfg->personas, &r->so.first, &r->so.end);
 	pf_error_clear(&e);
 	if (sched_new(&r->so, res, &e, &s) != 0)
 		return PF_EXIT_RUNTIME;
@@ -526,6 +543,11 @@ static const char build_help[] =
 	"      --model NAME      model name to request (with --base-url)\n"
 	"      --api-key-env V   environment variable holding the API key\n"
 	"      --overwrite       replace a dataset built from another config\n"
+	"      --shard I/N       build shard I (from 0) of N: the personas\n"
+	"                        floor(I*P/N) .. floor((I+1)*P/N)-1, as a whole\n"
+	"                        build makes them; 'slurm' takes I and N from\n"
+	"                        a Slurm array job; 'personaforge merge' joins\n"
+	"                        the shards\n"
 	"  -q, --quiet           no progress or summary\n"
 	"  -v, --verbose         also log retries and why items are sent "
 	"again\n"
@@ -534,7 +556,7 @@ static const char build_help[] =
 	"failed ones retried. Exit codes: see personaforge(1).\n";
 
 enum { O_PERSONAS = 256, O_SEED, O_BACKEND, O_BASE_URL, O_MODEL, O_KEYENV,
-	O_OVERWRITE };
+	O_OVERWRITE, O_SHARD };
 
 static const struct option build_opts[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -545,6 +567,7 @@ static const struct option build_opts[] = {
 	{ "model", required_argument, NULL, O_MODEL },
 	{ "api-key-env", required_argument, NULL, O_KEYENV },
 	{ "overwrite", no_argument, NULL, O_OVERWRITE },
+	{ "shard", required_argument, NULL, O_SHARD },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -565,6 +588,17 @@ count_opt(const struct cmd_entry *c, const char *name, const char *arg,
 				       ", not '%s'", name, max, arg);
 	return cmd_usage_error(c, "%s needs a non-negative integer, not '%s'",
 			       name, arg);
+}
+
+/* --shard I/N or slurm; returns -1 to go on, else an exit code. */
+static int
+shard_opt(const struct cmd_entry *c, const char *arg, struct shard *s)
+{
+	char msg[256];
+
+	if (shard_parse(arg, s, msg, sizeof(msg)) == 0)
+		return -1;
+	return cmd_usage_error(c, "%s", msg);
 }
 
 /* One option; returns -1 to go on, else an exit code. */
@@ -595,6 +629,7 @@ one_opt(const struct cmd_entry *c, int opt, int build_only,
 	case O_BASE_URL: a->base_url = optarg; return -1;
 	case O_MODEL: a->model = optarg; return -1;
 	case O_KEYENV: a->api_key_env = optarg; return -1;
+	case O_SHARD: return shard_opt(c, optarg, &a->shard);
 	default:
 		return cmd_usage_error(c, "unknown or incomplete option '%s'",
 				       argv[optind - 1]);
@@ -609,6 +644,7 @@ build_parse_args(const struct cmd_entry *c, int argc, char **argv,
 
 	memset(a, 0, sizeof(*a));
 	a->personas = a->seed = -1;
+	a->shard.count = 1;
 	optind = 1;
 	opterr = 0;
 	while (rc < 0 &&
@@ -646,7 +682,7 @@ const struct cmd_entry cmd_build_entry = {
 	.usage = "CONFIG [-o OUT.db] [--personas N] [--seed S] "
 		 "[--backend offline|openai]\n"
 		 "       [--base-url URL --model NAME] [--api-key-env VAR] "
-		 "[--overwrite] [-q]",
+		 "[--shard I/N|slurm] [--overwrite] [-q]",
 	.summary = "build (or resume) a persona dataset from a config",
 	.help = build_help,
 	.exec = exec_build,

@@ -34,5 +34,6 @@ extern const struct cmd_entry cmd_template_entry;
 extern const struct cmd_entry cmd_stats_entry;
 extern const struct cmd_entry cmd_batch_entry;
 extern const struct cmd_entry cmd_verify_entry;
+extern const struct cmd_entry cmd_merge_entry;
 
 #endif

@@ -18,6 +18,7 @@ static const struct cmd_entry *const cmds[] = {
 	&cmd_stats_entry,
 	&cmd_batch_entry,
 	&cmd_verify_entry,
+	&cmd_merge_entry,
 };
 
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))

@@ -39,6 +39,10 @@ dist_noinst_SCRIPTS += tests/integration/disk-full.sh
 TESTS += tests/integration/unreachable.sh
 dist_noinst_SCRIPTS += tests/integration/unreachable.sh
 
+## The Slurm examples on a real single-node Slurm: run from .ci/run, not
+## make check (it installs and starts slurmctld, slurmd and munge).
+EXTRA_DIST += tests/slurm/slurm.sh
+
 ## Single-byte damage across a finished dataset is harmless or reported
 ## (export, verify), and a resume never copies it into the data (needs
 ## python3, sqlite3).

@@ -122,13 +122,29 @@ EXPORT_CLI_TESTS = \
 BATCH_CLI_TESTS = \
 	tests/cli/batch-unreachable.test
 
+## build --shard and merge.
+SHARD_CLI_TESTS = \
+	tests/cli/build-shard-bad.test \
+	tests/cli/build-shard-slurm-rerun.test \
+	tests/cli/build-shard-slurm.test \
+	tests/cli/merge-damaged.test \
+	tests/cli/merge-edit.test \
+	tests/cli/merge-mismatch.test \
+	tests/cli/merge-missing.test \
+	tests/cli/merge-out-exists.test \
+	tests/cli/merge-overlap.test \
+	tests/cli/merge-shards.test \
+	tests/cli/merge-unfinished.test
+
 ## Read-only datasets as another user; kill -9 during an export; one
 ## exit-code table in --help, the README and the man page.
 EXPORT_CLI_SH = tests/cli/readonly.sh tests/cli/export-kill.sh \
 	tests/cli/exit-codes.sh
 
 TESTS += $(BUILD_CLI_TESTS) $(VALIDATE_CLI_TESTS) $(STATS_CLI_TESTS) \
-	$(EXPORT_CLI_TESTS) $(BATCH_CLI_TESTS) $(EXPORT_CLI_SH)
+	$(EXPORT_CLI_TESTS) $(BATCH_CLI_TESTS) $(EXPORT_CLI_SH) \
+	$(SHARD_CLI_TESTS)
 EXTRA_DIST += $(BUILD_CLI_TESTS) $(VALIDATE_CLI_TESTS) $(STATS_CLI_TESTS) \
-	$(EXPORT_CLI_TESTS) $(BATCH_CLI_TESTS) $(EXPORT_CLI_SH)
+	$(EXPORT_CLI_TESTS) $(BATCH_CLI_TESTS) $(EXPORT_CLI_SH) \
+	$(SHARD_CLI_TESTS)
 dist_noinst_SCRIPTS += tests/cli/run.sh
