@@ -7,6 +7,8 @@ libpersonaforge_a_SOURCES += \
 personadatadir = $(pkgdatadir)/personas/data
 dist_personadata_DATA = \
 	personas/data/age.tsv \
+	personas/data/age_detail.tsv \
+	personas/data/birth_decade.tsv \
 	personas/data/area_code.tsv \
 	personas/data/big5.tsv \
 	personas/data/city.tsv \
@@ -23,11 +25,22 @@ dist_personadata_DATA = \
 	personas/data/language_extra.tsv \
 	personas/data/last_name.tsv \
 	personas/data/marital_status.tsv \
+	personas/data/name_sex.tsv \
+	personas/data/race_ethnicity.tsv \
 	personas/data/mental_health.tsv \
 	personas/data/occupation.tsv \
 	personas/data/region.tsv \
 	personas/data/self_harm.tsv \
-	personas/data/state.tsv
+	personas/data/state.tsv \
+	personas/data/urban_rural.tsv
+
+# The sources of the transcribed tables and the converter that writes the
+# tables (run at development time; see its header).
+EXTRA_DIST += scripts/make-persona-tables.mjs \
+	personas/data/src/age_sex.tsv \
+	personas/data/src/education.tsv \
+	personas/data/src/marital_status.tsv \
+	personas/data/src/state.tsv
 
 check_PROGRAMS += tests/unit/test_personas
 tests_unit_test_personas_SOURCES = tests/unit/test_personas.c

@@ -29,9 +29,10 @@
 #define NOPARENT { -1, -1 }
 
 enum {
-	T_AGE, T_GENDER, T_REGION, T_STATE, T_CITY, T_AREA, T_EDU, T_EMPLOY,
-	T_OCC, T_INCOME, T_ECON, T_MARITAL, T_HOUSE, T_LANG, T_LANG_EXTRA,
-	T_FIRST, T_LAST, T_HEALTH, T_MENTAL, T_HARM, T_EMOTION, T_COUNT
+	T_GENDER, T_AGE, T_AGE_DETAIL, T_DECADE, T_NAME_SEX, T_REGION,
+	T_STATE, T_URBAN, T_CITY, T_AREA, T_RACE, T_EDU, T_EMPLOY, T_OCC,
+	T_INCOME, T_ECON, T_MARITAL, T_HOUSE, T_LANG, T_LANG_EXTRA, T_FIRST,
+	T_LAST, T_HEALTH, T_MENTAL, T_HARM, T_EMOTION, T_COUNT
 };
 
 /* A weighted table: its file and the tables its condition parts name.
@@ -39,36 +40,43 @@ enum {
 static const struct spec {
 	const char *file;
 	int parent[2];  /* table of each condition part; -1: only "*" */
+	int extra;      /* 1: a fourth column (city.tsv: the county) */
 } specs[T_COUNT] = {
-	[T_AGE] = { "age.tsv", NOPARENT },
-	[T_GENDER] = { "gender.tsv", NOPARENT },
-	[T_REGION] = { "region.tsv", NOPARENT },
-	[T_STATE] = { "state.tsv", { T_REGION, -1 } },
-	[T_CITY] = { "city.tsv", { T_STATE, -1 } },
-	[T_AREA] = { "area_code.tsv", { T_STATE, -1 } },
-	[T_EDU] = { "education.tsv", { T_AGE, -1 } },
-	[T_EMPLOY] = { "employment.tsv", { T_AGE, -1 } },
-	[T_OCC] = { "occupation.tsv", { T_EMPLOY, T_EDU } },
-	[T_INCOME] = { "income.tsv", { T_OCC, -1 } },
-	[T_ECON] = { "economic_status.tsv", { T_INCOME, -1 } },
-	[T_MARITAL] = { "marital_status.tsv", { T_AGE, -1 } },
-	[T_HOUSE] = { "household.tsv", { T_MARITAL, T_AGE } },
-	[T_LANG] = { "language.tsv", { T_REGION, -1 } },
-	[T_LANG_EXTRA] = { "language_extra.tsv", { T_LANG, -1 } },
-	[T_FIRST] = { "first_name.tsv", { T_GENDER, -1 } },
-	[T_LAST] = { "last_name.tsv", NOPARENT },
-	[T_HEALTH] = { "health_status.tsv", { T_AGE, -1 } },
-	[T_MENTAL] = { "mental_health.tsv", { T_AGE, -1 } },
-	[T_HARM] = { "self_harm.tsv", { T_MENTAL, -1 } },
-	[T_EMOTION] = { "emotional_state.tsv", { T_MENTAL, T_ECON } },
+	[T_GENDER] = { "gender.tsv", NOPARENT, 0 },
+	[T_AGE] = { "age.tsv", { T_GENDER, -1 }, 0 },
+	[T_AGE_DETAIL] = { "age_detail.tsv", { T_AGE, T_GENDER }, 0 },
+	[T_DECADE] = { "birth_decade.tsv", NOPARENT, 0 },
+	[T_NAME_SEX] = { "name_sex.tsv", { T_GENDER, -1 }, 0 },
+	[T_REGION] = { "region.tsv", NOPARENT, 0 },
+	[T_STATE] = { "state.tsv", { T_REGION, -1 }, 0 },
+	[T_URBAN] = { "urban_rural.tsv", { T_STATE, -1 }, 0 },
+	[T_CITY] = { "city.tsv", { T_STATE, T_URBAN }, 1 },
+	[T_AREA] = { "area_code.tsv", { T_STATE, -1 }, 0 },
+	[T_RACE] = { "race_ethnicity.tsv", NOPARENT, 0 },
+	[T_EDU] = { "education.tsv", { T_AGE, T_GENDER }, 0 },
+	[T_EMPLOY] = { "employment.tsv", { T_AGE, -1 }, 0 },
+	[T_OCC] = { "occupation.tsv", { T_EMPLOY, T_EDU }, 0 },
+	[T_INCOME] = { "income.tsv", { T_OCC, -1 }, 0 },
+	[T_ECON] = { "economic_status.tsv", { T_INCOME, -1 }, 0 },
+	[T_MARITAL] = { "marital_status.tsv", { T_AGE, T_GENDER }, 0 },
+	[T_HOUSE] = { "household.tsv", { T_MARITAL, T_AGE }, 0 },
+	[T_LANG] = { "language.tsv", { T_REGION, -1 }, 0 },
+	[T_LANG_EXTRA] = { "language_extra.tsv", { T_LANG, -1 }, 0 },
+	[T_FIRST] = { "first_name.tsv", { T_DECADE, T_NAME_SEX }, 0 },
+	[T_LAST] = { "last_name.tsv", NOPARENT, 0 },
+	[T_HEALTH] = { "health_status.tsv", { T_AGE, -1 }, 0 },
+	[T_MENTAL] = { "mental_health.tsv", { T_AGE, -1 }, 0 },
+	[T_HARM] = { "self_harm.tsv", { T_MENTAL, -1 }, 0 },
+	[T_EMOTION] = { "emotional_state.tsv", { T_MENTAL, T_ECON }, 0 },
 };
 
 #define BIG5_FILE "big5.tsv"
 
 struct row {
 	const char *value;  /* interned */
+	const char *extra;  /* fourth column (city.tsv: county), or NULL */
 	double cum;         /* cumulative weight within the group */
-	int lo, hi;         /* age range (age.tsv only) */
+	int lo, hi;         /* age range (age_detail.tsv); decade year */
 };
 
 struct group {
@@ -92,11 +100,13 @@ struct persona_tables {
 	const char **set;         /* intern set, open addressing */
 	size_t setcap, setlen;
 	const char *star, *none;  /* interned "*" and "none" */
+	uint32_t *rank;           /* persona_tables_plan(): state rank */
+	uint64_t nrank, rank_seed;
 };
 
 /* One parsed row before grouping. */
 struct trow {
-	const char *value;
+	const char *value, *extra;
 	double w;
 	int lo, hi;
 	uint32_t group;
@@ -246,15 +256,40 @@ split(char *s, char sep, char **f, int max)
 	}
 }
 
-/* Parse "LO-HI" (18 <= LO <= HI <= 120) from age.tsv. */
+/* Parse an age range of age_detail.tsv: "LO-HI" (18 <= LO <= HI <= 120)
+ * or "LO+" (18 <= LO <= 116), which is drawn as LO..LO+4. */
 static int
 parse_range(const struct where *w, const char *s, int *lo, int *hi)
 {
-	char tail;
+	char *end, *hend;
+	long a, b = -1;
 
-	if (sscanf(s, "%d-%d%c", lo, hi, &tail) != 2 || *lo < 18 ||
-	    *hi < *lo || *hi > 120)
-		return fail(w, "age band '%s' is not LO-HI within 18..120", s);
+	errno = 0;
+	a = strtol(s, &end, 10);
+	if (end != s && strcmp(end, "+") == 0)
+		b = a + 4;
+	else if (end != s && *end == '-') {
+		b = strtol(end + 1, &hend, 10);
+		if (hend == end + 1 || *hend != '\0')
+			b = -1;
+	}
+	if (errno != 0 || a < 18 || b < a || b > 120)
+		return fail(w, "age range '%s' is not LO-HI or LO+ within "
+			    "18..120", s);
+	*lo = (int)a;
+	*hi = (int)b;
+	return 0;
+}
+
+/* Parse the year of a birth decade of birth_decade.tsv: "1950s". */
+static int
+parse_decade(const struct where *w, const char *s, int *year)
+{
+	char tail[2];
+
+	if (sscanf(s, "%4ds%1s", year, tail) != 1 || *year % 10 != 0 ||
+	    strcmp(s + 4, "s") != 0)
+		return fail(w, "birth decade '%s' is not like 1950s", s);
 	return 0;
 }
 
@@ -334,21 +369,28 @@ parse_row(struct persona_tables *t, int k, const struct where *w, char *line,
 	  struct trow *r, uint32_t *gcap)
 {
 	const char *cond[2];
-	char *f[3];
+	int want = specs[k].extra ? 4 : 3;
+	char *f[4];
 	long gi;
 
-	if (split(line, '\t', f, 3) != 3)
-		return fail(w, "want 3 tab-separated fields: "
-			    "condition, value, weight");
-	if (f[1][0] == '\0' || strlen(f[1]) > VALUE_MAX)
+	if (split(line, '\t', f, want) != want)
+		return fail(w, "want %d tab-separated fields: condition, "
+			    "value, weight%s", want,
+			    specs[k].extra ? ", extra" : "");
+	if (f[1][0] == '\0' || strlen(f[1]) > VALUE_MAX ||
+	    (specs[k].extra && (f[3][0] == '\0' ||
+				strlen(f[3]) > VALUE_MAX)))
 		return fail(w, "value must be 1..%d bytes", VALUE_MAX);
 	if (parse_cond(t, k, w, f[0], cond) != 0 ||
 	    parse_weight(w, f[2], &r->w) != 0)
 		return -1;
 	r->lo = r->hi = 0;
-	if (k == T_AGE && parse_range(w, f[1], &r->lo, &r->hi) != 0)
+	if (k == T_AGE_DETAIL && parse_range(w, f[1], &r->lo, &r->hi) != 0)
+		return -1;
+	if (k == T_DECADE && parse_decade(w, f[1], &r->lo) != 0)
 		return -1;
 	r->value = intern(t, f[1]);
+	r->extra = specs[k].extra ? f[3] : NULL;
 	gi = group_index(&t->t[k], cond, gcap);
 	if (r->value == NULL || gi < 0)
 		return fail(w, "out of memory");
@@ -375,8 +417,8 @@ table_build(struct table *tb, const struct trow *tr, uint32_t n)
 			if (tr[k].group != i)
 				continue;
 			g->total += tr[k].w;
-			tb->rows[j++] = (struct row){ tr[k].value, g->total,
-						      tr[k].lo, tr[k].hi };
+			tb->rows[j++] = (struct row){ tr[k].value,
+				tr[k].extra, g->total, tr[k].lo, tr[k].hi };
 		}
 		g->n = j - g->first;
 	}
@@ -612,6 +654,7 @@ persona_tables_free(struct persona_tables *t)
 	for (k = 0; k <= T_COUNT; k++)
 		free(t->text[k]);
 	free(t->set);
+	free(t->rank);
 	free(t);
 }
 
@@ -633,38 +676,60 @@ static const char *const domains[] = {
 
 #define NELEM(a) ((uint32_t)(sizeof(a) / sizeof((a)[0])))
 
+/* Ages are counted at the 2020 Census date (April 1): age_detail.tsv is
+ * PCT12 of 2020, and the birth decade follows from it. */
+#define REF_YEAR 2020
+
+/* Never-issued SSN areas 000 and 666, groups 01-99, serials 0001-9999:
+ * national ids are unique up to this many personas. */
+#define SSN_GROUPS 99u
+#define SSN_SERIALS 9999u
+#define SSN_SPACE (2u * SSN_GROUPS * SSN_SERIALS)
+
+/* Email suffixes 000000..999999 on each domain: unique up to this many. */
+#define MAIL_SPACE (1000000u * 3u)
+
+/* Largest run a phone plan covers (4 bytes a persona); later indexes
+ * count their state rank by scanning. */
+#define PLAN_MAX ((uint64_t)1 << 26)
 
 /* The rows drawn so far for one persona: the conditions of later draws. */
 struct drawn {
-	const struct row *age, *gender, *region, *state, *edu, *employ;
-	const struct row *occ, *income, *econ, *marital, *lang, *mental;
+	const struct row *age, *gender, *detail, *decade, *region, *state;
+	const struct row *urban, *edu, *employ, *occ, *income, *econ;
+	const struct row *marital, *lang, *mental;
 };
 
+/* The group of table `k` that parent rows c0 (and c1 for two-part
+ * tables) select; the only group when c0 is NULL. */
+static const struct group *
+group_of(const struct persona_tables *t, int k, const struct row *c0,
+	 const struct row *c1)
+{
+	const struct table *tb = &t->t[k], *p1;
+	size_t i;
+
+	if (c0 == NULL)
+		return tb->groups;
+	i = (size_t)(c0 - t->t[specs[k].parent[0]].rows);
+	if (c1 != NULL) {
+		p1 = &t->t[specs[k].parent[1]];
+		i = i * p1->nrows + (size_t)(c1 - p1->rows);
+	}
+	return tb->groups + tb->gmap[i];
+}
+
 /* One row of table `k` drawn by weight from the group its parent rows
- * select (c0, and c1 for two-part tables; both NULL when the table has no
- * condition). The rows must come from the parent tables. */
+ * select (see group_of()). The rows must come from the parent tables. */
 static const struct row *
 draw(const struct persona_tables *t, int k, struct rng *r,
      const struct row *c0, const struct row *c1)
 {
-	const struct table *tb = &t->t[k], *p1;
-	const struct group *g = tb->groups;
-	const struct row *rows;
-	uint32_t lo = 0, hi, mid;
-	size_t i;
-	double x;
+	const struct group *g = group_of(t, k, c0, c1);
+	const struct row *rows = t->t[k].rows + g->first;
+	uint32_t lo = 0, hi = g->n - 1, mid;
+	double x = rng_uniform(r) * g->total;
 
-	if (c0 != NULL) {
-		i = (size_t)(c0 - t->t[specs[k].parent[0]].rows);
-		if (c1 != NULL) {
-			p1 = &t->t[specs[k].parent[1]];
-			i = i * p1->nrows + (size_t)(c1 - p1->rows);
-		}
-		g += tb->gmap[i];
-	}
-	rows = tb->rows + g->first;
-	hi = g->n - 1;
-	x = rng_uniform(r) * g->total;
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
 		if (x < rows[mid].cum)
@@ -746,21 +811,158 @@ out_slug(struct out *o, const char *s, int max, const char *def)
 		out_str(o, def);
 }
 
-/* The age -> education -> employment -> occupation -> income -> economic
- * status chain, place, gender, marital status and household. */
+/* splitmix64's finaliser: the round function of perm(). */
+static uint64_t
+mix64(uint64_t z)
+{
+	z += 0x9e3779b97f4a7c15ULL;
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* A bijection of [0, n), n <= 2^22, chosen by `key`: a four-round Feistel
+ * network on 22 bits, walked back into range. x % n is permuted, so
+ * values repeat only past n. */
+static uint32_t
+perm(uint64_t key, uint64_t x, uint32_t n)
+{
+	uint32_t v = (uint32_t)(x % n), l, rr, f, i;
+
+	do {
+		l = v >> 11;
+		rr = v & 0x7ff;
+		for (i = 0; i < 4; i++) {
+			f = (uint32_t)mix64(key ^ ((uint64_t)i << 32) ^ rr);
+			f ^= l;
+			l = rr;
+			rr = f & 0x7ff;
+		}
+		v = (l << 11) | rr;
+	} while (v >= n);
+	return v;
+}
+
+/* The state of persona `index`: the first two draws of its place
+ * stream, which nothing else reads, so phone plans stay cheap. */
+static const struct row *
+draw_state(const struct persona_tables *t, struct rng *pr, uint64_t seed,
+	   uint64_t index, struct drawn *d)
+{
+	rng_seed(pr, rng_derive(seed, "persona-place", index, 0));
+	d->region = draw(t, T_REGION, pr, NULL, NULL);
+	return d->state = draw(t, T_STATE, pr, d->region, NULL);
+}
+
+int
+persona_tables_plan(struct persona_tables *t, uint64_t seed, uint64_t n)
+{
+	uint32_t *count, *rank;
+	struct drawn d;
+	struct rng pr;
+	uint64_t i;
+
+	n = n < PLAN_MAX ? n : PLAN_MAX;
+	rank = malloc((n ? n : 1) * sizeof(*rank));
+	count = calloc(t->t[T_STATE].nrows, sizeof(*count));
+	if (rank == NULL || count == NULL) {
+		free(rank);
+		free(count);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		rank[i] = count[draw_state(t, &pr, seed, i, &d) -
+				t->t[T_STATE].rows]++;
+	free(count);
+	free(t->rank);
+	t->rank = rank;
+	t->nrank = n;
+	t->rank_seed = seed;
+	return 0;
+}
+
+/* How many personas below `index` live in `state`: from the plan, or
+ * counted. */
+static uint64_t
+state_rank(const struct persona_tables *t, uint64_t seed, uint64_t index,
+	   const struct row *state)
+{
+	struct drawn d;
+	struct rng pr;
+	uint64_t j, n = 0;
+
+	if (t->rank != NULL && t->rank_seed == seed && index < t->nrank)
+		return t->rank[index];
+	for (j = 0; j < index; j++)
+		n += draw_state(t, &pr, seed, j, &d) == state;
+	return n;
+}
+
+/* Place: region, state, urban or rural, city and its county, from the
+ * persona's place stream. */
+static void
+sample_place(const struct persona_tables *t, uint64_t seed, uint64_t index,
+	     struct drawn *d, struct persona *p)
+{
+	const struct row *city;
+	struct rng pr;
+
+	p->state = draw_state(t, &pr, seed, index, d)->value;
+	p->region = d->region->value;
+	d->urban = draw(t, T_URBAN, &pr, d->state, NULL);
+	p->urban_rural = d->urban->value;
+	city = draw(t, T_CITY, &pr, d->state, d->urban);
+	p->city = city->value;
+	p->county = city->extra;
+}
+
+/* The birth decade row for a persona of `age` at REF_YEAR: born that
+ * year less age, or one year earlier when the birthday falls after
+ * April 1 (three times in four). Decades beyond the table clamp to its
+ * first or last row. */
+static const struct row *
+birth_decade(const struct persona_tables *t, struct rng *r, int age)
+{
+	const struct table *tb = &t->t[T_DECADE];
+	int year = REF_YEAR - age - (rng_below(r, 4) != 0);
+	const struct row *best = NULL, *low = &tb->rows[0], *w;
+	uint32_t i;
+
+	for (i = 0; i < tb->nrows; i++) {
+		w = &tb->rows[i];
+		if (w->lo < low->lo)
+			low = w;
+		if (w->lo <= year && (best == NULL || w->lo > best->lo))
+			best = w;
+	}
+	return best != NULL ? best : low;
+}
+
+/* Gender, age (band, then range within it, then a uniform year) and
+ * birth decade. */
+static void
+sample_age(const struct persona_tables *t, struct rng *r, struct drawn *d,
+	   struct persona *p)
+{
+	p->gender = (d->gender = draw(t, T_GENDER, r, NULL, NULL))->value;
+	d->age = draw(t, T_AGE, r, d->gender, NULL);
+	p->age_band = d->age->value;
+	d->detail = draw(t, T_AGE_DETAIL, r, d->age, d->gender);
+	p->age = d->detail->lo + (int)rng_below(r,
+		(uint32_t)(d->detail->hi - d->detail->lo + 1));
+	d->decade = birth_decade(t, r, p->age);
+	p->birth_decade = d->decade->value;
+}
+
+/* Race and ethnicity, then the age -> education -> employment ->
+ * occupation -> income -> economic status chain, marital status and
+ * household. */
 static void
 sample_demographics(const struct persona_tables *t, struct rng *r,
 		    struct drawn *d, struct persona *p)
 {
-	d->age = draw(t, T_AGE, r, NULL, NULL);
-	p->age_band = d->age->value;
-	p->age = d->age->lo +
-		(int)rng_below(r, (uint32_t)(d->age->hi - d->age->lo + 1));
-	p->gender = (d->gender = draw(t, T_GENDER, r, NULL, NULL))->value;
-	p->region = (d->region = draw(t, T_REGION, r, NULL, NULL))->value;
-	p->state = (d->state = draw(t, T_STATE, r, d->region, NULL))->value;
-	p->city = draw(t, T_CITY, r, d->state, NULL)->value;
-	p->education = (d->edu = draw(t, T_EDU, r, d->age, NULL))->value;
+	p->race_ethnicity = draw(t, T_RACE, r, NULL, NULL)->value;
+	p->education = (d->edu = draw(t, T_EDU, r, d->age, d->gender))->value;
 	d->employ = draw(t, T_EMPLOY, r, d->age, NULL);
 	p->employment_status = d->employ->value;
 	p->occupation = (d->occ = draw(t, T_OCC, r, d->employ, d->edu))->value;
@@ -768,7 +970,7 @@ sample_demographics(const struct persona_tables *t, struct rng *r,
 	p->income_band = d->income->value;
 	d->econ = draw(t, T_ECON, r, d->income, NULL);
 	p->economic_status = d->econ->value;
-	d->marital = draw(t, T_MARITAL, r, d->age, NULL);
+	d->marital = draw(t, T_MARITAL, r, d->age, d->gender);
 	p->marital_status = d->marital->value;
 	p->household = draw(t, T_HOUSE, r, d->marital, d->age)->value;
 }
@@ -822,40 +1024,76 @@ sample_languages(const struct persona_tables *t, struct rng *r,
 	}
 }
 
-/* Names and synthetic identifiers, all from reserved ranges: email
- * first.last.NNNN@example.*, phone (AAA) 555-01XX, SSN-like 9XX-XX-XXXX,
- * a test card number. */
+/* "(AAA) 555-01XX" for the persona of rank k in its state: the state's
+ * area codes times the 100 fictional lines form its numbers, visited in
+ * an order fixed by the seed, so the first 100 x (area codes) personas of
+ * a state get distinct numbers; past that they are reused evenly. */
+static void
+make_phone(const struct persona_tables *t, uint64_t seed, uint64_t k,
+	   const struct row *state, char *buf, size_t n)
+{
+	static const uint32_t mults[] = { 37, 41, 43, 47, 53 };
+	const struct group *g = group_of(t, T_AREA, state, NULL);
+	uint32_t cap = 100 * g->n, i, slot;
+	uint64_t off = rng_derive(seed, "persona-phone",
+				  (uint64_t)(state - t->t[T_STATE].rows), 0);
+	struct out o = out_init(buf, n);
+
+	/* A multiplier prime to cap (cap = 100 x codes, codes < 37 * 41)
+	 * makes the order a bijection. */
+	for (i = 0; i + 1 < NELEM(mults) && g->n % mults[i] == 0; i++)
+		;
+	slot = (uint32_t)(((k % cap) * mults[i] + off % cap) % cap);
+	out_str(&o, "(");
+	out_str(&o, t->t[T_AREA].rows[g->first + slot / 100].value);
+	out_str(&o, ") 555-01");
+	out_dec(&o, slot % 100, 2);
+}
+
+/* Email first.last.NNNNNN@example.* and national id AAA-GG-SSSS with area
+ * 000 or 666: each a bijection of the index, so unique up to MAIL_SPACE
+ * and SSN_SPACE personas. */
+static void
+make_ids_reserved(uint64_t seed, uint64_t index, struct persona *p)
+{
+	uint32_t v = perm(rng_derive(seed, "persona-mail", 0, 0), index,
+			  MAIL_SPACE);
+	struct out o = out_init(p->email, sizeof(p->email));
+
+	out_slug(&o, p->first_name, 32, "user");
+	out_str(&o, ".");
+	out_slug(&o, p->last_name, 32, "user");
+	out_str(&o, ".");
+	out_dec(&o, v / NELEM(domains), 6);
+	out_str(&o, "@");
+	out_str(&o, domains[v % NELEM(domains)]);
+	v = perm(rng_derive(seed, "persona-ssn", 0, 0), index, SSN_SPACE);
+	o = out_init(p->national_id, sizeof(p->national_id));
+	out_str(&o, v >= SSN_SPACE / 2 ? "666-" : "000-");
+	v %= SSN_SPACE / 2;
+	out_dec(&o, 1 + v / SSN_SERIALS, 2);
+	out_str(&o, "-");
+	out_dec(&o, 1 + v % SSN_SERIALS, 4);
+}
+
+/* First name by birth decade and sex, last name, and the synthetic
+ * identifiers (email, phone, national id, test card number). */
 static void
 sample_identity(const struct persona_tables *t, struct rng *r,
-		struct drawn *d, struct persona *p)
+		uint64_t seed, struct drawn *d, struct persona *p)
 {
+	const struct row *sex = draw(t, T_NAME_SEX, r, d->gender, NULL);
 	struct out o;
 
-	p->first_name = draw(t, T_FIRST, r, d->gender, NULL)->value;
+	p->first_name = draw(t, T_FIRST, r, d->decade, sex)->value;
 	p->last_name = draw(t, T_LAST, r, NULL, NULL)->value;
 	o = out_init(p->name, sizeof(p->name));
 	out_str(&o, p->first_name);
 	out_str(&o, " ");
 	out_str(&o, p->last_name);
-	o = out_init(p->email, sizeof(p->email));
-	out_slug(&o, p->first_name, 32, "user");
-	out_str(&o, ".");
-	out_slug(&o, p->last_name, 32, "user");
-	out_str(&o, ".");
-	out_dec(&o, rng_below(r, 10000), 4);
-	out_str(&o, "@");
-	out_str(&o, domains[rng_below(r, NELEM(domains))]);
-	o = out_init(p->phone, sizeof(p->phone));
-	out_str(&o, "(");
-	out_str(&o, draw(t, T_AREA, r, d->state, NULL)->value);
-	out_str(&o, ") 555-01");
-	out_dec(&o, rng_below(r, 100), 2);
-	o = out_init(p->national_id, sizeof(p->national_id));
-	out_dec(&o, 900 + rng_below(r, 100), 3);
-	out_str(&o, "-");
-	out_dec(&o, 1 + rng_below(r, 99), 2);
-	out_str(&o, "-");
-	out_dec(&o, 1 + rng_below(r, 9999), 4);
+	make_ids_reserved(seed, p->index, p);
+	make_phone(t, seed, state_rank(t, seed, p->index, d->state), d->state,
+		   p->phone, sizeof(p->phone));
 	p->card_number = cards[rng_below(r, NELEM(cards))];
 }
 
@@ -896,9 +1134,11 @@ persona_sample(const struct persona_tables *t, uint64_t run_seed,
 	memset(out, 0, sizeof(*out));
 	out->index = index;
 	make_ids(out, run_seed, index);
+	sample_place(t, run_seed, index, &d, out);
 	rng_seed(&r, rng_derive(run_seed, "persona", index, 0));
+	sample_age(t, &r, &d, out);
 	sample_demographics(t, &r, &d, out);
 	sample_languages(t, &r, &d, out);
-	sample_identity(t, &r, &d, out);
+	sample_identity(t, &r, run_seed, &d, out);
 	sample_wellbeing(t, &r, &d, out);
 }

@@ -267,7 +267,13 @@ load_inputs(struct run *r)
 		return PF_EXIT_RUNTIME;
 	rc = persona_tables_load(dir, &r->tables, &e);
 	free(dir);
-	return rc != 0 ? bad_input(&e) : 0;
+	if (rc != 0)
+		return bad_input(&e);
+	/* Phone numbers of persona i depend on the states of the lower
+	 * indexes: plan them once for the whole run. */
+	return persona_tables_plan(r->tables, r->cfg->seed,
+				   (uint64_t)r->cfg->personas) == 0
+	       ? 0 : PF_EXIT_RUNTIME;
 }
 
 /* The runner's backend_new: offline or OpenAI-compatible. */
