@@ -2,10 +2,12 @@
 ## (data/*.tsv, installed under $(pkgdatadir)/personas/data) and the sampler.
 libpersonaforge_a_SOURCES += \
 	personas/persona.c personas/persona.h \
+	personas/quota.c personas/quota.h \
 	personas/sampler.c personas/sampler.h
 
 personadatadir = $(pkgdatadir)/personas/data
 dist_personadata_DATA = \
+	personas/data/README.md \
 	personas/data/age.tsv \
 	personas/data/age_detail.tsv \
 	personas/data/birth_decade.tsv \
@@ -34,10 +36,25 @@ dist_personadata_DATA = \
 	personas/data/state.tsv \
 	personas/data/urban_rural.tsv
 
+# The Canadian locale: the tables it replaces (the rest are the US ones).
+personalocalecadir = $(pkgdatadir)/personas/data/locales/ca
+dist_personalocaleca_DATA = \
+	personas/data/locales/ca/README.md \
+	personas/data/locales/ca/area_code.tsv \
+	personas/data/locales/ca/city.tsv \
+	personas/data/locales/ca/language.tsv \
+	personas/data/locales/ca/language_extra.tsv \
+	personas/data/locales/ca/race_ethnicity.tsv \
+	personas/data/locales/ca/region.tsv \
+	personas/data/locales/ca/state.tsv \
+	personas/data/locales/ca/urban_rural.tsv
+
 # The sources of the transcribed tables and the converter that writes the
 # tables (run at development time; see its header).
 EXTRA_DIST += scripts/make-persona-tables.mjs \
 	personas/data/src/age_sex.tsv \
+	personas/data/src/ca_area_code.tsv \
+	personas/data/src/ca_province.tsv \
 	personas/data/src/education.tsv \
 	personas/data/src/marital_status.tsv \
 	personas/data/src/state.tsv

@@ -15,11 +15,14 @@
 #include "personas/sampler.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/json.h"
 #include "base/rng.h"
@@ -101,6 +104,7 @@ struct persona_tables {
 	size_t setcap, setlen;
 	const char *star, *none;  /* interned "*" and "none" */
 	uint32_t *rank;           /* persona_tables_plan(): state rank */
+	uint32_t *attempt;        /* the draw kept under quotas, or NULL */
 	uint64_t nrank, rank_seed;
 };
 
@@ -425,20 +429,27 @@ table_build(struct table *tb, const struct trow *tr, uint32_t n)
 	return 0;
 }
 
-/* Read `file` in `dir` into t->text[slot], pointing w->path at `path`.
- * Returns 0, or -1 with the error filled. */
+/* Read `file` from the first of the NULL-terminated `dirs` that has it
+ * (the first when none does) into t->text[slot], pointing w->path at
+ * `path`. Returns 0, or -1 with the error filled. */
 static int
-read_table(struct persona_tables *t, int slot, const char *dir,
+read_table(struct persona_tables *t, int slot, const char *const *dirs,
 	   const char *file, char *path, size_t pathsz, struct where *w)
 {
 	size_t len;
-	int n;
+	int n, i;
 
-	n = snprintf(path, pathsz, "%s/%s", dir, file);
-	w->path = n >= 0 && (size_t)n < pathsz ? path : file;
-	w->line = 0;
-	if (w->path != path)
-		return fail(w, "data directory path too long");
+	for (i = 0; dirs[i] != NULL; i++) {
+		n = snprintf(path, pathsz, "%s/%s", dirs[i], file);
+		w->path = n >= 0 && (size_t)n < pathsz ? path : file;
+		w->line = 0;
+		if (w->path != path)
+			return fail(w, "data directory path too long");
+		if (access(path, F_OK) == 0)
+			break;
+	}
+	if (dirs[i] == NULL)
+		snprintf(path, pathsz, "%s/%s", dirs[0], file);
 	if (file_read_all(path, FILE_MAX, &t->text[slot], &len) != 0)
 		return fail(w, "cannot read table: %s", strerror(errno));
 	if (strlen(t->text[slot]) != len)
@@ -521,7 +532,7 @@ check_area(const struct where *w, const struct trow *r)
 
 /* Load, group and check weighted table `k` from `dir`. */
 static int
-load_weighted(struct persona_tables *t, int k, const char *dir,
+load_weighted(struct persona_tables *t, int k, const char *const *dir,
 	      struct pf_error *err)
 {
 	struct where w = { "", 0, err };
@@ -575,7 +586,8 @@ name_index(const char *const *names, int n, const char *s)
 
 /* Load big5.tsv: one description per (trait, band), all 25 present. */
 static int
-load_big5(struct persona_tables *t, const char *dir, struct pf_error *err)
+load_big5(struct persona_tables *t, const char *const *dir,
+	  struct pf_error *err)
 {
 	struct where w = { "", 0, err };
 	char path[4096], *cur, *s, *f[3];
@@ -612,6 +624,15 @@ load_big5(struct persona_tables *t, const char *dir, struct pf_error *err)
 int
 persona_tables_load(const char *datadir, struct persona_tables **out,
 		    struct pf_error *err)
+{
+	const char *const dirs[] = { datadir, NULL };
+
+	return persona_tables_load_layers(dirs, out, err);
+}
+
+int
+persona_tables_load_layers(const char *const *datadir,
+			   struct persona_tables **out, struct pf_error *err)
 {
 	struct persona_tables *t;
 	int k;
@@ -655,6 +676,7 @@ persona_tables_free(struct persona_tables *t)
 		free(t->text[k]);
 	free(t->set);
 	free(t->rank);
+	free(t->attempt);
 	free(t);
 }
 
@@ -843,46 +865,28 @@ perm(uint64_t key, uint64_t x, uint32_t n)
 	return v;
 }
 
-/* The state of persona `index`: the first two draws of its place
- * stream, which nothing else reads, so phone plans stay cheap. */
+/* The state of persona `index` at draw `attempt`: the first two draws of
+ * its place stream, which nothing else reads, so phone plans stay cheap. */
 static const struct row *
 draw_state(const struct persona_tables *t, struct rng *pr, uint64_t seed,
-	   uint64_t index, struct drawn *d)
+	   uint64_t index, uint32_t attempt, struct drawn *d)
 {
-	rng_seed(pr, rng_derive(seed, "persona-place", index, 0));
+	rng_seed(pr, rng_derive(seed, "persona-place", index, attempt));
 	d->region = draw(t, T_REGION, pr, NULL, NULL);
 	return d->state = draw(t, T_STATE, pr, d->region, NULL);
 }
 
-int
-persona_tables_plan(struct persona_tables *t, uint64_t seed, uint64_t n)
+/* Which draw of persona `index` the plan kept (quotas redraw a persona
+ * whose stratum is full); 0 without quotas or past the plan. */
+static uint32_t
+attempt_of(const struct persona_tables *t, uint64_t seed, uint64_t index)
 {
-	uint32_t *count, *rank;
-	struct drawn d;
-	struct rng pr;
-	uint64_t i;
-
-	n = n < PLAN_MAX ? n : PLAN_MAX;
-	rank = malloc((n ? n : 1) * sizeof(*rank));
-	count = calloc(t->t[T_STATE].nrows, sizeof(*count));
-	if (rank == NULL || count == NULL) {
-		free(rank);
-		free(count);
-		return -1;
-	}
-	for (i = 0; i < n; i++)
-		rank[i] = count[draw_state(t, &pr, seed, i, &d) -
-				t->t[T_STATE].rows]++;
-	free(count);
-	free(t->rank);
-	t->rank = rank;
-	t->nrank = n;
-	t->rank_seed = seed;
-	return 0;
+	return t->attempt != NULL && t->rank_seed == seed &&
+	       index < t->nrank ? t->attempt[index] : 0;
 }
 
 /* How many personas below `index` live in `state`: from the plan, or
- * counted. */
+ * counted (without quotas). */
 static uint64_t
 state_rank(const struct persona_tables *t, uint64_t seed, uint64_t index,
 	   const struct row *state)
@@ -894,7 +898,7 @@ state_rank(const struct persona_tables *t, uint64_t seed, uint64_t index,
 	if (t->rank != NULL && t->rank_seed == seed && index < t->nrank)
 		return t->rank[index];
 	for (j = 0; j < index; j++)
-		n += draw_state(t, &pr, seed, j, &d) == state;
+		n += draw_state(t, &pr, seed, j, 0, &d) == state;
 	return n;
 }
 
@@ -902,12 +906,12 @@ state_rank(const struct persona_tables *t, uint64_t seed, uint64_t index,
  * persona's place stream. */
 static void
 sample_place(const struct persona_tables *t, uint64_t seed, uint64_t index,
-	     struct drawn *d, struct persona *p)
+	     uint32_t attempt, struct drawn *d, struct persona *p)
 {
 	const struct row *city;
 	struct rng pr;
 
-	p->state = draw_state(t, &pr, seed, index, d)->value;
+	p->state = draw_state(t, &pr, seed, index, attempt, d)->value;
 	p->region = d->region->value;
 	d->urban = draw(t, T_URBAN, &pr, d->state, NULL);
 	p->urban_rural = d->urban->value;
@@ -1124,6 +1128,19 @@ make_ids(struct persona *p, uint64_t seed, uint64_t index)
 	out_hex(&o, b, 12);
 }
 
+/* The attributes of persona (index, attempt) that quotas can be by:
+ * place, age and the demographic chain. */
+static void
+sample_strata(const struct persona_tables *t, uint64_t seed, uint64_t index,
+	      uint32_t attempt, struct drawn *d, struct rng *r,
+	      struct persona *p)
+{
+	sample_place(t, seed, index, attempt, d, p);
+	rng_seed(r, rng_derive(seed, "persona", index, attempt));
+	sample_age(t, r, d, p);
+	sample_demographics(t, r, d, p);
+}
+
 void
 persona_sample(const struct persona_tables *t, uint64_t run_seed,
 	       uint64_t index, struct persona *out)
@@ -1134,11 +1151,333 @@ persona_sample(const struct persona_tables *t, uint64_t run_seed,
 	memset(out, 0, sizeof(*out));
 	out->index = index;
 	make_ids(out, run_seed, index);
-	sample_place(t, run_seed, index, &d, out);
-	rng_seed(&r, rng_derive(run_seed, "persona", index, 0));
-	sample_age(t, &r, &d, out);
-	sample_demographics(t, &r, &d, out);
+	sample_strata(t, run_seed, index, attempt_of(t, run_seed, index), &d,
+		      &r, out);
 	sample_languages(t, &r, &d, out);
 	sample_identity(t, &r, run_seed, &d, out);
 	sample_wellbeing(t, &r, &d, out);
+}
+
+/* ---- Plans and quotas ---- */
+
+/* Draws of one persona before a quota gives up on its open strata. */
+#define ATTEMPT_MAX ((uint32_t)1 << 22)
+
+/* Where each attribute of persona_quota_fields lives, in that order. */
+static const struct qfield {
+	const char *name;
+	int table;     /* the table its values come from */
+	size_t off;    /* its const char * in struct persona */
+} qfields[] = {
+	{ "gender", T_GENDER, offsetof(struct persona, gender) },
+	{ "age_band", T_AGE, offsetof(struct persona, age_band) },
+	{ "race_ethnicity", T_RACE, offsetof(struct persona, race_ethnicity) },
+	{ "region", T_REGION, offsetof(struct persona, region) },
+	{ "state", T_STATE, offsetof(struct persona, state) },
+	{ "urban_rural", T_URBAN, offsetof(struct persona, urban_rural) },
+	{ "birth_decade", T_DECADE, offsetof(struct persona, birth_decade) },
+	{ "education", T_EDU, offsetof(struct persona, education) },
+	{ "employment_status", T_EMPLOY,
+	  offsetof(struct persona, employment_status) },
+	{ "occupation", T_OCC, offsetof(struct persona, occupation) },
+	{ "income_band", T_INCOME, offsetof(struct persona, income_band) },
+	{ "economic_status", T_ECON,
+	  offsetof(struct persona, economic_status) },
+	{ "marital_status", T_MARITAL,
+	  offsetof(struct persona, marital_status) },
+	{ "household", T_HOUSE, offsetof(struct persona, household) },
+};
+
+/* One stratum: its values (interned, per `by` field) and counts. */
+struct stratum {
+	const char *v[QUOTA_MAX_BY];
+	double share;        /* proportional: share of the tables */
+	int64_t want, got;
+};
+
+/* A plan being built: quota strata and the per-index results. */
+struct plan {
+	const struct qfield *f[QUOTA_MAX_BY];
+	int nby;
+	struct stratum *s;
+	size_t ns;
+	uint32_t *rank, *attempt, *count;
+};
+
+/* The qfield of a persona_quota_fields entry. */
+static const struct qfield *
+qfield_of(const char *name)
+{
+	uint32_t i;
+
+	for (i = 0; i < NELEM(qfields); i++)
+		if (strcmp(qfields[i].name, name) == 0)
+			return &qfields[i];
+	return NULL;
+}
+
+/* The interned copy of `s`, or NULL when no table has that value. */
+static const char *
+interned(const struct persona_tables *t, const char *s)
+{
+	size_t j = str_hash(s) & (t->setcap - 1);
+
+	for (; t->set[j] != NULL; j = (j + 1) & (t->setcap - 1))
+		if (strcmp(t->set[j], s) == 0)
+			return t->set[j];
+	return NULL;
+}
+
+/* The stratum with values v[], or NULL. */
+static struct stratum *
+stratum_find(struct plan *pl, const char *const *v)
+{
+	size_t i;
+	int k;
+
+	for (i = 0; i < pl->ns; i++) {
+		for (k = 0; k < pl->nby && pl->s[i].v[k] == v[k]; k++)
+			;
+		if (k == pl->nby)
+			return &pl->s[i];
+	}
+	return NULL;
+}
+
+/* Strata from `counts`: each key's values must be values of their
+ * attribute's table. */
+static int
+strata_from_counts(const struct persona_tables *t,
+		   const struct persona_quota *q, struct plan *pl,
+		   const struct jfield *x)
+{
+	char key[256], path[200], *part[QUOTA_MAX_BY];
+	const struct qfield *f;
+	size_t i;
+	int k;
+
+	for (i = 0; i < q->n; i++) {
+		snprintf(key, sizeof(key), "%s", q->keys[i]);
+		snprintf(path, sizeof(path), "$.quotas.counts.%.100s",
+			 q->keys[i]);
+		split(key, '/', part, QUOTA_MAX_BY);
+		for (k = 0; k < pl->nby; k++) {
+			f = pl->f[k];
+			pl->s[i].v[k] = interned(t, part[k]);
+			if (pl->s[i].v[k] == NULL ||
+			    !has_value(&t->t[f->table], pl->s[i].v[k]))
+				return jfield_fail(x, path, "'%s' is not a "
+						   "value of %s (%s)", part[k],
+						   f->name,
+						   specs[f->table].file);
+		}
+		if (stratum_find(pl, pl->s[i].v) != NULL)
+			return jfield_fail(x, path, "the same stratum twice");
+		pl->s[i].want = q->counts[i];
+		pl->ns++;
+	}
+	return 0;
+}
+
+/* Probability of row k within its group g of table `tb`. */
+static double
+row_p(const struct table *tb, const struct group *g, uint32_t k)
+{
+	double prev = k > g->first ? tb->rows[k - 1].cum : 0.0;
+
+	return (tb->rows[k].cum - prev) / g->total;
+}
+
+/* Add probability `p` of the root values v6[] (the first six qfields) to
+ * the stratum they fall in. */
+static void
+add_share(struct plan *pl, const char *const *v6, double p)
+{
+	const char *v[QUOTA_MAX_BY];
+	struct stratum *s;
+	int k;
+
+	for (k = 0; k < pl->nby; k++)
+		v[k] = v6[pl->f[k] - qfields];
+	if ((s = stratum_find(pl, v)) == NULL) {
+		s = &pl->s[pl->ns++];
+		memcpy(s->v, v, sizeof(v));
+	}
+	s->share += p;
+}
+
+/* The place subtree (region, state, urban or rural) under fixed values
+ * v6[0..2] of probability p. */
+static void
+shares_place(const struct persona_tables *t, struct plan *pl,
+	     const char **v6, double p)
+{
+	const struct table *tr = &t->t[T_REGION], *ts = &t->t[T_STATE];
+	const struct table *tu = &t->t[T_URBAN];
+	const struct group *gs, *gu;
+	uint32_t a, b, c;
+
+	for (a = 0; a < tr->nrows; a++) {
+		gs = group_of(t, T_STATE, &tr->rows[a], NULL);
+		v6[3] = tr->rows[a].value;
+		for (b = gs->first; b < gs->first + gs->n; b++) {
+			gu = group_of(t, T_URBAN, &ts->rows[b], NULL);
+			v6[4] = ts->rows[b].value;
+			for (c = gu->first; c < gu->first + gu->n; c++) {
+				v6[5] = tu->rows[c].value;
+				add_share(pl, v6, p * row_p(tr, tr->groups, a)
+					  * row_p(ts, gs, b) *
+					  row_p(tu, gu, c));
+			}
+		}
+	}
+}
+
+/* Shares of every stratum of the root attributes (gender -> age band,
+ * race and ethnicity, region -> state -> urban or rural), then counts
+ * rounded to n by largest remainders (ties to the earlier stratum). */
+static void
+strata_proportional(const struct persona_tables *t, struct plan *pl,
+		    uint64_t n)
+{
+	const struct table *tg = &t->t[T_GENDER], *ta = &t->t[T_AGE];
+	const struct table *tr = &t->t[T_RACE];
+	const struct group *ga;
+	const char *v6[6];
+	uint32_t a, b, c;
+	int64_t left = (int64_t)n;
+	size_t i, best;
+
+	for (a = 0; a < tg->nrows; a++) {
+		ga = group_of(t, T_AGE, &tg->rows[a], NULL);
+		for (b = ga->first; b < ga->first + ga->n; b++)
+			for (c = 0; c < tr->nrows; c++) {
+				v6[0] = tg->rows[a].value;
+				v6[1] = ta->rows[b].value;
+				v6[2] = tr->rows[c].value;
+				shares_place(t, pl, v6,
+					     row_p(tg, tg->groups, a) *
+					     row_p(ta, ga, b) *
+					     row_p(tr, tr->groups, c));
+			}
+	}
+	for (i = 0; i < pl->ns; i++) {
+		pl->s[i].want = (int64_t)floor(pl->s[i].share * (double)n);
+		pl->s[i].share = pl->s[i].share * (double)n -
+				 (double)pl->s[i].want;
+		left -= pl->s[i].want;
+	}
+	for (; left > 0 && pl->ns > 0; left--) {
+		for (best = 0, i = 1; i < pl->ns; i++)
+			if (pl->s[i].share > pl->s[best].share)
+				best = i;
+		pl->s[best].want++;
+		pl->s[best].share = -1.0;
+	}
+}
+
+/* The draw of persona `i` that quotas keep: the first whose stratum still
+ * has room given personas 0..i-1; records its attempt and state rank. */
+static int
+plan_one(const struct persona_tables *t, uint64_t seed, uint64_t i,
+	 struct plan *pl, const struct jfield *x)
+{
+	const char *v[QUOTA_MAX_BY];
+	struct stratum *s = NULL;
+	struct persona p;
+	struct drawn d;
+	struct rng r;
+	uint32_t a;
+	int k;
+
+	for (a = 0; a < (pl->nby ? ATTEMPT_MAX : 1); a++) {
+		memset(&p, 0, sizeof(p));
+		sample_strata(t, seed, i, a, &d, &r, &p);
+		for (k = 0; k < pl->nby; k++)
+			v[k] = *(const char *const *)((const char *)&p +
+						      pl->f[k]->off);
+		if (pl->nby == 0 || ((s = stratum_find(pl, v)) != NULL &&
+				     s->got < s->want))
+			break;
+	}
+	if (a == ATTEMPT_MAX)
+		return jfield_fail(x, "$.quotas", "persona %" PRIu64 ": no "
+				   "stratum with room left was drawn in %u "
+				   "tries (a stratum's share of the tables is "
+				   "too small or zero)", i, a);
+	if (s != NULL)
+		s->got++;
+	if (pl->attempt != NULL)
+		pl->attempt[i] = a;
+	pl->rank[i] = pl->count[d.state - t->t[T_STATE].rows]++;
+	return 0;
+}
+
+/* Strata of quota `q` for a run of n: from its counts (which must add up
+ * to n) or proportional. */
+static int
+plan_strata(const struct persona_tables *t, const struct persona_quota *q,
+	    uint64_t n, struct plan *pl, const struct jfield *x)
+{
+	int k;
+
+	for (k = 0; k < q->nby; k++)
+		pl->f[pl->nby++] = qfield_of(q->by[k]);
+	pl->s = calloc(QUOTA_MAX_STRATA, sizeof(*pl->s));
+	pl->attempt = malloc((n ? n : 1) * sizeof(*pl->attempt));
+	if (pl->s == NULL || pl->attempt == NULL)
+		return jfield_fail(x, "$.quotas", "out of memory");
+	if (q->proportional) {
+		strata_proportional(t, pl, n);
+		return 0;
+	}
+	if ((uint64_t)q->total != n)
+		return jfield_fail(x, "$.quotas.counts", "the counts add up to "
+				   "%" PRId64 ", not the %" PRIu64 " personas "
+				   "of the run", q->total, n);
+	return strata_from_counts(t, q, pl, x);
+}
+
+int
+persona_tables_plan_quota(struct persona_tables *t, uint64_t seed,
+			  uint64_t n, const struct persona_quota *q,
+			  const struct jfield *x)
+{
+	struct plan pl = { .nby = 0 };
+	uint64_t i;
+	int rc = -1;
+
+	if (q != NULL && n > PLAN_MAX)
+		return jfield_fail(x, "$.quotas", "quotas cover at most %"
+				   PRIu64 " personas", PLAN_MAX);
+	n = n < PLAN_MAX ? n : PLAN_MAX;
+	pl.rank = malloc((n ? n : 1) * sizeof(*pl.rank));
+	pl.count = calloc(t->t[T_STATE].nrows, sizeof(*pl.count));
+	if (pl.rank == NULL || pl.count == NULL)
+		jfield_fail(x, "$", "out of memory");
+	else if (q == NULL || plan_strata(t, q, n, &pl, x) == 0)
+		for (i = 0, rc = 0; rc == 0 && i < n; i++)
+			rc = plan_one(t, seed, i, &pl, x);
+	if (rc == 0) {
+		free(t->rank);
+		free(t->attempt);
+		t->rank = pl.rank;
+		t->attempt = pl.attempt;
+		t->nrank = n;
+		t->rank_seed = seed;
+		pl.rank = pl.attempt = NULL;
+	}
+	free(pl.rank);
+	free(pl.attempt);
+	free(pl.count);
+	free(pl.s);
+	return rc;
+}
+
+int
+persona_tables_plan(struct persona_tables *t, uint64_t seed, uint64_t n)
+{
+	const struct jfield quiet = { NULL, NULL };
+
+	return persona_tables_plan_quota(t, seed, n, NULL, &quiet);
 }

@@ -25,7 +25,9 @@
 #include <stdint.h>
 
 #include "base/error.h"
+#include "base/jfield.h"
 #include "personas/persona.h"
+#include "personas/quota.h"
 
 struct persona_tables;
 
@@ -37,6 +39,14 @@ struct persona_tables;
  * have, a parent value left without rows, a missing Big Five pair. */
 int persona_tables_load(const char *datadir, struct persona_tables **out,
 			struct pf_error *err);
+
+/* persona_tables_load() from layers: `dirs` (NULL-terminated, at least
+ * one) are searched in order for each table file, so a locale directory
+ * holds only the tables it replaces and the rest come from the next one.
+ * Errors name the file actually read. */
+int persona_tables_load_layers(const char *const *dirs,
+			       struct persona_tables **out,
+			       struct pf_error *err);
 
 /* Release the tables. Accepts NULL. Personas sampled from them must no
  * longer be used. */
@@ -50,6 +60,18 @@ void persona_tables_free(struct persona_tables *t);
  * threads share `t`. Returns 0, or -1 when memory ran out (the old plan
  * stays). The plan is exact: it changes no persona. */
 int persona_tables_plan(struct persona_tables *t, uint64_t seed, uint64_t n);
+
+/* persona_tables_plan() under quota `q` (NULL: none) for a run of exactly
+ * `n` personas: persona i is the first draw of (seed, i) whose stratum
+ * still has room after personas 0..i-1 (redraws depend only on lower
+ * indexes), so every stratum gets exactly its count. Returns 0, or -1
+ * with x's error at the quota's JSON path: counts that do not add up to
+ * n, a value no table has, a stratum no draw reaches (after 2^22 tries
+ * for one persona), n above 2^26, or memory. The old plan stays on
+ * failure. */
+int persona_tables_plan_quota(struct persona_tables *t, uint64_t seed,
+			      uint64_t n, const struct persona_quota *q,
+			      const struct jfield *x);
 
 /* Fill *out with persona `index` of run `run_seed`. Never fails and does
  * not allocate; `t` must be a loaded table set (it is only read, so threads

