@@ -34,6 +34,7 @@ dist_personadata_DATA = \
 	personas/data/region.tsv \
 	personas/data/self_harm.tsv \
 	personas/data/state.tsv \
+	personas/data/state_neighbor.tsv \
 	personas/data/urban_rural.tsv
 
 # The Canadian locale: the tables it replaces (the rest are the US ones).
@@ -47,6 +48,7 @@ dist_personalocaleca_DATA = \
 	personas/data/locales/ca/race_ethnicity.tsv \
 	personas/data/locales/ca/region.tsv \
 	personas/data/locales/ca/state.tsv \
+	personas/data/locales/ca/state_neighbor.tsv \
 	personas/data/locales/ca/urban_rural.tsv
 
 # The sources of the transcribed tables and the converter that writes the

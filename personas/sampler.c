@@ -33,9 +33,10 @@
 
 enum {
 	T_GENDER, T_AGE, T_AGE_DETAIL, T_DECADE, T_NAME_SEX, T_REGION,
-	T_STATE, T_URBAN, T_CITY, T_AREA, T_RACE, T_EDU, T_EMPLOY, T_OCC,
-	T_INCOME, T_ECON, T_MARITAL, T_HOUSE, T_LANG, T_LANG_EXTRA, T_FIRST,
-	T_LAST, T_HEALTH, T_MENTAL, T_HARM, T_EMOTION, T_COUNT
+	T_STATE, T_URBAN, T_CITY, T_AREA, T_NEIGHBOR, T_RACE, T_EDU,
+	T_EMPLOY, T_OCC, T_INCOME, T_ECON, T_MARITAL, T_HOUSE, T_LANG,
+	T_LANG_EXTRA, T_FIRST, T_LAST, T_HEALTH, T_MENTAL, T_HARM, T_EMOTION,
+	T_COUNT
 };
 
 /* A weighted table: its file and the tables its condition parts name.
@@ -55,6 +56,7 @@ static const struct spec {
 	[T_URBAN] = { "urban_rural.tsv", { T_STATE, -1 }, 0 },
 	[T_CITY] = { "city.tsv", { T_STATE, T_URBAN }, 1 },
 	[T_AREA] = { "area_code.tsv", { T_STATE, -1 }, 0 },
+	[T_NEIGHBOR] = { "state_neighbor.tsv", { T_STATE, -1 }, 0 },
 	[T_RACE] = { "race_ethnicity.tsv", NOPARENT, 0 },
 	[T_EDU] = { "education.tsv", { T_AGE, T_GENDER }, 0 },
 	[T_EMPLOY] = { "employment.tsv", { T_AGE, T_GENDER }, 0 },
@@ -530,6 +532,17 @@ check_area(const struct where *w, const struct trow *r)
 	return 0;
 }
 
+/* Neighbours must be states: phones borrow their area codes. */
+static int
+check_neighbor(const struct persona_tables *t, const struct where *w,
+	       const struct trow *r)
+{
+	if (!has_value(&t->t[T_STATE], r->value))
+		return fail(w, "neighbour '%s' is not a value of state.tsv",
+			    r->value);
+	return 0;
+}
+
 /* Load, group and check weighted table `k` from `dir`. */
 static int
 load_weighted(struct persona_tables *t, int k, const char *const *dir,
@@ -556,7 +569,8 @@ load_weighted(struct persona_tables *t, int k, const char *const *dir,
 			tr = grown;
 		}
 		if (parse_row(t, k, &w, s, &tr[n], &gcap) != 0 ||
-		    (k == T_AREA && check_area(&w, &tr[n]) != 0))
+		    (k == T_AREA && check_area(&w, &tr[n]) != 0) ||
+		    (k == T_NEIGHBOR && check_neighbor(t, &w, &tr[n]) != 0))
 			goto done;
 		n++;
 	}
@@ -1028,30 +1042,72 @@ sample_languages(const struct persona_tables *t, struct rng *r,
 	}
 }
 
-/* "(AAA) 555-01XX" for the persona of rank k in its state: the state's
- * area codes times the 100 fictional lines form its numbers, visited in
- * an order fixed by the seed, so the first 100 x (area codes) personas of
- * a state get distinct numbers; past that they are reused evenly. */
-static void
-make_phone(const struct persona_tables *t, uint64_t seed, uint64_t k,
-	   const struct row *state, char *buf, size_t n)
+/* The area code row and line (0..99) of number r (0..cap-1) of `state`
+ * (group g of area_code.tsv): its numbers in an order fixed by the seed. */
+static const struct row *
+phone_slot(const struct persona_tables *t, uint64_t seed,
+	   const struct row *state, const struct group *g, uint64_t r,
+	   uint32_t *line)
 {
 	static const uint32_t mults[] = { 37, 41, 43, 47, 53 };
-	const struct group *g = group_of(t, T_AREA, state, NULL);
 	uint32_t cap = 100 * g->n, i, slot;
 	uint64_t off = rng_derive(seed, "persona-phone",
 				  (uint64_t)(state - t->t[T_STATE].rows), 0);
-	struct out o = out_init(buf, n);
 
 	/* A multiplier prime to cap (cap = 100 x codes, codes < 37 * 41)
 	 * makes the order a bijection. */
 	for (i = 0; i + 1 < NELEM(mults) && g->n % mults[i] == 0; i++)
 		;
-	slot = (uint32_t)(((k % cap) * mults[i] + off % cap) % cap);
+	slot = (uint32_t)(((r % cap) * mults[i] + off % cap) % cap);
+	*line = slot % 100;
+	return &t->t[T_AREA].rows[g->first + slot / 100];
+}
+
+/* The row of state.tsv whose value is `v` (a neighbour: checked at
+ * load). */
+static const struct row *
+state_row(const struct persona_tables *t, const char *v)
+{
+	const struct table *ts = &t->t[T_STATE];
+	uint32_t i;
+
+	for (i = 0; i < ts->nrows && ts->rows[i].value != v; i++)
+		;
+	return &ts->rows[i < ts->nrows ? i : 0];
+}
+
+/* "(AAA) 555-01XX" for the persona of rank k in its state: the state's
+ * area codes times the 100 fictional lines form its numbers, so the
+ * first 100 x (area codes) personas of a state get distinct numbers.
+ * Later ones borrow from the neighbours of state_neighbor.tsv in turn,
+ * from the end of each neighbour's order (its own personas take the
+ * front), and past that reuse them evenly. */
+static void
+make_phone(const struct persona_tables *t, uint64_t seed, uint64_t k,
+	   const struct row *state, char *buf, size_t n)
+{
+	const struct group *g = group_of(t, T_AREA, state, NULL), *nb;
+	const struct row *code, *lender;
+	struct out o = out_init(buf, n);
+	uint64_t j, cap = 100 * (uint64_t)g->n;
+	uint32_t line;
+
+	if (k < cap) {
+		code = phone_slot(t, seed, state, g, k, &line);
+	} else {
+		nb = group_of(t, T_NEIGHBOR, state, NULL);
+		j = k - cap;
+		lender = state_row(t, t->t[T_NEIGHBOR].rows[nb->first +
+							 j % nb->n].value);
+		g = group_of(t, T_AREA, lender, NULL);
+		cap = 100 * (uint64_t)g->n;
+		code = phone_slot(t, seed, lender, g,
+				  cap - 1 - (j / nb->n) % cap, &line);
+	}
 	out_str(&o, "(");
-	out_str(&o, t->t[T_AREA].rows[g->first + slot / 100].value);
+	out_str(&o, code->value);
 	out_str(&o, ") 555-01");
-	out_dec(&o, slot % 100, 2);
+	out_dec(&o, line, 2);
 }
 
 /* Email first.last.NNNNNN@example.* and national id AAA-GG-SSSS with area

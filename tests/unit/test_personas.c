@@ -482,6 +482,8 @@ static const struct {
 	{ "city.tsv", "New York/*\tBuffalo\t1\tErie County\n", 0,
 	  "no rows for condition" },
 	{ "area_code.tsv", "New York\t21\t1\n", 1, "three digits" },
+	{ "state_neighbor.tsv", "Ohio\tAtlantis\t1\n", 1,
+	  "neighbour 'Atlantis' is not a value of state.tsv" },
 	{ "last_name.tsv", "# only comments\n", 0, "no rows" },
 	{ "big5.tsv", "openness\tlow\tconventional\n", 0, "no description" },
 	{ "big5.tsv", "openness\tlow\tx\nopenes\thigh\ty\n", 2,
@@ -719,6 +721,57 @@ START_TEST(quota_counts_are_exact)
 }
 END_TEST
 
+/* Whether state_neighbor.tsv lists `n` as a neighbour of `state`. */
+static int
+is_neighbor(const char *state, const char *n)
+{
+	char path[4200], line[256], want[200];
+	int found = 0;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/state_neighbor.tsv", datadir);
+	snprintf(want, sizeof(want), "%s\t%s\t", state, n);
+	fp = fopen(path, "r");
+	ck_assert_ptr_nonnull(fp);
+	while (!found && fgets(line, sizeof(line), fp) != NULL)
+		found = strncmp(line, want, strlen(want)) == 0;
+	fclose(fp);
+	return found;
+}
+
+/* Wyoming has one area code, so 100 numbers: its 101st persona on
+ * borrows a neighbouring state's code; the first 100 are distinct. */
+START_TEST(phones_borrow_from_neighbors)
+{
+	static const char *const states[] = { "Colorado", "Idaho", "Montana",
+		"Nebraska", "South Dakota", "Utah" };
+	static char seen[100][24];
+	struct persona p;
+	int i, k, n = 0, borrowed = 0, ok;
+
+	ck_assert_int_eq(persona_tables_plan(tables, 8, 90000), 0);
+	for (i = 0; i < 90000; i++) {
+		persona_sample(tables, 8, (uint64_t)i, &p);
+		if (strcmp(p.state, "Wyoming") != 0)
+			continue;
+		if (n < 100) {
+			ck_assert(area_of_state("Wyoming", p.phone + 1));
+			for (k = 0; k < n; k++)
+				ck_assert_str_ne(seen[k], p.phone);
+			snprintf(seen[n], sizeof(seen[n]), "%s", p.phone);
+		} else {
+			for (k = 0, ok = 0; k < N(states); k++)
+				ok |= is_neighbor("Wyoming", states[k]) &&
+				      area_of_state(states[k], p.phone + 1);
+			ck_assert_msg(ok, "%s", p.phone);
+			borrowed++;
+		}
+		n++;
+	}
+	ck_assert_int_gt(borrowed, 0);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -743,6 +796,7 @@ suite(void)
 	tcase_add_test(tc, plan_is_exact);
 	tcase_add_test(tc, population_bars);
 	tcase_add_test(tc, quota_counts_are_exact);
+	tcase_add_test(tc, phones_borrow_from_neighbors);
 	suite_add_tcase(s, tc);
 	return s;
 }
