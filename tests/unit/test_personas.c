@@ -632,22 +632,31 @@ distinct(char **v, int n)
 	return d;
 }
 
-/* Whether area_code.tsv lists `code` for `state`. */
+/* Whether table `file` has a row "cond<TAB>value<TAB>..." (value cut to
+ * `vlen` bytes, 0 for all). */
 static int
-area_of_state(const char *state, const char *code)
+has_row(const char *file, const char *cond, const char *value, int vlen)
 {
-	char path[4200], line[256], want[160];
+	char path[4200], line[256], want[200];
 	int found = 0;
 	FILE *fp;
 
-	snprintf(path, sizeof(path), "%s/area_code.tsv", datadir);
-	snprintf(want, sizeof(want), "%s\t%.3s\t", state, code);
+	snprintf(path, sizeof(path), "%s/%s", datadir, file);
+	snprintf(want, sizeof(want), "%s\t%.*s\t", cond,
+		 vlen > 0 ? vlen : 100, value);
 	fp = fopen(path, "r");
 	ck_assert_ptr_nonnull(fp);
 	while (!found && fgets(line, sizeof(line), fp) != NULL)
 		found = strncmp(line, want, strlen(want)) == 0;
 	fclose(fp);
 	return found;
+}
+
+/* Whether area_code.tsv lists `code` (its first 3 bytes) for `state`. */
+static int
+area_of_state(const char *state, const char *code)
+{
+	return has_row("area_code.tsv", state, code, 3);
 }
 
 enum { K_NAME, K_FIRST, K_LAST, K_STATE, K_CITY, K_PHONE, K_SSN, K_MAIL,
@@ -725,18 +734,7 @@ END_TEST
 static int
 is_neighbor(const char *state, const char *n)
 {
-	char path[4200], line[256], want[200];
-	int found = 0;
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "%s/state_neighbor.tsv", datadir);
-	snprintf(want, sizeof(want), "%s\t%s\t", state, n);
-	fp = fopen(path, "r");
-	ck_assert_ptr_nonnull(fp);
-	while (!found && fgets(line, sizeof(line), fp) != NULL)
-		found = strncmp(line, want, strlen(want)) == 0;
-	fclose(fp);
-	return found;
+	return has_row("state_neighbor.tsv", state, n, 0);
 }
 
 /* Wyoming has one area code, so 100 numbers: its 101st persona on
