@@ -31,6 +31,7 @@ dist_personadata_DATA = \
 	personas/data/race_ethnicity.tsv \
 	personas/data/mental_health.tsv \
 	personas/data/occupation.tsv \
+	personas/data/occupation_sex.tsv \
 	personas/data/region.tsv \
 	personas/data/self_harm.tsv \
 	personas/data/state.tsv \
@@ -61,6 +62,7 @@ EXTRA_DIST += scripts/make-persona-tables.mjs \
 	personas/data/src/employment.tsv \
 	personas/data/src/employment_nilf.tsv \
 	personas/data/src/marital_status.tsv \
+	personas/data/src/occupation_sex.tsv \
 	personas/data/src/state.tsv
 
 check_PROGRAMS += tests/unit/test_personas

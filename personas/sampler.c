@@ -34,7 +34,7 @@
 enum {
 	T_GENDER, T_AGE, T_AGE_DETAIL, T_DECADE, T_NAME_SEX, T_REGION,
 	T_STATE, T_URBAN, T_CITY, T_AREA, T_NEIGHBOR, T_RACE, T_EDU,
-	T_EMPLOY, T_OCC, T_INCOME, T_ECON, T_MARITAL, T_HOUSE, T_LANG,
+	T_EMPLOY, T_OCC, T_OCC_SEX, T_INCOME, T_ECON, T_MARITAL, T_HOUSE, T_LANG,
 	T_LANG_EXTRA, T_FIRST, T_LAST, T_HEALTH, T_MENTAL, T_HARM, T_EMOTION,
 	T_COUNT
 };
@@ -61,6 +61,7 @@ static const struct spec {
 	[T_EDU] = { "education.tsv", { T_AGE, T_GENDER }, 0 },
 	[T_EMPLOY] = { "employment.tsv", { T_AGE, T_GENDER }, 0 },
 	[T_OCC] = { "occupation.tsv", { T_EMPLOY, T_EDU }, 0 },
+	[T_OCC_SEX] = { "occupation_sex.tsv", { T_OCC, -1 }, 0 },
 	[T_INCOME] = { "income.tsv", { T_OCC, -1 }, 0 },
 	[T_ECON] = { "economic_status.tsv", { T_INCOME, -1 }, 0 },
 	[T_MARITAL] = { "marital_status.tsv", { T_AGE, T_GENDER }, 0 },
@@ -105,6 +106,7 @@ struct persona_tables {
 	const char **set;         /* intern set, open addressing */
 	size_t setcap, setlen;
 	const char *star, *none;  /* interned "*" and "none" */
+	double occ_sex_max;       /* largest share in occupation_sex.tsv */
 	uint32_t *rank;           /* persona_tables_plan(): state rank */
 	uint32_t *attempt;        /* the draw kept under quotas, or NULL */
 	uint64_t nrank, rank_seed;
@@ -570,7 +572,10 @@ load_weighted(struct persona_tables *t, int k, const char *const *dir,
 		}
 		if (parse_row(t, k, &w, s, &tr[n], &gcap) != 0 ||
 		    (k == T_AREA && check_area(&w, &tr[n]) != 0) ||
-		    (k == T_NEIGHBOR && check_neighbor(t, &w, &tr[n]) != 0))
+		    (k == T_NEIGHBOR && check_neighbor(t, &w, &tr[n]) != 0) ||
+		    (k == T_OCC_SEX && !has_value(&t->t[T_GENDER], tr[n].value) &&
+		     fail(&w, "'%s' is not a value of gender.tsv",
+			  tr[n].value) != 0))
 			goto done;
 		n++;
 	}
@@ -635,6 +640,32 @@ load_big5(struct persona_tables *t, const char *const *dir,
 	return 0;
 }
 
+/* Probability of row k within its group g of table `tb`. */
+static double
+row_p(const struct table *tb, const struct group *g, uint32_t k)
+{
+	double prev = k > g->first ? tb->rows[k - 1].cum : 0.0;
+
+	return (tb->rows[k].cum - prev) / g->total;
+}
+
+/* The largest share of one row within its group, over the table. */
+static double
+largest_share(const struct table *tb)
+{
+	const struct group *g;
+	double top = 0.0;
+	uint32_t i, k;
+
+	for (i = 0; i < tb->ngroups; i++) {
+		g = &tb->groups[i];
+		for (k = g->first; k < g->first + g->n; k++)
+			if (row_p(tb, g, k) > top)
+				top = row_p(tb, g, k);
+	}
+	return top;
+}
+
 int
 persona_tables_load(const char *datadir, struct persona_tables **out,
 		    struct pf_error *err)
@@ -667,6 +698,7 @@ persona_tables_load_layers(const char *const *datadir,
 			goto fail;
 	if (load_big5(t, datadir, err) != 0)
 		goto fail;
+	t->occ_sex_max = largest_share(&t->t[T_OCC_SEX]);
 	*out = t;
 	return 0;
 fail:
@@ -972,6 +1004,36 @@ sample_age(const struct persona_tables *t, struct rng *r, struct drawn *d,
 	p->birth_decade = d->decade->value;
 }
 
+/* Occupation by employment and education, kept with odds proportional to
+ * the share of the persona's sex in it (occupation_sex.tsv), so
+ * P(occupation | employment, education, sex) is proportional to
+ * P(occupation | employment, education) x P(sex | occupation). A gender
+ * the table has no row for (nonbinary) keeps the first draw; after 1000
+ * refusals the last draw is kept. */
+static const struct row *
+draw_occupation(const struct persona_tables *t, struct rng *r,
+		const struct drawn *d)
+{
+	const struct table *ts = &t->t[T_OCC_SEX];
+	const struct row *occ = NULL;
+	const struct group *g;
+	uint32_t k;
+	int i;
+
+	for (i = 0; i < 1000; i++) {
+		occ = draw(t, T_OCC, r, d->employ, d->edu);
+		g = group_of(t, T_OCC_SEX, occ, NULL);
+		for (k = g->first; k < g->first + g->n &&
+		     ts->rows[k].value != d->gender->value; k++)
+			;
+		if (k == g->first + g->n)
+			return occ;
+		if (rng_uniform(r) * t->occ_sex_max < row_p(ts, g, k))
+			return occ;
+	}
+	return occ;
+}
+
 /* Race and ethnicity, then the age -> education -> employment ->
  * occupation -> income -> economic status chain, marital status and
  * household. */
@@ -983,7 +1045,7 @@ sample_demographics(const struct persona_tables *t, struct rng *r,
 	p->education = (d->edu = draw(t, T_EDU, r, d->age, d->gender))->value;
 	d->employ = draw(t, T_EMPLOY, r, d->age, d->gender);
 	p->employment_status = d->employ->value;
-	p->occupation = (d->occ = draw(t, T_OCC, r, d->employ, d->edu))->value;
+	p->occupation = (d->occ = draw_occupation(t, r, d))->value;
 	d->income = draw(t, T_INCOME, r, d->occ, NULL);
 	p->income_band = d->income->value;
 	d->econ = draw(t, T_ECON, r, d->income, NULL);
@@ -1333,15 +1395,6 @@ strata_from_counts(const struct persona_tables *t,
 		pl->ns++;
 	}
 	return 0;
-}
-
-/* Probability of row k within its group g of table `tb`. */
-static double
-row_p(const struct table *tb, const struct group *g, uint32_t k)
-{
-	double prev = k > g->first ? tb->rows[k - 1].cum : 0.0;
-
-	return (tb->rows[k].cum - prev) / g->total;
 }
 
 /* Add probability `p` of the root values v6[] (the first six qfields) to

