@@ -1,2 +1,2 @@
 ## bench/: benchmarks that print figures (not run by make check).
-dist_noinst_SCRIPTS += bench/offline-build bench/stage-mix
+dist_noinst_SCRIPTS += bench/offline-build bench/stage-mix bench/population

@@ -31,4 +31,13 @@ int build_parse_args(const struct cmd_entry *c, int argc, char **argv,
 int build_load(const struct build_args *a, struct pf_config **cfg,
 	       struct engine_config *ec, int *offline);
 
+struct persona_tables;
+
+/* Load the persona tables of the config's locale ($.locale: "us", the
+ * default, reads personas/data/, another NAME personas/data/locales/NAME/)
+ * and plan the run's cfg->personas personas under $.quotas. Prints the
+ * error and returns PF_EXIT_USAGE on a bad table, locale or quota, 0 with
+ * *out set (free with persona_tables_free()). */
+int build_personas(const struct pf_config *cfg, struct persona_tables **out);
+
 #endif

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/json.h"
 #include "engine/journal.h"
 #include "base/json.h"
 #include "base/log.h"
@@ -302,22 +303,62 @@ open_output(struct run *r)
 	return 0;
 }
 
+int
+build_personas(const struct pf_config *cfg, struct persona_tables **out)
+{
+	const char *locale = json_get_str(cfg->root, "locale", "us");
+	struct jfield x = { cfg->path, NULL };
+	struct persona_quota *q = NULL;
+	char *dirs[3] = { NULL, NULL, NULL };
+	struct pf_error e;
+	int rc;
+
+	pf_error_clear(&e);
+	x.err = &e;
+	*out = NULL;
+	/* A locale's directory holds the tables it replaces; the rest are
+	 * the US ones. */
+	if (asprintf(&dirs[1], "%s/personas/data", config_datadir()) < 0)
+		return PF_EXIT_RUNTIME;
+	if (asprintf(&dirs[0], "%s/locales/%s", dirs[1], locale) < 0) {
+		free(dirs[1]);
+		return PF_EXIT_RUNTIME;
+	}
+	if (strcmp(locale, "us") == 0)
+		rc = persona_tables_load(dirs[1], out, &e);
+	else if (access(dirs[0], R_OK | X_OK) != 0)
+		rc = jfield_fail(&x, "$.locale", "no tables for locale '%s' "
+				 "(%s: %s)", locale, dirs[0], strerror(errno));
+	else
+		rc = persona_tables_load_layers((const char *const *)dirs, out,
+						&e);
+	free(dirs[0]);
+	free(dirs[1]);
+	if (rc == 0)
+		rc = persona_quota_parse(&x, json_get(cfg->root, "quotas"), &q);
+	/* Phone numbers of persona i depend on the states of the lower
+	 * indexes, and quotas on their strata: plan them once. */
+	if (rc == 0)
+		rc = persona_tables_plan_quota(*out, cfg->seed,
+					       (uint64_t)cfg->personas, q, &x);
+	persona_quota_free(q);
+	if (rc == 0)
+		return 0;
+	persona_tables_free(*out);
+	*out = NULL;
+	return bad_input(&e);
+}
+
 static int
 load_inputs(struct run *r)
 {
 	struct pf_error e;
-	char *dir = NULL;
-	int rc;
 
 	pf_error_clear(&e);
 	if (prompts_load(r->cfg, &gen_stage_table, r->offline, &r->prompts,
 			 &e) != 0)
 		return bad_input(&e);
-	if (asprintf(&dir, "%s/personas/data", config_datadir()) < 0)
-		return PF_EXIT_RUNTIME;
-	rc = persona_tables_load(dir, &r->tables, &e);
-	free(dir);
-	return rc != 0 ? bad_input(&e) : 0;
+	return build_personas(r->cfg, &r->tables);
 }
 
 /* The runner's backend_new: offline or OpenAI-compatible. */

@@ -40,6 +40,9 @@ BUILD_CLI_TESTS = \
 	tests/cli/build-single-file.test \
 	tests/cli/build-template-syntax.test \
 	tests/cli/build-templates-dir-missing.test \
+	tests/cli/build-locale-ca.test \
+	tests/cli/build-quota-counts.test \
+	tests/cli/build-quota-proportional.test \
 	tests/cli/build-tiny.test \
 	tests/cli/build-unknown-key.test \
 	tests/cli/build-unknown-option.test \
@@ -92,6 +95,10 @@ VALIDATE_CLI_TESTS = \
 	tests/cli/validate-templates-dir-missing.test \
 	tests/cli/validate-too-large.test \
 	tests/cli/validate-unknown-auditor.test \
+	tests/cli/validate-locale-missing.test \
+	tests/cli/validate-quota-shape.test \
+	tests/cli/validate-quota-sum.test \
+	tests/cli/validate-quota-value.test \
 	tests/cli/validate-unknown-key.test \
 	tests/cli/validate-unknown-option.test \
 	tests/cli/validate-view-typo.test \
