@@ -11,3 +11,11 @@ tests_unit_test_pii_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_pii_LDADD = $(TEST_LDADD)
 
 TESTS += tests/unit/test_pii
+
+## The labeled set (tests/data/pii-labeled.txt) and its scorer: precision
+## and recall per kind and overall, and the bars they must meet.
+check_PROGRAMS += tests/unit/test_pii_labeled
+tests_unit_test_pii_labeled_SOURCES = tests/unit/test_pii_labeled.c
+tests_unit_test_pii_labeled_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_pii_labeled_LDADD = $(TEST_LDADD)
+EXTRA_DIST += tests/data/pii-labeled.txt tests/data/pii-labeled-gen.py
