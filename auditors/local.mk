@@ -9,7 +9,8 @@ libpersonaforge_a_SOURCES += \
 	auditors/iban.c auditors/iban.h \
 	auditors/ipaddr.c auditors/ipaddr.h \
 	auditors/street.c auditors/street.h \
-	auditors/dates.c auditors/dates.h
+	auditors/dates.c auditors/dates.h \
+	auditors/canary.c auditors/canary.h
 
 ## The card tables are data files with their sources, compiled in.
 nodist_libpersonaforge_a_SOURCES = auditors/card-tables.c
@@ -42,3 +43,9 @@ tests_unit_test_pii_labeled_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_pii_labeled_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_pii_labeled
 EXTRA_DIST += tests/data/pii-labeled.txt tests/data/pii-labeled-gen.py
+
+check_PROGRAMS += tests/unit/test_canary
+tests_unit_test_canary_SOURCES = tests/unit/test_canary.c
+tests_unit_test_canary_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_canary_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_canary

@@ -942,28 +942,27 @@ pii_kind_name(enum pii_kind k)
 	return "unknown";
 }
 
-/* Adapter from the PII callback to the generic auditor report: the row
- * and field being scanned, and where findings go. */
-struct relay {
-	const struct audit_row *row;
-	const char *field;
-	audit_emit_fn report;
-	void *ud;
-};
-
+/* Adapter from the PII callback to the generic auditor report. */
 static int
 relay_finding(void *ud, const struct pii_finding *f)
 {
-	const struct relay *r = ud;
+	const struct audit_relay *r = ud;
 	struct audit_hit h = {
 		.table = r->row->table, .row_id = r->row->id,
 		.field = r->field, .kind = pii_kind_name(f->kind),
 		.severity = f->severity, .synthetic = f->synthetic,
 		.masked = f->masked, .reason = f->reason, .offset = f->offset,
+		.len = f->len,
 	};
 
 	r->report(r->ud, &h);
 	return 0;
+}
+
+static void
+pii_scan_field(struct audit_relay *r, const char *text, size_t len)
+{
+	pii_scan(text, len, r->report != NULL ? relay_finding : NULL, r);
 }
 
 /* auditor_pii.scan_row: every text field in turn; never fails; a NULL
@@ -972,17 +971,7 @@ static int
 pii_scan_row(const void *cfg, const struct audit_row *row,
 	     audit_emit_fn report, void *ud)
 {
-	struct relay r = { row, NULL, report, ud };
-	size_t i;
-
-	(void)cfg;
-	for (i = 0; i < row->nfields; i++) {
-		if (row->texts[i] == NULL)
-			continue;
-		r.field = row->names[i];
-		pii_scan(row->texts[i], strlen(row->texts[i]),
-			 report != NULL ? relay_finding : NULL, &r);
-	}
+	audit_row_fields(row, cfg, report, ud, pii_scan_field);
 	return 0;
 }
 

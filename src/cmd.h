@@ -33,5 +33,6 @@ extern const struct cmd_entry cmd_export_entry;
 extern const struct cmd_entry cmd_template_entry;
 extern const struct cmd_entry cmd_stats_entry;
 extern const struct cmd_entry cmd_batch_entry;
+extern const struct cmd_entry cmd_scan_entry;
 
 #endif

@@ -17,6 +17,7 @@ static const struct cmd_entry *const cmds[] = {
 	&cmd_template_entry,
 	&cmd_stats_entry,
 	&cmd_batch_entry,
+	&cmd_scan_entry,
 };
 
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))

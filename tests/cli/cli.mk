@@ -120,11 +120,25 @@ EXPORT_CLI_TESTS = \
 BATCH_CLI_TESTS = \
 	tests/cli/batch-unreachable.test
 
+SCAN_CLI_TESTS = \
+	tests/cli/scan-bad-gate.test \
+	tests/cli/scan-bad-lines.test \
+	tests/cli/scan-canaries.test \
+	tests/cli/scan-findings.test \
+	tests/cli/scan-gate.test \
+	tests/cli/scan-memory.test \
+	tests/cli/scan-missing-input.test \
+	tests/cli/scan-stdin.test \
+	tests/cli/scan-unknown-auditor.test \
+	tests/cli/scan-usage.test
+
 ## Read-only datasets as another user; kill -9 during an export.
 EXPORT_CLI_SH = tests/cli/readonly.sh tests/cli/export-kill.sh
 
 TESTS += $(BUILD_CLI_TESTS) $(VALIDATE_CLI_TESTS) $(STATS_CLI_TESTS) \
-	$(EXPORT_CLI_TESTS) $(BATCH_CLI_TESTS) $(EXPORT_CLI_SH)
+	$(EXPORT_CLI_TESTS) $(BATCH_CLI_TESTS) $(SCAN_CLI_TESTS) \
+	$(EXPORT_CLI_SH)
 EXTRA_DIST += $(BUILD_CLI_TESTS) $(VALIDATE_CLI_TESTS) $(STATS_CLI_TESTS) \
-	$(EXPORT_CLI_TESTS) $(BATCH_CLI_TESTS) $(EXPORT_CLI_SH)
+	$(EXPORT_CLI_TESTS) $(BATCH_CLI_TESTS) $(SCAN_CLI_TESTS) \
+	$(EXPORT_CLI_SH)
 dist_noinst_SCRIPTS += tests/cli/run.sh

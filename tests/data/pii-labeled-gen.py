@@ -5,7 +5,9 @@ the PII scanner is scored on (tests/unit/test_pii_labeled.c).
 Values are made here (card numbers Luhn-valid in issuer ranges, IBANs with
 their mod-97 check digits and country lengths, SSNs in issued ranges) and
 set inside sentences written by hand; a fixed seed keeps the file stable.
-Run it again only to extend the set, then commit both files.
+Run it again only to extend the set, then commit both files:
+  python3 tests/data/pii-labeled-gen.py auditors/data/test-cards.tsv \
+      > tests/data/pii-labeled.txt
 """
 import random, sys
 

@@ -36,17 +36,24 @@ static const struct {
 	enum audit_severity quarantine, gate_sev;
 	int64_t gate_max;
 } section_cases[] = {
-	{ NULL, NULL, NULL, 1, AUDIT_HIGH, AUDIT_HIGH, -1 },
-	{ "{}", NULL, NULL, 1, AUDIT_HIGH, AUDIT_HIGH, -1 },
+	{ NULL, NULL, NULL, 2, AUDIT_HIGH, AUDIT_HIGH, -1 },
+	{ "{}", NULL, NULL, 2, AUDIT_HIGH, AUDIT_HIGH, -1 },
 	{ "{\"pii\": {\"quarantine\": \"medium\", \"gate\": {\"severity\": "
-	  "\"low\", \"max_findings\": 3}}}", NULL, NULL, 1, AUDIT_MEDIUM,
+	  "\"low\", \"max_findings\": 3}}}", NULL, NULL, 2, AUDIT_MEDIUM,
 	  AUDIT_LOW, 3 },
-	{ "{\"pii\": {\"enabled\": false}}", NULL, NULL, 0, 0, 0, 0 },
+	{ "{\"pii\": {\"enabled\": false}, \"canary\": {\"enabled\": "
+	  "false}}", NULL, NULL, 0, 0, 0, 0 },
 	{ "[]", "$.audit", "expected an object", 0, 0, 0, 0 },
 	{ "{\"nope\": {}}", "$.audit.nope", "unknown auditor", 0, 0, 0, 0 },
 	{ "{\"pii\": 1}", "$.audit.pii", "expected an object", 0, 0, 0, 0 },
-	{ "{\"pii\": {\"gates\": {}}}", "$.audit.pii", "unknown key 'gates'",
+	{ "{\"pii\": {\"gates\": {}}}", "$.audit.pii", "unknown key 'gates'; "
+	  "did you mean 'gate'? (allowed: enabled, quarantine, gate)",
 	  0, 0, 0, 0 },
+	{ "{\"canary\": {\"fil\": \"x\"}}", "$.audit.canary", "unknown key "
+	  "'fil'; did you mean 'file'? (allowed: enabled, quarantine, gate, "
+	  "file)", 0, 0, 0, 0 },
+	{ "{\"canary\": {\"file\": 3}}", "$.audit.canary.file",
+	  "expected a non-empty string", 0, 0, 0, 0 },
 	{ "{\"pii\": {\"enabled\": 1}}", "$.audit.pii.enabled",
 	  "expected true or false", 0, 0, 0, 0 },
 	{ "{\"pii\": {\"quarantine\": \"severe\"}}", "$.audit.pii.quarantine",
@@ -54,7 +61,7 @@ static const struct {
 	{ "{\"pii\": {\"quarantine\": 3}}", "$.audit.pii.quarantine",
 	  "expected a non-empty string", 0, 0, 0, 0 },
 	{ "{\"pii\": {\"gate\": {\"max\": 1}}}", "$.audit.pii.gate",
-	  "unknown key 'max'", 0, 0, 0, 0 },
+	  "unknown key 'max' (allowed: severity, max_findings)", 0, 0, 0, 0 },
 	{ "{\"pii\": {\"gate\": {\"severity\": \"\"}}}",
 	  "$.audit.pii.gate.severity", "expected a non-empty string",
 	  0, 0, 0, 0 },
