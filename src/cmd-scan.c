@@ -479,22 +479,6 @@ setup(struct scan_run *r)
 	return PF_EXIT_OK;
 }
 
-static int
-parse_gate(struct scan_args *a, const char *spec)
-{
-	struct pf_error err;
-
-	pf_error_clear(&err);
-	if (a->ngates == AUDIT_MAX_GATES)
-		return cmd_usage_error(&cmd_scan_entry, "at most %d gates",
-				       AUDIT_MAX_GATES);
-	if (audit_gate_parse(spec, input_extra, &a->gates[a->ngates],
-			     &err) != 0)
-		return cmd_usage_error(&cmd_scan_entry, "--gate: %s", err.msg);
-	a->ngates++;
-	return -1;
-}
-
 /* Returns -1 to go on, else the exit code. */
 static int
 parse_args(int argc, char **argv, struct scan_args *a)
@@ -512,7 +496,9 @@ parse_args(int argc, char **argv, struct scan_args *a)
 		case 'q': a->query = optarg; break;
 		case 'c': a->canaries = optarg; break;
 		case 'g':
-			if ((rc = parse_gate(a, optarg)) >= 0)
+			if ((rc = cmd_parse_gate(&cmd_scan_entry, optarg,
+						 input_extra, a->gates,
+						 &a->ngates)) >= 0)
 				return rc;
 			break;
 		case 'h':

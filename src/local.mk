@@ -4,4 +4,4 @@ src_personaforge_SOURCES += src/main.c src/cmd.h src/build.h \
 	src/cmd-build.c src/build-summary.c src/build-summary.h \
 	src/cmd-validate.c src/cmd-export.c \
 	src/cmd-template.c src/cmd-stats.c src/out-path.c src/out-path.h \
-	src/cmd-scan.c
+	src/cmd-scan.c src/cmd-audit.c

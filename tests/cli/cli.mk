@@ -17,6 +17,8 @@ BUILD_CLI_TESTS = \
 	tests/cli/build-doc-type-typo.test \
 	tests/cli/build-failed-summary.test \
 	tests/cli/build-findings-overflow.test \
+	tests/cli/build-gate-bad.test \
+	tests/cli/build-gate-option.test \
 	tests/cli/build-help.test \
 	tests/cli/build-malformed-json.test \
 	tests/cli/build-missing-template.test \
@@ -121,6 +123,11 @@ BATCH_CLI_TESTS = \
 	tests/cli/batch-unreachable.test
 
 SCAN_CLI_TESTS = \
+	tests/cli/audit-gate.test \
+	tests/cli/audit-not-dataset.test \
+	tests/cli/audit-rerun.test \
+	tests/cli/audit-unknown-auditor.test \
+	tests/cli/audit-usage.test \
 	tests/cli/scan-bad-gate.test \
 	tests/cli/scan-bad-lines.test \
 	tests/cli/scan-canaries.test \

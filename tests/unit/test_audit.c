@@ -22,9 +22,11 @@
 #include "engine/sqlq.h"
 #include "output/cursor.h"
 #include "output/dataset.h"
+#include "output/audit.h"
 #include "output/gate.h"
 #include "output/tables.h"
 #include "output/writer.h"
+#include "tests/unit/check_sql.h"
 #include "tests/unit/check_tap.h"
 
 /* ---- the `$.audit` section ----------------------------------------- */
@@ -568,6 +570,51 @@ START_TEST(dataset_wide_pass)
 }
 END_TEST
 
+/* A rerun runs the dataset-wide pass too: the census findings are
+ * stored (replacing those of an earlier rerun), and a finding at or above
+ * the quarantine severity quarantines the row it names. */
+START_TEST(rerun_dataset_wide)
+{
+	const char *pf = getenv("PERSONAFORGE");
+	struct audit_instance in = { &auditor_census, { 1, AUDIT_INFO,
+		AUDIT_HIGH, -1 }, NULL };
+	struct audit_counts c;
+	struct dataset *ds;
+	struct pf_error err;
+	char path[512], cmd[1200];
+	int k;
+
+	if (pf == NULL || *pf == '\0')
+		return;
+	temp_dataset(path, sizeof(path));
+	snprintf(cmd, sizeof(cmd), "'%s' build '%s/examples/demo.json'"
+		 " --personas 2 -o '%s' -q", pf, getenv("top_srcdir") ?
+		 getenv("top_srcdir") : ".", path);
+	ck_assert_int_eq(system(cmd), 0);
+	pf_error_clear(&err);
+	ck_assert_int_eq(dataset_open(path, DATASET_WRITE, &ds, &err), 0);
+	for (k = 0; k < 2; k++) {
+		ck_assert_int_eq(dataset_audit_rerun(ds, &in, 1, &c, &err), 0);
+		ck_assert_int_eq(check_sql_int(ds->db, "SELECT count(*) FROM "
+			"audit_finding WHERE auditor = 'census'"), 7);
+	}
+	ck_assert_int_eq(c.findings, 7);
+	ck_assert_int_eq(check_sql_int(ds->db, "SELECT count(*) FROM narrative "
+		"WHERE quarantined"), 1);
+	ck_assert_int_eq(check_sql_int(ds->db, "SELECT count(*) FROM document "
+		"WHERE quarantined AND doc_id = 'p000000-d1'"), 1);
+	ck_assert_int_eq(check_sql_int(ds->db, "SELECT count(*) FROM "
+		"audit_finding WHERE quarantined AND row_table = 'document'"),
+		1);
+	/* Back to a policy that quarantines nothing: every flag cleared. */
+	in.policy.quarantine = AUDIT_CRITICAL;
+	ck_assert_int_eq(dataset_audit_rerun(ds, &in, 1, &c, &err), 0);
+	ck_assert_int_eq(c.quarantined, 0);
+	dataset_close(ds);
+	remove_dataset(path);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -583,6 +630,7 @@ suite(void)
 			    sizeof(pair_cases) / sizeof(pair_cases[0]));
 	tcase_add_test(tc, gate_verdict);
 	tcase_add_test(tc, dataset_wide_pass);
+	tcase_add_test(tc, rerun_dataset_wide);
 	suite_add_tcase(s, tc);
 	return s;
 }
