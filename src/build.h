@@ -3,6 +3,7 @@
 #ifndef PF_SRC_BUILD_H
 #define PF_SRC_BUILD_H
 
+#include "auditors/policy.h"
 #include "src/config-file.h"
 #include "llm/endpoint.h"
 #include "src/shard.h"
@@ -15,12 +16,14 @@ struct build_args {
 	const char *base_url, *model, *api_key_env;
 	int overwrite, quiet;
 	struct shard shard;          /* --shard; 0 of 1 without it */
+	struct audit_gate gates[AUDIT_MAX_GATES];  /* --gate (build only) */
+	int ngates;
 };
 
 struct cmd_entry;
 
 /* Parse the options `build` and `validate` share (and, when build_only,
- * -o, -q, -v and --overwrite) into *a; -v raises the log level. Returns -1 to go on, else the exit
+ * -o, -q, -v, --overwrite and --gate) into *a; -v raises the log level. Returns -1 to go on, else the exit
  * code (0 after --help, 2 after a usage error it reported for `c`). */
 int build_parse_args(const struct cmd_entry *c, int argc, char **argv,
 		     int build_only, struct build_args *a);

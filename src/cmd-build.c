@@ -23,6 +23,8 @@
 #include "engine/scheduler.h"
 #include "engine/sqlq.h"
 #include "base/status.h"
+#include "output/audit.h"
+#include "output/findings.h"
 #include "output/dataset.h"
 #include "output/gate.h"
 #include "output/writer.h"
@@ -426,7 +428,7 @@ static int
 outcome(struct run *r, const struct sched_result *res,
 	const struct build_tally *t)
 {
-	int code = runner_exit_code(&res->run, &build_exits), failed;
+	int code = runner_exit_code(&res->run, &build_exits), failed, more;
 	struct pf_error e;
 
 	code = status_merge(code, build_tally_code(t));
@@ -439,11 +441,13 @@ outcome(struct run *r, const struct sched_result *res,
 	}
 	pf_error_clear(&e);
 	if (dataset_gate_check(r->ds, r->cfg->auditors, r->cfg->nauditors,
-			       &failed, &e) != 0) {
+			       &failed, &e) != 0 ||
+	    dataset_gate_check_specs(r->ds, r->a.gates, (size_t)r->a.ngates,
+				     &more, &e) != 0) {
 		log_error("%s: %s", r->out, e.msg);
 		return status_merge(code, PF_EXIT_RUNTIME);
 	}
-	if (failed > 0)
+	if (failed + more > 0)
 		code = status_merge(code, PF_EXIT_GATE);
 	return code;
 }
@@ -543,6 +547,22 @@ after_error(struct run *r, const struct sched_result *res, int rc)
 	return rc;
 }
 
+/* The dataset-wide passes of the auditors that have one, over the whole
+ * dataset once every row has landed (output/audit.h reruns such an
+ * auditor whole, replacing its findings). Returns 0, or -1 with e. */
+static int
+wide_pass(struct run *r, struct pf_error *e)
+{
+	struct audit_instance v[FINDINGS_MAX_AUDITORS];
+	struct audit_counts c;
+	size_t i, n = 0;
+
+	for (i = 0; i < r->cfg->nauditors && n < FINDINGS_MAX_AUDITORS; i++)
+		if (r->cfg->auditors[i].auditor->scan_dataset != NULL)
+			v[n++] = r->cfg->auditors[i];
+	return n > 0 ? dataset_audit_rerun(r->ds, v, n, &c, e) : 0;
+}
+
 static int
 run_build(struct run *r)
 {
@@ -558,7 +578,8 @@ run_build(struct run *r)
 	if ((rc = run_sched(r, &res)) != 0)
 		return after_error(r, &res, rc);
 	pf_error_clear(&e);
-	if (dataset_propagate_quarantine(r->ds, &e) != 0) {
+	if (wide_pass(r, &e) != 0 ||
+	    dataset_propagate_quarantine(r->ds, &e) != 0) {
 		pf_error_print(&e);
 		return after_error(r, &res, PF_EXIT_RUNTIME);
 	}
@@ -589,6 +610,9 @@ static const char build_help[] =
 	"                        build makes them; 'slurm' takes I and N from\n"
 	"                        a Slurm array job; 'personaforge merge' joins\n"
 	"                        the shards\n"
+	"      --gate A:SEV=MAX  fail (exit 3) when auditor A has more than MAX\n"
+	"                        real-looking findings at or above SEV (besides\n"
+	"                        the config's gates); repeatable\n"
 	"  -q, --quiet           no progress or summary\n"
 	"  -v, --verbose         also log retries and why items are sent "
 	"again\n"
@@ -597,7 +621,7 @@ static const char build_help[] =
 	"failed ones retried. Exit codes: see personaforge(1).\n";
 
 enum { O_PERSONAS = 256, O_SEED, O_BACKEND, O_BASE_URL, O_MODEL, O_KEYENV,
-	O_OVERWRITE, O_SHARD };
+	O_OVERWRITE, O_SHARD, O_GATE };
 
 static const struct option build_opts[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -609,6 +633,7 @@ static const struct option build_opts[] = {
 	{ "api-key-env", required_argument, NULL, O_KEYENV },
 	{ "overwrite", no_argument, NULL, O_OVERWRITE },
 	{ "shard", required_argument, NULL, O_SHARD },
+	{ "gate", required_argument, NULL, O_GATE },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -648,13 +673,15 @@ one_opt(const struct cmd_entry *c, int opt, int build_only,
 	struct build_args *a, char **argv)
 {
 	if (!build_only && (opt == 'o' || opt == 'q' || opt == 'v' ||
-			    opt == O_OVERWRITE))
+			    opt == O_OVERWRITE || opt == O_GATE))
 		opt = '?';
 	switch (opt) {
 	case 'o': a->out = optarg; return -1;
 	case 'q': a->quiet = 1; return -1;
 	case 'v': log_set_level(PF_LOG_DEBUG); return -1;
 	case O_OVERWRITE: a->overwrite = 1; return -1;
+	case O_GATE: return cmd_parse_gate(c, optarg, NULL, a->gates,
+					   &a->ngates);
 	case 'h': cmd_usage(c, stdout); return PF_EXIT_OK;
 	case O_PERSONAS: return count_opt(c, "--personas", optarg,
 					  CONFIG_PERSONAS_MAX, &a->personas);
@@ -723,7 +750,7 @@ const struct cmd_entry cmd_build_entry = {
 	.usage = "CONFIG [-o OUT.db] [--personas N] [--seed S] "
 		 "[--backend offline|openai]\n"
 		 "       [--base-url URL --model NAME] [--api-key-env VAR] "
-		 "[--shard I/N|slurm] [--overwrite] [-q]",
+		 "[--shard I/N|slurm] [--overwrite]\n       [--gate AUDITOR:SEVERITY=MAX ...] [-q]",
 	.summary = "build (or resume) a persona dataset from a config",
 	.help = build_help,
 	.exec = exec_build,

@@ -5,7 +5,8 @@
  * persona count, backend, model and version; every index 0..N-1 once;
  * each finished). Their rows are copied verbatim (output/merge.h) into a
  * new file written under a temporary name and renamed into place when
- * complete; then quarantine is carried over as at the end of a build.
+ * complete; then the dataset-wide auditor passes run over the whole of
+ * it and quarantine is carried over, as at the end of a build.
  * Nothing is sent: a later `build` of the merged file reuses every item.
  */
 #include <errno.h>
@@ -18,9 +19,12 @@
 
 #include "base/error.h"
 #include "base/log.h"
+#include "auditors/policy.h"
 #include "base/status.h"
 #include "output/complete.h"
 #include "output/dataset.h"
+#include "output/audit.h"
+#include "output/findings.h"
 #include "output/merge.h"
 #include "src/cmd.h"
 #include "src/shard.h"
@@ -212,6 +216,27 @@ check_parts(struct part *parts, int n)
 	return complete_set(parts, n);
 }
 
+/* The dataset-wide passes of the build's auditors over the merged
+ * dataset, as a single build runs them at its end: each shard saw only
+ * its own rows. Returns 0, or -1 with e. */
+static int
+wide_pass(struct dataset *dst, struct pf_error *e)
+{
+	struct audit_instance *v = NULL, w[FINDINGS_MAX_AUDITORS];
+	struct audit_counts c;
+	size_t i, n = 0, nv = 0;
+	int rc;
+
+	if (dataset_stored_auditors(dst, &v, &nv, e) != 0)
+		return -1;
+	for (i = 0; i < nv && n < FINDINGS_MAX_AUDITORS; i++)
+		if (v[i].auditor->scan_dataset != NULL)
+			w[n++] = v[i];
+	rc = n > 0 ? dataset_audit_rerun(dst, w, n, &c, e) : 0;
+	audit_instances_free(v, nv);
+	return rc;
+}
+
 /* Copy the shards into dst in index order, in one transaction. */
 static int
 copy_all(struct dataset *dst, struct part *parts, int n)
@@ -226,6 +251,7 @@ copy_all(struct dataset *dst, struct part *parts, int n)
 	for (k = 0; rc == 0 && k < n; k++)
 		rc = dataset_merge_copy(dst, parts[k].ds, &e);
 	if (rc == 0 && dataset_exec(dst, "COMMIT", &e) == 0 &&
+	    wide_pass(dst, &e) == 0 &&
 	    dataset_propagate_quarantine(dst, &e) == 0)
 		return 0;
 	pf_error_print(&e);

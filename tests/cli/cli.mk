@@ -17,6 +17,8 @@ BUILD_CLI_TESTS = \
 	tests/cli/build-doc-type-typo.test \
 	tests/cli/build-failed-summary.test \
 	tests/cli/build-findings-overflow.test \
+	tests/cli/build-gate-bad.test \
+	tests/cli/build-gate-option.test \
 	tests/cli/build-help.test \
 	tests/cli/build-malformed-json.test \
 	tests/cli/build-missing-template.test \
@@ -143,15 +145,32 @@ SHARD_CLI_TESTS = \
 	tests/cli/merge-shards.test \
 	tests/cli/merge-unfinished.test
 
+SCAN_CLI_TESTS = \
+	tests/cli/audit-gate.test \
+	tests/cli/audit-not-dataset.test \
+	tests/cli/audit-rerun.test \
+	tests/cli/audit-unknown-auditor.test \
+	tests/cli/audit-usage.test \
+	tests/cli/scan-bad-gate.test \
+	tests/cli/scan-bad-lines.test \
+	tests/cli/scan-canaries.test \
+	tests/cli/scan-findings.test \
+	tests/cli/scan-gate.test \
+	tests/cli/scan-memory.test \
+	tests/cli/scan-missing-input.test \
+	tests/cli/scan-stdin.test \
+	tests/cli/scan-unknown-auditor.test \
+	tests/cli/scan-usage.test
+
 ## Read-only datasets as another user; kill -9 during an export; one
 ## exit-code table in --help, the README and the man page.
 EXPORT_CLI_SH = tests/cli/readonly.sh tests/cli/export-kill.sh \
 	tests/cli/exit-codes.sh
 
 TESTS += $(BUILD_CLI_TESTS) $(VALIDATE_CLI_TESTS) $(STATS_CLI_TESTS) \
-	$(EXPORT_CLI_TESTS) $(BATCH_CLI_TESTS) $(EXPORT_CLI_SH) \
-	$(SHARD_CLI_TESTS)
+	$(EXPORT_CLI_TESTS) $(BATCH_CLI_TESTS) $(SCAN_CLI_TESTS) \
+	$(EXPORT_CLI_SH) $(SHARD_CLI_TESTS)
 EXTRA_DIST += $(BUILD_CLI_TESTS) $(VALIDATE_CLI_TESTS) $(STATS_CLI_TESTS) \
-	$(EXPORT_CLI_TESTS) $(BATCH_CLI_TESTS) $(EXPORT_CLI_SH) \
-	$(SHARD_CLI_TESTS)
+	$(EXPORT_CLI_TESTS) $(BATCH_CLI_TESTS) $(SCAN_CLI_TESTS) \
+	$(EXPORT_CLI_SH) $(SHARD_CLI_TESTS)
 dist_noinst_SCRIPTS += tests/cli/run.sh
