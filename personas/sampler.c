@@ -1319,6 +1319,7 @@ struct plan {
 	int nby;
 	struct stratum *s;
 	size_t ns;
+	int overflow;        /* proportional: more than QUOTA_MAX_STRATA */
 	uint32_t *rank, *attempt, *count;
 };
 
@@ -1409,6 +1410,10 @@ add_share(struct plan *pl, const char *const *v6, double p)
 	for (k = 0; k < pl->nby; k++)
 		v[k] = v6[pl->f[k] - qfields];
 	if ((s = stratum_find(pl, v)) == NULL) {
+		if (pl->ns == QUOTA_MAX_STRATA) {
+			pl->overflow = 1;
+			return;
+		}
 		s = &pl->s[pl->ns++];
 		memcpy(s->v, v, sizeof(v));
 	}
@@ -1538,7 +1543,9 @@ plan_strata(const struct persona_tables *t, const struct persona_quota *q,
 		return jfield_fail(x, "$.quotas", "out of memory");
 	if (q->proportional) {
 		strata_proportional(t, pl, n);
-		return 0;
+		return pl->overflow ? jfield_fail(x, "$.quotas.by", "more than "
+						  "%d strata", QUOTA_MAX_STRATA)
+				    : 0;
 	}
 	if ((uint64_t)q->total != n)
 		return jfield_fail(x, "$.quotas.counts", "the counts add up to "
