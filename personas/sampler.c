@@ -757,9 +757,10 @@ static const char *const domains[] = {
 /* Email suffixes 000000..999999 on each domain: unique up to this many. */
 #define MAIL_SPACE (1000000u * 3u)
 
-/* Largest run a phone plan covers (4 bytes a persona); later indexes
- * count their state rank by scanning. */
-#define PLAN_MAX ((uint64_t)1 << 26)
+/* Largest run a phone plan covers, above the largest persona count a
+ * config may ask for (4 bytes a persona: 400 MB at 100 million); later
+ * indexes would count their state rank by scanning. */
+#define PLAN_MAX ((uint64_t)1 << 27)
 
 /* The rows drawn so far for one persona: the conditions of later draws. */
 struct drawn {

@@ -69,7 +69,7 @@ int persona_tables_plan(struct persona_tables *t, uint64_t seed, uint64_t n);
  * indexes), so every stratum gets exactly its count. Returns 0, or -1
  * with x's error at the quota's JSON path: counts that do not add up to
  * n, a value no table has, a stratum no draw reaches (after 2^22 tries
- * for one persona), n above 2^26, or memory. The old plan stays on
+ * for one persona), n above 2^27, or memory. The old plan stays on
  * failure. */
 int persona_tables_plan_quota(struct persona_tables *t, uint64_t seed,
 			      uint64_t n, const struct persona_quota *q,
