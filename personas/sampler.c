@@ -757,9 +757,10 @@ static const char *const domains[] = {
 /* Email suffixes 000000..999999 on each domain: unique up to this many. */
 #define MAIL_SPACE (1000000u * 3u)
 
-/* Largest run a phone plan covers (4 bytes a persona); later indexes
- * count their state rank by scanning. */
-#define PLAN_MAX ((uint64_t)1 << 26)
+/* Largest run a phone plan covers, above the largest persona count a
+ * config may ask for (4 bytes a persona: 400 MB at 100 million); later
+ * indexes would count their state rank by scanning. */
+#define PLAN_MAX ((uint64_t)1 << 27)
 
 /* The rows drawn so far for one persona: the conditions of later draws. */
 struct drawn {
@@ -1319,6 +1320,7 @@ struct plan {
 	int nby;
 	struct stratum *s;
 	size_t ns;
+	int overflow;        /* proportional: more than QUOTA_MAX_STRATA */
 	uint32_t *rank, *attempt, *count;
 };
 
@@ -1409,6 +1411,10 @@ add_share(struct plan *pl, const char *const *v6, double p)
 	for (k = 0; k < pl->nby; k++)
 		v[k] = v6[pl->f[k] - qfields];
 	if ((s = stratum_find(pl, v)) == NULL) {
+		if (pl->ns == QUOTA_MAX_STRATA) {
+			pl->overflow = 1;
+			return;
+		}
 		s = &pl->s[pl->ns++];
 		memcpy(s->v, v, sizeof(v));
 	}
@@ -1538,7 +1544,9 @@ plan_strata(const struct persona_tables *t, const struct persona_quota *q,
 		return jfield_fail(x, "$.quotas", "out of memory");
 	if (q->proportional) {
 		strata_proportional(t, pl, n);
-		return 0;
+		return pl->overflow ? jfield_fail(x, "$.quotas.by", "more than "
+						  "%d strata", QUOTA_MAX_STRATA)
+				    : 0;
 	}
 	if ((uint64_t)q->total != n)
 		return jfield_fail(x, "$.quotas.counts", "the counts add up to "

@@ -10,14 +10,16 @@
  * and empty lines are ignored. Gender -> age band -> age range; birth
  * decade (from the age) and sex -> first name; region -> state -> urban
  * or rural -> city (city.tsv has a fourth column, the county); the chain
- * age band and gender -> education -> employment -> occupation -> income
- * -> economic status, with marital status by age band and gender and
- * household, health and mental health by age band; see the header
- * comment of each file.
+ * age band and gender -> education, employment -> occupation (reweighted
+ * by sex, occupation_sex.tsv) -> income -> economic status, with marital
+ * status by age band and gender and household, health and mental health
+ * by age band; see the header comment of each file.
  *
  * Sampling is a pure function of (tables, run seed, index) and, for the
  * phone number only, of the states of the lower indexes: persona i of
- * seed S is the same whatever the run size, shard or call order.
+ * seed S is the same whatever the run size, shard or call order. Under
+ * quotas (persona_tables_plan_quota) it also depends on the strata of
+ * the lower indexes and the run's counts.
  */
 #ifndef PF_SAMPLER_H
 #define PF_SAMPLER_H
@@ -67,7 +69,7 @@ int persona_tables_plan(struct persona_tables *t, uint64_t seed, uint64_t n);
  * indexes), so every stratum gets exactly its count. Returns 0, or -1
  * with x's error at the quota's JSON path: counts that do not add up to
  * n, a value no table has, a stratum no draw reaches (after 2^22 tries
- * for one persona), n above 2^26, or memory. The old plan stays on
+ * for one persona), n above 2^27, or memory. The old plan stays on
  * failure. */
 int persona_tables_plan_quota(struct persona_tables *t, uint64_t seed,
 			      uint64_t n, const struct persona_quota *q,

