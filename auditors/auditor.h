@@ -65,6 +65,8 @@ struct audit_hit {
 	const char *masked;          /* "" when there is nothing to show */
 	const char *reason;          /* why, as a sentence fragment */
 	size_t offset;
+	size_t len;                  /* bytes from offset the finding spans
+				      * (0: no span, the row as a whole) */
 };
 
 /* Receives one finding; everything it points at lives only during the
@@ -136,10 +138,29 @@ struct audit_instance {
 };
 
 extern const struct auditor auditor_pii;
+extern const struct auditor auditor_canary;
 
 /* Every auditor, in the order they run; auditor_count entries. */
 extern const struct auditor *const auditor_registry[];
 extern const size_t auditor_count;
+
+/* A text scan relaying its findings for one field of a row: the row, the
+ * field being scanned, and where findings go. */
+struct audit_relay {
+	const struct audit_row *row;
+	const char *field;
+	audit_emit_fn report;
+	void *ud;
+	const void *cfg;
+};
+
+/* Call scan(r, text, len) for every present text field of row in turn,
+ * with r->field naming it. For scan_row hooks that look at each field on
+ * its own. */
+void audit_row_fields(const struct audit_row *row, const void *cfg,
+		      audit_emit_fn report, void *ud,
+		      void (*scan)(struct audit_relay *r, const char *text,
+				   size_t len));
 
 /* The registry entry called `name`, or NULL if there is none. */
 const struct auditor *auditor_find(const char *name);

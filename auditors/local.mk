@@ -3,7 +3,30 @@
 libpersonaforge_a_SOURCES += \
 	auditors/auditor.h auditors/registry.c \
 	auditors/policy.c auditors/policy.h \
-	auditors/pii.c auditors/pii.h
+	auditors/pii.c auditors/pii.h \
+	auditors/textscan.c auditors/textscan.h \
+	auditors/cards.c auditors/cards.h \
+	auditors/iban.c auditors/iban.h \
+	auditors/ipaddr.c auditors/ipaddr.h \
+	auditors/street.c auditors/street.h \
+	auditors/dates.c auditors/dates.h \
+	auditors/canary.c auditors/canary.h
+
+## The card tables are data files with their sources, compiled in.
+nodist_libpersonaforge_a_SOURCES = auditors/card-tables.c
+BUILT_SOURCES = auditors/card-tables.c
+CLEANFILES += auditors/card-tables.c
+EXTRA_DIST += auditors/data/tsv2c.awk auditors/data/test-cards.tsv \
+	auditors/data/card-issuers.tsv
+auditors/card-tables.c: $(srcdir)/auditors/data/tsv2c.awk \
+		$(srcdir)/auditors/data/test-cards.tsv \
+		$(srcdir)/auditors/data/card-issuers.tsv
+	$(MKDIR_P) auditors
+	$(AWK) -f $(srcdir)/auditors/data/tsv2c.awk \
+		$(srcdir)/auditors/data/test-cards.tsv > $@.tmp
+	$(AWK) -f $(srcdir)/auditors/data/tsv2c.awk \
+		$(srcdir)/auditors/data/card-issuers.tsv | sed 1,2d >> $@.tmp
+	mv $@.tmp $@
 
 check_PROGRAMS += tests/unit/test_pii
 tests_unit_test_pii_SOURCES = tests/unit/test_pii.c
@@ -11,3 +34,18 @@ tests_unit_test_pii_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_pii_LDADD = $(TEST_LDADD)
 
 TESTS += tests/unit/test_pii
+
+## The labeled set (tests/data/pii-labeled.txt) and its scorer: precision
+## and recall per kind and overall, and the bars they must meet.
+check_PROGRAMS += tests/unit/test_pii_labeled
+tests_unit_test_pii_labeled_SOURCES = tests/unit/test_pii_labeled.c
+tests_unit_test_pii_labeled_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_pii_labeled_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_pii_labeled
+EXTRA_DIST += tests/data/pii-labeled.txt tests/data/pii-labeled-gen.py
+
+check_PROGRAMS += tests/unit/test_canary
+tests_unit_test_canary_SOURCES = tests/unit/test_canary.c
+tests_unit_test_canary_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_canary_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_canary

@@ -11,7 +11,13 @@
  */
 #include <string.h>
 
+#include "auditors/cards.h"
+#include "auditors/dates.h"
+#include "auditors/iban.h"
+#include "auditors/ipaddr.h"
 #include "auditors/pii.h"
+#include "auditors/street.h"
+#include "auditors/textscan.h"
 
 #define CUE_WINDOW 32         /* bytes before a bare number searched for cues */
 #define MAX_GROUPS 8          /* digit groups read per number candidate */
@@ -19,31 +25,20 @@
 #define EMAIL_DOMAIN_MAX 253
 #define EMAIL_LABEL_MAX 63
 
-enum { T_NONE, T_DIGIT, T_AT, T_PAREN, T_PLUS };
+enum { T_NONE, T_DIGIT, T_AT, T_PAREN, T_PLUS, T_UPPER, T_COLON };
 
+#define U(c) [c] = T_UPPER
 static const unsigned char trigger[256] = {
 	['0'] = T_DIGIT, ['1'] = T_DIGIT, ['2'] = T_DIGIT, ['3'] = T_DIGIT,
 	['4'] = T_DIGIT, ['5'] = T_DIGIT, ['6'] = T_DIGIT, ['7'] = T_DIGIT,
 	['8'] = T_DIGIT, ['9'] = T_DIGIT,
-	['@'] = T_AT, ['('] = T_PAREN, ['+'] = T_PLUS,
+	['@'] = T_AT, ['('] = T_PAREN, ['+'] = T_PLUS, [':'] = T_COLON,
+	U('A'), U('B'), U('C'), U('D'), U('E'), U('F'), U('G'), U('H'),
+	U('I'), U('J'), U('K'), U('L'), U('M'), U('N'), U('O'), U('P'),
+	U('Q'), U('R'), U('S'), U('T'), U('U'), U('V'), U('W'), U('X'),
+	U('Y'), U('Z'),
 };
-
-/* Published test card numbers (Visa, Mastercard, Amex, Discover, JCB,
- * Diners, UnionPay sandboxes). All are Luhn-valid; the tests check it. */
-static const char *const test_cards[] = {
-	"4111111111111111", "4242424242424242", "4012888888881881",
-	"4000056655665556", "4222222222222", "4005519200000004",
-	"4009348888881881", "4012000033330026", "4012000077777777",
-	"4217651111111119", "4500600000000061", "4000000000000002",
-	"4000000000000077", "4000000000003220", "4000000000009995",
-	"5555555555554444", "5105105105105100", "5200828282828210",
-	"5431111111111111", "2223003122003222", "2223000048400011",
-	"378282246310005", "371449635398431", "378734493671000",
-	"340000000000009", "6011111111111117", "6011000990139424",
-	"6011601160116611", "6011000000000004", "3530111333300000",
-	"3566002020360505", "3566111111111113", "30569309025904",
-	"38520000023237", "36227206271667", "6200000000000005",
-};
+#undef U
 
 struct scan {
 	const char *s;
@@ -63,37 +58,23 @@ struct groups {
 	int n;
 };
 
-/* A matched number or email, before classification. */
+/* A matched value, before classification. */
 struct match {
 	enum pii_kind kind;
 	size_t off, end;       /* byte span */
-	char digits[20];       /* numbers: the digits, NUL-terminated */
+	char digits[40];       /* numbers: the digits, NUL-terminated; IBANs:
+				* the characters without spaces */
 	size_t at;             /* emails: offset of the '@' */
+	int intl;              /* phones: E.164 outside North America */
 };
 
-static int
-is_digit(unsigned char c)
-{
-	return c >= '0' && c <= '9';
-}
+/* What a candidate turned out to be. */
+enum { M_NONE, M_FOUND, M_SKIP /* not PII: resume at m->end */ };
 
-static int
-is_alpha(unsigned char c)
-{
-	return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
-}
-
-static int
-is_alnum(unsigned char c)
-{
-	return is_digit(c) || is_alpha(c);
-}
-
-static unsigned char
-lower(unsigned char c)
-{
-	return c >= 'A' && c <= 'Z' ? c | 0x20 : c;
-}
+#define is_digit ts_digit
+#define is_alpha ts_alpha
+#define is_alnum ts_alnum
+#define lower ts_tolower
 
 /* Punctuation that joins numeric tokens: "2024-10-14", "10.0.0.1". */
 static int
@@ -133,37 +114,19 @@ right_ok(const char *s, size_t n, size_t end)
 		 is_digit((unsigned char)s[end + 1]));
 }
 
-/* Does one of `cues` (lower-case words) start a word in the CUE_WINDOW
- * bytes before `start`? */
+/* Does one of `cues` stand in the CUE_WINDOW bytes before `start`? */
 static int
 cue_near(const char *s, size_t start, const char *const *cues)
 {
-	size_t lo = start > CUE_WINDOW ? start - CUE_WINDOW : 0, p, k, j, len;
-
-	for (p = lo; p < start; p++) {
-		if (p > 0 && is_alpha((unsigned char)s[p - 1]))
-			continue;
-		for (k = 0; cues[k] != NULL; k++) {
-			len = strlen(cues[k]);
-			if (p + len > start)
-				continue;
-			j = 0;
-			while (j < len && lower((unsigned char)s[p + j]) ==
-			       (unsigned char)cues[k][j])
-				j++;
-			if (j == len)
-				return 1;
-		}
-	}
-	return 0;
+	return ts_cue_before(s, start, CUE_WINDOW, cues);
 }
 
 static const char *const phone_cues[] = {
-	"phone", "tel", "call", "mobile", "cell", "fax", "text", "sms",
-	"contact", "whatsapp", NULL
+	"phone", "phones", "telephone", "tel", "tel.", "call", "mobile",
+	"cell", "fax", "text", "sms", "contact", "whatsapp", NULL
 };
 static const char *const ssn_cues[] = {
-	"ssn", "ss#", "social security", NULL
+	"ssn", "ssn#", "ss#", "social security", NULL
 };
 
 /* Read digit groups joined by single ' ', '-' or '.' starting at i (a
@@ -239,39 +202,9 @@ groups_shape(const struct groups *g, int k, const unsigned char *lens)
 	return lens[k] == 0;
 }
 
-int
-pii_luhn_valid(const char *d)
-{
-	size_t len = strlen(d), i;
-	unsigned sum = 0;
-
-	if (len == 0)
-		return 0;
-	for (i = 0; i < len; i++) {
-		unsigned v = (unsigned char)d[len - 1 - i] - '0';
-
-		if (v > 9)
-			return 0;
-		if (i % 2 == 1)
-			v = v * 2 > 9 ? v * 2 - 9 : v * 2;
-		sum += v;
-	}
-	return sum % 10 == 0;
-}
-
-int
-pii_card_is_test(const char *digits)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(test_cards) / sizeof(test_cards[0]); i++)
-		if (strcmp(digits, test_cards[i]) == 0)
-			return 1;
-	return 0;
-}
-
-/* Card shape: 13-19 digits, bare or grouped (first group 4, others 3-6,
- * one ' ' or '-' throughout), first digit 2-6, Luhn-valid. */
+/* Card shape: 12-19 digits, bare or grouped (first group 4, others 3-6,
+ * one ' ' or '-' throughout), Luhn-valid, and a published test number or
+ * in an issuer range with an issued length. */
 static int
 card_groups(const char *s, const struct groups *g, int k, struct match *m)
 {
@@ -285,9 +218,10 @@ card_groups(const char *s, const struct groups *g, int k, struct match *m)
 				return 0;
 	}
 	nd = groups_digits(s, g, k, m->digits, sizeof(m->digits));
-	if (nd < 13 || nd > 19 || m->digits[0] < '2' || m->digits[0] > '6')
+	if (nd < 12 || nd > 19 || !card_luhn_valid(m->digits))
 		return 0;
-	return pii_luhn_valid(m->digits);
+	return card_is_test(m->digits) ||
+	       card_issuer_find(m->digits) != NULL;
 }
 
 static const unsigned char ssn_lens[] = { 3, 2, 4, 0 };
@@ -418,15 +352,54 @@ match_paren(const struct scan *sc, size_t i, struct match *m)
 	return 1;
 }
 
+#define E164_MIN 8
+#define E164_MAX 15
+
+/* E.164 outside North America: '+', a digit 2-9 starting the country
+ * code, then digit groups joined by single ' ' or '-' (or none): 8-15
+ * digits in all, the longest run of groups that fits. */
+static int
+match_intl(const struct scan *sc, size_t i, struct match *m)
+{
+	const char *s = sc->s;
+	size_t n = sc->n, j = i + 1, end = 0, nd = 0, st;
+
+	if (j >= n || s[j] < '2' || s[j] > '9')
+		return 0;
+	while (j < n && is_digit((unsigned char)s[j])) {
+		for (st = j; j < n && is_digit((unsigned char)s[j]); j++)
+			;
+		if (nd + (j - st) > E164_MAX)
+			break;
+		memcpy(m->digits + nd, s + st, j - st);
+		nd += j - st;
+		end = j;
+		if (j + 1 >= n || (s[j] != ' ' && s[j] != '-') ||
+		    !is_digit((unsigned char)s[j + 1]))
+			break;
+		j++;
+	}
+	if (nd < E164_MIN || !right_ok(s, n, end))
+		return 0;
+	m->digits[nd] = '\0';
+	m->kind = PII_PHONE;
+	m->intl = 1;
+	m->end = end;
+	return 1;
+}
+
 /* "+1" then an optional ' ', '-' or '.', then a parenthesized or grouped
- * phone, or 10 bare digits (E.164). */
+ * phone, or 10 bare digits (E.164); any other country code is
+ * match_intl's. */
 static int
 match_plus(const struct scan *sc, size_t i, struct match *m)
 {
 	const char *s = sc->s;
 	size_t n = sc->n, j = i + 2;
 
-	if (j >= n || s[i + 1] != '1')
+	if (i + 1 < n && s[i + 1] != '1')
+		return match_intl(sc, i, m);
+	if (j >= n)
 		return 0;
 	if (s[j] == ' ' || s[j] == '-' || s[j] == '.')
 		j++;
@@ -477,6 +450,8 @@ domain_ok(const char *s, size_t d, size_t e)
 	return 1;
 }
 
+static int domain_under(const char *s, size_t d, size_t e, const char *suf);
+
 /* Email anchored at the '@' at `at`. */
 static int
 match_email(const struct scan *sc, size_t at, struct match *m)
@@ -498,7 +473,9 @@ match_email(const struct scan *sc, size_t at, struct match *m)
 		e++;
 	while (e > at + 1 && (s[e - 1] == '.' || s[e - 1] == '-'))
 		e--;
-	if (e - at - 1 > EMAIL_DOMAIN_MAX || !domain_ok(s, at + 1, e))
+	/* "localhost" is the one reserved name of a single label. */
+	if (e - at - 1 > EMAIL_DOMAIN_MAX || (!domain_ok(s, at + 1, e) &&
+	    !(e - at - 1 == 9 && domain_under(s, at + 1, e, "localhost"))))
 		return 0;
 	m->kind = PII_EMAIL;
 	m->off = b;
@@ -637,15 +614,39 @@ classify_phone(const struct match *m, struct pii_finding *f)
 		"###-###-####", d);
 }
 
+/* Is the group of a 9xx number one the IRS issues: IRSN 01-10, 17-19,
+ * 28-29, 37-39; ITIN 50-65, 70-88, 90-92, 94-99; ATIN 93? */
+static int
+irs_group(int g)
+{
+	return (g >= 1 && g <= 10) || (g >= 17 && g <= 19) ||
+	       (g >= 28 && g <= 29) || (g >= 37 && g <= 39) ||
+	       (g >= 50 && g <= 65) || (g >= 70 && g <= 88) ||
+	       (g >= 90 && g <= 99);
+}
+
+/* Never-issued SSNs are synthetic: area 000 or 666, group 00, serial
+ * 0000, the SSA's advertising numbers 987-65-4320..4329, and 9xx numbers
+ * whose group the IRS does not issue. Other 9xx numbers are ITINs, ATINs
+ * or IRSNs: issued to people, so real. */
 static void
 classify_ssn(const struct match *m, struct pii_finding *f)
 {
 	const char *d = m->digits;
+	int group = (d[3] - '0') * 10 + (d[4] - '0');
+	const char *why = "SSN in a never-issued range";
+	int never = memcmp(d, "000", 3) == 0 || memcmp(d, "666", 3) == 0 ||
+		    group == 0 || memcmp(d + 5, "0000", 4) == 0;
 
-	verdict(f, memcmp(d, "000", 3) == 0 || memcmp(d, "666", 3) == 0 ||
-		   d[0] == '9' || memcmp(d + 3, "00", 2) == 0 ||
-		   memcmp(d + 5, "0000", 4) == 0,
-		AUDIT_HIGH, "SSN in a never-issued range",
+	if (!never && memcmp(d, "98765432", 8) == 0) {
+		never = 1;
+		why = "SSA advertising number 987-65-4320 to 4329";
+	} else if (!never && d[0] == '9' && !irs_group(group)) {
+		never = 1;
+		why = "9xx number in a group the IRS never issues";
+	}
+	verdict(f, never, AUDIT_HIGH, why, d[0] == '9' ?
+		"IRS number (ITIN, ATIN or IRSN): issued to a person" :
 		"SSN in an issuable range", "###-##-####", d);
 }
 
@@ -655,10 +656,73 @@ classify_card(const struct match *m, struct pii_finding *f)
 	static const char layout[] = "###################";  /* 19 */
 	size_t nd = strlen(m->digits);
 
-	verdict(f, pii_card_is_test(m->digits), AUDIT_HIGH,
+	verdict(f, card_is_test(m->digits), AUDIT_HIGH,
 		"well-known test card number",
 		"Luhn-valid card number not in the test list",
 		layout + (sizeof(layout) - 1 - nd), m->digits);
+}
+
+/* Copy [p, p + len) with every letter and digit but the last few as
+ * '*': a third of them, at most four, so a short value keeps little. */
+static void
+mask_tail(char *out, size_t cap, const char *p, size_t len)
+{
+	size_t i, nal = 0, keep, seen = 0;
+
+	for (i = 0; i < len; i++)
+		nal += is_alnum((unsigned char)p[i]) != 0;
+	keep = nal / 3 < 4 ? nal / 3 : 4;
+	for (i = 0; i < len; i++) {
+		int al = is_alnum((unsigned char)p[i]);
+
+		seen += al != 0;
+		put(out, cap, al && seen + keep <= nal ? "*" : p + i, 1);
+	}
+}
+
+/* A finding shown as mask_tail renders it, or in full when synthetic. */
+static void
+verdict_text(const struct scan *sc, const struct match *m,
+	     struct pii_finding *f, const char *reserved,
+	     enum audit_severity sev, const char *why_real)
+{
+	f->synthetic = reserved != NULL;
+	f->severity = reserved != NULL ? AUDIT_INFO : sev;
+	f->reason = reserved != NULL ? reserved : why_real;
+	if (reserved != NULL)
+		put_head(f->masked, sizeof(f->masked), sc->s + m->off,
+			 m->end - m->off, sizeof(f->masked) - 1);
+	else
+		mask_tail(f->masked, sizeof(f->masked), sc->s + m->off,
+			  m->end - m->off);
+}
+
+static void
+classify_other(const struct scan *sc, const struct match *m,
+	       struct pii_finding *f)
+{
+	switch (m->kind) {
+	case PII_PHONE:
+		verdict_text(sc, m, f, NULL, AUDIT_MEDIUM,
+			     "international phone number (E.164)");
+		break;
+	case PII_IBAN:
+		verdict_text(sc, m, f, NULL, AUDIT_HIGH, "IBAN with a valid "
+			     "mod-97 check and its country's length");
+		break;
+	case PII_IP:
+		verdict_text(sc, m, f, ip_reserved(sc->s + m->off, m->end -
+			     m->off), AUDIT_LOW, "public IP address");
+		break;
+	case PII_ADDRESS:
+		verdict_text(sc, m, f, NULL, AUDIT_MEDIUM, "street address "
+			     "(house number, street name and type)");
+		break;
+	default:
+		verdict_text(sc, m, f, NULL, AUDIT_MEDIUM,
+			     "date of birth next to a name");
+		break;
+	}
 }
 
 /* Classify the match and hand it to the callback. */
@@ -671,40 +735,162 @@ emit(struct scan *sc, const struct match *m)
 	f.kind = m->kind;
 	f.offset = m->off;
 	f.len = m->end - m->off;
-	switch (m->kind) {
-	case PII_EMAIL: classify_email(sc, m, &f); break;
-	case PII_PHONE: classify_phone(m, &f); break;
-	case PII_SSN: classify_ssn(m, &f); break;
-	case PII_CARD: classify_card(m, &f); break;
-	}
+	if (m->kind == PII_EMAIL)
+		classify_email(sc, m, &f);
+	else if (m->kind == PII_PHONE && !m->intl)
+		classify_phone(m, &f);
+	else if (m->kind == PII_SSN)
+		classify_ssn(m, &f);
+	else if (m->kind == PII_CARD)
+		classify_card(m, &f);
+	else
+		classify_other(sc, m, &f);
 	sc->last_end = m->end;
 	sc->count++;
 	if (sc->fn != NULL && sc->fn(sc->ud, &f) != 0)
 		sc->stop = 1;
 }
 
-/* Try a match anchored at i (a trigger byte of type t). */
+static int
+is_iban_char(unsigned char c)
+{
+	return is_digit(c) || ts_upper(c);
+}
+
+/* IBAN at i (a capital): country code, check digits and BBAN, compact
+ * or in groups of four joined by single spaces, of the country's length
+ * and passing mod 97. */
+static int
+match_iban(const struct scan *sc, size_t i, struct match *m)
+{
+	const char *s = sc->s;
+	size_t n = sc->n, j = i, k, len;
+	int grouped;
+
+	if (i + 5 > n || !ts_upper((unsigned char)s[i + 1]) ||
+	    !is_digit((unsigned char)s[i + 2]) ||
+	    !is_digit((unsigned char)s[i + 3]) ||
+	    (len = iban_length(s + i)) == 0 || len >= sizeof(m->digits))
+		return 0;
+	grouped = s[i + 4] == ' ';
+	for (k = 0; k < len; k++) {
+		if (grouped && k > 0 && k % 4 == 0) {
+			if (j >= n || s[j] != ' ')
+				return 0;
+			j++;
+		}
+		if (j >= n || !is_iban_char((unsigned char)s[j]))
+			return 0;
+		m->digits[k] = s[j++];
+	}
+	if (j < n && is_alnum((unsigned char)s[j]))
+		return 0;
+	m->digits[len] = '\0';
+	m->kind = PII_IBAN;
+	m->end = j;
+	return iban_valid(m->digits, len);
+}
+
+/* A date at i: a date of birth (M_FOUND), or any other date, which is
+ * skipped whole so none of its numbers is read as something else. */
+static int
+match_date(const struct scan *sc, size_t i, struct match *m)
+{
+	if (!date_match(sc->s, sc->n, i, &m->end))
+		return M_NONE;
+	m->kind = PII_DOB;
+	return date_is_birth(sc->s, i) ? M_FOUND : M_SKIP;
+}
+
+/* Capitals start IBANs and month-first dates. */
+static int
+match_upper(const struct scan *sc, size_t i, struct match *m)
+{
+	if (i > 0 && is_alnum((unsigned char)sc->s[i - 1]))
+		return M_NONE;
+	if (match_iban(sc, i, m))
+		return M_FOUND;
+	return match_date(sc, i, m);
+}
+
+/* IPv4 at i (a digit): its own left edge, since "admin@10.0.0.1" and
+ * "ip:8.8.8.8" are addresses too. */
+static int
+match_ipv4(const struct scan *sc, size_t i, struct match *m)
+{
+	unsigned char p = i > 0 ? (unsigned char)sc->s[i - 1] : ' ';
+	enum ip_match r;
+
+	if (is_alnum(p) || p == '_' || p == '.' || p == '$' || p == '#')
+		return M_NONE;
+	r = ip_match_v4(sc->s, sc->n, i, &m->end);
+	m->kind = PII_IP;
+	return r == IP_ADDRESS ? M_FOUND : r == IP_VERSION ? M_SKIP : M_NONE;
+}
+
+static int
+match_digit(const struct scan *sc, size_t i, struct match *m)
+{
+	int r = match_ipv4(sc, i, m);
+
+	if (r != M_NONE)
+		return r;
+	if (!left_ok(sc->s, i) || (i > 0 && sc->s[i - 1] == '+'))
+		return M_NONE;
+	if ((r = match_date(sc, i, m)) != M_NONE)
+		return r;
+	if (match_groups(sc, i, 0, m))
+		return M_FOUND;
+	if (street_match(sc->s, sc->n, i, &m->end)) {
+		m->kind = PII_ADDRESS;
+		return M_FOUND;
+	}
+	return M_NONE;
+}
+
+static int
+match_colon(const struct scan *sc, size_t i, struct match *m)
+{
+	if (ip_match_v6(sc->s, sc->n, sc->last_end, i, &m->off,
+			&m->end) != IP_ADDRESS)
+		return M_NONE;
+	m->kind = PII_IP;
+	return M_FOUND;
+}
+
+/* Try a match anchored at i (a trigger byte of type t): M_NONE, M_FOUND
+ * or M_SKIP. */
 static int
 match_at(const struct scan *sc, size_t i, int t, struct match *m)
 {
 	m->off = i;
-	if (t == T_AT)
-		return match_email(sc, i, m);
+	m->intl = 0;
+	switch (t) {
+	case T_AT: return match_email(sc, i, m) ? M_FOUND : M_NONE;
+	case T_DIGIT: return match_digit(sc, i, m);
+	case T_UPPER: return match_upper(sc, i, m);
+	case T_COLON: return match_colon(sc, i, m);
+	default: break;
+	}
 	if (!left_ok(sc->s, i) || (i > 0 && sc->s[i - 1] == '+'))
-		return 0;
-	if (t == T_DIGIT)
-		return match_groups(sc, i, 0, m);
-	return t == T_PAREN ? match_paren(sc, i, m) : match_plus(sc, i, m);
+		return M_NONE;
+	return (t == T_PAREN ? match_paren(sc, i, m) : match_plus(sc, i, m))
+	       ? M_FOUND : M_NONE;
 }
 
 /* Where to resume after a failed candidate at i: past a whole digit run
- * (its inner digits cannot start a number), else the next byte. */
+ * or word (their inner bytes cannot start anything), else the next
+ * byte. */
 static size_t
 skip_failed(const struct scan *sc, size_t i, int t)
 {
-	if (t != T_DIGIT)
-		return i + 1;
-	while (i < sc->n && is_digit((unsigned char)sc->s[i]))
+	if (t == T_DIGIT)
+		while (i < sc->n && is_digit((unsigned char)sc->s[i]))
+			i++;
+	else if (t == T_UPPER)
+		while (i < sc->n && is_alpha((unsigned char)sc->s[i]))
+			i++;
+	else
 		i++;
 	return i;
 }
@@ -724,11 +910,17 @@ pii_scan(const char *text, size_t n, pii_finding_fn fn, void *ud)
 			i++;
 			continue;
 		}
-		if (match_at(&sc, i, t, &m)) {
+		switch (match_at(&sc, i, t, &m)) {
+		case M_FOUND:
 			emit(&sc, &m);
 			i = m.end;
-		} else {
+			break;
+		case M_SKIP:
+			i = m.end;
+			break;
+		default:
 			i = skip_failed(&sc, i, t);
+			break;
 		}
 	}
 	return sc.count;
@@ -742,32 +934,35 @@ pii_kind_name(enum pii_kind k)
 	case PII_PHONE: return "phone";
 	case PII_SSN: return "ssn";
 	case PII_CARD: return "card";
+	case PII_IBAN: return "iban";
+	case PII_IP: return "ip";
+	case PII_ADDRESS: return "address";
+	case PII_DOB: return "dob";
 	}
 	return "unknown";
 }
 
-/* Adapter from the PII callback to the generic auditor report: the row
- * and field being scanned, and where findings go. */
-struct relay {
-	const struct audit_row *row;
-	const char *field;
-	audit_emit_fn report;
-	void *ud;
-};
-
+/* Adapter from the PII callback to the generic auditor report. */
 static int
 relay_finding(void *ud, const struct pii_finding *f)
 {
-	const struct relay *r = ud;
+	const struct audit_relay *r = ud;
 	struct audit_hit h = {
 		.table = r->row->table, .row_id = r->row->id,
 		.field = r->field, .kind = pii_kind_name(f->kind),
 		.severity = f->severity, .synthetic = f->synthetic,
 		.masked = f->masked, .reason = f->reason, .offset = f->offset,
+		.len = f->len,
 	};
 
 	r->report(r->ud, &h);
 	return 0;
+}
+
+static void
+pii_scan_field(struct audit_relay *r, const char *text, size_t len)
+{
+	pii_scan(text, len, r->report != NULL ? relay_finding : NULL, r);
 }
 
 /* auditor_pii.scan_row: every text field in turn; never fails; a NULL
@@ -776,23 +971,15 @@ static int
 pii_scan_row(const void *cfg, const struct audit_row *row,
 	     audit_emit_fn report, void *ud)
 {
-	struct relay r = { row, NULL, report, ud };
-	size_t i;
-
-	(void)cfg;
-	for (i = 0; i < row->nfields; i++) {
-		if (row->texts[i] == NULL)
-			continue;
-		r.field = row->names[i];
-		pii_scan(row->texts[i], strlen(row->texts[i]),
-			 report != NULL ? relay_finding : NULL, &r);
-	}
+	audit_row_fields(row, cfg, report, ud, pii_scan_field);
 	return 0;
 }
 
 const struct auditor auditor_pii = {
 	.name = "pii",
-	.version = "1",
+	/* 2: IBANs, IPs, street addresses, dates of birth, E.164 phones,
+	 * issuer ranges, IRS numbers in area 9xx. */
+	.version = "2",
 	.label = "PII",
 	.defaults = { .enabled = 1, .quarantine = AUDIT_HIGH,
 		      .gate_severity = AUDIT_HIGH, .gate_max = -1 },

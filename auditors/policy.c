@@ -2,6 +2,7 @@
  * policy.h). */
 #include "auditors/policy.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include "base/jfield.h"
 #include "base/json.h"
 #include "base/log.h"
+#include "base/suggest.h"
 
 /* The keys every section shares, and those of its "gate" object. */
 static const char *const shared_keys[] = { "enabled", "quarantine", "gate",
@@ -25,33 +27,26 @@ bad(struct pf_error *err, const char *path, const char *msg)
 	return jfield_fail(&x, path, "%s", msg);
 }
 
-/* 1 if key is in the NULL-terminated list (which may itself be NULL). */
-static int
-listed(const char *key, const char *const *list)
-{
-	for (; list != NULL && *list != NULL; list++)
-		if (strcmp(key, *list) == 0)
-			return 1;
-	return 0;
-}
+#define MAX_KEYS 32   /* shared keys plus one auditor's own */
 
-/* obj must be an object whose keys are all in `a` or `b`. */
+/* obj must be an object whose keys are all in `a` or `b` (base/jfield's
+ * check: the unknown key, a "did you mean" and the allowed keys). */
 static int
 only_keys(const cJSON *obj, const char *path, const char *const *a,
 	  const char *const *b, struct pf_error *err)
 {
-	const cJSON *it;
-	char msg[160];
+	struct jfield x = { NULL, err };
+	const char *all[MAX_KEYS + 1];
+	size_t n = 0;
 
+	for (; a != NULL && *a != NULL && n < MAX_KEYS; a++)
+		all[n++] = *a;
+	for (; b != NULL && *b != NULL && n < MAX_KEYS; b++)
+		all[n++] = *b;
+	all[n] = NULL;
 	if (!cJSON_IsObject(obj))
 		return bad(err, path, "expected an object");
-	cJSON_ArrayForEach(it, obj) {
-		if (listed(it->string, a) || listed(it->string, b))
-			continue;
-		snprintf(msg, sizeof(msg), "unknown key '%s'", it->string);
-		return bad(err, path, msg);
-	}
-	return 0;
+	return jfield_keys(&x, obj, path, all);
 }
 
 /* The value of obj.key, with its path in p; NULL when absent. */
@@ -194,5 +189,104 @@ audit_gate_verdict(const struct audit_instance *in, int64_t hits)
 		  "at or above '%s' (at most %" PRId64 " allowed); see the "
 		  "audit_finding table", hits, label,
 		  audit_severity_name(p->gate_severity), p->gate_max);
+	return 1;
+}
+
+static const char *const severity_words[] = {
+	"info", "low", "medium", "high", "critical", NULL
+};
+
+/* Is name registered or one of extra? */
+static int
+gate_auditor_known(const char *name, const char *const *extra)
+{
+	for (; extra != NULL && *extra != NULL; extra++)
+		if (strcmp(name, *extra) == 0)
+			return 1;
+	return auditor_find(name) != NULL;
+}
+
+/* The names a gate may give, for "did you mean": the registry, then
+ * extra (at most 31 in all). */
+static void
+gate_names(const char *const *extra, const char **out)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < auditor_count && n < 31; i++)
+		out[n++] = auditor_registry[i]->name;
+	for (; extra != NULL && *extra != NULL && n < 31; extra++)
+		out[n++] = *extra;
+	out[n] = NULL;
+}
+
+/* Fill err with "unknown WHAT 'v'", a "did you mean" and the allowed. */
+static int
+unknown(struct pf_error *err, const char *what, const char *v,
+	const char *const *allowed)
+{
+	const char *near = suggest_closest(v, allowed);
+	char list[256];
+
+	suggest_list(allowed, list, sizeof(list));
+	if (near != NULL)
+		return pf_error_set(err, "unknown %s '%s'; did you mean '%s'? "
+				    "(allowed: %s)", what, v, near, list);
+	return pf_error_set(err, "unknown %s '%s' (allowed: %s)", what, v,
+			    list);
+}
+
+int
+audit_gate_parse(const char *spec, const char *const *extra,
+		 struct audit_gate *out, struct pf_error *err)
+{
+	const char *colon = strchr(spec, ':'), *eq = strrchr(spec, '=');
+	const char *names[32];
+	char sev[16], *end;
+	long long max;
+
+	if (colon == NULL || eq == NULL || eq < colon ||
+	    (size_t)(colon - spec) >= sizeof(out->auditor) ||
+	    (size_t)(eq - colon - 1) >= sizeof(sev) || colon == spec)
+		return pf_error_set(err, "bad gate '%s': expected "
+				    "AUDITOR:SEVERITY=MAX, e.g. pii:high=0",
+				    spec);
+	snprintf(out->auditor, sizeof(out->auditor), "%.*s",
+		 (int)(colon - spec), spec);
+	snprintf(sev, sizeof(sev), "%.*s", (int)(eq - colon - 1), colon + 1);
+	if (!gate_auditor_known(out->auditor, extra)) {
+		gate_names(extra, names);
+		return unknown(err, "auditor", out->auditor, names);
+	}
+	if (audit_severity_parse(sev, &out->severity) != 0)
+		return unknown(err, "severity", sev, severity_words);
+	errno = 0;
+	max = strtoll(eq + 1, &end, 10);
+	if (eq[1] < '0' || eq[1] > '9' || *end != '\0' || errno != 0)
+		return pf_error_set(err, "bad gate '%s': MAX must be a "
+				    "count of findings (0 or more)", spec);
+	out->max = max;
+	return 0;
+}
+
+void
+audit_gate_format(const struct audit_gate *g, char *out, size_t n)
+{
+	snprintf(out, n, "%s:%s=%" PRId64, g->auditor,
+		 audit_severity_name(g->severity), g->max);
+}
+
+int
+audit_gate_spec_verdict(const struct audit_gate *g, int64_t hits)
+{
+	char name[64];
+
+	if (hits <= g->max)
+		return 0;
+	audit_gate_format(g, name, sizeof(name));
+	log_error("audit gate %s failed: %" PRId64 " real-looking findings "
+		  "of %s at or above '%s' (at most %" PRId64 " allowed, %"
+		  PRId64 " over)", name, hits, g->auditor,
+		  audit_severity_name(g->severity), g->max, hits - g->max);
 	return 1;
 }

@@ -40,4 +40,30 @@ void audit_instances_free(struct audit_instance *v, size_t n);
  * after logging which gate failed and by how many findings. */
 int audit_gate_verdict(const struct audit_instance *in, int64_t hits);
 
+/* A gate given on the command line, "AUDITOR:SEVERITY=MAX": at most MAX
+ * real-looking findings of AUDITOR at or above SEVERITY. It adds to the
+ * gate of `$.audit.<auditor>.gate`; several may name one auditor. */
+struct audit_gate {
+	char auditor[32];
+	enum audit_severity severity;
+	int64_t max;
+};
+
+#define AUDIT_MAX_GATES 16   /* --gate options of one command */
+
+/* Parse "AUDITOR:SEVERITY=MAX" into *out. AUDITOR must be registered or
+ * one of the NULL-terminated `extra` names (NULL for none). Returns 0, or
+ * -1 with err->msg saying what is wrong (with a "did you mean" for an
+ * unknown auditor or severity). */
+int audit_gate_parse(const char *spec, const char *const *extra,
+		     struct audit_gate *out, struct pf_error *err);
+
+/* Judge gate g given `hits`, the real-looking findings of its auditor at
+ * or above its severity: 0 when it passes; 1 when it fails, after logging
+ * "audit gate AUDITOR:SEVERITY=MAX failed: HITS findings, N over". */
+int audit_gate_spec_verdict(const struct audit_gate *g, int64_t hits);
+
+/* "pii:high=0" into out (n bytes). */
+void audit_gate_format(const struct audit_gate *g, char *out, size_t n);
+
 #endif

@@ -6,6 +6,7 @@
 
 const struct auditor *const auditor_registry[] = {
 	&auditor_pii,
+	&auditor_canary,
 };
 
 const size_t auditor_count =
@@ -32,6 +33,23 @@ auditor_find(const char *name)
 		if (strcmp(auditor_registry[i]->name, name) == 0)
 			return auditor_registry[i];
 	return NULL;
+}
+
+void
+audit_row_fields(const struct audit_row *row, const void *cfg,
+		 audit_emit_fn report, void *ud,
+		 void (*scan)(struct audit_relay *r, const char *text,
+			      size_t len))
+{
+	struct audit_relay r = { row, NULL, report, ud, cfg };
+	size_t i;
+
+	for (i = 0; i < row->nfields; i++) {
+		if (row->texts[i] == NULL)
+			continue;
+		r.field = row->names[i];
+		scan(&r, row->texts[i], strlen(row->texts[i]));
+	}
 }
 
 const char *

@@ -15,11 +15,12 @@ libpersonaforge_a_SOURCES += \
 	base/jfield.c base/jfield.h \
 	base/jstrict.c base/jstrict.h \
 	base/suggest.c base/suggest.h \
-	base/datadir.c base/datadir.h
+	base/datadir.c base/datadir.h \
+	base/lines.c base/lines.h
 
 check_PROGRAMS += tests/unit/test_engine tests/unit/test_schema \
 	tests/unit/test_schema_suite tests/unit/test_datadir \
-	tests/unit/test_jstrict
+	tests/unit/test_jstrict tests/unit/test_lines
 tests_unit_test_engine_SOURCES = tests/unit/test_engine.c
 tests_unit_test_engine_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_engine_LDADD = $(TEST_LDADD)
@@ -39,3 +40,9 @@ tests_unit_test_jstrict_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_engine tests/unit/test_schema \
 	tests/unit/test_schema_suite tests/unit/test_datadir \
 	tests/unit/test_jstrict
+
+## The bounded line reader (scan's input).
+tests_unit_test_lines_SOURCES = tests/unit/test_lines.c
+tests_unit_test_lines_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_lines_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_lines

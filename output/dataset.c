@@ -440,19 +440,33 @@ dataset_finish(struct dataset *ds, struct pf_error *err)
 			    "PRAGMA journal_mode=DELETE;", err);
 }
 
+/* Quarantine carried from documents to the facts and QA pairs resting
+ * on them. */
+static const char propagate_sql[] =
+	"UPDATE fact SET quarantined = 1 WHERE quarantined = 0 AND"
+	" doc_id IN (SELECT doc_id FROM document WHERE quarantined);"
+	"UPDATE qa SET quarantined = 1 WHERE quarantined = 0 AND"
+	" qa_id IN (SELECT e.qa_id FROM qa_evidence e JOIN document d"
+	" ON d.doc_id = e.doc_id WHERE d.quarantined);";
+
+static int propagate_tx(struct dataset *ds, struct pf_error *err);
+
 int
 dataset_propagate_quarantine(struct dataset *ds, struct pf_error *err)
 {
-	static const char sql[] =
-		"BEGIN IMMEDIATE;"
-		"UPDATE fact SET quarantined = 1 WHERE quarantined = 0 AND"
-		" doc_id IN (SELECT doc_id FROM document WHERE quarantined);"
-		"UPDATE qa SET quarantined = 1 WHERE quarantined = 0 AND"
-		" qa_id IN (SELECT e.qa_id FROM qa_evidence e JOIN document d"
-		" ON d.doc_id = e.doc_id WHERE d.quarantined);"
-		"COMMIT;";
+	/* Inside the caller's transaction: the statements alone. */
+	if (!sqlite3_get_autocommit(ds->db))
+		return dataset_exec(ds, propagate_sql, err);
+	return propagate_tx(ds, err);
+}
 
-	if (dataset_exec(ds, sql, err) != 0) {
+static int
+propagate_tx(struct dataset *ds, struct pf_error *err)
+{
+	if (dataset_exec(ds, "BEGIN IMMEDIATE", err) != 0)
+		return -1;
+	if (dataset_exec(ds, propagate_sql, err) != 0 ||
+	    dataset_exec(ds, "COMMIT", err) != 0) {
 		dataset_exec(ds, "ROLLBACK", NULL);
 		return -1;
 	}

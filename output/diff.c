@@ -295,7 +295,9 @@ gates_of(struct dataset *ds, struct diff_report *r, int is_new,
 		if (in[i].policy.gate_max < 0 ||
 		    (g = gate(r, in[i].auditor->name)) == NULL)
 			continue;
-		rc = dataset_gate_count(ds, &in[i], &hits, err);
+		rc = dataset_gate_count(ds, in[i].auditor->name,
+					in[i].policy.gate_severity, &hits,
+					err);
 		if (is_new || g->severity[0] == '\0')
 			snprintf(g->severity, sizeof(g->severity), "%s",
 				 audit_severity_name(

@@ -23,10 +23,18 @@ int dataset_gate_check(struct dataset *ds,
 		       const struct audit_instance *auditors, size_t n,
 		       int *failed, struct pf_error *err);
 
-/* The real-looking findings of `in` at or above its gate severity in ds,
- * into *hits, without judging them (`diff` compares two datasets' gates).
- * Returns 0, or -1 with err->msg filled. */
-int dataset_gate_count(struct dataset *ds, const struct audit_instance *in,
-		       int64_t *hits, struct pf_error *err);
+struct audit_gate;
+
+/* Real-looking findings of auditor `name` at or above `sev` in ds (each
+ * counted as the `count` it stands for) into *hits. Returns 0, or -1 with
+ * err filled. */
+int dataset_gate_count(struct dataset *ds, const char *name,
+		       enum audit_severity sev, int64_t *hits,
+		       struct pf_error *err);
+
+/* The same for the n gates of the command line (auditors/policy.h's
+ * "AUDITOR:SEVERITY=MAX"), each logged when it fails. */
+int dataset_gate_check_specs(struct dataset *ds, const struct audit_gate *g,
+			     size_t n, int *failed, struct pf_error *err);
 
 #endif

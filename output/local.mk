@@ -7,8 +7,11 @@ libpersonaforge_a_SOURCES += output/tables.c output/tables.h
 libpersonaforge_a_SOURCES += output/tablesql.c output/tablesql.h
 libpersonaforge_a_SOURCES += output/rowsum.c output/rowsum.h
 libpersonaforge_a_SOURCES += output/verify.c output/verify.h
+libpersonaforge_a_SOURCES += output/merge.c output/merge.h
 libpersonaforge_a_SOURCES += output/cursor.c output/cursor.h
 libpersonaforge_a_SOURCES += output/gate.c output/gate.h
+libpersonaforge_a_SOURCES += output/findings.c output/findings.h
+libpersonaforge_a_SOURCES += output/audit.c output/audit.h
 libpersonaforge_a_SOURCES += output/diff.c output/diff.h
 libpersonaforge_a_SOURCES += output/complete.c output/complete.h
 

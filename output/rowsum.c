@@ -2,6 +2,7 @@
 #include "output/rowsum.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "base/sum64.h"
 
@@ -137,4 +138,38 @@ rowsum_row_name(const struct rowsum_plan *p, sqlite3_stmt *st, char *out,
 	}
 	if (out[0] == '\0')
 		snprintf(out, n, "a row without an id");
+}
+
+int
+rowsum_bind_begin(struct rowsum_bind *b, sqlite3_stmt *st,
+		  const struct dataset_table *t)
+{
+	b->st = st;
+	b->k = 0;
+	b->n = rowsum_params(t, b->mask, DATASET_MAX_COLS);
+	sum64_init(&b->sum);
+	return b->n >= 0 ? 0 : -1;
+}
+
+void
+rowsum_bind_text(struct rowsum_bind *b, const char *v)
+{
+	v = v != NULL ? v : "";
+	if (b->k < b->n && b->mask[b->k])
+		sum64_text(&b->sum, v, strlen(v));
+	sqlite3_bind_text(b->st, ++b->k, v, -1, SQLITE_TRANSIENT);
+}
+
+void
+rowsum_bind_int(struct rowsum_bind *b, int64_t v)
+{
+	if (b->k < b->n && b->mask[b->k])
+		sum64_int(&b->sum, v);
+	sqlite3_bind_int64(b->st, ++b->k, v);
+}
+
+void
+rowsum_bind_end(struct rowsum_bind *b)
+{
+	sqlite3_bind_int64(b->st, ++b->k, sum64_final(&b->sum));
 }

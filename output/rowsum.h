@@ -18,6 +18,7 @@
 #include <sqlite3.h>
 
 #include "base/buf.h"
+#include "base/sum64.h"
 #include "output/tables.h"
 
 /* Which parameters of t's insert (output/tablesql.h: every column but the
@@ -27,6 +28,25 @@
  * row_sum column as its last column, or more than max parameters. */
 int rowsum_params(const struct dataset_table *t, unsigned char *mask,
 		  size_t max);
+
+/* Binding a row into a prepared tablesql_insert statement of a table,
+ * summing as it goes: for code that writes rows on its own connection
+ * (the writer queues them instead). Bind every parameter in column order
+ * with the two calls below, then rowsum_bind_end() binds the checksum. */
+struct rowsum_bind {
+	sqlite3_stmt *st;
+	unsigned char mask[DATASET_MAX_COLS];
+	int n, k;                   /* parameters before the sum; next one */
+	struct sum64 sum;
+};
+
+/* Start binding a row of t into st. Returns 0, or -1 when t has no
+ * row_sum column. */
+int rowsum_bind_begin(struct rowsum_bind *b, sqlite3_stmt *st,
+		      const struct dataset_table *t);
+void rowsum_bind_text(struct rowsum_bind *b, const char *v);
+void rowsum_bind_int(struct rowsum_bind *b, int64_t v);
+void rowsum_bind_end(struct rowsum_bind *b);
 
 /* Where a statement's result row holds the summed columns of one table
  * and its row_sum. */

@@ -48,6 +48,11 @@ static const struct dataset_col run_cols[] = {
 	/* Schema version 3: per enabled stage, its backend and model. */
 	{ .name = "stages", .type = T, .sql = NN, .flags = DATASET_JSON,
 	  .xml = "stages", .out = 8 },
+	/* Schema version 3: which shard of the personas this file holds
+	 * (build --shard I/N; 0 and 1 for a whole build or a merge). Not
+	 * exported: a merge exports as the single build would. */
+	{ .name = "shard_index", .type = I, .sql = "NOT NULL DEFAULT 0" },
+	{ .name = "shard_count", .type = I, .sql = "NOT NULL DEFAULT 1" },
 	ROW_SUM,
 	{ 0 }
 };

@@ -13,12 +13,8 @@
 #include "base/sum64.h"
 #include "engine/sqlq.h"
 #include "output/rowsum.h"
+#include "output/findings.h"
 #include "output/tablesql.h"
-
-/* Findings stored per row; past it the least severe are counted in one
- * overflow finding per auditor, so none is ever dropped. */
-#define MAX_ROW_FINDINGS 256
-#define WRITER_MAX_AUDITORS 16
 
 enum {
 	S_RUN, S_PERSONA, S_NARRATIVE, S_TURN, S_DOC, S_FACT, S_QA,
@@ -46,27 +42,6 @@ static const struct {
 	[S_FIND_DEL] = { "audit_finding", 1 },
 };
 
-/* One stored finding of the row being written (copied: an auditor's
- * strings live only during its emit call). */
-struct finding {
-	int ai;                     /* index in writer.aud */
-	enum audit_severity sev;
-	int synthetic;
-	size_t offset;
-	char field[48], kind[32], masked[64], reason[160];
-};
-
-/* One enabled auditor as the writer runs it, with the findings of the
- * current row it had left out past MAX_ROW_FINDINGS. */
-struct waudit {
-	const struct audit_instance *in;
-	char threshold[64];         /* "quarantine>=high" */
-	int64_t over;               /* findings left out */
-	int64_t over_sev[AUDIT_NSEVERITY];
-	int64_t over_synthetic;
-	enum audit_severity over_max;
-};
-
 struct writer {
 	struct sqlq *q;
 	int st[S_N];                /* statement ids in the queue */
@@ -79,13 +54,7 @@ struct writer {
 	int param;
 	struct sum64 sum;
 	int del[DATASET_MAX_TABLES]; /* writer_forget's deletes, by table */
-	struct waudit aud[WRITER_MAX_AUDITORS];
-	int naud;
-	int cur;                    /* the auditor scanning now */
-	struct finding found[MAX_ROW_FINDINGS];
-	int nfound;
-	int weakest;                /* index of the least severe stored
-				     * finding once found[] is full */
+	struct findings *fc;        /* the findings of the row being written */
 	char errmsg[512];
 };
 
@@ -144,24 +113,14 @@ writer_open(struct sqlq *q, const struct audit_instance *auditors,
 	    size_t nauditors, struct writer **out, struct pf_error *err)
 {
 	struct writer *w;
-	size_t i;
 
 	*out = NULL;
-	if (nauditors > WRITER_MAX_AUDITORS)
-		return pf_error_set(err, "at most %d auditors may run at once",
-				    WRITER_MAX_AUDITORS);
 	w = calloc(1, sizeof(*w));
 	if (w == NULL)
 		return pf_error_set(err, "out of memory");
 	w->q = q;
-	for (i = 0; i < nauditors; i++) {
-		w->aud[i].in = &auditors[i];
-		snprintf(w->aud[i].threshold, sizeof(w->aud[i].threshold),
-			 "quarantine>=%s",
-			 audit_severity_name(auditors[i].policy.quarantine));
-	}
-	w->naud = (int)nauditors;
-	if (prepare_all(w, err) != 0) {
+	if (findings_new(auditors, nauditors, &w->fc, err) != 0 ||
+	    prepare_all(w, err) != 0) {
 		writer_close(w);
 		return -1;
 	}
@@ -172,6 +131,8 @@ writer_open(struct sqlq *q, const struct audit_instance *auditors,
 void
 writer_close(struct writer *w)
 {
+	if (w != NULL)
+		findings_free(w->fc);
 	free(w);
 }
 
@@ -241,124 +202,25 @@ END(struct writer *w)
 	return 0;
 }
 
-/* Which of two findings to keep when only one fits: the more severe,
- * and a real-looking one before a synthetic one of the same severity. */
+/* The row a finding is stored for. */
+struct store_ctx {
+	struct writer *w;
+	const char *table, *row_id;
+	int quarantined;
+};
+
+/* findings_each callback: queue one audit_finding row. */
 static int
-rank(enum audit_severity sev, int synthetic)
+store_one(void *ud, const struct row_finding *f)
 {
-	return (int)sev * 2 + !synthetic;
-}
-
-static void
-find_weakest(struct writer *w)
-{
-	int i;
-
-	w->weakest = 0;
-	for (i = 1; i < w->nfound; i++)
-		if (rank(w->found[i].sev, w->found[i].synthetic) <
-		    rank(w->found[w->weakest].sev,
-			 w->found[w->weakest].synthetic))
-			w->weakest = i;
-}
-
-/* Count a finding that is not stored into its auditor's overflow. */
-static void
-leave_out(struct writer *w, int ai, enum audit_severity sev, int synthetic)
-{
-	struct waudit *a = &w->aud[ai];
-
-	if (a->over == 0 || sev > a->over_max)
-		a->over_max = sev;
-	a->over++;
-	a->over_sev[sev]++;
-	a->over_synthetic += synthetic != 0;
-}
-
-/* The slot for a new finding: a free one, or the weakest stored one when
- * the new finding outranks it (that one is left out instead); NULL when
- * the new finding itself is left out. */
-static struct finding *
-slot_for(struct writer *w, enum audit_severity sev, int synthetic)
-{
-	struct finding *f;
-
-	if (w->nfound < MAX_ROW_FINDINGS)
-		return &w->found[w->nfound++];
-	f = &w->found[w->weakest];
-	if (rank(sev, synthetic) <= rank(f->sev, f->synthetic)) {
-		leave_out(w, w->cur, sev, synthetic);
-		return NULL;
-	}
-	leave_out(w, f->ai, f->sev, f->synthetic);
-	return f;
-}
-
-static void
-on_finding(void *ud, const struct audit_hit *h)
-{
-	struct writer *w = ud;
-	enum audit_severity sev = (unsigned)h->severity <= AUDIT_CRITICAL
-				  ? h->severity : AUDIT_CRITICAL;
-	struct finding *f = slot_for(w, sev, h->synthetic != 0);
-
-	if (f == NULL)
-		return;
-	f->ai = w->cur;
-	f->sev = sev;
-	f->synthetic = h->synthetic != 0;
-	f->offset = h->offset;
-	snprintf(f->field, sizeof(f->field), "%s", h->field ? h->field : "");
-	snprintf(f->kind, sizeof(f->kind), "%s", h->kind ? h->kind : "");
-	snprintf(f->masked, sizeof(f->masked), "%s",
-		 h->masked ? h->masked : "");
-	snprintf(f->reason, sizeof(f->reason), "%s",
-		 h->reason ? h->reason : "");
-	if (w->nfound == MAX_ROW_FINDINGS)   /* just filled, or replaced */
-		find_weakest(w);
-}
-
-/* Run every enabled auditor's in-stream pass over one row. Returns 1 if
- * the row must be quarantined: a finding, stored or left out, at or above
- * its auditor's quarantine severity. */
-static int
-scan_row(struct writer *w, const struct audit_row *row)
-{
-	const struct audit_instance *in;
-	int a, i, q = 0;
-
-	w->nfound = 0;
-	for (a = 0; a < w->naud; a++) {
-		in = w->aud[a].in;
-		memset(w->aud[a].over_sev, 0, sizeof(w->aud[a].over_sev));
-		w->aud[a].over = w->aud[a].over_synthetic = 0;
-		w->cur = a;
-		if (in->auditor->scan_row != NULL)
-			in->auditor->scan_row(in->cfg, row, on_finding, w);
-	}
-	for (i = 0; i < w->nfound; i++)
-		if (w->found[i].sev >=
-		    w->aud[w->found[i].ai].in->policy.quarantine)
-			q = 1;
-	for (a = 0; a < w->naud; a++)
-		if (w->aud[a].over > 0 &&
-		    w->aud[a].over_max >= w->aud[a].in->policy.quarantine)
-			q = 1;
-	return q;
-}
-
-/* Queue one audit_finding row. */
-static int
-store_one(struct writer *w, const char *table, const char *row_id,
-	  const struct finding *f, int64_t count, int quarantined)
-{
-	const struct auditor *a = w->aud[f->ai].in->auditor;
+	const struct store_ctx *c = ud;
+	struct writer *w = c->w;
 
 	BEGIN(w, S_FIND);
-	T(w, a->name);
-	T(w, a->version);
-	T(w, table);
-	T(w, row_id);
+	T(w, f->in->auditor->name);
+	T(w, f->in->auditor->version);
+	T(w, c->table);
+	T(w, c->row_id);
 	T(w, f->field);
 	T(w, f->kind);
 	T(w, audit_severity_name(f->sev));
@@ -366,62 +228,10 @@ store_one(struct writer *w, const char *table, const char *row_id,
 	T(w, f->masked);
 	T(w, f->reason);
 	I(w, (int64_t)f->offset);
-	T(w, w->aud[f->ai].threshold);
-	I(w, quarantined);
-	I(w, count);
+	T(w, f->threshold);
+	I(w, c->quarantined);
+	I(w, f->count);
 	return END(w);
-}
-
-/* The overflow finding of auditor ai: how many of its findings were left
- * out, at the highest severity among them, with the tally by severity in
- * its reason. It stands for `count` findings. */
-static void
-overflow_finding(const struct writer *w, int ai, struct finding *f)
-{
-	const struct waudit *a = &w->aud[ai];
-	size_t len;
-	int s;
-
-	memset(f, 0, sizeof(*f));
-	f->ai = ai;
-	f->sev = a->over_max;
-	f->synthetic = a->over_synthetic == a->over;
-	snprintf(f->kind, sizeof(f->kind), "overflow");
-	len = (size_t)snprintf(f->reason, sizeof(f->reason), "%" PRId64
-			       " findings not stored (at most %d a row):",
-			       a->over, MAX_ROW_FINDINGS);
-	for (s = AUDIT_CRITICAL; s >= AUDIT_INFO && len < sizeof(f->reason);
-	     s--)
-		if (a->over_sev[s] > 0)
-			len += (size_t)snprintf(f->reason + len,
-				sizeof(f->reason) - len, " %" PRId64 " %s",
-				a->over_sev[s],
-				audit_severity_name((enum audit_severity)s));
-	if (len < sizeof(f->reason))
-		snprintf(f->reason + len, sizeof(f->reason) - len,
-			 ", %" PRId64 " synthetic", a->over_synthetic);
-}
-
-static int
-store_findings(struct writer *w, const char *table, const char *row_id,
-	       int quarantined)
-{
-	struct finding over;
-	int i;
-
-	for (i = 0; i < w->nfound; i++)
-		if (store_one(w, table, row_id, &w->found[i], 1,
-			      quarantined) != 0)
-			return -1;
-	for (i = 0; i < w->naud; i++) {
-		if (w->aud[i].over == 0)
-			continue;
-		overflow_finding(w, i, &over);
-		if (store_one(w, table, row_id, &over, w->aud[i].over,
-			      quarantined) != 0)
-			return -1;
-	}
-	return 0;
 }
 
 /* Audit a row before it is written: drop the findings of an earlier
@@ -435,7 +245,7 @@ audit(struct writer *w, const char *table, const char *row_id,
 {
 	const struct audit_row row = { table, row_id, persona_id, n, names,
 				       texts };
-	int q;
+	struct store_ctx c = { w, table, row_id, 0 };
 
 	if (rerun) {
 		BEGIN(w, S_FIND_DEL);
@@ -444,14 +254,13 @@ audit(struct writer *w, const char *table, const char *row_id,
 		if (END(w) != 0)
 			return -1;
 	}
-	q = scan_row(w, &row);
-	return store_findings(w, table, row_id, q) == 0 ? q : -1;
+	c.quarantined = findings_scan(w->fc, &row);
+	return findings_each(w->fc, store_one, &c) == 0 ? c.quarantined : -1;
 }
 
 int
 writer_run(struct writer *w, const struct pf_config *cfg,
-	   const char *config_json, const char *backend, const char *model,
-	   const char *stages_json)
+	   const struct writer_run_info *ri)
 {
 	char now[32];
 	time_t t = time(NULL);
@@ -462,16 +271,18 @@ writer_run(struct writer *w, const struct pf_config *cfg,
 	BEGIN(w, S_RUN);
 	I(w, 1);
 	T(w, cfg->name);
-	T(w, config_json);
+	T(w, ri->config_json);
 	T(w, cfg->config_hash);
 	I(w, (int64_t)cfg->seed);
 	I(w, cfg->personas);
 	T(w, PACKAGE_VERSION);
-	T(w, backend);
-	T(w, model);
+	T(w, ri->backend);
+	T(w, ri->model);
 	T(w, now);
 	T(w, now);
-	T(w, stages_json);
+	T(w, ri->stages_json);
+	I(w, ri->shard_index);
+	I(w, ri->shard_count);
 	return END(w);
 }
 

@@ -3,8 +3,10 @@
 #ifndef PF_SRC_BUILD_H
 #define PF_SRC_BUILD_H
 
+#include "auditors/policy.h"
 #include "src/config-file.h"
 #include "llm/endpoint.h"
+#include "src/shard.h"
 
 struct build_args {
 	const char *config;
@@ -13,12 +15,15 @@ struct build_args {
 	const char *backend;         /* NULL: from the config */
 	const char *base_url, *model, *api_key_env;
 	int overwrite, quiet;
+	struct shard shard;          /* --shard; 0 of 1 without it */
+	struct audit_gate gates[AUDIT_MAX_GATES];  /* --gate (build only) */
+	int ngates;
 };
 
 struct cmd_entry;
 
 /* Parse the options `build` and `validate` share (and, when build_only,
- * -o, -q, -v and --overwrite) into *a; -v raises the log level. Returns -1 to go on, else the exit
+ * -o, -q, -v, --overwrite and --gate) into *a; -v raises the log level. Returns -1 to go on, else the exit
  * code (0 after --help, 2 after a usage error it reported for `c`). */
 int build_parse_args(const struct cmd_entry *c, int argc, char **argv,
 		     int build_only, struct build_args *a);
@@ -28,5 +33,14 @@ int build_parse_args(const struct cmd_entry *c, int argc, char **argv,
  * returns PF_EXIT_USAGE on bad input, 0 on success. */
 int build_load(const struct build_args *a, struct pf_config **cfg,
 	       struct engine_config *ec, int *offline);
+
+struct persona_tables;
+
+/* Load the persona tables of the config's locale ($.locale: "us", the
+ * default, reads personas/data/, another NAME personas/data/locales/NAME/)
+ * and plan the run's cfg->personas personas under $.quotas. Prints the
+ * error and returns PF_EXIT_USAGE on a bad table, locale or quota, 0 with
+ * *out set (free with persona_tables_free()). */
+int build_personas(const struct pf_config *cfg, struct persona_tables **out);
 
 #endif

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/json.h"
 #include "engine/journal.h"
 #include "base/json.h"
 #include "base/log.h"
@@ -22,6 +23,8 @@
 #include "engine/scheduler.h"
 #include "engine/sqlq.h"
 #include "base/status.h"
+#include "output/audit.h"
+#include "output/findings.h"
 #include "output/dataset.h"
 #include "output/gate.h"
 #include "output/writer.h"
@@ -141,7 +144,8 @@ describe_mismatch(const struct run *r, sqlite3_stmt *st, char *out, size_t n)
 			 keys, sizeof(keys));
 	out[0] = '\0';
 	if (keys[0] != '\0' || (seed == r->cfg->seed &&
-				personas == r->cfg->personas))
+				personas == r->cfg->personas &&
+				strcmp(hash, r->cfg->config_hash) != 0))
 		len += (size_t)snprintf(out, n, "; config hash %s in the "
 					"dataset, %s now%s%s%s", hash,
 					r->cfg->config_hash, keys[0] ?
@@ -152,9 +156,16 @@ describe_mismatch(const struct run *r, sqlite3_stmt *st, char *out, size_t n)
 					" in the dataset, %" PRIu64 " now",
 					seed, r->cfg->seed);
 	if (personas != r->cfg->personas && len < n)
-		snprintf(out + len, n - len, "; persona count %" PRId64 " in "
-			 "the dataset, %" PRId64 " now", personas,
-			 r->cfg->personas);
+		len += (size_t)snprintf(out + len, n - len, "; persona count %"
+					PRId64 " in the dataset, %" PRId64
+					" now", personas, r->cfg->personas);
+	if ((sqlite3_column_int64(st, 4) != r->a.shard.index ||
+	     sqlite3_column_int64(st, 5) != r->a.shard.count) && len < n)
+		snprintf(out + len, n - len, "; shard %" PRId64 "/%" PRId64
+			 " in the dataset, %" PRId64 "/%" PRId64 " now",
+			 (int64_t)sqlite3_column_int64(st, 4),
+			 (int64_t)sqlite3_column_int64(st, 5),
+			 r->a.shard.index, r->a.shard.count);
 }
 
 /* The identity an existing dataset was built with: refuse another one
@@ -169,7 +180,8 @@ check_identity(struct run *r)
 
 	pf_error_clear(&e);
 	st = dataset_prepare(r->ds, "SELECT config, config_hash, seed, "
-			     "personas FROM run WHERE id = 1", &e);
+			     "personas, shard_index, shard_count FROM run "
+			     "WHERE id = 1", &e);
 	if (st == NULL)
 		return pf_error_print(&e), PF_EXIT_RUNTIME;
 	rc = sqlite3_step(st);
@@ -177,7 +189,9 @@ check_identity(struct run *r)
 		same = strcmp((const char *)sqlite3_column_text(st, 1),
 			      r->cfg->config_hash) == 0 &&
 		       (uint64_t)sqlite3_column_int64(st, 2) == r->cfg->seed &&
-		       sqlite3_column_int64(st, 3) == r->cfg->personas;
+		       sqlite3_column_int64(st, 3) == r->cfg->personas &&
+		       sqlite3_column_int64(st, 4) == r->a.shard.index &&
+		       sqlite3_column_int64(st, 5) == r->a.shard.count;
 	if (!same)
 		describe_mismatch(r, st, why, sizeof(why));
 	sqlite3_finalize(st);
@@ -253,6 +267,7 @@ out:
 static int
 open_output(struct run *r)
 {
+	struct writer_run_info ri;
 	struct pf_error e;
 	char *cfg_json, *st_json;
 	int rc;
@@ -276,9 +291,13 @@ open_output(struct run *r)
 		return pf_error_print(&e), PF_EXIT_RUNTIME;
 	cfg_json = config_canonical(r->cfg);
 	st_json = stages_json(r);
-	rc = writer_run(r->w, r->cfg, cfg_json ? cfg_json : "{}",
-			r->offline ? "offline" : "openai", r->model,
-			st_json ? st_json : "{}") != 0 ||
+	ri.config_json = cfg_json ? cfg_json : "{}";
+	ri.backend = r->offline ? "offline" : "openai";
+	ri.model = r->model;
+	ri.stages_json = st_json ? st_json : "{}";
+	ri.shard_index = r->a.shard.index;
+	ri.shard_count = r->a.shard.count;
+	rc = writer_run(r->w, r->cfg, &ri) != 0 ||
 	     (journal_unit_end(r->j), sqlq_sync(r->q)) != 0;
 	free(cfg_json);
 	free(st_json);
@@ -290,22 +309,62 @@ open_output(struct run *r)
 	return 0;
 }
 
+int
+build_personas(const struct pf_config *cfg, struct persona_tables **out)
+{
+	const char *locale = json_get_str(cfg->root, "locale", "us");
+	struct jfield x = { cfg->path, NULL };
+	struct persona_quota *q = NULL;
+	char *dirs[3] = { NULL, NULL, NULL };
+	struct pf_error e;
+	int rc;
+
+	pf_error_clear(&e);
+	x.err = &e;
+	*out = NULL;
+	/* A locale's directory holds the tables it replaces; the rest are
+	 * the US ones. */
+	if (asprintf(&dirs[1], "%s/personas/data", config_datadir()) < 0)
+		return PF_EXIT_RUNTIME;
+	if (asprintf(&dirs[0], "%s/locales/%s", dirs[1], locale) < 0) {
+		free(dirs[1]);
+		return PF_EXIT_RUNTIME;
+	}
+	if (strcmp(locale, "us") == 0)
+		rc = persona_tables_load(dirs[1], out, &e);
+	else if (access(dirs[0], R_OK | X_OK) != 0)
+		rc = jfield_fail(&x, "$.locale", "no tables for locale '%s' "
+				 "(%s: %s)", locale, dirs[0], strerror(errno));
+	else
+		rc = persona_tables_load_layers((const char *const *)dirs, out,
+						&e);
+	free(dirs[0]);
+	free(dirs[1]);
+	if (rc == 0)
+		rc = persona_quota_parse(&x, json_get(cfg->root, "quotas"), &q);
+	/* Phone numbers of persona i depend on the states of the lower
+	 * indexes, and quotas on their strata: plan them once. */
+	if (rc == 0)
+		rc = persona_tables_plan_quota(*out, cfg->seed,
+					       (uint64_t)cfg->personas, q, &x);
+	persona_quota_free(q);
+	if (rc == 0)
+		return 0;
+	persona_tables_free(*out);
+	*out = NULL;
+	return bad_input(&e);
+}
+
 static int
 load_inputs(struct run *r)
 {
 	struct pf_error e;
-	char *dir = NULL;
-	int rc;
 
 	pf_error_clear(&e);
 	if (prompts_load(r->cfg, &gen_stage_table, r->offline, &r->prompts,
 			 &e) != 0)
 		return bad_input(&e);
-	if (asprintf(&dir, "%s/personas/data", config_datadir()) < 0)
-		return PF_EXIT_RUNTIME;
-	rc = persona_tables_load(dir, &r->tables, &e);
-	free(dir);
-	return rc != 0 ? bad_input(&e) : 0;
+	return build_personas(r->cfg, &r->tables);
 }
 
 /* The runner's backend_new: offline or OpenAI-compatible. */
@@ -373,7 +432,7 @@ static int
 outcome(struct run *r, const struct sched_result *res,
 	const struct build_tally *t)
 {
-	int code = runner_exit_code(&res->run, &build_exits), failed;
+	int code = runner_exit_code(&res->run, &build_exits), failed, more;
 	struct pf_error e;
 
 	code = status_merge(code, build_tally_code(t));
@@ -386,11 +445,13 @@ outcome(struct run *r, const struct sched_result *res,
 	}
 	pf_error_clear(&e);
 	if (dataset_gate_check(r->ds, r->cfg->auditors, r->cfg->nauditors,
-			       &failed, &e) != 0) {
+			       &failed, &e) != 0 ||
+	    dataset_gate_check_specs(r->ds, r->a.gates, (size_t)r->a.ngates,
+				     &more, &e) != 0) {
 		log_error("%s: %s", r->out, e.msg);
 		return status_merge(code, PF_EXIT_RUNTIME);
 	}
-	if (failed > 0)
+	if (failed + more > 0)
 		code = status_merge(code, PF_EXIT_GATE);
 	return code;
 }
@@ -445,7 +506,7 @@ run_sched(struct run *r, struct sched_result *res)
 	struct sched_opts o = {
 		.cfg = r->cfg, .table = &gen_stage_table, .hooks_ud = &r->g,
 		.prompts = r->prompts, .model = r->model,
-		.offline = r->offline, .first = 0, .end = r->cfg->personas,
+		.offline = r->offline,
 		.window = r->offline ? 4096 : 16384,
 	};
 	struct runner_opts ro = {
@@ -466,6 +527,7 @@ run_sched(struct run *r, struct sched_result *res)
 		.cfg = r->cfg, .tables = r->tables, .prompts = r->prompts,
 	};
 	r->so = o;
+	shard_range(&r->a.shard, r->cfg->personas, &r->so.first, &r->so.end);
 	pf_error_clear(&e);
 	if (sched_new(&r->so, res, &e, &s) != 0)
 		return PF_EXIT_RUNTIME;
@@ -494,6 +556,22 @@ after_error(struct run *r, const struct sched_result *res, int rc)
 	return rc;
 }
 
+/* The dataset-wide passes of the auditors that have one, over the whole
+ * dataset once every row has landed (output/audit.h reruns such an
+ * auditor whole, replacing its findings). Returns 0, or -1 with e. */
+static int
+wide_pass(struct run *r, struct pf_error *e)
+{
+	struct audit_instance v[FINDINGS_MAX_AUDITORS];
+	struct audit_counts c;
+	size_t i, n = 0;
+
+	for (i = 0; i < r->cfg->nauditors && n < FINDINGS_MAX_AUDITORS; i++)
+		if (r->cfg->auditors[i].auditor->scan_dataset != NULL)
+			v[n++] = r->cfg->auditors[i];
+	return n > 0 ? dataset_audit_rerun(r->ds, v, n, &c, e) : 0;
+}
+
 static int
 run_build(struct run *r)
 {
@@ -509,7 +587,8 @@ run_build(struct run *r)
 	if ((rc = run_sched(r, &res)) != 0)
 		return after_error(r, &res, rc);
 	pf_error_clear(&e);
-	if (dataset_propagate_quarantine(r->ds, &e) != 0) {
+	if (wide_pass(r, &e) != 0 ||
+	    dataset_propagate_quarantine(r->ds, &e) != 0) {
 		pf_error_print(&e);
 		return after_error(r, &res, PF_EXIT_RUNTIME);
 	}
@@ -535,6 +614,14 @@ static const char build_help[] =
 	"      --model NAME      model name to request (with --base-url)\n"
 	"      --api-key-env V   environment variable holding the API key\n"
 	"      --overwrite       replace a dataset built from another config\n"
+	"      --shard I/N       build shard I (from 0) of N: the personas\n"
+	"                        floor(I*P/N) .. floor((I+1)*P/N)-1, as a whole\n"
+	"                        build makes them; 'slurm' takes I and N from\n"
+	"                        a Slurm array job; 'personaforge merge' joins\n"
+	"                        the shards\n"
+	"      --gate A:SEV=MAX  fail (exit 3) when auditor A has more than MAX\n"
+	"                        real-looking findings at or above SEV (besides\n"
+	"                        the config's gates); repeatable\n"
 	"  -q, --quiet           no progress or summary\n"
 	"  -v, --verbose         also log retries and why items are sent "
 	"again\n"
@@ -547,7 +634,7 @@ static const char build_help[] =
 	"failed ones retried. Exit codes: see personaforge(1).\n";
 
 enum { O_PERSONAS = 256, O_SEED, O_BACKEND, O_BASE_URL, O_MODEL, O_KEYENV,
-	O_OVERWRITE, O_LOG_FORMAT };
+	O_OVERWRITE, O_SHARD, O_GATE, O_LOG_FORMAT };
 
 static const struct option build_opts[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -558,6 +645,8 @@ static const struct option build_opts[] = {
 	{ "model", required_argument, NULL, O_MODEL },
 	{ "api-key-env", required_argument, NULL, O_KEYENV },
 	{ "overwrite", no_argument, NULL, O_OVERWRITE },
+	{ "shard", required_argument, NULL, O_SHARD },
+	{ "gate", required_argument, NULL, O_GATE },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "log-format", required_argument, NULL, O_LOG_FORMAT },
@@ -594,19 +683,33 @@ count_opt(const struct cmd_entry *c, const char *name, const char *arg,
 			       name, arg);
 }
 
+/* --shard I/N or slurm; returns -1 to go on, else an exit code. */
+static int
+shard_opt(const struct cmd_entry *c, const char *arg, struct shard *s)
+{
+	char msg[256];
+
+	if (shard_parse(arg, s, msg, sizeof(msg)) == 0)
+		return -1;
+	return cmd_usage_error(c, "%s", msg);
+}
+
 /* One option; returns -1 to go on, else an exit code. */
 static int
 one_opt(const struct cmd_entry *c, int opt, int build_only,
 	struct build_args *a, char **argv)
 {
 	if (!build_only && (opt == 'o' || opt == 'q' || opt == 'v' ||
-			    opt == O_OVERWRITE || opt == O_LOG_FORMAT))
+			    opt == O_OVERWRITE || opt == O_GATE ||
+			    opt == O_LOG_FORMAT))
 		opt = '?';
 	switch (opt) {
 	case 'o': a->out = optarg; return -1;
 	case 'q': a->quiet = 1; return -1;
 	case 'v': log_set_level(PF_LOG_DEBUG); return -1;
 	case O_OVERWRITE: a->overwrite = 1; return -1;
+	case O_GATE: return cmd_parse_gate(c, optarg, NULL, a->gates,
+					   &a->ngates);
 	case O_LOG_FORMAT: return log_format_opt(c, optarg);
 	case 'h': cmd_usage(c, stdout); return PF_EXIT_OK;
 	case O_PERSONAS: return count_opt(c, "--personas", optarg,
@@ -623,6 +726,7 @@ one_opt(const struct cmd_entry *c, int opt, int build_only,
 	case O_BASE_URL: a->base_url = optarg; return -1;
 	case O_MODEL: a->model = optarg; return -1;
 	case O_KEYENV: a->api_key_env = optarg; return -1;
+	case O_SHARD: return shard_opt(c, optarg, &a->shard);
 	default:
 		return cmd_usage_error(c, "unknown or incomplete option '%s'",
 				       argv[optind - 1]);
@@ -637,6 +741,7 @@ build_parse_args(const struct cmd_entry *c, int argc, char **argv,
 
 	memset(a, 0, sizeof(*a));
 	a->personas = a->seed = -1;
+	a->shard.count = 1;
 	optind = 1;
 	opterr = 0;
 	while (rc < 0 &&
@@ -674,7 +779,7 @@ const struct cmd_entry cmd_build_entry = {
 	.usage = "CONFIG [-o OUT.db] [--personas N] [--seed S] "
 		 "[--backend offline|openai]\n"
 		 "       [--base-url URL --model NAME] [--api-key-env VAR] "
-		 "[--overwrite] [-q]",
+		 "[--shard I/N|slurm] [--overwrite]\n       [--gate AUDITOR:SEVERITY=MAX ...] [-q]",
 	.summary = "build (or resume) a persona dataset from a config",
 	.help = build_help,
 	.exec = exec_build,

@@ -16,8 +16,11 @@
 #include "base/status.h"
 #include "base/buf.h"
 #include "engine/journal.h"
+#include "auditors/policy.h"
+#include "output/audit.h"
 #include "output/complete.h"
 #include "output/dataset.h"
+#include "output/gate.h"
 #include "output/tables.h"
 #include "src/cmd.h"
 
@@ -208,6 +211,58 @@ add_findings_run(struct dataset *ds, cJSON *root, struct pf_error *err)
 	return 0;
 }
 
+/* One gate of the stored config into arr: auditor, severity,
+ * max_findings, findings (the real-looking ones it counts), passed. */
+static int
+add_gate(struct dataset *ds, const struct audit_instance *in, cJSON *arr,
+	 struct pf_error *err)
+{
+	const struct audit_policy *p = &in->policy;
+	cJSON *g = cJSON_CreateObject();
+	char num[2][24];
+	int64_t hits;
+
+	if (g == NULL || !cJSON_AddItemToArray(arr, g))
+		return pf_error_set(err, "out of memory");
+	if (dataset_gate_count(ds, in->auditor->name, p->gate_severity, &hits,
+			       err) != 0)
+		return -1;
+	snprintf(num[0], sizeof(num[0]), "%lld", (long long)p->gate_max);
+	snprintf(num[1], sizeof(num[1]), "%lld", (long long)hits);
+	if (!cJSON_AddStringToObject(g, "auditor", in->auditor->name) ||
+	    !cJSON_AddStringToObject(g, "severity",
+				     audit_severity_name(p->gate_severity)) ||
+	    !cJSON_AddRawToObject(g, "max_findings", num[0]) ||
+	    !cJSON_AddRawToObject(g, "findings", num[1]) ||
+	    !cJSON_AddBoolToObject(g, "passed", hits <= p->gate_max))
+		return pf_error_set(err, "out of memory");
+	return 0;
+}
+
+/* "gates": the gates of the config the dataset was built with
+ * ($.audit.<auditor>.gate), judged over the dataset as it is now. */
+static int
+add_gates(struct dataset *ds, cJSON *root, struct pf_error *err)
+{
+	cJSON *arr = cJSON_AddArrayToObject(root, "gates");
+	struct audit_instance *v = NULL;
+	size_t i, n = 0;
+	int rc = 0;
+
+	if (arr == NULL)
+		return pf_error_set(err, "out of memory");
+	if (dataset_stored_auditors(ds, &v, &n, err) != 0) {
+		/* A dataset with no run row has no config, and no gates. */
+		pf_error_clear(err);
+		return 0;
+	}
+	for (i = 0; i < n && rc == 0; i++)
+		if (v[i].policy.gate_max >= 0)
+			rc = add_gate(ds, &v[i], arr, err);
+	audit_instances_free(v, n);
+	return rc;
+}
+
 /* "unfinished": { personas_expected, personas_complete, items_not_done },
  * only for an unfinished dataset (exports of it need --partial). */
 static int
@@ -260,6 +315,26 @@ field(const cJSON *obj, const char *key)
 	return text_of(cJSON_GetObjectItemCaseSensitive(obj, key));
 }
 
+/* The gates, one a line: auditor, severity, findings of max, verdict. */
+static void
+print_gates(const cJSON *gates)
+{
+	const cJSON *t;
+	char a[64];
+
+	printf("\n%-20s %-10s %10s %10s  %s\n", "gates", "severity",
+	       "findings", "max", "verdict");
+	if (cJSON_GetArraySize(gates) == 0)
+		printf("  (none)\n");
+	cJSON_ArrayForEach(t, gates)
+		printf("  %-18s %-10s %10s %10s  %s\n",
+		       safe(a, sizeof(a), field(t, "auditor")),
+		       field(t, "severity"), field(t, "findings"),
+		       field(t, "max_findings"), cJSON_IsTrue(
+		       cJSON_GetObjectItemCaseSensitive(t, "passed")) ?
+		       "passed" : "FAILED");
+}
+
 /* The human-readable report. */
 static void
 print_text(const char *path, const cJSON *root)
@@ -299,6 +374,7 @@ print_text(const char *path, const cJSON *root)
 		       safe(a, sizeof(a), field(t, "auditor")),
 		       safe(b, sizeof(b), field(t, "severity")),
 		       field(t, "synthetic"), field(t, "real"));
+	print_gates(cJSON_GetObjectItemCaseSensitive(root, "gates"));
 }
 
 /* "failed": [ { item_id, stage, outcome, attempts, last_error } ], the
@@ -399,6 +475,7 @@ collect(struct dataset *ds, const struct stats_args *a, cJSON *root,
 	return add_tables(ds, root, err) != 0 ||
 	       add_journal(ds, root, err) != 0 ||
 	       add_findings_run(ds, root, err) != 0 ||
+	       add_gates(ds, root, err) != 0 ||
 	       add_unfinished(ds, root, err) != 0 ? -1 : 0;
 }
 

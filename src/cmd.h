@@ -27,6 +27,16 @@ int cmd_usage_error(const struct cmd_entry *c, const char *fmt, ...)
 /* Parse a non-negative decimal integer option; -1 on error. */
 long long cmd_parse_count(const char *s);
 
+struct audit_gate;
+
+/* Add the gate of a --gate option ("AUDITOR:SEVERITY=MAX";
+ * auditors/policy.h; `extra` names more auditors, or NULL) to gates[*n]
+ * (AUDIT_MAX_GATES of them). Returns -1 to go on, or the usage error's
+ * exit code after reporting it for `c`. */
+int cmd_parse_gate(const struct cmd_entry *c, const char *arg,
+		   const char *const *extra, struct audit_gate *gates,
+		   int *n);
+
 extern const struct cmd_entry cmd_build_entry;
 extern const struct cmd_entry cmd_validate_entry;
 extern const struct cmd_entry cmd_export_entry;
@@ -34,6 +44,9 @@ extern const struct cmd_entry cmd_template_entry;
 extern const struct cmd_entry cmd_stats_entry;
 extern const struct cmd_entry cmd_batch_entry;
 extern const struct cmd_entry cmd_verify_entry;
+extern const struct cmd_entry cmd_merge_entry;
+extern const struct cmd_entry cmd_scan_entry;
+extern const struct cmd_entry cmd_audit_entry;
 extern const struct cmd_entry cmd_diff_entry;
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <errno.h>
 
+#include "auditors/policy.h"
 #include "base/status.h"
 #include "src/cmd.h"
 
@@ -18,6 +19,9 @@ static const struct cmd_entry *const cmds[] = {
 	&cmd_stats_entry,
 	&cmd_batch_entry,
 	&cmd_verify_entry,
+	&cmd_merge_entry,
+	&cmd_scan_entry,
+	&cmd_audit_entry,
 	&cmd_diff_entry,
 };
 
@@ -63,6 +67,21 @@ cmd_parse_count(const char *s)
 	if (errno != 0 || *end != '\0' || v < 0)
 		return -1;
 	return v;
+}
+
+int
+cmd_parse_gate(const struct cmd_entry *c, const char *arg,
+	       const char *const *extra, struct audit_gate *gates, int *n)
+{
+	struct pf_error err;
+
+	pf_error_clear(&err);
+	if (*n == AUDIT_MAX_GATES)
+		return cmd_usage_error(c, "at most %d gates", AUDIT_MAX_GATES);
+	if (audit_gate_parse(arg, extra, &gates[*n], &err) != 0)
+		return cmd_usage_error(c, "--gate: %s", err.msg);
+	(*n)++;
+	return -1;
 }
 
 static void

@@ -15,6 +15,8 @@ dist_noinst_SCRIPTS += tests/integration/pipeline.sh
 ## Golden outputs: exports, stats, journal request hashes and batch output
 ## byte-identical to tests/golden/SHA256SUMS (needs mockllm, sqlite3,
 ## python3).
+TESTS += tests/integration/population.sh
+dist_noinst_SCRIPTS += tests/integration/population.sh
 TESTS += tests/integration/golden.sh
 dist_noinst_SCRIPTS += tests/integration/golden.sh tests/golden/make.sh
 EXTRA_DIST += tests/golden/SHA256SUMS tests/golden/heavy.json
@@ -38,6 +40,10 @@ dist_noinst_SCRIPTS += tests/integration/disk-full.sh
 ## unshare -n for the DNS part).
 TESTS += tests/integration/unreachable.sh
 dist_noinst_SCRIPTS += tests/integration/unreachable.sh
+
+## The Slurm examples on a real single-node Slurm: run from .ci/run, not
+## make check (it installs and starts slurmctld, slurmd and munge).
+EXTRA_DIST += tests/slurm/slurm.sh
 
 ## Single-byte damage across a finished dataset is harmless or reported
 ## (export, verify), and a resume never copies it into the data (needs

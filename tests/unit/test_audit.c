@@ -22,9 +22,11 @@
 #include "engine/sqlq.h"
 #include "output/cursor.h"
 #include "output/dataset.h"
+#include "output/audit.h"
 #include "output/gate.h"
 #include "output/tables.h"
 #include "output/writer.h"
+#include "tests/unit/check_sql.h"
 #include "tests/unit/check_tap.h"
 
 /* ---- the `$.audit` section ----------------------------------------- */
@@ -36,17 +38,24 @@ static const struct {
 	enum audit_severity quarantine, gate_sev;
 	int64_t gate_max;
 } section_cases[] = {
-	{ NULL, NULL, NULL, 1, AUDIT_HIGH, AUDIT_HIGH, -1 },
-	{ "{}", NULL, NULL, 1, AUDIT_HIGH, AUDIT_HIGH, -1 },
+	{ NULL, NULL, NULL, 2, AUDIT_HIGH, AUDIT_HIGH, -1 },
+	{ "{}", NULL, NULL, 2, AUDIT_HIGH, AUDIT_HIGH, -1 },
 	{ "{\"pii\": {\"quarantine\": \"medium\", \"gate\": {\"severity\": "
-	  "\"low\", \"max_findings\": 3}}}", NULL, NULL, 1, AUDIT_MEDIUM,
+	  "\"low\", \"max_findings\": 3}}}", NULL, NULL, 2, AUDIT_MEDIUM,
 	  AUDIT_LOW, 3 },
-	{ "{\"pii\": {\"enabled\": false}}", NULL, NULL, 0, 0, 0, 0 },
+	{ "{\"pii\": {\"enabled\": false}, \"canary\": {\"enabled\": "
+	  "false}}", NULL, NULL, 0, 0, 0, 0 },
 	{ "[]", "$.audit", "expected an object", 0, 0, 0, 0 },
 	{ "{\"nope\": {}}", "$.audit.nope", "unknown auditor", 0, 0, 0, 0 },
 	{ "{\"pii\": 1}", "$.audit.pii", "expected an object", 0, 0, 0, 0 },
-	{ "{\"pii\": {\"gates\": {}}}", "$.audit.pii", "unknown key 'gates'",
+	{ "{\"pii\": {\"gates\": {}}}", "$.audit.pii", "unknown key 'gates'; "
+	  "did you mean 'gate'? (allowed: enabled, quarantine, gate)",
 	  0, 0, 0, 0 },
+	{ "{\"canary\": {\"fil\": \"x\"}}", "$.audit.canary", "unknown key "
+	  "'fil'; did you mean 'file'? (allowed: enabled, quarantine, gate, "
+	  "file)", 0, 0, 0, 0 },
+	{ "{\"canary\": {\"file\": 3}}", "$.audit.canary.file",
+	  "expected a non-empty string", 0, 0, 0, 0 },
 	{ "{\"pii\": {\"enabled\": 1}}", "$.audit.pii.enabled",
 	  "expected true or false", 0, 0, 0, 0 },
 	{ "{\"pii\": {\"quarantine\": \"severe\"}}", "$.audit.pii.quarantine",
@@ -54,7 +63,7 @@ static const struct {
 	{ "{\"pii\": {\"quarantine\": 3}}", "$.audit.pii.quarantine",
 	  "expected a non-empty string", 0, 0, 0, 0 },
 	{ "{\"pii\": {\"gate\": {\"max\": 1}}}", "$.audit.pii.gate",
-	  "unknown key 'max'", 0, 0, 0, 0 },
+	  "unknown key 'max' (allowed: severity, max_findings)", 0, 0, 0, 0 },
 	{ "{\"pii\": {\"gate\": {\"severity\": \"\"}}}",
 	  "$.audit.pii.gate.severity", "expected a non-empty string",
 	  0, 0, 0, 0 },
@@ -561,6 +570,51 @@ START_TEST(dataset_wide_pass)
 }
 END_TEST
 
+/* A rerun runs the dataset-wide pass too: the census findings are
+ * stored (replacing those of an earlier rerun), and a finding at or above
+ * the quarantine severity quarantines the row it names. */
+START_TEST(rerun_dataset_wide)
+{
+	const char *pf = getenv("PERSONAFORGE");
+	struct audit_instance in = { &auditor_census, { 1, AUDIT_INFO,
+		AUDIT_HIGH, -1 }, NULL };
+	struct audit_counts c;
+	struct dataset *ds;
+	struct pf_error err;
+	char path[512], cmd[1200];
+	int k;
+
+	if (pf == NULL || *pf == '\0')
+		return;
+	temp_dataset(path, sizeof(path));
+	snprintf(cmd, sizeof(cmd), "'%s' build '%s/examples/demo.json'"
+		 " --personas 2 -o '%s' -q", pf, getenv("top_srcdir") ?
+		 getenv("top_srcdir") : ".", path);
+	ck_assert_int_eq(system(cmd), 0);
+	pf_error_clear(&err);
+	ck_assert_int_eq(dataset_open(path, DATASET_WRITE, &ds, &err), 0);
+	for (k = 0; k < 2; k++) {
+		ck_assert_int_eq(dataset_audit_rerun(ds, &in, 1, &c, &err), 0);
+		ck_assert_int_eq(check_sql_int(ds->db, "SELECT count(*) FROM "
+			"audit_finding WHERE auditor = 'census'"), 7);
+	}
+	ck_assert_int_eq(c.findings, 7);
+	ck_assert_int_eq(check_sql_int(ds->db, "SELECT count(*) FROM narrative "
+		"WHERE quarantined"), 1);
+	ck_assert_int_eq(check_sql_int(ds->db, "SELECT count(*) FROM document "
+		"WHERE quarantined AND doc_id = 'p000000-d1'"), 1);
+	ck_assert_int_eq(check_sql_int(ds->db, "SELECT count(*) FROM "
+		"audit_finding WHERE quarantined AND row_table = 'document'"),
+		1);
+	/* Back to a policy that quarantines nothing: every flag cleared. */
+	in.policy.quarantine = AUDIT_CRITICAL;
+	ck_assert_int_eq(dataset_audit_rerun(ds, &in, 1, &c, &err), 0);
+	ck_assert_int_eq(c.quarantined, 0);
+	dataset_close(ds);
+	remove_dataset(path);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -576,6 +630,7 @@ suite(void)
 			    sizeof(pair_cases) / sizeof(pair_cases[0]));
 	tcase_add_test(tc, gate_verdict);
 	tcase_add_test(tc, dataset_wide_pass);
+	tcase_add_test(tc, rerun_dataset_wide);
 	suite_add_tcase(s, tc);
 	return s;
 }

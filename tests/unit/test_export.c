@@ -312,7 +312,7 @@ make_db(const char *db, int reverse)
 	ck_assert_int_eq(dataset_exec(ds, "BEGIN", &err), 0);
 	ins(ds, "INSERT INTO run VALUES (1, ?, '{\"secret\":1}', 'cafe01', "
 	    "42, 3, '0.1.0', 'offline', 'none', '2024-01-01', '2024-01-02', "
-	    "'{\"narrative\":{\"backend\":\"offline\"}}', 0)",
+	    "'{\"narrative\":{\"backend\":\"offline\"}}', 0, 1, 0)",
 	    "s", "demo <run> & \"co\"");
 	add_persona(ds, reverse ? 3 : 1, 0);
 	add_persona(ds, 2, 1);
@@ -678,11 +678,31 @@ START_TEST(make_fixture)
 }
 END_TEST
 
+/* Give every row of an existing dataset the checksum of its content, as
+ * if the writer had written it: the CLI tests edit a row with sqlite3
+ * and then stamp it, to see the edit travel (a merge must copy rows). */
+START_TEST(stamp_fixture)
+{
+	struct dataset *ds = NULL;
+	struct pf_error err;
+
+	pf_error_clear(&err);
+	ck_assert_msg(dataset_open(fixture_path, DATASET_WRITE, &ds, &err) ==
+		      0, "%s", err.msg);
+	ck_assert_int_eq(dataset_exec(ds, "BEGIN", &err), 0);
+	stamp_sums(ds);
+	ck_assert_int_eq(dataset_exec(ds, "COMMIT", &err), 0);
+	ck_assert_int_eq(dataset_finish(ds, &err), 0);
+	dataset_close(ds);
+}
+END_TEST
+
 /* "test_export --make-fixture DB" writes the test dataset for
- * tests/cli/export.sh, so the CLI tests use the real schema too. It runs
- * as a Check test because the ck_assert calls in make_db need one. */
+ * tests/cli/export.sh, so the CLI tests use the real schema too;
+ * "test_export --stamp DB" re-stamps every row's checksum. Each runs as
+ * a Check test because the ck_assert calls need one. */
 static int
-write_fixture(const char *path)
+write_fixture(const char *path, int stamp)
 {
 	Suite *s = suite_create("fixture");
 	TCase *tc = tcase_create("fixture");
@@ -690,7 +710,7 @@ write_fixture(const char *path)
 	int failed;
 
 	fixture_path = path;
-	tcase_add_test(tc, make_fixture);
+	tcase_add_test(tc, stamp ? stamp_fixture : make_fixture);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_SILENT);
@@ -703,7 +723,9 @@ int
 main(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "--make-fixture") == 0)
-		return write_fixture(argv[2]);
+		return write_fixture(argv[2], 0);
+	if (argc == 3 && strcmp(argv[1], "--stamp") == 0)
+		return write_fixture(argv[2], 1);
 	if (!have_xmllint()) {
 		printf("1..0 # SKIP xmllint (libxml2-utils) not installed\n");
 		return 0;

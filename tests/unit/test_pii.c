@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "auditors/auditor.h"
+#include "auditors/cards.h"
 #include "auditors/pii.h"
 #include "base/rng.h"
 #include "tests/unit/check_tap.h"
@@ -75,7 +76,20 @@ static const struct {
 	{ "4111 1111-1111 1111 and 4111.1111.1111.1111", 0, { { 0 } } },
 	{ "On 2024-10-14 at 12:30:45 it cost $1,299.99 (USD).", 0, { { 0 } } },
 	{ "ISBN 978-0-306-40615-7 or 9780306406157; v1.2.3, 10.4.2.1", 0, { { 0 } } },
-	{ "hosts 192.168.100.200 and 10.212.555.0142", 0, { { 0 } } },
+	{ "hosts 192.168.100.200 and 10.212.555.0142", 1, { { PII_IP, 1, AUDIT_INFO, 6, 15 } } },
+	{ "SSN 912-70-1234 and 987-65-4321", 2, { { PII_SSN, 0, AUDIT_HIGH, 4, 11 }, { PII_SSN, 1, AUDIT_INFO, 20, 11 } } },
+	{ "ATIN 900-93-0001, IRSN 955-01-2345, 955-11-2345", 3, { { PII_SSN, 0, AUDIT_HIGH, 5, 11 }, { PII_SSN, 0, AUDIT_HIGH, 23, 11 }, { PII_SSN, 1, AUDIT_INFO, 36, 11 } } },
+	{ "IBAN DE89 3704 0044 0532 0130 00.", 1, { { PII_IBAN, 0, AUDIT_HIGH, 5, 27 } } },
+	{ "GB29NWBK60161331926819 DE89 3704 0044 0532 0130 01", 1, { { PII_IBAN, 0, AUDIT_HIGH, 0, 22 } } },
+	{ "from 8.8.8.8, 2001:db8::1 and fe80::1", 3, { { PII_IP, 0, AUDIT_LOW, 5, 7 }, { PII_IP, 1, AUDIT_INFO, 14, 11 }, { PII_IP, 1, AUDIT_INFO, 30, 7 } } },
+	{ "v 8.8.8.8, version 1.2.3.4, 1.3.6.1.4.1 std::map a::b 12:30:45", 0, { { 0 } } },
+	{ "ssh root@52.94.236.248 ::1", 2, { { PII_IP, 0, AUDIT_LOW, 9, 13 }, { PII_IP, 1, AUDIT_INFO, 23, 3 } } },
+	{ "+44 20 7123 4567, +4915123456789.", 2, { { PII_PHONE, 0, AUDIT_MEDIUM, 0, 16 }, { PII_PHONE, 0, AUDIT_MEDIUM, 18, 14 } } },
+	{ "at 742 Evergreen Terrace, 1600 Pennsylvania Avenue NW.", 2, { { PII_ADDRESS, 0, AUDIT_MEDIUM, 3, 21 }, { PII_ADDRESS, 0, AUDIT_MEDIUM, 26, 27 } } },
+	{ "Main Street, 90210, 5 miles", 0, { { 0 } } },
+	{ "Ana Silva was born on March 14, 1987.", 1, { { PII_DOB, 0, AUDIT_MEDIUM, 22, 14 } } },
+	{ "Ana Silva (DOB 3/14/1987) arrived on 12 June 2019", 1, { { PII_DOB, 0, AUDIT_MEDIUM, 15, 9 } } },
+	{ "Founded on 1987-03-14; born in 1987.", 0, { { 0 } } },
 	{ "Order #4158675309, Invoice 2125550142, 50% of 212-555-0142%", 0, { { 0 } } },
 	{ "ref 212-555-0142-7 and x212-555-0142 and 2125550142@x", 0, { { 0 } } },
 	{ "\xff\xfejane@gmail.com\x01\x02 212-555-0142\xc3", 2, { { PII_EMAIL, 0, AUDIT_MEDIUM, 2, 14 }, { PII_PHONE, 1, AUDIT_INFO, 19, 12 } } },
@@ -144,7 +158,7 @@ check_masked(const char *text, const struct pii_finding *f)
 		return;
 	memcpy(span, text + f->offset, len);
 	span[len] = '\0';
-	ck_assert_ptr_nonnull(strstr(f->masked, "***"));
+	ck_assert_ptr_nonnull(strchr(f->masked, '*'));
 	ck_assert_ptr_null(strstr(f->masked, span));
 	if (f->kind != PII_EMAIL) {
 		digits_of(span, len, digits, sizeof(digits));
@@ -190,6 +204,11 @@ static const struct {
 	{ "(212) 555-0142", "212-555-0142" },
 	{ "5412 1818 0859 2132", "************2132" },
 	{ "4242-4242-4242-4242", "4242424242424242" },
+	{ "52.94.236.248", "**.**.***.248" },
+	{ "10.0.0.5", "10.0.0.5" },
+	{ "DE89 3704 0044 0532 0130 00", "**** **** **** **** **30 00" },
+	{ "+44 20 7123 4567", "+** ** **** 4567" },
+	{ "7 Elm Street", "* *** ***eet" },
 	{ "371473383087194", "***********7194" },
 	{ "abcdefghijabcdefghijabcdefghijabcdefghij@"
 	  "sub.domain.example.com", "abcdefghijabcdefghijabcdefg...@"
@@ -218,13 +237,46 @@ static const char *const named_test_cards[] = {
 	"2223003122003222",
 };
 
+/* Every number of auditors/data/test-cards.tsv is Luhn-valid and found
+ * as a synthetic card; every issuer range is well formed. */
+START_TEST(test_card_table)
+{
+	const char *c = card_tests[_i].number;
+	struct got g = { .n = 0 };
+
+	ck_assert_msg(card_luhn_valid(c), "%s fails Luhn", c);
+	ck_assert_uint_eq(scan_exact(c, strlen(c), &g), 1);
+	ck_assert_int_eq(g.f[0].kind, PII_CARD);
+	ck_assert_int_eq(g.f[0].severity, AUDIT_INFO);
+}
+END_TEST
+
+START_TEST(issuer_ranges)
+{
+	size_t i;
+
+	for (i = 0; i < card_nissuers; i++) {
+		ck_assert_uint_eq(strlen(card_issuers[i].lo),
+				  strlen(card_issuers[i].hi));
+		ck_assert_int_le(strcmp(card_issuers[i].lo,
+					card_issuers[i].hi), 0);
+		ck_assert_uint_ne(card_issuers[i].lengths, 0);
+	}
+	ck_assert_ptr_nonnull(card_issuer_find("4539017494109883"));
+	ck_assert_ptr_nonnull(card_issuer_find("2221000000000009"));
+	ck_assert_ptr_null(card_issuer_find("2721000000000000"));
+	ck_assert_ptr_null(card_issuer_find("9111111111111111"));
+	ck_assert_ptr_null(card_issuer_find("411111111111111"));  /* 15 */
+}
+END_TEST
+
 START_TEST(test_cards_are_synthetic)
 {
 	const char *c = named_test_cards[_i];
 	struct got g = { .n = 0 };
 
-	ck_assert(pii_luhn_valid(c));
-	ck_assert(pii_card_is_test(c));
+	ck_assert(card_luhn_valid(c));
+	ck_assert(card_is_test(c));
 	ck_assert_uint_eq(scan_exact(c, strlen(c), &g), 1);
 	ck_assert_int_eq(g.f[0].kind, PII_CARD);
 	ck_assert_int_eq(g.f[0].synthetic, 1);
@@ -234,11 +286,11 @@ END_TEST
 
 START_TEST(luhn)
 {
-	ck_assert(pii_luhn_valid("79927398713"));
-	ck_assert(!pii_luhn_valid("79927398710"));
-	ck_assert(!pii_luhn_valid(""));
-	ck_assert(!pii_luhn_valid("4111x11111111111"));
-	ck_assert(!pii_card_is_test("4111111111111112"));
+	ck_assert(card_luhn_valid("79927398713"));
+	ck_assert(!card_luhn_valid("79927398710"));
+	ck_assert(!card_luhn_valid(""));
+	ck_assert(!card_luhn_valid("4111x11111111111"));
+	ck_assert(!card_is_test("4111111111111112"));
 }
 END_TEST
 
@@ -347,7 +399,7 @@ START_TEST(registry_and_adapter)
 	ck_assert_ptr_eq(auditor_registry[0], &auditor_pii);
 	ck_assert_ptr_null(auditor_find("nope"));
 	ck_assert_ptr_null(auditor_find(NULL));
-	ck_assert_str_eq(a->version, "1");
+	ck_assert_str_eq(a->version, "2");
 	ck_assert_int_eq(a->scan_row(NULL, &row, on_report, &r), 0);
 	ck_assert_int_eq(r.n, 2);
 	ck_assert_str_eq(r.kinds, "email ssn ");
@@ -404,7 +456,7 @@ check_order(void *ud, const struct pii_finding *f)
 	ck_assert_uint_gt(f->len, 0);
 	ck_assert_uint_le(f->offset + f->len, o->n);
 	ck_assert_uint_lt(strlen(f->masked), sizeof(f->masked));
-	ck_assert_uint_le(f->kind, PII_CARD);
+	ck_assert_uint_le(f->kind, PII_DOB);
 	ck_assert_ptr_nonnull(f->reason);
 	o->prev_end = f->offset + f->len;
 	o->count++;
@@ -486,6 +538,8 @@ suite(void)
 	tcase_add_loop_test(tc, masks, 0, N(mask_cases));
 	tcase_add_loop_test(tc, test_cards_are_synthetic, 0,
 			    N(named_test_cards));
+	tcase_add_loop_test(tc, test_card_table, 0, (int)card_ntests);
+	tcase_add_test(tc, issuer_ranges);
 	tcase_add_test(tc, luhn);
 	tcase_add_test(tc, embedded_nul_and_bytes);
 	tcase_add_test(tc, callback_stops_scan);

@@ -1,0 +1,343 @@
+/* audit.c - rerun auditors over a dataset (see audit.h). */
+#include "output/audit.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "auditors/policy.h"
+#include "base/buf.h"
+#include "base/json.h"
+#include "output/cursor.h"
+#include "output/findings.h"
+#include "output/rowsum.h"
+#include "output/tables.h"
+#include "output/tablesql.h"
+
+/* The rank of a severity name, in SQL. */
+#define SEV_RANK(X) "(CASE " X " WHEN 'info' THEN 0 WHEN 'low' THEN 1" \
+	" WHEN 'medium' THEN 2 WHEN 'high' THEN 3 WHEN 'critical' THEN 4" \
+	" ELSE 5 END)"
+/* The severity of a "quarantine>=SEV" threshold. */
+#define THRESHOLD_SEV "substr(f.threshold, 13)"
+
+struct rerun {
+	struct dataset *ds;
+	sqlite3_stmt *ins;           /* INSERT INTO audit_finding */
+	struct findings *fc;
+	const struct audit_instance *v;
+	size_t n, cur;               /* the dataset-wide auditor now */
+	struct audit_counts *c;
+	int failed;                  /* an insert failed */
+	struct pf_error *err;
+};
+
+/* Bind and run the insert of one finding about row (table, row_id). */
+static int
+insert(struct rerun *r, const char *table, const char *row_id,
+       const struct row_finding *f, int quarantined)
+{
+	sqlite3_stmt *st = r->ins;
+	struct rowsum_bind b;
+	int rc;
+
+	if (rowsum_bind_begin(&b, st, dataset_table_find("audit_finding")))
+		return pf_error_set(r->err, "audit_finding has no row_sum");
+	rowsum_bind_text(&b, f->in->auditor->name);
+	rowsum_bind_text(&b, f->in->auditor->version);
+	rowsum_bind_text(&b, table);
+	rowsum_bind_text(&b, row_id);
+	rowsum_bind_text(&b, f->field);
+	rowsum_bind_text(&b, f->kind);
+	rowsum_bind_text(&b, audit_severity_name(f->sev));
+	rowsum_bind_int(&b, f->synthetic);
+	rowsum_bind_text(&b, f->masked);
+	rowsum_bind_text(&b, f->reason);
+	rowsum_bind_int(&b, (int64_t)f->offset);
+	rowsum_bind_text(&b, f->threshold);
+	rowsum_bind_int(&b, quarantined);
+	rowsum_bind_int(&b, f->count);
+	rowsum_bind_end(&b);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return pf_error_set(r->err, "cannot store a finding: %s",
+				    sqlite3_errmsg(r->ds->db));
+	r->c->findings += f->count;
+	if (!f->synthetic)
+		r->c->real += f->count;
+	return 0;
+}
+
+/* The row being stored by findings_each. */
+struct row_ctx {
+	struct rerun *r;
+	const struct audit_row *row;
+	int quarantined;
+};
+
+static int
+store_row_finding(void *ud, const struct row_finding *f)
+{
+	const struct row_ctx *x = ud;
+
+	return insert(x->r, x->row->table, x->row->id, f, x->quarantined);
+}
+
+/* Every audited row through the in-stream passes. */
+static int
+pass_rows(struct rerun *r)
+{
+	struct audit_cursor *cur;
+	struct audit_row row;
+	struct row_ctx x = { r, &row, 0 };
+	int got, rc = 0;
+
+	if (dataset_cursor_open(r->ds, &cur, r->err) != 0)
+		return -1;
+	while (rc == 0 && (got = cur->next(cur, &row, r->err)) == 1) {
+		r->c->rows++;
+		x.quarantined = findings_scan(r->fc, &row);
+		rc = findings_each(r->fc, store_row_finding, &x);
+	}
+	dataset_cursor_close(cur);
+	return rc != 0 || got < 0 ? -1 : 0;
+}
+
+/* audit_emit_fn of the dataset-wide passes: store the hit at once. */
+static void
+on_wide_hit(void *ud, const struct audit_hit *h)
+{
+	struct rerun *r = ud;
+	const struct audit_instance *in = &r->v[r->cur];
+	struct row_finding f;
+
+	if (r->failed)
+		return;
+	memset(&f, 0, sizeof(f));
+	f.in = in;
+	f.threshold = findings_threshold(r->fc, r->cur);
+	f.sev = (unsigned)h->severity <= AUDIT_CRITICAL ? h->severity
+		: AUDIT_CRITICAL;
+	f.synthetic = h->synthetic != 0;
+	f.offset = h->offset;
+	f.count = 1;
+	snprintf(f.field, sizeof(f.field), "%s", h->field ? h->field : "");
+	snprintf(f.kind, sizeof(f.kind), "%s", h->kind ? h->kind : "");
+	snprintf(f.masked, sizeof(f.masked), "%s", h->masked ? h->masked : "");
+	snprintf(f.reason, sizeof(f.reason), "%s", h->reason ? h->reason : "");
+	if (insert(r, h->table, h->row_id, &f, f.sev >= in->policy.quarantine)
+	    != 0)
+		r->failed = 1;
+}
+
+/* The dataset-wide pass of every auditor that has one. */
+static int
+pass_wide(struct rerun *r)
+{
+	struct audit_cursor *cur;
+	const struct auditor *a;
+	int rc = 0;
+
+	for (r->cur = 0; rc == 0 && r->cur < r->n; r->cur++) {
+		a = r->v[r->cur].auditor;
+		if (a->scan_dataset == NULL)
+			continue;
+		if (dataset_cursor_open(r->ds, &cur, r->err) != 0)
+			return -1;
+		rc = a->scan_dataset(r->v[r->cur].cfg, cur, on_wide_hit, r,
+				     r->err);
+		dataset_cursor_close(cur);
+		if (rc == 0 && r->failed)
+			rc = -1;
+	}
+	return rc;
+}
+
+/* SQL setting the quarantine flag of table t from the findings, then the
+ * findings' flag from their rows. */
+static int
+quarantine_sql(const struct dataset_table *t, struct buf *b)
+{
+	const struct dataset_col *id = dataset_id_col(t, 0);
+	char key[96];
+	struct buf name;
+	int rc;
+
+	snprintf(key, sizeof(key), "\"%s\".\"%s\"", t->name, id->name);
+	buf_init(&name, 1024);
+	rc = tablesql_row_name(id, key, &name);
+	rc |= buf_printf(b, "UPDATE \"%s\" SET quarantined = EXISTS (SELECT 1"
+			 " FROM audit_finding f WHERE f.row_table = '%s' AND"
+			 " f.row_id = %s AND " SEV_RANK("f.severity") " >= "
+			 SEV_RANK(THRESHOLD_SEV) ");", t->name, t->name,
+			 name.data);
+	buf_free(&name);
+	return rc;
+}
+
+static int
+finding_flags_sql(const struct dataset_table *t, struct buf *b)
+{
+	const struct dataset_col *id = dataset_id_col(t, 0);
+	char key[96];
+	int rc;
+
+	snprintf(key, sizeof(key), "\"%s\".\"%s\"", t->name, id->name);
+	rc = buf_printf(b, "UPDATE audit_finding SET quarantined = coalesce("
+			"(SELECT \"%s\".quarantined FROM \"%s\" WHERE ",
+			t->name, t->name);
+	rc |= tablesql_row_name(id, key, b);
+	return rc | buf_printf(b, " = audit_finding.row_id), 0) WHERE"
+			       " row_table = '%s';", t->name);
+}
+
+/* Recompute every quarantine flag from the findings. */
+static int
+requarantine(struct rerun *r)
+{
+	struct buf sql;
+	size_t i;
+	int rc = 0;
+
+	buf_init(&sql, 1 << 16);
+	for (i = 0; i < dataset_ntables && rc == 0; i++)
+		if (dataset_tables[i].quarantine)
+			rc = quarantine_sql(&dataset_tables[i], &sql);
+	if (rc != 0) {
+		buf_free(&sql);
+		return pf_error_set(r->err, "out of memory");
+	}
+	rc = dataset_exec(r->ds, sql.data, r->err);
+	if (rc == 0)
+		rc = dataset_propagate_quarantine(r->ds, r->err);
+	buf_reset(&sql);
+	for (i = 0; i < dataset_ntables && rc == 0; i++)
+		if (dataset_tables[i].quarantine)
+			rc = finding_flags_sql(&dataset_tables[i], &sql);
+	if (rc == 0)
+		rc = dataset_exec(r->ds, sql.data, r->err);
+	buf_free(&sql);
+	return rc;
+}
+
+/* Rows quarantined in all tables, into r->c->quarantined. */
+static int
+count_quarantined(struct rerun *r)
+{
+	char sql[256];
+	sqlite3_stmt *st;
+	size_t i;
+
+	r->c->quarantined = 0;
+	for (i = 0; i < dataset_ntables; i++) {
+		if (!dataset_tables[i].quarantine)
+			continue;
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM \"%s\" WHERE"
+			 " quarantined", dataset_tables[i].name);
+		if ((st = dataset_prepare(r->ds, sql, r->err)) == NULL)
+			return -1;
+		if (sqlite3_step(st) == SQLITE_ROW)
+			r->c->quarantined += sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	return 0;
+}
+
+/* Delete the findings of every auditor of the rerun. */
+static int
+forget_findings(struct rerun *r)
+{
+	sqlite3_stmt *st;
+	size_t i;
+	int rc = SQLITE_DONE;
+
+	st = dataset_prepare(r->ds, "DELETE FROM audit_finding WHERE"
+			     " auditor = ?1", r->err);
+	if (st == NULL)
+		return -1;
+	for (i = 0; i < r->n && rc == SQLITE_DONE; i++) {
+		sqlite3_bind_text(st, 1, r->v[i].auditor->name, -1,
+				  SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return pf_error_set(r->err, "cannot delete findings: %s",
+				    sqlite3_errmsg(r->ds->db));
+	return 0;
+}
+
+static int
+prepare_insert(struct rerun *r)
+{
+	struct buf sql;
+
+	buf_init(&sql, 1 << 14);
+	if (tablesql_insert(dataset_table_find("audit_finding"), &sql) != 0) {
+		buf_free(&sql);
+		return pf_error_set(r->err, "out of memory");
+	}
+	r->ins = dataset_prepare(r->ds, sql.data, r->err);
+	buf_free(&sql);
+	return r->ins != NULL ? 0 : -1;
+}
+
+int
+dataset_audit_rerun(struct dataset *ds, const struct audit_instance *v,
+		    size_t n, struct audit_counts *c, struct pf_error *err)
+{
+	struct rerun r = { ds, NULL, NULL, v, n, 0, c, 0, err };
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	if (findings_new(v, n, &r.fc, err) != 0)
+		return -1;
+	if (dataset_exec(ds, "BEGIN IMMEDIATE", err) != 0) {
+		findings_free(r.fc);
+		return -1;
+	}
+	rc = prepare_insert(&r);
+	if (rc == 0)
+		rc = forget_findings(&r);
+	if (rc == 0)
+		rc = pass_rows(&r);
+	if (rc == 0)
+		rc = pass_wide(&r);
+	if (rc == 0)
+		rc = requarantine(&r);
+	if (rc == 0)
+		rc = count_quarantined(&r);
+	sqlite3_finalize(r.ins);
+	findings_free(r.fc);
+	if (rc == 0)
+		return dataset_exec(ds, "COMMIT", err);
+	dataset_exec(ds, "ROLLBACK", NULL);
+	return -1;
+}
+
+int
+dataset_stored_auditors(struct dataset *ds, struct audit_instance **v,
+			size_t *n, struct pf_error *err)
+{
+	sqlite3_stmt *st = dataset_prepare(ds, "SELECT config FROM run", err);
+	struct json_error je;
+	cJSON *root = NULL;
+	const char *text;
+	int rc = -1;
+
+	*v = NULL;
+	*n = 0;
+	if (st == NULL)
+		return -1;
+	if (sqlite3_step(st) != SQLITE_ROW ||
+	    (text = (const char *)sqlite3_column_text(st, 0)) == NULL)
+		pf_error_set(err, "no run row: the dataset was never built");
+	else if (json_parse(text, strlen(text), &root, &je) != 0)
+		pf_error_set(err, "the stored config is not JSON: %s", je.msg);
+	else
+		rc = audit_config_parse(json_get(root, "audit"), v, n, err);
+	cJSON_Delete(root);
+	sqlite3_finalize(st);
+	return rc;
+}

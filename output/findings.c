@@ -1,0 +1,233 @@
+/* findings.c - the findings of one row (see findings.h). */
+#include "output/findings.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One auditor of the collector, with what it left out of the current
+ * row past FINDINGS_MAX_ROW. */
+struct faudit {
+	const struct audit_instance *in;
+	char threshold[64];         /* "quarantine>=high" */
+	int64_t over;               /* findings left out */
+	int64_t over_sev[AUDIT_NSEVERITY];
+	int64_t over_synthetic;
+	enum audit_severity over_max;
+};
+
+struct findings {
+	struct faudit aud[FINDINGS_MAX_AUDITORS];
+	int naud;
+	int cur;                    /* the auditor scanning now */
+	struct row_finding found[FINDINGS_MAX_ROW];
+	int nfound;
+	int weakest;                /* index of the least severe stored
+				     * finding once found[] is full */
+};
+
+int
+findings_new(const struct audit_instance *v, size_t n, struct findings **out,
+	     struct pf_error *err)
+{
+	struct findings *fc;
+	size_t i;
+
+	*out = NULL;
+	if (n > FINDINGS_MAX_AUDITORS)
+		return pf_error_set(err, "at most %d auditors may run at once",
+				    FINDINGS_MAX_AUDITORS);
+	fc = calloc(1, sizeof(*fc));
+	if (fc == NULL)
+		return pf_error_set(err, "out of memory");
+	for (i = 0; i < n; i++) {
+		fc->aud[i].in = &v[i];
+		snprintf(fc->aud[i].threshold, sizeof(fc->aud[i].threshold),
+			 "quarantine>=%s",
+			 audit_severity_name(v[i].policy.quarantine));
+	}
+	fc->naud = (int)n;
+	*out = fc;
+	return 0;
+}
+
+void
+findings_free(struct findings *fc)
+{
+	free(fc);
+}
+
+const char *
+findings_threshold(const struct findings *fc, size_t i)
+{
+	return fc->aud[i].threshold;
+}
+
+/* Which of two findings to keep when only one fits: the more severe,
+ * and a real-looking one before a synthetic one of the same severity. */
+static int
+rank(enum audit_severity sev, int synthetic)
+{
+	return (int)sev * 2 + !synthetic;
+}
+
+static void
+find_weakest(struct findings *fc)
+{
+	int i;
+
+	fc->weakest = 0;
+	for (i = 1; i < fc->nfound; i++)
+		if (rank(fc->found[i].sev, fc->found[i].synthetic) <
+		    rank(fc->found[fc->weakest].sev,
+			 fc->found[fc->weakest].synthetic))
+			fc->weakest = i;
+}
+
+/* Index of the auditor of a stored finding. */
+static int
+auditor_of(const struct findings *fc, const struct row_finding *f)
+{
+	int a;
+
+	for (a = 0; a < fc->naud && fc->aud[a].in != f->in; a++)
+		;
+	return a;
+}
+
+/* Count a finding that is not stored into its auditor's overflow. */
+static void
+leave_out(struct findings *fc, int ai, enum audit_severity sev,
+	  int synthetic)
+{
+	struct faudit *a = &fc->aud[ai];
+
+	if (a->over == 0 || sev > a->over_max)
+		a->over_max = sev;
+	a->over++;
+	a->over_sev[sev]++;
+	a->over_synthetic += synthetic != 0;
+}
+
+/* The slot for a new finding: a free one, or the weakest stored one when
+ * the new finding outranks it (that one is left out instead); NULL when
+ * the new finding itself is left out. */
+static struct row_finding *
+slot_for(struct findings *fc, enum audit_severity sev, int synthetic)
+{
+	struct row_finding *f;
+
+	if (fc->nfound < FINDINGS_MAX_ROW)
+		return &fc->found[fc->nfound++];
+	f = &fc->found[fc->weakest];
+	if (rank(sev, synthetic) <= rank(f->sev, f->synthetic)) {
+		leave_out(fc, fc->cur, sev, synthetic);
+		return NULL;
+	}
+	leave_out(fc, auditor_of(fc, f), f->sev, f->synthetic);
+	return f;
+}
+
+static void
+on_finding(void *ud, const struct audit_hit *h)
+{
+	struct findings *fc = ud;
+	enum audit_severity sev = (unsigned)h->severity <= AUDIT_CRITICAL
+				  ? h->severity : AUDIT_CRITICAL;
+	struct row_finding *f = slot_for(fc, sev, h->synthetic != 0);
+
+	if (f == NULL)
+		return;
+	f->in = fc->aud[fc->cur].in;
+	f->threshold = fc->aud[fc->cur].threshold;
+	f->sev = sev;
+	f->synthetic = h->synthetic != 0;
+	f->offset = h->offset;
+	f->count = 1;
+	snprintf(f->field, sizeof(f->field), "%s", h->field ? h->field : "");
+	snprintf(f->kind, sizeof(f->kind), "%s", h->kind ? h->kind : "");
+	snprintf(f->masked, sizeof(f->masked), "%s",
+		 h->masked ? h->masked : "");
+	snprintf(f->reason, sizeof(f->reason), "%s",
+		 h->reason ? h->reason : "");
+	if (fc->nfound == FINDINGS_MAX_ROW)   /* just filled, or replaced */
+		find_weakest(fc);
+}
+
+int
+findings_scan(struct findings *fc, const struct audit_row *row)
+{
+	const struct audit_instance *in;
+	int a, i, q = 0;
+
+	fc->nfound = 0;
+	for (a = 0; a < fc->naud; a++) {
+		in = fc->aud[a].in;
+		memset(fc->aud[a].over_sev, 0, sizeof(fc->aud[a].over_sev));
+		fc->aud[a].over = fc->aud[a].over_synthetic = 0;
+		fc->cur = a;
+		if (in->auditor->scan_row != NULL)
+			in->auditor->scan_row(in->cfg, row, on_finding, fc);
+	}
+	for (i = 0; i < fc->nfound; i++)
+		if (fc->found[i].sev >= fc->found[i].in->policy.quarantine)
+			q = 1;
+	for (a = 0; a < fc->naud; a++)
+		if (fc->aud[a].over > 0 &&
+		    fc->aud[a].over_max >= fc->aud[a].in->policy.quarantine)
+			q = 1;
+	return q;
+}
+
+/* The overflow finding of auditor ai: how many of its findings were left
+ * out, at the highest severity among them, with the tally by severity in
+ * its reason. It stands for `count` findings. */
+static void
+overflow_finding(const struct findings *fc, int ai, struct row_finding *f)
+{
+	const struct faudit *a = &fc->aud[ai];
+	size_t len;
+	int s;
+
+	memset(f, 0, sizeof(*f));
+	f->in = a->in;
+	f->threshold = a->threshold;
+	f->sev = a->over_max;
+	f->synthetic = a->over_synthetic == a->over;
+	f->count = a->over;
+	snprintf(f->kind, sizeof(f->kind), "overflow");
+	len = (size_t)snprintf(f->reason, sizeof(f->reason), "%" PRId64
+			       " findings not stored (at most %d a row):",
+			       a->over, FINDINGS_MAX_ROW);
+	for (s = AUDIT_CRITICAL; s >= AUDIT_INFO && len < sizeof(f->reason);
+	     s--)
+		if (a->over_sev[s] > 0)
+			len += (size_t)snprintf(f->reason + len,
+				sizeof(f->reason) - len, " %" PRId64 " %s",
+				a->over_sev[s],
+				audit_severity_name((enum audit_severity)s));
+	if (len < sizeof(f->reason))
+		snprintf(f->reason + len, sizeof(f->reason) - len,
+			 ", %" PRId64 " synthetic", a->over_synthetic);
+}
+
+int
+findings_each(struct findings *fc,
+	      int (*fn)(void *ud, const struct row_finding *f), void *ud)
+{
+	struct row_finding over;
+	int i, rc;
+
+	for (i = 0; i < fc->nfound; i++)
+		if ((rc = fn(ud, &fc->found[i])) != 0)
+			return rc;
+	for (i = 0; i < fc->naud; i++) {
+		if (fc->aud[i].over == 0)
+			continue;
+		overflow_finding(fc, i, &over);
+		if ((rc = fn(ud, &over)) != 0)
+			return rc;
+	}
+	return 0;
+}

@@ -1,0 +1,62 @@
+/* findings.h - the findings of one row, as every auditor reports them,
+ * ready to store in audit_finding.
+ *
+ * The writer (as rows land) and `audit` (over a whole dataset) both run
+ * the in-stream auditors over a row through one collector, so both store
+ * a row's findings the same way: at most FINDINGS_MAX_ROW of them, the
+ * most severe first (a real-looking one before a synthetic one of the
+ * same severity), and for each auditor with more one overflow finding
+ * (kind "overflow", `count` the number left out, severity the highest
+ * among them, synthetic only if all were, the tally in its reason), so
+ * no finding is ever dropped. The row is quarantined when a finding,
+ * stored or left out, is at or above its auditor's quarantine severity.
+ *
+ * Ownership: the collector copies what auditors report (their strings
+ * live only during the call); the auditor instances must outlive it.
+ */
+#ifndef PF_FINDINGS_H
+#define PF_FINDINGS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "auditors/auditor.h"
+#include "base/error.h"
+
+#define FINDINGS_MAX_ROW 256
+#define FINDINGS_MAX_AUDITORS 16
+
+/* One finding to store. */
+struct row_finding {
+	const struct audit_instance *in;   /* the auditor that found it */
+	const char *threshold;        /* "quarantine>=high" */
+	enum audit_severity sev;
+	int synthetic;
+	size_t offset;
+	int64_t count;                /* 1, or an overflow's left-out count */
+	char field[48], kind[32], masked[64], reason[160];
+};
+
+struct findings;
+
+/* A collector for the n auditors of v (at most FINDINGS_MAX_AUDITORS).
+ * Returns 0 with *out (findings_free), or -1 with err filled. */
+int findings_new(const struct audit_instance *v, size_t n,
+		 struct findings **out, struct pf_error *err);
+
+void findings_free(struct findings *fc);   /* accepts NULL */
+
+/* Run every auditor's scan_row over row, replacing what the collector
+ * held. Returns 1 if the row must be quarantined, else 0. */
+int findings_scan(struct findings *fc, const struct audit_row *row);
+
+/* Call fn for each finding of the last scan: the stored ones, then one
+ * overflow per auditor that had more. Stops at fn's first nonzero
+ * return and returns it; 0 when all went through. */
+int findings_each(struct findings *fc,
+		  int (*fn)(void *ud, const struct row_finding *f), void *ud);
+
+/* The "quarantine>=SEV" threshold of auditor instance i. */
+const char *findings_threshold(const struct findings *fc, size_t i);
+
+#endif
