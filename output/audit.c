@@ -30,35 +30,15 @@ struct rerun {
 	struct pf_error *err;
 };
 
-/* Bind and run the insert of one finding about row (table, row_id). */
+/* Store one finding about row (table, row_id) and count it. */
 static int
 insert(struct rerun *r, const char *table, const char *row_id,
        const struct row_finding *f, int quarantined)
 {
-	sqlite3_stmt *st = r->ins;
-	int k = 1, rc;
-
-	sqlite3_bind_text(st, k++, f->in->auditor->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, k++, f->in->auditor->version, -1,
-			  SQLITE_STATIC);
-	sqlite3_bind_text(st, k++, table, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, k++, row_id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, k++, f->field, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, k++, f->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, k++, audit_severity_name(f->sev), -1,
-			  SQLITE_STATIC);
-	sqlite3_bind_int(st, k++, f->synthetic);
-	sqlite3_bind_text(st, k++, f->masked, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, k++, f->reason, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, k++, (sqlite3_int64)f->offset);
-	sqlite3_bind_text(st, k++, f->threshold, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, k++, quarantined);
-	sqlite3_bind_int64(st, k, f->count);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return pf_error_set(r->err, "cannot store a finding: %s",
-				    sqlite3_errmsg(r->ds->db));
+	if (findings_insert(r->ds, r->ins, f->in->auditor->name,
+			    f->in->auditor->version, table, row_id, f,
+			    quarantined, r->err) != 0)
+		return -1;
 	r->c->findings += f->count;
 	if (!f->synthetic)
 		r->c->real += f->count;
@@ -265,21 +245,6 @@ forget_findings(struct rerun *r)
 	return 0;
 }
 
-static int
-prepare_insert(struct rerun *r)
-{
-	struct buf sql;
-
-	buf_init(&sql, 1 << 14);
-	if (tablesql_insert(dataset_table_find("audit_finding"), &sql) != 0) {
-		buf_free(&sql);
-		return pf_error_set(r->err, "out of memory");
-	}
-	r->ins = dataset_prepare(r->ds, sql.data, r->err);
-	buf_free(&sql);
-	return r->ins != NULL ? 0 : -1;
-}
-
 int
 dataset_audit_rerun(struct dataset *ds, const struct audit_instance *v,
 		    size_t n, struct audit_counts *c, struct pf_error *err)
@@ -294,9 +259,8 @@ dataset_audit_rerun(struct dataset *ds, const struct audit_instance *v,
 		findings_free(r.fc);
 		return -1;
 	}
-	rc = prepare_insert(&r);
-	if (rc == 0)
-		rc = forget_findings(&r);
+	r.ins = findings_insert_prepare(ds, err);
+	rc = r.ins != NULL ? forget_findings(&r) : -1;
 	if (rc == 0)
 		rc = pass_rows(&r);
 	if (rc == 0)

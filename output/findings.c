@@ -6,6 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
+#include "output/tables.h"
+#include "output/tablesql.h"
+
 /* One auditor of the collector, with what it left out of the current
  * row past FINDINGS_MAX_ROW. */
 struct faudit {
@@ -229,5 +233,54 @@ findings_each(struct findings *fc,
 		if ((rc = fn(ud, &over)) != 0)
 			return rc;
 	}
+	return 0;
+}
+
+sqlite3_stmt *
+findings_insert_prepare(struct dataset *ds, struct pf_error *err)
+{
+	struct buf sql;
+	sqlite3_stmt *st;
+
+	buf_init(&sql, 1 << 14);
+	if (tablesql_insert(dataset_table_find("audit_finding"), &sql) != 0) {
+		buf_free(&sql);
+		pf_error_set(err, "out of memory");
+		return NULL;
+	}
+	st = dataset_prepare(ds, sql.data, err);
+	buf_free(&sql);
+	return st;
+}
+
+int
+findings_insert(struct dataset *ds, sqlite3_stmt *st, const char *name,
+		const char *version, const char *table, const char *row_id,
+		const struct row_finding *f, int quarantined,
+		struct pf_error *err)
+{
+	int k = 1, rc;
+
+	sqlite3_bind_text(st, k++, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, k++, version, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, k++, table, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, k++, row_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, k++, f->field, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, k++, f->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, k++, audit_severity_name(f->sev), -1,
+			  SQLITE_STATIC);
+	sqlite3_bind_int(st, k++, f->synthetic);
+	sqlite3_bind_text(st, k++, f->masked, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, k++, f->reason, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, k++, (sqlite3_int64)f->offset);
+	sqlite3_bind_text(st, k++, f->threshold, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, k++, quarantined);
+	sqlite3_bind_int64(st, k, f->count);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE)
+		return pf_error_set(err, "cannot store a finding: %s",
+				    sqlite3_errmsg(ds->db));
 	return 0;
 }

@@ -6,9 +6,7 @@
 #include <string.h>
 
 #include "auditors/policy.h"
-#include "base/buf.h"
-#include "output/tables.h"
-#include "output/tablesql.h"
+#include "output/findings.h"
 
 /* Real-looking findings of auditor `name` at or above `sev`, into
  * *hits. Returns 0, or -1 on a read error. */
@@ -80,33 +78,29 @@ store(struct judge *j, const struct audit_gate *g, const char *source,
       int64_t hits, int failed)
 {
 	const struct auditor *a = auditor_find(g->auditor);
-	char spec[64], reason[160];
-	sqlite3_stmt *st = j->ins;
-	int k = 1, rc;
+	struct row_finding f;
+	char spec[64];
 
+	memset(&f, 0, sizeof(f));
 	audit_gate_format(g, spec, sizeof(spec));
-	snprintf(reason, sizeof(reason), "%s gate %s: %" PRId64 " real-looking"
-		 " findings at or above '%s', at most %" PRId64, source,
-		 failed ? "failed" : "passed", hits,
+	f.threshold = spec;
+	f.sev = AUDIT_INFO;
+	f.count = 1;
+	snprintf(f.kind, sizeof(f.kind), GATE_KIND);
+	snprintf(f.reason, sizeof(f.reason), "%s gate %s: %" PRId64
+		 " real-looking findings at or above '%s', at most %" PRId64,
+		 source, failed ? "failed" : "passed", hits,
 		 audit_severity_name(g->severity), g->max);
-	sqlite3_bind_text(st, k++, g->auditor, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, k++, a != NULL ? a->version : "", -1,
-			  SQLITE_STATIC);
-	sqlite3_bind_text(st, k++, "dataset", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, k++, "dataset", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, k++, "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, k++, GATE_KIND, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, k++, "info", -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, k++, 0);
-	sqlite3_bind_text(st, k++, "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, k++, reason, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, k++, 0);
-	sqlite3_bind_text(st, k++, spec, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, k++, 0);
-	sqlite3_bind_int64(st, k, 1);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return findings_insert(j->ds, j->ins, g->auditor, a != NULL ?
+			       a->version : "", "dataset", "dataset", &f, 0,
+			       j->err);
+}
+
+static int
+count_failed(struct judge *j)
+{
+	return pf_error_set(j->err, "cannot count audit findings: %s",
+			    sqlite3_errmsg(j->ds->db));
 }
 
 /* Count, judge and store the gates of the config, then of the command
@@ -128,7 +122,7 @@ judge_all(struct judge *j, const struct audit_instance *v, size_t n,
 		cg.severity = v[i].policy.gate_severity;
 		cg.max = v[i].policy.gate_max;
 		if (count_hits(j->count, cg.auditor, cg.severity, &hits) != 0)
-			return -1;
+			return count_failed(j);
 		f = audit_gate_verdict(&v[i], hits);
 		if (store(j, &cg, "config", hits, f) != 0)
 			return -1;
@@ -137,7 +131,7 @@ judge_all(struct judge *j, const struct audit_instance *v, size_t n,
 	for (i = 0; i < m; i++) {
 		if (count_hits(j->count, g[i].auditor, g[i].severity,
 			       &hits) != 0)
-			return -1;
+			return count_failed(j);
 		f = audit_gate_spec_verdict(&g[i], hits);
 		if (store(j, &g[i], "command-line", hits, f) != 0)
 			return -1;
@@ -149,15 +143,7 @@ judge_all(struct judge *j, const struct audit_instance *v, size_t n,
 static int
 prepare(struct judge *j)
 {
-	struct buf sql;
-
-	buf_init(&sql, 1 << 14);
-	if (tablesql_insert(dataset_table_find("audit_finding"), &sql) != 0) {
-		buf_free(&sql);
-		return pf_error_set(j->err, "out of memory");
-	}
-	j->ins = dataset_prepare(j->ds, sql.data, j->err);
-	buf_free(&sql);
+	j->ins = findings_insert_prepare(j->ds, j->err);
 	if (j->ins == NULL)
 		return -1;
 	j->count = count_stmt(j->ds, j->err);
@@ -180,8 +166,7 @@ dataset_gates_judge(struct dataset *ds, const struct audit_instance *v,
 		rc = dataset_exec(ds, "DELETE FROM audit_finding WHERE kind = '"
 				  GATE_KIND "' AND row_table = 'dataset'", err);
 	if (rc == 0 && judge_all(&j, v, n, g, m) != 0)
-		rc = pf_error_set(err, "cannot count audit findings: %s",
-				  sqlite3_errmsg(ds->db));
+		rc = -1;
 	sqlite3_finalize(j.count);
 	sqlite3_finalize(j.ins);
 	if (rc == 0 && dataset_exec(ds, "COMMIT", err) == 0) {
