@@ -428,7 +428,7 @@ static int
 outcome(struct run *r, const struct sched_result *res,
 	const struct build_tally *t)
 {
-	int code = runner_exit_code(&res->run, &build_exits), failed, more;
+	int code = runner_exit_code(&res->run, &build_exits), failed;
 	struct pf_error e;
 
 	code = status_merge(code, build_tally_code(t));
@@ -440,14 +440,13 @@ outcome(struct run *r, const struct sched_result *res,
 		code = status_merge(code, PF_EXIT_RUNTIME);
 	}
 	pf_error_clear(&e);
-	if (dataset_gate_check(r->ds, r->cfg->auditors, r->cfg->nauditors,
-			       &failed, &e) != 0 ||
-	    dataset_gate_check_specs(r->ds, r->a.gates, (size_t)r->a.ngates,
-				     &more, &e) != 0) {
+	if (dataset_gates_judge(r->ds, r->cfg->auditors, r->cfg->nauditors,
+				r->a.gates, (size_t)r->a.ngates, &failed,
+				&e) != 0) {
 		log_error("%s: %s", r->out, e.msg);
 		return status_merge(code, PF_EXIT_RUNTIME);
 	}
-	if (failed + more > 0)
+	if (failed > 0)
 		code = status_merge(code, PF_EXIT_GATE);
 	return code;
 }
