@@ -1,5 +1,5 @@
 ## base/ (rank 0): buffers, checked JSON, the structural JSON scan, the
-## JSON Schema subset, SHA-256, RNG, logging, error descriptions, exit
+## JSON Schema subset, SHA-256, the row checksum, RNG, logging, error descriptions, exit
 ## codes, finding the data directory. No project knowledge.
 libpersonaforge_a_SOURCES += \
 	base/buf.c base/buf.h \
@@ -7,6 +7,7 @@ libpersonaforge_a_SOURCES += \
 	base/jscan.c base/jscan.h \
 	base/schema.c base/schema.h \
 	base/hash.c base/hash.h \
+	base/sum64.c base/sum64.h \
 	base/rng.c base/rng.h \
 	base/log.c base/log.h \
 	base/status.c base/status.h \

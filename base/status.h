@@ -20,8 +20,20 @@ enum pf_exit {
 				  * be reached; nothing was marked failed */
 	PF_EXIT_UNFINISHED = 10, /* export: the dataset is unfinished and
 				  * --partial was not given */
+	PF_EXIT_DAMAGED = 11,    /* the dataset file is damaged: a row's
+				  * checksum does not match, or SQLite finds
+				  * the file corrupt (export, verify) */
 	PF_EXIT_INTERRUPTED = 130
 };
+
+/* Every exit code with a one-line meaning, in code order, for --help
+ * (the README and the man page say the same; a test holds them to it). */
+struct status_desc {
+	int code;
+	const char *meaning;
+};
+extern const struct status_desc status_table[];
+extern const int status_ntable;
 
 /* Combine two outcomes into the one to report. */
 int status_merge(int a, int b);

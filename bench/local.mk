@@ -1,3 +1,3 @@
 ## bench/: benchmarks that print figures (not run by make check).
-dist_noinst_SCRIPTS += bench/offline-build bench/stage-mix bench/scan-bench \
-	bench/scan-corpus
+dist_noinst_SCRIPTS += bench/offline-build bench/stage-mix bench/population \
+	bench/scan-bench bench/scan-corpus

@@ -23,20 +23,16 @@ config_generation_defaults(struct pf_config *c)
 static int
 response_format(const struct jfield *x, const cJSON *g, struct pf_config *c)
 {
-	char *rf = NULL;
-	int rc = 0;
+	static const char *const allowed[] = { "json_schema", "json_object",
+		NULL };
+	const char *rf = NULL;
 
-	if (jfield_str(x, g, "$.generation", "response_format", &rf) != 0)
+	if (jfield_enum(x, g, "$.generation", "response_format", allowed,
+			&rf) != 0)
 		return -1;
-	if (rf != NULL && strcmp(rf, "json_schema") == 0)
-		c->json_schema = 1;
-	else if (rf != NULL && strcmp(rf, "json_object") == 0)
-		c->json_schema = 0;
-	else if (rf != NULL)
-		rc = jfield_fail(x, "$.generation.response_format",
-				 "expected \"json_schema\" or \"json_object\"");
-	free(rf);
-	return rc;
+	if (rf != NULL)
+		c->json_schema = rf == allowed[0];
+	return 0;
 }
 
 int

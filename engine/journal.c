@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "base/buf.h"
+#include "base/sum64.h"
 #include "engine/sqlq.h"
 
 const char journal_schema_sql[] =
@@ -19,7 +20,8 @@ const char journal_schema_sql[] =
 	"  ('pending','inflight','done','failed')),"
 	" req_hash TEXT, attempts INTEGER NOT NULL DEFAULT 0, reply TEXT,"
 	" finish_reason TEXT, model TEXT, prompt_tokens INTEGER,"
-	" completion_tokens INTEGER, last_error TEXT, updated_at INTEGER);";
+	" completion_tokens INTEGER, last_error TEXT, updated_at INTEGER,"
+	" reply_sum INTEGER);";
 
 /* Reads run on the connection; writes only through the queue. */
 enum { ST_GET, ST_PREFIX, ST_READS,
@@ -29,35 +31,36 @@ static const char *const sql[ST_N] = {
 	[ST_PLAN] = "INSERT OR IGNORE INTO journal(item_id, stage, persona_id,"
 		    " idx, state) VALUES (?1, ?2, ?3, ?4, 'pending')",
 	[ST_GET] = "SELECT state, req_hash, reply, finish_reason, model,"
-		   " last_error, attempts, prompt_tokens, completion_tokens"
-		   " FROM journal WHERE item_id = ?1",
+		   " last_error, attempts, prompt_tokens, completion_tokens,"
+		   " reply_sum FROM journal WHERE item_id = ?1",
 	[ST_DONE] = "UPDATE journal SET state = 'done', req_hash = ?2,"
 		    " reply = ?3, finish_reason = ?4, model = ?5,"
 		    " attempts = ?6, prompt_tokens = ?7,"
 		    " completion_tokens = ?8, last_error = NULL,"
-		    " updated_at = ?9 WHERE item_id = ?1",
+		    " updated_at = ?9, reply_sum = ?10 WHERE item_id = ?1",
 	[ST_FAIL] = "UPDATE journal SET state = 'failed', req_hash = ?2,"
-		    " attempts = ?3, last_error = ?4, updated_at = ?5"
-		    " WHERE item_id = ?1",
+		    " attempts = ?3, last_error = ?4, updated_at = ?5,"
+		    " reply_sum = NULL WHERE item_id = ?1",
 	[ST_PREFIX] = "SELECT 1 FROM journal WHERE item_id >= ?1"
 		      " AND item_id < ?2 LIMIT 1",
 	/* one write per item, with no plan row before it */
 	[ST_REC_DONE] = "INSERT INTO journal(item_id, stage, persona_id, idx,"
 			" state, req_hash, reply, finish_reason, model,"
 			" attempts, prompt_tokens, completion_tokens,"
-			" updated_at) VALUES (?1, ?10, 0, ?11, 'done', ?2, ?3,"
-			" ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT(item_id) DO"
+			" updated_at, reply_sum) VALUES (?1, ?10, 0, ?11,"
+			" 'done', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?12)"
+			" ON CONFLICT(item_id) DO"
 			" UPDATE SET state = 'done', req_hash = ?2,"
 			" reply = ?3, finish_reason = ?4, model = ?5,"
 			" attempts = ?6, prompt_tokens = ?7,"
 			" completion_tokens = ?8, last_error = NULL,"
-			" updated_at = ?9",
+			" updated_at = ?9, reply_sum = ?12",
 	[ST_REC_FAIL] = "INSERT INTO journal(item_id, stage, persona_id, idx,"
 			" state, req_hash, attempts, last_error, updated_at)"
 			" VALUES (?1, ?6, 0, ?7, 'failed', ?2, ?3, ?4, ?5)"
 			" ON CONFLICT(item_id) DO UPDATE SET"
 			" state = 'failed', req_hash = ?2, attempts = ?3,"
-			" last_error = ?4, updated_at = ?5",
+			" last_error = ?4, updated_at = ?5, reply_sum = NULL",
 };
 
 struct journal {
@@ -84,6 +87,31 @@ state_parse(const unsigned char *s)
 		if (s != NULL && strcmp((const char *)s, state_names[i]) == 0)
 			return (enum journal_state)i;
 	return JOURNAL_NONE;
+}
+
+static void
+sum_str(struct sum64 *s, const char *v, size_t n)
+{
+	if (v == NULL)
+		sum64_null(s);
+	else
+		sum64_text(s, v, n);
+}
+
+int64_t
+journal_reply_sum(const char *item_id, const char *req_hash,
+		  const char *reply, size_t reply_len,
+		  const char *finish_reason, const char *model)
+{
+	struct sum64 s;
+
+	sum64_init(&s);
+	sum_str(&s, item_id, item_id ? strlen(item_id) : 0);
+	sum_str(&s, req_hash, req_hash ? strlen(req_hash) : 0);
+	sum_str(&s, reply, reply_len);
+	sum_str(&s, finish_reason, finish_reason ? strlen(finish_reason) : 0);
+	sum_str(&s, model, model ? strlen(model) : 0);
+	return sum64_final(&s);
 }
 
 int
@@ -219,8 +247,9 @@ int
 journal_item_get(struct journal *j, const char *id, struct journal_row *row)
 {
 	sqlite3_stmt *st = j->st[ST_GET];
+	sqlite3_int64 sum = 0;
 	long o[5];
-	int rc, i;
+	int rc, i, has_sum = 0;
 
 	memset(row, 0, sizeof(*row));
 	buf_reset(&j->row);
@@ -235,6 +264,8 @@ journal_item_get(struct journal *j, const char *id, struct journal_row *row)
 		row->attempts = (uint32_t)sqlite3_column_int(st, 6);
 		row->prompt_tokens = (uint32_t)sqlite3_column_int(st, 7);
 		row->completion_tokens = (uint32_t)sqlite3_column_int(st, 8);
+		has_sum = sqlite3_column_type(st, 9) == SQLITE_INTEGER;
+		sum = sqlite3_column_int64(st, 9);
 	}
 	/* Reset at once: a pending read would pin the WAL. */
 	sqlite3_reset(st);
@@ -248,6 +279,16 @@ journal_item_get(struct journal *j, const char *id, struct journal_row *row)
 	row->finish_reason = at(j, o[2]);
 	row->model = at(j, o[3]);
 	row->last_error = at(j, o[4]);
+	if (row->state == JOURNAL_DONE && (!has_sum ||
+	    sum != journal_reply_sum(id, row->req_hash, row->reply,
+				     row->reply_len, row->finish_reason,
+				     row->model))) {
+		/* Damaged: never reuse it; the item is sent again. */
+		row->state = JOURNAL_PENDING;
+		row->reply = NULL;
+		row->reply_len = 0;
+		row->damaged = 1;
+	}
 	return 0;
 }
 
@@ -267,6 +308,9 @@ journal_item_done(struct journal *j, const char *id,
 	sqlq_int(j->q, r->prompt_tokens);
 	sqlq_int(j->q, r->completion_tokens);
 	sqlq_int(j->q, (int64_t)time(NULL));
+	sqlq_int(j->q, journal_reply_sum(id, r->req_hash, r->reply,
+					 r->reply_len, r->finish_reason,
+					 r->model));
 	sqlq_end(j->q);
 	return 0;
 }
@@ -313,6 +357,10 @@ journal_item_record(struct journal *j, const struct journal_item *it,
 	sqlq_int(j->q, (int64_t)time(NULL));
 	sqlq_text(j->q, it->stage);
 	sqlq_int(j->q, it->idx);
+	if (done)
+		sqlq_int(j->q, journal_reply_sum(it->id, it->req_hash,
+						 r->reply, r->reply_len,
+						 r->finish_reason, r->model));
 	sqlq_end(j->q);
 	return 0;
 }

@@ -48,6 +48,9 @@ struct journal_row {
 	uint32_t attempts;
 	uint32_t prompt_tokens;
 	uint32_t completion_tokens;
+	int damaged;                /* a done row whose reply_sum did not
+				     * match: read as pending (state), so
+				     * the item is sent again */
 };
 
 /* Result of one completed item, for journal_item_done(). */
@@ -61,6 +64,13 @@ struct journal_result {
 	uint32_t prompt_tokens;
 	uint32_t completion_tokens;
 };
+
+/* The checksum (base/sum64.h) a done row carries in reply_sum: over its
+ * item id, request hash, reply, finish reason and model, the values a
+ * resume trusts. */
+int64_t journal_reply_sum(const char *item_id, const char *req_hash,
+			  const char *reply, size_t reply_len,
+			  const char *finish_reason, const char *model);
 
 /* SQL that creates the journal table; run inside the schema transaction. */
 extern const char journal_schema_sql[];

@@ -337,7 +337,7 @@ forget_rows(struct sched *s, struct item *it)
 	 * not looked at its row. */
 	if ((it->state == I_WAIT || it->state == I_READY) && !it->fresh &&
 	    journal_item_get(s->o->journal, it->id, &row) == 0)
-		it->rerun = row.state == JOURNAL_DONE;
+		it->rerun = row.state == JOURNAL_DONE || row.damaged;
 	if (!it->rerun || st->forget == NULL)
 		return;
 	stage_ctx_init(s, it, &sc);
@@ -549,7 +549,10 @@ try_replay(struct sched *s, struct item *it)
 		return 0;
 	}
 	it->prior_attempts = row.attempts;
-	it->rerun = row.state == JOURNAL_DONE;
+	it->rerun = row.state == JOURNAL_DONE || row.damaged;
+	if (row.damaged)
+		log_warn("item %s: its journal reply is damaged (checksum "
+			 "mismatch); sending it again", it->id);
 	if (row.state != JOURNAL_DONE || row.reply == NULL)
 		return 0;
 	if (row.req_hash == NULL || strcmp(row.req_hash, it->hash) != 0) {

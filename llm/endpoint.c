@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "base/json.h"
+#include "base/suggest.h"
 
 enum ftype { F_DBL, F_UNS, F_LONG, F_U64, F_SIZE };
 
@@ -278,6 +279,26 @@ headers_read(const cJSON *obj, const char *path, struct endpoint_cfg *e,
 	return 0;
 }
 
+/* Fail at path.key with the allowed names and a "did you mean", worded as
+ * base/jfield.h's jfield_fail_enum words it for the rest of the config. */
+static int
+fail_name(struct pf_error *err, const char *path, const char *key,
+	  const cJSON *v, const char *const *names)
+{
+	const char *s = cJSON_GetStringValue(v);
+	const char *near = s != NULL ? suggest_closest(s, names) : NULL;
+	char sub[256], list[256], mean[SUGGEST_MAX_LEN + 32] = "";
+
+	sub_path(sub, path, key);
+	suggest_list(names, list, sizeof(list));
+	if (s == NULL)
+		return fail(err, sub, "expected a string (allowed: %s)", list);
+	if (near != NULL)
+		snprintf(mean, sizeof(mean), "; did you mean \"%s\"?", near);
+	return fail(err, sub, "unknown value \"%.64s\"%s (allowed: %s)", s,
+		    mean, list);
+}
+
 /* structured_output and profile of an endpoint or of $.engine. */
 static int
 wire_read(const cJSON *obj, const char *path, struct wire_opts *w,
@@ -285,21 +306,18 @@ wire_read(const cJSON *obj, const char *path, struct wire_opts *w,
 {
 	const cJSON *m = json_get(obj, "structured_output");
 	const cJSON *p = json_get(obj, "profile");
-	const char *allowed;
-	char sub[256];
 
 	if (m != NULL) {
-		sub_path(sub, path, "structured_output");
-		w->mode = wire_mode_parse(cJSON_GetStringValue(m), &allowed);
+		w->mode = wire_mode_parse(cJSON_GetStringValue(m), NULL);
 		if (w->mode == WIRE_MODE_UNSET)
-			return fail(err, sub, "expected one of %s", allowed);
+			return fail_name(err, path, "structured_output", m,
+					 wire_mode_list);
 	}
 	if (p != NULL) {
-		sub_path(sub, path, "profile");
-		w->profile = wire_profile_parse(cJSON_GetStringValue(p),
-						&allowed);
+		w->profile = wire_profile_parse(cJSON_GetStringValue(p), NULL);
 		if (w->profile == WIRE_PROFILE_UNSET)
-			return fail(err, sub, "expected one of %s", allowed);
+			return fail_name(err, path, "profile", p,
+					 wire_profile_list);
 	}
 	return 0;
 }

@@ -73,6 +73,14 @@ static const char *const mode_names[] = {
 	[WIRE_NONE] = "none",
 };
 
+const char *const wire_mode_list[] = {
+	"json_schema", "json_object", "none", NULL
+};
+
+const char *const wire_profile_list[] = {
+	"generic", "openai", "vllm", "llama.cpp", "ollama", NULL
+};
+
 static const char *const counts[] = {
 	"minLength", "maxLength", "minItems", "maxItems"
 };

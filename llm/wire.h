@@ -56,6 +56,10 @@ struct wire_opts {
  * is not one; *allowed (if not NULL) gets the list of valid names for the
  * error message. */
 enum wire_mode wire_mode_parse(const char *name, const char **allowed);
+
+/* The valid names, NULL-terminated (for "did you mean"). */
+extern const char *const wire_mode_list[];
+extern const char *const wire_profile_list[];
 enum wire_profile wire_profile_parse(const char *name, const char **allowed);
 const char *wire_mode_name(enum wire_mode m);
 const char *wire_profile_name(enum wire_profile p);

@@ -5,8 +5,10 @@
 
 #include "output/tables.h"
 
+/* A shard expects its slice of the personas (src/shard.h). */
 static const char progress_sql[] =
-	"SELECT (SELECT coalesce(max(personas), 0) FROM run),"
+	"SELECT (SELECT coalesce(max(personas * (shard_index + 1) /"
+	" shard_count - personas * shard_index / shard_count), 0) FROM run),"
 	" (SELECT count(*) FROM persona),"
 	" (SELECT count(*) FROM persona WHERE "
 	DATASET_COMPLETE("persona." DATASET_PERSONA_COL) "),"

@@ -25,7 +25,8 @@
 	" journal WHERE state != 'done'))"
 
 struct dataset_progress {
-	int64_t expected;     /* personas the run row asks for (0: no row) */
+	int64_t expected;     /* personas the run row asks for (its shard's
+			       * when it is a shard; 0: no row) */
 	int64_t personas;     /* persona rows */
 	int64_t complete;     /* persona rows whose every item is done */
 	int64_t undone;       /* journal items pending or failed */

@@ -158,7 +158,8 @@ check_version(struct dataset *ds, enum dataset_mode mode,
 		return pf_error_set(err, "not a personaforge dataset "
 				    "(no schema version)");
 	/* An older dataset may have dropped findings (version 1 stored at
-	 * most 256 a row and counted no more): build it again. */
+	 * most 256 a row and counted no more) and has no checksums
+	 * (version 2) to show it is intact: build it again. */
 	if (v < DATASET_SCHEMA_VERSION)
 		return pf_error_set(err, "dataset schema version %d is not "
 				    "supported by this personaforge (it "

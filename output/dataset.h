@@ -18,8 +18,10 @@
 
 #include "base/error.h"
 
-/* 2: audit_finding.count (overflow findings stand for several). */
-#define DATASET_SCHEMA_VERSION 2
+/* 2: audit_finding.count (overflow findings stand for several).
+ * 3: a row_sum checksum on every dataset row (output/rowsum.h) and a
+ *    reply_sum on every done journal row. */
+#define DATASET_SCHEMA_VERSION 3
 
 enum dataset_mode {
 	DATASET_READ,     /* existing file, read only: nothing is created

@@ -13,6 +13,7 @@
 
 #include "base/buf.h"
 #include "output/complete.h"
+#include "output/rowsum.h"
 #include "output/tablesql.h"
 
 #define SQL_MAX ((size_t)1 << 16)   /* generated SELECT text */
@@ -30,7 +31,8 @@ col_flags(const struct dataset_col *c)
 	return (c->type == DATASET_INT ? EXPORT_INT : 0) |
 	       (c->flags & DATASET_ATTR ? EXPORT_ATTR : 0) |
 	       (c->flags & DATASET_BOOL ? EXPORT_BOOL : 0) |
-	       (c->flags & DATASET_BODY ? EXPORT_BODY : 0);
+	       (c->flags & DATASET_BODY ? EXPORT_BODY : 0) |
+	       (c->flags & DATASET_JSON ? EXPORT_JSON : 0);
 }
 
 /* Fill k from registry table t (not a DATASET_SUB table). Returns 0, or
@@ -79,6 +81,8 @@ struct cursor {
 	const struct export_kind *kind;
 	sqlite3_stmt *st;
 	int rc;               /* last sqlite3_step(); SQLITE_ROW on a row */
+	struct rowsum_plan sum;      /* the row's checksum columns */
+	struct rowsum_plan sub_sum;  /* the sub row's, when kind->sub */
 };
 
 struct walk {
@@ -87,7 +91,7 @@ struct walk {
 	struct pf_error *err;
 	int incl;                          /* include quarantined rows */
 	int partial;                       /* complete personas only */
-	struct export_counts *counts;      /* records handed over, or NULL */
+	struct export_counts *counts;      /* records handed over, damage */
 	struct export_kind kinds[DATASET_MAX_TABLES];  /* by table index */
 	struct cursor cur[DATASET_MAX_TABLES];   /* by table index; none for
 						  * DATASET_SUB tables */
@@ -103,11 +107,37 @@ struct walk {
 static int
 db_error(struct walk *w, const char *what)
 {
+	int code = sqlite3_errcode(w->ds->db);
+
+	if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
+		w->counts->damaged = 1;
 	if (w->err != NULL)
 		snprintf(w->err->file, sizeof(w->err->file), "%s",
 			 w->ds->path);
 	return pf_error_set(w->err, "database error %s: %s", what,
 			    sqlite3_errmsg(w->ds->db));
+}
+
+/* Check the row c is on against its plan p. Returns 0 when it is intact;
+ * -1 with err naming the table and row, and counts->damaged set, when
+ * its checksum does not match. */
+static int
+check_row(struct walk *w, const struct cursor *c,
+	  const struct rowsum_plan *p)
+{
+	char name[256];
+
+	if (rowsum_check(p, c->st) == 0)
+		return 0;
+	w->counts->damaged = 1;
+	rowsum_row_name(p, c->st, name, sizeof(name));
+	if (w->err != NULL)
+		snprintf(w->err->file, sizeof(w->err->file), "%s",
+			 w->ds->path);
+	return pf_error_set(w->err, "damaged row in table %s (%s): its "
+			    "checksum does not match its content; "
+			    "'personaforge verify' lists every damaged row",
+			    p->table->name, name);
 }
 
 /* Advance c. Returns 1 on a row, 0 at the end, -1 on error (err set). */
@@ -144,19 +174,25 @@ order_by(struct buf *b, const char *alias, const struct dataset_table *t,
  * by persona and then by the registry's sort columns. The head table
  * holds one row at most (its CHECK says so). */
 static int
-build_select(const struct export_kind *k, struct buf *b)
+build_select(const struct export_kind *k, struct cursor *cur, struct buf *b)
 {
 	const struct dataset_table *t = k->table;
 	const struct dataset_col *sub = NULL;
 	const struct export_col *c;
-	int head = t->role == DATASET_HEAD, rc;
+	int head = t->role == DATASET_HEAD, n = 2, rc;
 
 	rc = buf_puts(b, head ? "SELECT 0, 0"
 		      : "SELECT t." DATASET_PERSONA_COL ", t.quarantined");
-	for (c = k->cols; c->column != NULL; c++)
+	for (c = k->cols; c->column != NULL; c++, n++)
 		rc |= buf_printf(b, ", t.\"%s\"", c->column);
-	if (k->sub != NULL && dataset_export_cols(k->sub, &sub, 1) == 1)
+	if (k->sub != NULL && dataset_export_cols(k->sub, &sub, 1) == 1) {
 		rc |= buf_printf(b, ", s.\"%s\"", sub->name);
+		n++;
+	}
+	rc |= rowsum_plan_select(&cur->sum, t, "t", n, b);
+	if (sub != NULL)
+		rc |= rowsum_plan_select(&cur->sub_sum, k->sub, "s",
+					 cur->sum.sum_col + 1, b);
 	rc |= buf_printf(b, " FROM \"%s\" t", t->name);
 	if (sub != NULL)
 		rc |= buf_printf(b, " LEFT JOIN \"%s\" s ON s.\"%s\" = "
@@ -203,19 +239,21 @@ finding_arm(struct buf *b, const struct dataset_table *t, const char *row_id)
  * Rows keyed by persona are named by persona_id or by the persona's text
  * id ("p000042"); both reach the primary key. */
 static int
-build_findings(const struct export_kind *k, struct buf *b)
+build_findings(const struct export_kind *k, struct cursor *cur,
+	       struct buf *b)
 {
 	const struct dataset_table *t;
 	const struct export_col *c;
 	char row_id[80];
 	size_t i;
-	int rc;
+	int n = 2, rc;
 
 	snprintf(row_id, sizeof(row_id), "a.\"%s\"",
 		 dataset_id_col(k->table, 1)->name);
 	rc = buf_puts(b, "SELECT 0, f.quarantined OR f.rq");
-	for (c = k->cols; c->column != NULL; c++)
+	for (c = k->cols; c->column != NULL; c++, n++)
 		rc |= buf_printf(b, ", f.\"%s\"", c->column);
+	rc |= rowsum_plan_select(&cur->sum, k->table, "f", n, b);
 	rc |= buf_printf(b, " FROM (SELECT a.*, CASE a.\"%s\"",
 			 dataset_id_col(k->table, 0)->name);
 	for (i = 0; i < dataset_ntables; i++) {
@@ -252,18 +290,19 @@ prepare(struct walk *w, size_t i, struct buf *b)
 /* Append the SELECT of cursor k to b: personas are read whole (their
  * columns follow personas/persona.h), findings with their rows' state. */
 static int
-build_cursor(const struct export_kind *k, struct buf *b)
+build_cursor(const struct export_kind *k, struct cursor *c, struct buf *b)
 {
 	switch (k->table->role) {
 	case DATASET_PERSONAS:
-		return buf_printf(b, "SELECT * FROM \"%s\" WHERE (quarantined "
+		return rowsum_plan_star(&c->sum, k->table) |
+		       buf_printf(b, "SELECT * FROM \"%s\" WHERE (quarantined "
 				  "= 0 OR ?1) AND " KEPT(DATASET_PERSONA_COL)
 				  " ORDER BY " DATASET_PERSONA_COL,
 				  k->table->name);
 	case DATASET_TAIL:
-		return build_findings(k, b);
+		return build_findings(k, c, b);
 	default:
-		return build_select(k, b);
+		return build_select(k, c, b);
 	}
 }
 
@@ -303,7 +342,8 @@ open_cursors(struct walk *w)
 			continue;
 		buf_reset(&sql);
 		rc = kind_init(&w->kinds[i], t, w->err);
-		if (rc == 0 && build_cursor(&w->kinds[i], &sql) != 0)
+		if (rc == 0 && build_cursor(&w->kinds[i], &w->cur[i],
+					    &sql) != 0)
 			rc = pf_error_set(w->err, "query for %s too long",
 					  t->name);
 		if (rc == 0)
@@ -366,6 +406,8 @@ persona_columns(struct walk *w)
 			w->q_col = i;
 			continue;
 		}
+		if (i == w->cur[w->personas].sum.sum_col)
+			continue;       /* the checksum is not exported */
 		if (!is_name(name))
 			return pf_error_set(w->err, "persona column '%s' is "
 					    "not a valid XML name",
@@ -423,8 +465,7 @@ same_record(struct walk *w, const struct cursor *c)
 static void
 counted(struct walk *w, size_t idx)
 {
-	if (w->counts != NULL)
-		w->counts->rows[idx]++;
+	w->counts->rows[idx]++;
 }
 
 /* Hand the record at c to the sink: open, one sub event per sub row of a
@@ -438,6 +479,8 @@ emit_record(struct walk *w, struct cursor *c, const char *uid)
 	int nsub = export_sub_col(k);
 
 	r.quarantined = sqlite3_column_int(c->st, 1) != 0;
+	if (check_row(w, c, &c->sum) != 0)
+		return -1;
 	buf_reset(&w->key);
 	if (k->sub != NULL && buf_append(&w->key, sqlite3_column_blob(c->st, 2),
 			       (size_t)sqlite3_column_bytes(c->st, 2)) != 0)
@@ -448,7 +491,8 @@ emit_record(struct walk *w, struct cursor *c, const char *uid)
 	do {
 		if (k->sub != NULL &&
 		    sqlite3_column_type(c->st, nsub) != SQLITE_NULL &&
-		    s->record(s->ud, &r, EXPORT_SUB) != 0)
+		    (check_row(w, c, &c->sub_sum) != 0 ||
+		     s->record(s->ud, &r, EXPORT_SUB) != 0))
 			return -1;
 		if (step(w, c) < 0)
 			return -1;
@@ -509,12 +553,15 @@ emit_persona(struct walk *w)
 	size_t i;
 	int has;
 
-	if (load_persona(w, &p) != 0)
+	if (load_persona(w, &p) != 0 ||
+	    check_row(w, &w->cur[w->personas], &w->cur[w->personas].sum) != 0)
 		return -1;
 	pid = sqlite3_column_int64(p.st, w->pid_col);
 	if (skip_to(w, narr, pid) != 0)
 		return -1;
 	has = in_group(narr, pid);
+	if (has && check_row(w, narr, &narr->sum) != 0)
+		return -1;
 	r.uid = p.uid;
 	r.quarantined = has && sqlite3_column_int(narr->st, 1) != 0;
 	if (s->persona(s->ud, &p, has ? &r : NULL) != 0)
@@ -545,6 +592,8 @@ emit_all(struct walk *w)
 	rc = step(w, run);
 	if (rc == 0)
 		r.st = NULL;
+	if (rc > 0 && check_row(w, run, &run->sum) != 0)
+		return -1;
 	if (rc < 0 || s->begin(s->ud, &r) != 0 ||
 	    s->list(s->ud, per->kind, 1) != 0)
 		return -1;
@@ -565,6 +614,7 @@ export_walk(struct dataset *ds, unsigned opts,
 	    const struct export_sink *sink, struct export_counts *counts,
 	    struct pf_error *err)
 {
+	struct export_counts local;
 	struct walk w;
 	int rc = -1;
 
@@ -574,9 +624,8 @@ export_walk(struct dataset *ds, unsigned opts,
 	w.err = err;
 	w.incl = (opts & EXPORT_QUARANTINED) != 0;
 	w.partial = (opts & EXPORT_PARTIAL) != 0;
-	w.counts = counts;
-	if (counts != NULL)
-		memset(counts, 0, sizeof(*counts));
+	w.counts = counts != NULL ? counts : &local;
+	memset(w.counts, 0, sizeof(*w.counts));
 	buf_init(&w.key, KEY_MAX);
 	/* One read transaction: every cursor sees the same snapshot even
 	 * while a build is writing the file. */

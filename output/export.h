@@ -37,7 +37,8 @@ enum export_flag {
 	EXPORT_ATTR = 1,  /* XML: attribute of the record's element */
 	EXPORT_INT = 2,   /* integer column */
 	EXPORT_BOOL = 4,  /* integer column exported as true/false */
-	EXPORT_BODY = 8   /* XML: text content of the record's element */
+	EXPORT_BODY = 8,  /* XML: text content of the record's element */
+	EXPORT_JSON = 16  /* text holding JSON: embedded as it is in JSONL */
 };
 
 #define EXPORT_MAX_COLS 64   /* exported columns of one record type */
@@ -137,11 +138,15 @@ enum export_opt {
  * counted. */
 struct export_counts {
 	uint64_t rows[DATASET_MAX_TABLES];
+	int damaged;          /* the walk stopped at a damaged row or page
+			       * (a checksum mismatch or SQLITE_CORRUPT) */
 };
 
 /* Walk ds in export order and feed sink; counts (may be NULL) gets the
- * records handed over. Returns 0, or -1 with err filled (by the walk for
- * database errors, by the sink for its own). */
+ * records handed over. Every row is checked against its checksum
+ * (output/rowsum.h) before the sink sees it. Returns 0, or -1 with err
+ * filled (by the walk for database errors and damage, with
+ * counts->damaged set for damage; by the sink for its own errors). */
 int export_walk(struct dataset *ds, unsigned opts,
 		const struct export_sink *sink, struct export_counts *counts,
 		struct pf_error *err);

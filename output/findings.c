@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "output/rowsum.h"
 #include "output/tables.h"
 #include "output/tablesql.h"
 
@@ -259,23 +260,26 @@ findings_insert(struct dataset *ds, sqlite3_stmt *st, const char *name,
 		const struct row_finding *f, int quarantined,
 		struct pf_error *err)
 {
-	int k = 1, rc;
+	struct rowsum_bind b;
+	int rc;
 
-	sqlite3_bind_text(st, k++, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, k++, version, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, k++, table, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, k++, row_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, k++, f->field, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, k++, f->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, k++, audit_severity_name(f->sev), -1,
-			  SQLITE_STATIC);
-	sqlite3_bind_int(st, k++, f->synthetic);
-	sqlite3_bind_text(st, k++, f->masked, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, k++, f->reason, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, k++, (sqlite3_int64)f->offset);
-	sqlite3_bind_text(st, k++, f->threshold, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, k++, quarantined);
-	sqlite3_bind_int64(st, k, f->count);
+	if (rowsum_bind_begin(&b, st, dataset_table_find("audit_finding")))
+		return pf_error_set(err, "audit_finding has no row_sum");
+	rowsum_bind_text(&b, name);
+	rowsum_bind_text(&b, version);
+	rowsum_bind_text(&b, table);
+	rowsum_bind_text(&b, row_id);
+	rowsum_bind_text(&b, f->field);
+	rowsum_bind_text(&b, f->kind);
+	rowsum_bind_text(&b, audit_severity_name(f->sev));
+	rowsum_bind_int(&b, f->synthetic);
+	rowsum_bind_text(&b, f->masked);
+	rowsum_bind_text(&b, f->reason);
+	rowsum_bind_int(&b, (int64_t)f->offset);
+	rowsum_bind_text(&b, f->threshold);
+	rowsum_bind_int(&b, quarantined);
+	rowsum_bind_int(&b, f->count);
+	rowsum_bind_end(&b);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);

@@ -12,6 +12,9 @@
 /* The auditors' flag, the same in every per-persona table. */
 #define QUARANTINED { .name = "quarantined", .type = I, \
 	.sql = "NOT NULL DEFAULT 0" }
+/* The row's checksum, not exported; the last column of every table. */
+#define ROW_SUM { .name = "row_sum", .type = I, .sql = NN, \
+	.flags = DATASET_SUM }
 /* A row's persona, not exported (its record sits under the persona). */
 #define PERSONA_ID { .name = DATASET_PERSONA_COL, .type = I, .sql = NN }
 /* The journal item that wrote a row, not exported. */
@@ -42,6 +45,15 @@ static const struct dataset_col run_cols[] = {
 	TEXT("model", 0, 7),
 	{ .name = "created_at", .type = T, .sql = NN, .flags = DATASET_KEEP },
 	{ .name = "updated_at", .type = T, .sql = NN },
+	/* Schema version 3: per enabled stage, its backend and model. */
+	{ .name = "stages", .type = T, .sql = NN, .flags = DATASET_JSON,
+	  .xml = "stages", .out = 8 },
+	/* Schema version 3: which shard of the personas this file holds
+	 * (build --shard I/N; 0 and 1 for a whole build or a merge). Not
+	 * exported: a merge exports as the single build would. */
+	{ .name = "shard_index", .type = I, .sql = "NOT NULL DEFAULT 0" },
+	{ .name = "shard_count", .type = I, .sql = "NOT NULL DEFAULT 1" },
+	ROW_SUM,
 	{ 0 }
 };
 
@@ -51,6 +63,7 @@ static const struct dataset_col persona_cols[] = {
 	{ .name = "fields", .flags = DATASET_FIELDS },
 	{ .name = "quarantined", .type = I, .sql = "NOT NULL DEFAULT 0",
 	  .flags = DATASET_KEEP },
+	ROW_SUM,
 	{ 0 }
 };
 
@@ -64,6 +77,7 @@ static const struct dataset_col narrative_cols[] = {
 	TEXT("career_goals_and_ambitions", DATASET_AUDIT, 4),
 	TEXT("concise_persona", DATASET_AUDIT, 5),
 	QUARANTINED,
+	ROW_SUM,
 	{ 0 }
 };
 
@@ -77,6 +91,7 @@ static const struct dataset_col turn_cols[] = {
 	TEXT("question", 0, 4),
 	TEXT("answer", DATASET_AUDIT, 5),
 	QUARANTINED,
+	ROW_SUM,
 	{ 0 }
 };
 
@@ -89,6 +104,7 @@ static const struct dataset_col document_cols[] = {
 	TEXT("title", DATASET_AUDIT, 3),
 	TEXT("content", DATASET_AUDIT, 4),
 	QUARANTINED,
+	ROW_SUM,
 	{ 0 }
 };
 
@@ -103,6 +119,7 @@ static const struct dataset_col fact_cols[] = {
 	{ .name = "doc_id", .type = T, .sql = "NOT NULL REFERENCES "
 	  "document(doc_id)", .flags = DATASET_ATTR, .xml = "doc", .out = 4 },
 	QUARANTINED,
+	ROW_SUM,
 	{ 0 }
 };
 
@@ -118,6 +135,7 @@ static const struct dataset_col qa_cols[] = {
 	TEXT("question", DATASET_AUDIT, 5),
 	TEXT("answer", DATASET_AUDIT, 6),
 	QUARANTINED,
+	ROW_SUM,
 	{ 0 }
 };
 
@@ -129,6 +147,7 @@ static const struct dataset_col qa_evidence_cols[] = {
 	{ .name = "doc_id", .type = T, .sql = "NOT NULL REFERENCES "
 	  "document(doc_id)", .flags = DATASET_ATTR, .xml = "doc", .out = 1,
 	  .sort = 1 },
+	ROW_SUM,
 	{ 0 }
 };
 
@@ -149,6 +168,7 @@ static const struct dataset_col pair_cols[] = {
 	TEXT("judge_rationale", DATASET_AUDIT, 9),
 	TEXT("judge_model", 0, 10),
 	QUARANTINED,
+	ROW_SUM,
 	{ 0 }
 };
 
@@ -188,6 +208,7 @@ static const struct dataset_col finding_cols[] = {
 	{ .name = "count", .type = I, .sql = "NOT NULL DEFAULT 1",
 	  .flags = DATASET_ATTR | DATASET_POSITIVE, .xml = "count", .out = 10,
 	  .sort = 10 },
+	ROW_SUM,
 	{ 0 }
 };
 
@@ -278,6 +299,13 @@ dataset_table_role(enum dataset_role r)
 		if (dataset_tables[i].role == r)
 			return &dataset_tables[i];
 	return NULL;
+}
+
+int
+dataset_col_summed(const struct dataset_col *c)
+{
+	return !(c->flags & (DATASET_SUM | DATASET_KEEP | DATASET_AUTO)) &&
+	       strcmp(c->name, "quarantined") != 0;
 }
 
 int

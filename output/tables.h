@@ -14,6 +14,10 @@
  * - every table but the head and the tail has a `persona_id` INTEGER
  *   column naming its persona, and a `quarantined` INTEGER flag that the
  *   auditors set (exports leave such rows out, `stats` counts them);
+ * - every table ends with its `row_sum` column (DATASET_SUM): the
+ *   checksum of the row's other columns but the `quarantined` flag, the
+ *   DATASET_KEEP and the DATASET_AUTO ones (output/rowsum.h), written
+ *   with the row and checked wherever rows are read back;
  * - rows are named (by findings, by writer_forget) through their
  *   DATASET_ID columns; an INTEGER id column is a persona_id, and such
  *   rows are named by the persona's text id ("p000042"), which
@@ -54,8 +58,12 @@ enum dataset_col_flag {
 	DATASET_HIDDEN = 1 << 7, /* shown by no command (the whole config) */
 	DATASET_FIELDS = 1 << 8, /* stands for one column per field of
 				  * personas/persona.h, in field order */
-	DATASET_POSITIVE = 1 << 9 /* an integer of at least 1
-				   * (xs:positiveInteger in the XSD) */
+	DATASET_POSITIVE = 1 << 9, /* an integer of at least 1
+				    * (xs:positiveInteger in the XSD) */
+	DATASET_SUM = 1 << 10,    /* the row's checksum (output/rowsum.h) */
+	DATASET_JSON = 1 << 11    /* text holding a JSON value the program
+				   * wrote: JSONL embeds it as it is, XML
+				   * carries it as text */
 };
 
 struct dataset_col {
@@ -127,6 +135,9 @@ const struct dataset_table *dataset_table_sub(const struct dataset_table *t);
 
 /* The first table with role r, or NULL. */
 const struct dataset_table *dataset_table_role(enum dataset_role r);
+
+/* 1 if column c is covered by its row's checksum. */
+int dataset_col_summed(const struct dataset_col *c);
 
 /* Copy column i (0-based) of t, with DATASET_FIELDS expanded, to *out:
  * a persona field comes out as a TEXT or INTEGER NOT NULL column named

@@ -10,7 +10,9 @@
 
 #include "auditors/auditor.h"
 #include "base/buf.h"
+#include "base/sum64.h"
 #include "engine/sqlq.h"
+#include "output/rowsum.h"
 #include "output/findings.h"
 #include "output/tablesql.h"
 
@@ -43,6 +45,14 @@ static const struct {
 struct writer {
 	struct sqlq *q;
 	int st[S_N];                /* statement ids in the queue */
+	/* The row checksum of the statement being queued: which of its
+	 * parameters it covers (rowsum_params), how many come before the
+	 * sum, which is next. nsum[] is -1 for a delete. */
+	unsigned char summed[S_N][DATASET_MAX_COLS];
+	int nsum[S_N];
+	int cur_stmt;               /* -1: not a summed insert */
+	int param;
+	struct sum64 sum;
 	int del[DATASET_MAX_TABLES]; /* writer_forget's deletes, by table */
 	struct findings *fc;        /* the findings of the row being written */
 	char errmsg[512];
@@ -78,9 +88,17 @@ prepare_all(struct writer *w, struct pf_error *err)
 	size_t i;
 	int rc = 0;
 
-	for (i = 0; rc == 0 && i < S_N; i++)
+	for (i = 0; rc == 0 && i < S_N; i++) {
 		rc = prepare_one(w, stmt_of[i].table, stmt_of[i].del,
 				 &w->st[i], err);
+		w->nsum[i] = stmt_of[i].del ? -1 :
+			rowsum_params(dataset_table_find(stmt_of[i].table),
+				      w->summed[i], DATASET_MAX_COLS);
+		if (rc == 0 && !stmt_of[i].del && w->nsum[i] < 0)
+			rc = pf_error_set(err, "dataset table %s has no "
+					  "row_sum as its last column",
+					  stmt_of[i].table);
+	}
 	for (i = 0; rc == 0 && i < dataset_ntables; i++) {
 		t = &dataset_tables[i];
 		if (t->role == DATASET_ONE || t->role == DATASET_LIST ||
@@ -134,23 +152,52 @@ static void
 BEGIN(struct writer *w, int stmt)
 {
 	sqlq_begin(w->q, w->st[stmt]);
+	w->cur_stmt = w->nsum[stmt] >= 0 ? stmt : -1;
+	w->param = 0;
+	sum64_init(&w->sum);
+}
+
+/* Begin a statement that carries no checksum (the deletes). */
+static void
+BEGIN_RAW(struct writer *w, int id)
+{
+	sqlq_begin(w->q, id);
+	w->cur_stmt = -1;
+}
+
+/* 1 if the next parameter is covered by the row checksum. */
+static int
+summed(struct writer *w)
+{
+	int k = w->param++;
+
+	return w->cur_stmt >= 0 && k < w->nsum[w->cur_stmt] &&
+	       w->summed[w->cur_stmt][k];
 }
 
 static void
 T(struct writer *w, const char *v)
 {
-	sqlq_text(w->q, v != NULL ? v : "");
+	v = v != NULL ? v : "";
+	if (summed(w))
+		sum64_text(&w->sum, v, strlen(v));
+	sqlq_text(w->q, v);
 }
 
 static void
 I(struct writer *w, int64_t v)
 {
+	if (summed(w))
+		sum64_int(&w->sum, v);
 	sqlq_int(w->q, v);
 }
 
+/* End the statement, binding the row checksum last on an insert. */
 static int
 END(struct writer *w)
 {
+	if (w->cur_stmt >= 0)
+		sqlq_int(w->q, sum64_final(&w->sum));
 	sqlq_end(w->q);
 	return 0;
 }
@@ -213,7 +260,7 @@ audit(struct writer *w, const char *table, const char *row_id,
 
 int
 writer_run(struct writer *w, const struct pf_config *cfg,
-	   const char *config_json, const char *backend, const char *model)
+	   const struct writer_run_info *ri)
 {
 	char now[32];
 	time_t t = time(NULL);
@@ -224,15 +271,18 @@ writer_run(struct writer *w, const struct pf_config *cfg,
 	BEGIN(w, S_RUN);
 	I(w, 1);
 	T(w, cfg->name);
-	T(w, config_json);
+	T(w, ri->config_json);
 	T(w, cfg->config_hash);
 	I(w, (int64_t)cfg->seed);
 	I(w, cfg->personas);
 	T(w, PACKAGE_VERSION);
-	T(w, backend);
-	T(w, model);
+	T(w, ri->backend);
+	T(w, ri->model);
 	T(w, now);
 	T(w, now);
+	T(w, ri->stages_json);
+	I(w, ri->shard_index);
+	I(w, ri->shard_count);
 	return END(w);
 }
 
@@ -445,13 +495,13 @@ writer_forget(struct writer *w, const char *table, const char *row_id)
 	if (t == NULL || (t->role != DATASET_ONE && t->role != DATASET_LIST))
 		return -1;
 	/* The row, then the rows it owns (a QA item's evidence). */
-	sqlq_begin(w->q, w->del[dataset_table_index(t)]);
+	BEGIN_RAW(w, w->del[dataset_table_index(t)]);
 	T(w, row_id);
 	END(w);
 	for (i = 0; i < dataset_ntables; i++)
 		if (dataset_tables[i].owner != NULL &&
 		    strcmp(dataset_tables[i].owner, table) == 0) {
-			sqlq_begin(w->q, w->del[i]);
+			BEGIN_RAW(w, w->del[i]);
 			T(w, row_id);
 			END(w);
 		}

@@ -43,11 +43,20 @@ int writer_open(struct sqlq *q, const struct audit_instance *auditors,
 		size_t nauditors, struct writer **out, struct pf_error *err);
 void writer_close(struct writer *w);   /* accepts NULL */
 
+/* What the run row says besides the config's name, hash, seed and
+ * persona count. */
+struct writer_run_info {
+	const char *config_json;   /* the canonical config */
+	const char *backend;       /* "offline" or "openai" */
+	const char *model;
+	const char *stages_json;   /* per enabled stage, backend and model */
+	int64_t shard_index, shard_count;   /* 0 and 1 for a whole build */
+};
+
 /* The run row (provenance); replaces the existing one but keeps its
  * created_at. */
 int writer_run(struct writer *w, const struct pf_config *cfg,
-	       const char *config_json, const char *backend,
-	       const char *model);
+	       const struct writer_run_info *ri);
 
 int writer_persona(struct writer *w, const struct persona *p);
 

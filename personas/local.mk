@@ -2,11 +2,15 @@
 ## (data/*.tsv, installed under $(pkgdatadir)/personas/data) and the sampler.
 libpersonaforge_a_SOURCES += \
 	personas/persona.c personas/persona.h \
+	personas/quota.c personas/quota.h \
 	personas/sampler.c personas/sampler.h
 
 personadatadir = $(pkgdatadir)/personas/data
 dist_personadata_DATA = \
+	personas/data/README.md \
 	personas/data/age.tsv \
+	personas/data/age_detail.tsv \
+	personas/data/birth_decade.tsv \
 	personas/data/area_code.tsv \
 	personas/data/big5.tsv \
 	personas/data/city.tsv \
@@ -23,11 +27,43 @@ dist_personadata_DATA = \
 	personas/data/language_extra.tsv \
 	personas/data/last_name.tsv \
 	personas/data/marital_status.tsv \
+	personas/data/name_sex.tsv \
+	personas/data/race_ethnicity.tsv \
 	personas/data/mental_health.tsv \
 	personas/data/occupation.tsv \
+	personas/data/occupation_sex.tsv \
 	personas/data/region.tsv \
 	personas/data/self_harm.tsv \
-	personas/data/state.tsv
+	personas/data/state.tsv \
+	personas/data/state_neighbor.tsv \
+	personas/data/urban_rural.tsv
+
+# The Canadian locale: the tables it replaces (the rest are the US ones).
+personalocalecadir = $(pkgdatadir)/personas/data/locales/ca
+dist_personalocaleca_DATA = \
+	personas/data/locales/ca/README.md \
+	personas/data/locales/ca/area_code.tsv \
+	personas/data/locales/ca/city.tsv \
+	personas/data/locales/ca/language.tsv \
+	personas/data/locales/ca/language_extra.tsv \
+	personas/data/locales/ca/race_ethnicity.tsv \
+	personas/data/locales/ca/region.tsv \
+	personas/data/locales/ca/state.tsv \
+	personas/data/locales/ca/state_neighbor.tsv \
+	personas/data/locales/ca/urban_rural.tsv
+
+# The sources of the transcribed tables and the converter that writes the
+# tables (run at development time; see its header).
+EXTRA_DIST += scripts/make-persona-tables.mjs \
+	personas/data/src/age_sex.tsv \
+	personas/data/src/ca_area_code.tsv \
+	personas/data/src/ca_province.tsv \
+	personas/data/src/education.tsv \
+	personas/data/src/employment.tsv \
+	personas/data/src/employment_nilf.tsv \
+	personas/data/src/marital_status.tsv \
+	personas/data/src/occupation_sex.tsv \
+	personas/data/src/state.tsv
 
 check_PROGRAMS += tests/unit/test_personas
 tests_unit_test_personas_SOURCES = tests/unit/test_personas.c

@@ -58,6 +58,10 @@ TEXT_ARRAY(name)
 TEXT_FIELD(first_name, p->first_name)
 TEXT_FIELD(last_name, p->last_name)
 TEXT_FIELD(gender, p->gender)
+TEXT_FIELD(birth_decade, p->birth_decade)
+TEXT_FIELD(race_ethnicity, p->race_ethnicity)
+TEXT_FIELD(urban_rural, p->urban_rural)
+TEXT_FIELD(county, p->county)
 TEXT_FIELD(region, p->region)
 TEXT_FIELD(state, p->state)
 TEXT_FIELD(city, p->city)
@@ -96,7 +100,8 @@ get_age(const struct persona *p)
 
 const struct persona_field persona_fields[] = {
 	T(id), T(uuid), T(name), T(first_name), T(last_name), I(age),
-	T(gender), T(region), T(state), T(city), T(education),
+	T(birth_decade), T(gender), T(race_ethnicity), T(region), T(state),
+	T(urban_rural), T(county), T(city), T(education),
 	T(employment_status), T(occupation), T(income_band),
 	T(economic_status), T(marital_status), T(household), T(languages),
 	T(email), T(phone), T(national_id), T(card_number),

@@ -40,15 +40,19 @@ struct persona {
 	uint64_t index;            /* position in the run, 0-based */
 	char id[24];               /* "p000042": index, at least 6 digits */
 	char uuid[37];             /* v4-style uuid derived from seed+index */
-	int age;                   /* years, 18..89 */
-	const char *age_band;      /* "25-34": the row of age.tsv */
+	int age;                   /* years at the 2020 Census, 18..104 */
+	const char *age_band;      /* "25-34", "85+": the row of age.tsv */
+	const char *birth_decade;  /* "1950s": from age, picks first names */
 	const char *gender;        /* female, male, nonbinary */
+	const char *race_ethnicity; /* race_ethnicity.tsv (ACS B03002) */
 	const char *first_name;
 	const char *last_name;
 	char name[128];            /* "First Last" */
 	const char *region;        /* census region */
 	const char *state;
-	const char *city;
+	const char *urban_rural;   /* "urban" or "rural" */
+	const char *city;          /* a place of urban_rural kind */
+	const char *county;        /* the city's county */
 	const char *education;
 	const char *employment_status; /* employed, student, retired, ... */
 	const char *occupation;
@@ -59,9 +63,9 @@ struct persona {
 	const char *language[PERSONA_MAX_LANGUAGES]; /* first one always set */
 	int nlanguages;            /* 1..PERSONA_MAX_LANGUAGES */
 	char languages[200];       /* language[] joined with ", " */
-	char email[96];            /* first.last.NNNN@example.{com,org,net} */
-	char phone[24];            /* "(AAA) 555-01XX" */
-	char national_id[16];      /* "9XX-XX-XXXX": an invalid SSN area */
+	char email[96];            /* first.last.NNNNNN@example.{com,org,net} */
+	char phone[24];            /* "(AAA) 555-01XX", AAA of the state */
+	char national_id[16];      /* "000-GG-SSSS" or "666-GG-SSSS" */
 	const char *card_number;   /* a well-known test card number */
 	struct persona_big5 big5[PERSONA_NTRAITS];
 	const char *health_status;        /* PENGUIN user context ... */

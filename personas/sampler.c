@@ -15,11 +15,14 @@
 #include "personas/sampler.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/json.h"
 #include "base/rng.h"
@@ -29,9 +32,11 @@
 #define NOPARENT { -1, -1 }
 
 enum {
-	T_AGE, T_GENDER, T_REGION, T_STATE, T_CITY, T_AREA, T_EDU, T_EMPLOY,
-	T_OCC, T_INCOME, T_ECON, T_MARITAL, T_HOUSE, T_LANG, T_LANG_EXTRA,
-	T_FIRST, T_LAST, T_HEALTH, T_MENTAL, T_HARM, T_EMOTION, T_COUNT
+	T_GENDER, T_AGE, T_AGE_DETAIL, T_DECADE, T_NAME_SEX, T_REGION,
+	T_STATE, T_URBAN, T_CITY, T_AREA, T_NEIGHBOR, T_RACE, T_EDU,
+	T_EMPLOY, T_OCC, T_OCC_SEX, T_INCOME, T_ECON, T_MARITAL, T_HOUSE, T_LANG,
+	T_LANG_EXTRA, T_FIRST, T_LAST, T_HEALTH, T_MENTAL, T_HARM, T_EMOTION,
+	T_COUNT
 };
 
 /* A weighted table: its file and the tables its condition parts name.
@@ -39,36 +44,45 @@ enum {
 static const struct spec {
 	const char *file;
 	int parent[2];  /* table of each condition part; -1: only "*" */
+	int extra;      /* 1: a fourth column (city.tsv: the county) */
 } specs[T_COUNT] = {
-	[T_AGE] = { "age.tsv", NOPARENT },
-	[T_GENDER] = { "gender.tsv", NOPARENT },
-	[T_REGION] = { "region.tsv", NOPARENT },
-	[T_STATE] = { "state.tsv", { T_REGION, -1 } },
-	[T_CITY] = { "city.tsv", { T_STATE, -1 } },
-	[T_AREA] = { "area_code.tsv", { T_STATE, -1 } },
-	[T_EDU] = { "education.tsv", { T_AGE, -1 } },
-	[T_EMPLOY] = { "employment.tsv", { T_AGE, -1 } },
-	[T_OCC] = { "occupation.tsv", { T_EMPLOY, T_EDU } },
-	[T_INCOME] = { "income.tsv", { T_OCC, -1 } },
-	[T_ECON] = { "economic_status.tsv", { T_INCOME, -1 } },
-	[T_MARITAL] = { "marital_status.tsv", { T_AGE, -1 } },
-	[T_HOUSE] = { "household.tsv", { T_MARITAL, T_AGE } },
-	[T_LANG] = { "language.tsv", { T_REGION, -1 } },
-	[T_LANG_EXTRA] = { "language_extra.tsv", { T_LANG, -1 } },
-	[T_FIRST] = { "first_name.tsv", { T_GENDER, -1 } },
-	[T_LAST] = { "last_name.tsv", NOPARENT },
-	[T_HEALTH] = { "health_status.tsv", { T_AGE, -1 } },
-	[T_MENTAL] = { "mental_health.tsv", { T_AGE, -1 } },
-	[T_HARM] = { "self_harm.tsv", { T_MENTAL, -1 } },
-	[T_EMOTION] = { "emotional_state.tsv", { T_MENTAL, T_ECON } },
+	[T_GENDER] = { "gender.tsv", NOPARENT, 0 },
+	[T_AGE] = { "age.tsv", { T_GENDER, -1 }, 0 },
+	[T_AGE_DETAIL] = { "age_detail.tsv", { T_AGE, T_GENDER }, 0 },
+	[T_DECADE] = { "birth_decade.tsv", NOPARENT, 0 },
+	[T_NAME_SEX] = { "name_sex.tsv", { T_GENDER, -1 }, 0 },
+	[T_REGION] = { "region.tsv", NOPARENT, 0 },
+	[T_STATE] = { "state.tsv", { T_REGION, -1 }, 0 },
+	[T_URBAN] = { "urban_rural.tsv", { T_STATE, -1 }, 0 },
+	[T_CITY] = { "city.tsv", { T_STATE, T_URBAN }, 1 },
+	[T_AREA] = { "area_code.tsv", { T_STATE, -1 }, 0 },
+	[T_NEIGHBOR] = { "state_neighbor.tsv", { T_STATE, -1 }, 0 },
+	[T_RACE] = { "race_ethnicity.tsv", NOPARENT, 0 },
+	[T_EDU] = { "education.tsv", { T_AGE, T_GENDER }, 0 },
+	[T_EMPLOY] = { "employment.tsv", { T_AGE, T_GENDER }, 0 },
+	[T_OCC] = { "occupation.tsv", { T_EMPLOY, T_EDU }, 0 },
+	[T_OCC_SEX] = { "occupation_sex.tsv", { T_OCC, -1 }, 0 },
+	[T_INCOME] = { "income.tsv", { T_OCC, -1 }, 0 },
+	[T_ECON] = { "economic_status.tsv", { T_INCOME, -1 }, 0 },
+	[T_MARITAL] = { "marital_status.tsv", { T_AGE, T_GENDER }, 0 },
+	[T_HOUSE] = { "household.tsv", { T_MARITAL, T_AGE }, 0 },
+	[T_LANG] = { "language.tsv", { T_REGION, -1 }, 0 },
+	[T_LANG_EXTRA] = { "language_extra.tsv", { T_LANG, -1 }, 0 },
+	[T_FIRST] = { "first_name.tsv", { T_DECADE, T_NAME_SEX }, 0 },
+	[T_LAST] = { "last_name.tsv", NOPARENT, 0 },
+	[T_HEALTH] = { "health_status.tsv", { T_AGE, -1 }, 0 },
+	[T_MENTAL] = { "mental_health.tsv", { T_AGE, -1 }, 0 },
+	[T_HARM] = { "self_harm.tsv", { T_MENTAL, -1 }, 0 },
+	[T_EMOTION] = { "emotional_state.tsv", { T_MENTAL, T_ECON }, 0 },
 };
 
 #define BIG5_FILE "big5.tsv"
 
 struct row {
 	const char *value;  /* interned */
+	const char *extra;  /* fourth column (city.tsv: county), or NULL */
 	double cum;         /* cumulative weight within the group */
-	int lo, hi;         /* age range (age.tsv only) */
+	int lo, hi;         /* age range (age_detail.tsv); decade year */
 };
 
 struct group {
@@ -92,11 +106,15 @@ struct persona_tables {
 	const char **set;         /* intern set, open addressing */
 	size_t setcap, setlen;
 	const char *star, *none;  /* interned "*" and "none" */
+	double occ_sex_max;       /* largest share in occupation_sex.tsv */
+	uint32_t *rank;           /* persona_tables_plan(): state rank */
+	uint32_t *attempt;        /* the draw kept under quotas, or NULL */
+	uint64_t nrank, rank_seed;
 };
 
 /* One parsed row before grouping. */
 struct trow {
-	const char *value;
+	const char *value, *extra;
 	double w;
 	int lo, hi;
 	uint32_t group;
@@ -246,15 +264,40 @@ split(char *s, char sep, char **f, int max)
 	}
 }
 
-/* Parse "LO-HI" (18 <= LO <= HI <= 120) from age.tsv. */
+/* Parse an age range of age_detail.tsv: "LO-HI" (18 <= LO <= HI <= 120)
+ * or "LO+" (18 <= LO <= 116), which is drawn as LO..LO+4. */
 static int
 parse_range(const struct where *w, const char *s, int *lo, int *hi)
 {
-	char tail;
+	char *end, *hend;
+	long a, b = -1;
 
-	if (sscanf(s, "%d-%d%c", lo, hi, &tail) != 2 || *lo < 18 ||
-	    *hi < *lo || *hi > 120)
-		return fail(w, "age band '%s' is not LO-HI within 18..120", s);
+	errno = 0;
+	a = strtol(s, &end, 10);
+	if (end != s && strcmp(end, "+") == 0)
+		b = a + 4;
+	else if (end != s && *end == '-') {
+		b = strtol(end + 1, &hend, 10);
+		if (hend == end + 1 || *hend != '\0')
+			b = -1;
+	}
+	if (errno != 0 || a < 18 || b < a || b > 120)
+		return fail(w, "age range '%s' is not LO-HI or LO+ within "
+			    "18..120", s);
+	*lo = (int)a;
+	*hi = (int)b;
+	return 0;
+}
+
+/* Parse the year of a birth decade of birth_decade.tsv: "1950s". */
+static int
+parse_decade(const struct where *w, const char *s, int *year)
+{
+	char tail[2];
+
+	if (sscanf(s, "%4ds%1s", year, tail) != 1 || *year % 10 != 0 ||
+	    strcmp(s + 4, "s") != 0)
+		return fail(w, "birth decade '%s' is not like 1950s", s);
 	return 0;
 }
 
@@ -334,21 +377,28 @@ parse_row(struct persona_tables *t, int k, const struct where *w, char *line,
 	  struct trow *r, uint32_t *gcap)
 {
 	const char *cond[2];
-	char *f[3];
+	int want = specs[k].extra ? 4 : 3;
+	char *f[4];
 	long gi;
 
-	if (split(line, '\t', f, 3) != 3)
-		return fail(w, "want 3 tab-separated fields: "
-			    "condition, value, weight");
-	if (f[1][0] == '\0' || strlen(f[1]) > VALUE_MAX)
+	if (split(line, '\t', f, want) != want)
+		return fail(w, "want %d tab-separated fields: condition, "
+			    "value, weight%s", want,
+			    specs[k].extra ? ", extra" : "");
+	if (f[1][0] == '\0' || strlen(f[1]) > VALUE_MAX ||
+	    (specs[k].extra && (f[3][0] == '\0' ||
+				strlen(f[3]) > VALUE_MAX)))
 		return fail(w, "value must be 1..%d bytes", VALUE_MAX);
 	if (parse_cond(t, k, w, f[0], cond) != 0 ||
 	    parse_weight(w, f[2], &r->w) != 0)
 		return -1;
 	r->lo = r->hi = 0;
-	if (k == T_AGE && parse_range(w, f[1], &r->lo, &r->hi) != 0)
+	if (k == T_AGE_DETAIL && parse_range(w, f[1], &r->lo, &r->hi) != 0)
+		return -1;
+	if (k == T_DECADE && parse_decade(w, f[1], &r->lo) != 0)
 		return -1;
 	r->value = intern(t, f[1]);
+	r->extra = specs[k].extra ? f[3] : NULL;
 	gi = group_index(&t->t[k], cond, gcap);
 	if (r->value == NULL || gi < 0)
 		return fail(w, "out of memory");
@@ -375,28 +425,35 @@ table_build(struct table *tb, const struct trow *tr, uint32_t n)
 			if (tr[k].group != i)
 				continue;
 			g->total += tr[k].w;
-			tb->rows[j++] = (struct row){ tr[k].value, g->total,
-						      tr[k].lo, tr[k].hi };
+			tb->rows[j++] = (struct row){ tr[k].value,
+				tr[k].extra, g->total, tr[k].lo, tr[k].hi };
 		}
 		g->n = j - g->first;
 	}
 	return 0;
 }
 
-/* Read `file` in `dir` into t->text[slot], pointing w->path at `path`.
- * Returns 0, or -1 with the error filled. */
+/* Read `file` from the first of the NULL-terminated `dirs` that has it
+ * (the first when none does) into t->text[slot], pointing w->path at
+ * `path`. Returns 0, or -1 with the error filled. */
 static int
-read_table(struct persona_tables *t, int slot, const char *dir,
+read_table(struct persona_tables *t, int slot, const char *const *dirs,
 	   const char *file, char *path, size_t pathsz, struct where *w)
 {
 	size_t len;
-	int n;
+	int n, i;
 
-	n = snprintf(path, pathsz, "%s/%s", dir, file);
-	w->path = n >= 0 && (size_t)n < pathsz ? path : file;
-	w->line = 0;
-	if (w->path != path)
-		return fail(w, "data directory path too long");
+	for (i = 0; dirs[i] != NULL; i++) {
+		n = snprintf(path, pathsz, "%s/%s", dirs[i], file);
+		w->path = n >= 0 && (size_t)n < pathsz ? path : file;
+		w->line = 0;
+		if (w->path != path)
+			return fail(w, "data directory path too long");
+		if (access(path, F_OK) == 0)
+			break;
+	}
+	if (dirs[i] == NULL)
+		snprintf(path, pathsz, "%s/%s", dirs[0], file);
 	if (file_read_all(path, FILE_MAX, &t->text[slot], &len) != 0)
 		return fail(w, "cannot read table: %s", strerror(errno));
 	if (strlen(t->text[slot]) != len)
@@ -477,9 +534,20 @@ check_area(const struct where *w, const struct trow *r)
 	return 0;
 }
 
+/* Neighbours must be states: phones borrow their area codes. */
+static int
+check_neighbor(const struct persona_tables *t, const struct where *w,
+	       const struct trow *r)
+{
+	if (!has_value(&t->t[T_STATE], r->value))
+		return fail(w, "neighbour '%s' is not a value of state.tsv",
+			    r->value);
+	return 0;
+}
+
 /* Load, group and check weighted table `k` from `dir`. */
 static int
-load_weighted(struct persona_tables *t, int k, const char *dir,
+load_weighted(struct persona_tables *t, int k, const char *const *dir,
 	      struct pf_error *err)
 {
 	struct where w = { "", 0, err };
@@ -503,7 +571,11 @@ load_weighted(struct persona_tables *t, int k, const char *dir,
 			tr = grown;
 		}
 		if (parse_row(t, k, &w, s, &tr[n], &gcap) != 0 ||
-		    (k == T_AREA && check_area(&w, &tr[n]) != 0))
+		    (k == T_AREA && check_area(&w, &tr[n]) != 0) ||
+		    (k == T_NEIGHBOR && check_neighbor(t, &w, &tr[n]) != 0) ||
+		    (k == T_OCC_SEX && !has_value(&t->t[T_GENDER], tr[n].value) &&
+		     fail(&w, "'%s' is not a value of gender.tsv",
+			  tr[n].value) != 0))
 			goto done;
 		n++;
 	}
@@ -533,7 +605,8 @@ name_index(const char *const *names, int n, const char *s)
 
 /* Load big5.tsv: one description per (trait, band), all 25 present. */
 static int
-load_big5(struct persona_tables *t, const char *dir, struct pf_error *err)
+load_big5(struct persona_tables *t, const char *const *dir,
+	  struct pf_error *err)
 {
 	struct where w = { "", 0, err };
 	char path[4096], *cur, *s, *f[3];
@@ -567,9 +640,44 @@ load_big5(struct persona_tables *t, const char *dir, struct pf_error *err)
 	return 0;
 }
 
+/* Probability of row k within its group g of table `tb`. */
+static double
+row_p(const struct table *tb, const struct group *g, uint32_t k)
+{
+	double prev = k > g->first ? tb->rows[k - 1].cum : 0.0;
+
+	return (tb->rows[k].cum - prev) / g->total;
+}
+
+/* The largest share of one row within its group, over the table. */
+static double
+largest_share(const struct table *tb)
+{
+	const struct group *g;
+	double top = 0.0;
+	uint32_t i, k;
+
+	for (i = 0; i < tb->ngroups; i++) {
+		g = &tb->groups[i];
+		for (k = g->first; k < g->first + g->n; k++)
+			if (row_p(tb, g, k) > top)
+				top = row_p(tb, g, k);
+	}
+	return top;
+}
+
 int
 persona_tables_load(const char *datadir, struct persona_tables **out,
 		    struct pf_error *err)
+{
+	const char *const dirs[] = { datadir, NULL };
+
+	return persona_tables_load_layers(dirs, out, err);
+}
+
+int
+persona_tables_load_layers(const char *const *datadir,
+			   struct persona_tables **out, struct pf_error *err)
 {
 	struct persona_tables *t;
 	int k;
@@ -590,6 +698,7 @@ persona_tables_load(const char *datadir, struct persona_tables **out,
 			goto fail;
 	if (load_big5(t, datadir, err) != 0)
 		goto fail;
+	t->occ_sex_max = largest_share(&t->t[T_OCC_SEX]);
 	*out = t;
 	return 0;
 fail:
@@ -612,6 +721,8 @@ persona_tables_free(struct persona_tables *t)
 	for (k = 0; k <= T_COUNT; k++)
 		free(t->text[k]);
 	free(t->set);
+	free(t->rank);
+	free(t->attempt);
 	free(t);
 }
 
@@ -633,38 +744,60 @@ static const char *const domains[] = {
 
 #define NELEM(a) ((uint32_t)(sizeof(a) / sizeof((a)[0])))
 
+/* Ages are counted at the 2020 Census date (April 1): age_detail.tsv is
+ * PCT12 of 2020, and the birth decade follows from it. */
+#define REF_YEAR 2020
+
+/* Never-issued SSN areas 000 and 666, groups 01-99, serials 0001-9999:
+ * national ids are unique up to this many personas. */
+#define SSN_GROUPS 99u
+#define SSN_SERIALS 9999u
+#define SSN_SPACE (2u * SSN_GROUPS * SSN_SERIALS)
+
+/* Email suffixes 000000..999999 on each domain: unique up to this many. */
+#define MAIL_SPACE (1000000u * 3u)
+
+/* Largest run a phone plan covers (4 bytes a persona); later indexes
+ * count their state rank by scanning. */
+#define PLAN_MAX ((uint64_t)1 << 26)
 
 /* The rows drawn so far for one persona: the conditions of later draws. */
 struct drawn {
-	const struct row *age, *gender, *region, *state, *edu, *employ;
-	const struct row *occ, *income, *econ, *marital, *lang, *mental;
+	const struct row *age, *gender, *detail, *decade, *region, *state;
+	const struct row *urban, *edu, *employ, *occ, *income, *econ;
+	const struct row *marital, *lang, *mental;
 };
 
+/* The group of table `k` that parent rows c0 (and c1 for two-part
+ * tables) select; the only group when c0 is NULL. */
+static const struct group *
+group_of(const struct persona_tables *t, int k, const struct row *c0,
+	 const struct row *c1)
+{
+	const struct table *tb = &t->t[k], *p1;
+	size_t i;
+
+	if (c0 == NULL)
+		return tb->groups;
+	i = (size_t)(c0 - t->t[specs[k].parent[0]].rows);
+	if (c1 != NULL) {
+		p1 = &t->t[specs[k].parent[1]];
+		i = i * p1->nrows + (size_t)(c1 - p1->rows);
+	}
+	return tb->groups + tb->gmap[i];
+}
+
 /* One row of table `k` drawn by weight from the group its parent rows
- * select (c0, and c1 for two-part tables; both NULL when the table has no
- * condition). The rows must come from the parent tables. */
+ * select (see group_of()). The rows must come from the parent tables. */
 static const struct row *
 draw(const struct persona_tables *t, int k, struct rng *r,
      const struct row *c0, const struct row *c1)
 {
-	const struct table *tb = &t->t[k], *p1;
-	const struct group *g = tb->groups;
-	const struct row *rows;
-	uint32_t lo = 0, hi, mid;
-	size_t i;
-	double x;
+	const struct group *g = group_of(t, k, c0, c1);
+	const struct row *rows = t->t[k].rows + g->first;
+	uint32_t lo = 0, hi = g->n - 1, mid;
+	double x = rng_uniform(r) * g->total;
 
-	if (c0 != NULL) {
-		i = (size_t)(c0 - t->t[specs[k].parent[0]].rows);
-		if (c1 != NULL) {
-			p1 = &t->t[specs[k].parent[1]];
-			i = i * p1->nrows + (size_t)(c1 - p1->rows);
-		}
-		g += tb->gmap[i];
-	}
-	rows = tb->rows + g->first;
-	hi = g->n - 1;
-	x = rng_uniform(r) * g->total;
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
 		if (x < rows[mid].cum)
@@ -746,29 +879,178 @@ out_slug(struct out *o, const char *s, int max, const char *def)
 		out_str(o, def);
 }
 
-/* The age -> education -> employment -> occupation -> income -> economic
- * status chain, place, gender, marital status and household. */
+/* splitmix64's finaliser: the round function of perm(). */
+static uint64_t
+mix64(uint64_t z)
+{
+	z += 0x9e3779b97f4a7c15ULL;
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* A bijection of [0, n), n <= 2^22, chosen by `key`: a four-round Feistel
+ * network on 22 bits, walked back into range. x % n is permuted, so
+ * values repeat only past n. */
+static uint32_t
+perm(uint64_t key, uint64_t x, uint32_t n)
+{
+	uint32_t v = (uint32_t)(x % n), l, rr, f, i;
+
+	do {
+		l = v >> 11;
+		rr = v & 0x7ff;
+		for (i = 0; i < 4; i++) {
+			f = (uint32_t)mix64(key ^ ((uint64_t)i << 32) ^ rr);
+			f ^= l;
+			l = rr;
+			rr = f & 0x7ff;
+		}
+		v = (l << 11) | rr;
+	} while (v >= n);
+	return v;
+}
+
+/* The state of persona `index` at draw `attempt`: the first two draws of
+ * its place stream, which nothing else reads, so phone plans stay cheap. */
+static const struct row *
+draw_state(const struct persona_tables *t, struct rng *pr, uint64_t seed,
+	   uint64_t index, uint32_t attempt, struct drawn *d)
+{
+	rng_seed(pr, rng_derive(seed, "persona-place", index, attempt));
+	d->region = draw(t, T_REGION, pr, NULL, NULL);
+	return d->state = draw(t, T_STATE, pr, d->region, NULL);
+}
+
+/* Which draw of persona `index` the plan kept (quotas redraw a persona
+ * whose stratum is full); 0 without quotas or past the plan. */
+static uint32_t
+attempt_of(const struct persona_tables *t, uint64_t seed, uint64_t index)
+{
+	return t->attempt != NULL && t->rank_seed == seed &&
+	       index < t->nrank ? t->attempt[index] : 0;
+}
+
+/* How many personas below `index` live in `state`: from the plan, or
+ * counted (without quotas). */
+static uint64_t
+state_rank(const struct persona_tables *t, uint64_t seed, uint64_t index,
+	   const struct row *state)
+{
+	struct drawn d;
+	struct rng pr;
+	uint64_t j, n = 0;
+
+	if (t->rank != NULL && t->rank_seed == seed && index < t->nrank)
+		return t->rank[index];
+	for (j = 0; j < index; j++)
+		n += draw_state(t, &pr, seed, j, 0, &d) == state;
+	return n;
+}
+
+/* Place: region, state, urban or rural, city and its county, from the
+ * persona's place stream. */
+static void
+sample_place(const struct persona_tables *t, uint64_t seed, uint64_t index,
+	     uint32_t attempt, struct drawn *d, struct persona *p)
+{
+	const struct row *city;
+	struct rng pr;
+
+	p->state = draw_state(t, &pr, seed, index, attempt, d)->value;
+	p->region = d->region->value;
+	d->urban = draw(t, T_URBAN, &pr, d->state, NULL);
+	p->urban_rural = d->urban->value;
+	city = draw(t, T_CITY, &pr, d->state, d->urban);
+	p->city = city->value;
+	p->county = city->extra;
+}
+
+/* The birth decade row for a persona of `age` at REF_YEAR: born that
+ * year less age, or one year earlier when the birthday falls after
+ * April 1 (three times in four). Decades beyond the table clamp to its
+ * first or last row. */
+static const struct row *
+birth_decade(const struct persona_tables *t, struct rng *r, int age)
+{
+	const struct table *tb = &t->t[T_DECADE];
+	int year = REF_YEAR - age - (rng_below(r, 4) != 0);
+	const struct row *best = NULL, *low = &tb->rows[0], *w;
+	uint32_t i;
+
+	for (i = 0; i < tb->nrows; i++) {
+		w = &tb->rows[i];
+		if (w->lo < low->lo)
+			low = w;
+		if (w->lo <= year && (best == NULL || w->lo > best->lo))
+			best = w;
+	}
+	return best != NULL ? best : low;
+}
+
+/* Gender, age (band, then range within it, then a uniform year) and
+ * birth decade. */
+static void
+sample_age(const struct persona_tables *t, struct rng *r, struct drawn *d,
+	   struct persona *p)
+{
+	p->gender = (d->gender = draw(t, T_GENDER, r, NULL, NULL))->value;
+	d->age = draw(t, T_AGE, r, d->gender, NULL);
+	p->age_band = d->age->value;
+	d->detail = draw(t, T_AGE_DETAIL, r, d->age, d->gender);
+	p->age = d->detail->lo + (int)rng_below(r,
+		(uint32_t)(d->detail->hi - d->detail->lo + 1));
+	d->decade = birth_decade(t, r, p->age);
+	p->birth_decade = d->decade->value;
+}
+
+/* Occupation by employment and education, kept with odds proportional to
+ * the share of the persona's sex in it (occupation_sex.tsv), so
+ * P(occupation | employment, education, sex) is proportional to
+ * P(occupation | employment, education) x P(sex | occupation). A gender
+ * the table has no row for (nonbinary) keeps the first draw; after 1000
+ * refusals the last draw is kept. */
+static const struct row *
+draw_occupation(const struct persona_tables *t, struct rng *r,
+		const struct drawn *d)
+{
+	const struct table *ts = &t->t[T_OCC_SEX];
+	const struct row *occ = NULL;
+	const struct group *g;
+	uint32_t k;
+	int i;
+
+	for (i = 0; i < 1000; i++) {
+		occ = draw(t, T_OCC, r, d->employ, d->edu);
+		g = group_of(t, T_OCC_SEX, occ, NULL);
+		for (k = g->first; k < g->first + g->n &&
+		     ts->rows[k].value != d->gender->value; k++)
+			;
+		if (k == g->first + g->n)
+			return occ;
+		if (rng_uniform(r) * t->occ_sex_max < row_p(ts, g, k))
+			return occ;
+	}
+	return occ;
+}
+
+/* Race and ethnicity, then the age -> education -> employment ->
+ * occupation -> income -> economic status chain, marital status and
+ * household. */
 static void
 sample_demographics(const struct persona_tables *t, struct rng *r,
 		    struct drawn *d, struct persona *p)
 {
-	d->age = draw(t, T_AGE, r, NULL, NULL);
-	p->age_band = d->age->value;
-	p->age = d->age->lo +
-		(int)rng_below(r, (uint32_t)(d->age->hi - d->age->lo + 1));
-	p->gender = (d->gender = draw(t, T_GENDER, r, NULL, NULL))->value;
-	p->region = (d->region = draw(t, T_REGION, r, NULL, NULL))->value;
-	p->state = (d->state = draw(t, T_STATE, r, d->region, NULL))->value;
-	p->city = draw(t, T_CITY, r, d->state, NULL)->value;
-	p->education = (d->edu = draw(t, T_EDU, r, d->age, NULL))->value;
-	d->employ = draw(t, T_EMPLOY, r, d->age, NULL);
+	p->race_ethnicity = draw(t, T_RACE, r, NULL, NULL)->value;
+	p->education = (d->edu = draw(t, T_EDU, r, d->age, d->gender))->value;
+	d->employ = draw(t, T_EMPLOY, r, d->age, d->gender);
 	p->employment_status = d->employ->value;
-	p->occupation = (d->occ = draw(t, T_OCC, r, d->employ, d->edu))->value;
+	p->occupation = (d->occ = draw_occupation(t, r, d))->value;
 	d->income = draw(t, T_INCOME, r, d->occ, NULL);
 	p->income_band = d->income->value;
 	d->econ = draw(t, T_ECON, r, d->income, NULL);
 	p->economic_status = d->econ->value;
-	d->marital = draw(t, T_MARITAL, r, d->age, NULL);
+	d->marital = draw(t, T_MARITAL, r, d->age, d->gender);
 	p->marital_status = d->marital->value;
 	p->household = draw(t, T_HOUSE, r, d->marital, d->age)->value;
 }
@@ -822,40 +1104,118 @@ sample_languages(const struct persona_tables *t, struct rng *r,
 	}
 }
 
-/* Names and synthetic identifiers, all from reserved ranges: email
- * first.last.NNNN@example.*, phone (AAA) 555-01XX, SSN-like 9XX-XX-XXXX,
- * a test card number. */
+/* The area code row and line (0..99) of number r (0..cap-1) of `state`
+ * (group g of area_code.tsv): its numbers in an order fixed by the seed. */
+static const struct row *
+phone_slot(const struct persona_tables *t, uint64_t seed,
+	   const struct row *state, const struct group *g, uint64_t r,
+	   uint32_t *line)
+{
+	static const uint32_t mults[] = { 37, 41, 43, 47, 53 };
+	uint32_t cap = 100 * g->n, i, slot;
+	uint64_t off = rng_derive(seed, "persona-phone",
+				  (uint64_t)(state - t->t[T_STATE].rows), 0);
+
+	/* A multiplier prime to cap (cap = 100 x codes, codes < 37 * 41)
+	 * makes the order a bijection. */
+	for (i = 0; i + 1 < NELEM(mults) && g->n % mults[i] == 0; i++)
+		;
+	slot = (uint32_t)(((r % cap) * mults[i] + off % cap) % cap);
+	*line = slot % 100;
+	return &t->t[T_AREA].rows[g->first + slot / 100];
+}
+
+/* The row of state.tsv whose value is `v` (a neighbour: checked at
+ * load). */
+static const struct row *
+state_row(const struct persona_tables *t, const char *v)
+{
+	const struct table *ts = &t->t[T_STATE];
+	uint32_t i;
+
+	for (i = 0; i < ts->nrows && ts->rows[i].value != v; i++)
+		;
+	return &ts->rows[i < ts->nrows ? i : 0];
+}
+
+/* "(AAA) 555-01XX" for the persona of rank k in its state: the state's
+ * area codes times the 100 fictional lines form its numbers, so the
+ * first 100 x (area codes) personas of a state get distinct numbers.
+ * Later ones borrow from the neighbours of state_neighbor.tsv in turn,
+ * from the end of each neighbour's order (its own personas take the
+ * front), and past that reuse them evenly. */
+static void
+make_phone(const struct persona_tables *t, uint64_t seed, uint64_t k,
+	   const struct row *state, char *buf, size_t n)
+{
+	const struct group *g = group_of(t, T_AREA, state, NULL), *nb;
+	const struct row *code, *lender;
+	struct out o = out_init(buf, n);
+	uint64_t j, cap = 100 * (uint64_t)g->n;
+	uint32_t line;
+
+	if (k < cap) {
+		code = phone_slot(t, seed, state, g, k, &line);
+	} else {
+		nb = group_of(t, T_NEIGHBOR, state, NULL);
+		j = k - cap;
+		lender = state_row(t, t->t[T_NEIGHBOR].rows[nb->first +
+							 j % nb->n].value);
+		g = group_of(t, T_AREA, lender, NULL);
+		cap = 100 * (uint64_t)g->n;
+		code = phone_slot(t, seed, lender, g,
+				  cap - 1 - (j / nb->n) % cap, &line);
+	}
+	out_str(&o, "(");
+	out_str(&o, code->value);
+	out_str(&o, ") 555-01");
+	out_dec(&o, line, 2);
+}
+
+/* Email first.last.NNNNNN@example.* and national id AAA-GG-SSSS with area
+ * 000 or 666: each a bijection of the index, so unique up to MAIL_SPACE
+ * and SSN_SPACE personas. */
+static void
+make_ids_reserved(uint64_t seed, uint64_t index, struct persona *p)
+{
+	uint32_t v = perm(rng_derive(seed, "persona-mail", 0, 0), index,
+			  MAIL_SPACE);
+	struct out o = out_init(p->email, sizeof(p->email));
+
+	out_slug(&o, p->first_name, 32, "user");
+	out_str(&o, ".");
+	out_slug(&o, p->last_name, 32, "user");
+	out_str(&o, ".");
+	out_dec(&o, v / NELEM(domains), 6);
+	out_str(&o, "@");
+	out_str(&o, domains[v % NELEM(domains)]);
+	v = perm(rng_derive(seed, "persona-ssn", 0, 0), index, SSN_SPACE);
+	o = out_init(p->national_id, sizeof(p->national_id));
+	out_str(&o, v >= SSN_SPACE / 2 ? "666-" : "000-");
+	v %= SSN_SPACE / 2;
+	out_dec(&o, 1 + v / SSN_SERIALS, 2);
+	out_str(&o, "-");
+	out_dec(&o, 1 + v % SSN_SERIALS, 4);
+}
+
+/* First name by birth decade and sex, last name, and the synthetic
+ * identifiers (email, phone, national id, test card number). */
 static void
 sample_identity(const struct persona_tables *t, struct rng *r,
-		struct drawn *d, struct persona *p)
+		uint64_t seed, struct drawn *d, struct persona *p)
 {
+	const struct row *sex = draw(t, T_NAME_SEX, r, d->gender, NULL);
 	struct out o;
 
-	p->first_name = draw(t, T_FIRST, r, d->gender, NULL)->value;
+	p->first_name = draw(t, T_FIRST, r, d->decade, sex)->value;
 	p->last_name = draw(t, T_LAST, r, NULL, NULL)->value;
 	o = out_init(p->name, sizeof(p->name));
 	out_str(&o, p->first_name);
 	out_str(&o, " ");
 	out_str(&o, p->last_name);
-	o = out_init(p->email, sizeof(p->email));
-	out_slug(&o, p->first_name, 32, "user");
-	out_str(&o, ".");
-	out_slug(&o, p->last_name, 32, "user");
-	out_str(&o, ".");
-	out_dec(&o, rng_below(r, 10000), 4);
-	out_str(&o, "@");
-	out_str(&o, domains[rng_below(r, NELEM(domains))]);
-	o = out_init(p->phone, sizeof(p->phone));
-	out_str(&o, "(");
-	out_str(&o, draw(t, T_AREA, r, d->state, NULL)->value);
-	out_str(&o, ") 555-01");
-	out_dec(&o, rng_below(r, 100), 2);
-	o = out_init(p->national_id, sizeof(p->national_id));
-	out_dec(&o, 900 + rng_below(r, 100), 3);
-	out_str(&o, "-");
-	out_dec(&o, 1 + rng_below(r, 99), 2);
-	out_str(&o, "-");
-	out_dec(&o, 1 + rng_below(r, 9999), 4);
+	make_ids_reserved(seed, p->index, p);
+	make_phone(t, seed, state_rank(t, seed, p->index, d->state), d->state,
+		   p->phone, sizeof(p->phone));
 	p->card_number = cards[rng_below(r, NELEM(cards))];
 }
 
@@ -886,6 +1246,19 @@ make_ids(struct persona *p, uint64_t seed, uint64_t index)
 	out_hex(&o, b, 12);
 }
 
+/* The attributes of persona (index, attempt) that quotas can be by:
+ * place, age and the demographic chain. */
+static void
+sample_strata(const struct persona_tables *t, uint64_t seed, uint64_t index,
+	      uint32_t attempt, struct drawn *d, struct rng *r,
+	      struct persona *p)
+{
+	sample_place(t, seed, index, attempt, d, p);
+	rng_seed(r, rng_derive(seed, "persona", index, attempt));
+	sample_age(t, r, d, p);
+	sample_demographics(t, r, d, p);
+}
+
 void
 persona_sample(const struct persona_tables *t, uint64_t run_seed,
 	       uint64_t index, struct persona *out)
@@ -896,9 +1269,324 @@ persona_sample(const struct persona_tables *t, uint64_t run_seed,
 	memset(out, 0, sizeof(*out));
 	out->index = index;
 	make_ids(out, run_seed, index);
-	rng_seed(&r, rng_derive(run_seed, "persona", index, 0));
-	sample_demographics(t, &r, &d, out);
+	sample_strata(t, run_seed, index, attempt_of(t, run_seed, index), &d,
+		      &r, out);
 	sample_languages(t, &r, &d, out);
-	sample_identity(t, &r, &d, out);
+	sample_identity(t, &r, run_seed, &d, out);
 	sample_wellbeing(t, &r, &d, out);
+}
+
+/* ---- Plans and quotas ---- */
+
+/* Draws of one persona before a quota gives up on its open strata. */
+#define ATTEMPT_MAX ((uint32_t)1 << 22)
+
+/* Where each attribute of persona_quota_fields lives, in that order. */
+static const struct qfield {
+	const char *name;
+	int table;     /* the table its values come from */
+	size_t off;    /* its const char * in struct persona */
+} qfields[] = {
+	{ "gender", T_GENDER, offsetof(struct persona, gender) },
+	{ "age_band", T_AGE, offsetof(struct persona, age_band) },
+	{ "race_ethnicity", T_RACE, offsetof(struct persona, race_ethnicity) },
+	{ "region", T_REGION, offsetof(struct persona, region) },
+	{ "state", T_STATE, offsetof(struct persona, state) },
+	{ "urban_rural", T_URBAN, offsetof(struct persona, urban_rural) },
+	{ "birth_decade", T_DECADE, offsetof(struct persona, birth_decade) },
+	{ "education", T_EDU, offsetof(struct persona, education) },
+	{ "employment_status", T_EMPLOY,
+	  offsetof(struct persona, employment_status) },
+	{ "occupation", T_OCC, offsetof(struct persona, occupation) },
+	{ "income_band", T_INCOME, offsetof(struct persona, income_band) },
+	{ "economic_status", T_ECON,
+	  offsetof(struct persona, economic_status) },
+	{ "marital_status", T_MARITAL,
+	  offsetof(struct persona, marital_status) },
+	{ "household", T_HOUSE, offsetof(struct persona, household) },
+};
+
+/* One stratum: its values (interned, per `by` field) and counts. */
+struct stratum {
+	const char *v[QUOTA_MAX_BY];
+	double share;        /* proportional: share of the tables */
+	int64_t want, got;
+};
+
+/* A plan being built: quota strata and the per-index results. */
+struct plan {
+	const struct qfield *f[QUOTA_MAX_BY];
+	int nby;
+	struct stratum *s;
+	size_t ns;
+	uint32_t *rank, *attempt, *count;
+};
+
+/* The qfield of a persona_quota_fields entry. */
+static const struct qfield *
+qfield_of(const char *name)
+{
+	uint32_t i;
+
+	for (i = 0; i < NELEM(qfields); i++)
+		if (strcmp(qfields[i].name, name) == 0)
+			return &qfields[i];
+	return NULL;
+}
+
+/* The interned copy of `s`, or NULL when no table has that value. */
+static const char *
+interned(const struct persona_tables *t, const char *s)
+{
+	size_t j = str_hash(s) & (t->setcap - 1);
+
+	for (; t->set[j] != NULL; j = (j + 1) & (t->setcap - 1))
+		if (strcmp(t->set[j], s) == 0)
+			return t->set[j];
+	return NULL;
+}
+
+/* The stratum with values v[], or NULL. */
+static struct stratum *
+stratum_find(struct plan *pl, const char *const *v)
+{
+	size_t i;
+	int k;
+
+	for (i = 0; i < pl->ns; i++) {
+		for (k = 0; k < pl->nby && pl->s[i].v[k] == v[k]; k++)
+			;
+		if (k == pl->nby)
+			return &pl->s[i];
+	}
+	return NULL;
+}
+
+/* Strata from `counts`: each key's values must be values of their
+ * attribute's table. */
+static int
+strata_from_counts(const struct persona_tables *t,
+		   const struct persona_quota *q, struct plan *pl,
+		   const struct jfield *x)
+{
+	char key[256], path[200], *part[QUOTA_MAX_BY];
+	const struct qfield *f;
+	size_t i;
+	int k;
+
+	for (i = 0; i < q->n; i++) {
+		snprintf(key, sizeof(key), "%s", q->keys[i]);
+		snprintf(path, sizeof(path), "$.quotas.counts.%.100s",
+			 q->keys[i]);
+		split(key, '/', part, QUOTA_MAX_BY);
+		for (k = 0; k < pl->nby; k++) {
+			f = pl->f[k];
+			pl->s[i].v[k] = interned(t, part[k]);
+			if (pl->s[i].v[k] == NULL ||
+			    !has_value(&t->t[f->table], pl->s[i].v[k]))
+				return jfield_fail(x, path, "'%s' is not a "
+						   "value of %s (%s)", part[k],
+						   f->name,
+						   specs[f->table].file);
+		}
+		if (stratum_find(pl, pl->s[i].v) != NULL)
+			return jfield_fail(x, path, "the same stratum twice");
+		pl->s[i].want = q->counts[i];
+		pl->ns++;
+	}
+	return 0;
+}
+
+/* Add probability `p` of the root values v6[] (the first six qfields) to
+ * the stratum they fall in. */
+static void
+add_share(struct plan *pl, const char *const *v6, double p)
+{
+	const char *v[QUOTA_MAX_BY];
+	struct stratum *s;
+	int k;
+
+	for (k = 0; k < pl->nby; k++)
+		v[k] = v6[pl->f[k] - qfields];
+	if ((s = stratum_find(pl, v)) == NULL) {
+		s = &pl->s[pl->ns++];
+		memcpy(s->v, v, sizeof(v));
+	}
+	s->share += p;
+}
+
+/* The place subtree (region, state, urban or rural) under fixed values
+ * v6[0..2] of probability p. */
+static void
+shares_place(const struct persona_tables *t, struct plan *pl,
+	     const char **v6, double p)
+{
+	const struct table *tr = &t->t[T_REGION], *ts = &t->t[T_STATE];
+	const struct table *tu = &t->t[T_URBAN];
+	const struct group *gs, *gu;
+	uint32_t a, b, c;
+
+	for (a = 0; a < tr->nrows; a++) {
+		gs = group_of(t, T_STATE, &tr->rows[a], NULL);
+		v6[3] = tr->rows[a].value;
+		for (b = gs->first; b < gs->first + gs->n; b++) {
+			gu = group_of(t, T_URBAN, &ts->rows[b], NULL);
+			v6[4] = ts->rows[b].value;
+			for (c = gu->first; c < gu->first + gu->n; c++) {
+				v6[5] = tu->rows[c].value;
+				add_share(pl, v6, p * row_p(tr, tr->groups, a)
+					  * row_p(ts, gs, b) *
+					  row_p(tu, gu, c));
+			}
+		}
+	}
+}
+
+/* Shares of every stratum of the root attributes (gender -> age band,
+ * race and ethnicity, region -> state -> urban or rural), then counts
+ * rounded to n by largest remainders (ties to the earlier stratum). */
+static void
+strata_proportional(const struct persona_tables *t, struct plan *pl,
+		    uint64_t n)
+{
+	const struct table *tg = &t->t[T_GENDER], *ta = &t->t[T_AGE];
+	const struct table *tr = &t->t[T_RACE];
+	const struct group *ga;
+	const char *v6[6];
+	uint32_t a, b, c;
+	int64_t left = (int64_t)n;
+	size_t i, best;
+
+	for (a = 0; a < tg->nrows; a++) {
+		ga = group_of(t, T_AGE, &tg->rows[a], NULL);
+		for (b = ga->first; b < ga->first + ga->n; b++)
+			for (c = 0; c < tr->nrows; c++) {
+				v6[0] = tg->rows[a].value;
+				v6[1] = ta->rows[b].value;
+				v6[2] = tr->rows[c].value;
+				shares_place(t, pl, v6,
+					     row_p(tg, tg->groups, a) *
+					     row_p(ta, ga, b) *
+					     row_p(tr, tr->groups, c));
+			}
+	}
+	for (i = 0; i < pl->ns; i++) {
+		pl->s[i].want = (int64_t)floor(pl->s[i].share * (double)n);
+		pl->s[i].share = pl->s[i].share * (double)n -
+				 (double)pl->s[i].want;
+		left -= pl->s[i].want;
+	}
+	for (; left > 0 && pl->ns > 0; left--) {
+		for (best = 0, i = 1; i < pl->ns; i++)
+			if (pl->s[i].share > pl->s[best].share)
+				best = i;
+		pl->s[best].want++;
+		pl->s[best].share = -1.0;
+	}
+}
+
+/* The draw of persona `i` that quotas keep: the first whose stratum still
+ * has room given personas 0..i-1; records its attempt and state rank. */
+static int
+plan_one(const struct persona_tables *t, uint64_t seed, uint64_t i,
+	 struct plan *pl, const struct jfield *x)
+{
+	const char *v[QUOTA_MAX_BY];
+	struct stratum *s = NULL;
+	struct persona p;
+	struct drawn d;
+	struct rng r;
+	uint32_t a;
+	int k;
+
+	for (a = 0; a < (pl->nby ? ATTEMPT_MAX : 1); a++) {
+		memset(&p, 0, sizeof(p));
+		sample_strata(t, seed, i, a, &d, &r, &p);
+		for (k = 0; k < pl->nby; k++)
+			v[k] = *(const char *const *)((const char *)&p +
+						      pl->f[k]->off);
+		if (pl->nby == 0 || ((s = stratum_find(pl, v)) != NULL &&
+				     s->got < s->want))
+			break;
+	}
+	if (a == ATTEMPT_MAX)
+		return jfield_fail(x, "$.quotas", "persona %" PRIu64 ": no "
+				   "stratum with room left was drawn in %u "
+				   "tries (a stratum's share of the tables is "
+				   "too small or zero)", i, a);
+	if (s != NULL)
+		s->got++;
+	if (pl->attempt != NULL)
+		pl->attempt[i] = a;
+	pl->rank[i] = pl->count[d.state - t->t[T_STATE].rows]++;
+	return 0;
+}
+
+/* Strata of quota `q` for a run of n: from its counts (which must add up
+ * to n) or proportional. */
+static int
+plan_strata(const struct persona_tables *t, const struct persona_quota *q,
+	    uint64_t n, struct plan *pl, const struct jfield *x)
+{
+	int k;
+
+	for (k = 0; k < q->nby; k++)
+		pl->f[pl->nby++] = qfield_of(q->by[k]);
+	pl->s = calloc(QUOTA_MAX_STRATA, sizeof(*pl->s));
+	pl->attempt = malloc((n ? n : 1) * sizeof(*pl->attempt));
+	if (pl->s == NULL || pl->attempt == NULL)
+		return jfield_fail(x, "$.quotas", "out of memory");
+	if (q->proportional) {
+		strata_proportional(t, pl, n);
+		return 0;
+	}
+	if ((uint64_t)q->total != n)
+		return jfield_fail(x, "$.quotas.counts", "the counts add up to "
+				   "%" PRId64 ", not the %" PRIu64 " personas "
+				   "of the run", q->total, n);
+	return strata_from_counts(t, q, pl, x);
+}
+
+int
+persona_tables_plan_quota(struct persona_tables *t, uint64_t seed,
+			  uint64_t n, const struct persona_quota *q,
+			  const struct jfield *x)
+{
+	struct plan pl = { .nby = 0 };
+	uint64_t i;
+	int rc = -1;
+
+	if (q != NULL && n > PLAN_MAX)
+		return jfield_fail(x, "$.quotas", "quotas cover at most %"
+				   PRIu64 " personas", PLAN_MAX);
+	n = n < PLAN_MAX ? n : PLAN_MAX;
+	pl.rank = malloc((n ? n : 1) * sizeof(*pl.rank));
+	pl.count = calloc(t->t[T_STATE].nrows, sizeof(*pl.count));
+	if (pl.rank == NULL || pl.count == NULL)
+		jfield_fail(x, "$", "out of memory");
+	else if (q == NULL || plan_strata(t, q, n, &pl, x) == 0)
+		for (i = 0, rc = 0; rc == 0 && i < n; i++)
+			rc = plan_one(t, seed, i, &pl, x);
+	if (rc == 0) {
+		free(t->rank);
+		free(t->attempt);
+		t->rank = pl.rank;
+		t->attempt = pl.attempt;
+		t->nrank = n;
+		t->rank_seed = seed;
+		pl.rank = pl.attempt = NULL;
+	}
+	free(pl.rank);
+	free(pl.attempt);
+	free(pl.count);
+	free(pl.s);
+	return rc;
+}
+
+int
+persona_tables_plan(struct persona_tables *t, uint64_t seed, uint64_t n)
+{
+	const struct jfield quiet = { NULL, NULL };
+
+	return persona_tables_plan_quota(t, seed, n, NULL, &quiet);
 }

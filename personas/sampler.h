@@ -7,12 +7,16 @@
  * any value; the most specific match wins; so values that serve as
  * conditions hold no "/"), weight is a positive number.
  * big5.tsv has "trait<TAB>band<TAB>description". Lines starting with '#'
- * and empty lines are ignored. The chain is age -> education -> employment
- * -> occupation -> income -> economic status, with marital status,
- * household, health and mental health conditioned on age band; see the
- * header comment of each file.
+ * and empty lines are ignored. Gender -> age band -> age range; birth
+ * decade (from the age) and sex -> first name; region -> state -> urban
+ * or rural -> city (city.tsv has a fourth column, the county); the chain
+ * age band and gender -> education -> employment -> occupation -> income
+ * -> economic status, with marital status by age band and gender and
+ * household, health and mental health by age band; see the header
+ * comment of each file.
  *
- * Sampling is a pure function of (tables, run seed, index): persona i of
+ * Sampling is a pure function of (tables, run seed, index) and, for the
+ * phone number only, of the states of the lower indexes: persona i of
  * seed S is the same whatever the run size, shard or call order.
  */
 #ifndef PF_SAMPLER_H
@@ -21,7 +25,9 @@
 #include <stdint.h>
 
 #include "base/error.h"
+#include "base/jfield.h"
 #include "personas/persona.h"
+#include "personas/quota.h"
 
 struct persona_tables;
 
@@ -34,9 +40,38 @@ struct persona_tables;
 int persona_tables_load(const char *datadir, struct persona_tables **out,
 			struct pf_error *err);
 
+/* persona_tables_load() from layers: `dirs` (NULL-terminated, at least
+ * one) are searched in order for each table file, so a locale directory
+ * holds only the tables it replaces and the rest come from the next one.
+ * Errors name the file actually read. */
+int persona_tables_load_layers(const char *const *dirs,
+			       struct persona_tables **out,
+			       struct pf_error *err);
+
 /* Release the tables. Accepts NULL. Personas sampled from them must no
  * longer be used. */
 void persona_tables_free(struct persona_tables *t);
+
+/* Plan the phone numbers of the first `n` personas of run `seed` (phone
+ * numbers are unique per state up to 100 per area code, so persona i's
+ * number depends on how many personas below i share its state). Without
+ * a plan, or past it, persona_sample() counts that by sampling every
+ * lower index's state, which is slow for large indexes. Call it before
+ * threads share `t`. Returns 0, or -1 when memory ran out (the old plan
+ * stays). The plan is exact: it changes no persona. */
+int persona_tables_plan(struct persona_tables *t, uint64_t seed, uint64_t n);
+
+/* persona_tables_plan() under quota `q` (NULL: none) for a run of exactly
+ * `n` personas: persona i is the first draw of (seed, i) whose stratum
+ * still has room after personas 0..i-1 (redraws depend only on lower
+ * indexes), so every stratum gets exactly its count. Returns 0, or -1
+ * with x's error at the quota's JSON path: counts that do not add up to
+ * n, a value no table has, a stratum no draw reaches (after 2^22 tries
+ * for one persona), n above 2^26, or memory. The old plan stays on
+ * failure. */
+int persona_tables_plan_quota(struct persona_tables *t, uint64_t seed,
+			      uint64_t n, const struct persona_quota *q,
+			      const struct jfield *x);
 
 /* Fill *out with persona `index` of run `run_seed`. Never fails and does
  * not allocate; `t` must be a loaded table set (it is only read, so threads

@@ -6,6 +6,7 @@
 #include "auditors/policy.h"
 #include "src/config-file.h"
 #include "llm/endpoint.h"
+#include "src/shard.h"
 
 struct build_args {
 	const char *config;
@@ -14,6 +15,7 @@ struct build_args {
 	const char *backend;         /* NULL: from the config */
 	const char *base_url, *model, *api_key_env;
 	int overwrite, quiet;
+	struct shard shard;          /* --shard; 0 of 1 without it */
 	struct audit_gate gates[AUDIT_MAX_GATES];  /* --gate (build only) */
 	int ngates;
 };
@@ -31,5 +33,14 @@ int build_parse_args(const struct cmd_entry *c, int argc, char **argv,
  * returns PF_EXIT_USAGE on bad input, 0 on success. */
 int build_load(const struct build_args *a, struct pf_config **cfg,
 	       struct engine_config *ec, int *offline);
+
+struct persona_tables;
+
+/* Load the persona tables of the config's locale ($.locale: "us", the
+ * default, reads personas/data/, another NAME personas/data/locales/NAME/)
+ * and plan the run's cfg->personas personas under $.quotas. Prints the
+ * error and returns PF_EXIT_USAGE on a bad table, locale or quota, 0 with
+ * *out set (free with persona_tables_free()). */
+int build_personas(const struct pf_config *cfg, struct persona_tables **out);
 
 #endif

@@ -12,7 +12,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/json.h"
 #include "engine/journal.h"
+#include "base/json.h"
 #include "base/log.h"
 #include "llm/offline.h"
 #include "llm/openai.h"
@@ -142,7 +144,8 @@ describe_mismatch(const struct run *r, sqlite3_stmt *st, char *out, size_t n)
 			 keys, sizeof(keys));
 	out[0] = '\0';
 	if (keys[0] != '\0' || (seed == r->cfg->seed &&
-				personas == r->cfg->personas))
+				personas == r->cfg->personas &&
+				strcmp(hash, r->cfg->config_hash) != 0))
 		len += (size_t)snprintf(out, n, "; config hash %s in the "
 					"dataset, %s now%s%s%s", hash,
 					r->cfg->config_hash, keys[0] ?
@@ -153,9 +156,16 @@ describe_mismatch(const struct run *r, sqlite3_stmt *st, char *out, size_t n)
 					" in the dataset, %" PRIu64 " now",
 					seed, r->cfg->seed);
 	if (personas != r->cfg->personas && len < n)
-		snprintf(out + len, n - len, "; persona count %" PRId64 " in "
-			 "the dataset, %" PRId64 " now", personas,
-			 r->cfg->personas);
+		len += (size_t)snprintf(out + len, n - len, "; persona count %"
+					PRId64 " in the dataset, %" PRId64
+					" now", personas, r->cfg->personas);
+	if ((sqlite3_column_int64(st, 4) != r->a.shard.index ||
+	     sqlite3_column_int64(st, 5) != r->a.shard.count) && len < n)
+		snprintf(out + len, n - len, "; shard %" PRId64 "/%" PRId64
+			 " in the dataset, %" PRId64 "/%" PRId64 " now",
+			 (int64_t)sqlite3_column_int64(st, 4),
+			 (int64_t)sqlite3_column_int64(st, 5),
+			 r->a.shard.index, r->a.shard.count);
 }
 
 /* The identity an existing dataset was built with: refuse another one
@@ -170,7 +180,8 @@ check_identity(struct run *r)
 
 	pf_error_clear(&e);
 	st = dataset_prepare(r->ds, "SELECT config, config_hash, seed, "
-			     "personas FROM run WHERE id = 1", &e);
+			     "personas, shard_index, shard_count FROM run "
+			     "WHERE id = 1", &e);
 	if (st == NULL)
 		return pf_error_print(&e), PF_EXIT_RUNTIME;
 	rc = sqlite3_step(st);
@@ -178,7 +189,9 @@ check_identity(struct run *r)
 		same = strcmp((const char *)sqlite3_column_text(st, 1),
 			      r->cfg->config_hash) == 0 &&
 		       (uint64_t)sqlite3_column_int64(st, 2) == r->cfg->seed &&
-		       sqlite3_column_int64(st, 3) == r->cfg->personas;
+		       sqlite3_column_int64(st, 3) == r->cfg->personas &&
+		       sqlite3_column_int64(st, 4) == r->a.shard.index &&
+		       sqlite3_column_int64(st, 5) == r->a.shard.count;
 	if (!same)
 		describe_mismatch(r, st, why, sizeof(why));
 	sqlite3_finalize(st);
@@ -217,11 +230,42 @@ open_status(const struct pf_error *e)
 	return PF_EXIT_USAGE;
 }
 
+/* The provenance's `stages`: every enabled stage with its version, the
+ * backend and model that answer it, and its items per persona. Returns
+ * a string the caller frees, or NULL when out of memory. */
+static char *
+stages_json(const struct run *r)
+{
+	const struct stage_table *t = &gen_stage_table;
+	cJSON *o = cJSON_CreateObject(), *s;
+	char *text = NULL;
+	int k, n;
+
+	for (k = 0; o != NULL && k < t->n; k++) {
+		if ((n = t->stages[k]->count(r->cfg)) <= 0)
+			continue;
+		s = cJSON_AddObjectToObject(o, t->stages[k]->name);
+		if (s == NULL ||
+		    !cJSON_AddStringToObject(s, "version",
+					     t->stages[k]->version) ||
+		    !cJSON_AddStringToObject(s, "backend", r->offline ?
+					     "offline" : "openai") ||
+		    !cJSON_AddStringToObject(s, "model", r->model) ||
+		    !cJSON_AddNumberToObject(s, "items_per_persona", n))
+			goto out;
+	}
+	text = o != NULL ? cJSON_PrintUnformatted(o) : NULL;
+out:
+	cJSON_Delete(o);
+	return text;
+}
+
 static int
 open_output(struct run *r)
 {
+	struct writer_run_info ri;
 	struct pf_error e;
-	char *cfg_json;
+	char *cfg_json, *st_json;
 	int rc;
 
 	pf_error_clear(&e);
@@ -242,10 +286,17 @@ open_output(struct run *r)
 	    journal_attach_queue(r->j, r->q, &e) != 0)
 		return pf_error_print(&e), PF_EXIT_RUNTIME;
 	cfg_json = config_canonical(r->cfg);
-	rc = writer_run(r->w, r->cfg, cfg_json ? cfg_json : "{}",
-			r->offline ? "offline" : "openai", r->model) != 0 ||
+	st_json = stages_json(r);
+	ri.config_json = cfg_json ? cfg_json : "{}";
+	ri.backend = r->offline ? "offline" : "openai";
+	ri.model = r->model;
+	ri.stages_json = st_json ? st_json : "{}";
+	ri.shard_index = r->a.shard.index;
+	ri.shard_count = r->a.shard.count;
+	rc = writer_run(r->w, r->cfg, &ri) != 0 ||
 	     (journal_unit_end(r->j), sqlq_sync(r->q)) != 0;
 	free(cfg_json);
+	free(st_json);
 	if (rc) {
 		fprintf(stderr, "personaforge: %s: %s\n", r->out,
 			writer_errmsg(r->w));
@@ -254,22 +305,62 @@ open_output(struct run *r)
 	return 0;
 }
 
+int
+build_personas(const struct pf_config *cfg, struct persona_tables **out)
+{
+	const char *locale = json_get_str(cfg->root, "locale", "us");
+	struct jfield x = { cfg->path, NULL };
+	struct persona_quota *q = NULL;
+	char *dirs[3] = { NULL, NULL, NULL };
+	struct pf_error e;
+	int rc;
+
+	pf_error_clear(&e);
+	x.err = &e;
+	*out = NULL;
+	/* A locale's directory holds the tables it replaces; the rest are
+	 * the US ones. */
+	if (asprintf(&dirs[1], "%s/personas/data", config_datadir()) < 0)
+		return PF_EXIT_RUNTIME;
+	if (asprintf(&dirs[0], "%s/locales/%s", dirs[1], locale) < 0) {
+		free(dirs[1]);
+		return PF_EXIT_RUNTIME;
+	}
+	if (strcmp(locale, "us") == 0)
+		rc = persona_tables_load(dirs[1], out, &e);
+	else if (access(dirs[0], R_OK | X_OK) != 0)
+		rc = jfield_fail(&x, "$.locale", "no tables for locale '%s' "
+				 "(%s: %s)", locale, dirs[0], strerror(errno));
+	else
+		rc = persona_tables_load_layers((const char *const *)dirs, out,
+						&e);
+	free(dirs[0]);
+	free(dirs[1]);
+	if (rc == 0)
+		rc = persona_quota_parse(&x, json_get(cfg->root, "quotas"), &q);
+	/* Phone numbers of persona i depend on the states of the lower
+	 * indexes, and quotas on their strata: plan them once. */
+	if (rc == 0)
+		rc = persona_tables_plan_quota(*out, cfg->seed,
+					       (uint64_t)cfg->personas, q, &x);
+	persona_quota_free(q);
+	if (rc == 0)
+		return 0;
+	persona_tables_free(*out);
+	*out = NULL;
+	return bad_input(&e);
+}
+
 static int
 load_inputs(struct run *r)
 {
 	struct pf_error e;
-	char *dir = NULL;
-	int rc;
 
 	pf_error_clear(&e);
 	if (prompts_load(r->cfg, &gen_stage_table, r->offline, &r->prompts,
 			 &e) != 0)
 		return bad_input(&e);
-	if (asprintf(&dir, "%s/personas/data", config_datadir()) < 0)
-		return PF_EXIT_RUNTIME;
-	rc = persona_tables_load(dir, &r->tables, &e);
-	free(dir);
-	return rc != 0 ? bad_input(&e) : 0;
+	return build_personas(r->cfg, &r->tables);
 }
 
 /* The runner's backend_new: offline or OpenAI-compatible. */
@@ -405,7 +496,7 @@ run_sched(struct run *r, struct sched_result *res)
 	struct sched_opts o = {
 		.cfg = r->cfg, .table = &gen_stage_table, .hooks_ud = &r->g,
 		.prompts = r->prompts, .model = r->model,
-		.offline = r->offline, .first = 0, .end = r->cfg->personas,
+		.offline = r->offline,
 		.window = r->offline ? 4096 : 16384,
 	};
 	struct runner_opts ro = {
@@ -426,6 +517,7 @@ run_sched(struct run *r, struct sched_result *res)
 		.cfg = r->cfg, .tables = r->tables, .prompts = r->prompts,
 	};
 	r->so = o;
+	shard_range(&r->a.shard, r->cfg->personas, &r->so.first, &r->so.end);
 	pf_error_clear(&e);
 	if (sched_new(&r->so, res, &e, &s) != 0)
 		return PF_EXIT_RUNTIME;
@@ -512,6 +604,11 @@ static const char build_help[] =
 	"      --model NAME      model name to request (with --base-url)\n"
 	"      --api-key-env V   environment variable holding the API key\n"
 	"      --overwrite       replace a dataset built from another config\n"
+	"      --shard I/N       build shard I (from 0) of N: the personas\n"
+	"                        floor(I*P/N) .. floor((I+1)*P/N)-1, as a whole\n"
+	"                        build makes them; 'slurm' takes I and N from\n"
+	"                        a Slurm array job; 'personaforge merge' joins\n"
+	"                        the shards\n"
 	"      --gate A:SEV=MAX  fail (exit 3) when auditor A has more than MAX\n"
 	"                        real-looking findings at or above SEV (besides\n"
 	"                        the config's gates); repeatable\n"
@@ -523,7 +620,7 @@ static const char build_help[] =
 	"failed ones retried. Exit codes: see personaforge(1).\n";
 
 enum { O_PERSONAS = 256, O_SEED, O_BACKEND, O_BASE_URL, O_MODEL, O_KEYENV,
-	O_OVERWRITE, O_GATE };
+	O_OVERWRITE, O_SHARD, O_GATE };
 
 static const struct option build_opts[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -534,6 +631,7 @@ static const struct option build_opts[] = {
 	{ "model", required_argument, NULL, O_MODEL },
 	{ "api-key-env", required_argument, NULL, O_KEYENV },
 	{ "overwrite", no_argument, NULL, O_OVERWRITE },
+	{ "shard", required_argument, NULL, O_SHARD },
 	{ "gate", required_argument, NULL, O_GATE },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -555,6 +653,17 @@ count_opt(const struct cmd_entry *c, const char *name, const char *arg,
 				       ", not '%s'", name, max, arg);
 	return cmd_usage_error(c, "%s needs a non-negative integer, not '%s'",
 			       name, arg);
+}
+
+/* --shard I/N or slurm; returns -1 to go on, else an exit code. */
+static int
+shard_opt(const struct cmd_entry *c, const char *arg, struct shard *s)
+{
+	char msg[256];
+
+	if (shard_parse(arg, s, msg, sizeof(msg)) == 0)
+		return -1;
+	return cmd_usage_error(c, "%s", msg);
 }
 
 /* One option; returns -1 to go on, else an exit code. */
@@ -587,6 +696,7 @@ one_opt(const struct cmd_entry *c, int opt, int build_only,
 	case O_BASE_URL: a->base_url = optarg; return -1;
 	case O_MODEL: a->model = optarg; return -1;
 	case O_KEYENV: a->api_key_env = optarg; return -1;
+	case O_SHARD: return shard_opt(c, optarg, &a->shard);
 	default:
 		return cmd_usage_error(c, "unknown or incomplete option '%s'",
 				       argv[optind - 1]);
@@ -601,6 +711,7 @@ build_parse_args(const struct cmd_entry *c, int argc, char **argv,
 
 	memset(a, 0, sizeof(*a));
 	a->personas = a->seed = -1;
+	a->shard.count = 1;
 	optind = 1;
 	opterr = 0;
 	while (rc < 0 &&
@@ -638,7 +749,7 @@ const struct cmd_entry cmd_build_entry = {
 	.usage = "CONFIG [-o OUT.db] [--personas N] [--seed S] "
 		 "[--backend offline|openai]\n"
 		 "       [--base-url URL --model NAME] [--api-key-env VAR] "
-		 "[--overwrite]\n       [--gate AUDITOR:SEVERITY=MAX ...] [-q]",
+		 "[--shard I/N|slurm] [--overwrite]\n       [--gate AUDITOR:SEVERITY=MAX ...] [-q]",
 	.summary = "build (or resume) a persona dataset from a config",
 	.help = build_help,
 	.exec = exec_build,

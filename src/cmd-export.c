@@ -15,6 +15,7 @@
 
 #include "base/error.h"
 #include "base/status.h"
+#include "base/suggest.h"
 #include "output/complete.h"
 #include "output/dataset.h"
 #include "output/jsonl.h"
@@ -43,6 +44,18 @@ static const struct option long_opts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* The usage error for --format F, with a "did you mean". */
+static int
+unknown_format(const struct cmd_entry *e, const char *f)
+{
+	static const char *const formats[] = { "xml", "jsonl", NULL };
+	const char *near = suggest_closest(f, formats);
+
+	return cmd_usage_error(e, "unknown format '%s'%s%s%s (use xml or "
+			       "jsonl)", f, near ? " (did you mean '" : "",
+			       near ? near : "", near ? "'?)" : "");
+}
 
 /* Parse options into *a. Returns -1 to go on, else an exit code (0 after
  * --help). */
@@ -78,8 +91,7 @@ parse_args(int argc, char **argv, struct export_args *a)
 	if (a->format == NULL)
 		return cmd_usage_error(e, "export needs --format xml|jsonl");
 	if (strcmp(a->format, "xml") != 0 && strcmp(a->format, "jsonl") != 0)
-		return cmd_usage_error(e, "unknown format '%s' (use xml or "
-				       "jsonl)", a->format);
+		return unknown_format(e, a->format);
 	if (a->out == NULL || *a->out == '\0')
 		return cmd_usage_error(e, "export needs -o PATH");
 	return -1;
@@ -172,6 +184,7 @@ exec_export(int argc, char **argv)
 	rc = parse_args(argc, argv, &a);
 	if (rc >= 0)
 		return rc;
+	memset(&counts, 0, sizeof(counts));
 	pf_error_clear(&err);
 	if (dataset_open(a.db, DATASET_READ, &ds, &err) != 0) {
 		pf_error_print(&err);
@@ -193,7 +206,9 @@ exec_export(int argc, char **argv)
 		print_written(&a, &counts);
 	dataset_close(ds);
 	xmlCleanupParser();
-	return rc == 0 ? PF_EXIT_OK : PF_EXIT_RUNTIME;
+	if (rc == 0)
+		return PF_EXIT_OK;
+	return counts.damaged ? PF_EXIT_DAMAGED : PF_EXIT_RUNTIME;
 }
 
 const struct cmd_entry cmd_export_entry = {

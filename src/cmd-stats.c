@@ -120,11 +120,11 @@ add_tables(struct dataset *ds, cJSON *root, struct pf_error *err)
 }
 
 /* The provenance columns: the head table's, but its id and hidden ones
- * (the whole config). */
+ * (the whole config) and its checksum. */
 static int
 shown(const struct dataset_col *c)
 {
-	return !(c->flags & (DATASET_ID | DATASET_HIDDEN));
+	return !(c->flags & (DATASET_ID | DATASET_HIDDEN | DATASET_SUM));
 }
 
 /* SELECT of the provenance columns into b. */

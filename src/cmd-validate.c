@@ -54,7 +54,6 @@ load(const struct build_args *a, struct pf_config **cfg,
 {
 	struct persona_tables *tables = NULL;
 	struct pf_error e;
-	char *dir = NULL;
 	int rc;
 
 	if ((rc = build_load(a, cfg, ec, offline)) != 0)
@@ -64,16 +63,9 @@ load(const struct build_args *a, struct pf_config **cfg,
 		pf_error_print(&e);
 		return PF_EXIT_USAGE;
 	}
-	if (asprintf(&dir, "%s/personas/data", config_datadir()) < 0)
-		return PF_EXIT_RUNTIME;
-	rc = persona_tables_load(dir, &tables, &e);
-	free(dir);
+	rc = build_personas(*cfg, &tables);
 	persona_tables_free(tables);
-	if (rc != 0) {
-		pf_error_print(&e);
-		return PF_EXIT_USAGE;
-	}
-	return 0;
+	return rc;
 }
 
 static void

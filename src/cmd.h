@@ -43,6 +43,8 @@ extern const struct cmd_entry cmd_export_entry;
 extern const struct cmd_entry cmd_template_entry;
 extern const struct cmd_entry cmd_stats_entry;
 extern const struct cmd_entry cmd_batch_entry;
+extern const struct cmd_entry cmd_verify_entry;
+extern const struct cmd_entry cmd_merge_entry;
 extern const struct cmd_entry cmd_scan_entry;
 extern const struct cmd_entry cmd_audit_entry;
 

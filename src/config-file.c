@@ -16,6 +16,7 @@
 #include "base/json.h"
 #include "base/jstrict.h"
 #include "generators/config.h"
+#include "personas/quota.h"
 
 /* Each `$.audit.<name>` section belongs to its auditor (auditors/policy.h);
  * unknown auditors and their keys are refused there. */
@@ -91,12 +92,36 @@ parse_seed(const struct jfield *x, const cJSON *root, int64_t *seed)
 	return -1;
 }
 
+/* `$.quotas` (parsed again, against the tables, by build) and
+ * `$.locale`: a name of 2..16 lower-case letters and '-'. */
+static int
+check_personas(const struct jfield *x, const cJSON *root)
+{
+	struct persona_quota *q = NULL;
+	char *locale = NULL;
+	size_t n;
+	int rc;
+
+	rc = persona_quota_parse(x, json_get(root, "quotas"), &q);
+	persona_quota_free(q);
+	if (rc != 0 || jfield_str(x, root, "$", "locale", &locale) != 0)
+		return -1;
+	n = locale != NULL ? strspn(locale, "abcdefghijklmnopqrstuvwxyz-")
+			   : 2;
+	if (locale != NULL && (n != strlen(locale) || n < 2 || n > 16))
+		rc = jfield_fail(x, "$.locale", "expected 2 to 16 lower-case "
+				 "letters or '-'");
+	free(locale);
+	return rc;
+}
+
 static int
 parse_top(const struct jfield *x, struct pf_config *c, const cJSON *root)
 {
 	static const char *const keys[] = { "name", "seed", "personas",
 		"backend", "templates_dir", "generation", "stages", "audit",
-		"endpoints", "budget", "retry", "engine", "description", NULL };
+		"endpoints", "budget", "retry", "engine", "description",
+		"quotas", "locale", NULL };
 	int64_t seed = 1;
 
 	if (jfield_keys(x, root, "$", keys) != 0 ||
@@ -110,6 +135,7 @@ parse_top(const struct jfield *x, struct pf_config *c, const cJSON *root)
 	    config_generation_parse(x, json_get(root, "generation"), c) != 0 ||
 	    parse_stages(x, c, json_get(root, "stages")) != 0 ||
 	    parse_audit(x, c, json_get(root, "audit")) != 0 ||
+	    check_personas(x, root) != 0 ||
 	    check_runtime(x, root) != 0)
 		return -1;
 	c->seed = (uint64_t)seed;

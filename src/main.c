@@ -18,6 +18,8 @@ static const struct cmd_entry *const cmds[] = {
 	&cmd_template_entry,
 	&cmd_stats_entry,
 	&cmd_batch_entry,
+	&cmd_verify_entry,
+	&cmd_merge_entry,
 	&cmd_scan_entry,
 	&cmd_audit_entry,
 };
@@ -91,6 +93,10 @@ usage(FILE *f)
 		"them.\n\nCommands:\n");
 	for (i = 0; i < NCMDS; i++)
 		fprintf(f, "  %-10s %s\n", cmds[i]->name, cmds[i]->summary);
+	fprintf(f, "\nExit status (every command):\n");
+	for (i = 0; i < (size_t)status_ntable; i++)
+		fprintf(f, "  %3d  %s\n", status_table[i].code,
+			status_table[i].meaning);
 	fprintf(f, "\nOptions: --help, --version.  "
 		"'personaforge COMMAND --help' describes a command.\n"
 		"See personaforge(1).\n");

@@ -33,6 +33,22 @@ dist_noinst_SCRIPTS += tests/integration/build-net.sh
 TESTS += tests/integration/disk-full.sh
 dist_noinst_SCRIPTS += tests/integration/disk-full.sh
 
+## Every endpoint failing at the start with a DNS or TLS error stops the
+## build with exit 9, nothing marked failed (needs mockllm, sqlite3;
+## unshare -n for the DNS part).
+TESTS += tests/integration/unreachable.sh
+dist_noinst_SCRIPTS += tests/integration/unreachable.sh
+
+## The Slurm examples on a real single-node Slurm: run from .ci/run, not
+## make check (it installs and starts slurmctld, slurmd and munge).
+EXTRA_DIST += tests/slurm/slurm.sh
+
+## Single-byte damage across a finished dataset is harmless or reported
+## (export, verify), and a resume never copies it into the data (needs
+## python3, sqlite3).
+TESTS += tests/integration/corrupt.sh
+dist_noinst_SCRIPTS += tests/integration/corrupt.sh
+
 ## scripts/check-layers on made-up trees (the real tree is checked by
 ## .ci/run).
 TESTS += tests/integration/check-layers.sh

@@ -36,11 +36,15 @@ BUILD_CLI_TESTS = \
 	tests/cli/build-resume.test \
 	tests/cli/build-schema-not-json.test \
 	tests/cli/build-schema-version-old.test \
+	tests/cli/build-schema-version-2.test \
 	tests/cli/build-schema-version-rollback.test \
 	tests/cli/build-schema-version.test \
 	tests/cli/build-single-file.test \
 	tests/cli/build-template-syntax.test \
 	tests/cli/build-templates-dir-missing.test \
+	tests/cli/build-locale-ca.test \
+	tests/cli/build-quota-counts.test \
+	tests/cli/build-quota-proportional.test \
 	tests/cli/build-tiny.test \
 	tests/cli/build-unknown-key.test \
 	tests/cli/build-unknown-option.test \
@@ -55,6 +59,7 @@ VALIDATE_CLI_TESTS = \
 	tests/cli/validate-backend-typo.test \
 	tests/cli/validate-bad-backend.test \
 	tests/cli/validate-bad-profile.test \
+	tests/cli/validate-bad-response-format.test \
 	tests/cli/validate-bad-structured-output.test \
 	tests/cli/validate-base-url-no-model.test \
 	tests/cli/validate-budget.test \
@@ -92,6 +97,10 @@ VALIDATE_CLI_TESTS = \
 	tests/cli/validate-templates-dir-missing.test \
 	tests/cli/validate-too-large.test \
 	tests/cli/validate-unknown-auditor.test \
+	tests/cli/validate-locale-missing.test \
+	tests/cli/validate-quota-shape.test \
+	tests/cli/validate-quota-sum.test \
+	tests/cli/validate-quota-value.test \
 	tests/cli/validate-unknown-key.test \
 	tests/cli/validate-unknown-option.test \
 	tests/cli/validate-view-typo.test \
@@ -122,6 +131,20 @@ EXPORT_CLI_TESTS = \
 BATCH_CLI_TESTS = \
 	tests/cli/batch-unreachable.test
 
+## build --shard and merge.
+SHARD_CLI_TESTS = \
+	tests/cli/build-shard-bad.test \
+	tests/cli/build-shard-slurm-rerun.test \
+	tests/cli/build-shard-slurm.test \
+	tests/cli/merge-damaged.test \
+	tests/cli/merge-edit.test \
+	tests/cli/merge-mismatch.test \
+	tests/cli/merge-missing.test \
+	tests/cli/merge-out-exists.test \
+	tests/cli/merge-overlap.test \
+	tests/cli/merge-shards.test \
+	tests/cli/merge-unfinished.test
+
 SCAN_CLI_TESTS = \
 	tests/cli/audit-gate.test \
 	tests/cli/audit-not-dataset.test \
@@ -139,13 +162,15 @@ SCAN_CLI_TESTS = \
 	tests/cli/scan-unknown-auditor.test \
 	tests/cli/scan-usage.test
 
-## Read-only datasets as another user; kill -9 during an export.
-EXPORT_CLI_SH = tests/cli/readonly.sh tests/cli/export-kill.sh
+## Read-only datasets as another user; kill -9 during an export; one
+## exit-code table in --help, the README and the man page.
+EXPORT_CLI_SH = tests/cli/readonly.sh tests/cli/export-kill.sh \
+	tests/cli/exit-codes.sh
 
 TESTS += $(BUILD_CLI_TESTS) $(VALIDATE_CLI_TESTS) $(STATS_CLI_TESTS) \
 	$(EXPORT_CLI_TESTS) $(BATCH_CLI_TESTS) $(SCAN_CLI_TESTS) \
-	$(EXPORT_CLI_SH)
+	$(EXPORT_CLI_SH) $(SHARD_CLI_TESTS)
 EXTRA_DIST += $(BUILD_CLI_TESTS) $(VALIDATE_CLI_TESTS) $(STATS_CLI_TESTS) \
 	$(EXPORT_CLI_TESTS) $(BATCH_CLI_TESTS) $(SCAN_CLI_TESTS) \
-	$(EXPORT_CLI_SH)
+	$(EXPORT_CLI_SH) $(SHARD_CLI_TESTS)
 dist_noinst_SCRIPTS += tests/cli/run.sh

@@ -49,17 +49,26 @@ printf 'this is not a database\n' >"$T/notdb.txt"
 mkdb "$T/future.db" '\000\000\000\143'
 mkdb "$T/old.db" '\000\000\000\001'
 mkdb "$T/empty.db" '\000\000\000\000'
+# damaged.db: one byte of a document's text changed behind the writer's
+# back (its row_sum no longer matches)
+cp "$T/good.db" "$T/damaged.db"
+python3 - "$T/damaged.db" <<'PY' || tap_bail "cannot write damaged.db"
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("UPDATE document SET title = 'T2!' WHERE doc_id = 'p000001-d2'")
+db.commit()
+PY
 : >"$T/blocked"
 
 ncases=$(grep -v -e '^#' -e '^$' "$CASES" | wc -l)
-tap_plan $((ncases + 5))
+tap_plan $((ncases + 7))
 
 # Run one case: name, expected status, stderr substring, args.
 run_case() {
 	name=$1 want=$2 msg=$3 args=$4 out=$T/out.$((tap_n + 1))
 	args=$(printf '%s\n' "$args" | sed -e "s|@DB@|$T/good.db|g" \
 		-e "s|@NOTDB@|$T/notdb.txt|g" -e "s|@FUTURE@|$T/future.db|g" \
-		-e "s|@OLD@|$T/old.db|g" \
+		-e "s|@OLD@|$T/old.db|g" -e "s|@DAMAGED@|$T/damaged.db|g" \
 		-e "s|@EMPTY@|$T/empty.db|g" -e "s|@MISSING@|$T/missing.db|g" \
 		-e "s|@OUT@|$out|g" -e "s|@BLOCKED@|$T/blocked|g")
 	set -f
@@ -112,6 +121,15 @@ for f in personas.jsonl backstory_turns.jsonl documents.jsonl facts.jsonl \
 	cmp -s "$T/j1/$f" "$T/j2/$f" || { differ=1; tap_diag "$f differs"; }
 done
 tap_rc $differ "jsonl export is deterministic"
+
+# verify names each damaged row on stdout, then a summary line.
+"$PF" verify "$T/damaged.db" >"$T/vout" 2>&1
+grep -q "damaged.db: damaged: table document, row doc_id=p000001-d2: checksum mismatch" "$T/vout" &&
+	grep -q "damaged.db: DAMAGED: integrity_check ok; .* 1 damaged;" "$T/vout"
+tap_rc $? "verify names the damaged row and counts it"
+"$PF" verify "$T/good.db" >"$T/vout" 2>&1 &&
+	grep -q "good.db: intact: integrity_check ok; .* 0 damaged; .* 0 damaged" "$T/vout"
+tap_rc $? "verify of an intact dataset says so"
 
 # A second export replaces the first and leaves no temporary file.
 "$PF" export "$T/good.db" --format jsonl -o "$T/j1" 2>/dev/null

@@ -21,6 +21,7 @@
 #include "base/json.h"
 #include "output/dataset.h"
 #include "output/jsonl.h"
+#include "output/rowsum.h"
 #include "output/sanitize.h"
 #include "output/xml.h"
 #include "tests/unit/check_tap.h"
@@ -168,21 +169,22 @@ add_persona(struct dataset *ds, int pid, int quarantined)
 }
 
 static const char ins_turn[] = "INSERT INTO backstory_turn VALUES "
-	"(?, ?, ?, 'item', ?, ?, ?, ?)";
+	"(?, ?, ?, 'item', ?, ?, ?, ?, 0)";
 static const char ins_doc[] = "INSERT INTO document VALUES "
-	"(?, ?, ?, 'item', ?, ?, ?, ?)";
+	"(?, ?, ?, 'item', ?, ?, ?, ?, 0)";
 static const char ins_fact[] = "INSERT INTO fact VALUES "
-	"(?, ?, ?, ?, ?, ?, ?, 0)";
+	"(?, ?, ?, ?, ?, ?, ?, 0, 0)";
 static const char ins_qa[] = "INSERT INTO qa VALUES "
-	"(?, ?, ?, 'item', ?, ?, ?, ?, ?, 0)";
-static const char ins_ev[] = "INSERT INTO qa_evidence VALUES (?, ?)";
+	"(?, ?, ?, 'item', ?, ?, ?, ?, ?, 0, 0)";
+static const char ins_ev[] = "INSERT INTO qa_evidence VALUES (?, ?, 0)";
 static const char ins_pair[] = "INSERT INTO preference_pair VALUES "
 	"(?, ?, 1, 'item', 'judge', ?, 'yes', 'no', 'v1', 'v2', 'chosen', "
-	"87, ?, 'judge-model', 0)";
+	"87, ?, 'judge-model', 0, 0)";
 static const char ins_find[] = "INSERT INTO audit_finding (auditor, "
 	"auditor_version, row_table, row_id, field, kind, severity, "
-	"synthetic, masked, reason, offset, threshold, quarantined) VALUES "
-	"(?, '1.0', ?, ?, ?, ?, ?, ?, '***', ?, ?, 'medium', ?)";
+	"synthetic, masked, reason, offset, threshold, quarantined, "
+	"row_sum) VALUES "
+	"(?, '1.0', ?, ?, ?, ?, ?, ?, '***', ?, ?, 'medium', ?, 0)";
 
 /* Findings: the ones that name exported rows come out in sorted order
  * whatever order they went in (reverse = a resumed run's order). */
@@ -250,6 +252,53 @@ add_items(struct dataset *ds, int reverse)
 	ins(ds, ins_pair, "siss", "p000002-pp1", 2, "Q", "R");
 }
 
+/* Give every row of table t the checksum the writer would have given it
+ * (rows with equal summed columns get equal sums, so matching on them
+ * is enough, with or without a rowid). */
+static void
+stamp_table(struct dataset *ds, const struct dataset_table *t)
+{
+	struct rowsum_plan plan;
+	struct buf sql;
+	sqlite3_stmt *st, *up;
+	int64_t sum;
+	int i;
+
+	ck_assert_int_eq(rowsum_plan_star(&plan, t), 0);
+	buf_init(&sql, 1 << 16);
+	buf_printf(&sql, "UPDATE \"%s\" SET row_sum = ?1 WHERE 1", t->name);
+	for (i = 0; i < plan.n; i++)
+		buf_printf(&sql, " AND \"%s\" IS ?%d", plan.name[i], i + 2);
+	buf_printf(&sql, ";SELECT * FROM \"%s\"", t->name);
+	ck_assert_int_eq(sqlite3_prepare_v2(ds->db, sql.data, -1, &up, NULL),
+			 SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(ds->db, strchr(sql.data, ';') + 1,
+					    -1, &st, NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		ck_assert_int_eq(rowsum_compute(&plan, st, &sum), 0);
+		sqlite3_bind_int64(up, 1, sum);
+		for (i = 0; i < plan.n; i++)
+			sqlite3_bind_value(up, i + 2,
+					   sqlite3_column_value(st,
+								plan.col[i]));
+		ck_assert_int_eq(sqlite3_step(up), SQLITE_DONE);
+		sqlite3_reset(up);
+	}
+	sqlite3_finalize(st);
+	sqlite3_finalize(up);
+	buf_free(&sql);
+}
+
+/* Checksums for every row inserted by hand. */
+static void
+stamp_sums(struct dataset *ds)
+{
+	size_t i;
+
+	for (i = 0; i < dataset_ntables; i++)
+		stamp_table(ds, &dataset_tables[i]);
+}
+
 /* Write the test dataset to db (reverse: another insertion order). */
 static void
 make_db(const char *db, int reverse)
@@ -262,15 +311,17 @@ make_db(const char *db, int reverse)
 		      err.msg);
 	ck_assert_int_eq(dataset_exec(ds, "BEGIN", &err), 0);
 	ins(ds, "INSERT INTO run VALUES (1, ?, '{\"secret\":1}', 'cafe01', "
-	    "42, 3, '0.1.0', 'offline', 'none', '2024-01-01', '2024-01-02')",
+	    "42, 3, '0.1.0', 'offline', 'none', '2024-01-01', '2024-01-02', "
+	    "'{\"narrative\":{\"backend\":\"offline\"}}', 0, 1, 0)",
 	    "s", "demo <run> & \"co\"");
 	add_persona(ds, reverse ? 3 : 1, 0);
 	add_persona(ds, 2, 1);
 	add_persona(ds, reverse ? 1 : 3, 0);
-	ins(ds, "INSERT INTO narrative VALUES (?, 'item', ?, ?, ?, ?, ?, 0)",
+	ins(ds, "INSERT INTO narrative VALUES (?, 'item', ?, ?, ?, ?, ?, 0, "
+	    "0)",
 	    "isssss", 1, nasty, "skills", "hobbies", "goals", nasty);
 	ins(ds, "INSERT INTO narrative VALUES (2, 'item', 'a', 'b', 'c', "
-	    "'d', 'e', 0)", "");
+	    "'d', 'e', 0, 0)", "");
 	ins(ds, ins_turn, "siisssi", "p000001-t2", 1, 2, "k2", "Q2", "A2", 0);
 	ins(ds, ins_turn, "siisssi", "p000001-t1", 1, 1, "k1", nasty, nasty,
 	    0);
@@ -278,6 +329,7 @@ make_db(const char *db, int reverse)
 	ins(ds, ins_turn, "siisssi", "p000003-t1", 3, 1, "k1", "Q", "A", 0);
 	add_items(ds, reverse);
 	add_findings(ds, reverse);
+	stamp_sums(ds);
 	ck_assert_int_eq(dataset_exec(ds, "COMMIT", &err), 0);
 	dataset_close(ds);
 }
@@ -626,11 +678,31 @@ START_TEST(make_fixture)
 }
 END_TEST
 
+/* Give every row of an existing dataset the checksum of its content, as
+ * if the writer had written it: the CLI tests edit a row with sqlite3
+ * and then stamp it, to see the edit travel (a merge must copy rows). */
+START_TEST(stamp_fixture)
+{
+	struct dataset *ds = NULL;
+	struct pf_error err;
+
+	pf_error_clear(&err);
+	ck_assert_msg(dataset_open(fixture_path, DATASET_WRITE, &ds, &err) ==
+		      0, "%s", err.msg);
+	ck_assert_int_eq(dataset_exec(ds, "BEGIN", &err), 0);
+	stamp_sums(ds);
+	ck_assert_int_eq(dataset_exec(ds, "COMMIT", &err), 0);
+	ck_assert_int_eq(dataset_finish(ds, &err), 0);
+	dataset_close(ds);
+}
+END_TEST
+
 /* "test_export --make-fixture DB" writes the test dataset for
- * tests/cli/export.sh, so the CLI tests use the real schema too. It runs
- * as a Check test because the ck_assert calls in make_db need one. */
+ * tests/cli/export.sh, so the CLI tests use the real schema too;
+ * "test_export --stamp DB" re-stamps every row's checksum. Each runs as
+ * a Check test because the ck_assert calls need one. */
 static int
-write_fixture(const char *path)
+write_fixture(const char *path, int stamp)
 {
 	Suite *s = suite_create("fixture");
 	TCase *tc = tcase_create("fixture");
@@ -638,7 +710,7 @@ write_fixture(const char *path)
 	int failed;
 
 	fixture_path = path;
-	tcase_add_test(tc, make_fixture);
+	tcase_add_test(tc, stamp ? stamp_fixture : make_fixture);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_SILENT);
@@ -651,7 +723,9 @@ int
 main(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "--make-fixture") == 0)
-		return write_fixture(argv[2]);
+		return write_fixture(argv[2], 0);
+	if (argc == 3 && strcmp(argv[1], "--stamp") == 0)
+		return write_fixture(argv[2], 1);
 	if (!have_xmllint()) {
 		printf("1..0 # SKIP xmllint (libxml2-utils) not installed\n");
 		return 0;

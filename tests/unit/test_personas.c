@@ -11,6 +11,7 @@
 
 #include "base/json.h"
 #include "personas/persona.h"
+#include "personas/quota.h"
 #include "personas/sampler.h"
 #include "tests/unit/check_tap.h"
 
@@ -136,6 +137,7 @@ START_TEST(big5_sampled_scores)
 	int i, t, at_min = 0, at_max = 0;
 	double sum = 0;
 
+	ck_assert_int_eq(persona_tables_plan(tables, 3, NSAMPLES), 0);
 	for (i = 0; i < NSAMPLES; i++) {
 		persona_sample(tables, 3, (uint64_t)i, &p);
 		for (t = 0; t < PERSONA_NTRAITS; t++) {
@@ -195,6 +197,7 @@ check_marginal(const char *file, const char *(*get)(const struct persona *))
 
 	n = read_marginal(file, names, share, 16);
 	ck_assert_int_gt(n, 1);
+	ck_assert_int_eq(persona_tables_plan(tables, 11, NSAMPLES), 0);
 	for (i = 0; i < NSAMPLES; i++) {
 		persona_sample(tables, 11, (uint64_t)i, &p);
 		for (k = 0; k < n; k++)
@@ -206,17 +209,12 @@ check_marginal(const char *file, const char *(*get)(const struct persona *))
 			      100.0 * count[k] / NSAMPLES, share[k]);
 }
 
-static const char *
-get_age_band(const struct persona *p)
-{
-	return p->age_band;
-}
-
 START_TEST(marginals_match_tables)
 {
 	check_marginal("gender.tsv", persona_field_find("gender")->text);
 	check_marginal("region.tsv", persona_field_find("region")->text);
-	check_marginal("age.tsv", get_age_band);
+	check_marginal("race_ethnicity.tsv",
+		       persona_field_find("race_ethnicity")->text);
 }
 END_TEST
 
@@ -229,9 +227,6 @@ is_one_of(const char *s, const char *const *set)
 	return 0;
 }
 
-static const char *const advanced[] = {
-	"master's degree", "professional degree", "doctorate", NULL
-};
 static const char *const doctoral[] = {
 	"professional degree", "doctorate", NULL
 };
@@ -251,19 +246,23 @@ static const char *const partnered[] = {
 	"with partner", "with partner and children", NULL
 };
 
-/* The conditional chain holds for one persona. */
+/* The conditional chain holds for one persona: the age lies in its band
+ * ("LO-HI" or "LO+") and its birth decade, and the tables' rules hold. */
 static void
 check_consistent(const struct persona *p)
 {
-	int lo, hi;
+	int lo, hi = 120, decade, year = 2020 - p->age;
 
-	ck_assert_int_eq(sscanf(p->age_band, "%d-%d", &lo, &hi), 2);
+	ck_assert_int_ge(sscanf(p->age_band, "%d-%d", &lo, &hi), 1);
 	ck_assert(p->age >= lo && p->age <= hi);
-	if (p->age < 22)
-		ck_assert(!is_one_of(p->education, advanced) &&
-			  strcmp(p->education, "bachelor's degree") != 0);
-	if (p->age < 25)
-		ck_assert(!is_one_of(p->education, doctoral));
+	ck_assert_int_eq(sscanf(p->birth_decade, "%ds", &decade), 1);
+	if (year >= 1911 && year <= 2009)
+		ck_assert_msg(decade == (year - 1) / 10 * 10 ||
+			      decade == year / 10 * 10, "age %d: %s",
+			      p->age, p->birth_decade);
+	ck_assert(strcmp(p->urban_rural, "urban") == 0 ||
+		  strcmp(p->urban_rural, "rural") == 0);
+	ck_assert(p->county[0] != '\0');
 	if (is_one_of(p->occupation, md_jobs))
 		ck_assert_msg(is_one_of(p->education, doctoral), "%s: %s",
 			      p->occupation, p->education);
@@ -278,8 +277,6 @@ check_consistent(const struct persona *p)
 		ck_assert(!is_one_of(p->economic_status, high_econ));
 	if (strcmp(p->marital_status, "married") == 0)
 		ck_assert(is_one_of(p->household, partnered));
-	if (p->age < 25)
-		ck_assert_str_ne(p->marital_status, "widowed");
 }
 
 START_TEST(conditionals_are_consistent)
@@ -287,6 +284,7 @@ START_TEST(conditionals_are_consistent)
 	struct persona p;
 	int i, doctors = 0, retired = 0;
 
+	ck_assert_int_eq(persona_tables_plan(tables, 5, NSAMPLES), 0);
 	for (i = 0; i < NSAMPLES; i++) {
 		persona_sample(tables, 5, (uint64_t)i, &p);
 		check_consistent(&p);
@@ -327,10 +325,10 @@ static const struct {
 	{ "id", "^p[0-9]{6,}$" },
 	{ "uuid", "^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-"
 		  "[0-9a-f]{12}$" },
-	{ "email", "^[a-z0-9]+\\.[a-z0-9]+\\.[0-9]{4}"
+	{ "email", "^[a-z0-9]+\\.[a-z0-9]+\\.[0-9]{6}"
 		   "@example\\.(com|org|net)$" },
 	{ "phone", "^\\([2-9][0-9]{2}\\) 555-01[0-9]{2}$" },
-	{ "national_id", "^9[0-9]{2}-(0[1-9]|[1-9][0-9])-"
+	{ "national_id", "^(000|666)-(0[1-9]|[1-9][0-9])-"
 			 "([0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}"
 			 "|[1-9][0-9]{3})$" },
 };
@@ -345,6 +343,7 @@ START_TEST(identifiers_are_reserved)
 	for (k = 0; k < N(id_patterns); k++)
 		ck_assert_int_eq(regcomp(&re[k], id_patterns[k].pattern,
 					 REG_EXTENDED | REG_NOSUB), 0);
+	ck_assert_int_eq(persona_tables_plan(tables, 9, 20000), 0);
 	for (i = 0; i < 20000; i++) {
 		persona_sample(tables, 9, (uint64_t)i, &p);
 		for (k = 0; k < N(id_patterns); k++) {
@@ -368,6 +367,7 @@ START_TEST(languages_are_distinct)
 	struct persona p;
 	int i, a, b, count[4] = { 0 };
 
+	ck_assert_int_eq(persona_tables_plan(tables, 13, 20000), 0);
 	for (i = 0; i < 20000; i++) {
 		persona_sample(tables, 13, (uint64_t)i, &p);
 		ck_assert(p.nlanguages >= 1 && p.nlanguages <= 3);
@@ -467,17 +467,23 @@ static const struct {
 	int line;
 	const char *msg;
 } bad_tables[] = {
-	{ "education.tsv", "# c\tv\tw\n18-21\thigh school diploma\tabc\n",
+	{ "education.tsv", "# c\tv\tw\n18-21/male\thigh school diploma\tabc\n",
 	  2, "weight 'abc'" },
-	{ "education.tsv", "18-21\thigh school diploma\t-1\n", 1, "weight" },
+	{ "education.tsv", "18-21/*\thigh school diploma\t-1\n", 1, "weight" },
 	{ "age.tsv", "# header\n\n*  18-21  5\n", 3, "3 tab-separated" },
-	{ "age.tsv", "*\t30-20\t1\n", 1, "age band '30-20'" },
+	{ "age_detail.tsv", "85+/*\t30-20\t1\n", 1, "age range '30-20'" },
+	{ "age_detail.tsv", "85+/*\t100+1\t1\n", 1, "age range '100+1'" },
+	{ "birth_decade.tsv", "*\t1950\t1\n", 1, "birth decade '1950'" },
+	{ "city.tsv", "Maine/urban\tPortland\t1\n", 1, "want 4" },
 	{ "state.tsv", "Northeast\tMaine\t1\r\nNowhere\tOhio\t1\n", 2,
 	  "'Nowhere' is not a value of region.tsv" },
 	{ "household.tsv", "married\twith partner\t1\n", 1, "part" },
 	{ "gender.tsv", "female\tfemale\t1\n", 1, "must be '*'" },
-	{ "city.tsv", "New York\tBuffalo\t1\n", 0, "no rows for condition" },
+	{ "city.tsv", "New York/*\tBuffalo\t1\tErie County\n", 0,
+	  "no rows for condition" },
 	{ "area_code.tsv", "New York\t21\t1\n", 1, "three digits" },
+	{ "state_neighbor.tsv", "Ohio\tAtlantis\t1\n", 1,
+	  "neighbour 'Atlantis' is not a value of state.tsv" },
 	{ "last_name.tsv", "# only comments\n", 0, "no rows" },
 	{ "big5.tsv", "openness\tlow\tconventional\n", 0, "no description" },
 	{ "big5.tsv", "openness\tlow\tx\nopenes\thigh\ty\n", 2,
@@ -562,21 +568,205 @@ START_TEST(bad_table_names_file_line)
 }
 END_TEST
 
-/* Many samples in a row: every one is a valid persona (ages 18..89 from
+/* Many samples in a row: every one is a valid persona (ages 18..104 from
  * a row of age.tsv, at least one language). Speed is bench/'s business. */
 START_TEST(many_samples_are_valid)
 {
 	struct persona p;
 	uint64_t i, n = 500000;
 
+	ck_assert_int_eq(persona_tables_plan(tables, 99, n), 0);
 	for (i = 0; i < n; i++) {
 		persona_sample(tables, 99, i, &p);
 		ck_assert_int_ge(p.age, 18);
-		ck_assert_int_le(p.age, 89);
+		ck_assert_int_le(p.age, 104);
 		ck_assert_ptr_nonnull(p.age_band);
 		ck_assert_int_ge(p.nlanguages, 1);
 		ck_assert_ptr_nonnull(p.language[0]);
 	}
+}
+END_TEST
+
+/* A phone plan changes no persona: persona i is the same with a plan of
+ * any size as without one (its redraws read only lower indexes). */
+START_TEST(plan_is_exact)
+{
+	struct persona a[300], b;
+	uint64_t i;
+
+	for (i = 0; i < 300; i++)
+		persona_sample(tables, 21, i, &a[i]);
+	ck_assert_int_eq(persona_tables_plan(tables, 21, 100), 0);
+	for (i = 0; i < 300; i++) {
+		persona_sample(tables, 21, i, &b);
+		ck_assert(same(&a[i], &b));
+	}
+	ck_assert_int_eq(persona_tables_plan(tables, 21, 5000), 0);
+	for (i = 0; i < 300; i++) {
+		persona_sample(tables, 21, i, &b);
+		ck_assert(same(&a[i], &b));
+	}
+	ck_assert_int_eq(persona_tables_plan(tables, 22, 5000), 0);
+	persona_sample(tables, 21, 299, &b);
+	ck_assert(same(&a[299], &b));
+}
+END_TEST
+
+#define NPOP 10000
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* How many distinct strings v[0..n) holds (sorts v). */
+static int
+distinct(char **v, int n)
+{
+	int i, d = n > 0;
+
+	qsort(v, (size_t)n, sizeof(*v), cmp_str);
+	for (i = 1; i < n; i++)
+		d += strcmp(v[i - 1], v[i]) != 0;
+	return d;
+}
+
+/* Whether table `file` has a row "cond<TAB>value<TAB>..." (value cut to
+ * `vlen` bytes, 0 for all). */
+static int
+has_row(const char *file, const char *cond, const char *value, int vlen)
+{
+	char path[4200], line[256], want[200];
+	int found = 0;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", datadir, file);
+	snprintf(want, sizeof(want), "%s\t%.*s\t", cond,
+		 vlen > 0 ? vlen : 100, value);
+	fp = fopen(path, "r");
+	ck_assert_ptr_nonnull(fp);
+	while (!found && fgets(line, sizeof(line), fp) != NULL)
+		found = strncmp(line, want, strlen(want)) == 0;
+	fclose(fp);
+	return found;
+}
+
+/* Whether area_code.tsv lists `code` (its first 3 bytes) for `state`. */
+static int
+area_of_state(const char *state, const char *code)
+{
+	return has_row("area_code.tsv", state, code, 3);
+}
+
+enum { K_NAME, K_FIRST, K_LAST, K_STATE, K_CITY, K_PHONE, K_SSN, K_MAIL,
+       K_N };
+
+/* On 10,000 personas: phones, national ids and emails are unique, phones
+ * carry an area code of the persona's state, and the name, place and age
+ * bars of the population hold. */
+START_TEST(population_bars)
+{
+	static char buf[K_N][NPOP][128];
+	static char *v[K_N][NPOP];
+	static const int bar[K_N] = { 9000, 1000, 3000, 51, 1000, NPOP, NPOP,
+				      NPOP };
+	struct persona p;
+	int i, k, old = 0;
+
+	ck_assert_int_eq(persona_tables_plan(tables, 42, NPOP), 0);
+	for (i = 0; i < NPOP; i++) {
+		persona_sample(tables, 42, (uint64_t)i, &p);
+		snprintf(buf[K_NAME][i], 128, "%s", p.name);
+		snprintf(buf[K_FIRST][i], 128, "%s", p.first_name);
+		snprintf(buf[K_LAST][i], 128, "%s", p.last_name);
+		snprintf(buf[K_STATE][i], 128, "%s", p.state);
+		snprintf(buf[K_CITY][i], 128, "%s/%s", p.state, p.city);
+		snprintf(buf[K_PHONE][i], 128, "%s", p.phone);
+		snprintf(buf[K_SSN][i], 128, "%s", p.national_id);
+		snprintf(buf[K_MAIL][i], 128, "%s", p.email);
+		for (k = 0; k < K_N; k++)
+			v[k][i] = buf[k][i];
+		ck_assert_msg(area_of_state(p.state, p.phone + 1), "%s %s",
+			      p.state, p.phone);
+		old += p.age >= 90;
+	}
+	for (k = 0; k < K_N; k++)
+		ck_assert_int_ge(distinct(v[k], NPOP), bar[k]);
+	ck_assert_int_gt(old, 0);
+}
+END_TEST
+
+/* Quotas by a non-root attribute pair are met exactly, by redraws. */
+START_TEST(quota_counts_are_exact)
+{
+	const char *json = "{\"by\": [\"education\", \"urban_rural\"], "
+		"\"counts\": {\"doctorate/rural\": 30, "
+		"\"high school diploma/urban\": 70}}";
+	struct persona_quota *q = NULL;
+	struct pf_error err;
+	struct jfield x = { "q.json", &err };
+	struct persona p;
+	cJSON *j = cJSON_Parse(json);
+	int i, doc = 0, hs = 0;
+
+	ck_assert_ptr_nonnull(j);
+	ck_assert_int_eq(persona_quota_parse(&x, j, &q), 0);
+	ck_assert_int_eq(persona_tables_plan_quota(tables, 5, 100, q, &x), 0);
+	for (i = 0; i < 100; i++) {
+		persona_sample(tables, 5, (uint64_t)i, &p);
+		doc += strcmp(p.education, "doctorate") == 0 &&
+		       strcmp(p.urban_rural, "rural") == 0;
+		hs += strcmp(p.education, "high school diploma") == 0 &&
+		      strcmp(p.urban_rural, "urban") == 0;
+	}
+	ck_assert_int_eq(doc, 30);
+	ck_assert_int_eq(hs, 70);
+	ck_assert_int_eq(persona_tables_plan_quota(tables, 5, 99, q, &x), -1);
+	ck_assert_msg(strstr(err.msg, "add up to 100") != NULL, "%s",
+		      err.msg);
+	persona_quota_free(q);
+	cJSON_Delete(j);
+}
+END_TEST
+
+/* Whether state_neighbor.tsv lists `n` as a neighbour of `state`. */
+static int
+is_neighbor(const char *state, const char *n)
+{
+	return has_row("state_neighbor.tsv", state, n, 0);
+}
+
+/* Wyoming has one area code, so 100 numbers: its 101st persona on
+ * borrows a neighbouring state's code; the first 100 are distinct. */
+START_TEST(phones_borrow_from_neighbors)
+{
+	static const char *const states[] = { "Colorado", "Idaho", "Montana",
+		"Nebraska", "South Dakota", "Utah" };
+	static char seen[100][24];
+	struct persona p;
+	int i, k, n = 0, borrowed = 0, ok;
+
+	ck_assert_int_eq(persona_tables_plan(tables, 8, 90000), 0);
+	for (i = 0; i < 90000; i++) {
+		persona_sample(tables, 8, (uint64_t)i, &p);
+		if (strcmp(p.state, "Wyoming") != 0)
+			continue;
+		if (n < 100) {
+			ck_assert(area_of_state("Wyoming", p.phone + 1));
+			for (k = 0; k < n; k++)
+				ck_assert_str_ne(seen[k], p.phone);
+			snprintf(seen[n], sizeof(seen[n]), "%s", p.phone);
+		} else {
+			for (k = 0, ok = 0; k < N(states); k++)
+				ok |= is_neighbor("Wyoming", states[k]) &&
+				      area_of_state(states[k], p.phone + 1);
+			ck_assert_msg(ok, "%s", p.phone);
+			borrowed++;
+		}
+		n++;
+	}
+	ck_assert_int_gt(borrowed, 0);
 }
 END_TEST
 
@@ -601,6 +791,10 @@ suite(void)
 	tcase_add_test(tc, json_round_trip);
 	tcase_add_loop_test(tc, bad_table_names_file_line, 0, N(bad_tables));
 	tcase_add_test(tc, many_samples_are_valid);
+	tcase_add_test(tc, plan_is_exact);
+	tcase_add_test(tc, population_bars);
+	tcase_add_test(tc, quota_counts_are_exact);
+	tcase_add_test(tc, phones_borrow_from_neighbors);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,175 @@
+/* rowsum.c - the row checksums of the dataset tables (see rowsum.h). */
+#include "output/rowsum.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "base/sum64.h"
+
+/* Position of t's row_sum column, which must be its last; -1 if none. */
+static int
+sum_position(const struct dataset_table *t, size_t *ncols)
+{
+	struct dataset_col c;
+	size_t i;
+	int last = -1;
+
+	for (i = 0; dataset_col_at(t, i, &c) == 0; i++)
+		last = (c.flags & DATASET_SUM) ? (int)i : -1;
+	*ncols = i;
+	return last;
+}
+
+int
+rowsum_params(const struct dataset_table *t, unsigned char *mask, size_t max)
+{
+	struct dataset_col c;
+	size_t i, n, k = 0;
+
+	if (sum_position(t, &n) < 0)
+		return -1;
+	for (i = 0; i + 1 < n && dataset_col_at(t, i, &c) == 0; i++) {
+		if (c.flags & DATASET_AUTO)
+			continue;
+		if (k >= max)
+			return -1;
+		mask[k++] = (unsigned char)dataset_col_summed(&c);
+	}
+	return (int)k;
+}
+
+/* Note summed column c at result column `at`. */
+static void
+add(struct rowsum_plan *p, const struct dataset_col *c, int at)
+{
+	p->col[p->n] = at;
+	p->is_int[p->n] = c->type == DATASET_INT;
+	p->is_id[p->n] = (c->flags & DATASET_ID) != 0;
+	p->name[p->n++] = c->name;
+}
+
+int
+rowsum_plan_star(struct rowsum_plan *p, const struct dataset_table *t)
+{
+	struct dataset_col c;
+	size_t i, n;
+	int at = sum_position(t, &n);
+
+	p->table = t;
+	p->n = 0;
+	p->sum_col = at;
+	for (i = 0; at >= 0 && dataset_col_at(t, i, &c) == 0; i++)
+		if (dataset_col_summed(&c))
+			add(p, &c, (int)i);
+	return at >= 0 ? 0 : -1;
+}
+
+int
+rowsum_plan_select(struct rowsum_plan *p, const struct dataset_table *t,
+		   const char *alias, int first, struct buf *b)
+{
+	struct dataset_col c;
+	size_t i, n;
+	int rc = 0;
+
+	if (sum_position(t, &n) < 0)
+		return -1;
+	p->table = t;
+	p->n = 0;
+	for (i = 0; dataset_col_at(t, i, &c) == 0; i++)
+		if (dataset_col_summed(&c)) {
+			rc |= buf_printf(b, ", %s.\"%s\"", alias, c.name);
+			add(p, &c, first + p->n);
+		}
+	p->sum_col = first + p->n;
+	return rc | buf_printf(b, ", %s.\"row_sum\"", alias);
+}
+
+int
+rowsum_compute(const struct rowsum_plan *p, sqlite3_stmt *st, int64_t *sum)
+{
+	struct sum64 s;
+	int i, want;
+
+	sum64_init(&s);
+	for (i = 0; i < p->n; i++) {
+		want = p->is_int[i] ? SQLITE_INTEGER : SQLITE_TEXT;
+		/* A damaged record header can turn a value's type: the
+		 * same bytes read as another type are damage too. */
+		if (sqlite3_column_type(st, p->col[i]) != want)
+			return -1;
+		if (p->is_int[i])
+			sum64_int(&s, sqlite3_column_int64(st, p->col[i]));
+		else
+			sum64_text(&s, sqlite3_column_text(st, p->col[i]),
+				   (size_t)sqlite3_column_bytes(st,
+								p->col[i]));
+	}
+	*sum = sum64_final(&s);
+	return 0;
+}
+
+int
+rowsum_check(const struct rowsum_plan *p, sqlite3_stmt *st)
+{
+	int64_t sum;
+
+	return sqlite3_column_type(st, p->sum_col) != SQLITE_INTEGER ||
+	       rowsum_compute(p, st, &sum) != 0 ||
+	       sum != sqlite3_column_int64(st, p->sum_col);
+}
+
+void
+rowsum_row_name(const struct rowsum_plan *p, sqlite3_stmt *st, char *out,
+		size_t n)
+{
+	const unsigned char *v;
+	size_t len = 0;
+	int i;
+
+	out[0] = '\0';
+	for (i = 0; i < p->n && len < n; i++) {
+		if (!p->is_id[i])
+			continue;
+		v = sqlite3_column_text(st, p->col[i]);
+		len += (size_t)snprintf(out + len, n - len, "%s%s=%.80s",
+					len ? ", " : "", p->name[i],
+					v ? (const char *)v : "NULL");
+	}
+	if (out[0] == '\0')
+		snprintf(out, n, "a row without an id");
+}
+
+int
+rowsum_bind_begin(struct rowsum_bind *b, sqlite3_stmt *st,
+		  const struct dataset_table *t)
+{
+	b->st = st;
+	b->k = 0;
+	b->n = rowsum_params(t, b->mask, DATASET_MAX_COLS);
+	sum64_init(&b->sum);
+	return b->n >= 0 ? 0 : -1;
+}
+
+void
+rowsum_bind_text(struct rowsum_bind *b, const char *v)
+{
+	v = v != NULL ? v : "";
+	if (b->k < b->n && b->mask[b->k])
+		sum64_text(&b->sum, v, strlen(v));
+	sqlite3_bind_text(b->st, ++b->k, v, -1, SQLITE_TRANSIENT);
+}
+
+void
+rowsum_bind_int(struct rowsum_bind *b, int64_t v)
+{
+	if (b->k < b->n && b->mask[b->k])
+		sum64_int(&b->sum, v);
+	sqlite3_bind_int64(b->st, ++b->k, v);
+}
+
+void
+rowsum_bind_end(struct rowsum_bind *b)
+{
+	sqlite3_bind_int64(b->st, ++b->k, sum64_final(&b->sum));
+}
