@@ -302,3 +302,17 @@ dataset_stored_auditors(struct dataset *ds, struct audit_instance **v,
 	sqlite3_finalize(st);
 	return rc;
 }
+
+int
+dataset_audit_wide(struct dataset *ds, const struct audit_instance *v,
+		   size_t n, struct pf_error *err)
+{
+	struct audit_instance w[FINDINGS_MAX_AUDITORS];
+	struct audit_counts c;
+	size_t i, k = 0;
+
+	for (i = 0; i < n && k < FINDINGS_MAX_AUDITORS; i++)
+		if (v[i].auditor->scan_dataset != NULL)
+			w[k++] = v[i];
+	return k > 0 ? dataset_audit_rerun(ds, w, k, &c, err) : 0;
+}

@@ -24,7 +24,6 @@
 #include "engine/sqlq.h"
 #include "base/status.h"
 #include "output/audit.h"
-#include "output/findings.h"
 #include "output/dataset.h"
 #include "output/gate.h"
 #include "output/writer.h"
@@ -561,14 +560,8 @@ after_error(struct run *r, const struct sched_result *res, int rc)
 static int
 wide_pass(struct run *r, struct pf_error *e)
 {
-	struct audit_instance v[FINDINGS_MAX_AUDITORS];
-	struct audit_counts c;
-	size_t i, n = 0;
-
-	for (i = 0; i < r->cfg->nauditors && n < FINDINGS_MAX_AUDITORS; i++)
-		if (r->cfg->auditors[i].auditor->scan_dataset != NULL)
-			v[n++] = r->cfg->auditors[i];
-	return n > 0 ? dataset_audit_rerun(r->ds, v, n, &c, e) : 0;
+	return dataset_audit_wide(r->ds, r->cfg->auditors, r->cfg->nauditors,
+				  e);
 }
 
 static int
