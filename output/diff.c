@@ -7,11 +7,10 @@
 
 #include "auditors/policy.h"
 #include "base/buf.h"
-#include "base/json.h"
+#include "output/audit.h"
 #include "output/gate.h"
 
 #define SQL_MAX (1u << 14)
-#define CONFIG_MAX (1u << 24)
 
 /* One side of a merge: a statement yielding (key, row_sum, quarantined,
  * group, weight) ordered by key, and its current row. */
@@ -88,9 +87,12 @@ merge_sql(const struct dataset_table *t, struct buf *b)
 	for (n = 0; (c = dataset_id_col(t, n)) != NULL; n++)
 		rc |= buf_printf(b, " || char(31) || CAST(\"%s\" AS TEXT)",
 				 c->name);
+	/* Gate verdicts are rows, but no findings group: the gate lines
+	 * report them. */
 	rc |= buf_printf(b, ", row_sum, %s, %s, %s FROM \"%s\" ORDER BY 1",
 			 t->quarantine ? "quarantined" : "0",
-			 tail ? "auditor || char(31) || severity" : "''",
+			 tail ? "CASE kind WHEN '" GATE_KIND "' THEN '' ELSE "
+				"auditor || char(31) || severity END" : "''",
 			 tail ? "count" : "1", t->name);
 	return rc;
 }
@@ -190,8 +192,8 @@ tally(void *ud, enum diff_what w, sqlite3_stmt *row)
 		t->d->removed++;
 	else
 		t->d->changed++;
-	if (t->findings)
-		f = group(t->r, g != NULL ? (const char *)g : "");
+	if (t->findings && g != NULL && *g != '\0')   /* '': a verdict */
+		f = group(t->r, (const char *)g);
 	if (f != NULL && w == DIFF_ADDED)
 		f->appeared += n;
 	else if (f != NULL && w == DIFF_REMOVED)
@@ -209,6 +211,7 @@ count_findings(struct dataset *ds, struct diff_report *r, int is_new,
 
 	if (sqlite3_prepare_v2(ds->db, "SELECT auditor || char(31) ||"
 			       " severity, sum(count) FROM audit_finding"
+			       " WHERE kind != '" GATE_KIND "'"
 			       " GROUP BY 1 ORDER BY 1", -1, &st, NULL) !=
 	    SQLITE_OK)
 		return pf_error_set(err, "%s: cannot read findings: %s",
@@ -225,39 +228,6 @@ count_findings(struct dataset *ds, struct diff_report *r, int is_new,
 		return pf_error_set(err, "%s: cannot read findings",
 				    ds->path);
 	return 0;
-}
-
-/* The auditors of ds's own config (run.config's `$.audit`), into *out
- * (audit_instances_free). */
-static int
-auditors_of(struct dataset *ds, struct audit_instance **out, size_t *n,
-	    struct pf_error *err)
-{
-	struct json_error je;
-	sqlite3_stmt *st;
-	cJSON *cfg = NULL;
-	int rc = -1;
-
-	*out = NULL;
-	*n = 0;
-	if (sqlite3_prepare_v2(ds->db, "SELECT config FROM run WHERE id = 1",
-			       -1, &st, NULL) != SQLITE_OK)
-		return pf_error_set(err, "%s: cannot read run: %s", ds->path,
-				    sqlite3_errmsg(ds->db));
-	if (sqlite3_step(st) != SQLITE_ROW)
-		pf_error_set(err, "%s: the run table has no row", ds->path);
-	else if ((size_t)sqlite3_column_bytes(st, 0) > CONFIG_MAX ||
-		 json_parse((const char *)sqlite3_column_text(st, 0),
-			    (size_t)sqlite3_column_bytes(st, 0), &cfg,
-			    &je) != 0)
-		pf_error_set(err, "%s: run.config is not valid JSON",
-			     ds->path);
-	else
-		rc = audit_config_parse(cJSON_GetObjectItemCaseSensitive(
-					cfg, "audit"), out, n, err);
-	sqlite3_finalize(st);
-	cJSON_Delete(cfg);
-	return rc;
 }
 
 /* The gate entry of `name`, added when new; NULL when full. */
@@ -289,15 +259,14 @@ gates_of(struct dataset *ds, struct diff_report *r, int is_new,
 	size_t i, n;
 	int rc = 0;
 
-	if (auditors_of(ds, &in, &n, err) != 0)
+	if (dataset_stored_auditors(ds, &in, &n, err) != 0)
 		return -1;
 	for (i = 0; i < n && rc == 0; i++) {
 		if (in[i].policy.gate_max < 0 ||
 		    (g = gate(r, in[i].auditor->name)) == NULL)
 			continue;
 		rc = dataset_gate_count(ds, in[i].auditor->name,
-					in[i].policy.gate_severity, &hits,
-					err);
+					in[i].policy.gate_severity, &hits, err);
 		if (is_new || g->severity[0] == '\0')
 			snprintf(g->severity, sizeof(g->severity), "%s",
 				 audit_severity_name(

@@ -24,7 +24,6 @@
 #include "engine/sqlq.h"
 #include "base/status.h"
 #include "output/audit.h"
-#include "output/findings.h"
 #include "output/dataset.h"
 #include "output/gate.h"
 #include "output/writer.h"
@@ -432,7 +431,7 @@ static int
 outcome(struct run *r, const struct sched_result *res,
 	const struct build_tally *t)
 {
-	int code = runner_exit_code(&res->run, &build_exits), failed, more;
+	int code = runner_exit_code(&res->run, &build_exits), failed;
 	struct pf_error e;
 
 	code = status_merge(code, build_tally_code(t));
@@ -444,14 +443,13 @@ outcome(struct run *r, const struct sched_result *res,
 		code = status_merge(code, PF_EXIT_RUNTIME);
 	}
 	pf_error_clear(&e);
-	if (dataset_gate_check(r->ds, r->cfg->auditors, r->cfg->nauditors,
-			       &failed, &e) != 0 ||
-	    dataset_gate_check_specs(r->ds, r->a.gates, (size_t)r->a.ngates,
-				     &more, &e) != 0) {
+	if (dataset_gates_judge(r->ds, r->cfg->auditors, r->cfg->nauditors,
+				r->a.gates, (size_t)r->a.ngates, &failed,
+				&e) != 0) {
 		log_error("%s: %s", r->out, e.msg);
 		return status_merge(code, PF_EXIT_RUNTIME);
 	}
-	if (failed + more > 0)
+	if (failed > 0)
 		code = status_merge(code, PF_EXIT_GATE);
 	return code;
 }
@@ -562,14 +560,8 @@ after_error(struct run *r, const struct sched_result *res, int rc)
 static int
 wide_pass(struct run *r, struct pf_error *e)
 {
-	struct audit_instance v[FINDINGS_MAX_AUDITORS];
-	struct audit_counts c;
-	size_t i, n = 0;
-
-	for (i = 0; i < r->cfg->nauditors && n < FINDINGS_MAX_AUDITORS; i++)
-		if (r->cfg->auditors[i].auditor->scan_dataset != NULL)
-			v[n++] = r->cfg->auditors[i];
-	return n > 0 ? dataset_audit_rerun(r->ds, v, n, &c, e) : 0;
+	return dataset_audit_wide(r->ds, r->cfg->auditors, r->cfg->nauditors,
+				  e);
 }
 
 static int
