@@ -249,6 +249,12 @@ check_version(struct dataset *ds, enum dataset_mode mode,
 }
 
 int
+dataset_error_locked(const struct pf_error *err)
+{
+	return strncmp(err->msg, DATASET_LOCKED, strlen(DATASET_LOCKED)) == 0;
+}
+
+int
 dataset_write_ahead(struct dataset *ds, struct pf_error *err)
 {
 	return dataset_exec(ds, "PRAGMA journal_mode=WAL;", err);

@@ -56,6 +56,10 @@ struct dataset {
 int dataset_open(const char *path, enum dataset_mode mode,
 		 struct dataset **out, struct pf_error *err);
 
+/* 1 if err (from dataset_open) says another process holds the writer
+ * lock: the caller exits PF_EXIT_LOCKED. */
+int dataset_error_locked(const struct pf_error *err);
+
 /* Switch a writer's connection to WAL mode, so the write queue's
  * connection and this one work side by side; a new file is in WAL mode
  * from dataset_open, an existing one (left in rollback mode by

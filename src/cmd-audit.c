@@ -136,7 +136,8 @@ run_audit(const struct audit_args *a)
 	    dataset_stored_auditors(ds, &v, &n, &err) != 0) {
 		pf_error_print(&err);
 		dataset_close(ds);
-		return PF_EXIT_USAGE;
+		return dataset_error_locked(&err) ? PF_EXIT_LOCKED :
+		       PF_EXIT_USAGE;
 	}
 	rc = pick(a->auditors, v, &n);
 	if (rc == PF_EXIT_OK && dataset_audit_rerun(ds, v, n, &c, &err) != 0) {

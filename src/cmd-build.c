@@ -222,7 +222,7 @@ open_status(const struct pf_error *e)
 		SQLITE_READONLY };
 	size_t i;
 
-	if (strncmp(e->msg, DATASET_LOCKED, strlen(DATASET_LOCKED)) == 0)
+	if (dataset_error_locked(e))
 		return PF_EXIT_LOCKED;
 	if (strstr(e->msg, strerror(ENOSPC)) != NULL ||
 	    strstr(e->msg, "cannot lock") != NULL)

@@ -184,8 +184,9 @@ EXTRA_DIST += $(BUILD_CLI_TESTS) $(VALIDATE_CLI_TESTS) $(STATS_CLI_TESTS) \
 dist_noinst_SCRIPTS += tests/cli/run.sh
 
 ## personaforge diff: two builds that differ by a template edit, a gate
-## crossed, --json, usage.
+## crossed, --json, usage; audit of a dataset a build holds (exit 8).
 DIFF_CLI_TESTS = \
+	tests/cli/audit-while-building.test \
 	tests/cli/diff-gate-crossed.test \
 	tests/cli/diff-json.test \
 	tests/cli/diff-missing.test \

@@ -7,11 +7,13 @@
 FUZZ_MAIN = tests/fuzz/main.c tests/fuzz/fuzz.h
 FUZZ_LDADD = libpersonaforge.a $(LIBS_ALL)
 check_PROGRAMS += tests/fuzz/fuzz_mustache tests/fuzz/fuzz_config \
-	tests/fuzz/fuzz_reply tests/fuzz/fuzz_batch
+	tests/fuzz/fuzz_reply tests/fuzz/fuzz_batch tests/fuzz/fuzz_scan
 tests_fuzz_fuzz_mustache_SOURCES = tests/fuzz/fuzz_mustache.c $(FUZZ_MAIN)
 tests_fuzz_fuzz_mustache_LDADD = $(FUZZ_LDADD)
 tests_fuzz_fuzz_reply_SOURCES = tests/fuzz/fuzz_reply.c $(FUZZ_MAIN)
 tests_fuzz_fuzz_reply_LDADD = $(FUZZ_LDADD)
+tests_fuzz_fuzz_scan_SOURCES = tests/fuzz/fuzz_scan.c $(FUZZ_MAIN)
+tests_fuzz_fuzz_scan_LDADD = $(FUZZ_LDADD)
 tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz_config.c $(FUZZ_MAIN) \
 	src/config-file.c
 tests_fuzz_fuzz_config_CFLAGS = $(AM_CFLAGS)

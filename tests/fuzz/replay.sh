@@ -8,8 +8,8 @@ set -u
 src=${top_srcdir:-.}
 bld=${top_builddir:-.}
 . "$src/tests/tap.sh"
-targets="mustache config reply batch"
-tap_plan 4
+targets="mustache config reply batch scan"
+tap_plan 5
 for t in $targets; do
 	out=$("$bld/tests/fuzz/fuzz_$t" "$src/tests/fuzz/corpus/$t" \
 		"$src/tests/fuzz/regress/$t" 2>/dev/null)
