@@ -55,3 +55,12 @@ dist_noinst_SCRIPTS += tests/integration/corrupt.sh
 ## .ci/run).
 TESTS += tests/integration/check-layers.sh
 dist_noinst_SCRIPTS += tests/integration/check-layers.sh
+
+## The coherence rule table over a 10,000-persona offline build and all its
+## texts: zero violations per rule (tests/integration/coherence_scan reads
+## the JSONL export).
+check_PROGRAMS += tests/integration/coherence_scan
+tests_integration_coherence_scan_SOURCES = tests/integration/coherence_scan.c
+tests_integration_coherence_scan_LDADD = libpersonaforge.a $(LIBS_ALL)
+TESTS += tests/integration/coherence.sh
+dist_noinst_SCRIPTS += tests/integration/coherence.sh
