@@ -81,35 +81,6 @@ integrity(struct pass *p)
 	return finish(p, st, rc, "integrity_check");
 }
 
-/* 1 when the columns SELECT * gives are the registry's, by number and
- * name; else 0, told and counted as unreadable: a damaged schema text
- * can rename a column and still pass integrity_check. */
-static int
-columns_match(struct pass *p, const struct dataset_table *t,
-	      sqlite3_stmt *st)
-{
-	struct dataset_col c;
-	const char *got;
-	char line[512];
-	int i, n = sqlite3_column_count(st);
-
-	for (i = 0; dataset_col_at(t, (size_t)i, &c) == 0; i++) {
-		got = i < n ? sqlite3_column_name(st, i) : NULL;
-		if (got == NULL || strcmp(got, c.name) != 0)
-			break;
-	}
-	if (i == n && dataset_col_at(t, (size_t)i, &c) != 0)
-		return 1;
-	p->r->unreadable = 1;
-	snprintf(line, sizeof(line), "table %s: column %d is '%.100s', the "
-		 "schema of this version has '%.100s'", t->name, i + 1,
-		 i < n ? sqlite3_column_name(st, i) : "(none)",
-		 dataset_col_at(t, (size_t)i, &c) == 0 ? c.name : "(none)");
-	if (p->emit != NULL)
-		p->emit(p->ud, line);
-	return 0;
-}
-
 /* Every row of table t against its checksum. */
 static int
 table_rows(struct pass *p, const struct dataset_table *t)
@@ -126,8 +97,12 @@ table_rows(struct pass *p, const struct dataset_table *t)
 	snprintf(sql, sizeof(sql), "SELECT * FROM \"%s\"", t->name);
 	if ((rc = prepare(p, sql, &st, t->name)) != 1)
 		return rc;
-	if (!columns_match(p, t, st))
+	if (!rowsum_columns_match(t, st, line, sizeof(line))) {
+		p->r->unreadable = 1;   /* the schema text is damaged */
+		if (p->emit != NULL)
+			p->emit(p->ud, line);
 		return sqlite3_finalize(st), 0;
+	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		p->r->rows[i]++;
 		if (rowsum_check(&plan, st) == 0)
