@@ -33,6 +33,24 @@ gen_facts(const struct unit *u)
 	return &((const struct gen_unit *)u->data)->facts;
 }
 
+int
+gen_incoherent(const struct unit *u, const char *text, char *why, size_t n,
+	       struct pf_error *err)
+{
+	const struct fact_plan *fp = gen_facts(u);
+	struct coherence_fact cf[FACTS_MAX];
+	struct coherence_input in = { gen_persona(u), cf, fp->n, text };
+	char d[256];
+
+	facts_coherence(fp, cf);
+	if (coherence_check(&in, NULL, d, sizeof(d)) == 0)
+		return 0;
+	if (why != NULL)
+		snprintf(why, n, "%s", d);
+	pf_error_set(err, "the text contradicts the persona (%s)", d);
+	return 1;
+}
+
 void
 gen_row_id(char *out, size_t n, const struct unit *u, char kind, int number)
 {

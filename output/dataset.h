@@ -21,7 +21,9 @@
 /* 2: audit_finding.count (overflow findings stand for several).
  * 3: a row_sum checksum on every dataset row (output/rowsum.h) and a
  *    reply_sum on every done journal row. */
-#define DATASET_SCHEMA_VERSION 3
+/* 4: backstory_turn.critic (the interview critic's verdict) and
+ *    fact.relation, fact.sex (a relative's). */
+#define DATASET_SCHEMA_VERSION 4
 
 enum dataset_mode {
 	DATASET_READ,     /* existing file, read only: nothing is created

@@ -244,6 +244,40 @@ household_children_age(const struct coherence_input *in, char *why,
 			 ADULT_CHILD_PARENT_MIN_AGE, why, n);
 }
 
+/* "I am <status>" in a text, for an employment or marital status other
+ * than the persona's own: the answer contradicts the attributes. */
+static const struct { const char *phrase, *value; int marital; }
+stated[] = {
+	{ "I am retired", "retired", 0 },
+	{ "I am unemployed", "unemployed", 0 },
+	{ "I am a homemaker", "homemaker", 0 },
+	{ "I am a student", "student", 0 },
+	{ "I am unable to work", "unable to work", 0 },
+	{ "I am never married", "never married", 1 },
+	{ "I am married", "married", 1 },
+	{ "I am divorced", "divorced", 1 },
+	{ "I am separated", "separated", 1 },
+	{ "I am widowed", "widowed", 1 },
+};
+
+static int
+stated_status(const struct coherence_input *in, char *why, size_t n)
+{
+	const char *own;
+	size_t i;
+
+	for (i = 0; i < N(stated); i++) {
+		own = stated[i].marital ? in->p->marital_status :
+		      in->p->employment_status;
+		if (!eq(own, stated[i].value) && has(in->text,
+						     stated[i].phrase))
+			return snprintf(why, n, "text says '%s' of a persona "
+					"who is %s", stated[i].phrase,
+					own ? own : "?"), 1;
+	}
+	return 0;
+}
+
 /* "the with partner and children household": a household value is a
  * phrase, not an adjective. */
 static int
@@ -285,6 +319,9 @@ const struct coherence_rule coherence_rules[] = {
 	{ .id = "household_children_age", .check = household_children_age,
 	  .reason = "a persona living with adult children is old enough to "
 	  "have them (35+: a child of 18 born when the persona was 17)" },
+	{ .id = "stated_status", .check = stated_status,
+	  .reason = "a text saying 'I am retired' or 'I am divorced' states "
+	  "the persona's own employment or marital status" },
 	{ .id = "household_phrase", .check = household_phrase,
 	  .reason = "a household value is a phrase ('with partner'), not an "
 	  "adjective ('the with partner household')" },

@@ -64,3 +64,9 @@ tests_integration_coherence_scan_SOURCES = tests/integration/coherence_scan.c
 tests_integration_coherence_scan_LDADD = libpersonaforge.a $(LIBS_ALL)
 TESTS += tests/integration/coherence.sh
 dist_noinst_SCRIPTS += tests/integration/coherence.sh
+
+## The interview critic rejects at least 95% of contradictions injected
+## into 10% of offline answers (test hook PERSONAFORGE_TEST_CONTRADICT)
+## and the retries succeed (needs sqlite3).
+TESTS += tests/integration/critic.sh
+dist_noinst_SCRIPTS += tests/integration/critic.sh

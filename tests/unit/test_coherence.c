@@ -62,6 +62,8 @@ static const struct rcase cases[] = {
 	{ "household_marital", .household = "single parent" },
 	{ "household_children_age", .marital = "divorced",
 	  .household = "with adult children", .age = 30 },
+	{ "stated_status", .text = "I am retired now and garden a lot." },
+	{ "stated_status", .text = "I am divorced, and the house is quiet." },
 	{ "household_phrase",
 	  .text = "She spends time with the with partner and children "
 		  "household." },
@@ -133,7 +135,7 @@ START_TEST(coherent_passes)
 		NULL, "I work as a Accountant. My employer is Cedar Labs.",
 		"My sister is called Grace.",
 		"I am married, and home means living with a partner and "
-		"children.",
+		"children.", "I am employed and I am married.",
 	};
 	struct coherence_fact f[2] = { sister, employer };
 	struct persona p = base(), w = base();
