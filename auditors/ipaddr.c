@@ -11,8 +11,8 @@
 /* Words that make a dotted quad a version or a numbered part, not an
  * address. */
 static const char *const version_cues[] = {
-	"v", "ver", "version", "release", "build", "chapter", "section",
-	"oid", NULL
+	"v", "ver", "version", "release", "released", "build", "chapter",
+	"section", "oid", "rfc", NULL
 };
 
 /* Read up to 3 digits at s[*j] as a part 0-255. */
@@ -52,6 +52,27 @@ v4_parse(const char *s, size_t n, size_t i, unsigned a[4], size_t *end)
 	return 1;
 }
 
+/* Does the quad at [i, end) read as a package version: a Debian
+ * revision or build suffix after it ("3.6.11.1-2", "1.0~rc1"), an epoch
+ * before it ("1:3.0.1.2"), or a version comparison before it
+ * (">= 1.2.2.3", "<< 1.0.24.2")? */
+static int
+package_version(const char *s, size_t n, size_t i, size_t end)
+{
+	size_t k = i;
+	unsigned char c;
+
+	if (end + 1 < n && (s[end] == '-' || s[end] == '+' || s[end] == '~') &&
+	    ts_alnum((unsigned char)s[end + 1]))
+		return 1;
+	if (i >= 2 && s[i - 1] == ':' && ts_digit((unsigned char)s[i - 2]))
+		return 1;
+	while (k > 0 && i - k < 3 && s[k - 1] == ' ')
+		k--;
+	c = k > 0 ? (unsigned char)s[k - 1] : ' ';
+	return c == '<' || c == '>' || c == '=';
+}
+
 enum ip_match
 ip_match_v4(const char *s, size_t n, size_t i, size_t *end)
 {
@@ -69,7 +90,8 @@ ip_match_v4(const char *s, size_t n, size_t i, size_t *end)
 		    ts_digit((unsigned char)s[*end + 1]))
 			return IP_NONE;
 	}
-	if (ts_cue_before(s, i, VERSION_WINDOW, version_cues))
+	if (ts_cue_before(s, i, VERSION_WINDOW, version_cues) ||
+	    package_version(s, n, i, *end))
 		return IP_VERSION;
 	return IP_ADDRESS;
 }

@@ -5,8 +5,10 @@
  * touching a letter, digit or '_', and not part of a longer dotted run
  * ("1.2.3.4.5", an OID). A quad with "v", "ver" or "version" (any case,
  * a word of its own) in the 16 bytes before it is a version string, not
- * an address; so is one after "release", "build", "chapter", "section"
- * or "oid". IPv6 is the RFC 4291 text form: eight groups of 1-4 hex
+ * an address; so is one after "release(d)", "build", "chapter",
+ * "section", "oid" or "rfc", and a package version: with a revision or
+ * build suffix ("3.6.11.1-2"), an epoch ("1:3.0.1.2") or after a
+ * comparison (">= 1.2.2.3"). IPv6 is the RFC 4291 text form: eight groups of 1-4 hex
  * digits, or fewer with one "::"; no embedded IPv4 tail.
  *
  * Reserved ranges (RFC 6890 and the documentation RFCs 5737, 3849 and

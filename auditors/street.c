@@ -77,13 +77,16 @@ house_number(const char *s, size_t n, size_t i)
 	return j + 1;
 }
 
+/* "Copyright 2016 Iain Lane": a year and a name, not an address. */
+static const char *const copyright_cues[] = { "copyright", NULL };
+
 int
 street_match(const char *s, size_t n, size_t i, size_t *end)
 {
 	size_t j = house_number(s, n, i), len, best = 0;
 	int words;
 
-	if (j == 0)
+	if (j == 0 || ts_cue_before(s, i, 32, copyright_cues))
 		return 0;
 	for (words = 0; words <= MAX_WORDS; words++) {
 		len = word_len(s, n, j);

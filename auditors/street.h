@@ -9,8 +9,9 @@
  * direction after the type ("NW"). The span ends after the type or that
  * direction (a '.' after "St" is left out). When several types follow
  * one another ("Park Avenue Place") the last one within the five words
- * ends the span. A street name alone, a ZIP code or a number followed by
- * lower-case words is no address. Nothing here allocates or fails.
+ * ends the span. A street name alone, a ZIP code, a number followed by
+ * lower-case words, or a year and a name after "Copyright" in the 32
+ * bytes before, is no address. Nothing here allocates or fails.
  */
 #ifndef PF_STREET_H
 #define PF_STREET_H

@@ -1,6 +1,8 @@
 /* error.c - bad-input error descriptions (see error.h). */
 #include "base/error.h"
 
+#include "base/log.h"
+
 #include <stdarg.h>
 #include <string.h>
 
@@ -56,5 +58,7 @@ pf_error_print(const struct pf_error *e)
 	char line[1400];
 
 	pf_error_format(e, line, sizeof(line));
-	fprintf(stderr, "personaforge: %s\n", line);
+	/* `where` is a JSON path ("$.stages...") or an item id */
+	log_print(PF_LOG_ERROR, e->where[0] != '\0' && e->where[0] != '$' ?
+		  e->where : NULL, "%s", line);
 }

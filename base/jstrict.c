@@ -161,9 +161,14 @@ cmp_key(const void *a, const void *b)
 static int
 distinct_keys(struct scan *sc, size_t from)
 {
-	struct key *k = sc->keys + from, *dup = NULL;
+	struct key *k, *dup = NULL;
 	size_t n = sc->nkeys - from, i;
 
+	/* an empty object, maybe before any key was stored (keys NULL:
+	 * keys + 0 and qsort(NULL, 0) are undefined; fuzzing found it) */
+	if (n == 0)
+		return 0;
+	k = sc->keys + from;
 	qsort(k, n, sizeof(*k), cmp_key);
 	for (i = 1; i < n; i++)
 		if (k[i].n == k[i - 1].n && memcmp(k[i].k, k[i - 1].k,
@@ -285,7 +290,17 @@ jstrict_check(const char *p, size_t n, int max_depth, struct pf_error *err)
 	struct scan sc = { .s = p, .p = p, .end = p + n, .max = max_depth,
 			   .err = err };
 	int rc = value(&sc);
+	cJSON *lenient = NULL;
 
+	/* Not JSON here, but cJSON may take it (a control character as
+	 * white space, "+1"), and the rest of the file would go unchecked:
+	 * fuzzing found a repeated key after a 0x0E. Refuse it here. */
+	if (rc == MALFORMED && json_parse(p, n, &lenient, NULL) == 0) {
+		cJSON_Delete(lenient);
+		rc = found(&sc, off_of(&sc, sc.p), "not JSON: byte 0x%02X is "
+			   "not allowed here", sc.p < sc.end ?
+			   (unsigned char)*sc.p : 0);
+	}
 	if (rc == 0) {
 		skip_ws(&sc);
 		if (sc.p < sc.end && *sc.p == '\0')

@@ -614,15 +614,37 @@ kw_maximum(struct cc *c, struct node *n, const cJSON *v)
 	return 0;
 }
 
+#define PATTERN_MAX_BYTES 1024
+#define PATTERN_MAX_BOUND 255
+
+/* 1 if p starts a quantifier; a bound "{N" whose N is over
+ * PATTERN_MAX_BOUND sets *big. */
+static int
+quantifier(const char *p, int *big)
+{
+	if (*p == '{')
+		*big |= atol(p + 1) > PATTERN_MAX_BOUND;
+	return *p == '*' || *p == '+' || *p == '?' || *p == '{';
+}
+
 /* True if `p` is in the part of ECMA-262 regex syntax that POSIX extended
  * regular expressions read the same way: no backslash escapes but of
- * punctuation outside brackets, no "(?" groups. */
+ * punctuation outside brackets, no "(?" groups, no quantifier on a
+ * quantifier ("a++" is an ECMA syntax error, and glibc's regcomp() builds
+ * a tree exponential in the run: fuzzing found 45 '+' taking 2 GB), bounds
+ * up to PATTERN_MAX_BOUND and patterns up to PATTERN_MAX_BYTES. */
 static int
 pattern_portable(const char *p)
 {
-	int in_class = 0;
+	int in_class = 0, after_quant = 0, big = 0;
 
+	if (strlen(p) > PATTERN_MAX_BYTES)
+		return 0;
 	for (; *p != '\0'; p++) {
+		if (!in_class && quantifier(p, &big) && after_quant)
+			return 0;
+		after_quant = !in_class && (*p == '*' || *p == '+' ||
+					    *p == '?' || *p == '}');
 		if (*p == '\\' && (in_class || p[1] == '\0' ||
 				    (p[1] >= '0' && p[1] <= '9') ||
 				    ((p[1] | 0x20) >= 'a' && (p[1] | 0x20) <= 'z')))
@@ -638,7 +660,7 @@ pattern_portable(const char *p)
 		else if (*p == ']')
 			in_class = 0;
 	}
-	return 1;
+	return !big;
 }
 
 static int
@@ -648,8 +670,10 @@ kw_pattern(struct cc *c, struct node *n, const cJSON *v)
 		return fail(&c->t, c->err, "pattern must be a string");
 	if (!pattern_portable(v->valuestring))
 		return fail(&c->t, c->err, "unsupported pattern syntax (class "
-			    "escapes such as \\d, \\p{..}, backreferences "
-			    "and (? groups are not supported)");
+			    "escapes such as \\d, \\p{..}, backreferences, "
+			    "(? groups, a quantifier on a quantifier, bounds "
+			    "over 255 and patterns over 1024 bytes are not "
+			    "supported)");
 	if (regcomp(&n->re, v->valuestring, REG_EXTENDED | REG_NOSUB) != 0)
 		return fail(&c->t, c->err, "pattern is not a valid regular "
 			    "expression");

@@ -10,6 +10,7 @@ const struct status_desc status_table[] = {
 	{ PF_EXIT_BUDGET, "stopped by a budget" },
 	{ PF_EXIT_QUOTA, "stopped: quota exhausted" },
 	{ PF_EXIT_AUTH, "stopped: authentication failed" },
+	{ PF_EXIT_LOCKED, "another process is writing the dataset" },
 	{ PF_EXIT_UNREACHABLE, "stopped at the start: no endpoint could be "
 	  "reached" },
 	{ PF_EXIT_UNFINISHED, "export: unfinished dataset, no --partial" },

@@ -16,6 +16,8 @@ enum pf_exit {
 	PF_EXIT_BUDGET = 5,      /* stopped by a budget */
 	PF_EXIT_QUOTA = 6,       /* stopped: quota exhausted */
 	PF_EXIT_AUTH = 7,        /* stopped: authentication failed */
+	PF_EXIT_LOCKED = 8,      /* another process is writing the dataset
+				  * (build exits at once, naming it) */
 	PF_EXIT_UNREACHABLE = 9, /* stopped at the start: no endpoint could
 				  * be reached; nothing was marked failed */
 	PF_EXIT_UNFINISHED = 10, /* export: the dataset is unfinished and

@@ -21,7 +21,7 @@ const char journal_schema_sql[] =
 	" req_hash TEXT, attempts INTEGER NOT NULL DEFAULT 0, reply TEXT,"
 	" finish_reason TEXT, model TEXT, prompt_tokens INTEGER,"
 	" completion_tokens INTEGER, last_error TEXT, updated_at INTEGER,"
-	" reply_sum INTEGER);";
+	" reply_sum INTEGER, model_hash TEXT, template_hash TEXT);";
 
 /* Reads run on the connection; writes only through the queue. */
 enum { ST_GET, ST_PREFIX, ST_READS,
@@ -37,7 +37,8 @@ static const char *const sql[ST_N] = {
 		    " reply = ?3, finish_reason = ?4, model = ?5,"
 		    " attempts = ?6, prompt_tokens = ?7,"
 		    " completion_tokens = ?8, last_error = NULL,"
-		    " updated_at = ?9, reply_sum = ?10 WHERE item_id = ?1",
+		    " updated_at = ?9, reply_sum = ?10, model_hash = ?11,"
+		    " template_hash = ?12 WHERE item_id = ?1",
 	[ST_FAIL] = "UPDATE journal SET state = 'failed', req_hash = ?2,"
 		    " attempts = ?3, last_error = ?4, updated_at = ?5,"
 		    " reply_sum = NULL WHERE item_id = ?1",
@@ -63,9 +64,15 @@ static const char *const sql[ST_N] = {
 			" last_error = ?4, updated_at = ?5, reply_sum = NULL",
 };
 
+/* Prepared on first use only, so `batch` (which never asks) works on a
+ * journal file without the columns. */
+static const char hashes_sql[] = "SELECT model_hash, template_hash FROM"
+	" journal WHERE item_id = ?1";
+
 struct journal {
 	sqlite3 *db;
 	sqlite3_stmt *st[ST_READS];
+	sqlite3_stmt *hashes;       /* hashes_sql, once asked */
 	struct sqlq *q;             /* every write goes here; NULL until
 				       journal_attach_queue */
 	int qst[ST_N];              /* statement ids in the queue */
@@ -115,6 +122,25 @@ journal_reply_sum(const char *item_id, const char *req_hash,
 }
 
 int
+journal_add_columns(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	int has;
+
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM"
+			       " pragma_table_info('journal') WHERE name ="
+			       " 'model_hash'", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	has = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_finalize(st);
+	if (has != 0)
+		return has > 0 ? 0 : -1;
+	return sqlite3_exec(db, "ALTER TABLE journal ADD COLUMN model_hash TEXT;"
+			    "ALTER TABLE journal ADD COLUMN template_hash"
+			    " TEXT;", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+int
 journal_open(sqlite3 *db, struct journal **out, struct pf_error *err)
 {
 	struct journal *j;
@@ -148,6 +174,7 @@ journal_close(struct journal *j)
 		return;
 	for (i = 0; i < ST_READS; i++)
 		sqlite3_finalize(j->st[i]);
+	sqlite3_finalize(j->hashes);
 	buf_free(&j->row);
 	free(j);
 }
@@ -311,8 +338,44 @@ journal_item_done(struct journal *j, const char *id,
 	sqlq_int(j->q, journal_reply_sum(id, r->req_hash, r->reply,
 					 r->reply_len, r->finish_reason,
 					 r->model));
+	sqlq_text(j->q, r->model_hash);
+	sqlq_text(j->q, r->template_hash);
 	sqlq_end(j->q);
 	return 0;
+}
+
+/* Copy text column i into out[65] ("" when NULL or not a hash). */
+static void
+hash_col(sqlite3_stmt *st, int i, char out[65])
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	out[0] = '\0';
+	if (t != NULL && sqlite3_column_bytes(st, i) == 64)
+		memcpy(out, t, 65);
+}
+
+int
+journal_item_hashes(struct journal *j, const char *id, char model_hash[65],
+		    char template_hash[65])
+{
+	int rc;
+
+	model_hash[0] = template_hash[0] = '\0';
+	if (j->hashes == NULL &&
+	    sqlite3_prepare_v3(j->db, hashes_sql, -1,
+			       SQLITE_PREPARE_PERSISTENT, &j->hashes,
+			       NULL) != SQLITE_OK)
+		return -1;
+	bind_text(j->hashes, 1, id);
+	rc = sqlite3_step(j->hashes);
+	if (rc == SQLITE_ROW) {
+		hash_col(j->hashes, 0, model_hash);
+		hash_col(j->hashes, 1, template_hash);
+	}
+	sqlite3_reset(j->hashes);
+	sqlite3_clear_bindings(j->hashes);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
 int

@@ -56,6 +56,11 @@ struct journal_row {
 /* Result of one completed item, for journal_item_done(). */
 struct journal_result {
 	const char *req_hash;
+	const char *model_hash;     /* SHA-256 hex of the model asked for,
+				     * or NULL */
+	const char *template_hash;  /* SHA-256 hex of the stage's templates
+				     * and schema (engine/prompts.h), or
+				     * NULL */
 	const char *reply;
 	size_t reply_len;
 	const char *finish_reason;
@@ -74,6 +79,12 @@ int64_t journal_reply_sum(const char *item_id, const char *req_hash,
 
 /* SQL that creates the journal table; run inside the schema transaction. */
 extern const char journal_schema_sql[];
+
+/* Add the columns a journal table made before model_hash and
+ * template_hash lacks (a `batch` journal file of personaforge 0.1.0;
+ * datasets are versioned instead and refuse an older schema). Returns 0,
+ * or -1 on an SQL error. */
+int journal_add_columns(sqlite3 *db);
 
 /* Wrap an open connection whose schema has the journal table. Prepares
  * the read statements; the connection stays the caller's and must
@@ -118,6 +129,14 @@ int journal_item_get(struct journal *j, const char *id,
  * Returns 0, or -1 without a queue. */
 int journal_item_done(struct journal *j, const char *id,
 		      const struct journal_result *r);
+
+/* The model and template hashes stored with the item's last done reply
+ * (journal_result), "" each when there are none, so a resume can say
+ * why a changed request is sent again. They are not under reply_sum:
+ * they explain, a resume never trusts them. Returns 0, or -1 on a read
+ * error (a journal without the columns included). */
+int journal_item_hashes(struct journal *j, const char *id,
+			char model_hash[65], char template_hash[65]);
 
 /* Queue: mark failed with the reason and attempts made. Returns 0, or -1
  * without a queue. */

@@ -6,6 +6,8 @@
  */
 #include "engine/progress.h"
 
+#include "base/log.h"
+
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,9 +75,17 @@ static void
 report_json(struct progress *p, const struct progress_sample *s, double secs)
 {
 	double rate, eta;
+	char ts[32];
 
 	rates(s, secs, &rate, &eta);
-	fprintf(p->o.out, "{\"progress\":{\"done\":%" PRIu64 ",\"total\":%"
+	/* --log-format json: a message like every other, with its time */
+	if (log_get_format() == PF_LOG_JSON) {
+		log_timestamp(ts);
+		fprintf(p->o.out, "{\"ts\":\"%s\",\"level\":\"info\",", ts);
+	} else {
+		fputc('{', p->o.out);
+	}
+	fprintf(p->o.out, "\"progress\":{\"done\":%" PRIu64 ",\"total\":%"
 		PRIu64 ",\"failed\":%" PRIu64 ",\"reused\":%" PRIu64
 		",\"rate\":%.2f,\"eta_s\":%.0f,\"in_flight\":%u,"
 		"\"concurrency\":%u,\"rate_limited\":%" PRIu64 ",\"retries\":%"
@@ -132,8 +142,10 @@ progress_start(uv_loop_t *loop, const struct progress_opts *o,
 	p->o = *o;
 	if (p->o.out == NULL)
 		p->o.out = stderr;
+	/* JSON messages want JSON progress, on a terminal too */
 	if (p->o.tty < 0)
-		p->o.tty = isatty(fileno(p->o.out));
+		p->o.tty = log_get_format() == PF_LOG_TEXT &&
+			   isatty(fileno(p->o.out));
 	if (p->o.interval_ms == 0)
 		p->o.interval_ms = p->o.tty ? 250 : 5000;
 	p->loop = loop;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/datadir.h"
+#include "base/hash.h"
 #include "base/json.h"
 
 #define TEMPLATE_MAX_BYTES (1u << 20)
@@ -117,6 +118,50 @@ load_unit(struct prompts *p, const char *name, struct pf_error *err)
 	return compile_file(p->unit_path, &p->unit, err);
 }
 
+/* Add the bytes of `path` (or of `text` when not NULL) to c, with a
+ * separator. Returns 0, or -1 with err filled. */
+static int
+hash_part(struct sha256 *c, const char *path, const char *text,
+	  struct pf_error *err)
+{
+	char *data = NULL;
+	size_t len;
+
+	if (text == NULL && path == NULL)
+		return 0;
+	if (text == NULL &&
+	    file_read_all(path, TEMPLATE_MAX_BYTES, &data, &len) != 0) {
+		snprintf(err->file, sizeof(err->file), "%s", path);
+		return pf_error_set(err, "cannot read template: %s",
+				    strerror(errno));
+	}
+	if (text != NULL)
+		len = strlen(text);
+	sha256_update(c, text != NULL ? text : data, len);
+	sha256_update(c, "\0", 1);
+	free(data);
+	return 0;
+}
+
+/* st[k].hash (see prompts.h). */
+static int
+hash_stage(struct prompts *p, int k, int offline, struct pf_error *err)
+{
+	struct stage_templates *t = &p->st[k];
+	struct sha256 c;
+
+	sha256_init(&c);
+	if (hash_part(&c, p->system_path, p->cfg->system_prompt, err) != 0 ||
+	    hash_part(&c, p->unit_path, NULL, err) != 0 ||
+	    hash_part(&c, t->prompt_path, NULL, err) != 0 ||
+	    hash_part(&c, NULL, t->response_format, err) != 0 ||
+	    hash_part(&c, t->schema_path, NULL, err) != 0 ||
+	    (offline && hash_part(&c, t->offline_path, NULL, err) != 0))
+		return -1;
+	sha256_hex(&c, t->hash);
+	return 0;
+}
+
 int
 prompts_load(const struct pf_config *cfg, const struct stage_table *tab,
 	     int offline, struct prompts **out, struct pf_error *err)
@@ -141,7 +186,8 @@ prompts_load(const struct pf_config *cfg, const struct stage_table *tab,
 	for (i = 0; i < tab->n && i < STAGE_MAX; i++) {
 		if (tab->stages[i]->count(cfg) == 0)
 			continue;
-		if (load_stage(p, i, tab->stages[i], offline, err) != 0)
+		if (load_stage(p, i, tab->stages[i], offline, err) != 0 ||
+		    hash_stage(p, i, offline, err) != 0)
 			goto fail;
 	}
 	*out = p;

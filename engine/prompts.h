@@ -25,6 +25,11 @@ struct stage_templates {
 	struct schema *schema;
 	char *response_format;   /* compact JSON for the request body */
 	char *prompt_path, *schema_path, *offline_path;
+	char hash[65];           /* SHA-256 hex over the system, unit and
+				  * stage templates, the schema and (offline)
+				  * the offline template: stored with each
+				  * reply, so a resume can say "template
+				  * changed" (partials are not included) */
 };
 
 struct prompts {

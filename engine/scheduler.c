@@ -82,10 +82,22 @@ struct sched {
 	struct pf_error *err;
 	struct buf sys, user;       /* render scratch */
 	char params[96];            /* the fixed request parameters */
+	char model_hash[65];        /* of o->model, stored with each reply
+				     * so a resume can say why it sends an
+				     * item again */
 	unsigned fail_logged;
 };
 
 static void start_item(struct sched *s, struct item *it);
+
+const char *const sched_resend_names[RESEND_N] = {
+	[RESEND_TEMPLATE] = "template changed",
+	[RESEND_MODEL] = "model changed",
+	[RESEND_REQUEST] = "request changed otherwise",
+	[RESEND_FAILED] = "earlier failure",
+	[RESEND_DAMAGED] = "damaged reply",
+	[RESEND_REJECTED] = "stored reply no longer accepted",
+};
 
 /* ---- queues ---- */
 
@@ -370,7 +382,8 @@ static void
 fail_item(struct sched *s, struct item *it, const char *reason)
 {
 	if (s->fail_logged++ < FAIL_LOG_MAX)
-		log_warn("item %s failed: %s", it->id, reason);
+		log_item(PF_LOG_WARN, it->id, "item %s failed: %s", it->id,
+			 reason);
 	else if (s->fail_logged == FAIL_LOG_MAX + 1)
 		log_warn("more items failed; 'personaforge stats --failed' "
 			 "lists them all");
@@ -487,6 +500,8 @@ record_done(struct sched *s, struct item *it)
 
 	memset(&jr, 0, sizeof(jr));
 	jr.req_hash = it->hash;
+	jr.model_hash = s->model_hash;
+	jr.template_hash = s->o->prompts->st[it->stage].hash;
 	jr.reply = c->content;
 	jr.reply_len = c->content_len;
 	jr.finish_reason = c->finish_reason;
@@ -533,6 +548,34 @@ accept_reply(struct sched *s, struct item *it)
 
 /* ---- starting and sending ---- */
 
+/* Why a done item whose request hash changed is sent again: the hashes
+ * stored with its reply against this run's. */
+static enum sched_resend
+changed_why(struct sched *s, struct item *it)
+{
+	char mh[65], th[65];
+
+	if (journal_item_hashes(s->o->journal, it->id, mh, th) != 0 ||
+	    mh[0] == '\0')
+		return RESEND_REQUEST;
+	if (strcmp(mh, s->model_hash) != 0)
+		return RESEND_MODEL;
+	if (strcmp(th, s->o->prompts->st[it->stage].hash) != 0)
+		return RESEND_TEMPLATE;
+	return RESEND_REQUEST;
+}
+
+/* Count (and log at debug level) why an item with a row is sent again;
+ * returns 0, try_replay's "send it". */
+static int
+resend(struct sched *s, struct item *it, enum sched_resend why)
+{
+	s->res->resent[why]++;
+	log_item(PF_LOG_DEBUG, it->id, "item %s: sending it again: %s",
+		 it->id, sched_resend_names[why]);
+	return 0;
+}
+
 /* Reuse the journal's reply when the request is unchanged. Returns 1 if
  * the item is done from the journal, 0 if it must be sent. */
 static int
@@ -550,22 +593,24 @@ try_replay(struct sched *s, struct item *it)
 	}
 	it->prior_attempts = row.attempts;
 	it->rerun = row.state == JOURNAL_DONE || row.damaged;
-	if (row.damaged)
-		log_warn("item %s: its journal reply is damaged (checksum "
-			 "mismatch); sending it again", it->id);
+	if (row.damaged) {
+		log_item(PF_LOG_WARN, it->id, "item %s: its journal reply is "
+			 "damaged (checksum mismatch); sending it again",
+			 it->id);
+		return resend(s, it, RESEND_DAMAGED);
+	}
+	if (row.state == JOURNAL_FAILED)
+		return resend(s, it, RESEND_FAILED);
 	if (row.state != JOURNAL_DONE || row.reply == NULL)
 		return 0;
-	if (row.req_hash == NULL || strcmp(row.req_hash, it->hash) != 0) {
-		log_debug("item %s: its request changed since it was "
-			  "answered; sending it again", it->id);
-		return 0;
-	}
+	if (row.req_hash == NULL || strcmp(row.req_hash, it->hash) != 0)
+		return resend(s, it, changed_why(s, it));
 	r = check_reply(s, it, row.reply, row.reply_len, why, sizeof(why));
 	if (r == NULL)
-		return 0;
+		return resend(s, it, RESEND_REJECTED);
 	if (stage_accept(s, it, r, NULL, NULL, why, sizeof(why)) != 0) {
 		cJSON_Delete(r);
-		return 0;
+		return resend(s, it, RESEND_REJECTED);
 	}
 	s->res->reused++;
 	s->res->stage_reused[it->stage]++;
@@ -997,6 +1042,7 @@ sched_new(const struct sched_opts *o, struct sched_result *res,
 	snprintf(s->params, sizeof(s->params), "],\"temperature\":%.4g,"
 		 "\"top_p\":%.4g,\"seed\":", o->cfg->temperature,
 		 o->cfg->top_p);
+	hash_hex(o->model, strlen(o->model), s->model_hash);
 	buf_init(&s->sys, BODY_MAX);
 	buf_init(&s->user, BODY_MAX);
 	*out = s;

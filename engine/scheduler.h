@@ -49,6 +49,22 @@ struct sched_opts {
 				   * windows */
 };
 
+/* Why an item that had a row in the journal was sent again. */
+enum sched_resend {
+	RESEND_TEMPLATE,          /* its stage's templates or schema changed */
+	RESEND_MODEL,             /* another model is asked */
+	RESEND_REQUEST,           /* the request changed otherwise (a
+				   * prerequisite's reply, a sampling
+				   * setting, a partial) */
+	RESEND_FAILED,            /* it failed in an earlier run */
+	RESEND_DAMAGED,           /* its stored reply failed its checksum */
+	RESEND_REJECTED,          /* its stored reply is no longer accepted */
+	RESEND_N
+};
+
+/* The reasons as the summary words them ("template changed", ...). */
+extern const char *const sched_resend_names[RESEND_N];
+
 struct sched_result {
 	int64_t units;            /* units completed */
 	int64_t total;            /* items the run was to finish */
@@ -56,6 +72,9 @@ struct sched_result {
 	int64_t sent;             /* items answered by the backend this run */
 	int64_t reused;           /* items reused from the journal */
 	int64_t stage_reused[STAGE_MAX]; /* the same, by stage table index */
+	int64_t resent[RESEND_N]; /* items with a journal row sent again,
+				   * by reason (items never answered
+				   * before are not counted) */
 	int64_t failed;           /* items recorded as failed */
 	int64_t retries;          /* repair retries (schema, length, content) */
 	int64_t max_held;         /* most items held at once (memory) */

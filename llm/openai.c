@@ -845,8 +845,9 @@ retry(struct job *j, uint64_t min_delay)
 		d = min_delay;
 	j->not_before = uv_now(b->base.loop) + d;
 	jl_push(&b->delayed, j, 0);
-	log_debug("call %s: %s; retry in %llu ms", j->call->id ? j->call->id
-		  : "?", why_of(j), (unsigned long long)d);
+	log_item(PF_LOG_DEBUG, j->call->id, "call %s: %s; retry in %llu ms",
+		 j->call->id ? j->call->id : "?", why_of(j),
+		 (unsigned long long)d);
 }
 
 /* Delay before retrying a 429: Retry-After, else the request bucket's

@@ -9,7 +9,6 @@
 #include "base/json.h"
 #include "output/cursor.h"
 #include "output/findings.h"
-#include "output/rowsum.h"
 #include "output/tables.h"
 #include "output/tablesql.h"
 
@@ -31,37 +30,15 @@ struct rerun {
 	struct pf_error *err;
 };
 
-/* Bind and run the insert of one finding about row (table, row_id). */
+/* Store one finding about row (table, row_id) and count it. */
 static int
 insert(struct rerun *r, const char *table, const char *row_id,
        const struct row_finding *f, int quarantined)
 {
-	sqlite3_stmt *st = r->ins;
-	struct rowsum_bind b;
-	int rc;
-
-	if (rowsum_bind_begin(&b, st, dataset_table_find("audit_finding")))
-		return pf_error_set(r->err, "audit_finding has no row_sum");
-	rowsum_bind_text(&b, f->in->auditor->name);
-	rowsum_bind_text(&b, f->in->auditor->version);
-	rowsum_bind_text(&b, table);
-	rowsum_bind_text(&b, row_id);
-	rowsum_bind_text(&b, f->field);
-	rowsum_bind_text(&b, f->kind);
-	rowsum_bind_text(&b, audit_severity_name(f->sev));
-	rowsum_bind_int(&b, f->synthetic);
-	rowsum_bind_text(&b, f->masked);
-	rowsum_bind_text(&b, f->reason);
-	rowsum_bind_int(&b, (int64_t)f->offset);
-	rowsum_bind_text(&b, f->threshold);
-	rowsum_bind_int(&b, quarantined);
-	rowsum_bind_int(&b, f->count);
-	rowsum_bind_end(&b);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return pf_error_set(r->err, "cannot store a finding: %s",
-				    sqlite3_errmsg(r->ds->db));
+	if (findings_insert(r->ds, r->ins, f->in->auditor->name,
+			    f->in->auditor->version, table, row_id, f,
+			    quarantined, r->err) != 0)
+		return -1;
 	r->c->findings += f->count;
 	if (!f->synthetic)
 		r->c->real += f->count;
@@ -268,21 +245,6 @@ forget_findings(struct rerun *r)
 	return 0;
 }
 
-static int
-prepare_insert(struct rerun *r)
-{
-	struct buf sql;
-
-	buf_init(&sql, 1 << 14);
-	if (tablesql_insert(dataset_table_find("audit_finding"), &sql) != 0) {
-		buf_free(&sql);
-		return pf_error_set(r->err, "out of memory");
-	}
-	r->ins = dataset_prepare(r->ds, sql.data, r->err);
-	buf_free(&sql);
-	return r->ins != NULL ? 0 : -1;
-}
-
 int
 dataset_audit_rerun(struct dataset *ds, const struct audit_instance *v,
 		    size_t n, struct audit_counts *c, struct pf_error *err)
@@ -297,9 +259,8 @@ dataset_audit_rerun(struct dataset *ds, const struct audit_instance *v,
 		findings_free(r.fc);
 		return -1;
 	}
-	rc = prepare_insert(&r);
-	if (rc == 0)
-		rc = forget_findings(&r);
+	r.ins = findings_insert_prepare(ds, err);
+	rc = r.ins != NULL ? forget_findings(&r) : -1;
 	if (rc == 0)
 		rc = pass_rows(&r);
 	if (rc == 0)
@@ -340,4 +301,18 @@ dataset_stored_auditors(struct dataset *ds, struct audit_instance **v,
 	cJSON_Delete(root);
 	sqlite3_finalize(st);
 	return rc;
+}
+
+int
+dataset_audit_wide(struct dataset *ds, const struct audit_instance *v,
+		   size_t n, struct pf_error *err)
+{
+	struct audit_instance w[FINDINGS_MAX_AUDITORS];
+	struct audit_counts c;
+	size_t i, k = 0;
+
+	for (i = 0; i < n && k < FINDINGS_MAX_AUDITORS; i++)
+		if (v[i].auditor->scan_dataset != NULL)
+			w[k++] = v[i];
+	return k > 0 ? dataset_audit_rerun(ds, w, k, &c, err) : 0;
 }

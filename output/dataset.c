@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static int
@@ -123,10 +124,78 @@ create_schema(struct dataset *ds, struct pf_error *err)
 	return create_schema_with(ds, NULL, err);
 }
 
+/* "PATH.lock"; NULL when out of memory. */
+static char *
+owner_path(const char *path)
+{
+	char *p = NULL;
+
+	return asprintf(&p, "%s.lock", path) < 0 ? NULL : p;
+}
+
+/* Say who holds the lock, from the OUT.lock its holder wrote after taking
+ * it (absent for a moment after the holder took the lock, or when an
+ * older personaforge holds it). */
+static int
+locked_by(struct dataset *ds, struct pf_error *err)
+{
+	char line[300] = "", *path = owner_path(ds->path);
+	FILE *f = path ? fopen(path, "r") : NULL;
+
+	if (f != NULL && fgets(line, sizeof(line), f) != NULL)
+		line[strcspn(line, "\n")] = '\0';
+	if (f != NULL)
+		fclose(f);
+	free(path);
+	if (line[0] == '\0')
+		snprintf(line, sizeof(line), "a process that has not said "
+			 "who it is yet");
+	return pf_error_set(err, DATASET_LOCKED " (locked by %.280s); wait "
+			    "for it to finish", line);
+}
+
+/* Write "pid P on host H since T" to OUT.lock (temp name, fsync,
+ * rename), so a second writer can name the holder. */
+static int
+write_owner(struct dataset *ds, struct pf_error *err)
+{
+	char host[256] = "?", since[32], *path = owner_path(ds->path);
+	char *tmp = NULL;
+	time_t now = time(NULL);
+	struct tm tm;
+	FILE *f = NULL;
+	int ok;
+
+	gethostname(host, sizeof(host) - 1);
+	strftime(since, sizeof(since), "%Y-%m-%dT%H:%M:%SZ",
+		 gmtime_r(&now, &tm));
+	ok = path != NULL && asprintf(&tmp, "%s.%ld.tmp", path,
+				      (long)getpid()) >= 0 &&
+	     (f = fopen(tmp, "w")) != NULL;
+	ok = ok && fprintf(f, "pid %ld on host %s since %s\n",
+			   (long)getpid(), host, since) > 0;
+	ok = f != NULL && fflush(f) == 0 && fsync(fileno(f)) == 0 && ok;
+	if (f != NULL && fclose(f) != 0)
+		ok = 0;
+	ok = ok && rename(tmp, path) == 0;
+	if (!ok)
+		pf_error_set(err, "cannot write %s: %s", path ? path : "?",
+			     strerror(errno));
+	if (!ok && tmp != NULL)
+		unlink(tmp);
+	free(tmp);
+	free(path);
+	ds->owner_written = ok;
+	return ok ? 0 : -1;
+}
+
 /* Take the exclusive writer lock on the database file itself. flock()
  * locks are independent of SQLite's own fcntl() locks on Linux, and the
  * kernel drops them when the process dies, so a crash never leaves a
- * stale lock behind. */
+ * stale lock behind (a stale OUT.lock is only overwritten). A file
+ * system without working locks (NFS mounted nolock, Lustre without
+ * flock) says ENOLCK or ENOSYS: refused, naming the cause, since two
+ * writers there would corrupt the dataset. */
 static int
 take_lock(struct dataset *ds, struct pf_error *err)
 {
@@ -134,14 +203,18 @@ take_lock(struct dataset *ds, struct pf_error *err)
 	if (ds->lock_fd < 0)
 		return pf_error_set(err, "cannot open for writing: %s",
 				    strerror(errno));
-	if (flock(ds->lock_fd, LOCK_EX | LOCK_NB) != 0) {
-		if (errno == EWOULDBLOCK)
-			return pf_error_set(err, "another personaforge process "
-					    "is writing this dataset; wait "
-					    "for it to finish");
-		return pf_error_set(err, "cannot lock: %s", strerror(errno));
-	}
-	return 0;
+	if (flock(ds->lock_fd, LOCK_EX | LOCK_NB) == 0)
+		return write_owner(ds, err);
+	if (errno == EWOULDBLOCK)
+		return locked_by(ds, err);
+	if (errno == ENOLCK || errno == ENOSYS)
+		return pf_error_set(err, "cannot lock: %s (%s): this file "
+				    "system has no working locks (NFS "
+				    "mounted nolock, Lustre without flock?); "
+				    "write the dataset on a local disk",
+				    strerror(errno), errno == ENOLCK ?
+				    "ENOLCK" : "ENOSYS");
+	return pf_error_set(err, "cannot lock: %s", strerror(errno));
 }
 
 static int
@@ -158,8 +231,9 @@ check_version(struct dataset *ds, enum dataset_mode mode,
 		return pf_error_set(err, "not a personaforge dataset "
 				    "(no schema version)");
 	/* An older dataset may have dropped findings (version 1 stored at
-	 * most 256 a row and counted no more) and has no checksums
-	 * (version 2) to show it is intact: build it again. */
+	 * most 256 a row and counted no more), has no checksums (version
+	 * 2) to show it is intact, or no hashes to say why an item is
+	 * sent again (version 3): build it again. */
 	if (v < DATASET_SCHEMA_VERSION)
 		return pf_error_set(err, "dataset schema version %d is not "
 				    "supported by this personaforge (it "
@@ -339,10 +413,17 @@ dataset_open(const char *path, enum dataset_mode mode, struct dataset **out,
 void
 dataset_close(struct dataset *ds)
 {
+	char *owner = NULL;
+
 	if (ds == NULL)
 		return;
 	if (ds->db != NULL)
 		sqlite3_close(ds->db);
+	/* OUT.lock goes while the lock is still held: a writer waiting
+	 * for it never finds another's name in it */
+	if (ds->owner_written && (owner = owner_path(ds->path)) != NULL)
+		unlink(owner);
+	free(owner);
 	if (ds->lock_fd >= 0)
 		close(ds->lock_fd);
 	free(ds->path);

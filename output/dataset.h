@@ -20,10 +20,12 @@
 
 /* 2: audit_finding.count (overflow findings stand for several).
  * 3: a row_sum checksum on every dataset row (output/rowsum.h) and a
- *    reply_sum on every done journal row. */
-/* 4: backstory_turn.critic (the interview critic's verdict) and
+ *    reply_sum on every done journal row.
+ * 4: journal.model_hash and journal.template_hash, so a resume can say
+ *    why it sends an item again.
+ * 5: backstory_turn.critic (the interview critic's verdict) and
  *    fact.relation, fact.sex (a relative's). */
-#define DATASET_SCHEMA_VERSION 4
+#define DATASET_SCHEMA_VERSION 5
 
 enum dataset_mode {
 	DATASET_READ,     /* existing file, read only: nothing is created
@@ -34,12 +36,19 @@ enum dataset_mode {
 struct dataset {
 	sqlite3 *db;
 	int lock_fd;      /* flock()ed fd for writers, -1 for readers */
+	int owner_written; /* this writer wrote PATH.lock */
 	char *path;
 };
 
+/* The start of the message of a writer that finds the lock taken. */
+#define DATASET_LOCKED "another personaforge process is writing this dataset"
+
 /* Open `path`. For DATASET_WRITE the file is created when missing, an
- * exclusive advisory lock is taken (a second writer fails at once with a
- * message saying another process is writing it), and a new file gets WAL
+ * exclusive advisory lock is taken and `path`.lock written with "pid P
+ * on host H since T" (removed at close; a second writer fails at once
+ * with DATASET_LOCKED "(locked by pid P on host H since T)"; a file
+ * system whose locks fail with ENOLCK or ENOSYS is refused, naming it),
+ * and a new file gets WAL
  * mode and the schema (an existing one is not changed: see
  * dataset_write_ahead). A file whose user_version is not
  * DATASET_SCHEMA_VERSION (or that is not a personaforge dataset) is refused.

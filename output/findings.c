@@ -6,6 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
+#include "output/rowsum.h"
+#include "output/tables.h"
+#include "output/tablesql.h"
+
 /* One auditor of the collector, with what it left out of the current
  * row past FINDINGS_MAX_ROW. */
 struct faudit {
@@ -229,5 +234,59 @@ findings_each(struct findings *fc,
 		if ((rc = fn(ud, &over)) != 0)
 			return rc;
 	}
+	return 0;
+}
+
+sqlite3_stmt *
+findings_insert_prepare(struct dataset *ds, struct pf_error *err)
+{
+	struct buf sql;
+	sqlite3_stmt *st;
+
+	buf_init(&sql, 1 << 14);
+	if (tablesql_insert(dataset_table_find("audit_finding"), &sql) != 0) {
+		buf_free(&sql);
+		pf_error_set(err, "out of memory");
+		return NULL;
+	}
+	st = dataset_prepare(ds, sql.data, err);
+	buf_free(&sql);
+	return st;
+}
+
+int
+findings_insert(struct dataset *ds, sqlite3_stmt *st, const char *name,
+		const char *version, const char *table, const char *row_id,
+		const struct row_finding *f, int quarantined,
+		struct pf_error *err)
+{
+	struct rowsum_bind b;
+	int rc;
+
+	/* The same columns, in the same order and with the same checksum,
+	 * as the writer's findings (output/rowsum.h). */
+	if (rowsum_bind_begin(&b, st, dataset_table_find("audit_finding")))
+		return pf_error_set(err, "audit_finding has no row_sum");
+	rowsum_bind_text(&b, name);
+	rowsum_bind_text(&b, version);
+	rowsum_bind_text(&b, table);
+	rowsum_bind_text(&b, row_id);
+	rowsum_bind_text(&b, f->field);
+	rowsum_bind_text(&b, f->kind);
+	rowsum_bind_text(&b, audit_severity_name(f->sev));
+	rowsum_bind_int(&b, f->synthetic);
+	rowsum_bind_text(&b, f->masked);
+	rowsum_bind_text(&b, f->reason);
+	rowsum_bind_int(&b, (int64_t)f->offset);
+	rowsum_bind_text(&b, f->threshold);
+	rowsum_bind_int(&b, quarantined);
+	rowsum_bind_int(&b, f->count);
+	rowsum_bind_end(&b);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE)
+		return pf_error_set(err, "cannot store a finding: %s",
+				    sqlite3_errmsg(ds->db));
 	return 0;
 }

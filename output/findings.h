@@ -22,6 +22,7 @@
 
 #include "auditors/auditor.h"
 #include "base/error.h"
+#include "output/dataset.h"
 
 #define FINDINGS_MAX_ROW 256
 #define FINDINGS_MAX_AUDITORS 16
@@ -55,6 +56,20 @@ int findings_scan(struct findings *fc, const struct audit_row *row);
  * return and returns it; 0 when all went through. */
 int findings_each(struct findings *fc,
 		  int (*fn)(void *ud, const struct row_finding *f), void *ud);
+
+/* Prepare the insert of one audit_finding row on ds (the registry's
+ * column order). Returns the statement (sqlite3_finalize), or NULL with
+ * err filled. */
+sqlite3_stmt *findings_insert_prepare(struct dataset *ds,
+				      struct pf_error *err);
+
+/* Run ins (from findings_insert_prepare) for finding f of auditor
+ * `name` at `version` about row (table, row_id). Returns 0, or -1 with
+ * err filled. */
+int findings_insert(struct dataset *ds, sqlite3_stmt *ins, const char *name,
+		    const char *version, const char *table,
+		    const char *row_id, const struct row_finding *f,
+		    int quarantined, struct pf_error *err);
 
 /* The "quarantine>=SEV" threshold of auditor instance i. */
 const char *findings_threshold(const struct findings *fc, size_t i);

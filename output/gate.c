@@ -1,7 +1,12 @@
-/* gate.c - the audit gate over a whole dataset (see gate.h). */
+/* gate.c - the audit gates over a whole dataset (see gate.h). */
 #include "output/gate.h"
 
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
 #include "auditors/policy.h"
+#include "output/findings.h"
 
 /* Real-looking findings of auditor `name` at or above `sev`, into
  * *hits. Returns 0, or -1 on a read error. */
@@ -32,8 +37,8 @@ count_stmt(struct dataset *ds, struct pf_error *err)
 
 	if (sqlite3_prepare_v2(ds->db, "SELECT coalesce(sum(count), 0) FROM"
 			       " audit_finding WHERE auditor = ?1 AND"
-			       " synthetic = 0 AND severity = ?2", -1, &st,
-			       NULL) != SQLITE_OK) {
+			       " synthetic = 0 AND severity = ?2 AND kind != '"
+			       GATE_KIND "'", -1, &st, NULL) != SQLITE_OK) {
 		pf_error_set(err, "cannot count audit findings: %s",
 			     sqlite3_errmsg(ds->db));
 		return NULL;
@@ -41,17 +46,17 @@ count_stmt(struct dataset *ds, struct pf_error *err)
 	return st;
 }
 
-/* Prepare the count, run each(st, ud), fill err on a read error. */
-static int
-with_count(struct dataset *ds, struct pf_error *err,
-	   int (*each)(sqlite3_stmt *st, void *ud), void *ud)
+int
+dataset_gate_count(struct dataset *ds, const char *name,
+		   enum audit_severity sev, int64_t *hits,
+		   struct pf_error *err)
 {
 	sqlite3_stmt *st = count_stmt(ds, err);
 	int rc;
 
 	if (st == NULL)
 		return -1;
-	rc = each(st, ud);
+	rc = count_hits(st, name, sev, hits);
 	if (rc != 0)
 		pf_error_set(err, "cannot count audit findings: %s",
 			     sqlite3_errmsg(ds->db));
@@ -59,89 +64,115 @@ with_count(struct dataset *ds, struct pf_error *err,
 	return rc;
 }
 
-/* What the counting callbacks below work on. */
-struct gate_job {
-	const char *name;                     /* dataset_gate_count */
-	enum audit_severity sev;
-	int64_t *hits;
-	const struct audit_gate *gates;       /* dataset_gate_check_specs */
-	const struct audit_instance *auditors; /* dataset_gate_check */
-	size_t n;
+/* One judgement in progress: the statements and the verdicts so far. */
+struct judge {
+	struct dataset *ds;
+	sqlite3_stmt *count, *ins;
 	int failed;
+	struct pf_error *err;
 };
 
+/* Store the verdict of gate g (from `source`) on `hits` findings. */
 static int
-count_one(sqlite3_stmt *st, void *ud)
+store(struct judge *j, const struct audit_gate *g, const char *source,
+      int64_t hits, int failed)
 {
-	struct gate_job *j = ud;
+	const struct auditor *a = auditor_find(g->auditor);
+	struct row_finding f;
+	char spec[64];
 
-	return count_hits(st, j->name, j->sev, j->hits);
+	memset(&f, 0, sizeof(f));
+	audit_gate_format(g, spec, sizeof(spec));
+	f.threshold = spec;
+	f.sev = AUDIT_INFO;
+	f.count = 1;
+	snprintf(f.kind, sizeof(f.kind), GATE_KIND);
+	snprintf(f.reason, sizeof(f.reason), "%s gate %s: %" PRId64
+		 " real-looking findings at or above '%s', at most %" PRId64,
+		 source, failed ? "failed" : "passed", hits,
+		 audit_severity_name(g->severity), g->max);
+	return findings_insert(j->ds, j->ins, g->auditor, a != NULL ?
+			       a->version : "", "dataset", "dataset", &f, 0,
+			       j->err);
 }
 
 static int
-judge_specs(sqlite3_stmt *st, void *ud)
+count_failed(struct judge *j)
 {
-	struct gate_job *j = ud;
-	int64_t hits;
-	size_t i;
-
-	for (i = 0; i < j->n; i++) {
-		if (count_hits(st, j->gates[i].auditor, j->gates[i].severity,
-			       &hits) != 0)
-			return -1;
-		j->failed += audit_gate_spec_verdict(&j->gates[i], hits);
-	}
-	return 0;
+	return pf_error_set(j->err, "cannot count audit findings: %s",
+			    sqlite3_errmsg(j->ds->db));
 }
 
+/* Count, judge and store the gates of the config, then of the command
+ * line. */
 static int
-judge_config(sqlite3_stmt *st, void *ud)
+judge_all(struct judge *j, const struct audit_instance *v, size_t n,
+	  const struct audit_gate *g, size_t m)
 {
-	struct gate_job *j = ud;
-	const struct audit_instance *in;
+	struct audit_gate cg;
 	int64_t hits;
 	size_t i;
+	int f;
 
-	for (i = 0; i < j->n; i++) {
-		in = &j->auditors[i];
-		if (in->policy.gate_max < 0)
+	for (i = 0; i < n; i++) {
+		if (v[i].policy.gate_max < 0)
 			continue;
-		if (count_hits(st, in->auditor->name, in->policy.gate_severity,
-			       &hits) != 0)
+		snprintf(cg.auditor, sizeof(cg.auditor), "%s",
+			 v[i].auditor->name);
+		cg.severity = v[i].policy.gate_severity;
+		cg.max = v[i].policy.gate_max;
+		if (count_hits(j->count, cg.auditor, cg.severity, &hits) != 0)
+			return count_failed(j);
+		f = audit_gate_verdict(&v[i], hits);
+		if (store(j, &cg, "config", hits, f) != 0)
 			return -1;
-		j->failed += audit_gate_verdict(in, hits);
+		j->failed += f;
+	}
+	for (i = 0; i < m; i++) {
+		if (count_hits(j->count, g[i].auditor, g[i].severity,
+			       &hits) != 0)
+			return count_failed(j);
+		f = audit_gate_spec_verdict(&g[i], hits);
+		if (store(j, &g[i], "command-line", hits, f) != 0)
+			return -1;
+		j->failed += f;
 	}
 	return 0;
 }
 
-int
-dataset_gate_count(struct dataset *ds, const char *name,
-		   enum audit_severity sev, int64_t *hits,
-		   struct pf_error *err)
+static int
+prepare(struct judge *j)
 {
-	struct gate_job j = { .name = name, .sev = sev, .hits = hits };
-
-	return with_count(ds, err, count_one, &j);
+	j->ins = findings_insert_prepare(j->ds, j->err);
+	if (j->ins == NULL)
+		return -1;
+	j->count = count_stmt(j->ds, j->err);
+	return j->count != NULL ? 0 : -1;
 }
 
 int
-dataset_gate_check_specs(struct dataset *ds, const struct audit_gate *g,
-			 size_t n, int *failed, struct pf_error *err)
+dataset_gates_judge(struct dataset *ds, const struct audit_instance *v,
+		    size_t n, const struct audit_gate *g, size_t m,
+		    int *failed, struct pf_error *err)
 {
-	struct gate_job j = { .gates = g, .n = n };
-	int rc = with_count(ds, err, judge_specs, &j);
+	struct judge j = { ds, NULL, NULL, 0, err };
+	int rc;
 
-	*failed = j.failed;
-	return rc;
-}
-
-int
-dataset_gate_check(struct dataset *ds, const struct audit_instance *auditors,
-		   size_t n, int *failed, struct pf_error *err)
-{
-	struct gate_job j = { .auditors = auditors, .n = n };
-	int rc = with_count(ds, err, judge_config, &j);
-
-	*failed = j.failed;
-	return rc;
+	*failed = 0;
+	if (dataset_exec(ds, "BEGIN IMMEDIATE", err) != 0)
+		return -1;
+	rc = prepare(&j);
+	if (rc == 0)
+		rc = dataset_exec(ds, "DELETE FROM audit_finding WHERE kind = '"
+				  GATE_KIND "' AND row_table = 'dataset'", err);
+	if (rc == 0 && judge_all(&j, v, n, g, m) != 0)
+		rc = -1;
+	sqlite3_finalize(j.count);
+	sqlite3_finalize(j.ins);
+	if (rc == 0 && dataset_exec(ds, "COMMIT", err) == 0) {
+		*failed = j.failed;
+		return 0;
+	}
+	dataset_exec(ds, "ROLLBACK", NULL);
+	return -1;
 }

@@ -12,6 +12,7 @@ libpersonaforge_a_SOURCES += output/cursor.c output/cursor.h
 libpersonaforge_a_SOURCES += output/gate.c output/gate.h
 libpersonaforge_a_SOURCES += output/findings.c output/findings.h
 libpersonaforge_a_SOURCES += output/audit.c output/audit.h
+libpersonaforge_a_SOURCES += output/diff.c output/diff.h
 libpersonaforge_a_SOURCES += output/complete.c output/complete.h
 
 ## The registry, the SQL made from it, doc/schema.md and the XSD agree.

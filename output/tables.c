@@ -90,7 +90,7 @@ static const struct dataset_col turn_cols[] = {
 	ATTR("question_key", "key", 3),
 	TEXT("question", 0, 4),
 	TEXT("answer", DATASET_AUDIT, 5),
-	/* Schema version 4: the interview critic's verdict on the answer,
+	/* Schema version 5: the interview critic's verdict on the answer,
 	 * {"verdict", "reason", "attempts"}. */
 	{ .name = "critic", .type = T, .sql = NN, .flags = DATASET_JSON,
 	  .xml = "critic", .out = 6 },
@@ -122,7 +122,7 @@ static const struct dataset_col fact_cols[] = {
 	ATTR("category", "category", 3),
 	{ .name = "doc_id", .type = T, .sql = "NOT NULL REFERENCES "
 	  "document(doc_id)", .flags = DATASET_ATTR, .xml = "doc", .out = 4 },
-	/* Schema version 4: a relative's relation word and sex ("sister",
+	/* Schema version 5: a relative's relation word and sex ("sister",
 	 * "female"); empty for a fact that is not about a relative. */
 	ATTR("relation", "relation", 6),
 	ATTR("sex", "sex", 7),

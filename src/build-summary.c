@@ -59,6 +59,29 @@ print_line(FILE *out, const char *db, const struct build_tally *t,
 	progress_line(out, "build", db, &ps, res->run.seconds);
 }
 
+/* Why items that had a journal row were sent again, when any were:
+ * "re-sent 12 items: 10 template changed, 2 earlier failure". */
+static void
+print_resent(FILE *out, const char *db, const struct sched_result *res)
+{
+	int64_t n = 0;
+	int k, first = 1;
+
+	for (k = 0; k < RESEND_N; k++)
+		n += res->resent[k];
+	if (n == 0)
+		return;
+	fprintf(out, "personaforge: %s: re-sent %" PRId64 " items:", db, n);
+	for (k = 0; k < RESEND_N; k++) {
+		if (res->resent[k] == 0)
+			continue;
+		fprintf(out, "%s %" PRId64 " %s", first ? "" : ",",
+			res->resent[k], sched_resend_names[k]);
+		first = 0;
+	}
+	fputc('\n', out);
+}
+
 void
 build_tally_print(FILE *out, const char *db, const struct sched_opts *o,
 		  const struct build_tally *t,
@@ -68,6 +91,7 @@ build_tally_print(FILE *out, const char *db, const struct sched_opts *o,
 	int k;
 
 	print_line(out, db, t, res);
+	print_resent(out, db, res);
 	fprintf(out, "personaforge: %s: %" PRId64 " of %" PRId64 " personas "
 		"complete (%.0f/s), %" PRId64 " replies repaired\n", db,
 		t->units_complete, t->units,

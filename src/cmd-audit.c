@@ -4,8 +4,9 @@
  * come from the `$.audit` section of the config the dataset was built
  * with (its run row); --auditors picks some of them. Their findings and
  * the quarantine marks are replaced in one transaction
- * (output/audit.h); then their gates, and those of --gate, are judged
- * over the whole dataset: exit 3 when one fails.
+ * (output/audit.h); then the gates of the config, and those of --gate,
+ * are judged over the whole dataset and their verdicts stored
+ * (output/gate.h): exit 3 when one fails.
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -80,22 +81,27 @@ pick(const char *list, struct audit_instance *v, size_t *n)
 	return PF_EXIT_OK;
 }
 
-/* The gates of the rerun auditors and of --gate. */
+/* The gates of every auditor the config enables and of --gate, judged
+ * and stored (output/gate.h). */
 static int
-judge(struct dataset *ds, const struct audit_args *a,
-      const struct audit_instance *v, size_t n)
+judge(struct dataset *ds, const struct audit_args *a)
 {
+	struct audit_instance *v = NULL;
 	struct pf_error err;
-	int f1 = 0, f2 = 0;
+	size_t n = 0;
+	int failed = 0, rc;
 
 	pf_error_clear(&err);
-	if (dataset_gate_check(ds, v, n, &f1, &err) != 0 ||
-	    dataset_gate_check_specs(ds, a->gates, (size_t)a->ngates, &f2,
-				     &err) != 0) {
+	rc = dataset_stored_auditors(ds, &v, &n, &err);
+	if (rc == 0)
+		rc = dataset_gates_judge(ds, v, n, a->gates, (size_t)a->ngates,
+					 &failed, &err);
+	audit_instances_free(v, n);
+	if (rc != 0) {
 		pf_error_print(&err);
 		return PF_EXIT_RUNTIME;
 	}
-	return f1 + f2 > 0 ? PF_EXIT_GATE : PF_EXIT_OK;
+	return failed > 0 ? PF_EXIT_GATE : PF_EXIT_OK;
 }
 
 static void
@@ -139,7 +145,7 @@ run_audit(const struct audit_args *a)
 	}
 	if (rc == PF_EXIT_OK) {
 		say(a, v, n, &c);
-		rc = judge(ds, a, v, n);
+		rc = judge(ds, a);
 	}
 	audit_instances_free(v, n);
 	dataset_close(ds);

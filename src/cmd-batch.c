@@ -44,11 +44,10 @@
 #include "engine/progress.h"
 #include "engine/sqlq.h"
 #include "base/status.h"
+#include "src/batch-input.h"
 #include "src/cmd.h"
 
-#define LINE_MAX_BYTES ((size_t)16 << 20)
 #define MAX_BODY_BYTES ((size_t)64 << 20)
-#define CID_MAX 512            /* bytes of a custom_id */
 #define COMMIT_MS 200          /* journal hand-over period */
 #define DEFAULT_MAX_TOKENS 256 /* reserved when a body names none */
 #define FULL_MS 1000           /* ring full this long: give up order */
@@ -80,17 +79,6 @@ struct slot {
 	struct slot *next;         /* free list */
 };
 
-/* Streaming line reader with line numbers and offsets. */
-struct input {
-	FILE *f;
-	const char *path;
-	char *line;
-	size_t cap;
-	long lineno;               /* of the line last read */
-	off_t off;                 /* offset of the line last read */
-	off_t next_off;
-};
-
 struct batch {
 	struct batch_args a;
 	struct engine_config ec;
@@ -99,7 +87,7 @@ struct batch {
 	sqlite3 *db;               /* reads, and the set-up */
 	struct journal *j;
 	struct sqlq *q;            /* the journal's writes (own thread) */
-	struct input in;
+	struct batch_input in;
 	FILE *out;
 	char *out_tmp, *journal_path;
 	struct buf ob;             /* one output line */
@@ -128,197 +116,6 @@ struct outrec {
 	const char *finish, *model, *error;
 	uint32_t pt, ct;
 };
-
-/* A line's parse: root owns the tree; cid and body point into it. */
-struct parsed {
-	cJSON *root;
-	const char *cid;
-	cJSON *body;
-};
-
-/* ---- input ---- */
-
-/* Next non-blank line into *text and *len (newline stripped). Returns 1, 0 at
- * the end, -1 on a read error or a line over the limit (printed). */
-static int
-input_next(struct input *in, char **text, size_t *len)
-{
-	ssize_t n;
-
-	for (;;) {
-		in->off = in->next_off;
-		n = getline(&in->line, &in->cap, in->f);
-		if (n < 0) {
-			if (!ferror(in->f))
-				return 0;
-			fprintf(stderr, "personaforge batch: %s: %s\n",
-				in->path, strerror(errno));
-			return -1;
-		}
-		in->next_off += n;
-		in->lineno++;
-		while (n > 0 && (in->line[n - 1] == '\n' ||
-				 in->line[n - 1] == '\r'))
-			n--;
-		in->line[n] = '\0';
-		if (strspn(in->line, " \t") == (size_t)n)
-			continue;
-		if ((size_t)n > LINE_MAX_BYTES) {
-			fprintf(stderr, "personaforge batch: %s:%ld: line "
-				"longer than %zu bytes\n", in->path,
-				in->lineno, LINE_MAX_BYTES);
-			return -1;
-		}
-		*text = in->line;
-		*len = (size_t)n;
-		return 1;
-	}
-}
-
-static int
-input_seek(struct input *in, off_t off, long lineno)
-{
-	if (fseeko(in->f, off, SEEK_SET) != 0)
-		return -1;
-	in->next_off = off;
-	in->lineno = lineno;
-	return 0;
-}
-
-static int
-line_error(const struct input *in, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int
-line_error(const struct input *in, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "personaforge batch: %s:%ld: ", in->path, in->lineno);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return -1;
-}
-
-/* method and url, when present, must name chat completions. */
-static int
-check_route(const struct input *in, const cJSON *root)
-{
-	const cJSON *m = json_get(root, "method"), *u = json_get(root, "url");
-	size_t n;
-
-	if (m != NULL && !(cJSON_IsString(m) &&
-			   strcmp(m->valuestring, "POST") == 0))
-		return line_error(in, "method must be \"POST\"");
-	if (u == NULL)
-		return 0;
-	n = cJSON_IsString(u) ? strlen(u->valuestring) : 0;
-	if (n < 17 || strcmp(u->valuestring + n - 17, "/chat/completions"))
-		return line_error(in, "url must be /v1/chat/completions (the "
-				  "only endpoint batch sends to)");
-	return 0;
-}
-
-/* Parse and check one line; a bad line is printed with its number. */
-static int
-line_parse(struct batch *bt, const char *text, size_t len, struct parsed *p)
-{
-	struct json_error je;
-	const cJSON *cid, *model;
-
-	memset(p, 0, sizeof(*p));
-	if (json_parse(text, len, &p->root, &je) != 0)
-		return line_error(&bt->in, "not JSON: %s (column %d)", je.msg,
-				  je.col);
-	cid = json_get(p->root, "custom_id");
-	p->body = json_get(p->root, "body");
-	if (!cJSON_IsObject(p->root))
-		line_error(&bt->in, "expected a JSON object");
-	else if (!cJSON_IsString(cid) || cid->valuestring[0] == '\0')
-		line_error(&bt->in, "missing custom_id (a non-empty string)");
-	else if (strlen(cid->valuestring) > CID_MAX)
-		line_error(&bt->in, "custom_id longer than %d bytes", CID_MAX);
-	else if (!cJSON_IsObject(p->body))
-		line_error(&bt->in, "missing body (a JSON object)");
-	else if (check_route(&bt->in, p->root) != 0)
-		;
-	else if (bt->a.model == NULL &&
-		 (!cJSON_IsString(model = json_get(p->body, "model")) ||
-		  model->valuestring[0] == '\0'))
-		line_error(&bt->in, "body has no model (give --model)");
-	else {
-		p->cid = cid->valuestring;
-		return 0;
-	}
-	cJSON_Delete(p->root);
-	p->root = NULL;
-	return -1;
-}
-
-/* What the passes need of a line, located by a scan (base/jscan.h). */
-struct linescan {
-	struct jspan cid;          /* the custom_id's bytes, no quotes */
-	struct jspan body;         /* the body object */
-	struct jspan method, url;
-	struct jspan in[3];        /* body's model, max_completion_tokens,
-				      max_tokens */
-};
-
-/* Scan a line (checked already, or by line_check_fast). Returns 0, or -1
- * when a scan alone cannot tell (an escaped custom_id, keys written with
- * escapes, a body that is no object): the parser decides then. */
-static int
-line_scan(const char *text, size_t len, struct linescan *ls)
-{
-	static const char *const top[] = { "custom_id", "body", "method",
-		"url" };
-	static const char *const in_body[] = { "model",
-		"max_completion_tokens", "max_tokens" };
-	struct jspan t[4];
-
-	if (jscan_object(text, len, top, 4, t) != 0 ||
-	    !jscan_plain_string(&t[0]) || t[0].n <= 2 ||
-	    t[0].n - 2 > CID_MAX || t[1].p == NULL || t[1].p[0] != '{' ||
-	    jscan_object(t[1].p, t[1].n, in_body, 3, ls->in) != 0)
-		return -1;
-	ls->cid.p = t[0].p + 1;
-	ls->cid.n = t[0].n - 2;
-	ls->body = t[1];
-	ls->method = t[2];
-	ls->url = t[3];
-	return 0;
-}
-
-/* 1 if span v is the plain string s (quotes not included in s). */
-static int
-span_is(const struct jspan *v, const char *s, size_t n)
-{
-	return jscan_plain_string(v) && v->n >= n + 2 &&
-	       memcmp(v->p + v->n - 1 - n, s, n) == 0;
-}
-
-/* Pass 1's check without a parse tree: a valid JSON line whose members
- * pass every rule of line_parse. Returns 0 with cid set, or -1 when
- * line_parse must decide (and print what is wrong). */
-static int
-line_check_fast(struct batch *bt, const char *text, size_t len,
-		char cid[CID_MAX + 1])
-{
-	struct linescan ls;
-	const struct jspan *m = &ls.in[0];
-
-	if (!jscan_valid(text, len) || line_scan(text, len, &ls) != 0 ||
-	    (ls.method.p != NULL && !(span_is(&ls.method, "POST", 4) &&
-				      ls.method.n == 6)) ||
-	    (ls.url.p != NULL && !span_is(&ls.url, "/chat/completions", 17)) ||
-	    (bt->a.model == NULL && (!jscan_plain_string(m) || m->n == 2)))
-		return -1;
-	memcpy(cid, ls.cid.p, ls.cid.n);
-	cid[ls.cid.n] = '\0';
-	return 0;
-}
 
 /* ---- pass 1: check every line ---- */
 
@@ -353,23 +150,23 @@ seen_add(struct batch *bt, sqlite3_stmt *ins, sqlite3_stmt *get,
 	sqlite3_bind_text(get, 1, cid, -1, SQLITE_STATIC);
 	rc = sqlite3_step(get) == SQLITE_ROW ? sqlite3_column_int(get, 0) : 0;
 	sqlite3_reset(get);
-	return line_error(&bt->in, "duplicate custom_id \"%s\" (first on "
+	return batch_line_error(&bt->in, "duplicate custom_id \"%s\" (first on "
 			  "line %d)", cid, rc);
 }
 
 static int
 check_lines(struct batch *bt, sqlite3_stmt *ins, sqlite3_stmt *get)
 {
-	struct parsed p;
-	char *text, cid[CID_MAX + 1];
+	struct batch_line p;
+	char *text, cid[BATCH_CID_MAX + 1];
 	size_t len;
 	int rc;
 
-	while ((rc = input_next(&bt->in, &text, &len)) == 1) {
-		if (line_check_fast(bt, text, len, cid) == 0) {
+	while ((rc = batch_input_next(&bt->in, &text, &len)) == 1) {
+		if (batch_line_check_fast(&bt->in, text, len, cid) == 0) {
 			rc = seen_add(bt, ins, get, cid);
 		} else {
-			if (line_parse(bt, text, len, &p) != 0)
+			if (batch_line_parse(&bt->in, text, len, &p) != 0)
 				return PF_EXIT_USAGE;
 			rc = seen_add(bt, ins, get, p.cid);
 			cJSON_Delete(p.root);
@@ -402,7 +199,7 @@ out:
 	sqlite3_finalize(get);
 	if (sql_exec(bt->db, "COMMIT; DROP TABLE batch_seen") != 0 && rc == 0)
 		rc = PF_EXIT_RUNTIME;
-	if (rc == 0 && input_seek(&bt->in, 0, 0) != 0)
+	if (rc == 0 && batch_input_seek(&bt->in, 0, 0) != 0)
 		rc = PF_EXIT_RUNTIME;
 	return rc;
 }
@@ -598,6 +395,7 @@ journal_file_open(struct batch *bt)
 	 * ever writes the literal states 'done' and 'failed'. */
 	if (sql_exec(bt->db, "PRAGMA journal_mode=WAL") != 0 ||
 	    sql_exec(bt->db, journal_schema_sql) != 0 ||
+	    journal_add_columns(bt->db) != 0 ||
 	    sql_exec(bt->db, "PRAGMA ignore_check_constraints=ON") != 0)
 		return PF_EXIT_RUNTIME;
 	if (sql_exec(bt->db, JOURNAL_PRAGMAS) != 0)
@@ -634,7 +432,7 @@ slots_more(struct batch *bt)
 	bt->blocks[bt->n_slots / SLOT_BLOCK] = b;
 	bt->n_slots += n;
 	for (i = n; i-- > 0;) {
-		buf_init(&b[i].text, MAX_BODY_BYTES + CID_MAX + 1);
+		buf_init(&b[i].text, MAX_BODY_BYTES + BATCH_CID_MAX + 1);
 		b[i].next = bt->free;
 		bt->free = &b[i];
 	}
@@ -680,7 +478,7 @@ text_end(struct slot *s, const char *cid, size_t cid_len)
 /* The parsed way (pass 1's parser): the body printed again, with --model
  * written into it; for the lines the scan below cannot take. */
 static int
-body_render(struct batch *bt, struct slot *s, const struct parsed *p)
+body_render(struct batch *bt, struct slot *s, const struct batch_line *p)
 {
 	char *text;
 	int rc;
@@ -704,7 +502,7 @@ body_render(struct batch *bt, struct slot *s, const struct parsed *p)
 /* The body to send: the line's own bytes; --model is written over the
  * body's model, or first in the body when it names none. */
 static int
-body_splice(struct batch *bt, struct slot *s, const struct linescan *ls)
+body_splice(struct batch *bt, struct slot *s, const struct batch_scan *ls)
 {
 	const char *b = ls->body.p, *end = b + ls->body.n, *p = b + 1;
 	const struct jspan *m = &ls->in[0];
@@ -758,16 +556,16 @@ static int
 line_take_parsed(struct batch *bt, struct slot *s, const char *text,
 		 size_t len, double *mt)
 {
-	struct parsed p;
+	struct batch_line p;
 	int rc;
 
-	if (line_parse(bt, text, len, &p) != 0)
+	if (batch_line_parse(&bt->in, text, len, &p) != 0)
 		return -1;
 	*mt = json_get_num(p.body, "max_completion_tokens",
 			   json_get_num(p.body, "max_tokens", 0));
 	rc = body_render(bt, s, &p);
 	cJSON_Delete(p.root);
-	return rc != 0 ? line_error(&bt->in, "body too large to send") : 0;
+	return rc != 0 ? batch_line_error(&bt->in, "body too large to send") : 0;
 }
 
 /* Take the line into s->text: scanned, or parsed when the scan cannot. */
@@ -775,14 +573,14 @@ static int
 line_take(struct batch *bt, struct slot *s, const char *text, size_t len,
 	  double *mt)
 {
-	struct linescan ls;
+	struct batch_scan ls;
 
-	if (line_scan(text, len, &ls) != 0)
+	if (batch_line_scan(text, len, &ls) != 0)
 		return line_take_parsed(bt, s, text, len, mt);
 	*mt = span_num(&ls.in[1], span_num(&ls.in[2], 0));
 	if (body_splice(bt, s, &ls) != 0 ||
 	    text_end(s, ls.cid.p, ls.cid.n) != 0)
-		return line_error(&bt->in, "body too large to send");
+		return batch_line_error(&bt->in, "body too large to send");
 	return 0;
 }
 
@@ -921,7 +719,7 @@ op_fill(struct runner *rn, void *ud)
 
 	bt->rn = rn;
 	while (!runner_stopping(rn) && !bt->eof && room(bt)) {
-		rc = input_next(&bt->in, &text, &len);
+		rc = batch_input_next(&bt->in, &text, &len);
 		if (rc == 0) {
 			bt->eof = 1;
 		} else if (rc < 0 || (s = slot_get(bt)) == NULL ||
@@ -1060,17 +858,17 @@ pass_send(struct batch *bt)
 static int
 pass_tail(struct batch *bt)
 {
-	struct parsed p;
+	struct batch_line p;
 	char *text;
 	size_t len;
 	int rc;
 
 	if (bt->ordered)
 		return 0;
-	if (input_seek(&bt->in, bt->fb_off, bt->fb_line) != 0)
+	if (batch_input_seek(&bt->in, bt->fb_off, bt->fb_line) != 0)
 		return PF_EXIT_RUNTIME;
-	while ((rc = input_next(&bt->in, &text, &len)) == 1) {
-		if (line_parse(bt, text, len, &p) != 0)
+	while ((rc = batch_input_next(&bt->in, &text, &len)) == 1) {
+		if (batch_line_parse(&bt->in, text, len, &p) != 0)
 			break;
 		rc = out_from_journal(bt, p.cid);
 		cJSON_Delete(p.root);
@@ -1160,6 +958,7 @@ static int
 files_open(struct batch *bt)
 {
 	bt->in.path = bt->a.in;
+	bt->in.model = bt->a.model;
 	bt->in.f = fopen(bt->a.in, "r");
 	if (bt->in.f == NULL) {
 		fprintf(stderr, "personaforge batch: %s: %s\n", bt->a.in,

@@ -24,7 +24,6 @@
 #include "engine/sqlq.h"
 #include "base/status.h"
 #include "output/audit.h"
-#include "output/findings.h"
 #include "output/dataset.h"
 #include "output/gate.h"
 #include "output/writer.h"
@@ -73,8 +72,8 @@ choose_backend(const struct build_args *a, struct pf_config *cfg,
 		else if (strcmp(a->backend, "openai") == 0)
 			b = BACKEND_OPENAI;
 		else {
-			fprintf(stderr, "personaforge: --backend must be "
-				"offline or openai, not '%s'\n", a->backend);
+			log_print(PF_LOG_ERROR, NULL, "--backend must be "
+				  "offline or openai, not '%s'", a->backend);
 			return PF_EXIT_USAGE;
 		}
 	}
@@ -198,9 +197,10 @@ check_identity(struct run *r)
 	if (same)
 		return 0;
 	if (!r->a.overwrite) {
-		fprintf(stderr, "personaforge: %s: this dataset was built from "
-			"another config: %s; use another -o, or --overwrite "
-			"to replace it\n", r->out, why[0] ? why + 2 : "?");
+		log_print(PF_LOG_ERROR, NULL, "%s: this dataset was built "
+			  "from another config: %s; use another -o, or "
+			  "--overwrite to replace it", r->out,
+			  why[0] ? why + 2 : "?");
 		return PF_EXIT_USAGE;
 	}
 	snprintf(e.file, sizeof(e.file), "%s", r->out);
@@ -210,8 +210,9 @@ check_identity(struct run *r)
 	return 0;
 }
 
-/* The exit status of a dataset that could not be opened: a runtime error
- * when the disk or another process is in the way (disk full gives the
+/* The exit status of a dataset that could not be opened: 8 when another
+ * process writes it, a runtime error when the disk is in the way (or has
+ * no working locks) (disk full gives the
  * same status wherever it happens), else bad input (not a dataset, a
  * schema version this program does not read). */
 static int
@@ -221,8 +222,10 @@ open_status(const struct pf_error *e)
 		SQLITE_READONLY };
 	size_t i;
 
-	if (strstr(e->msg, "another personaforge") != NULL ||
-	    strstr(e->msg, strerror(ENOSPC)) != NULL)
+	if (strncmp(e->msg, DATASET_LOCKED, strlen(DATASET_LOCKED)) == 0)
+		return PF_EXIT_LOCKED;
+	if (strstr(e->msg, strerror(ENOSPC)) != NULL ||
+	    strstr(e->msg, "cannot lock") != NULL)
 		return PF_EXIT_RUNTIME;
 	for (i = 0; i < sizeof(io) / sizeof(io[0]); i++)
 		if (strstr(e->msg, sqlite3_errstr(io[i])) != NULL)
@@ -298,8 +301,8 @@ open_output(struct run *r)
 	free(cfg_json);
 	free(st_json);
 	if (rc) {
-		fprintf(stderr, "personaforge: %s: %s\n", r->out,
-			writer_errmsg(r->w));
+		log_print(PF_LOG_ERROR, NULL, "%s: %s", r->out,
+			  writer_errmsg(r->w));
 		return PF_EXIT_RUNTIME;
 	}
 	return 0;
@@ -428,7 +431,7 @@ static int
 outcome(struct run *r, const struct sched_result *res,
 	const struct build_tally *t)
 {
-	int code = runner_exit_code(&res->run, &build_exits), failed, more;
+	int code = runner_exit_code(&res->run, &build_exits), failed;
 	struct pf_error e;
 
 	code = status_merge(code, build_tally_code(t));
@@ -440,14 +443,13 @@ outcome(struct run *r, const struct sched_result *res,
 		code = status_merge(code, PF_EXIT_RUNTIME);
 	}
 	pf_error_clear(&e);
-	if (dataset_gate_check(r->ds, r->cfg->auditors, r->cfg->nauditors,
-			       &failed, &e) != 0 ||
-	    dataset_gate_check_specs(r->ds, r->a.gates, (size_t)r->a.ngates,
-				     &more, &e) != 0) {
+	if (dataset_gates_judge(r->ds, r->cfg->auditors, r->cfg->nauditors,
+				r->a.gates, (size_t)r->a.ngates, &failed,
+				&e) != 0) {
 		log_error("%s: %s", r->out, e.msg);
 		return status_merge(code, PF_EXIT_RUNTIME);
 	}
-	if (failed + more > 0)
+	if (failed > 0)
 		code = status_merge(code, PF_EXIT_GATE);
 	return code;
 }
@@ -459,6 +461,7 @@ summary(const struct run *r, const struct sched_result *res,
 	struct build_tally *t)
 {
 	struct pf_error e;
+	FILE *out;
 
 	pf_error_clear(&e);
 	if (build_tally(r->j, &r->so, t, &e) != 0) {
@@ -468,11 +471,15 @@ summary(const struct run *r, const struct sched_result *res,
 	}
 	if (r->a.quiet)
 		return 0;
-	build_tally_print(stderr, r->out, &r->so, t, res);
+	/* with --log-format json each line becomes one JSON message */
+	if ((out = log_stream_open()) == NULL)
+		return PF_EXIT_RUNTIME;
+	build_tally_print(out, r->out, &r->so, t, res);
 	if (res->sent == 0 && res->failed == 0 && res->reused > 0 &&
 	    t->done == res->total && !res->run.interrupted)
-		fprintf(stderr, "personaforge: nothing new to send: every item "
+		fprintf(out, "personaforge: nothing new to send: every item "
 			"was reused from the journal\n");
+	log_stream_close(out, PF_LOG_INFO);
 	return 0;
 }
 
@@ -553,14 +560,8 @@ after_error(struct run *r, const struct sched_result *res, int rc)
 static int
 wide_pass(struct run *r, struct pf_error *e)
 {
-	struct audit_instance v[FINDINGS_MAX_AUDITORS];
-	struct audit_counts c;
-	size_t i, n = 0;
-
-	for (i = 0; i < r->cfg->nauditors && n < FINDINGS_MAX_AUDITORS; i++)
-		if (r->cfg->auditors[i].auditor->scan_dataset != NULL)
-			v[n++] = r->cfg->auditors[i];
-	return n > 0 ? dataset_audit_rerun(r->ds, v, n, &c, e) : 0;
+	return dataset_audit_wide(r->ds, r->cfg->auditors, r->cfg->nauditors,
+				  e);
 }
 
 static int
@@ -616,12 +617,16 @@ static const char build_help[] =
 	"  -q, --quiet           no progress or summary\n"
 	"  -v, --verbose         also log retries and why items are sent "
 	"again\n"
+	"      --log-format F    text (default) or json: every message on "
+	"stderr\n"
+	"                        as one JSON object a line (ts, level, item, "
+	"msg)\n"
 	"  -h, --help            this help\n\n"
 	"Running the same command again resumes: finished items are reused,\n"
 	"failed ones retried. Exit codes: see personaforge(1).\n";
 
 enum { O_PERSONAS = 256, O_SEED, O_BACKEND, O_BASE_URL, O_MODEL, O_KEYENV,
-	O_OVERWRITE, O_SHARD, O_GATE };
+	O_OVERWRITE, O_SHARD, O_GATE, O_LOG_FORMAT };
 
 static const struct option build_opts[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -636,9 +641,23 @@ static const struct option build_opts[] = {
 	{ "gate", required_argument, NULL, O_GATE },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
+	{ "log-format", required_argument, NULL, O_LOG_FORMAT },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
+
+/* --log-format F. Returns -1 to go on, else an exit code. */
+static int
+log_format_opt(const struct cmd_entry *c, const char *arg)
+{
+	enum pf_log_format f;
+
+	if (log_format_parse(arg, &f) != 0)
+		return cmd_usage_error(c, "--log-format must be text or json, "
+				       "not '%s'", arg);
+	log_set_format(f);
+	return -1;
+}
 
 /* A count from 0 to max for option `name` (the config file's range for
  * the same value), or a usage error. */
@@ -673,7 +692,8 @@ one_opt(const struct cmd_entry *c, int opt, int build_only,
 	struct build_args *a, char **argv)
 {
 	if (!build_only && (opt == 'o' || opt == 'q' || opt == 'v' ||
-			    opt == O_OVERWRITE || opt == O_GATE))
+			    opt == O_OVERWRITE || opt == O_GATE ||
+			    opt == O_LOG_FORMAT))
 		opt = '?';
 	switch (opt) {
 	case 'o': a->out = optarg; return -1;
@@ -682,6 +702,7 @@ one_opt(const struct cmd_entry *c, int opt, int build_only,
 	case O_OVERWRITE: a->overwrite = 1; return -1;
 	case O_GATE: return cmd_parse_gate(c, optarg, NULL, a->gates,
 					   &a->ngates);
+	case O_LOG_FORMAT: return log_format_opt(c, optarg);
 	case 'h': cmd_usage(c, stdout); return PF_EXIT_OK;
 	case O_PERSONAS: return count_opt(c, "--personas", optarg,
 					  CONFIG_PERSONAS_MAX, &a->personas);

@@ -24,7 +24,6 @@
 #include "output/complete.h"
 #include "output/dataset.h"
 #include "output/audit.h"
-#include "output/findings.h"
 #include "output/merge.h"
 #include "src/cmd.h"
 #include "src/shard.h"
@@ -222,17 +221,13 @@ check_parts(struct part *parts, int n)
 static int
 wide_pass(struct dataset *dst, struct pf_error *e)
 {
-	struct audit_instance *v = NULL, w[FINDINGS_MAX_AUDITORS];
-	struct audit_counts c;
-	size_t i, n = 0, nv = 0;
+	struct audit_instance *v = NULL;
+	size_t nv = 0;
 	int rc;
 
 	if (dataset_stored_auditors(dst, &v, &nv, e) != 0)
 		return -1;
-	for (i = 0; i < nv && n < FINDINGS_MAX_AUDITORS; i++)
-		if (v[i].auditor->scan_dataset != NULL)
-			w[n++] = v[i];
-	rc = n > 0 ? dataset_audit_rerun(dst, w, n, &c, e) : 0;
+	rc = dataset_audit_wide(dst, v, nv, e);
 	audit_instances_free(v, nv);
 	return rc;
 }

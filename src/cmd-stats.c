@@ -192,7 +192,7 @@ add_findings_run(struct dataset *ds, cJSON *root, struct pf_error *err)
 		  "sum(CASE WHEN synthetic != 0 THEN count ELSE 0 END)"
 		  " AS synthetic, "
 		  "sum(CASE WHEN synthetic = 0 THEN count ELSE 0 END)"
-		  " AS real FROM audit_finding "
+		  " AS real FROM audit_finding WHERE kind != '" GATE_KIND "' "
 		  "GROUP BY auditor, severity ORDER BY auditor, "
 		  "CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 "
 		  "WHEN 'medium' THEN 2 WHEN 'low' THEN 3 WHEN 'info' THEN 4 "

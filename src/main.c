@@ -22,6 +22,7 @@ static const struct cmd_entry *const cmds[] = {
 	&cmd_merge_entry,
 	&cmd_scan_entry,
 	&cmd_audit_entry,
+	&cmd_diff_entry,
 };
 
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))

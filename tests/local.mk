@@ -56,6 +56,23 @@ dist_noinst_SCRIPTS += tests/integration/corrupt.sh
 TESTS += tests/integration/check-layers.sh
 dist_noinst_SCRIPTS += tests/integration/check-layers.sh
 
+## tests/shim/nolock.so: an LD_PRELOAD shim whose flock() fails with
+## ENOLCK (or ENOSYS), for the build-nolock*.test files. Built plain (no
+## sanitizer flags): the sanitized binary takes it with
+## ASAN_OPTIONS=verify_asan_link_order=0.
+check_DATA = tests/shim/nolock.so
+tests/shim/nolock.so: $(srcdir)/tests/shim/nolock.c
+	@mkdir -p tests/shim
+	$(CC) -shared -fPIC -o $@ $(srcdir)/tests/shim/nolock.c
+CLEANFILES += tests/shim/nolock.so
+EXTRA_DIST += tests/shim/nolock.c
+
+## examples/nightly/: the systemd units pass systemd-analyze verify with
+## the built binary, and the crontab line runs under env -i (needs
+## python3; systemd-analyze optional).
+TESTS += tests/integration/nightly.sh
+dist_noinst_SCRIPTS += tests/integration/nightly.sh
+
 ## The coherence rule table over a 10,000-persona offline build and all its
 ## texts: zero violations per rule (tests/integration/coherence_scan reads
 ## the JSONL export).

@@ -11,6 +11,11 @@ TEST_LOG_DRIVER = $(LOG_DRIVER)
 BUILD_CLI_TESTS = \
 	tests/cli/build-bad-backend.test \
 	tests/cli/build-concurrent.test \
+	tests/cli/build-lock-released.test \
+	tests/cli/build-log-format-bad.test \
+	tests/cli/build-log-json.test \
+	tests/cli/build-nolock.test \
+	tests/cli/build-nolock-enosys.test \
 	tests/cli/build-datadir-bogus.test \
 	tests/cli/build-datadir-unset.test \
 	tests/cli/build-default-output.test \
@@ -33,6 +38,9 @@ BUILD_CLI_TESTS = \
 	tests/cli/build-personas-abc.test \
 	tests/cli/build-personas-negative.test \
 	tests/cli/build-personas-range.test \
+	tests/cli/build-rerun-failed.test \
+	tests/cli/build-rerun-model.test \
+	tests/cli/build-rerun-template.test \
 	tests/cli/build-resume.test \
 	tests/cli/build-schema-not-json.test \
 	tests/cli/build-schema-version-old.test \
@@ -174,3 +182,14 @@ EXTRA_DIST += $(BUILD_CLI_TESTS) $(VALIDATE_CLI_TESTS) $(STATS_CLI_TESTS) \
 	$(EXPORT_CLI_TESTS) $(BATCH_CLI_TESTS) $(SCAN_CLI_TESTS) \
 	$(EXPORT_CLI_SH) $(SHARD_CLI_TESTS)
 dist_noinst_SCRIPTS += tests/cli/run.sh
+
+## personaforge diff: two builds that differ by a template edit, a gate
+## crossed, --json, usage.
+DIFF_CLI_TESTS = \
+	tests/cli/diff-gate-crossed.test \
+	tests/cli/diff-json.test \
+	tests/cli/diff-missing.test \
+	tests/cli/diff-template-edit.test \
+	tests/cli/diff-usage.test
+TESTS += $(DIFF_CLI_TESTS)
+EXTRA_DIST += $(DIFF_CLI_TESTS)

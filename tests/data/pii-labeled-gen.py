@@ -329,6 +329,11 @@ near = [
     "The firmware v 192.168.1.1 notes list no changes.",
     "Release notes for version 2.4.10.3 mention the fix.",
     "She ran 5 miles along the river.",
+    "dpkg (1.4.1.6) unstable; urgency=low",
+    "gnutls28 (3.6.11.1-2) unstable; the epoch form is libxfixes (1:3.0.1.2-5).",
+    "Breaks: alsa-utils (<< 1.0.24.2-5) and needs zlib >= 1.2.2.3 at least.",
+    "Copyright 2016 Iain Lane, all rights reserved.",
+    "See RFC 6960 section 4.2.2.2 for the responder rules.",
     "Sections 212-555 and 0142 were renumbered.",
 ]
 add("# near misses: nothing here is PII")

@@ -94,6 +94,22 @@ START_TEST(json_parse_positions)
 }
 END_TEST
 
+/* A NUL byte is refused where it is: cJSON would end the string there
+ * (fuzzing found a batch custom_id cut short that way). */
+START_TEST(json_parse_refuses_nul)
+{
+	static const char text[] = "{\"id\": \"ab\0c\"}";
+	struct json_error err;
+	cJSON *root = NULL;
+
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_eq(json_parse(text, sizeof(text) - 1, &root, &err), -1);
+	ck_assert_ptr_null(root);
+	ck_assert_int_eq(err.col, 11);
+	ck_assert_str_eq(err.msg, "a NUL byte (not allowed in JSON)");
+}
+END_TEST
+
 START_TEST(json_quote_roundtrip)
 {
 	static const char raw[] = "a\"b\\c\n\t\x01\xc3\xa9\xff end";
@@ -174,6 +190,7 @@ suite(void)
 	tcase_add_loop_test(tc, sha256_vectors, 0, N(sha_cases));
 	tcase_add_test(tc, sha256_million_a);
 	tcase_add_loop_test(tc, json_parse_positions, 0, N(json_cases));
+	tcase_add_test(tc, json_parse_refuses_nul);
 	tcase_add_test(tc, json_quote_roundtrip);
 	tcase_add_test(tc, rng_derive_is_stable);
 	tcase_add_test(tc, rng_below_range_and_spread);

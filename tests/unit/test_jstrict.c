@@ -37,6 +37,10 @@ static const struct {
 	{ "[[[[[1]]]]]", 0, "$[0][0][0][0]", 1, 5,
 	  "nesting deeper than 4 levels" },
 	{ "{\"a\": 1,", 0, NULL, 0, 0, NULL },      /* left to json_parse */
+	/* what cJSON would take though it is no JSON (a control character as
+	 * white space) is refused: past it, a repeated key went unseen */
+	{ "{\"a\": 1,\x0e \"a\": 2}", 0, "$", 1, 9,
+	  "not JSON: byte 0x0E is not allowed here" },
 	{ "", 0, NULL, 0, 0, NULL },
 };
 
