@@ -84,7 +84,8 @@ write_rows(struct stage_ctx *sc, const char *title, const char *content)
 		gen_row_id(fact_id, sizeof(fact_id), sc->u, 'f', i + 1);
 		if (writer_fact(sc->w, sc->u->index, fact_id, i,
 				fp->f[i].key, fp->f[i].value, fp->f[i].qtype,
-				doc_id, sc->rerun) != 0)
+				doc_id, fp->f[i].relation, fp->f[i].sex,
+				sc->rerun) != 0)
 			return -1;
 	}
 	return 0;
@@ -106,7 +107,12 @@ accept(struct stage_ctx *sc, const cJSON *reply, struct pf_error *err)
 			return pf_error_set(err, "the document does not state "
 					    "the planted fact '%s' (\"%s\")",
 					    fp->f[i].key, fp->f[i].value), 1;
-	return sc->w == NULL ? 0 : write_rows(sc, title, content);
+	if (sc->w == NULL)
+		return 0;
+	if (gen_incoherent(sc->u, title, NULL, 0, err) ||
+	    gen_incoherent(sc->u, content, NULL, 0, err))
+		return 1;
+	return write_rows(sc, title, content);
 }
 
 static int

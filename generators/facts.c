@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/rng.h"
+#include "personas/coherence.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -35,9 +36,12 @@ static const char *const co_a[] = { "Northwind", "Bluefield", "Cedar",
 	"Summit", "Harbor", "Ironwood", "Silverline", "Prairie" };
 static const char *const co_b[] = { "Logistics", "Health", "Analytics",
 	"Builders", "Foods", "Labs", "Partners", "Energy" };
-static const char *const sib[] = { "Dana", "Marcus", "Priya", "Elena",
-	"Tomas", "Keiko", "Jamal", "Grace", "Luis", "Nora" };
-static const char *const sib_rel[] = { "sister", "brother" };
+/* A sibling is a sister or a brother, named from that sex's list. */
+static const struct { const char *relation, *sex; const char *names[5]; }
+siblings[] = {
+	{ "sister", "female", { "Priya", "Elena", "Keiko", "Grace", "Nora" } },
+	{ "brother", "male", { "Marcus", "Tomas", "Jamal", "Luis", "Dmitri" } },
+};
 
 enum src { SRC_CITY, SRC_JOB, SRC_EMPLOYER, SRC_PET, SRC_DIET, SRC_CAR,
 	SRC_LIST, SRC_SIBLING };
@@ -133,9 +137,6 @@ value_of(const struct entry *e, const struct persona *p, struct rng *r,
 		snprintf(out, n, "%u %s", 2008 + rng_below(r, 17),
 			 pick(r, cars, N(cars)));
 		break;
-	case SRC_SIBLING:
-		snprintf(out, n, "%s", pick(r, sib, N(sib)));
-		break;
 	default:
 		snprintf(out, n, "%s", pick(r, e->list, e->nlist));
 		break;
@@ -146,19 +147,36 @@ static void
 fill(struct fact *f, const struct entry *e, const struct persona *p,
      struct rng *r)
 {
+	const char *name;
+	uint32_t k;
+
 	f->key = e->key;
 	f->label = e->label;
 	f->qtype = e->qtype;
 	f->difficulty = e->difficulty;
 	f->question = e->question;
-	value_of(e, p, r, f->value, sizeof(f->value));
+	f->relation = f->sex = NULL;
 	if (e->src == SRC_SIBLING) {
+		k = rng_below(r, N(siblings));
+		f->relation = siblings[k].relation;
+		f->sex = siblings[k].sex;
+		name = pick(r, siblings[k].names, N(siblings[k].names));
+		snprintf(f->value, sizeof(f->value), "%s", name);
 		snprintf(f->sentence, sizeof(f->sentence),
-			 "My %s is called %s.", pick(r, sib_rel, N(sib_rel)),
-			 f->value);
+			 "My %s is called %s.", siblings[k].relation, name);
 		return;
 	}
+	value_of(e, p, r, f->value, sizeof(f->value));
 	snprintf(f->sentence, sizeof(f->sentence), e->sentence, f->value);
+}
+
+/* Whether entry e can be a fact of p: only a persona with a job has an
+ * occupation or an employer to state (coherence rules no_job_*). */
+static int
+applies(const struct entry *e, const struct persona *p)
+{
+	return (e->src != SRC_JOB && e->src != SRC_EMPLOYER) ||
+	       coherence_has_job(p);
 }
 
 void
@@ -177,15 +195,27 @@ facts_plan(struct fact_plan *out, const struct persona *p,
 		order[i] = order[j];
 		order[j] = t;
 	}
-	if (nfacts > (int)N(catalogue))
-		nfacts = (int)N(catalogue);
 	if (nfacts > FACTS_MAX)
 		nfacts = FACTS_MAX;
-	out->n = nfacts < 0 ? 0 : nfacts;
-	for (i = 0; i < (size_t)out->n; i++) {
-		fill(&out->f[i], &catalogue[order[i]], p, &r);
-		out->f[i].doc = ndocs > 0 ? (int)(i % (size_t)ndocs) : 0;
+	out->n = 0;
+	for (i = 0; i < N(catalogue) && out->n < nfacts; i++) {
+		if (!applies(&catalogue[order[i]], p))
+			continue;
+		fill(&out->f[out->n], &catalogue[order[i]], p, &r);
+		out->f[out->n].doc = ndocs > 0 ? out->n % ndocs : 0;
+		out->n++;
 	}
+}
+
+void
+facts_coherence(const struct fact_plan *plan, struct coherence_fact *out)
+{
+	int i;
+
+	for (i = 0; i < plan->n; i++)
+		out[i] = (struct coherence_fact){ plan->f[i].key,
+			plan->f[i].value, plan->f[i].relation,
+			plan->f[i].sex };
 }
 
 int

@@ -13,6 +13,7 @@
 
 #include <stdint.h>
 
+#include "personas/coherence.h"
 #include "personas/persona.h"
 
 #define FACTS_MAX 32
@@ -25,6 +26,8 @@ struct fact {
 	const char *question;   /* first-person question, e.g. "What pet do I have?" */
 	char value[96];         /* the planted value, stated verbatim */
 	char sentence[224];     /* a first-person sentence stating it */
+	const char *relation;   /* "sister" for a relative, else NULL */
+	const char *sex;        /* "female"/"male" of a relative, else NULL */
 	int doc;                /* index of the document that plants it */
 };
 
@@ -34,9 +37,16 @@ struct fact_plan {
 };
 
 /* Plan the facts of persona p for a run: `nfacts` facts (clamped to the
- * catalogue size and FACTS_MAX) spread over `ndocs` documents. */
+ * entries that apply to p, since a persona without a job has no
+ * occupation or employer fact, and to FACTS_MAX) spread over `ndocs`
+ * documents; out->n says how many were planned. */
 void facts_plan(struct fact_plan *out, const struct persona *p,
 		uint64_t run_seed, int nfacts, int ndocs);
+
+/* The plan's facts as the coherence rules see them: out[0..plan->n),
+ * borrowing the plan's strings. */
+void facts_coherence(const struct fact_plan *plan,
+		     struct coherence_fact *out);
 
 /* Case-insensitive substring test, for "does this text state the value". */
 int facts_text_states(const char *text, const char *value);

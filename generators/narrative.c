@@ -44,6 +44,9 @@ accept(struct stage_ctx *sc, const cJSON *reply, struct pf_error *err)
 	}
 	if (sc->w == NULL)
 		return 0;
+	for (i = 0; i < WRITER_NARRATIVE_FIELDS; i++)
+		if (gen_incoherent(sc->u, f[i], NULL, 0, err))
+			return 1;
 	return writer_narrative(sc->w, sc->u->index, sc->u->id,
 				sc->item_id, f, sc->rerun);
 }

@@ -76,12 +76,15 @@ pref_accept(struct stage_ctx *sc, const cJSON *reply, struct pf_error *err)
 	const char *a = json_get_str(reply, "response_a", "");
 	const char *b = json_get_str(reply, "response_b", "");
 
-	(void)sc;
 	if (q[0] == '\0' || a[0] == '\0' || b[0] == '\0')
 		return pf_error_set(err, "empty question or response"), 1;
 	if (strcmp(a, b) == 0)
 		return pf_error_set(err, "the two responses are identical"), 1;
-	return 0;
+	if (sc->w == NULL)   /* replay: accepted when it was written */
+		return 0;
+	return gen_incoherent(sc->u, q, NULL, 0, err) ||
+	       gen_incoherent(sc->u, a, NULL, 0, err) ||
+	       gen_incoherent(sc->u, b, NULL, 0, err);
 }
 
 const struct stage stage_preference = {

@@ -126,7 +126,12 @@ accept(struct stage_ctx *sc, const cJSON *reply, struct pf_error *err)
 	if (!facts_text_states(a, f->value))
 		return pf_error_set(err, "the answer does not contain the "
 				    "fact's value \"%s\"", f->value), 1;
-	return sc->w == NULL ? 0 : write_rows(sc, f, q, a);
+	if (sc->w == NULL)
+		return 0;
+	if (gen_incoherent(sc->u, q, NULL, 0, err) ||
+	    gen_incoherent(sc->u, a, NULL, 0, err))
+		return 1;
+	return write_rows(sc, f, q, a);
 }
 
 static int

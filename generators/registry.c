@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "base/buf.h"
+#include "personas/coherence.h"
 #include "output/writer.h"
 
 #define PROFILE_MAX ((size_t)1 << 20)
@@ -30,6 +31,24 @@ const struct fact_plan *
 gen_facts(const struct unit *u)
 {
 	return &((const struct gen_unit *)u->data)->facts;
+}
+
+int
+gen_incoherent(const struct unit *u, const char *text, char *why, size_t n,
+	       struct pf_error *err)
+{
+	const struct fact_plan *fp = gen_facts(u);
+	struct coherence_fact cf[FACTS_MAX];
+	struct coherence_input in = { gen_persona(u), cf, fp->n, text };
+	char d[256];
+
+	facts_coherence(fp, cf);
+	if (coherence_check(&in, NULL, d, sizeof(d)) == 0)
+		return 0;
+	if (why != NULL)
+		snprintf(why, n, "%s", d);
+	pf_error_set(err, "the text contradicts the persona (%s)", d);
+	return 1;
 }
 
 void
@@ -62,6 +81,25 @@ add_profile(const struct gen_context *g, struct gen_unit *gu,
 	return rc;
 }
 
+/* Template-only values the coherence rules ask for (persona_json is not
+ * written as a row): has_job (only a persona with a job says "I work
+ * as") and home, the household as a phrase. -1 when memory runs out. */
+static int
+add_template_vars(struct gen_unit *gu)
+{
+	const struct persona *p = &gu->persona;
+
+	if (gu->persona_json == NULL)
+		return -1;
+	if (cJSON_AddBoolToObject(gu->persona_json, "has_job",
+				  coherence_has_job(p)) == NULL ||
+	    cJSON_AddStringToObject(gu->persona_json, "home",
+				    coherence_household_phrase(p->household))
+	    == NULL)
+		return -1;
+	return 0;
+}
+
 /* Sample persona u->index, plan its facts, render its profile and write
  * its row. */
 static int
@@ -76,6 +114,8 @@ unit_open(void *ud, struct unit *u, void *w, struct pf_error *err)
 	persona_sample(g->tables, c->seed, (uint64_t)u->index, &gu->persona);
 	snprintf(u->id, sizeof(u->id), "%s", gu->persona.id);
 	gu->persona_json = persona_to_json(&gu->persona);
+	if (add_template_vars(gu) != 0)
+		return pf_error_set(err, "out of memory");
 	facts_plan(&gu->facts, &gu->persona, c->seed,
 		   gen_cfg(c)->documents * gen_cfg(c)->facts_per_document,
 		   gen_cfg(c)->documents);

@@ -14,6 +14,7 @@
 
 #include "engine/prompts.h"
 #include "engine/stage.h"
+#include "generators/config.h"
 #include "generators/facts.h"
 #include "personas/persona.h"
 #include "personas/sampler.h"
@@ -46,10 +47,17 @@ struct gen_context {
 };
 
 /* A persona unit's state (unit.data). */
+/* What the interview critic said of one question's answers so far. */
+struct gen_critic {
+	int rejected;                    /* answers it sent back */
+	char reason[256];                /* why it sent back the last one */
+};
+
 struct gen_unit {
 	struct persona persona;
 	cJSON *persona_json;             /* persona_to_json() + "profile" */
 	struct fact_plan facts;          /* planted facts (facts.h) */
+	struct gen_critic critic[GEN_MAX_LIST]; /* per interview question */
 };
 
 /* The persona and the planted facts of unit u. */
@@ -61,5 +69,13 @@ const struct fact_plan *gen_facts(const struct unit *u);
  * pair, 't' backstory turn). Every writer and forget uses this one. */
 void gen_row_id(char *out, size_t n, const struct unit *u, char kind,
 		int number);
+
+/* The critic every text stage shares: 1 when text breaks a coherence
+ * rule (personas/coherence.h) for u's persona and planted facts, with
+ * err saying which and why (the item is then asked again with that
+ * reason, and why[n], when not NULL, gets the first violation's
+ * "rule: detail"); 0 when it holds together (why untouched). */
+int gen_incoherent(const struct unit *u, const char *text, char *why,
+		   size_t n, struct pf_error *err);
 
 #endif

@@ -22,8 +22,10 @@
  * 3: a row_sum checksum on every dataset row (output/rowsum.h) and a
  *    reply_sum on every done journal row.
  * 4: journal.model_hash and journal.template_hash, so a resume can say
- *    why it sends an item again. */
-#define DATASET_SCHEMA_VERSION 4
+ *    why it sends an item again.
+ * 5: backstory_turn.critic (the interview critic's verdict) and
+ *    fact.relation, fact.sex (a relative's). */
+#define DATASET_SCHEMA_VERSION 5
 
 enum dataset_mode {
 	DATASET_READ,     /* existing file, read only: nothing is created

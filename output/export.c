@@ -275,10 +275,22 @@ prepare(struct walk *w, size_t i, struct buf *b)
 {
 	struct cursor *c = &w->cur[i];
 
+	char why[300];
+
 	c->kind = &w->kinds[i];
 	c->st = dataset_prepare(w->ds, b->data, w->err);
 	if (c->st == NULL)
 		return -1;
+	/* Persona rows are read with SELECT *, their keys named by the
+	 * columns the file says it has. */
+	if (c->kind->table->role == DATASET_PERSONAS &&
+	    !rowsum_columns_match(c->kind->table, c->st, why, sizeof(why))) {
+		w->counts->damaged = 1;
+		if (w->err != NULL)
+			snprintf(w->err->file, sizeof(w->err->file), "%s",
+				 w->ds->path);
+		return pf_error_set(w->err, "damaged schema: %s", why);
+	}
 	if ((sqlite3_bind_parameter_count(c->st) > 0 &&
 	     sqlite3_bind_int(c->st, 1, w->incl) != SQLITE_OK) ||
 	    (sqlite3_bind_parameter_count(c->st) > 1 &&

@@ -65,6 +65,28 @@ rowsum_plan_star(struct rowsum_plan *p, const struct dataset_table *t)
 }
 
 int
+rowsum_columns_match(const struct dataset_table *t, sqlite3_stmt *st,
+		     char *why, size_t n)
+{
+	struct dataset_col c;
+	const char *got;
+	int i, ncol = sqlite3_column_count(st);
+
+	for (i = 0; dataset_col_at(t, (size_t)i, &c) == 0; i++) {
+		got = i < ncol ? sqlite3_column_name(st, i) : NULL;
+		if (got == NULL || strcmp(got, c.name) != 0)
+			break;
+	}
+	if (i == ncol && dataset_col_at(t, (size_t)i, &c) != 0)
+		return 1;
+	snprintf(why, n, "table %s: column %d is '%.100s', the schema of "
+		 "this version has '%.100s'", t->name, i + 1,
+		 i < ncol ? sqlite3_column_name(st, i) : "(none)",
+		 dataset_col_at(t, (size_t)i, &c) == 0 ? c.name : "(none)");
+	return 0;
+}
+
+int
 rowsum_plan_select(struct rowsum_plan *p, const struct dataset_table *t,
 		   const char *alias, int first, struct buf *b)
 {

@@ -64,6 +64,14 @@ struct rowsum_plan {
  * positions). Returns 0, or -1 when t has no row_sum column. */
 int rowsum_plan_star(struct rowsum_plan *p, const struct dataset_table *t);
 
+/* 1 when the columns of st, a SELECT * of t, are t's registry columns
+ * by number and name, as rowsum_plan_star() and the persona export
+ * assume; else 0 with a sentence saying the first that differs in
+ * why[n]. A damaged schema text can rename a column and still pass
+ * integrity_check: such a file is damaged. */
+int rowsum_columns_match(const struct dataset_table *t, sqlite3_stmt *st,
+			 char *why, size_t n);
+
 /* Append ", alias."col"" for every summed column of t and then its row_sum
  * to b, and fill p with their result positions, counting from `first`
  * (the 0-based position the first of them will have). Returns 0, or -1

@@ -90,6 +90,10 @@ static const struct dataset_col turn_cols[] = {
 	ATTR("question_key", "key", 3),
 	TEXT("question", 0, 4),
 	TEXT("answer", DATASET_AUDIT, 5),
+	/* Schema version 5: the interview critic's verdict on the answer,
+	 * {"verdict", "reason", "attempts"}. */
+	{ .name = "critic", .type = T, .sql = NN, .flags = DATASET_JSON,
+	  .xml = "critic", .out = 6 },
 	QUARANTINED,
 	ROW_SUM,
 	{ 0 }
@@ -118,6 +122,10 @@ static const struct dataset_col fact_cols[] = {
 	ATTR("category", "category", 3),
 	{ .name = "doc_id", .type = T, .sql = "NOT NULL REFERENCES "
 	  "document(doc_id)", .flags = DATASET_ATTR, .xml = "doc", .out = 4 },
+	/* Schema version 5: a relative's relation word and sex ("sister",
+	 * "female"); empty for a fact that is not about a relative. */
+	ATTR("relation", "relation", 6),
+	ATTR("sex", "sex", 7),
 	QUARANTINED,
 	ROW_SUM,
 	{ 0 }

@@ -97,6 +97,12 @@ table_rows(struct pass *p, const struct dataset_table *t)
 	snprintf(sql, sizeof(sql), "SELECT * FROM \"%s\"", t->name);
 	if ((rc = prepare(p, sql, &st, t->name)) != 1)
 		return rc;
+	if (!rowsum_columns_match(t, st, line, sizeof(line))) {
+		p->r->unreadable = 1;   /* the schema text is damaged */
+		if (p->emit != NULL)
+			p->emit(p->ud, line);
+		return sqlite3_finalize(st), 0;
+	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		p->r->rows[i]++;
 		if (rowsum_check(&plan, st) == 0)

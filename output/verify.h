@@ -21,7 +21,8 @@ struct verify_report {
 	int64_t rows[DATASET_MAX_TABLES];      /* rows checked, by table */
 	int64_t damaged[DATASET_MAX_TABLES];   /* rows whose sum differs */
 	int64_t journal_rows, journal_damaged;
-	int unreadable;      /* a pass stopped at a page SQLite calls corrupt */
+	int unreadable;      /* a pass stopped at a page SQLite calls corrupt,
+			      * or a table's columns are not the registry's */
 };
 
 /* Called with one line about each problem found, the first `max` of each

@@ -335,7 +335,7 @@ writer_narrative(struct writer *w, int64_t persona_id, const char *uid,
 int
 writer_turn(struct writer *w, int64_t persona_id, const char *tid, int turn,
 	    const char *item_id, const char *qkey, const char *question,
-	    const char *answer, int rerun)
+	    const char *answer, const char *critic, int rerun)
 {
 	static const char *const names[] = { "answer" };
 	int q;
@@ -352,6 +352,7 @@ writer_turn(struct writer *w, int64_t persona_id, const char *tid, int turn,
 	T(w, qkey);
 	T(w, question);
 	T(w, answer);
+	T(w, critic);
 	I(w, q);
 	return END(w);
 }
@@ -383,7 +384,8 @@ writer_document(struct writer *w, int64_t persona_id, const char *doc_id,
 int
 writer_fact(struct writer *w, int64_t persona_id, const char *fact_id,
 	    int idx, const char *key, const char *value, const char *category,
-	    const char *doc_id, int rerun)
+	    const char *doc_id, const char *relation, const char *sex,
+	    int rerun)
 {
 	static const char *const names[] = { "fact_value" };
 	int q;
@@ -399,6 +401,8 @@ writer_fact(struct writer *w, int64_t persona_id, const char *fact_id,
 	T(w, value);
 	T(w, category);
 	T(w, doc_id);
+	T(w, relation ? relation : "");
+	T(w, sex ? sex : "");
 	I(w, q);
 	return END(w);
 }

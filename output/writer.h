@@ -69,17 +69,22 @@ int writer_narrative(struct writer *w, int64_t persona_id, const char *uid,
 		     const char *item_id,
 		     const char *const f[WRITER_NARRATIVE_FIELDS], int rerun);
 
+/* critic: the interview critic's verdict as JSON text. */
 int writer_turn(struct writer *w, int64_t persona_id, const char *turn_id,
 		int turn, const char *item_id, const char *qkey,
-		const char *question, const char *answer, int rerun);
+		const char *question, const char *answer, const char *critic,
+		int rerun);
 
 int writer_document(struct writer *w, int64_t persona_id, const char *doc_id,
 		    int idx, const char *item_id, const char *type,
 		    const char *title, const char *content, int rerun);
 
+/* relation and sex: of a relative ("sister", "female"); NULL (stored as
+ * "") for other facts. */
 int writer_fact(struct writer *w, int64_t persona_id, const char *fact_id,
 		int idx, const char *key, const char *value,
-		const char *category, const char *doc_id, int rerun);
+		const char *category, const char *doc_id,
+		const char *relation, const char *sex, int rerun);
 
 int writer_qa(struct writer *w, int64_t persona_id, const char *qa_id,
 	      int idx, const char *item_id, const char *fact_id,

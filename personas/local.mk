@@ -1,6 +1,7 @@
 ## personas/: the persona struct and field table, the distribution tables
 ## (data/*.tsv, installed under $(pkgdatadir)/personas/data) and the sampler.
 libpersonaforge_a_SOURCES += \
+	personas/coherence.c personas/coherence.h \
 	personas/persona.c personas/persona.h \
 	personas/quota.c personas/quota.h \
 	personas/sampler.c personas/sampler.h
@@ -71,3 +72,10 @@ tests_unit_test_personas_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_personas_LDADD = $(TEST_LDADD)
 
 TESTS += tests/unit/test_personas
+
+check_PROGRAMS += tests/unit/test_coherence
+tests_unit_test_coherence_SOURCES = tests/unit/test_coherence.c
+tests_unit_test_coherence_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_coherence_LDADD = $(TEST_LDADD)
+
+TESTS += tests/unit/test_coherence

@@ -131,8 +131,8 @@ function states() {
 }
 
 // A src table "ages value male female" -> value | band/gender, with "*"
-// rows (male + female) for nonbinary personas; `split` may turn one value
-// into several weighted ones.
+// rows (male + female) for nonbinary personas; `split(value, weight,
+// ages)` may turn one value into several weighted ones.
 function byAgeSex(name, extra, split = (v, w) => [[v, w]]) {
 	const [head, rows] = source(name);
 	const lines = [];
@@ -140,7 +140,7 @@ function byAgeSex(name, extra, split = (v, w) => [[v, w]]) {
 		for (const b of GROUPS[ages] ?? [ages])
 			for (const [s, w] of [['male', +male], ['female', +female],
 				['*', +male + +female]])
-				for (const [v, x] of split(value, w))
+				for (const [v, x] of split(value, w, ages))
 					lines.push(`${b}/${s}\t${v}\t${+x.toFixed(4)}`);
 	put(name, [...head, ...extra], lines);
 }
@@ -148,10 +148,16 @@ function byAgeSex(name, extra, split = (v, w) => [[v, w]]) {
 function transcribed() {
 	const grad = { "master's degree": 9.7, 'professional degree': 1.5,
 		doctorate: 1.4 };
-	const total = Object.values(grad).reduce((a, b) => a + b);
+	// Nobody under 24 holds a doctorate (coherence rule doctorate_age):
+	// 18-24 splits "graduate" between master's and professional only.
+	const young = { "master's degree": 9.7, 'professional degree': 1.5 };
+	const split = (g, w) => {
+		const total = Object.values(g).reduce((a, b) => a + b);
+		return Object.entries(g).map(([k, s]) => [k, w * s / total]);
+	};
 	byAgeSex('education.tsv', ['Highest education by age band/gender.'],
-		(v, w) => v !== 'graduate' ? [[v, w]] :
-			Object.entries(grad).map(([g, s]) => [g, w * s / total]));
+		(v, w, ages) => v !== 'graduate' ? [[v, w]] :
+			split(ages === '18-24' ? young : grad, w));
 	byAgeSex('marital_status.tsv', ['Marital status by age band/gender.']);
 	employment();
 	occupationSex();

@@ -72,3 +72,18 @@ EXTRA_DIST += tests/shim/nolock.c
 ## python3; systemd-analyze optional).
 TESTS += tests/integration/nightly.sh
 dist_noinst_SCRIPTS += tests/integration/nightly.sh
+
+## The coherence rule table over a 10,000-persona offline build and all its
+## texts: zero violations per rule (tests/integration/coherence_scan reads
+## the JSONL export).
+check_PROGRAMS += tests/integration/coherence_scan
+tests_integration_coherence_scan_SOURCES = tests/integration/coherence_scan.c
+tests_integration_coherence_scan_LDADD = libpersonaforge.a $(LIBS_ALL)
+TESTS += tests/integration/coherence.sh
+dist_noinst_SCRIPTS += tests/integration/coherence.sh
+
+## The interview critic rejects at least 95% of contradictions injected
+## into 10% of offline answers (test hook PERSONAFORGE_TEST_CONTRADICT)
+## and the retries succeed (needs sqlite3).
+TESTS += tests/integration/critic.sh
+dist_noinst_SCRIPTS += tests/integration/critic.sh

@@ -6,7 +6,8 @@
 # A 40-persona offline build is exported once as the reference. Then, for
 # each of 64 positions spread evenly over the file plus targeted ones (a
 # document's text, a journal reply, a persona's name, the page header of
-# a data page, a row's checksum), a copy gets one byte flipped and:
+# a data page, a row's checksum, two column names in the schema), a copy
+# gets one byte flipped and:
 #   - export: exit 0 with output byte-identical to the reference, or a
 #     non-zero exit with a message (11 for a damaged row or page);
 #   - verify: exit 0 only when the export was identical;
@@ -55,7 +56,11 @@ reply=$(sqlite3 clean.db "SELECT substr(reply, 30, 24) FROM journal
 name=$(sqlite3 clean.db "SELECT name FROM persona WHERE persona_id = 13")
 # the b-tree page header of the page holding the document above
 dpage=$(( $(at "$doc") / pgsz * pgsz ))
-positions="$(at "$doc") $(at "$reply") $(at "$name") $dpage"
+# a persona column's name and a backstory_turn column's name in the
+# schema text (first occurrence: page 1), which integrity_check and the
+# row checksums do not cover
+positions="$(at "$doc") $(at "$reply") $(at "$name") $dpage
+	$(at '"economic_status"') $(at '"critic"')"
 i=0
 while [ $i -lt 64 ]; do
 	positions="$positions $(( (i * 2 + 1) * size / 128 + (i * 37) % 101 ))"

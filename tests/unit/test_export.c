@@ -169,11 +169,12 @@ add_persona(struct dataset *ds, int pid, int quarantined)
 }
 
 static const char ins_turn[] = "INSERT INTO backstory_turn VALUES "
-	"(?, ?, ?, 'item', ?, ?, ?, ?, 0)";
+	"(?, ?, ?, 'item', ?, ?, ?, '{\"verdict\":\"consistent\","
+	"\"reason\":\"\",\"attempts\":1}', ?, 0)";
 static const char ins_doc[] = "INSERT INTO document VALUES "
 	"(?, ?, ?, 'item', ?, ?, ?, ?, 0)";
 static const char ins_fact[] = "INSERT INTO fact VALUES "
-	"(?, ?, ?, ?, ?, ?, ?, 0, 0)";
+	"(?, ?, ?, ?, ?, ?, ?, '', '', 0, 0)";
 static const char ins_qa[] = "INSERT INTO qa VALUES "
 	"(?, ?, ?, 'item', ?, ?, ?, ?, ?, 0, 0)";
 static const char ins_ev[] = "INSERT INTO qa_evidence VALUES (?, ?, 0)";
