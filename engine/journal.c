@@ -85,8 +85,8 @@ static const char *const state_names[] = {
 	[JOURNAL_FAILED] = "failed",
 };
 
-static enum journal_state
-state_parse(const unsigned char *s)
+enum journal_state
+journal_state_parse(const unsigned char *s)
 {
 	int i;
 
@@ -283,7 +283,7 @@ journal_item_get(struct journal *j, const char *id, struct journal_row *row)
 	bind_text(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		row->state = state_parse(sqlite3_column_text(st, 0));
+		row->state = journal_state_parse(sqlite3_column_text(st, 0));
 		for (i = 0; i < 5; i++)
 			if ((o[i] = keep(j, st, i + 1)) == -2)
 				rc = SQLITE_NOMEM;
@@ -448,7 +448,7 @@ journal_count(struct journal *j, int64_t counts[5])
 			       " GROUP BY state", -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		counts[state_parse(sqlite3_column_text(st, 0))] +=
+		counts[journal_state_parse(sqlite3_column_text(st, 0))] +=
 			sqlite3_column_int64(st, 1);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : -1;
@@ -501,8 +501,8 @@ journal_outcomes(struct journal *j, int64_t first, int64_t end,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		k = stage_index(stages, n, sqlite3_column_text(st, 0));
 		if (k >= 0)
-			outcome_add(&out[k],
-				    state_parse(sqlite3_column_text(st, 1)),
+			outcome_add(&out[k], journal_state_parse(
+					    sqlite3_column_text(st, 1)),
 				    sqlite3_column_int(st, 2),
 				    sqlite3_column_int64(st, 3));
 	}

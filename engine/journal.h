@@ -70,6 +70,10 @@ struct journal_result {
 	uint32_t completion_tokens;
 };
 
+/* The state a row's `state` text names; JOURNAL_NONE for NULL or any
+ * text no state is written as (a damaged byte, or 'inflight'). */
+enum journal_state journal_state_parse(const unsigned char *s);
+
 /* The checksum (base/sum64.h) a done row carries in reply_sum: over its
  * item id, request hash, reply, finish reason and model, the values a
  * resume trusts. */

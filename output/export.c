@@ -125,19 +125,11 @@ static int
 check_row(struct walk *w, const struct cursor *c,
 	  const struct rowsum_plan *p)
 {
-	char name[256];
-
-	if (rowsum_check(p, c->st) == 0)
+	if (rowsum_check_report(p, c->st, w->ds->path, "'personaforge verify' "
+				"lists every damaged row", w->err) == 0)
 		return 0;
 	w->counts->damaged = 1;
-	rowsum_row_name(p, c->st, name, sizeof(name));
-	if (w->err != NULL)
-		snprintf(w->err->file, sizeof(w->err->file), "%s",
-			 w->ds->path);
-	return pf_error_set(w->err, "damaged row in table %s (%s): its "
-			    "checksum does not match its content; "
-			    "'personaforge verify' lists every damaged row",
-			    p->table->name, name);
+	return -1;
 }
 
 /* Advance c. Returns 1 on a row, 0 at the end, -1 on error (err set). */

@@ -15,7 +15,6 @@ struct mover {
 	sqlite3_stmt *sel, *ins;
 	int ncols;                  /* columns moved (the first ncols of sel) */
 	struct rowsum_plan plan;    /* sel's checksum columns; .n < 0: none */
-	const char *table;
 };
 
 static int
@@ -53,7 +52,7 @@ prepare(struct mover *m, struct dataset *dst, struct dataset *src,
 }
 
 /* The mover of registry table t: every column but the DATASET_AUTO
- * ones, then the checksum columns again for the check. */
+ * ones, row_sum last, checked as they are read. */
 static int
 mover_table(struct mover *m, const struct dataset_table *t,
 	    struct dataset *dst, struct dataset *src, struct pf_error *err)
@@ -64,7 +63,6 @@ mover_table(struct mover *m, const struct dataset_table *t,
 	int rc;
 
 	memset(m, 0, sizeof(*m));
-	m->table = t->name;
 	buf_init(&cols, SQL_MAX);
 	buf_init(&sel, SQL_MAX);
 	buf_init(&ins, SQL_MAX);
@@ -73,9 +71,8 @@ mover_table(struct mover *m, const struct dataset_table *t,
 		if (!(c.flags & DATASET_AUTO))
 			rc |= buf_printf(&cols, "%s\"%s\"", m->ncols++ ? ", " :
 					 "", c.name);
-	rc |= buf_printf(&sel, "SELECT %s", cols.data);
-	rc |= rowsum_plan_select(&m->plan, t, "t", m->ncols, &sel);
-	rc |= buf_printf(&sel, " FROM \"%s\" t", t->name);
+	rc |= rowsum_plan_insert(&m->plan, t);
+	rc |= buf_printf(&sel, "SELECT %s FROM \"%s\"", cols.data, t->name);
 	rc |= insert_sql(&ins, t->name, cols.data, m->ncols);
 	if (rc != 0)
 		rc = pf_error_set(err, "query for %s too long", t->name);
@@ -98,7 +95,6 @@ mover_journal(struct mover *m, struct dataset *dst, struct dataset *src,
 	int rc = 0;
 
 	memset(m, 0, sizeof(*m));
-	m->table = "journal";
 	m->plan.n = -1;
 	if (sqlite3_prepare_v2(src->db, "SELECT name FROM pragma_table_info("
 			       "'journal') ORDER BY cid", -1, &info, NULL) !=
@@ -129,19 +125,13 @@ static int
 move_rows(struct mover *m, struct dataset *dst, struct dataset *src,
 	  struct pf_error *err)
 {
-	char name[256];
 	int i, rc;
 
 	while ((rc = sqlite3_step(m->sel)) == SQLITE_ROW) {
-		if (m->plan.n >= 0 && rowsum_check(&m->plan, m->sel) != 0) {
-			rowsum_row_name(&m->plan, m->sel, name, sizeof(name));
-			snprintf(err->file, sizeof(err->file), "%s",
-				 src->path);
-			pf_error_set(err, "damaged row in table %s (%s): its "
-				     "checksum does not match its content",
-				     m->table, name);
+		if (m->plan.n >= 0 && rowsum_check_report(&m->plan, m->sel,
+							  src->path, NULL,
+							  err) != 0)
 			return 1;
-		}
 		for (i = 0; i < m->ncols; i++)
 			sqlite3_bind_value(m->ins, i + 1,
 					   sqlite3_column_value(m->sel, i));

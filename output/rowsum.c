@@ -48,20 +48,43 @@ add(struct rowsum_plan *p, const struct dataset_col *c, int at)
 	p->name[p->n++] = c->name;
 }
 
-int
-rowsum_plan_star(struct rowsum_plan *p, const struct dataset_table *t)
+/* A plan for a statement selecting t's columns in order, the
+ * DATASET_AUTO ones too (SELECT *) or not (the insert's columns). */
+static int
+plan_columns(struct rowsum_plan *p, const struct dataset_table *t,
+	     int with_auto)
 {
 	struct dataset_col c;
 	size_t i, n;
-	int at = sum_position(t, &n);
+	int at = 0;
 
 	p->table = t;
 	p->n = 0;
-	p->sum_col = at;
-	for (i = 0; at >= 0 && dataset_col_at(t, i, &c) == 0; i++)
-		if (dataset_col_summed(&c))
-			add(p, &c, (int)i);
-	return at >= 0 ? 0 : -1;
+	p->sum_col = -1;
+	if (sum_position(t, &n) < 0)
+		return -1;
+	for (i = 0; dataset_col_at(t, i, &c) == 0; i++) {
+		if (!with_auto && (c.flags & DATASET_AUTO))
+			continue;
+		if (c.flags & DATASET_SUM)
+			p->sum_col = at;
+		else if (dataset_col_summed(&c))
+			add(p, &c, at);
+		at++;
+	}
+	return 0;
+}
+
+int
+rowsum_plan_star(struct rowsum_plan *p, const struct dataset_table *t)
+{
+	return plan_columns(p, t, 1);
+}
+
+int
+rowsum_plan_insert(struct rowsum_plan *p, const struct dataset_table *t)
+{
+	return plan_columns(p, t, 0);
 }
 
 int
@@ -163,35 +186,84 @@ rowsum_row_name(const struct rowsum_plan *p, sqlite3_stmt *st, char *out,
 }
 
 int
+rowsum_check_report(const struct rowsum_plan *p, sqlite3_stmt *st,
+		    const char *path, const char *hint, struct pf_error *err)
+{
+	char name[256];
+
+	if (rowsum_check(p, st) == 0)
+		return 0;
+	rowsum_row_name(p, st, name, sizeof(name));
+	if (err != NULL)
+		snprintf(err->file, sizeof(err->file), "%s", path);
+	pf_error_set(err, "damaged row in table %s (%s): its checksum does "
+		     "not match its content%s%s", p->table->name, name,
+		     hint ? "; " : "", hint ? hint : "");
+	return 1;
+}
+
+void
+rowsum_acc_begin(struct rowsum_acc *a, const unsigned char *mask, int n)
+{
+	a->mask = mask;
+	a->n = n;
+	a->k = 0;
+	sum64_init(&a->sum);
+}
+
+void
+rowsum_acc_text(struct rowsum_acc *a, const char *v)
+{
+	int k = a->k++;
+
+	v = v != NULL ? v : "";
+	if (k < a->n && a->mask[k])
+		sum64_text(&a->sum, v, strlen(v));
+}
+
+void
+rowsum_acc_int(struct rowsum_acc *a, int64_t v)
+{
+	int k = a->k++;
+
+	if (k < a->n && a->mask[k])
+		sum64_int(&a->sum, v);
+}
+
+int64_t
+rowsum_acc_final(const struct rowsum_acc *a)
+{
+	return sum64_final(&a->sum);
+}
+
+int
 rowsum_bind_begin(struct rowsum_bind *b, sqlite3_stmt *st,
 		  const struct dataset_table *t)
 {
+	int n = rowsum_params(t, b->mask, DATASET_MAX_COLS);
+
 	b->st = st;
-	b->k = 0;
-	b->n = rowsum_params(t, b->mask, DATASET_MAX_COLS);
-	sum64_init(&b->sum);
-	return b->n >= 0 ? 0 : -1;
+	rowsum_acc_begin(&b->acc, b->mask, n);
+	return n >= 0 ? 0 : -1;
 }
 
 void
 rowsum_bind_text(struct rowsum_bind *b, const char *v)
 {
-	v = v != NULL ? v : "";
-	if (b->k < b->n && b->mask[b->k])
-		sum64_text(&b->sum, v, strlen(v));
-	sqlite3_bind_text(b->st, ++b->k, v, -1, SQLITE_TRANSIENT);
+	rowsum_acc_text(&b->acc, v);
+	sqlite3_bind_text(b->st, b->acc.k, v != NULL ? v : "", -1,
+			  SQLITE_TRANSIENT);
 }
 
 void
 rowsum_bind_int(struct rowsum_bind *b, int64_t v)
 {
-	if (b->k < b->n && b->mask[b->k])
-		sum64_int(&b->sum, v);
-	sqlite3_bind_int64(b->st, ++b->k, v);
+	rowsum_acc_int(&b->acc, v);
+	sqlite3_bind_int64(b->st, b->acc.k, v);
 }
 
 void
 rowsum_bind_end(struct rowsum_bind *b)
 {
-	sqlite3_bind_int64(b->st, ++b->k, sum64_final(&b->sum));
+	sqlite3_bind_int64(b->st, b->acc.k + 1, rowsum_acc_final(&b->acc));
 }

@@ -18,6 +18,7 @@
 #include <sqlite3.h>
 
 #include "base/buf.h"
+#include "base/error.h"
 #include "base/sum64.h"
 #include "output/tables.h"
 
@@ -29,6 +30,24 @@
 int rowsum_params(const struct dataset_table *t, unsigned char *mask,
 		  size_t max);
 
+/* The checksum of a row as its insert's parameters go by (in column
+ * order, as rowsum_params numbers them): the one summing rule of the
+ * writer's queued rows and of rows bound on a connection. */
+struct rowsum_acc {
+	const unsigned char *mask;  /* rowsum_params' mask; not copied */
+	int n, k;                   /* parameters before the sum; next one */
+	struct sum64 sum;
+};
+
+/* Start a row whose parameters mask (n of them before the sum) covers. */
+void rowsum_acc_begin(struct rowsum_acc *a, const unsigned char *mask,
+		      int n);
+/* Count the next parameter: text (NULL counts as "") or an integer. */
+void rowsum_acc_text(struct rowsum_acc *a, const char *v);
+void rowsum_acc_int(struct rowsum_acc *a, int64_t v);
+/* The row's checksum (a is not changed). */
+int64_t rowsum_acc_final(const struct rowsum_acc *a);
+
 /* Binding a row into a prepared tablesql_insert statement of a table,
  * summing as it goes: for code that writes rows on its own connection
  * (the writer queues them instead). Bind every parameter in column order
@@ -36,8 +55,7 @@ int rowsum_params(const struct dataset_table *t, unsigned char *mask,
 struct rowsum_bind {
 	sqlite3_stmt *st;
 	unsigned char mask[DATASET_MAX_COLS];
-	int n, k;                   /* parameters before the sum; next one */
-	struct sum64 sum;
+	struct rowsum_acc acc;
 };
 
 /* Start binding a row of t into st. Returns 0, or -1 when t has no
@@ -63,6 +81,10 @@ struct rowsum_plan {
 /* A plan for a statement that selects `alias.*` of t first (registry
  * positions). Returns 0, or -1 when t has no row_sum column. */
 int rowsum_plan_star(struct rowsum_plan *p, const struct dataset_table *t);
+
+/* The same for a statement selecting the columns of t's insert first:
+ * every column but the DATASET_AUTO ones, in table order. */
+int rowsum_plan_insert(struct rowsum_plan *p, const struct dataset_table *t);
 
 /* 1 when the columns of st, a SELECT * of t, are t's registry columns
  * by number and name, as rowsum_plan_star() and the persona export
@@ -94,5 +116,13 @@ int rowsum_check(const struct rowsum_plan *p, sqlite3_stmt *st);
  * (always NUL-terminated), for messages about it. */
 void rowsum_row_name(const struct rowsum_plan *p, sqlite3_stmt *st,
 		     char *out, size_t n);
+
+/* rowsum_check() as readers report it: 0 when the row st is on is
+ * intact; 1 when it is damaged, with err (may be NULL) saying "damaged
+ * row in table T (ID): its checksum does not match its content", then
+ * `hint` when not NULL, and err->file = path. */
+int rowsum_check_report(const struct rowsum_plan *p, sqlite3_stmt *st,
+			const char *path, const char *hint,
+			struct pf_error *err);
 
 #endif

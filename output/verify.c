@@ -120,13 +120,13 @@ table_rows(struct pass *p, const struct dataset_table *t)
 static int
 journal_row_ok(sqlite3_stmt *st)
 {
-	const char *state = (const char *)sqlite3_column_text(st, 1);
+	enum journal_state state = journal_state_parse(
+		sqlite3_column_text(st, 1));
 	const char *reply = (const char *)sqlite3_column_text(st, 3);
 
-	if (state == NULL || (strcmp(state, "pending") != 0 &&
-	    strcmp(state, "done") != 0 && strcmp(state, "failed") != 0))
+	if (state == JOURNAL_NONE)
 		return 0;
-	if (strcmp(state, "done") != 0)
+	if (state != JOURNAL_DONE)
 		return 1;
 	return sqlite3_column_type(st, 6) == SQLITE_INTEGER &&
 	       sqlite3_column_int64(st, 6) == journal_reply_sum(

@@ -10,7 +10,6 @@
 
 #include "auditors/auditor.h"
 #include "base/buf.h"
-#include "base/sum64.h"
 #include "engine/sqlq.h"
 #include "output/rowsum.h"
 #include "output/findings.h"
@@ -45,14 +44,13 @@ static const struct {
 struct writer {
 	struct sqlq *q;
 	int st[S_N];                /* statement ids in the queue */
-	/* The row checksum of the statement being queued: which of its
-	 * parameters it covers (rowsum_params), how many come before the
-	 * sum, which is next. nsum[] is -1 for a delete. */
+	/* Which parameters of each insert the row checksum covers
+	 * (rowsum_params) and how many come before the sum; nsum[] is -1
+	 * for a delete. acc sums the row being queued. */
 	unsigned char summed[S_N][DATASET_MAX_COLS];
 	int nsum[S_N];
-	int cur_stmt;               /* -1: not a summed insert */
-	int param;
-	struct sum64 sum;
+	int summing;                /* the statement queued is an insert */
+	struct rowsum_acc acc;
 	int del[DATASET_MAX_TABLES]; /* writer_forget's deletes, by table */
 	struct findings *fc;        /* the findings of the row being written */
 	char errmsg[512];
@@ -152,9 +150,8 @@ static void
 BEGIN(struct writer *w, int stmt)
 {
 	sqlq_begin(w->q, w->st[stmt]);
-	w->cur_stmt = w->nsum[stmt] >= 0 ? stmt : -1;
-	w->param = 0;
-	sum64_init(&w->sum);
+	w->summing = w->nsum[stmt] >= 0;
+	rowsum_acc_begin(&w->acc, w->summed[stmt], w->nsum[stmt]);
 }
 
 /* Begin a statement that carries no checksum (the deletes). */
@@ -162,33 +159,21 @@ static void
 BEGIN_RAW(struct writer *w, int id)
 {
 	sqlq_begin(w->q, id);
-	w->cur_stmt = -1;
-}
-
-/* 1 if the next parameter is covered by the row checksum. */
-static int
-summed(struct writer *w)
-{
-	int k = w->param++;
-
-	return w->cur_stmt >= 0 && k < w->nsum[w->cur_stmt] &&
-	       w->summed[w->cur_stmt][k];
+	w->summing = 0;
+	rowsum_acc_begin(&w->acc, NULL, 0);
 }
 
 static void
 T(struct writer *w, const char *v)
 {
-	v = v != NULL ? v : "";
-	if (summed(w))
-		sum64_text(&w->sum, v, strlen(v));
-	sqlq_text(w->q, v);
+	rowsum_acc_text(&w->acc, v);
+	sqlq_text(w->q, v != NULL ? v : "");
 }
 
 static void
 I(struct writer *w, int64_t v)
 {
-	if (summed(w))
-		sum64_int(&w->sum, v);
+	rowsum_acc_int(&w->acc, v);
 	sqlq_int(w->q, v);
 }
 
@@ -196,8 +181,8 @@ I(struct writer *w, int64_t v)
 static int
 END(struct writer *w)
 {
-	if (w->cur_stmt >= 0)
-		sqlq_int(w->q, sum64_final(&w->sum));
+	if (w->summing)
+		sqlq_int(w->q, rowsum_acc_final(&w->acc));
 	sqlq_end(w->q);
 	return 0;
 }
