@@ -19,6 +19,7 @@ static const struct stage *const stages[GEN_COUNT] = {
 	[GEN_QA] = &stage_qa,
 	[GEN_PREFERENCE] = &stage_preference,
 	[GEN_JUDGE] = &stage_judge,
+	[GEN_CQA] = &stage_cqa,
 };
 
 const struct persona *
@@ -49,6 +50,15 @@ gen_incoherent(const struct unit *u, const char *text, char *why, size_t n,
 		snprintf(why, n, "%s", d);
 	pf_error_set(err, "the text contradicts the persona (%s)", d);
 	return 1;
+}
+
+int
+gen_no_deps(const struct unit *u, uint32_t idx, struct stage_dep *d)
+{
+	(void)u;
+	(void)idx;
+	(void)d;
+	return 0;
 }
 
 void

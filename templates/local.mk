@@ -53,7 +53,13 @@ dist_prompts_DATA = \
 	templates/prompts/preference.mustache \
 	templates/prompts/preference.schema.json \
 	templates/prompts/judge.mustache \
-	templates/prompts/judge.schema.json
+	templates/prompts/judge.schema.json \
+	templates/prompts/cqa.mustache \
+	templates/prompts/cqa_otp.mustache \
+	templates/prompts/cqa_wbp.mustache \
+	templates/prompts/cqa_wbb.mustache \
+	templates/prompts/cqa_wbc.mustache \
+	templates/prompts/cqa.schema.json
 offlinedir = $(pkgdatadir)/templates/offline
 dist_offline_DATA = \
 	templates/offline/narrative.mustache \
@@ -61,4 +67,5 @@ dist_offline_DATA = \
 	templates/offline/document.mustache \
 	templates/offline/qa.mustache \
 	templates/offline/preference.mustache \
-	templates/offline/judge.mustache
+	templates/offline/judge.mustache \
+	templates/offline/cqa.mustache

@@ -21,6 +21,8 @@ BUILD_CLI_TESTS = \
 	tests/cli/build-default-output.test \
 	tests/cli/build-doc-type-typo.test \
 	tests/cli/build-critic-narrative.test \
+	tests/cli/build-cqa-techniques.test \
+	tests/cli/build-cqa-community-typo.test \
 	tests/cli/build-failed-summary.test \
 	tests/cli/build-findings-overflow.test \
 	tests/cli/build-gate-bad.test \
