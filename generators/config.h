@@ -16,6 +16,8 @@
 
 #define GEN_MAX_LIST JFIELD_MAX_LIST   /* questions, doc types, views */
 
+struct gen_grammars;
+
 struct interview_question {
 	char *key;    /* short id, e.g. "childhood" */
 	char *text;   /* the question asked */
@@ -33,6 +35,8 @@ struct gen_config {
 	int pairs;                /* per persona */
 	int nviews;
 	char *views[GEN_MAX_LIST];
+	struct gen_grammars *grammars;  /* offline text (text.h), loaded
+					 * on first use */
 };
 
 /* Parse `$.stages` (NULL: every default) into *out, owned by the caller
