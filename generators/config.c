@@ -7,6 +7,7 @@
 
 #include "base/json.h"
 #include "generators/communities.h"
+#include "generators/text.h"
 
 /* The life-story interview protocol (American Voices Project questions,
  * as used for deep-binding backstories); the first N are asked. */
@@ -345,7 +346,8 @@ gen_config_parse(const cJSON *stages, const struct jfield *x,
 	int rc = -1;
 
 	*out = c;
-	if (c == NULL || set_defaults(c) != 0)
+	if (c == NULL || set_defaults(c) != 0 ||
+	    (c->grammars = gen_grammars_new()) == NULL)
 		return jfield_fail(x, "$.stages", "out of memory");
 	if (stages != NULL && parse_sections(stages, x, c) != 0)
 		return -1;
@@ -367,6 +369,7 @@ gen_config_free(struct gen_config *c)
 
 	if (c == NULL)
 		return;
+	gen_grammars_free(c->grammars);
 	for (i = 0; i < GEN_MAX_LIST; i++) {
 		free(c->questions[i].key);
 		free(c->questions[i].text);

@@ -16,6 +16,8 @@
 
 #define GEN_MAX_LIST JFIELD_MAX_LIST   /* questions, doc types, views */
 
+struct gen_grammars;
+
 struct interview_question {
 	char *key;    /* short id, e.g. "childhood" */
 	char *text;   /* the question asked */
@@ -58,6 +60,8 @@ struct gen_config {
 	int nviews;
 	char *views[GEN_MAX_LIST];
 	struct gen_cqa_config cqa;   /* $.stages.cqa */
+	struct gen_grammars *grammars;  /* offline text (text.h), loaded
+					 * on first use */
 };
 
 /* Parse `$.stages` (NULL: every default) into *out, owned by the caller

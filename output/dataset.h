@@ -25,7 +25,8 @@
  *    why it sends an item again.
  * 5: backstory_turn.critic (the interview critic's verdict) and
  *    fact.relation, fact.sex (a relative's).
- * 6: the cqa table (community QA answers, Sy-SE-PQA). */
+ * 6: personas.citizenship and personas.party_id.
+ *    The cqa table (community QA answers, Sy-SE-PQA). */
 #define DATASET_SCHEMA_VERSION 6
 
 enum dataset_mode {
