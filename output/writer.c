@@ -230,7 +230,7 @@ audit(struct writer *w, const char *table, const char *row_id,
       const char *const *texts, size_t n, int rerun)
 {
 	const struct audit_row row = { table, row_id, persona_id, n, names,
-				       texts };
+				       texts, NULL, NULL };
 	struct store_ctx c = { w, table, row_id, 0 };
 
 	if (rerun) {

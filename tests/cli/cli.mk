@@ -197,3 +197,10 @@ DIFF_CLI_TESTS = \
 	tests/cli/diff-usage.test
 TESTS += $(DIFF_CLI_TESTS)
 EXTRA_DIST += $(DIFF_CLI_TESTS)
+
+## The personalized-safety auditor (issue 18): scan with a persona, and a
+## build whose risky chosen replies are quarantined.
+SAFETY_CLI_TESTS = \
+	tests/cli/scan-safety.test \
+	tests/cli/build-safety-quarantine.test
+TESTS += $(SAFETY_CLI_TESTS)
