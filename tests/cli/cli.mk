@@ -195,3 +195,13 @@ DIFF_CLI_TESTS = \
 	tests/cli/diff-usage.test
 TESTS += $(DIFF_CLI_TESTS)
 EXTRA_DIST += $(DIFF_CLI_TESTS)
+
+## personaforge metrics exposure: the worked example, nulls, bad lines.
+METRICS_CLI_TESTS = \
+	tests/cli/metrics-exposure.test \
+	tests/cli/metrics-exposure-bad.test \
+	tests/cli/metrics-exposure-null.test \
+	tests/cli/metrics-exposure-repeat.test \
+	tests/cli/metrics-usage.test
+TESTS += $(METRICS_CLI_TESTS)
+EXTRA_DIST += $(METRICS_CLI_TESTS)
