@@ -7,3 +7,4 @@ src_personaforge_SOURCES += src/main.c src/cmd.h src/build.h \
 	src/out-path.c src/out-path.h src/shard.c src/shard.h \
 	src/cmd-merge.c src/cmd-scan.c src/cmd-audit.c \
 	src/cmd-diff.c src/batch-input.c src/batch-input.h
+src_personaforge_SOURCES += src/cmd-metrics.c

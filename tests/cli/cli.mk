@@ -204,3 +204,14 @@ SAFETY_CLI_TESTS = \
 	tests/cli/scan-safety.test \
 	tests/cli/build-safety-quarantine.test
 TESTS += $(SAFETY_CLI_TESTS)
+EXTRA_DIST += $(SAFETY_CLI_TESTS)
+
+## personaforge metrics exposure: the worked example, nulls, bad lines.
+METRICS_CLI_TESTS = \
+	tests/cli/metrics-exposure.test \
+	tests/cli/metrics-exposure-bad.test \
+	tests/cli/metrics-exposure-null.test \
+	tests/cli/metrics-exposure-repeat.test \
+	tests/cli/metrics-usage.test
+TESTS += $(METRICS_CLI_TESTS)
+EXTRA_DIST += $(METRICS_CLI_TESTS)
