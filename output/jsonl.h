@@ -12,6 +12,8 @@
 #ifndef PF_JSONL_H
 #define PF_JSONL_H
 
+#include <stdio.h>
+
 #include "base/error.h"
 #include "output/dataset.h"
 #include "output/export.h"
@@ -25,5 +27,15 @@
  * removed on failure. */
 int jsonl_export_write(struct dataset *ds, const char *dir, unsigned opts,
 		       struct export_counts *counts, struct pf_error *err);
+
+/* Write ds to `out` as one JSON document: {"provenance": {...},
+ * "personas": [persona objects as in personas.jsonl, each also holding
+ * its lists under the names of their files ("backstory_turns": [...],
+ * "documents": [...], "qa": [...], ...)], "findings": [...]}, a record a
+ * line; `extra` (NULL: none) is more members as JSON text ("k": v, ...)
+ * added before the closing brace. opts as for jsonl_export_write but
+ * EXPORT_PARTIAL. Returns 0, or -1 with err filled. */
+int jsonl_export_stream(struct dataset *ds, FILE *out, unsigned opts,
+			const char *extra, struct pf_error *err);
 
 #endif
