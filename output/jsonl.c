@@ -14,6 +14,7 @@
 
 #include "base/buf.h"
 #include "base/json.h"
+#include "output/card.h"
 #include "output/export.h"
 
 #define PATH_BYTES 8192
@@ -21,6 +22,7 @@
 struct jsonl_out {
 	struct export_file files[DATASET_MAX_TABLES];  /* by table, if it has
 							* a file */
+	struct export_file card;  /* README.md, the dataset card */
 	struct buf line;          /* the record being written */
 	struct pf_error *err;
 	int incl;                 /* add "quarantined" to every record */
@@ -269,7 +271,10 @@ open_files(struct jsonl_out *j, const char *dir)
 		if (export_file_open(&j->files[i], path, j->err) != 0)
 			return -1;
 	}
-	return 0;
+	n = snprintf(path, sizeof(path), "%s/%s", dir, CARD_FILE);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return pf_error_set(j->err, "output path too long");
+	return export_file_open(&j->card, path, j->err);
 }
 
 /* Sync every file, then rename them all into place. */
@@ -281,6 +286,9 @@ commit_files(struct jsonl_out *j)
 	for (i = 0; i < DATASET_MAX_TABLES; i++)
 		if (export_file_close(&j->files[i], j->err) != 0)
 			return -1;
+	if (export_file_close(&j->card, j->err) != 0 ||
+	    export_file_rename(&j->card, j->err) != 0)
+		return -1;
 	for (i = 0; i < DATASET_MAX_TABLES; i++)
 		if (j->files[i].tmp != NULL &&
 		    export_file_rename(&j->files[i], j->err) != 0)
@@ -297,9 +305,12 @@ jsonl_export_write(struct dataset *ds, const char *dir, unsigned opts,
 		&j, on_begin, on_persona, on_list, on_record, on_persona_end,
 		on_nothing
 	};
+	struct export_counts local;
 	size_t id;
 	int rc = -1;
 
+	if (counts == NULL)
+		counts = &local;
 	memset(&j, 0, sizeof(j));
 	j.err = err;
 	j.incl = (opts & EXPORT_QUARANTINED) != 0;
@@ -307,10 +318,12 @@ jsonl_export_write(struct dataset *ds, const char *dir, unsigned opts,
 	buf_init(&j.line, BUF_MAX_DEFAULT);
 	if (make_dir(dir, err) == 0 && open_files(&j, dir) == 0 &&
 	    export_walk(ds, opts, &sink, counts, err) == 0 &&
+	    card_write(ds, j.card.fp, counts, opts, err) == 0 &&
 	    commit_files(&j) == 0)
 		rc = 0;
 	for (id = 0; id < DATASET_MAX_TABLES; id++)
 		export_file_abort(&j.files[id]);
+	export_file_abort(&j.card);
 	buf_free(&j.line);
 	return rc;
 }

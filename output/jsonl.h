@@ -3,7 +3,8 @@
  * personas.jsonl (persona_id, every persona column, narrative object or
  * null), backstory_turns.jsonl, documents.jsonl, facts.jsonl, qa.jsonl
  * (evidence: array of doc ids), preference_pairs.jsonl, findings.jsonl,
- * and provenance.json (one object). Every line of a file has the same keys
+ * and provenance.json (one object), and the dataset card README.md
+ * (output/card.h). Every line of a file has the same keys
  * with the same JSON types, so datasets.load_dataset("json") and
  * pandas.read_json(lines=True) load each file as it is; child records
  * carry persona_id (the persona's text id) to join on. With
