@@ -100,4 +100,9 @@ int dataset_exec(struct dataset *ds, const char *sql, struct pf_error *err);
 sqlite3_stmt *dataset_prepare(struct dataset *ds, const char *sql,
 			      struct pf_error *err);
 
+/* 1 if the file has a table called name, 0 if not (a table another
+ * auditor adds, looked up before it is read), -1 with err filled. */
+int dataset_has_table(struct dataset *ds, const char *name,
+		      struct pf_error *err);
+
 #endif

@@ -16,6 +16,7 @@
 #include "base/error.h"
 #include "base/status.h"
 #include "base/suggest.h"
+#include "output/card.h"
 #include "output/complete.h"
 #include "output/dataset.h"
 #include "output/jsonl.h"
@@ -184,6 +185,8 @@ print_written(const struct export_args *a, const struct export_counts *n)
 		print_counts(n, dataset_tables[i].jsonl);
 		fprintf(stderr, ")\n");
 	}
+	fprintf(stderr, "personaforge: wrote %s/%s (dataset card)\n", a->out,
+		CARD_FILE);
 }
 
 /* The sepqa export (output/sepqa.h), saying what it wrote. */
@@ -255,7 +258,8 @@ const struct cmd_entry cmd_export_entry = {
 	"  -f, --format FMT       xml: one file, valid against\n"
 	"                         " PKGDATADIR "/personaforge.xsd;\n"
 	"                         jsonl: a directory with one .jsonl file\n"
-	"                         per record type and provenance.json;\n"
+	"                         per record type, provenance.json and\n"
+	"                         README.md, a Hugging Face dataset card;\n"
 	"                         sepqa: the community QA as SE-PQA and\n"
 	"                         Sy-SE-PQA read it (a directory: one\n"
 	"                         file per question, answer_collection.json,\n"

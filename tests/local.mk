@@ -18,6 +18,10 @@ dist_noinst_SCRIPTS += tests/integration/pipeline.sh
 TESTS += tests/integration/population.sh
 dist_noinst_SCRIPTS += tests/integration/population.sh
 TESTS += tests/integration/golden.sh
+## The dataset card of the JSONL export (needs python3 with yaml and
+## pandas: Debian's python3-yaml and python3-pandas).
+TESTS += tests/integration/card.sh
+dist_noinst_SCRIPTS += tests/integration/card.sh
 dist_noinst_SCRIPTS += tests/integration/golden.sh tests/golden/make.sh
 EXTRA_DIST += tests/golden/SHA256SUMS tests/golden/heavy.json
 EXTRA_DIST += tests/integration/lib.sh

@@ -20,6 +20,8 @@ BUILD_CLI_TESTS = \
 	tests/cli/build-datadir-unset.test \
 	tests/cli/build-default-output.test \
 	tests/cli/build-doc-type-typo.test \
+	tests/cli/build-dry-run.test \
+	tests/cli/build-dry-run-price.test \
 	tests/cli/build-critic-narrative.test \
 	tests/cli/build-cqa-techniques.test \
 	tests/cli/build-cqa-community-typo.test \
@@ -41,6 +43,8 @@ BUILD_CLI_TESTS = \
 	tests/cli/build-personas-abc.test \
 	tests/cli/build-personas-negative.test \
 	tests/cli/build-personas-range.test \
+	tests/cli/build-preview.test \
+	tests/cli/build-preview-usage.test \
 	tests/cli/build-rerun-failed.test \
 	tests/cli/build-rerun-model.test \
 	tests/cli/build-rerun-template.test \
