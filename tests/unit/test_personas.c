@@ -296,6 +296,43 @@ START_TEST(conditionals_are_consistent)
 }
 END_TEST
 
+/* Occupations in which CPS table 11b counts no worker under 25: their
+ * occupation_age.tsv rows have no 18-21 or 22-24 band, so the sampler
+ * never keeps them for a younger persona. */
+static const char *const no_young[] = { "Physician", "Dentist",
+	"Veterinarian", "Nurse practitioner", NULL };
+
+START_TEST(occupations_follow_age)
+{
+	struct persona p;
+	int i, old = 0, young = 0, cash_young = 0, cash_old = 0;
+
+	ck_assert_int_eq(persona_tables_plan(tables, 9, NSAMPLES), 0);
+	for (i = 0; i < NSAMPLES; i++) {
+		persona_sample(tables, 9, (uint64_t)i, &p);
+		if (is_one_of(p.occupation, no_young))
+			ck_assert_msg(p.age >= 25, "%s aged %d",
+				      p.occupation, p.age);
+		if (strcmp(p.employment_status, "employed") != 0)
+			continue;
+		if (p.age < 25) {
+			young++;
+			cash_young += strcmp(p.occupation, "Cashier") == 0;
+		} else if (p.age >= 45) {
+			old++;
+			cash_old += strcmp(p.occupation, "Cashier") == 0;
+		}
+	}
+	/* Cashiers are young (median age 26.1 in table 11b): a larger share
+	 * of employed personas under 25 than of those 45 or older. */
+	ck_assert_int_gt(young, 0);
+	ck_assert_int_gt(old, 0);
+	ck_assert_msg((double)cash_young / young > 2.0 * cash_old / old,
+		      "cashiers: %d of %d young, %d of %d old", cash_young,
+		      young, cash_old, old);
+}
+END_TEST
+
 static const char *const test_cards[] = {
 	"4111111111111111", "4242424242424242", "4012888888881881",
 	"5555555555554444", "5105105105105100", "378282246310005",
@@ -489,6 +526,10 @@ static const struct {
 	{ "big5.tsv", "openness\tlow\tx\nopenes\thigh\ty\n", 2,
 	  "unknown trait" },
 	{ "gender.tsv", NULL, 0, "cannot read" },
+	{ "occupation_age.tsv", "*\t18-21\t1\nCashier\told\t1\n", 2,
+	  "'old' is not a value of age.tsv" },
+	{ "occupation_sex.tsv", "*\tfemale\t1\nCashier\twoman\t1\n", 2,
+	  "'woman' is not a value of gender.tsv" },
 };
 
 /* A scratch data dir: symlinks to every real table, then `file` replaced
@@ -785,6 +826,7 @@ suite(void)
 	tcase_add_test(tc, big5_sampled_scores);
 	tcase_add_test(tc, marginals_match_tables);
 	tcase_add_test(tc, conditionals_are_consistent);
+	tcase_add_test(tc, occupations_follow_age);
 	tcase_add_test(tc, identifiers_are_reserved);
 	tcase_add_test(tc, languages_are_distinct);
 	tcase_add_test(tc, field_table_is_sane);
