@@ -87,3 +87,6 @@ dist_noinst_SCRIPTS += tests/integration/coherence.sh
 ## and the retries succeed (needs sqlite3).
 TESTS += tests/integration/critic.sh
 dist_noinst_SCRIPTS += tests/integration/critic.sh
+TESTS += tests/integration/critic-earlier.sh
+dist_noinst_SCRIPTS += tests/integration/critic-earlier.sh \
+	tests/integration/critic-run.sh
