@@ -68,13 +68,16 @@ static int
 question(const struct jfield *x, const cJSON *it, int i,
 	 struct interview_question *q)
 {
-	static const char *const keys[] = { "key", "text", NULL };
+	static const char *const keys[] = { "key", "text", "word_budget",
+					     NULL };
 	char p[128];
 
 	snprintf(p, sizeof(p), "$.stages.interview.questions[%d]", i);
 	if (jfield_keys(x, it, p, keys) != 0 ||
 	    jfield_str(x, it, p, "key", &q->key) != 0 ||
-	    jfield_str(x, it, p, "text", &q->text) != 0)
+	    jfield_str(x, it, p, "text", &q->text) != 0 ||
+	    jfield_intv(x, it, p, "word_budget", GEN_WORD_BUDGET_MIN,
+			GEN_WORD_BUDGET_MAX, &q->word_budget) != 0)
 		return -1;
 	if (q->key == NULL || q->text == NULL)
 		return jfield_fail(x, p, "needs both \"key\" and \"text\"");
@@ -89,6 +92,9 @@ interview(const struct jfield *x, const cJSON *s, const char *p,
 	const cJSON *q = json_get(s, "questions"), *it;
 	int i = 0;
 
+	if (jfield_intv(x, s, p, "word_budget", GEN_WORD_BUDGET_MIN,
+			GEN_WORD_BUDGET_MAX, &c->word_budget) != 0)
+		return -1;
 	if (q == NULL || cJSON_IsNumber(q))
 		return jfield_intv(x, s, p, "questions", 5, (int)NDEFAULT_Q,
 				   &c->nquestions);
@@ -249,7 +255,8 @@ cqa_defaults(struct gen_cqa_config *q)
 }
 
 static const char *const k_narrative[] = { "enabled", NULL };
-static const char *const k_interview[] = { "questions", NULL };
+static const char *const k_interview[] = { "questions", "word_budget",
+	NULL };
 static const char *const k_documents[] = { "per_persona", "types",
 	"facts_per_document", NULL };
 static const char *const k_qa[] = { "per_persona", NULL };
@@ -282,6 +289,7 @@ set_defaults(struct gen_config *c)
 
 	c->narrative = 1;
 	c->nquestions = 5;
+	c->word_budget = GEN_WORD_BUDGET;
 	c->documents = 3;
 	c->facts_per_document = 2;
 	c->qa = 3;
@@ -304,6 +312,8 @@ fill_questions(struct gen_config *c)
 	int i;
 
 	for (i = 0; i < c->nquestions; i++) {
+		if (c->questions[i].word_budget == 0)
+			c->questions[i].word_budget = c->word_budget;
 		if (c->questions[i].key != NULL)
 			continue;
 		c->questions[i].key = strdup(default_questions[i].key);

@@ -15,12 +15,17 @@
 #include "engine/config.h"
 
 #define GEN_MAX_LIST JFIELD_MAX_LIST   /* questions, doc types, views */
+#define GEN_WORD_BUDGET 250            /* words per interview answer */
+#define GEN_WORD_BUDGET_MIN 20
+#define GEN_WORD_BUDGET_MAX 2000
 
 struct gen_grammars;
 
 struct interview_question {
 	char *key;    /* short id, e.g. "childhood" */
 	char *text;   /* the question asked */
+	int word_budget;  /* most words an answer may have (0: the
+			   * section's word_budget) */
 };
 
 /* The cqa stage's techniques (Sy-SE-PQA prompt variants), in the order
@@ -50,6 +55,7 @@ struct gen_cqa_config {
 struct gen_config {
 	int narrative;            /* stage enabled */
 	int nquestions;
+	int word_budget;          /* default words per answer */
 	struct interview_question questions[GEN_MAX_LIST];
 	int documents;            /* per persona */
 	int ndoc_types;

@@ -6,8 +6,10 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/json.h"
+#include "generators/text.h"
 #include "output/writer.h"
 #include "personas/coherence.h"
 
@@ -50,6 +52,26 @@ transcript(const struct stage_ctx *sc)
 	return t;
 }
 
+/* Offline: the answer from templates/offline/interview.grammar (rule
+ * answer.KEY, or answer.default for a question the grammar does not
+ * know) into offline.answer, cut to the question's word budget. */
+static int
+offline_answer(struct stage_ctx *sc, const struct interview_question *q,
+	       cJSON *v, struct pf_error *err)
+{
+	const struct grammar *g;
+	char rule[96];
+
+	if (!sc->offline)
+		return 0;
+	if ((g = gen_grammar(sc->cfg, "interview", err)) == NULL)
+		return -1;
+	snprintf(rule, sizeof(rule), "answer.%s", q->key);
+	return gen_text_words(sc, "interview", grammar_has(g, rule) ? rule :
+			      "answer.default", sc->seed, v, "answer",
+			      q->word_budget, err);
+}
+
 static int
 vars(struct stage_ctx *sc, cJSON *v, struct pf_error *err)
 {
@@ -64,13 +86,49 @@ vars(struct stage_ctx *sc, cJSON *v, struct pf_error *err)
 	cJSON_AddStringToObject(qo, "text", q->text);
 	cJSON_AddNumberToObject(qo, "number", sc->idx + 1);
 	cJSON_AddNumberToObject(qo, "total", gen_cfg(sc->cfg)->nquestions);
+	cJSON_AddNumberToObject(qo, "word_budget", q->word_budget);
 	/* A flag per question key lets templates branch with sections. */
 	snprintf(flag, sizeof(flag), "is_%s", q->key);
 	cJSON_AddTrueToObject(qo, flag);
 	cJSON_AddItemToObject(v, "transcript", transcript(sc));
 	if (sc->idx == 0)
 		cJSON_AddTrueToObject(v, "first_question");
-	return 0;
+	return offline_answer(sc, q, v, err);
+}
+
+/* Test hook (tests/integration/critic-earlier.sh): with
+ * PERSONAFORGE_TEST_CONTRADICT=earlier, in every other persona (even
+ * index) answer 1 + index / 2 mod (questions - 1) gets a sentence
+ * contradicting an earlier answer (the first one states hometown,
+ * birth year and sibling): another hometown, a birth year three years
+ * off, or the sibling with the other sex's relation word, in turn. */
+static const char *
+contradict_earlier(struct stage_ctx *sc, const char *a, char *buf, size_t n)
+{
+	const cJSON *life = ((struct gen_unit *)sc->u->data)->life;
+	int64_t i = sc->u->index;
+	int nq = gen_cfg(sc->cfg)->nquestions;
+	const char *home = json_get_str(life, "hometown", ""), *w;
+
+	if (i % 2 != 0 || nq < 2 || sc->idx != 1 + (i / 2) % (nq - 1))
+		return a;
+	switch ((i / 2) % 3) {
+	case 0:
+		snprintf(buf, n, "%s I grew up in %s.", a,
+			 strncmp(home, "Fairbanks", 9) ? "Fairbanks, Alaska"
+			 : "Key West, Florida");
+		break;
+	case 1:
+		snprintf(buf, n, "%s I was born in %d.", a,
+			 (int)json_get_num(life, "birth_year", 0) + 3);
+		break;
+	default:
+		w = strcmp(json_get_str(life, "sibling_sex", ""), "female")
+		    ? "sister" : "brother";
+		snprintf(buf, n, "%s My %s %s still calls.", a, w,
+			 json_get_str(life, "sibling_name", ""));
+	}
+	return buf;
 }
 
 /* Test hook (tests/integration/critic.sh): with the environment variable
@@ -83,9 +141,14 @@ contradict(struct stage_ctx *sc, const char *a, char *buf, size_t n)
 {
 	const struct persona *p = gen_persona(sc->u);
 	int64_t k = sc->u->index * gen_cfg(sc->cfg)->nquestions + sc->idx;
+	const char *mode = getenv("PERSONAFORGE_TEST_CONTRADICT");
 
-	if (getenv("PERSONAFORGE_TEST_CONTRADICT") == NULL || k % 10 != 0 ||
+	if (mode == NULL ||
 	    ((struct gen_unit *)sc->u->data)->critic[sc->idx].rejected > 0)
+		return a;
+	if (strcmp(mode, "earlier") == 0)
+		return contradict_earlier(sc, a, buf, n);
+	if (k % 10 != 0)
 		return a;
 	if (coherence_has_job(p))
 		snprintf(buf, n, "%s I am retired now.", a);
@@ -96,16 +159,21 @@ contradict(struct stage_ctx *sc, const char *a, char *buf, size_t n)
 
 /* The critic: 1 with err set (the engine asks again with that reason,
  * up to generation.max_attempts) when the answer contradicts the
- * persona's attributes or facts by a coherence rule, else 0. The answers
- * it sees were all accepted by it, so holding each to the attributes also
- * holds it to the earlier ones. */
+ * persona's attributes or facts by a coherence rule, or an earlier
+ * answer of this interview (rule earlier_answer), else 0. */
 static int
 critique(struct stage_ctx *sc, const char *a, struct pf_error *err)
 {
 	struct gen_critic *c = &((struct gen_unit *)sc->u->data)->
 			       critic[sc->idx];
+	const char *earlier[GEN_MAX_LIST];
+	uint32_t i;
 
-	if (gen_incoherent(sc->u, a, c->reason, sizeof(c->reason), err) == 0)
+	for (i = 0; i < sc->idx; i++)
+		earlier[i] = json_get_str(unit_reply(sc->u, GEN_INTERVIEW, i),
+					  "answer", "");
+	if (gen_incoherent_with(sc->u, a, earlier, (int)sc->idx, c->reason,
+				sizeof(c->reason), err) == 0)
 		return 0;
 	c->rejected++;
 	return 1;

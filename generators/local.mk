@@ -6,6 +6,7 @@ libpersonaforge_a_SOURCES += \
 	generators/registry.c generators/stages.h \
 	generators/config.c generators/config.h \
 	generators/text.c generators/text.h \
+	generators/life.c generators/life.h \
 	generators/documents.c \
 	generators/qa.c \
 	generators/preferences.c \

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "base/buf.h"
+#include "generators/life.h"
 #include "personas/coherence.h"
 #include "output/writer.h"
 
@@ -38,9 +39,20 @@ int
 gen_incoherent(const struct unit *u, const char *text, char *why, size_t n,
 	       struct pf_error *err)
 {
+	return gen_incoherent_with(u, text, NULL, 0, why, n, err);
+}
+
+int
+gen_incoherent_with(const struct unit *u, const char *text,
+		    const char *const *earlier, int nearlier, char *why,
+		    size_t n, struct pf_error *err)
+{
 	const struct fact_plan *fp = gen_facts(u);
 	struct coherence_fact cf[FACTS_MAX];
-	struct coherence_input in = { gen_persona(u), cf, fp->n, text };
+	struct coherence_input in = { .p = gen_persona(u), .facts = cf,
+				      .nfacts = fp->n, .text = text,
+				      .earlier = earlier,
+				      .nearlier = nearlier };
 	char d[256];
 
 	facts_coherence(fp, cf);
@@ -134,6 +146,9 @@ unit_open(void *ud, struct unit *u, void *w, struct pf_error *err)
 		   gen_cfg(c)->documents);
 	if (gu->persona_json == NULL)
 		return pf_error_set(err, "out of memory");
+	if ((gu->life = life_json(c, &gu->persona, gu->persona_json,
+				  &gu->facts, c->seed, err)) == NULL)
+		return -1;
 	if (add_profile(g, gu, err) != 0)
 		return -1;
 	if (writer_persona(w, &gu->persona) != 0)
@@ -150,7 +165,8 @@ unit_vars(void *ud, const struct unit *u, cJSON *v)
 	const cJSON *narr = unit_reply(u, GEN_NARRATIVE, 0);
 
 	(void)ud;
-	if (!cJSON_AddItemReferenceToObject(v, "persona", gu->persona_json))
+	if (!cJSON_AddItemReferenceToObject(v, "persona", gu->persona_json) ||
+	    !cJSON_AddItemReferenceToObject(v, "life", gu->life))
 		return -1;
 	if (narr != NULL && !cJSON_AddItemReferenceToObject(v, "narrative",
 							    (cJSON *)narr))
@@ -167,6 +183,7 @@ unit_close(void *ud, struct unit *u)
 	if (gu == NULL)
 		return;
 	cJSON_Delete(gu->persona_json);
+	cJSON_Delete(gu->life);
 	free(gu);
 	u->data = NULL;
 }

@@ -58,6 +58,7 @@ struct gen_critic {
 struct gen_unit {
 	struct persona persona;
 	cJSON *persona_json;             /* persona_to_json() + "profile" */
+	cJSON *life;                     /* shared life details (life.h) */
 	struct fact_plan facts;          /* planted facts (facts.h) */
 	struct gen_critic critic[GEN_MAX_LIST]; /* per interview question */
 };
@@ -82,5 +83,12 @@ void gen_row_id(char *out, size_t n, const struct unit *u, char kind,
  * "rule: detail"); 0 when it holds together (why untouched). */
 int gen_incoherent(const struct unit *u, const char *text, char *why,
 		   size_t n, struct pf_error *err);
+
+/* gen_incoherent() that also holds text to the `nearlier` earlier
+ * answers of the same interview (rule earlier_answer: hometown, birth
+ * year, relatives, employer, job, move). */
+int gen_incoherent_with(const struct unit *u, const char *text,
+			const char *const *earlier, int nearlier, char *why,
+			size_t n, struct pf_error *err);
 
 #endif

@@ -73,9 +73,41 @@ gen_text_render(const struct pf_config *cfg, const char *file,
 	return grammar_render(g, rule, vars, seed, GRAMMAR_PROSE, out, err);
 }
 
+void
+gen_text_cut(struct buf *b, int max_words)
+{
+	size_t i, sentence = 0, word = 0;
+	int words = 0, in = 0;
+
+	for (i = 0; i < b->len && max_words > 0; i++) {
+		if (b->data[i] == ' ') {
+			if (in && ++words == max_words)
+				break;
+			in = 0;
+			word = i;
+			if (i > 0 && strchr(".!?", b->data[i - 1]) != NULL)
+				sentence = i;
+			continue;
+		}
+		in = 1;
+	}
+	if (i >= b->len || max_words <= 0)
+		return;
+	b->len = sentence > 0 ? sentence : word;
+	b->data[b->len] = '\0';
+}
+
 int
 gen_text(const struct stage_ctx *sc, const char *file, const char *rule,
 	 uint64_t seed, cJSON *vars, const char *key, struct pf_error *err)
+{
+	return gen_text_words(sc, file, rule, seed, vars, key, 0, err);
+}
+
+int
+gen_text_words(const struct stage_ctx *sc, const char *file,
+	       const char *rule, uint64_t seed, cJSON *vars, const char *key,
+	       int max_words, struct pf_error *err)
 {
 	cJSON *o;
 	struct buf b;
@@ -89,9 +121,11 @@ gen_text(const struct stage_ctx *sc, const char *file, const char *rule,
 	if (!cJSON_IsObject(o))
 		return pf_error_set(err, "out of memory");
 	buf_init(&b, GEN_TEXT_MAX);
-	if (gen_text_render(sc->cfg, file, rule, vars, seed, &b, err) == 0)
+	if (gen_text_render(sc->cfg, file, rule, vars, seed, &b, err) == 0) {
+		gen_text_cut(&b, max_words);
 		rc = cJSON_AddStringToObject(o, key, b.data ? b.data : "")
 		     ? 0 : pf_error_set(err, "out of memory");
+	}
 	buf_free(&b);
 	return rc;
 }

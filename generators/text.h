@@ -53,6 +53,16 @@ int gen_text(const struct stage_ctx *sc, const char *file, const char *rule,
 /* An empty cache, or NULL when memory runs out. */
 struct gen_grammars *gen_grammars_new(void);
 
+/* gen_text() cut to at most max_words words (0: no limit), at the last
+ * sentence end that fits (at a word when no sentence ends in time), for
+ * a reply with a word budget. */
+int gen_text_words(const struct stage_ctx *sc, const char *file,
+		   const char *rule, uint64_t seed, cJSON *vars,
+		   const char *key, int max_words, struct pf_error *err);
+
+/* Cut the text in b to at most max_words words, as gen_text_words(). */
+void gen_text_cut(struct buf *b, int max_words);
+
 /* Free the cache. Accepts NULL. */
 void gen_grammars_free(struct gen_grammars *g);
 

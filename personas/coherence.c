@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -348,6 +349,197 @@ party_text(const struct coherence_input *in, char *why, size_t n)
 	return 0;
 }
 
+/* ---- claims an answer makes that a later answer must not contradict ----
+ * The phrasings the offline interview grammar uses for them
+ * (templates/offline/interview.grammar); a model's answer that states
+ * the same facts in other words is not read. */
+
+#define CLAIM_MAX 24        /* claims read from one text */
+#define CLAIM_VALUE 64      /* bytes of one claimed value */
+
+enum claim_kind { C_HOMETOWN, C_BORN, C_EMPLOYER, C_JOB_YEAR, C_MOVED,
+	C_MOVED_YEAR, C_JOB, C_NAME_SEX };
+
+struct claim {
+	enum claim_kind kind;
+	char key[CLAIM_VALUE];    /* C_NAME_SEX: the name */
+	char value[CLAIM_VALUE];  /* place, year, employer, job, or sex */
+};
+
+static const char *const claim_names[] = {
+	[C_HOMETOWN] = "grew up in", [C_BORN] = "was born in",
+	[C_EMPLOYER] = "has worked at", [C_JOB_YEAR] = "has worked there "
+	"since", [C_MOVED] = "moved to", [C_MOVED_YEAR] = "moved in",
+	[C_JOB] = "works as", [C_NAME_SEX] = "calls a relative",
+};
+
+/* Copy the value at s up to a sentence or clause end (or `stop`) into
+ * out. Returns the length. */
+static size_t
+value_at(const char *s, const char *stop, char *out)
+{
+	size_t n = 0;
+	const char *e = stop != NULL ? strstr(s, stop) : NULL;
+
+	while (s[n] != '\0' && strchr(".,;:!?\n", s[n]) == NULL &&
+	       (e == NULL || s + n < e) && n < CLAIM_VALUE - 1)
+		n++;
+	memcpy(out, s, n);
+	out[n] = '\0';
+	return n;
+}
+
+static int
+add_claim(struct claim *c, int *n, enum claim_kind k, const char *key,
+	  const char *value)
+{
+	if (*n >= CLAIM_MAX || value[0] == '\0')
+		return 0;
+	c[*n].kind = k;
+	snprintf(c[*n].key, sizeof(c[*n].key), "%s", key);
+	snprintf(c[*n].value, sizeof(c[*n].value), "%s", value);
+	(*n)++;
+	return 1;
+}
+
+/* Every "PREFIX value" of text as a claim of kind k. */
+static void
+phrase_claims(const char *text, const char *prefix, const char *stop,
+	      enum claim_kind k, struct claim *c, int *n)
+{
+	const char *s = text;
+	char v[CLAIM_VALUE];
+
+	while ((s = strcasestr(s, prefix)) != NULL) {
+		s += strlen(prefix);
+		value_at(s, stop, v);
+		add_claim(c, n, k, "", v);
+	}
+}
+
+/* "I was born in 1974" or "I was born on March 3, 1974": the year. */
+static void
+born_claims(const char *text, struct claim *c, int *n)
+{
+	const char *s = text, *y;
+	char v[8];
+
+	while ((s = strcasestr(s, "I was born ")) != NULL) {
+		s += 11;
+		for (y = s; *y != '\0' && *y != '.' && y - s < 24; y++)
+			if (strspn(y, "0123456789") == 4) {
+				snprintf(v, sizeof(v), "%.4s", y);
+				add_claim(c, n, C_BORN, "", v);
+				break;
+			}
+	}
+}
+
+/* "my sister Nora": the sex the relation word gives the name. */
+static void
+relative_claims(const char *text, struct claim *c, int *n)
+{
+	static const char lower[] = "abcdefghijklmnopqrstuvwxyz";
+	char word[24], name[CLAIM_VALUE];
+	const char *s = text, *sex, *nm;
+	size_t k;
+
+	while ((s = strcasestr(s, "my ")) != NULL) {
+		s += 3;
+		k = strspn(s, lower);
+		if (k == 0 || k >= sizeof(word) || s[k] != ' ')
+			continue;
+		snprintf(word, sizeof(word), "%.*s", (int)k, s);
+		nm = s + k + 1;
+		if ((sex = coherence_relation_sex(word)) == NULL ||
+		    *nm < 'A' || *nm > 'Z')
+			continue;
+		k = 1 + strspn(nm + 1, lower);
+		snprintf(name, sizeof(name), "%.*s", (int)k, nm);
+		add_claim(c, n, C_NAME_SEX, name, sex);
+	}
+}
+
+/* The year after PREFIX ("since 2012" of "I have worked at X since
+ * 2012", "in 2003" of "I moved to X in 2003"), as a claim of kind k. */
+static void
+year_claims(const char *text, const char *prefix, enum claim_kind k,
+	    struct claim *c, int *n)
+{
+	const char *s = text, *y;
+	char v[8];
+
+	while ((s = strcasestr(s, prefix)) != NULL) {
+		s += strlen(prefix);
+		for (y = s; *y != '\0' && *y != '.' && y - s < 80; y++)
+			if (y[0] == ' ' && strspn(y + 1, "0123456789") == 4) {
+				snprintf(v, sizeof(v), "%.4s", y + 1);
+				add_claim(c, n, k, "", v);
+				break;
+			}
+	}
+}
+
+/* Every claim of text into c (at most CLAIM_MAX); returns how many. */
+static int
+read_claims(const char *text, struct claim *c)
+{
+	int n = 0;
+
+	if (text == NULL)
+		return 0;
+	phrase_claims(text, "I grew up in ", " where ", C_HOMETOWN, c, &n);
+	phrase_claims(text, "I have worked at ", " since ", C_EMPLOYER, c, &n);
+	phrase_claims(text, "I work as ", NULL, C_JOB, c, &n);
+	phrase_claims(text, "I moved to ", " in ", C_MOVED, c, &n);
+	year_claims(text, "I have worked at ", C_JOB_YEAR, c, &n);
+	year_claims(text, "I moved to ", C_MOVED_YEAR, c, &n);
+	born_claims(text, c, &n);
+	relative_claims(text, c, &n);
+	return n;
+}
+
+/* 1 with why set when claim a (of the new text) contradicts b (of an
+ * earlier answer). */
+static int
+contradicts(const struct claim *a, const struct claim *b, char *why,
+	    size_t n)
+{
+	if (a->kind != b->kind)
+		return 0;
+	if (a->kind == C_NAME_SEX) {
+		if (strcmp(a->key, b->key) != 0 ||
+		    strcmp(a->value, b->value) == 0)
+			return 0;
+		return snprintf(why, n, "'%s' is %s here but %s in an "
+				"earlier answer", a->key, a->value, b->value),
+		       1;
+	}
+	if (strcasecmp(a->value, b->value) == 0)
+		return 0;
+	return snprintf(why, n, "%s '%s' here but '%s' in an earlier "
+			"answer", claim_names[a->kind], a->value, b->value),
+	       1;
+}
+
+static int
+earlier_answer(const struct coherence_input *in, char *why, size_t n)
+{
+	struct claim now[CLAIM_MAX], then[CLAIM_MAX];
+	int k, m, i, j, e;
+
+	if (in->nearlier == 0 || (k = read_claims(in->text, now)) == 0)
+		return 0;
+	for (e = 0; e < in->nearlier; e++) {
+		m = read_claims(in->earlier[e], then);
+		for (i = 0; i < k; i++)
+			for (j = 0; j < m; j++)
+				if (contradicts(&now[i], &then[j], why, n))
+					return 1;
+	}
+	return 0;
+}
+
 const struct coherence_rule coherence_rules[] = {
 	{ .id = "no_job_employer", .check = no_job_employer,
 	  .reason = "a retired, unemployed, homemaker, student or disabled "
@@ -386,6 +578,9 @@ const struct coherence_rule coherence_rules[] = {
 	{ .id = "party_text", .check = party_text,
 	  .reason = "a text stating a party identification ('as a "
 	  "Republican') states the persona's own party_id" },
+	{ .id = "earlier_answer", .check = earlier_answer,
+	  .reason = "an interview answer keeps to the places, years, "
+	  "relatives, employer and job of the persona's earlier answers" },
 };
 
 const size_t coherence_nrules = N(coherence_rules);

@@ -32,6 +32,10 @@ struct coherence_input {
 	const struct coherence_fact *facts; /* may be NULL when nfacts is 0 */
 	int nfacts;
 	const char *text;                   /* a text about p, or NULL */
+	/* Earlier answers of the same interview (rule earlier_answer);
+	 * may be NULL when nearlier is 0. */
+	const char *const *earlier;
+	int nearlier;
 };
 
 /* A rule: check() returns 1 and writes a short detail into why[n] when

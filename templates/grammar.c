@@ -722,8 +722,11 @@ load_file(struct grammar *g, const char *path, int depth,
 {
 	char *text;
 	size_t len;
-	int rc;
+	int rc, i;
 
+	for (i = 0; i < g->nfiles; i++)   /* each file once: cycles end */
+		if (strcmp(g->files[i], path) == 0)
+			return 0;
 	if (file_read_all(path, GRAMMAR_MAX_FILE, &text, &len) != 0) {
 		if (err != NULL)
 			snprintf(err->file, sizeof(err->file), "%s", path);
@@ -1005,13 +1008,12 @@ apply_mods(struct render *r, const struct node *n, size_t start)
 	const char *art;
 	size_t i, k;
 
-	if (n->mods & MOD_LOWER)
-		for (i = start; i < b->len; i++)
-			b->data[i] = (char)tolower((unsigned char)b->data[i]);
 	for (i = start; i < b->len && isspace((unsigned char)b->data[i]); i++)
 		;
 	if (i == b->len)
 		return 0;
+	if (n->mods & MOD_LOWER)
+		b->data[i] = (char)tolower((unsigned char)b->data[i]);
 	if (n->mods & MOD_A) {
 		art = article(b->data + i);
 		k = strlen(art);

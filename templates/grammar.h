@@ -67,7 +67,8 @@ int grammar_compile(const char *text, size_t len, const char *name,
 		    struct grammar **out, struct pf_error *err);
 
 /* Read and compile the file at `path`, with its %include files (named
- * relative to its directory, at most GRAMMAR_MAX_INCLUDES deep). Errors
+ * relative to its directory, at most GRAMMAR_MAX_INCLUDES deep; a file
+ * already loaded is skipped, so files may include each other). Errors
  * as grammar_compile(), plus "cannot read" with the file named. */
 int grammar_load(const char *path, struct grammar **out,
 		 struct pf_error *err);

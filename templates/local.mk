@@ -75,4 +75,8 @@ dist_offline_DATA = \
 	templates/offline/preference.mustache \
 	templates/offline/judge.mustache \
 	templates/offline/cqa.mustache \
-	templates/offline/voice.grammar
+	templates/offline/voice.grammar \
+	templates/offline/life.grammar \
+	templates/offline/story.grammar \
+	templates/offline/lexicon.grammar \
+	templates/offline/interview.grammar

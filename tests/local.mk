@@ -97,3 +97,6 @@ dist_noinst_SCRIPTS += tests/integration/critic.sh
 TESTS += tests/integration/cqa.sh
 dist_noinst_SCRIPTS += tests/integration/cqa.sh \
 	tests/integration/cqa_check.py tests/integration/sepqa_read.py
+TESTS += tests/integration/critic-earlier.sh
+dist_noinst_SCRIPTS += tests/integration/critic-earlier.sh \
+	tests/integration/critic-run.sh

@@ -113,7 +113,7 @@ check_strings(const cJSON *j, const struct attrs *a,
 	      const struct coherence_fact *cf, int n, const char *file)
 {
 	const cJSON *c;
-	struct coherence_input in = { &a->p, cf, n, NULL };
+	struct coherence_input in = { .p = &a->p, .facts = cf, .nfacts = n };
 
 	if (cJSON_IsString(j)) {
 		in.text = j->valuestring;
@@ -183,8 +183,9 @@ scan(const char *dir, const char *name, int persons)
 			facts_plan(&fp, &people[i]->p, seed, nfacts, ndocs);
 			facts_coherence(&fp, cf);
 			if (persons) {
-				struct coherence_input in = { &people[i]->p,
-					cf, fp.n, NULL };
+				struct coherence_input in = {
+					.p = &people[i]->p, .facts = cf,
+					.nfacts = fp.n };
 				report(&in, "attributes and facts");
 			}
 			if (strcmp(name, "facts.jsonl") == 0)

@@ -33,9 +33,30 @@ struct rcase {
 	int age;                 /* 0: keep the base age */
 	struct coherence_fact fact; /* key NULL: no fact */
 	const char *text;
+	const char *earlier;     /* an earlier answer, or NULL */
 };
 
+#define EARLIER "I grew up in Hollow Creek, and I was born in 1970. " \
+	"My sister Nora was my shadow. I have worked at Cedar Labs since " \
+	"2004. I moved to Tulsa in 1999. I work as an electrician."
+
 static const struct rcase cases[] = {
+	{ "earlier_answer", .earlier = EARLIER,
+	  .text = "I grew up in Fairbanks, far from here." },
+	{ "earlier_answer", .earlier = EARLIER,
+	  .text = "I was born on March 3, 1973, in a snowstorm." },
+	{ "earlier_answer", .earlier = EARLIER,
+	  .text = "My brother Nora still calls on Sundays." },
+	{ "earlier_answer", .earlier = EARLIER,
+	  .text = "I have worked at Summit Foods since 2004." },
+	{ "earlier_answer", .earlier = EARLIER,
+	  .text = "I have worked at Cedar Labs since 2011." },
+	{ "earlier_answer", .earlier = EARLIER,
+	  .text = "I moved to Tulsa in 2005, for work." },
+	{ "earlier_answer", .earlier = EARLIER,
+	  .text = "I moved to Boise in 1999, for work." },
+	{ "earlier_answer", .earlier = EARLIER,
+	  .text = "I work as a plumber these days." },
 	{ "no_job_employer", .status = "retired", .occupation = "Retired",
 	  .age = 70, .fact = { "employer", "Cedar Labs", NULL, NULL } },
 	{ "no_job_employer", .status = "student", .occupation = "Student",
@@ -108,8 +129,10 @@ START_TEST(each_case_fires_its_rule)
 {
 	const struct rcase *c = &cases[_i];
 	struct persona p = persona_of(c);
-	struct coherence_input in = { &p, &c->fact, c->fact.key ? 1 : 0,
-				      c->text };
+	struct coherence_input in = { .p = &p, .facts = &c->fact,
+				      .nfacts = c->fact.key ? 1 : 0,
+				      .text = c->text, .earlier = &c->earlier,
+				      .nearlier = c->earlier ? 1 : 0 };
 	int counts[32] = { 0 };
 	char why[256];
 	size_t i;
@@ -154,7 +177,7 @@ START_TEST(coherent_passes)
 	};
 	struct coherence_fact f[2] = { sister, employer };
 	struct persona p = base(), w = base();
-	struct coherence_input in = { &p, f, 2, NULL };
+	struct coherence_input in = { .p = &p, .facts = f, .nfacts = 2 };
 	char why[256];
 	size_t i;
 
@@ -164,14 +187,27 @@ START_TEST(coherent_passes)
 			      "%s", why);
 		ck_assert_str_eq(why, "");
 	}
+	/* An answer that repeats the earlier ones agrees with them. */
+	{
+		const char *e = EARLIER;
+
+		in.text = EARLIER " My sister Nora Hightower was born after "
+			  "me.";
+		in.earlier = &e;
+		in.nearlier = 1;
+		ck_assert_msg(coherence_check(&in, NULL, why, sizeof(why)) == 0,
+			      "%s", why);
+		in.earlier = NULL;
+		in.nearlier = 0;
+	}
 	/* A widow may speak of her late husband; a retiree of 70 is fine. */
 	w.marital_status = "widowed";
 	w.household = "lives alone";
 	w.employment_status = "retired";
 	w.occupation = "Retired";
 	w.age = 70;
-	in = (struct coherence_input){ &w, &sister, 1,
-		"My late husband loved this town. I am retired." };
+	in = (struct coherence_input){ .p = &w, .facts = &sister, .nfacts = 1,
+		.text = "My late husband loved this town. I am retired." };
 	ck_assert_int_eq(coherence_check(&in, NULL, NULL, 0), 0);
 	/* A non-citizen may say so and still follow elections. */
 	w = base();

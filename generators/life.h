@@ -1,0 +1,41 @@
+/* life.h - the details of one persona's life that its offline texts share.
+ *
+ * Every offline text about a persona (interview answers, narrative
+ * fields, enrichment facets) names the same hometown, relatives,
+ * employer, years and hobbies, so one answer never contradicts another.
+ * life_json() draws them once per persona, from the run seed and the
+ * persona index only (never the run size), and returns them as the
+ * template variable "life" (doc/grammar.md lists its keys).
+ *
+ * Planted facts win: a persona whose documents plant a sister "Priya", an
+ * employer or a hobby gets that sister, employer or hobby here too.
+ * Names, employers, hobbies, skills, goals and cultural notes are drawn
+ * from the rules of templates/offline/life.grammar (a data file; every
+ * choice there is uniform or conditioned on attributes, never a
+ * frequency). Years are counted from 2020, the year the persona's age
+ * refers to (the 2020 Census).
+ */
+#ifndef PF_GEN_LIFE_H
+#define PF_GEN_LIFE_H
+
+#include <stdint.h>
+#include <cjson/cJSON.h>
+
+#include "base/error.h"
+#include "engine/config.h"
+#include "generators/facts.h"
+#include "personas/persona.h"
+
+#define LIFE_YEAR 2020      /* the year ages refer to */
+#define LIFE_LIST_MAX 5     /* items of each drawn list */
+
+/* The "life" object of persona p (persona_json: its template variables,
+ * read by the life grammar's rules) with planted facts fp, drawn with
+ * seed rng_derive(run_seed, "life", p->index, k). Returns a new object
+ * (the caller deletes it), or NULL with err filled (a bad life.grammar:
+ * file:line:col). */
+cJSON *life_json(const struct pf_config *cfg, const struct persona *p,
+		 const cJSON *persona_json, const struct fact_plan *fp,
+		 uint64_t run_seed, struct pf_error *err);
+
+#endif
