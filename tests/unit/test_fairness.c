@@ -11,7 +11,9 @@
 #include <string.h>
 
 #include "auditors/exposure.h"
+#include "auditors/fairness.h"
 #include "auditors/fairstats.h"
+#include "base/json.h"
 #include "tests/unit/check_tap.h"
 
 #define NUL (-1.0)      /* in a case: the measure is undefined */
@@ -387,6 +389,163 @@ START_TEST(test_parity)
 }
 END_TEST
 
+/* The auditor over a source of its own: personas of three genders, 500
+ * women of whom `bad` are quarantined, 500 men none, 10 nonbinary people
+ * of whom 9 are; no target tables, no lists. */
+struct fake {
+	struct audit_source base;
+	int i, bad;
+	const char *names[2], *values[2];
+	char id[16];
+};
+
+static int
+fake_next(struct audit_source *b, struct audit_person *p,
+	  struct pf_error *err)
+{
+	struct fake *f = (struct fake *)b;
+	int i = f->i++;
+
+	(void)err;
+	if (i >= 1010)
+		return 0;
+	memset(p, 0, sizeof(*p));
+	snprintf(f->id, sizeof(f->id), "p%06d", i);
+	f->values[0] = f->id;
+	f->values[1] = i < 500 ? "female" : i < 1000 ? "male" : "nonbinary";
+	p->persona_id = i;
+	p->nattrs = 2;
+	p->names = f->names;
+	p->values = f->values;
+	p->quarantined = (i < 500 && i < f->bad) || (i >= 1000 && i < 1009);
+	return 1;
+}
+
+static int
+fake_rewind(struct audit_source *b, struct pf_error *err)
+{
+	(void)err;
+	((struct fake *)b)->i = 0;
+	return 0;
+}
+
+static int
+fake_list(struct audit_source *b, struct audit_list *l, struct pf_error *e)
+{
+	(void)b;
+	(void)l;
+	(void)e;
+	return 0;
+}
+
+/* What the auditor emitted: the rows that matter here. */
+struct seen {
+	double ratio, lo, hi;
+	char thr[16], small_note[96];
+	int nrates, has_ci, tvd_null;
+};
+
+static void
+on_metric(void *ud, const struct audit_metric *m)
+{
+	struct seen *s = ud;
+
+	if (strcmp(m->metric, "quarantine.fourfifths") == 0 &&
+	    strcmp(m->group, "gender") == 0) {
+		s->ratio = m->value;
+		s->lo = m->lo;
+		s->hi = m->hi;
+		s->has_ci = m->has_interval;
+		snprintf(s->thr, sizeof(s->thr), "%s", m->threshold);
+	}
+	if (strcmp(m->metric, "quarantine.rate") == 0) {
+		s->nrates++;
+		if (strcmp(m->group, "gender=nonbinary") == 0)
+			snprintf(s->small_note, sizeof(s->small_note), "%s",
+				 m->note);
+	}
+	if (strcmp(m->metric, "tvd") == 0)
+		s->tvd_null = !m->defined;
+}
+
+static void
+run_auditor(int bad, const char *cfg_json, struct seen *seen)
+{
+	struct fake f = { .base = { fake_next, fake_rewind, fake_list, 0,
+				    NULL, 0 }, .bad = bad,
+			  .names = { "id", "gender" } };
+	struct json_error je;
+	struct pf_error err;
+	cJSON *sec;
+	void *cfg;
+
+	memset(seen, 0, sizeof(*seen));
+	ck_assert_int_eq(json_parse(cfg_json, strlen(cfg_json), &sec, &je),
+			 0);
+	ck_assert_int_eq(auditor_fairness.parse(sec, "$.audit.fairness", &cfg,
+						&err), 0);
+	ck_assert_int_eq(auditor_fairness.measure(cfg, &f.base, on_metric,
+						  seen, &err), 0);
+	auditor_fairness.free_config(cfg);
+	cJSON_Delete(sec);
+}
+
+/* Two groups of 500 with a true ratio of 0.70 fail a 0.8 gate, 0.95
+ * passes; the group of 10 (90% quarantined) is reported below min_n and
+ * not compared, so it does not drag the ratio to 0.1. */
+START_TEST(test_auditor_parity)
+{
+	struct seen s;
+
+	run_auditor(150, "{\"attributes\": [\"gender\"], \"min_ratio\": 0.8}",
+		    &s);
+	ck_assert(fabs(s.ratio - 0.70) < 1e-12);
+	ck_assert_str_eq(s.thr, ">=0.8");
+	ck_assert(s.has_ci && s.lo < 0.7 && s.hi > 0.7 && s.hi < 0.8);
+	ck_assert_int_eq(s.nrates, 3);
+	ck_assert_str_eq(s.small_note,
+			 "below min_n 30: reported, not compared");
+	ck_assert(s.tvd_null);
+	run_auditor(25, "{\"attributes\": [\"gender\"], \"min_ratio\": 0.8}",
+		    &s);
+	ck_assert(fabs(s.ratio - 0.95) < 1e-12 && s.ratio >= 0.8);
+	/* with min_n 5 the small group is compared: 0.1 / 1.0 */
+	run_auditor(25, "{\"attributes\": [\"gender\"], \"min_n\": 5}", &s);
+	ck_assert(fabs(s.ratio - 0.1) < 1e-12);
+	ck_assert_str_eq(s.thr, "");
+}
+END_TEST
+
+/* Config errors name their path. */
+START_TEST(test_auditor_config)
+{
+	static const struct {
+		const char *json, *msg;
+	} bad[] = {
+		{ "{\"attributes\": [\"shoe_size\"]}", "shoe_size" },
+		{ "{\"min_ratio\": 2}", "min_ratio" },
+		{ "{\"min_n\": 0}", "min_n" },
+	};
+	struct json_error je;
+	struct pf_error err;
+	cJSON *sec;
+	void *cfg;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert_int_eq(json_parse(bad[i].json, strlen(bad[i].json),
+					    &sec, &je), 0);
+		pf_error_clear(&err);
+		ck_assert_int_eq(auditor_fairness.parse(sec, "$.audit.fairness",
+							&cfg, &err), -1);
+		ck_assert_msg(strstr(err.where, bad[i].msg) != NULL ||
+			      strstr(err.msg, bad[i].msg) != NULL,
+			      "%s: %s: %s", bad[i].json, err.where, err.msg);
+		cJSON_Delete(sec);
+	}
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -402,6 +561,8 @@ suite(void)
 	tcase_add_test(tc, test_zipf);
 	tcase_add_test(tc, test_repr);
 	tcase_add_test(tc, test_parity);
+	tcase_add_test(tc, test_auditor_parity);
+	tcase_add_test(tc, test_auditor_config);
 	suite_add_tcase(s, tc);
 	return s;
 }
