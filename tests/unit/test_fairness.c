@@ -386,6 +386,9 @@ START_TEST(test_parity)
 		  FAIR_Z95 * FAIR_Z95 / 1000) / (1 + FAIR_Z95 * FAIR_Z95 /
 		  500)) < 1e-12);
 	ck_assert_int_eq(fair_katz(0, 10, 5, 10, &lo, &hi), -1);
+	ck_assert_int_eq(fair_katz(10, 10, 5, 5, &lo, &hi), -1);
+	ck_assert_int_eq(fair_katz(10, 10, 4, 5, &lo, &hi), 0);
+	ck_assert(lo < 1.25 && hi > 1.25);
 }
 END_TEST
 
