@@ -117,6 +117,9 @@ struct audit_person {
 	int quarantined;             /* it, or one of its rows, is */
 	int64_t findings[AUDIT_NSEVERITY];  /* real-looking findings about
 					     * its rows, by severity */
+	size_t nauditors;            /* the same per finding auditor: */
+	const char *const *auditor_names;
+	const int64_t *by_auditor;   /* [a * AUDIT_NSEVERITY + severity] */
 	int64_t items, failed;       /* its journal items; failed ones */
 	size_t ntexts;
 	const char *const *text_tables;  /* tables with audited text */

@@ -113,6 +113,8 @@ struct group {
 	char value[VALUE_MAX];
 	int64_t n, quarantined, failed;
 	int64_t finding[AUDIT_NSEVERITY];   /* a finding at or above s */
+	int64_t by[FAIR_MAX_FINDERS][AUDIT_NSEVERITY];  /* the same, of one
+							 * finding auditor */
 	int64_t text_rows[FAIR_MAX_TEXTS], text_bytes[FAIR_MAX_TEXTS];
 };
 
@@ -145,6 +147,12 @@ struct tally {
 	struct cells *pair[FAIR_MAX_ATTRS][FAIR_MAX_ATTRS];  /* i < j */
 	char texts[FAIR_MAX_TEXTS][LABEL_MAX];
 	size_t ntexts;
+	char finders[FAIR_MAX_FINDERS][LABEL_MAX];   /* finding auditors */
+	size_t nfinders;
+	int64_t any[FAIR_MAX_FINDERS][AUDIT_NSEVERITY];  /* nonzero: some
+							  * persona has a
+							  * finding at or
+							  * above s */
 	int64_t people;
 };
 
@@ -212,6 +220,9 @@ setup(struct tally *t, const struct audit_person *p)
 	for (k = 0; k < p->ntexts && k < FAIR_MAX_TEXTS; k++)
 		snprintf(t->texts[k], LABEL_MAX, "%s", p->text_tables[k]);
 	t->ntexts = k;
+	for (k = 0; k < p->nauditors && k < FAIR_MAX_FINDERS; k++)
+		snprintf(t->finders[k], LABEL_MAX, "%s", p->auditor_names[k]);
+	t->nfinders = k;
 	return 0;
 }
 
@@ -271,6 +282,13 @@ count_group(struct tally *t, struct group *g, const struct audit_person *p)
 		at_or_above += p->findings[s];
 		g->finding[s] += at_or_above > 0;
 	}
+	for (k = 0; k < t->nfinders && k < p->nauditors; k++)
+		for (at_or_above = 0, s = AUDIT_CRITICAL; s >= AUDIT_INFO;
+		     s--) {
+			at_or_above += p->by_auditor[k * AUDIT_NSEVERITY + s];
+			g->by[k][s] += at_or_above > 0;
+			t->any[k][s] += at_or_above > 0;
+		}
 	for (k = 0; k < t->ntexts && k < p->ntexts; k++) {
 		g->text_rows[k] += p->text_rows[k];
 		g->text_bytes[k] += p->text_bytes[k];
@@ -401,6 +419,13 @@ o_finding(const struct group *g, int arg)
 	return g->finding[arg];
 }
 
+/* arg: finding auditor * AUDIT_NSEVERITY + severity */
+static int64_t
+o_finder(const struct group *g, int arg)
+{
+	return g->by[arg / AUDIT_NSEVERITY][arg % AUDIT_NSEVERITY];
+}
+
 static int64_t
 o_failed(const struct group *g, int arg)
 {
@@ -500,6 +525,27 @@ parity_length(struct tally *t, const struct attr *a, size_t k)
 	put(t, metric, a->name, hi > 0 ? lo / hi : 1.0, 1, NULL, n, "", note);
 }
 
+/* Per finding auditor (pii, safety, ...), the outcomes it has any
+ * persona for: "finding.AUDITOR.SEVERITY". */
+static void
+parity_finders(struct tally *t, const struct attr *a)
+{
+	char name[LABEL_MAX + 16];
+	size_t k;
+	int s;
+
+	for (k = 0; k < t->nfinders; k++)
+		for (s = AUDIT_LOW; s <= AUDIT_CRITICAL; s++) {
+			if (t->any[k][s] == 0)
+				continue;
+			snprintf(name, sizeof(name), "finding.%s.%s",
+				 t->finders[k], audit_severity_name(
+				 (enum audit_severity)s));
+			parity_outcome(t, a, name, o_finder,
+				       (int)k * AUDIT_NSEVERITY + s);
+		}
+}
+
 static void
 parity(struct tally *t)
 {
@@ -519,6 +565,7 @@ parity(struct tally *t)
 				 audit_severity_name((enum audit_severity)s));
 			parity_outcome(t, &t->a[i], name, o_finding, s);
 		}
+		parity_finders(t, &t->a[i]);
 		parity_outcome(t, &t->a[i], "failed", o_failed, 0);
 		for (k = 0; k < t->ntexts; k++)
 			parity_length(t, &t->a[i], k);

@@ -19,7 +19,9 @@
  * "empty_cells" (group "gender" or "gender x age_band"). Parity across
  * the groups of each attribute for the adverse outcomes "quarantine",
  * "finding.low" .. "finding.critical" (a real-looking finding at or above
- * the severity) and "failed" (a failed item): "<outcome>.rate" per group
+ * the severity, of any auditor), "finding.AUDITOR.SEVERITY" (of one
+ * auditor, pii or safety, when the dataset holds any) and "failed" (a
+ * failed item): "<outcome>.rate" per group
  * ("gender=female", Wilson interval), "<outcome>.fourfifths" (favourable
  * rate lowest/highest, Katz interval), "<outcome>.adverse_ratio",
  * "<outcome>.adverse_diff"; text length per table: "length.<table>.mean"
@@ -35,6 +37,7 @@
 #define FAIR_MAX_ATTRS 8       /* attributes measured */
 #define FAIR_MAX_GROUPS 128    /* values of one attribute compared */
 #define FAIR_MAX_TEXTS 8       /* tables whose text length is compared */
+#define FAIR_MAX_FINDERS 8     /* finding auditors split out */
 
 /* The parsed `$.audit.fairness` section. */
 struct fairness_config {

@@ -17,6 +17,7 @@
 #define SQL_MAX ((size_t)1 << 16)
 #define TEXTS_MAX 8          /* tables whose text is measured */
 #define LIST_MAX 4096        /* items of one exposure list kept */
+#define FINDERS_MAX 8        /* auditors whose findings are split out */
 
 /* Stages that list personas add theirs here, one entry each: a
  * persona's contacts (world), a community question's answerers (cqa),
@@ -37,6 +38,9 @@ struct src {
 	struct persona_tables *tables;
 	int npcols;                   /* persona columns */
 	const char **names, **values;
+	const char *auditors[FINDERS_MAX];      /* auditors that find */
+	size_t nauditors;
+	int64_t by_auditor[FINDERS_MAX * AUDIT_NSEVERITY];
 	const char *texts[TEXTS_MAX];
 	int64_t rows[TEXTS_MAX], bytes[TEXTS_MAX];
 	size_t ntexts;
@@ -72,17 +76,26 @@ sql_quarantine(struct buf *b)
 			     DATASET_PERSONA_COL);
 }
 
-/* The real-looking findings about a persona's rows, by severity. */
+/* The real-looking findings about a persona's rows, by severity (sS),
+ * then by finding auditor and severity (aA_S). */
 static int
-sql_findings(struct buf *b)
+sql_findings(struct src *s, struct buf *b)
 {
-	int s, rc = buf_puts(b, " LEFT JOIN (SELECT "
-			     DATASET_PERSONA_KEY("row_id") " AS pid");
+	size_t a;
+	int sv, rc = buf_puts(b, " LEFT JOIN (SELECT "
+			      DATASET_PERSONA_KEY("row_id") " AS pid");
 
-	for (s = AUDIT_INFO; s <= AUDIT_CRITICAL; s++)
+	for (sv = AUDIT_INFO; sv <= AUDIT_CRITICAL; sv++)
 		rc |= buf_printf(b, ", sum(CASE severity WHEN '%s' THEN count "
 				 "ELSE 0 END) AS s%d", audit_severity_name(
-				 (enum audit_severity)s), s);
+				 (enum audit_severity)sv), sv);
+	for (a = 0; a < s->nauditors; a++)
+		for (sv = AUDIT_INFO; sv <= AUDIT_CRITICAL; sv++)
+			rc |= buf_printf(b, ", sum(CASE WHEN auditor = '%s' AND"
+					 " severity = '%s' THEN count ELSE 0 "
+					 "END) AS a%zu_%d", s->auditors[a],
+					 audit_severity_name(
+					 (enum audit_severity)sv), a, sv);
 	return rc | buf_puts(b, " FROM audit_finding WHERE synthetic = 0 AND"
 			     " kind != 'gate' AND row_table != 'dataset'"
 			     " GROUP BY pid) f ON f.pid = p."
@@ -136,6 +149,9 @@ sql_people(struct src *s, struct buf *b)
 	rc = buf_puts(b, "SELECT p.*, coalesce(q.q, 0)");
 	for (sv = AUDIT_INFO; sv <= AUDIT_CRITICAL; sv++)
 		rc |= buf_printf(b, ", coalesce(f.s%d, 0)", sv);
+	for (i = 0; i < s->nauditors; i++)
+		for (sv = AUDIT_INFO; sv <= AUDIT_CRITICAL; sv++)
+			rc |= buf_printf(b, ", coalesce(f.a%zu_%d, 0)", i, sv);
 	rc |= buf_puts(b, ", coalesce(j.n, 0), coalesce(j.failed, 0)");
 	for (i = 0, k = 0; i < dataset_ntables && k < TEXTS_MAX; i++)
 		if (has_text(&dataset_tables[i]))
@@ -143,7 +159,7 @@ sql_people(struct src *s, struct buf *b)
 					 "coalesce(t%zu.b, 0)", k, k), k++;
 	rc |= buf_printf(b, " FROM \"%s\" p",
 			 dataset_table_role(DATASET_PERSONAS)->name);
-	rc |= sql_quarantine(b) | sql_findings(b);
+	rc |= sql_quarantine(b) | sql_findings(s, b);
 	rc |= buf_puts(b, " LEFT JOIN (SELECT persona_id AS pid, count(*) AS"
 		       " n, sum(state = 'failed') AS failed FROM journal GROUP"
 		       " BY persona_id) j ON j.pid = p." DATASET_PERSONA_COL);
@@ -183,6 +199,11 @@ next_person(struct audit_source *base, struct audit_person *p,
 	p->quarantined |= sqlite3_column_int(st, c++) != 0;
 	for (i = AUDIT_INFO; i <= AUDIT_CRITICAL; i++)
 		p->findings[i] = sqlite3_column_int64(st, c++);
+	for (i = 0; i < (int)s->nauditors * AUDIT_NSEVERITY; i++)
+		s->by_auditor[i] = sqlite3_column_int64(st, c++);
+	p->nauditors = s->nauditors;
+	p->auditor_names = s->auditors;
+	p->by_auditor = s->by_auditor;
 	p->items = sqlite3_column_int64(st, c++);
 	p->failed = sqlite3_column_int64(st, c++);
 	for (i = 0; i < (int)s->ntexts; i++) {
@@ -200,8 +221,14 @@ static int
 open_people(struct src *s)
 {
 	struct buf sql;
+	size_t a;
 	int i, rc;
 
+	/* Registered names only, so they are safe inside the SQL text. */
+	for (a = 0; a < auditor_count && s->nauditors < FINDERS_MAX; a++)
+		if (auditor_registry[a]->scan_row != NULL ||
+		    auditor_registry[a]->scan_dataset != NULL)
+			s->auditors[s->nauditors++] = auditor_registry[a]->name;
 	buf_init(&sql, SQL_MAX);
 	s->ntexts = 0;
 	rc = sql_people(s, &sql);

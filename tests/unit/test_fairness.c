@@ -400,7 +400,10 @@ struct fake {
 	int i, bad;
 	const char *names[2], *values[2];
 	char id[16];
+	int64_t by[AUDIT_NSEVERITY];     /* one finding auditor, "pii" */
 };
+
+static const char *const fake_finders[] = { "pii" };
 
 static int
 fake_next(struct audit_source *b, struct audit_person *p,
@@ -421,6 +424,13 @@ fake_next(struct audit_source *b, struct audit_person *p,
 	p->names = f->names;
 	p->values = f->values;
 	p->quarantined = (i < 500 && i < f->bad) || (i >= 1000 && i < 1009);
+	/* 60 women have a high pii finding: 440/500 over 500/500 */
+	memset(f->by, 0, sizeof(f->by));
+	f->by[AUDIT_HIGH] = i < 60;
+	p->findings[AUDIT_HIGH] = i < 60;
+	p->nauditors = 1;
+	p->auditor_names = fake_finders;
+	p->by_auditor = f->by;
 	return 1;
 }
 
@@ -443,7 +453,8 @@ fake_list(struct audit_source *b, struct audit_list *l, struct pf_error *e)
 
 /* What the auditor emitted: the rows that matter here. */
 struct seen {
-	double ratio, lo, hi;
+	double ratio, lo, hi, pii_high, pii_medium;
+	int pii_critical;
 	char thr[16], small_note[96];
 	int nrates, has_ci, tvd_null;
 };
@@ -469,6 +480,13 @@ on_metric(void *ud, const struct audit_metric *m)
 	}
 	if (strcmp(m->metric, "tvd") == 0)
 		s->tvd_null = !m->defined;
+	if (strcmp(m->group, "gender") == 0 &&
+	    strcmp(m->metric, "finding.pii.high.fourfifths") == 0)
+		s->pii_high = m->value;
+	if (strcmp(m->group, "gender") == 0 &&
+	    strcmp(m->metric, "finding.pii.medium.fourfifths") == 0)
+		s->pii_medium = m->value;
+	s->pii_critical |= strncmp(m->metric, "finding.pii.critical", 20) == 0;
 }
 
 static void
@@ -509,6 +527,11 @@ START_TEST(test_auditor_parity)
 	ck_assert_str_eq(s.small_note,
 			 "below min_n 30: reported, not compared");
 	ck_assert(s.tvd_null);
+	/* one finding auditor: its outcomes at or below the severity it
+	 * found, none above */
+	ck_assert(fabs(s.pii_high - 0.88) < 1e-12);
+	ck_assert(fabs(s.pii_medium - 0.88) < 1e-12);
+	ck_assert(!s.pii_critical);
 	run_auditor(25, "{\"attributes\": [\"gender\"], \"min_ratio\": 0.8}",
 		    &s);
 	ck_assert(fabs(s.ratio - 0.95) < 1e-12 && s.ratio >= 0.8);
