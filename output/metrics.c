@@ -275,7 +275,24 @@ list_k(const struct src *s, const struct metrics_list_source *ls)
 	       (int64_t)json_get_num(st, ls->count_key, 0) : 0;
 }
 
-/* Prepare the list query of the next source this build has a table for;
+/* 1 if the dataset file has table `name`. */
+static int
+has_table(struct src *s, const char *name)
+{
+	sqlite3_stmt *st = dataset_prepare(s->ds, "SELECT 1 FROM sqlite_master"
+					   " WHERE type = 'table' AND name = "
+					   "?1", NULL);
+	int found;
+
+	if (st == NULL)
+		return 0;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}
+
+/* Prepare the list query of the next source this dataset has a table for;
  * 1 with the cursor on its first row, 0 when none is left. */
 static int
 open_list(struct src *s)
@@ -286,7 +303,7 @@ open_list(struct src *s)
 	sqlite3_finalize(s->list);
 	s->list = NULL;
 	for (; s->ls->name != NULL; s->ls++) {
-		if (dataset_table_find(s->ls->table) == NULL)
+		if (!has_table(s, s->ls->table))
 			continue;
 		buf_init(&q, 1024);
 		rc = buf_printf(&q, "SELECT \"%s\", " DATASET_PERSONA_KEY(
@@ -407,12 +424,13 @@ src_close(struct src *s)
 }
 
 static int
-src_open(struct src *s, struct dataset *ds, struct pf_error *err)
+src_open(struct src *s, struct dataset *ds,
+	 const struct metrics_list_source *lists, struct pf_error *err)
 {
 	memset(s, 0, sizeof(*s));
 	s->ds = ds;
 	s->err = err;
-	s->ls = metrics_list_sources;
+	s->ls = lists;
 	s->base.next_person = next_person;
 	s->base.rewind_people = rewind_people;
 	s->base.next_list = next_list;
@@ -513,6 +531,14 @@ int
 dataset_measure(struct dataset *ds, const struct audit_instance *v,
 		size_t n, struct pf_error *err)
 {
+	return dataset_measure_lists(ds, v, n, metrics_list_sources, err);
+}
+
+int
+dataset_measure_lists(struct dataset *ds, const struct audit_instance *v,
+		      size_t n, const struct metrics_list_source *lists,
+		      struct pf_error *err)
+{
 	struct store st;
 	struct src s;
 	size_t i;
@@ -525,7 +551,8 @@ dataset_measure(struct dataset *ds, const struct audit_instance *v,
 		st.ds = ds;
 		st.a = v[i].auditor;
 		st.err = err;
-		if (prepare_store(&st) != 0 || src_open(&s, ds, err) != 0) {
+		if (prepare_store(&st) != 0 ||
+		    src_open(&s, ds, lists, err) != 0) {
 			sqlite3_finalize(st.ins);
 			return -1;
 		}

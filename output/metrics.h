@@ -11,8 +11,9 @@
  *   by SQLite, so memory does not grow with the rows;
  * - exposure lists, one per user, from the list sources of
  *   metrics_list_sources (a stage's table naming, per user, the personas
- *   it lists): a source whose table this build does not have is skipped,
- *   so stages add theirs with one entry;
+ *   it lists): a source whose table the dataset file does not have is
+ *   skipped, so stages add theirs with one entry (tests/unit/test_fairness
+ *   reads a stand-in contact table through one);
  * - the target tables the dataset was drawn from (its config's locale),
  *   or none when they cannot be loaded.
  *
@@ -55,6 +56,13 @@ extern const struct metrics_list_source metrics_list_sources[];
  * audit_metric rows. Returns 0, or -1 with err filled. */
 int dataset_measure(struct dataset *ds, const struct audit_instance *v,
 		    size_t n, struct pf_error *err);
+
+/* dataset_measure() with the list sources `lists` (ending with name ==
+ * NULL) in place of metrics_list_sources: for tests of a stage's lists
+ * before its table is in the registry. */
+int dataset_measure_lists(struct dataset *ds, const struct audit_instance *v,
+			  size_t n, const struct metrics_list_source *lists,
+			  struct pf_error *err);
 
 /* Measures of auditor `name` with a threshold into *gated, and of those
  * the ones that fail it into *failing. Returns 0, or -1 with err

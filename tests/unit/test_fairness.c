@@ -13,7 +13,11 @@
 #include "auditors/exposure.h"
 #include "auditors/fairness.h"
 #include "auditors/fairstats.h"
+#include "base/buf.h"
 #include "base/json.h"
+#include "output/dataset.h"
+#include "output/metrics.h"
+#include "output/tables.h"
 #include "tests/unit/check_tap.h"
 
 #define NUL (-1.0)      /* in a case: the measure is undefined */
@@ -572,6 +576,84 @@ START_TEST(test_auditor_config)
 }
 END_TEST
 
+/* Exposure inside a dataset: a stage's list table (here a stand-in for
+ * the world stage's contacts: persona_id, contact_id as "p000001", idx)
+ * read through a list source gives the measures of the same lists given
+ * to `metrics exposure` (the first worked example: 5 personas, lists
+ * [1,2], [1,3], [1,2] as persona ids + 1). */
+START_TEST(test_dataset_lists)
+{
+	static const struct metrics_list_source lists[] = {
+		{ .name = "contacts", .table = "contact", .user = "persona_id",
+		  .item = "contact_id", .rank = "idx" },
+		{ .name = NULL }
+	};
+	static const int pairs[][3] = {
+		{ 0, 0, 0 }, { 0, 1, 1 }, { 1, 0, 0 }, { 1, 2, 1 },
+		{ 2, 0, 0 }, { 2, 1, 1 }
+	};
+	struct audit_instance in = { &auditor_fairness,
+				     { 1, AUDIT_CRITICAL, AUDIT_HIGH, -1 },
+				     NULL };
+	const struct dataset_table *pt = dataset_table_role(DATASET_PERSONAS);
+	struct dataset_col c;
+	struct dataset *ds = NULL;
+	struct pf_error err;
+	struct buf sql;
+	char dir[256], path[300], cmd[320];
+	sqlite3_stmt *st;
+	size_t i;
+	int p, rows = 0;
+
+	snprintf(dir, sizeof(dir), "%s/pf-fair.XXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/t.db", dir);
+	pf_error_clear(&err);
+	ck_assert_msg(dataset_open(path, DATASET_WRITE, &ds, &err) == 0, "%s",
+		      err.msg);
+	buf_init(&sql, 1 << 16);
+	for (p = 0; p < 5; p++) {
+		buf_printf(&sql, "INSERT INTO \"%s\" VALUES (", pt->name);
+		/* persona_id, the first column, is the primary key */
+		for (i = 0; dataset_col_at(pt, i, &c) == 0; i++)
+			buf_printf(&sql, i == 0 ? "%d" : c.type == DATASET_INT ?
+				   ", 0" : ", 'x'", p);
+		buf_puts(&sql, ");");
+	}
+	buf_puts(&sql, "CREATE TABLE contact (persona_id INTEGER, contact_id "
+		 "TEXT, idx INTEGER);");
+	for (i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++)
+		buf_printf(&sql, "INSERT INTO contact VALUES (%d, 'p%06d', %d);",
+			   pairs[i][0], pairs[i][1], pairs[i][2]);
+	ck_assert_msg(dataset_exec(ds, sql.data, &err) == 0, "%s", err.msg);
+	buf_free(&sql);
+	ck_assert_msg(dataset_measure_lists(ds, &in, 1, lists, &err) == 0,
+		      "%s", err.msg);
+	st = dataset_prepare(ds, "SELECT metric, value, n FROM audit_metric "
+			     "WHERE \"group\" = 'contacts' ORDER BY metric_id",
+			     &err);
+	ck_assert_ptr_nonnull(st);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *m = (const char *)sqlite3_column_text(st, 0);
+		double v = sqlite3_column_double(st, 1);
+
+		ck_assert_str_eq(m, exposure_keys[rows]);
+		ck_assert_int_eq(sqlite3_column_int(st, 2), 3);
+		if (rows == 0)
+			ck_assert(fabs(v - 18.0 / 35) < 1e-12);
+		if (rows == 8)   /* Gini-w_ori: ranked by idx */
+			ck_assert(fabs(v - .593679) < 5e-7);
+		rows++;
+	}
+	sqlite3_finalize(st);
+	ck_assert_int_eq(rows, EXPOSURE_NKEYS);
+	dataset_close(ds);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -589,6 +671,7 @@ suite(void)
 	tcase_add_test(tc, test_parity);
 	tcase_add_test(tc, test_auditor_parity);
 	tcase_add_test(tc, test_auditor_config);
+	tcase_add_test(tc, test_dataset_lists);
 	suite_add_tcase(s, tc);
 	return s;
 }
