@@ -95,6 +95,77 @@ struct audit_cursor {
 	int (*rewind)(struct audit_cursor *c, struct pf_error *err);
 };
 
+/* One measure of a measuring pass (fairness), stored as a row of
+ * audit_metric: `metric` what ("tvd", "quarantine.fourfifths",
+ * "Jain_our"), `group` over what ("gender", "gender x age_band",
+ * "gender=female", a list source), its value (undefined: null), a 95%
+ * interval when it has one, the count it rests on, the threshold a gate
+ * holds it to ("<=0.05", ">=0.8"; "" when not gated) and a note. */
+struct audit_metric {
+	const char *metric, *group;
+	double value;
+	int defined;                 /* 0: the value is undefined (null) */
+	double lo, hi;
+	int has_interval;
+	int64_t n;
+	const char *threshold;       /* "" or "<=X" / ">=X" */
+	const char *note;            /* "" or a sentence fragment */
+};
+
+/* Receives one measure; its strings live only during the call. */
+typedef void (*audit_metric_fn)(void *ud, const struct audit_metric *m);
+
+/* One persona as a measuring pass sees it: its attributes and what
+ * happened to it and its rows. */
+struct audit_person {
+	int64_t persona_id;
+	size_t nattrs;
+	const char *const *names;    /* persona columns, nattrs of them */
+	const char *const *values;   /* their values as text */
+	int quarantined;             /* it, or one of its rows, is */
+	int64_t findings[AUDIT_NSEVERITY];  /* real-looking findings about
+					     * its rows, by severity */
+	size_t nauditors;            /* the same per finding auditor: */
+	const char *const *auditor_names;
+	const int64_t *by_auditor;   /* [a * AUDIT_NSEVERITY + severity] */
+	int64_t items, failed;       /* its journal items; failed ones */
+	size_t ntexts;
+	const char *const *text_tables;  /* tables with audited text */
+	const int64_t *text_rows;    /* its rows in each */
+	const int64_t *text_bytes;   /* their audited text's bytes */
+};
+
+/* One exposure list: a user's top-k (a persona's contacts, a community
+ * question's answerers), from list source `source`. */
+struct audit_list {
+	const char *source;
+	int ordered;                 /* its order is a ranking */
+	int64_t k;                   /* the configured length; 0: none */
+	size_t len;
+	const int64_t *items;        /* ids 1..nitems */
+};
+
+struct persona_tables;
+
+/* What a measuring pass reads: personas one at a time, exposure lists one
+ * at a time (grouped by source), and the target tables. Supplied by
+ * output/metrics.h over a dataset; tests may supply their own. */
+struct audit_source {
+	/* Fill *p with the next persona: 1, 0 after the last, -1 with err
+	 * filled. Its strings stay valid until the next call. */
+	int (*next_person)(struct audit_source *s, struct audit_person *p,
+			   struct pf_error *err);
+	/* Start the personas again. 0, or -1 with err filled. */
+	int (*rewind_people)(struct audit_source *s, struct pf_error *err);
+	/* The next list, as next_person. */
+	int (*next_list)(struct audit_source *s, struct audit_list *l,
+			 struct pf_error *err);
+	int64_t nitems;               /* the list items' catalogue size */
+	const struct persona_tables *tables;  /* targets; NULL: none */
+	int quotas;                   /* the run drew under $.quotas: the
+				       * tables are not its target */
+};
+
 /* The keys every `$.audit.<name>` section shares. */
 struct audit_policy {
 	int enabled;                      /* "enabled" */
@@ -141,6 +212,12 @@ struct auditor {
 	 * nothing there; the auditor is rerun over the stored rows at the
 	 * end of a build, with the dataset-wide passes. */
 	int needs_persona;
+	/* Measuring: read the personas and lists of src and emit measures
+	 * (stored in audit_metric, replacing the auditor's earlier ones).
+	 * Returns 0, or -1 with err filled. NULL for auditors that only
+	 * find. */
+	int (*measure)(const void *cfg, struct audit_source *src,
+		       audit_metric_fn emit, void *ud, struct pf_error *err);
 };
 
 /* An auditor as one run uses it. */
@@ -153,6 +230,7 @@ struct audit_instance {
 extern const struct auditor auditor_pii;
 extern const struct auditor auditor_canary;
 extern const struct auditor auditor_safety;
+extern const struct auditor auditor_fairness;
 
 /* Every auditor, in the order they run; auditor_count entries. */
 extern const struct auditor *const auditor_registry[];

@@ -154,7 +154,9 @@ fair_katz(int64_t x1, int64_t n1, int64_t x2, int64_t n2, double *lo,
 {
 	double l, se;
 
-	if (x1 <= 0 || x2 <= 0 || n1 <= 0 || n2 <= 0)
+	/* No event, or both rates at 1: no spread to put an interval on. */
+	if (x1 <= 0 || x2 <= 0 || n1 <= 0 || n2 <= 0 ||
+	    (x1 == n1 && x2 == n2))
 		return -1;
 	l = log(((double)x1 / (double)n1) / ((double)x2 / (double)n2));
 	se = sqrt(1.0 / (double)x1 - 1.0 / (double)n1 + 1.0 / (double)x2 -

@@ -55,7 +55,8 @@ void fair_wilson(int64_t x, int64_t n, double *lo, double *hi);
 
 /* Katz log interval of the ratio (x1/n1) / (x2/n2) at FAIR_Z95:
  * exp(ln ratio +- z sqrt(1/x1 - 1/n1 + 1/x2 - 1/n2)). Returns 0, or -1
- * when x1 or x2 is 0 (the interval is then undefined). */
+ * when x1 or x2 is 0, or both proportions are 1 (the interval is then
+ * undefined). */
 int fair_katz(int64_t x1, int64_t n1, int64_t x2, int64_t n2, double *lo,
 	      double *hi);
 

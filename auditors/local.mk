@@ -12,7 +12,8 @@ libpersonaforge_a_SOURCES += \
 	auditors/dates.c auditors/dates.h \
 	auditors/canary.c auditors/canary.h
 libpersonaforge_a_SOURCES += auditors/exposure.c auditors/exposure.h \
-	auditors/fairstats.c auditors/fairstats.h
+	auditors/fairstats.c auditors/fairstats.h \
+	auditors/fairness.c auditors/fairness.h
 
 ## The card tables are data files with their sources, compiled in.
 nodist_libpersonaforge_a_SOURCES = auditors/card-tables.c

@@ -8,6 +8,7 @@ const struct auditor *const auditor_registry[] = {
 	&auditor_pii,
 	&auditor_canary,
 	&auditor_safety,
+	&auditor_fairness,
 };
 
 const size_t auditor_count =

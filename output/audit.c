@@ -9,6 +9,7 @@
 #include "base/json.h"
 #include "output/cursor.h"
 #include "output/findings.h"
+#include "output/metrics.h"
 #include "output/tables.h"
 #include "output/tablesql.h"
 
@@ -269,6 +270,9 @@ dataset_audit_rerun(struct dataset *ds, const struct audit_instance *v,
 		rc = requarantine(&r);
 	if (rc == 0)
 		rc = count_quarantined(&r);
+	/* The measures read the quarantine and findings just settled. */
+	if (rc == 0)
+		rc = dataset_measure(ds, v, n, err);
 	sqlite3_finalize(r.ins);
 	findings_free(r.fc);
 	if (rc == 0)
@@ -313,7 +317,8 @@ dataset_audit_wide(struct dataset *ds, const struct audit_instance *v,
 
 	for (i = 0; i < n && k < FINDINGS_MAX_AUDITORS; i++)
 		if (v[i].auditor->scan_dataset != NULL ||
-		    v[i].auditor->needs_persona)
+		    v[i].auditor->needs_persona ||
+		    v[i].auditor->measure != NULL)
 			w[k++] = v[i];
 	return k > 0 ? dataset_audit_rerun(ds, w, k, &c, err) : 0;
 }

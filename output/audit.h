@@ -9,7 +9,10 @@
  * quarantine severity in force when it was stored, its `threshold`) and
  * carried to the facts and QA pairs that rest on a quarantined document,
  * and each finding's `quarantined` says its row's flag. All of it is one
- * transaction: a failure leaves the dataset as it was.
+ * transaction: a failure leaves the dataset as it was. Then the measuring
+ * auditors among them (fairness) measure the dataset as it now stands,
+ * replacing their audit_metric rows (output/metrics.h), in the same
+ * transaction.
  */
 #ifndef PF_AUDIT_H
 #define PF_AUDIT_H
@@ -30,10 +33,10 @@ struct audit_counts {
 	int64_t quarantined;   /* rows quarantined afterwards, all tables */
 };
 
-/* The dataset-wide passes of those of the n auditors of v that have one
- * (or that need each row's persona: auditor.h), over the whole of ds, as
- * a build runs them at its end: each such auditor is rerun
- * (dataset_audit_rerun), the others are left alone.
+/* The dataset-wide passes (and measures) of those of the n auditors of v
+ * that have one (or that need each row's persona: auditor.h), over the
+ * whole of ds, as a build runs them at its end: each such auditor is
+ * rerun (dataset_audit_rerun), the others are left alone.
  * Returns 0, or -1 with err filled and nothing changed. */
 int dataset_audit_wide(struct dataset *ds, const struct audit_instance *v,
 		       size_t n, struct pf_error *err);

@@ -26,7 +26,8 @@
  * 5: backstory_turn.critic (the interview critic's verdict) and
  *    fact.relation, fact.sex (a relative's).
  * 6: personas.citizenship and personas.party_id.
- *    The cqa table (community QA answers, Sy-SE-PQA). */
+ *    The cqa table (community QA answers, Sy-SE-PQA).
+ *    The audit_metric table (measures of the dataset-wide auditors). */
 #define DATASET_SCHEMA_VERSION 6
 
 enum dataset_mode {

@@ -260,6 +260,21 @@ build_findings(const struct export_kind *k, struct cursor *cur,
 			 " ORDER BY", k->table->name);
 	return rc | order_by(b, "f", k->table, 1);
 }
+/* Append the SELECT of a table about the whole dataset (the measures):
+ * every row, always exported, in its sort order. */
+static int
+build_wide(const struct export_kind *k, struct cursor *cur, struct buf *b)
+{
+	const struct export_col *c;
+	int n = 2, rc = buf_puts(b, "SELECT 0, 0");
+
+	for (c = k->cols; c->column != NULL; c++, n++)
+		rc |= buf_printf(b, ", t.\"%s\"", c->column);
+	rc |= rowsum_plan_select(&cur->sum, k->table, "t", n, b);
+	rc |= buf_printf(b, " FROM \"%s\" t ORDER BY", k->table->name);
+	return rc | order_by(b, "t", k->table, 1);
+}
+
 /* Prepare cursor i from the SQL in b and bind the quarantine and partial
  * switches. */
 static int
@@ -305,6 +320,8 @@ build_cursor(const struct export_kind *k, struct cursor *c, struct buf *b)
 				  k->table->name);
 	case DATASET_TAIL:
 		return build_findings(k, c, b);
+	case DATASET_WIDE:
+		return build_wide(k, c, b);
 	default:
 		return build_select(k, c, b);
 	}
@@ -441,7 +458,8 @@ static int
 in_group(const struct cursor *c, sqlite3_int64 pid)
 {
 	return c->rc == SQLITE_ROW &&
-	       (c->kind->table->role == DATASET_TAIL || cur_pid(c) == pid);
+	       (c->kind->table->role == DATASET_TAIL ||
+		c->kind->table->role == DATASET_WIDE || cur_pid(c) == pid);
 }
 
 /* Skip c's rows of personas before pid (orphans and filtered personas). */
@@ -582,6 +600,43 @@ emit_persona(struct walk *w)
 	return s->persona_end(s->ud, &p);
 }
 
+/* Sub rows whose owner is missing are not reached by the walk (it joins
+ * them to their owners): one whose owner id was damaged would vanish
+ * from the export unseen. Check every such row's checksum; an intact
+ * orphan is left alone. Returns 0, or -1 with err naming a damaged one
+ * (counts->damaged set). */
+static int
+check_orphans(struct walk *w)
+{
+	const struct dataset_table *t, *o;
+	struct rowsum_plan plan;
+	struct cursor c;
+	char sql[512];
+	size_t i;
+	int rc = 0, got;
+
+	for (i = 0; i < dataset_ntables && rc == 0; i++) {
+		t = &dataset_tables[i];
+		if (t->role != DATASET_SUB ||
+		    (o = dataset_table_find(t->owner)) == NULL ||
+		    rowsum_plan_star(&plan, t) != 0)
+			continue;
+		snprintf(sql, sizeof(sql), "SELECT s.* FROM \"%s\" s WHERE NOT "
+			 "EXISTS (SELECT 1 FROM \"%s\" o WHERE o.\"%s\" = "
+			 "s.\"%s\")", t->name, o->name,
+			 dataset_id_col(o, 0)->name, dataset_id_col(t, 0)->name);
+		memset(&c, 0, sizeof(c));
+		if ((c.st = dataset_prepare(w->ds, sql, w->err)) == NULL)
+			return -1;
+		while (rc == 0 && (got = step(w, &c)) == 1)
+			rc = check_row(w, &c, &plan);
+		if (rc == 0 && got < 0)
+			rc = -1;
+		sqlite3_finalize(c.st);
+	}
+	return rc;
+}
+
 /* The provenance row, every persona, the findings. */
 static int
 emit_all(struct walk *w)
@@ -591,6 +646,7 @@ emit_all(struct walk *w)
 	struct cursor *per = &w->cur[w->personas];
 	struct cursor *tail = &w->cur[w->tail];
 	struct export_rec r = { run->kind, run->st, NULL, 0 };
+	size_t i;
 	int rc;
 
 	rc = step(w, run);
@@ -610,6 +666,11 @@ emit_all(struct walk *w)
 		return -1;
 	if (step(w, tail) < 0 || emit_list(w, tail, 0, NULL) != 0)
 		return -1;
+	for (i = 0; i < dataset_ntables; i++)
+		if (dataset_tables[i].role == DATASET_WIDE &&
+		    (step(w, &w->cur[i]) < 0 ||
+		     emit_list(w, &w->cur[i], 0, NULL) != 0))
+			return -1;
 	return s->end(s->ud);
 }
 
@@ -636,7 +697,7 @@ export_walk(struct dataset *ds, unsigned opts,
 	if (dataset_exec(ds, "BEGIN", err) != 0)
 		return -1;
 	if (open_cursors(&w) == 0 && persona_columns(&w) == 0 &&
-	    emit_all(&w) == 0)
+	    check_orphans(&w) == 0 && emit_all(&w) == 0)
 		rc = 0;
 	close_cursors(&w);
 	dataset_exec(ds, "COMMIT", NULL);

@@ -110,7 +110,8 @@ enum export_event {
  * table's record; its st is NULL when the table has no row), list(open)
  * of the personas, then per persona: persona, then per list kind
  * list(open), record events, list(close), then persona_end; then
- * list(close) of the personas; the findings as one list; end. */
+ * list(close) of the personas; the findings as one list; the
+ * measures (audit_metric) as one list; end. */
 struct export_sink {
 	void *ud;
 	int (*begin)(void *ud, const struct export_rec *run);

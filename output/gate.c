@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "auditors/policy.h"
+#include "base/log.h"
 #include "output/findings.h"
+#include "output/metrics.h"
 
 /* Real-looking findings of auditor `name` at or above `sev`, into
  * *hits. Returns 0, or -1 on a read error. */
@@ -103,6 +105,42 @@ count_failed(struct judge *j)
 			    sqlite3_errmsg(j->ds->db));
 }
 
+/* The gate of a measuring auditor: every measure it holds to a threshold
+ * (its config's, e.g. max_tvd) must meet it. Stored like the others,
+ * with threshold "AUDITOR:measures" and the count of measures beyond
+ * theirs; no verdict when it holds none to a threshold. */
+static int
+judge_measures(struct judge *j, const struct audit_instance *in)
+{
+	const char *name = in->auditor->name;
+	int64_t gated, failing;
+	struct row_finding f;
+	char spec[64];
+
+	if (dataset_metric_gate_count(j->ds, name, &gated, &failing,
+				      j->err) != 0)
+		return -1;
+	if (gated == 0)
+		return 0;
+	memset(&f, 0, sizeof(f));
+	snprintf(spec, sizeof(spec), "%s:measures", name);
+	f.threshold = spec;
+	f.sev = AUDIT_INFO;
+	f.count = 1;
+	snprintf(f.kind, sizeof(f.kind), GATE_KIND);
+	snprintf(f.reason, sizeof(f.reason), "config gate %s: %" PRId64
+		 " of %" PRId64 " gated measures beyond their thresholds",
+		 failing ? "failed" : "passed", failing, gated);
+	if (failing > 0) {
+		log_error("audit gate failed: %" PRId64 " %s measures beyond "
+			  "their thresholds; see the audit_metric table",
+			  failing, name);
+		j->failed++;
+	}
+	return findings_insert(j->ds, j->ins, name, in->auditor->version,
+			       "dataset", "dataset", &f, 0, j->err);
+}
+
 /* Count, judge and store the gates of the config, then of the command
  * line. */
 static int
@@ -115,6 +153,9 @@ judge_all(struct judge *j, const struct audit_instance *v, size_t n,
 	int f;
 
 	for (i = 0; i < n; i++) {
+		if (v[i].auditor->measure != NULL &&
+		    judge_measures(j, &v[i]) != 0)
+			return -1;
 		if (v[i].policy.gate_max < 0)
 			continue;
 		snprintf(cg.auditor, sizeof(cg.auditor), "%s",

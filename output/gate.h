@@ -11,7 +11,11 @@
  * row_table and row_id "dataset", kind "gate", severity info, threshold
  * the gate ("pii:high=0"), reason its source, the count and the verdict
  * ("config gate passed: 0 real-looking findings at or above 'high', at
- * most 0"). The verdicts of one judgement replace those stored before.
+ * most 0"). A measuring auditor (fairness) that holds some of its
+ * measures to thresholds (output/metrics.h) gets one more verdict,
+ * threshold "AUDITOR:measures": it fails when any audit_metric row of it
+ * is beyond its threshold. The verdicts of one judgement replace those
+ * stored before.
  */
 #ifndef PF_GATE_H
 #define PF_GATE_H

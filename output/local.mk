@@ -10,6 +10,7 @@ libpersonaforge_a_SOURCES += output/verify.c output/verify.h
 libpersonaforge_a_SOURCES += output/merge.c output/merge.h
 libpersonaforge_a_SOURCES += output/cursor.c output/cursor.h
 libpersonaforge_a_SOURCES += output/gate.c output/gate.h
+libpersonaforge_a_SOURCES += output/metrics.c output/metrics.h
 libpersonaforge_a_SOURCES += output/findings.c output/findings.h
 libpersonaforge_a_SOURCES += output/audit.c output/audit.h
 libpersonaforge_a_SOURCES += output/diff.c output/diff.h

@@ -254,6 +254,36 @@ static const struct dataset_col finding_cols[] = {
 	{ 0 }
 };
 
+/* Schema version 6: the measures of the measuring auditors (fairness),
+ * one row each, about the whole dataset; sorted like findings, by every
+ * exported column. value and interval hold JSON (a number or null, an
+ * array of two numbers or null). */
+static const struct dataset_col metric_cols[] = {
+	{ .name = "metric_id", .type = I, .sql = "PRIMARY KEY",
+	  .flags = DATASET_AUTO },
+	{ .name = "auditor", .type = T, .sql = NN,
+	  .flags = DATASET_ID | DATASET_ATTR, .xml = "auditor", .out = 1,
+	  .sort = 1 },
+	FATTR("auditor_version", "version", 2),
+	{ .name = "metric", .type = T, .sql = NN,
+	  .flags = DATASET_ID | DATASET_ATTR, .xml = "metric", .out = 3,
+	  .sort = 3 },
+	{ .name = "group", .type = T, .sql = NN,
+	  .flags = DATASET_ID | DATASET_ATTR, .xml = "group", .out = 4,
+	  .sort = 4 },
+	{ .name = "value", .type = T, .sql = NN,
+	  .flags = DATASET_ATTR | DATASET_JSON, .xml = "value", .out = 5,
+	  .sort = 5 },
+	{ .name = "interval", .type = T, .sql = NN, .flags = DATASET_JSON,
+	  .xml = "interval", .out = 7, .sort = 7 },
+	{ .name = "n", .type = I, .sql = NN, .flags = DATASET_ATTR,
+	  .xml = "n", .out = 6, .sort = 6 },
+	FTEXT("threshold", 8),
+	FTEXT("note", 9),
+	ROW_SUM,
+	{ 0 }
+};
+
 const struct dataset_table dataset_tables[] = {
 	{ .name = "run", .cols = run_cols, .write = DATASET_UPSERT,
 	  .role = DATASET_HEAD, .xml_item = "provenance",
@@ -298,6 +328,10 @@ const struct dataset_table dataset_tables[] = {
 	  .write = DATASET_APPEND, .role = DATASET_TAIL,
 	  .stats = "findings", .xml_list = "findings",
 	  .xml_item = "finding", .jsonl = "findings.jsonl" },
+	{ .name = "audit_metric", .cols = metric_cols,
+	  .write = DATASET_APPEND, .role = DATASET_WIDE,
+	  .stats = "metrics", .xml_list = "metrics", .xml_item = "metric",
+	  .jsonl = "metrics.jsonl" },
 };
 
 const size_t dataset_ntables = sizeof(dataset_tables) /

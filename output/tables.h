@@ -96,9 +96,12 @@ enum dataset_role {
 	DATASET_ONE,       /* at most one row per persona, inside its record */
 	DATASET_LIST,      /* a list of rows per persona, in registry order */
 	DATASET_SUB,       /* rows grouped into their owner's records */
-	DATASET_TAIL       /* the findings, after the personas; its two ID
+	DATASET_TAIL,      /* the findings, after the personas; its two ID
 			    * columns name the table and the id of the row
 			    * a finding is about */
+	DATASET_WIDE       /* rows about the dataset as a whole (the
+			    * auditors' measures), after the findings; no
+			    * persona_id, no quarantine */
 };
 
 struct dataset_table {

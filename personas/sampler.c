@@ -1692,19 +1692,15 @@ shares_place(const struct persona_tables *t, struct plan *pl,
 }
 
 /* Shares of every stratum of the root attributes (gender -> age band,
- * race and ethnicity, region -> state -> urban or rural), then counts
- * rounded to n by largest remainders (ties to the earlier stratum). */
+ * race and ethnicity, region -> state -> urban or rural). */
 static void
-strata_proportional(const struct persona_tables *t, struct plan *pl,
-		    uint64_t n)
+strata_shares(const struct persona_tables *t, struct plan *pl)
 {
 	const struct table *tg = &t->t[T_GENDER], *ta = &t->t[T_AGE];
 	const struct table *tr = &t->t[T_RACE];
 	const struct group *ga;
 	const char *v6[6];
 	uint32_t a, b, c;
-	int64_t left = (int64_t)n;
-	size_t i, best;
 
 	for (a = 0; a < tg->nrows; a++) {
 		ga = group_of(t, T_AGE, &tg->rows[a], NULL);
@@ -1719,6 +1715,18 @@ strata_proportional(const struct persona_tables *t, struct plan *pl,
 					     row_p(tr, tr->groups, c));
 			}
 	}
+}
+
+/* The strata's shares, then counts rounded to n by largest remainders
+ * (ties to the earlier stratum). */
+static void
+strata_proportional(const struct persona_tables *t, struct plan *pl,
+		    uint64_t n)
+{
+	int64_t left = (int64_t)n;
+	size_t i, best;
+
+	strata_shares(t, pl);
 	for (i = 0; i < pl->ns; i++) {
 		pl->s[i].want = (int64_t)floor(pl->s[i].share * (double)n);
 		pl->s[i].share = pl->s[i].share * (double)n -
@@ -1840,4 +1848,57 @@ persona_tables_plan(struct persona_tables *t, uint64_t seed, uint64_t n)
 	const struct jfield quiet = { NULL, NULL };
 
 	return persona_tables_plan_quota(t, seed, n, NULL, &quiet);
+}
+
+/* The root attributes: the first six of qfields, which strata_shares
+ * walks. */
+#define ROOT_FIELDS 6
+
+int
+persona_tables_shares(const struct persona_tables *t, const char *a,
+		      const char *b, const char **va, const char **vb,
+		      double *p, size_t max)
+{
+	const struct qfield *fa = qfield_of(a), *fb = b ? qfield_of(b) : NULL;
+	struct plan pl = { .nby = 0 };
+	int n = -1;
+	size_t i;
+
+	if (fa == NULL || fa - qfields >= ROOT_FIELDS ||
+	    (b != NULL && (fb == NULL || fb - qfields >= ROOT_FIELDS ||
+			   fb == fa)))
+		return -1;
+	pl.f[pl.nby++] = fa;
+	if (fb != NULL)
+		pl.f[pl.nby++] = fb;
+	if ((pl.s = calloc(QUOTA_MAX_STRATA, sizeof(*pl.s))) == NULL)
+		return -1;
+	strata_shares(t, &pl);
+	if (!pl.overflow && pl.ns <= max) {
+		for (i = 0; i < pl.ns; i++) {
+			va[i] = pl.s[i].v[0];
+			if (vb != NULL)
+				vb[i] = fb ? pl.s[i].v[1] : NULL;
+			p[i] = pl.s[i].share;
+		}
+		n = (int)pl.ns;
+	}
+	free(pl.s);
+	return n;
+}
+
+const char *
+persona_tables_age_band(const struct persona_tables *t, int age)
+{
+	const struct table *tb = &t->t[T_AGE_DETAIL];
+	const struct group *g;
+	uint32_t i, k;
+
+	for (i = 0; i < tb->ngroups; i++) {
+		g = &tb->groups[i];
+		for (k = g->first; k < g->first + g->n; k++)
+			if (tb->rows[k].lo <= age && age <= tb->rows[k].hi)
+				return g->cond[0];
+	}
+	return NULL;
 }

@@ -81,4 +81,23 @@ int persona_tables_plan_quota(struct persona_tables *t, uint64_t seed,
 void persona_sample(const struct persona_tables *t, uint64_t run_seed,
 		    uint64_t index, struct persona *out);
 
+/* The target share of every value of root attribute a (gender, age_band,
+ * race_ethnicity, region, state, urban_rural), or of every value pair of
+ * a and another root attribute b (b NULL: a alone), as the tables give
+ * them: the joint where one is drawn given the other (age band given
+ * gender, state given region), else the product of the marginals. Cells
+ * in first-seen order into va[], vb[] (may be NULL; interned strings of
+ * t) and p[] (summing to 1). Returns the number of cells, or -1 when a or
+ * b is not a root attribute, a equals b, or there are more than max
+ * cells (or QUOTA_MAX_STRATA) or no memory. */
+int persona_tables_shares(const struct persona_tables *t, const char *a,
+			  const char *b, const char **va, const char **vb,
+			  double *p, size_t max);
+
+/* The age band (a value of age.tsv, e.g. "25-34") whose ages in
+ * age_detail.tsv hold `age`: the band a persona of that age was drawn
+ * in (personas store the age, not the band). NULL when none does. */
+const char *persona_tables_age_band(const struct persona_tables *t,
+				    int age);
+
 #endif

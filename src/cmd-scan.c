@@ -443,13 +443,18 @@ add_auditor(struct scan_run *r, const char *name, size_t len)
 {
 	const char *names[SCAN_MAX_AUDITORS + 1], *near;
 	char want[64];
-	size_t i;
+	size_t i, k;
 
 	snprintf(want, sizeof(want), "%.*s", (int)len, name);
-	for (i = 0; i < auditor_count && i < SCAN_MAX_AUDITORS; i++)
-		names[i] = auditor_registry[i]->name;
-	names[i] = NULL;
-	if (auditor_find(want) == NULL || auditor_find(want)->scan_row == NULL) {
+	for (i = 0, k = 0; i < auditor_count && k < SCAN_MAX_AUDITORS; i++)
+		if (auditor_registry[i]->scan_row != NULL)
+			names[k++] = auditor_registry[i]->name;
+	names[k] = NULL;
+	if (auditor_find(want) != NULL && auditor_find(want)->scan_row == NULL)
+		return cmd_usage_error(&cmd_scan_entry, "auditor '%s' measures "
+				       "a whole dataset and scans no rows",
+				       want);
+	if (auditor_find(want) == NULL) {
 		near = suggest_closest(want, names);
 		return cmd_usage_error(&cmd_scan_entry, "unknown auditor '%s'"
 				       "%s%s%s", want, near ? "; did you mean '"

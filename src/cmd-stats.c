@@ -26,6 +26,7 @@
 #include "output/cursor.h"
 #include "output/dataset.h"
 #include "output/gate.h"
+#include "output/metrics.h"
 #include "output/tables.h"
 #include "src/cmd.h"
 
@@ -115,9 +116,11 @@ add_tables(struct dataset *ds, cJSON *root, struct pf_error *err)
 		t = cJSON_AddObjectToObject(tabs, d->stats);
 		if (t == NULL)
 			return pf_error_set(err, "out of memory");
+		/* the measures have no quarantine flag */
 		snprintf(sql, sizeof(sql), "SELECT count(*) AS rows, "
-			 "coalesce(sum(quarantined != 0), 0) AS quarantined "
-			 "FROM \"%s\"", d->name);
+			 "coalesce(sum(%s), 0) AS quarantined FROM \"%s\"",
+			 d->role == DATASET_WIDE ? "0" : "quarantined != 0",
+			 d->name);
 		if (query(ds, sql, t, NULL, err) != 0)
 			return -1;
 	}
@@ -315,6 +318,35 @@ add_gate(struct dataset *ds, const struct audit_instance *in, cJSON *arr,
 	return 0;
 }
 
+/* One measuring auditor's gate into arr: auditor, severity "measures",
+ * measures (held to a threshold), failing, passed; nothing when it holds
+ * none to a threshold. */
+static int
+add_measure_gate(struct dataset *ds, const struct audit_instance *in,
+		 cJSON *arr, struct pf_error *err)
+{
+	int64_t gated, failing;
+	char num[2][24];
+	cJSON *g;
+
+	if (dataset_metric_gate_count(ds, in->auditor->name, &gated, &failing,
+				      err) != 0)
+		return -1;
+	if (gated == 0)
+		return 0;
+	snprintf(num[0], sizeof(num[0]), "%lld", (long long)gated);
+	snprintf(num[1], sizeof(num[1]), "%lld", (long long)failing);
+	if ((g = cJSON_CreateObject()) == NULL ||
+	    !cJSON_AddItemToArray(arr, g) ||
+	    !cJSON_AddStringToObject(g, "auditor", in->auditor->name) ||
+	    !cJSON_AddStringToObject(g, "severity", "measures") ||
+	    !cJSON_AddRawToObject(g, "measures", num[0]) ||
+	    !cJSON_AddRawToObject(g, "failing", num[1]) ||
+	    !cJSON_AddBoolToObject(g, "passed", failing == 0))
+		return pf_error_set(err, "out of memory");
+	return 0;
+}
+
 /* "gates": the gates of the config the dataset was built with
  * ($.audit.<auditor>.gate), judged over the dataset as it is now. */
 static int
@@ -332,11 +364,73 @@ add_gates(struct dataset *ds, cJSON *root, struct pf_error *err)
 		pf_error_clear(err);
 		return 0;
 	}
-	for (i = 0; i < n && rc == 0; i++)
-		if (v[i].policy.gate_max >= 0)
+	for (i = 0; i < n && rc == 0; i++) {
+		if (v[i].auditor->measure != NULL)
+			rc = add_measure_gate(ds, &v[i], arr, err);
+		if (rc == 0 && v[i].policy.gate_max >= 0)
 			rc = add_gate(ds, &v[i], arr, err);
+	}
 	audit_instances_free(v, n);
 	return rc;
+}
+
+/* The value and interval of a metric row: JSON the program wrote (a
+ * number, null, an array of two numbers), added raw. */
+static int
+add_metric(cJSON *arr, sqlite3_stmt *st)
+{
+	static const char *const keys[] = {
+		"auditor", "metric", "group", "value", "interval", "n",
+		"threshold", "passed", "note"
+	};
+	cJSON *row = cJSON_CreateObject();
+	const char *v;
+	int i;
+
+	if (row == NULL || !cJSON_AddItemToArray(arr, row))
+		return -1;
+	for (i = 0; i < (int)(sizeof(keys) / sizeof(keys[0])); i++) {
+		v = (const char *)sqlite3_column_text(st, i);
+		if (i == 3 || i == 4 || i == 5) {
+			if (!cJSON_AddRawToObject(row, keys[i], v ? v : "null"))
+				return -1;
+		} else if (i == 7) {
+			if ((sqlite3_column_type(st, i) == SQLITE_NULL ?
+			     !cJSON_AddNullToObject(row, keys[i]) :
+			     !cJSON_AddBoolToObject(row, keys[i],
+						    sqlite3_column_int(st, i))))
+				return -1;
+		} else if (!cJSON_AddStringToObject(row, keys[i], v ? v : "")) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* "metrics": every audit_metric row (the auditors' measures), with
+ * "passed" true or false for a gated one, null otherwise. */
+static int
+add_metrics(struct dataset *ds, cJSON *root, struct pf_error *err)
+{
+	cJSON *arr = cJSON_AddArrayToObject(root, "metrics");
+	sqlite3_stmt *st = dataset_prepare(ds, "SELECT auditor, metric, "
+		"\"group\", value, interval, n, threshold, CASE threshold "
+		"WHEN '' THEN NULL ELSE NOT " METRICS_FAILS("m") " END, note "
+		"FROM audit_metric m ORDER BY auditor, metric, \"group\"",
+		err);
+	int rc = SQLITE_ROW;
+
+	if (st == NULL || arr == NULL) {
+		sqlite3_finalize(st);
+		return st == NULL ? -1 : pf_error_set(err, "out of memory");
+	}
+	while (rc == SQLITE_ROW && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (add_metric(arr, st) != 0)
+			rc = SQLITE_NOMEM;
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : pf_error_set(err, "cannot read the "
+		"measures: %s", rc == SQLITE_NOMEM ? "out of memory" :
+		sqlite3_errmsg(ds->db));
 }
 
 /* "unfinished": { personas_expected, personas_complete, items_not_done },
@@ -405,7 +499,9 @@ print_gates(const cJSON *gates)
 	cJSON_ArrayForEach(t, gates)
 		printf("  %-18s %-10s %10s %10s  %s\n",
 		       safe(a, sizeof(a), field(t, "auditor")),
-		       field(t, "severity"), field(t, "findings"),
+		       field(t, "severity"), cJSON_HasObjectItem(t, "failing") ?
+		       field(t, "failing") : field(t, "findings"),
+		       cJSON_HasObjectItem(t, "measures") ? "0" :
 		       field(t, "max_findings"), cJSON_IsTrue(
 		       cJSON_GetObjectItemCaseSensitive(t, "passed")) ?
 		       "passed" : "FAILED");
@@ -438,6 +534,36 @@ print_safety(const cJSON *s)
 		printf("  %-22s %8s %8s %8s %8s\n", rubric_criterion_names[k],
 		       field(c, "score"), field(c, "yes"), field(c, "no"),
 		       field(c, "na"));
+	}
+}
+
+/* The measures, one a line: auditor, metric, group, value, interval, n,
+ * gate, note. */
+static void
+print_metrics(const cJSON *metrics)
+{
+	const cJSON *t, *iv, *p;
+	char a[64], m[64], g[96], note[256], ci[64], *v;
+
+	printf("\n%-10s %-28s %-30s %12s %-27s %8s  %s\n", "measures",
+	       "metric", "group", "value", "95% interval", "n", "gate, note");
+	if (cJSON_GetArraySize(metrics) == 0)
+		printf("  (none)\n");
+	cJSON_ArrayForEach(t, metrics) {
+		iv = cJSON_GetObjectItemCaseSensitive(t, "interval");
+		p = cJSON_GetObjectItemCaseSensitive(t, "passed");
+		snprintf(ci, sizeof(ci), "%s", "-");
+		if (cJSON_IsRaw(iv) && strcmp(iv->valuestring, "null") != 0)
+			snprintf(ci, sizeof(ci), "%s", iv->valuestring);
+		v = cJSON_GetObjectItemCaseSensitive(t, "value")->valuestring;
+		printf("  %-8s %-28s %-30s %12s %-27s %8s  %s%s%s%s\n",
+		       safe(a, sizeof(a), field(t, "auditor")),
+		       safe(m, sizeof(m), field(t, "metric")),
+		       safe(g, sizeof(g), field(t, "group")), v, ci,
+		       field(t, "n"), cJSON_IsBool(p) ? field(t, "threshold")
+		       : "", cJSON_IsBool(p) ? (cJSON_IsTrue(p) ? " passed"
+		       : " FAILED") : "", cJSON_IsBool(p) ? "; " : "",
+		       safe(note, sizeof(note), field(t, "note")));
 	}
 }
 
@@ -482,6 +608,7 @@ print_text(const char *path, const cJSON *root)
 		       field(t, "synthetic"), field(t, "real"));
 	print_gates(cJSON_GetObjectItemCaseSensitive(root, "gates"));
 	print_safety(cJSON_GetObjectItemCaseSensitive(root, "safety"));
+	print_metrics(cJSON_GetObjectItemCaseSensitive(root, "metrics"));
 }
 
 /* "failed": [ { item_id, stage, outcome, attempts, last_error } ], the
@@ -584,6 +711,7 @@ collect(struct dataset *ds, const struct stats_args *a, cJSON *root,
 	       add_findings_run(ds, root, err) != 0 ||
 	       add_safety(ds, root, err) != 0 ||
 	       add_gates(ds, root, err) != 0 ||
+	       add_metrics(ds, root, err) != 0 ||
 	       add_unfinished(ds, root, err) != 0 ? -1 : 0;
 }
 
@@ -633,7 +761,7 @@ const struct cmd_entry cmd_stats_entry = {
 	.name = "stats",
 	.usage = "DB [--failed [--stage S]] [--json]",
 	.summary = "count what a dataset holds: rows, quarantine, journal, "
-		"findings",
+		"findings, measures",
 	.help =
 	"Options:\n"
 	"  --json      print one JSON object instead of text\n"

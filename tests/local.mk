@@ -84,6 +84,8 @@ check_PROGRAMS += tests/integration/coherence_scan
 tests_integration_coherence_scan_SOURCES = tests/integration/coherence_scan.c
 tests_integration_coherence_scan_LDADD = libpersonaforge.a $(LIBS_ALL)
 TESTS += tests/integration/coherence.sh
+TESTS += tests/integration/fairness.sh
+dist_noinst_SCRIPTS += tests/integration/fairness.sh
 dist_noinst_SCRIPTS += tests/integration/coherence.sh
 
 ## The interview critic rejects at least 95% of contradictions injected

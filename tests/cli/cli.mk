@@ -52,6 +52,7 @@ BUILD_CLI_TESTS = \
 	tests/cli/build-schema-not-json.test \
 	tests/cli/build-schema-version-old.test \
 	tests/cli/build-schema-version-2.test \
+	tests/cli/build-schema-version-5.test \
 	tests/cli/build-schema-version-rollback.test \
 	tests/cli/build-schema-version.test \
 	tests/cli/build-single-file.test \
@@ -219,3 +220,12 @@ METRICS_CLI_TESTS = \
 	tests/cli/metrics-usage.test
 TESTS += $(METRICS_CLI_TESTS)
 EXTRA_DIST += $(METRICS_CLI_TESTS)
+
+## The fairness auditor in a build: its gates (exit 3), the measures in
+## stats and in both exports.
+FAIRNESS_CLI_TESTS = \
+	tests/cli/fairness-export.test \
+	tests/cli/fairness-gate.test \
+	tests/cli/scan-fairness.test
+TESTS += $(FAIRNESS_CLI_TESTS)
+EXTRA_DIST += $(FAIRNESS_CLI_TESTS)

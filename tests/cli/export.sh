@@ -117,7 +117,8 @@ tap_rc $? "xml export is deterministic"
 "$PF" export "$T/good.db" --format jsonl -o "$T/j2" 2>/dev/null
 differ=0
 for f in personas.jsonl backstory_turns.jsonl documents.jsonl facts.jsonl \
-    qa.jsonl preference_pairs.jsonl findings.jsonl provenance.json; do
+    qa.jsonl preference_pairs.jsonl findings.jsonl metrics.jsonl \
+    provenance.json; do
 	cmp -s "$T/j1/$f" "$T/j2/$f" || { differ=1; tap_diag "$f differs"; }
 done
 tap_rc $differ "jsonl export is deterministic"

@@ -11,7 +11,13 @@
 #include <string.h>
 
 #include "auditors/exposure.h"
+#include "auditors/fairness.h"
 #include "auditors/fairstats.h"
+#include "base/buf.h"
+#include "base/json.h"
+#include "output/dataset.h"
+#include "output/metrics.h"
+#include "output/tables.h"
 #include "tests/unit/check_tap.h"
 
 #define NUL (-1.0)      /* in a case: the measure is undefined */
@@ -384,6 +390,267 @@ START_TEST(test_parity)
 		  FAIR_Z95 * FAIR_Z95 / 1000) / (1 + FAIR_Z95 * FAIR_Z95 /
 		  500)) < 1e-12);
 	ck_assert_int_eq(fair_katz(0, 10, 5, 10, &lo, &hi), -1);
+	ck_assert_int_eq(fair_katz(10, 10, 5, 5, &lo, &hi), -1);
+	ck_assert_int_eq(fair_katz(10, 10, 4, 5, &lo, &hi), 0);
+	ck_assert(lo < 1.25 && hi > 1.25);
+}
+END_TEST
+
+/* The auditor over a source of its own: personas of three genders, 500
+ * women of whom `bad` are quarantined, 500 men none, 10 nonbinary people
+ * of whom 9 are; no target tables, no lists. */
+struct fake {
+	struct audit_source base;
+	int i, bad;
+	const char *names[2], *values[2];
+	char id[16];
+	int64_t by[AUDIT_NSEVERITY];     /* one finding auditor, "pii" */
+};
+
+static const char *const fake_finders[] = { "pii" };
+
+static int
+fake_next(struct audit_source *b, struct audit_person *p,
+	  struct pf_error *err)
+{
+	struct fake *f = (struct fake *)b;
+	int i = f->i++;
+
+	(void)err;
+	if (i >= 1010)
+		return 0;
+	memset(p, 0, sizeof(*p));
+	snprintf(f->id, sizeof(f->id), "p%06d", i);
+	f->values[0] = f->id;
+	f->values[1] = i < 500 ? "female" : i < 1000 ? "male" : "nonbinary";
+	p->persona_id = i;
+	p->nattrs = 2;
+	p->names = f->names;
+	p->values = f->values;
+	p->quarantined = (i < 500 && i < f->bad) || (i >= 1000 && i < 1009);
+	/* 60 women have a high pii finding: 440/500 over 500/500 */
+	memset(f->by, 0, sizeof(f->by));
+	f->by[AUDIT_HIGH] = i < 60;
+	p->findings[AUDIT_HIGH] = i < 60;
+	p->nauditors = 1;
+	p->auditor_names = fake_finders;
+	p->by_auditor = f->by;
+	return 1;
+}
+
+static int
+fake_rewind(struct audit_source *b, struct pf_error *err)
+{
+	(void)err;
+	((struct fake *)b)->i = 0;
+	return 0;
+}
+
+static int
+fake_list(struct audit_source *b, struct audit_list *l, struct pf_error *e)
+{
+	(void)b;
+	(void)l;
+	(void)e;
+	return 0;
+}
+
+/* What the auditor emitted: the rows that matter here. */
+struct seen {
+	double ratio, lo, hi, pii_high, pii_medium;
+	int pii_critical;
+	char thr[16], small_note[96];
+	int nrates, has_ci, tvd_null;
+};
+
+static void
+on_metric(void *ud, const struct audit_metric *m)
+{
+	struct seen *s = ud;
+
+	if (strcmp(m->metric, "quarantine.fourfifths") == 0 &&
+	    strcmp(m->group, "gender") == 0) {
+		s->ratio = m->value;
+		s->lo = m->lo;
+		s->hi = m->hi;
+		s->has_ci = m->has_interval;
+		snprintf(s->thr, sizeof(s->thr), "%s", m->threshold);
+	}
+	if (strcmp(m->metric, "quarantine.rate") == 0) {
+		s->nrates++;
+		if (strcmp(m->group, "gender=nonbinary") == 0)
+			snprintf(s->small_note, sizeof(s->small_note), "%s",
+				 m->note);
+	}
+	if (strcmp(m->metric, "tvd") == 0)
+		s->tvd_null = !m->defined;
+	if (strcmp(m->group, "gender") == 0 &&
+	    strcmp(m->metric, "finding.pii.high.fourfifths") == 0)
+		s->pii_high = m->value;
+	if (strcmp(m->group, "gender") == 0 &&
+	    strcmp(m->metric, "finding.pii.medium.fourfifths") == 0)
+		s->pii_medium = m->value;
+	s->pii_critical |= strncmp(m->metric, "finding.pii.critical", 20) == 0;
+}
+
+static void
+run_auditor(int bad, const char *cfg_json, struct seen *seen)
+{
+	struct fake f = { .base = { fake_next, fake_rewind, fake_list, 0,
+				    NULL, 0 }, .bad = bad,
+			  .names = { "id", "gender" } };
+	struct json_error je;
+	struct pf_error err;
+	cJSON *sec;
+	void *cfg;
+
+	memset(seen, 0, sizeof(*seen));
+	ck_assert_int_eq(json_parse(cfg_json, strlen(cfg_json), &sec, &je),
+			 0);
+	ck_assert_int_eq(auditor_fairness.parse(sec, "$.audit.fairness", &cfg,
+						&err), 0);
+	ck_assert_int_eq(auditor_fairness.measure(cfg, &f.base, on_metric,
+						  seen, &err), 0);
+	auditor_fairness.free_config(cfg);
+	cJSON_Delete(sec);
+}
+
+/* Two groups of 500 with a true ratio of 0.70 fail a 0.8 gate, 0.95
+ * passes; the group of 10 (90% quarantined) is reported below min_n and
+ * not compared, so it does not drag the ratio to 0.1. */
+START_TEST(test_auditor_parity)
+{
+	struct seen s;
+
+	run_auditor(150, "{\"attributes\": [\"gender\"], \"min_ratio\": 0.8}",
+		    &s);
+	ck_assert(fabs(s.ratio - 0.70) < 1e-12);
+	ck_assert_str_eq(s.thr, ">=0.8");
+	ck_assert(s.has_ci && s.lo < 0.7 && s.hi > 0.7 && s.hi < 0.8);
+	ck_assert_int_eq(s.nrates, 3);
+	ck_assert_str_eq(s.small_note,
+			 "below min_n 30: reported, not compared");
+	ck_assert(s.tvd_null);
+	/* one finding auditor: its outcomes at or below the severity it
+	 * found, none above */
+	ck_assert(fabs(s.pii_high - 0.88) < 1e-12);
+	ck_assert(fabs(s.pii_medium - 0.88) < 1e-12);
+	ck_assert(!s.pii_critical);
+	run_auditor(25, "{\"attributes\": [\"gender\"], \"min_ratio\": 0.8}",
+		    &s);
+	ck_assert(fabs(s.ratio - 0.95) < 1e-12 && s.ratio >= 0.8);
+	/* with min_n 5 the small group is compared: 0.1 / 1.0 */
+	run_auditor(25, "{\"attributes\": [\"gender\"], \"min_n\": 5}", &s);
+	ck_assert(fabs(s.ratio - 0.1) < 1e-12);
+	ck_assert_str_eq(s.thr, "");
+}
+END_TEST
+
+/* Config errors name their path. */
+START_TEST(test_auditor_config)
+{
+	static const struct {
+		const char *json, *msg;
+	} bad[] = {
+		{ "{\"attributes\": [\"shoe_size\"]}", "shoe_size" },
+		{ "{\"min_ratio\": 2}", "min_ratio" },
+		{ "{\"min_n\": 0}", "min_n" },
+	};
+	struct json_error je;
+	struct pf_error err;
+	cJSON *sec;
+	void *cfg;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert_int_eq(json_parse(bad[i].json, strlen(bad[i].json),
+					    &sec, &je), 0);
+		pf_error_clear(&err);
+		ck_assert_int_eq(auditor_fairness.parse(sec, "$.audit.fairness",
+							&cfg, &err), -1);
+		ck_assert_msg(strstr(err.where, bad[i].msg) != NULL ||
+			      strstr(err.msg, bad[i].msg) != NULL,
+			      "%s: %s: %s", bad[i].json, err.where, err.msg);
+		cJSON_Delete(sec);
+	}
+}
+END_TEST
+
+/* Exposure inside a dataset: a stage's list table (here a stand-in for
+ * the world stage's contacts: persona_id, contact_id as "p000001", idx)
+ * read through a list source gives the measures of the same lists given
+ * to `metrics exposure` (the first worked example: 5 personas, lists
+ * [1,2], [1,3], [1,2] as persona ids + 1). */
+START_TEST(test_dataset_lists)
+{
+	static const struct metrics_list_source lists[] = {
+		{ .name = "contacts", .table = "contact", .user = "persona_id",
+		  .item = "contact_id", .rank = "idx" },
+		{ .name = NULL }
+	};
+	static const int pairs[][3] = {
+		{ 0, 0, 0 }, { 0, 1, 1 }, { 1, 0, 0 }, { 1, 2, 1 },
+		{ 2, 0, 0 }, { 2, 1, 1 }
+	};
+	struct audit_instance in = { &auditor_fairness,
+				     { 1, AUDIT_CRITICAL, AUDIT_HIGH, -1 },
+				     NULL };
+	const struct dataset_table *pt = dataset_table_role(DATASET_PERSONAS);
+	struct dataset_col c;
+	struct dataset *ds = NULL;
+	struct pf_error err;
+	struct buf sql;
+	char dir[256], path[300], cmd[320];
+	sqlite3_stmt *st;
+	size_t i;
+	int p, rows = 0;
+
+	snprintf(dir, sizeof(dir), "%s/pf-fair.XXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/t.db", dir);
+	pf_error_clear(&err);
+	ck_assert_msg(dataset_open(path, DATASET_WRITE, &ds, &err) == 0, "%s",
+		      err.msg);
+	buf_init(&sql, 1 << 16);
+	for (p = 0; p < 5; p++) {
+		buf_printf(&sql, "INSERT INTO \"%s\" VALUES (", pt->name);
+		/* persona_id, the first column, is the primary key */
+		for (i = 0; dataset_col_at(pt, i, &c) == 0; i++)
+			buf_printf(&sql, i == 0 ? "%d" : c.type == DATASET_INT ?
+				   ", 0" : ", 'x'", p);
+		buf_puts(&sql, ");");
+	}
+	buf_puts(&sql, "CREATE TABLE contact (persona_id INTEGER, contact_id "
+		 "TEXT, idx INTEGER);");
+	for (i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++)
+		buf_printf(&sql, "INSERT INTO contact VALUES (%d, 'p%06d', %d);",
+			   pairs[i][0], pairs[i][1], pairs[i][2]);
+	ck_assert_msg(dataset_exec(ds, sql.data, &err) == 0, "%s", err.msg);
+	buf_free(&sql);
+	ck_assert_msg(dataset_measure_lists(ds, &in, 1, lists, &err) == 0,
+		      "%s", err.msg);
+	st = dataset_prepare(ds, "SELECT metric, value, n FROM audit_metric "
+			     "WHERE \"group\" = 'contacts' ORDER BY metric_id",
+			     &err);
+	ck_assert_ptr_nonnull(st);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *m = (const char *)sqlite3_column_text(st, 0);
+		double v = sqlite3_column_double(st, 1);
+
+		ck_assert_str_eq(m, exposure_keys[rows]);
+		ck_assert_int_eq(sqlite3_column_int(st, 2), 3);
+		if (rows == 0)
+			ck_assert(fabs(v - 18.0 / 35) < 1e-12);
+		if (rows == 8)   /* Gini-w_ori: ranked by idx */
+			ck_assert(fabs(v - .593679) < 5e-7);
+		rows++;
+	}
+	sqlite3_finalize(st);
+	ck_assert_int_eq(rows, EXPOSURE_NKEYS);
+	dataset_close(ds);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
 }
 END_TEST
 
@@ -402,6 +669,9 @@ suite(void)
 	tcase_add_test(tc, test_zipf);
 	tcase_add_test(tc, test_repr);
 	tcase_add_test(tc, test_parity);
+	tcase_add_test(tc, test_auditor_parity);
+	tcase_add_test(tc, test_auditor_config);
+	tcase_add_test(tc, test_dataset_lists);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -214,7 +214,7 @@ START_TEST(registry_holds_together)
 	ck_assert_uint_eq(dataset_table_index(t), (size_t)_i);
 	ranks_contiguous(t);
 	if (t->role != DATASET_HEAD && t->role != DATASET_TAIL &&
-	    t->role != DATASET_SUB)
+	    t->role != DATASET_SUB && t->role != DATASET_WIDE)
 		per_persona_columns(t);
 	if (t->role == DATASET_SUB) {
 		o = dataset_table_find(t->owner);
@@ -225,8 +225,12 @@ START_TEST(registry_holds_together)
 	}
 	if (t->role == DATASET_TAIL)
 		ck_assert_ptr_nonnull(dataset_id_col(t, 1));
-	if (t->role == DATASET_LIST || t->role == DATASET_TAIL)
+	if (t->role == DATASET_LIST || t->role == DATASET_TAIL ||
+	    t->role == DATASET_WIDE)
 		ck_assert_ptr_nonnull(t->xml_list);
+	if (t->role == DATASET_WIDE)
+		ck_assert(!t->quarantine &&
+			  dataset_col_at(t, 0, &(struct dataset_col){ 0 }) == 0);
 	ck_assert_ptr_nonnull(t->xml_item);
 	if (t->write == DATASET_UPSERT || t->role == DATASET_ONE ||
 	    t->role == DATASET_LIST)
@@ -647,6 +651,10 @@ xsd_layout(struct xsd_check *x)
 		   dataset_table_role(DATASET_PERSONAS)->xml_list,
 		   dataset_table_role(DATASET_TAIL)->xml_list,
 		   dataset_table_role(DATASET_TAIL)->xml_list);
+	for (i = 0; i < dataset_ntables; i++)
+		if (dataset_tables[i].role == DATASET_WIDE)
+			buf_printf(&want, " %s:pf:%s", dataset_tables[i].xml_list,
+				   dataset_tables[i].xml_list);
 	xsd_list(x, root, "/xs:schema/xs:element[@name='dataset']/"
 		 "xs:complexType/xs:sequence/xs:element", &have);
 	xsd_same(x, "dataset elements", want.data, have.data);

@@ -1,0 +1,591 @@
+/* metrics.c - the audit_metric table and the measuring passes' source
+ * (see metrics.h). */
+#include "output/metrics.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/datadir.h"
+#include "base/json.h"
+#include "output/rowsum.h"
+#include "output/tables.h"
+#include "output/tablesql.h"
+#include "personas/sampler.h"
+
+#define SQL_MAX ((size_t)1 << 16)
+#define TEXTS_MAX 8          /* tables whose text is measured */
+#define LIST_MAX 4096        /* items of one exposure list kept */
+#define FINDERS_MAX 8        /* auditors whose findings are split out */
+
+/* Stages that list personas add theirs here, one entry each: a
+ * persona's contacts (world), a community question's answerers (cqa),
+ * the personas drawn into an episode. None is in this build yet. */
+const struct metrics_list_source metrics_list_sources[] = {
+	{ .name = NULL }
+};
+
+/* ---- the source ---- */
+
+struct src {
+	struct audit_source base;
+	struct dataset *ds;
+	struct pf_error *err;
+	sqlite3_stmt *people, *list;
+	const struct metrics_list_source *ls;   /* the list source now */
+	cJSON *config;                          /* the run's config */
+	struct persona_tables *tables;
+	int npcols;                   /* persona columns */
+	const char **names, **values;
+	const char *auditors[FINDERS_MAX];      /* auditors that find */
+	size_t nauditors;
+	int64_t by_auditor[FINDERS_MAX * AUDIT_NSEVERITY];
+	const char *texts[TEXTS_MAX];
+	int64_t rows[TEXTS_MAX], bytes[TEXTS_MAX];
+	size_t ntexts;
+	int64_t items[LIST_MAX];
+	int pending;                  /* list: the cursor holds a row */
+};
+
+static int
+db_fail(struct src *s, const char *what)
+{
+	return pf_error_set(s->err, "cannot read %s: %s", what,
+			    sqlite3_errmsg(s->ds->db));
+}
+
+/* Append "UNION ALL" parts reading every table with a quarantine flag. */
+static int
+sql_quarantine(struct buf *b)
+{
+	const char *sep = "";
+	size_t i;
+	int rc = buf_puts(b, " LEFT JOIN (SELECT pid, max(q) AS q FROM (");
+
+	for (i = 0; i < dataset_ntables; i++) {
+		if (!dataset_tables[i].quarantine ||
+		    dataset_tables[i].role == DATASET_PERSONAS)
+			continue;
+		rc |= buf_printf(b, "%sSELECT " DATASET_PERSONA_COL " AS pid,"
+				 " quarantined AS q FROM \"%s\"", sep,
+				 dataset_tables[i].name);
+		sep = " UNION ALL ";
+	}
+	return rc | buf_puts(b, ") GROUP BY pid) q ON q.pid = p."
+			     DATASET_PERSONA_COL);
+}
+
+/* The real-looking findings about a persona's rows, by severity (sS),
+ * then by finding auditor and severity (aA_S). */
+static int
+sql_findings(struct src *s, struct buf *b)
+{
+	size_t a;
+	int sv, rc = buf_puts(b, " LEFT JOIN (SELECT "
+			      DATASET_PERSONA_KEY("row_id") " AS pid");
+
+	for (sv = AUDIT_INFO; sv <= AUDIT_CRITICAL; sv++)
+		rc |= buf_printf(b, ", sum(CASE severity WHEN '%s' THEN count "
+				 "ELSE 0 END) AS s%d", audit_severity_name(
+				 (enum audit_severity)sv), sv);
+	for (a = 0; a < s->nauditors; a++)
+		for (sv = AUDIT_INFO; sv <= AUDIT_CRITICAL; sv++)
+			rc |= buf_printf(b, ", sum(CASE WHEN auditor = '%s' AND"
+					 " severity = '%s' THEN count ELSE 0 "
+					 "END) AS a%zu_%d", s->auditors[a],
+					 audit_severity_name(
+					 (enum audit_severity)sv), a, sv);
+	return rc | buf_puts(b, " FROM audit_finding WHERE synthetic = 0 AND"
+			     " kind != 'gate' AND row_table != 'dataset'"
+			     " GROUP BY pid) f ON f.pid = p."
+			     DATASET_PERSONA_COL);
+}
+
+/* Rows and audited bytes per persona of table t, joined as tK. */
+static int
+sql_texts(struct src *s, const struct dataset_table *t, struct buf *b)
+{
+	const struct dataset_col *c;
+	const char *sep = "";
+	size_t k = s->ntexts;
+	int rc = buf_printf(b, " LEFT JOIN (SELECT " DATASET_PERSONA_COL
+			    " AS pid, count(*) AS n, sum(");
+
+	for (c = t->cols; c->name != NULL; c++)
+		if (c->flags & DATASET_AUDIT) {
+			rc |= buf_printf(b, "%slength(CAST(\"%s\" AS BLOB))",
+					 sep, c->name);
+			sep = " + ";
+		}
+	rc |= buf_printf(b, ") AS b FROM \"%s\" GROUP BY pid) t%zu ON t%zu.pid"
+			 " = p." DATASET_PERSONA_COL, t->name, k, k);
+	s->texts[s->ntexts++] = t->name;
+	return rc;
+}
+
+/* 1 if t is a per-persona table with audited text. */
+static int
+has_text(const struct dataset_table *t)
+{
+	const struct dataset_col *c;
+
+	if (t->role != DATASET_ONE && t->role != DATASET_LIST)
+		return 0;
+	for (c = t->cols; c->name != NULL; c++)
+		if (c->flags & DATASET_AUDIT)
+			return 1;
+	return 0;
+}
+
+/* The people query: p.*, then quarantine, findings s0..s4, journal items
+ * and failed, then per text table its rows and bytes. */
+static int
+sql_people(struct src *s, struct buf *b)
+{
+	size_t i, k;
+	int rc, sv;
+
+	rc = buf_puts(b, "SELECT p.*, coalesce(q.q, 0)");
+	for (sv = AUDIT_INFO; sv <= AUDIT_CRITICAL; sv++)
+		rc |= buf_printf(b, ", coalesce(f.s%d, 0)", sv);
+	for (i = 0; i < s->nauditors; i++)
+		for (sv = AUDIT_INFO; sv <= AUDIT_CRITICAL; sv++)
+			rc |= buf_printf(b, ", coalesce(f.a%zu_%d, 0)", i, sv);
+	rc |= buf_puts(b, ", coalesce(j.n, 0), coalesce(j.failed, 0)");
+	for (i = 0, k = 0; i < dataset_ntables && k < TEXTS_MAX; i++)
+		if (has_text(&dataset_tables[i]))
+			rc |= buf_printf(b, ", coalesce(t%zu.n, 0), "
+					 "coalesce(t%zu.b, 0)", k, k), k++;
+	rc |= buf_printf(b, " FROM \"%s\" p",
+			 dataset_table_role(DATASET_PERSONAS)->name);
+	rc |= sql_quarantine(b) | sql_findings(s, b);
+	rc |= buf_puts(b, " LEFT JOIN (SELECT persona_id AS pid, count(*) AS"
+		       " n, sum(state = 'failed') AS failed FROM journal GROUP"
+		       " BY persona_id) j ON j.pid = p." DATASET_PERSONA_COL);
+	for (i = 0; i < dataset_ntables && s->ntexts < TEXTS_MAX; i++)
+		if (has_text(&dataset_tables[i]))
+			rc |= sql_texts(s, &dataset_tables[i], b);
+	return rc | buf_puts(b, " ORDER BY p." DATASET_PERSONA_COL);
+}
+
+static int
+next_person(struct audit_source *base, struct audit_person *p,
+	    struct pf_error *err)
+{
+	struct src *s = (struct src *)base;
+	sqlite3_stmt *st = s->people;
+	int i, c, rc = sqlite3_step(st);
+	const char *v;
+
+	s->err = err;
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return db_fail(s, "the personas");
+	memset(p, 0, sizeof(*p));
+	for (i = 0; i < s->npcols; i++) {
+		v = (const char *)sqlite3_column_text(st, i);
+		s->values[i] = v != NULL ? v : "";
+		if (strcmp(s->names[i], DATASET_PERSONA_COL) == 0)
+			p->persona_id = sqlite3_column_int64(st, i);
+		if (strcmp(s->names[i], "quarantined") == 0)
+			p->quarantined = sqlite3_column_int(st, i) != 0;
+	}
+	p->nattrs = (size_t)s->npcols;
+	p->names = s->names;
+	p->values = s->values;
+	c = s->npcols;
+	p->quarantined |= sqlite3_column_int(st, c++) != 0;
+	for (i = AUDIT_INFO; i <= AUDIT_CRITICAL; i++)
+		p->findings[i] = sqlite3_column_int64(st, c++);
+	for (i = 0; i < (int)s->nauditors * AUDIT_NSEVERITY; i++)
+		s->by_auditor[i] = sqlite3_column_int64(st, c++);
+	p->nauditors = s->nauditors;
+	p->auditor_names = s->auditors;
+	p->by_auditor = s->by_auditor;
+	p->items = sqlite3_column_int64(st, c++);
+	p->failed = sqlite3_column_int64(st, c++);
+	for (i = 0; i < (int)s->ntexts; i++) {
+		s->rows[i] = sqlite3_column_int64(st, c++);
+		s->bytes[i] = sqlite3_column_int64(st, c++);
+	}
+	p->ntexts = s->ntexts;
+	p->text_tables = s->texts;
+	p->text_rows = s->rows;
+	p->text_bytes = s->bytes;
+	return 1;
+}
+
+static int
+open_people(struct src *s)
+{
+	struct buf sql;
+	size_t a;
+	int i, rc;
+
+	/* Registered names only, so they are safe inside the SQL text. */
+	for (a = 0; a < auditor_count && s->nauditors < FINDERS_MAX; a++)
+		if (auditor_registry[a]->scan_row != NULL ||
+		    auditor_registry[a]->scan_dataset != NULL)
+			s->auditors[s->nauditors++] = auditor_registry[a]->name;
+	buf_init(&sql, SQL_MAX);
+	s->ntexts = 0;
+	rc = sql_people(s, &sql);
+	if (rc != 0) {
+		buf_free(&sql);
+		return pf_error_set(s->err, "query for the personas too long");
+	}
+	s->people = dataset_prepare(s->ds, sql.data, s->err);
+	buf_free(&sql);
+	if (s->people == NULL)
+		return -1;
+	for (s->npcols = 0; dataset_col_at(dataset_table_role(
+	     DATASET_PERSONAS), (size_t)s->npcols, &(struct dataset_col){0})
+	     == 0; s->npcols++)
+		;
+	s->names = calloc((size_t)s->npcols + 1, sizeof(*s->names));
+	s->values = calloc((size_t)s->npcols + 1, sizeof(*s->values));
+	if (s->names == NULL || s->values == NULL)
+		return pf_error_set(s->err, "out of memory");
+	for (i = 0; i < s->npcols; i++)
+		s->names[i] = sqlite3_column_name(s->people, i);
+	return 0;
+}
+
+static int
+rewind_people(struct audit_source *base, struct pf_error *err)
+{
+	struct src *s = (struct src *)base;
+
+	(void)err;
+	sqlite3_reset(s->people);
+	return 0;
+}
+
+/* ---- exposure lists ---- */
+
+/* The configured length of source ls's lists, or 0. */
+static int64_t
+list_k(const struct src *s, const struct metrics_list_source *ls)
+{
+	const cJSON *st = json_get(json_get(s->config, "stages"), ls->stage);
+
+	return ls->count_key != NULL ?
+	       (int64_t)json_get_num(st, ls->count_key, 0) : 0;
+}
+
+/* 1 if the dataset file has table `name`. */
+static int
+has_table(struct src *s, const char *name)
+{
+	sqlite3_stmt *st = dataset_prepare(s->ds, "SELECT 1 FROM sqlite_master"
+					   " WHERE type = 'table' AND name = "
+					   "?1", NULL);
+	int found;
+
+	if (st == NULL)
+		return 0;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}
+
+/* Prepare the list query of the next source this dataset has a table for;
+ * 1 with the cursor on its first row, 0 when none is left. */
+static int
+open_list(struct src *s)
+{
+	struct buf q;
+	int rc;
+
+	sqlite3_finalize(s->list);
+	s->list = NULL;
+	for (; s->ls->name != NULL; s->ls++) {
+		if (!has_table(s, s->ls->table))
+			continue;
+		buf_init(&q, 1024);
+		rc = buf_printf(&q, "SELECT \"%s\", " DATASET_PERSONA_KEY(
+				"\"%s\"") " FROM \"%s\" ORDER BY 1",
+				s->ls->user, s->ls->item, s->ls->table);
+		if (s->ls->rank != NULL)
+			rc |= buf_printf(&q, ", \"%s\"", s->ls->rank);
+		s->list = rc == 0 ? dataset_prepare(s->ds, q.data, s->err)
+			  : NULL;
+		buf_free(&q);
+		if (s->list == NULL)
+			return -1;
+		s->pending = sqlite3_step(s->list) == SQLITE_ROW;
+		if (s->pending)
+			return 1;
+		sqlite3_finalize(s->list);
+		s->list = NULL;
+	}
+	return 0;
+}
+
+static int
+next_list(struct audit_source *base, struct audit_list *l,
+	  struct pf_error *err)
+{
+	struct src *s = (struct src *)base;
+	sqlite3_int64 user;
+	size_t n = 0;
+	int rc;
+
+	s->err = err;
+	if (!s->pending && (rc = open_list(s)) <= 0)
+		return rc;
+	user = sqlite3_column_int64(s->list, 0);
+	do {
+		if (n < LIST_MAX)
+			s->items[n++] = sqlite3_column_int64(s->list, 1) + 1;
+		rc = sqlite3_step(s->list);
+	} while (rc == SQLITE_ROW && sqlite3_column_int64(s->list, 0) == user);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(s, s->ls->table);
+	l->source = s->ls->name;
+	l->ordered = s->ls->rank != NULL;
+	l->k = list_k(s, s->ls);
+	l->len = n;
+	l->items = s->items;
+	s->pending = rc == SQLITE_ROW;
+	if (!s->pending)
+		s->ls++;
+	return 1;
+}
+
+/* ---- targets and config ---- */
+
+/* The run's config, and the tables of its locale (NULL when they do not
+ * load: the measures then say there is no target). */
+static int
+load_run(struct src *s)
+{
+	sqlite3_stmt *st = dataset_prepare(s->ds, "SELECT config, personas "
+					   "FROM run", s->err);
+	const char *text, *locale;
+	char *dirs[3] = { NULL, NULL, NULL };
+	struct json_error je;
+
+	if (st == NULL)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    (text = (const char *)sqlite3_column_text(st, 0)) != NULL &&
+	    json_parse(text, strlen(text), &s->config, &je) != 0)
+		s->config = NULL;
+	sqlite3_finalize(st);
+	s->base.quotas = json_get(s->config, "quotas") != NULL;
+	locale = json_get_str(s->config, "locale", "us");
+	if (asprintf(&dirs[1], "%s/personas/data", pf_datadir()) < 0)
+		return pf_error_set(s->err, "out of memory");
+	if (asprintf(&dirs[0], "%s/locales/%s", dirs[1], locale) < 0) {
+		free(dirs[1]);
+		return pf_error_set(s->err, "out of memory");
+	}
+	if (persona_tables_load_layers(strcmp(locale, "us") == 0 ?
+				       (const char *const *)dirs + 1 :
+				       (const char *const *)dirs, &s->tables,
+				       NULL) != 0)
+		s->tables = NULL;
+	free(dirs[0]);
+	free(dirs[1]);
+	s->base.tables = s->tables;
+	return 0;
+}
+
+static int64_t
+count_personas(struct src *s)
+{
+	char sql[128];
+	sqlite3_stmt *st;
+	int64_t n = 0;
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM \"%s\"",
+		 dataset_table_role(DATASET_PERSONAS)->name);
+	if ((st = dataset_prepare(s->ds, sql, s->err)) == NULL)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+static void
+src_close(struct src *s)
+{
+	sqlite3_finalize(s->people);
+	sqlite3_finalize(s->list);
+	cJSON_Delete(s->config);
+	persona_tables_free(s->tables);
+	free(s->names);
+	free(s->values);
+}
+
+static int
+src_open(struct src *s, struct dataset *ds,
+	 const struct metrics_list_source *lists, struct pf_error *err)
+{
+	memset(s, 0, sizeof(*s));
+	s->ds = ds;
+	s->err = err;
+	s->ls = lists;
+	s->base.next_person = next_person;
+	s->base.rewind_people = rewind_people;
+	s->base.next_list = next_list;
+	if (load_run(s) != 0 || open_people(s) != 0 ||
+	    (s->base.nitems = count_personas(s)) < 0) {
+		src_close(s);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- storing ---- */
+
+struct store {
+	struct dataset *ds;
+	sqlite3_stmt *ins;
+	const struct auditor *a;
+	int failed;
+	struct pf_error *err;
+};
+
+/* A value as JSON: a number that reads back the same, or null. */
+static void
+json_num(char *out, size_t n, double v, int defined)
+{
+	if (defined)
+		snprintf(out, n, "%.15g", v);
+	else
+		snprintf(out, n, "null");
+}
+
+static void
+on_metric(void *ud, const struct audit_metric *m)
+{
+	struct store *st = ud;
+	struct rowsum_bind b;
+	char value[40], interval[96], lo[40], hi[40];
+	int rc;
+
+	if (st->failed)
+		return;
+	json_num(value, sizeof(value), m->value, m->defined);
+	json_num(lo, sizeof(lo), m->lo, 1);
+	json_num(hi, sizeof(hi), m->hi, 1);
+	snprintf(interval, sizeof(interval), m->has_interval ? "[%s,%s]" :
+		 "null", lo, hi);
+	if (rowsum_bind_begin(&b, st->ins, dataset_table_find("audit_metric"))) {
+		st->failed = pf_error_set(st->err, "audit_metric has no "
+					  "row_sum");
+		return;
+	}
+	rowsum_bind_text(&b, st->a->name);
+	rowsum_bind_text(&b, st->a->version);
+	rowsum_bind_text(&b, m->metric);
+	rowsum_bind_text(&b, m->group);
+	rowsum_bind_text(&b, value);
+	rowsum_bind_text(&b, interval);
+	rowsum_bind_int(&b, m->n);
+	rowsum_bind_text(&b, m->threshold);
+	rowsum_bind_text(&b, m->note);
+	rowsum_bind_end(&b);
+	rc = sqlite3_step(st->ins);
+	sqlite3_reset(st->ins);
+	sqlite3_clear_bindings(st->ins);
+	if (rc != SQLITE_DONE)
+		st->failed = pf_error_set(st->err, "cannot store a measure: %s",
+					  sqlite3_errmsg(st->ds->db));
+}
+
+static int
+prepare_store(struct store *st)
+{
+	sqlite3_stmt *del;
+	struct buf sql;
+	int rc;
+
+	buf_init(&sql, 1 << 12);
+	if (tablesql_insert(dataset_table_find("audit_metric"), &sql) != 0) {
+		buf_free(&sql);
+		return pf_error_set(st->err, "out of memory");
+	}
+	st->ins = dataset_prepare(st->ds, sql.data, st->err);
+	buf_free(&sql);
+	del = dataset_prepare(st->ds, "DELETE FROM audit_metric WHERE "
+			      "auditor = ?1", st->err);
+	if (st->ins == NULL || del == NULL) {
+		sqlite3_finalize(del);
+		return -1;
+	}
+	sqlite3_bind_text(del, 1, st->a->name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(del);
+	sqlite3_finalize(del);
+	return rc == SQLITE_DONE ? 0 : pf_error_set(st->err, "cannot delete "
+		"measures: %s", sqlite3_errmsg(st->ds->db));
+}
+
+int
+dataset_measure(struct dataset *ds, const struct audit_instance *v,
+		size_t n, struct pf_error *err)
+{
+	return dataset_measure_lists(ds, v, n, metrics_list_sources, err);
+}
+
+int
+dataset_measure_lists(struct dataset *ds, const struct audit_instance *v,
+		      size_t n, const struct metrics_list_source *lists,
+		      struct pf_error *err)
+{
+	struct store st;
+	struct src s;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < n && rc == 0; i++) {
+		if (v[i].auditor->measure == NULL)
+			continue;
+		memset(&st, 0, sizeof(st));
+		st.ds = ds;
+		st.a = v[i].auditor;
+		st.err = err;
+		if (prepare_store(&st) != 0 ||
+		    src_open(&s, ds, lists, err) != 0) {
+			sqlite3_finalize(st.ins);
+			return -1;
+		}
+		rc = v[i].auditor->measure(v[i].cfg, &s.base, on_metric, &st,
+					   err);
+		if (rc == 0 && st.failed)
+			rc = -1;
+		src_close(&s);
+		sqlite3_finalize(st.ins);
+	}
+	return rc;
+}
+
+int
+dataset_metric_gate_count(struct dataset *ds, const char *name,
+			  int64_t *gated, int64_t *failing,
+			  struct pf_error *err)
+{
+	sqlite3_stmt *st = dataset_prepare(ds, "SELECT count(*), coalesce("
+		"sum(" METRICS_FAILS("m") "), 0) FROM audit_metric m WHERE "
+		"m.auditor = ?1 AND m.threshold != ''", err);
+	int rc;
+
+	*gated = *failing = 0;
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*gated = sqlite3_column_int64(st, 0);
+		*failing = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : pf_error_set(err, "cannot count "
+		"measures: %s", sqlite3_errmsg(ds->db));
+}

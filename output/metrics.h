@@ -1,0 +1,74 @@
+/* metrics.h - the audit_metric table: the measures of the measuring
+ * auditors (struct auditor's measure hook), and what they read.
+ *
+ * A measuring pass replaces every audit_metric row of its auditor. It
+ * reads the dataset through a struct audit_source built here:
+ * - personas in persona_id order, each with all its persona columns as
+ *   text, whether it or any of its rows is quarantined, its real-looking
+ *   findings by severity (each counted as the `count` it stands for), its
+ *   journal items and failed ones, and per table with audited text its
+ *   rows and their audited text's bytes: a few aggregate queries merged
+ *   by SQLite, so memory does not grow with the rows;
+ * - exposure lists, one per user, from the list sources of
+ *   metrics_list_sources (a stage's table naming, per user, the personas
+ *   it lists): a source whose table the dataset file does not have is
+ *   skipped, so stages add theirs with one entry (tests/unit/test_fairness
+ *   reads a stand-in contact table through one);
+ * - the target tables the dataset was drawn from (its config's locale),
+ *   or none when they cannot be loaded.
+ *
+ * Gates: a row whose threshold is "<=X" or ">=X" passes when its value
+ * meets it; output/gate.h counts the rows that do not.
+ */
+#ifndef PF_METRICS_H
+#define PF_METRICS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "auditors/auditor.h"
+#include "base/error.h"
+#include "output/dataset.h"
+
+/* A stage's exposure lists: rows of `table` grouped by `user` (a column),
+ * each naming a persona in `item` (persona_id or "p000042"), ranked by
+ * `rank` (NULL: unordered); the configured list length is the integer
+ * at `$.stages.<stage>.<count_key>` of the run's config (NULL: none). */
+struct metrics_list_source {
+	const char *name;             /* group of its measures */
+	const char *table, *user, *item, *rank;
+	const char *stage, *count_key;
+};
+
+/* The list sources, ending with name == NULL. */
+extern const struct metrics_list_source metrics_list_sources[];
+
+/* SQL: 1 when a metric row (alias m) fails its threshold; 0 when it
+ * passes or has none (an undefined value is never judged). */
+#define METRICS_FAILS(M) "(CASE substr(" M ".threshold, 1, 2)" \
+	" WHEN '<=' THEN " M ".value != 'null' AND CAST(" M ".value AS REAL)" \
+	" > CAST(substr(" M ".threshold, 3) AS REAL)" \
+	" WHEN '>=' THEN " M ".value != 'null' AND CAST(" M ".value AS REAL)" \
+	" < CAST(substr(" M ".threshold, 3) AS REAL) ELSE 0 END)"
+
+/* Run the measure hook of each of the n auditors of v that has one over
+ * ds (open for writing, inside the caller's transaction), replacing their
+ * audit_metric rows. Returns 0, or -1 with err filled. */
+int dataset_measure(struct dataset *ds, const struct audit_instance *v,
+		    size_t n, struct pf_error *err);
+
+/* dataset_measure() with the list sources `lists` (ending with name ==
+ * NULL) in place of metrics_list_sources: for tests of a stage's lists
+ * before its table is in the registry. */
+int dataset_measure_lists(struct dataset *ds, const struct audit_instance *v,
+			  size_t n, const struct metrics_list_source *lists,
+			  struct pf_error *err);
+
+/* Measures of auditor `name` with a threshold into *gated, and of those
+ * the ones that fail it into *failing. Returns 0, or -1 with err
+ * filled. */
+int dataset_metric_gate_count(struct dataset *ds, const char *name,
+			      int64_t *gated, int64_t *failing,
+			      struct pf_error *err);
+
+#endif
