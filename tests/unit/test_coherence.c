@@ -212,8 +212,8 @@ START_TEST(coherent_passes)
 	/* A non-citizen may say so and still follow elections. */
 	w = base();
 	w.citizenship = "Not a U.S. citizen";
-	in = (struct coherence_input){ &w, NULL, 0, "I am not a citizen, so "
-		"I cannot cast a ballot, but local elections matter." };
+	in = (struct coherence_input){ .p = &w, .text = "I am not a citizen, "
+		"so I cannot cast a ballot, but local elections matter." };
 	ck_assert_int_eq(coherence_check(&in, NULL, NULL, 0), 0);
 }
 END_TEST
