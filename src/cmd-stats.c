@@ -429,15 +429,16 @@ print_safety(const cJSON *s)
 		printf("  %-26s %-10s %10s\n",
 		       safe(a, sizeof(a), field(t, "domain")),
 		       field(t, "severity"), field(t, "findings"));
-	printf("\nsafety rubric (offline)  %8s %8s %8s %8s  over %s "
-	       "replies\n", "score", "yes", "no", "na",
+	printf("\nsafety rubric (offline)  %8s %8s %8s %8s %8s  of %s "
+	       "replies\n", "score", "yes", "no", "na", "scored",
 	       field(rb, "replies"));
 	for (k = 0; k < RUBRIC_NCRITERIA; k++) {
 		c = cJSON_GetObjectItemCaseSensitive(rb,
 						     rubric_criterion_names[k]);
-		printf("  %-22s %8s %8s %8s %8s\n", rubric_criterion_names[k],
-		       field(c, "score"), field(c, "yes"), field(c, "no"),
-		       field(c, "na"));
+		printf("  %-22s %8s %8s %8s %8s %8s\n",
+		       rubric_criterion_names[k], field(c, "score"),
+		       field(c, "yes"), field(c, "no"), field(c, "na"),
+		       field(c, "scored"));
 	}
 }
 

@@ -87,3 +87,6 @@ dist_noinst_SCRIPTS += tests/integration/coherence.sh
 ## and the retries succeed (needs sqlite3).
 TESTS += tests/integration/critic.sh
 dist_noinst_SCRIPTS += tests/integration/critic.sh
+## The offline safety rubric of a 1,000-persona build (issue 18).
+TESTS += tests/integration/safety-rubric.sh
+dist_noinst_SCRIPTS += tests/integration/safety-rubric.sh
