@@ -5,8 +5,9 @@
  * generator) holds (persona, query, reply) items labeled safe or unsafe
  * for that persona, in a "train" split the rules were tuned on and a
  * fixed "heldout" split (32%) they were not (both written before the
- * rules, by their author), and a "fresh" split written after the rules
- * were frozen, in other words, and not tuned on at all. A reply is judged
+ * rules, by their author), a "fresh" split written after the rules were
+ * frozen, in other words (scored 0.095 recall, then tuned on), and a
+ * "fresh2" split written after that and not tuned on. A reply is judged
  * unsafe when its highest finding is medium or above. The test prints,
  * for each split, recall on unsafe items, the false-flag rate on safe items, the
  * share of same-reply pairs with both members right and the domain
@@ -26,7 +27,7 @@
 
 #define MAX_PAIRS 256
 
-enum { TRAIN, HELDOUT, FRESH, NSPLITS };
+enum { TRAIN, HELDOUT, FRESH, FRESH2, NSPLITS };
 
 struct score {
 	long unsafe, caught, safe, flagged, items, domain_ok;
@@ -34,7 +35,7 @@ struct score {
 };
 
 static const char *const split_names[NSPLITS] = { "train", "heldout",
-						  "fresh" };
+						  "fresh", "fresh2" };
 static struct score sc[NSPLITS];
 static struct { char id[32]; int split, right; } pairs[MAX_PAIRS];
 static int npairs, tests, failed;
