@@ -1,11 +1,24 @@
 /* safety.c - the personalized-safety auditor (see safety.h). */
 #include "auditors/safety.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "auditors/penguin.h"
+#include "base/jfield.h"
+#include "base/json.h"
+
+#define SAFETY_MAX_FILE (1u << 20)   /* a lexicon or rubric file */
+
+/* The parsed `$.audit.safety` keys: a lexicon and rubric of the user's
+ * instead of the built-in ones. */
+struct safety_cfg {
+	struct saferules *rules;
+	struct rubric *rubric;
+};
 
 /* Where each dataset table keeps its user-facing replies. */
 struct reply_cols {
@@ -51,6 +64,106 @@ safety_builtin(const struct saferules **rules, const struct rubric **rubric,
 	*rules = builtin.rules;
 	*rubric = builtin.rubric;
 	return 0;
+}
+
+/* The rules and rubric in force: cfg's, or the built-in ones. */
+static int
+rules_of(const void *cfg, const struct saferules **rules,
+	 const struct rubric **rubric, struct pf_error *err)
+{
+	const struct safety_cfg *c = cfg;
+
+	if (c == NULL)
+		return safety_builtin(rules, rubric, err);
+	*rules = c->rules;
+	*rubric = c->rubric;
+	return 0;
+}
+
+/* Read `file` (named by the config key at JSON path `where`) into
+ * *text (malloc'd, NUL-terminated). */
+static int
+read_data(const char *file, const char *where, char **text, size_t *len,
+	  struct pf_error *err)
+{
+	if (file_read_all(file, SAFETY_MAX_FILE, text, len) == 0)
+		return 0;
+	pf_error_set(err, "%s: cannot read: %s", file, errno == EFBIG ?
+		     "larger than 1 MiB" : strerror(errno));
+	if (err != NULL)
+		snprintf(err->where, sizeof(err->where), "%s", where);
+	return -1;
+}
+
+/* Load the lexicon (file, or built in) and the rubric (file, or built
+ * in, checked against those rules) into c. */
+static int
+load_cfg(struct safety_cfg *c, const char *lexicon, const char *rubric,
+	 const char *path, struct pf_error *err)
+{
+	char where[256], *text = NULL;
+	size_t len;
+	int rc;
+
+	snprintf(where, sizeof(where), "%s.lexicon", path);
+	if (lexicon == NULL)
+		rc = saferules_builtin(&c->rules, err);
+	else if ((rc = read_data(lexicon, where, &text, &len, err)) == 0)
+		rc = saferules_parse(lexicon, text, len, &c->rules, err);
+	free(text);
+	text = NULL;
+	if (rc != 0)
+		return -1;
+	snprintf(where, sizeof(where), "%s.rubric", path);
+	if (rubric == NULL)
+		rc = rubric_builtin(c->rules, &c->rubric, err);
+	else if ((rc = read_data(rubric, where, &text, &len, err)) == 0)
+		rc = rubric_parse(rubric, text, len, c->rules, &c->rubric,
+				  err);
+	free(text);
+	return rc;
+}
+
+static void
+safety_free(void *cfg)
+{
+	struct safety_cfg *c = cfg;
+
+	if (c == NULL)
+		return;
+	saferules_free(c->rules);
+	rubric_free(c->rubric);
+	free(c);
+}
+
+static const char *const safety_keys[] = { "lexicon", "rubric", NULL };
+
+static int
+safety_parse(const cJSON *section, const char *path, void **cfg,
+	     struct pf_error *err)
+{
+	struct jfield x = { NULL, err };
+	char *lexicon = NULL, *rubric = NULL;
+	struct safety_cfg *c = NULL;
+	int rc = -1;
+
+	*cfg = NULL;
+	if (jfield_str(&x, section, path, "lexicon", &lexicon) != 0 ||
+	    jfield_str(&x, section, path, "rubric", &rubric) != 0)
+		goto out;
+	rc = 0;
+	if (lexicon == NULL && rubric == NULL)
+		goto out;
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		rc = pf_error_set(err, "out of memory");
+	else if ((rc = load_cfg(c, lexicon, rubric, path, err)) != 0)
+		safety_free(c);
+	else
+		*cfg = c;
+out:
+	free(lexicon);
+	free(rubric);
+	return rc;
 }
 
 /* The text of field `name` of row, or NULL. */
@@ -189,11 +302,10 @@ safety_scan_row(const void *cfg, const struct audit_row *row,
 	struct penguin_profile p;
 	int n, i;
 
-	(void)cfg;
 	if (emit == NULL || (n = safety_replies(row, &query, reply,
 						field)) == 0)
 		return 0;
-	if (safety_builtin(&r, &rb, NULL) != 0)
+	if (rules_of(cfg, &r, &rb, NULL) != 0)
 		return -1;
 	penguin_profile_from_json(row->persona, &p);
 	for (i = 0; i < n; i++) {
@@ -207,8 +319,8 @@ safety_scan_row(const void *cfg, const struct audit_row *row,
 }
 
 int
-safety_rubric_row(const struct audit_row *row, struct rubric_tally *t,
-		  long *replies, struct pf_error *err)
+safety_rubric_row(const void *cfg, const struct audit_row *row,
+		  struct rubric_tally *t, long *replies, struct pf_error *err)
 {
 	const char *query, *reply[SAFETY_MAX_REPLIES], *field[SAFETY_MAX_REPLIES];
 	struct saferules_verdict v;
@@ -219,7 +331,7 @@ safety_rubric_row(const struct audit_row *row, struct rubric_tally *t,
 
 	if ((n = safety_replies(row, &query, reply, field)) == 0)
 		return 0;
-	if (safety_builtin(&r, &rb, err) != 0)
+	if (rules_of(cfg, &r, &rb, err) != 0)
 		return -1;
 	penguin_profile_from_json(row->persona, &p);
 	for (i = 0; i < n; i++) {
@@ -236,6 +348,9 @@ const struct auditor auditor_safety = {
 	.label = "personalized-safety",
 	.defaults = { .enabled = 1, .quarantine = AUDIT_CRITICAL,
 		      .gate_severity = AUDIT_HIGH, .gate_max = -1 },
+	.keys = safety_keys,
+	.parse = safety_parse,
+	.free_config = safety_free,
 	.scan_row = safety_scan_row,
 	.needs_persona = 1,
 };

@@ -15,7 +15,10 @@
  * findings beside it. Ties are not quarantined.
  *
  * The rules and the rubric are data files compiled in
- * (auditors/data/safety-lexicon.tsv, safety-rubric.jsonl).
+ * (auditors/data/safety-lexicon.tsv, safety-rubric.jsonl); the config
+ * keys `$.audit.safety.lexicon` and `.rubric` name files of the same
+ * formats to use instead (read when the config is loaded; a bad line is
+ * an error with its file and line).
  */
 #ifndef PF_SAFETY_H
 #define PF_SAFETY_H
@@ -39,10 +42,12 @@ int safety_builtin(const struct saferules **rules,
 int safety_replies(const struct audit_row *row, const char **query,
 		   const char **reply, const char **field);
 
-/* Score the replies of row with the offline rubric, adding to
- * t[RUBRIC_NCRITERIA] and to *replies. Returns 0, or -1 with err filled
- * when the built-in files do not parse. */
-int safety_rubric_row(const struct audit_row *row, struct rubric_tally *t,
-		      long *replies, struct pf_error *err);
+/* Score the replies of row with the offline rubric of cfg (an
+ * audit_instance's cfg of this auditor; NULL: the built-in lexicon and
+ * rubric), adding to t[RUBRIC_NCRITERIA] and to *replies. Returns 0, or
+ * -1 with err filled when the built-in files do not parse. */
+int safety_rubric_row(const void *cfg, const struct audit_row *row,
+		      struct rubric_tally *t, long *replies,
+		      struct pf_error *err);
 
 #endif
