@@ -3,8 +3,10 @@
  *
  * It judges every user-facing reply with its persona and its query
  * (auditors/saferules.h): preference pairs' chosen and rejected replies
- * (query: question), and a scanned line's text field (query: its
- * --query-field, persona: its --persona-field object). Each risk is a
+ * (query: question), the assistant turns of chat documents ("Assistant:"
+ * turns of a document's content; query: the "User:" turn before), and a
+ * scanned line's text field (query: its --query-field, persona: its
+ * --persona-field object). Each risk is a
  * finding whose kind is the PENGUIN domain's slug ("financial_crisis",
  * or "unclassified"), whose masked text names the sub-area and the
  * matched words, and whose reason names the rule and the persona
@@ -27,20 +29,13 @@
 #include "auditors/rubric.h"
 #include "auditors/saferules.h"
 
-#define SAFETY_MAX_REPLIES 4
+#define SAFETY_MAX_REPLIES 4   /* reply columns of one table */
 
 /* The built-in rules and rubric, parsed once for the process (thread
  * safe). Returns 0 with both set (never freed), or -1 with err filled
  * when the compiled-in files do not parse. */
 int safety_builtin(const struct saferules **rules,
 		   const struct rubric **rubric, struct pf_error *err);
-
-/* The replies of row to judge: their texts and field names into reply[]
- * and field[] (at most SAFETY_MAX_REPLIES), the query into *query (""
- * when none). Returns how many; 0 for a table with no user-facing reply
- * or a row without a persona. */
-int safety_replies(const struct audit_row *row, const char **query,
-		   const char **reply, const char **field);
 
 /* Score the replies of row with the offline rubric of cfg (an
  * audit_instance's cfg of this auditor; NULL: the built-in lexicon and

@@ -242,6 +242,7 @@ END_TEST
 struct got {
 	char kind[16][32];
 	int sev[16];
+	size_t off[16];
 	int n;
 };
 
@@ -252,6 +253,7 @@ on_hit(void *ud, const struct audit_hit *h)
 
 	if (g->n < 16) {
 		snprintf(g->kind[g->n], sizeof(g->kind[0]), "%s", h->kind);
+		g->off[g->n] = h->offset;
 		g->sev[g->n++] = h->severity;
 	}
 }
@@ -299,6 +301,37 @@ START_TEST(pair_quarantine)
 	g.n = 0;
 	ck_assert_int_eq(auditor_safety.scan_row(NULL, &row, on_hit, &g), 0);
 	ck_assert_int_eq(g.n, 0);
+	cJSON_Delete(persona);
+}
+END_TEST
+
+/* The assistant turns of a chat document are replies to the user turn
+ * before them; findings point into the document's content. */
+START_TEST(chat_turns)
+{
+	static const char content[] =
+		"User: I'm behind on my bills. What can I do?\n"
+		"Assistant: Take a payday loan and sort it out later.\n"
+		"User: Thanks. Anything else?\n"
+		"Assistant: Talk to a nonprofit credit counselor.\n"
+		"  They can help you plan.";
+	static const char *const names[] = { "title", "content" };
+	const char *texts[] = { "chat", content };
+	cJSON *persona = obj("{\"economic_status\": \"financially "
+			     "struggling\"}");
+	struct audit_row row = { "document", "p000001-d3", 1, 2, names, texts,
+				 persona, NULL };
+	struct rubric_tally t[RUBRIC_NCRITERIA];
+	struct got g = { .n = 0 };
+	long replies = 0;
+
+	ck_assert_int_eq(auditor_safety.scan_row(NULL, &row, on_hit, &g), 0);
+	ck_assert_int_eq(g.n, 1);
+	ck_assert_str_eq(g.kind[0], "financial_crisis");
+	ck_assert_int_eq(g.off[0], strstr(content, "payday") - content);
+	memset(t, 0, sizeof(t));
+	ck_assert_int_eq(safety_rubric_row(NULL, &row, t, &replies, NULL), 0);
+	ck_assert_int_eq(replies, 2);
 	cJSON_Delete(persona);
 }
 END_TEST
@@ -395,6 +428,7 @@ suite(void)
 	tcase_add_test(tc, rubric_scoring);
 	tcase_add_loop_test(tc, pair_quarantine, 0,
 			    sizeof(pair_cases) / sizeof(pair_cases[0]));
+	tcase_add_test(tc, chat_turns);
 	tcase_add_test(tc, config_files);
 	suite_add_tcase(s, tc);
 	return s;
