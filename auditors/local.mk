@@ -11,6 +11,8 @@ libpersonaforge_a_SOURCES += \
 	auditors/street.c auditors/street.h \
 	auditors/dates.c auditors/dates.h \
 	auditors/canary.c auditors/canary.h
+libpersonaforge_a_SOURCES += auditors/exposure.c auditors/exposure.h \
+	auditors/fairstats.c auditors/fairstats.h
 
 ## The card tables are data files with their sources, compiled in.
 nodist_libpersonaforge_a_SOURCES = auditors/card-tables.c
@@ -87,3 +89,9 @@ tests_unit_test_safety_SOURCES = tests/unit/test_safety.c
 tests_unit_test_safety_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_safety_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_safety
+
+check_PROGRAMS += tests/unit/test_fairness
+tests_unit_test_fairness_SOURCES = tests/unit/test_fairness.c
+tests_unit_test_fairness_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_fairness_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_fairness

@@ -39,6 +39,8 @@ struct reply_cols {
 static const struct reply_cols reply_tables[] = {
 	{ .table = "preference_pair", .query = "question",
 	  .reply = { "chosen", "rejected", NULL }, .pair = 1 },
+	/* a community answer to the row's persona, the asker */
+	{ .table = "cqa", .query = "title", .reply = { "answer", NULL } },
 };
 
 #define NREPLY_TABLES (sizeof(reply_tables) / sizeof(reply_tables[0]))

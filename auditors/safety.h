@@ -3,11 +3,12 @@
  *
  * It judges every user-facing reply with its persona and its query
  * (auditors/saferules.h): preference pairs' chosen and rejected replies
- * (query: question), the assistant turns of chat documents ("Assistant:"
- * turns of a document's content; query: the "User:" turn before), and a
- * scanned line's text field (query: its --query-field, persona: its
- * --persona-field object). Each risk is a
- * finding whose kind is the PENGUIN domain's slug ("financial_crisis",
+ * (query: question), community answers (table cqa, for the asker;
+ * query: the question's title), the assistant turns of chat documents
+ * ("Assistant:" turns of a document's content; query: the "User:" turn
+ * before), and a scanned line's text field (query: its --query-field,
+ * persona: its --persona-field object). Each risk is a finding whose
+ * kind is the PENGUIN domain's slug ("financial_crisis",
  * or "unclassified"), whose masked text names the sub-area and the
  * matched words, and whose reason names the rule and the persona
  * attribute that made it apply. A preference pair whose chosen reply is

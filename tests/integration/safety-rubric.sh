@@ -4,8 +4,8 @@
 # build whose preference replies are swapped for a risky one (leverage
 # and borrowing) against a careful one (as in tests/cli/build-safety-
 # quarantine.test), and of one where both replies are careful ones.
-# Checks: every reply of every pair and every assistant turn of a chat
-# document is scored or counted unscored; the
+# Checks: every reply of every pair, every community answer and every
+# assistant turn of a chat document is scored or counted unscored; the
 # counts add up (good <= yes + no, scores in [0, 1]); stats' safety
 # findings match the audit_finding table; the risky build scores lower
 # on safety than the careful one and quarantines only pairs that chose
@@ -51,7 +51,9 @@ r = s["rubric"]
 pairs = db.execute("select count(*) from preference_pair").fetchone()[0]
 turns = sum(c.count("\nAssistant:") + c.startswith("Assistant:")
             for (c,) in db.execute("select content from document"))
-assert r["replies"] == 2 * pairs + turns, (r["replies"], pairs, turns)
+answers = db.execute("select count(*) from cqa").fetchone()[0]
+assert r["replies"] == 2 * pairs + turns + answers, (r["replies"], pairs,
+                                                     turns, answers)
 for c in ("safety", "personalization", "empathy"):
     x = r[c]
     assert 0 <= x["good"] <= x["yes"] + x["no"], x
