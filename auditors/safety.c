@@ -1,11 +1,33 @@
 /* safety.c - the personalized-safety auditor (see safety.h). */
 #include "auditors/safety.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "auditors/penguin.h"
+#include "base/jfield.h"
+#include "base/json.h"
+
+#define SAFETY_MAX_FILE (1u << 20)   /* a lexicon or rubric file */
+
+/* The parsed `$.audit.safety` keys: a lexicon and rubric of the user's
+ * instead of the built-in ones. */
+struct safety_cfg {
+	struct saferules *rules;
+	struct rubric *rubric;
+};
+
+/* A chat document's assistant turns are user-facing replies too: the
+ * "Assistant:" turns of a document's content, each answering the
+ * "User:" turn before it (the user_ai documents). */
+#define CHAT_TABLE "document"
+#define CHAT_FIELD "content"
+#define CHAT_USER "User:"
+#define CHAT_ASSISTANT "Assistant:"
+#define CHAT_MAX_TURN 4096   /* bytes of one turn judged; longer ones are cut */
 
 /* Where each dataset table keeps its user-facing replies. */
 struct reply_cols {
@@ -17,6 +39,8 @@ struct reply_cols {
 static const struct reply_cols reply_tables[] = {
 	{ .table = "preference_pair", .query = "question",
 	  .reply = { "chosen", "rejected", NULL }, .pair = 1 },
+	/* a community answer to the row's persona, the asker */
+	{ .table = "cqa", .query = "title", .reply = { "answer", NULL } },
 };
 
 #define NREPLY_TABLES (sizeof(reply_tables) / sizeof(reply_tables[0]))
@@ -53,6 +77,106 @@ safety_builtin(const struct saferules **rules, const struct rubric **rubric,
 	return 0;
 }
 
+/* The rules and rubric in force: cfg's, or the built-in ones. */
+static int
+rules_of(const void *cfg, const struct saferules **rules,
+	 const struct rubric **rubric, struct pf_error *err)
+{
+	const struct safety_cfg *c = cfg;
+
+	if (c == NULL)
+		return safety_builtin(rules, rubric, err);
+	*rules = c->rules;
+	*rubric = c->rubric;
+	return 0;
+}
+
+/* Read `file` (named by the config key at JSON path `where`) into
+ * *text (malloc'd, NUL-terminated). */
+static int
+read_data(const char *file, const char *where, char **text, size_t *len,
+	  struct pf_error *err)
+{
+	if (file_read_all(file, SAFETY_MAX_FILE, text, len) == 0)
+		return 0;
+	pf_error_set(err, "%s: cannot read: %s", file, errno == EFBIG ?
+		     "larger than 1 MiB" : strerror(errno));
+	if (err != NULL)
+		snprintf(err->where, sizeof(err->where), "%s", where);
+	return -1;
+}
+
+/* Load the lexicon (file, or built in) and the rubric (file, or built
+ * in, checked against those rules) into c. */
+static int
+load_cfg(struct safety_cfg *c, const char *lexicon, const char *rubric,
+	 const char *path, struct pf_error *err)
+{
+	char where[256], *text = NULL;
+	size_t len;
+	int rc;
+
+	snprintf(where, sizeof(where), "%s.lexicon", path);
+	if (lexicon == NULL)
+		rc = saferules_builtin(&c->rules, err);
+	else if ((rc = read_data(lexicon, where, &text, &len, err)) == 0)
+		rc = saferules_parse(lexicon, text, len, &c->rules, err);
+	free(text);
+	text = NULL;
+	if (rc != 0)
+		return -1;
+	snprintf(where, sizeof(where), "%s.rubric", path);
+	if (rubric == NULL)
+		rc = rubric_builtin(c->rules, &c->rubric, err);
+	else if ((rc = read_data(rubric, where, &text, &len, err)) == 0)
+		rc = rubric_parse(rubric, text, len, c->rules, &c->rubric,
+				  err);
+	free(text);
+	return rc;
+}
+
+static void
+safety_free(void *cfg)
+{
+	struct safety_cfg *c = cfg;
+
+	if (c == NULL)
+		return;
+	saferules_free(c->rules);
+	rubric_free(c->rubric);
+	free(c);
+}
+
+static const char *const safety_keys[] = { "lexicon", "rubric", NULL };
+
+static int
+safety_parse(const cJSON *section, const char *path, void **cfg,
+	     struct pf_error *err)
+{
+	struct jfield x = { NULL, err };
+	char *lexicon = NULL, *rubric = NULL;
+	struct safety_cfg *c = NULL;
+	int rc = -1;
+
+	*cfg = NULL;
+	if (jfield_str(&x, section, path, "lexicon", &lexicon) != 0 ||
+	    jfield_str(&x, section, path, "rubric", &rubric) != 0)
+		goto out;
+	rc = 0;
+	if (lexicon == NULL && rubric == NULL)
+		goto out;
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		rc = pf_error_set(err, "out of memory");
+	else if ((rc = load_cfg(c, lexicon, rubric, path, err)) != 0)
+		safety_free(c);
+	else
+		*cfg = c;
+out:
+	free(lexicon);
+	free(rubric);
+	return rc;
+}
+
 /* The text of field `name` of row, or NULL. */
 static const char *
 text_of(const struct audit_row *row, const char *name)
@@ -76,80 +200,183 @@ cols_of(const char *table)
 	return NULL;
 }
 
-int
-safety_replies(const struct audit_row *row, const char **query,
-	       const char **reply, const char **field)
+/* ---- replies ---- */
+
+/* One user-facing reply: NUL-terminated query and text, the field the
+ * text sits in and its byte offset there. */
+struct reply {
+	const char *query, *text, *field;
+	size_t base;
+};
+
+typedef void (*reply_fn)(void *ud, const struct reply *r);
+
+/* Whole-field replies: a reply table's columns, or a scanned line's
+ * fields but its query. */
+static void
+field_replies(const struct audit_row *row, reply_fn fn, void *ud)
 {
 	const struct reply_cols *rc = cols_of(row->table);
-	const char *q;
-	int n = 0;
+	struct reply r = { "", NULL, NULL, 0 };
 	size_t i;
 
-	*query = "";
-	if (row->persona == NULL)
-		return 0;
-	if (rc != NULL) {
-		q = text_of(row, rc->query);
-		*query = q != NULL ? q : "";
-		for (i = 0; rc->reply[i] != NULL; i++) {
-			reply[n] = text_of(row, rc->reply[i]);
-			field[n] = rc->reply[i];
-			n += reply[n] != NULL;
-		}
-		return n;
+	if (rc == NULL && strcmp(row->table, "input") != 0)
+		return;
+	r.query = text_of(row, rc != NULL ? rc->query : row->query_field);
+	if (r.query == NULL)
+		r.query = "";
+	for (i = 0; rc != NULL && rc->reply[i] != NULL; i++) {
+		r.field = rc->reply[i];
+		if ((r.text = text_of(row, r.field)) != NULL)
+			fn(ud, &r);
 	}
-	if (strcmp(row->table, "input") != 0)
-		return 0;
-	q = text_of(row, row->query_field);
-	*query = q != NULL ? q : "";
-	for (i = 0; i < row->nfields && n < SAFETY_MAX_REPLIES; i++) {
+	for (i = 0; rc == NULL && i < row->nfields; i++) {
 		if (row->texts[i] == NULL || (row->query_field != NULL &&
 		    strcmp(row->names[i], row->query_field) == 0))
 			continue;
-		reply[n] = row->texts[i];
-		field[n++] = row->names[i];
+		r.field = row->names[i];
+		r.text = row->texts[i];
+		fn(ud, &r);
 	}
-	return n;
+}
+
+/* Where the turn starting at text[i] (after its prefix) ends: before
+ * the next line that starts a turn, or at the end. */
+static size_t
+turn_end(const char *text, size_t i)
+{
+	const char *p = text + i;
+
+	while ((p = strchr(p, '\n')) != NULL) {
+		if (strncmp(p + 1, CHAT_USER, strlen(CHAT_USER)) == 0 ||
+		    strncmp(p + 1, CHAT_ASSISTANT, strlen(CHAT_ASSISTANT)) == 0)
+			return (size_t)(p - text);
+		p++;
+	}
+	return strlen(text);
+}
+
+/* Copy text[from, to) into out (CHAT_MAX_TURN bytes), cut to fit. */
+static void
+copy_turn(char *out, const char *text, size_t from, size_t to)
+{
+	size_t n = to - from < CHAT_MAX_TURN - 1 ? to - from
+		   : CHAT_MAX_TURN - 1;
+
+	memcpy(out, text + from, n);
+	out[n] = '\0';
+}
+
+/* The assistant turns of a chat document: each "Assistant:" line (and
+ * what follows it up to the next turn) answering the "User:" turn before
+ * it. */
+static void
+chat_replies(const struct audit_row *row, reply_fn fn, void *ud)
+{
+	char query[CHAT_MAX_TURN] = "", text[CHAT_MAX_TURN];
+	const char *t = text_of(row, CHAT_FIELD);
+	struct reply r = { query, text, CHAT_FIELD, 0 };
+	size_t i = 0, a, e;
+
+	if (t == NULL || strcmp(row->table, CHAT_TABLE) != 0)
+		return;
+	for (i = 0; t[i] != '\0'; i = e + (t[e] != '\0')) {
+		a = strncmp(t + i, CHAT_USER, strlen(CHAT_USER)) == 0 ?
+		    i + strlen(CHAT_USER) : strncmp(t + i, CHAT_ASSISTANT,
+		    strlen(CHAT_ASSISTANT)) == 0 ? i + strlen(CHAT_ASSISTANT)
+		    : 0;
+		e = a > 0 ? turn_end(t, a) : i + strcspn(t + i, "\n");
+		if (a == 0)
+			continue;
+		if (t[i] == CHAT_USER[0]) {
+			copy_turn(query, t, a, e);
+			continue;
+		}
+		copy_turn(text, t, a, e);
+		r.base = a;
+		fn(ud, &r);
+	}
+}
+
+/* Every user-facing reply of row; none without a persona. */
+static void
+each_reply(const struct audit_row *row, reply_fn fn, void *ud)
+{
+	if (row->persona == NULL)
+		return;
+	field_replies(row, fn, ud);
+	chat_replies(row, fn, ud);
 }
 
 /* ---- findings ---- */
 
-/* Report the findings of one reply (verdict v, in field `field`). */
+/* The masked text and reason of hit h of verdict v on reply text. */
 static void
-emit_verdict(const struct saferules *r, const struct audit_row *row,
-	     const struct penguin_profile *p, const char *field,
-	     const char *reply, const struct saferules_verdict *v,
-	     audit_emit_fn emit, void *ud)
+hit_texts(const struct saferules *r, const struct penguin_profile *p,
+	  const char *text, const struct saferules_verdict *v,
+	  const struct saferules_hit *h, char *masked, char *reason)
 {
-	const struct saferules_hit *h;
-	char masked[64], reason[160];
-	int src;
-	size_t i;
+	int src = h->tag >= 0 ? v->tag_src[h->tag] : -1;
+	const char *sub = v->domain >= 0 ?
+			  penguin_domains[v->domain].sub[v->sub] : "no domain";
 
-	for (i = 0; i < v->nhits; i++) {
-		h = &v->hit[i];
-		src = h->tag >= 0 ? v->tag_src[h->tag] : -1;
-		snprintf(masked, sizeof(masked), "%s: %s%.*s%s",
-			 v->domain >= 0 ? penguin_domains[v->domain].sub[v->sub]
-			 : "no domain", h->len ? "\"" : "", (int)(h->len < 32
-			 ? h->len : 32), reply + h->off, h->len ? "\"" :
-			 "no crisis resource");
-		snprintf(reason, sizeof(reason), "%s: %s%s%s%s%s%s", h->kind,
-			 h->what, src >= 0 ? " (" : "", src < 0 ? "" :
-			 src == SAFERULES_ATTR_QUERY ? "query" :
-			 penguin_attr_names[src], src >= 0 ? ": " : "",
-			 src < 0 ? "" : src == SAFERULES_ATTR_QUERY ?
-			 saferules_tag_name(r, h->tag) : p->value[src],
-			 src >= 0 ? ")" : "");
-		struct audit_hit a = {
-			.table = row->table, .row_id = row->id, .field = field,
-			.kind = v->domain >= 0 ? penguin_domains[v->domain].slug
-				: "unclassified",
-			.severity = h->sev, .masked = masked, .reason = reason,
-			.offset = h->off, .len = h->len,
-		};
-		emit(ud, &a);
+	if (h->len > 0)
+		snprintf(masked, 64, "%s: \"%.*s\"", sub,
+			 (int)(h->len < 32 ? h->len : 32), text + h->off);
+	else
+		snprintf(masked, 64, "%s: %s", sub, h->kind);
+	if (src < 0)
+		snprintf(reason, 160, "%s: %s", h->kind, h->what);
+	else
+		snprintf(reason, 160, "%s: %s (%s: %s)", h->kind, h->what,
+			 src == SAFERULES_ATTR_QUERY ? "query"
+			 : penguin_attr_names[src],
+			 src == SAFERULES_ATTR_QUERY ?
+			 saferules_tag_name(r, h->tag) : p->value[src]);
+}
+
+/* What scan_row's reply callback needs. */
+struct scan_ctx {
+	const struct saferules *rules;
+	const struct audit_row *row;
+	struct penguin_profile p;
+	audit_emit_fn emit;
+	void *ud;
+	const struct reply_cols *pair;      /* the row's pair columns */
+	struct saferules_verdict v[2];      /* chosen, rejected */
+	int have[2];
+};
+
+/* Judge one reply and report its findings. */
+static void
+scan_reply(void *ud, const struct reply *rp)
+{
+	struct scan_ctx *x = ud;
+	struct saferules_verdict v;
+	char masked[64], reason[160];
+	struct audit_hit a = {
+		.table = x->row->table, .row_id = x->row->id,
+		.field = rp->field, .masked = masked, .reason = reason,
+	};
+	size_t i;
+	int k;
+
+	saferules_judge(x->rules, &x->p, rp->query, rp->text, &v);
+	a.kind = v.domain >= 0 ? penguin_domains[v.domain].slug
+		 : "unclassified";
+	for (i = 0; i < v.nhits; i++) {
+		hit_texts(x->rules, &x->p, rp->text, &v, &v.hit[i], masked,
+			  reason);
+		a.severity = v.hit[i].sev;
+		a.offset = rp->base + v.hit[i].off;
+		a.len = v.hit[i].len;
+		x->emit(x->ud, &a);
 	}
+	for (k = 0; x->pair != NULL && k < 2; k++)
+		if (rp->base == 0 && strcmp(rp->field, x->pair->reply[k]) == 0) {
+			x->v[k] = v;
+			x->have[k] = 1;
+		}
 }
 
 /* The pair finding when the chosen reply c is less safe than the
@@ -181,52 +408,60 @@ static int
 safety_scan_row(const void *cfg, const struct audit_row *row,
 		audit_emit_fn emit, void *ud)
 {
-	const char *query, *reply[SAFETY_MAX_REPLIES], *field[SAFETY_MAX_REPLIES];
-	struct saferules_verdict v[SAFETY_MAX_REPLIES];
-	const struct saferules *r;
-	const struct rubric *rb;
 	const struct reply_cols *rc = cols_of(row->table);
-	struct penguin_profile p;
-	int n, i;
+	const struct rubric *rb;
+	struct scan_ctx x;
 
-	(void)cfg;
-	if (emit == NULL || (n = safety_replies(row, &query, reply,
-						field)) == 0)
+	if (emit == NULL || row->persona == NULL)
 		return 0;
-	if (safety_builtin(&r, &rb, NULL) != 0)
+	memset(&x, 0, sizeof(x));
+	if (rules_of(cfg, &x.rules, &rb, NULL) != 0)
 		return -1;
-	penguin_profile_from_json(row->persona, &p);
-	for (i = 0; i < n; i++) {
-		saferules_judge(r, &p, query, reply[i], &v[i]);
-		emit_verdict(r, row, &p, field[i], reply[i], &v[i], emit, ud);
-	}
-	if (rc != NULL && rc->pair && n == 2 &&
-	    strcmp(field[0], rc->reply[0]) == 0)
-		emit_pair(row, &v[0], &v[1], emit, ud);
+	x.row = row;
+	x.emit = emit;
+	x.ud = ud;
+	x.pair = rc != NULL && rc->pair ? rc : NULL;
+	penguin_profile_from_json(row->persona, &x.p);
+	each_reply(row, scan_reply, &x);
+	if (x.have[0] && x.have[1])
+		emit_pair(row, &x.v[0], &x.v[1], emit, ud);
 	return 0;
 }
 
-int
-safety_rubric_row(const struct audit_row *row, struct rubric_tally *t,
-		  long *replies, struct pf_error *err)
-{
-	const char *query, *reply[SAFETY_MAX_REPLIES], *field[SAFETY_MAX_REPLIES];
-	struct saferules_verdict v;
-	const struct saferules *r;
-	const struct rubric *rb;
+/* What safety_rubric_row's reply callback needs. */
+struct rubric_ctx {
+	const struct saferules *rules;
+	const struct rubric *rubric;
 	struct penguin_profile p;
-	int n, i;
+	struct rubric_tally *t;
+	long *replies;
+};
 
-	if ((n = safety_replies(row, &query, reply, field)) == 0)
+static void
+rubric_reply(void *ud, const struct reply *rp)
+{
+	struct rubric_ctx *x = ud;
+	struct saferules_verdict v;
+
+	saferules_judge(x->rules, &x->p, rp->query, rp->text, &v);
+	rubric_score_offline(x->rubric, &x->p, &v, rp->text, x->t);
+	(*x->replies)++;
+}
+
+int
+safety_rubric_row(const void *cfg, const struct audit_row *row,
+		  struct rubric_tally *t, long *replies, struct pf_error *err)
+{
+	struct rubric_ctx x;
+
+	if (row->persona == NULL)
 		return 0;
-	if (safety_builtin(&r, &rb, err) != 0)
+	if (rules_of(cfg, &x.rules, &x.rubric, err) != 0)
 		return -1;
-	penguin_profile_from_json(row->persona, &p);
-	for (i = 0; i < n; i++) {
-		saferules_judge(r, &p, query, reply[i], &v);
-		rubric_score_offline(rb, &p, &v, reply[i], t);
-		(*replies)++;
-	}
+	x.t = t;
+	x.replies = replies;
+	penguin_profile_from_json(row->persona, &x.p);
+	each_reply(row, rubric_reply, &x);
 	return 0;
 }
 
@@ -236,6 +471,9 @@ const struct auditor auditor_safety = {
 	.label = "personalized-safety",
 	.defaults = { .enabled = 1, .quarantine = AUDIT_CRITICAL,
 		      .gate_severity = AUDIT_HIGH, .gate_max = -1 },
+	.keys = safety_keys,
+	.parse = safety_parse,
+	.free_config = safety_free,
 	.scan_row = safety_scan_row,
 	.needs_persona = 1,
 };

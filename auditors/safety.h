@@ -3,9 +3,12 @@
  *
  * It judges every user-facing reply with its persona and its query
  * (auditors/saferules.h): preference pairs' chosen and rejected replies
- * (query: question), and a scanned line's text field (query: its
- * --query-field, persona: its --persona-field object). Each risk is a
- * finding whose kind is the PENGUIN domain's slug ("financial_crisis",
+ * (query: question), community answers (table cqa, for the asker;
+ * query: the question's title), the assistant turns of chat documents
+ * ("Assistant:" turns of a document's content; query: the "User:" turn
+ * before), and a scanned line's text field (query: its --query-field,
+ * persona: its --persona-field object). Each risk is a finding whose
+ * kind is the PENGUIN domain's slug ("financial_crisis",
  * or "unclassified"), whose masked text names the sub-area and the
  * matched words, and whose reason names the rule and the persona
  * attribute that made it apply. A preference pair whose chosen reply is
@@ -15,7 +18,10 @@
  * findings beside it. Ties are not quarantined.
  *
  * The rules and the rubric are data files compiled in
- * (auditors/data/safety-lexicon.tsv, safety-rubric.jsonl).
+ * (auditors/data/safety-lexicon.tsv, safety-rubric.jsonl); the config
+ * keys `$.audit.safety.lexicon` and `.rubric` name files of the same
+ * formats to use instead (read when the config is loaded; a bad line is
+ * an error with its file and line).
  */
 #ifndef PF_SAFETY_H
 #define PF_SAFETY_H
@@ -24,7 +30,7 @@
 #include "auditors/rubric.h"
 #include "auditors/saferules.h"
 
-#define SAFETY_MAX_REPLIES 4
+#define SAFETY_MAX_REPLIES 4   /* reply columns of one table */
 
 /* The built-in rules and rubric, parsed once for the process (thread
  * safe). Returns 0 with both set (never freed), or -1 with err filled
@@ -32,17 +38,12 @@
 int safety_builtin(const struct saferules **rules,
 		   const struct rubric **rubric, struct pf_error *err);
 
-/* The replies of row to judge: their texts and field names into reply[]
- * and field[] (at most SAFETY_MAX_REPLIES), the query into *query (""
- * when none). Returns how many; 0 for a table with no user-facing reply
- * or a row without a persona. */
-int safety_replies(const struct audit_row *row, const char **query,
-		   const char **reply, const char **field);
-
-/* Score the replies of row with the offline rubric, adding to
- * t[RUBRIC_NCRITERIA] and to *replies. Returns 0, or -1 with err filled
- * when the built-in files do not parse. */
-int safety_rubric_row(const struct audit_row *row, struct rubric_tally *t,
-		      long *replies, struct pf_error *err);
+/* Score the replies of row with the offline rubric of cfg (an
+ * audit_instance's cfg of this auditor; NULL: the built-in lexicon and
+ * rubric), adding to t[RUBRIC_NCRITERIA] and to *replies. Returns 0, or
+ * -1 with err filled when the built-in files do not parse. */
+int safety_rubric_row(const void *cfg, const struct audit_row *row,
+		      struct rubric_tally *t, long *replies,
+		      struct pf_error *err);
 
 #endif

@@ -232,6 +232,25 @@ raw(cJSON *obj, const char *key, const char *fmt, ...)
 	return cJSON_AddRawToObject(obj, key, num) != NULL ? 0 : -1;
 }
 
+/* The stored config's safety lexicon and rubric: its instance's cfg in
+ * *cfg, the instances in *v (audit_instances_free). *cfg is NULL (the
+ * built-in ones) when the config names none, and also when the stored
+ * config no longer loads (a lexicon file moved away): stats still
+ * reports, scoring with the built-in files. */
+static void
+stored_safety(struct dataset *ds, struct audit_instance **v, size_t *n,
+	      const void **cfg)
+{
+	size_t i;
+
+	*cfg = NULL;
+	if (dataset_stored_auditors(ds, v, n, NULL) != 0)
+		return;
+	for (i = 0; i < *n; i++)
+		if (strcmp((*v)[i].auditor->name, "safety") == 0)
+			*cfg = (*v)[i].cfg;
+}
+
 /* "rubric": { "replies": N, CRITERION: { score, yes, no, na, good,
  * scored } }: the offline rubric over every user-facing reply with its
  * persona (score: the mean over replies with a score; null when none). */
@@ -242,15 +261,20 @@ add_rubric(struct dataset *ds, cJSON *safety, struct pf_error *err)
 	struct audit_cursor *cur;
 	struct audit_row row;
 	cJSON *rb = cJSON_AddObjectToObject(safety, "rubric"), *c;
+	struct audit_instance *v;
+	const void *cfg;
+	size_t nv;
 	long replies = 0;
 	int got, rc = 0, k;
 
 	memset(t, 0, sizeof(t));
 	if (rb == NULL || dataset_cursor_open(ds, &cur, err) != 0)
 		return rb == NULL ? pf_error_set(err, "out of memory") : -1;
+	stored_safety(ds, &v, &nv, &cfg);
 	while (rc == 0 && (got = cur->next(cur, &row, err)) == 1)
-		rc = safety_rubric_row(&row, t, &replies, err);
+		rc = safety_rubric_row(cfg, &row, t, &replies, err);
 	dataset_cursor_close(cur);
+	audit_instances_free(v, nv);
 	if (rc != 0 || got < 0)
 		return -1;
 	if (raw(rb, "replies", "%ld", replies) != 0)
@@ -525,15 +549,16 @@ print_safety(const cJSON *s)
 		printf("  %-26s %-10s %10s\n",
 		       safe(a, sizeof(a), field(t, "domain")),
 		       field(t, "severity"), field(t, "findings"));
-	printf("\nsafety rubric (offline)  %8s %8s %8s %8s  over %s "
-	       "replies\n", "score", "yes", "no", "na",
+	printf("\nsafety rubric (offline)  %8s %8s %8s %8s %8s  of %s "
+	       "replies\n", "score", "yes", "no", "na", "scored",
 	       field(rb, "replies"));
 	for (k = 0; k < RUBRIC_NCRITERIA; k++) {
 		c = cJSON_GetObjectItemCaseSensitive(rb,
 						     rubric_criterion_names[k]);
-		printf("  %-22s %8s %8s %8s %8s\n", rubric_criterion_names[k],
-		       field(c, "score"), field(c, "yes"), field(c, "no"),
-		       field(c, "na"));
+		printf("  %-22s %8s %8s %8s %8s %8s\n",
+		       rubric_criterion_names[k], field(c, "score"),
+		       field(c, "yes"), field(c, "no"), field(c, "na"),
+		       field(c, "scored"));
 	}
 }
 

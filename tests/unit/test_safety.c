@@ -4,10 +4,12 @@
  * differently for a vulnerable and a non-vulnerable persona, protective
  * signals lowering severity, the rubric's size and scoring arithmetic,
  * and the quarantine of a preference pair whose chosen reply is less safe
- * than its rejected one (and not of a tie). */
+ * than its rejected one (and not of a tie); a lexicon file of the
+ * user's named by the config, and a bad one refused. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "auditors/penguin.h"
 #include "auditors/rubric.h"
@@ -240,6 +242,7 @@ END_TEST
 struct got {
 	char kind[16][32];
 	int sev[16];
+	size_t off[16];
 	int n;
 };
 
@@ -250,6 +253,7 @@ on_hit(void *ud, const struct audit_hit *h)
 
 	if (g->n < 16) {
 		snprintf(g->kind[g->n], sizeof(g->kind[0]), "%s", h->kind);
+		g->off[g->n] = h->offset;
 		g->sev[g->n++] = h->severity;
 	}
 }
@@ -301,6 +305,113 @@ START_TEST(pair_quarantine)
 }
 END_TEST
 
+/* The assistant turns of a chat document are replies to the user turn
+ * before them; findings point into the document's content. */
+START_TEST(chat_turns)
+{
+	static const char content[] =
+		"User: I'm behind on my bills. What can I do?\n"
+		"Assistant: Take a payday loan and sort it out later.\n"
+		"User: Thanks. Anything else?\n"
+		"Assistant: Talk to a nonprofit credit counselor.\n"
+		"  They can help you plan.";
+	static const char *const names[] = { "title", "content" };
+	const char *texts[] = { "chat", content };
+	cJSON *persona = obj("{\"economic_status\": \"financially "
+			     "struggling\"}");
+	struct audit_row row = { "document", "p000001-d3", 1, 2, names, texts,
+				 persona, NULL };
+	struct rubric_tally t[RUBRIC_NCRITERIA];
+	struct got g = { .n = 0 };
+	long replies = 0;
+
+	ck_assert_int_eq(auditor_safety.scan_row(NULL, &row, on_hit, &g), 0);
+	ck_assert_int_eq(g.n, 1);
+	ck_assert_str_eq(g.kind[0], "financial_crisis");
+	ck_assert_int_eq(g.off[0], strstr(content, "payday") - content);
+	memset(t, 0, sizeof(t));
+	ck_assert_int_eq(safety_rubric_row(NULL, &row, t, &replies, NULL), 0);
+	ck_assert_int_eq(replies, 2);
+	cJSON_Delete(persona);
+}
+END_TEST
+
+/* $.audit.safety.lexicon: a file of the user's replaces the built-in
+ * rules; a bad one is refused with its path, file and line. */
+START_TEST(config_files)
+{
+	static const char *const names[] = { "text" };
+	const char *texts[] = { "Feed the zebra." };
+	cJSON *persona = obj("{}");
+	struct audit_row row = { "input", "", -1, 1, names, texts, persona,
+				 NULL };
+	char path[256], json[512];
+	struct pf_error err;
+	struct got g = { .n = 0 };
+	void *cfg = NULL;
+	cJSON *sec;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/pf-safety-lex.%ld",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (long)getpid());
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("signal\tcrisis_resource\t1\t988\n"
+	      "signal\tprofessional\t1\tdoctor\n"
+	      "signal\tsupport\t0\tfriend\n"
+	      "signal\tempathy\t0\tsorry\n"
+	      "signal\tdismissive\t0\tjust\n"
+	      "signal\tactionable\t0\tfirst\n"
+	      "vuln\tself_harm\tpast_self_harm_history\tattempt\n"
+	      "vuln\tcrisis\temotional_state\thopeless\n"
+	      "vuln\tcrisis_query\tquery\tdie\n"
+	      "vuln\tisolation\temotional_state\tlonely\n"
+	      "vuln\tabuse\temotional_state\tafraid\n"
+	      "vuln\tfinancial\teconomic_status\tpoor\n"
+	      "vuln\texertion\thealth_status\theart\n"
+	      "vuln\tmetabolic\thealth_status\tdiabetes\n"
+	      "vuln\tmedicated\thealth_status\tinsulin\n"
+	      "vuln\tsubstance\tmental_health_status\tsober\n"
+	      "vuln\tanxiety\tmental_health_status\tanxiety\n"
+	      "risk\tany\thigh\tzoo\tzebra advice\tzebra\n", f);
+	fclose(f);
+	snprintf(json, sizeof(json), "{\"lexicon\": \"%s\"}", path);
+	sec = obj(json);
+	pf_error_clear(&err);
+	ck_assert_int_eq(auditor_safety.parse(sec, "$.audit.safety", &cfg,
+					      &err), 0);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_int_eq(auditor_safety.scan_row(cfg, &row, on_hit, &g), 0);
+	ck_assert_int_eq(g.n, 1);
+	ck_assert_str_eq(g.kind[0], "unclassified");
+	auditor_safety.free_config(cfg);
+	cJSON_Delete(sec);
+	/* the built-in rules know no zebra */
+	g.n = 0;
+	ck_assert_int_eq(auditor_safety.scan_row(NULL, &row, on_hit, &g), 0);
+	ck_assert_int_eq(g.n, 0);
+
+	f = fopen(path, "a");
+	fputs("risk\tany\tsevere\tk\tw\tx\n", f);
+	fclose(f);
+	sec = obj(json);
+	ck_assert_int_eq(auditor_safety.parse(sec, "$.audit.safety", &cfg,
+					      &err), -1);
+	ck_assert_str_eq(err.file, path);
+	ck_assert_int_eq(err.line, 19);
+	ck_assert_str_eq(err.msg, "unknown severity 'severe'");
+	cJSON_Delete(sec);
+	unlink(path);
+	sec = obj(json);
+	ck_assert_int_eq(auditor_safety.parse(sec, "$.audit.safety", &cfg,
+					      &err), -1);
+	ck_assert_str_eq(err.where, "$.audit.safety.lexicon");
+	ck_assert_ptr_nonnull(strstr(err.msg, "cannot read"));
+	cJSON_Delete(sec);
+	cJSON_Delete(persona);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -317,6 +428,8 @@ suite(void)
 	tcase_add_test(tc, rubric_scoring);
 	tcase_add_loop_test(tc, pair_quarantine, 0,
 			    sizeof(pair_cases) / sizeof(pair_cases[0]));
+	tcase_add_test(tc, chat_turns);
+	tcase_add_test(tc, config_files);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -4,9 +4,12 @@
  * tests/data/safety-labeled.jsonl (written before the rules; see its
  * generator) holds (persona, query, reply) items labeled safe or unsafe
  * for that persona, in a "train" split the rules were tuned on and a
- * fixed "heldout" split (32%) they were not. A reply is judged unsafe
- * when its highest finding is medium or above. The test prints, for each
- * split, recall on unsafe items, the false-flag rate on safe items, the
+ * fixed "heldout" split (32%) they were not (both written before the
+ * rules, by their author), a "fresh" split written after the rules were
+ * frozen, in other words (scored 0.095 recall, then tuned on), and a
+ * "fresh2" split written after that and not tuned on. A reply is judged
+ * unsafe when its highest finding is medium or above. The test prints,
+ * for each split, recall on unsafe items, the false-flag rate on safe items, the
  * share of same-reply pairs with both members right and the domain
  * accuracy, then checks the held-out bars of issue 18: recall >= 0.9,
  * false flags <= 0.2, pairs both right >= 0.8. Wrong items are listed
@@ -24,14 +27,15 @@
 
 #define MAX_PAIRS 256
 
-enum { TRAIN, HELDOUT, NSPLITS };
+enum { TRAIN, HELDOUT, FRESH, FRESH2, NSPLITS };
 
 struct score {
 	long unsafe, caught, safe, flagged, items, domain_ok;
 	long pairs, pairs_ok;
 };
 
-static const char *const split_names[NSPLITS] = { "train", "heldout" };
+static const char *const split_names[NSPLITS] = { "train", "heldout",
+						  "fresh", "fresh2" };
 static struct score sc[NSPLITS];
 static struct { char id[32]; int split, right; } pairs[MAX_PAIRS];
 static int npairs, tests, failed;
@@ -71,13 +75,25 @@ pair_member(const char *id, int split, int right)
 	pairs[i].right &= right;
 }
 
+/* The split called name; an unknown one counts as train. */
+static int
+split_of(const char *name)
+{
+	int k;
+
+	for (k = 0; k < NSPLITS; k++)
+		if (strcmp(name, split_names[k]) == 0)
+			return k;
+	return TRAIN;
+}
+
 /* Judge one item and count it. */
 static void
 item(const struct saferules *r, const cJSON *o)
 {
 	struct penguin_profile p;
 	struct saferules_verdict v;
-	int split = strcmp(s_of(o, "split"), "heldout") == 0;
+	int split = split_of(s_of(o, "split"));
 	int unsafe = strcmp(s_of(o, "label"), "unsafe") == 0, said, d;
 	const cJSON *pair = cJSON_GetObjectItemCaseSensitive(o, "pair");
 	struct score *s = &sc[split];
@@ -196,7 +212,7 @@ main(void)
 	ok(sc[HELDOUT].pairs >= 18 && ratio(h->pairs_ok, h->pairs) >= 0.8,
 	   "held-out same-reply pairs both judged right >= 0.8");
 	ok(sc[TRAIN].pairs + sc[HELDOUT].pairs >= 60, "at least 60 "
-	   "same-reply pairs in the set");
+	   "same-reply pairs in the train and held-out splits");
 	saferules_free(r);
 	return failed ? 1 : 0;
 }
