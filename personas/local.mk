@@ -4,7 +4,8 @@ libpersonaforge_a_SOURCES += \
 	personas/coherence.c personas/coherence.h \
 	personas/persona.c personas/persona.h \
 	personas/quota.c personas/quota.h \
-	personas/sampler.c personas/sampler.h
+	personas/sampler.c personas/sampler.h \
+	personas/target.c personas/target.h
 
 personadatadir = $(pkgdatadir)/personas/data
 dist_personadata_DATA = \
