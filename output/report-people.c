@@ -14,12 +14,18 @@ static const char *const cols[] = {
 	"gender", "age", "region", "state", "urban_rural", "city",
 	"race_ethnicity", "education", "marital_status", "employment_status",
 	"occupation", "income_band", "household", "last_name",
+	"economic_status", "health_status", "mental_health_status",
+	"self_harm_history", "emotional_state",
 };
 #define NCOLS (sizeof(cols) / sizeof(cols[0]))
 #define BAND_MAX 32
+#define NCHECKS (target_nchecks < PEOPLE_MAX ? target_nchecks : PEOPLE_MAX)
+
+#define PEOPLE_MAX 32          /* checks compared (target_nchecks is less) */
 
 struct people {
-	struct target *t[32];     /* by target_checks index; NULL: no table */
+	struct target *t[PEOPLE_MAX];  /* by target_checks index; NULL: no
+					* table */
 	struct target *ages;      /* age_detail.tsv, for the age band */
 	char why[512];            /* the first table that could not load */
 };
@@ -56,13 +62,14 @@ add_row(struct people *p, sqlite3_stmt *st)
 	if (p->ages != NULL)
 		target_age_band(p->ages, sqlite3_column_int(st, 1), band,
 				sizeof(band));
-	for (i = 0; i < target_nchecks; i++) {
+	for (i = 0; i < NCHECKS; i++) {
 		if (p->t[i] == NULL)
 			continue;
 		c = &target_checks[i];
 		for (k = 0; k < c->nconds; k++)
 			parts[k] = col(vals, band, c->conds[k]);
-		if (target_add(p->t[i], parts, col(vals, band, c->field)) != 0)
+		if (target_add(p->t[i], parts, vals[0],
+			       col(vals, band, c->field)) != 0)
 			return -1;
 	}
 	return 0;
@@ -82,7 +89,7 @@ load_count(struct rep *r, struct people *p)
 	pf_error_clear(&e);
 	if (target_load(r->table_dirs, &target_age_detail, &p->ages, &e) != 0)
 		snprintf(p->why, sizeof(p->why), "%s", e.msg);
-	for (i = 0; i < target_nchecks; i++) {
+	for (i = 0; i < NCHECKS; i++) {
 		pf_error_clear(&e);
 		if (target_load(r->table_dirs, &target_checks[i], &p->t[i],
 				&e) != 0 && p->why[0] == '\0')
@@ -167,7 +174,7 @@ attributes_out(struct rep *r, struct people *p, struct target_result *res)
 	      "<span style=\"background:#9cc3e4\"></span>target</p>\n"
 	      "<table><tr><th>attribute</th><th>table</th><th>given</th>"
 	      "<th>TVD</th><th>values</th></tr>\n", r->out);
-	for (i = 0; i < target_nchecks; i++) {
+	for (i = 0; i < NCHECKS; i++) {
 		if (p->t[i] == NULL)
 			continue;
 		c = &target_checks[i];
@@ -179,7 +186,7 @@ attributes_out(struct rep *r, struct people *p, struct target_result *res)
 			res[i].nvalues);
 	}
 	fputs("</table>\n", r->out);
-	for (i = 0; i < target_nchecks; i++)
+	for (i = 0; i < NCHECKS; i++)
 		if (p->t[i] != NULL)
 			chart(r, &target_checks[i], &res[i]);
 }
@@ -190,7 +197,7 @@ state_result(const struct people *p, const struct target_result *res)
 {
 	size_t i;
 
-	for (i = 0; i < target_nchecks; i++)
+	for (i = 0; i < NCHECKS; i++)
 		if (p->t[i] != NULL && strcmp(target_checks[i].field,
 					      "state") == 0)
 			return &res[i];
@@ -253,8 +260,7 @@ geography(struct rep *r, const struct target_result *st_res)
 int
 rep_attributes(struct rep *r)
 {
-	struct target_result res[sizeof(((struct people *)0)->t) /
-				 sizeof(struct target *)];
+	struct target_result res[PEOPLE_MAX];
 	struct people p;
 	size_t i;
 	int rc;
@@ -264,9 +270,9 @@ rep_attributes(struct rep *r)
 	rep_section(r, "attributes", "Persona attributes against their "
 		    "tables");
 	rc = r->table_dirs != NULL ? load_count(r, &p) : 0;
-	for (i = 0; rc == 0 && i < target_nchecks; i++)
-		if (p.t[i] != NULL)
-			target_result(p.t[i], &res[i]);
+	for (i = 0; rc == 0 && i < NCHECKS; i++)
+		if (p.t[i] != NULL && target_result(p.t[i], &res[i]) != 0)
+			rc = pf_error_set(r->err, "out of memory");
 	if (rc == 0 && r->table_dirs == NULL)
 		rep_not_run(r, "the persona tables (personas/data) were not "
 			    "found");
@@ -277,7 +283,7 @@ rep_attributes(struct rep *r)
 	rep_end(r);
 	if (rc == 0)
 		rc = geography(r, state_result(&p, res));
-	for (i = 0; i < target_nchecks; i++)
+	for (i = 0; i < NCHECKS; i++)
 		target_free(p.t[i]);
 	target_free(p.ages);
 	return rc;

@@ -74,6 +74,13 @@ tests_unit_test_personas_LDADD = $(TEST_LDADD)
 
 TESTS += tests/unit/test_personas
 
+## personas/target.c on tables whose targets are computed by hand.
+check_PROGRAMS += tests/unit/test_target
+tests_unit_test_target_SOURCES = tests/unit/test_target.c
+tests_unit_test_target_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_target_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_target
+
 check_PROGRAMS += tests/unit/test_coherence
 tests_unit_test_coherence_SOURCES = tests/unit/test_coherence.c
 tests_unit_test_coherence_CFLAGS = $(TEST_CFLAGS)

@@ -24,11 +24,25 @@ const struct target_check target_checks[] = {
 	  .conds = { "age_band", "gender" }, .nconds = 2 },
 	{ .table = "employment.tsv", .field = "employment_status",
 	  .conds = { "age_band", "gender" }, .nconds = 2 },
+	{ .table = "occupation.tsv", .field = "occupation",
+	  .conds = { "employment_status", "education" }, .nconds = 2,
+	  .sex_table = "occupation_sex.tsv" },
 	{ .table = "income.tsv", .field = "income_band",
 	  .conds = { "occupation" }, .nconds = 1 },
 	{ .table = "household.tsv", .field = "household",
 	  .conds = { "marital_status", "age_band" }, .nconds = 2 },
 	{ .table = "last_name.tsv", .field = "last_name" },
+	{ .table = "economic_status.tsv", .field = "economic_status",
+	  .conds = { "income_band" }, .nconds = 1 },
+	{ .table = "health_status.tsv", .field = "health_status",
+	  .conds = { "age_band" }, .nconds = 1 },
+	{ .table = "mental_health.tsv", .field = "mental_health_status",
+	  .conds = { "age_band" }, .nconds = 1 },
+	{ .table = "self_harm.tsv", .field = "self_harm_history",
+	  .conds = { "mental_health_status" }, .nconds = 1 },
+	{ .table = "emotional_state.tsv", .field = "emotional_state",
+	  .conds = { "mental_health_status", "economic_status" },
+	  .nconds = 2 },
 };
 const size_t target_nchecks = sizeof(target_checks) /
 			      sizeof(target_checks[0]);
@@ -36,6 +50,13 @@ const struct target_check target_age_detail = {
 	.table = "age_detail.tsv", .field = "age_range",
 	.conds = { "age_band", "gender" }, .nconds = 2,
 };
+
+/* Sexes a group's personas are counted by: female, male, other (not
+ * reweighted). */
+#define SEXES 3
+static const char *const sexes[SEXES - 1] = { "female", "male" };
+
+static const struct target_check sex_check = { .table = "sex shares" };
 
 struct row {
 	int group, value;
@@ -47,7 +68,10 @@ struct target {
 	char **groups;            /* condition of each group, as written */
 	int ngroups;
 	double *gtotal;           /* weight of each group */
-	int64_t *gcount;          /* personas that picked it */
+	int64_t *gcount;          /* personas that picked it, by sex
+				   * (SEXES a group) */
+	struct target *sex;       /* the check's sex_table, or NULL */
+	struct target_check *owned_check;  /* freed with it (sex tables) */
 	struct row *rows;
 	int nrows;
 	char **values;            /* distinct values, first appearance */
@@ -222,10 +246,34 @@ read_table(struct target *t, const char *path, FILE *f, struct pf_error *err)
 	return pf_error_set(err, "read error: %s", strerror(errno));
 }
 
+int target_load(const char *const *dirs, const struct target_check *c,
+		struct target **out, struct pf_error *err);
+
+/* The sex shares of t's check, from the first of dirs that has them. */
+static int
+load_sex(const char *const *dirs, const char *table, struct target *t,
+	 struct pf_error *err)
+{
+	struct target_check *c = malloc(sizeof(*c));
+	int rc;
+
+	if (c == NULL)
+		return pf_error_set(err, "out of memory");
+	*c = sex_check;
+	c->table = table;
+	rc = target_load(dirs, c, &t->sex, err);
+	if (t->sex != NULL)
+		t->sex->owned_check = c;
+	else
+		free(c);
+	return rc;
+}
+
 int
 target_load(const char *const *dirs, const struct target_check *c,
 	    struct target **out, struct pf_error *err)
 {
+	const char *const *dirs0 = dirs;
 	char path[4096];
 	FILE *f = NULL;
 	int rc;
@@ -245,9 +293,11 @@ target_load(const char *const *dirs, const struct target_check *c,
 				    c->table);
 	}
 	rc = read_table(*out, path, f, err);
-	(*out)->gcount = calloc((size_t)(*out)->ngroups + 1,
+	(*out)->gcount = calloc(((size_t)(*out)->ngroups + 1) * SEXES,
 				sizeof(*(*out)->gcount));
 	fclose(f);
+	if (rc == 0 && c->sex_table != NULL)
+		rc = load_sex(dirs0, c->sex_table, *out, err);
 	if (rc == 0 && (*out)->gcount != NULL)
 		return 0;
 	target_free(*out);
@@ -269,6 +319,8 @@ target_free(struct target *t)
 	free(t->groups);
 	free(t->gtotal);
 	free(t->gcount);
+	target_free(t->sex);
+	free(t->owned_check);
 	free(t->rows);
 	free(t->values);
 	free(t->sampled);
@@ -299,8 +351,22 @@ fit(const char *cond, const char *const *parts, int nparts)
 	return score;
 }
 
+/* The sex class of gender under a sex table: 0 female, 1 male, 2 any
+ * other gender and every persona without one. */
+static int
+sex_class(const struct target *t, const char *gender)
+{
+	int s;
+
+	for (s = 0; t->sex != NULL && gender != NULL && s < SEXES - 1; s++)
+		if (strcmp(gender, sexes[s]) == 0)
+			return s;
+	return SEXES - 1;
+}
+
 int
-target_add(struct target *t, const char *const *parts, const char *value)
+target_add(struct target *t, const char *const *parts, const char *gender,
+	   const char *value)
 {
 	int g, best = -1, top = -1, s, v;
 
@@ -313,23 +379,76 @@ target_add(struct target *t, const char *const *parts, const char *value)
 		return -1;
 	t->sampled[v]++;
 	if (best >= 0)
-		t->gcount[best]++;
+		t->gcount[best * SEXES + sex_class(t, gender)]++;
 	t->n++;
 	return 0;
 }
 
-void
-target_result(struct target *t, struct target_result *r)
+/* The share of sex class s among value v's rows of the sex table (the
+ * "*" rows for a value it lacks); 1 for class "other" or no table. */
+static double
+sex_share(const struct target *t, const char *v, int s)
 {
+	const struct target *x = t->sex;
 	const struct row *w;
-	double d = 0;
-	int k;
+	double total = 0, mine = 0;
+	int g, hit = -1, star = -1;
 
+	if (x == NULL || s == SEXES - 1)
+		return 1;
+	for (g = 0; g < x->ngroups; g++) {
+		if (strcmp(x->groups[g], v) == 0)
+			hit = g;
+		else if (strcmp(x->groups[g], "*") == 0)
+			star = g;
+	}
+	g = hit >= 0 ? hit : star;
+	for (w = x->rows; g >= 0 && w < x->rows + x->nrows; w++) {
+		if (w->group != g)
+			continue;
+		total += w->w;
+		if (strcmp(x->values[w->value], sexes[s]) == 0)
+			mine += w->w;
+	}
+	return total > 0 && mine > 0 ? mine / total : 1;
+}
+
+/* Fill t->expected: each group's personas of each sex class spread over
+ * the group's values by weight times the class's share. */
+static int
+expect(struct target *t)
+{
+	double *den = calloc((size_t)t->ngroups * SEXES + 1, sizeof(*den));
+	const struct row *w;
+	int k, s;
+
+	if (den == NULL)
+		return -1;
 	for (k = 0; k < t->nvalues; k++)
 		t->expected[k] = 0;
 	for (w = t->rows; w < t->rows + t->nrows; w++)
-		t->expected[w->value] += (double)t->gcount[w->group] * w->w /
-					 t->gtotal[w->group];
+		for (s = 0; s < SEXES; s++)
+			den[w->group * SEXES + s] += w->w *
+				sex_share(t, t->values[w->value], s);
+	for (w = t->rows; w < t->rows + t->nrows; w++)
+		for (s = 0; s < SEXES; s++)
+			if (t->gcount[w->group * SEXES + s] > 0)
+				t->expected[w->value] += (double)t->gcount[
+					w->group * SEXES + s] * w->w *
+					sex_share(t, t->values[w->value], s) /
+					den[w->group * SEXES + s];
+	free(den);
+	return 0;
+}
+
+int
+target_result(struct target *t, struct target_result *r)
+{
+	double d = 0;
+	int k;
+
+	if (expect(t) != 0)
+		return -1;
 	for (k = 0; k < t->nvalues; k++)
 		d += t->sampled[k] > t->expected[k] ?
 		     (double)t->sampled[k] - t->expected[k] :
@@ -340,6 +459,7 @@ target_result(struct target *t, struct target_result *r)
 	r->sampled = t->sampled;
 	r->expected = t->expected;
 	r->tvd = t->n > 0 ? d / 2 / (double)t->n : 0;
+	return 0;
 }
 
 int

@@ -30,11 +30,16 @@ struct target_check {
 	const char *field;
 	const char *conds[TARGET_MAX_CONDS];
 	int nconds;
+	/* A table of the share of each sex per value ("value<TAB>sex<TAB>
+	 * weight", "*" for any other value): the sampler keeps a draw with
+	 * odds proportional to the share of the persona's sex (female or
+	 * male; other genders are not reweighted). NULL: none. */
+	const char *sex_table;
 };
 
-/* The attributes the report compares, in bench/population's order
- * (occupation, reweighted by sex, and first names, by name list, are
- * left out). */
+/* The attributes the report compares: bench/population's, in its order
+ * (first names, drawn from a name list by sex, are left out), then the
+ * wellbeing context. */
 extern const struct target_check target_checks[];
 extern const size_t target_nchecks;
 
@@ -49,9 +54,10 @@ int target_load(const char *const *dirs, const struct target_check *c,
 void target_free(struct target *t);   /* accepts NULL */
 
 /* Count one persona: the values of c's conditions (parts, c->nconds of
- * them) and its sampled value. Returns 0, or -1 when out of memory. */
+ * them), its gender (read only under a sex_table) and its sampled value.
+ * Returns 0, or -1 when out of memory. */
 int target_add(struct target *t, const char *const *parts,
-	       const char *value);
+	       const char *gender, const char *value);
 
 /* The comparison after every persona was added: n personas, and per
  * value (table order of first appearance; values not in the table come
@@ -65,8 +71,9 @@ struct target_result {
 	double tvd;               /* 1/2 sum |sampled - expected| / n */
 };
 
-/* Fill *r (valid until t is freed or added to). */
-void target_result(struct target *t, struct target_result *r);
+/* Fill *r (valid until t is freed or added to). Returns 0, or -1 when
+ * out of memory. */
+int target_result(struct target *t, struct target_result *r);
 
 /* The age band of `age` by age_detail.tsv (loaded with target_load of
  * TARGET_AGE_DETAIL): the first part of the condition of the row whose
