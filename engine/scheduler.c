@@ -159,6 +159,7 @@ stage_ctx_init(struct sched *s, struct item *it, struct stage_ctx *sc)
 	sc->seed = it->seed;
 	sc->rerun = it->rerun;
 	sc->model = s->o->model;
+	sc->offline = s->o->offline;
 }
 
 /* The render context: the unit's variables, the run, and whatever the

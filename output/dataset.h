@@ -24,8 +24,10 @@
  * 4: journal.model_hash and journal.template_hash, so a resume can say
  *    why it sends an item again.
  * 5: backstory_turn.critic (the interview critic's verdict) and
- *    fact.relation, fact.sex (a relative's). */
-#define DATASET_SCHEMA_VERSION 5
+ *    fact.relation, fact.sex (a relative's).
+ * 6: personas.citizenship and personas.party_id.
+ *    The cqa table (community QA answers, Sy-SE-PQA). */
+#define DATASET_SCHEMA_VERSION 6
 
 enum dataset_mode {
 	DATASET_READ,     /* existing file, read only: nothing is created

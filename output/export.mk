@@ -4,6 +4,7 @@ libpersonaforge_a_SOURCES += \
 	output/export.c output/export.h \
 	output/xml.c output/xml.h \
 	output/jsonl.c output/jsonl.h \
+	output/sepqa.c output/sepqa.h \
 	output/card.c output/card.h \
 	output/html.c output/html.h \
 	output/report.c output/report.h output/report-int.h \

@@ -96,3 +96,9 @@ dist_noinst_SCRIPTS += tests/integration/coherence.sh
 ## and the retries succeed (needs sqlite3).
 TESTS += tests/integration/critic.sh
 dist_noinst_SCRIPTS += tests/integration/critic.sh
+
+## Community QA (cqa stage, sepqa export), read back as the SE-PQA and
+## Sy-SE-PQA code reads it (needs python3).
+TESTS += tests/integration/cqa.sh
+dist_noinst_SCRIPTS += tests/integration/cqa.sh \
+	tests/integration/cqa_check.py tests/integration/sepqa_read.py

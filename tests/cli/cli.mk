@@ -23,6 +23,8 @@ BUILD_CLI_TESTS = \
 	tests/cli/build-dry-run.test \
 	tests/cli/build-dry-run-price.test \
 	tests/cli/build-critic-narrative.test \
+	tests/cli/build-cqa-techniques.test \
+	tests/cli/build-cqa-community-typo.test \
 	tests/cli/build-failed-summary.test \
 	tests/cli/build-findings-overflow.test \
 	tests/cli/build-gate-bad.test \
@@ -199,3 +201,21 @@ DIFF_CLI_TESTS = \
 	tests/cli/diff-usage.test
 TESTS += $(DIFF_CLI_TESTS)
 EXTRA_DIST += $(DIFF_CLI_TESTS)
+
+## The personalized-safety auditor (issue 18): scan with a persona, and a
+## build whose risky chosen replies are quarantined.
+SAFETY_CLI_TESTS = \
+	tests/cli/scan-safety.test \
+	tests/cli/build-safety-quarantine.test
+TESTS += $(SAFETY_CLI_TESTS)
+EXTRA_DIST += $(SAFETY_CLI_TESTS)
+
+## personaforge metrics exposure: the worked example, nulls, bad lines.
+METRICS_CLI_TESTS = \
+	tests/cli/metrics-exposure.test \
+	tests/cli/metrics-exposure-bad.test \
+	tests/cli/metrics-exposure-null.test \
+	tests/cli/metrics-exposure-repeat.test \
+	tests/cli/metrics-usage.test
+TESTS += $(METRICS_CLI_TESTS)
+EXTRA_DIST += $(METRICS_CLI_TESTS)
