@@ -31,7 +31,8 @@ int rep_auditor_ran(const struct rep *r, const char *name);
 
 /* Run sql (with ?1 bound to p1 unless it is NULL) and write its rows as
  * an HTML table, headed by the result's column names (underscores shown
- * as spaces), at most `limit` rows; integer columns right-aligned.
+ * as spaces), at most `limit` rows (a row saying "none" when there is
+ * none); integer columns right-aligned.
  * Returns the rows written, or -1 with r->err filled. */
 long rep_table(struct rep *r, const char *sql, const char *p1, long limit);
 

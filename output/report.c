@@ -145,6 +145,9 @@ rep_table(struct rep *r, const char *sql, const char *p1, long limit)
 	}
 	if (n == limit)
 		rc = SQLITE_DONE;
+	if (n == 0 && rc == SQLITE_DONE)
+		fprintf(r->out, "<tr><td colspan=\"%d\">none</td></tr>\n",
+			sqlite3_column_count(st));
 	fputs("</table>\n", r->out);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? n : db_error(r);

@@ -14,7 +14,7 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/pf-report.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT INT TERM
 cd "$T" || exit 1
 
-tap_plan 8
+tap_plan 9
 mkcfg() { # NAME PERSONAS
 	sed -e "s|\"personas\": 300,|\"personas\": $2,|" \
 	    "$src/examples/demo.json" >"$1.json"
@@ -49,13 +49,26 @@ content() {
 	grep -q '<td>Wyoming</td>\|<td>California</td>' r.html &&
 	[ "$(grep -c '<svg class="chart hist"' r.html)" -eq 5 ] &&
 	grep -q 'Not run: the fairness auditor' r.html &&
-	grep -q 'Not run: the safety auditor is not in' r.html &&
+	grep -q '<h3>safety</h3>' r.html &&
+	grep -q '<th>domain</th><th>severity</th>' r.html &&
+	! grep -q 'Not run: the safety auditor' r.html &&
 	grep -q 'Not run: the diversity auditor' r.html &&
 	grep -q 'Not run: the judge auditor' r.html &&
 	grep -q '<td>pii:high=0</td><td>config gate passed' r.html &&
 	grep -q '<p>0 failed items.</p>' r.html
 }
 tap_check "provenance, attributes with TVD, geography, histograms, not-run sections, gates" content
+
+# an auditor turned off in the config: its section says it has not run
+nosafety() {
+	sed -e 's|"personas": 300,|"personas": 5,|' \
+	    -e 's|"audit": {|"audit": { "safety": { "enabled": false },|' \
+	    "$src/examples/demo.json" >ns.json &&
+	"$pf" build ns.json -o ns.db -q --report ns.html &&
+	grep -q "Not run: the safety auditor is not in this dataset&#39;s config" ns.html &&
+	grep -q '<h3>pii</h3>' ns.html
+}
+tap_check "a section whose auditor is turned off says it has not run" nosafety
 
 # 120 failed items and 80 quarantined documents, set by hand in a copy
 lists() {
