@@ -5,7 +5,10 @@ libpersonaforge_a_SOURCES += \
 	output/xml.c output/xml.h \
 	output/jsonl.c output/jsonl.h \
 	output/sepqa.c output/sepqa.h \
-	output/card.c output/card.h
+	output/card.c output/card.h \
+	output/html.c output/html.h \
+	output/report.c output/report.h output/report-int.h \
+	output/report-people.c output/report-audit.c
 
 xsddir = $(pkgdatadir)
 dist_xsd_DATA = output/personaforge.xsd

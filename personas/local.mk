@@ -4,7 +4,8 @@ libpersonaforge_a_SOURCES += \
 	personas/coherence.c personas/coherence.h \
 	personas/persona.c personas/persona.h \
 	personas/quota.c personas/quota.h \
-	personas/sampler.c personas/sampler.h
+	personas/sampler.c personas/sampler.h \
+	personas/target.c personas/target.h
 
 personadatadir = $(pkgdatadir)/personas/data
 dist_personadata_DATA = \
@@ -77,6 +78,13 @@ tests_unit_test_personas_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_personas_LDADD = $(TEST_LDADD)
 
 TESTS += tests/unit/test_personas
+
+## personas/target.c on tables whose targets are computed by hand.
+check_PROGRAMS += tests/unit/test_target
+tests_unit_test_target_SOURCES = tests/unit/test_target.c
+tests_unit_test_target_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_target_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_target
 
 check_PROGRAMS += tests/unit/test_coherence
 tests_unit_test_coherence_SOURCES = tests/unit/test_coherence.c

@@ -36,6 +36,7 @@
 #include "src/out-path.h"
 #include "src/plan.h"
 #include "src/preview.h"
+#include "src/report-file.h"
 
 struct run {
 	struct build_args a;
@@ -576,6 +577,17 @@ wide_pass(struct run *r, struct pf_error *e)
 				  e);
 }
 
+/* build --report FILE: the dataset's report once the build ended. */
+static int
+report_written(const struct run *r)
+{
+	int rc = report_file_write(r->ds, r->a.report);
+
+	if (rc == 0 && !r->a.quiet)
+		log_info("%s: wrote the report %s", r->out, r->a.report);
+	return rc;
+}
+
 static int
 run_build(struct run *r)
 {
@@ -602,7 +614,10 @@ run_build(struct run *r)
 			 e.msg);
 	if ((rc = summary(r, &res, &t)) != 0)
 		return rc;
-	return outcome(r, &res, &t);
+	rc = outcome(r, &res, &t);
+	if (r->a.report != NULL)
+		rc = status_merge(rc, report_written(r));
+	return rc;
 }
 
 static const char build_help[] =
@@ -632,6 +647,8 @@ static const char build_help[] =
 	"                        print their records to stdout as one JSON\n"
 	"                        document and remove it: writes nothing\n"
 	"      --show-prompts    with --preview: add the rendered requests\n"
+	"      --report FILE     write the dataset's HTML report (as\n"
+	"                        'personaforge report') at the end\n"
 	"  -q, --quiet           no progress or summary\n"
 	"  -v, --verbose         also log retries and why items are sent "
 	"again\n"
@@ -645,7 +662,7 @@ static const char build_help[] =
 
 enum { O_PERSONAS = 256, O_SEED, O_BACKEND, O_BASE_URL, O_MODEL, O_KEYENV,
 	O_OVERWRITE, O_SHARD, O_GATE, O_LOG_FORMAT, O_DRY_RUN, O_PREVIEW,
-	O_SHOW_PROMPTS };
+	O_SHOW_PROMPTS, O_REPORT };
 
 static const struct option build_opts[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -664,6 +681,7 @@ static const struct option build_opts[] = {
 	{ "dry-run", no_argument, NULL, O_DRY_RUN },
 	{ "preview", required_argument, NULL, O_PREVIEW },
 	{ "show-prompts", no_argument, NULL, O_SHOW_PROMPTS },
+	{ "report", required_argument, NULL, O_REPORT },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -728,7 +746,8 @@ one_opt(const struct cmd_entry *c, int opt, int build_only,
 	if (!build_only && (opt == 'o' || opt == 'q' || opt == 'v' ||
 			    opt == O_OVERWRITE || opt == O_GATE ||
 			    opt == O_LOG_FORMAT || opt == O_DRY_RUN ||
-			    opt == O_PREVIEW || opt == O_SHOW_PROMPTS))
+			    opt == O_PREVIEW || opt == O_SHOW_PROMPTS ||
+			    opt == O_REPORT))
 		opt = '?';
 	switch (opt) {
 	case 'o': a->out = optarg; return -1;
@@ -741,6 +760,7 @@ one_opt(const struct cmd_entry *c, int opt, int build_only,
 	case O_DRY_RUN: a->dry_run = 1; return -1;
 	case O_PREVIEW: return preview_opt(c, optarg, &a->preview);
 	case O_SHOW_PROMPTS: a->show_prompts = 1; return -1;
+	case O_REPORT: a->report = optarg; return -1;
 	case 'h': cmd_usage(c, stdout); return PF_EXIT_OK;
 	case O_PERSONAS: return count_opt(c, "--personas", optarg,
 					  CONFIG_PERSONAS_MAX, &a->personas);
@@ -773,9 +793,10 @@ mode_conflicts(const struct cmd_entry *c, const struct build_args *a)
 		return cmd_usage_error(c, "--dry-run and --preview do not go "
 				       "together");
 	if ((a->dry_run || a->preview >= 0) &&
-	    (a->out != NULL || a->overwrite || a->shard.count > 1))
+	    (a->out != NULL || a->overwrite || a->shard.count > 1 ||
+	     a->report != NULL))
 		return cmd_usage_error(c, "--%s writes no dataset: it takes "
-				       "no -o, --overwrite or --shard",
+				       "no -o, --overwrite, --shard or --report",
 				       a->dry_run ? "dry-run" : "preview");
 	return -1;
 }

@@ -250,7 +250,8 @@ config_canonical(const struct pf_config *c)
 	return text;
 }
 
-/* Top-level keys that say how to reach the model, not what to build. */
+/* Top-level keys that say how to reach the model or describe the data
+ * (`dataset`, for the card), not what to build. */
 static const char *const runtime[] = { "endpoints", "budget", "retry",
 	"engine", "backend", "description", "dataset", NULL };
 

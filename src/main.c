@@ -24,6 +24,7 @@ static const struct cmd_entry *const cmds[] = {
 	&cmd_audit_entry,
 	&cmd_diff_entry,
 	&cmd_metrics_entry,
+	&cmd_report_entry,
 };
 
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))

@@ -22,6 +22,11 @@ TESTS += tests/integration/golden.sh
 ## pandas: Debian's python3-yaml and python3-pandas).
 TESTS += tests/integration/card.sh
 dist_noinst_SCRIPTS += tests/integration/card.sh
+## The HTML report (needs sqlite3; Debian's chromium for the rendering
+## checks, which leave tests/report.png in the build folder).
+TESTS += tests/integration/report.sh
+dist_noinst_SCRIPTS += tests/integration/report.sh
+CLEANFILES += tests/report.png
 dist_noinst_SCRIPTS += tests/integration/golden.sh tests/golden/make.sh
 EXTRA_DIST += tests/golden/SHA256SUMS tests/golden/heavy.json
 EXTRA_DIST += tests/integration/lib.sh
