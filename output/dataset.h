@@ -25,7 +25,7 @@
  *    why it sends an item again.
  * 5: backstory_turn.critic (the interview critic's verdict) and
  *    fact.relation, fact.sex (a relative's). */
-#define DATASET_SCHEMA_VERSION 5
+#define DATASET_SCHEMA_VERSION 6
 
 enum dataset_mode {
 	DATASET_READ,     /* existing file, read only: nothing is created

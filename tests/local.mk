@@ -87,6 +87,13 @@ dist_noinst_SCRIPTS += tests/integration/coherence.sh
 ## and the retries succeed (needs sqlite3).
 TESTS += tests/integration/critic.sh
 dist_noinst_SCRIPTS += tests/integration/critic.sh
+## The offline text's distinct-2, length and near-duplicate rate over a
+## 10,000-persona build, and the build speed as a figure (issue 12).
+check_PROGRAMS += tests/integration/textstats
+tests_integration_textstats_SOURCES = tests/integration/textstats.c
+tests_integration_textstats_LDADD = libpersonaforge.a $(LIBS_ALL)
+TESTS += tests/integration/text.sh
+dist_noinst_SCRIPTS += tests/integration/text.sh
 TESTS += tests/integration/critic-earlier.sh
 dist_noinst_SCRIPTS += tests/integration/critic-earlier.sh \
 	tests/integration/critic-run.sh
