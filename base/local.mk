@@ -16,11 +16,16 @@ libpersonaforge_a_SOURCES += \
 	base/jstrict.c base/jstrict.h \
 	base/suggest.c base/suggest.h \
 	base/datadir.c base/datadir.h \
-	base/lines.c base/lines.h
+	base/lines.c base/lines.h \
+	base/minhash.c base/minhash.h
 
 check_PROGRAMS += tests/unit/test_engine tests/unit/test_schema \
 	tests/unit/test_schema_suite tests/unit/test_datadir \
-	tests/unit/test_jstrict tests/unit/test_lines
+	tests/unit/test_jstrict tests/unit/test_lines tests/unit/test_minhash
+tests_unit_test_minhash_SOURCES = tests/unit/test_minhash.c
+tests_unit_test_minhash_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_minhash_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_minhash
 tests_unit_test_engine_SOURCES = tests/unit/test_engine.c
 tests_unit_test_engine_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_engine_LDADD = $(TEST_LDADD)

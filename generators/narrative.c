@@ -1,10 +1,33 @@
 /* narrative.c - stage "narrative": one structured persona description per
- * persona (cultural background, skills, hobbies, goals, a concise persona),
- * in the manner of Nemotron-Personas' attribute pass. */
+ * persona, in the manner of Nemotron-Personas' two enrichment calls: the
+ * attributes (cultural background, skills and expertise, hobbies and
+ * interests, career goals, each with a list) and the persona facets
+ * (professional, finance, healthcare, sports, arts, travel, culinary,
+ * concise, detailed). Offline the text comes from
+ * templates/offline/narrative.grammar, one rule per field. */
 #include "generators/stages.h"
 #include "generators/config.h"
+
+#include <stdlib.h>
+
 #include "base/json.h"
+#include "base/rng.h"
+#include "generators/text.h"
 #include "output/writer.h"
+
+#define LIST_FIRST WRITER_NARRATIVE_LIST_FIRST
+#define LIST_END (WRITER_NARRATIVE_LIST_FIRST + WRITER_NARRATIVE_NLISTS)
+
+/* The life list behind each *_list field, in field order. */
+static const char *const list_source[WRITER_NARRATIVE_NLISTS] = {
+	"cultural", "skills", "hobbies", "goals"
+};
+
+static int
+is_list(int i)
+{
+	return i >= LIST_FIRST && i < LIST_END;
+}
 
 static int
 count(const struct pf_config *cfg)
@@ -21,13 +44,52 @@ deps(const struct unit *u, uint32_t idx, struct stage_dep *d)
 	return 0;
 }
 
+/* Offline: every prose field from its grammar rule (offline.FIELD) and
+ * every list as JSON text (offline.FIELD, printed raw). */
 static int
 vars(struct stage_ctx *sc, cJSON *v, struct pf_error *err)
 {
-	(void)sc;
-	(void)v;
-	(void)err;
+	const cJSON *life = cJSON_GetObjectItemCaseSensitive(v, "life");
+	const char *const *keys = writer_narrative_fields;
+	cJSON *o;
+	char *s;
+	int i;
+
+	if (!sc->offline)
+		return 0;
+	for (i = 0; i < WRITER_NARRATIVE_FIELDS; i++)
+		if (!is_list(i) &&
+		    gen_text(sc, "narrative", keys[i], rng_derive(sc->seed,
+			     "narrative", (uint64_t)i, 0), v, keys[i], err))
+			return -1;
+	if ((o = cJSON_GetObjectItemCaseSensitive(v, "offline")) == NULL)
+		return pf_error_set(err, "out of memory");
+	for (i = LIST_FIRST; i < LIST_END; i++) {
+		s = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(
+			life, list_source[i - LIST_FIRST]));
+		if (s == NULL || !cJSON_AddStringToObject(o, keys[i], s)) {
+			free(s);
+			return pf_error_set(err, "out of memory");
+		}
+		free(s);
+	}
 	return 0;
+}
+
+/* Field i of the reply as text (a list as compact JSON, into *owned);
+ * NULL when missing or of the wrong type. */
+static const char *
+field(const cJSON *reply, int i, char **owned)
+{
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(
+		reply, writer_narrative_fields[i]);
+
+	*owned = NULL;
+	if (!is_list(i))
+		return cJSON_IsString(f) ? f->valuestring : NULL;
+	if (!cJSON_IsArray(f))
+		return NULL;
+	return *owned = cJSON_PrintUnformatted(f);
 }
 
 static int
@@ -35,20 +97,24 @@ accept(struct stage_ctx *sc, const cJSON *reply, struct pf_error *err)
 {
 	const char *const *keys = writer_narrative_fields;
 	const char *f[WRITER_NARRATIVE_FIELDS];
-	int i;
+	char *owned[WRITER_NARRATIVE_FIELDS] = { 0 };
+	int i, rc = 0;
 
-	for (i = 0; i < WRITER_NARRATIVE_FIELDS; i++) {
-		f[i] = json_get_str(reply, keys[i], NULL);
-		if (f[i] == NULL)
-			return pf_error_set(err, "missing '%s'", keys[i]), 1;
-	}
-	if (sc->w == NULL)
-		return 0;
-	for (i = 0; i < WRITER_NARRATIVE_FIELDS; i++)
+	for (i = 0; i < WRITER_NARRATIVE_FIELDS && rc == 0; i++)
+		if ((f[i] = field(reply, i, &owned[i])) == NULL) {
+			pf_error_set(err, "missing '%s'", keys[i]);
+			rc = 1;
+		}
+	for (i = 0; rc == 0 && sc->w != NULL &&
+	     i < WRITER_NARRATIVE_FIELDS; i++)
 		if (gen_incoherent(sc->u, f[i], NULL, 0, err))
-			return 1;
-	return writer_narrative(sc->w, sc->u->index, sc->u->id,
-				sc->item_id, f, sc->rerun);
+			rc = 1;
+	if (rc == 0 && sc->w != NULL)
+		rc = writer_narrative(sc->w, sc->u->index, sc->u->id,
+				      sc->item_id, f, sc->rerun);
+	for (i = 0; i < WRITER_NARRATIVE_FIELDS; i++)
+		free(owned[i]);
+	return rc;
 }
 
 static int
@@ -58,7 +124,7 @@ forget(struct stage_ctx *sc)
 }
 
 const struct stage stage_narrative = {
-	.version = "1",
+	.version = "2",
 	.name = "narrative",
 	.count = count,
 	.deps = deps,

@@ -8,7 +8,7 @@
 #include "base/buf.h"
 #include "output/tablesql.h"
 
-#define CURSOR_MAX_FIELDS 8   /* audited text columns of the widest table */
+#define CURSOR_MAX_FIELDS 16  /* audited text columns of the widest table */
 
 struct dcursor {
 	struct audit_cursor base;   /* first: what auditors see */

@@ -27,7 +27,8 @@
  *    fact.relation, fact.sex (a relative's).
  * 6: personas.citizenship and personas.party_id.
  *    The cqa table (community QA answers, Sy-SE-PQA).
- *    The audit_metric table (measures of the dataset-wide auditors). */
+ *    The audit_metric table (measures of the dataset-wide auditors).
+ *    The narrative enrichment (four _list fields, nine persona facets). */
 #define DATASET_SCHEMA_VERSION 6
 
 enum dataset_mode {

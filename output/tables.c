@@ -24,6 +24,12 @@
 /* A text column exported as a child element of the same name. */
 #define TEXT(N, F, O) { .name = (N), .type = T, .sql = NN, .flags = (F), \
 	.xml = (N), .out = (O) }
+/* A schema version 6 narrative facet: audited text, "" by default. */
+#define FACET(N, O) { .name = (N), .type = T, .sql = NN " DEFAULT ''", \
+	.flags = DATASET_AUDIT, .xml = (N), .out = (O) }
+/* A JSON list of strings stored as text, exported as a child element. */
+#define LIST(N, O) { .name = (N), .type = T, .sql = NN " DEFAULT '[]'", \
+	.flags = DATASET_JSON, .xml = (N), .out = (O) }
 /* A text column exported as an attribute. */
 #define ATTR(N, X, O) { .name = (N), .type = T, .sql = NN, \
 	.flags = DATASET_ATTR, .xml = (X), .out = (O) }
@@ -76,6 +82,19 @@ static const struct dataset_col narrative_cols[] = {
 	TEXT("hobbies_and_interests", DATASET_AUDIT, 3),
 	TEXT("career_goals_and_ambitions", DATASET_AUDIT, 4),
 	TEXT("concise_persona", DATASET_AUDIT, 5),
+	/* Schema version 6: Nemotron-Personas' lists and persona facets. */
+	LIST("cultural_background_list", 6),
+	LIST("skills_and_expertise_list", 7),
+	LIST("hobbies_and_interests_list", 8),
+	LIST("career_goals_and_ambitions_list", 9),
+	FACET("professional_persona", 10),
+	FACET("finance_persona", 11),
+	FACET("healthcare_persona", 12),
+	FACET("sports_persona", 13),
+	FACET("arts_persona", 14),
+	FACET("travel_persona", 15),
+	FACET("culinary_persona", 16),
+	FACET("detailed_persona", 17),
 	QUARANTINED,
 	ROW_SUM,
 	{ 0 }

@@ -295,7 +295,13 @@ writer_persona(struct writer *w, const struct persona *p)
 const char *const writer_narrative_fields[WRITER_NARRATIVE_FIELDS] = {
 	"cultural_background", "skills_and_expertise",
 	"hobbies_and_interests", "career_goals_and_ambitions",
-	"concise_persona"
+	"concise_persona",
+	/* schema version 6 */
+	"cultural_background_list", "skills_and_expertise_list",
+	"hobbies_and_interests_list", "career_goals_and_ambitions_list",
+	"professional_persona", "finance_persona", "healthcare_persona",
+	"sports_persona", "arts_persona", "travel_persona",
+	"culinary_persona", "detailed_persona"
 };
 
 int

@@ -62,8 +62,12 @@ int writer_persona(struct writer *w, const struct persona *p);
 
 /* Narrative fields in this order: cultural_background,
  * skills_and_expertise, hobbies_and_interests, career_goals_and_ambitions,
- * concise_persona. */
-#define WRITER_NARRATIVE_FIELDS 5
+ * concise_persona; then (schema version 6) the four *_list fields
+ * (JSON arrays of strings, as text) and the prose facets
+ * professional_persona ... detailed_persona. */
+#define WRITER_NARRATIVE_FIELDS 17
+#define WRITER_NARRATIVE_LIST_FIRST 5  /* fields 5 .. 8 are JSON lists */
+#define WRITER_NARRATIVE_NLISTS 4
 extern const char *const writer_narrative_fields[WRITER_NARRATIVE_FIELDS];
 int writer_narrative(struct writer *w, int64_t persona_id, const char *uid,
 		     const char *item_id,

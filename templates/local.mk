@@ -79,4 +79,5 @@ dist_offline_DATA = \
 	templates/offline/life.grammar \
 	templates/offline/story.grammar \
 	templates/offline/lexicon.grammar \
-	templates/offline/interview.grammar
+	templates/offline/interview.grammar \
+	templates/offline/narrative.grammar

@@ -107,6 +107,14 @@ dist_noinst_SCRIPTS += tests/integration/safety-rubric.sh
 TESTS += tests/integration/cqa.sh
 dist_noinst_SCRIPTS += tests/integration/cqa.sh \
 	tests/integration/cqa_check.py tests/integration/sepqa_read.py
+
+## The offline text's distinct-2, length and near-duplicate rate over a
+## 10,000-persona build, and the build speed as a figure (issue 12).
+check_PROGRAMS += tests/integration/textstats
+tests_integration_textstats_SOURCES = tests/integration/textstats.c
+tests_integration_textstats_LDADD = libpersonaforge.a $(LIBS_ALL)
+TESTS += tests/integration/text.sh
+dist_noinst_SCRIPTS += tests/integration/text.sh
 TESTS += tests/integration/critic-earlier.sh
 dist_noinst_SCRIPTS += tests/integration/critic-earlier.sh \
 	tests/integration/critic-run.sh

@@ -26,6 +26,11 @@
 #include "output/xml.h"
 #include "tests/unit/check_tap.h"
 
+/* The narrative columns of schema version 5; the later ones default. */
+#define NARRATIVE_COLS "persona_id, item_id, cultural_background, " \
+	"skills_and_expertise, hobbies_and_interests, " \
+	"career_goals_and_ambitions, concise_persona, quarantined, row_sum"
+
 #define FFFD "\xef\xbf\xbd"
 
 static const char nasty[] =
@@ -318,11 +323,11 @@ make_db(const char *db, int reverse)
 	add_persona(ds, reverse ? 3 : 1, 0);
 	add_persona(ds, 2, 1);
 	add_persona(ds, reverse ? 1 : 3, 0);
-	ins(ds, "INSERT INTO narrative VALUES (?, 'item', ?, ?, ?, ?, ?, 0, "
-	    "0)",
+	ins(ds, "INSERT INTO narrative (" NARRATIVE_COLS ") VALUES (?, "
+	    "'item', ?, ?, ?, ?, ?, 0, 0)",
 	    "isssss", 1, nasty, "skills", "hobbies", "goals", nasty);
-	ins(ds, "INSERT INTO narrative VALUES (2, 'item', 'a', 'b', 'c', "
-	    "'d', 'e', 0, 0)", "");
+	ins(ds, "INSERT INTO narrative (" NARRATIVE_COLS ") VALUES (2, "
+	    "'item', 'a', 'b', 'c', 'd', 'e', 0, 0)", "");
 	ins(ds, ins_turn, "siisssi", "p000001-t2", 1, 2, "k2", "Q2", "A2", 0);
 	ins(ds, ins_turn, "siisssi", "p000001-t1", 1, 1, "k1", nasty, nasty,
 	    0);

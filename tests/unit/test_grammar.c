@@ -320,6 +320,7 @@ START_TEST(shipped_files)
 		"templates/offline/story.grammar",
 		"templates/offline/lexicon.grammar",
 		"templates/offline/interview.grammar",
+		"templates/offline/narrative.grammar",
 	};
 	struct grammar *g;
 	struct pf_error err;

@@ -261,7 +261,7 @@ START_TEST(narrative_fields_are_its_columns)
 	int i = 0;
 
 	for (c = t->cols; c->name != NULL; c++)
-		if (c->flags & DATASET_AUDIT) {
+		if (c->flags & (DATASET_AUDIT | DATASET_JSON)) {
 			ck_assert_int_lt(i, WRITER_NARRATIVE_FIELDS);
 			ck_assert_str_eq(writer_narrative_fields[i++], c->name);
 		}
