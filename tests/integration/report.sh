@@ -48,7 +48,8 @@ content() {
 	grep -q '<h3>gender <small>(TVD 0\.' r.html &&
 	grep -q '<td>Wyoming</td>\|<td>California</td>' r.html &&
 	[ "$(grep -c '<svg class="chart hist"' r.html)" -eq 5 ] &&
-	grep -q 'Not run: the fairness auditor' r.html &&
+	grep -q '<td>fairness</td><td>1</td><td>tvd</td><td>gender</td>' r.html &&
+	! grep -q 'Not run: the fairness auditor' r.html &&
 	grep -q '<h3>safety</h3>' r.html &&
 	grep -q '<th>domain</th><th>severity</th>' r.html &&
 	! grep -q 'Not run: the safety auditor' r.html &&
