@@ -25,7 +25,12 @@
  *    why it sends an item again.
  * 5: backstory_turn.critic (the interview critic's verdict) and
  *    fact.relation, fact.sex (a relative's). */
-#define DATASET_SCHEMA_VERSION 5
+/* 6: persona.community and persona.canary; the contact table; the
+ *    document's session columns (session_id, segment_id, timestamp,
+ *    participants, noise, contact_id, entries); the fact's timeline
+ *    columns (statement, clue, valid_from, valid_to, supersedes, reason,
+ *    period, doc_ids). */
+#define DATASET_SCHEMA_VERSION 6
 
 enum dataset_mode {
 	DATASET_READ,     /* existing file, read only: nothing is created

@@ -81,4 +81,14 @@ int persona_tables_plan_quota(struct persona_tables *t, uint64_t seed,
 void persona_sample(const struct persona_tables *t, uint64_t run_seed,
 		    uint64_t index, struct persona *out);
 
+/* A name for someone else in a persona's life (a contact), drawn the way
+ * persona names are: a birth decade from `age`, a first name by that
+ * decade and `sex` ("female" or "male"; another value draws as the
+ * table's first gender), a last name by frequency. The strings point
+ * into `t`. Never fails; draws from r only. */
+struct rng;
+void persona_sample_name(const struct persona_tables *t, struct rng *r,
+			 const char *sex, int age, const char **first,
+			 const char **last);
+
 #endif

@@ -80,6 +80,11 @@ check_PROGRAMS += tests/integration/coherence_scan
 tests_integration_coherence_scan_SOURCES = tests/integration/coherence_scan.c
 tests_integration_coherence_scan_LDADD = libpersonaforge.a $(LIBS_ALL)
 TESTS += tests/integration/coherence.sh
+
+## Issue 13's figures: the persona world, sessions, noise, canaries and
+## distinct-2 over a 10,000-persona offline build (world_stats.py).
+dist_noinst_SCRIPTS += tests/integration/world.sh \
+	tests/integration/world_stats.py
 dist_noinst_SCRIPTS += tests/integration/coherence.sh
 
 ## The interview critic rejects at least 95% of contradictions injected
