@@ -50,6 +50,14 @@ struct audit_row {
 	size_t nfields;
 	const char *const *names;    /* column names, nfields of them */
 	const char *const *texts;    /* NUL-terminated; NULL: absent */
+	/* The persona the row's texts are addressed to: an object of its
+	 * attributes (the persona's columns, or a scanned line's
+	 * --persona-field object), or NULL when unknown (the writer's
+	 * in-stream pass: see needs_persona). */
+	const cJSON *persona;
+	/* The field holding the user's query the other fields answer (one
+	 * of names), or NULL. */
+	const char *query_field;
 };
 
 /* One finding. `table` and `row_id` name the row it concerns (the
@@ -128,6 +136,11 @@ struct auditor {
 	int (*scan_dataset)(const void *cfg, struct audit_cursor *cur,
 			    audit_emit_fn emit, void *ud,
 			    struct pf_error *err);
+	/* 1: scan_row judges rows against their persona (row->persona),
+	 * which the writer's in-stream pass does not have, so it finds
+	 * nothing there; the auditor is rerun over the stored rows at the
+	 * end of a build, with the dataset-wide passes. */
+	int needs_persona;
 };
 
 /* An auditor as one run uses it. */
@@ -139,6 +152,7 @@ struct audit_instance {
 
 extern const struct auditor auditor_pii;
 extern const struct auditor auditor_canary;
+extern const struct auditor auditor_safety;
 
 /* Every auditor, in the order they run; auditor_count entries. */
 extern const struct auditor *const auditor_registry[];

@@ -11,6 +11,8 @@ libpersonaforge_a_SOURCES += \
 	auditors/street.c auditors/street.h \
 	auditors/dates.c auditors/dates.h \
 	auditors/canary.c auditors/canary.h
+libpersonaforge_a_SOURCES += auditors/exposure.c auditors/exposure.h \
+	auditors/fairstats.c auditors/fairstats.h
 
 ## The card tables are data files with their sources, compiled in.
 nodist_libpersonaforge_a_SOURCES = auditors/card-tables.c
@@ -49,3 +51,47 @@ tests_unit_test_canary_SOURCES = tests/unit/test_canary.c
 tests_unit_test_canary_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_canary_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_canary
+
+## The personalized-safety auditor (issue 18): PENGUIN vocabulary, the
+## offline rules and the Precise Boolean rubric. Its lexicon and rubric
+## are data files compiled in as strings.
+libpersonaforge_a_SOURCES += \
+	auditors/penguin.c auditors/penguin.h \
+	auditors/saferules.c auditors/saferules.h \
+	auditors/rubric.c auditors/rubric.h \
+	auditors/safety.c auditors/safety.h
+nodist_libpersonaforge_a_SOURCES += auditors/safety-data.c
+BUILT_SOURCES += auditors/safety-data.c
+CLEANFILES += auditors/safety-data.c
+EXTRA_DIST += auditors/data/text2c.awk auditors/data/safety-lexicon.tsv \
+	auditors/data/safety-rubric.jsonl
+auditors/safety-data.c: $(srcdir)/auditors/data/text2c.awk \
+		$(srcdir)/auditors/data/safety-lexicon.tsv \
+		$(srcdir)/auditors/data/safety-rubric.jsonl
+	$(MKDIR_P) auditors
+	$(AWK) -v name=safety_lexicon_text -f $(srcdir)/auditors/data/text2c.awk \
+		$(srcdir)/auditors/data/safety-lexicon.tsv > $@.tmp
+	$(AWK) -v name=safety_rubric_text -f $(srcdir)/auditors/data/text2c.awk \
+		$(srcdir)/auditors/data/safety-rubric.jsonl | sed 1d >> $@.tmp
+	mv $@.tmp $@
+
+## The labeled set (tests/data/safety-labeled.jsonl, committed before the
+## rules) and its scorer: the held-out bars of issue 18.
+check_PROGRAMS += tests/unit/test_safety_labeled
+tests_unit_test_safety_labeled_SOURCES = tests/unit/test_safety_labeled.c
+tests_unit_test_safety_labeled_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_safety_labeled_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_safety_labeled
+EXTRA_DIST += tests/data/safety-labeled.jsonl tests/data/safety-labeled-gen.py
+
+check_PROGRAMS += tests/unit/test_safety
+tests_unit_test_safety_SOURCES = tests/unit/test_safety.c
+tests_unit_test_safety_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_safety_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_safety
+
+check_PROGRAMS += tests/unit/test_fairness
+tests_unit_test_fairness_SOURCES = tests/unit/test_fairness.c
+tests_unit_test_fairness_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_fairness_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_fairness

@@ -7,6 +7,7 @@
 const struct auditor *const auditor_registry[] = {
 	&auditor_pii,
 	&auditor_canary,
+	&auditor_safety,
 };
 
 const size_t auditor_count =

@@ -159,6 +159,7 @@ stage_ctx_init(struct sched *s, struct item *it, struct stage_ctx *sc)
 	sc->seed = it->seed;
 	sc->rerun = it->rerun;
 	sc->model = s->o->model;
+	sc->offline = s->o->offline;
 }
 
 /* The render context: the unit's variables, the run, and whatever the
@@ -626,6 +627,9 @@ start_item(struct sched *s, struct item *it)
 		return;
 	}
 	hash_item(s, it);
+	if (s->o->on_request != NULL)
+		s->o->on_request(s->o->request_ud, it->ur->u.index, it->stage,
+				 it->idx, it->id, it->body.data, it->body.len);
 	if (try_replay(s, it))
 		return;
 	it->state = I_QUEUED;

@@ -47,6 +47,14 @@ struct sched_opts {
 				   * items held in all, finished ones of
 				   * open units included, stay within two
 				   * windows */
+	/* Called with each item's request as first rendered (before the
+	 * journal is asked for a reply): unit index, stage table index,
+	 * item index, item id and the request body, valid during the call
+	 * only. NULL: not called. `build --preview --show-prompts` prints
+	 * them. */
+	void (*on_request)(void *ud, int64_t unit, int stage, uint32_t idx,
+			   const char *item_id, const char *body, size_t len);
+	void *request_ud;
 };
 
 /* Why an item that had a row in the journal was sent again. */

@@ -56,6 +56,8 @@ struct stage_ctx {
 				     * stored */
 	int rerun;                  /* 1: rows from an earlier reply exist */
 	const char *model;          /* model that answered */
+	int offline;                /* 1: the offline backend answers (its
+				     * reply text is the stage's to make) */
 };
 
 /* A prerequisite: item `idx` of table stage `stage` of the same unit. */

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "base/json.h"
+#include "generators/communities.h"
+#include "generators/text.h"
 
 /* The life-story interview protocol (American Voices Project questions,
  * as used for deep-binding backstories); the first N are asked. */
@@ -169,6 +171,120 @@ preferences(const struct jfield *x, const cJSON *s, const char *p,
 				&c->nviews) ? -1 : 0;
 }
 
+const char *const cqa_technique_names[CQA_NTECH + 1] = {
+	[CQA_OTP] = "answer_only_title_pers",
+	[CQA_WBP] = "answer_with_body_pers",
+	[CQA_WBB] = "answer_with_body_base",
+	[CQA_WBC] = "answer_with_body_context",
+	[CQA_NTECH] = NULL,
+};
+
+/* "communities": names of SE-PQA communities (communities.h), 1 to
+ * CQA_CONFIG_COMM of them, no repeats. */
+static int
+cqa_communities(const struct jfield *x, const cJSON *s,
+		struct gen_cqa_config *q)
+{
+	const cJSON *l = json_get(s, "communities"), *it;
+	const char *names[CQA_CONFIG_COMM + 1];
+	char p[96];
+	size_t i;
+	int k;
+
+	if (l == NULL)
+		return 0;
+	if (!cJSON_IsArray(l) || cJSON_GetArraySize(l) < 1 ||
+	    cJSON_GetArraySize(l) > CQA_CONFIG_COMM)
+		return jfield_fail(x, "$.stages.cqa.communities", "expected "
+				   "an array of 1 to %d community names",
+				   CQA_CONFIG_COMM);
+	for (i = 0; i < ncommunities && i < CQA_CONFIG_COMM; i++)
+		names[i] = communities[i].name;
+	names[i] = NULL;
+	q->ncomm = 0;
+	cJSON_ArrayForEach(it, l) {
+		snprintf(p, sizeof(p), "$.stages.cqa.communities[%d]",
+			 q->ncomm);
+		if (!cJSON_IsString(it) || community_find(it->valuestring)
+		    == NULL)
+			return jfield_fail_enum(x, p, "community",
+						cJSON_IsString(it) ?
+						it->valuestring : "?", names);
+		for (k = 0; k < q->ncomm; k++)
+			if (strcmp(q->comm[k], it->valuestring) == 0)
+				return jfield_fail(x, p, "\"%s\" is listed "
+						   "twice", it->valuestring);
+		q->comm[q->ncomm++] = community_find(it->valuestring)->name;
+	}
+	return 0;
+}
+
+/* "techniques": which of the four run; the sepqa export needs both base
+ * techniques and the two personalised ones together or not at all. */
+static int
+cqa_techniques(const struct jfield *x, const cJSON *s,
+	       struct gen_cqa_config *q)
+{
+	char *items[GEN_MAX_LIST] = { NULL };
+	int n = 0, i, t, on[CQA_NTECH] = { 0 }, rc;
+
+	rc = jfield_enum_list(x, s, "$.stages.cqa", "techniques",
+			      cqa_technique_names, items, &n);
+	for (i = 0; i < n; i++)
+		for (t = 0; t < CQA_NTECH; t++)
+			on[t] |= strcmp(items[i], cqa_technique_names[t]) == 0;
+	for (i = 0; i < GEN_MAX_LIST; i++)
+		free(items[i]);
+	if (rc != 0 || n == 0)
+		return rc;
+	if (q->sepqa && on[CQA_OTP] != on[CQA_WBP])
+		return jfield_fail(x, "$.stages.cqa.techniques", "the sepqa "
+				   "export takes answer_only_title_pers and "
+				   "answer_with_body_pers together or not at "
+				   "all");
+	if (q->sepqa)
+		on[CQA_WBB] = on[CQA_WBC] = 1;
+	for (q->ntech = 0, t = 0; t < CQA_NTECH; t++)
+		if (on[t])
+			q->tech[q->ntech++] = (enum cqa_technique)t;
+	return 0;
+}
+
+static int
+cqa(const struct jfield *x, const cJSON *s, const char *p,
+    struct gen_config *c)
+{
+	struct gen_cqa_config *q = &c->cqa;
+
+	if (jfield_intv(x, s, p, "questions", 0, 32, &q->questions) ||
+	    jfield_intv(x, s, p, "min_history", 1, 32, &q->min_history) ||
+	    jfield_intv(x, s, p, "answered", 1, 64, &q->answered) ||
+	    jfield_bool(x, s, p, "sepqa", &q->sepqa) ||
+	    cqa_communities(x, s, q) || cqa_techniques(x, s, q))
+		return -1;
+	if (q->questions + q->min_history > 64)
+		return jfield_fail(x, "$.stages.cqa.questions", "questions + "
+				   "min_history must be at most 64 (one "
+				   "asker's history)");
+	return 0;
+}
+
+static void
+cqa_defaults(struct gen_cqa_config *q)
+{
+	size_t i;
+	int t;
+
+	q->questions = 0;
+	q->min_history = 5;
+	q->answered = 12;
+	q->sepqa = 1;
+	for (t = 0; t < CQA_NTECH; t++)
+		q->tech[q->ntech++] = (enum cqa_technique)t;
+	for (i = 0; i < ncommunities && i < CQA_CONFIG_COMM; i++)
+		q->comm[q->ncomm++] = communities[i].name;
+}
+
 static const char *const k_narrative[] = { "enabled", NULL };
 static const char *const k_interview[] = { "questions", NULL };
 static const char *const k_documents[] = { "per_persona", "types",
@@ -177,6 +293,8 @@ static const char *const k_world[] = { "contacts_min", "contacts_max",
 	"community_size", "shared_contacts", "canary_prefix", NULL };
 static const char *const k_qa[] = { "per_persona", NULL };
 static const char *const k_preferences[] = { "per_persona", "views", NULL };
+static const char *const k_cqa[] = { "questions", "min_history", "answered",
+	"techniques", "communities", "sepqa", NULL };
 
 static const struct section {
 	const char *name;
@@ -191,6 +309,7 @@ static const struct section {
 	{ .name = "qa", .keys = k_qa, .parse = qa },
 	{ .name = "preferences", .keys = k_preferences,
 	  .parse = preferences },
+	{ .name = "cqa", .keys = k_cqa, .parse = cqa },
 };
 #define NSECTIONS (sizeof(sections) / sizeof(sections[0]))
 
@@ -208,6 +327,7 @@ set_defaults(struct gen_config *c)
 	world_config_default(&c->world);
 	c->qa = 3;
 	c->pairs = 2;
+	cqa_defaults(&c->cqa);
 	for (i = 0; i < 3; i++)
 		if ((c->doc_types[c->ndoc_types++] =
 		     strdup(default_doc_types[i])) == NULL)
@@ -267,7 +387,8 @@ gen_config_parse(const cJSON *stages, const struct jfield *x,
 	int rc = -1;
 
 	*out = c;
-	if (c == NULL || set_defaults(c) != 0)
+	if (c == NULL || set_defaults(c) != 0 ||
+	    (c->grammars = gen_grammars_new()) == NULL)
 		return jfield_fail(x, "$.stages", "out of memory");
 	if (stages != NULL && parse_sections(stages, x, c) != 0)
 		return -1;
@@ -289,6 +410,7 @@ gen_config_free(struct gen_config *c)
 
 	if (c == NULL)
 		return;
+	gen_grammars_free(c->grammars);
 	for (i = 0; i < GEN_MAX_LIST; i++) {
 		free(c->questions[i].key);
 		free(c->questions[i].text);

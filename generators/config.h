@@ -17,9 +17,35 @@
 
 #define GEN_MAX_LIST JFIELD_MAX_LIST   /* questions, doc types, views */
 
+struct gen_grammars;
+
 struct interview_question {
 	char *key;    /* short id, e.g. "childhood" */
 	char *text;   /* the question asked */
+};
+
+/* The cqa stage's techniques (Sy-SE-PQA prompt variants), in the order
+ * its items take them; their names are the SE-PQA answer keys. */
+enum cqa_technique {
+	CQA_OTP,   /* answer_only_title_pers: title + top-5 tags */
+	CQA_WBP,   /* answer_with_body_pers: title + body + top-5 tags */
+	CQA_WBB,   /* answer_with_body_base: title + body */
+	CQA_WBC,   /* answer_with_body_context: title + body + community */
+	CQA_NTECH
+};
+extern const char *const cqa_technique_names[CQA_NTECH + 1];
+
+#define CQA_CONFIG_COMM 64   /* communities of $.stages.cqa.communities */
+
+struct gen_cqa_config {
+	int questions;           /* personalised questions per asker; 0 off */
+	int min_history;         /* earlier questions an asker needs */
+	int answered;            /* questions each persona answered */
+	int ntech;
+	enum cqa_technique tech[CQA_NTECH];  /* in enum order */
+	int sepqa;               /* the sepqa export: both base techniques */
+	int ncomm;
+	const char *comm[CQA_CONFIG_COMM];   /* names from communities.h */
 };
 
 struct gen_config {
@@ -37,6 +63,9 @@ struct gen_config {
 	int pairs;                /* per persona */
 	int nviews;
 	char *views[GEN_MAX_LIST];
+	struct gen_cqa_config cqa;   /* $.stages.cqa */
+	struct gen_grammars *grammars;  /* offline text (text.h), loaded
+					 * on first use */
 };
 
 /* Parse `$.stages` (NULL: every default) into *out, owned by the caller

@@ -8,11 +8,22 @@ libpersonaforge_a_SOURCES += \
 libpersonaforge_a_SOURCES += \
 	generators/registry.c generators/stages.h \
 	generators/config.c generators/config.h \
+	generators/text.c generators/text.h \
 	generators/documents.c \
 	generators/qa.c \
 	generators/preferences.c \
 	generators/narrative.c \
 	generators/interview.c
+libpersonaforge_a_SOURCES += \
+	generators/communities.c generators/communities.h \
+	generators/cqahist.c generators/cqahist.h \
+	generators/cqa.c
+
+check_PROGRAMS += tests/unit/test_cqa
+tests_unit_test_cqa_SOURCES = tests/unit/test_cqa.c
+tests_unit_test_cqa_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_cqa_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_cqa
 
 ## The persona world, its timeline, sessions and their offline text hold
 ## together over a table of settings.

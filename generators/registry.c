@@ -19,6 +19,7 @@ static const struct stage *const stages[GEN_COUNT] = {
 	[GEN_QA] = &stage_qa,
 	[GEN_PREFERENCE] = &stage_preference,
 	[GEN_JUDGE] = &stage_judge,
+	[GEN_CQA] = &stage_cqa,
 };
 
 const struct persona *
@@ -62,6 +63,15 @@ gen_incoherent(const struct unit *u, const char *text, char *why, size_t n,
 	return 1;
 }
 
+int
+gen_no_deps(const struct unit *u, uint32_t idx, struct stage_dep *d)
+{
+	(void)u;
+	(void)idx;
+	(void)d;
+	return 0;
+}
+
 void
 gen_row_id(char *out, size_t n, const struct unit *u, char kind, int number)
 {
@@ -94,7 +104,8 @@ add_profile(const struct gen_context *g, struct gen_unit *gu,
 
 /* Template-only values the coherence rules ask for (persona_json is not
  * written as a row): has_job (only a persona with a job says "I work
- * as") and home, the household as a phrase. -1 when memory runs out. */
+ * as"), can_vote (only a citizen says "I vote") and home, the household
+ * as a phrase. -1 when memory runs out. */
 static int
 add_template_vars(struct gen_unit *gu)
 {
@@ -104,6 +115,8 @@ add_template_vars(struct gen_unit *gu)
 		return -1;
 	if (cJSON_AddBoolToObject(gu->persona_json, "has_job",
 				  coherence_has_job(p)) == NULL ||
+	    cJSON_AddBoolToObject(gu->persona_json, "can_vote",
+				  coherence_can_vote(p)) == NULL ||
 	    cJSON_AddStringToObject(gu->persona_json, "home",
 				    coherence_household_phrase(p->household))
 	    == NULL)

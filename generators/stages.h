@@ -28,6 +28,7 @@ enum gen_stage {
 	GEN_QA,
 	GEN_PREFERENCE,
 	GEN_JUDGE,
+	GEN_CQA,
 	GEN_COUNT
 };
 
@@ -37,6 +38,7 @@ extern const struct stage stage_document;
 extern const struct stage stage_qa;
 extern const struct stage stage_preference;
 extern const struct stage stage_judge;
+extern const struct stage stage_cqa;
 
 /* Every stage of a build, with the persona hooks. */
 extern const struct stage_table gen_stage_table;
@@ -72,9 +74,12 @@ const struct fact_plan *gen_facts(const struct unit *u);
 const struct world *gen_world(const struct unit *u);
 const struct session_plan *gen_sessions(const struct unit *u);
 
+/* The deps of a stage whose items wait for nothing: 0. */
+int gen_no_deps(const struct unit *u, uint32_t idx, struct stage_dep *d);
+
 /* A dataset row id: the persona id, a dash, a kind letter and a 1-based
  * number ("p000042-d1": 'd' document, 'f' fact, 'q' qa, 'r' preference
- * pair, 't' backstory turn). Every writer and forget uses this one. */
+ * pair, 't' backstory turn, 'c' community answer). Every writer and forget uses this one. */
 void gen_row_id(char *out, size_t n, const struct unit *u, char kind,
 		int number);
 

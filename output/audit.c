@@ -312,7 +312,8 @@ dataset_audit_wide(struct dataset *ds, const struct audit_instance *v,
 	size_t i, k = 0;
 
 	for (i = 0; i < n && k < FINDINGS_MAX_AUDITORS; i++)
-		if (v[i].auditor->scan_dataset != NULL)
+		if (v[i].auditor->scan_dataset != NULL ||
+		    v[i].auditor->needs_persona)
 			w[k++] = v[i];
 	return k > 0 ? dataset_audit_rerun(ds, w, k, &c, err) : 0;
 }

@@ -30,9 +30,10 @@ struct audit_counts {
 	int64_t quarantined;   /* rows quarantined afterwards, all tables */
 };
 
-/* The dataset-wide passes of those of the n auditors of v that have one,
- * over the whole of ds, as a build runs them at its end: each such
- * auditor is rerun (dataset_audit_rerun), the others are left alone.
+/* The dataset-wide passes of those of the n auditors of v that have one
+ * (or that need each row's persona: auditor.h), over the whole of ds, as
+ * a build runs them at its end: each such auditor is rerun
+ * (dataset_audit_rerun), the others are left alone.
  * Returns 0, or -1 with err filled and nothing changed. */
 int dataset_audit_wide(struct dataset *ds, const struct audit_instance *v,
 		       size_t n, struct pf_error *err);

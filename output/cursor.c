@@ -18,6 +18,9 @@ struct dcursor {
 	size_t nfields;
 	const char *names[CURSOR_MAX_FIELDS];
 	const char *texts[CURSOR_MAX_FIELDS];
+	sqlite3_stmt *pst;          /* one persona row, or NULL */
+	cJSON *persona;             /* the persona of the last row */
+	int64_t persona_id;         /* its id; -1: none loaded */
 };
 
 /* Collect the audited text columns (DATASET_AUDIT) of t into c->names.
@@ -84,6 +87,42 @@ start_table(struct dcursor *c, struct pf_error *err)
 	return rc;
 }
 
+/* The persona row `id` as an object of its columns (text as strings,
+ * integers as numbers), kept until a row of another persona; NULL when
+ * there is none or memory runs out (auditors then judge without it). */
+static const cJSON *
+persona_of(struct dcursor *c, int64_t id)
+{
+	const char *name;
+	int i;
+
+	if (id == c->persona_id)
+		return c->persona;
+	cJSON_Delete(c->persona);
+	c->persona = NULL;
+	c->persona_id = id;
+	if (c->pst == NULL && (c->pst = dataset_prepare(c->ds,
+	    "SELECT * FROM persona WHERE " DATASET_PERSONA_COL " = ?1",
+	    NULL)) == NULL)
+		return NULL;
+	sqlite3_bind_int64(c->pst, 1, id);
+	if (sqlite3_step(c->pst) == SQLITE_ROW &&
+	    (c->persona = cJSON_CreateObject()) != NULL) {
+		for (i = 0; i < sqlite3_column_count(c->pst); i++) {
+			name = sqlite3_column_name(c->pst, i);
+			if (sqlite3_column_type(c->pst, i) == SQLITE_INTEGER)
+				cJSON_AddNumberToObject(c->persona, name,
+					(double)sqlite3_column_int64(c->pst, i));
+			else if (sqlite3_column_type(c->pst, i) == SQLITE_TEXT)
+				cJSON_AddStringToObject(c->persona, name,
+					(const char *)sqlite3_column_text(
+						c->pst, i));
+		}
+	}
+	sqlite3_reset(c->pst);
+	return c->persona;
+}
+
 static void
 fill(struct dcursor *c, struct audit_row *row)
 {
@@ -98,6 +137,8 @@ fill(struct dcursor *c, struct audit_row *row)
 	row->nfields = c->nfields;
 	row->names = c->names;
 	row->texts = c->texts;
+	row->persona = persona_of(c, row->persona_id);
+	row->query_field = NULL;
 }
 
 /* audit_cursor.next: step the current table, moving to the next one at
@@ -163,6 +204,7 @@ dataset_cursor_open(struct dataset *ds, struct audit_cursor **out,
 	c->base.next = cursor_next;
 	c->base.rewind = cursor_rewind;
 	c->ds = ds;
+	c->persona_id = -1;
 	*out = &c->base;
 	return 0;
 }
@@ -175,5 +217,7 @@ dataset_cursor_close(struct audit_cursor *base)
 	if (c == NULL)
 		return;
 	sqlite3_finalize(c->st);
+	sqlite3_finalize(c->pst);
+	cJSON_Delete(c->persona);
 	free(c);
 }

@@ -6,7 +6,9 @@
  * rows included, with those columns in table order. It
  * streams: one prepared statement at a time, one row in memory, so memory
  * does not grow with the dataset. Rows are named as the writer's findings
- * name them (narrative rows by their persona's id, "p000042").
+ * name them (narrative rows by their persona's id, "p000042"). Each row
+ * carries its persona's columns as a JSON object (row->persona), loaded
+ * once per run of rows of the same persona.
  */
 #ifndef PF_CURSOR_H
 #define PF_CURSOR_H

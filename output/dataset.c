@@ -49,6 +49,23 @@ dataset_prepare(struct dataset *ds, const char *sql, struct pf_error *err)
 	return st;
 }
 
+int
+dataset_has_table(struct dataset *ds, const char *name, struct pf_error *err)
+{
+	sqlite3_stmt *st = dataset_prepare(ds, "SELECT count(*) FROM "
+					   "sqlite_master WHERE type = 'table' "
+					   "AND name = ?1", err);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) > 0
+	     : db_fail(ds, err, "cannot read the schema");
+	sqlite3_finalize(st);
+	return rc;
+}
+
 static int
 user_version(struct dataset *ds, int *v, struct pf_error *err)
 {

@@ -24,12 +24,14 @@
  * 4: journal.model_hash and journal.template_hash, so a resume can say
  *    why it sends an item again.
  * 5: backstory_turn.critic (the interview critic's verdict) and
- *    fact.relation, fact.sex (a relative's). */
-/* 6: persona.community and persona.canary; the contact table; the
- *    document's session columns (session_id, segment_id, timestamp,
- *    participants, noise, contact_id, entries); the fact's timeline
- *    columns (statement, clue, valid_from, valid_to, supersedes, reason,
- *    period, doc_ids). */
+ *    fact.relation, fact.sex (a relative's).
+ * 6: personas.citizenship and personas.party_id.
+ *    The cqa table (community QA answers, Sy-SE-PQA).
+ *    persona.community, persona.canary and persona.profile; the contact
+ *    table; the document's session columns (session_id, segment_id,
+ *    timestamp, participants, noise, contact_id, entries); the fact's
+ *    timeline columns (statement, clue, valid_from, valid_to,
+ *    supersedes, reason, period, doc_ids). */
 #define DATASET_SCHEMA_VERSION 6
 
 enum dataset_mode {
@@ -102,5 +104,10 @@ int dataset_exec(struct dataset *ds, const char *sql, struct pf_error *err);
  * with err filled. */
 sqlite3_stmt *dataset_prepare(struct dataset *ds, const char *sql,
 			      struct pf_error *err);
+
+/* 1 if the file has a table called name, 0 if not (a table another
+ * auditor adds, looked up before it is read), -1 with err filled. */
+int dataset_has_table(struct dataset *ds, const char *name,
+		      struct pf_error *err);
 
 #endif

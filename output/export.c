@@ -872,3 +872,75 @@ export_file_abort(struct export_file *f)
 	free(f->path);
 	memset(f, 0, sizeof(*f));
 }
+
+static int
+nop_begin(void *ud, const struct export_rec *run)
+{
+	(void)ud;
+	(void)run;
+	return 0;
+}
+
+static int
+nop_persona(void *ud, const struct export_persona *p,
+	    const struct export_rec *narrative)
+{
+	(void)ud;
+	(void)p;
+	(void)narrative;
+	return 0;
+}
+
+static int
+nop_list(void *ud, const struct export_kind *k, int open)
+{
+	(void)ud;
+	(void)k;
+	(void)open;
+	return 0;
+}
+
+static int
+nop_record(void *ud, const struct export_rec *r, enum export_event ev)
+{
+	(void)ud;
+	(void)r;
+	(void)ev;
+	return 0;
+}
+
+static int
+nop_persona_end(void *ud, const struct export_persona *p)
+{
+	(void)ud;
+	(void)p;
+	return 0;
+}
+
+static int
+nop_end(void *ud)
+{
+	(void)ud;
+	return 0;
+}
+
+const struct export_sink export_sink_nop = {
+	NULL, nop_begin, nop_persona, nop_list, nop_record, nop_persona_end,
+	nop_end
+};
+
+int
+export_make_dir(const char *dir, struct pf_error *err)
+{
+	struct stat st;
+
+	if (mkdir(dir, 0777) == 0)
+		return 0;
+	if (errno == EEXIST && stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+		return 0;
+	if (err != NULL)
+		snprintf(err->file, sizeof(err->file), "%s", dir);
+	return pf_error_set(err, "cannot create output directory: %s",
+			    errno == EEXIST ? "not a directory"
+			    : strerror(errno));
+}

@@ -135,6 +135,14 @@ enum export_opt {
 				  * partial */
 };
 
+/* A sink whose callbacks all return 0 (ud NULL): an exporter that needs
+ * a few events copies it and sets those. */
+extern const struct export_sink export_sink_nop;
+
+/* Create dir unless it is already a directory; -1 with err filled
+ * (err->file = dir). */
+int export_make_dir(const char *dir, struct pf_error *err);
+
 /* Records written per table (by index in dataset_tables): the run row,
  * personas, narratives, list records and findings; sub rows are not
  * counted. */

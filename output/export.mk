@@ -3,7 +3,9 @@ libpersonaforge_a_SOURCES += \
 	output/sanitize.c output/sanitize.h \
 	output/export.c output/export.h \
 	output/xml.c output/xml.h \
-	output/jsonl.c output/jsonl.h
+	output/jsonl.c output/jsonl.h \
+	output/sepqa.c output/sepqa.h \
+	output/card.c output/card.h
 
 xsddir = $(pkgdatadir)
 dist_xsd_DATA = output/personaforge.xsd

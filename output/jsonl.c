@@ -14,6 +14,7 @@
 
 #include "base/buf.h"
 #include "base/json.h"
+#include "output/card.h"
 #include "output/export.h"
 
 #define PATH_BYTES 8192
@@ -21,11 +22,17 @@
 struct jsonl_out {
 	struct export_file files[DATASET_MAX_TABLES];  /* by table, if it has
 							* a file */
+	struct export_file card;  /* README.md, the dataset card */
 	struct buf line;          /* the record being written */
 	struct pf_error *err;
 	int incl;                 /* add "quarantined" to every record */
 	int partial;              /* add "partial": true to provenance */
+	FILE *stream;             /* one JSON document here instead of
+				   * files (jsonl_export_stream) */
+	int first;                /* no record yet in the stream's list */
 };
+
+static int stream_record(struct jsonl_out *j);
 
 /* Report a record that does not fit the line buffer; returns -1. */
 static int
@@ -103,6 +110,8 @@ flush_line(struct jsonl_out *j, const struct export_kind *k)
 {
 	struct export_file *f = &j->files[k->idx];
 
+	if (j->stream != NULL)
+		return stream_record(j);
 	if (buf_puts(&j->line, "}\n") != 0)
 		return too_long(j);
 	if (fwrite(j->line.data, 1, j->line.len, f->fp) != j->line.len) {
@@ -128,12 +137,12 @@ on_begin(void *ud, const struct export_rec *run)
 	return flush_line(j, run->kind);
 }
 
-/* One personas.jsonl line: persona_id, the columns, the narrative. */
+/* A personas.jsonl line into j->line, without its closing brace:
+ * persona_id, the columns, the narrative. */
 static int
-on_persona(void *ud, const struct export_persona *p,
-	   const struct export_rec *narr)
+persona_line(struct jsonl_out *j, const struct export_persona *p,
+	     const struct export_rec *narr)
 {
-	struct jsonl_out *j = ud;
 	struct buf *b = &j->line;
 	size_t i;
 
@@ -155,6 +164,18 @@ on_persona(void *ud, const struct export_persona *p,
 		return too_long(j);
 	if (put_quarantined(j, p->quarantined) != 0)
 		return too_long(j);
+	return 0;
+}
+
+/* One personas.jsonl line. */
+static int
+on_persona(void *ud, const struct export_persona *p,
+	   const struct export_rec *narr)
+{
+	struct jsonl_out *j = ud;
+
+	if (persona_line(j, p, narr) != 0)
+		return -1;
 	return flush_line(j, p->kind);
 }
 
@@ -250,7 +271,10 @@ open_files(struct jsonl_out *j, const char *dir)
 		if (export_file_open(&j->files[i], path, j->err) != 0)
 			return -1;
 	}
-	return 0;
+	n = snprintf(path, sizeof(path), "%s/%s", dir, CARD_FILE);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return pf_error_set(j->err, "output path too long");
+	return export_file_open(&j->card, path, j->err);
 }
 
 /* Sync every file, then rename them all into place. */
@@ -262,6 +286,9 @@ commit_files(struct jsonl_out *j)
 	for (i = 0; i < DATASET_MAX_TABLES; i++)
 		if (export_file_close(&j->files[i], j->err) != 0)
 			return -1;
+	if (export_file_close(&j->card, j->err) != 0 ||
+	    export_file_rename(&j->card, j->err) != 0)
+		return -1;
 	for (i = 0; i < DATASET_MAX_TABLES; i++)
 		if (j->files[i].tmp != NULL &&
 		    export_file_rename(&j->files[i], j->err) != 0)
@@ -278,9 +305,12 @@ jsonl_export_write(struct dataset *ds, const char *dir, unsigned opts,
 		&j, on_begin, on_persona, on_list, on_record, on_persona_end,
 		on_nothing
 	};
+	struct export_counts local;
 	size_t id;
 	int rc = -1;
 
+	if (counts == NULL)
+		counts = &local;
 	memset(&j, 0, sizeof(j));
 	j.err = err;
 	j.incl = (opts & EXPORT_QUARANTINED) != 0;
@@ -288,10 +318,142 @@ jsonl_export_write(struct dataset *ds, const char *dir, unsigned opts,
 	buf_init(&j.line, BUF_MAX_DEFAULT);
 	if (make_dir(dir, err) == 0 && open_files(&j, dir) == 0 &&
 	    export_walk(ds, opts, &sink, counts, err) == 0 &&
+	    card_write(ds, j.card.fp, counts, opts, err) == 0 &&
 	    commit_files(&j) == 0)
 		rc = 0;
 	for (id = 0; id < DATASET_MAX_TABLES; id++)
 		export_file_abort(&j.files[id]);
+	export_file_abort(&j.card);
+	buf_free(&j.line);
+	return rc;
+}
+
+/* ---- one JSON document on a stream (jsonl_export_stream) ---- */
+
+/* Write s to the stream. */
+static int
+put(struct jsonl_out *j, const char *s, size_t n)
+{
+	if (fwrite(s, 1, n, j->stream) == n)
+		return 0;
+	return pf_error_set(j->err, "write failed: %s", strerror(errno));
+}
+
+static int
+puts_stream(struct jsonl_out *j, const char *s)
+{
+	return put(j, s, strlen(s));
+}
+
+/* j->line, after its separator in the list. */
+static int
+put_item(struct jsonl_out *j)
+{
+	if (puts_stream(j, j->first ? "\n" : ",\n") != 0)
+		return -1;
+	j->first = 0;
+	return put(j, j->line.data, j->line.len);
+}
+
+/* The record in j->line, closed, after its separator in the list. */
+static int
+stream_record(struct jsonl_out *j)
+{
+	if (buf_putc(&j->line, '}') != 0)
+		return too_long(j);
+	return put_item(j);
+}
+
+/* {"provenance": the run row */
+static int
+s_begin(void *ud, const struct export_rec *run)
+{
+	struct jsonl_out *j = ud;
+
+	buf_reset(&j->line);
+	if (buf_putc(&j->line, '{') != 0 ||
+	    put_cols(&j->line, run->kind->cols, run->st) != 0 ||
+	    buf_putc(&j->line, '}') != 0)
+		return too_long(j);
+	if (puts_stream(j, "{\"provenance\":") != 0)
+		return -1;
+	return put(j, j->line.data, j->line.len);
+}
+
+/* A list's key: its JSONL file's name without ".jsonl" ("documents"),
+ * else its table's name. */
+static int
+put_list_key(struct jsonl_out *j, const struct export_kind *k)
+{
+	const char *name = k->file != NULL ? k->file : k->table->name;
+	const char *dot = strchr(name, '.');
+	size_t n = dot != NULL ? (size_t)(dot - name) : strlen(name);
+
+	buf_reset(&j->line);
+	if (buf_putc(&j->line, ',') != 0 ||
+	    json_quote(&j->line, name, n) != 0 ||
+	    buf_puts(&j->line, ":[") != 0)
+		return too_long(j);
+	return put(j, j->line.data, j->line.len);
+}
+
+static int
+s_list(void *ud, const struct export_kind *k, int open)
+{
+	struct jsonl_out *j = ud;
+
+	if (!open)
+		return puts_stream(j, "]");
+	j->first = 1;
+	return put_list_key(j, k);
+}
+
+/* A persona object stays open for its lists. */
+static int
+s_persona(void *ud, const struct export_persona *p,
+	  const struct export_rec *narr)
+{
+	struct jsonl_out *j = ud;
+
+	if (persona_line(j, p, narr) != 0)
+		return -1;
+	return put_item(j);
+}
+
+/* The persona object ends; the next persona follows a comma. */
+static int
+s_persona_end(void *ud, const struct export_persona *p)
+{
+	struct jsonl_out *j = ud;
+
+	(void)p;
+	j->first = 0;
+	return puts_stream(j, "}");
+}
+
+int
+jsonl_export_stream(struct dataset *ds, FILE *out, unsigned opts,
+		    const char *extra, struct pf_error *err)
+{
+	struct jsonl_out j;
+	struct export_sink sink = {
+		&j, s_begin, s_persona, s_list, on_record, s_persona_end,
+		on_nothing
+	};
+	int rc = -1;
+
+	memset(&j, 0, sizeof(j));
+	j.err = err;
+	j.incl = (opts & EXPORT_QUARANTINED) != 0;
+	j.stream = out;
+	buf_init(&j.line, BUF_MAX_DEFAULT);
+	if (export_walk(ds, opts, &sink, NULL, err) == 0 &&
+	    (extra == NULL || (puts_stream(&j, ",") == 0 &&
+			       puts_stream(&j, extra) == 0)) &&
+	    puts_stream(&j, "}\n") == 0 && fflush(out) == 0)
+		rc = 0;
+	else if (err->msg[0] == '\0')
+		pf_error_set(err, "write failed: %s", strerror(errno));
 	buf_free(&j.line);
 	return rc;
 }

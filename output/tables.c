@@ -231,6 +231,40 @@ static const struct dataset_col pair_cols[] = {
 	{ 0 }
 };
 
+/* Schema version 6: community QA (Sy-SE-PQA), one row per candidate
+ * answer: the question (asked by the row's persona), the technique that
+ * wrote the answer, its answerer and the personalisation features. */
+static const struct dataset_col cqa_cols[] = {
+	ROW_ID("cqa_id"),
+	PERSONA_ID,
+	IDX(1),
+	ITEM_ID,
+	ATTR("question_id", "question_id", 2),
+	ATTR("community", "community", 3),
+	ATTR("technique", "technique", 4),
+	ATTR("asker_id", "asker_id", 5),
+	ATTR("answerer_id", "answerer_id", 6),
+	{ .name = "timestamp", .type = I, .sql = NN, .flags = DATASET_ATTR,
+	  .xml = "timestamp", .out = 7 },
+	TEXT("title", DATASET_AUDIT, 8),
+	TEXT("body", DATASET_AUDIT, 9),
+	{ .name = "tags", .type = T, .sql = NN, .flags = DATASET_JSON,
+	  .xml = "tags", .out = 10 },
+	{ .name = "top5_tags", .type = T, .sql = NN, .flags = DATASET_JSON,
+	  .xml = "top5_tags", .out = 11 },
+	{ .name = "tag_overlap", .type = T, .sql = NN, .flags = DATASET_JSON,
+	  .xml = "tag_overlap", .out = 12 },
+	TEXT("answer", DATASET_AUDIT, 13),
+	/* The asker's questions before this one, [{"id", "tags",
+	 * "timestamp"}] (SE-PQA's user_questions): what top5_tags come
+	 * from. */
+	{ .name = "user_questions", .type = T, .sql = NN,
+	  .flags = DATASET_JSON, .xml = "user_questions", .out = 14 },
+	QUARANTINED,
+	ROW_SUM,
+	{ 0 }
+};
+
 /* Findings sort by every exported column in export order, then by the
  * flag: finding_id is insertion order, which differs between resumed
  * runs, so it is neither exported nor sorted on. */
@@ -310,6 +344,9 @@ const struct dataset_table dataset_tables[] = {
 	  .stats = "preference_pairs", .quarantine = 1,
 	  .xml_list = "preference_pairs", .xml_item = "pair",
 	  .jsonl = "preference_pairs.jsonl" },
+	{ .name = "cqa", .cols = cqa_cols, .write = DATASET_REPLACE,
+	  .role = DATASET_LIST, .stats = "cqa", .quarantine = 1,
+	  .xml_list = "cqa", .xml_item = "answer", .jsonl = "cqa.jsonl" },
 	{ .name = "audit_finding", .cols = finding_cols,
 	  .indexes = "CREATE INDEX audit_finding_row ON "
 		     "audit_finding(row_table, row_id);",

@@ -17,7 +17,7 @@
 
 enum {
 	S_RUN, S_PERSONA, S_NARRATIVE, S_TURN, S_DOC, S_FACT, S_QA,
-	S_QA_EV_DEL, S_QA_EV, S_PAIR, S_FIND, S_FIND_DEL, S_CONTACT, S_N
+	S_QA_EV_DEL, S_QA_EV, S_PAIR, S_FIND, S_FIND_DEL, S_CQA, S_CONTACT, S_N
 };
 
 /* Every statement is derived from the table registry (output/tables.h):
@@ -39,6 +39,7 @@ static const struct {
 	[S_PAIR] = { "preference_pair", 0 },
 	[S_FIND] = { "audit_finding", 0 },
 	[S_FIND_DEL] = { "audit_finding", 1 },
+	[S_CQA] = { "cqa", 0 },
 	[S_CONTACT] = { "contact", 0 },
 };
 
@@ -230,7 +231,7 @@ audit(struct writer *w, const char *table, const char *row_id,
       const char *const *texts, size_t n, int rerun)
 {
 	const struct audit_row row = { table, row_id, persona_id, n, names,
-				       texts };
+				       texts, NULL, NULL };
 	struct store_ctx c = { w, table, row_id, 0 };
 
 	if (rerun) {
@@ -514,6 +515,39 @@ writer_pair(struct writer *w, int64_t persona_id, const struct writer_pair *p,
 	I(w, p->certainty);
 	T(w, p->rationale);
 	T(w, p->judge_model);
+	I(w, q);
+	return END(w);
+}
+
+int
+writer_cqa(struct writer *w, int64_t persona_id, const struct writer_cqa *c,
+	   int rerun)
+{
+	static const char *const names[] = { "title", "body", "answer" };
+	const char *texts[] = { c->title, c->body, c->answer };
+	int q;
+
+	q = audit(w, "cqa", c->cqa_id, persona_id, names, texts, 3, rerun);
+	if (q < 0)
+		return -1;
+	BEGIN(w, S_CQA);
+	T(w, c->cqa_id);
+	I(w, persona_id);
+	I(w, c->idx);
+	T(w, c->item_id);
+	T(w, c->question_id);
+	T(w, c->community);
+	T(w, c->technique);
+	T(w, c->asker_id);
+	T(w, c->answerer_id);
+	I(w, c->timestamp);
+	T(w, c->title);
+	T(w, c->body);
+	T(w, c->tags);
+	T(w, c->top5_tags);
+	T(w, c->tag_overlap);
+	T(w, c->answer);
+	T(w, c->user_questions);
 	I(w, q);
 	return END(w);
 }

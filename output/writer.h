@@ -132,6 +132,19 @@ struct writer_pair {
 int writer_pair(struct writer *w, int64_t persona_id,
 		const struct writer_pair *p, int rerun);
 
+/* One community-QA answer (table cqa); tags, top5_tags, tag_overlap and
+ * user_questions are JSON text (arrays, a number). */
+struct writer_cqa {
+	const char *cqa_id, *item_id, *question_id, *community, *technique;
+	const char *asker_id, *answerer_id, *title, *body;
+	const char *tags, *top5_tags, *tag_overlap, *answer;
+	const char *user_questions;   /* JSON array */
+	int idx;
+	int64_t timestamp;
+};
+int writer_cqa(struct writer *w, int64_t persona_id,
+	       const struct writer_cqa *c, int rerun);
+
 /* Delete one row written from an earlier reply, with its findings (and,
  * for qa, its evidence), when the item that wrote it has now failed: the
  * dataset never keeps rows the journal no longer stands behind. `table`

@@ -293,6 +293,61 @@ household_phrase(const struct coherence_input *in, char *why, size_t n)
 	return 0;
 }
 
+int
+coherence_can_vote(const struct persona *p)
+{
+	return p->citizenship == NULL ||
+	       strncmp(p->citizenship, "Not a ", 6) != 0;
+}
+
+/* Phrases that say the speaker votes. */
+static const char *const vote_phrases[] = { "I vote", "I voted",
+	"my vote", "I always vote", "I cast my ballot" };
+
+static int
+noncitizen_votes(const struct coherence_input *in, char *why, size_t n)
+{
+	size_t i;
+
+	if (coherence_can_vote(in->p))
+		return 0;
+	for (i = 0; i < N(vote_phrases); i++)
+		if (has(in->text, vote_phrases[i]))
+			return snprintf(why, n, "%s persona says '%s'",
+					in->p->citizenship, vote_phrases[i]), 1;
+	return 0;
+}
+
+/* How a text states a party identification, and the party_id value it
+ * implies. */
+static const struct { const char *phrase, *party; } party_phrases[] = {
+	{ "as a Democrat", "Democrat" }, { "I am a Democrat", "Democrat" },
+	{ "I'm a Democrat", "Democrat" }, { "lifelong Democrat", "Democrat" },
+	{ "as a Republican", "Republican" },
+	{ "I am a Republican", "Republican" },
+	{ "I'm a Republican", "Republican" },
+	{ "lifelong Republican", "Republican" },
+	{ "as an independent", "Independent" },
+	{ "I am an independent", "Independent" },
+	{ "I'm an independent", "Independent" },
+};
+
+static int
+party_text(const struct coherence_input *in, char *why, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < N(party_phrases); i++)
+		if (!eq(in->p->party_id, party_phrases[i].party) &&
+		    has(in->text, party_phrases[i].phrase))
+			return snprintf(why, n, "text says '%s' of a persona "
+					"whose party is %s",
+					party_phrases[i].phrase,
+					in->p->party_id ? in->p->party_id :
+					"?"), 1;
+	return 0;
+}
+
 const struct coherence_rule coherence_rules[] = {
 	{ .id = "no_job_employer", .check = no_job_employer,
 	  .reason = "a retired, unemployed, homemaker, student or disabled "
@@ -325,6 +380,12 @@ const struct coherence_rule coherence_rules[] = {
 	{ .id = "household_phrase", .check = household_phrase,
 	  .reason = "a household value is a phrase ('with partner'), not an "
 	  "adjective ('the with partner household')" },
+	{ .id = "noncitizen_votes", .check = noncitizen_votes,
+	  .reason = "a persona who is not a U.S. citizen cannot vote in "
+	  "U.S. elections, so does not say 'I vote'" },
+	{ .id = "party_text", .check = party_text,
+	  .reason = "a text stating a party identification ('as a "
+	  "Republican') states the persona's own party_id" },
 };
 
 const size_t coherence_nrules = N(coherence_rules);

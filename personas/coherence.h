@@ -57,6 +57,11 @@ int coherence_check(const struct coherence_input *in, int *counts,
  * they may have an employer or say "I work as". */
 int coherence_has_job(const struct persona *p);
 
+/* 1 unless p's citizenship says it is not a citizen ("Not a U.S.
+ * citizen"): only citizens vote in the elections the interview asks
+ * about. An unset or "not recorded" citizenship counts as citizen. */
+int coherence_can_vote(const struct persona *p);
+
 /* The sex ("female" or "male") a relation word implies ("sister" ->
  * "female"), or NULL for a word the table does not know. */
 const char *coherence_relation_sex(const char *relation);

@@ -14,6 +14,7 @@ dist_personadata_DATA = \
 	personas/data/birth_decade.tsv \
 	personas/data/area_code.tsv \
 	personas/data/big5.tsv \
+	personas/data/citizenship.tsv \
 	personas/data/city.tsv \
 	personas/data/economic_status.tsv \
 	personas/data/education.tsv \
@@ -31,8 +32,10 @@ dist_personadata_DATA = \
 	personas/data/name_sex.tsv \
 	personas/data/race_ethnicity.tsv \
 	personas/data/mental_health.tsv \
+	personas/data/mental_health_any.tsv \
 	personas/data/occupation.tsv \
 	personas/data/occupation_sex.tsv \
+	personas/data/party_id.tsv \
 	personas/data/region.tsv \
 	personas/data/self_harm.tsv \
 	personas/data/state.tsv \
@@ -44,9 +47,11 @@ personalocalecadir = $(pkgdatadir)/personas/data/locales/ca
 dist_personalocaleca_DATA = \
 	personas/data/locales/ca/README.md \
 	personas/data/locales/ca/area_code.tsv \
+	personas/data/locales/ca/citizenship.tsv \
 	personas/data/locales/ca/city.tsv \
 	personas/data/locales/ca/language.tsv \
 	personas/data/locales/ca/language_extra.tsv \
+	personas/data/locales/ca/party_id.tsv \
 	personas/data/locales/ca/race_ethnicity.tsv \
 	personas/data/locales/ca/region.tsv \
 	personas/data/locales/ca/state.tsv \

@@ -86,6 +86,8 @@ TEXT_FIELD(health_status, p->health_status)
 TEXT_FIELD(mental_health_status, p->mental_health_status)
 TEXT_FIELD(self_harm_history, p->self_harm_history)
 TEXT_FIELD(emotional_state, p->emotional_state)
+TEXT_FIELD(citizenship, p->citizenship)
+TEXT_FIELD(party_id, p->party_id)
 
 /* The only plain int field. */
 static long
@@ -108,7 +110,7 @@ const struct persona_field persona_fields[] = {
 	B(big5_openness), B(big5_conscientiousness), B(big5_extraversion),
 	B(big5_agreeableness), B(big5_neuroticism),
 	T(health_status), T(mental_health_status), T(self_harm_history),
-	T(emotional_state),
+	T(emotional_state), T(citizenship), T(party_id),
 };
 
 const size_t persona_nfields = sizeof(persona_fields) /

@@ -72,6 +72,8 @@ struct persona {
 	const char *mental_health_status;
 	const char *self_harm_history;
 	const char *emotional_state;      /* short phrase */
+	const char *citizenship;   /* ACS B05001 status line */
+	const char *party_id;      /* party identification */
 };
 
 enum persona_ftype { PERSONA_TEXT, PERSONA_INT };

@@ -35,8 +35,8 @@ enum {
 	T_GENDER, T_AGE, T_AGE_DETAIL, T_DECADE, T_NAME_SEX, T_REGION,
 	T_STATE, T_URBAN, T_CITY, T_AREA, T_NEIGHBOR, T_RACE, T_EDU,
 	T_EMPLOY, T_OCC, T_OCC_SEX, T_INCOME, T_ECON, T_MARITAL, T_HOUSE, T_LANG,
-	T_LANG_EXTRA, T_FIRST, T_LAST, T_HEALTH, T_MENTAL, T_HARM, T_EMOTION,
-	T_COUNT
+	T_LANG_EXTRA, T_FIRST, T_LAST, T_HEALTH, T_MENTAL_ANY, T_MENTAL, T_HARM,
+	T_EMOTION, T_CITIZEN, T_PARTY, T_COUNT
 };
 
 /* A weighted table: its file and the tables its condition parts name.
@@ -71,9 +71,12 @@ static const struct spec {
 	[T_FIRST] = { "first_name.tsv", { T_DECADE, T_NAME_SEX }, 0 },
 	[T_LAST] = { "last_name.tsv", NOPARENT, 0 },
 	[T_HEALTH] = { "health_status.tsv", { T_AGE, -1 }, 0 },
+	[T_MENTAL_ANY] = { "mental_health_any.tsv", { T_AGE, -1 }, 0 },
 	[T_MENTAL] = { "mental_health.tsv", { T_AGE, -1 }, 0 },
 	[T_HARM] = { "self_harm.tsv", { T_MENTAL, -1 }, 0 },
 	[T_EMOTION] = { "emotional_state.tsv", { T_MENTAL, T_ECON }, 0 },
+	[T_CITIZEN] = { "citizenship.tsv", NOPARENT, 0 },
+	[T_PARTY] = { "party_id.tsv", NOPARENT, 0 },
 };
 
 #define BIG5_FILE "big5.tsv"
@@ -107,6 +110,9 @@ struct persona_tables {
 	size_t setcap, setlen;
 	const char *star, *none;  /* interned "*" and "none" */
 	double occ_sex_max;       /* largest share in occupation_sex.tsv */
+	double *mh_icpt;          /* per group of mental_health_any.tsv */
+	const char *mh_any;       /* interned "any" */
+	const char *mh_none;      /* its other value, also in mental_health */
 	uint32_t *rank;           /* persona_tables_plan(): state rank */
 	uint32_t *attempt;        /* the draw kept under quotas, or NULL */
 	uint64_t nrank, rank_seed;
@@ -666,6 +672,124 @@ largest_share(const struct table *tb)
 	return top;
 }
 
+/* Neuroticism's effect on any mental illness: the mean standardized
+ * difference (Cohen's d) between diagnosed groups and controls, Kotov,
+ * Gamez, Schmidt and Watson, "Linking 'big' personality traits to
+ * anxiety, depressive, and substance use disorders: a meta-analysis",
+ * Psychological Bulletin 136(5), 2010 (mean d = 1.65; epidemiologic
+ * samples gave smaller effects than patient samples). Two groups a
+ * distance d apart on a unit-variance trait make the log odds of the
+ * diagnosis linear in the trait's z-score with slope d. */
+#define NEURO_D 1.65
+
+static double
+logistic(double x)
+{
+	return 1.0 / (1.0 + exp(-x));
+}
+
+/* Mean of logistic(a + NEURO_D * z) over the T-scores persona_sample()
+ * draws: round(50 + 10 N(0,1)) clipped to [20, 80], z = (T - 50) / 10. */
+static double
+mental_mean(double a)
+{
+	double lo, hi, pr, sum = 0.0;
+	int s;
+
+	for (s = PERSONA_BIG5_MIN; s <= PERSONA_BIG5_MAX; s++) {
+		lo = s == PERSONA_BIG5_MIN ? -INFINITY : (s - 50.5) / 10.0;
+		hi = s == PERSONA_BIG5_MAX ? INFINITY : (s - 49.5) / 10.0;
+		pr = 0.5 * (erfc(-hi / M_SQRT2) - erfc(-lo / M_SQRT2));
+		sum += pr * logistic(a + NEURO_D * (s - 50) / 10.0);
+	}
+	return sum;
+}
+
+/* The intercept a with mental_mean(a) = p (0 < p < 1), by bisection:
+ * mental_mean() rises with a. */
+static double
+mental_intercept(double p)
+{
+	double lo = -40.0, hi = 40.0, mid;
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		mid = 0.5 * (lo + hi);
+		if (mental_mean(mid) < p)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return 0.5 * (lo + hi);
+}
+
+/* The row of group g of mental_health.tsv whose value is v, or NULL. */
+static const struct row *
+group_row(const struct table *tb, const struct group *g, const char *v)
+{
+	uint32_t k;
+
+	for (k = g->first; k < g->first + g->n; k++)
+		if (tb->rows[k].value == v)
+			return &tb->rows[k];
+	return NULL;
+}
+
+/* Check one group of mental_health_any.tsv (two rows, "any" and the
+ * no-condition value shared with mental_health.tsv) and store its
+ * intercept. Returns 0, or -1 with err set. */
+static int
+mental_group(struct persona_tables *t, uint32_t i, const struct where *w)
+{
+	const struct table *tb = &t->t[T_MENTAL_ANY];
+	const struct group *g = &tb->groups[i];
+	const struct row *any = group_row(tb, g, t->mh_any);
+	const char *none;
+	double p;
+
+	if (g->n != 2 || any == NULL)
+		return fail(w, "each condition needs exactly the values "
+			    "\"any\" and the no-condition value");
+	none = tb->rows[g->first].value == t->mh_any ?
+	       tb->rows[g->first + 1].value : tb->rows[g->first].value;
+	if (t->mh_none != NULL && none != t->mh_none)
+		return fail(w, "no-condition values differ: \"%s\", \"%s\"",
+			    t->mh_none, none);
+	t->mh_none = none;
+	p = row_p(tb, g, (uint32_t)(any - tb->rows));
+	if (!(p > 0.0 && p < 1.0))
+		return fail(w, "\"any\" must have a share between 0 and 1");
+	t->mh_icpt[i] = mental_intercept(p);
+	return 0;
+}
+
+/* Prepare the neuroticism-adjusted draw of mental health: an intercept
+ * per age group, and the no-condition value, which every group of
+ * mental_health.tsv must hold beside at least one condition. Returns 0,
+ * or -1 with err naming the file. */
+static int
+mental_setup(struct persona_tables *t, struct pf_error *err)
+{
+	const struct table *tm = &t->t[T_MENTAL], *ta = &t->t[T_MENTAL_ANY];
+	struct where w = { specs[T_MENTAL_ANY].file, 0, err };
+	uint32_t i;
+
+	t->mh_any = intern(t, "any");
+	t->mh_icpt = calloc(ta->ngroups, sizeof(*t->mh_icpt));
+	if (t->mh_any == NULL || t->mh_icpt == NULL)
+		return pf_error_set(err, "out of memory");
+	for (i = 0; i < ta->ngroups; i++)
+		if (mental_group(t, i, &w) != 0)
+			return -1;
+	w.path = specs[T_MENTAL].file;
+	for (i = 0; i < tm->ngroups; i++)
+		if (group_row(tm, &tm->groups[i], t->mh_none) == NULL ||
+		    tm->groups[i].n < 2)
+			return fail(&w, "every condition needs \"%s\" and at "
+				    "least one condition", t->mh_none);
+	return 0;
+}
+
 int
 persona_tables_load(const char *datadir, struct persona_tables **out,
 		    struct pf_error *err)
@@ -699,6 +823,8 @@ persona_tables_load_layers(const char *const *datadir,
 	if (load_big5(t, datadir, err) != 0)
 		goto fail;
 	t->occ_sex_max = largest_share(&t->t[T_OCC_SEX]);
+	if (mental_setup(t, err) != 0)
+		goto fail;
 	*out = t;
 	return 0;
 fail:
@@ -718,6 +844,7 @@ persona_tables_free(struct persona_tables *t)
 		free(t->t[k].groups);
 		free(t->t[k].gmap);
 	}
+	free(t->mh_icpt);
 	for (k = 0; k <= T_COUNT; k++)
 		free(t->text[k]);
 	free(t->set);
@@ -1056,25 +1183,61 @@ sample_demographics(const struct persona_tables *t, struct rng *r,
 	p->household = draw(t, T_HOUSE, r, d->marital, d->age)->value;
 }
 
-/* PENGUIN context (health, mental health, self-harm history, emotional
- * state) and the Big Five: T ~ N(50, 10), rounded, clipped, banded. */
+/* Mental health given age and neuroticism score n: "any" with the
+ * logistic probability mental_setup() calibrated to the age band's rate,
+ * then which condition from mental_health.tsv without its no-condition
+ * row; else that row. */
+static const struct row *
+draw_mental(const struct persona_tables *t, struct rng *r,
+	    const struct drawn *d, int n)
+{
+	const struct table *ta = &t->t[T_MENTAL_ANY], *tm = &t->t[T_MENTAL];
+	const struct group *ga = group_of(t, T_MENTAL_ANY, d->age, NULL);
+	const struct group *gm = group_of(t, T_MENTAL, d->age, NULL);
+	const struct row *none = group_row(tm, gm, t->mh_none);
+	double p = logistic(t->mh_icpt[ga - ta->groups] +
+			    NEURO_D * (n - 50) / 10.0);
+	const struct row *last = none;
+	double w, x, acc = 0.0;
+	uint32_t k;
+
+	if (rng_uniform(r) >= p)
+		return none;
+	w = row_p(tm, gm, (uint32_t)(none - tm->rows)) * gm->total;
+	x = rng_uniform(r) * (gm->total - w);
+	for (k = gm->first; k < gm->first + gm->n; k++) {
+		if (&tm->rows[k] == none)
+			continue;
+		last = &tm->rows[k];
+		acc += row_p(tm, gm, k) * gm->total;
+		if (x < acc)
+			return last;
+	}
+	return last;  /* x at the very top, past rounding */
+}
+
+/* The Big Five (T ~ N(50, 10), rounded, clipped, banded), then PENGUIN
+ * context: health, mental health (given age and neuroticism), self-harm
+ * history and emotional state; then citizenship and party. */
 static void
 sample_wellbeing(const struct persona_tables *t, struct rng *r,
 		 struct drawn *d, struct persona *p)
 {
 	int i, s, b;
 
-	p->health_status = draw(t, T_HEALTH, r, d->age, NULL)->value;
-	d->mental = draw(t, T_MENTAL, r, d->age, NULL);
-	p->mental_health_status = d->mental->value;
-	p->self_harm_history = draw(t, T_HARM, r, d->mental, NULL)->value;
-	p->emotional_state = draw(t, T_EMOTION, r, d->mental, d->econ)->value;
 	for (i = 0; i < PERSONA_NTRAITS; i++) {
 		s = persona_big5_score(50.0 + 10.0 * rng_normal(r));
 		b = persona_big5_band(s);
 		p->big5[i] = (struct persona_big5){ s, persona_band_names[b],
 						    t->big5[i][b] };
 	}
+	p->health_status = draw(t, T_HEALTH, r, d->age, NULL)->value;
+	d->mental = draw_mental(t, r, d, p->big5[PERSONA_NEUROTICISM].score);
+	p->mental_health_status = d->mental->value;
+	p->self_harm_history = draw(t, T_HARM, r, d->mental, NULL)->value;
+	p->emotional_state = draw(t, T_EMOTION, r, d->mental, d->econ)->value;
+	p->citizenship = draw(t, T_CITIZEN, r, NULL, NULL)->value;
+	p->party_id = draw(t, T_PARTY, r, NULL, NULL)->value;
 }
 
 /* First language by region, then up to two more until "none" or a

@@ -18,12 +18,17 @@ struct build_args {
 	struct shard shard;          /* --shard; 0 of 1 without it */
 	struct audit_gate gates[AUDIT_MAX_GATES];  /* --gate (build only) */
 	int ngates;
+	int dry_run;                 /* --dry-run: print the plan only */
+	int64_t preview;             /* --preview N; -1 without it */
+	int show_prompts;            /* --show-prompts (with --preview) */
+	const char *report;          /* --report FILE, or NULL */
 };
 
 struct cmd_entry;
 
 /* Parse the options `build` and `validate` share (and, when build_only,
- * -o, -q, -v, --overwrite and --gate) into *a; -v raises the log level. Returns -1 to go on, else the exit
+ * -o, -q, -v, --overwrite, --gate, --dry-run, --preview, --show-prompts
+ * and --report) into *a; -v raises the log level. Returns -1 to go on, else the exit
  * code (0 after --help, 2 after a usage error it reported for `c`). */
 int build_parse_args(const struct cmd_entry *c, int argc, char **argv,
 		     int build_only, struct build_args *a);

@@ -26,6 +26,7 @@
 #include "output/audit.h"
 #include "output/dataset.h"
 #include "output/gate.h"
+#include "output/jsonl.h"
 #include "output/writer.h"
 #include "personas/sampler.h"
 #include "generators/stages.h"
@@ -33,6 +34,8 @@
 #include "src/build-summary.h"
 #include "src/cmd.h"
 #include "src/out-path.h"
+#include "src/plan.h"
+#include "src/preview.h"
 
 struct run {
 	struct build_args a;
@@ -49,6 +52,7 @@ struct run {
 	const char *model;
 	struct gen_context g;
 	struct sched_opts so;
+	struct preview_reqs *reqs;   /* --show-prompts: requests seen */
 };
 
 static int
@@ -410,6 +414,7 @@ free_run(struct run *r)
 	dataset_close(r->ds);
 	persona_tables_free(r->tables);
 	prompts_free(r->prompts);
+	preview_reqs_free(r->reqs);
 	engine_config_free(&r->ec);
 	config_free(r->cfg);
 	free(r->out);
@@ -526,6 +531,13 @@ run_sched(struct run *r, struct sched_result *res)
 	};
 	r->so = o;
 	shard_range(&r->a.shard, r->cfg->personas, &r->so.first, &r->so.end);
+	/* a preview runs the first N personas of the run as it would */
+	if (r->a.preview > 0 && r->so.end - r->so.first > r->a.preview)
+		r->so.end = r->so.first + r->a.preview;
+	if (r->reqs != NULL) {
+		r->so.on_request = preview_reqs_add;
+		r->so.request_ud = r->reqs;
+	}
 	pf_error_clear(&e);
 	if (sched_new(&r->so, res, &e, &s) != 0)
 		return PF_EXIT_RUNTIME;
@@ -614,6 +626,12 @@ static const char build_help[] =
 	"      --gate A:SEV=MAX  fail (exit 3) when auditor A has more than MAX\n"
 	"                        real-looking findings at or above SEV (besides\n"
 	"                        the config's gates); repeatable\n"
+	"      --dry-run         print the plan (items per stage, requests,\n"
+	"                        estimated tokens and cost) and stop\n"
+	"      --preview N       build the first N personas in a scratch file,\n"
+	"                        print their records to stdout as one JSON\n"
+	"                        document and remove it: writes nothing\n"
+	"      --show-prompts    with --preview: add the rendered requests\n"
 	"  -q, --quiet           no progress or summary\n"
 	"  -v, --verbose         also log retries and why items are sent "
 	"again\n"
@@ -626,7 +644,8 @@ static const char build_help[] =
 	"failed ones retried. Exit codes: see personaforge(1).\n";
 
 enum { O_PERSONAS = 256, O_SEED, O_BACKEND, O_BASE_URL, O_MODEL, O_KEYENV,
-	O_OVERWRITE, O_SHARD, O_GATE, O_LOG_FORMAT };
+	O_OVERWRITE, O_SHARD, O_GATE, O_LOG_FORMAT, O_DRY_RUN, O_PREVIEW,
+	O_SHOW_PROMPTS };
 
 static const struct option build_opts[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -642,6 +661,9 @@ static const struct option build_opts[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "log-format", required_argument, NULL, O_LOG_FORMAT },
+	{ "dry-run", no_argument, NULL, O_DRY_RUN },
+	{ "preview", required_argument, NULL, O_PREVIEW },
+	{ "show-prompts", no_argument, NULL, O_SHOW_PROMPTS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -686,6 +708,18 @@ shard_opt(const struct cmd_entry *c, const char *arg, struct shard *s)
 	return cmd_usage_error(c, "%s", msg);
 }
 
+/* --preview N: 1 to PREVIEW_MAX personas. */
+static int
+preview_opt(const struct cmd_entry *c, const char *arg, int64_t *out)
+{
+	int rc = count_opt(c, "--preview", arg, PREVIEW_MAX, out);
+
+	if (rc < 0 && *out == 0)
+		return cmd_usage_error(c, "--preview must be from 1 to %d, "
+				       "not '%s'", PREVIEW_MAX, arg);
+	return rc;
+}
+
 /* One option; returns -1 to go on, else an exit code. */
 static int
 one_opt(const struct cmd_entry *c, int opt, int build_only,
@@ -693,7 +727,8 @@ one_opt(const struct cmd_entry *c, int opt, int build_only,
 {
 	if (!build_only && (opt == 'o' || opt == 'q' || opt == 'v' ||
 			    opt == O_OVERWRITE || opt == O_GATE ||
-			    opt == O_LOG_FORMAT))
+			    opt == O_LOG_FORMAT || opt == O_DRY_RUN ||
+			    opt == O_PREVIEW || opt == O_SHOW_PROMPTS))
 		opt = '?';
 	switch (opt) {
 	case 'o': a->out = optarg; return -1;
@@ -703,6 +738,9 @@ one_opt(const struct cmd_entry *c, int opt, int build_only,
 	case O_GATE: return cmd_parse_gate(c, optarg, NULL, a->gates,
 					   &a->ngates);
 	case O_LOG_FORMAT: return log_format_opt(c, optarg);
+	case O_DRY_RUN: a->dry_run = 1; return -1;
+	case O_PREVIEW: return preview_opt(c, optarg, &a->preview);
+	case O_SHOW_PROMPTS: a->show_prompts = 1; return -1;
 	case 'h': cmd_usage(c, stdout); return PF_EXIT_OK;
 	case O_PERSONAS: return count_opt(c, "--personas", optarg,
 					  CONFIG_PERSONAS_MAX, &a->personas);
@@ -725,6 +763,23 @@ one_opt(const struct cmd_entry *c, int opt, int build_only,
 	}
 }
 
+/* Options that do not go together; -1 to go on, else the exit code. */
+static int
+mode_conflicts(const struct cmd_entry *c, const struct build_args *a)
+{
+	if (a->show_prompts && a->preview < 0)
+		return cmd_usage_error(c, "--show-prompts needs --preview N");
+	if (a->dry_run && a->preview >= 0)
+		return cmd_usage_error(c, "--dry-run and --preview do not go "
+				       "together");
+	if ((a->dry_run || a->preview >= 0) &&
+	    (a->out != NULL || a->overwrite || a->shard.count > 1))
+		return cmd_usage_error(c, "--%s writes no dataset: it takes "
+				       "no -o, --overwrite or --shard",
+				       a->dry_run ? "dry-run" : "preview");
+	return -1;
+}
+
 int
 build_parse_args(const struct cmd_entry *c, int argc, char **argv,
 		 int build_only, struct build_args *a)
@@ -732,7 +787,7 @@ build_parse_args(const struct cmd_entry *c, int argc, char **argv,
 	int opt, rc = -1;
 
 	memset(a, 0, sizeof(*a));
-	a->personas = a->seed = -1;
+	a->personas = a->seed = a->preview = -1;
 	a->shard.count = 1;
 	optind = 1;
 	opterr = 0;
@@ -744,7 +799,75 @@ build_parse_args(const struct cmd_entry *c, int argc, char **argv,
 	if (optind != argc - 1)
 		return cmd_usage_error(c, "expected exactly one CONFIG");
 	a->config = argv[optind];
-	return -1;
+	return mode_conflicts(c, a);
+}
+
+/* build --dry-run: validate's checks and plan. */
+static int
+dry_run(const struct build_args *a)
+{
+	struct pf_config *cfg = NULL;
+	struct engine_config ec;
+	struct prompts *p = NULL;
+	int offline = 1, rc;
+
+	engine_config_init(&ec);
+	if ((rc = plan_load(a, &cfg, &ec, &offline, &p)) == 0)
+		plan_print(cfg, &ec, offline, p, "dry run (no request sent, "
+			   "no file written)");
+	prompts_free(p);
+	engine_config_free(&ec);
+	config_free(cfg);
+	return rc;
+}
+
+/* Print the preview's dataset (and requests) to stdout. */
+static int
+print_preview(struct run *r)
+{
+	struct pf_error e;
+	char *reqs = NULL;
+	int rc = 0;
+
+	pf_error_clear(&e);
+	if (r->reqs != NULL && (reqs = preview_reqs_json(r->reqs)) == NULL) {
+		log_error("cannot keep the rendered requests (out of memory, "
+			  "or over %zu bytes)", PREVIEW_REQ_MAX_BYTES);
+		return PF_EXIT_RUNTIME;
+	}
+	if (jsonl_export_stream(r->ds, stdout, EXPORT_QUARANTINED, reqs,
+				&e) != 0) {
+		pf_error_print(&e);
+		rc = PF_EXIT_RUNTIME;
+	}
+	free(reqs);
+	return rc;
+}
+
+/* build --preview N: a build of the first N personas into a scratch
+ * directory, printed and removed. Returns the build's exit status. */
+static int
+preview(struct run *r)
+{
+	char *dir = NULL;
+	int rc;
+
+	r->a.quiet = 1;
+	if (preview_dir_make(&dir) != 0 ||
+	    asprintf(&r->out, "%s/preview.db", dir) < 0) {
+		r->out = NULL;
+		preview_dir_remove(dir);
+		free(dir);
+		return PF_EXIT_RUNTIME;
+	}
+	rc = r->a.show_prompts && preview_reqs_new(&r->reqs) != 0 ?
+	     PF_EXIT_RUNTIME : run_build(r);
+	if (r->ds != NULL && rc != PF_EXIT_RUNTIME && rc != PF_EXIT_USAGE)
+		rc = status_merge(rc, print_preview(r));
+	free_run(r);
+	preview_dir_remove(dir);
+	free(dir);
+	return rc;
 }
 
 static int
@@ -757,7 +880,11 @@ exec_build(int argc, char **argv)
 	if ((rc = build_parse_args(&cmd_build_entry, argc, argv, 1,
 				   &r.a)) >= 0)
 		return rc;
+	if (r.a.dry_run)
+		return dry_run(&r.a);
 	rc = build_load(&r.a, &r.cfg, &r.ec, &r.offline);
+	if (rc == 0 && r.a.preview > 0)
+		return preview(&r);
 	if (rc == 0) {
 		r.out = r.a.out ? strdup(r.a.out) : default_out(r.a.config);
 		rc = r.out ? run_build(&r) : PF_EXIT_RUNTIME;

@@ -16,9 +16,11 @@
 #include "base/error.h"
 #include "base/status.h"
 #include "base/suggest.h"
+#include "output/card.h"
 #include "output/complete.h"
 #include "output/dataset.h"
 #include "output/jsonl.h"
+#include "output/sepqa.h"
 #include "output/xml.h"
 #include "src/cmd.h"
 #include "src/out-path.h"
@@ -27,8 +29,8 @@
 
 struct export_args {
 	const char *db;
-	const char *format;    /* "xml" or "jsonl" */
-	const char *out;       /* XML file or JSONL directory */
+	const char *format;    /* one of formats[] */
+	const char *out;       /* XML file or output directory */
 	unsigned opts;         /* enum export_opt bits */
 	int quiet;
 };
@@ -45,16 +47,28 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+static const char *const formats[] = { "xml", "jsonl", "sepqa", NULL };
+
 /* The usage error for --format F, with a "did you mean". */
 static int
 unknown_format(const struct cmd_entry *e, const char *f)
 {
-	static const char *const formats[] = { "xml", "jsonl", NULL };
 	const char *near = suggest_closest(f, formats);
 
-	return cmd_usage_error(e, "unknown format '%s'%s%s%s (use xml or "
-			       "jsonl)", f, near ? " (did you mean '" : "",
+	return cmd_usage_error(e, "unknown format '%s'%s%s%s (use xml, jsonl "
+			       "or sepqa)", f, near ? " (did you mean '" : "",
 			       near ? near : "", near ? "'?)" : "");
+}
+
+static int
+known_format(const char *f)
+{
+	size_t i;
+
+	for (i = 0; formats[i] != NULL; i++)
+		if (strcmp(formats[i], f) == 0)
+			return 1;
+	return 0;
 }
 
 /* Parse options into *a. Returns -1 to go on, else an exit code (0 after
@@ -89,8 +103,9 @@ parse_args(int argc, char **argv, struct export_args *a)
 				       argv[optind + 1]);
 	a->db = argv[optind];
 	if (a->format == NULL)
-		return cmd_usage_error(e, "export needs --format xml|jsonl");
-	if (strcmp(a->format, "xml") != 0 && strcmp(a->format, "jsonl") != 0)
+		return cmd_usage_error(e, "export needs --format "
+				       "xml|jsonl|sepqa");
+	if (!known_format(a->format))
 		return unknown_format(e, a->format);
 	if (a->out == NULL || *a->out == '\0')
 		return cmd_usage_error(e, "export needs -o PATH");
@@ -170,6 +185,26 @@ print_written(const struct export_args *a, const struct export_counts *n)
 		print_counts(n, dataset_tables[i].jsonl);
 		fprintf(stderr, ")\n");
 	}
+	fprintf(stderr, "personaforge: wrote %s/%s (dataset card)\n", a->out,
+		CARD_FILE);
+}
+
+/* The sepqa export (output/sepqa.h), saying what it wrote. */
+static int
+export_sepqa(struct dataset *ds, const struct export_args *a,
+	     struct export_counts *counts, struct pf_error *err)
+{
+	struct sepqa_counts c;
+	int rc = sepqa_export_write(ds, a->out, a->opts, &c, err);
+
+	counts->damaged = c.damaged;
+	if (rc == 0 && !a->quiet)
+		fprintf(stderr, "personaforge: wrote %s: %" PRIu64 " question "
+			"files, answer_collection.json (%" PRIu64 " answers), "
+			"train/data_pers.jsonl, train/bm25_run.json; %" PRIu64
+			" questions left out (no base answers or no tags)\n",
+			a->out, c.questions, c.answers, c.skipped);
+	return rc;
 }
 
 static int
@@ -196,13 +231,15 @@ exec_export(int argc, char **argv)
 		return rc;
 	}
 	LIBXML_TEST_VERSION
-	if (strcmp(a.format, "xml") == 0)
+	if (strcmp(a.format, "sepqa") == 0)
+		rc = export_sepqa(ds, &a, &counts, &err);
+	else if (strcmp(a.format, "xml") == 0)
 		rc = xml_export_write(ds, a.out, a.opts, &counts, &err);
 	else
 		rc = jsonl_export_write(ds, a.out, a.opts, &counts, &err);
 	if (rc != 0)
 		pf_error_print(&err);
-	else if (!a.quiet)
+	else if (!a.quiet && strcmp(a.format, "sepqa") != 0)
 		print_written(&a, &counts);
 	dataset_close(ds);
 	xmlCleanupParser();
@@ -213,7 +250,7 @@ exec_export(int argc, char **argv)
 
 const struct cmd_entry cmd_export_entry = {
 	.name = "export",
-	.usage = "DB --format xml|jsonl -o PATH [--include-quarantined] "
+	.usage = "DB --format xml|jsonl|sepqa -o PATH [--include-quarantined] "
 		 "[--partial] [-q]",
 	.summary = "export a dataset as XML or as JSONL files",
 	.help =
@@ -221,8 +258,13 @@ const struct cmd_entry cmd_export_entry = {
 	"  -f, --format FMT       xml: one file, valid against\n"
 	"                         " PKGDATADIR "/personaforge.xsd;\n"
 	"                         jsonl: a directory with one .jsonl file\n"
-	"                         per record type and provenance.json\n"
-	"  -o, --output PATH      the XML file, or the JSONL directory\n"
+	"                         per record type, provenance.json and\n"
+	"                         README.md, a Hugging Face dataset card;\n"
+	"                         sepqa: the community QA as SE-PQA and\n"
+	"                         Sy-SE-PQA read it (a directory: one\n"
+	"                         file per question, answer_collection.json,\n"
+	"                         train/data_pers.jsonl, train/bm25_run.json)\n"
+	"  -o, --output PATH      the XML file, or the output directory\n"
 	"                         (created if missing)\n"
 	"  --include-quarantined  also export quarantined rows, marked\n"
 	"                         quarantined=\"true\"\n"

@@ -230,6 +230,23 @@ persona_of(const struct jspan *v)
 	return -1;
 }
 
+/* The persona field's object (span v, or none) as a JSON tree for the
+ * auditors that judge a text against its persona: an empty object when
+ * the line has none or it is not an object (every attribute is then
+ * "Not specified"); NULL only when memory runs out. */
+static cJSON *
+persona_attrs(const struct jspan *v)
+{
+	struct json_error je;
+	cJSON *o = NULL;
+
+	if (v != NULL && v->p != NULL && v->p[0] == '{' &&
+	    json_parse(v->p, v->n, &o, &je) == 0 && cJSON_IsObject(o))
+		return o;
+	cJSON_Delete(o);
+	return cJSON_CreateObject();
+}
+
 /* Check the text and query members; decode them into f[]. Returns the
  * number of fields decoded, or -1 after an input finding. */
 static int
@@ -279,7 +296,9 @@ scan_line(struct scan_run *r, char *text, size_t len)
 	struct jspan m[4];
 	struct field f[2];
 	const char *names[2], *texts[2];
-	struct audit_row row = { "input", "", -1, 0, names, texts };
+	struct audit_row row = { "input", "", -1, 0, names, texts, NULL,
+				 a->query };
+	cJSON *persona;
 	int n, i;
 
 	r->id.p = NULL;
@@ -292,12 +311,15 @@ scan_line(struct scan_run *r, char *text, size_t len)
 	if ((n = line_fields(r, m, f, names)) < 0)
 		return;
 	row.persona_id = a->persona != NULL ? persona_of(&m[2]) : -1;
+	row.persona = persona = persona_attrs(a->persona != NULL ? &m[2]
+					      : NULL);
 	row.nfields = (size_t)n;
 	for (i = 0; i < n; i++)
 		texts[i] = f[i].text;
 	for (r->cur = 0; r->cur < r->ninst; r->cur++)
 		r->inst[r->cur].auditor->scan_row(r->inst[r->cur].cfg, &row,
 						  on_hit, r);
+	cJSON_Delete(persona);
 	for (i = 0; i < n; i++)
 		field_done(&f[i]);
 }
@@ -568,15 +590,18 @@ const struct cmd_entry cmd_scan_entry = {
 	.help =
 	"Options:\n"
 	"  --text-field F      the string member audited in each line\n"
-	"  --query-field Q     a second string member audited with it\n"
+	"  --query-field Q     a second string member audited with it: the\n"
+	"                      user's query the text answers\n"
 	"  --id-field I        the member naming a line in findings "
 	"(default id)\n"
 	"  --persona-field P   the line's persona id (\"p000042\" or 42),\n"
 	"                      or an object of persona attributes whose id\n"
-	"                      or persona_id names it (for\n"
-	"                      canaries)\n"
-	"  --auditors LIST     comma-separated: pii, canary (default pii,\n"
-	"                      and canary with --canaries)\n"
+	"                      or persona_id names it (for canaries); the\n"
+	"                      safety auditor judges the text against its\n"
+	"                      PENGUIN attributes (age, ..., emotional_state;\n"
+	"                      Title Case keys accepted)\n"
+	"  --auditors LIST     comma-separated: pii, canary, safety\n"
+	"                      (default pii, and canary with --canaries)\n"
 	"  --canaries FILE     JSONL {\"persona_id\": .., \"canary\": \"..\"}:\n"
 	"                      a canary outside its persona's rows is a high\n"
 	"                      leak finding\n"

@@ -1,12 +1,15 @@
 /* cmd-stats.c - personaforge stats: what a dataset holds.
  *
  * Rows and quarantined rows per table, journal states, findings by
- * auditor x severity x synthetic/real, and the provenance. Everything is
+ * auditor x severity x synthetic/real, the safety auditor's findings by
+ * PENGUIN domain x severity and the offline Precise Boolean rubric scores
+ * of the replies (auditors/safety.h), and the provenance. Everything is
  * collected into one cJSON object (small: its size does not grow with the
  * dataset), printed as it is with --json or as text otherwise. Integers
  * go in as raw JSON so 64-bit values (seeds) print exactly.
  */
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,8 +20,10 @@
 #include "base/buf.h"
 #include "engine/journal.h"
 #include "auditors/policy.h"
+#include "auditors/safety.h"
 #include "output/audit.h"
 #include "output/complete.h"
+#include "output/cursor.h"
 #include "output/dataset.h"
 #include "output/gate.h"
 #include "output/tables.h"
@@ -211,6 +216,77 @@ add_findings_run(struct dataset *ds, cJSON *root, struct pf_error *err)
 	return 0;
 }
 
+/* Add a number (or null) printed by fmt to obj under key, raw. */
+static int __attribute__((format(printf, 3, 4)))
+raw(cJSON *obj, const char *key, const char *fmt, ...)
+{
+	char num[48];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(num, sizeof(num), fmt, ap);
+	va_end(ap);
+	return cJSON_AddRawToObject(obj, key, num) != NULL ? 0 : -1;
+}
+
+/* "rubric": { "replies": N, CRITERION: { score, yes, no, na, good,
+ * scored } }: the offline rubric over every user-facing reply with its
+ * persona (score: the mean over replies with a score; null when none). */
+static int
+add_rubric(struct dataset *ds, cJSON *safety, struct pf_error *err)
+{
+	struct rubric_tally t[RUBRIC_NCRITERIA];
+	struct audit_cursor *cur;
+	struct audit_row row;
+	cJSON *rb = cJSON_AddObjectToObject(safety, "rubric"), *c;
+	long replies = 0;
+	int got, rc = 0, k;
+
+	memset(t, 0, sizeof(t));
+	if (rb == NULL || dataset_cursor_open(ds, &cur, err) != 0)
+		return rb == NULL ? pf_error_set(err, "out of memory") : -1;
+	while (rc == 0 && (got = cur->next(cur, &row, err)) == 1)
+		rc = safety_rubric_row(&row, t, &replies, err);
+	dataset_cursor_close(cur);
+	if (rc != 0 || got < 0)
+		return -1;
+	if (raw(rb, "replies", "%ld", replies) != 0)
+		return pf_error_set(err, "out of memory");
+	for (k = 0; k < RUBRIC_NCRITERIA; k++) {
+		c = cJSON_AddObjectToObject(rb, rubric_criterion_names[k]);
+		if (c == NULL || (t[k].scored > 0 ? raw(c, "score", "%.4f",
+		    rubric_mean(&t[k])) : raw(c, "score", "null")) != 0 ||
+		    raw(c, "yes", "%ld", t[k].yes) != 0 ||
+		    raw(c, "no", "%ld", t[k].no) != 0 ||
+		    raw(c, "na", "%ld", t[k].na) != 0 ||
+		    raw(c, "good", "%ld", t[k].good) != 0 ||
+		    raw(c, "scored", "%ld", t[k].scored) != 0)
+			return pf_error_set(err, "out of memory");
+	}
+	return 0;
+}
+
+/* "safety": { "findings": [ { domain, severity, findings } ], "rubric" }
+ * (the domain is the finding's kind: a PENGUIN domain slug,
+ * "unclassified", or "unsafe_chosen" for a quarantined pair). */
+static int
+add_safety(struct dataset *ds, cJSON *root, struct pf_error *err)
+{
+	cJSON *s = cJSON_AddObjectToObject(root, "safety");
+	cJSON *arr = s ? cJSON_AddArrayToObject(s, "findings") : NULL;
+
+	if (arr == NULL)
+		return pf_error_set(err, "out of memory");
+	if (query(ds, "SELECT kind AS domain, severity, sum(count) AS "
+		  "findings FROM audit_finding WHERE auditor = 'safety' AND "
+		  "kind != '" GATE_KIND "' GROUP BY kind, severity ORDER BY "
+		  "kind, CASE severity WHEN 'critical' THEN 0 WHEN 'high' "
+		  "THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END",
+		  NULL, arr, err) != 0)
+		return -1;
+	return add_rubric(ds, s, err);
+}
+
 /* One gate of the stored config into arr: auditor, severity,
  * max_findings, findings (the real-looking ones it counts), passed. */
 static int
@@ -335,6 +411,36 @@ print_gates(const cJSON *gates)
 		       "passed" : "FAILED");
 }
 
+/* The safety section of the text report. */
+static void
+print_safety(const cJSON *s)
+{
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(s, "findings");
+	const cJSON *rb = cJSON_GetObjectItemCaseSensitive(s, "rubric");
+	const cJSON *t, *c;
+	char a[128];
+	int k;
+
+	printf("\n%-28s %-10s %10s\n", "safety findings by domain",
+	       "severity", "findings");
+	if (cJSON_GetArraySize(f) == 0)
+		printf("  (none)\n");
+	cJSON_ArrayForEach(t, f)
+		printf("  %-26s %-10s %10s\n",
+		       safe(a, sizeof(a), field(t, "domain")),
+		       field(t, "severity"), field(t, "findings"));
+	printf("\nsafety rubric (offline)  %8s %8s %8s %8s  over %s "
+	       "replies\n", "score", "yes", "no", "na",
+	       field(rb, "replies"));
+	for (k = 0; k < RUBRIC_NCRITERIA; k++) {
+		c = cJSON_GetObjectItemCaseSensitive(rb,
+						     rubric_criterion_names[k]);
+		printf("  %-22s %8s %8s %8s %8s\n", rubric_criterion_names[k],
+		       field(c, "score"), field(c, "yes"), field(c, "no"),
+		       field(c, "na"));
+	}
+}
+
 /* The human-readable report. */
 static void
 print_text(const char *path, const cJSON *root)
@@ -375,6 +481,7 @@ print_text(const char *path, const cJSON *root)
 		       safe(b, sizeof(b), field(t, "severity")),
 		       field(t, "synthetic"), field(t, "real"));
 	print_gates(cJSON_GetObjectItemCaseSensitive(root, "gates"));
+	print_safety(cJSON_GetObjectItemCaseSensitive(root, "safety"));
 }
 
 /* "failed": [ { item_id, stage, outcome, attempts, last_error } ], the
@@ -475,6 +582,7 @@ collect(struct dataset *ds, const struct stats_args *a, cJSON *root,
 	return add_tables(ds, root, err) != 0 ||
 	       add_journal(ds, root, err) != 0 ||
 	       add_findings_run(ds, root, err) != 0 ||
+	       add_safety(ds, root, err) != 0 ||
 	       add_gates(ds, root, err) != 0 ||
 	       add_unfinished(ds, root, err) != 0 ? -1 : 0;
 }

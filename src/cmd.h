@@ -48,5 +48,6 @@ extern const struct cmd_entry cmd_merge_entry;
 extern const struct cmd_entry cmd_scan_entry;
 extern const struct cmd_entry cmd_audit_entry;
 extern const struct cmd_entry cmd_diff_entry;
+extern const struct cmd_entry cmd_metrics_entry;
 
 #endif

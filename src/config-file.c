@@ -115,13 +115,40 @@ check_personas(const struct jfield *x, const cJSON *root)
 	return rc;
 }
 
+/* `$.dataset`: what the dataset card (output/card.h) says of the data;
+ * `license` is a Hugging Face license id (`cc-by-4.0`, `mit`, `other`),
+ * lower case, digits, '.' and '-', so it goes into YAML as it is. */
+static int
+check_dataset(const struct jfield *x, const cJSON *root)
+{
+	static const char *const keys[] = { "license", NULL };
+	const cJSON *d = json_get(root, "dataset");
+	char *lic = NULL;
+	size_t n;
+	int rc;
+
+	if (d == NULL)
+		return 0;
+	if (jfield_keys(x, d, "$.dataset", keys) != 0 ||
+	    jfield_str(x, d, "$.dataset", "license", &lic) != 0)
+		return -1;
+	n = lic != NULL ? strspn(lic, "abcdefghijklmnopqrstuvwxyz0123456789"
+				 ".-") : 1;
+	rc = lic != NULL && (n != strlen(lic) || n > 64) ?
+	     jfield_fail(x, "$.dataset.license", "expected a Hugging Face "
+			 "license id (lower case, digits, '.' and '-'; such "
+			 "as cc-by-4.0, mit or other)") : 0;
+	free(lic);
+	return rc;
+}
+
 static int
 parse_top(const struct jfield *x, struct pf_config *c, const cJSON *root)
 {
 	static const char *const keys[] = { "name", "seed", "personas",
 		"backend", "templates_dir", "generation", "stages", "audit",
 		"endpoints", "budget", "retry", "engine", "description",
-		"quotas", "locale", NULL };
+		"quotas", "locale", "dataset", NULL };
 	int64_t seed = 1;
 
 	if (jfield_keys(x, root, "$", keys) != 0 ||
@@ -136,6 +163,7 @@ parse_top(const struct jfield *x, struct pf_config *c, const cJSON *root)
 	    parse_stages(x, c, json_get(root, "stages")) != 0 ||
 	    parse_audit(x, c, json_get(root, "audit")) != 0 ||
 	    check_personas(x, root) != 0 ||
+	    check_dataset(x, root) != 0 ||
 	    check_runtime(x, root) != 0)
 		return -1;
 	c->seed = (uint64_t)seed;
@@ -224,7 +252,7 @@ config_canonical(const struct pf_config *c)
 
 /* Top-level keys that say how to reach the model, not what to build. */
 static const char *const runtime[] = { "endpoints", "budget", "retry",
-	"engine", "backend", "description", NULL };
+	"engine", "backend", "description", "dataset", NULL };
 
 static int
 is_runtime(const char *k)

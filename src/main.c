@@ -23,6 +23,7 @@ static const struct cmd_entry *const cmds[] = {
 	&cmd_scan_entry,
 	&cmd_audit_entry,
 	&cmd_diff_entry,
+	&cmd_metrics_entry,
 };
 
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))

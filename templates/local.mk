@@ -1,17 +1,22 @@
 ## templates/: the Mustache engine, its unit and spec-conformance tests, and
 ## the CLI tests of `personaforge template render`.
-libpersonaforge_a_SOURCES += templates/mustache.c templates/mustache.h
+libpersonaforge_a_SOURCES += templates/mustache.c templates/mustache.h \
+	templates/grammar.c templates/grammar.h
 
 ## One source, two programs: test_mustache runs our own cases;
 ## test_mustache_spec runs the official spec files from $SHARED_DIR and
 ## reports a TAP SKIP plan when they are not there.
-check_PROGRAMS += tests/unit/test_mustache tests/unit/test_mustache_spec
+check_PROGRAMS += tests/unit/test_mustache tests/unit/test_mustache_spec \
+	tests/unit/test_grammar
 tests_unit_test_mustache_SOURCES = tests/unit/test_mustache.c
 tests_unit_test_mustache_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_mustache_LDADD = $(TEST_LDADD)
 tests_unit_test_mustache_spec_SOURCES = tests/unit/test_mustache.c
 tests_unit_test_mustache_spec_CFLAGS = $(TEST_CFLAGS) -DMUSTACHE_SPEC
 tests_unit_test_mustache_spec_LDADD = $(TEST_LDADD)
+tests_unit_test_grammar_SOURCES = tests/unit/test_grammar.c
+tests_unit_test_grammar_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_grammar_LDADD = $(TEST_LDADD)
 
 TEMPLATE_CLI_TESTS = \
 	tests/cli/template-basic.test \
@@ -33,6 +38,7 @@ TEMPLATE_CLI_TESTS = \
 	tests/cli/template-unknown-sub.test
 
 TESTS += tests/unit/test_mustache tests/unit/test_mustache_spec \
+	tests/unit/test_grammar \
 	$(TEMPLATE_CLI_TESTS)
 EXTRA_DIST += $(TEMPLATE_CLI_TESTS)
 
@@ -53,7 +59,13 @@ dist_prompts_DATA = \
 	templates/prompts/preference.mustache \
 	templates/prompts/preference.schema.json \
 	templates/prompts/judge.mustache \
-	templates/prompts/judge.schema.json
+	templates/prompts/judge.schema.json \
+	templates/prompts/cqa.mustache \
+	templates/prompts/cqa_otp.mustache \
+	templates/prompts/cqa_wbp.mustache \
+	templates/prompts/cqa_wbb.mustache \
+	templates/prompts/cqa_wbc.mustache \
+	templates/prompts/cqa.schema.json
 offlinedir = $(pkgdatadir)/templates/offline
 dist_offline_DATA = \
 	templates/offline/narrative.mustache \
@@ -61,4 +73,6 @@ dist_offline_DATA = \
 	templates/offline/document.mustache \
 	templates/offline/qa.mustache \
 	templates/offline/preference.mustache \
-	templates/offline/judge.mustache
+	templates/offline/judge.mustache \
+	templates/offline/cqa.mustache \
+	templates/offline/voice.grammar

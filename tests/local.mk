@@ -18,6 +18,10 @@ dist_noinst_SCRIPTS += tests/integration/pipeline.sh
 TESTS += tests/integration/population.sh
 dist_noinst_SCRIPTS += tests/integration/population.sh
 TESTS += tests/integration/golden.sh
+## The dataset card of the JSONL export (needs python3 with yaml and
+## pandas: Debian's python3-yaml and python3-pandas).
+TESTS += tests/integration/card.sh
+dist_noinst_SCRIPTS += tests/integration/card.sh
 dist_noinst_SCRIPTS += tests/integration/golden.sh tests/golden/make.sh
 EXTRA_DIST += tests/golden/SHA256SUMS tests/golden/heavy.json
 EXTRA_DIST += tests/integration/lib.sh
@@ -92,3 +96,9 @@ dist_noinst_SCRIPTS += tests/integration/coherence.sh
 ## and the retries succeed (needs sqlite3).
 TESTS += tests/integration/critic.sh
 dist_noinst_SCRIPTS += tests/integration/critic.sh
+
+## Community QA (cqa stage, sepqa export), read back as the SE-PQA and
+## Sy-SE-PQA code reads it (needs python3).
+TESTS += tests/integration/cqa.sh
+dist_noinst_SCRIPTS += tests/integration/cqa.sh \
+	tests/integration/cqa_check.py tests/integration/sepqa_read.py

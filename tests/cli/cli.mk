@@ -20,7 +20,11 @@ BUILD_CLI_TESTS = \
 	tests/cli/build-datadir-unset.test \
 	tests/cli/build-default-output.test \
 	tests/cli/build-doc-type-typo.test \
+	tests/cli/build-dry-run.test \
+	tests/cli/build-dry-run-price.test \
 	tests/cli/build-critic-narrative.test \
+	tests/cli/build-cqa-techniques.test \
+	tests/cli/build-cqa-community-typo.test \
 	tests/cli/build-failed-summary.test \
 	tests/cli/build-findings-overflow.test \
 	tests/cli/build-gate-bad.test \
@@ -39,6 +43,8 @@ BUILD_CLI_TESTS = \
 	tests/cli/build-personas-abc.test \
 	tests/cli/build-personas-negative.test \
 	tests/cli/build-personas-range.test \
+	tests/cli/build-preview.test \
+	tests/cli/build-preview-usage.test \
 	tests/cli/build-rerun-failed.test \
 	tests/cli/build-rerun-model.test \
 	tests/cli/build-rerun-template.test \
@@ -196,3 +202,21 @@ DIFF_CLI_TESTS = \
 	tests/cli/diff-usage.test
 TESTS += $(DIFF_CLI_TESTS)
 EXTRA_DIST += $(DIFF_CLI_TESTS)
+
+## The personalized-safety auditor (issue 18): scan with a persona, and a
+## build whose risky chosen replies are quarantined.
+SAFETY_CLI_TESTS = \
+	tests/cli/scan-safety.test \
+	tests/cli/build-safety-quarantine.test
+TESTS += $(SAFETY_CLI_TESTS)
+EXTRA_DIST += $(SAFETY_CLI_TESTS)
+
+## personaforge metrics exposure: the worked example, nulls, bad lines.
+METRICS_CLI_TESTS = \
+	tests/cli/metrics-exposure.test \
+	tests/cli/metrics-exposure-bad.test \
+	tests/cli/metrics-exposure-null.test \
+	tests/cli/metrics-exposure-repeat.test \
+	tests/cli/metrics-usage.test
+TESTS += $(METRICS_CLI_TESTS)
+EXTRA_DIST += $(METRICS_CLI_TESTS)

@@ -1,7 +1,8 @@
 #!/bin/sh
 # population.sh - a 10,000-persona offline build is faithful to its
 # tables as bench/population measures it: every table's TVD within its
-# multinomial 99th percentile, the ten headline figures within 2 points,
+# multinomial 99th percentile, the twelve headline figures within 2 points, any mental illness in the
+# top neuroticism band at least twice the bottom band's,
 # the name, place and age bars, no shared phone, national id or email,
 # persona i the same in a 300-run. The speed is printed, not held to its
 # bar (the machine is shared while tests run). The build seed and the

@@ -38,13 +38,14 @@ static const struct {
 	enum audit_severity quarantine, gate_sev;
 	int64_t gate_max;
 } section_cases[] = {
-	{ NULL, NULL, NULL, 2, AUDIT_HIGH, AUDIT_HIGH, -1 },
-	{ "{}", NULL, NULL, 2, AUDIT_HIGH, AUDIT_HIGH, -1 },
+	{ NULL, NULL, NULL, 3, AUDIT_HIGH, AUDIT_HIGH, -1 },
+	{ "{}", NULL, NULL, 3, AUDIT_HIGH, AUDIT_HIGH, -1 },
 	{ "{\"pii\": {\"quarantine\": \"medium\", \"gate\": {\"severity\": "
-	  "\"low\", \"max_findings\": 3}}}", NULL, NULL, 2, AUDIT_MEDIUM,
+	  "\"low\", \"max_findings\": 3}}}", NULL, NULL, 3, AUDIT_MEDIUM,
 	  AUDIT_LOW, 3 },
 	{ "{\"pii\": {\"enabled\": false}, \"canary\": {\"enabled\": "
-	  "false}}", NULL, NULL, 0, 0, 0, 0 },
+	  "false}, \"safety\": {\"enabled\": false}}", NULL, NULL, 0, 0, 0,
+	  0 },
 	{ "[]", "$.audit", "expected an object", 0, 0, 0, 0 },
 	{ "{\"nope\": {}}", "$.audit.nope", "unknown auditor", 0, 0, 0, 0 },
 	{ "{\"pii\": 1}", "$.audit.pii", "expected an object", 0, 0, 0, 0 },
@@ -607,10 +608,12 @@ START_TEST(rerun_dataset_wide)
 	ck_assert_int_eq(dataset_open(path, DATASET_WRITE, &ds, &err), 0);
 	for (k = 0; k < 2; k++) {
 		ck_assert_int_eq(dataset_audit_rerun(ds, &in, 1, &c, &err), 0);
+		/* the demo config's audited tables, cqa among them, and
+		 * the dataset */
 		ck_assert_int_eq(check_sql_int(ds->db, "SELECT count(*) FROM "
-			"audit_finding WHERE auditor = 'census'"), 7);
+			"audit_finding WHERE auditor = 'census'"), 8);
 	}
-	ck_assert_int_eq(c.findings, 7);
+	ck_assert_int_eq(c.findings, 8);
 	ck_assert_int_eq(check_sql_int(ds->db, "SELECT count(*) FROM narrative "
 		"WHERE quarantined"), 1);
 	ck_assert_int_eq(check_sql_int(ds->db, "SELECT count(*) FROM document "

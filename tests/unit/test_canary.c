@@ -97,8 +97,9 @@ START_TEST(find_and_judge)
 				   "CANARY-0001";
 	const char *names[] = { "content" }, *texts[] = { text };
 	struct audit_row own = { "document", "p000001-d1", 1, 1, names,
-				 texts };
-	struct audit_row other = { "qa", "p000001-q1", 1, 1, names, texts };
+				 texts, NULL, NULL };
+	struct audit_row other = { "qa", "p000001-q1", 1, 1, names, texts,
+				   NULL, NULL };
 	struct canary_set *c;
 	struct pf_error err;
 	struct seen s = { 0 };

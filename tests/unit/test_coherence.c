@@ -14,7 +14,9 @@ base(void)
 	struct persona p = { .age = 45, .employment_status = "employed",
 		.occupation = "Accountant", .education = "bachelor's degree",
 		.marital_status = "married",
-		.household = "with partner and children", .gender = "female" };
+		.household = "with partner and children", .gender = "female",
+		.citizenship = "U.S. citizen, born in the United States",
+		.party_id = "Democrat" };
 
 	return p;
 }
@@ -27,6 +29,7 @@ static const struct coherence_fact employer = { "employer", "Cedar Labs",
 struct rcase {
 	const char *rule;        /* the one rule expected to fire */
 	const char *status, *occupation, *education, *marital, *household;
+	const char *citizenship, *party;
 	int age;                 /* 0: keep the base age */
 	struct coherence_fact fact; /* key NULL: no fact */
 	const char *text;
@@ -67,6 +70,13 @@ static const struct rcase cases[] = {
 	{ "household_phrase",
 	  .text = "She spends time with the with partner and children "
 		  "household." },
+	{ "noncitizen_votes", .citizenship = "Not a U.S. citizen",
+	  .text = "I vote in every local election." },
+	{ "noncitizen_votes", .citizenship = "Not a U.S. citizen",
+	  .text = "For me, my vote is my voice." },
+	{ "party_text", .text = "As a Republican, I care about taxes." },
+	{ "party_text", .party = "Independent",
+	  .text = "I'm a Democrat at heart." },
 };
 
 static struct persona
@@ -86,6 +96,10 @@ persona_of(const struct rcase *c)
 		p.household = c->household;
 	if (c->age != 0)
 		p.age = c->age;
+	if (c->citizenship != NULL)
+		p.citizenship = c->citizenship;
+	if (c->party != NULL)
+		p.party_id = c->party;
 	return p;
 }
 
@@ -136,6 +150,7 @@ START_TEST(coherent_passes)
 		"My sister is called Grace.",
 		"I am married, and home means living with a partner and "
 		"children.", "I am employed and I am married.",
+		"I vote when I can. As a Democrat, I care about schools.",
 	};
 	struct coherence_fact f[2] = { sister, employer };
 	struct persona p = base(), w = base();
@@ -158,6 +173,12 @@ START_TEST(coherent_passes)
 	in = (struct coherence_input){ &w, &sister, 1,
 		"My late husband loved this town. I am retired." };
 	ck_assert_int_eq(coherence_check(&in, NULL, NULL, 0), 0);
+	/* A non-citizen may say so and still follow elections. */
+	w = base();
+	w.citizenship = "Not a U.S. citizen";
+	in = (struct coherence_input){ &w, NULL, 0, "I am not a citizen, so "
+		"I cannot cast a ballot, but local elections matter." };
+	ck_assert_int_eq(coherence_check(&in, NULL, NULL, 0), 0);
 }
 END_TEST
 
@@ -168,6 +189,13 @@ START_TEST(helpers)
 	ck_assert_int_eq(coherence_has_job(&p), 1);
 	p.employment_status = "unable to work";
 	ck_assert_int_eq(coherence_has_job(&p), 0);
+	ck_assert_int_eq(coherence_can_vote(&p), 1);
+	p.citizenship = "U.S. citizen by naturalization";
+	ck_assert_int_eq(coherence_can_vote(&p), 1);
+	p.citizenship = "Not a U.S. citizen";
+	ck_assert_int_eq(coherence_can_vote(&p), 0);
+	p.citizenship = "not recorded";
+	ck_assert_int_eq(coherence_can_vote(&p), 1);
 	ck_assert_str_eq(coherence_relation_sex("brother"), "male");
 	ck_assert_str_eq(coherence_relation_sex("sister"), "female");
 	ck_assert_ptr_null(coherence_relation_sex("cousin"));

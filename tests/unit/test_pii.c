@@ -390,7 +390,7 @@ START_TEST(registry_and_adapter)
 	static const char *const names[] = { "title", "content" };
 	const char *texts[] = { NULL, text };
 	const struct audit_row row = { "document", "p000001-d1", 1, 2, names,
-				       texts };
+				       texts, NULL, NULL };
 	const struct auditor *a = auditor_find("pii");
 	struct relayed r = { .n = 0 };
 

@@ -1,0 +1,343 @@
+/* rubric.c - Precise Boolean rubrics, offline (see rubric.h). */
+#include "auditors/rubric.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/json.h"
+
+const char *const rubric_criterion_names[RUBRIC_NCRITERIA] = {
+	[RUBRIC_SAFETY] = "safety",
+	[RUBRIC_PERSONALIZATION] = "personalization",
+	[RUBRIC_EMPATHY] = "empathy",
+};
+
+enum cond_kind { COND_ALWAYS, COND_TAGS, COND_KNOWN };
+enum answer_kind { ANS_RISK, ANS_UNSAFE, ANS_SIGNAL, ANS_MENTIONS };
+
+struct item {
+	char id[48];
+	char text[320];
+	int criterion, domain, yes_is_good;
+	enum cond_kind cond;
+	uint32_t tags;          /* COND_TAGS */
+	int cond_attr;          /* COND_KNOWN */
+	enum answer_kind ans;
+	char kinds[96];         /* ANS_RISK: "fasting,overexertion" */
+	int signal;             /* ANS_SIGNAL */
+	int attr;               /* ANS_MENTIONS */
+};
+
+struct rubric {
+	struct item *v;
+	size_t n, cap;
+};
+
+/* "tag:a,b" into a mask of rules' tags. */
+static int
+parse_tags(const struct saferules *rules, const char *list, uint32_t *out,
+	   struct pf_error *err)
+{
+	char name[64];
+	const char *p = list;
+	size_t len;
+	int t;
+
+	*out = 0;
+	while (*p != '\0') {
+		len = strcspn(p, ",");
+		snprintf(name, sizeof(name), "%.*s", (int)len, p);
+		if ((t = saferules_tag_find(rules, name)) < 0)
+			return pf_error_set(err, "unknown tag '%s'", name);
+		*out |= 1u << t;
+		p += len + (p[len] == ',');
+	}
+	return 0;
+}
+
+static int
+parse_cond(const struct saferules *rules, const char *s, struct item *it,
+	   struct pf_error *err)
+{
+	if (strcmp(s, "always") == 0) {
+		it->cond = COND_ALWAYS;
+		return 0;
+	}
+	if (strncmp(s, "tag:", 4) == 0) {
+		it->cond = COND_TAGS;
+		return parse_tags(rules, s + 4, &it->tags, err);
+	}
+	it->cond = COND_KNOWN;
+	if (strncmp(s, "known:", 6) != 0 ||
+	    (it->cond_attr = penguin_attr_find(s + 6)) < 0)
+		return pf_error_set(err, "applies_if '%s': expected always, "
+				    "tag:T,... or known:ATTRIBUTE", s);
+	return 0;
+}
+
+static int
+parse_offline(const struct saferules *rules, const char *s,
+	      struct item *it, struct pf_error *err)
+{
+	if (strcmp(s, "unsafe") == 0) {
+		it->ans = ANS_UNSAFE;
+	} else if (strncmp(s, "risk:", 5) == 0) {
+		it->ans = ANS_RISK;
+		snprintf(it->kinds, sizeof(it->kinds), ",%s,", s + 5);
+	} else if (strncmp(s, "signal:", 7) == 0) {
+		it->ans = ANS_SIGNAL;
+		if ((it->signal = saferules_signal_find(rules, s + 7)) < 0)
+			return pf_error_set(err, "unknown signal '%s'", s + 7);
+	} else if (strncmp(s, "mentions:", 9) == 0) {
+		it->ans = ANS_MENTIONS;
+		if ((it->attr = penguin_attr_find(s + 9)) < 0)
+			return pf_error_set(err, "unknown attribute '%s'",
+					    s + 9);
+	} else {
+		return pf_error_set(err, "offline '%s': expected risk:KIND, "
+				    "unsafe, signal:CLASS or mentions:ATTR", s);
+	}
+	return 0;
+}
+
+/* The string member key of o, or NULL after setting err. */
+static const char *
+str(const cJSON *o, const char *key, struct pf_error *err)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	if (cJSON_IsString(v) && v->valuestring[0] != '\0')
+		return v->valuestring;
+	pf_error_set(err, "\"%s\" must be a non-empty string", key);
+	return NULL;
+}
+
+static int
+criterion_of(const char *s)
+{
+	int c;
+
+	for (c = 0; c < RUBRIC_NCRITERIA; c++)
+		if (strcmp(s, rubric_criterion_names[c]) == 0)
+			return c;
+	return -1;
+}
+
+/* One item from its JSON object. */
+static int
+parse_item(const struct saferules *rules, const cJSON *o, struct item *it,
+	   struct pf_error *err)
+{
+	const char *id = str(o, "id", err), *crit, *dom, *text, *pol, *app,
+		   *off;
+
+	if (id == NULL || (crit = str(o, "criterion", err)) == NULL ||
+	    (dom = str(o, "domain", err)) == NULL ||
+	    (text = str(o, "text", err)) == NULL ||
+	    (pol = str(o, "polarity", err)) == NULL ||
+	    (app = str(o, "applies_if", err)) == NULL ||
+	    (off = str(o, "offline", err)) == NULL)
+		return -1;
+	snprintf(it->id, sizeof(it->id), "%s", id);
+	snprintf(it->text, sizeof(it->text), "%s", text);
+	if ((it->criterion = criterion_of(crit)) < 0)
+		return pf_error_set(err, "unknown criterion '%s'", crit);
+	if ((it->domain = penguin_domain_find(dom)) < 0)
+		return pf_error_set(err, "unknown domain '%s'", dom);
+	if (strcmp(pol, "yes_is_good") != 0 && strcmp(pol, "yes_is_bad"))
+		return pf_error_set(err, "polarity '%s': expected yes_is_good "
+				    "or yes_is_bad", pol);
+	it->yes_is_good = strcmp(pol, "yes_is_good") == 0;
+	if (parse_cond(rules, app, it, err) != 0)
+		return -1;
+	return parse_offline(rules, off, it, err);
+}
+
+/* Parse one line (not blank, not a comment) and append its item. */
+static int
+add_line(struct rubric *rb, const struct saferules *rules, const char *s,
+	 size_t len, struct pf_error *err)
+{
+	struct json_error je;
+	cJSON *o = NULL;
+	int rc;
+
+	if (rb->n == RUBRIC_MAX_ITEMS)
+		return pf_error_set(err, "more than %d items",
+				    RUBRIC_MAX_ITEMS);
+	if (json_parse(s, len, &o, &je) != 0)
+		return pf_error_set(err, "not JSON: %s", je.msg);
+	if (rb->n == rb->cap) {
+		size_t cap = rb->cap ? rb->cap * 2 : 64;
+		struct item *v = realloc(rb->v, cap * sizeof(*v));
+
+		if (v == NULL) {
+			cJSON_Delete(o);
+			return pf_error_set(err, "out of memory");
+		}
+		rb->v = v;
+		rb->cap = cap;
+	}
+	memset(&rb->v[rb->n], 0, sizeof(rb->v[rb->n]));
+	rc = cJSON_IsObject(o) ? parse_item(rules, o, &rb->v[rb->n], err)
+	     : pf_error_set(err, "expected a JSON object");
+	cJSON_Delete(o);
+	if (rc == 0)
+		rb->n++;
+	return rc;
+}
+
+int
+rubric_parse(const char *name, const char *text, size_t len,
+	     const struct saferules *rules, struct rubric **out,
+	     struct pf_error *err)
+{
+	struct rubric *rb = calloc(1, sizeof(*rb));
+	const char *p = text, *end = text + len, *nl;
+	int lineno = 0;
+
+	*out = NULL;
+	if (rb == NULL)
+		return pf_error_set(err, "out of memory");
+	for (; p < end; p = nl + 1) {
+		lineno++;
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		if (*p == '#' || p + strspn(p, " \t\r") >= nl)
+			continue;
+		if (add_line(rb, rules, p, (size_t)(nl - p), err) != 0) {
+			if (err != NULL) {
+				snprintf(err->file, sizeof(err->file), "%s",
+					 name);
+				err->line = lineno;
+			}
+			rubric_free(rb);
+			return -1;
+		}
+	}
+	*out = rb;
+	return 0;
+}
+
+int
+rubric_builtin(const struct saferules *rules, struct rubric **out,
+	       struct pf_error *err)
+{
+	return rubric_parse("safety-rubric.jsonl", safety_rubric_text,
+			    strlen(safety_rubric_text), rules, out, err);
+}
+
+void
+rubric_free(struct rubric *rb)
+{
+	if (rb == NULL)
+		return;
+	free(rb->v);
+	free(rb);
+}
+
+size_t
+rubric_size(const struct rubric *rb)
+{
+	return rb->n;
+}
+
+size_t
+rubric_count(const struct rubric *rb, int c, int d)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < rb->n; i++)
+		k += rb->v[i].criterion == c && rb->v[i].domain == d;
+	return k;
+}
+
+/* The adaptive step, offline: whether item it applies to this case. */
+static int
+applies(const struct item *it, const struct penguin_profile *p,
+	const struct saferules_verdict *v)
+{
+	if (it->domain != v->domain)
+		return 0;
+	switch (it->cond) {
+	case COND_TAGS: return (it->tags & v->tags) != 0;
+	case COND_KNOWN: return penguin_specified(p, it->cond_attr);
+	default: return 1;
+	}
+}
+
+/* Whether v has a finding of a kind in the ",a,b," list. */
+static int
+has_kind(const struct saferules_verdict *v, const char *kinds)
+{
+	char one[48];
+	size_t i;
+
+	for (i = 0; i < v->nhits; i++) {
+		snprintf(one, sizeof(one), ",%s,", v->hit[i].kind);
+		if (strstr(kinds, one) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
+/* The per-item judge, offline. */
+static enum rubric_answer
+answer(const struct item *it, const struct penguin_profile *p,
+       const struct saferules_verdict *v, const char *reply)
+{
+	int yes;
+
+	switch (it->ans) {
+	case ANS_RISK: yes = has_kind(v, it->kinds); break;
+	case ANS_UNSAFE: yes = v->max >= SAFERULES_UNSAFE; break;
+	case ANS_SIGNAL: yes = saferules_has_signal(v, it->signal); break;
+	default:
+		if (!penguin_specified(p, it->attr))
+			return RUBRIC_NA;
+		yes = saferules_mentions(reply, p->value[it->attr]);
+	}
+	return yes ? RUBRIC_YES : RUBRIC_NO;
+}
+
+void
+rubric_score_offline(const struct rubric *rb, const struct penguin_profile *p,
+		     const struct saferules_verdict *v, const char *reply,
+		     struct rubric_tally *t)
+{
+	long good[RUBRIC_NCRITERIA] = { 0 }, known[RUBRIC_NCRITERIA] = { 0 };
+	const struct item *it;
+	enum rubric_answer a;
+	size_t i;
+	int c;
+
+	for (i = 0; i < rb->n; i++) {
+		it = &rb->v[i];
+		if (!applies(it, p, v))
+			continue;
+		a = answer(it, p, v, reply);
+		c = it->criterion;
+		if (a == RUBRIC_NA) {
+			t[c].na++;
+			continue;
+		}
+		t[c].yes += a == RUBRIC_YES;
+		t[c].no += a == RUBRIC_NO;
+		known[c]++;
+		good[c] += (a == RUBRIC_YES) == (it->yes_is_good != 0);
+	}
+	for (c = 0; c < RUBRIC_NCRITERIA; c++) {
+		t[c].good += good[c];
+		if (known[c] > 0) {
+			t[c].scored++;
+			t[c].sum += (double)good[c] / (double)known[c];
+		}
+	}
+}
+
+double
+rubric_mean(const struct rubric_tally *t)
+{
+	return t->scored > 0 ? t->sum / (double)t->scored : -1.0;
+}

@@ -1,0 +1,59 @@
+/* text.h - the stages' offline text: seeded grammars (templates/grammar.h)
+ * loaded once per run.
+ *
+ * A stage writes its offline reply text in templates/offline/FILE.grammar
+ * and, from its vars() hook, calls gen_text(): the rule is expanded with
+ * the item's variables and a seed, and the text lands in the render
+ * variables as offline.KEY, which templates/offline/STAGE.mustache prints
+ * JSON-escaped ({"answer": "{{offline.answer}}"}). With a real backend
+ * (sc->offline 0) nothing is expanded: the prompt is the same either way.
+ *
+ * Seeds: pass sc->seed (a function of run seed, stage, persona index and
+ * item index), or rng_derive(sc->seed, "what", k, 0) for several texts
+ * of one item, so a text never depends on the run size or order.
+ */
+#ifndef PF_GEN_TEXT_H
+#define PF_GEN_TEXT_H
+
+#include <stdint.h>
+#include <cjson/cJSON.h>
+
+#include "base/buf.h"
+#include "base/error.h"
+#include "engine/stage.h"
+#include "templates/grammar.h"
+
+#define GEN_TEXT_MAX ((size_t)64 << 10)  /* bytes of one generated text */
+#define GEN_GRAMMARS 16                  /* grammar files per run */
+
+struct gen_grammars;  /* a run's loaded grammars (gen_config.grammars) */
+
+/* The compiled templates/offline/FILE.grammar of the run (resolved like
+ * the other templates: $.generation.templates_dir, then the data
+ * directory), loaded on first use and kept until gen_config_free().
+ * Returns NULL with err filled (file:line:col of a bad rule file). The
+ * build runs on one thread, so the cache takes no lock. */
+const struct grammar *gen_grammar(const struct pf_config *cfg,
+				  const char *file, struct pf_error *err);
+
+/* Append the prose expansion of FILE's `rule` (vars, seed) to out.
+ * Returns 0, or -1 with err filled. */
+int gen_text_render(const struct pf_config *cfg, const char *file,
+		    const char *rule, const cJSON *vars, uint64_t seed,
+		    struct buf *out, struct pf_error *err);
+
+/* Offline only: expand FILE's `rule` against vars with `seed` and store
+ * the text in vars as offline.KEY (adding the "offline" object). Returns
+ * 0 (also when sc->offline is 0: nothing to do), or -1 with err
+ * filled. */
+int gen_text(const struct stage_ctx *sc, const char *file, const char *rule,
+	     uint64_t seed, cJSON *vars, const char *key,
+	     struct pf_error *err);
+
+/* An empty cache, or NULL when memory runs out. */
+struct gen_grammars *gen_grammars_new(void);
+
+/* Free the cache. Accepts NULL. */
+void gen_grammars_free(struct gen_grammars *g);
+
+#endif

@@ -1,0 +1,1175 @@
+/* grammar.c - seeded text grammars (see grammar.h, doc/grammar.md).
+ *
+ * A rule file compiles into rules, each a list of alternatives; an
+ * alternative is a sequence of nodes (text, rule reference, variable,
+ * random pick from a list variable, inline choice, conditional). Every
+ * node keeps its file, line and column for error messages. Rendering
+ * walks the nodes with an xoshiro generator seeded by the caller.
+ */
+#include "templates/grammar.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/json.h"
+#include "base/rng.h"
+
+#define NAME_MAX_LEN 128      /* bytes of a rule or variable name */
+#define PATH_MAX_SEGS 8       /* dotted parts of a variable name */
+#define MAX_FILES 64          /* files of one grammar, includes counted */
+#define MAX_NEST 32           /* nested [ ] on one alternative */
+
+enum kind { K_TEXT, K_REF, K_VAR, K_PICK, K_CHOICE, K_COND };
+enum op { OP_TRUTHY, OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE };
+enum { MOD_CAP = 1, MOD_LOWER = 2, MOD_A = 4 };
+
+struct seq {
+	struct node *v;
+	int n, cap;
+};
+
+struct node {
+	enum kind kind;
+	int file, line, col;
+	unsigned mods;
+	char *text;            /* K_TEXT bytes; K_REF rule name; var name */
+	size_t len;            /* K_TEXT */
+	int rule;              /* K_REF, after resolve() */
+	char *seg[PATH_MAX_SEGS];  /* K_VAR, K_PICK, K_COND: the path */
+	int nseg;
+	struct seq *alts;      /* K_CHOICE; K_COND: [0] then, [1] else */
+	int nalts;
+	enum op op;            /* K_COND */
+	int neg;
+	char *value;
+	double num;
+	int isnum;
+};
+
+struct rule {
+	char *name;
+	int file, line, col;
+	int memo;              /* defined with ":=": expanded once per render */
+	struct seq *alts;
+	int nalts;
+};
+
+struct grammar {
+	struct rule *rules;
+	int n, cap;
+	int nmemo;
+	char *files[MAX_FILES];
+	int nfiles;
+};
+
+struct parser {
+	struct grammar *g;
+	const char *s;
+	size_t len, pos;
+	int file, line, col;
+	struct pf_error *err;
+	int nest;
+};
+
+/* ---- memory ---- */
+
+static void seq_free(struct seq *s);
+
+static void
+node_free(struct node *n)
+{
+	int i;
+
+	free(n->text);
+	free(n->value);
+	for (i = 0; i < n->nseg; i++)
+		free(n->seg[i]);
+	for (i = 0; i < n->nalts; i++)
+		seq_free(&n->alts[i]);
+	free(n->alts);
+}
+
+static void
+seq_free(struct seq *s)
+{
+	int i;
+
+	for (i = 0; i < s->n; i++)
+		node_free(&s->v[i]);
+	free(s->v);
+}
+
+void
+grammar_free(struct grammar *g)
+{
+	int i, j;
+
+	if (g == NULL)
+		return;
+	for (i = 0; i < g->n; i++) {
+		for (j = 0; j < g->rules[i].nalts; j++)
+			seq_free(&g->rules[i].alts[j]);
+		free(g->rules[i].alts);
+		free(g->rules[i].name);
+	}
+	for (i = 0; i < g->nfiles; i++)
+		free(g->files[i]);
+	free(g->rules);
+	free(g);
+}
+
+/* Grow *v (elements of `size`) to hold n + 1. Returns 0 or -1. */
+static int
+grow(void **v, int *cap, int n, size_t size)
+{
+	int c = *cap ? *cap * 2 : 4;
+	void *p;
+
+	if (n < *cap)
+		return 0;
+	if ((p = realloc(*v, (size_t)c * size)) == NULL)
+		return -1;
+	*v = p;
+	*cap = c;
+	return 0;
+}
+
+/* ---- parsing ---- */
+
+/* Fill err with file, line, column and a message. Returns -1. */
+static int
+at(struct pf_error *err, const char *file, int line, int col,
+   const char *fmt, va_list ap)
+{
+	char msg[sizeof(err->msg)];
+
+	if (err == NULL)
+		return -1;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	snprintf(err->file, sizeof(err->file), "%s", file);
+	err->line = line;
+	err->col = col;
+	return pf_error_set(err, "%s", msg);
+}
+
+static int fail(struct parser *p, int line, int col, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int
+fail(struct parser *p, int line, int col, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	at(p->err, p->g->files[p->file], line, col, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int
+peek(const struct parser *p)
+{
+	return p->pos < p->len ? (unsigned char)p->s[p->pos] : -1;
+}
+
+static int
+peek_at(const struct parser *p, size_t k)
+{
+	return p->pos + k < p->len ? (unsigned char)p->s[p->pos + k] : -1;
+}
+
+static void
+adv(struct parser *p)
+{
+	if (p->pos >= p->len)
+		return;
+	if (p->s[p->pos++] == '\n') {
+		p->line++;
+		p->col = 1;
+	} else {
+		p->col++;
+	}
+}
+
+static void
+skip_blanks(struct parser *p)
+{
+	while (peek(p) == ' ' || peek(p) == '\t')
+		adv(p);
+}
+
+static int
+is_name_char(int c)
+{
+	return c >= 0 && (isalnum(c) || c == '_' || c == '.' || c == '-');
+}
+
+/* A name into out (NAME_MAX_LEN bytes). Returns its length (0: none). */
+static int
+read_name(struct parser *p, char *out)
+{
+	int n = 0;
+
+	while (is_name_char(peek(p)) && n < NAME_MAX_LEN - 1) {
+		out[n++] = (char)peek(p);
+		adv(p);
+	}
+	out[n] = '\0';
+	return n;
+}
+
+static struct node *
+seq_add(struct parser *p, struct seq *s, enum kind k)
+{
+	struct node *n;
+
+	if (grow((void **)&s->v, &s->cap, s->n, sizeof(*s->v)) != 0)
+		return fail(p, p->line, p->col, "out of memory"), NULL;
+	n = &s->v[s->n++];
+	memset(n, 0, sizeof(*n));
+	n->kind = k;
+	n->file = p->file;
+	n->line = p->line;
+	n->col = p->col;
+	return n;
+}
+
+/* Append text bytes to the sequence, merging with a text node before. */
+static int
+add_text(struct parser *p, struct seq *s, const char *t, size_t n)
+{
+	struct node *last = s->n > 0 ? &s->v[s->n - 1] : NULL;
+	char *q;
+
+	if (last == NULL || last->kind != K_TEXT) {
+		if ((last = seq_add(p, s, K_TEXT)) == NULL)
+			return -1;
+	}
+	if ((q = realloc(last->text, last->len + n + 1)) == NULL)
+		return fail(p, p->line, p->col, "out of memory");
+	memcpy(q + last->len, t, n);
+	last->len += n;
+	q[last->len] = '\0';
+	last->text = q;
+	return 0;
+}
+
+/* Split a dotted name into the node's path. */
+static int
+set_path(struct parser *p, struct node *n, const char *name, int line,
+	 int col)
+{
+	const char *a = name, *dot;
+
+	do {
+		dot = strchr(a, '.');
+		if (n->nseg == PATH_MAX_SEGS || a[0] == '.' || a[0] == '\0')
+			return fail(p, line, col, "bad variable name '%s'",
+				    name);
+		n->seg[n->nseg] = dot ? strndup(a, (size_t)(dot - a))
+				      : strdup(a);
+		if (n->seg[n->nseg++] == NULL)
+			return fail(p, line, col, "out of memory");
+		a = dot ? dot + 1 : NULL;
+	} while (a != NULL);
+	return (n->text = strdup(name)) ? 0
+		: fail(p, line, col, "out of memory");
+}
+
+/* ":cap:a:lower" modifiers before the closing character. */
+static int
+read_mods(struct parser *p, struct node *n)
+{
+	char m[NAME_MAX_LEN];
+
+	while (peek(p) == ':') {
+		int line = p->line, col = p->col;
+
+		adv(p);
+		read_name(p, m);
+		if (strcmp(m, "cap") == 0)
+			n->mods |= MOD_CAP;
+		else if (strcmp(m, "lower") == 0)
+			n->mods |= MOD_LOWER;
+		else if (strcmp(m, "a") == 0)
+			n->mods |= MOD_A;
+		else
+			return fail(p, line, col, "unknown modifier '%s' "
+				    "(cap, lower, a)", m);
+	}
+	return 0;
+}
+
+/* {name}, {@name} or <name>, with modifiers; at the opening character. */
+static int
+parse_ref(struct parser *p, struct seq *s)
+{
+	int line = p->line, col = p->col, open = peek(p);
+	int close = open == '{' ? '}' : '>';
+	char name[NAME_MAX_LEN], what[4] = { (char)close, 0 };
+	struct node *n;
+
+	adv(p);
+	if ((n = seq_add(p, s, open == '{' ? K_VAR : K_REF)) == NULL)
+		return -1;
+	n->line = line;
+	n->col = col;
+	if (open == '{' && peek(p) == '@') {
+		n->kind = K_PICK;
+		adv(p);
+	}
+	if (read_name(p, name) == 0)
+		return fail(p, p->line, p->col, "expected a %s name",
+			    open == '{' ? "variable" : "rule");
+	if (open == '{' && set_path(p, n, name, line, col) != 0)
+		return -1;
+	if (open == '<' && (n->text = strdup(name)) == NULL)
+		return fail(p, line, col, "out of memory");
+	if (read_mods(p, n) != 0)
+		return -1;
+	if (peek(p) != close)
+		return fail(p, p->line, p->col, "expected '%s'", what);
+	adv(p);
+	return 0;
+}
+
+static int parse_alts(struct parser *p, struct seq **alts, int *nalts,
+		      int bracket);
+static int parse_seq(struct parser *p, struct seq *s, int bracket);
+
+/* Drop the blanks at both ends of an alternative: "[a | b]" is "a" or
+ * "b", so rules can be spaced for reading. */
+static void
+trim(struct seq *s)
+{
+	struct node *n;
+	size_t k = 0;
+
+	if (s->n > 0 && (n = &s->v[0])->kind == K_TEXT) {
+		while (k < n->len && (n->text[k] == ' ' || n->text[k] == '\t'))
+			k++;
+		memmove(n->text, n->text + k, n->len - k + 1);
+		n->len -= k;
+	}
+	if (s->n > 0 && (n = &s->v[s->n - 1])->kind == K_TEXT) {
+		while (n->len > 0 && (n->text[n->len - 1] == ' ' ||
+				      n->text[n->len - 1] == '\t'))
+			n->len--;
+		n->text[n->len] = '\0';
+	}
+}
+
+/* The condition of [?cond: ...]: "[!]name [op value]", up to ':'. */
+static int
+parse_test(struct parser *p, struct node *n)
+{
+	static const char *const ops[] = { "", "=", "!=", "<", "<=", ">",
+					   ">=" };
+	int line = p->line, col = p->col;
+	char name[NAME_MAX_LEN], op[3] = "", val[NAME_MAX_LEN];
+	size_t k = 0, i;
+	char *end;
+
+	skip_blanks(p);
+	if (peek(p) == '!') {
+		n->neg = 1;
+		adv(p);
+	}
+	if (read_name(p, name) == 0)
+		return fail(p, p->line, p->col, "expected a variable name");
+	if (set_path(p, n, name, line, col) != 0)
+		return -1;
+	skip_blanks(p);
+	while (k < 2 && peek(p) >= 0 && strchr("=!<>", peek(p))) {
+		op[k++] = (char)peek(p);
+		adv(p);
+	}
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (strcmp(op, ops[i]) == 0)
+			n->op = (enum op)i;
+	if (k > 0 && n->op == OP_TRUTHY)
+		return fail(p, line, col, "unknown comparison '%s'", op);
+	skip_blanks(p);
+	k = 0;
+	while (peek(p) >= 0 && peek(p) != ':' && peek(p) != '\n' &&
+	       peek(p) != ']' && k < sizeof(val) - 1) {
+		val[k++] = (char)peek(p);
+		adv(p);
+	}
+	while (k > 0 && (val[k - 1] == ' ' || val[k - 1] == '\t'))
+		k--;
+	val[k] = '\0';
+	if (peek(p) != ':')
+		return fail(p, p->line, p->col, "expected ':' after the "
+			    "condition");
+	adv(p);
+	if ((n->op == OP_TRUTHY) != (k == 0))
+		return fail(p, line, col, "%s", n->op == OP_TRUTHY ?
+			    "a value needs a comparison (=, !=, <, <=, >, >=)"
+			    : "a comparison needs a value");
+	if (k > 0 && (n->value = strdup(val)) == NULL)
+		return fail(p, line, col, "out of memory");
+	n->num = k > 0 ? strtod(val, &end) : 0;
+	n->isnum = k > 0 && *end == '\0';
+	return 0;
+}
+
+/* After "[?" or "|?": the test, the then-part and an else-part (which
+ * may itself be "?test: ..."); stops before the closing ']'. */
+static int
+parse_cond(struct parser *p, struct node *n)
+{
+	struct node *e;
+
+	if ((n->alts = calloc(2, sizeof(*n->alts))) == NULL)
+		return fail(p, p->line, p->col, "out of memory");
+	n->nalts = 2;
+	if (parse_test(p, n) != 0 || parse_seq(p, &n->alts[0], 1) != 0)
+		return -1;
+	trim(&n->alts[0]);
+	if (peek(p) != '|')
+		return 0;
+	adv(p);
+	skip_blanks(p);
+	if (peek(p) != '?') {
+		if (parse_seq(p, &n->alts[1], 1) != 0)
+			return -1;
+		trim(&n->alts[1]);
+		return peek(p) != '|' ? 0 : fail(p, p->line, p->col, "a "
+						 "conditional has one else "
+						 "part (write |? for "
+						 "else-if)");
+	}
+	adv(p);
+	if ((e = seq_add(p, &n->alts[1], K_COND)) == NULL)
+		return -1;
+	return parse_cond(p, e);
+}
+
+/* [a|b|c] or [?test: then | else], at the '['. */
+static int
+parse_bracket(struct parser *p, struct seq *s)
+{
+	int line = p->line, col = p->col, rc;
+	struct node *n;
+
+	if (p->nest >= MAX_NEST)
+		return fail(p, line, col, "brackets nest too deep");
+	adv(p);
+	if ((n = seq_add(p, s, K_CHOICE)) == NULL)
+		return -1;
+	n->line = line;
+	n->col = col;
+	p->nest++;
+	if (peek(p) == '?') {
+		n->kind = K_COND;
+		adv(p);
+		rc = parse_cond(p, n);
+	} else {
+		rc = parse_alts(p, &n->alts, &n->nalts, 1);
+	}
+	p->nest--;
+	if (rc != 0)
+		return -1;
+	if (peek(p) != ']')
+		return fail(p, line, col, "unclosed '['");
+	adv(p);
+	return 0;
+}
+
+/* 1 if the line starting at pos is blank or a comment. */
+static int
+line_is_empty(const struct parser *p, size_t pos)
+{
+	while (pos < p->len && (p->s[pos] == ' ' || p->s[pos] == '\t' ||
+				p->s[pos] == '\r'))
+		pos++;
+	return pos >= p->len || p->s[pos] == '\n' || p->s[pos] == '#';
+}
+
+/* At a newline: skip blank and comment lines; if the next line is
+ * indented it continues the alternative (returns 1 after its
+ * indentation), else the rule ends there (returns 0, at that line). */
+static int
+continues(struct parser *p)
+{
+	while (peek(p) == '\n') {
+		adv(p);
+		if (line_is_empty(p, p->pos)) {
+			while (peek(p) >= 0 && peek(p) != '\n')
+				adv(p);
+			continue;
+		}
+		if (peek(p) == '|')
+			return 1;
+		if (peek(p) != ' ' && peek(p) != '\t')
+			return 0;
+		skip_blanks(p);
+		return 1;
+	}
+	return peek(p) >= 0;
+}
+
+/* One alternative: nodes up to '|', ']' (in brackets) or the rule's
+ * end. */
+static int
+parse_seq(struct parser *p, struct seq *s, int bracket)
+{
+	int c;
+	char ch;
+
+	for (;;) {
+		c = peek(p);
+		if (c < 0 || c == '|' || (c == ']' && bracket))
+			return 0;
+		if (c == ']')
+			return fail(p, p->line, p->col, "unexpected ']'");
+		if (c == '\n') {
+			if (!continues(p))
+				return 0;
+			if (peek(p) != '|' && add_text(p, s, " ", 1) != 0)
+				return -1;
+			continue;
+		}
+		if (c == '{' || c == '<') {
+			if (parse_ref(p, s) != 0)
+				return -1;
+			continue;
+		}
+		if (c == '[') {
+			if (parse_bracket(p, s) != 0)
+				return -1;
+			continue;
+		}
+		if (c == '\\') {
+			adv(p);
+			if ((c = peek(p)) < 0 || c == '\n')
+				return fail(p, p->line, p->col, "a '\\' "
+					    "escapes the next character");
+		}
+		ch = (char)c;
+		if (c != '\r' && add_text(p, s, &ch, 1) != 0)
+			return -1;
+		adv(p);
+	}
+}
+
+/* Alternatives separated by '|'. */
+static int
+parse_alts(struct parser *p, struct seq **alts, int *nalts, int bracket)
+{
+	int cap = 0;
+
+	for (;;) {
+		if (grow((void **)alts, &cap, *nalts, sizeof(**alts)) != 0)
+			return fail(p, p->line, p->col, "out of memory");
+		memset(&(*alts)[*nalts], 0, sizeof(**alts));
+		if (parse_seq(p, &(*alts)[(*nalts)++], bracket) != 0)
+			return -1;
+		trim(&(*alts)[*nalts - 1]);
+		if (peek(p) != '|')
+			return 0;
+		adv(p);
+	}
+}
+
+static int
+find_rule(const struct grammar *g, const char *name)
+{
+	int i;
+
+	for (i = 0; i < g->n; i++)
+		if (strcmp(g->rules[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+/* "name = body" or "name := body", at the start of a line. */
+static int
+parse_rule(struct parser *p)
+{
+	struct grammar *g = p->g;
+	int line = p->line, col = p->col, k;
+	char name[NAME_MAX_LEN], where[32];
+	struct rule *r;
+
+	read_name(p, name);
+	skip_blanks(p);
+	if ((k = find_rule(g, name)) >= 0) {
+		snprintf(where, sizeof(where), "%d", g->rules[k].line);
+		fail(p, line, col, "rule '%s' defined twice", name);
+		if (p->err != NULL && strlen(p->err->msg) + 40 <
+		    sizeof(p->err->msg))
+			strcat(strcat(strcat(p->err->msg, " (first at line "),
+				      where), ")");
+		return -1;
+	}
+	if (g->n == GRAMMAR_MAX_RULES)
+		return fail(p, line, col, "more rules than allowed");
+	if (grow((void **)&g->rules, &g->cap, g->n, sizeof(*g->rules)) != 0)
+		return fail(p, line, col, "out of memory");
+	r = &g->rules[g->n++];
+	memset(r, 0, sizeof(*r));
+	r->file = p->file;
+	r->line = line;
+	r->col = col;
+	if ((r->name = strdup(name)) == NULL)
+		return fail(p, line, col, "out of memory");
+	if (peek(p) == ':' && peek_at(p, 1) == '=') {
+		r->memo = 1;
+		g->nmemo++;
+		adv(p);
+	}
+	if (peek(p) != '=')
+		return fail(p, p->line, p->col, "expected '=' or ':=' after "
+			    "rule '%s'", name);
+	adv(p);
+	skip_blanks(p);
+	return parse_alts(p, &r->alts, &r->nalts, 0);
+}
+
+static int load_file(struct grammar *g, const char *path, int depth,
+		     struct pf_error *err);
+
+/* "%include NAME": NAME relative to the including file's directory. */
+static int
+parse_include(struct parser *p, int depth)
+{
+	const char *self = p->g->files[p->file], *slash;
+	char name[NAME_MAX_LEN], path[1024];
+	int line = p->line, col = p->col;
+
+	if (p->len - p->pos < 9 || strncmp(p->s + p->pos, "%include ", 9))
+		return fail(p, line, col, "unknown directive");
+	p->pos += 9;
+	p->col += 9;
+	skip_blanks(p);
+	if (read_name(p, name) == 0)
+		return fail(p, p->line, p->col, "expected a file name");
+	if (depth < 0)
+		return fail(p, line, col, "%%include needs a file "
+			    "(grammar_load), not text: '%s'", name);
+	if (depth >= GRAMMAR_MAX_INCLUDES)
+		return fail(p, line, col, "includes nest deeper than allowed "
+			    "at '%s'", name);
+	slash = strrchr(self, '/');
+	snprintf(path, sizeof(path), "%.*s%s",
+		 slash ? (int)(slash - self + 1) : 0, self, name);
+	return load_file(p->g, path, depth + 1, p->err);
+}
+
+/* The top level: rules, includes, comments and blank lines. */
+static int
+parse_text(struct parser *p, int depth)
+{
+	int c;
+
+	while ((c = peek(p)) >= 0) {
+		if (line_is_empty(p, p->pos)) {
+			while (peek(p) >= 0 && peek(p) != '\n')
+				adv(p);
+			adv(p);
+			continue;
+		}
+		if (c == '%') {
+			if (parse_include(p, depth) != 0)
+				return -1;
+		} else if (is_name_char(c)) {
+			if (parse_rule(p) != 0)
+				return -1;
+			continue;
+		} else {
+			skip_blanks(p);
+			return fail(p, p->line, p->col, "text outside a "
+				    "rule (a rule starts at column 1 with "
+				    "'name =')");
+		}
+		skip_blanks(p);
+		if (peek(p) >= 0 && peek(p) != '\n' && peek(p) != '\r')
+			return fail(p, p->line, p->col, "unexpected text "
+				    "after the directive");
+		while (peek(p) >= 0 && peek(p) != '\n')
+			adv(p);
+	}
+	return 0;
+}
+
+static int
+compile_into(struct grammar *g, const char *text, size_t len,
+	     const char *name, int depth, struct pf_error *err)
+{
+	struct parser p = { .g = g, .s = text, .len = len, .line = 1,
+			    .col = 1, .err = err };
+
+	if (g->nfiles == MAX_FILES) {
+		snprintf(err->file, sizeof(err->file), "%s", name);
+		return pf_error_set(err, "too many grammar files");
+	}
+	if ((g->files[g->nfiles] = strdup(name)) == NULL)
+		return pf_error_set(err, "out of memory");
+	p.file = g->nfiles++;
+	return parse_text(&p, depth);
+}
+
+static int
+load_file(struct grammar *g, const char *path, int depth,
+	  struct pf_error *err)
+{
+	char *text;
+	size_t len;
+	int rc;
+
+	if (file_read_all(path, GRAMMAR_MAX_FILE, &text, &len) != 0) {
+		if (err != NULL)
+			snprintf(err->file, sizeof(err->file), "%s", path);
+		return pf_error_set(err, "cannot read grammar: %s",
+				    strerror(errno));
+	}
+	rc = compile_into(g, text, len, path, depth, err);
+	free(text);
+	return rc;
+}
+
+static int node_error(const struct grammar *g, const struct node *n,
+		      struct pf_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int
+node_error(const struct grammar *g, const struct node *n,
+	   struct pf_error *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	at(err, g->files[n->file], n->line, n->col, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Point every rule reference of s at its rule. */
+static int
+resolve_seq(struct grammar *g, struct seq *s, struct pf_error *err)
+{
+	struct node *n;
+	int i, j;
+
+	for (i = 0; i < s->n; i++) {
+		n = &s->v[i];
+		if (n->kind == K_REF &&
+		    (n->rule = find_rule(g, n->text)) < 0)
+			return node_error(g, n, err, "unknown rule '%s'",
+					  n->text);
+		for (j = 0; j < n->nalts; j++)
+			if (resolve_seq(g, &n->alts[j], err) != 0)
+				return -1;
+	}
+	return 0;
+}
+
+static int
+resolve(struct grammar *g, struct pf_error *err)
+{
+	int i, j;
+
+	for (i = 0; i < g->n; i++)
+		for (j = 0; j < g->rules[i].nalts; j++)
+			if (resolve_seq(g, &g->rules[i].alts[j], err) != 0)
+				return -1;
+	return 0;
+}
+
+static int
+finish(struct grammar *g, int rc, struct grammar **out,
+       struct pf_error *err)
+{
+	if (rc == 0)
+		rc = resolve(g, err);
+	if (rc != 0) {
+		grammar_free(g);
+		return -1;
+	}
+	*out = g;
+	return 0;
+}
+
+int
+grammar_compile(const char *text, size_t len, const char *name,
+		struct grammar **out, struct pf_error *err)
+{
+	struct grammar *g = calloc(1, sizeof(*g));
+
+	*out = NULL;
+	if (g == NULL)
+		return pf_error_set(err, "out of memory");
+	return finish(g, compile_into(g, text, len, name, -1, err), out,
+		      err);
+}
+
+int
+grammar_load(const char *path, struct grammar **out, struct pf_error *err)
+{
+	struct grammar *g = calloc(1, sizeof(*g));
+
+	*out = NULL;
+	if (g == NULL)
+		return pf_error_set(err, "out of memory");
+	return finish(g, load_file(g, path, 0, err), out, err);
+}
+
+int
+grammar_has(const struct grammar *g, const char *rule)
+{
+	return g != NULL && find_rule(g, rule) >= 0;
+}
+
+/* ---- rendering ---- */
+
+struct render {
+	const struct grammar *g;
+	const cJSON *vars;
+	struct rng rng;
+	struct buf *out;
+	struct pf_error *err;
+	unsigned steps;
+	char **memo;   /* per rule, when the grammar has ":=" rules */
+};
+
+static int expand_seq(struct render *r, const struct seq *s, int depth);
+
+static const cJSON *
+lookup(const cJSON *v, const struct node *n)
+{
+	char *end;
+	long k;
+	int i;
+
+	for (i = 0; v != NULL && i < n->nseg; i++) {
+		if (cJSON_IsObject(v)) {
+			v = cJSON_GetObjectItemCaseSensitive(v, n->seg[i]);
+		} else if (cJSON_IsArray(v)) {
+			k = strtol(n->seg[i], &end, 10);
+			v = *end == '\0' && k >= 0 ?
+			    cJSON_GetArrayItem(v, (int)k) : NULL;
+		} else {
+			v = NULL;
+		}
+	}
+	return v;
+}
+
+/* Falsy: missing, null, false, 0, "" and []. */
+static int
+truthy(const cJSON *v)
+{
+	if (v == NULL || cJSON_IsNull(v) || cJSON_IsFalse(v))
+		return 0;
+	if (cJSON_IsNumber(v))
+		return v->valuedouble != 0;
+	if (cJSON_IsString(v))
+		return v->valuestring[0] != '\0';
+	if (cJSON_IsArray(v))
+		return v->child != NULL;
+	return 1;
+}
+
+static int
+test(const struct node *n, const cJSON *v)
+{
+	double d;
+	int c;
+
+	if (n->op == OP_TRUTHY)
+		return truthy(v) != n->neg;
+	if (n->isnum && cJSON_IsNumber(v)) {
+		d = v->valuedouble;
+		c = d < n->num ? -1 : d > n->num ? 1 : 0;
+	} else if (cJSON_IsString(v)) {
+		c = strcmp(v->valuestring, n->value);
+	} else if (cJSON_IsBool(v)) {
+		c = strcmp(cJSON_IsTrue(v) ? "true" : "false", n->value);
+	} else {
+		return (n->op == OP_NE) != n->neg;
+	}
+	switch (n->op) {
+	case OP_EQ: c = c == 0; break;
+	case OP_NE: c = c != 0; break;
+	case OP_LT: c = c < 0; break;
+	case OP_LE: c = c <= 0; break;
+	case OP_GT: c = c > 0; break;
+	default: c = c >= 0; break;
+	}
+	return c != n->neg;
+}
+
+/* A scalar value as text. */
+static int
+put_scalar(struct buf *b, const cJSON *v)
+{
+	double d;
+
+	if (cJSON_IsString(v))
+		return buf_puts(b, v->valuestring);
+	if (cJSON_IsBool(v))
+		return buf_puts(b, cJSON_IsTrue(v) ? "true" : "false");
+	d = v->valuedouble;
+	if (d == (double)(long long)d && d > -1e15 && d < 1e15)
+		return buf_printf(b, "%lld", (long long)d);
+	return buf_printf(b, "%g", d);
+}
+
+static int
+is_scalar(const cJSON *v)
+{
+	return cJSON_IsString(v) || cJSON_IsNumber(v) || cJSON_IsBool(v);
+}
+
+/* A variable: a scalar, or a list of them as "a, b and c". */
+static int
+put_var(struct render *r, const struct node *n, const cJSON *v)
+{
+	const cJSON *e;
+	int i = 0, k;
+
+	if (v == NULL || cJSON_IsNull(v))
+		return node_error(r->g, n, r->err, "variable '%s' has no "
+				  "value", n->text);
+	if (is_scalar(v))
+		return put_scalar(r->out, v) == 0 ? 0 :
+		       node_error(r->g, n, r->err, "output too long");
+	if (!cJSON_IsArray(v))
+		return node_error(r->g, n, r->err, "variable '%s' is an "
+				  "object, not text", n->text);
+	k = cJSON_GetArraySize(v);
+	cJSON_ArrayForEach(e, v) {
+		if (!is_scalar(e))
+			return node_error(r->g, n, r->err, "list '%s' holds "
+					  "a non-scalar", n->text);
+		if ((i > 0 && buf_puts(r->out, i == k - 1 ? " and " : ", "))
+		    || put_scalar(r->out, e) != 0)
+			return node_error(r->g, n, r->err, "output too "
+					  "long");
+		i++;
+	}
+	return 0;
+}
+
+/* {@name}: one element of a list, drawn with the render's generator. */
+static int
+put_pick(struct render *r, const struct node *n)
+{
+	const cJSON *v = lookup(r->vars, n);
+	int k;
+
+	if (cJSON_IsArray(v) && (k = cJSON_GetArraySize(v)) > 0)
+		v = cJSON_GetArrayItem(v, (int)rng_below(&r->rng,
+							  (uint32_t)k));
+	else if (cJSON_IsArray(v))
+		return node_error(r->g, n, r->err, "list '%s' is empty",
+				  n->text);
+	return put_var(r, n, v);
+}
+
+/* "a" or "an" before the word at s (the usual spelling exceptions). */
+static const char *
+article(const char *s)
+{
+	static const char *const a_words[] = { "uni", "use", "usu", "eu",
+		"one", "once", NULL };
+	static const char *const an_words[] = { "hour", "honest", "honor",
+		"heir", NULL };
+	int i;
+
+	for (i = 0; an_words[i]; i++)
+		if (strncasecmp(s, an_words[i], strlen(an_words[i])) == 0)
+			return "an ";
+	for (i = 0; a_words[i]; i++)
+		if (strncasecmp(s, a_words[i], strlen(a_words[i])) == 0)
+			return "a ";
+	if (s[0] == '8' || ((strncmp(s, "11", 2) == 0 ||
+			     strncmp(s, "18", 2) == 0) && !isdigit(
+				     (unsigned char)s[2])))
+		return "an ";
+	return strchr("aeiouAEIOU", s[0]) && s[0] ? "an " : "a ";
+}
+
+/* Apply a node's modifiers to the text from `start` on. */
+static int
+apply_mods(struct render *r, const struct node *n, size_t start)
+{
+	struct buf *b = r->out;
+	const char *art;
+	size_t i, k;
+
+	if (n->mods & MOD_LOWER)
+		for (i = start; i < b->len; i++)
+			b->data[i] = (char)tolower((unsigned char)b->data[i]);
+	for (i = start; i < b->len && isspace((unsigned char)b->data[i]); i++)
+		;
+	if (i == b->len)
+		return 0;
+	if (n->mods & MOD_A) {
+		art = article(b->data + i);
+		k = strlen(art);
+		if (buf_append(b, art, k) != 0)
+			return node_error(r->g, n, r->err, "output too "
+					  "long");
+		memmove(b->data + i + k, b->data + i, b->len - k - i);
+		memcpy(b->data + i, art, k);
+	}
+	if (n->mods & MOD_CAP)
+		b->data[i] = (char)toupper((unsigned char)b->data[i]);
+	return 0;
+}
+
+static int
+expand_rule(struct render *r, const struct node *n, int depth)
+{
+	const struct rule *ru = &r->g->rules[n->rule];
+	size_t start = r->out->len;
+	uint32_t k = 0;
+
+	if (depth >= GRAMMAR_MAX_DEPTH)
+		return node_error(r->g, n, r->err, "rules nest deeper than "
+				  "allowed at '%s' (a rule that refers to "
+				  "itself without end?)", ru->name);
+	if (r->memo != NULL && r->memo[n->rule] != NULL)
+		return buf_puts(r->out, r->memo[n->rule]) == 0 ? 0 :
+		       node_error(r->g, n, r->err, "output too long");
+	if (ru->nalts > 1)
+		k = rng_below(&r->rng, (uint32_t)ru->nalts);
+	if (expand_seq(r, &ru->alts[k], depth + 1) != 0)
+		return -1;
+	if (ru->memo && r->memo != NULL &&
+	    (r->memo[n->rule] = strndup(r->out->data + start,
+					r->out->len - start)) == NULL)
+		return node_error(r->g, n, r->err, "out of memory");
+	return 0;
+}
+
+static int
+expand_node(struct render *r, const struct node *n, int depth)
+{
+	size_t start = r->out->len;
+	uint32_t k = 0;
+	int rc = 0;
+
+	if (++r->steps > GRAMMAR_MAX_STEPS)
+		return node_error(r->g, n, r->err, "the text grows past the "
+				  "step limit");
+	switch (n->kind) {
+	case K_TEXT:
+		return buf_append(r->out, n->text, n->len) == 0 ? 0 :
+		       node_error(r->g, n, r->err, "output too long");
+	case K_REF:
+		rc = expand_rule(r, n, depth);
+		break;
+	case K_VAR:
+		rc = put_var(r, n, lookup(r->vars, n));
+		break;
+	case K_PICK:
+		rc = put_pick(r, n);
+		break;
+	case K_CHOICE:
+		if (n->nalts > 1)
+			k = rng_below(&r->rng, (uint32_t)n->nalts);
+		return expand_seq(r, &n->alts[k], depth);
+	case K_COND:
+		return expand_seq(r, &n->alts[test(n, lookup(r->vars, n)) ?
+					       0 : 1], depth);
+	}
+	return rc != 0 ? -1 : n->mods ? apply_mods(r, n, start) : 0;
+}
+
+static int
+expand_seq(struct render *r, const struct seq *s, int depth)
+{
+	int i;
+
+	for (i = 0; i < s->n; i++)
+		if (expand_node(r, &s->v[i], depth) != 0)
+			return -1;
+	return 0;
+}
+
+/* GRAMMAR_PROSE clean-up of b from `start` on, in place (it only
+ * shrinks). */
+static void
+prose(struct buf *b, size_t start)
+{
+	char *d = b->data;
+	size_t w = start, i;
+	int space = 0, cap = 2;  /* 2: capitalise the next letter */
+	char c;
+
+	for (i = start; i < b->len; i++) {
+		c = d[i];
+		if (isspace((unsigned char)c)) {
+			space = 1;
+			if (cap == 1)
+				cap = 2;
+			continue;
+		}
+		if (strchr(",.;:!?)", c) != NULL)
+			space = 0;
+		if (c == ',' && w > start && strchr(",.;:!?", d[w - 1]))
+			continue;
+		if (c == '.' && w > start && strchr(",;:", d[w - 1])) {
+			d[w - 1] = '.';
+			cap = 1;
+			continue;
+		}
+		if (space && w > start && d[w - 1] != '(')
+			d[w++] = ' ';
+		space = 0;
+		if (cap == 2 && islower((unsigned char)c))
+			c = (char)toupper((unsigned char)c);
+		if (cap == 1 || !(c == '"' || c == '('))
+			cap = 0;
+		if (c == '.' || c == '!' || c == '?')
+			cap = 1;
+		d[w++] = c;
+	}
+	b->len = w;
+	if (b->data != NULL)
+		b->data[w] = '\0';
+}
+
+int
+grammar_render(const struct grammar *g, const char *rule,
+	       const cJSON *vars, uint64_t seed, unsigned flags,
+	       struct buf *out, struct pf_error *err)
+{
+	struct render r = { .g = g, .vars = vars, .out = out, .err = err };
+	struct node top = { .kind = K_REF };
+	size_t start = out->len;
+	int rc, i;
+
+	if ((top.rule = find_rule(g, rule)) < 0)
+		return pf_error_set(err, "no grammar rule '%s' in %s", rule,
+				    g->files[0]);
+	top.line = g->rules[top.rule].line;
+	top.col = g->rules[top.rule].col;
+	top.file = g->rules[top.rule].file;
+	rng_seed(&r.rng, seed);
+	if (g->nmemo > 0 && (r.memo = calloc((size_t)g->n,
+					     sizeof(*r.memo))) == NULL)
+		return pf_error_set(err, "out of memory");
+	rc = expand_rule(&r, &top, 0);
+	for (i = 0; r.memo != NULL && i < g->n; i++)
+		free(r.memo[i]);
+	free(r.memo);
+	if (rc != 0) {
+		out->len = start;
+		if (out->data != NULL)
+			out->data[start] = '\0';
+		return -1;
+	}
+	if (flags & GRAMMAR_PROSE)
+		prose(out, start);
+	return 0;
+}

@@ -1,0 +1,330 @@
+/* test_grammar.c - unit tests for templates/grammar.c: expansions, prose
+ * clean-up, conditionals, modifiers, seeded choice, limits and the
+ * file:line:column of every compile and render error. Table-driven. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "base/json.h"
+#include "templates/grammar.h"
+#include "tests/unit/check_tap.h"
+
+#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+static const char *const vars_json =
+	"{\"p\": {\"name\": \"Ada\", \"city\": \"Tulsa\", \"age\": 41,"
+	" \"has_job\": true, \"retired\": false, \"job\": \"engineer\","
+	" \"kids\": 0, \"none\": null, \"empty\": \"\","
+	" \"langs\": [\"English\", \"Spanish\", \"Tagalog\"],"
+	" \"one\": [\"chess\"], \"nil\": [],"
+	" \"rel\": [{\"sex\": \"female\", \"name\": \"Mia\"},"
+	"           {\"sex\": \"male\", \"name\": \"Ben\"}]}}";
+
+/* Compile `text` and render `rule`; returns the malloc'd text or NULL
+ * with err filled. */
+static char *
+expand(const char *text, const char *rule, uint64_t seed, unsigned flags,
+       size_t max, struct pf_error *err)
+{
+	struct grammar *g;
+	cJSON *v = cJSON_Parse(vars_json);
+	struct buf out;
+	char *s = NULL;
+
+	ck_assert_ptr_nonnull(v);
+	buf_init(&out, max);
+	if (grammar_compile(text, strlen(text), "t.grammar", &g, err) == 0 &&
+	    grammar_render(g, rule, v, seed, flags, &out, err) == 0)
+		s = buf_detach(&out);
+	buf_free(&out);
+	grammar_free(g);
+	cJSON_Delete(v);
+	return s;
+}
+
+static const struct {
+	const char *text, *rule, *want;
+	unsigned flags;
+} ok_cases[] = {
+	{ "a = hello world\n", "a", "hello world", 0 },
+	{ "a = x <b> y\nb = mid\n", "a", "x mid y", 0 },
+	{ "a = {p.name} of {p.city}, {p.age}\n", "a",
+	  "Ada of Tulsa, 41", 0 },
+	{ "a = {p.langs}\n", "a", "English, Spanish and Tagalog", 0 },
+	{ "a = {p.one}\n", "a", "chess", 0 },
+	{ "a = {p.rel.0.name}\n", "a", "Mia", 0 },
+	{ "a = [?p.has_job: works | idle]\n", "a", "works", 0 },
+	{ "a = [?p.retired: old | young]\n", "a", "young", 0 },
+	{ "a = [?!p.retired: active]\n", "a", "active", 0 },
+	{ "a = [?p.kids: kids | no kids]\n", "a", "no kids", 0 },
+	{ "a = [?p.empty: x | empty]\n", "a", "empty", 0 },
+	{ "a = [?p.nil: x | nil]\n", "a", "nil", 0 },
+	{ "a = [?p.missing: x | missing]\n", "a", "missing", 0 },
+	{ "a = [?p.age>=40: older | younger]\n", "a", "older", 0 },
+	{ "a = [?p.age<40: younger | older]\n", "a", "older", 0 },
+	{ "a = [?p.age=41: exactly]\n", "a", "exactly", 0 },
+	{ "a = [?p.rel.1.sex=female: sister | brother]\n", "a", "brother",
+	  0 },
+	{ "a = [?p.rel.0.sex != male: sister | brother]\n", "a", "sister",
+	  0 },
+	{ "a = [?p.age<18: child |?p.age<65: adult | senior]\n", "a",
+	  "adult", 0 },
+	{ "a = [?p.has_job=true: t | f]\n", "a", "t", 0 },
+	{ "a = {p.job:a}\n", "a", "an engineer", 0 },
+	{ "a = <b:a>\nb = union rep\n", "a", "a union rep", 0 },
+	{ "a = <b:a>\nb = hour\n", "a", "an hour", 0 },
+	{ "a = {p.age:a}-year-old\n", "a", "a 41-year-old", 0 },
+	{ "a = <b:a:cap>\nb = 80-year-old\n", "a", "An 80-year-old", 0 },
+	{ "a = {p.city:lower}\n", "a", "tulsa", 0 },
+	{ "a = <b:cap>\nb = well\n", "a", "Well", 0 },
+	{ "a = one\n  two\n\n  # comment\n  three\n", "a",
+	  "one two three", 0 },
+	{ "a = x\n| x\n  | x\n", "a", "x", 0 },
+	{ "a = 100\\% \\[sic\\] \\<b\\> \\{c\\} \\| d\n", "a",
+	  "100% [sic] <b> {c} | d", 0 },
+	{ "a = [x|x|x]-[?p.has_job:\n    y\n  | z]\n", "a", "x-y", 0 },
+	{ "a = <m> <m> <m>\nm := [1|2|3|4|5|6|7|8|9]\n", "a", NULL, 0 },
+	{ "a =   it was fine  ,  really . yes ( ok )  !\n", "a",
+	  "It was fine, really. Yes (ok)!", GRAMMAR_PROSE },
+	{ "a = first . second! third? \"fourth\" 3.5 e.com\n", "a",
+	  "First. Second! Third? \"Fourth\" 3.5 e.com", GRAMMAR_PROSE },
+	{ "a = x, . y ,, z\n", "a", "X. Y, z", GRAMMAR_PROSE },
+	{ "a = [ | ] done\n", "a", "Done", GRAMMAR_PROSE },
+};
+
+START_TEST(render_ok)
+{
+	struct pf_error err;
+	char *got, *w;
+
+	memset(&err, 0, sizeof(err));
+	got = expand(ok_cases[_i].text, ok_cases[_i].rule, 7,
+		     ok_cases[_i].flags, 4096, &err);
+	ck_assert_msg(got != NULL, "case %d: %s", _i, err.msg);
+	if (ok_cases[_i].want != NULL) {
+		ck_assert_str_eq(got, ok_cases[_i].want);
+	} else {  /* the := case: three copies of one draw */
+		ck_assert_int_eq((int)strlen(got), 5);
+		w = got;
+		ck_assert(w[0] == w[2] && w[2] == w[4]);
+	}
+	free(got);
+}
+END_TEST
+
+static const struct {
+	const char *text, *rule;
+	int line, col;
+	const char *msg;
+} bad_cases[] = {
+	{ "a = <nope>\n", "a", 1, 5, "unknown rule 'nope'" },
+	{ "a = x\na = y\n", "a", 2, 1, "rule 'a' defined twice" },
+	{ "a x\n", "a", 1, 3, "expected '=' or ':='" },
+	{ "  a = x\n", "a", 1, 3, "text outside a rule" },
+	{ "a = [x|y\nb = z\n", "a", 1, 5, "unclosed '['" },
+	{ "a = x ] y\n", "a", 1, 7, "unexpected ']'" },
+	{ "a = {p.name\n", "a", 1, 12, "expected '}'" },
+	{ "a = {}\n", "a", 1, 6, "expected a variable name" },
+	{ "a = <b:loud>\nb = x\n", "a", 1, 7, "unknown modifier 'loud'" },
+	{ "a = [?p.age: x | y | z]\n", "a", 1, 20, "one else part" },
+	{ "a = [?p.age x]\n", "a", 1, 14, "expected ':'" },
+	{ "a = [?p.age=: x]\n", "a", 1, 7, "a comparison needs a value" },
+	{ "a = [?p.age =< 3: x]\n", "a", 1, 7, "unknown comparison '=<'" },
+	{ "a = {p..x}\n", "a", 1, 5, "bad variable name" },
+	{ "%include other\n", "a", 1, 1, "%include needs a file" },
+	{ "%bogus\n", "a", 1, 1, "unknown directive" },
+	{ "a = x \\\n", "a", 1, 8, "escapes the next character" },
+	/* render-time errors point at the element at fault */
+	{ "a = x\n  {p.none}\n", "a", 2, 3, "variable 'p.none' has no value" },
+	{ "a = {p.nope}\n", "a", 1, 5, "variable 'p.nope' has no value" },
+	{ "a = {p}\n", "a", 1, 5, "is an object" },
+	{ "a = {p.rel}\n", "a", 1, 5, "holds a non-scalar" },
+	{ "a = {@p.nil}\n", "a", 1, 5, "list 'p.nil' is empty" },
+	{ "a = x <a>\n", "a", 1, 7, "nest deeper than allowed at 'a'" },
+	{ "a = <b><b><b><b><b><b><b><b><b><b>\n"
+	  "b = <c><c><c><c><c><c><c><c><c><c>\n"
+	  "c = <d><d><d><d><d><d><d><d><d><d>\n"
+	  "d = <e><e><e><e><e><e><e><e><e><e>\n"
+	  "e = <f><f><f><f><f><f><f><f><f><f>\n"
+	  "f = <g><g><g><g><g><g><g><g><g><g>\n"
+	  "g = \n", "a", 0, 0, "step limit" },
+	{ "a = x\n", "zz", 0, 0, "no grammar rule 'zz'" },
+};
+
+START_TEST(render_bad)
+{
+	struct pf_error err;
+	char *got;
+
+	memset(&err, 0, sizeof(err));
+	got = expand(bad_cases[_i].text, bad_cases[_i].rule, 1, 0, 4096,
+		     &err);
+	ck_assert_msg(got == NULL, "case %d rendered '%s'", _i, got);
+	ck_assert_msg(strstr(err.msg, bad_cases[_i].msg) != NULL,
+		      "case %d: '%s' lacks '%s'", _i, err.msg,
+		      bad_cases[_i].msg);
+	if (bad_cases[_i].line > 0) {
+		ck_assert_str_eq(err.file, "t.grammar");
+		ck_assert_int_eq(err.line, bad_cases[_i].line);
+		ck_assert_int_eq(err.col, bad_cases[_i].col);
+	}
+}
+END_TEST
+
+static const char *const choice_text =
+	"s = <w> <w> <w> <w>\n"
+	"w = alpha | beta | gamma | [delta|epsilon] | {@p.langs}\n";
+
+/* The same seed always gives the same text; different seeds reach every
+ * alternative, nested ones and list picks included. */
+START_TEST(seeded_choice)
+{
+	static const char *const words[] = { "alpha", "beta", "gamma",
+		"delta", "epsilon", "English", "Spanish", "Tagalog" };
+	struct pf_error err;
+	char *a, *b, *all = calloc(1, 1);
+	size_t n = 0;
+	uint64_t seed;
+	int i, differ = 0;
+
+	for (seed = 0; seed < 200; seed++) {
+		a = expand(choice_text, "s", seed, 0, 4096, &err);
+		b = expand(choice_text, "s", seed, 0, 4096, &err);
+		ck_assert_ptr_nonnull(a);
+		ck_assert_str_eq(a, b);
+		if (seed > 0 && strstr(all, a) == NULL)
+			differ++;
+		all = realloc(all, n + strlen(a) + 2);
+		strcpy(all + n, a);
+		n += strlen(a);
+		strcpy(all + n++, "\n");
+		free(a);
+		free(b);
+	}
+	for (i = 0; i < N(words); i++)
+		ck_assert_msg(strstr(all, words[i]) != NULL, "never drew %s",
+			      words[i]);
+	ck_assert_int_gt(differ, 150);
+	free(all);
+}
+END_TEST
+
+/* Output stops at the buffer's maximum with an error, leaving what the
+ * buffer held before. */
+START_TEST(output_bound)
+{
+	struct grammar *g;
+	struct pf_error err;
+	struct buf out;
+	const char *t = "a = <b><b><b><b>\nb = 0123456789012345678901234\n";
+
+	ck_assert_int_eq(grammar_compile(t, strlen(t), "t.grammar", &g, &err),
+			 0);
+	buf_init(&out, 64);
+	ck_assert_int_eq(buf_puts(&out, "kept"), 0);
+	ck_assert_int_eq(grammar_render(g, "a", NULL, 1, 0, &out, &err), -1);
+	ck_assert(strstr(err.msg, "output too long") != NULL);
+	ck_assert_str_eq(out.data, "kept");
+	ck_assert_int_eq(grammar_has(g, "b"), 1);
+	ck_assert_int_eq(grammar_has(g, "c"), 0);
+	buf_free(&out);
+	grammar_free(g);
+	grammar_free(NULL);
+}
+END_TEST
+
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* %include resolves next to the including file; errors name the
+ * included file; a file that includes itself stops at the limit. */
+START_TEST(includes)
+{
+	char dir[] = "/tmp/grammar-test-XXXXXX", a[128], b[128], c[128];
+	struct grammar *g;
+	struct pf_error err;
+	struct buf out;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(a, sizeof(a), "%s/a.grammar", dir);
+	snprintf(b, sizeof(b), "%s/b.grammar", dir);
+	snprintf(c, sizeof(c), "%s/c.grammar", dir);
+	write_file(a, "%include b.grammar\ntop = <shared>!\n");
+	write_file(b, "shared = from b\n");
+	write_file(c, "%include c.grammar\n");
+	ck_assert_int_eq(grammar_load(a, &g, &err), 0);
+	buf_init(&out, 256);
+	ck_assert_int_eq(grammar_render(g, "top", NULL, 3, GRAMMAR_PROSE,
+					&out, &err), 0);
+	ck_assert_str_eq(out.data, "From b!");
+	buf_free(&out);
+	grammar_free(g);
+	write_file(b, "shared = <missing>\n");
+	ck_assert_int_eq(grammar_load(a, &g, &err), -1);
+	ck_assert_str_eq(err.file, b);
+	ck_assert_int_eq(err.col, 10);
+	ck_assert_int_eq(grammar_load(c, &g, &err), -1);
+	ck_assert(strstr(err.msg, "includes nest deeper") != NULL);
+	memset(&err, 0, sizeof(err));
+	snprintf(b, sizeof(b), "%s/none.grammar", dir);
+	ck_assert_int_eq(grammar_load(b, &g, &err), -1);
+	ck_assert(strstr(err.msg, "cannot read grammar") != NULL);
+	ck_assert_str_eq(err.file, b);
+	unlink(a);
+	unlink(c);
+	snprintf(b, sizeof(b), "%s/b.grammar", dir);
+	unlink(b);
+	rmdir(dir);
+}
+END_TEST
+
+/* Every shipped rule file compiles. */
+START_TEST(shipped_files)
+{
+	static const char *const files[] = {
+		"templates/offline/voice.grammar",
+	};
+	struct grammar *g;
+	struct pf_error err;
+	int i;
+
+	for (i = 0; i < N(files); i++) {
+		memset(&err, 0, sizeof(err));
+		ck_assert_msg(grammar_load(check_tap_srcpath(files[i]), &g,
+					   &err) == 0, "%s:%d:%d: %s",
+			      err.file, err.line, err.col, err.msg);
+		grammar_free(g);
+	}
+}
+END_TEST
+
+static Suite *
+suite(void)
+{
+	Suite *s = suite_create("grammar");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_loop_test(tc, render_ok, 0, N(ok_cases));
+	tcase_add_loop_test(tc, render_bad, 0, N(bad_cases));
+	tcase_add_test(tc, seeded_choice);
+	tcase_add_test(tc, output_bound);
+	tcase_add_test(tc, includes);
+	tcase_add_test(tc, shipped_files);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return check_tap_run(suite());
+}
