@@ -10,9 +10,10 @@
  * that reads like an order history; other types are one paragraph.
  * Each planted fact is stated the way the fact says (its value word for
  * word, or its clue phrase and not the value); filler states no fact.
- * (The document stage appends the persona's canary.) Phrases are
- * drawn from the session's own stream, so the text is a pure function of
- * the inputs.
+ * (The document stage appends the persona's canary.) Every phrase is a
+ * rule of templates/offline/document.grammar (templates/grammar.h)
+ * expanded with seeds from the session's own stream, so the text is a
+ * pure function of the inputs.
  */
 #ifndef PF_DOCTEXT_H
 #define PF_DOCTEXT_H
@@ -24,6 +25,8 @@
 #include "generators/session.h"
 #include "generators/world.h"
 #include "personas/persona.h"
+#include "base/error.h"
+#include "templates/grammar.h"
 
 struct doctext_input {
 	const struct persona *p;
@@ -32,10 +35,14 @@ struct doctext_input {
 	const struct fact_plan *fp;   /* s->fact[] index into it */
 	uint64_t seed;
 	int idx;                      /* the session's document index */
+	const struct grammar *g;      /* templates/offline/document.grammar */
 };
 
 /* The session's reply as a new JSON object (the caller frees it with
- * cJSON_Delete), or NULL when memory runs out. */
-cJSON *doctext_compose(const struct doctext_input *in);
+ * cJSON_Delete), or NULL with err filled when memory runs out or a rule
+ * of the grammar fails to render (file:line:col of a missing rule or
+ * variable, or a rule that renders nothing). */
+cJSON *doctext_compose(const struct doctext_input *in,
+		       struct pf_error *err);
 
 #endif

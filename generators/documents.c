@@ -18,6 +18,7 @@
 #include "base/json.h"
 #include "generators/doctext.h"
 #include "generators/facts.h"
+#include "generators/text.h"
 #include "output/writer.h"
 
 #define CONTENT_MAX ((size_t)1 << 16)   /* reply content + canary */
@@ -78,15 +79,21 @@ add_facts(const struct stage_ctx *sc, cJSON *d)
 /* The offline reply in document.draft: title, content and entries (as
  * JSON text), which templates/offline/document.mustache shows. */
 static int
-add_draft(const struct stage_ctx *sc, cJSON *d)
+add_draft(const struct stage_ctx *sc, cJSON *d, struct pf_error *err)
 {
-	const struct doctext_input in = { gen_persona(sc->u),
-		gen_world(sc->u), session_of(sc), gen_facts(sc->u),
-		sc->cfg->seed, (int)sc->idx };
-	cJSON *reply = doctext_compose(&in), *o;
+	struct doctext_input in = { gen_persona(sc->u), gen_world(sc->u),
+		session_of(sc), gen_facts(sc->u), sc->cfg->seed, (int)sc->idx,
+		NULL };
+	cJSON *reply, *o;
 	char *entries = NULL;
 	int rc = -1;
 
+	if (!sc->offline)
+		return 0;
+	if ((in.g = gen_grammar(sc->cfg, "document", err)) == NULL)
+		return -1;
+	if ((reply = doctext_compose(&in, err)) == NULL)
+		return -1;
 	if (reply != NULL)
 		entries = cJSON_PrintUnformatted(json_get(reply, "entries"));
 	o = cJSON_AddObjectToObject(d, "draft");
@@ -128,9 +135,7 @@ vars(struct stage_ctx *sc, cJSON *v, struct pf_error *err)
 					w->c[s->contact].description);
 	}
 	add_facts(sc, d);
-	if (add_draft(sc, d) != 0)
-		return pf_error_set(err, "out of memory");
-	return 0;
+	return add_draft(sc, d, err);
 }
 
 /* The participants of session s as a JSON array text. */

@@ -307,6 +307,7 @@ make_contact(struct world_contact *c, const struct kind *k,
 {
 	int gap = k->gap_lo + (int)rng_below(r, (uint32_t)(k->gap_hi -
 							  k->gap_lo + 1));
+	const char *state;
 
 	memset(c, 0, sizeof(*c));
 	c->relationship = k->rel;
@@ -325,9 +326,10 @@ make_contact(struct world_contact *c, const struct kind *k,
 	if (k == &k_service && c->age > 68)
 		c->age = 68;
 	c->job = k == &k_service ? c->word : contact_job(r, c->age);
-	c->city = k == &k_neighbour || k == &k_service || k == &k_partner ||
-		  k == &k_partner_unmarried ? p->city :
-		  pick(r, cities, N(cities));
+	c->city = p->city;
+	if (k != &k_neighbour && k != &k_service && k != &k_partner &&
+	    k != &k_partner_unmarried && rng_below(r, 2))
+		persona_sample_place(t, r, &c->city, &state);
 	c->likes = pick(r, hobbies, N(hobbies));
 	name_contact(c, t, r, k->same_last ? p->last_name : NULL, s);
 	describe(c, p);

@@ -1788,3 +1788,15 @@ persona_sample_name(const struct persona_tables *t, struct rng *r,
 	*first = draw(t, T_FIRST, r, d, s)->value;
 	*last = draw(t, T_LAST, r, NULL, NULL)->value;
 }
+
+void
+persona_sample_place(const struct persona_tables *t, struct rng *r,
+		     const char **city, const char **state)
+{
+	const struct row *g = draw(t, T_REGION, r, NULL, NULL);
+	const struct row *s = draw(t, T_STATE, r, g, NULL);
+	const struct row *u = draw(t, T_URBAN, r, s, NULL);
+
+	*city = draw(t, T_CITY, r, s, u)->value;
+	*state = s->value;
+}

@@ -91,4 +91,10 @@ void persona_sample_name(const struct persona_tables *t, struct rng *r,
 			 const char *sex, int age, const char **first,
 			 const char **last);
 
+/* A place someone else lives, drawn the way persona places are (region,
+ * state, urban or rural, city by population). The strings point into
+ * `t`. Never fails; draws from r only. */
+void persona_sample_place(const struct persona_tables *t, struct rng *r,
+			  const char **city, const char **state);
+
 #endif

@@ -75,4 +75,5 @@ dist_offline_DATA = \
 	templates/offline/preference.mustache \
 	templates/offline/judge.mustache \
 	templates/offline/cqa.mustache \
-	templates/offline/voice.grammar
+	templates/offline/voice.grammar \
+	templates/offline/document.grammar

@@ -87,6 +87,7 @@ TESTS += tests/integration/coherence.sh
 
 ## Issue 13's figures: the persona world, sessions, noise, canaries and
 ## distinct-2 over a 10,000-persona offline build (world_stats.py).
+TESTS += tests/integration/world.sh
 dist_noinst_SCRIPTS += tests/integration/world.sh \
 	tests/integration/world_stats.py
 dist_noinst_SCRIPTS += tests/integration/coherence.sh

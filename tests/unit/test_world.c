@@ -21,6 +21,7 @@
 #define NPERSONAS 40
 
 static struct persona_tables *tables;
+static struct grammar *grammar;
 
 static void
 setup(void)
@@ -35,12 +36,19 @@ setup(void)
 		pf_error_format(&err, msg, sizeof(msg));
 		ck_abort_msg("load %s: %s", dir, msg);
 	}
+	snprintf(dir, sizeof(dir), "%.4000s/templates/offline/document.grammar",
+		 top != NULL ? top : check_tap_srcpath("."));
+	if (grammar_load(dir, &grammar, &err) != 0) {
+		pf_error_format(&err, msg, sizeof(msg));
+		ck_abort_msg("load %s: %s", dir, msg);
+	}
 }
 
 static void
 teardown(void)
 {
 	persona_tables_free(tables);
+	grammar_free(grammar);
 }
 
 static const struct wcase {
@@ -113,10 +121,13 @@ check_sessions(const struct wcase *c, const struct persona *p,
 
 	ck_assert_int_eq(sp->n, c->ndocs);
 	for (k = 0; k < sp->n; k++) {
-		const struct doctext_input in = { p, w, &sp->s[k], fp, 42, k };
-		cJSON *r = doctext_compose(&in);
+		const struct doctext_input in = { p, w, &sp->s[k], fp, 42, k,
+			grammar };
+		struct pf_error err;
+		cJSON *r = doctext_compose(&in, &err);
 		const char *text = json_get_str(r, "content", "");
 
+		ck_assert_msg(r != NULL, "%s d%d: %s", p->id, k, err.msg);
 		filler += sp->s[k].noise;
 		ck_assert_int_eq(strlen(sp->s[k].segment_id), 12);
 		for (j = 0; j < sp->s[k].nfacts; j++)
