@@ -120,8 +120,45 @@ documents(const struct jfield *x, const cJSON *s, const char *p,
 	return jfield_intv(x, s, p, "per_persona", 0, 64, &c->documents) ||
 	       jfield_intv(x, s, p, "facts_per_document", 1, 8,
 			   &c->facts_per_document) ||
+	       jfield_num(x, s, p, "noise_ratio", 0, 0.9, &c->noise_ratio) ||
 	       jfield_enum_list(x, s, p, "types", doc_types, c->doc_types,
 				&c->ndoc_types) ? -1 : 0;
+}
+
+/* $.stages.world: contacts per persona, community size, the share of
+ * contacts from the community pool and the canaries' prefix. */
+static int
+world(const struct jfield *x, const cJSON *s, const char *p,
+      struct gen_config *c)
+{
+	struct world_config *w = &c->world;
+	char *prefix = NULL;
+
+	if (jfield_intv(x, s, p, "contacts_min", 1, WORLD_MAX_CONTACTS,
+			&w->contacts_min) ||
+	    jfield_intv(x, s, p, "contacts_max", 1, WORLD_MAX_CONTACTS,
+			&w->contacts_max) ||
+	    jfield_intv(x, s, p, "community_size", 1, WORLD_MAX_COMMUNITY,
+			&w->community_size) ||
+	    jfield_num(x, s, p, "shared_contacts", 0, 1,
+		       &w->shared_contacts) ||
+	    jfield_str(x, s, p, "canary_prefix", &prefix))
+		return -1;
+	if (w->contacts_max < w->contacts_min)
+		return jfield_fail(x, "$.stages.world.contacts_max", "%d is "
+				   "below contacts_min (%d)", w->contacts_max,
+				   w->contacts_min);
+	if (prefix == NULL)
+		return 0;
+	if (strlen(prefix) > 40 || strpbrk(prefix, " \t\n\"\\") != NULL) {
+		free(prefix);
+		return jfield_fail(x, "$.stages.world.canary_prefix",
+				   "expected up to 40 characters without "
+				   "blanks or quotes");
+	}
+	free(c->canary_prefix);
+	w->canary_prefix = c->canary_prefix = prefix;
+	return 0;
 }
 
 static int
@@ -258,7 +295,9 @@ static const char *const k_narrative[] = { "enabled", NULL };
 static const char *const k_interview[] = { "questions", "word_budget",
 	NULL };
 static const char *const k_documents[] = { "per_persona", "types",
-	"facts_per_document", NULL };
+	"facts_per_document", "noise_ratio", NULL };
+static const char *const k_world[] = { "contacts_min", "contacts_max",
+	"community_size", "shared_contacts", "canary_prefix", NULL };
 static const char *const k_qa[] = { "per_persona", NULL };
 static const char *const k_preferences[] = { "per_persona", "views", NULL };
 static const char *const k_cqa[] = { "questions", "min_history", "answered",
@@ -273,6 +312,7 @@ static const struct section {
 	{ .name = "narrative", .keys = k_narrative, .parse = narrative },
 	{ .name = "interview", .keys = k_interview, .parse = interview },
 	{ .name = "documents", .keys = k_documents, .parse = documents },
+	{ .name = "world", .keys = k_world, .parse = world },
 	{ .name = "qa", .keys = k_qa, .parse = qa },
 	{ .name = "preferences", .keys = k_preferences,
 	  .parse = preferences },
@@ -291,7 +331,8 @@ set_defaults(struct gen_config *c)
 	c->nquestions = 5;
 	c->word_budget = GEN_WORD_BUDGET;
 	c->documents = 3;
-	c->facts_per_document = 2;
+	c->facts_per_document = 1;
+	world_config_default(&c->world);
 	c->qa = 3;
 	c->pairs = 2;
 	cqa_defaults(&c->cqa);
@@ -386,5 +427,6 @@ gen_config_free(struct gen_config *c)
 		free(c->doc_types[i]);
 		free(c->views[i]);
 	}
+	free(c->canary_prefix);
 	free(c);
 }

@@ -13,6 +13,7 @@
 
 #include "base/jfield.h"
 #include "engine/config.h"
+#include "generators/world.h"
 
 #define GEN_MAX_LIST JFIELD_MAX_LIST   /* questions, doc types, views */
 #define GEN_WORD_BUDGET 250            /* words per interview answer */
@@ -60,7 +61,10 @@ struct gen_config {
 	int documents;            /* per persona */
 	int ndoc_types;
 	char *doc_types[GEN_MAX_LIST];
-	int facts_per_document;
+	int facts_per_document;   /* facts per fact session */
+	double noise_ratio;       /* share of filler sessions, 0 .. 0.9 */
+	struct world_config world; /* $.stages.world */
+	char *canary_prefix;      /* world.canary_prefix when configured */
 	int qa;                   /* per persona */
 	int pairs;                /* per persona */
 	int nviews;

@@ -1,7 +1,10 @@
 ## generators/: the generation stages (documents + facts + grounded QA,
 ## preference pairs + judge) and the stage registry.
 libpersonaforge_a_SOURCES += \
-	generators/facts.c generators/facts.h
+	generators/facts.c generators/facts.h \
+	generators/world.c generators/world.h \
+	generators/session.c generators/session.h \
+	generators/doctext.c generators/doctext.h
 libpersonaforge_a_SOURCES += \
 	generators/registry.c generators/stages.h \
 	generators/config.c generators/config.h \
@@ -22,3 +25,11 @@ tests_unit_test_cqa_SOURCES = tests/unit/test_cqa.c
 tests_unit_test_cqa_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_cqa_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_cqa
+
+## The persona world, its timeline, sessions and their offline text hold
+## together over a table of settings.
+check_PROGRAMS += tests/unit/test_world
+tests_unit_test_world_SOURCES = tests/unit/test_world.c
+tests_unit_test_world_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_world_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_world

@@ -1,7 +1,9 @@
 /* qa.c - stage "qa": grounded question-answer pairs. QA item i asks about
- * planted fact i mod F; its evidence is every document of the persona that
- * states the fact's value, which always includes the one it was planted
- * in. An answer that does not contain the value is retried. */
+ * the i mod C-th of the persona's C current facts (those no later event
+ * superseded); its evidence is the document the fact was planted in
+ * (which may state it by its clue phrase only) and every other document
+ * of the persona that states the fact's value. An answer that does not
+ * contain the value is retried. */
 #include "generators/stages.h"
 #include "generators/config.h"
 
@@ -37,8 +39,17 @@ static const struct fact *
 fact_of(const struct stage_ctx *sc)
 {
 	const struct fact_plan *fp = gen_facts(sc->u);
+	int i, n = 0, k;
 
-	return fp->n > 0 ? &fp->f[sc->idx % (uint32_t)fp->n] : NULL;
+	for (i = 0; i < fp->n; i++)
+		n += fp->f[i].valid_to < 0;
+	if (n == 0)
+		return NULL;
+	k = (int)(sc->idx % (uint32_t)n);
+	for (i = 0; i < fp->n; i++)
+		if (fp->f[i].valid_to < 0 && k-- == 0)
+			break;
+	return &fp->f[i];
 }
 
 /* The persona's documents that state the fact's value: the evidence.
@@ -53,7 +64,8 @@ evidence(const struct stage_ctx *sc, const struct fact *f,
 	for (i = 0; i < sc->u->count[GEN_DOCUMENT] &&
 		    i < STAGE_MAX_DEPS; i++) {
 		doc = unit_reply(sc->u, GEN_DOCUMENT, (uint32_t)i);
-		if (!facts_text_states(json_get_str(doc, "content", ""),
+		if (i != f->doc &&
+		    !facts_text_states(json_get_str(doc, "content", ""),
 				       f->value))
 			continue;
 		gen_row_id(ids[n++], 48, sc->u, 'd', i + 1);

@@ -35,6 +35,18 @@ gen_facts(const struct unit *u)
 	return &((const struct gen_unit *)u->data)->facts;
 }
 
+const struct world *
+gen_world(const struct unit *u)
+{
+	return &((const struct gen_unit *)u->data)->world;
+}
+
+const struct session_plan *
+gen_sessions(const struct unit *u)
+{
+	return &((const struct gen_unit *)u->data)->sessions;
+}
+
 int
 gen_incoherent(const struct unit *u, const char *text, char *why, size_t n,
 	       struct pf_error *err)
@@ -47,15 +59,13 @@ gen_incoherent_with(const struct unit *u, const char *text,
 		    const char *const *earlier, int nearlier, char *why,
 		    size_t n, struct pf_error *err)
 {
-	const struct fact_plan *fp = gen_facts(u);
-	struct coherence_fact cf[FACTS_MAX];
+	struct coherence_fact cf[FACTS_MAX + WORLD_MAX_CONTACTS];
 	struct coherence_input in = { .p = gen_persona(u), .facts = cf,
-				      .nfacts = fp->n, .text = text,
-				      .earlier = earlier,
+				      .text = text, .earlier = earlier,
 				      .nearlier = nearlier };
 	char d[256];
 
-	facts_coherence(fp, cf);
+	in.nfacts = facts_coherence(gen_facts(u), gen_world(u), cf);
 	if (coherence_check(&in, NULL, d, sizeof(d)) == 0)
 		return 0;
 	if (why != NULL)
@@ -125,8 +135,57 @@ add_template_vars(struct gen_unit *gu)
 	return 0;
 }
 
-/* Sample persona u->index, plan its facts, render its profile and write
- * its row. */
+/* Build the persona's world and plan its sessions and facts. */
+static void
+plan_world(const struct pf_config *c, const struct persona_tables *t,
+	   struct gen_unit *gu)
+{
+	const struct gen_config *g = gen_cfg(c);
+	struct world_config wc = g->world;
+	const struct session_config sc = { g->documents, g->noise_ratio,
+		g->facts_per_document, g->doc_types, g->ndoc_types };
+
+	wc.personas = c->personas > 0 ? (uint64_t)c->personas : 0;
+	world_build(&gu->world, t, c->seed, &gu->persona, &wc);
+	session_plan(&gu->sessions, &gu->facts, &gu->persona, &gu->world,
+		     c->seed, &sc);
+}
+
+/* The persona's row and its contacts' rows. */
+static int
+write_world(void *w, const struct gen_unit *gu, struct pf_error *err)
+{
+	const struct world *wd = &gu->world;
+	const struct world_contact *x;
+	cJSON *pj = world_profile_json(wd);
+	char *profile = pj != NULL ? cJSON_PrintUnformatted(pj) : NULL;
+	int i, rc;
+
+	cJSON_Delete(pj);
+	if (profile == NULL)
+		return pf_error_set(err, "out of memory");
+	rc = writer_persona(w, &gu->persona, wd->community, wd->canary,
+			    profile);
+	cJSON_free(profile);
+	if (rc != 0)
+		return pf_error_set(err, "cannot write the persona: %s",
+				    writer_errmsg(w));
+	for (i = 0; i < wd->ncontacts; i++) {
+		x = &wd->c[i];
+		if (writer_contact(w, (int64_t)gu->persona.index,
+				   &(struct writer_contact){
+				   x->id, x->name, x->sex, x->relationship,
+				   x->word, x->description, x->job, x->city,
+				   x->likes, x->shared_id, i,
+				   x->age }) != 0)
+			return pf_error_set(err, "cannot write a contact: %s",
+					    writer_errmsg(w));
+	}
+	return 0;
+}
+
+/* Sample persona u->index, plan its world, sessions and facts, render
+ * its profile and write its rows. */
 static int
 unit_open(void *ud, struct unit *u, void *w, struct pf_error *err)
 {
@@ -141,9 +200,7 @@ unit_open(void *ud, struct unit *u, void *w, struct pf_error *err)
 	gu->persona_json = persona_to_json(&gu->persona);
 	if (add_template_vars(gu) != 0)
 		return pf_error_set(err, "out of memory");
-	facts_plan(&gu->facts, &gu->persona, c->seed,
-		   gen_cfg(c)->documents * gen_cfg(c)->facts_per_document,
-		   gen_cfg(c)->documents);
+	plan_world(c, g->tables, gu);
 	if (gu->persona_json == NULL)
 		return pf_error_set(err, "out of memory");
 	if ((gu->life = life_json(c, &gu->persona, gu->persona_json,
@@ -151,10 +208,7 @@ unit_open(void *ud, struct unit *u, void *w, struct pf_error *err)
 		return -1;
 	if (add_profile(g, gu, err) != 0)
 		return -1;
-	if (writer_persona(w, &gu->persona) != 0)
-		return pf_error_set(err, "cannot write the persona: %s",
-				    writer_errmsg(w));
-	return 0;
+	return write_world(w, gu, err);
 }
 
 /* The persona and, once accepted, the narrative: every prompt sees both. */

@@ -16,6 +16,8 @@
 #include "engine/stage.h"
 #include "generators/config.h"
 #include "generators/facts.h"
+#include "generators/session.h"
+#include "generators/world.h"
 #include "personas/persona.h"
 #include "personas/sampler.h"
 
@@ -60,12 +62,18 @@ struct gen_unit {
 	cJSON *persona_json;             /* persona_to_json() + "profile" */
 	cJSON *life;                     /* shared life details (life.h) */
 	struct fact_plan facts;          /* planted facts (facts.h) */
+	struct world world;              /* contacts, profile (world.h) */
+	struct session_plan sessions;    /* its documents (session.h) */
 	struct gen_critic critic[GEN_MAX_LIST]; /* per interview question */
 };
 
 /* The persona and the planted facts of unit u. */
 const struct persona *gen_persona(const struct unit *u);
 const struct fact_plan *gen_facts(const struct unit *u);
+
+/* The world and the session plan of unit u. */
+const struct world *gen_world(const struct unit *u);
+const struct session_plan *gen_sessions(const struct unit *u);
 
 /* The deps of a stage whose items wait for nothing: 0. */
 int gen_no_deps(const struct unit *u, uint32_t idx, struct stage_dep *d);
@@ -77,7 +85,8 @@ void gen_row_id(char *out, size_t n, const struct unit *u, char kind,
 		int number);
 
 /* The critic every text stage shares: 1 when text breaks a coherence
- * rule (personas/coherence.h) for u's persona and planted facts, with
+ * rule (personas/coherence.h) for u's persona, planted facts and
+ * relatives among its contacts, with
  * err saying which and why (the item is then asked again with that
  * reason, and why[n], when not NULL, gets the first violation's
  * "rule: detail"); 0 when it holds together (why untouched). */

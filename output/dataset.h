@@ -28,7 +28,12 @@
  * 6: personas.citizenship and personas.party_id.
  *    The cqa table (community QA answers, Sy-SE-PQA).
  *    The audit_metric table (measures of the dataset-wide auditors).
- *    The narrative enrichment (four _list fields, nine persona facets). */
+ *    The narrative enrichment (four _list fields, nine persona facets).
+ *    persona.community, persona.canary and persona.profile; the contact
+ *    table; the document's session columns (session_id, segment_id,
+ *    timestamp, participants, noise, contact_id, entries); the fact's
+ *    timeline columns (statement, clue, valid_from, valid_to,
+ *    supersedes, reason, period, doc_ids). */
 #define DATASET_SCHEMA_VERSION 6
 
 enum dataset_mode {

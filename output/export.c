@@ -402,6 +402,20 @@ is_name(const char *s)
 	return 1;
 }
 
+/* The exporters' flags of persona column `name`: an integer, or text the
+ * registry marks as JSON (persona fields are plain text). */
+static unsigned
+attr_flags(const char *name, int is_int)
+{
+	const struct dataset_col *c;
+
+	for (c = dataset_table_role(DATASET_PERSONAS)->cols; c->name != NULL;
+	     c++)
+		if (strcmp(c->name, name) == 0 && (c->flags & DATASET_JSON))
+			return EXPORT_JSON;
+	return is_int ? EXPORT_INT : 0;
+}
+
 /* Read the persona table's columns: persona_id, quarantined, the text id
  * "id" if present, and every other column (the id included) as an
  * attribute in table order. */
@@ -439,6 +453,8 @@ persona_columns(struct walk *w)
 		w->attrs[w->nattrs].name = name;
 		w->attrs[w->nattrs].is_int = decl != NULL &&
 			strcasecmp(decl, "INTEGER") == 0;
+		w->attrs[w->nattrs].flags = attr_flags(name,
+			w->attrs[w->nattrs].is_int);
 		w->nattrs++;
 	}
 	if (w->pid_col < 0 || w->q_col < 0)

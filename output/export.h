@@ -80,6 +80,8 @@ struct export_attr {
 	int col;              /* index in the persona statement */
 	const char *name;     /* column name (a valid XML name) */
 	int is_int;           /* declared INTEGER */
+	unsigned flags;       /* EXPORT_INT, and EXPORT_JSON for a column the
+			       * registry marks DATASET_JSON */
 };
 
 struct export_persona {

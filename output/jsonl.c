@@ -153,7 +153,7 @@ persona_line(struct jsonl_out *j, const struct export_persona *p,
 	for (i = 0; i < p->nattrs; i++)
 		if (key(b, p->attrs[i].name) != 0 ||
 		    val(b, p->st, p->attrs[i].col,
-			p->attrs[i].is_int ? EXPORT_INT : 0) != 0)
+			p->attrs[i].flags) != 0)
 			return too_long(j);
 	if (key(b, dataset_table_role(DATASET_ONE)->xml_item) != 0 ||
 	    buf_puts(b, narr ? "{" : "null") != 0)

@@ -69,6 +69,13 @@ static const struct dataset_col persona_cols[] = {
 	{ .name = "fields", .flags = DATASET_FIELDS },
 	{ .name = "quarantined", .type = I, .sql = "NOT NULL DEFAULT 0",
 	  .flags = DATASET_KEEP },
+	/* Schema version 6: the persona's community (PersonaBench's
+	 * graphs) and its canary, planted in its private documents. */
+	{ .name = "community", .type = I, .sql = NN },
+	{ .name = "canary", .type = T, .sql = NN },
+	/* Schema version 6: the persona's profile (generators/world.h), a
+	 * JSON object. */
+	{ .name = "profile", .type = T, .sql = NN, .flags = DATASET_JSON },
 	ROW_SUM,
 	{ 0 }
 };
@@ -127,6 +134,18 @@ static const struct dataset_col document_cols[] = {
 	TEXT("title", DATASET_AUDIT, 3),
 	TEXT("content", DATASET_AUDIT, 4),
 	QUARANTINED,
+	/* Schema version 6: the session (PersonaBench: one session, one
+	 * retrieval chunk) the document is. */
+	ATTR("session_id", "session_id", 5),
+	ATTR("segment_id", "segment_id", 6),
+	ATTR("timestamp", "timestamp", 7),
+	{ .name = "participants", .type = T, .sql = NN, .flags = DATASET_JSON,
+	  .xml = "participants", .out = 8 },
+	{ .name = "noise", .type = I, .sql = NN,
+	  .flags = DATASET_ATTR | DATASET_BOOL, .xml = "noise", .out = 9 },
+	ATTR("contact_id", "contact", 10),
+	{ .name = "entries", .type = T, .sql = NN,
+	  .flags = DATASET_JSON | DATASET_AUDIT, .xml = "entries", .out = 11 },
 	ROW_SUM,
 	{ 0 }
 };
@@ -145,6 +164,38 @@ static const struct dataset_col fact_cols[] = {
 	 * "female"); empty for a fact that is not about a relative. */
 	ATTR("relation", "relation", 6),
 	ATTR("sex", "sex", 7),
+	QUARANTINED,
+	/* Schema version 6: the timeline and how the sessions state it. */
+	ATTR("statement", "statement", 8),
+	ATTR("clue", "clue", 9),
+	ATTR("valid_from", "valid_from", 10),
+	ATTR("valid_to", "valid_to", 11),
+	ATTR("supersedes", "supersedes", 12),
+	ATTR("reason", "reason", 13),
+	ATTR("period", "period", 14),
+	{ .name = "doc_ids", .type = T, .sql = NN,
+	  .flags = DATASET_JSON | DATASET_ATTR, .xml = "doc_ids", .out = 15 },
+	ROW_SUM,
+	{ 0 }
+};
+
+/* Schema version 6: the people in a persona's life (PersonaBench's social
+ * graph edges, seen from the persona). */
+static const struct dataset_col contact_cols[] = {
+	ROW_ID("contact_id"),
+	PERSONA_ID,
+	IDX(1),
+	TEXT("name", 0, 2),
+	ATTR("sex", "sex", 3),
+	{ .name = "age", .type = I, .sql = NN, .flags = DATASET_ATTR,
+	  .xml = "age", .out = 4 },
+	ATTR("relationship", "relationship", 5),
+	ATTR("relation", "relation", 6),
+	TEXT("description", 0, 7),
+	TEXT("job", 0, 8),
+	TEXT("city", 0, 9),
+	TEXT("likes", 0, 10),
+	ATTR("shared_id", "shared_id", 11),
 	QUARANTINED,
 	ROW_SUM,
 	{ 0 }
@@ -319,6 +370,10 @@ const struct dataset_table dataset_tables[] = {
 	  .stats = "backstory_turns", .quarantine = 1,
 	  .xml_list = "backstory", .xml_item = "turn",
 	  .jsonl = "backstory_turns.jsonl" },
+	{ .name = "contact", .cols = contact_cols, .write = DATASET_REPLACE,
+	  .role = DATASET_LIST, .stats = "contacts", .quarantine = 1,
+	  .xml_list = "contacts", .xml_item = "contact",
+	  .jsonl = "contacts.jsonl" },
 	{ .name = "document", .cols = document_cols,
 	  .write = DATASET_REPLACE, .role = DATASET_LIST,
 	  .stats = "documents", .quarantine = 1, .xml_list = "documents",

@@ -17,7 +17,7 @@
 
 enum {
 	S_RUN, S_PERSONA, S_NARRATIVE, S_TURN, S_DOC, S_FACT, S_QA,
-	S_QA_EV_DEL, S_QA_EV, S_PAIR, S_FIND, S_FIND_DEL, S_CQA, S_N
+	S_QA_EV_DEL, S_QA_EV, S_PAIR, S_FIND, S_FIND_DEL, S_CQA, S_CONTACT, S_N
 };
 
 /* Every statement is derived from the table registry (output/tables.h):
@@ -40,6 +40,7 @@ static const struct {
 	[S_FIND] = { "audit_finding", 0 },
 	[S_FIND_DEL] = { "audit_finding", 1 },
 	[S_CQA] = { "cqa", 0 },
+	[S_CONTACT] = { "contact", 0 },
 };
 
 struct writer {
@@ -273,7 +274,8 @@ writer_run(struct writer *w, const struct pf_config *cfg,
 }
 
 int
-writer_persona(struct writer *w, const struct persona *p)
+writer_persona(struct writer *w, const struct persona *p,
+	       int64_t community, const char *canary, const char *profile)
 {
 	const struct persona_field *f;
 	size_t i;
@@ -287,6 +289,31 @@ writer_persona(struct writer *w, const struct persona *p)
 		else
 			T(w, f->text(p));
 	}
+	I(w, 0);
+	I(w, community);
+	T(w, canary);
+	T(w, profile);
+	return END(w);
+}
+
+int
+writer_contact(struct writer *w, int64_t persona_id,
+	       const struct writer_contact *c)
+{
+	BEGIN(w, S_CONTACT);
+	T(w, c->contact_id);
+	I(w, persona_id);
+	I(w, c->idx);
+	T(w, c->name);
+	T(w, c->sex);
+	I(w, c->age);
+	T(w, c->relationship);
+	T(w, c->relation);
+	T(w, c->description);
+	T(w, c->job);
+	T(w, c->city);
+	T(w, c->likes);
+	T(w, c->shared_id);
 	I(w, 0);
 	return END(w);
 }
@@ -352,13 +379,14 @@ writer_turn(struct writer *w, int64_t persona_id, const char *tid, int turn,
 int
 writer_document(struct writer *w, int64_t persona_id, const char *doc_id,
 		int idx, const char *item_id, const char *type,
-		const char *title, const char *content, int rerun)
+		const char *title, const char *content,
+		const struct writer_session *s, int rerun)
 {
-	static const char *const names[] = { "title", "content" };
-	const char *texts[] = { title, content };
+	static const char *const names[] = { "title", "content", "entries" };
+	const char *texts[] = { title, content, s->entries };
 	int q;
 
-	q = audit(w, "document", doc_id, persona_id, names, texts, 2, rerun);
+	q = audit(w, "document", doc_id, persona_id, names, texts, 3, rerun);
 	if (q < 0)
 		return -1;
 	BEGIN(w, S_DOC);
@@ -370,6 +398,13 @@ writer_document(struct writer *w, int64_t persona_id, const char *doc_id,
 	T(w, title);
 	T(w, content);
 	I(w, q);
+	T(w, s->session_id);
+	T(w, s->segment_id);
+	T(w, s->timestamp);
+	T(w, s->participants);
+	I(w, s->noise);
+	T(w, s->contact_id);
+	T(w, s->entries);
 	return END(w);
 }
 
@@ -377,7 +412,7 @@ int
 writer_fact(struct writer *w, int64_t persona_id, const char *fact_id,
 	    int idx, const char *key, const char *value, const char *category,
 	    const char *doc_id, const char *relation, const char *sex,
-	    int rerun)
+	    const struct writer_timeline *tl, int rerun)
 {
 	static const char *const names[] = { "fact_value" };
 	int q;
@@ -396,6 +431,14 @@ writer_fact(struct writer *w, int64_t persona_id, const char *fact_id,
 	T(w, relation ? relation : "");
 	T(w, sex ? sex : "");
 	I(w, q);
+	T(w, tl->statement);
+	T(w, tl->clue);
+	T(w, tl->valid_from);
+	T(w, tl->valid_to);
+	T(w, tl->supersedes);
+	T(w, tl->reason);
+	T(w, tl->period);
+	T(w, tl->doc_ids);
 	return END(w);
 }
 

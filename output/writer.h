@@ -58,7 +58,21 @@ struct writer_run_info {
 int writer_run(struct writer *w, const struct pf_config *cfg,
 	       const struct writer_run_info *ri);
 
-int writer_persona(struct writer *w, const struct persona *p);
+/* The persona row, with its community, canary and profile (JSON object
+ * text; schema version 6). */
+int writer_persona(struct writer *w, const struct persona *p,
+		   int64_t community, const char *canary, const char *profile);
+
+/* One contact of a persona (table contact); not audited, like the
+ * persona row it belongs to. */
+struct writer_contact {
+	const char *contact_id, *name, *sex, *relationship, *relation;
+	const char *description, *job, *city, *likes;
+	const char *shared_id;     /* "" for the persona's own contact */
+	int idx, age;
+};
+int writer_contact(struct writer *w, int64_t persona_id,
+		   const struct writer_contact *c);
 
 /* Narrative fields in this order: cultural_background,
  * skills_and_expertise, hobbies_and_interests, career_goals_and_ambitions,
@@ -79,16 +93,32 @@ int writer_turn(struct writer *w, int64_t persona_id, const char *turn_id,
 		const char *question, const char *answer, const char *critic,
 		int rerun);
 
+/* The session a document is (schema version 6); participants and
+ * entries are JSON array text. */
+struct writer_session {
+	const char *session_id, *segment_id, *timestamp;
+	const char *participants, *contact_id, *entries;
+	int noise;
+};
 int writer_document(struct writer *w, int64_t persona_id, const char *doc_id,
 		    int idx, const char *item_id, const char *type,
-		    const char *title, const char *content, int rerun);
+		    const char *title, const char *content,
+		    const struct writer_session *s, int rerun);
 
 /* relation and sex: of a relative ("sister", "female"); NULL (stored as
  * "") for other facts. */
+/* A fact's place in the timeline (schema version 6): dates
+ * "YYYY-MM-DD" (valid_to "" while current), supersedes a fact id or "",
+ * doc_ids JSON array text. */
+struct writer_timeline {
+	const char *statement, *clue, *valid_from, *valid_to, *supersedes;
+	const char *reason, *period, *doc_ids;
+};
 int writer_fact(struct writer *w, int64_t persona_id, const char *fact_id,
 		int idx, const char *key, const char *value,
 		const char *category, const char *doc_id,
-		const char *relation, const char *sex, int rerun);
+		const char *relation, const char *sex,
+		const struct writer_timeline *tl, int rerun);
 
 int writer_qa(struct writer *w, int64_t persona_id, const char *qa_id,
 	      int idx, const char *item_id, const char *fact_id,

@@ -162,7 +162,7 @@ on_persona(void *ud, const struct export_persona *p,
 		return -1;
 	for (i = 0; i < p->nattrs; i++)
 		if (elem(x, p->attrs[i].name, value(x, p->st, p->attrs[i].col,
-		    p->attrs[i].is_int ? EXPORT_INT : 0)) != 0)
+		    p->attrs[i].flags)) != 0)
 			return -1;
 	if (end(x) != 0)
 		return -1;

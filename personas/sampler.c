@@ -1902,3 +1902,42 @@ persona_tables_age_band(const struct persona_tables *t, int age)
 	}
 	return NULL;
 }
+
+/* The row of table k whose value is v, or NULL. */
+static const struct row *
+row_named(const struct persona_tables *t, int k, const char *v)
+{
+	uint32_t i;
+
+	for (i = 0; v != NULL && i < t->t[k].nrows; i++)
+		if (strcmp(t->t[k].rows[i].value, v) == 0)
+			return &t->t[k].rows[i];
+	return NULL;
+}
+
+void
+persona_sample_name(const struct persona_tables *t, struct rng *r,
+		    const char *sex, int age, const char **first,
+		    const char **last)
+{
+	const struct row *g = row_named(t, T_GENDER, sex), *s, *d;
+
+	if (g == NULL)
+		g = &t->t[T_GENDER].rows[0];
+	s = draw(t, T_NAME_SEX, r, g, NULL);
+	d = birth_decade(t, r, age);
+	*first = draw(t, T_FIRST, r, d, s)->value;
+	*last = draw(t, T_LAST, r, NULL, NULL)->value;
+}
+
+void
+persona_sample_place(const struct persona_tables *t, struct rng *r,
+		     const char **city, const char **state)
+{
+	const struct row *g = draw(t, T_REGION, r, NULL, NULL);
+	const struct row *s = draw(t, T_STATE, r, g, NULL);
+	const struct row *u = draw(t, T_URBAN, r, s, NULL);
+
+	*city = draw(t, T_CITY, r, s, u)->value;
+	*state = s->value;
+}

@@ -100,4 +100,20 @@ int persona_tables_shares(const struct persona_tables *t, const char *a,
 const char *persona_tables_age_band(const struct persona_tables *t,
 				    int age);
 
+/* A name for someone else in a persona's life (a contact), drawn the way
+ * persona names are: a birth decade from `age`, a first name by that
+ * decade and `sex` ("female" or "male"; another value draws as the
+ * table's first gender), a last name by frequency. The strings point
+ * into `t`. Never fails; draws from r only. */
+struct rng;
+void persona_sample_name(const struct persona_tables *t, struct rng *r,
+			 const char *sex, int age, const char **first,
+			 const char **last);
+
+/* A place someone else lives, drawn the way persona places are (region,
+ * state, urban or rural, city by population). The strings point into
+ * `t`. Never fails; draws from r only. */
+void persona_sample_place(const struct persona_tables *t, struct rng *r,
+			  const char **city, const char **state);
+
 #endif

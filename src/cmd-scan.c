@@ -204,8 +204,9 @@ field_done(struct field *f)
 	memset(f, 0, sizeof(*f));
 }
 
-/* The persona a row belongs to: the "id" or "persona_id" member of the
- * persona field's object; -1 when there is none. */
+/* The persona a row belongs to: the persona field itself when it is a
+ * string or a number ("p000042", 42: personaforge's JSONL files), else
+ * the "id" or "persona_id" member of its object; -1 when there is none. */
 static int64_t
 persona_of(const struct jspan *v)
 {
@@ -213,6 +214,10 @@ persona_of(const struct jspan *v)
 	struct jspan m[2];
 	int k;
 
+	if (v->p != NULL && v->n >= 2 && v->p[0] == '"')
+		return canary_persona_id(v->p + 1, v->n - 2);
+	if (v->p != NULL && v->n > 0 && v->p[0] >= '0' && v->p[0] <= '9')
+		return canary_persona_id(v->p, v->n);
 	if (v->p == NULL || jscan_object(v->p, v->n, keys, 2, m) != 0)
 		return -1;
 	for (k = 0; k < 2; k++) {
@@ -594,11 +599,12 @@ const struct cmd_entry cmd_scan_entry = {
 	"                      user's query the text answers\n"
 	"  --id-field I        the member naming a line in findings "
 	"(default id)\n"
-	"  --persona-field P   an object of persona attributes; its id or\n"
-	"                      persona_id names the line's persona (for\n"
-	"                      canaries); the safety auditor judges the text\n"
-	"                      against its PENGUIN attributes (age, ...,\n"
-	"                      emotional_state; Title Case keys accepted)\n"
+	"  --persona-field P   the line's persona id (\"p000042\" or 42),\n"
+	"                      or an object of persona attributes whose id\n"
+	"                      or persona_id names it (for canaries); the\n"
+	"                      safety auditor judges the text against its\n"
+	"                      PENGUIN attributes (age, ..., emotional_state;\n"
+	"                      Title Case keys accepted)\n"
 	"  --auditors LIST     comma-separated: pii, canary, safety\n"
 	"                      (default pii, and canary with --canaries)\n"
 	"  --canaries FILE     JSONL {\"persona_id\": .., \"canary\": \"..\"}:\n"

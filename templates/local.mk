@@ -80,4 +80,5 @@ dist_offline_DATA = \
 	templates/offline/story.grammar \
 	templates/offline/lexicon.grammar \
 	templates/offline/interview.grammar \
-	templates/offline/narrative.grammar
+	templates/offline/narrative.grammar \
+	templates/offline/document.grammar

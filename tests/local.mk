@@ -91,6 +91,12 @@ tests_integration_coherence_scan_LDADD = libpersonaforge.a $(LIBS_ALL)
 TESTS += tests/integration/coherence.sh
 TESTS += tests/integration/fairness.sh
 dist_noinst_SCRIPTS += tests/integration/fairness.sh
+
+## Issue 13's figures: the persona world, sessions, noise, canaries and
+## distinct-2 over a 10,000-persona offline build (world_stats.py).
+TESTS += tests/integration/world.sh
+dist_noinst_SCRIPTS += tests/integration/world.sh \
+	tests/integration/world_stats.py
 dist_noinst_SCRIPTS += tests/integration/coherence.sh
 
 ## The interview critic rejects at least 95% of contradictions injected

@@ -170,6 +170,7 @@ SCAN_CLI_TESTS = \
 	tests/cli/scan-bad-gate.test \
 	tests/cli/scan-bad-lines.test \
 	tests/cli/scan-canaries.test \
+	tests/cli/scan-canaries-persona-id.test \
 	tests/cli/scan-findings.test \
 	tests/cli/scan-gate.test \
 	tests/cli/scan-memory.test \

@@ -2,18 +2,19 @@
  * over an exported JSONL dataset: every persona with its facts, and every
  * text of every persona.
  *
- *   coherence_scan DIR SEED NFACTS NDOCS
+ *   coherence_scan DIR
  *
- * DIR holds the JSONL export of a build with run seed SEED and NFACTS
- * facts over NDOCS documents per persona. A persona's attributes come
- * from personas.jsonl; its facts are planned again with facts_plan()
- * (a pure function of seed and persona, which gives the relation and sex
- * of relatives) and must equal the rows of facts.jsonl. Every string in
- * every record of the other files is checked with the persona's facts,
- * but for the interview critic's verdict (its reason quotes what it
- * rejected).
- * Prints the personas, texts and violations per rule; exit 0 when there
- * is none, 1 when there is one or a fact differs, 2 on bad input.
+ * DIR holds the JSONL export of a build. A persona's attributes come
+ * from personas.jsonl, its facts from facts.jsonl (with a relative's
+ * relation word and sex) and its relatives from contacts.jsonl (by full
+ * name, relation word and sex, as the build's own critic sees them).
+ * Every relation word must agree with its sex (a "mother" is female),
+ * and every string in every record of the other files is checked with
+ * the persona's facts, but for the interview critic's verdict (its
+ * reason quotes what it rejected).
+ * Prints the personas, texts, relation/sex mismatches and violations per
+ * rule; exit 0 when there is none, 1 when there is one, 2 on bad
+ * input.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -22,24 +23,27 @@
 
 #include <cjson/cJSON.h>
 
-#include "generators/facts.h"
 #include "personas/coherence.h"
 
 #define LINE_MAX_BYTES ((size_t)1 << 22)
 #define FIELD 128
 
-/* The attributes the rules read, copied out of the JSON line. */
+#define MAX_FACTS 96   /* facts and relatives of one persona */
+
+/* The attributes the rules read, copied out of the JSON line, and the
+ * persona's facts and relatives (strings owned). */
 struct attrs {
 	struct persona p;
 	char employment[FIELD], occupation[FIELD], education[FIELD],
 	     marital[FIELD], household[FIELD], gender[FIELD], city[FIELD];
+	struct coherence_fact f[MAX_FACTS];
+	int nf;
 };
 
 static struct attrs **people; /* each on its own: p points into it */
 static size_t npeople;
-static uint64_t seed;
-static int nfacts, ndocs, counts[64], examples;
-static long ntexts, nbad, fact_mismatch;
+static int counts[64], examples;
+static long ntexts, nbad, mismatch, toomany;
 
 static const char *
 copy(char *dst, const cJSON *o, const char *name)
@@ -127,37 +131,58 @@ check_strings(const cJSON *j, const struct attrs *a,
 			check_strings(c, a, cf, n, file);
 }
 
-/* 1 when member name of o is the string want ("" for NULL). */
-static int
-same(const cJSON *o, const char *name, const char *want)
+static const char *
+str_dup(const cJSON *o, const char *name)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
 
-	return cJSON_IsString(v) && strcmp(v->valuestring,
-					   want ? want : "") == 0;
+	return cJSON_IsString(v) && v->valuestring[0] != '\0' ?
+	       strdup(v->valuestring) : NULL;
 }
 
-/* A facts.jsonl row equals the planned fact of the same number, its
- * relative's relation and sex included. */
+/* A facts.jsonl or contacts.jsonl row: one more fact of its persona; a
+ * relation word that names the other sex is a mismatch. */
 static void
-check_fact(const cJSON *o, const struct fact_plan *fp)
+add_fact(struct attrs *a, const cJSON *o, int contact)
 {
-	const cJSON *id = cJSON_GetObjectItemCaseSensitive(o, "fact_id");
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "fact_value");
-	const char *dash;
-	int k;
+	struct coherence_fact *f;
+	const char *want;
 
-	if (!cJSON_IsString(id) || !cJSON_IsString(v) ||
-	    (dash = strrchr(id->valuestring, 'f')) == NULL ||
-	    (k = atoi(dash + 1)) < 1 || k > fp->n ||
-	    strcmp(fp->f[k - 1].value, v->valuestring) != 0 ||
-	    !same(o, "relation", fp->f[k - 1].relation) ||
-	    !same(o, "sex", fp->f[k - 1].sex))
-		fact_mismatch++;
+	if (a->nf == MAX_FACTS) {
+		toomany++;
+		return;
+	}
+	f = &a->f[a->nf++];
+	f->key = contact ? strdup("contact") : str_dup(o, "fact_key");
+	f->value = str_dup(o, contact ? "name" : "fact_value");
+	f->relation = str_dup(o, "relation");
+	f->sex = f->relation != NULL ? str_dup(o, "sex") : NULL;
+	want = coherence_relation_sex(f->relation);
+	if (want != NULL && (f->sex == NULL || strcmp(want, f->sex) != 0)) {
+		mismatch++;
+		if (examples++ < 10)
+			printf("# p%06" PRIu64 " %s is %s\n", a->p.index,
+			       f->relation, f->sex ? f->sex : "?");
+	}
 }
 
+static void
+free_facts(struct attrs *a)
+{
+	int i;
+
+	for (i = 0; i < a->nf; i++) {
+		free((char *)a->f[i].key);
+		free((char *)a->f[i].value);
+		free((char *)a->f[i].relation);
+		free((char *)a->f[i].sex);
+	}
+}
+
+/* Read file name of DIR: load the personas (pass 0), their facts and
+ * relatives (pass 1), or check every text (pass 2). */
 static int
-scan(const char *dir, const char *name, int persons)
+scan(const char *dir, const char *name, int pass)
 {
 	char path[4096], *line = NULL;
 	size_t cap = 0;
@@ -165,33 +190,24 @@ scan(const char *dir, const char *name, int persons)
 	FILE *f;
 	cJSON *o;
 	long i;
-	struct fact_plan fp;
-	struct coherence_fact cf[FACTS_MAX];
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	if ((f = fopen(path, "r")) == NULL)
-		return persons ? (perror(path), -1) : 0;
+		return pass == 0 ? (perror(path), -1) : 0;
 	while ((len = getline(&line, &cap, f)) > 0) {
 		if ((size_t)len > LINE_MAX_BYTES ||
 		    (o = cJSON_Parse(line)) == NULL) {
 			fprintf(stderr, "%s: a line is not JSON\n", path);
 			return fclose(f), free(line), -1;
 		}
-		if (persons && load_person(o) != 0)
+		if (pass == 0 && load_person(o) != 0)
 			return cJSON_Delete(o), fclose(f), free(line), -1;
-		if ((i = person_of(o)) >= 0) {
-			facts_plan(&fp, &people[i]->p, seed, nfacts, ndocs);
-			facts_coherence(&fp, cf);
-			if (persons) {
-				struct coherence_input in = {
-					.p = &people[i]->p, .facts = cf,
-					.nfacts = fp.n };
-				report(&in, "attributes and facts");
-			}
-			if (strcmp(name, "facts.jsonl") == 0)
-				check_fact(o, &fp);
-			check_strings(o, people[i], cf, fp.n, name);
-		}
+		if ((i = person_of(o)) >= 0 && pass == 1)
+			add_fact(people[i], o,
+				 strcmp(name, "contacts.jsonl") == 0);
+		if (i >= 0 && pass == 2)
+			check_strings(o, people[i], people[i]->f,
+				      people[i]->nf, name);
 		cJSON_Delete(o);
 	}
 	free(line);
@@ -199,35 +215,54 @@ scan(const char *dir, const char *name, int persons)
 	return 0;
 }
 
+/* Each persona's attributes with its facts and relatives. */
+static void
+check_people(void)
+{
+	size_t i;
+
+	for (i = 0; i < npeople; i++) {
+		struct coherence_input in = { &people[i]->p, people[i]->f,
+			people[i]->nf, NULL };
+
+		report(&in, "attributes and facts");
+	}
+}
+
 int
 main(int argc, char **argv)
 {
-	static const char *const files[] = { "facts.jsonl",
+	static const char *const files[] = { "facts.jsonl", "contacts.jsonl",
 		"backstory_turns.jsonl", "documents.jsonl", "qa.jsonl",
 		"preference_pairs.jsonl" };
 	size_t i;
+	int pass;
 
-	if (argc != 5) {
-		fprintf(stderr, "usage: coherence_scan DIR SEED NFACTS "
-			"NDOCS\n");
+	if (argc != 2) {
+		fprintf(stderr, "usage: coherence_scan DIR\n");
 		return 2;
 	}
-	seed = strtoull(argv[2], NULL, 10);
-	nfacts = atoi(argv[3]);
-	ndocs = atoi(argv[4]);
 	if (coherence_nrules > sizeof(counts) / sizeof(counts[0]) ||
-	    scan(argv[1], "personas.jsonl", 1) != 0)
+	    scan(argv[1], "personas.jsonl", 0) != 0)
 		return 2;
-	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
-		if (scan(argv[1], files[i], 0) != 0)
-			return 2;
-	printf("personas %zu, texts %ld, facts differing from the plan %ld\n",
-	       npeople, ntexts, fact_mismatch);
+	for (pass = 1; pass <= 2; pass++) {
+		for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+			if (scan(argv[1], files[i], pass) != 0)
+				return 2;
+		if (pass == 1)
+			check_people();
+	}
+	printf("personas %zu, texts %ld, relation/sex mismatches %ld, "
+	       "personas past %d facts %ld\n", npeople, ntexts, mismatch,
+	       MAX_FACTS, toomany);
 	for (i = 0; i < coherence_nrules; i++)
 		printf("rule %-24s violations %d\n", coherence_rules[i].id,
 		       counts[i]);
-	for (i = 0; i < npeople; i++)
+	for (i = 0; i < npeople; i++) {
+		free_facts(people[i]);
 		free(people[i]);
+	}
 	free(people);
-	return nbad == 0 && fact_mismatch == 0 && npeople > 0 ? 0 : 1;
+	return nbad == 0 && mismatch == 0 && toomany == 0 && npeople > 0 ?
+	       0 : 1;
 }

@@ -27,9 +27,12 @@ counts() {
 	eq "$(q a.db 'select count(*) from persona')" 20 &&
 	eq "$(q a.db 'select count(*) from narrative')" 20 &&
 	eq "$(q a.db 'select count(*) from backstory_turn')" 100 &&
-	eq "$(q a.db 'select count(*) from document')" 60 &&
+	eq "$(q a.db 'select count(*) from document')" 200 &&
 	eq "$(q a.db 'select count(distinct doc_type) from document')" 3 &&
-	eq "$(q a.db 'select count(*) from fact')" 120 &&
+	eq "$(q a.db 'select count(*) from fact')" 140 &&
+	eq "$(q a.db 'select count(*) from document where noise')" 60 &&
+	eq "$(q a.db 'select count(*) from (select count(*) n from contact
+		group by persona_id) where n between 5 and 15')" 20 &&
 	eq "$(q a.db 'select count(*) from qa')" 60 &&
 	eq "$(q a.db 'select count(*) from preference_pair')" 40 &&
 	eq "$(q a.db "select count(*) from journal where state != 'done'")" 0
@@ -38,13 +41,16 @@ tap_check "every table has its rows" counts
 
 grounded() {
 	# each QA's evidence includes the document its fact was planted in,
-	# and every evidence document states the fact's value
+	# which states it explicitly (its value) or implicitly (its clue);
+	# every other evidence document states the fact's value
 	eq "$(q a.db 'select count(*) from qa join fact using (fact_id)
 		where fact.doc_id not in (select doc_id from qa_evidence e
 		where e.qa_id = qa.qa_id)')" 0 &&
 	eq "$(q a.db "select count(*) from qa_evidence e join qa using (qa_id)
 		join fact using (fact_id) join document d on d.doc_id = e.doc_id
-		where instr(lower(d.content), lower(fact.fact_value)) = 0")" 0 &&
+		where instr(lower(d.content), lower(case when fact.statement =
+		'implicit' and d.doc_id = fact.doc_id then fact.clue else
+		fact.fact_value end)) = 0")" 0 &&
 	eq "$(q a.db "select count(*) from qa join fact using (fact_id)
 		where instr(lower(qa.answer), lower(fact.fact_value)) = 0")" 0
 }
@@ -173,7 +179,7 @@ stale_rows() {
 	eq $rc 4 &&
 	eq "$(q tc.db 'select count(*) from qa')" 0 &&
 	eq "$(q tc.db 'select count(*) from qa_evidence')" 0 &&
-	eq "$(q tc.db 'select count(*) from document')" 30
+	eq "$(q tc.db 'select count(*) from document')" 100
 }
 tap_check "rows of earlier replies go when their item now fails" stale_rows
 
@@ -186,11 +192,11 @@ pii_gate() {
 	"$pf" build leak.json -o leak.db -q
 	rc=$?
 	eq $rc 3 &&
-	eq "$(q leak.db 'select count(*) from document where quarantined = 1')" 15 &&
+	eq "$(q leak.db 'select count(*) from document where quarantined = 1')" 50 &&
 	eq "$(q leak.db 'select count(*) from fact where quarantined = 0')" 0 &&
 	eq "$(q leak.db 'select count(*) from qa where quarantined = 0')" 0 &&
 	eq "$(q leak.db "select count(*) from audit_finding where kind = 'ssn'
-		and severity = 'high' and synthetic = 0")" 15 &&
+		and severity = 'high' and synthetic = 0")" 50 &&
 	! q leak.db "select masked from audit_finding" | grep -q 123-45-6789
 }
 tap_check "a real-looking SSN is found, its rows quarantined, the gate fails (exit 3)" pii_gate

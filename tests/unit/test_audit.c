@@ -184,12 +184,14 @@ write_document(const char *path, const struct audit_instance *in, size_t n)
 	struct pf_error err;
 	struct sqlq *q;
 	struct writer *w;
+	const struct writer_session s = { "note---session---1",
+		"123456789012", "2024-01-02T09:00:00", "[]", "", "[]", 0 };
 
 	pf_error_clear(&err);
 	ck_assert_int_eq(sqlq_open(path, &q, &err), 0);
 	ck_assert_int_eq(writer_open(q, in, n, &w, &err), 0);
 	ck_assert_int_eq(writer_document(w, 1, "p000001-d1", 1, "item",
-		"note", "a title", "the content", 0), 0);
+		"note", "a title", "the content", &s, 0), 0);
 	sqlq_boundary(q);
 	ck_assert_int_eq(sqlq_close(q, &err), 0);
 	writer_close(w);

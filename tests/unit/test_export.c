@@ -163,6 +163,9 @@ add_persona(struct dataset *ds, int pid, int quarantined)
 			sqlite3_bind_text(st, n, id, -1, SQLITE_TRANSIENT);
 		else if (strcmp(type, "INTEGER") == 0)
 			sqlite3_bind_int(st, n, 20 + pid);
+		else if (strcmp(name, "profile") == 0)   /* JSON */
+			sqlite3_bind_text(st, n, "{\"diet\":\"vegan\"}", -1,
+					  SQLITE_TRANSIENT);
 		else
 			sqlite3_bind_text(st, n, pid == 1 ? nasty : name, -1,
 					  SQLITE_TRANSIENT);
@@ -177,9 +180,11 @@ static const char ins_turn[] = "INSERT INTO backstory_turn VALUES "
 	"(?, ?, ?, 'item', ?, ?, ?, '{\"verdict\":\"consistent\","
 	"\"reason\":\"\",\"attempts\":1}', ?, 0)";
 static const char ins_doc[] = "INSERT INTO document VALUES "
-	"(?, ?, ?, 'item', ?, ?, ?, ?, 0)";
+	"(?, ?, ?, 'item', ?, ?, ?, ?, 'note---session---1', '123456789012', "
+	"'2023-06-02T09:00:00', '[]', 0, '', '[]', 0)";
 static const char ins_fact[] = "INSERT INTO fact VALUES "
-	"(?, ?, ?, ?, ?, ?, ?, '', '', 0, 0)";
+	"(?, ?, ?, ?, ?, ?, ?, '', '', 0, 'explicit', '', '2023-06-02', '', "
+	"'', '', 'initial', '[]', 0)";
 static const char ins_qa[] = "INSERT INTO qa VALUES "
 	"(?, ?, ?, 'item', ?, ?, ?, ?, ?, 0, 0)";
 static const char ins_ev[] = "INSERT INTO qa_evidence VALUES (?, ?, 0)";
