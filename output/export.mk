@@ -4,7 +4,8 @@ libpersonaforge_a_SOURCES += \
 	output/export.c output/export.h \
 	output/xml.c output/xml.h \
 	output/jsonl.c output/jsonl.h \
-	output/sepqa.c output/sepqa.h
+	output/sepqa.c output/sepqa.h \
+	output/fewshot.c output/fewshot.h
 
 xsddir = $(pkgdatadir)
 dist_xsd_DATA = output/personaforge.xsd

@@ -75,4 +75,7 @@ dist_offline_DATA = \
 	templates/offline/preference.mustache \
 	templates/offline/judge.mustache \
 	templates/offline/cqa.mustache \
-	templates/offline/voice.grammar
+	templates/offline/voice.grammar \
+	templates/offline/chains.grammar \
+	templates/offline/cqa.grammar \
+	templates/offline/preference.grammar

@@ -93,3 +93,11 @@ dist_noinst_SCRIPTS += tests/integration/critic.sh
 TESTS += tests/integration/cqa.sh
 dist_noinst_SCRIPTS += tests/integration/cqa.sh \
 	tests/integration/cqa_check.py tests/integration/sepqa_read.py
+
+## Preference pairs and the judge (issue 16): the fewshot export rebuilt
+## as FSPO builds its episodes, and the figures of a 10,000-persona build
+## (needs python3).
+TESTS += tests/integration/fewshot.sh tests/integration/prefs10k.sh
+dist_noinst_SCRIPTS += tests/integration/fewshot.sh \
+	tests/integration/fewshot_check.py tests/integration/prefs10k.sh \
+	tests/integration/prefs_check.py

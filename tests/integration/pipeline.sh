@@ -31,7 +31,8 @@ counts() {
 	eq "$(q a.db 'select count(distinct doc_type) from document')" 3 &&
 	eq "$(q a.db 'select count(*) from fact')" 120 &&
 	eq "$(q a.db 'select count(*) from qa')" 60 &&
-	eq "$(q a.db 'select count(*) from preference_pair')" 40 &&
+	eq "$(q a.db 'select count(*) from preference_pair')" 280 &&
+	eq "$(q a.db 'select count(*) from cqa')" 160 &&
 	eq "$(q a.db "select count(*) from journal where state != 'done'")" 0
 }
 tap_check "every table has its rows" counts
@@ -54,7 +55,10 @@ pairs() {
 	eq "$(q a.db "select count(*) from preference_pair where
 		view_chosen = view_rejected or chosen = rejected or
 		judge_certainty not between 1 and 100 or
-		judge_verdict not in ('A', 'B')")" 0
+		judge_verdict not in ('A', 'B', 'tie') or
+		label not in ('chosen', 'tie', 'abstain') or
+		(label = 'chosen' and (judge_verdict = 'tie' or
+		 judge_certainty < 81))")" 0
 }
 tap_check "preference pairs have distinct views and a judge verdict" pairs
 
@@ -155,8 +159,10 @@ template_change() {
 	"$pf" build tc.json -o tc.db -q || return 1
 	echo "Keep the answer short." >>tpl/prompts/qa.mustache
 	"$pf" build tc.json -o tc.db 2>tc.err || return 1
-	# exactly the 10 x 3 QA items are generated again
-	grep -q "(30 sent, 130 reused from the journal" tc.err
+	# exactly the 10 x 3 QA items are generated again (of 10 x 62:
+	# narrative 1, interview 5, documents 3, qa 3, preference 14,
+	# judge 14 x 2 x 1, cqa 2 x 4)
+	grep -q "(30 sent, 590 reused from the journal" tc.err
 }
 tap_check "a changed template re-runs exactly the items it touches" template_change
 
