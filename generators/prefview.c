@@ -88,8 +88,9 @@ pref_trait_value(const struct persona *p, int t, char *out, size_t n)
 		snprintf(out, n, "%d years old", p->age);
 	else if (t == 6)
 		snprintf(out, n, "%s", p->occupation);
-	else
-		snprintf(out, n, "%s household", p->household);
+	else   /* a household value is a phrase ("with partner"), not an
+		* adjective (the coherence rule household_phrase) */
+		snprintf(out, n, "household: %s", p->household);
 }
 
 static int

@@ -60,7 +60,8 @@ void pref_trait_of(uint64_t seed, int64_t persona, int idx, int *trait,
 		   int *type);
 
 /* The persona's value of trait t as a short phrase ("high openness",
- * "67 years old", "School counselor") into out[n]. */
+ * "67 years old", "School counselor", "household: with partner") into
+ * out[n]. */
 void pref_trait_value(const struct persona *p, int t, char *out, size_t n);
 
 /* Stated preference per axis: -1 the low pole, +1 the high pole, 0 none. */
