@@ -7,6 +7,7 @@
 
 #include "base/json.h"
 #include "generators/communities.h"
+#include "generators/prefview.h"
 #include "generators/text.h"
 
 /* The life-story interview protocol (American Voices Project questions,
@@ -37,8 +38,10 @@ static const char *const default_doc_types[] = {
 	"conversation", "user_ai", "purchase"
 };
 static const char *const default_views[] = {
-	"concise", "detailed", "formal", "casual"
+	"concise", "verbose", "negative", "positive", "novice", "expert",
+	"formal", "casual"
 };
+#define NDEFAULT_VIEWS (sizeof(default_views) / sizeof(default_views[0]))
 
 /* The document types the templates know (document.is_<type> in
  * templates/prompts/document.mustache and templates/offline/). */
@@ -47,12 +50,6 @@ static const char *const doc_types[] = {
 	NULL
 };
 
-/* The answer styles of a preference pair: the ones the offline judge has
- * a taste for (generators/preferences.c, lean()). */
-static const char *const views[] = {
-	"concise", "detailed", "formal", "casual", "enthusiastic", "cautious",
-	NULL
-};
 
 /* ---- sections ---- */
 
@@ -172,9 +169,13 @@ static int
 preferences(const struct jfield *x, const cJSON *s, const char *p,
 	    struct gen_config *c)
 {
-	return jfield_intv(x, s, p, "per_persona", 0, 64, &c->pairs) ||
-	       jfield_enum_list(x, s, p, "views", views, c->views,
-				&c->nviews) ? -1 : 0;
+	return jfield_intv(x, s, p, "per_persona", 0, PREF_COMBOS,
+			   &c->pairs) ||
+	       jfield_enum_list(x, s, p, "views", pref_view_names, c->views,
+				&c->nviews) ||
+	       jfield_intv(x, s, p, "samples", 1, 15, &c->judge_samples) ||
+	       jfield_intv(x, s, p, "abstain_below", 1, 100,
+			   &c->abstain_below) ? -1 : 0;
 }
 
 const char *const cqa_technique_names[CQA_NTECH + 1] = {
@@ -299,7 +300,8 @@ static const char *const k_documents[] = { "per_persona", "types",
 static const char *const k_world[] = { "contacts_min", "contacts_max",
 	"community_size", "shared_contacts", "canary_prefix", NULL };
 static const char *const k_qa[] = { "per_persona", NULL };
-static const char *const k_preferences[] = { "per_persona", "views", NULL };
+static const char *const k_preferences[] = { "per_persona", "views",
+	"samples", "abstain_below", NULL };
 static const char *const k_cqa[] = { "questions", "min_history", "answered",
 	"techniques", "communities", "sepqa", NULL };
 
@@ -340,10 +342,39 @@ set_defaults(struct gen_config *c)
 		if ((c->doc_types[c->ndoc_types++] =
 		     strdup(default_doc_types[i])) == NULL)
 			return -1;
-	for (i = 0; i < 4; i++)
+	c->judge_samples = 3;
+	c->abstain_below = 81;
+	for (i = 0; i < NDEFAULT_VIEWS; i++)
 		if ((c->views[c->nviews++] = strdup(default_views[i])) == NULL)
 			return -1;
 	return 0;
+}
+
+static int
+listed(const struct gen_config *c, const char *v)
+{
+	int i;
+
+	for (i = 0; i < c->nviews; i++)
+		if (strcmp(c->views[i], v) == 0)
+			return 1;
+	return 0;
+}
+
+int
+pref_view_pairs_of(const struct gen_config *c, const struct pref_views **out)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < pref_nview_pairs; i++)
+		if (listed(c, pref_view_pairs[i].low) &&
+		    listed(c, pref_view_pairs[i].high)) {
+			if (out != NULL)
+				out[n] = &pref_view_pairs[i];
+			n++;
+		}
+	return n;
 }
 
 /* The default interview questions where the config named a count. */
@@ -402,9 +433,12 @@ gen_config_parse(const cJSON *stages, const struct jfield *x,
 		return jfield_fail(x, "$.stages", "out of memory");
 	if (stages != NULL && parse_sections(stages, x, c) != 0)
 		return -1;
-	if (c->pairs > 0 && c->nviews < 2)
+	if (c->pairs > 0 && pref_view_pairs_of(c, NULL) == 0)
 		return jfield_fail(x, "$.stages.preferences.views",
-				   "needs at least 2 views");
+				   "needs both views of at least one pair: "
+				   "concise and verbose (or detailed), negative "
+				   "and positive (or cautious and enthusiastic), "
+				   "novice and expert, formal and casual");
 	if (c->qa > 0 && c->documents == 0)
 		return jfield_fail(x, "$.stages.qa.per_persona", "grounded QA "
 				   "needs documents "

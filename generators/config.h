@@ -69,6 +69,8 @@ struct gen_config {
 	int pairs;                /* per persona */
 	int nviews;
 	char *views[GEN_MAX_LIST];
+	int judge_samples;        /* judge samples per order (MEC k) */
+	int abstain_below;        /* mean certainty under it: abstention */
 	struct gen_cqa_config cqa;   /* $.stages.cqa */
 	struct gen_grammars *grammars;  /* offline text (text.h), loaded
 					 * on first use */
@@ -81,6 +83,14 @@ int gen_config_parse(const cJSON *stages, const struct jfield *x,
 		     struct gen_config **out);
 
 void gen_config_free(struct gen_config *c);   /* accepts NULL */
+
+struct pref_views;
+
+/* The view pairs (generators/prefview.h) whose both views c lists, in
+ * table order, into out[] (may be NULL; room for every pair); returns
+ * how many. */
+int pref_view_pairs_of(const struct gen_config *c,
+		       const struct pref_views **out);
 
 /* The stages' config of a run config. */
 static inline const struct gen_config *

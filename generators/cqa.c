@@ -17,6 +17,7 @@
 
 #include "base/json.h"
 #include "generators/cqahist.h"
+#include "generators/text.h"
 #include "output/writer.h"
 
 #define TEXT_MAX 512   /* bytes of a generated title or body */
@@ -137,7 +138,7 @@ vars(struct stage_ctx *sc, cJSON *v, struct pf_error *err)
 	cJSON_AddStringToObject(o, "technique", cqa_technique_names[it.t]);
 	cJSON_AddBoolToObject(o, flag[it.t], 1);
 	cJSON_AddStringToObject(o, "tag", p->ntags > 0 ? p->tags[0] : "");
-	return 0;
+	return gen_text(sc, "cqa", "answer", sc->seed, v, "answer", err);
 }
 
 /* A JSON array of tag names into out[n]. */

@@ -18,7 +18,9 @@ libpersonaforge_a_SOURCES += \
 libpersonaforge_a_SOURCES += \
 	generators/communities.c generators/communities.h \
 	generators/cqahist.c generators/cqahist.h \
-	generators/cqa.c
+	generators/cqa.c \
+	generators/prefview.c generators/prefview.h \
+	generators/pairs.h generators/judge.c
 
 check_PROGRAMS += tests/unit/test_cqa
 tests_unit_test_cqa_SOURCES = tests/unit/test_cqa.c
@@ -33,3 +35,9 @@ tests_unit_test_world_SOURCES = tests/unit/test_world.c
 tests_unit_test_world_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_world_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_world
+
+check_PROGRAMS += tests/unit/test_prefview
+tests_unit_test_prefview_SOURCES = tests/unit/test_prefview.c
+tests_unit_test_prefview_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_prefview_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_prefview

@@ -1,40 +1,60 @@
-/* preferences.c - stages "preference" and "judge": FSPO-style preference
- * pairs. The preference item writes a question the persona might ask and
- * two answers, each conditioned on a different view (concise vs detailed,
- * formal vs casual, ...). The judge item then picks, as the persona, the
- * answer it prefers, with a verbal certainty (1-100) and a rationale. The
- * two answers are shown in an order drawn from the item seed, against
- * position bias; the verdict is mapped back before the pair is stored. */
+/* preferences.c - stage "preference": FSPO-style preference pairs.
+ *
+ * Pair idx of a persona asks a question probing one of its traits (the
+ * pair's (trait, type), prefview.h: no two pairs of a persona share
+ * both) and has two answers written under the two opposite views of one
+ * axis (concise/verbose, negative/positive, novice/expert,
+ * formal/casual), drawn from the item seed with which one is response_a.
+ * An answer must realise its view and carry no label: a verbose answer
+ * with fewer than 1.5x the words of its concise twin, or a "[concise]"
+ * label, is sent back with the reason. The judge stage (judge.c) writes
+ * the pair's row. */
 #include "generators/stages.h"
 #include "generators/config.h"
 
-#include <stdlib.h>
+#include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "base/json.h"
 #include "base/rng.h"
-#include "output/writer.h"
+#include "generators/pairs.h"
+#include "generators/prefview.h"
+#include "generators/text.h"
 
-struct views {
-	const char *a, *b;
-	int swap;     /* judge shows b first */
-};
-
-static void
-views_of(const struct stage_ctx *sc, struct views *v)
+void
+pref_pair_of(const struct stage_ctx *sc, uint32_t pair, struct pref_pair *pp)
 {
-	const struct pf_config *c = sc->cfg;
+	const struct gen_config *c = gen_cfg(sc->cfg);
+	const struct pref_views *vp[16];
 	struct rng r;
-	uint32_t i, j;
+	int n = pref_view_pairs_of(c, vp);
 
-	rng_seed(&r, rng_derive(c->seed, "views", (uint64_t)sc->u->index,
-				sc->idx));
-	i = rng_below(&r, (uint32_t)gen_cfg(c)->nviews);
-	j = (i + 1 + rng_below(&r, (uint32_t)gen_cfg(c)->nviews - 1)) %
-	    (uint32_t)gen_cfg(c)->nviews;
-	v->a = gen_cfg(c)->views[i];
-	v->b = gen_cfg(c)->views[j];
-	v->swap = (int)rng_below(&r, 2);
+	memset(pp, 0, sizeof(*pp));
+	rng_seed(&r, rng_derive(sc->cfg->seed, "pref-views",
+				(uint64_t)sc->u->index, pair));
+	pp->views = vp[rng_below(&r, (uint32_t)n)];
+	pp->high_first = (int)rng_below(&r, 2);
+	pp->view_a = pp->high_first ? pp->views->high : pp->views->low;
+	pp->view_b = pp->high_first ? pp->views->low : pp->views->high;
+	pref_trait_of(sc->cfg->seed, sc->u->index, (int)pair, &pp->trait,
+		      &pp->type);
+	pref_trait_value(gen_persona(sc->u), pp->trait, pp->trait_value,
+			 sizeof(pp->trait_value));
+}
+
+cJSON *
+pref_trait_json(const struct pref_pair *pp)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (o == NULL)
+		return NULL;
+	cJSON_AddStringToObject(o, "selected_trait",
+				pref_trait_names[pp->trait]);
+	cJSON_AddStringToObject(o, "trait_varied", pp->trait_value);
+	cJSON_AddStringToObject(o, "type", pref_type_names[pp->type]);
+	return o;
 }
 
 static int
@@ -54,18 +74,120 @@ pref_deps(const struct unit *u, uint32_t idx, struct stage_dep *d)
 	return 0;
 }
 
+/* What the prompt asks of an answer under view v. */
+static const char *
+instruction(const char *v)
+{
+	static const struct {
+		const char *view, *text;
+	} t[] = {
+		{ "concise", "short and to the point: two or three sentences, "
+		  "at most 60 words" },
+		{ "verbose", "thorough: cover the reasons, the steps and the "
+		  "caveats, at least 150 words" },
+		{ "detailed", "detailed: explain the reasons and the steps, "
+		  "at least 150 words" },
+		{ "positive", "warm and encouraging: stress what is good and "
+		  "worth doing" },
+		{ "negative", "frank about risks: stress the downsides and "
+		  "what to be careful about" },
+		{ "enthusiastic", "enthusiastic and upbeat" },
+		{ "cautious", "cautious: point out what could go wrong" },
+		{ "novice", "for a beginner: plain words, no jargon, one step "
+		  "at a time" },
+		{ "expert", "for an expert: precise terms, numbers and "
+		  "trade-offs" },
+		{ "formal", "formal and polite, in complete sentences" },
+		{ "casual", "casual and relaxed, as a friend would talk" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (strcmp(t[i].view, v) == 0)
+			return t[i].text;
+	return v;
+}
+
+/* The offline texts: a topic for the trait, the question, then each
+ * answer under its view ("resp.view" and "resp.is_<view>"). */
+static int
+offline_texts(struct stage_ctx *sc, const struct pref_pair *pp, cJSON *v,
+	      struct pf_error *err)
+{
+	const char *view[2] = { pp->view_a, pp->view_b };
+	const char *key[2] = { "response_a", "response_b" };
+	char flag[64];
+	cJSON *resp, *t;
+	int i;
+
+	if (!sc->offline)
+		return 0;
+	if (gen_text(sc, "preference", "topic", rng_derive(sc->seed, "topic",
+		     0, 0), v, "topic", err) != 0)
+		return -1;
+	/* The topic is a phrase inside sentences, not a sentence. */
+	t = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(
+		v, "offline"), "topic");
+	if (cJSON_IsString(t) && t->valuestring[0] != '\0')
+		t->valuestring[0] = (char)tolower((unsigned char)
+						  t->valuestring[0]);
+	if (gen_text(sc, "preference", "question", rng_derive(sc->seed, "q",
+		     0, 0), v, "question", err) != 0)
+		return -1;
+	for (i = 0; i < 2; i++) {
+		cJSON_DeleteItemFromObject(v, "resp");
+		if ((resp = cJSON_AddObjectToObject(v, "resp")) == NULL)
+			return pf_error_set(err, "out of memory");
+		snprintf(flag, sizeof(flag), "is_%s", view[i]);
+		cJSON_AddBoolToObject(resp, flag, 1);
+		if (gen_text(sc, "preference", "response", rng_derive(sc->seed,
+			     "response", (uint64_t)i, 0), v, key[i], err) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 pref_vars(struct stage_ctx *sc, cJSON *v, struct pf_error *err)
 {
-	struct views vw;
+	struct pref_pair pp;
 	cJSON *o = cJSON_AddObjectToObject(v, "pair");
+	char flag[64];
 
 	if (o == NULL)
 		return pf_error_set(err, "out of memory");
-	views_of(sc, &vw);
-	cJSON_AddStringToObject(o, "view_a", vw.a);
-	cJSON_AddStringToObject(o, "view_b", vw.b);
+	pref_pair_of(sc, sc->idx, &pp);
+	cJSON_AddStringToObject(o, "view_a", pp.view_a);
+	cJSON_AddStringToObject(o, "view_b", pp.view_b);
+	cJSON_AddStringToObject(o, "view_a_text", instruction(pp.view_a));
+	cJSON_AddStringToObject(o, "view_b_text", instruction(pp.view_b));
+	cJSON_AddStringToObject(o, "axis", pref_axis_names[pp.views->axis]);
+	cJSON_AddItemToObject(o, "trait", pref_trait_json(&pp));
+	snprintf(flag, sizeof(flag), "is_%s", pref_trait_names[pp.trait]);
+	cJSON_AddBoolToObject(o, flag, 1);
+	snprintf(flag, sizeof(flag), "is_%s", pref_type_names[pp.type]);
+	cJSON_AddBoolToObject(o, flag, 1);
 	cJSON_AddNumberToObject(o, "number", sc->idx + 1);
+	return offline_texts(sc, &pp, v, err);
+}
+
+/* 1 (err set) unless both answers realise their views. */
+static int
+unrealised(const struct pref_pair *pp, const char *a, const char *b,
+	   struct pf_error *err)
+{
+	const char *hi = pp->high_first ? a : b, *lo = pp->high_first ? b : a;
+	int wh = pref_words(hi), wl = pref_words(lo);
+
+	if (pref_has_label(a) || pref_has_label(b))
+		return pf_error_set(err, "an answer carries its view as a "
+				    "label (\"[%s]\" or \"%s:\"); write the "
+				    "answer only", pp->view_a, pp->view_a), 1;
+	if (pp->views->axis == AXIS_LENGTH && 2 * wh < 3 * wl)
+		return pf_error_set(err, "the %s answer has %d words, fewer "
+				    "than 1.5 times the %d of the %s one",
+				    pp->views->high, wh, wl, pp->views->low),
+		       1;
 	return 0;
 }
 
@@ -75,11 +197,15 @@ pref_accept(struct stage_ctx *sc, const cJSON *reply, struct pf_error *err)
 	const char *q = json_get_str(reply, "question", "");
 	const char *a = json_get_str(reply, "response_a", "");
 	const char *b = json_get_str(reply, "response_b", "");
+	struct pref_pair pp;
 
 	if (q[0] == '\0' || a[0] == '\0' || b[0] == '\0')
 		return pf_error_set(err, "empty question or response"), 1;
 	if (strcmp(a, b) == 0)
 		return pf_error_set(err, "the two responses are identical"), 1;
+	pref_pair_of(sc, sc->idx, &pp);
+	if (unrealised(&pp, a, b, err))
+		return 1;
 	if (sc->w == NULL)   /* replay: accepted when it was written */
 		return 0;
 	return gen_incoherent(sc->u, q, NULL, 0, err) ||
@@ -88,139 +214,10 @@ pref_accept(struct stage_ctx *sc, const cJSON *reply, struct pf_error *err)
 }
 
 const struct stage stage_preference = {
-	.version = "1",
+	.version = "2",
 	.name = "preference",
 	.count = pref_count,
 	.deps = pref_deps,
 	.vars = pref_vars,
 	.accept = pref_accept,
-};
-
-/* How much a persona's Big Five profile leans toward a view: the offline
- * backend's stand-in for a judge's taste. Unknown views lean 0. */
-static int
-lean(const struct persona *p, const char *view)
-{
-	static const struct {
-		const char *view;
-		enum persona_trait trait;
-		int sign;
-	} map[] = {
-		{ "concise", PERSONA_CONSCIENTIOUSNESS, 1 },
-		{ "detailed", PERSONA_OPENNESS, 1 },
-		{ "formal", PERSONA_EXTRAVERSION, -1 },
-		{ "casual", PERSONA_EXTRAVERSION, 1 },
-		{ "enthusiastic", PERSONA_EXTRAVERSION, 1 },
-		{ "cautious", PERSONA_NEUROTICISM, 1 },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (strcmp(view, map[i].view) == 0)
-			return map[i].sign * (p->big5[map[i].trait].score - 50);
-	return 0;
-}
-
-static int
-judge_deps(const struct unit *u, uint32_t idx, struct stage_dep *d)
-{
-	(void)u;
-	d[0] = (struct stage_dep){ GEN_PREFERENCE, idx };
-	return 1;
-}
-
-static int
-judge_vars(struct stage_ctx *sc, cJSON *v, struct pf_error *err)
-{
-	const cJSON *p = unit_reply(sc->u, GEN_PREFERENCE, sc->idx);
-	struct views vw;
-	cJSON *o = cJSON_AddObjectToObject(v, "judge");
-	int la, lb, first_a;
-
-	if (o == NULL || p == NULL)
-		return pf_error_set(err, "preference reply missing");
-	views_of(sc, &vw);
-	first_a = !vw.swap;
-	cJSON_AddStringToObject(o, "question", json_get_str(p, "question", ""));
-	cJSON_AddStringToObject(o, "answer_1", json_get_str(p, first_a ?
-				"response_a" : "response_b", ""));
-	cJSON_AddStringToObject(o, "answer_2", json_get_str(p, first_a ?
-				"response_b" : "response_a", ""));
-	la = lean(gen_persona(sc->u), vw.a);
-	lb = lean(gen_persona(sc->u), vw.b);
-	cJSON_AddStringToObject(o, "offline_choice",
-				(la >= lb) == first_a ? "1" : "2");
-	cJSON_AddNumberToObject(o, "offline_certainty",
-				50 + (abs(la - lb) > 49 ? 49 : abs(la - lb)));
-	return 0;
-}
-
-static int
-judge_write(struct stage_ctx *sc, const cJSON *p, int chose_a,
-	    const cJSON *reply)
-{
-	struct views vw;
-	struct writer_pair wp;
-	char pair_id[48], pref_id[64];
-
-	views_of(sc, &vw);
-	gen_row_id(pair_id, sizeof(pair_id), sc->u, 'r', (int)sc->idx + 1);
-	stage_item_id(pref_id, sizeof(pref_id), sc->u, GEN_PREFERENCE,
-		      sc->idx);
-	memset(&wp, 0, sizeof(wp));
-	wp.pair_id = pair_id;
-	wp.item_id = pref_id;
-	wp.judge_item_id = sc->item_id;
-	wp.idx = (int)sc->idx;
-	wp.question = json_get_str(p, "question", "");
-	wp.chosen = json_get_str(p, chose_a ? "response_a" : "response_b", "");
-	wp.rejected = json_get_str(p, chose_a ? "response_b" : "response_a",
-				   "");
-	wp.view_chosen = chose_a ? vw.a : vw.b;
-	wp.view_rejected = chose_a ? vw.b : vw.a;
-	wp.verdict = chose_a ? "A" : "B";
-	wp.certainty = (int)json_get_num(reply, "certainty", 0);
-	wp.rationale = json_get_str(reply, "rationale", "");
-	wp.judge_model = sc->model ? sc->model : "";
-	return writer_pair(sc->w, sc->u->index, &wp, sc->rerun);
-}
-
-static int
-judge_accept(struct stage_ctx *sc, const cJSON *reply, struct pf_error *err)
-{
-	const cJSON *p = unit_reply(sc->u, GEN_PREFERENCE, sc->idx);
-	const char *pick = json_get_str(reply, "preferred", "");
-	struct views vw;
-	int first;
-
-	if (p == NULL)
-		return pf_error_set(err, "preference reply missing"), -1;
-	if (strcmp(pick, "1") != 0 && strcmp(pick, "2") != 0)
-		return pf_error_set(err, "'preferred' must be \"1\" or "
-				    "\"2\""), 1;
-	if (sc->w == NULL)
-		return 0;
-	views_of(sc, &vw);
-	first = strcmp(pick, "1") == 0;
-	/* Position 1 shows response_a unless the order was swapped. */
-	return judge_write(sc, p, first != vw.swap, reply);
-}
-
-static int
-judge_forget(struct stage_ctx *sc)
-{
-	char id[48];
-
-	gen_row_id(id, sizeof(id), sc->u, 'r', (int)sc->idx + 1);
-	return writer_forget(sc->w, "preference_pair", id);
-}
-
-const struct stage stage_judge = {
-	.version = "1",
-	.name = "judge",
-	.count = pref_count,
-	.deps = judge_deps,
-	.vars = judge_vars,
-	.accept = judge_accept,
-	.forget = judge_forget,
 };

@@ -1005,3 +1005,47 @@ export_make_dir(const char *dir, struct pf_error *err)
 			    errno == EEXIST ? "not a directory"
 			    : strerror(errno));
 }
+
+const char *
+export_rec_text(const struct export_rec *r, const char *column)
+{
+	const struct export_col *c;
+	const unsigned char *t;
+	int i;
+
+	for (i = 0, c = r->kind->cols; c->column != NULL; c++, i++)
+		if (strcmp(c->column, column) == 0) {
+			t = sqlite3_column_text(r->st, 2 + i);
+			return t != NULL ? (const char *)t : "";
+		}
+	return "";
+}
+
+#define FILES_MAX 16   /* files of one export_files_write */
+
+int
+export_files_write(const char *dir, const char *const *names,
+		   const struct buf *bufs, int n, struct pf_error *err)
+{
+	struct export_file f[FILES_MAX];
+	char path[4096];
+	int i, rc = 0;
+
+	memset(f, 0, sizeof(f));
+	if (n > FILES_MAX)
+		return pf_error_set(err, "more than %d files", FILES_MAX);
+	for (i = 0; rc == 0 && i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		if (export_file_open(&f[i], path, err) != 0 ||
+		    fwrite(bufs[i].data ? bufs[i].data : "", 1, bufs[i].len,
+			   f[i].fp) != bufs[i].len ||
+		    export_file_close(&f[i], err) != 0)
+			rc = err->msg[0] ? -1 : pf_error_set(err, "cannot "
+				"write %s: %s", path, strerror(errno));
+	}
+	for (i = 0; rc == 0 && i < n; i++)
+		rc = export_file_rename(&f[i], err);
+	for (i = 0; i < n; i++)
+		export_file_abort(&f[i]);
+	return rc;
+}

@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <sqlite3.h>
 
+#include "base/buf.h"
 #include "base/error.h"
 #include "output/dataset.h"
 #include "output/tables.h"
@@ -143,6 +144,17 @@ extern const struct export_sink export_sink_nop;
 /* Create dir unless it is already a directory; -1 with err filled
  * (err->file = dir). */
 int export_make_dir(const char *dir, struct pf_error *err);
+
+/* The text of column `column` of r's record ("" when r's kind has no
+ * such exported column). */
+const char *export_rec_text(const struct export_rec *r, const char *column);
+
+/* Write bufs[i] to dir/names[i] for each of n files: each to its
+ * temporary name first, all fsynced and closed, then all renamed into
+ * place (a name may hold a subdirectory of dir that exists). Returns 0,
+ * or -1 with err filled (no target is touched unless all were written). */
+int export_files_write(const char *dir, const char *const *names,
+		       const struct buf *bufs, int n, struct pf_error *err);
 
 /* Records written per table (by index in dataset_tables): the run row,
  * personas, narratives, list records and findings; sub rows are not

@@ -8,7 +8,8 @@ libpersonaforge_a_SOURCES += \
 	output/card.c output/card.h \
 	output/html.c output/html.h \
 	output/report.c output/report.h output/report-int.h \
-	output/report-people.c output/report-audit.c
+	output/report-people.c output/report-audit.c \
+	output/fewshot.c output/fewshot.h
 
 xsddir = $(pkgdatadir)
 dist_xsd_DATA = output/personaforge.xsd

@@ -102,18 +102,6 @@ grow(struct sq *s, void **p, uint32_t *cap, uint32_t n, size_t sz,
 
 /* ---- collecting ---- */
 
-static const char *
-col_text(const struct export_rec *r, const char *name)
-{
-	const struct export_col *c;
-	int i;
-
-	for (i = 0, c = r->kind->cols; c->column != NULL; c++, i++)
-		if (strcmp(c->column, name) == 0)
-			return (const char *)sqlite3_column_text(r->st, 2 + i);
-	return "";
-}
-
 static int
 tech_of(const char *name)
 {
@@ -167,17 +155,17 @@ new_question(struct sq *s, const struct export_rec *r, const char *qid)
 
 	if (grow(s, (void **)&s->q, &s->capq, s->nq, sizeof(*s->q),
 		 SEPQA_MAX_ANSWERS) != 0 ||
-	    (c = comm_index(s, col_text(r, "community"))) < 0)
+	    (c = comm_index(s, export_rec_text(r, "community"))) < 0)
 		return -1;
 	q = &s->q[s->nq];
 	memset(q, 0, sizeof(*q));
 	q->comm = c;
 	q->first = s->na;
 	if ((q->id = dup_bounded(s, qid)) == NULL ||
-	    (q->community = dup_bounded(s, col_text(r, "community"))) ==
-	    NULL || (q->title = dup_bounded(s, col_text(r, "title"))) ==
-	    NULL || (q->body = dup_bounded(s, col_text(r, "body"))) == NULL ||
-	    (q->top5 = top5_string(s, col_text(r, "top5_tags"))) == NULL)
+	    (q->community = dup_bounded(s, export_rec_text(r, "community"))) ==
+	    NULL || (q->title = dup_bounded(s, export_rec_text(r, "title"))) ==
+	    NULL || (q->body = dup_bounded(s, export_rec_text(r, "body"))) == NULL ||
+	    (q->top5 = top5_string(s, export_rec_text(r, "top5_tags"))) == NULL)
 		return -1;
 	s->nq++;
 	return 0;
@@ -192,7 +180,7 @@ on_record(void *ud, const struct export_rec *r, enum export_event ev)
 
 	if (ev != EXPORT_OPEN || strcmp(r->kind->table->name, "cqa") != 0)
 		return 0;
-	qid = col_text(r, "question_id");
+	qid = export_rec_text(r, "question_id");
 	if ((s->nq == 0 || strcmp(s->q[s->nq - 1].id, qid) != 0) &&
 	    new_question(s, r, qid) != 0)
 		return -1;
@@ -201,10 +189,10 @@ on_record(void *ud, const struct export_rec *r, enum export_event ev)
 		return -1;
 	a = &s->a[s->na];
 	memset(a, 0, sizeof(*a));
-	a->tech = tech_of(col_text(r, "technique"));
-	a->overlap = strtod(col_text(r, "tag_overlap"), NULL);
-	if ((a->id = dup_bounded(s, col_text(r, "cqa_id"))) == NULL ||
-	    (a->text = dup_bounded(s, col_text(r, "answer"))) == NULL)
+	a->tech = tech_of(export_rec_text(r, "technique"));
+	a->overlap = strtod(export_rec_text(r, "tag_overlap"), NULL);
+	if ((a->id = dup_bounded(s, export_rec_text(r, "cqa_id"))) == NULL ||
+	    (a->text = dup_bounded(s, export_rec_text(r, "answer"))) == NULL)
 		return -1;
 	s->na++;
 	s->q[s->nq - 1].n++;
@@ -576,29 +564,16 @@ write_side(const struct sq *s, const char *dir, struct pf_error *err)
 		"answer_collection.json", "train/data_pers.jsonl",
 		"train/bm25_run.json"
 	};
-	struct export_file f[F_N];
 	struct buf out[F_N];
-	char path[PATH_BYTES];
 	int i, rc;
 
-	memset(f, 0, sizeof(f));
 	for (i = 0; i < F_N; i++)
 		buf_init(&out[i], OUT_MAX);
 	rc = sepqa_side(s, out, err);
-	for (i = 0; rc == 0 && i < F_N; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		if (export_file_open(&f[i], path, err) != 0 ||
-		    fwrite(out[i].data, 1, out[i].len, f[i].fp) != out[i].len ||
-		    export_file_close(&f[i], err) != 0)
-			rc = err->msg[0] ? -1 : pf_error_set(err, "cannot "
-				"write %s: %s", path, strerror(errno));
-	}
-	for (i = 0; rc == 0 && i < F_N; i++)
-		rc = export_file_rename(&f[i], err);
-	for (i = 0; i < F_N; i++) {
-		export_file_abort(&f[i]);
+	if (rc == 0)
+		rc = export_files_write(dir, names, out, F_N, err);
+	for (i = 0; i < F_N; i++)
 		buf_free(&out[i]);
-	}
 	return rc;
 }
 

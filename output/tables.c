@@ -245,6 +245,20 @@ static const struct dataset_col pair_cols[] = {
 	  .xml = "judge_certainty", .out = 8 },
 	TEXT("judge_rationale", DATASET_AUDIT, 9),
 	TEXT("judge_model", 0, 10),
+	/* Schema version 6: the question's trait, the views' axis, every
+	 * valid judge sample, the label ("chosen", "tie", "abstain"), BPDE
+	 * and the samples dropped (issue 16). */
+	{ .name = "question_trait", .type = T, .sql = NN,
+	  .flags = DATASET_JSON, .xml = "question_trait", .out = 11 },
+	TEXT("view_axis", 0, 12),
+	{ .name = "judgements", .type = T, .sql = NN, .flags = DATASET_JSON,
+	  .xml = "judgements", .out = 13 },
+	TEXT("label", 0, 14),
+	{ .name = "bpde", .type = T, .sql = NN, .flags = DATASET_JSON,
+	  .xml = "bpde", .out = 15 },
+	{ .name = "judge_dropped", .type = I, .sql = NN,
+	  .xml = "judge_dropped", .out = 16 },
+	TEXT("user_desc", 0, 17),
 	QUARANTINED,
 	ROW_SUM,
 	{ 0 }

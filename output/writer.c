@@ -521,6 +521,13 @@ writer_pair(struct writer *w, int64_t persona_id, const struct writer_pair *p,
 	I(w, p->certainty);
 	T(w, p->rationale);
 	T(w, p->judge_model);
+	T(w, p->question_trait);
+	T(w, p->view_axis);
+	T(w, p->judgements);
+	T(w, p->label);
+	T(w, p->bpde);
+	I(w, p->dropped);
+	T(w, p->user_desc);
 	I(w, q);
 	return END(w);
 }

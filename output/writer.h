@@ -132,6 +132,12 @@ struct writer_pair {
 	const char *view_chosen, *view_rejected;
 	const char *verdict, *rationale, *judge_model;
 	int idx, certainty;
+	/* Schema version 6: the question's trait (JSON), the views' axis,
+	 * every valid judge sample (JSON), the label, BPDE (JSON number)
+	 * and the samples dropped. */
+	const char *question_trait, *view_axis, *judgements, *label, *bpde;
+	int dropped;
+	const char *user_desc;      /* FSPO's user description */
 };
 int writer_pair(struct writer *w, int64_t persona_id,
 		const struct writer_pair *p, int rerun);

@@ -7,7 +7,9 @@
  * unfinished dataset exits 10 unless --partial; a failed write exits 1
  * and leaves the previous output in place.
  */
+#include <errno.h>
 #include <getopt.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,6 +23,7 @@
 #include "output/dataset.h"
 #include "output/jsonl.h"
 #include "output/sepqa.h"
+#include "output/fewshot.h"
 #include "output/xml.h"
 #include "src/cmd.h"
 #include "src/out-path.h"
@@ -33,21 +36,27 @@ struct export_args {
 	const char *out;       /* XML file or output directory */
 	unsigned opts;         /* enum export_opt bits */
 	int quiet;
+	struct fewshot_opts fs;   /* --shots, --rat, --human-share */
+	int fs_set;            /* one of them was given */
 };
 
-enum { O_QUARANTINED = 256, O_PARTIAL };
+enum { O_QUARANTINED = 256, O_PARTIAL, O_SHOTS, O_RAT, O_HUMAN };
 
 static const struct option long_opts[] = {
 	{ "format", required_argument, NULL, 'f' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "include-quarantined", no_argument, NULL, O_QUARANTINED },
 	{ "partial", no_argument, NULL, O_PARTIAL },
+	{ "shots", required_argument, NULL, O_SHOTS },
+	{ "rat", no_argument, NULL, O_RAT },
+	{ "human-share", required_argument, NULL, O_HUMAN },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char *const formats[] = { "xml", "jsonl", "sepqa", NULL };
+static const char *const formats[] = { "xml", "jsonl", "sepqa", "fewshot",
+	NULL };
 
 /* The usage error for --format F, with a "did you mean". */
 static int
@@ -55,8 +64,8 @@ unknown_format(const struct cmd_entry *e, const char *f)
 {
 	const char *near = suggest_closest(f, formats);
 
-	return cmd_usage_error(e, "unknown format '%s'%s%s%s (use xml, jsonl "
-			       "or sepqa)", f, near ? " (did you mean '" : "",
+	return cmd_usage_error(e, "unknown format '%s'%s%s%s (use xml, jsonl, "
+			       "sepqa or fewshot)", f, near ? " (did you mean '" : "",
 			       near ? near : "", near ? "'?)" : "");
 }
 
@@ -68,6 +77,34 @@ known_format(const char *f)
 	for (i = 0; formats[i] != NULL; i++)
 		if (strcmp(formats[i], f) == 0)
 			return 1;
+	return 0;
+}
+
+/* --shots N (0..FEWSHOT_MAX_SHOTS) or --human-share F (0..1) into a->fs.
+ * Returns 0, or the usage error's exit code. */
+static int
+fewshot_number(const struct cmd_entry *e, int opt, const char *v,
+	       struct export_args *a)
+{
+	char *end;
+	double d;
+
+	errno = 0;
+	d = strtod(v, &end);
+	a->fs_set = 1;
+	if (opt == O_SHOTS && (errno || *end != '\0' || end == v ||
+	    d != (int)d || d < 0 || d > FEWSHOT_MAX_SHOTS))
+		return cmd_usage_error(e, "--shots wants an integer from 0 "
+				       "to %d, not '%s'", FEWSHOT_MAX_SHOTS,
+				       v);
+	if (opt == O_HUMAN && (errno || *end != '\0' || end == v || d < 0 ||
+	    d > 1))
+		return cmd_usage_error(e, "--human-share wants a number from "
+				       "0 to 1, not '%s'", v);
+	if (opt == O_SHOTS)
+		a->fs.shots = (int)d;
+	else
+		a->fs.human_share = d;
 	return 0;
 }
 
@@ -88,6 +125,12 @@ parse_args(int argc, char **argv, struct export_args *a)
 		case 'q': a->quiet = 1; break;
 		case O_QUARANTINED: a->opts |= EXPORT_QUARANTINED; break;
 		case O_PARTIAL: a->opts |= EXPORT_PARTIAL; break;
+		case O_SHOTS:
+		case O_HUMAN:
+			if (fewshot_number(e, c, optarg, a) != 0)
+				return PF_EXIT_USAGE;
+			break;
+		case O_RAT: a->fs.rat = 1; a->fs_set = 1; break;
 		case 'h':
 			cmd_usage(e, stdout);
 			return PF_EXIT_OK;
@@ -104,11 +147,14 @@ parse_args(int argc, char **argv, struct export_args *a)
 	a->db = argv[optind];
 	if (a->format == NULL)
 		return cmd_usage_error(e, "export needs --format "
-				       "xml|jsonl|sepqa");
+				       "xml|jsonl|sepqa|fewshot");
 	if (!known_format(a->format))
 		return unknown_format(e, a->format);
 	if (a->out == NULL || *a->out == '\0')
 		return cmd_usage_error(e, "export needs -o PATH");
+	if (a->fs_set && strcmp(a->format, "fewshot") != 0)
+		return cmd_usage_error(e, "--shots, --rat and --human-share "
+				       "go with --format fewshot");
 	return -1;
 }
 
@@ -207,10 +253,33 @@ export_sepqa(struct dataset *ds, const struct export_args *a,
 	return rc;
 }
 
+/* The fewshot export (output/fewshot.h), saying what it wrote. */
+static int
+export_fewshot(struct dataset *ds, struct export_args *a,
+	       struct export_counts *counts, struct pf_error *err)
+{
+	struct fewshot_counts c;
+	int rc;
+
+	a->fs.export_opts = a->opts;
+	rc = fewshot_export_write(ds, a->out, &a->fs, &c, err);
+	counts->damaged = c.damaged;
+	if (rc == 0 && !a->quiet)
+		fprintf(stderr, "personaforge: wrote %s: rows.jsonl (%" PRIu64
+			" labelled pairs; %" PRIu64 " ties and abstentions "
+			"left out), episodes.jsonl (%" PRIu64 " episodes of "
+			"%d shots from %" PRIu64 " users), needs_human.jsonl "
+			"(%" PRIu64 " pairs)\n", a->out, c.rows,
+			c.unlabelled, c.episodes, a->fs.shots, c.users,
+			c.needs_human);
+	return rc;
+}
+
 static int
 exec_export(int argc, char **argv)
 {
-	struct export_args a = { NULL, NULL, NULL, 0, 0 };
+	struct export_args a = { NULL, NULL, NULL, 0, 0,
+				 { 8, 0, 0.2, 0 }, 0 };
 	struct export_counts counts;
 	struct dataset *ds = NULL;
 	struct pf_error err;
@@ -233,13 +302,16 @@ exec_export(int argc, char **argv)
 	LIBXML_TEST_VERSION
 	if (strcmp(a.format, "sepqa") == 0)
 		rc = export_sepqa(ds, &a, &counts, &err);
+	else if (strcmp(a.format, "fewshot") == 0)
+		rc = export_fewshot(ds, &a, &counts, &err);
 	else if (strcmp(a.format, "xml") == 0)
 		rc = xml_export_write(ds, a.out, a.opts, &counts, &err);
 	else
 		rc = jsonl_export_write(ds, a.out, a.opts, &counts, &err);
 	if (rc != 0)
 		pf_error_print(&err);
-	else if (!a.quiet && strcmp(a.format, "sepqa") != 0)
+	else if (!a.quiet && (strcmp(a.format, "xml") == 0 ||
+			      strcmp(a.format, "jsonl") == 0))
 		print_written(&a, &counts);
 	dataset_close(ds);
 	xmlCleanupParser();
@@ -250,7 +322,8 @@ exec_export(int argc, char **argv)
 
 const struct cmd_entry cmd_export_entry = {
 	.name = "export",
-	.usage = "DB --format xml|jsonl|sepqa -o PATH [--include-quarantined] "
+	.usage = "DB --format xml|jsonl|sepqa|fewshot -o PATH "
+		 "[--shots N] [--rat] [--human-share F] [--include-quarantined] "
 		 "[--partial] [-q]",
 	.summary = "export a dataset as XML or as JSONL files",
 	.help =
@@ -263,9 +336,18 @@ const struct cmd_entry cmd_export_entry = {
 	"                         sepqa: the community QA as SE-PQA and\n"
 	"                         Sy-SE-PQA read it (a directory: one\n"
 	"                         file per question, answer_collection.json,\n"
-	"                         train/data_pers.jsonl, train/bm25_run.json)\n"
+	"                         train/data_pers.jsonl, train/bm25_run.json);\n"
+	"                         fewshot: the labelled preference pairs as\n"
+	"                         FSPO reads them (rows.jsonl), its N-shot\n"
+	"                         episodes (episodes.jsonl) and the pairs\n"
+	"                         that need a human (needs_human.jsonl)\n"
 	"  -o, --output PATH      the XML file, or the output directory\n"
 	"                         (created if missing)\n"
+	"  --shots N              fewshot: shots per episode (default 8)\n"
+	"  --rat                  fewshot: a user description before both\n"
+	"                         targets\n"
+	"  --human-share F        fewshot: share of pairs, highest BPDE\n"
+	"                         first, in needs_human.jsonl (default 0.2)\n"
 	"  --include-quarantined  also export quarantined rows, marked\n"
 	"                         quarantined=\"true\"\n"
 	"  --partial              export an unfinished dataset: only its\n"

@@ -81,4 +81,7 @@ dist_offline_DATA = \
 	templates/offline/lexicon.grammar \
 	templates/offline/interview.grammar \
 	templates/offline/narrative.grammar \
-	templates/offline/document.grammar
+	templates/offline/document.grammar \
+	templates/offline/chains.grammar \
+	templates/offline/cqa.grammar \
+	templates/offline/preference.grammar

@@ -124,3 +124,11 @@ dist_noinst_SCRIPTS += tests/integration/text.sh
 TESTS += tests/integration/critic-earlier.sh
 dist_noinst_SCRIPTS += tests/integration/critic-earlier.sh \
 	tests/integration/critic-run.sh
+
+## Preference pairs and the judge (issue 16): the fewshot export rebuilt
+## as FSPO builds its episodes, and the figures of a 10,000-persona build
+## (needs python3).
+TESTS += tests/integration/fewshot.sh tests/integration/prefs10k.sh
+dist_noinst_SCRIPTS += tests/integration/fewshot.sh \
+	tests/integration/fewshot_check.py tests/integration/prefs10k.sh \
+	tests/integration/prefs_check.py

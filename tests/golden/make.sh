@@ -2,7 +2,7 @@
 # make.sh OUTDIR - produce the golden outputs of this build in OUTDIR:
 # XML and JSONL exports, `stats --json` (timestamps removed) and the
 # journal's (item_id, req_hash) pairs of the demo config at 300 personas
-# and of a heavy config (documents 64, QA 256, pairs 64 per persona) at 20;
+# and of a heavy config (documents 64, QA 256, pairs 40 per persona) at 20;
 # `batch` output of 300 lines against the mock server. Everything in it
 # must be byte-identical from one commit to the next unless a change of
 # output is intended (tests/golden/SHA256SUMS records the sums;

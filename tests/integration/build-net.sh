@@ -41,11 +41,16 @@ else:
 }
 
 # Stages whose replies any schema-valid text satisfies: narrative,
-# interview, preference pairs and their judge (10 items per persona).
+# interview, preference pairs on the register axis (no length rule) and
+# their judge, one sample an order (12 items per persona: 1 + 5 + 2 +
+# 2 x 2; random judge replies are dropped samples, so the pairs are
+# abstentions).
 cat >net.json <<'JSON'
-{ "name": "net", "seed": 7, "personas": 30,
+{ "name": "net", "seed": 7, "personas": 25,
   "generation": { "max_tokens": 256, "max_attempts": 8 },
-  "stages": { "documents": { "per_persona": 0 }, "qa": { "per_persona": 0 } },
+  "stages": { "documents": { "per_persona": 0 }, "qa": { "per_persona": 0 },
+	      "preferences": { "per_persona": 2, "views": ["formal", "casual"],
+			       "samples": 1 } },
   "retry": { "max_attempts": 8, "base_delay_ms": 10, "max_delay_ms": 100 },
   "engine": { "timeout_ms": 2000, "grace_ms": 2000 } }
 JSON

@@ -36,7 +36,7 @@ tap_check "disk full in the middle of a build: exit 1" midrun
 # The summary line says "D/T done" with D what the journal holds.
 summary_counts() {
 	done_j=$(q m/out.db "select count(*) from journal where state = 'done'")
-	grep -q "personaforge build: m/out.db: $done_j/6400 done" mid.err &&
+	grep -q "personaforge build: m/out.db: $done_j/10400 done" mid.err &&
 	grep -q "the counts above are what the dataset holds" mid.err
 }
 tap_check "the summary after a disk-full stop counts what the journal holds" \
@@ -47,7 +47,7 @@ resume() {
 	done_j=$(q out.db "select count(*) from journal where state = 'done'")
 	"$pf" build c.json -o out.db 2>resume.err &&
 	grep -q "$done_j reused from the journal" resume.err &&
-	eq "$(q out.db "select count(*) from journal where state = 'done'")" 6400
+	eq "$(q out.db "select count(*) from journal where state = 'done'")" 10400
 }
 tap_check "the same command resumes once there is room" resume
 tap_end

@@ -34,7 +34,8 @@ counts() {
 	eq "$(q a.db 'select count(*) from (select count(*) n from contact
 		group by persona_id) where n between 5 and 15')" 20 &&
 	eq "$(q a.db 'select count(*) from qa')" 60 &&
-	eq "$(q a.db 'select count(*) from preference_pair')" 40 &&
+	eq "$(q a.db 'select count(*) from preference_pair')" 280 &&
+	eq "$(q a.db 'select count(*) from cqa')" 160 &&
 	eq "$(q a.db "select count(*) from journal where state != 'done'")" 0
 }
 tap_check "every table has its rows" counts
@@ -60,7 +61,10 @@ pairs() {
 	eq "$(q a.db "select count(*) from preference_pair where
 		view_chosen = view_rejected or chosen = rejected or
 		judge_certainty not between 1 and 100 or
-		judge_verdict not in ('A', 'B')")" 0
+		judge_verdict not in ('A', 'B', 'tie') or
+		label not in ('chosen', 'tie', 'abstain') or
+		(label = 'chosen' and (judge_verdict = 'tie' or
+		 judge_certainty < 81))")" 0
 }
 tap_check "preference pairs have distinct views and a judge verdict" pairs
 

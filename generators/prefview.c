@@ -1,0 +1,406 @@
+/* prefview.c - preference traits, views, stated preferences and the text
+ * checks (see prefview.h). The marker words below are ours, chosen so
+ * the offline grammar (templates/offline/preference.grammar) and the
+ * offline judge read a view the same way; they carry no frequency. */
+#include "generators/prefview.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/rng.h"
+
+const struct pref_views pref_view_pairs[] = {
+	{ "concise", "verbose", AXIS_LENGTH },
+	{ "concise", "detailed", AXIS_LENGTH },
+	{ "negative", "positive", AXIS_TONE },
+	{ "cautious", "enthusiastic", AXIS_TONE },
+	{ "novice", "expert", AXIS_EXPERTISE },
+	{ "formal", "casual", AXIS_REGISTER },
+};
+const size_t pref_nview_pairs = sizeof(pref_view_pairs) /
+	sizeof(pref_view_pairs[0]);
+
+const char *const pref_axis_names[AXIS_N] = {
+	"length", "tone", "expertise", "register"
+};
+
+const char *const pref_view_names[] = {
+	"concise", "verbose", "detailed", "positive", "negative",
+	"enthusiastic", "cautious", "novice", "expert", "formal", "casual",
+	NULL
+};
+
+int
+pref_view_axis(const char *v, int *high)
+{
+	size_t i;
+
+	for (i = 0; i < pref_nview_pairs; i++) {
+		if (strcmp(v, pref_view_pairs[i].low) == 0 ||
+		    strcmp(v, pref_view_pairs[i].high) == 0) {
+			*high = strcmp(v, pref_view_pairs[i].high) == 0;
+			return (int)pref_view_pairs[i].axis;
+		}
+	}
+	return -1;
+}
+
+const char *const pref_trait_names[PREF_NTRAITS] = {
+	"openness", "conscientiousness", "extraversion", "agreeableness",
+	"neuroticism", "age", "occupation", "household"
+};
+
+const char *const pref_type_names[PREF_NTYPES] = {
+	"advice", "opinion", "recommendation", "planning", "explanation"
+};
+
+void
+pref_trait_of(uint64_t seed, int64_t persona, int idx, int *trait,
+	      int *type)
+{
+	int perm[PREF_COMBOS], i, j, t;
+	struct rng r;
+
+	for (i = 0; i < PREF_COMBOS; i++)
+		perm[i] = i;
+	rng_seed(&r, rng_derive(seed, "pref-traits", (uint64_t)persona, 0));
+	for (i = PREF_COMBOS - 1; i > 0; i--) {   /* Fisher-Yates */
+		j = (int)rng_below(&r, (uint32_t)i + 1);
+		t = perm[i];
+		perm[i] = perm[j];
+		perm[j] = t;
+	}
+	t = perm[idx % PREF_COMBOS];
+	*trait = t / PREF_NTYPES;
+	*type = t % PREF_NTYPES;
+}
+
+void
+pref_trait_value(const struct persona *p, int t, char *out, size_t n)
+{
+	if (t < PERSONA_NTRAITS && t <= 4)
+		snprintf(out, n, "%s %s", p->big5[t].band,
+			 pref_trait_names[t]);
+	else if (t == 5)
+		snprintf(out, n, "%d years old", p->age);
+	else if (t == 6)
+		snprintf(out, n, "%s", p->occupation);
+	else   /* a household value is a phrase ("with partner"), not an
+		* adjective (the coherence rule household_phrase) */
+		snprintf(out, n, "household: %s", p->household);
+}
+
+static int
+band_level(const char *band)
+{
+	if (strcmp(band, "very low") == 0)
+		return -2;
+	if (strcmp(band, "low") == 0)
+		return -1;
+	if (strcmp(band, "high") == 0)
+		return 1;
+	if (strcmp(band, "very high") == 0)
+		return 2;
+	return 0;
+}
+
+static int
+graduate(const char *edu)
+{
+	return strstr(edu, "master") || strstr(edu, "doctor") ||
+	       strstr(edu, "professional");
+}
+
+static int
+school_only(const char *edu)
+{
+	return strstr(edu, "high school") || strstr(edu, "less than") ||
+	       strstr(edu, "grade");
+}
+
+/* The rule (ours, stated here, not fitted to anything): length follows
+ * conscientiousness (high: thorough), else openness; tone follows
+ * agreeableness (high: upbeat) against neuroticism (high: frank about
+ * risks); expertise follows education; register follows age and
+ * extraversion. */
+void
+pref_stated(const struct persona *p, int out[AXIS_N])
+{
+	int c = band_level(p->big5[PERSONA_CONSCIENTIOUSNESS].band);
+	int o = band_level(p->big5[PERSONA_OPENNESS].band);
+	int a = band_level(p->big5[PERSONA_AGREEABLENESS].band);
+	int ne = band_level(p->big5[PERSONA_NEUROTICISM].band);
+	int e = band_level(p->big5[PERSONA_EXTRAVERSION].band);
+
+	out[AXIS_LENGTH] = c != 0 ? (c > 0 ? 1 : -1) : o > 0 ? 1 : o < 0 ?
+		-1 : 0;
+	out[AXIS_TONE] = a > 0 && ne <= 0 ? 1 : ne > 0 && a <= 0 ? -1 :
+		a < 0 ? -1 : 0;
+	out[AXIS_EXPERTISE] = graduate(p->education) ? 1 :
+		school_only(p->education) ? -1 : 0;
+	out[AXIS_REGISTER] = p->age >= 60 ? -1 : p->age < 35 || e > 0 ? 1 :
+		e < 0 ? -1 : 0;
+}
+
+const char *
+pref_stated_text(enum pref_axis a, int s)
+{
+	static const char *const t[AXIS_N][3] = {
+		[AXIS_LENGTH] = { "You like short, to-the-point answers.",
+			"Answer length does not matter much to you.",
+			"You like thorough answers that cover the details." },
+		[AXIS_TONE] = { "You want answers that are frank about risks "
+			"and downsides.", "You have no strong feeling about "
+			"an answer's tone.", "You like warm, upbeat answers." },
+		[AXIS_EXPERTISE] = { "You want plain words, without jargon.",
+			"You do not mind whether an answer is plain or "
+			"technical.", "You like precise, technical answers." },
+		[AXIS_REGISTER] = { "You prefer a polite, formal register.",
+			"You do not mind whether an answer is formal or "
+			"casual.", "You like a relaxed, casual register." },
+	};
+
+	return t[a][s < 0 ? 0 : s > 0 ? 2 : 1];
+}
+
+void
+pref_user_desc(const struct persona *p, char *out, size_t n)
+{
+	static const char *const t[AXIS_N][3] = {
+		[AXIS_LENGTH] = { "likes short, to-the-point answers",
+			"does not mind how long an answer is",
+			"likes thorough answers that cover the details" },
+		[AXIS_TONE] = { "wants to hear about risks and downsides",
+			"has no strong feeling about tone",
+			"likes warm, upbeat answers" },
+		[AXIS_EXPERTISE] = { "wants plain words without jargon",
+			"is fine with plain or technical answers",
+			"likes precise, technical answers" },
+		[AXIS_REGISTER] = { "prefers a polite, formal register",
+			"does not mind formal or casual",
+			"likes a relaxed, casual register" },
+	};
+	int st[AXIS_N], i;
+	size_t o;
+
+	pref_stated(p, st);
+	o = (size_t)snprintf(out, n, "The user is %s, %d, %s in %s. The user",
+			     p->name, p->age, p->occupation, p->city);
+	for (i = 0; i < AXIS_N && o < n; i++)
+		o += (size_t)snprintf(out + o, n - o, "%s %s", i == 0 ? "" :
+				      i == AXIS_N - 1 ? ", and" : ",",
+				      t[i][st[i] + 1]);
+	if (o < n)
+		snprintf(out + o, n - o, ".");
+}
+
+/* Marker words per axis: [0] the low pole's, [1] the high pole's. */
+static const char *const markers[AXIS_N][2][12] = {
+	[AXIS_TONE] = {
+		{ "risk", "risks", "careful", "downside", "downsides",
+		  "problem", "problems", "costly", "warning", "avoid",
+		  "unfortunately", NULL },
+		{ "great", "enjoy", "glad", "rewarding", "fun", "exciting",
+		  "worth", "wonderful", "delight", "love", "easy", NULL } },
+	[AXIS_EXPERTISE] = {
+		{ "simply", "basically", "start", "step", "easy", "beginner",
+		  "plain", "little", NULL },
+		{ "specifically", "evidence", "baseline", "trade-off",
+		  "threshold", "protocol", "variables", "metric",
+		  "systematically", "parameters", "calibrate", NULL } },
+	[AXIS_REGISTER] = {
+		{ "therefore", "however", "recommend", "consider",
+		  "furthermore", "regarding", "advisable", "accordingly",
+		  NULL },
+		{ "just", "pretty", "stuff", "honestly", "kinda", "okay",
+		  "totally", "hey", "yeah", NULL } },
+};
+
+static int
+is_marker(enum pref_axis a, int pole, const char *w, size_t n)
+{
+	const char *const *m;
+
+	for (m = markers[a][pole]; *m != NULL; m++)
+		if (strlen(*m) == n && strncasecmp(*m, w, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* The next word of *p (letters, digits, '-', '\''), or 0 at the end. */
+static size_t
+next_word(const char **p, const char **w)
+{
+	const unsigned char *s = (const unsigned char *)*p;
+	size_t n = 0;
+
+	while (*s != '\0' && !isalnum(*s) && *s < 0x80)
+		s++;
+	*w = (const char *)s;
+	while (s[n] != '\0' && (isalnum(s[n]) || s[n] == '-' ||
+				s[n] == '\'' || s[n] >= 0x80))
+		n++;
+	*p = (const char *)s + n;
+	return n;
+}
+
+int
+pref_measure(enum pref_axis a, const char *text)
+{
+	const char *w;
+	size_t n;
+	int score = 0;
+
+	if (a == AXIS_LENGTH)
+		return pref_words(text);
+	while ((n = next_word(&text, &w)) > 0)
+		score += is_marker(a, 1, w, n) - is_marker(a, 0, w, n);
+	return score;
+}
+
+int
+pref_words(const char *text)
+{
+	const char *w;
+	int n = 0;
+
+	while (next_word(&text, &w) > 0)
+		n++;
+	return n;
+}
+
+/* 1 if text contains pat, ignoring ASCII case. */
+static int
+has_nocase(const char *text, const char *pat)
+{
+	size_t n = strlen(pat);
+
+	for (; *text != '\0'; text++)
+		if (strncasecmp(text, pat, n) == 0)
+			return 1;
+	return 0;
+}
+
+int
+pref_has_label(const char *text)
+{
+	const char *const *v;
+	char pat[64];
+	size_t n;
+
+	for (v = pref_view_names; *v != NULL; v++) {
+		snprintf(pat, sizeof(pat), "[%s]", *v);
+		if (has_nocase(text, pat))
+			return 1;
+		snprintf(pat, sizeof(pat), "(%s)", *v);
+		if (has_nocase(text, pat))
+			return 1;
+		n = strlen(*v);
+		if (strncasecmp(text, *v, n) == 0 && text[n] == ':')
+			return 1;
+	}
+	return 0;
+}
+
+#define RUN_WORDS 4096   /* words of a text the run check reads */
+
+/* Lower-cased word hashes of text into h[max]; returns how many. */
+static int
+word_hashes(const char *text, uint64_t *h, int max)
+{
+	const char *w;
+	size_t n, i;
+	int k = 0;
+
+	while (k < max && (n = next_word(&text, &w)) > 0) {
+		uint64_t x = 1469598103934665603ULL;
+
+		for (i = 0; i < n; i++)
+			x = (x ^ (uint64_t)tolower((unsigned char)w[i])) *
+			    1099511628211ULL;
+		h[k++] = x;
+	}
+	return k;
+}
+
+int
+pref_shares_run(const char *a, const char *b, int n)
+{
+	static _Thread_local uint64_t ha[RUN_WORDS], hb[RUN_WORDS];
+	int na = word_hashes(a, ha, RUN_WORDS);
+	int nb = word_hashes(b, hb, RUN_WORDS);
+	int i, j, k;
+
+	for (i = 0; i + n <= na; i++)
+		for (j = 0; j + n <= nb; j++) {
+			for (k = 0; k < n && ha[i + k] == hb[j + k]; k++)
+				;
+			if (k == n)
+				return 1;
+		}
+	return 0;
+}
+
+/* 1 if the word before w (in r) is one that names an option. */
+static int
+after_option_word(const char *r, const char *w)
+{
+	static const char *const opt[] = { "answer", "response", "option",
+		"choice", "prefer", "pick", "choose", "reply", NULL };
+	const char *p = r, *v, *prev = NULL, *const *k;
+	size_t n, pn = 0;
+
+	while ((n = next_word(&p, &v)) > 0 && v < w) {
+		prev = v;
+		pn = n;
+	}
+	for (k = opt; prev != NULL && *k != NULL; k++)
+		if (strlen(*k) == pn && strncasecmp(*k, prev, pn) == 0)
+			return 1;
+	return 0;
+}
+
+int
+pref_names_position(const char *r)
+{
+	static const char *const words[] = { "first", "second", NULL };
+	const char *w, *p = r, *s, *const *k;
+	int quoted;
+	size_t n;
+
+	while ((n = next_word(&p, &w)) > 0) {
+		for (quoted = 0, s = r; s < w; s++)
+			quoted ^= *s == '"';
+		if (quoted)       /* quoted text is the answer's own words */
+			continue;
+		if (n == 1 && *w == 'B')
+			return 1;
+		/* "A" the article ("A short answer") is followed by a
+		 * lower-case word; the option is not, or follows "answer". */
+		if (n == 1 && *w == 'A' && (after_option_word(r, w) ||
+		    !(w[1] == ' ' && islower((unsigned char)w[2]))))
+			return 1;
+		for (k = words; *k != NULL; k++)
+			if (strlen(*k) == n && strncasecmp(*k, w, n) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+double
+pref_bpde(int x, int y, int tie)
+{
+	int c[3] = { x, y, tie }, i, n = x + y + tie;
+	double h = 0, p;
+
+	for (i = 0; i < 3; i++) {
+		if (c[i] == 0 || n == 0)
+			continue;
+		p = (double)c[i] / n;
+		h -= p * log(p);
+	}
+	return h;
+}
