@@ -222,8 +222,8 @@ check_people(void)
 	size_t i;
 
 	for (i = 0; i < npeople; i++) {
-		struct coherence_input in = { &people[i]->p, people[i]->f,
-			people[i]->nf, NULL };
+		struct coherence_input in = { .p = &people[i]->p,
+			.facts = people[i]->f, .nfacts = people[i]->nf };
 
 		report(&in, "attributes and facts");
 	}
