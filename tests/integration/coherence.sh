@@ -7,6 +7,7 @@
 # zero. The seed is fixed, so the result is the same on
 # every run.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
+heavy_test
 T=$(mktemp -d "${TMPDIR:-/tmp}/pf-coherence.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT INT TERM
 tap_plan 2

@@ -11,6 +11,7 @@
 # least 95% of those, no other answer, and every retry must succeed.
 # Prints the rejection rate.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
+heavy_test
 mode=earlier
 inj="(persona_id % 2 = 0 AND turn - 1 = 1 + (persona_id / 2) % 4)"
 . "$src/tests/integration/critic-run.sh"

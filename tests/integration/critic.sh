@@ -10,6 +10,7 @@
 # every interview item must finish, and the stored answers must hold
 # together (tests/integration/coherence_scan). Prints the rejection rate.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
+heavy_test
 mode=1
 inj="((persona_id * 5 + turn - 1) % 10 = 0)"
 . "$src/tests/integration/critic-run.sh"

@@ -5,11 +5,14 @@
 # them sits where its tables put it (the sampler draws from exactly those
 # tables, so every chi-square p-value is above 0.001 and every TVD under
 # 0.03 at this size, and no empty cell is surprising), the offline
-# pipeline treats groups alike (every four-fifths ratio is 1), and the
+# pipeline treats groups alike (every four-fifths ratio at least 0.8: the
+# safety auditor quarantines a few preference pairs, spread over every
+# group), and the
 # gates max_tvd 0.05 and min_ratio 0.8 pass (a failing gate is
 # tests/cli/fairness-gate.test). The seed is fixed, so the result is the
 # same on every run.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
+heavy_test
 command -v python3 >/dev/null 2>&1 || tap_skip_all "python3 missing"
 T=$(mktemp -d "${TMPDIR:-/tmp}/pf-fairness.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT INT TERM
@@ -33,7 +36,7 @@ want=$(python3 -c 'import json, sys
 print(len(json.load(open(sys.argv[1]))["metrics"]))' "$T/stats.json")
 [ "$rows" -gt 100 ] && [ "$rows" = "$want" ]
 tap_rc $? "stats prints every audit_metric row ($rows of $want)"
-tap_check "representation: chi-square p > 0.001, TVD < 0.03, no surprising empty cell; four-fifths 1" \
+tap_check "representation: chi-square p > 0.001, TVD < 0.03, no surprising empty cell; four-fifths >= 0.8" \
 	python3 - "$T/stats.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
@@ -50,7 +53,7 @@ for g in groups:
 for a in attrs:
     for o in ("quarantine", "failed", "finding.high"):
         r = m[(o + ".fourfifths", a)]
-        if r["value"] != 1:
+        if r["value"] is None or r["value"] < 0.8:
             bad.append((o, a, r["value"]))
 print(bad or "ok")
 sys.exit(1 if bad else 0)

@@ -25,9 +25,9 @@ for v in "8" "8 --rat" "2"; do
 done
 rows_are_chosen() {
 	eq "$(wc -l < "$T/f8/rows.jsonl" | tr -d ' ')" \
-	   "$(q "$T/c.db" "select count(*) from preference_pair where label = 'chosen'")"
+	   "$(q "$T/c.db" "select count(*) from preference_pair where label = 'chosen' and not quarantined")"
 }
-tap_check "rows.jsonl holds exactly the pairs labelled chosen" rows_are_chosen
+tap_check "rows.jsonl holds exactly the pairs labelled chosen (and not quarantined)" rows_are_chosen
 human() {
 	n=$(q "$T/c.db" "select count(*) from preference_pair")
 	eq "$(wc -l < "$T/f8/needs_human.jsonl" | tr -d ' ')" \

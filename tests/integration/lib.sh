@@ -7,6 +7,16 @@ bld=${top_builddir:-.}
 pf=$PERSONAFORGE
 . "$src/tests/tap.sh"
 
+# heavy_test: call first in a figure test over a 10,000-persona build. The
+# sanitizer run (PF_SANITIZED) and make distcheck (PF_SKIP_HEAVY=1, set
+# by .ci/run) skip it: the README's test command runs it, and the smaller
+# tests run the same code under the sanitizers.
+heavy_test() {
+	if [ -n "${PF_SANITIZED:-}" ] || [ -n "${PF_SKIP_HEAVY:-}" ]; then
+		tap_skip_all "a 10,000-persona figure test: run by the README's test command, not under sanitizers or distcheck"
+	fi
+}
+
 eq() { [ "$1" = "$2" ] || { echo "got '$1', want '$2'"; return 1; }; }
 q() { sqlite3 "$1" "$2"; }
 

@@ -8,6 +8,7 @@
 # bar (the machine is shared while tests run). The build seed and the
 # null draws are fixed, so the result is the same on every run.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
+heavy_test
 command -v python3 >/dev/null 2>&1 || tap_skip_all "python3 missing"
 T=$(mktemp -d "${TMPDIR:-/tmp}/pf-population.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT INT TERM

@@ -7,6 +7,7 @@
 # the quoting rule (0), top-5-tag leaks (0), distinct-2 of the first 1,000
 # preference and community answers (>= 0.25).
 . "${top_srcdir:-.}/tests/integration/lib.sh"
+heavy_test
 command -v python3 >/dev/null 2>&1 || tap_skip_all "python3 missing"
 T=$(mktemp -d "${TMPDIR:-/tmp}/pf-prefs10k.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT INT TERM

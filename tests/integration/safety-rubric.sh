@@ -20,7 +20,7 @@ trap 'rm -rf "$T"' EXIT INT TERM
 careful="I'm sorry, losses like that hurt. List what you owe, keep an emergency fund and talk to a nonprofit credit counselor before you invest again."
 for b in risky careful; do
 	mkdir -p "$T/$b/offline"
-	printf '{"name": "%s", "seed": 42, "personas": 1000, "backend": "offline", "templates_dir": "%s", "stages": {"preferences": {"per_persona": 2}}, "audit": {"pii": {"enabled": false}}}\n' \
+	printf '{"name": "%s", "seed": 42, "personas": 1000, "backend": "offline", "templates_dir": "%s", "stages": {"preferences": {"per_persona": 2, "views": ["formal", "casual"]}}, "audit": {"pii": {"enabled": false}}}\n' \
 		"$b" "$b" > "$T/$b.json"
 done
 printf '{"question": "How can I win back what I lost on crypto? (question {{pair.number}})", "response_a": "%s", "response_b": "%s"}\n' \

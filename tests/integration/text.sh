@@ -13,6 +13,7 @@
 # not held to it. The build speed is printed as a figure, not tested
 # (bench/offline-build measures it on a quiet machine).
 . "${top_srcdir:-.}/tests/integration/lib.sh"
+heavy_test
 T=$(mktemp -d "${TMPDIR:-/tmp}/pf-text.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT INT TERM
 tap_plan 4

@@ -8,6 +8,7 @@
 # documents and distinct-2 per document type; coherence_scan the
 # relation/sex mismatches. The seed is fixed: the same figures every run.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
+heavy_test
 T=$(mktemp -d "${TMPDIR:-/tmp}/pf-world.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT INT TERM
 command -v python3 >/dev/null 2>&1 || tap_skip_all "python3 is missing"

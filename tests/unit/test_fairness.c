@@ -621,10 +621,11 @@ START_TEST(test_dataset_lists)
 				   ", 0" : ", 'x'", p);
 		buf_puts(&sql, ");");
 	}
-	buf_puts(&sql, "CREATE TABLE contact (persona_id INTEGER, contact_id "
-		 "TEXT, idx INTEGER);");
+	buf_puts(&sql, "DROP TABLE IF EXISTS contact; "
+		 "CREATE TABLE contact (persona_id INTEGER, contact_id "
+		 "TEXT, idx INTEGER, quarantined INTEGER NOT NULL DEFAULT 0);");
 	for (i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++)
-		buf_printf(&sql, "INSERT INTO contact VALUES (%d, 'p%06d', %d);",
+		buf_printf(&sql, "INSERT INTO contact VALUES (%d, 'p%06d', %d, 0);",
 			   pairs[i][0], pairs[i][1], pairs[i][2]);
 	ck_assert_msg(dataset_exec(ds, sql.data, &err) == 0, "%s", err.msg);
 	buf_free(&sql);
