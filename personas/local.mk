@@ -35,6 +35,7 @@ dist_personadata_DATA = \
 	personas/data/mental_health.tsv \
 	personas/data/mental_health_any.tsv \
 	personas/data/occupation.tsv \
+	personas/data/occupation_age.tsv \
 	personas/data/occupation_sex.tsv \
 	personas/data/party_id.tsv \
 	personas/data/region.tsv \
@@ -68,7 +69,15 @@ EXTRA_DIST += scripts/make-persona-tables.mjs \
 	personas/data/src/education.tsv \
 	personas/data/src/employment.tsv \
 	personas/data/src/employment_nilf.tsv \
+	personas/data/src/household_b09021.tsv \
+	personas/data/src/household_shape.tsv \
+	personas/data/src/income_oews.tsv \
+	personas/data/src/income_status.tsv \
+	personas/data/src/language_detail.tsv \
+	personas/data/src/language_extra_english.tsv \
+	personas/data/src/language_state.tsv \
 	personas/data/src/marital_status.tsv \
+	personas/data/src/occupation_age.tsv \
 	personas/data/src/occupation_sex.tsv \
 	personas/data/src/state.tsv
 
