@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "base/buf.h"
 #include "base/json.h"
@@ -212,47 +211,6 @@ on_record(void *ud, const struct export_rec *r, enum export_event ev)
 	return -1;
 }
 
-static int
-on_list(void *ud, const struct export_kind *k, int open)
-{
-	(void)ud;
-	(void)k;
-	(void)open;
-	return 0;
-}
-
-static int
-on_persona_end(void *ud, const struct export_persona *p)
-{
-	(void)ud;
-	(void)p;
-	return 0;
-}
-
-static int
-on_nothing(void *ud)
-{
-	(void)ud;
-	return 0;
-}
-
-/* Create dir unless it is already a directory. */
-static int
-make_dir(const char *dir, struct pf_error *err)
-{
-	struct stat st;
-
-	if (mkdir(dir, 0777) == 0)
-		return 0;
-	if (errno == EEXIST && stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
-		return 0;
-	if (err != NULL)
-		snprintf(err->file, sizeof(err->file), "%s", dir);
-	return pf_error_set(err, "cannot create output directory: %s",
-			    errno == EEXIST ? "not a directory"
-			    : strerror(errno));
-}
-
 /* Open the temporary file of every table that has a file. */
 static int
 open_files(struct jsonl_out *j, const char *dir)
@@ -301,22 +259,23 @@ jsonl_export_write(struct dataset *ds, const char *dir, unsigned opts,
 		   struct export_counts *counts, struct pf_error *err)
 {
 	struct jsonl_out j;
-	struct export_sink sink = {
-		&j, on_begin, on_persona, on_list, on_record, on_persona_end,
-		on_nothing
-	};
+	struct export_sink sink = export_sink_nop;
 	struct export_counts local;
 	size_t id;
 	int rc = -1;
 
 	if (counts == NULL)
 		counts = &local;
+	sink.ud = &j;
+	sink.begin = on_begin;
+	sink.persona = on_persona;
+	sink.record = on_record;
 	memset(&j, 0, sizeof(j));
 	j.err = err;
 	j.incl = (opts & EXPORT_QUARANTINED) != 0;
 	j.partial = (opts & EXPORT_PARTIAL) != 0;
 	buf_init(&j.line, BUF_MAX_DEFAULT);
-	if (make_dir(dir, err) == 0 && open_files(&j, dir) == 0 &&
+	if (export_make_dir(dir, err) == 0 && open_files(&j, dir) == 0 &&
 	    export_walk(ds, opts, &sink, counts, err) == 0 &&
 	    card_write(ds, j.card.fp, counts, opts, err) == 0 &&
 	    commit_files(&j) == 0)
@@ -436,12 +395,15 @@ jsonl_export_stream(struct dataset *ds, FILE *out, unsigned opts,
 		    const char *extra, struct pf_error *err)
 {
 	struct jsonl_out j;
-	struct export_sink sink = {
-		&j, s_begin, s_persona, s_list, on_record, s_persona_end,
-		on_nothing
-	};
+	struct export_sink sink = export_sink_nop;
 	int rc = -1;
 
+	sink.ud = &j;
+	sink.begin = s_begin;
+	sink.persona = s_persona;
+	sink.list = s_list;
+	sink.record = on_record;
+	sink.persona_end = s_persona_end;
 	memset(&j, 0, sizeof(j));
 	j.err = err;
 	j.incl = (opts & EXPORT_QUARANTINED) != 0;
