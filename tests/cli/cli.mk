@@ -191,6 +191,9 @@ EXTRA_DIST += $(BUILD_CLI_TESTS) $(VALIDATE_CLI_TESTS) $(STATS_CLI_TESTS) \
 	$(EXPORT_CLI_TESTS) $(BATCH_CLI_TESTS) $(SCAN_CLI_TESTS) \
 	$(EXPORT_CLI_SH) $(SHARD_CLI_TESTS)
 dist_noinst_SCRIPTS += tests/cli/run.sh
+## The CLI tests' own config: a frozen copy of the demo config, so the
+## demo can grow without changing the counts these tests expect.
+EXTRA_DIST += tests/data/cli.json
 
 ## personaforge diff: two builds that differ by a template edit, a gate
 ## crossed, --json, usage; audit of a dataset a build holds (exit 8).

@@ -16,7 +16,7 @@ cd "$T" || exit 1
 tmps() { ls -a "$1" | grep -c "^\.$2\.tmp"; }
 
 tap_plan 3
-"$PF" build "$SRC/examples/demo.json" --personas 2000 -o big.db -q ||
+"$PF" build "$SRC/tests/data/cli.json" --personas 2000 -o big.db -q ||
 	tap_bail "cannot build the dataset"
 mkdir j
 # kill -9 each export as soon as its temporary exists.

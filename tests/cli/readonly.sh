@@ -45,7 +45,7 @@ alone() { [ ! -e "$1-wal" ] && [ ! -e "$1-shm" ]; }
 
 tap_plan 8
 cd "$T" || exit 1
-"$PF" build "$SRC/examples/demo.json" --personas 3 -o t.db -q 2>err
+"$PF" build "$SRC/tests/data/cli.json" --personas 3 -o t.db -q 2>err
 alone t.db && [ "$(sqlite3 t.db 'PRAGMA journal_mode')" = delete ]
 verdict $? "a finished build leaves one file in rollback mode"
 "$PF" stats t.db >/dev/null 2>err && alone t.db
