@@ -207,11 +207,10 @@ exec_diff(int argc, char **argv)
 	if ((rc = parse_args(argc, argv, &a)) >= 0)
 		return rc;
 	pf_error_clear(&err);
-	if (dataset_open(a.old_db, DATASET_READ, &old, &err) != 0 ||
-	    dataset_open(a.new_db, DATASET_READ, &new, &err) != 0) {
-		pf_error_print(&err);
+	if ((rc = cmd_dataset_read(a.old_db, &old)) != 0 ||
+	    (rc = cmd_dataset_read(a.new_db, &new)) != 0) {
 		dataset_close(old);
-		return PF_EXIT_USAGE;
+		return rc;
 	}
 	rc = dataset_diff(old, new, &r, &err);
 	dataset_close(old);

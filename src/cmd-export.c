@@ -290,10 +290,8 @@ exec_export(int argc, char **argv)
 		return rc;
 	memset(&counts, 0, sizeof(counts));
 	pf_error_clear(&err);
-	if (dataset_open(a.db, DATASET_READ, &ds, &err) != 0) {
-		pf_error_print(&err);
-		return PF_EXIT_USAGE;
-	}
+	if ((rc = cmd_dataset_read(a.db, &ds)) != 0)
+		return rc;
 	if ((rc = check_finished(ds, &a)) >= 0 ||
 	    (rc = out_path_check(a.out)) != 0) {
 		dataset_close(ds);

@@ -95,8 +95,8 @@ part_open(struct part *p)
 	int rc;
 
 	pf_error_clear(&e);
-	if (dataset_open(p->path, DATASET_READ, &p->ds, &e) != 0)
-		return pf_error_print(&e), PF_EXIT_USAGE;
+	if (cmd_dataset_read(p->path, &p->ds) != 0)
+		return PF_EXIT_USAGE;
 	st = dataset_prepare(p->ds, "SELECT config_hash, backend, model, "
 			     "version, seed, personas, shard_index, "
 			     "shard_count FROM run WHERE id = 1", &e);

@@ -58,16 +58,12 @@ exec_report(int argc, char **argv)
 {
 	struct report_args a = { NULL, NULL, 0 };
 	struct dataset *ds = NULL;
-	struct pf_error err;
 	int rc;
 
 	if ((rc = parse_args(argc, argv, &a)) >= 0)
 		return rc;
-	pf_error_clear(&err);
-	if (dataset_open(a.db, DATASET_READ, &ds, &err) != 0) {
-		pf_error_print(&err);
-		return PF_EXIT_USAGE;
-	}
+	if ((rc = cmd_dataset_read(a.db, &ds)) != 0)
+		return rc;
 	rc = report_file_write(ds, a.out);
 	dataset_close(ds);
 	if (rc == 0 && !a.quiet)

@@ -753,10 +753,8 @@ exec_stats(int argc, char **argv)
 	if ((rc = parse_args(argc, argv, &a)) >= 0)
 		return rc;
 	pf_error_clear(&err);
-	if (dataset_open(a.db, DATASET_READ, &ds, &err) != 0) {
-		pf_error_print(&err);
-		return PF_EXIT_USAGE;
-	}
+	if ((rc = cmd_dataset_read(a.db, &ds)) != 0)
+		return rc;
 	rc = PF_EXIT_RUNTIME;
 	root = cJSON_CreateObject();
 	if (root == NULL || collect(ds, &a, root, &err) != 0) {

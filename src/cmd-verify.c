@@ -97,10 +97,8 @@ exec_verify(int argc, char **argv)
 	if ((rc = parse_args(argc, argv, &a)) >= 0)
 		return rc;
 	pf_error_clear(&err);
-	if (dataset_open(a.db, DATASET_READ, &ds, &err) != 0) {
-		pf_error_print(&err);
-		return PF_EXIT_USAGE;
-	}
+	if ((rc = cmd_dataset_read(a.db, &ds)) != 0)
+		return rc;
 	rc = dataset_verify(ds, a.quiet ? 0 : (size_t)a.max, emit,
 			    (void *)a.db, &r, &err);
 	dataset_close(ds);

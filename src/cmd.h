@@ -27,6 +27,15 @@ int cmd_usage_error(const struct cmd_entry *c, const char *fmt, ...)
 /* Parse a non-negative decimal integer option; -1 on error. */
 long long cmd_parse_count(const char *s);
 
+struct dataset;
+
+/* Open the dataset at `path` read-only for a reading subcommand (stats,
+ * export, report, verify, diff, merge). On failure prints the error
+ * (naming the file, and both schema versions for an older dataset) and
+ * returns PF_EXIT_USAGE with *out NULL; 0 on success, the caller closes
+ * *out with dataset_close(). */
+int cmd_dataset_read(const char *path, struct dataset **out);
+
 struct audit_gate;
 
 /* Add the gate of a --gate option ("AUDITOR:SEVERITY=MAX";

@@ -8,6 +8,7 @@
 #include <errno.h>
 
 #include "auditors/policy.h"
+#include "output/dataset.h"
 #include "base/status.h"
 #include "src/cmd.h"
 
@@ -69,6 +70,20 @@ cmd_parse_count(const char *s)
 	if (errno != 0 || *end != '\0' || v < 0)
 		return -1;
 	return v;
+}
+
+int
+cmd_dataset_read(const char *path, struct dataset **out)
+{
+	struct pf_error err;
+
+	*out = NULL;
+	pf_error_clear(&err);
+	if (dataset_open(path, DATASET_READ, out, &err) == 0)
+		return 0;
+	pf_error_print(&err);
+	*out = NULL;
+	return PF_EXIT_USAGE;
 }
 
 int
