@@ -40,12 +40,14 @@ struct stats_args {
 	int json;
 	int failed;                 /* --failed: the failed items instead */
 	const char *stage;          /* --stage: only this stage's */
+	int metrics;                /* --metrics: every measure, a line each */
 };
 
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "failed", no_argument, NULL, 'f' },
 	{ "stage", required_argument, NULL, 's' },
+	{ "metrics", no_argument, NULL, 'm' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -592,9 +594,74 @@ print_metrics(const cJSON *metrics)
 	}
 }
 
-/* The human-readable report. */
+/* One (auditor, metric) line of the summary: how many groups, the lowest
+ * and highest numeric value with their groups, the gated rows and how
+ * many failed. rows[0..n) share the auditor and metric. */
 static void
-print_text(const char *path, const cJSON *root)
+print_metric_line(const cJSON *const *rows, int n)
+{
+	const cJSON *lo = NULL, *hi = NULL, *v, *p;
+	char a[64], m[64], g1[96], g2[96], *end;
+	double x, xl = 0, xh = 0;
+	int i, gated = 0, failed = 0;
+
+	for (i = 0; i < n; i++) {
+		p = cJSON_GetObjectItemCaseSensitive(rows[i], "passed");
+		gated += cJSON_IsBool(p);
+		failed += cJSON_IsFalse(p);
+		v = cJSON_GetObjectItemCaseSensitive(rows[i], "value");
+		if (!cJSON_IsRaw(v) || (x = strtod(v->valuestring, &end),
+					*end != '\0'))
+			continue;
+		if (lo == NULL || x < xl)
+			lo = rows[i], xl = x;
+		if (hi == NULL || x > xh)
+			hi = rows[i], xh = x;
+	}
+	printf("  %-8s %-40s %6d", safe(a, sizeof(a), field(rows[0], "auditor")),
+	       safe(m, sizeof(m), field(rows[0], "metric")), n);
+	if (lo != NULL)
+		printf("  %.4g (%s) .. %.4g (%s)", xl,
+		       safe(g1, sizeof(g1), field(lo, "group")), xh,
+		       safe(g2, sizeof(g2), field(hi, "group")));
+	if (gated > 0)
+		printf("  gated %d, %s", gated, failed ? "FAILED" : "passed");
+	if (failed > 0)
+		printf(" %d", failed);
+	printf("\n");
+}
+
+/* The measures in short: a line per auditor and metric (print_metric_line);
+ * `stats --metrics` prints every row. */
+static void
+print_metric_summary(const cJSON *metrics)
+{
+	const cJSON *rows[4096], *t;
+	int n = 0, total = cJSON_GetArraySize(metrics);
+
+	printf("\n%-10s %-40s %6s  %s\n", "measures", "metric", "groups",
+	       "lowest .. highest value; gates");
+	if (total == 0)
+		printf("  (none)\n");
+	cJSON_ArrayForEach(t, metrics) {
+		if (n > 0 && (n == (int)(sizeof(rows) / sizeof(rows[0])) ||
+		    strcmp(field(t, "auditor"), field(rows[0], "auditor")) ||
+		    strcmp(field(t, "metric"), field(rows[0], "metric")))) {
+			print_metric_line(rows, n);
+			n = 0;
+		}
+		rows[n++] = t;
+	}
+	if (n > 0)
+		print_metric_line(rows, n);
+	if (total > 0)
+		printf("  (%d measures in all: `personaforge stats --metrics` "
+		       "lists every one)\n", total);
+}
+
+/* The human-readable report; `all_metrics` prints every measure. */
+static void
+print_text(const char *path, const cJSON *root, int all_metrics)
 {
 	const cJSON *run = cJSON_GetObjectItemCaseSensitive(root, "provenance");
 	const cJSON *tabs = cJSON_GetObjectItemCaseSensitive(root, "tables");
@@ -633,7 +700,11 @@ print_text(const char *path, const cJSON *root)
 		       field(t, "synthetic"), field(t, "real"));
 	print_gates(cJSON_GetObjectItemCaseSensitive(root, "gates"));
 	print_safety(cJSON_GetObjectItemCaseSensitive(root, "safety"));
-	print_metrics(cJSON_GetObjectItemCaseSensitive(root, "metrics"));
+	if (all_metrics)
+		print_metrics(cJSON_GetObjectItemCaseSensitive(root, "metrics"));
+	else
+		print_metric_summary(cJSON_GetObjectItemCaseSensitive(root,
+								      "metrics"));
 }
 
 /* "failed": [ { item_id, stage, outcome, attempts, last_error } ], the
@@ -704,6 +775,8 @@ parse_args(int argc, char **argv, struct stats_args *a)
 			a->failed = 1;
 		} else if (c == 's') {
 			a->stage = optarg;
+		} else if (c == 'm') {
+			a->metrics = 1;
 		} else if (c == 'h') {
 			cmd_usage(&cmd_stats_entry, stdout);
 			return PF_EXIT_OK;
@@ -743,7 +816,7 @@ collect(struct dataset *ds, const struct stats_args *a, cJSON *root,
 static int
 exec_stats(int argc, char **argv)
 {
-	struct stats_args a = { NULL, 0, 0, NULL };
+	struct stats_args a = { .db = NULL };
 	struct dataset *ds = NULL;
 	struct pf_error err;
 	cJSON *root = NULL;
@@ -765,7 +838,7 @@ exec_stats(int argc, char **argv)
 		if (a.failed)
 			print_failed(root);
 		else
-			print_text(a.db, root);
+			print_text(a.db, root, a.metrics);
 	} else if ((text = json_print(root)) != NULL) {
 		printf("%s\n", text);
 		free(text);
@@ -782,7 +855,7 @@ out:
 
 const struct cmd_entry cmd_stats_entry = {
 	.name = "stats",
-	.usage = "DB [--failed [--stage S]] [--json]",
+	.usage = "DB [--failed [--stage S]] [--metrics] [--json]",
 	.summary = "count what a dataset holds: rows, quarantine, journal, "
 		"findings, measures",
 	.help =
@@ -792,6 +865,9 @@ const struct cmd_entry cmd_stats_entry = {
 	"              (failed, or blocked: a prerequisite failed), attempts\n"
 	"              and last error, in the order they were planned\n"
 	"  --stage S   with --failed: only stage S's items\n"
+	"  --metrics   every measure, a line each (auditor, metric, group,\n"
+	"              value, interval, n, gate, note) instead of a line per\n"
+	"              auditor and metric\n"
 	"  -h, --help  show this help\n"
 	"\n"
 	"Exit status: 0 done, 1 read error, 2 bad usage or a missing,\n"

@@ -129,6 +129,7 @@ STATS_CLI_TESTS = \
 	tests/cli/stats-missing.test \
 	tests/cli/stats-not-dataset.test \
 	tests/cli/stats-text.test \
+	tests/cli/stats-metrics.test \
 	tests/cli/stats-stage-alone.test \
 	tests/cli/stats-unfinished.test \
 	tests/cli/stats-usage.test

@@ -25,7 +25,7 @@ print(json.dumps(c))
 PY
 if "$pf" build "$T/c.json" -o "$T/b.db" --personas 10000 \
 	--backend offline -q >"$T/build.out" 2>&1 &&
-	"$pf" stats "$T/b.db" >"$T/stats.txt" 2>&1 &&
+	"$pf" stats --metrics "$T/b.db" >"$T/stats.txt" 2>&1 &&
 	"$pf" stats --json "$T/b.db" >"$T/stats.json" 2>&1; then
 	tap_pass "a 10,000-persona offline build and its stats"
 else
