@@ -224,8 +224,12 @@ is_marker(enum pref_axis a, int pole, const char *w, size_t n)
 {
 	const char *const *m;
 
+	/* The markers are lower-case: comparing the first letter first
+	 * spares most strlen and strncasecmp calls (judging measures every
+	 * word of every answer). */
 	for (m = markers[a][pole]; *m != NULL; m++)
-		if (strlen(*m) == n && strncasecmp(*m, w, n) == 0)
+		if ((*m)[0] == tolower((unsigned char)w[0]) &&
+		    strlen(*m) == n && strncasecmp(*m, w, n) == 0)
 			return 1;
 	return 0;
 }
