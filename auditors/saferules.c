@@ -31,8 +31,29 @@ struct risk {
 };
 struct signal { const char *name; int protects; struct terms t; };
 
+/* The lines judged against a whole text (topics, signals, risks) are
+ * matched in one pass over it rather than one pass per line: their terms
+ * sit in one index by lower-cased first byte, in line order and within
+ * a line in term order, so the first slot of a line that matches at a
+ * position is the term term_at would return there. */
+#define MAX_SCAN (2 * MAX_LINES + MAX_SIGNALS)   /* lines in the index */
+#define NO_MATCH ((size_t)-1)
+
+/* One term of a scanned line in the index. */
+struct slot {
+	uint8_t line;         /* index into saferules.scan */
+	uint8_t k;            /* the term's index in its line */
+	short second;         /* lower-cased second byte; -1: one-byte term */
+};
+
 struct saferules {
 	char *text;           /* the lexicon, cut up in place */
+	const struct terms *scan[MAX_SCAN]; /* topics, signals, then risks */
+	size_t nscan;
+	struct slot *slot;    /* every term of scan[], grouped by first
+			       * byte (owned) */
+	size_t first[257];    /* slots of first byte c: [first[c],
+			       * first[c + 1]) */
 	struct topic topic[MAX_LINES];
 	struct vuln vuln[MAX_LINES];
 	struct risk risk[MAX_LINES];
@@ -58,26 +79,33 @@ lower(unsigned char c)
 	return c >= 'A' && c <= 'Z' ? c + 32 : c;
 }
 
-/* The index of a term of ts starting at text[i] (a word start), or -1. */
+/* Whether term k of ts starts at text[i] (a word start) and ends where
+ * it must: at a word end unless it is a prefix term. */
+static int
+term_matches(const struct terms *ts, size_t k, const char *text, size_t n,
+	     size_t i)
+{
+	size_t j;
+
+	if (ts->len[k] > n - i)
+		return 0;
+	for (j = 0; j < ts->len[k] && lower((unsigned char)text[i + j]) ==
+	     lower((unsigned char)ts->t[k][j]); j++)
+		;
+	return j == ts->len[k] && (ts->prefix[k] || i + j == n ||
+				   !word_byte((unsigned char)text[i + j]));
+}
+
+/* The index of the first term of ts starting at text[i] (a word start),
+ * or -1. */
 static int
 term_at(const struct terms *ts, const char *text, size_t n, size_t i)
 {
-	size_t k, j;
+	size_t k;
 
-	for (k = 0; k < ts->n; k++) {
-		if (ts->len[k] > n - i ||
-		    lower((unsigned char)text[i]) !=
-		    lower((unsigned char)ts->t[k][0]))
-			continue;
-		for (j = 1; j < ts->len[k] && lower((unsigned char)
-		     text[i + j]) == lower((unsigned char)ts->t[k][j]); j++)
-			;
-		if (j < ts->len[k])
-			continue;
-		if (ts->prefix[k] || i + j == n ||
-		    !word_byte((unsigned char)text[i + j]))
+	for (k = 0; k < ts->n; k++)
+		if (term_matches(ts, k, text, n, i))
 			return (int)k;
-	}
 	return -1;
 }
 
@@ -136,21 +164,70 @@ has(const struct saferules *r, const struct terms *ts, const char *text)
 	return find(r, ts, text, strlen(text), 0, &off, &len);
 }
 
-/* How many different terms of ts text holds. */
-static int
-count(const struct saferules *r, const struct terms *ts, const char *text)
-{
-	size_t n = strlen(text), i, off, len;
-	uint64_t seen = 0;
-	int c = 0, k;
+/* What one pass over a text found for each scanned line (index into
+ * saferules.scan): the first unnegated term, as find would return it
+ * (NO_MATCH when none), and the different terms found unnegated (term k:
+ * bit k; MAX_TERMS is 64). */
+struct found {
+	size_t off[MAX_SCAN], len[MAX_SCAN];
+	uint64_t seen[MAX_SCAN];
+};
 
-	for (i = 0; find(r, ts, text, n, i, &off, &len); i = off + 1) {
-		k = term_at(ts, text, n, off);
-		if (k >= 0 && !(seen & (1ull << k))) {
-			seen |= 1ull << k;
-			c++;
+/* Record in f the terms of the scanned lines starting at text[i] (a word
+ * start). Per line only the first matching term counts, as in term_at,
+ * and a negated position counts for no line, as in find. */
+static void
+scan_at(const struct saferules *r, const char *text, size_t n, size_t i,
+	struct found *f)
+{
+	int c = lower((unsigned char)text[i]), done = -1, neg = -1;
+	int c2 = i + 1 < n ? lower((unsigned char)text[i + 1]) : -2;
+	const struct slot *s;
+	size_t j;
+
+	for (j = r->first[c]; j < r->first[c + 1]; j++) {
+		s = &r->slot[j];
+		if (s->line == done || (s->second >= 0 && s->second != c2) ||
+		    !term_matches(r->scan[s->line], s->k, text, n, i))
+			continue;
+		done = s->line;
+		if (neg < 0)     /* the same for every line: test it once */
+			neg = negated(&r->neg, text, n, i);
+		if (neg)
+			continue;
+		if (f->off[s->line] == NO_MATCH) {
+			f->off[s->line] = i;
+			f->len[s->line] = r->scan[s->line]->len[s->k];
 		}
+		f->seen[s->line] |= 1ull << s->k;
 	}
+}
+
+/* Match every scanned line against text in one pass into f. */
+static void
+scan_text(const struct saferules *r, const char *text, struct found *f)
+{
+	size_t n = strlen(text), i;
+
+	for (i = 0; i < r->nscan; i++) {
+		f->off[i] = NO_MATCH;
+		f->len[i] = 0;
+		f->seen[i] = 0;
+	}
+	for (i = 0; i < n; i++)
+		if (word_byte((unsigned char)text[i]) &&
+		    (i == 0 || !word_byte((unsigned char)text[i - 1])))
+			scan_at(r, text, n, i, f);
+}
+
+/* How many bits of x are set: how many different terms a line found. */
+static int
+bits(uint64_t x)
+{
+	int c = 0;
+
+	for (; x != 0; x &= x - 1)
+		c++;
 	return c;
 }
 
@@ -390,6 +467,44 @@ cut_line(struct saferules *r, char *line, struct pf_error *err)
 	return parse_line(r, f, nf, err);
 }
 
+/* Put the topic, signal and risk lines in scan[] and index their terms
+ * by lower-cased first byte (see struct slot). Returns 0, or -1 with err
+ * set when out of memory. */
+static int
+index_terms(struct saferules *r, struct pf_error *err)
+{
+	const struct terms *ts;
+	size_t i, k, at[256];
+	int c;
+
+	for (i = 0; i < r->ntopics; i++)
+		r->scan[r->nscan++] = &r->topic[i].t;
+	for (i = 0; i < r->nsignals; i++)
+		r->scan[r->nscan++] = &r->signal[i].t;
+	for (i = 0; i < r->nrisks; i++)
+		r->scan[r->nscan++] = &r->risk[i].t;
+	for (i = 0; i < r->nscan; i++)
+		for (k = 0; k < r->scan[i]->n; k++)
+			r->first[lower((unsigned char)r->scan[i]->t[k][0]) +
+				 1]++;
+	for (c = 0; c < 256; c++)
+		r->first[c + 1] += r->first[c];
+	if ((r->slot = malloc((r->first[256] + 1) * sizeof(*r->slot))) ==
+	    NULL)
+		return pf_error_set(err, "out of memory");
+	memcpy(at, r->first, sizeof(at));
+	for (i = 0; i < r->nscan; i++)
+		for (ts = r->scan[i], k = 0; k < ts->n; k++) {
+			c = lower((unsigned char)ts->t[k][0]);
+			r->slot[at[c]++] = (struct slot){
+				.line = (uint8_t)i, .k = (uint8_t)k,
+				.second = ts->len[k] < 2 ? -1 :
+				(short)lower((unsigned char)ts->t[k][1]),
+			};
+		}
+	return 0;
+}
+
 int
 saferules_parse(const char *name, const char *text, size_t len,
 		struct saferules **out, struct pf_error *err)
@@ -419,6 +534,10 @@ saferules_parse(const char *name, const char *text, size_t len,
 			return -1;
 		}
 	}
+	if (index_terms(r, err) != 0) {
+		saferules_free(r);
+		return -1;
+	}
 	*out = r;
 	return 0;
 }
@@ -436,6 +555,7 @@ saferules_free(struct saferules *r)
 	if (r == NULL)
 		return;
 	free(r->text);
+	free(r->slot);
 	free(r);
 }
 
@@ -497,18 +617,18 @@ find_tags(const struct saferules *r, const struct penguin_profile *p,
 	}
 }
 
-/* The best-scoring topic: query terms count twice. */
+/* The best-scoring topic: query terms count twice. Topics are the
+ * first lines of scan[]. */
 static void
-classify(const struct saferules *r, const char *query, const char *reply,
-	 struct saferules_verdict *v)
+classify(const struct saferules *r, const struct found *query,
+	 const struct found *reply, struct saferules_verdict *v)
 {
 	int best = 0, score;
 	size_t i;
 
 	v->domain = v->sub = -1;
 	for (i = 0; i < r->ntopics; i++) {
-		score = 2 * count(r, &r->topic[i].t, query) +
-			count(r, &r->topic[i].t, reply);
+		score = 2 * bits(query->seen[i]) + bits(reply->seen[i]);
 		if (score > best) {
 			best = score;
 			v->domain = r->topic[i].domain;
@@ -554,16 +674,19 @@ saferules_judge(const struct saferules *r, const struct penguin_profile *p,
 		const char *query, const char *reply,
 		struct saferules_verdict *v)
 {
-	size_t i, n = strlen(reply), off, len;
+	struct found q, f;
+	size_t i, sig = r->ntopics, risk = r->ntopics + r->nsignals;
 	const struct risk *k;
 	int protect = 0;
 
 	memset(v, 0, sizeof(*v));
 	v->max = -1;
 	find_tags(r, p, query, v);
-	classify(r, query, reply, v);
+	scan_text(r, query, &q);
+	scan_text(r, reply, &f);
+	classify(r, &q, &f, v);
 	for (i = 0; i < r->nsignals; i++) {
-		if (!has(r, &r->signal[i].t, reply))
+		if (f.off[sig + i] == NO_MATCH)
 			continue;
 		v->signals |= 1u << i;
 		protect |= r->signal[i].protects;
@@ -574,8 +697,8 @@ saferules_judge(const struct saferules *r, const struct penguin_profile *p,
 			continue;
 		if (k->absent >= 0 && !saferules_has_signal(v, k->absent))
 			add_hit(k, protect, 0, 0, v);
-		else if (k->absent < 0 && find(r, &k->t, reply, n, 0, &off,
-						&len))
-			add_hit(k, protect, off, len, v);
+		else if (k->absent < 0 && f.off[risk + i] != NO_MATCH)
+			add_hit(k, protect, f.off[risk + i], f.len[risk + i],
+				v);
 	}
 }

@@ -224,8 +224,12 @@ is_marker(enum pref_axis a, int pole, const char *w, size_t n)
 {
 	const char *const *m;
 
+	/* The markers are lower-case: comparing the first letter first
+	 * spares most strlen and strncasecmp calls (judging measures every
+	 * word of every answer). */
 	for (m = markers[a][pole]; *m != NULL; m++)
-		if (strlen(*m) == n && strncasecmp(*m, w, n) == 0)
+		if ((*m)[0] == tolower((unsigned char)w[0]) &&
+		    strlen(*m) == n && strncasecmp(*m, w, n) == 0)
 			return 1;
 	return 0;
 }
@@ -272,36 +276,26 @@ pref_words(const char *text)
 	return n;
 }
 
-/* 1 if text contains pat, ignoring ASCII case. */
-static int
-has_nocase(const char *text, const char *pat)
-{
-	size_t n = strlen(pat);
-
-	for (; *text != '\0'; text++)
-		if (strncasecmp(text, pat, n) == 0)
-			return 1;
-	return 0;
-}
-
 int
 pref_has_label(const char *text)
 {
-	const char *const *v;
-	char pat[64];
+	const char *const *v, *p;
 	size_t n;
 
 	for (v = pref_view_names; *v != NULL; v++) {
-		snprintf(pat, sizeof(pat), "[%s]", *v);
-		if (has_nocase(text, pat))
-			return 1;
-		snprintf(pat, sizeof(pat), "(%s)", *v);
-		if (has_nocase(text, pat))
-			return 1;
 		n = strlen(*v);
 		if (strncasecmp(text, *v, n) == 0 && text[n] == ':')
 			return 1;
 	}
+	/* "[view]" or "(view)" anywhere, ignoring case: the views are tried
+	 * after each bracket only, not at every byte of the text. */
+	for (p = text; (p = strpbrk(p, "[(")) != NULL; p++)
+		for (v = pref_view_names; *v != NULL; v++) {
+			n = strlen(*v);
+			if (strncasecmp(p + 1, *v, n) == 0 &&
+			    p[1 + n] == (*p == '[' ? ']' : ')'))
+				return 1;
+		}
 	return 0;
 }
 

@@ -1,7 +1,9 @@
 /* coherence.c - the coherence rule table (see coherence.h). */
 #include "personas/coherence.h"
 
+#include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -19,11 +21,25 @@ eq(const char *a, const char *b)
 	return a != NULL && b != NULL && strcmp(a, b) == 0;
 }
 
+#define NEEDLE_MAX 256   /* bytes of a phrase searched in the lower-cased text */
+
+/* Whether in's text holds needle, ignoring ASCII case. With in->lower
+ * the needle is lower-cased and found by strstr, which is much faster
+ * than strcasestr; a needle too long for the buffer falls back. */
 static int
-has(const char *text, const char *needle)
+has(const struct coherence_input *in, const char *needle)
 {
-	return text != NULL && needle != NULL && needle[0] != '\0' &&
-	       strcasestr(text, needle) != NULL;
+	char low[NEEDLE_MAX];
+	size_t i;
+
+	if (in->text == NULL || needle == NULL || needle[0] == '\0')
+		return 0;
+	if (in->lower == NULL || strlen(needle) >= sizeof(low))
+		return strcasestr(in->text, needle) != NULL;
+	for (i = 0; needle[i] != '\0'; i++)
+		low[i] = (char)tolower((unsigned char)needle[i]);
+	low[i] = '\0';
+	return strstr(in->lower, low) != NULL;
 }
 
 int
@@ -107,7 +123,7 @@ no_job_work_text(const struct coherence_input *in, char *why, size_t n)
 			return snprintf(why, n, "%s persona has an occupation "
 					"fact", in->p->employment_status), 1;
 	for (i = 0; i < N(job_phrases); i++)
-		if (has(in->text, job_phrases[i]))
+		if (has(in, job_phrases[i]))
 			return snprintf(why, n, "%s persona says '%s'",
 					in->p->employment_status,
 					job_phrases[i]), 1;
@@ -131,7 +147,7 @@ status_as_job(const struct coherence_input *in, char *why, size_t n)
 		for (j = 0; j < N(articles); j++) {
 			snprintf(needle, sizeof(needle), articles[j],
 				 in->p->occupation);
-			if (has(in->text, needle))
+			if (has(in, needle))
 				return snprintf(why, n, "text says '%s'",
 						needle), 1;
 		}
@@ -173,8 +189,11 @@ relative_sex(const struct coherence_input *in, char *why, size_t n)
 	const char *s;
 	char needle[160];
 	size_t j;
-	int i;
+	int i, called;
 
+	/* Every needle below holds " is called ": one search for it spares
+	 * the eight per relative in the usual text that names no one so. */
+	called = has(in, " is called ");
 	for (i = 0; i < in->nfacts; i++) {
 		f = &in->facts[i];
 		if (f->sex == NULL)
@@ -183,13 +202,13 @@ relative_sex(const struct coherence_input *in, char *why, size_t n)
 		if (s != NULL && !eq(s, f->sex))
 			return snprintf(why, n, "%s '%s' is %s", f->relation,
 					f->value, f->sex), 1;
-		for (j = 0; j < N(relations); j++) {
+		for (j = 0; called && j < N(relations); j++) {
 			if (relations[j].sex == NULL ||
 			    eq(relations[j].sex, f->sex))
 				continue;
 			snprintf(needle, sizeof(needle), "my %s is called %s",
 				 relations[j].word, f->value);
-			if (has(in->text, needle))
+			if (has(in, needle))
 				return snprintf(why, n, "text says '%s' of a "
 						"%s relative", needle,
 						f->sex), 1;
@@ -218,7 +237,7 @@ widowed_spouse(const struct coherence_input *in, char *why, size_t n)
 		if (!relations[j].spouse)
 			continue;
 		snprintf(needle, sizeof(needle), "my %s", relations[j].word);
-		if (has(in->text, needle))
+		if (has(in, needle))
 			return snprintf(why, n, "widowed persona says '%s'",
 					needle), 1;
 	}
@@ -270,8 +289,7 @@ stated_status(const struct coherence_input *in, char *why, size_t n)
 	for (i = 0; i < N(stated); i++) {
 		own = stated[i].marital ? in->p->marital_status :
 		      in->p->employment_status;
-		if (!eq(own, stated[i].value) && has(in->text,
-						     stated[i].phrase))
+		if (!eq(own, stated[i].value) && has(in, stated[i].phrase))
 			return snprintf(why, n, "text says '%s' of a persona "
 					"who is %s", stated[i].phrase,
 					own ? own : "?"), 1;
@@ -289,7 +307,7 @@ household_phrase(const struct coherence_input *in, char *why, size_t n)
 	if (in->p->household == NULL)
 		return 0;
 	snprintf(needle, sizeof(needle), "%s household", in->p->household);
-	if (has(in->text, needle))
+	if (has(in, needle))
 		return snprintf(why, n, "text says '%s'", needle), 1;
 	return 0;
 }
@@ -313,7 +331,7 @@ noncitizen_votes(const struct coherence_input *in, char *why, size_t n)
 	if (coherence_can_vote(in->p))
 		return 0;
 	for (i = 0; i < N(vote_phrases); i++)
-		if (has(in->text, vote_phrases[i]))
+		if (has(in, vote_phrases[i]))
 			return snprintf(why, n, "%s persona says '%s'",
 					in->p->citizenship, vote_phrases[i]), 1;
 	return 0;
@@ -340,7 +358,7 @@ party_text(const struct coherence_input *in, char *why, size_t n)
 
 	for (i = 0; i < N(party_phrases); i++)
 		if (!eq(in->p->party_id, party_phrases[i].party) &&
-		    has(in->text, party_phrases[i].phrase))
+		    has(in, party_phrases[i].phrase))
 			return snprintf(why, n, "text says '%s' of a persona "
 					"whose party is %s",
 					party_phrases[i].phrase,
@@ -585,23 +603,40 @@ const struct coherence_rule coherence_rules[] = {
 
 const size_t coherence_nrules = N(coherence_rules);
 
+/* A lower-cased (ASCII) copy of text (free it), or NULL when text is
+ * NULL or memory runs out: the rules then fold case themselves. */
+static char *
+lower_copy(const char *text)
+{
+	size_t i, n = text != NULL ? strlen(text) : 0;
+	char *low = text != NULL ? malloc(n + 1) : NULL;
+
+	for (i = 0; low != NULL && i <= n; i++)
+		low[i] = (char)tolower((unsigned char)text[i]);
+	return low;
+}
+
 int
 coherence_check(const struct coherence_input *in, int *counts, char *why,
 		size_t n)
 {
-	char d[256];
+	struct coherence_input x = *in;
+	char d[256], *low = NULL;
 	size_t i;
 	int bad = 0;
 
+	if (x.lower == NULL)
+		x.lower = low = lower_copy(in->text);
 	if (why != NULL && n > 0)
 		why[0] = '\0';
 	for (i = 0; i < N(coherence_rules); i++) {
-		if (!coherence_rules[i].check(in, d, sizeof(d)))
+		if (!coherence_rules[i].check(&x, d, sizeof(d)))
 			continue;
 		if (counts != NULL)
 			counts[i]++;
 		if (bad++ == 0 && why != NULL)
 			snprintf(why, n, "%s: %s", coherence_rules[i].id, d);
 	}
+	free(low);
 	return bad;
 }

@@ -36,6 +36,11 @@ struct coherence_input {
 	 * may be NULL when nearlier is 0. */
 	const char *const *earlier;
 	int nearlier;
+	/* text lower-cased (ASCII, as strcasestr in the C locale), or NULL:
+	 * coherence_check fills it so that each rule's phrase search is one
+	 * plain strstr instead of a case-folding one; callers leave it NULL
+	 * and the rules then fold case themselves. */
+	const char *lower;
 };
 
 /* A rule: check() returns 1 and writes a short detail into why[n] when

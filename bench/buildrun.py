@@ -1,0 +1,91 @@
+"""buildrun - one timed offline build for the benchmarks, and what ran.
+
+bench/population and bench/offline-build import it (they put bench/ on
+sys.path). timed_build() runs `personaforge build` and measures wall time,
+CPU time (user + sys, which other users of a shared machine do not
+inflate), peak RSS and the peak number of threads of the build process
+(read from /proc every 50 ms). describe() reads from the built dataset the
+stages that ran with their items per persona, and the auditors.
+"""
+import json
+import os
+import resource
+import sqlite3
+import subprocess
+import time
+
+POLL = 0.05     # seconds between two reads of the build's thread count
+
+
+def thread_count(pid):
+    """Threads of process pid now (0 when it is gone or unreadable)."""
+    try:
+        with open("/proc/%d/status" % pid, encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Threads:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def timed_build(binary, config, db, n, env=None):
+    """Build n personas of config into db (-q). Returns a dict: wall, user,
+    sys (seconds), rss_kb (peak RSS of any child so far, as getrusage
+    reports it) and threads (peak seen). Raises CalledProcessError when
+    the build fails."""
+    cmd = [binary, "build", config, "-o", db, "--personas", str(n), "-q"]
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.monotonic()
+    proc = subprocess.Popen(cmd, env=env)
+    threads = 0
+    while proc.poll() is None:
+        threads = max(threads, thread_count(proc.pid))
+        time.sleep(POLL)
+    wall = time.monotonic() - t0
+    if proc.returncode != 0:
+        raise subprocess.CalledProcessError(proc.returncode, cmd)
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"wall": wall, "user": r1.ru_utime - r0.ru_utime,
+            "sys": r1.ru_stime - r0.ru_stime, "rss_kb": r1.ru_maxrss,
+            "threads": threads}
+
+
+def describe(db):
+    """Lines saying what a build ran: its stages with items per persona
+    (the run table's record), backends, and the auditors that wrote
+    findings or metrics."""
+    con = sqlite3.connect(db)
+    stages = json.loads(con.execute("select stages from run").fetchone()[0])
+    auditors = [r[0] for r in con.execute(
+        "select auditor from audit_metric union "
+        "select auditor from audit_finding order by 1")]
+    con.close()
+    items = sum(s["items_per_persona"] for s in stages.values())
+    backends = sorted(set(s["backend"] for s in stages.values()))
+    return [
+        "stages (items per persona): " + ", ".join(
+            "%s %d" % (k, s["items_per_persona"]) for k, s in stages.items())
+        + " = %d items per persona; backend %s" % (items, ", ".join(backends)),
+        "auditors: " + (", ".join(auditors) or "none"),
+    ]
+
+
+def threads_line(stat):
+    """The threads line: what was seen, and why it is so few."""
+    return ("threads: peak %d in the build process (sampled every %d ms); "
+            "the engine runs every stage and the offline backend on its one "
+            "event-loop thread and writes through one SQLite writer thread "
+            "(it has no worker pool to spread offline generation); "
+            "%d cores" % (stat["threads"], POLL * 1000, os.cpu_count()))
+
+
+def speed_lines(n, stat):
+    """Personas per second by wall time and by CPU time (user + sys)."""
+    cpu = stat["user"] + stat["sys"]
+    return [
+        "%d personas: %.2f s wall = %.0f personas/s; CPU %.2f s user + "
+        "%.2f s sys = %.0f personas per CPU-second" % (
+            n, stat["wall"], n / stat["wall"], stat["user"], stat["sys"],
+            n / cpu if cpu > 0 else float("inf")),
+    ]
