@@ -145,6 +145,23 @@ struct audit_list {
 	const int64_t *items;        /* ids 1..nitems */
 };
 
+/* One judged preference pair, as the judge stage stored it. */
+struct audit_pair {
+	const char *pair_id;
+	int64_t persona_id;
+	const char *view_a, *view_b;  /* the views of the answers its
+				       * judgements call "x" and "y" */
+	const char *view_chosen;      /* the view the pair's label chose */
+	const char *view_stated;      /* the persona's stated view on the
+				       * pair's axis (the planted one); ""
+				       * when it states none */
+	const char *label;            /* "chosen", "tie", "abstain" */
+	double bpde;
+	int certainty;                /* mean of the valid samples */
+	const char *judgements;       /* JSON array of the valid samples:
+				       * {"order", "verdict", "certainty"..} */
+};
+
 struct persona_tables;
 
 /* What a measuring pass reads: personas one at a time, exposure lists one
@@ -164,6 +181,14 @@ struct audit_source {
 	const struct persona_tables *tables;  /* targets; NULL: none */
 	int quotas;                   /* the run drew under $.quotas: the
 				       * tables are not its target */
+	/* The rows with audited text (output/cursor.h), for passes that
+	 * measure texts (diversity); NULL when the source has none. */
+	struct audit_cursor *rows;
+	/* The next judged preference pair: 1, 0 after the last, -1 with
+	 * err filled; its strings stay valid until the next call. NULL
+	 * when the source has none. */
+	int (*next_pair)(struct audit_source *s, struct audit_pair *p,
+			 struct pf_error *err);
 };
 
 /* The keys every `$.audit.<name>` section shares. */
@@ -231,6 +256,8 @@ extern const struct auditor auditor_pii;
 extern const struct auditor auditor_canary;
 extern const struct auditor auditor_safety;
 extern const struct auditor auditor_fairness;
+extern const struct auditor auditor_diversity;
+extern const struct auditor auditor_judge;
 
 /* Every auditor, in the order they run; auditor_count entries. */
 extern const struct auditor *const auditor_registry[];

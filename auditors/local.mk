@@ -14,6 +14,9 @@ libpersonaforge_a_SOURCES += \
 libpersonaforge_a_SOURCES += auditors/exposure.c auditors/exposure.h \
 	auditors/fairstats.c auditors/fairstats.h \
 	auditors/fairness.c auditors/fairness.h
+libpersonaforge_a_SOURCES += auditors/textdiv.c auditors/textdiv.h \
+	auditors/diversity.c auditors/diversity.h \
+	auditors/calib.c auditors/calib.h
 
 ## The card tables are data files with their sources, compiled in.
 nodist_libpersonaforge_a_SOURCES = auditors/card-tables.c
@@ -96,3 +99,11 @@ tests_unit_test_fairness_SOURCES = tests/unit/test_fairness.c
 tests_unit_test_fairness_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_fairness_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_fairness
+
+## The diversity auditor (issue 20): hand-computed distinct-n and
+## self-BLEU, and the planted near-duplicates.
+check_PROGRAMS += tests/unit/test_diversity
+tests_unit_test_diversity_SOURCES = tests/unit/test_diversity.c
+tests_unit_test_diversity_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_diversity_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_diversity

@@ -9,6 +9,8 @@ const struct auditor *const auditor_registry[] = {
 	&auditor_canary,
 	&auditor_safety,
 	&auditor_fairness,
+	&auditor_diversity,
+	&auditor_judge,
 };
 
 const size_t auditor_count =

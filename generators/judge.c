@@ -393,6 +393,7 @@ judge_write(struct stage_ctx *sc, const struct judge_pos *jp, const cJSON *p,
 	struct writer_pair wp;
 	char pair_id[48], pref_id[64], bpde[32], desc[1024];
 	char *trait = NULL, *judg = judgements_json(s, n);
+	int stated[AXIS_N];
 	cJSON *tj;
 	int y = oc->final == 'y', rc = -1;
 
@@ -426,6 +427,9 @@ judge_write(struct stage_ctx *sc, const struct judge_pos *jp, const cJSON *p,
 	wp.dropped = oc->dropped;
 	pref_user_desc(gen_persona(sc->u), desc, sizeof(desc));
 	wp.user_desc = desc;
+	pref_stated(gen_persona(sc->u), stated);
+	wp.view_stated = stated[pp.views->axis] > 0 ? pp.views->high :
+			 stated[pp.views->axis] < 0 ? pp.views->low : "";
 	if (trait != NULL && judg != NULL)
 		rc = writer_pair(sc->w, sc->u->index, &wp, sc->rerun);
 	cJSON_free(trait);

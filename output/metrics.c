@@ -9,6 +9,7 @@
 #include "base/buf.h"
 #include "base/datadir.h"
 #include "base/json.h"
+#include "output/cursor.h"
 #include "output/rowsum.h"
 #include "output/tables.h"
 #include "output/tablesql.h"
@@ -46,7 +47,12 @@ struct src {
 	size_t ntexts;
 	int64_t items[LIST_MAX];
 	int pending;                  /* list: the cursor holds a row */
+	sqlite3_stmt *pairs;          /* judged pairs, once asked for */
+	int pairs_done;
 };
+
+static int next_pair(struct audit_source *base, struct audit_pair *p,
+		     struct pf_error *err);
 
 static int
 db_fail(struct src *s, const char *what)
@@ -417,6 +423,7 @@ src_close(struct src *s)
 {
 	sqlite3_finalize(s->people);
 	sqlite3_finalize(s->list);
+	sqlite3_finalize(s->pairs);
 	cJSON_Delete(s->config);
 	persona_tables_free(s->tables);
 	free(s->names);
@@ -434,12 +441,60 @@ src_open(struct src *s, struct dataset *ds,
 	s->base.next_person = next_person;
 	s->base.rewind_people = rewind_people;
 	s->base.next_list = next_list;
+	s->base.next_pair = next_pair;
 	if (load_run(s) != 0 || open_people(s) != 0 ||
 	    (s->base.nitems = count_personas(s)) < 0) {
 		src_close(s);
 		return -1;
 	}
 	return 0;
+}
+
+/* ---- judged pairs ---- */
+
+static int
+next_pair(struct audit_source *base, struct audit_pair *p,
+	  struct pf_error *err)
+{
+	struct src *s = (struct src *)base;
+	sqlite3_stmt *st;
+	int rc, b;
+
+	s->err = err;
+	if (s->pairs_done)
+		return 0;
+	if (s->pairs == NULL && !has_table(s, "preference_pair")) {
+		s->pairs_done = 1;
+		return 0;
+	}
+	if (s->pairs == NULL && (s->pairs = dataset_prepare(s->ds, "SELECT "
+	    "pair_id, persona_id, view_chosen, view_rejected, judge_verdict,"
+	    " view_stated, label, bpde, judge_certainty, judgements FROM "
+	    "preference_pair ORDER BY persona_id, idx", err)) == NULL)
+		return -1;
+	st = s->pairs;
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		s->pairs_done = 1;
+		return rc == SQLITE_DONE ? 0 : db_fail(s, "the judged pairs");
+	}
+#define COL(i) ((const char *)sqlite3_column_text(st, (i)) ? \
+	(const char *)sqlite3_column_text(st, (i)) : "")
+	memset(p, 0, sizeof(*p));
+	p->pair_id = COL(0);
+	p->persona_id = sqlite3_column_int64(st, 1);
+	/* the judgements' "x" is response_a: the chosen answer unless the
+	 * verdict is "B" */
+	b = strcmp(COL(4), "B") == 0;
+	p->view_chosen = COL(2);
+	p->view_a = b ? COL(3) : COL(2);
+	p->view_b = b ? COL(2) : COL(3);
+	p->view_stated = COL(5);
+	p->label = COL(6);
+	p->bpde = sqlite3_column_double(st, 7);
+	p->certainty = sqlite3_column_int(st, 8);
+	p->judgements = COL(9);
+#undef COL
+	return 1;
 }
 
 /* ---- storing ---- */
@@ -556,8 +611,11 @@ dataset_measure_lists(struct dataset *ds, const struct audit_instance *v,
 			sqlite3_finalize(st.ins);
 			return -1;
 		}
-		rc = v[i].auditor->measure(v[i].cfg, &s.base, on_metric, &st,
-					   err);
+		rc = dataset_cursor_open(ds, &s.base.rows, err);
+		if (rc == 0)
+			rc = v[i].auditor->measure(v[i].cfg, &s.base, on_metric,
+						   &st, err);
+		dataset_cursor_close(s.base.rows);
 		if (rc == 0 && st.failed)
 			rc = -1;
 		src_close(&s);

@@ -259,6 +259,10 @@ static const struct dataset_col pair_cols[] = {
 	{ .name = "judge_dropped", .type = I, .sql = NN,
 	  .xml = "judge_dropped", .out = 16 },
 	TEXT("user_desc", 0, 17),
+	/* Schema version 7: the view on the pair's axis the persona states
+	 * it prefers ("" when it states none): the planted answer the
+	 * judge auditor's accuracy is measured against (issue 20). */
+	TEXT("view_stated", 0, 18),
 	QUARANTINED,
 	ROW_SUM,
 	{ 0 }

@@ -138,6 +138,8 @@ struct writer_pair {
 	const char *question_trait, *view_axis, *judgements, *label, *bpde;
 	int dropped;
 	const char *user_desc;      /* FSPO's user description */
+	const char *view_stated;    /* the persona's view on the axis, or
+				     * "" (schema version 7) */
 };
 int writer_pair(struct writer *w, int64_t persona_id,
 		const struct writer_pair *p, int rerun);

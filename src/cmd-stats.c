@@ -594,6 +594,46 @@ print_metrics(const cJSON *metrics)
 	}
 }
 
+/* The judge auditor's measures as a calibration table: accuracy per
+ * certainty bin, then the pair-level measures. Nothing when it has none. */
+static void
+print_calibration(const cJSON *metrics)
+{
+	const cJSON *t, *iv;
+	char g[96], m[64], val[32], ci[64];
+	double lo, hi;
+	const char *v;
+	int head = 0, pass;
+
+	for (pass = 0; pass < 2; pass++)
+		cJSON_ArrayForEach(t, metrics) {
+			if (strcmp(field(t, "auditor"), "judge") != 0 ||
+			    (strcmp(field(t, "metric"), "accuracy") == 0 &&
+			     strncmp(field(t, "group"), "certainty=", 10) == 0)
+			    != (pass == 0))
+				continue;
+			if (!head++)
+				printf("\njudge calibration (stored judgements)"
+				       "\n  %-26s %-18s %10s %8s  %s\n",
+				       "measure", "over", "value", "n",
+				       "95% interval");
+			iv = cJSON_GetObjectItemCaseSensitive(t, "interval");
+			v = cJSON_GetObjectItemCaseSensitive(t, "value")->
+			    valuestring;
+			snprintf(val, sizeof(val), strcmp(v, "null") ? "%.4f"
+				 : "-", atof(v));
+			snprintf(ci, sizeof(ci), "-");
+			if (cJSON_IsRaw(iv) && sscanf(iv->valuestring,
+			    "[%lf,%lf]", &lo, &hi) == 2)
+				snprintf(ci, sizeof(ci), "[%.4f, %.4f]", lo,
+					 hi);
+			printf("  %-26s %-18s %10s %8s  %s\n",
+			       safe(m, sizeof(m), field(t, "metric")),
+			       safe(g, sizeof(g), field(t, "group")), val,
+			       field(t, "n"), ci);
+		}
+}
+
 /* One (auditor, metric) line of the summary: how many groups, the lowest
  * and highest numeric value with their groups, the gated rows and how
  * many failed. rows[0..n) share the auditor and metric. */
@@ -705,6 +745,7 @@ print_text(const char *path, const cJSON *root, int all_metrics)
 	else
 		print_metric_summary(cJSON_GetObjectItemCaseSensitive(root,
 								      "metrics"));
+	print_calibration(cJSON_GetObjectItemCaseSensitive(root, "metrics"));
 }
 
 /* "failed": [ { item_id, stage, outcome, attempts, last_error } ], the
