@@ -197,3 +197,13 @@ hash_hex(const void *p, size_t n, char hex[65])
 	sha256_update(&c, p, n);
 	sha256_hex(&c, hex);
 }
+
+uint64_t
+hash_fnv1a(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}

@@ -1,4 +1,5 @@
-/* hash.h - SHA-256, used for request hashes and config identity.
+/* hash.h - SHA-256, used for request hashes and config identity; FNV-1a
+ * for in-memory tables.
  *
  * The journal keys reuse of a stored reply on the hash of the fully rendered
  * request, so a collision-resistant hash is worth its few cycles.
@@ -23,5 +24,9 @@ void sha256_hex(struct sha256 *c, char hex[65]);
 
 /* One-shot convenience: hex digest of n bytes at p. */
 void hash_hex(const void *p, size_t n, char hex[65]);
+
+/* FNV-1a (64-bit) of the NUL-terminated string s: a fast, not
+ * collision-resistant hash for in-memory lookup tables. Cannot fail. */
+uint64_t hash_fnv1a(const char *s);
 
 #endif

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/hash.h"
 #include "base/json.h"
 #include "base/rng.h"
 
@@ -63,6 +64,10 @@ struct grammar {
 	struct rule *rules;
 	int n, cap;
 	int nmemo;
+	int *index;            /* rule numbers by name hash, open addressing
+				* (-1: empty slot), nindex slots (a power of
+				* two); NULL while parsing (owned) */
+	size_t nindex;
 	char *files[MAX_FILES];
 	int nfiles;
 };
@@ -120,6 +125,7 @@ grammar_free(struct grammar *g)
 	for (i = 0; i < g->nfiles; i++)
 		free(g->files[i]);
 	free(g->rules);
+	free(g->index);
 	free(g);
 }
 
@@ -578,15 +584,51 @@ parse_alts(struct parser *p, struct seq **alts, int *nalts, int bracket)
 	}
 }
 
+/* The number of the rule called name, or -1. Rendering looks a rule up
+ * by name once per render among some hundreds of rules, so a loaded
+ * grammar has a hash index; while parsing, the rules are searched in
+ * turn. */
 static int
 find_rule(const struct grammar *g, const char *name)
 {
-	int i;
+	size_t i, mask = g->nindex - 1;
+	int k;
 
-	for (i = 0; i < g->n; i++)
-		if (strcmp(g->rules[i].name, name) == 0)
-			return i;
+	if (g->index == NULL) {
+		for (k = 0; k < g->n; k++)
+			if (strcmp(g->rules[k].name, name) == 0)
+				return k;
+		return -1;
+	}
+	for (i = hash_fnv1a(name) & mask; (k = g->index[i]) >= 0;
+	     i = (i + 1) & mask)
+		if (strcmp(g->rules[k].name, name) == 0)
+			return k;
 	return -1;
+}
+
+/* Build find_rule's index of the parsed rules (names are unique).
+ * Returns 0, or -1 with err set when out of memory. */
+static int
+index_rules(struct grammar *g, struct pf_error *err)
+{
+	size_t n = 16, i;
+	int k;
+
+	while (n < 2 * (size_t)g->n)
+		n *= 2;
+	if ((g->index = malloc(n * sizeof(*g->index))) == NULL)
+		return pf_error_set(err, "out of memory");
+	for (i = 0; i < n; i++)
+		g->index[i] = -1;
+	g->nindex = n;
+	for (k = 0; k < g->n; k++) {
+		for (i = hash_fnv1a(g->rules[k].name) & (n - 1);
+		     g->index[i] >= 0; i = (i + 1) & (n - 1))
+			;
+		g->index[i] = k;
+	}
+	return 0;
 }
 
 /* "name = body" or "name := body", at the start of a line. */
@@ -790,6 +832,8 @@ static int
 finish(struct grammar *g, int rc, struct grammar **out,
        struct pf_error *err)
 {
+	if (rc == 0)
+		rc = index_rules(g, err);
 	if (rc == 0)
 		rc = resolve(g, err);
 	if (rc != 0) {
