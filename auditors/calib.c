@@ -12,7 +12,6 @@
 #define BPDE_STEPS 1200          /* BPDE histogram: steps of 0.001 */
 #define BPDE_BIN 0.2             /* width of the reported bins */
 #define BPDE_NBINS 6             /* [0, 1.2): ln 3 = 1.0986 fits */
-#define ID_MAX 48
 
 struct tally {
 	int64_t pairs, both_orders, conflicts;
@@ -21,8 +20,6 @@ struct tally {
 	int64_t hist[BPDE_STEPS + 1];
 	double bpde_sum, bpde_max;
 	int64_t human;
-	struct { char id[ID_MAX]; double bpde; } top[NEEDS_HUMAN_SHOWN];
-	int ntop;
 };
 
 /* 'x', 'y' or 't' (tie) of a stored verdict, 0 for anything else. */
@@ -74,24 +71,6 @@ count_samples(struct tally *t, const struct audit_pair *p, const cJSON *a)
 }
 
 static void
-keep_human(struct tally *t, const struct audit_pair *p)
-{
-	int i, k;
-
-	t->human++;
-	for (k = t->ntop; k > 0 && t->top[k - 1].bpde < p->bpde; k--)
-		;
-	if (k >= NEEDS_HUMAN_SHOWN)
-		return;
-	for (i = t->ntop < NEEDS_HUMAN_SHOWN ? t->ntop : NEEDS_HUMAN_SHOWN - 1;
-	     i > k; i--)
-		t->top[i] = t->top[i - 1];
-	snprintf(t->top[k].id, ID_MAX, "%s", p->pair_id);
-	t->top[k].bpde = p->bpde;
-	t->ntop += t->ntop < NEEDS_HUMAN_SHOWN;
-}
-
-static void
 count_pair(struct tally *t, const struct audit_pair *p, const cJSON *a)
 {
 	int step = (int)lround(p->bpde * 1000);
@@ -109,7 +88,7 @@ count_pair(struct tally *t, const struct audit_pair *p, const cJSON *a)
 						  p->view_stated) == 0;
 		}
 	} else {
-		keep_human(t, p);
+		t->human++;
 	}
 }
 
@@ -200,21 +179,6 @@ put_accuracy(const struct tally *t, audit_metric_fn emit, void *ud)
 	    "persona's stated view, over those of pairs with one");
 }
 
-static void
-put_human(const struct tally *t, audit_metric_fn emit, void *ud)
-{
-	char note[NEEDS_HUMAN_SHOWN * (ID_MAX + 2) + 64];
-	size_t o;
-	int i;
-
-	o = (size_t)snprintf(note, sizeof(note), "%s",
-			     t->ntop ? "highest BPDE first: " : "");
-	for (i = 0; i < t->ntop && o < sizeof(note); i++)
-		o += (size_t)snprintf(note + o, sizeof(note) - o, "%s%s",
-				      i ? " " : "", t->top[i].id);
-	put(emit, ud, "needs_human", "preference", t->human, t->pairs, note);
-}
-
 static int
 judge_measure(const void *cfg, struct audit_source *src,
 	      audit_metric_fn emit, void *ud, struct pf_error *err)
@@ -251,7 +215,10 @@ judge_measure(const void *cfg, struct audit_source *src,
 	put(emit, ud, "accuracy.covered", "preference", t.chosen_right,
 	    t.chosen_planted, "chosen pairs whose chosen view is the "
 	    "persona's stated one");
-	put_human(&t, emit, ud);
+	/* a count, not the pairs' ids: the measures travel with partial
+	 * exports, which leave some personas out */
+	put(emit, ud, "needs_human", "preference", t.human, t.pairs, "pairs "
+	    "labelled tie or abstain; `stats` lists them");
 	return 0;
 }
 

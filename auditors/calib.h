@@ -28,9 +28,9 @@
  *   "accuracy.covered"          chosen pairs whose chosen view is the
  *                               planted one, over the chosen pairs with a
  *                               planted view;
- *   "needs_human"               pairs labelled "tie" or "abstain", the
- *                               first NEEDS_HUMAN_SHOWN of them by BPDE
- *                               (highest first) named in the note.
+ *   "needs_human"               pairs labelled "tie" or "abstain" (a
+ *                               count: `stats` lists the pairs, highest
+ *                               BPDE first).
  * Pairs whose persona states no view count for the conflicts, BPDE and
  * coverage, not for accuracy.
  *
@@ -43,7 +43,6 @@
 #include "auditors/auditor.h"
 
 #define CALIB_BINS 11            /* certainty // 10: 0 .. 10 */
-#define NEEDS_HUMAN_SHOWN 10     /* pair ids named in the note */
 
 extern const struct auditor auditor_judge;
 

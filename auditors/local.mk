@@ -107,3 +107,9 @@ tests_unit_test_diversity_SOURCES = tests/unit/test_diversity.c
 tests_unit_test_diversity_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_diversity_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_diversity
+
+check_PROGRAMS += tests/unit/test_calib
+tests_unit_test_calib_SOURCES = tests/unit/test_calib.c
+tests_unit_test_calib_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_calib_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_calib

@@ -470,7 +470,7 @@ next_pair(struct audit_source *base, struct audit_pair *p,
 	if (s->pairs == NULL && (s->pairs = dataset_prepare(s->ds, "SELECT "
 	    "pair_id, persona_id, view_chosen, view_rejected, judge_verdict,"
 	    " view_stated, label, bpde, judge_certainty, judgements FROM "
-	    "preference_pair ORDER BY persona_id, idx", err)) == NULL)
+	    "preference_pair", err)) == NULL)
 		return -1;
 	st = s->pairs;
 	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {

@@ -459,6 +459,29 @@ add_metrics(struct dataset *ds, cJSON *root, struct pf_error *err)
 		sqlite3_errmsg(ds->db));
 }
 
+/* "needs_human": the judged pairs labelled tie or abstain with the
+ * highest BPDE (at most NEEDS_HUMAN_LISTED; the judge auditor's
+ * needs_human measure counts them all); absent without judged pairs. */
+#define NEEDS_HUMAN_LISTED 10
+
+static int
+add_needs_human(struct dataset *ds, cJSON *root, struct pf_error *err)
+{
+	char sql[256];
+	cJSON *arr;
+	int has = dataset_has_table(ds, "preference_pair", err);
+
+	if (has <= 0)
+		return has;
+	if ((arr = cJSON_AddArrayToObject(root, "needs_human")) == NULL)
+		return pf_error_set(err, "out of memory");
+	snprintf(sql, sizeof(sql), "SELECT pair_id, label, bpde FROM "
+		 "preference_pair WHERE label IN ('tie', 'abstain') ORDER BY "
+		 "CAST(bpde AS REAL) DESC, pair_id LIMIT %d",
+		 NEEDS_HUMAN_LISTED);
+	return query(ds, sql, NULL, arr, err);
+}
+
 /* "unfinished": { personas_expected, personas_complete, items_not_done },
  * only for an unfinished dataset (exports of it need --partial). */
 static int
@@ -746,6 +769,14 @@ print_text(const char *path, const cJSON *root, int all_metrics)
 		print_metric_summary(cJSON_GetObjectItemCaseSensitive(root,
 								      "metrics"));
 	print_calibration(cJSON_GetObjectItemCaseSensitive(root, "metrics"));
+	f = cJSON_GetObjectItemCaseSensitive(root, "needs_human");
+	if (cJSON_GetArraySize(f) > 0)
+		printf("\n%-20s %-10s %10s\n", "needs a human", "label",
+		       "bpde");
+	cJSON_ArrayForEach(t, f)
+		printf("  %-18s %-10s %10s\n",
+		       safe(a, sizeof(a), field(t, "pair_id")),
+		       safe(b, sizeof(b), field(t, "label")), field(t, "bpde"));
 }
 
 /* "failed": [ { item_id, stage, outcome, attempts, last_error } ], the
@@ -851,6 +882,7 @@ collect(struct dataset *ds, const struct stats_args *a, cJSON *root,
 	       add_safety(ds, root, err) != 0 ||
 	       add_gates(ds, root, err) != 0 ||
 	       add_metrics(ds, root, err) != 0 ||
+	       add_needs_human(ds, root, err) != 0 ||
 	       add_unfinished(ds, root, err) != 0 ? -1 : 0;
 }
 
