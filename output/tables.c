@@ -259,6 +259,9 @@ static const struct dataset_col pair_cols[] = {
 	{ .name = "judge_dropped", .type = I, .sql = NN,
 	  .xml = "judge_dropped", .out = 16 },
 	TEXT("user_desc", 0, 17),
+	/* Schema version 7: the view the persona states it prefers on the
+	 * pair's axis, or "". */
+	TEXT("view_stated", 0, 18),
 	QUARANTINED,
 	ROW_SUM,
 	{ 0 }

@@ -528,6 +528,7 @@ writer_pair(struct writer *w, int64_t persona_id, const struct writer_pair *p,
 	T(w, p->bpde);
 	I(w, p->dropped);
 	T(w, p->user_desc);
+	T(w, p->view_stated ? p->view_stated : "");
 	I(w, q);
 	return END(w);
 }

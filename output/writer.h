@@ -138,6 +138,10 @@ struct writer_pair {
 	const char *question_trait, *view_axis, *judgements, *label, *bpde;
 	int dropped;
 	const char *user_desc;      /* FSPO's user description */
+	/* Schema version 7: the view of the pair's axis the persona states
+	 * it prefers, "" when it states none (what the fairness auditor's
+	 * judge win rate of the persona's own view reads). */
+	const char *view_stated;
 };
 int writer_pair(struct writer *w, int64_t persona_id,
 		const struct writer_pair *p, int rerun);
