@@ -129,10 +129,21 @@ struct audit_person {
 	const char *const *auditor_names;
 	const int64_t *by_auditor;   /* [a * AUDIT_NSEVERITY + severity] */
 	int64_t items, failed;       /* its journal items; failed ones */
+	int64_t refused;             /* of its items, those the model
+				      * refused (engine/scheduler.h) */
 	size_t ntexts;
 	const char *const *text_tables;  /* tables with audited text */
 	const int64_t *text_rows;    /* its rows in each */
 	const int64_t *text_bytes;   /* their audited text's bytes */
+	const int64_t *const *text_lens;  /* per table, each row's audited
+					   * bytes (text_nlens[k] of them,
+					   * at most text_rows[k]); NULL:
+					   * not known */
+	const size_t *text_nlens;
+	int64_t prefs, own_wins;     /* its preference pairs the judge
+				      * decided (label "chosen") on an axis
+				      * it states a preference on; those
+				      * decided for its stated view */
 };
 
 /* One exposure list: a user's top-k (a persona's contacts, a community
@@ -141,6 +152,8 @@ struct audit_list {
 	const char *source;
 	int ordered;                 /* its order is a ranking */
 	int64_t k;                   /* the configured length; 0: none */
+	int64_t n;                   /* the source's catalogue size; 0:
+				      * audit_source.nitems */
 	size_t len;
 	const int64_t *items;        /* ids 1..nitems */
 };

@@ -14,6 +14,8 @@
 #include "personas/sampler.h"
 
 #define VALUE_MAX 64
+#define FAIR_MAX_LENS ((size_t)1 << 24)   /* row lengths kept per group
+					   * and table, for the median */
 #define LABEL_MAX 48
 
 static const char *const default_attrs[] = {
@@ -108,10 +110,21 @@ fairness_parse(const cJSON *section, const char *path, void **cfg,
 
 /* ---- the tally ---- */
 
+/* Row lengths of one table kept for a group's median (at most
+ * FAIR_MAX_LENS; past it the rest are counted, not kept). */
+struct lens {
+	uint32_t *v;
+	size_t n, cap;
+	int64_t over;
+};
+
 /* One value of an attribute and what happened to its personas. */
 struct group {
 	char value[VALUE_MAX];
-	int64_t n, quarantined, failed;
+	int64_t n, quarantined, failed, refused;
+	int64_t items, failed_items, refused_items;
+	int64_t prefs, own;           /* judged pairs; won by the own view */
+	struct lens lens[FAIR_MAX_TEXTS];
 	int64_t finding[AUDIT_NSEVERITY];   /* a finding at or above s */
 	int64_t by[FAIR_MAX_FINDERS][AUDIT_NSEVERITY];  /* the same, of one
 							 * finding auditor */
@@ -268,7 +281,32 @@ count_cell(struct cells *c, const char *va, const char *vb)
 	c->other++;
 }
 
-static void
+/* Keep row lengths v[0..n) in l; -1 when out of memory. */
+static int
+keep_lens(struct lens *l, const int64_t *v, size_t n)
+{
+	size_t i, cap;
+	uint32_t *nv;
+
+	for (i = 0; i < n; i++) {
+		if (l->n == l->cap) {
+			cap = l->cap ? 2 * l->cap : 256;
+			if (l->cap >= FAIR_MAX_LENS) {
+				l->over += (int64_t)(n - i);
+				return 0;
+			}
+			if ((nv = realloc(l->v, cap * sizeof(*nv))) == NULL)
+				return -1;
+			l->v = nv;
+			l->cap = cap;
+		}
+		l->v[l->n++] = v[i] < 0 ? 0 : v[i] > UINT32_MAX ? UINT32_MAX
+			       : (uint32_t)v[i];
+	}
+	return 0;
+}
+
+static int
 count_group(struct tally *t, struct group *g, const struct audit_person *p)
 {
 	int64_t at_or_above = 0;
@@ -278,6 +316,12 @@ count_group(struct tally *t, struct group *g, const struct audit_person *p)
 	g->n++;
 	g->quarantined += p->quarantined != 0;
 	g->failed += p->failed > 0;
+	g->refused += p->refused > 0;
+	g->items += p->items;
+	g->failed_items += p->failed;
+	g->refused_items += p->refused;
+	g->prefs += p->prefs;
+	g->own += p->own_wins;
 	for (s = AUDIT_CRITICAL; s >= AUDIT_INFO; s--) {
 		at_or_above += p->findings[s];
 		g->finding[s] += at_or_above > 0;
@@ -292,10 +336,17 @@ count_group(struct tally *t, struct group *g, const struct audit_person *p)
 	for (k = 0; k < t->ntexts && k < p->ntexts; k++) {
 		g->text_rows[k] += p->text_rows[k];
 		g->text_bytes[k] += p->text_bytes[k];
+		if (p->text_lens != NULL &&
+		    keep_lens(&g->lens[k], p->text_lens[k],
+			      p->text_nlens[k]) != 0)
+			return -1;
 	}
+	return 0;
 }
 
-static void
+/* Count p into every attribute's group and cells; -1 when out of
+ * memory. */
+static int
 count_person(struct tally *t, const struct audit_person *p)
 {
 	struct group *g;
@@ -303,10 +354,10 @@ count_person(struct tally *t, const struct audit_person *p)
 
 	t->people++;
 	for (i = 0; i < t->cfg->nattrs; i++) {
-		if ((g = group_of(&t->a[i], value_of(t, &t->a[i], p))) != NULL)
-			count_group(t, g, p);
-		else
+		if ((g = group_of(&t->a[i], value_of(t, &t->a[i], p))) == NULL)
 			t->a[i].left_out++;
+		else if (count_group(t, g, p) != 0)
+			return -1;
 		if (t->a[i].marg.n >= 0)
 			count_cell(&t->a[i].marg, value_of(t, &t->a[i], p), NULL);
 		for (j = 0; j < i; j++)
@@ -315,6 +366,7 @@ count_person(struct tally *t, const struct audit_person *p)
 					   value_of(t, &t->a[j], p),
 					   value_of(t, &t->a[i], p));
 	}
+	return 0;
 }
 
 /* ---- representation ---- */
@@ -433,14 +485,71 @@ o_failed(const struct group *g, int arg)
 	return g->failed;
 }
 
-/* One outcome over the groups of attribute a: rates, then the ratios. */
+static int64_t
+o_refused(const struct group *g, int arg)
+{
+	(void)arg;
+	return g->refused;
+}
+
+/* The judge win rate of the persona's own view: out of the decided
+ * pairs on an axis the persona states a preference on (o_prefs), those
+ * the judge decided for the other view (o_own_lost). */
+static int64_t
+o_prefs(const struct group *g, int arg)
+{
+	(void)arg;
+	return g->prefs;
+}
+
+static int64_t
+o_own_lost(const struct group *g, int arg)
+{
+	(void)arg;
+	return g->prefs - g->own;
+}
+
+/* The rate rows of one outcome: x of n per group, with its Wilson
+ * interval; as the favourable rate (n - x) / n when win. */
+static void
+put_rates(struct tally *t, const struct attr *a, const char *name,
+	  const struct fair_group *fg, int win)
+{
+	char metric[96], group[LABEL_MAX + VALUE_MAX + 2], note[160];
+	double ci[2];
+	int64_t x;
+	size_t i;
+
+	snprintf(metric, sizeof(metric), "%s.rate", name);
+	for (i = 0; i < a->ng; i++) {
+		snprintf(group, sizeof(group), "%s=%s", a->name,
+			 a->g[i].value);
+		if (fg[i].n == 0) {
+			put(t, metric, group, 0, 0, NULL, 0, "", "none to "
+			    "count");
+			continue;
+		}
+		x = win ? fg[i].n - fg[i].x : fg[i].x;
+		fair_wilson(x, fg[i].n, &ci[0], &ci[1]);
+		snprintf(note, sizeof(note), a->g[i].n < t->cfg->min_n ?
+			 "below min_n %lld: reported, not compared" : "",
+			 (long long)t->cfg->min_n);
+		put(t, metric, group, (double)x / (double)fg[i].n, 1, ci,
+		    fg[i].n, "", note);
+	}
+}
+
+/* One outcome over the groups of attribute a: rates, then the ratios.
+ * fn counts a group's adverse outcomes, nfn what they are out of (NULL:
+ * its personas); groups of fewer than min_n personas are not compared
+ * whatever nfn counts. win: the rate rows give the favourable rate. */
 static void
 parity_outcome(struct tally *t, const struct attr *a, const char *name,
-	       outcome_fn fn, int arg)
+	       outcome_fn fn, outcome_fn nfn, int arg, int win)
 {
-	struct fair_group fg[FAIR_MAX_GROUPS];
+	struct fair_group fg[FAIR_MAX_GROUPS], cmp[FAIR_MAX_GROUPS];
 	struct fair_parity p;
-	char metric[96], group[LABEL_MAX + VALUE_MAX + 2], thr[32] = "";
+	char metric[96], thr[32] = "";
 	char note[160];
 	double ci[2];
 	int64_t n;
@@ -448,19 +557,14 @@ parity_outcome(struct tally *t, const struct attr *a, const char *name,
 
 	for (i = 0; i < a->ng; i++) {
 		fg[i].x = fn(&a->g[i], arg);
-		fg[i].n = a->g[i].n;
-		fair_wilson(fg[i].x, fg[i].n, &ci[0], &ci[1]);
-		snprintf(metric, sizeof(metric), "%s.rate", name);
-		snprintf(group, sizeof(group), "%s=%s", a->name,
-			 a->g[i].value);
-		snprintf(note, sizeof(note), fg[i].n < t->cfg->min_n ?
-			 "below min_n %lld: reported, not compared" : "",
-			 (long long)t->cfg->min_n);
-		put(t, metric, group, (double)fg[i].x / (double)fg[i].n, 1,
-		    ci, fg[i].n, "", note);
+		fg[i].n = nfn != NULL ? nfn(&a->g[i], arg) : a->g[i].n;
+		cmp[i] = fg[i];
+		if (a->g[i].n < t->cfg->min_n)
+			cmp[i].n = 0;     /* left out of the comparison */
 	}
+	put_rates(t, a, name, fg, win);
 	snprintf(metric, sizeof(metric), "%s.fourfifths", name);
-	if (fair_parity_compute(fg, a->ng, t->cfg->min_n, &p) != 0) {
+	if (fair_parity_compute(cmp, a->ng, 1, &p) != 0) {
 		put(t, metric, a->name, 0, 0, NULL, 0, "", "fewer than two "
 		    "groups reach min_n");
 		return;
@@ -468,7 +572,7 @@ parity_outcome(struct tally *t, const struct attr *a, const char *name,
 	if (t->cfg->min_ratio >= 0.0)
 		snprintf(thr, sizeof(thr), ">=%g", t->cfg->min_ratio);
 	for (i = 0, n = 0; i < a->ng; i++)
-		n += fg[i].n >= t->cfg->min_n ? fg[i].n : 0;
+		n += cmp[i].n;
 	ci[0] = p.lo;
 	ci[1] = p.hi;
 	if (p.adverse_diff == 0.0)
@@ -525,6 +629,73 @@ parity_length(struct tally *t, const struct attr *a, size_t k)
 	put(t, metric, a->name, hi > 0 ? lo / hi : 1.0, 1, NULL, n, "", note);
 }
 
+/* Item-level rates per group, reported beside the persona-level
+ * outcomes (items of one persona are not independent, so they are not
+ * compared): "failed_items.rate" and "refused_items.rate" of the
+ * group's journal items, with Wilson intervals. */
+static void
+parity_items(struct tally *t, const struct attr *a)
+{
+	static const char *const names[] = { "failed_items.rate",
+		"refused_items.rate" };
+	char group[LABEL_MAX + VALUE_MAX + 2];
+	double ci[2];
+	int64_t x;
+	size_t i, o;
+
+	for (o = 0; o < 2; o++)
+		for (i = 0; i < a->ng; i++) {
+			x = o == 0 ? a->g[i].failed_items :
+			    a->g[i].refused_items;
+			snprintf(group, sizeof(group), "%s=%s", a->name,
+				 a->g[i].value);
+			if (a->g[i].items == 0) {
+				put(t, names[o], group, 0, 0, NULL, 0, "",
+				    "no journal items");
+				continue;
+			}
+			fair_wilson(x, a->g[i].items, &ci[0], &ci[1]);
+			put(t, names[o], group, (double)x /
+			    (double)a->g[i].items, 1, ci, a->g[i].items, "",
+			    "of the group's journal items");
+		}
+}
+
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Median text length of table k per group ("length.<table>.median"),
+ * over the rows kept (sorted in place). */
+static void
+parity_median(struct tally *t, struct attr *a, size_t k)
+{
+	char metric[96], group[LABEL_MAX + VALUE_MAX + 2], note[96];
+	struct lens *l;
+	double m;
+	size_t i;
+
+	snprintf(metric, sizeof(metric), "length.%s.median", t->texts[k]);
+	for (i = 0; i < a->ng; i++) {
+		l = &a->g[i].lens[k];
+		if (l->n == 0)
+			continue;
+		qsort(l->v, l->n, sizeof(*l->v), cmp_u32);
+		m = l->n % 2 ? l->v[l->n / 2] :
+		    ((double)l->v[l->n / 2 - 1] + l->v[l->n / 2]) / 2.0;
+		snprintf(group, sizeof(group), "%s=%s", a->name,
+			 a->g[i].value);
+		snprintf(note, sizeof(note), l->over ? "over the first %zu "
+			 "rows; %lld more not kept" : "", l->n,
+			 (long long)l->over);
+		put(t, metric, group, m, 1, NULL, (int64_t)l->n, "", note);
+	}
+}
+
 /* Per finding auditor (pii, safety, ...), the outcomes it has any
  * persona for: "finding.AUDITOR.SEVERITY". */
 static void
@@ -541,8 +712,8 @@ parity_finders(struct tally *t, const struct attr *a)
 			snprintf(name, sizeof(name), "finding.%s.%s",
 				 t->finders[k], audit_severity_name(
 				 (enum audit_severity)s));
-			parity_outcome(t, a, name, o_finder,
-				       (int)k * AUDIT_NSEVERITY + s);
+			parity_outcome(t, a, name, o_finder, NULL,
+				       (int)k * AUDIT_NSEVERITY + s, 0);
 		}
 }
 
@@ -559,16 +730,24 @@ parity(struct tally *t)
 			    NULL, 0, "", "the dataset has no such column");
 			continue;
 		}
-		parity_outcome(t, &t->a[i], "quarantine", o_quarantine, 0);
+		parity_outcome(t, &t->a[i], "quarantine", o_quarantine, NULL,
+			       0, 0);
 		for (s = AUDIT_LOW; s <= AUDIT_CRITICAL; s++) {
 			snprintf(name, sizeof(name), "finding.%s",
 				 audit_severity_name((enum audit_severity)s));
-			parity_outcome(t, &t->a[i], name, o_finding, s);
+			parity_outcome(t, &t->a[i], name, o_finding, NULL, s,
+				       0);
 		}
 		parity_finders(t, &t->a[i]);
-		parity_outcome(t, &t->a[i], "failed", o_failed, 0);
-		for (k = 0; k < t->ntexts; k++)
+		parity_outcome(t, &t->a[i], "failed", o_failed, NULL, 0, 0);
+		parity_outcome(t, &t->a[i], "refusal", o_refused, NULL, 0, 0);
+		parity_outcome(t, &t->a[i], "judge_own_view", o_own_lost,
+			       o_prefs, 0, 1);
+		parity_items(t, &t->a[i]);
+		for (k = 0; k < t->ntexts; k++) {
 			parity_length(t, &t->a[i], k);
+			parity_median(t, &t->a[i], k);
+		}
 	}
 }
 
@@ -577,7 +756,7 @@ parity(struct tally *t)
 /* The fifteen measures of one source's lists. */
 static void
 put_exposure(struct tally *t, const char *source, const struct exposure *x,
-	     int64_t dropped)
+	     int64_t k, int64_t dropped)
 {
 	struct exposure_result r;
 	struct pf_error err;
@@ -586,8 +765,9 @@ put_exposure(struct tally *t, const char *source, const struct exposure *x,
 
 	if (exposure_compute(x, &r, &err) != 0)
 		return;
-	snprintf(note, sizeof(note), dropped ? "%lld lists of another length "
-		 "dropped" : "", (long long)dropped);
+	snprintf(note, sizeof(note), dropped ? "%lld lists dropped (another "
+		 "length than %lld, or an item repeated)" : "",
+		 (long long)dropped, (long long)k);
 	for (i = 0; i < EXPOSURE_NKEYS; i++)
 		put(t, exposure_keys[i], source, r.value[i], r.defined[i],
 		    NULL, x->m, "", note);
@@ -606,10 +786,11 @@ exposure(struct tally *t, struct pf_error *err)
 	while ((got = t->src->next_list(t->src, &l, err)) == 1) {
 		if (!open || strcmp(source, l.source) != 0) {
 			if (open)
-				put_exposure(t, source, &x, dropped);
+				put_exposure(t, source, &x, k, dropped);
 			exposure_free(&x);
 			snprintf(source, sizeof(source), "%s", l.source);
-			if (exposure_init(&x, t->src->nitems, l.ordered,
+			if (exposure_init(&x, l.n > 0 ? l.n :
+					  t->src->nitems, l.ordered,
 					  err) != 0)
 				return -1;
 			open = 1;
@@ -621,12 +802,24 @@ exposure(struct tally *t, struct pf_error *err)
 			dropped++;
 	}
 	if (got == 0 && open)
-		put_exposure(t, source, &x, dropped);
+		put_exposure(t, source, &x, k, dropped);
 	exposure_free(&x);
 	return got;
 }
 
 /* ---- the pass ---- */
+
+static void
+free_lens(struct tally *t)
+{
+	size_t g, k;
+	int i;
+
+	for (i = 0; i < FAIR_MAX_ATTRS; i++)
+		for (g = 0; g < t->a[i].ng; g++)
+			for (k = 0; k < FAIR_MAX_TEXTS; k++)
+				free(t->a[i].g[g].lens[k].v);
+}
 
 static int
 fairness_measure(const void *cfg, struct audit_source *src,
@@ -650,10 +843,9 @@ fairness_measure(const void *cfg, struct audit_source *src,
 	t->emit = emit;
 	t->ud = ud;
 	while (rc == 0 && (got = src->next_person(src, &p, err)) == 1) {
-		if (t->people == 0 && setup(t, &p) != 0)
+		if ((t->people == 0 && setup(t, &p) != 0) ||
+		    count_person(t, &p) != 0)
 			rc = pf_error_set(err, "out of memory");
-		else
-			count_person(t, &p);
 	}
 	if (rc == 0 && got < 0)
 		rc = -1;
@@ -666,6 +858,7 @@ fairness_measure(const void *cfg, struct audit_source *src,
 	for (i = 0; i < FAIR_MAX_ATTRS; i++)
 		for (j = 0; j < FAIR_MAX_ATTRS; j++)
 			free(t->pair[i][j]);
+	free_lens(t);
 	free(t);
 	fairness_free(own);
 	return rc;

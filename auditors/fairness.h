@@ -20,14 +20,17 @@
  * the groups of each attribute for the adverse outcomes "quarantine",
  * "finding.low" .. "finding.critical" (a real-looking finding at or above
  * the severity, of any auditor), "finding.AUDITOR.SEVERITY" (of one
- * auditor, pii or safety, when the dataset holds any) and "failed" (a
- * failed item): "<outcome>.rate" per group
+ * auditor, pii or safety, when the dataset holds any), "failed" (a
+ * failed item) and "refusal" (an item the model refused):
+ * "<outcome>.rate" per group
  * ("gender=female", Wilson interval), "<outcome>.fourfifths" (favourable
  * rate lowest/highest, Katz interval), "<outcome>.adverse_ratio",
- * "<outcome>.adverse_diff"; text length per table: "length.<table>.mean"
- * per group and "length.<table>.ratio" (lowest mean / highest). Exposure
- * of each list source: the fifteen keys of auditors/exposure.h, group
- * the source.
+ * "<outcome>.adverse_diff"; beside them, not compared, the item-level
+ * "failed_items.rate" and "refused_items.rate" per group; text length
+ * per table: "length.<table>.mean" and "length.<table>.median" per group
+ * and "length.<table>.ratio" (lowest mean / highest). Exposure of each
+ * list source (output/metrics.h): the fifteen keys of
+ * auditors/exposure.h, group the source.
  */
 #ifndef PF_FAIRNESS_H
 #define PF_FAIRNESS_H

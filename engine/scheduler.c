@@ -528,6 +528,12 @@ accept_reply(struct sched *s, struct item *it)
 		       "(finish_reason \"length\")");
 		return;
 	}
+	if (c->refused || strcmp(c->finish_reason, "content_filter") == 0) {
+		reject(s, it, c->refused ? SCHED_REFUSED " to answer" :
+		       SCHED_REFUSED " to answer (finish_reason "
+		       "\"content_filter\")");
+		return;
+	}
 	r = check_reply(s, it, c->content ? c->content : "", c->content_len,
 			why, sizeof(why));
 	if (r == NULL) {

@@ -25,6 +25,11 @@
 
 #include <stdint.h>
 
+/* How the journal's last_error of an item the model refused begins (a
+ * refusal in place of content, or finish_reason "content_filter"):
+ * output/metrics.c counts refusals by it. */
+#define SCHED_REFUSED "the model refused"
+
 #include "base/error.h"
 #include "engine/config.h"
 #include "engine/journal.h"

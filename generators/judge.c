@@ -359,6 +359,17 @@ aggregate(const struct sample *s, int n, int abstain_below,
 			out->why = &s[i];
 }
 
+/* The view of pair pp's axis persona p states it prefers, or "". */
+static const char *
+stated_view(const struct persona *p, const struct pref_pair *pp)
+{
+	int st[AXIS_N];
+
+	pref_stated(p, st);
+	return st[pp->views->axis] > 0 ? pp->views->high :
+	       st[pp->views->axis] < 0 ? pp->views->low : "";
+}
+
 /* [{"order", "sample", "verdict" (x|y|tie), "raw", "certainty",
  * "rationale"}] of the valid samples, as JSON text (malloc'd). */
 static char *
@@ -393,7 +404,6 @@ judge_write(struct stage_ctx *sc, const struct judge_pos *jp, const cJSON *p,
 	struct writer_pair wp;
 	char pair_id[48], pref_id[64], bpde[32], desc[1024];
 	char *trait = NULL, *judg = judgements_json(s, n);
-	int stated[AXIS_N];
 	cJSON *tj;
 	int y = oc->final == 'y', rc = -1;
 
@@ -427,9 +437,7 @@ judge_write(struct stage_ctx *sc, const struct judge_pos *jp, const cJSON *p,
 	wp.dropped = oc->dropped;
 	pref_user_desc(gen_persona(sc->u), desc, sizeof(desc));
 	wp.user_desc = desc;
-	pref_stated(gen_persona(sc->u), stated);
-	wp.view_stated = stated[pp.views->axis] > 0 ? pp.views->high :
-			 stated[pp.views->axis] < 0 ? pp.views->low : "";
+	wp.view_stated = stated_view(gen_persona(sc->u), &pp);
 	if (trait != NULL && judg != NULL)
 		rc = writer_pair(sc->w, sc->u->index, &wp, sc->rerun);
 	cJSON_free(trait);

@@ -14,6 +14,7 @@ llm_call_clear(struct llm_call *call)
 	call->error = NULL;
 	call->content_len = 0;
 	call->finish_reason[0] = '\0';
+	call->refused = 0;
 	call->model[0] = '\0';
 	call->prompt_tokens = call->completion_tokens = 0;
 	call->result = LLM_OK;

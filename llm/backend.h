@@ -59,6 +59,9 @@ struct llm_call {
 	char *content;             /* reply message content (malloc'd) */
 	size_t content_len;
 	char finish_reason[24];    /* "stop", "length", ... */
+	int refused;               /* the reply is the model's refusal
+				    * (OpenAI's message.refusal in place of
+				    * content; content holds its text) */
 	char model[96];            /* model that answered, "" if unknown */
 	uint32_t prompt_tokens;    /* usage reported by the server */
 	uint32_t completion_tokens;

@@ -661,6 +661,8 @@ reply_read(struct llm_call *c, const cJSON *root)
 	if (!cJSON_IsObject(msg))
 		return 0;
 	text = json_get_str(msg, "content", NULL);
+	c->refused = text == NULL &&
+		     json_get_str(msg, "refusal", NULL) != NULL;
 	if (text == NULL)
 		text = json_get_str(msg, "refusal", "");
 	free(c->content);
@@ -732,10 +734,11 @@ reply_scan(struct llm_call *c, const char *text, size_t len)
 		return -1;
 	if (t[2].p == NULL)
 		memset(u, 0, sizeof(u));
+	c->refused = 0;
 	if (m[0].p != NULL && m[0].p[0] == '"')
 		content = jscan_string(&m[0], &n);
 	else if (m[1].p != NULL && m[1].p[0] == '"')
-		content = jscan_string(&m[1], &n);
+		content = jscan_string(&m[1], &n), c->refused = 1;
 	else
 		content = strdup("");
 	if (content == NULL)

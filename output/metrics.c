@@ -10,6 +10,7 @@
 #include "base/datadir.h"
 #include "base/json.h"
 #include "output/cursor.h"
+#include "engine/scheduler.h"
 #include "output/rowsum.h"
 #include "output/tables.h"
 #include "output/tablesql.h"
@@ -18,12 +19,26 @@
 #define SQL_MAX ((size_t)1 << 16)
 #define TEXTS_MAX 8          /* tables whose text is measured */
 #define LIST_MAX 4096        /* items of one exposure list kept */
+#define LENS_MAX 1024        /* row lengths of one persona per table */
 #define FINDERS_MAX 8        /* auditors whose findings are split out */
 
-/* Stages that list personas add theirs here, one entry each: a
- * persona's contacts (world), a community question's answerers (cqa),
- * the personas drawn into an episode. None is in this build yet. */
+/* Stages that list people add theirs here, one entry each (metrics.h).
+ * A community question's answerers (cqa): one answerer per technique,
+ * k the techniques the run used. A persona's contacts (world): the
+ * catalogue is every contact, a community pool contact (shared_id) being
+ * one item however many members know it; k is contacts_min when it
+ * equals contacts_max, else lengths vary by design. A preference
+ * episode's drawn personas would be a third, but FSPO episodes are one
+ * persona's pairs (output/fewshot.h): no table lists personas per
+ * episode. */
 const struct metrics_list_source metrics_list_sources[] = {
+	{ .name = "cqa.answerers", .table = "cqa", .user = "question_id",
+	  .item = "answerer_id", .stage = "cqa",
+	  .count_sql = "count(DISTINCT technique)" },
+	{ .name = "world.contacts", .table = "contact", .user = "persona_id",
+	  .item = "coalesce(nullif(shared_id, ''), contact_id)",
+	  .distinct = 1, .stage = "world", .count_key = "contacts_min",
+	  .count_max_key = "contacts_max" },
 	{ .name = NULL }
 };
 
@@ -44,8 +59,12 @@ struct src {
 	int64_t by_auditor[FINDERS_MAX * AUDIT_NSEVERITY];
 	const char *texts[TEXTS_MAX];
 	int64_t rows[TEXTS_MAX], bytes[TEXTS_MAX];
-	size_t ntexts;
+	int64_t lens[TEXTS_MAX][LENS_MAX];      /* each row's bytes */
+	const int64_t *lensp[TEXTS_MAX];
+	size_t nlens[TEXTS_MAX], ntexts;
 	int64_t items[LIST_MAX];
+	char user[256];               /* list: the user being read */
+	int64_t list_k, list_n;       /* list: k and catalogue of the source */
 	int pending;                  /* list: the cursor holds a row */
 	sqlite3_stmt *pairs;          /* judged pairs, once asked for */
 	int pairs_done;
@@ -108,15 +127,13 @@ sql_findings(struct src *s, struct buf *b)
 			     DATASET_PERSONA_COL);
 }
 
-/* Rows and audited bytes per persona of table t, joined as tK. */
+/* A row's audited bytes in table t: "length(..) + length(..)". */
 static int
-sql_texts(struct src *s, const struct dataset_table *t, struct buf *b)
+sql_row_bytes(const struct dataset_table *t, struct buf *b)
 {
 	const struct dataset_col *c;
 	const char *sep = "";
-	size_t k = s->ntexts;
-	int rc = buf_printf(b, " LEFT JOIN (SELECT " DATASET_PERSONA_COL
-			    " AS pid, count(*) AS n, sum(");
+	int rc = 0;
 
 	for (c = t->cols; c->name != NULL; c++)
 		if (c->flags & DATASET_AUDIT) {
@@ -124,7 +141,21 @@ sql_texts(struct src *s, const struct dataset_table *t, struct buf *b)
 					 sep, c->name);
 			sep = " + ";
 		}
-	rc |= buf_printf(b, ") AS b FROM \"%s\" GROUP BY pid) t%zu ON t%zu.pid"
+	return rc;
+}
+
+/* Rows, audited bytes and each row's bytes ("12,40,7") per persona of
+ * table t, joined as tK. */
+static int
+sql_texts(struct src *s, const struct dataset_table *t, struct buf *b)
+{
+	size_t k = s->ntexts;
+	int rc = buf_printf(b, " LEFT JOIN (SELECT " DATASET_PERSONA_COL
+			    " AS pid, count(*) AS n, sum(");
+
+	rc |= sql_row_bytes(t, b) | buf_puts(b, ") AS b, group_concat(");
+	rc |= sql_row_bytes(t, b);
+	rc |= buf_printf(b, ") AS l FROM \"%s\" GROUP BY pid) t%zu ON t%zu.pid"
 			 " = p." DATASET_PERSONA_COL, t->name, k, k);
 	s->texts[s->ntexts++] = t->name;
 	return rc;
@@ -144,8 +175,10 @@ has_text(const struct dataset_table *t)
 	return 0;
 }
 
-/* The people query: p.*, then quarantine, findings s0..s4, journal items
- * and failed, then per text table its rows and bytes. */
+/* The people query: p.*, then quarantine, findings s0..s4, journal items,
+ * failed and refused, decided preference pairs on a stated axis and
+ * those won by the stated view, then per text table its rows, bytes and
+ * row lengths. */
 static int
 sql_people(struct src *s, struct buf *b)
 {
@@ -158,21 +191,45 @@ sql_people(struct src *s, struct buf *b)
 	for (i = 0; i < s->nauditors; i++)
 		for (sv = AUDIT_INFO; sv <= AUDIT_CRITICAL; sv++)
 			rc |= buf_printf(b, ", coalesce(f.a%zu_%d, 0)", i, sv);
-	rc |= buf_puts(b, ", coalesce(j.n, 0), coalesce(j.failed, 0)");
+	rc |= buf_puts(b, ", coalesce(j.n, 0), coalesce(j.failed, 0), "
+		       "coalesce(j.refused, 0), coalesce(v.n, 0), "
+		       "coalesce(v.own, 0)");
 	for (i = 0, k = 0; i < dataset_ntables && k < TEXTS_MAX; i++)
 		if (has_text(&dataset_tables[i]))
 			rc |= buf_printf(b, ", coalesce(t%zu.n, 0), "
-					 "coalesce(t%zu.b, 0)", k, k), k++;
+					 "coalesce(t%zu.b, 0), t%zu.l", k, k,
+					 k), k++;
 	rc |= buf_printf(b, " FROM \"%s\" p",
 			 dataset_table_role(DATASET_PERSONAS)->name);
 	rc |= sql_quarantine(b) | sql_findings(s, b);
 	rc |= buf_puts(b, " LEFT JOIN (SELECT persona_id AS pid, count(*) AS"
-		       " n, sum(state = 'failed') AS failed FROM journal GROUP"
-		       " BY persona_id) j ON j.pid = p." DATASET_PERSONA_COL);
+		       " n, sum(state = 'failed') AS failed, sum(state = "
+		       "'failed' AND (last_error LIKE '" SCHED_REFUSED "%')) AS"
+		       " refused FROM journal GROUP BY persona_id) j ON j.pid ="
+		       " p." DATASET_PERSONA_COL);
+	rc |= buf_puts(b, " LEFT JOIN (SELECT " DATASET_PERSONA_COL " AS pid,"
+		       " count(*) AS n, sum(view_chosen = view_stated) AS own"
+		       " FROM preference_pair WHERE label = 'chosen' AND "
+		       "view_stated != '' GROUP BY pid) v ON v.pid = p."
+		       DATASET_PERSONA_COL);
 	for (i = 0; i < dataset_ntables && s->ntexts < TEXTS_MAX; i++)
 		if (has_text(&dataset_tables[i]))
 			rc |= sql_texts(s, &dataset_tables[i], b);
 	return rc | buf_puts(b, " ORDER BY p." DATASET_PERSONA_COL);
+}
+
+/* The numbers of "12,40,7" (NULL: none) into out[max]; how many. */
+static size_t
+read_lens(const char *text, int64_t *out, size_t max)
+{
+	size_t n = 0;
+	char *end;
+
+	while (text != NULL && *text != '\0' && n < max) {
+		out[n++] = strtoll(text, &end, 10);
+		text = *end == ',' ? end + 1 : NULL;
+	}
+	return n;
 }
 
 static int
@@ -212,14 +269,22 @@ next_person(struct audit_source *base, struct audit_person *p,
 	p->by_auditor = s->by_auditor;
 	p->items = sqlite3_column_int64(st, c++);
 	p->failed = sqlite3_column_int64(st, c++);
+	p->refused = sqlite3_column_int64(st, c++);
+	p->prefs = sqlite3_column_int64(st, c++);
+	p->own_wins = sqlite3_column_int64(st, c++);
 	for (i = 0; i < (int)s->ntexts; i++) {
 		s->rows[i] = sqlite3_column_int64(st, c++);
 		s->bytes[i] = sqlite3_column_int64(st, c++);
+		s->nlens[i] = read_lens((const char *)sqlite3_column_text(st,
+					c++), s->lens[i], LENS_MAX);
+		s->lensp[i] = s->lens[i];
 	}
 	p->ntexts = s->ntexts;
 	p->text_tables = s->texts;
 	p->text_rows = s->rows;
 	p->text_bytes = s->bytes;
+	p->text_lens = s->lensp;
+	p->text_nlens = s->nlens;
 	return 1;
 }
 
@@ -271,14 +336,50 @@ rewind_people(struct audit_source *base, struct pf_error *err)
 
 /* ---- exposure lists ---- */
 
-/* The configured length of source ls's lists, or 0. */
+/* One integer from SQL text q over the dataset (0 on any failure). */
 static int64_t
-list_k(const struct src *s, const struct metrics_list_source *ls)
+query_int(struct src *s, const char *q)
+{
+	sqlite3_stmt *st = dataset_prepare(s->ds, q, NULL);
+	int64_t v = 0;
+
+	if (st != NULL && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* The rows of ls's table that name an item: "FROM t WHERE ...". */
+static int
+sql_from(const struct metrics_list_source *ls, struct buf *b)
+{
+	return buf_printf(b, " FROM \"%s\" WHERE coalesce(%s, '') != ''",
+			  ls->table, ls->item);
+}
+
+/* The configured length of source ls's lists, or 0 (see metrics.h). */
+static int64_t
+list_k(struct src *s, const struct metrics_list_source *ls)
 {
 	const cJSON *st = json_get(json_get(s->config, "stages"), ls->stage);
+	struct buf q;
+	int64_t k = 0;
 
-	return ls->count_key != NULL ?
-	       (int64_t)json_get_num(st, ls->count_key, 0) : 0;
+	if (ls->count_sql != NULL) {
+		buf_init(&q, 1024);
+		if (buf_printf(&q, "SELECT %s", ls->count_sql) == 0 &&
+		    sql_from(ls, &q) == 0)
+			k = query_int(s, q.data);
+		buf_free(&q);
+		return k;
+	}
+	if (ls->count_key == NULL)
+		return 0;
+	k = (int64_t)json_get_num(st, ls->count_key, 0);
+	if (ls->count_max_key != NULL &&
+	    (int64_t)json_get_num(st, ls->count_max_key, (double)k) != k)
+		return 0;
+	return k;
 }
 
 /* 1 if the dataset file has table `name`. */
@@ -298,6 +399,36 @@ has_table(struct src *s, const char *name)
 	return found;
 }
 
+/* The list query of ls: user (as text), item id 1..n, ordered by user
+ * and rank; and its catalogue size into s->list_n. */
+static int
+sql_list(struct src *s, const struct metrics_list_source *ls, struct buf *q)
+{
+	struct buf c;
+	int rc;
+
+	if (ls->distinct)
+		rc = buf_printf(q, "SELECT CAST(%s AS TEXT), dense_rank() OVER"
+				" (ORDER BY %s)", ls->user, ls->item);
+	else
+		rc = buf_printf(q, "SELECT CAST(%s AS TEXT), "
+				DATASET_PERSONA_KEY("%s") " + 1", ls->user,
+				ls->item);
+	rc |= sql_from(ls, q) | buf_printf(q, " ORDER BY 1%s%s",
+					   ls->rank ? ", " : "",
+					   ls->rank ? ls->rank : "");
+	s->list_n = 0;
+	if (rc != 0 || !ls->distinct)
+		return rc;
+	buf_init(&c, 1024);
+	rc = buf_printf(&c, "SELECT count(DISTINCT %s)", ls->item) |
+	     sql_from(ls, &c);
+	if (rc == 0)
+		s->list_n = query_int(s, c.data);
+	buf_free(&c);
+	return rc;
+}
+
 /* Prepare the list query of the next source this dataset has a table for;
  * 1 with the cursor on its first row, 0 when none is left. */
 static int
@@ -311,17 +442,14 @@ open_list(struct src *s)
 	for (; s->ls->name != NULL; s->ls++) {
 		if (!has_table(s, s->ls->table))
 			continue;
-		buf_init(&q, 1024);
-		rc = buf_printf(&q, "SELECT \"%s\", " DATASET_PERSONA_KEY(
-				"\"%s\"") " FROM \"%s\" ORDER BY 1",
-				s->ls->user, s->ls->item, s->ls->table);
-		if (s->ls->rank != NULL)
-			rc |= buf_printf(&q, ", \"%s\"", s->ls->rank);
+		buf_init(&q, 4096);
+		rc = sql_list(s, s->ls, &q);
 		s->list = rc == 0 ? dataset_prepare(s->ds, q.data, s->err)
 			  : NULL;
 		buf_free(&q);
 		if (s->list == NULL)
 			return -1;
+		s->list_k = list_k(s, s->ls);
 		s->pending = sqlite3_step(s->list) == SQLITE_ROW;
 		if (s->pending)
 			return 1;
@@ -331,29 +459,40 @@ open_list(struct src *s)
 	return 0;
 }
 
+/* 1 while the cursor's row belongs to user `user`. */
+static int
+same_user(struct src *s, const char *user)
+{
+	const char *u = (const char *)sqlite3_column_text(s->list, 0);
+
+	return strcmp(u != NULL ? u : "", user) == 0;
+}
+
 static int
 next_list(struct audit_source *base, struct audit_list *l,
 	  struct pf_error *err)
 {
 	struct src *s = (struct src *)base;
-	sqlite3_int64 user;
+	const char *u;
 	size_t n = 0;
 	int rc;
 
 	s->err = err;
 	if (!s->pending && (rc = open_list(s)) <= 0)
 		return rc;
-	user = sqlite3_column_int64(s->list, 0);
+	u = (const char *)sqlite3_column_text(s->list, 0);
+	snprintf(s->user, sizeof(s->user), "%s", u != NULL ? u : "");
 	do {
 		if (n < LIST_MAX)
-			s->items[n++] = sqlite3_column_int64(s->list, 1) + 1;
+			s->items[n++] = sqlite3_column_int64(s->list, 1);
 		rc = sqlite3_step(s->list);
-	} while (rc == SQLITE_ROW && sqlite3_column_int64(s->list, 0) == user);
+	} while (rc == SQLITE_ROW && same_user(s, s->user));
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_fail(s, s->ls->table);
 	l->source = s->ls->name;
 	l->ordered = s->ls->rank != NULL;
-	l->k = list_k(s, s->ls);
+	l->k = s->list_k;
+	l->n = s->list_n;
 	l->len = n;
 	l->items = s->items;
 	s->pending = rc == SQLITE_ROW;

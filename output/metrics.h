@@ -30,14 +30,24 @@
 #include "base/error.h"
 #include "output/dataset.h"
 
-/* A stage's exposure lists: rows of `table` grouped by `user` (a column),
- * each naming a persona in `item` (persona_id or "p000042"), ranked by
- * `rank` (NULL: unordered); the configured list length is the integer
- * at `$.stages.<stage>.<count_key>` of the run's config (NULL: none). */
+/* A stage's exposure lists: rows of `table` grouped by `user`, each
+ * naming an item in `item` (rows whose item is NULL or "" are left out),
+ * ranked by `rank` (NULL: unordered); user, item and rank are SQL
+ * expressions over the table's columns. Items are personas (persona_id
+ * or "p000042"; the catalogue is every persona of the dataset) or, with
+ * `distinct`, the distinct values of `item`, numbered in sort order (the
+ * catalogue is those values). The configured list length k is the
+ * integer at `$.stages.<stage>.<count_key>` of the run's config, unless
+ * `count_max_key` is set and its value differs (lengths then vary by
+ * design: no configured k); or, with `count_sql`, that aggregate over the
+ * table (e.g. "count(DISTINCT technique)"). Without a configured k, k is
+ * the first list's length. Lists of another length, or repeating an
+ * item, are dropped and counted. */
 struct metrics_list_source {
 	const char *name;             /* group of its measures */
 	const char *table, *user, *item, *rank;
-	const char *stage, *count_key;
+	int distinct;
+	const char *stage, *count_key, *count_max_key, *count_sql;
 };
 
 /* The list sources, ending with name == NULL. */

@@ -37,7 +37,8 @@ const struct target_check target_checks[] = {
 	{ .table = "health_status.tsv", .field = "health_status",
 	  .conds = { "age_band" }, .nconds = 1 },
 	{ .table = "mental_health.tsv", .field = "mental_health_status",
-	  .conds = { "age_band" }, .nconds = 1 },
+	  .conds = { "age_band" }, .nconds = 1,
+	  .any_table = "mental_health_any.tsv" },
 	{ .table = "self_harm.tsv", .field = "self_harm_history",
 	  .conds = { "mental_health_status" }, .nconds = 1 },
 	{ .table = "emotional_state.tsv", .field = "emotional_state",
@@ -71,6 +72,9 @@ struct target {
 	int64_t *gcount;          /* personas that picked it, by sex
 				   * (SEXES a group) */
 	struct target *sex;       /* the check's sex_table, or NULL */
+	struct target *any;       /* the check's any_table, or NULL */
+	int64_t *pair;            /* with any: personas per (group, any
+				   * group), ngroups x any->ngroups */
 	struct target_check *owned_check;  /* freed with it (sex tables) */
 	struct row *rows;
 	int nrows;
@@ -249,10 +253,12 @@ read_table(struct target *t, const char *path, FILE *f, struct pf_error *err)
 int target_load(const char *const *dirs, const struct target_check *c,
 		struct target **out, struct pf_error *err);
 
-/* The sex shares of t's check, from the first of dirs that has them. */
+/* A side table of t's check (its sex shares, or its "any" shares on
+ * the check's conditions) into *out, from the first of dirs that has
+ * it. */
 static int
-load_sex(const char *const *dirs, const char *table, struct target *t,
-	 struct pf_error *err)
+load_side(const char *const *dirs, const char *table, int nconds,
+	  struct target **out, struct pf_error *err)
 {
 	struct target_check *c = malloc(sizeof(*c));
 	int rc;
@@ -261,12 +267,31 @@ load_sex(const char *const *dirs, const char *table, struct target *t,
 		return pf_error_set(err, "out of memory");
 	*c = sex_check;
 	c->table = table;
-	rc = target_load(dirs, c, &t->sex, err);
-	if (t->sex != NULL)
-		t->sex->owned_check = c;
+	c->nconds = nconds;
+	rc = target_load(dirs, c, out, err);
+	if (*out != NULL)
+		(*out)->owned_check = c;
 	else
 		free(c);
 	return rc;
+}
+
+/* Load the check's side tables into t. */
+static int
+load_sides(const char *const *dirs, struct target *t, struct pf_error *err)
+{
+	const struct target_check *c = t->c;
+
+	if (c->sex_table != NULL &&
+	    load_side(dirs, c->sex_table, 0, &t->sex, err) != 0)
+		return -1;
+	if (c->any_table == NULL)
+		return 0;
+	if (load_side(dirs, c->any_table, c->nconds, &t->any, err) != 0)
+		return -1;
+	t->pair = calloc((size_t)t->ngroups * (size_t)t->any->ngroups + 1,
+			 sizeof(*t->pair));
+	return t->pair != NULL ? 0 : pf_error_set(err, "out of memory");
 }
 
 int
@@ -296,8 +321,8 @@ target_load(const char *const *dirs, const struct target_check *c,
 	(*out)->gcount = calloc(((size_t)(*out)->ngroups + 1) * SEXES,
 				sizeof(*(*out)->gcount));
 	fclose(f);
-	if (rc == 0 && c->sex_table != NULL)
-		rc = load_sex(dirs0, c->sex_table, *out, err);
+	if (rc == 0)
+		rc = load_sides(dirs0, *out, err);
 	if (rc == 0 && (*out)->gcount != NULL)
 		return 0;
 	target_free(*out);
@@ -320,6 +345,8 @@ target_free(struct target *t)
 	free(t->gtotal);
 	free(t->gcount);
 	target_free(t->sex);
+	target_free(t->any);
+	free(t->pair);
 	free(t->owned_check);
 	free(t->rows);
 	free(t->values);
@@ -364,22 +391,35 @@ sex_class(const struct target *t, const char *gender)
 	return SEXES - 1;
 }
 
-int
-target_add(struct target *t, const char *const *parts, const char *gender,
-	   const char *value)
+/* The group of t that fits parts best (bench/population's find_group),
+ * or -1. */
+static int
+best_group(const struct target *t, const char *const *parts)
 {
-	int g, best = -1, top = -1, s, v;
+	int g, best = -1, top = -1, s;
 
 	for (g = 0; g < t->ngroups; g++)
 		if ((s = fit(t->groups[g], parts, t->c->nconds)) > top) {
 			top = s;
 			best = g;
 		}
+	return best;
+}
+
+int
+target_add(struct target *t, const char *const *parts, const char *gender,
+	   const char *value)
+{
+	int best = best_group(t, parts), a, v;
+
 	if ((v = value_index(t, value)) < 0)
 		return -1;
 	t->sampled[v]++;
 	if (best >= 0)
 		t->gcount[best * SEXES + sex_class(t, gender)]++;
+	if (best >= 0 && t->any != NULL &&
+	    (a = best_group(t->any, parts)) >= 0)
+		t->pair[best * t->any->ngroups + a]++;
 	t->n++;
 	return 0;
 }
@@ -441,13 +481,75 @@ expect(struct target *t)
 	return 0;
 }
 
+/* Group a of the any table: the share of "any" into *share and the
+ * no-condition value into *none. -1 when the group lacks either. */
+static int
+any_share(const struct target *x, int a, double *share, const char **none)
+{
+	const struct row *w;
+	double any = -1;
+
+	*none = NULL;
+	for (w = x->rows; w < x->rows + x->nrows; w++) {
+		if (w->group != a)
+			continue;
+		if (strcmp(x->values[w->value], "any") == 0)
+			any = w->w;
+		else
+			*none = x->values[w->value];
+	}
+	if (any < 0 || *none == NULL || !(x->gtotal[a] > 0))
+		return -1;
+	*share = any / x->gtotal[a];
+	return 0;
+}
+
+/* Under an any table: the personas of each (group, any group) take the
+ * no-condition value at 1 - share, and spread share over the group's
+ * other values by weight. */
+static void
+expect_any(struct target *t)
+{
+	const struct row *w;
+	const char *none;
+	double share, rest;
+	int64_t c;
+	int g, a, k;
+
+	for (k = 0; k < t->nvalues; k++)
+		t->expected[k] = 0;
+	for (g = 0; g < t->ngroups; g++)
+		for (a = 0; a < t->any->ngroups; a++) {
+			c = t->pair[g * t->any->ngroups + a];
+			if (c == 0 || any_share(t->any, a, &share, &none))
+				continue;
+			rest = 0;
+			for (w = t->rows; w < t->rows + t->nrows; w++)
+				if (w->group == g &&
+				    strcmp(t->values[w->value], none) != 0)
+					rest += w->w;
+			for (w = t->rows; w < t->rows + t->nrows; w++) {
+				if (w->group != g)
+					continue;
+				if (strcmp(t->values[w->value], none) == 0)
+					t->expected[w->value] += (double)c *
+						(1 - share);
+				else if (rest > 0)
+					t->expected[w->value] += (double)c *
+						share * w->w / rest;
+			}
+		}
+}
+
 int
 target_result(struct target *t, struct target_result *r)
 {
 	double d = 0;
 	int k;
 
-	if (expect(t) != 0)
+	if (t->any != NULL)
+		expect_any(t);
+	else if (expect(t) != 0)
 		return -1;
 	for (k = 0; k < t->nvalues; k++)
 		d += t->sampled[k] > t->expected[k] ?

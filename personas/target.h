@@ -35,6 +35,13 @@ struct target_check {
 	 * odds proportional to the share of the persona's sex (female or
 	 * male; other genders are not reweighted). NULL: none. */
 	const char *sex_table;
+	/* A table of the share of "any" condition per condition group
+	 * ("cond<TAB>any<TAB>w" and "cond<TAB><none value><TAB>w", on the
+	 * same conditions): the check's table then says only how personas
+	 * with a condition spread over the conditions, and its <none value>
+	 * row takes the rest, as the sampler draws mental health
+	 * (personas/sampler.c, draw_mental). NULL: none. */
+	const char *any_table;
 };
 
 /* The attributes the report compares: bench/population's, in its order

@@ -231,6 +231,7 @@ EXTRA_DIST += $(METRICS_CLI_TESTS)
 FAIRNESS_CLI_TESTS = \
 	tests/cli/fairness-export.test \
 	tests/cli/fairness-gate.test \
+	tests/cli/fairness-refusal.test \
 	tests/cli/scan-fairness.test
 TESTS += $(FAIRNESS_CLI_TESTS)
 EXTRA_DIST += $(FAIRNESS_CLI_TESTS)

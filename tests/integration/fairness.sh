@@ -36,7 +36,7 @@ want=$(python3 -c 'import json, sys
 print(len(json.load(open(sys.argv[1]))["metrics"]))' "$T/stats.json")
 [ "$rows" -gt 100 ] && [ "$rows" = "$want" ]
 tap_rc $? "stats prints every audit_metric row ($rows of $want)"
-tap_check "representation: chi-square p > 0.001, TVD < 0.03, no surprising empty cell; four-fifths >= 0.8" \
+tap_check "representation: chi-square p > 0.001, TVD < 0.03, no surprising empty cell; four-fifths >= 0.8 (quarantine, failed, finding.high, refusal, judge's own-view wins)" \
 	python3 - "$T/stats.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
@@ -51,7 +51,8 @@ for g in groups:
     if p is None or p <= 0.001 or t >= 0.03 or not e.startswith("0 surprising"):
         bad.append((g, p, t, e))
 for a in attrs:
-    for o in ("quarantine", "failed", "finding.high"):
+    for o in ("quarantine", "failed", "finding.high", "refusal",
+              "judge_own_view"):
         r = m[(o + ".fourfifths", a)]
         if r["value"] is None or r["value"] < 0.8:
             bad.append((o, a, r["value"]))

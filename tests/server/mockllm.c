@@ -51,12 +51,12 @@
 /* Fault kinds; fault_names[] gives their spelling in flags and headers. */
 enum fault_kind {
 	F_NONE, F_429, F_500, F_503, F_RESET, F_TRUNCATE, F_BADJSON, F_HANG,
-	F_LENGTH, F_QUOTA, F_AUTH, F_SCHEMA, F_COUNT
+	F_LENGTH, F_QUOTA, F_AUTH, F_SCHEMA, F_REFUSAL, F_COUNT
 };
 
 static const char *const fault_names[F_COUNT] = {
 	"none", "429", "500", "503", "reset", "truncate", "badjson", "hang",
-	"length", "quota", "auth", "schema"
+	"length", "quota", "auth", "schema", "refusal"
 };
 
 /* What to do with the connection once a reply has been written. */
@@ -1238,6 +1238,19 @@ reply_fault(struct server *s, struct reply *r, const struct fault *f,
 			 "\"chat.completion\",\"choices\":[{\"index\":0,"
 			 "\"message\":{\"role\":\"assistant\",\"content\":"
 			 "\"unterminated");
+		break;
+	case F_REFUSAL:
+		/* OpenAI's structured-output refusal: no content, the
+		 * refusal text in its own member */
+		r->status = 200;
+		buf_reset(&s->body);
+		buf_puts(&s->body, "{\"id\":\"chatcmpl-refusal\",\"object\":"
+			 "\"chat.completion\",\"model\":\"mock\",\"choices\":"
+			 "[{\"index\":0,\"message\":{\"role\":\"assistant\","
+			 "\"content\":null,\"refusal\":\"I'm sorry, but I "
+			 "cannot help with that.\"},\"finish_reason\":"
+			 "\"stop\"}],\"usage\":{\"prompt_tokens\":10,"
+			 "\"completion_tokens\":9,\"total_tokens\":19}}");
 		break;
 	case F_RESET:
 		r->reset = 1;

@@ -405,9 +405,13 @@ struct fake {
 	const char *names[2], *values[2];
 	char id[16];
 	int64_t by[AUDIT_NSEVERITY];     /* one finding auditor, "pii" */
+	int64_t rows, bytes, lens[3];    /* one text table, "t" */
+	size_t nlens;
+	const int64_t *lensp;
 };
 
 static const char *const fake_finders[] = { "pii" };
+static const char *const fake_texts[] = { "t" };
 
 static int
 fake_next(struct audit_source *b, struct audit_person *p,
@@ -435,6 +439,28 @@ fake_next(struct audit_source *b, struct audit_person *p,
 	p->nauditors = 1;
 	p->auditor_names = fake_finders;
 	p->by_auditor = f->by;
+	/* 4 journal items each; 100 women have one the model refused */
+	p->items = 4;
+	p->failed = p->refused = i < 100;
+	/* text rows: women 10, 10, 40 bytes (mean 20, median 10), men and
+	 * everyone else 20 (mean and median 20) */
+	f->lens[0] = i < 500 ? 10 : 20;
+	f->lens[1] = 10;
+	f->lens[2] = 40;
+	f->nlens = i < 500 ? 3 : 1;
+	f->rows = (int64_t)f->nlens;
+	f->bytes = i < 500 ? 60 : 20;
+	f->lensp = f->lens;
+	p->ntexts = 1;
+	p->text_tables = fake_texts;
+	p->text_rows = &f->rows;
+	p->text_bytes = &f->bytes;
+	p->text_lens = &f->lensp;
+	p->text_nlens = &f->nlens;
+	/* 10 judged pairs each, on stated axes: the judge decides for the
+	 * stated view in 7 of a woman's, 10 of a man's */
+	p->prefs = 10;
+	p->own_wins = i < 500 ? 7 : 10;
 	return 1;
 }
 
@@ -461,6 +487,8 @@ struct seen {
 	int pii_critical;
 	char thr[16], small_note[96];
 	int nrates, has_ci, tvd_null;
+	double refusal, refused_items_f, median_f, median_m, length_ratio;
+	double own, own_rate_f;
 };
 
 static void
@@ -491,6 +519,24 @@ on_metric(void *ud, const struct audit_metric *m)
 	    strcmp(m->metric, "finding.pii.medium.fourfifths") == 0)
 		s->pii_medium = m->value;
 	s->pii_critical |= strncmp(m->metric, "finding.pii.critical", 20) == 0;
+	if (strcmp(m->metric, "refusal.fourfifths") == 0)
+		s->refusal = m->value;
+	if (strcmp(m->metric, "refused_items.rate") == 0 &&
+	    strcmp(m->group, "gender=female") == 0)
+		s->refused_items_f = m->value;
+	if (strcmp(m->metric, "length.t.median") == 0 &&
+	    strcmp(m->group, "gender=female") == 0)
+		s->median_f = m->value;
+	if (strcmp(m->metric, "length.t.median") == 0 &&
+	    strcmp(m->group, "gender=male") == 0)
+		s->median_m = m->value;
+	if (strcmp(m->metric, "length.t.ratio") == 0)
+		s->length_ratio = m->value;
+	if (strcmp(m->metric, "judge_own_view.fourfifths") == 0)
+		s->own = m->value;
+	if (strcmp(m->metric, "judge_own_view.rate") == 0 &&
+	    strcmp(m->group, "gender=female") == 0)
+		s->own_rate_f = m->value;
 }
 
 static void
@@ -536,6 +582,17 @@ START_TEST(test_auditor_parity)
 	ck_assert(fabs(s.pii_high - 0.88) < 1e-12);
 	ck_assert(fabs(s.pii_medium - 0.88) < 1e-12);
 	ck_assert(!s.pii_critical);
+	/* refusals: 400/500 women without one over 500/500 men; 100 of
+	 * 2000 women's items; lengths: equal means (ratio 1), the medians
+	 * tell the women's skew */
+	ck_assert(fabs(s.refusal - 0.8) < 1e-12);
+	ck_assert(fabs(s.refused_items_f - 0.05) < 1e-12);
+	ck_assert(fabs(s.median_f - 10) < 1e-12);
+	ck_assert(fabs(s.median_m - 20) < 1e-12);
+	ck_assert(fabs(s.length_ratio - 1) < 1e-12);
+	/* the judge's win rate of the persona's own view: 0.7 over 1.0 */
+	ck_assert(fabs(s.own_rate_f - 0.7) < 1e-12);
+	ck_assert(fabs(s.own - 0.7) < 1e-12);
 	run_auditor(25, "{\"attributes\": [\"gender\"], \"min_ratio\": 0.8}",
 		    &s);
 	ck_assert(fabs(s.ratio - 0.95) < 1e-12 && s.ratio >= 0.8);
@@ -586,6 +643,10 @@ START_TEST(test_dataset_lists)
 	static const struct metrics_list_source lists[] = {
 		{ .name = "contacts", .table = "contact", .user = "persona_id",
 		  .item = "contact_id", .rank = "idx" },
+		/* text users, items the distinct names, k from the data */
+		{ .name = "answers", .table = "answers", .user = "q",
+		  .item = "who", .distinct = 1,
+		  .count_sql = "count(DISTINCT slot)" },
 		{ .name = NULL }
 	};
 	static const int pairs[][3] = {
@@ -627,10 +688,30 @@ START_TEST(test_dataset_lists)
 	for (i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++)
 		buf_printf(&sql, "INSERT INTO contact VALUES (%d, 'p%06d', %d, 0);",
 			   pairs[i][0], pairs[i][1], pairs[i][2]);
+	/* lists [x,y], [x,z], [x,y] over the catalogue {x, y, z}; q_d
+	 * repeats x and is dropped; q_e's empty answerer is left out, so
+	 * its list is too short and dropped */
+	buf_puts(&sql, "CREATE TABLE answers (q TEXT, who TEXT, slot INT);"
+		 "INSERT INTO answers VALUES ('q_a', 'x', 1), ('q_a', 'y', 2),"
+		 " ('q_b', 'x', 1), ('q_b', 'z', 2), ('q_c', 'y', 1),"
+		 " ('q_c', 'x', 2), ('q_d', 'x', 1), ('q_d', 'x', 2),"
+		 " ('q_e', 'y', 1), ('q_e', '', 2);");
 	ck_assert_msg(dataset_exec(ds, sql.data, &err) == 0, "%s", err.msg);
 	buf_free(&sql);
 	ck_assert_msg(dataset_measure_lists(ds, &in, 1, lists, &err) == 0,
 		      "%s", err.msg);
+	/* counts x 3, y 2, z 1 over n = 3: Jain 36 / (3 * 14) */
+	st = dataset_prepare(ds, "SELECT value, n, note FROM audit_metric "
+			     "WHERE \"group\" = 'answers' AND metric = "
+			     "'Jain_ori'", &err);
+	ck_assert_ptr_nonnull(st);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	ck_assert(fabs(sqlite3_column_double(st, 0) - 6.0 / 7) < 1e-12);
+	ck_assert_int_eq(sqlite3_column_int(st, 1), 3);
+	ck_assert_str_eq((const char *)sqlite3_column_text(st, 2), "2 lists "
+			 "dropped (another length than 2, or an item "
+			 "repeated)");
+	sqlite3_finalize(st);
 	st = dataset_prepare(ds, "SELECT metric, value, n FROM audit_metric "
 			     "WHERE \"group\" = 'contacts' ORDER BY metric_id",
 			     &err);

@@ -43,13 +43,16 @@ setup(void)
 	    "*\tfemale\t50\n*\tmale\t50\n");
 	put("ages.tsv", "18-21/male\t18-19\t1\n18-21/male\t20-21\t1\n"
 	    "100+/female\t100+\t1\n");
+	put("mh.tsv", "*\tnone\t60\n*\tsad\t30\n*\tanxious\t10\n");
+	put("mh_any.tsv", "young\tany\t40\nyoung\tnone\t60\n"
+	    "old\tany\t10\nold\tnone\t90\n");
 }
 
 static void
 teardown(void)
 {
 	static const char *const files[] = { "one.tsv", "two.tsv", "occ.tsv",
-		"occ_sex.tsv", "ages.tsv", "bad.tsv" };
+		"occ_sex.tsv", "ages.tsv", "bad.tsv", "mh.tsv", "mh_any.tsv" };
 	char path[512];
 	size_t i;
 
@@ -172,6 +175,38 @@ START_TEST(sex_reweighting)
 }
 END_TEST
 
+/* Under an any table the no-condition share comes from it, not from the
+ * main table's own "none" row (mental health, drawn as the sampler does):
+ * 2 young (any .4) and 3 old (any .1) personas. */
+START_TEST(any_table)
+{
+	static const struct target_check c = { .table = "mh.tsv",
+		.field = "m", .conds = { "band" }, .nconds = 1,
+		.any_table = "mh_any.tsv" };
+	static const char *const band[] = { "young", "young", "old", "old",
+		"old" };
+	struct target_result r;
+	struct target *t;
+	struct pf_error e;
+	const char *parts[1];
+	int64_t s;
+	size_t i;
+
+	pf_error_clear(&e);
+	ck_assert_int_eq(target_load(dirs, &c, &t, &e), 0);
+	for (i = 0; i < 5; i++) {
+		parts[0] = band[i];
+		ck_assert_int_eq(target_add(t, parts, NULL, "none"), 0);
+	}
+	ck_assert_int_eq(target_result(t, &r), 0);
+	/* none: 2 x .6 + 3 x .9; sad: (2 x .4 + 3 x .1) x 3/4 */
+	ck_assert_double_eq_tol(expected(&r, "none", &s), 3.9, 1e-12);
+	ck_assert_double_eq_tol(expected(&r, "sad", &s), 0.825, 1e-12);
+	ck_assert_double_eq_tol(expected(&r, "anxious", &s), 0.275, 1e-12);
+	target_free(t);
+}
+END_TEST
+
 START_TEST(age_bands_and_missing_table)
 {
 	static const struct target_check ages = { .table = "ages.tsv",
@@ -214,6 +249,7 @@ suite(void)
 	tcase_add_test(tc, mixture_and_tvd);
 	tcase_add_test(tc, most_specific_group);
 	tcase_add_test(tc, sex_reweighting);
+	tcase_add_test(tc, any_table);
 	tcase_add_test(tc, age_bands_and_missing_table);
 	suite_add_tcase(s, tc);
 	return s;
