@@ -33,8 +33,9 @@
  *    table; the document's session columns (session_id, segment_id,
  *    timestamp, participants, noise, contact_id, entries); the fact's
  *    timeline columns (statement, clue, valid_from, valid_to,
- *    supersedes, reason, period, doc_ids). */
-#define DATASET_SCHEMA_VERSION 6
+ *    supersedes, reason, period, doc_ids).
+ * 7: narrative.redraws (near-duplicate redraws, generators/dedup.h). */
+#define DATASET_SCHEMA_VERSION 7
 
 enum dataset_mode {
 	DATASET_READ,     /* existing file, read only: nothing is created
