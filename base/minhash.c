@@ -154,6 +154,13 @@ int
 minhash_index_find(const struct minhash_index *x, const struct minhash *m,
 		   int64_t *id)
 {
+	return minhash_index_find_below(x, m, INT64_MAX, id);
+}
+
+int
+minhash_index_find_below(const struct minhash_index *x,
+			 const struct minhash *m, int64_t below, int64_t *id)
+{
 	uint64_t h;
 	int64_t k;
 	size_t s;
@@ -166,7 +173,8 @@ minhash_index_find(const struct minhash_index *x, const struct minhash *m,
 			continue;
 		for (k = x->head[(size_t)b * x->cap + s]; k >= 0;
 		     k = x->next[(size_t)k * x->bands + b])
-			if (minhash_jaccard(&x->sig[k], m) >= x->threshold) {
+			if (x->id[k] < below &&
+			    minhash_jaccard(&x->sig[k], m) >= x->threshold) {
 				if (id != NULL)
 					*id = x->id[k];
 				return 1;

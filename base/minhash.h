@@ -57,6 +57,13 @@ struct minhash_index *minhash_index_new(size_t max, int bands, int rows,
 int minhash_index_find(const struct minhash_index *x,
 		       const struct minhash *m, int64_t *id);
 
+/* As minhash_index_find, among the stored signatures whose id is less
+ * than `below` only (the near-duplicate check of generators/dedup.h
+ * compares a persona with lower indexes). */
+int minhash_index_find_below(const struct minhash_index *x,
+			     const struct minhash *m, int64_t below,
+			     int64_t *id);
+
 /* Store m under id. Returns 0, or -1 when the index is full or memory
  * runs out (the index is unchanged). */
 int minhash_index_add(struct minhash_index *x, const struct minhash *m,

@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "base/json.h"
+#include "base/minhash.h"
 #include "generators/communities.h"
+#include "generators/dedup.h"
 #include "generators/prefview.h"
 #include "generators/text.h"
 
@@ -57,7 +59,23 @@ static int
 narrative(const struct jfield *x, const cJSON *s, const char *p,
 	  struct gen_config *c)
 {
-	return jfield_bool(x, s, p, "enabled", &c->narrative);
+	struct gen_dedup_config *d = &c->dedup;
+
+	if (jfield_bool(x, s, p, "enabled", &c->narrative) ||
+	    jfield_num(x, s, p, "near_duplicate_threshold", 0.01, 1,
+		       &d->threshold) ||
+	    jfield_intv(x, s, p, "near_duplicate_bands", 1, MINHASH_PERM,
+			&d->bands) ||
+	    jfield_intv(x, s, p, "near_duplicate_rows", 1, MINHASH_PERM,
+			&d->rows) ||
+	    jfield_intv(x, s, p, "near_duplicate_redraws", 0,
+			GEN_DEDUP_REDRAWS_MAX, &d->redraws))
+		return -1;
+	if (d->bands * d->rows != MINHASH_PERM)
+		return jfield_fail(x, p, "near_duplicate_bands x "
+				   "near_duplicate_rows must be %d, not %d x %d",
+				   MINHASH_PERM, d->bands, d->rows);
+	return 0;
 }
 
 /* One {"key", "text"} question of an explicit list. */
@@ -292,7 +310,9 @@ cqa_defaults(struct gen_cqa_config *q)
 		q->comm[q->ncomm++] = communities[i].name;
 }
 
-static const char *const k_narrative[] = { "enabled", NULL };
+static const char *const k_narrative[] = { "enabled",
+	"near_duplicate_threshold", "near_duplicate_bands",
+	"near_duplicate_rows", "near_duplicate_redraws", NULL };
 static const char *const k_interview[] = { "questions", "word_budget",
 	NULL };
 static const char *const k_documents[] = { "per_persona", "types",
@@ -330,6 +350,9 @@ set_defaults(struct gen_config *c)
 	size_t i;
 
 	c->narrative = 1;
+	c->dedup = (struct gen_dedup_config){
+		.threshold = MINHASH_THRESHOLD, .bands = MINHASH_BANDS,
+		.rows = MINHASH_ROWS, .redraws = GEN_DEDUP_REDRAWS };
 	c->nquestions = 5;
 	c->word_budget = GEN_WORD_BUDGET;
 	c->documents = 3;
@@ -429,7 +452,8 @@ gen_config_parse(const cJSON *stages, const struct jfield *x,
 
 	*out = c;
 	if (c == NULL || set_defaults(c) != 0 ||
-	    (c->grammars = gen_grammars_new()) == NULL)
+	    (c->grammars = gen_grammars_new()) == NULL ||
+	    (c->dedup_run = gen_dedup_new()) == NULL)
 		return jfield_fail(x, "$.stages", "out of memory");
 	if (stages != NULL && parse_sections(stages, x, c) != 0)
 		return -1;
@@ -455,6 +479,7 @@ gen_config_free(struct gen_config *c)
 	if (c == NULL)
 		return;
 	gen_grammars_free(c->grammars);
+	gen_dedup_free(c->dedup_run);
 	for (i = 0; i < GEN_MAX_LIST; i++) {
 		free(c->questions[i].key);
 		free(c->questions[i].text);

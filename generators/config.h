@@ -21,6 +21,17 @@
 #define GEN_WORD_BUDGET_MAX 2000
 
 struct gen_grammars;
+struct gen_dedup;
+
+#define GEN_DEDUP_REDRAWS 3        /* default near-duplicate redraws */
+#define GEN_DEDUP_REDRAWS_MAX 10
+
+/* $.stages.narrative's near-duplicate control (generators/dedup.h). */
+struct gen_dedup_config {
+	double threshold;   /* estimated Jaccard of a near-duplicate */
+	int bands, rows;    /* LSH bands x rows = MINHASH_PERM */
+	int redraws;        /* most redraws of one narrative; 0: count only */
+};
 
 struct interview_question {
 	char *key;    /* short id, e.g. "childhood" */
@@ -74,6 +85,9 @@ struct gen_config {
 	struct gen_cqa_config cqa;   /* $.stages.cqa */
 	struct gen_grammars *grammars;  /* offline text (text.h), loaded
 					 * on first use */
+	struct gen_dedup_config dedup;  /* narrative near-duplicates */
+	struct gen_dedup *dedup_run;    /* their index and counts (dedup.h),
+					 * made on first use */
 };
 
 /* Parse `$.stages` (NULL: every default) into *out, owned by the caller

@@ -14,6 +14,8 @@ libpersonaforge_a_SOURCES += \
 	generators/qa.c \
 	generators/preferences.c \
 	generators/narrative.c \
+	generators/dedup.c \
+	generators/dedup.h \
 	generators/interview.c
 libpersonaforge_a_SOURCES += \
 	generators/communities.c generators/communities.h \

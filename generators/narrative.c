@@ -4,14 +4,18 @@
  * interests, career goals, each with a list) and the persona facets
  * (professional, finance, healthcare, sports, arts, travel, culinary,
  * concise, detailed). Offline the text comes from
- * templates/offline/narrative.grammar, one rule per field. */
+ * templates/offline/narrative.grammar, one rule per field. A narrative
+ * whose detailed_persona nearly repeats a lower index's is drawn again
+ * (generators/dedup.h). */
 #include "generators/stages.h"
 #include "generators/config.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 
 #include "base/json.h"
 #include "base/rng.h"
+#include "generators/dedup.h"
 #include "generators/text.h"
 #include "output/writer.h"
 
@@ -51,6 +55,9 @@ vars(struct stage_ctx *sc, cJSON *v, struct pf_error *err)
 {
 	const cJSON *life = cJSON_GetObjectItemCaseSensitive(v, "life");
 	const char *const *keys = writer_narrative_fields;
+	int redraws = ((struct gen_unit *)sc->u->data)->redraws;
+	uint64_t seed = redraws == 0 ? sc->seed :
+			rng_derive(sc->seed, "redraw", (uint64_t)redraws, 0);
 	cJSON *o;
 	char *s;
 	int i;
@@ -59,7 +66,7 @@ vars(struct stage_ctx *sc, cJSON *v, struct pf_error *err)
 		return 0;
 	for (i = 0; i < WRITER_NARRATIVE_FIELDS; i++)
 		if (!is_list(i) &&
-		    gen_text(sc, "narrative", keys[i], rng_derive(sc->seed,
+		    gen_text(sc, "narrative", keys[i], rng_derive(seed,
 			     "narrative", (uint64_t)i, 0), v, keys[i], err))
 			return -1;
 	if ((o = cJSON_GetObjectItemCaseSensitive(v, "offline")) == NULL)
@@ -92,6 +99,29 @@ field(const cJSON *reply, int i, char **owned)
 	return *owned = cJSON_PrintUnformatted(f);
 }
 
+/* The near-duplicate check of the detailed narrative: 1 with err set
+ * when it is to be drawn again, 0 when it stays (stored in the run's
+ * index), -1 when memory runs out. A replayed narrative is only stored. */
+static int
+dedup(struct stage_ctx *sc, const char *text, struct pf_error *err)
+{
+	struct gen_unit *gu = sc->u->data;
+	int64_t of = -1;
+	int rc;
+
+	if (sc->w == NULL)
+		return gen_dedup_add(sc->cfg, sc->u->index, text, err);
+	rc = gen_dedup_check(sc->cfg, sc->u->index, text, gu->redraws, &of,
+			     err);
+	if (rc != 1)
+		return rc;
+	gu->redraws++;
+	return pf_error_set(err, "the detailed_persona text nearly repeats "
+			    "that of persona index %" PRId64 " (MinHash "
+			    "Jaccard >= %.2f): write it differently", of,
+			    gen_cfg(sc->cfg)->dedup.threshold), 1;
+}
+
 static int
 accept(struct stage_ctx *sc, const cJSON *reply, struct pf_error *err)
 {
@@ -109,9 +139,13 @@ accept(struct stage_ctx *sc, const cJSON *reply, struct pf_error *err)
 	     i < WRITER_NARRATIVE_FIELDS; i++)
 		if (gen_incoherent(sc->u, f[i], NULL, 0, err))
 			rc = 1;
+	if (rc == 0)
+		rc = dedup(sc, f[WRITER_NARRATIVE_FIELDS - 1], err);
 	if (rc == 0 && sc->w != NULL)
 		rc = writer_narrative(sc->w, sc->u->index, sc->u->id,
-				      sc->item_id, f, sc->rerun);
+				      sc->item_id, f,
+				      ((struct gen_unit *)sc->u->data)->redraws,
+				      sc->rerun);
 	for (i = 0; i < WRITER_NARRATIVE_FIELDS; i++)
 		free(owned[i]);
 	return rc;

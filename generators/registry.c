@@ -135,6 +135,24 @@ add_template_vars(struct gen_unit *gu)
 	return 0;
 }
 
+/* The persona's profile (world_profile_json, as its row's `profile`)
+ * for the offline text as `world`, with its pet also flat (`pet_kind`,
+ * `pet_name`: the profile keys the pet by kind); the row keeps the
+ * profile as it is. -1 when memory runs out. */
+static int
+add_world_vars(struct gen_unit *gu)
+{
+	const struct world_profile *f = &gu->world.profile;
+
+	if ((gu->world_json = world_profile_json(&gu->world)) == NULL ||
+	    cJSON_AddStringToObject(gu->world_json, "pet_kind",
+				    f->pet_kind ? f->pet_kind : "") == NULL ||
+	    cJSON_AddStringToObject(gu->world_json, "pet_name",
+				    f->pet_name ? f->pet_name : "") == NULL)
+		return -1;
+	return 0;
+}
+
 /* Build the persona's world and plan its sessions and facts. */
 static void
 plan_world(const struct pf_config *c, const struct persona_tables *t,
@@ -201,7 +219,7 @@ unit_open(void *ud, struct unit *u, void *w, struct pf_error *err)
 	if (add_template_vars(gu) != 0)
 		return pf_error_set(err, "out of memory");
 	plan_world(c, g->tables, gu);
-	if (gu->persona_json == NULL)
+	if (gu->persona_json == NULL || add_world_vars(gu) != 0)
 		return pf_error_set(err, "out of memory");
 	if ((gu->life = life_json(c, &gu->persona, gu->persona_json,
 				  &gu->facts, c->seed, err)) == NULL)
@@ -220,7 +238,8 @@ unit_vars(void *ud, const struct unit *u, cJSON *v)
 
 	(void)ud;
 	if (!cJSON_AddItemReferenceToObject(v, "persona", gu->persona_json) ||
-	    !cJSON_AddItemReferenceToObject(v, "life", gu->life))
+	    !cJSON_AddItemReferenceToObject(v, "life", gu->life) ||
+	    !cJSON_AddItemReferenceToObject(v, "world", gu->world_json))
 		return -1;
 	if (narr != NULL && !cJSON_AddItemReferenceToObject(v, "narrative",
 							    (cJSON *)narr))
@@ -238,6 +257,7 @@ unit_close(void *ud, struct unit *u)
 		return;
 	cJSON_Delete(gu->persona_json);
 	cJSON_Delete(gu->life);
+	cJSON_Delete(gu->world_json);
 	free(gu);
 	u->data = NULL;
 }

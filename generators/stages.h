@@ -61,10 +61,14 @@ struct gen_unit {
 	struct persona persona;
 	cJSON *persona_json;             /* persona_to_json() + "profile" */
 	cJSON *life;                     /* shared life details (life.h) */
+	cJSON *world_json;               /* world_profile_json() + pet_kind,
+					  * pet_name: `world` in offline text */
 	struct fact_plan facts;          /* planted facts (facts.h) */
 	struct world world;              /* contacts, profile (world.h) */
 	struct session_plan sessions;    /* its documents (session.h) */
 	struct gen_critic critic[GEN_MAX_LIST]; /* per interview question */
+	int redraws;                     /* narrative near-duplicate redraws
+					  * (generators/dedup.h) */
 };
 
 /* The persona and the planted facts of unit u. */

@@ -35,7 +35,8 @@
  *    timeline columns (statement, clue, valid_from, valid_to,
  *    supersedes, reason, period, doc_ids).
  * 7: preference_pair.view_stated (the planted view the judge auditor
- *    measures accuracy against). */
+ *    measures accuracy against); narrative.redraws (near-duplicate
+ *    redraws, generators/dedup.h). */
 #define DATASET_SCHEMA_VERSION 7
 
 enum dataset_mode {

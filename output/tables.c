@@ -103,6 +103,10 @@ static const struct dataset_col narrative_cols[] = {
 	FACET("culinary_persona", 16),
 	FACET("detailed_persona", 17),
 	QUARANTINED,
+	/* Schema version 7: how many times the narrative was drawn again
+	 * as a near-duplicate of a lower index's (generators/dedup.h); not
+	 * exported, `stats` sums it. */
+	{ .name = "redraws", .type = I, .sql = NN " DEFAULT 0" },
 	ROW_SUM,
 	{ 0 }
 };

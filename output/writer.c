@@ -334,7 +334,8 @@ const char *const writer_narrative_fields[WRITER_NARRATIVE_FIELDS] = {
 int
 writer_narrative(struct writer *w, int64_t persona_id, const char *uid,
 		 const char *item_id,
-		 const char *const f[WRITER_NARRATIVE_FIELDS], int rerun)
+		 const char *const f[WRITER_NARRATIVE_FIELDS], int redraws,
+		 int rerun)
 {
 	int q, i;
 
@@ -348,6 +349,7 @@ writer_narrative(struct writer *w, int64_t persona_id, const char *uid,
 	for (i = 0; i < WRITER_NARRATIVE_FIELDS; i++)
 		T(w, f[i]);
 	I(w, q);
+	I(w, redraws);
 	return END(w);
 }
 

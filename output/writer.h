@@ -78,14 +78,16 @@ int writer_contact(struct writer *w, int64_t persona_id,
  * skills_and_expertise, hobbies_and_interests, career_goals_and_ambitions,
  * concise_persona; then (schema version 6) the four *_list fields
  * (JSON arrays of strings, as text) and the prose facets
- * professional_persona ... detailed_persona. */
+ * professional_persona ... detailed_persona. `redraws` (schema version
+ * 7): near-duplicate redraws the narrative took (generators/dedup.h). */
 #define WRITER_NARRATIVE_FIELDS 17
 #define WRITER_NARRATIVE_LIST_FIRST 5  /* fields 5 .. 8 are JSON lists */
 #define WRITER_NARRATIVE_NLISTS 4
 extern const char *const writer_narrative_fields[WRITER_NARRATIVE_FIELDS];
 int writer_narrative(struct writer *w, int64_t persona_id, const char *uid,
 		     const char *item_id,
-		     const char *const f[WRITER_NARRATIVE_FIELDS], int rerun);
+		     const char *const f[WRITER_NARRATIVE_FIELDS], int redraws,
+		     int rerun);
 
 /* critic: the interview critic's verdict as JSON text. */
 int writer_turn(struct writer *w, int64_t persona_id, const char *turn_id,

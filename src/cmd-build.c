@@ -32,6 +32,7 @@
 #include "generators/stages.h"
 #include "src/build.h"
 #include "src/build-summary.h"
+#include "generators/dedup.h"
 #include "src/cmd.h"
 #include "src/out-path.h"
 #include "src/plan.h"
@@ -462,6 +463,23 @@ outcome(struct run *r, const struct sched_result *res,
 
 /* Count what the journal holds and say it (unless -q). Returns 0, or
  * PF_EXIT_RUNTIME when the journal cannot be read. */
+/* The narratives' near-duplicate line (generators/dedup.h), when any
+ * narrative was checked in this run. */
+static void
+print_dedup(FILE *out, const struct run *r)
+{
+	struct gen_dedup_counts n;
+
+	gen_dedup_counts(r->cfg, &n);
+	if (n.checked == 0)
+		return;
+	fprintf(out, "  near-duplicate narratives: %" PRId64 " of %" PRId64
+		" first drafts (%.2f%%), %" PRId64 " redraws, %" PRId64
+		" kept after the last redraw (%.2f%%)\n", n.duplicates,
+		n.checked, 100.0 * (double)n.duplicates / (double)n.checked,
+		n.redraws, n.kept, 100.0 * (double)n.kept / (double)n.checked);
+}
+
 static int
 summary(const struct run *r, const struct sched_result *res,
 	struct build_tally *t)
@@ -481,6 +499,7 @@ summary(const struct run *r, const struct sched_result *res,
 	if ((out = log_stream_open()) == NULL)
 		return PF_EXIT_RUNTIME;
 	build_tally_print(out, r->out, &r->so, t, res);
+	print_dedup(out, r);
 	if (res->sent == 0 && res->failed == 0 && res->reused > 0 &&
 	    t->done == res->total && !res->run.interrupted)
 		fprintf(out, "personaforge: nothing new to send: every item "

@@ -129,6 +129,21 @@ add_tables(struct dataset *ds, cJSON *root, struct pf_error *err)
 	return 0;
 }
 
+/* "near_duplicates": { narratives_redrawn, redraws }: the narratives
+ * drawn again as near-duplicates of a lower index's (generators/dedup.h,
+ * column narrative.redraws). */
+static int
+add_redraws(struct dataset *ds, cJSON *root, struct pf_error *err)
+{
+	cJSON *o = cJSON_AddObjectToObject(root, "near_duplicates");
+
+	if (o == NULL)
+		return pf_error_set(err, "out of memory");
+	return query(ds, "SELECT coalesce(sum(redraws > 0), 0) AS "
+		     "narratives_redrawn, coalesce(sum(redraws), 0) AS "
+		     "redraws FROM narrative", o, NULL, err);
+}
+
 /* The provenance columns: the head table's, but its id and hidden ones
  * (the whole config) and its checksum. */
 static int
@@ -749,6 +764,9 @@ print_text(const char *path, const cJSON *root, int all_metrics)
 	cJSON_ArrayForEach(t, tabs)
 		printf("  %-18s %12s %12s\n", t->string, field(t, "rows"),
 		       field(t, "quarantined"));
+	t = cJSON_GetObjectItemCaseSensitive(root, "near_duplicates");
+	printf("  near-duplicate narratives redrawn: %s (%s redraws)\n",
+	       field(t, "narratives_redrawn"), field(t, "redraws"));
 	printf("\njournal\n");
 	cJSON_ArrayForEach(t, j)
 		printf("  %-18s %12s\n", t->string, text_of(t));
@@ -877,6 +895,7 @@ collect(struct dataset *ds, const struct stats_args *a, cJSON *root,
 	if (a->failed)
 		return add_failed(ds, a->stage, root, err);
 	return add_tables(ds, root, err) != 0 ||
+	       add_redraws(ds, root, err) != 0 ||
 	       add_journal(ds, root, err) != 0 ||
 	       add_findings_run(ds, root, err) != 0 ||
 	       add_safety(ds, root, err) != 0 ||

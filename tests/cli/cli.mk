@@ -23,6 +23,8 @@ BUILD_CLI_TESTS = \
 	tests/cli/build-dry-run.test \
 	tests/cli/build-dry-run-price.test \
 	tests/cli/build-critic-narrative.test \
+	tests/cli/build-near-duplicates.test \
+	tests/cli/build-near-duplicate-bands.test \
 	tests/cli/build-cqa-techniques.test \
 	tests/cli/build-cqa-community-typo.test \
 	tests/cli/build-failed-summary.test \

@@ -80,6 +80,10 @@ START_TEST(index_finds_near_copies)
 		     "and food 8500 and sport 9500", &m);
 	ck_assert_int_eq(minhash_index_find(x, &m, &id), 1);
 	ck_assert_int_eq((int)id, 500);
+	/* only ids below the limit count: 500 is the copy, not 499 */
+	ck_assert_int_eq(minhash_index_find_below(x, &m, 500, &id), 0);
+	ck_assert_int_eq(minhash_index_find_below(x, &m, 501, &id), 1);
+	ck_assert_int_eq((int)id, 500);
 	ck_assert_int_eq(minhash_index_add(x, &m, 1000), -1);  /* full */
 	minhash_index_free(x);
 	minhash_index_free(NULL);
