@@ -25,6 +25,8 @@ BUILD_CLI_TESTS = \
 	tests/cli/build-critic-narrative.test \
 	tests/cli/build-cqa-techniques.test \
 	tests/cli/build-cqa-community-typo.test \
+	tests/cli/build-cqa-questions-bad.test \
+	tests/cli/build-cqa-questions-missing.test \
 	tests/cli/build-failed-summary.test \
 	tests/cli/build-findings-overflow.test \
 	tests/cli/build-gate-bad.test \
