@@ -40,7 +40,7 @@ static const char *const default_doc_types[] = {
 };
 static const char *const default_views[] = {
 	"concise", "verbose", "negative", "positive", "novice", "expert",
-	"formal", "casual"
+	"formal", "casual", "persona_w", "persona_l"
 };
 #define NDEFAULT_VIEWS (sizeof(default_views) / sizeof(default_views[0]))
 

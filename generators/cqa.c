@@ -170,6 +170,8 @@ vars(struct stage_ctx *sc, cJSON *v, struct pf_error *err)
 	cJSON_AddStringToObject(o, "technique", cqa_technique_names[it.t]);
 	cJSON_AddBoolToObject(o, flag[it.t], 1);
 	cJSON_AddStringToObject(o, "tag", p->ntags > 0 ? p->tags[0] : "");
+	if (p->ntags > 1)
+		cJSON_AddStringToObject(o, "tag2", p->tags[1]);
 	return gen_text(sc, "cqa", "answer", sc->seed, v, "answer", err);
 }
 
