@@ -48,7 +48,7 @@ tap_rc $? "no item is left unfinished ($open)"
 bad=$(q "select count(*) from journal where state='failed' and (last_error is null or last_error = '')")
 [ "${bad:-1}" = 0 ]
 tap_rc $? "every failed item carries its reason"
-q "select substr(item_id, instr(item_id, '/') + 1, instr(substr(item_id, instr(item_id, '/') + 1), '/') - 1) || ' ' || state || ': ' || count(*) from journal group by 1 order by 1" |
+q "select st || ' ' || state || ': ' || count(*) from (select substr(item_id, instr(item_id, '/') + 1, instr(substr(item_id, instr(item_id, '/') + 1), '/') - 1) as st, state from journal) group by st, state order by st, state" |
 	while read -r l; do tap_diag "$l"; done
 q "select item_id || ': ' || substr(replace(last_error, char(10), ' '), 1, 160) from journal where state='failed' order by item_id limit 8" |
 	while read -r l; do tap_diag "failed $l"; done
