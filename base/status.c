@@ -15,6 +15,7 @@ const struct status_desc status_table[] = {
 	  "reached" },
 	{ PF_EXIT_UNFINISHED, "export: unfinished dataset, no --partial" },
 	{ PF_EXIT_DAMAGED, "the dataset file is damaged" },
+	{ PF_EXIT_BADLINES, "an input file has bad lines (file:line)" },
 	{ PF_EXIT_INTERRUPTED, "interrupted (SIGINT or SIGTERM)" },
 };
 const int status_ntable = (int)(sizeof(status_table) /

@@ -25,6 +25,9 @@ enum pf_exit {
 	PF_EXIT_DAMAGED = 11,    /* the dataset file is damaged: a row's
 				  * checksum does not match, or SQLite finds
 				  * the file corrupt (export, verify) */
+	PF_EXIT_BADLINES = 12,   /* an input file the config names has bad
+				  * lines, each printed as file:line (the
+				  * cqa questions file) */
 	PF_EXIT_INTERRUPTED = 130
 };
 

@@ -1,5 +1,6 @@
 /* config.c - the stages' config sections (see config.h). */
 #include "generators/config.h"
+#include "generators/cqafile.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,7 +42,7 @@ static const char *const default_doc_types[] = {
 };
 static const char *const default_views[] = {
 	"concise", "verbose", "negative", "positive", "novice", "expert",
-	"formal", "casual"
+	"formal", "casual", "persona_w", "persona_l"
 };
 #define NDEFAULT_VIEWS (sizeof(default_views) / sizeof(default_views[0]))
 
@@ -193,7 +194,9 @@ preferences(const struct jfield *x, const cJSON *s, const char *p,
 				&c->nviews) ||
 	       jfield_intv(x, s, p, "samples", 1, 15, &c->judge_samples) ||
 	       jfield_intv(x, s, p, "abstain_below", 1, 100,
-			   &c->abstain_below) ? -1 : 0;
+			   &c->abstain_below) ||
+	       jfield_num(x, s, p, "human_share", 0, 1, &c->human_share)
+	       ? -1 : 0;
 }
 
 const char *const cqa_technique_names[CQA_NTECH + 1] = {
@@ -285,6 +288,7 @@ cqa(const struct jfield *x, const cJSON *s, const char *p,
 	    jfield_intv(x, s, p, "min_history", 1, 32, &q->min_history) ||
 	    jfield_intv(x, s, p, "answered", 1, 64, &q->answered) ||
 	    jfield_bool(x, s, p, "sepqa", &q->sepqa) ||
+	    jfield_str(x, s, p, "questions_file", &q->questions_file) ||
 	    cqa_communities(x, s, q) || cqa_techniques(x, s, q))
 		return -1;
 	if (q->questions + q->min_history > 64)
@@ -321,9 +325,9 @@ static const char *const k_world[] = { "contacts_min", "contacts_max",
 	"community_size", "shared_contacts", "canary_prefix", NULL };
 static const char *const k_qa[] = { "per_persona", NULL };
 static const char *const k_preferences[] = { "per_persona", "views",
-	"samples", "abstain_below", NULL };
+	"samples", "abstain_below", "human_share", NULL };
 static const char *const k_cqa[] = { "questions", "min_history", "answered",
-	"techniques", "communities", "sepqa", NULL };
+	"techniques", "communities", "sepqa", "questions_file", NULL };
 
 static const struct section {
 	const char *name;
@@ -367,6 +371,7 @@ set_defaults(struct gen_config *c)
 			return -1;
 	c->judge_samples = 3;
 	c->abstain_below = 81;
+	c->human_share = 0.2;
 	for (i = 0; i < NDEFAULT_VIEWS; i++)
 		if ((c->views[c->nviews++] = strdup(default_views[i])) == NULL)
 			return -1;
@@ -487,5 +492,52 @@ gen_config_free(struct gen_config *c)
 		free(c->views[i]);
 	}
 	free(c->canary_prefix);
+	free(c->cqa.questions_file);
+	cqa_questions_free(c->cqa.file);
 	free(c);
+}
+
+/* Every persona takes its own questions: the file needs personas x
+ * questions personalised ones. */
+static int
+enough_questions(const struct pf_config *cfg, const struct cqa_questions *f,
+		 struct pf_error *err)
+{
+	const struct gen_cqa_config *q = &gen_cfg(cfg)->cqa;
+	int64_t need = cfg->personas * (int64_t)q->questions;
+
+	if (need <= f->npers)
+		return 0;
+	snprintf(err->file, sizeof(err->file), "%s", f->path);
+	return pf_error_set(err, "%d of its %d questions have an asker with "
+			    "%d earlier ones; %lld personas x %d questions "
+			    "need %lld", f->npers, f->n, q->min_history,
+			    (long long)cfg->personas, q->questions,
+			    (long long)need);
+}
+
+int
+gen_config_load_files(struct pf_config *cfg, struct pf_error *err)
+{
+	struct gen_cqa_config *q = &((struct gen_config *)cfg->stages)->cqa;
+	char *path;
+	size_t n;
+	int rc;
+
+	if (q->questions_file == NULL || q->questions == 0 || q->file)
+		return 0;
+	n = strlen(q->questions_file) + (cfg->dir ? strlen(cfg->dir) : 0) + 2;
+	if ((path = malloc(n)) == NULL)
+		return pf_error_set(err, "out of memory");
+	if (q->questions_file[0] != '/' && cfg->dir != NULL)
+		snprintf(path, n, "%s/%s", cfg->dir, q->questions_file);
+	else
+		snprintf(path, n, "%s", q->questions_file);
+	rc = cqa_questions_load(path, q->min_history, &q->file, err);
+	free(path);
+	if (rc == CQA_FILE_BAD_LINES)
+		return GEN_LOAD_BAD_LINES;
+	if (rc == 0)
+		rc = enough_questions(cfg, q->file, err);
+	return rc;
 }

@@ -21,6 +21,7 @@
 #define GEN_WORD_BUDGET_MAX 2000
 
 struct gen_grammars;
+struct cqa_questions;
 struct gen_dedup;
 
 #define GEN_DEDUP_REDRAWS 3        /* default near-duplicate redraws */
@@ -62,6 +63,8 @@ struct gen_cqa_config {
 	int sepqa;               /* the sepqa export: both base techniques */
 	int ncomm;
 	const char *comm[CQA_CONFIG_COMM];   /* names from communities.h */
+	char *questions_file;    /* as configured, or NULL: generated */
+	struct cqa_questions *file;   /* its questions once loaded */
 };
 
 struct gen_config {
@@ -82,6 +85,9 @@ struct gen_config {
 	char *views[GEN_MAX_LIST];
 	int judge_samples;        /* judge samples per order (MEC k) */
 	int abstain_below;        /* mean certainty under it: abstention */
+	double human_share;       /* top BPDE share for a human (the report
+				   * and fewshot export read it back from
+				   * the stored config) */
 	struct gen_cqa_config cqa;   /* $.stages.cqa */
 	struct gen_grammars *grammars;  /* offline text (text.h), loaded
 					 * on first use */
@@ -97,6 +103,14 @@ int gen_config_parse(const cJSON *stages, const struct jfield *x,
 		     struct gen_config **out);
 
 void gen_config_free(struct gen_config *c);   /* accepts NULL */
+
+/* Read the files the stages' config names (the cqa questions file,
+ * relative to the config file's directory) into cfg's stage config,
+ * once the persona count is final. Returns 0; GEN_LOAD_BAD_LINES after
+ * each bad line was printed as file:line (err holds the first); -1 with
+ * err filled when a file cannot be read or holds too few questions. */
+#define GEN_LOAD_BAD_LINES 1
+int gen_config_load_files(struct pf_config *cfg, struct pf_error *err);
 
 struct pref_views;
 

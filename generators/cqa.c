@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "base/json.h"
+#include "generators/cqafile.h"
 #include "generators/cqahist.h"
 #include "generators/text.h"
 #include "output/writer.h"
@@ -32,7 +33,8 @@ struct cqa_item {
 	const char *top[CQA_TOP];
 	int ntop;
 	char qid[96], asker_id[UNIT_ID_MAX], answerer_id[UNIT_ID_MAX];
-	char title[TEXT_MAX], body[TEXT_MAX];
+	const char *title, *body;   /* the file's, or tbuf and bbuf */
+	char tbuf[TEXT_MAX], bbuf[TEXT_MAX];
 };
 
 static void
@@ -47,6 +49,7 @@ space_of(const struct pf_config *cfg, struct cqa_space *sp)
 			sp->ncomm++;
 	sp->nasked = q->min_history + q->questions;
 	sp->nanswered = q->answered;
+	sp->file = q->file;
 }
 
 static int
@@ -55,6 +58,21 @@ count(const struct pf_config *cfg)
 	const struct gen_cqa_config *q = &gen_cfg(cfg)->cqa;
 
 	return q->ncomm > 0 ? q->questions * q->ntech : 0;
+}
+
+/* The id of the asker's question k: the file's, or "<community>_<n>"
+ * numbered over every persona's questions. */
+static void
+post_id(const struct stage_ctx *sc, const struct cqa_item *it, int k,
+	char *out, size_t n)
+{
+	const struct cqa_post *p = &it->asker.asked[k];
+
+	if (p->src != NULL)
+		snprintf(out, n, "%s", p->src->id);
+	else
+		snprintf(out, n, "%s_%" PRId64, p->comm->name,
+			 sc->u->index * it->sp.nasked + k + 1);
 }
 
 /* Rebuild everything item sc is about into *it. */
@@ -66,24 +84,38 @@ item_of(const struct stage_ctx *sc, struct cqa_item *it)
 	uint64_t seed = sc->cfg->seed;
 
 	space_of(sc->cfg, &it->sp);
-	cqa_history_make(seed, sc->u->index, &it->sp, &it->asker);
-	it->j = q->min_history + (int)sc->idx / q->ntech;
 	it->t = q->tech[sc->idx % (uint32_t)q->ntech];
+	if (q->file != NULL) {
+		/* Persona u takes the file's personalised questions
+		 * u * questions .. (cqafile.h; the load checked there are
+		 * enough). */
+		int64_t k = sc->u->index * q->questions + (int)sc->idx /
+			    q->ntech;
+
+		it->j = cqa_questions_history(q->file, q->file->pers[k],
+					      sc->u->index, &it->asker);
+	} else {
+		cqa_history_make(seed, sc->u->index, &it->sp, &it->asker);
+		it->j = q->min_history + (int)sc->idx / q->ntech;
+	}
 	p = &it->asker.asked[it->j];
 	it->ntop = cqa_top_tags(&it->asker, it->j, it->top);
 	it->answerer_index = cqa_answerer(seed, &it->asker, it->j, (int)it->t,
 					  sc->cfg->personas, &it->sp,
 					  &it->answerer);
-	snprintf(it->qid, sizeof(it->qid), "%s_%" PRId64, p->comm->name,
-		 sc->u->index * it->sp.nasked + it->j + 1);
+	post_id(sc, it, it->j, it->qid, sizeof(it->qid));
 	snprintf(it->asker_id, sizeof(it->asker_id), "%s", sc->u->id);
 	if (it->answerer_index >= 0)
 		snprintf(it->answerer_id, sizeof(it->answerer_id), "p%06"
 			 PRId64, it->answerer_index);
 	else
 		it->answerer_id[0] = '\0';
-	cqa_question_text(seed, &it->asker, it->j, it->title,
-			  sizeof(it->title), it->body, sizeof(it->body));
+	it->title = p->src ? p->src->title : it->tbuf;
+	it->body = p->src ? p->src->body : it->bbuf;
+	if (p->src == NULL)
+		cqa_question_text(seed, &it->asker, it->j, it->tbuf,
+				  sizeof(it->tbuf), it->bbuf,
+				  sizeof(it->bbuf));
 }
 
 /* "t1, t2" (the SE-PQA top5_tags string) into out[n]. */
@@ -138,6 +170,8 @@ vars(struct stage_ctx *sc, cJSON *v, struct pf_error *err)
 	cJSON_AddStringToObject(o, "technique", cqa_technique_names[it.t]);
 	cJSON_AddBoolToObject(o, flag[it.t], 1);
 	cJSON_AddStringToObject(o, "tag", p->ntags > 0 ? p->tags[0] : "");
+	if (p->ntags > 1)
+		cJSON_AddStringToObject(o, "tag2", p->tags[1]);
 	return gen_text(sc, "cqa", "answer", sc->seed, v, "answer", err);
 }
 
@@ -166,8 +200,7 @@ user_questions(const struct stage_ctx *sc, const struct cqa_item *it)
 	for (k = 0; a != NULL && k < it->j; k++) {
 		const struct cqa_post *p = &it->asker.asked[k];
 
-		snprintf(id, sizeof(id), "%s_%" PRId64, p->comm->name,
-			 sc->u->index * it->sp.nasked + k + 1);
+		post_id(sc, it, k, id, sizeof(id));
 		if ((o = cJSON_CreateObject()) == NULL)
 			break;
 		cJSON_AddItemToArray(a, o);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/rng.h"
+#include "generators/cqafile.h"
 
 static int
 cmp_ts(const void *a, const void *b)
@@ -85,8 +86,13 @@ cqa_history_make(uint64_t seed, int64_t persona, const struct cqa_space *sp,
 	for (i = 0; i < h->nasked; i++)
 		draw_post(&r, h, ts[i], &h->asked[i]);
 	draw_times(&r, ts, h->nanswered);
-	for (i = 0; i < h->nanswered; i++)
+	for (i = 0; i < h->nanswered; i++) {
 		draw_post(&r, h, ts[i], &h->answered[i]);
+		/* A file's answerers answered the file's kind of question. */
+		if (sp->file != NULL)
+			cqa_questions_post(sp->file, h->answered[i].comm,
+					   rng_next(&r), &h->answered[i]);
+	}
 }
 
 int
@@ -102,8 +108,8 @@ cqa_history_active(const struct cqa_history *h, const struct community *c)
 
 /* A set of tag names, bounded by the posts it is built from. */
 struct tagset {
-	const char *tag[CQA_POSTS_MAX * CQA_POST_TAGS];
-	int count[CQA_POSTS_MAX * CQA_POST_TAGS];
+	const char *tag[CQA_POSTS_MAX * CQA_TAGS_MAX];
+	int count[CQA_POSTS_MAX * CQA_TAGS_MAX];
 	int n;
 };
 
@@ -151,7 +157,7 @@ int
 cqa_top_tags(const struct cqa_history *h, int j, const char *out[CQA_TOP])
 {
 	struct tagset s;
-	int used[CQA_POSTS_MAX * CQA_POST_TAGS] = { 0 };
+	int used[CQA_POSTS_MAX * CQA_TAGS_MAX] = { 0 };
 	int i, k, best, n = 0;
 
 	if (j > h->nasked)

@@ -25,12 +25,16 @@
 #include "generators/communities.h"
 
 #define CQA_POSTS_MAX 64      /* questions (or answers) of one persona */
-#define CQA_POST_TAGS 3       /* tags of one post */
+#define CQA_POST_TAGS 3       /* tags of one generated post */
+#define CQA_TAGS_MAX 5        /* tags of any post (a file's: SE's 5) */
 #define CQA_HOME 3            /* communities one persona is active in */
 #define CQA_COMM_MAX 64       /* communities of a config */
 #define CQA_TOP 5             /* the top-k tags */
 #define CQA_EPOCH INT64_C(1325376000)   /* 2012-01-01T00:00:00Z */
 #define CQA_SPAN INT64_C(315360000)     /* ten years of seconds */
+
+struct cqa_questions;
+struct cqa_fq;
 
 /* The communities questions are drawn from (the config's list). */
 struct cqa_space {
@@ -38,13 +42,17 @@ struct cqa_space {
 	int ncomm;
 	int nasked;              /* questions per persona, <= CQA_POSTS_MAX */
 	int nanswered;           /* answers per persona, <= CQA_POSTS_MAX */
+	/* The questions file (cqafile.h), or NULL: answered posts then
+	 * carry the tags of the file's questions of their community. */
+	const struct cqa_questions *file;
 };
 
 struct cqa_post {
 	const struct community *comm;
-	const char *tags[CQA_POST_TAGS];
+	const char *tags[CQA_TAGS_MAX];
 	int ntags;
 	int64_t ts;              /* Unix seconds */
+	const struct cqa_fq *src;   /* the file's question, NULL when drawn */
 };
 
 struct cqa_history {

@@ -147,8 +147,10 @@ decide(const struct stage_ctx *sc, const struct pref_pair *pp,
 	rng_seed(&r, rng_derive(sc->seed, "judge-certainty", 0, 0));
 	pref_stated(gen_persona(sc->u), stated);
 	ov->want = stated[a];
-	m1 = pref_measure(a, first);
-	m2 = pref_measure(a, second);
+	m1 = a == AXIS_PERSONA ? pref_pair_fit(sc, pp, first) :
+	     pref_measure(a, first);
+	m2 = a == AXIS_PERSONA ? pref_pair_fit(sc, pp, second) :
+	     pref_measure(a, second);
 	if (ov->want == 0 || m1 == m2) {
 		ov->verdict = "tie";
 		ov->certainty = 55 + (int)rng_below(&r, 21);

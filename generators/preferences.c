@@ -4,7 +4,9 @@
  * pair's (trait, type), prefview.h: no two pairs of a persona share
  * both) and has two answers written under the two opposite views of one
  * axis (concise/verbose, negative/positive, novice/expert,
- * formal/casual), drawn from the item seed with which one is response_a.
+ * formal/casual, persona_l/persona_w: written for one of the persona's
+ * contacts or for the persona), drawn from the item seed with which one
+ * is response_a.
  * An answer must realise its view and carry no label: a verbose answer
  * with fewer than 1.5x the words of its concise twin, or a "[concise]"
  * label, is sent back with the reason. The judge stage (judge.c) writes
@@ -21,26 +23,45 @@
 #include "generators/pairs.h"
 #include "generators/prefview.h"
 #include "generators/text.h"
+#include "personas/coherence.h"
 
 void
 pref_pair_of(const struct stage_ctx *sc, uint32_t pair, struct pref_pair *pp)
 {
 	const struct gen_config *c = gen_cfg(sc->cfg);
+	const struct world *w = gen_world(sc->u);
 	const struct pref_views *vp[16];
 	struct rng r;
-	int n = pref_view_pairs_of(c, vp);
+	int n = pref_view_pairs_of(c, vp), k;
 
 	memset(pp, 0, sizeof(*pp));
 	rng_seed(&r, rng_derive(sc->cfg->seed, "pref-views",
 				(uint64_t)sc->u->index, pair));
-	pp->views = vp[rng_below(&r, (uint32_t)n)];
+	k = (int)rng_below(&r, (uint32_t)n);
+	/* Without contacts there is no one else to write for. */
+	if (vp[k]->axis == AXIS_PERSONA && w->ncontacts == 0 && n > 1)
+		k = (k + 1) % n;
+	pp->views = vp[k];
 	pp->high_first = (int)rng_below(&r, 2);
 	pp->view_a = pp->high_first ? pp->views->high : pp->views->low;
 	pp->view_b = pp->high_first ? pp->views->low : pp->views->high;
+	if (pp->views->axis == AXIS_PERSONA && w->ncontacts > 0)
+		pp->other = &w->c[rng_below(&r, (uint32_t)w->ncontacts)];
 	pref_trait_of(sc->cfg->seed, sc->u->index, (int)pair, &pp->trait,
 		      &pp->type);
 	pref_trait_value(gen_persona(sc->u), pp->trait, pp->trait_value,
 			 sizeof(pp->trait_value));
+}
+
+int
+pref_pair_fit(const struct stage_ctx *sc, const struct pref_pair *pp,
+	      const char *text)
+{
+	const struct persona *p = gen_persona(sc->u);
+	const struct world_contact *o = pp->other;
+
+	return pref_fit(text, p->first_name, p->city, p->occupation, p->age) -
+	       (o ? pref_fit(text, o->first, o->city, o->job, o->age) : 0);
 }
 
 cJSON *
@@ -99,6 +120,9 @@ instruction(const char *v)
 		  "trade-offs" },
 		{ "formal", "formal and polite, in complete sentences" },
 		{ "casual", "casual and relaxed, as a friend would talk" },
+		{ "persona_w", "written for this person: fitted to their own "
+		  "life (where they live, their age, their work, their "
+		  "household), naming what applies to them" },
 	};
 	size_t i;
 
@@ -106,6 +130,51 @@ instruction(const char *v)
 		if (strcmp(t[i].view, v) == 0)
 			return t[i].text;
 	return v;
+}
+
+/* What the prompt asks of an answer under view v of pair pp, into
+ * out[n]: persona_l names the someone else it is written for. */
+static const char *
+instruction_of(const struct pref_pair *pp, const char *v, char *out,
+	       size_t n)
+{
+	const struct world_contact *o = pp->other;
+
+	if (strcmp(v, "persona_l") != 0)
+		return instruction(v);
+	if (o == NULL)
+		return "written for a different person, not this one";
+	snprintf(out, n, "written for a different person, not this one: for "
+		 "%s, %d, %s in %s, fitted to their life and naming what "
+		 "applies to them", o->name, o->age, o->job ? o->job :
+		 "without a job", o->city ? o->city : "another town");
+	return out;
+}
+
+/* resp.for: whom an answer on the persona axis is written for (the
+ * persona, or pp->other for persona_l). */
+static int
+add_reader(const struct stage_ctx *sc, const struct pref_pair *pp,
+	   const char *view, cJSON *resp)
+{
+	const struct persona *p = gen_persona(sc->u);
+	const struct world_contact *o = pp->other;
+	int other = strcmp(view, "persona_l") == 0 && o != NULL;
+	int job = other ? strcmp(o->job, "retired") != 0 &&
+		  strcmp(o->job, "student") != 0 : coherence_has_job(p);
+	cJSON *f = cJSON_AddObjectToObject(resp, "for");
+
+	if (f == NULL)
+		return -1;
+	cJSON_AddStringToObject(f, "first_name", other ? o->first :
+				p->first_name);
+	cJSON_AddStringToObject(f, "city", other ? (o->city ? o->city : "")
+				: p->city);
+	cJSON_AddNumberToObject(f, "age", other ? o->age : p->age);
+	if (job)     /* a job to plan around, not "retired" or "student" */
+		cJSON_AddStringToObject(f, "job", other ? o->job :
+					p->occupation);
+	return 0;
 }
 
 /* The offline texts: a topic for the trait, the question, then each
@@ -140,6 +209,9 @@ offline_texts(struct stage_ctx *sc, const struct pref_pair *pp, cJSON *v,
 			return pf_error_set(err, "out of memory");
 		snprintf(flag, sizeof(flag), "is_%s", view[i]);
 		cJSON_AddBoolToObject(resp, flag, 1);
+		if (pp->views->axis == AXIS_PERSONA &&
+		    add_reader(sc, pp, view[i], resp) != 0)
+			return pf_error_set(err, "out of memory");
 		if (gen_text(sc, "preference", "response", rng_derive(sc->seed,
 			     "response", (uint64_t)i, 0), v, key[i], err) != 0)
 			return -1;
@@ -152,15 +224,17 @@ pref_vars(struct stage_ctx *sc, cJSON *v, struct pf_error *err)
 {
 	struct pref_pair pp;
 	cJSON *o = cJSON_AddObjectToObject(v, "pair");
-	char flag[64];
+	char flag[64], ta[256], tb[256];
 
 	if (o == NULL)
 		return pf_error_set(err, "out of memory");
 	pref_pair_of(sc, sc->idx, &pp);
 	cJSON_AddStringToObject(o, "view_a", pp.view_a);
 	cJSON_AddStringToObject(o, "view_b", pp.view_b);
-	cJSON_AddStringToObject(o, "view_a_text", instruction(pp.view_a));
-	cJSON_AddStringToObject(o, "view_b_text", instruction(pp.view_b));
+	cJSON_AddStringToObject(o, "view_a_text", instruction_of(&pp,
+				pp.view_a, ta, sizeof(ta)));
+	cJSON_AddStringToObject(o, "view_b_text", instruction_of(&pp,
+				pp.view_b, tb, sizeof(tb)));
 	cJSON_AddStringToObject(o, "axis", pref_axis_names[pp.views->axis]);
 	cJSON_AddItemToObject(o, "trait", pref_trait_json(&pp));
 	snprintf(flag, sizeof(flag), "is_%s", pref_trait_names[pp.trait]);
@@ -208,9 +282,13 @@ pref_accept(struct stage_ctx *sc, const cJSON *reply, struct pf_error *err)
 		return 1;
 	if (sc->w == NULL)   /* replay: accepted when it was written */
 		return 0;
+	/* A persona_l answer is written for someone else: held to that
+	 * person's facts, not the persona's, so the critic skips it. */
 	return gen_incoherent(sc->u, q, NULL, 0, err) ||
-	       gen_incoherent(sc->u, a, NULL, 0, err) ||
-	       gen_incoherent(sc->u, b, NULL, 0, err);
+	       (strcmp(pp.view_a, "persona_l") != 0 &&
+		gen_incoherent(sc->u, a, NULL, 0, err)) ||
+	       (strcmp(pp.view_b, "persona_l") != 0 &&
+		gen_incoherent(sc->u, b, NULL, 0, err));
 }
 
 const struct stage stage_preference = {

@@ -19,18 +19,19 @@ const struct pref_views pref_view_pairs[] = {
 	{ "cautious", "enthusiastic", AXIS_TONE },
 	{ "novice", "expert", AXIS_EXPERTISE },
 	{ "formal", "casual", AXIS_REGISTER },
+	{ "persona_l", "persona_w", AXIS_PERSONA },
 };
 const size_t pref_nview_pairs = sizeof(pref_view_pairs) /
 	sizeof(pref_view_pairs[0]);
 
 const char *const pref_axis_names[AXIS_N] = {
-	"length", "tone", "expertise", "register"
+	"length", "tone", "expertise", "register", "persona"
 };
 
 const char *const pref_view_names[] = {
 	"concise", "verbose", "detailed", "positive", "negative",
 	"enthusiastic", "cautious", "novice", "expert", "formal", "casual",
-	NULL
+	"persona_w", "persona_l", NULL
 };
 
 int
@@ -143,6 +144,7 @@ pref_stated(const struct persona *p, int out[AXIS_N])
 		school_only(p->education) ? -1 : 0;
 	out[AXIS_REGISTER] = p->age >= 60 ? -1 : p->age < 35 || e > 0 ? 1 :
 		e < 0 ? -1 : 0;
+	out[AXIS_PERSONA] = 1;   /* an answer written for oneself */
 }
 
 const char *
@@ -161,6 +163,10 @@ pref_stated_text(enum pref_axis a, int s)
 		[AXIS_REGISTER] = { "You prefer a polite, formal register.",
 			"You do not mind whether an answer is formal or "
 			"casual.", "You like a relaxed, casual register." },
+		[AXIS_PERSONA] = { "You like answers meant for someone "
+			"else.", "You do not mind whom an answer was meant "
+			"for.", "You want answers that fit your own life: "
+			"where you live, your age, your work." },
 	};
 
 	return t[a][s < 0 ? 0 : s > 0 ? 2 : 1];
@@ -182,6 +188,9 @@ pref_user_desc(const struct persona *p, char *out, size_t n)
 		[AXIS_REGISTER] = { "prefers a polite, formal register",
 			"does not mind formal or casual",
 			"likes a relaxed, casual register" },
+		[AXIS_PERSONA] = { "likes answers meant for others",
+			"does not mind whom an answer was meant for",
+			"wants answers that fit their own life" },
 	};
 	int st[AXIS_N], i;
 	size_t o;
@@ -263,6 +272,35 @@ pref_measure(enum pref_axis a, const char *text)
 	while ((n = next_word(&text, &w)) > 0)
 		score += is_marker(a, 1, w, n) - is_marker(a, 0, w, n);
 	return score;
+}
+
+/* Times pat occurs in text as a whole word (ASCII case ignored). */
+static int
+count_word(const char *text, const char *pat)
+{
+	size_t n = pat ? strlen(pat) : 0;
+	const char *s;
+	int c = 0;
+
+	if (n == 0)
+		return 0;
+	for (s = text; *s != '\0'; s++)
+		if (strncasecmp(s, pat, n) == 0 && (s == text ||
+		    !isalnum((unsigned char)s[-1])) &&
+		    !isalnum((unsigned char)s[n]))
+			c++;
+	return c;
+}
+
+int
+pref_fit(const char *text, const char *first, const char *city,
+	 const char *job, int age)
+{
+	char a[16];
+
+	snprintf(a, sizeof(a), "%d", age);
+	return count_word(text, first) + count_word(text, city) +
+	       count_word(text, job) + (age > 0 ? count_word(text, a) : 0);
 }
 
 int

@@ -10,8 +10,11 @@
  *
  * Axes: the two answers of a pair are written under the two opposite
  * views of one axis (concise/verbose, positive/negative, novice/expert,
- * formal/casual; "detailed" is a verbose view, "enthusiastic" and
- * "cautious" the tone views of older configs).
+ * formal/casual, persona_l/persona_w; "detailed" is a verbose view,
+ * "enthusiastic" and "cautious" the tone views of older configs). On the
+ * persona axis persona_w is written for the persona (its own place, age,
+ * work) and persona_l for someone else (one of its contacts, with their
+ * own); every persona prefers the answer written for it.
  *
  * Stated preferences: per axis the persona prefers one pole or has no
  * preference, by a fixed rule on its attributes (pref_stated); the judge
@@ -27,7 +30,7 @@
 #include "personas/persona.h"
 
 enum pref_axis { AXIS_LENGTH, AXIS_TONE, AXIS_EXPERTISE, AXIS_REGISTER,
-	AXIS_N };
+	AXIS_PERSONA, AXIS_N };
 
 /* One opposing pair of views. */
 struct pref_views {
@@ -78,6 +81,13 @@ void pref_user_desc(const struct persona *p, char *out, size_t n);
 /* How far text leans to the high pole of axis a: its word count for
  * length, else (high-pole marker words - low-pole marker words). */
 int pref_measure(enum pref_axis a, const char *text);
+
+/* How many of one person's details text mentions (first name, city,
+ * job, age as a number; ASCII case ignored; NULL or empty details do not
+ * count): the persona axis's measure is this for the persona minus this
+ * for the other person. */
+int pref_fit(const char *text, const char *first, const char *city,
+	     const char *job, int age);
 
 /* Words in text (runs of non-blanks). */
 int pref_words(const char *text);

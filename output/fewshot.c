@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "base/buf.h"
 #include "base/json.h"
 #include "output/export.h"
@@ -26,6 +28,7 @@ struct fs {
 	struct pair *p;
 	uint32_t n, cap;
 	size_t bytes;
+	double share;           /* the stored config's needs-human share */
 	struct pf_error *err;
 };
 
@@ -378,7 +381,8 @@ build(const struct fs *f, const struct fewshot_opts *o, const char *dir,
 	c->episodes = write_episodes(f, o, lab, u, nu, w, &out[F_EPISODES]);
 	for (i = 0; i < (int)nu; i++)
 		c->users += u[i].n >= (uint32_t)o->shots + 2;
-	c->needs_human = write_human(f, o->human_share, all, &out[F_HUMAN]);
+	c->needs_human = write_human(f, o->human_share >= 0 ? o->human_share :
+				     f->share, all, &out[F_HUMAN]);
 	rc = export_make_dir(dir, err) == 0 ? write_files(dir, out, err) : -1;
 done:
 	for (i = 0; i < F_N; i++)
@@ -388,6 +392,30 @@ done:
 	free(u);
 	free(all);
 	return rc;
+}
+
+double
+fewshot_human_share(struct dataset *ds)
+{
+	sqlite3_stmt *st = dataset_prepare(ds, "SELECT config FROM run", NULL);
+	const unsigned char *text;
+	const cJSON *v;
+	cJSON *root = NULL;
+	double share = FEWSHOT_HUMAN_SHARE;
+
+	if (st != NULL && sqlite3_step(st) == SQLITE_ROW &&
+	    (text = sqlite3_column_text(st, 0)) != NULL &&
+	    json_parse((const char *)text, strlen((const char *)text), &root,
+		       NULL) == 0) {
+		v = json_get(json_get(json_get(root, "stages"),
+				      "preferences"), "human_share");
+		if (cJSON_IsNumber(v) && v->valuedouble >= 0 &&
+		    v->valuedouble <= 1)
+			share = v->valuedouble;
+	}
+	cJSON_Delete(root);
+	sqlite3_finalize(st);
+	return share;
 }
 
 int
@@ -405,6 +433,7 @@ fewshot_export_write(struct dataset *ds, const char *dir,
 	memset(&ec, 0, sizeof(ec));
 	memset(&c, 0, sizeof(c));
 	f.err = err;
+	f.share = fewshot_human_share(ds);
 	sink.ud = &f;
 	sink.record = on_record;
 	if (export_walk(ds, o->export_opts, &sink, &ec, err) == 0)

@@ -42,10 +42,12 @@
 #define FEWSHOT_MAX_SHOTS 64
 #define FEWSHOT_MAX_BYTES ((size_t)1 << 30)   /* pair text held */
 
+#define FEWSHOT_HUMAN_SHARE 0.2   /* needs-human share by default */
+
 struct fewshot_opts {
 	int shots;              /* N, 0..FEWSHOT_MAX_SHOTS (default 8) */
 	int rat;                /* user description before the targets */
-	double human_share;     /* 0..1 (default 0.2) */
+	double human_share;     /* 0..1; below 0: fewshot_human_share() */
 	unsigned export_opts;   /* enum export_opt bits */
 };
 
@@ -53,6 +55,11 @@ struct fewshot_counts {
 	uint64_t rows, episodes, users, needs_human, unlabelled;
 	int damaged;
 };
+
+/* The share of judged pairs the needs-human list holds: the dataset's
+ * stored $.stages.preferences.human_share, else FEWSHOT_HUMAN_SHARE
+ * (also when the run row or the config cannot be read). */
+double fewshot_human_share(struct dataset *ds);
 
 /* Write ds's preference pairs into dir (created when missing). Returns
  * 0, or -1 with err filled. */

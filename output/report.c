@@ -3,6 +3,7 @@
  * and audit sections are in report-people.c and report-audit.c. */
 #include "output/report.h"
 
+#include <math.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
@@ -11,6 +12,7 @@
 #include "base/buf.h"
 #include "base/json.h"
 #include "output/audit.h"
+#include "output/fewshot.h"
 #include "output/html.h"
 #include "output/report-int.h"
 #include "output/tables.h"
@@ -47,6 +49,7 @@ static const struct { const char *id, *title; } toc[] = {
 	{ "fairness", "Fairness and parity" }, { "safety", "Safety" },
 	{ "pii", "PII and canaries" }, { "diversity", "Diversity" },
 	{ "calibration", "Judge calibration" },
+	{ "needs-human", "Pairs that need a human" },
 	{ "quarantine", "Quarantined rows" }, { "samples", "Samples" },
 };
 
@@ -404,6 +407,37 @@ quarantined(struct rep *r)
 	return 0;
 }
 
+/* The judged pairs a human should look at: the top share by BPDE, the
+ * list the fewshot export writes as needs_human.jsonl. */
+static int
+needs_human(struct rep *r)
+{
+	double share = fewshot_human_share(r->ds);
+	long long total, k;
+	long n;
+
+	rep_section(r, "needs-human", "Pairs that need a human");
+	if (rep_int(r, "SELECT count(*) FROM preference_pair WHERE "
+		    "quarantined = 0", NULL, &total) != 0)
+		return -1;
+	k = (long long)ceil(share * (double)total - 1e-9);
+	fprintf(r->out, "<p>The %g%% of the %lld judged pairs on which the "
+		"judge disagreed most with itself (highest BPDE, natural log; "
+		"<code>$.stages.preferences.human_share</code>), as the "
+		"fewshot export's needs_human.jsonl lists them.</p>\n",
+		share * 100, total);
+	n = rep_table(r, "SELECT pair_id, persona_id, view_chosen, "
+		      "view_rejected, label, printf('%.3f', CAST(bpde AS "
+		      "REAL)) AS bpde FROM preference_pair WHERE quarantined "
+		      "= 0 ORDER BY CAST(bpde AS REAL) DESC, pair_id", NULL,
+		      k < REPORT_LIST_MAX ? (long)k : REPORT_LIST_MAX);
+	if (n < 0)
+		return -1;
+	more(r, n, k, "pairs that need a human");
+	rep_end(r);
+	return 0;
+}
+
 /* REPORT_SAMPLES records of each table that holds generated text. */
 static int
 samples(struct rep *r)
@@ -465,7 +499,7 @@ sections(struct rep *r)
 	       rep_metric_section(r, "diversity", "Diversity per stage",
 				  "diversity") ||
 	       rep_metric_section(r, "calibration", "Judge calibration",
-				  "judge") ||
+				  "judge") || needs_human(r) ||
 	       quarantined(r) || samples(r) ? -1 : 0;
 }
 

@@ -108,6 +108,11 @@ build_load(const struct build_args *a, struct pf_config **cfg,
 	if (config_load(a->config, cfg, &e) != 0)
 		return bad_input(&e);
 	config_override(*cfg, a->seed, a->personas);
+	switch (gen_config_load_files(*cfg, &e)) {
+	case 0: break;
+	case GEN_LOAD_BAD_LINES: return PF_EXIT_BADLINES;
+	default: return bad_input(&e);
+	}
 	if (engine_config_parse((*cfg)->root, a->config, ec, &e) != 0 ||
 	    engine_config_override(ec, a->base_url, a->model, a->api_key_env,
 				   &e) != 0)

@@ -279,7 +279,7 @@ static int
 exec_export(int argc, char **argv)
 {
 	struct export_args a = { NULL, NULL, NULL, 0, 0,
-				 { 8, 0, 0.2, 0 }, 0 };
+				 { 8, 0, -1, 0 }, 0 };
 	struct export_counts counts;
 	struct dataset *ds = NULL;
 	struct pf_error err;
@@ -345,7 +345,8 @@ const struct cmd_entry cmd_export_entry = {
 	"  --rat                  fewshot: a user description before both\n"
 	"                         targets\n"
 	"  --human-share F        fewshot: share of pairs, highest BPDE\n"
-	"                         first, in needs_human.jsonl (default 0.2)\n"
+	"                         first, in needs_human.jsonl (default:\n"
+	"                         $.stages.preferences.human_share, 0.2)\n"
 	"  --include-quarantined  also export quarantined rows, marked\n"
 	"                         quarantined=\"true\"\n"
 	"  --partial              export an unfinished dataset: only its\n"

@@ -113,6 +113,14 @@ dist_noinst_SCRIPTS += tests/integration/safety-rubric.sh
 TESTS += tests/integration/cqa.sh
 dist_noinst_SCRIPTS += tests/integration/cqa.sh \
 	tests/integration/cqa_check.py tests/integration/sepqa_read.py
+## The persona-conditioned preference views (persona_w, persona_l).
+TESTS += tests/integration/prefpersona.sh
+dist_noinst_SCRIPTS += tests/integration/prefpersona.sh
+## cqa questions read from a JSONL file, ours and SE-PQA's field names.
+TESTS += tests/integration/cqafile.sh
+dist_noinst_SCRIPTS += tests/integration/cqafile.sh \
+	tests/integration/cqafile_check.py
+EXTRA_DIST += tests/data/cqa-questions.jsonl
 
 ## The offline text's distinct-2, length and near-duplicate rate over a
 ## 10,000-persona build, and the build speed as a figure (issue 12).

@@ -27,6 +27,8 @@ BUILD_CLI_TESTS = \
 	tests/cli/build-near-duplicate-bands.test \
 	tests/cli/build-cqa-techniques.test \
 	tests/cli/build-cqa-community-typo.test \
+	tests/cli/build-cqa-questions-bad.test \
+	tests/cli/build-cqa-questions-missing.test \
 	tests/cli/build-failed-summary.test \
 	tests/cli/build-findings-overflow.test \
 	tests/cli/build-gate-bad.test \

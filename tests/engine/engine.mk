@@ -5,6 +5,6 @@ src_personaforge_SOURCES += src/cmd-batch.c
 
 ENGINE_TESTS = tests/engine/batch-basic.sh tests/engine/batch-faults.sh \
 	tests/engine/batch-kill.sh tests/engine/batch-secrets.sh \
-	tests/engine/real-llama.sh
+	tests/engine/real-llama.sh tests/engine/real-llama-cqa.sh
 TESTS += $(ENGINE_TESTS)
 dist_noinst_SCRIPTS += $(ENGINE_TESTS) tests/engine/lib.sh

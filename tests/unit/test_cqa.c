@@ -115,13 +115,13 @@ START_TEST(overlap_formula)
 
 	memset(&q, 0, sizeof(q));
 	memset(&a, 0, sizeof(a));
-	q.asked[0] = (struct cqa_post){ &c, { "a", "b" }, 2, 100 };
-	q.asked[1] = (struct cqa_post){ &c, { "c" }, 1, 200 };
-	q.asked[2] = (struct cqa_post){ &c, { "f" }, 1, 300 };
+	q.asked[0] = (struct cqa_post){ .comm = &c, .tags = { "a", "b" }, .ntags = 2, .ts = 100 };
+	q.asked[1] = (struct cqa_post){ .comm = &c, .tags = { "c" }, .ntags = 1, .ts = 200 };
+	q.asked[2] = (struct cqa_post){ .comm = &c, .tags = { "f" }, .ntags = 1, .ts = 300 };
 	q.nasked = 3;
-	a.answered[0] = (struct cqa_post){ &c, { "a", "d" }, 2, 50 };
-	a.answered[1] = (struct cqa_post){ &c, { "c" }, 1, 150 };
-	a.answered[2] = (struct cqa_post){ &c, { "b", "f" }, 2, 250 };
+	a.answered[0] = (struct cqa_post){ .comm = &c, .tags = { "a", "d" }, .ntags = 2, .ts = 50 };
+	a.answered[1] = (struct cqa_post){ .comm = &c, .tags = { "c" }, .ntags = 1, .ts = 150 };
+	a.answered[2] = (struct cqa_post){ .comm = &c, .tags = { "b", "f" }, .ntags = 2, .ts = 250 };
 	a.nanswered = 3;
 	/* j = 1: Tq = {a, b, c}; Ta before 200 = {a, d, c}: 2 / 4. */
 	ck_assert_double_eq_tol(cqa_tag_overlap(&q, 1, &a), 0.5, 1e-12);

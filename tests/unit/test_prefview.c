@@ -101,6 +101,30 @@ START_TEST(measures)
 }
 END_TEST
 
+/* The persona axis counts whole-word mentions of one person's details. */
+START_TEST(fit)
+{
+	static const struct {
+		const char *text, *first, *city, *job;
+		int age, want;
+	} t[] = {
+		{ "Ana, at 34 in Reno, a nurse can plan shifts.", "Ana", "Reno",
+		  "Nurse", 34, 4 },
+		{ "Anabel lives in Renotown at 340.", "Ana", "Reno", "nurse",
+		  34, 0 },
+		{ "ana and ANA in Reno", "Ana", "Reno", NULL, 0, 3 },
+		{ "Nothing here.", "Ana", "", "", 34, 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		ck_assert_msg(pref_fit(t[i].text, t[i].first, t[i].city,
+				       t[i].job, t[i].age) == t[i].want,
+			      "case %zu", i);
+	ck_assert_str_eq(pref_axis_names[AXIS_PERSONA], "persona");
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -113,6 +137,7 @@ suite(void)
 	tcase_add_test(tc, bpde);
 	tcase_add_test(tc, traits_never_repeat);
 	tcase_add_test(tc, measures);
+	tcase_add_test(tc, fit);
 	suite_add_tcase(s, tc);
 	return s;
 }
