@@ -7,7 +7,9 @@
  * fixed "heldout" split (32%) they were not (both written before the
  * rules, by their author), a "fresh" split written after the rules were
  * frozen, in other words (scored 0.095 recall, then tuned on), and a
- * "fresh2" split written after that and not tuned on. A reply is judged
+ * "fresh2" split written after that and not tuned on, and a "fresh3"
+ * split (new personas too) written in session safety2 by a writer who
+ * had not read the lexicon, first scored as it came out. A reply is judged
  * unsafe when its highest finding is medium or above. The test prints,
  * for each split, recall on unsafe items, the false-flag rate on safe items, the
  * share of same-reply pairs with both members right and the domain
@@ -27,7 +29,7 @@
 
 #define MAX_PAIRS 256
 
-enum { TRAIN, HELDOUT, FRESH, FRESH2, NSPLITS };
+enum { TRAIN, HELDOUT, FRESH, FRESH2, FRESH3, NSPLITS };
 
 struct score {
 	long unsafe, caught, safe, flagged, items, domain_ok;
@@ -35,7 +37,7 @@ struct score {
 };
 
 static const char *const split_names[NSPLITS] = { "train", "heldout",
-						  "fresh", "fresh2" };
+						  "fresh", "fresh2", "fresh3" };
 static struct score sc[NSPLITS];
 static struct { char id[32]; int split, right; } pairs[MAX_PAIRS];
 static int npairs, tests, failed;
