@@ -59,6 +59,7 @@ TESTS += tests/unit/test_canary
 libpersonaforge_a_SOURCES += \
 	auditors/penguin.c auditors/penguin.h \
 	auditors/saferules.c auditors/saferules.h \
+	auditors/safepattern.c auditors/safepattern.h \
 	auditors/rubric.c auditors/rubric.h \
 	auditors/safety.c auditors/safety.h
 nodist_libpersonaforge_a_SOURCES += auditors/safety-data.c
