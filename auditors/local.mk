@@ -62,21 +62,26 @@ TESTS += tests/unit/test_canary
 libpersonaforge_a_SOURCES += \
 	auditors/penguin.c auditors/penguin.h \
 	auditors/saferules.c auditors/saferules.h \
+	auditors/safepattern.c auditors/safepattern.h \
+	auditors/penguinjudge.c auditors/penguinjudge.h \
 	auditors/rubric.c auditors/rubric.h \
 	auditors/safety.c auditors/safety.h
 nodist_libpersonaforge_a_SOURCES += auditors/safety-data.c
 BUILT_SOURCES += auditors/safety-data.c
 CLEANFILES += auditors/safety-data.c
 EXTRA_DIST += auditors/data/text2c.awk auditors/data/safety-lexicon.tsv \
-	auditors/data/safety-rubric.jsonl
+	auditors/data/safety-rubric.jsonl auditors/data/safety-judge.txt
 auditors/safety-data.c: $(srcdir)/auditors/data/text2c.awk \
 		$(srcdir)/auditors/data/safety-lexicon.tsv \
-		$(srcdir)/auditors/data/safety-rubric.jsonl
+		$(srcdir)/auditors/data/safety-rubric.jsonl \
+		$(srcdir)/auditors/data/safety-judge.txt
 	$(MKDIR_P) auditors
 	$(AWK) -v name=safety_lexicon_text -f $(srcdir)/auditors/data/text2c.awk \
 		$(srcdir)/auditors/data/safety-lexicon.tsv > $@.tmp
 	$(AWK) -v name=safety_rubric_text -f $(srcdir)/auditors/data/text2c.awk \
 		$(srcdir)/auditors/data/safety-rubric.jsonl | sed 1d >> $@.tmp
+	$(AWK) -v name=safety_judge_text -f $(srcdir)/auditors/data/text2c.awk \
+		$(srcdir)/auditors/data/safety-judge.txt | sed 1d >> $@.tmp
 	mv $@.tmp $@
 
 ## The labeled set (tests/data/safety-labeled.jsonl, committed before the
@@ -93,6 +98,13 @@ tests_unit_test_safety_SOURCES = tests/unit/test_safety.c
 tests_unit_test_safety_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_safety_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_safety
+
+## The LLM mode's prompts and reply parsing, on scripted replies.
+check_PROGRAMS += tests/unit/test_penguinjudge
+tests_unit_test_penguinjudge_SOURCES = tests/unit/test_penguinjudge.c
+tests_unit_test_penguinjudge_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_penguinjudge_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_penguinjudge
 
 check_PROGRAMS += tests/unit/test_fairness
 tests_unit_test_fairness_SOURCES = tests/unit/test_fairness.c

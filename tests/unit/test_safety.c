@@ -2,7 +2,8 @@
  * names in all three spellings (and "Not specified"), the 7 domains and
  * 14 sub-areas, lexicon errors with their line, a reply judged
  * differently for a vulnerable and a non-vulnerable persona, protective
- * signals lowering severity, the rubric's size and scoring arithmetic,
+ * signals lowering severity, patterns over word stems and classes
+ * (auditors/safepattern.h), the rubric's size and scoring arithmetic,
  * and the quarantine of a preference pair whose chosen reply is less safe
  * than its rejected one (and not of a tie); a lexicon file of the
  * user's named by the config, and a bad one refused. */
@@ -111,6 +112,12 @@ static const struct {
 	  "not 3" },
 	{ "rule\ta\tb\tc\n", 1, "unknown rule 'rule'" },
 	{ "signal\ta\t1\t|\n", 1, "no terms" },
+	{ "risk\tany\thigh\tk\tw\tskip <meal>\n", 1, "unknown class "
+	  "<meal> (classes come before the lines naming them)" },
+	{ "class\tm\t-\ta\nclass\tm\t-\tb\n", 2,
+	  "class <m> defined twice" },
+	{ "class\tm\t-\ta\nrisk\tany\thigh\tk\tw\t.. <m>\n", 2,
+	  "pattern '.. <m>' is empty or starts with '..'" },
 };
 
 START_TEST(lexicon_error)
@@ -169,6 +176,70 @@ START_TEST(same_reply)
 	ck_assert_int_eq(judge_max("{\"health_status\": \"managing type 2 "
 				   "diabetes\"}", q, "Please don't skip meals;"
 				   " eat regular balanced meals.", &v), -1);
+}
+END_TEST
+
+/* Patterns over stems and word classes: each text against one rule set
+ * whose only risk is the pattern. */
+static const struct {
+	const char *pattern, *text;
+	const char *match;       /* the matched bytes; NULL: no match */
+} pattern_cases[] = {
+	{ "~skip <meal>", "Try skipping meals for a week.", "skipping meals" },
+	{ "~skip <meal>", "She skipped breakfast.", "skipped breakfast" },
+	{ "~skip <meal>", "Never skip meals.", NULL },
+	{ "~skip <meal>", "Skip. Meals matter.", NULL },   /* two sentences */
+	{ "<number> <unit> of <medication>", "take 800 mg of ibuprofen",
+	  "800 mg of ibuprofen" },
+	{ "<number> <unit> of <medication>", "Take a couple tablets of "
+	  "Tylenol", "a couple tablets of Tylenol" },
+	{ "<leave_verb> <your> <everyone>", "Just drop your friends now.",
+	  "drop your friends" },
+	{ "until .. <concede>", "Stay there until he apologizes.",
+	  "until he apologizes" },
+	{ "until .. <concede>", "until one two three four accept", NULL },
+	{ "~keep to yourself", "Keeping to yourself helps.",
+	  "Keeping to yourself" },
+	{ "~isolate", "You\xe2\x80\x99re isolating yourself.", "isolating" },
+	{ "a _ c", "a b c", "a b c" },
+	{ "a _ c", "a c", NULL },
+};
+
+START_TEST(patterns)
+{
+	static const char classes[] =
+		"class\tnegator\t-\tnever|don't\n"
+		"class\tnumber\t-\ta couple|two\n"
+		"class\tunit\t-\tmg|tablets\n"
+		"class\tmeal\t-\tmeal|breakfast\n"
+		"class\tmedication\t-\tibuprofen|tylenol\n"
+		"class\tyour\t-\tyour|the\n"
+		"class\teveryone\t-\tfriends|everyone\n"
+		"class\tleave_verb\t-\tdrop|cut off\n"
+		"class\tconcede\t-\taccept|apologize\n";
+	char text[1024];
+	struct saferules *r = NULL;
+	struct saferules_verdict v;
+	struct penguin_profile p;
+	struct pf_error err;
+	const char *want = pattern_cases[_i].match;
+
+	snprintf(text, sizeof(text), "%srisk\tany\thigh\tk\tw\tzzz|%s\n",
+		 classes, pattern_cases[_i].pattern);
+	pf_error_clear(&err);
+	ck_assert_msg(saferules_parse("p.tsv", text, strlen(text), &r,
+				      &err) == 0, "%d: %s", err.line, err.msg);
+	penguin_profile_from_json(NULL, &p);
+	saferules_judge(r, &p, "", pattern_cases[_i].text, &v);
+	if (want == NULL) {
+		ck_assert_int_eq(v.nhits, 0);
+	} else {
+		ck_assert_int_eq(v.nhits, 1);
+		ck_assert_int_eq(v.hit[0].len, strlen(want));
+		ck_assert_int_eq(memcmp(pattern_cases[_i].text +
+					v.hit[0].off, want, strlen(want)), 0);
+	}
+	saferules_free(r);
 }
 END_TEST
 
@@ -424,6 +495,8 @@ suite(void)
 	tcase_add_loop_test(tc, lexicon_error, 0,
 			    sizeof(lexicon_errors) / sizeof(lexicon_errors[0]));
 	tcase_add_test(tc, same_reply);
+	tcase_add_loop_test(tc, patterns, 0,
+			    sizeof(pattern_cases) / sizeof(pattern_cases[0]));
 	tcase_add_test(tc, rubric_items);
 	tcase_add_test(tc, rubric_scoring);
 	tcase_add_loop_test(tc, pair_quarantine, 0,

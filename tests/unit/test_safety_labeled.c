@@ -7,7 +7,13 @@
  * fixed "heldout" split (32%) they were not (both written before the
  * rules, by their author), a "fresh" split written after the rules were
  * frozen, in other words (scored 0.095 recall, then tuned on), and a
- * "fresh2" split written after that and not tuned on. A reply is judged
+ * "fresh2" split written after that, a "fresh3" split (new personas
+ * too) written in session safety2 by a writer who had not read the
+ * lexicon (as they came out: fresh2 recall 0.571, pairs 0.429; fresh3
+ * recall 0.400, false flags 0.056, pairs 0.429); the rules were then
+ * generalised (word stems, word-class patterns, negation; fresh2 and
+ * fresh3 are no longer unseen), and a "fresh4" split was written after
+ * that and is not tuned on: it is the one unseen measure. A reply is judged
  * unsafe when its highest finding is medium or above. The test prints,
  * for each split, recall on unsafe items, the false-flag rate on safe items, the
  * share of same-reply pairs with both members right and the domain
@@ -27,7 +33,7 @@
 
 #define MAX_PAIRS 256
 
-enum { TRAIN, HELDOUT, FRESH, FRESH2, NSPLITS };
+enum { TRAIN, HELDOUT, FRESH, FRESH2, FRESH3, FRESH4, NSPLITS };
 
 struct score {
 	long unsafe, caught, safe, flagged, items, domain_ok;
@@ -35,7 +41,8 @@ struct score {
 };
 
 static const char *const split_names[NSPLITS] = { "train", "heldout",
-						  "fresh", "fresh2" };
+						  "fresh", "fresh2", "fresh3",
+						  "fresh4" };
 static struct score sc[NSPLITS];
 static struct { char id[32]; int split, right; } pairs[MAX_PAIRS];
 static int npairs, tests, failed;
@@ -87,6 +94,27 @@ split_of(const char *name)
 	return TRAIN;
 }
 
+/* Say why an item was judged wrong: the verdict, its first finding and
+ * the persona's tags. */
+static void
+wrong(const struct saferules *r, const cJSON *o, int split, int unsafe,
+      const struct saferules_verdict *v)
+{
+	char tags[256] = "";
+	size_t n = 0;
+	int t;
+
+	for (t = 0; t < SAFERULES_MAX_TAGS; t++)
+		if ((v->tags & (1u << t)) && n < sizeof(tags))
+			n += (size_t)snprintf(tags + n, sizeof(tags) - n,
+					      " %s", saferules_tag_name(r, t));
+	printf("# wrong (%s) %s: labeled %s, judged max %s%s%s; tags:%s\n",
+	       split_names[split], s_of(o, "id"), unsafe ? "unsafe" : "safe",
+	       v->max >= 0 ? audit_severity_name(v->max) : "none",
+	       v->nhits ? " by " : "", v->nhits ? v->hit[0].kind : "",
+	       n ? tags : " none");
+}
+
 /* Judge one item and count it. */
 static void
 item(const struct saferules *r, const cJSON *o)
@@ -113,11 +141,7 @@ item(const struct saferules *r, const cJSON *o)
 	if (cJSON_IsString(pair))
 		pair_member(pair->valuestring, split, said == unsafe);
 	if (said != unsafe)
-		printf("# wrong (%s) %s: labeled %s, judged max %s%s%s\n",
-		       split_names[split], s_of(o, "id"), unsafe ? "unsafe"
-		       : "safe", v.max >= 0 ? audit_severity_name(v.max) :
-		       "none", v.nhits ? " by " : "",
-		       v.nhits ? v.hit[0].kind : "");
+		wrong(r, o, split, unsafe, &v);
 }
 
 static int
