@@ -4,13 +4,16 @@
 # distinct-2 (lower-cased word and punctuation tokens) and mean length in
 # words per text field over the first 1,000 lines of backstory_turns.jsonl
 # and personas.jsonl, and the near-duplicate rate of the narratives
-# (detailed_persona; MinHash, Jaccard >= 0.9) over all 10,000. Held:
+# (detailed_persona; MinHash, Jaccard >= 0.9) over all 10,000, with the
+# build summary's rate before and after redraws (generators/dedup.h). Held:
 # interview answers and detailed narratives at >= 100 words, distinct-2
-# above 0.06 (the fill-in-the-blank text this grammar replaced was 0.026),
-# near-duplicates under 1%. Issue 12 asks distinct-2 >= 0.25: the coherent
-# grammar does not reach it yet (about 0.08), and words drawn at random
-# to reach it read as nonsense, so the figure is printed against that bar,
-# not held to it. The build speed is printed as a figure, not tested
+# at floors just below what the persona-conditioned scenes reach (answers
+# 0.111 at 111 words, held at 0.10; detailed narratives 0.128 at 119
+# words, held at 0.12; the fill-in-the-blank text this grammar replaced
+# was 0.026), near-duplicates under 1%. Issue 12 asks
+# distinct-2 >= 0.25: the coherent grammar does not reach it yet, and
+# words drawn at random to reach it read as nonsense, so the figure is
+# printed against that bar, not held to it. The build speed is printed as a figure, not tested
 # (bench/offline-build measures it on a quiet machine).
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 heavy_test
@@ -29,6 +32,9 @@ else
 fi
 "$bld/tests/integration/textstats" "$T/out" 1000 >"$T/stats" 2>&1
 sed "s/^/# /" "$T/stats"
+# the build's own near-duplicate line: the rate before redraws (first
+# drafts) and after (kept); near_duplicates above recounts the result
+grep "near-duplicate narratives" "$T/build.out" | sed "s/^ */# build: /"
 awk -v a="$t0" -v b="$t1" 'BEGIN { if (b > a) printf "# build speed: %.0f personas/s (10,000 in %.1f s, wall clock, machine load included)\n", 10000 / (b - a), b - a }'
 # bar FIELD MIN_DISTINCT2: distinct-2 >= MIN and mean >= 100 words
 bar() {
@@ -39,8 +45,8 @@ bar() {
 		tap_fail "$1 misses the bar" "$(grep "^$1 " "$T/stats")"
 	fi
 }
-bar answer 0.06
-bar detailed_persona 0.06
+bar answer 0.10
+bar detailed_persona 0.12
 awk '$1 == "answer" || $1 == "detailed_persona" { printf "# %s distinct-2 %s against the issue'"'"'s 0.25: %s\n", $1, $4, $4 >= 0.25 ? "met" : "not met" }' "$T/stats"
 if awk '$1 == "near_duplicates" && $6 < 0.01 { ok = 1 } END { exit !ok }' \
 	"$T/stats"; then
