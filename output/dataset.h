@@ -34,7 +34,7 @@
  *    timestamp, participants, noise, contact_id, entries); the fact's
  *    timeline columns (statement, clue, valid_from, valid_to,
  *    supersedes, reason, period, doc_ids). */
-#define DATASET_SCHEMA_VERSION 6
+#define DATASET_SCHEMA_VERSION 7
 
 enum dataset_mode {
 	DATASET_READ,     /* existing file, read only: nothing is created
