@@ -14,7 +14,8 @@
 
 enum src { SRC_CITY, SRC_JOB, SRC_EMPLOYER, SRC_PREV_JOB, SRC_SCHOOL,
 	SRC_DEGREE, SRC_BIRTH_CITY, SRC_EYES, SRC_HEIGHT, SRC_PET, SRC_DIET,
-	SRC_CAR, SRC_PREF, SRC_CONTACT, SRC_CONTACT_JOB };
+	SRC_CAR, SRC_PREF, SRC_CONTACT, SRC_CONTACT_JOB, SRC_ADJ };
+#define SECOND_ITEM_PERCENT 60   /* preferences planted with 2 items */
 
 struct entry {
 	const char *key, *label, *qtype, *difficulty, *question, *sentence;
@@ -23,7 +24,10 @@ struct entry {
 	const char *rel;    /* SRC_CONTACT*: the contact's relationship */
 };
 
-/* PersonaBench question types: Basic information, Preference, Social. */
+/* PersonaBench question types: Basic information, Preference, Social,
+ * Subjective. A preference's sentence does not claim the item is the one
+ * favourite: a persona may have two items of a list planted (the
+ * Preference QA then asks for both, generators/qaplan.h). */
 static const struct entry catalogue[] = {
 	{ "home_city", "home city", "Basic information", "easy",
 	  "Which city do I currently live in?",
@@ -63,10 +67,10 @@ static const struct entry catalogue[] = {
 	  "I drive a %s.", SRC_CAR, -1, NULL },
 	{ "favorite_cuisine", "favourite cuisine", "Preference", "hard",
 	  "What is my favourite cuisine?",
-	  "Nothing beats %s food for me.", SRC_PREF, WORLD_CUISINE, NULL },
+	  "I love %s food.", SRC_PREF, WORLD_CUISINE, NULL },
 	{ "hobby", "favourite hobby", "Preference", "hard",
 	  "What hobby do I enjoy most?",
-	  "My favourite way to unwind is %s.", SRC_PREF, WORLD_HOBBIES,
+	  "One of my favourite ways to unwind is %s.", SRC_PREF, WORLD_HOBBIES,
 	  NULL },
 	{ "favorite_music", "favourite music", "Preference", "hard",
 	  "What music do I like best?",
@@ -77,16 +81,16 @@ static const struct entry catalogue[] = {
 	  NULL },
 	{ "favorite_books", "favourite books", "Preference", "hard",
 	  "What kind of books do I read most?",
-	  "Lately I mostly read %s.", SRC_PREF, WORLD_BOOKS, NULL },
+	  "Lately I have been reading a lot of %s.", SRC_PREF, WORLD_BOOKS, NULL },
 	{ "dream_trip", "dream destination", "Preference", "hard",
 	  "Where do I dream of travelling?",
 	  "One day I want to travel to %s.", SRC_PREF, WORLD_PLACES, NULL },
 	{ "favorite_drink", "favourite drink", "Preference", "easy",
 	  "What is my favourite drink?",
-	  "My go-to drink is %s.", SRC_PREF, WORLD_DRINKS, NULL },
+	  "A drink I always enjoy is %s.", SRC_PREF, WORLD_DRINKS, NULL },
 	{ "favorite_media", "favourite shows", "Preference", "easy",
 	  "What do I like to watch or listen to?",
-	  "My evenings are for %s.", SRC_PREF, WORLD_MEDIA, NULL },
+	  "Many of my evenings are for %s.", SRC_PREF, WORLD_MEDIA, NULL },
 	{ "sibling", "sibling", "Social", "easy",
 	  "What is my sibling's name?",
 	  "My %s is called %s.", SRC_CONTACT, -1, "sibling" },
@@ -99,6 +103,14 @@ static const struct entry catalogue[] = {
 	{ "friend_job", "friend's job", "Social", "hard",
 	  "What does my friend do for a living?",
 	  "My friend %s works as a %s.", SRC_CONTACT_JOB, -1, "friend" },
+	/* A sibling's job, stated by name only: asking "what does my sister
+	 * do" links this session to the one naming the sister. */
+	{ "relative_job", "sibling's job", "Social", "hard",
+	  "What does my sibling do for a living?",
+	  "%s works as a %s.", SRC_CONTACT_JOB, -1, "sibling" },
+	{ "personality", "personality", "Subjective", "easy",
+	  "Which word describes my personality?",
+	  "Friends would describe me as %s.", SRC_ADJ, -1, NULL },
 };
 
 /* Clue phrases: an implicit statement of a value, by value. */
@@ -269,7 +281,26 @@ value_of(const struct entry *e, const struct persona *p,
 	case SRC_CONTACT_JOB:
 		snprintf(out, n, "%s", contact_of(e, w)->job);
 		break;
+	case SRC_ADJ:
+		snprintf(out, n, "%s", f->adjectives[facts_main_trait(p)]);
+		break;
 	}
+}
+
+int
+facts_main_trait(const struct persona *p)
+{
+	int i, best = 0, d, bd = -1;
+
+	for (i = 0; i < PERSONA_NTRAITS; i++) {
+		d = p->big5[i].score > 50 ? p->big5[i].score - 50 :
+		    50 - p->big5[i].score;
+		if (d > bd) {
+			bd = d;
+			best = i;
+		}
+	}
+	return best;
 }
 
 /* The clue phrase of fact f (a verb phrase after "I"), or "". */
@@ -334,12 +365,51 @@ fill(struct fact *f, const struct entry *e, const struct persona *p,
 		       "explicit";
 }
 
+/* Give f (a preference fact) the list item v: its value, sentence, clue
+ * and statement kind (drawn from r). */
+static void
+set_item(struct fact *f, const char *v, const struct world *w,
+	 struct rng *r)
+{
+	size_t i;
+
+	snprintf(f->value, sizeof(f->value), "%s", v);
+	for (i = 0; i < N(catalogue); i++)
+		if (strcmp(catalogue[i].key, f->key) == 0)
+			snprintf(f->sentence, sizeof(f->sentence),
+				 catalogue[i].sentence, f->value);
+	clue_of(f, w);
+	f->statement = f->clue[0] != '\0' &&
+		       rng_below(r, 100) < IMPLICIT_PERCENT ? "implicit" :
+		       "explicit";
+}
+
+/* The first list index after i whose item no current fact of old's key
+ * holds (so an update never repeats an item still liked), else i + 1. */
+static int
+next_free(const struct fact_plan *plan, const struct fact *old,
+	  const char *const *l, int i)
+{
+	int k, j, used;
+
+	for (k = 1; k < WORLD_LIST; k++) {
+		for (used = 0, j = 0; j < plan->n; j++)
+			used |= plan->f[j].valid_to < 0 &&
+				strcmp(plan->f[j].key, old->key) == 0 &&
+				strcmp(plan->f[j].value,
+				       l[(i + k) % WORLD_LIST]) == 0;
+		if (!used)
+			return (i + k) % WORLD_LIST;
+	}
+	return (i + 1) % WORLD_LIST;
+}
+
 /* Update the preference fact old (still current) on `day`: a new fact with
  * the next item of the persona's list and a reason; old keeps its value
  * and gets valid_to. */
 static void
-update(struct fact *nf, struct fact *old, int oldi, const struct world *w,
-       struct rng *r, int day)
+update(const struct fact_plan *plan, struct fact *nf, struct fact *old,
+       int oldi, const struct world *w, struct rng *r, int day)
 {
 	const char *const *l = w->profile.prefs[old->pref];
 	int i;
@@ -347,15 +417,7 @@ update(struct fact *nf, struct fact *old, int oldi, const struct world *w,
 	*nf = *old;
 	for (i = 0; i < WORLD_LIST && strcmp(l[i], old->value) != 0; i++)
 		;
-	snprintf(nf->value, sizeof(nf->value), "%s", l[(i + 1) % WORLD_LIST]);
-	for (i = 0; i < (int)N(catalogue); i++)
-		if (strcmp(catalogue[i].key, old->key) == 0)
-			snprintf(nf->sentence, sizeof(nf->sentence),
-				 catalogue[i].sentence, nf->value);
-	clue_of(nf, w);
-	nf->statement = nf->clue[0] != '\0' &&
-			rng_below(r, 100) < IMPLICIT_PERCENT ? "implicit" :
-			"explicit";
+	set_item(nf, l[next_free(plan, old, l, i)], w, r);
 	nf->reason = pick(r, reasons, N(reasons));
 	nf->supersedes = oldi;
 	nf->valid_from = day;
@@ -406,6 +468,15 @@ later_day(int base, int k, int nlater, const char **period)
 	return base + lo[p] + (k - first) * span[p] / count;
 }
 
+/* Make the plan's next fact an initial one and count it. */
+static void
+initial(struct fact_plan *out, int base, int ninit)
+{
+	out->f[out->n].period = "initial";
+	out->f[out->n].valid_from = base - 365 + out->n * 360 / ninit;
+	out->n++;
+}
+
 void
 facts_plan(struct fact_plan *out, const struct persona *p,
 	   const struct world *w, uint64_t run_seed, int nfacts)
@@ -441,9 +512,16 @@ facts_plan(struct fact_plan *out, const struct persona *p,
 		    catalogue[order[next]].src != SRC_PREF)
 			continue;
 		fill(&out->f[out->n], &catalogue[order[next]], p, w, &r);
-		out->f[out->n].period = "initial";
-		out->f[out->n].valid_from = base - 365 + out->n * 360 / ninit;
-		out->n++;
+		initial(out, base, ninit);
+		/* A preference often gets a second item of its list, in a
+		 * session of its own: the list QA then needs both. */
+		if (out->f[out->n - 1].pref >= 0 && out->n < ninit - 1 &&
+		    rng_below(&r, 100) < SECOND_ITEM_PERCENT) {
+			out->f[out->n] = out->f[out->n - 1];
+			set_item(&out->f[out->n], w->profile.prefs[out->f[
+				 out->n].pref][1], w, &r);
+			initial(out, base, ninit);
+		}
 	}
 	for (k = 0; k < nlater && out->n < FACTS_MAX; k++) {
 		const char *period;
@@ -454,12 +532,12 @@ facts_plan(struct fact_plan *out, const struct persona *p,
 		       !applies(&catalogue[order[next]], p, w))
 			next++;
 		if (u >= 0)
-			update(&out->f[out->n], &out->f[u], u, w, &r, day);
+			update(out, &out->f[out->n], &out->f[u], u, w, &r, day);
 		else if (next < N(catalogue))
 			fill(&out->f[out->n], &catalogue[order[next++]], p, w,
 			     &r);
 		else if ((u = updatable(out, &r)) >= 0)
-			update(&out->f[out->n], &out->f[u], u, w, &r, day);
+			update(out, &out->f[out->n], &out->f[u], u, w, &r, day);
 		else
 			break;
 		out->f[out->n].period = period;

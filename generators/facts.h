@@ -80,6 +80,11 @@ int facts_text_states(const char *text, const char *value);
 /* "YYYY-MM-DD" of a day since 1970-01-01 into out[11]. */
 void facts_day_iso(int day, char out[11]);
 
+/* The Big Five trait (enum persona_trait) whose T-score lies farthest
+ * from the mean: the one the "personality" fact states, as its world
+ * adjective. */
+int facts_main_trait(const struct persona *p);
+
 /* Number of entries in the catalogue. */
 int facts_catalogue_size(void);
 

@@ -11,7 +11,7 @@ libpersonaforge_a_SOURCES += \
 	generators/text.c generators/text.h \
 	generators/life.c generators/life.h \
 	generators/documents.c \
-	generators/qa.c \
+	generators/qa.c generators/qaplan.c generators/qaplan.h \
 	generators/preferences.c \
 	generators/narrative.c \
 	generators/dedup.c \

@@ -5,6 +5,7 @@ libpersonaforge_a_SOURCES += \
 	output/xml.c output/xml.h \
 	output/jsonl.c output/jsonl.h \
 	output/sepqa.c output/sepqa.h \
+	output/personabench.c output/personabench.h \
 	output/card.c output/card.h \
 	output/html.c output/html.h \
 	output/report.c output/report.h output/report-int.h \

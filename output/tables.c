@@ -217,6 +217,17 @@ static const struct dataset_col qa_cols[] = {
 	TEXT("question", DATASET_AUDIT, 5),
 	TEXT("answer", DATASET_AUDIT, 6),
 	QUARANTINED,
+	/* Schema version 7: the answer's shape, the values it replaced and
+	 * the evidence per answer item (generators/qaplan.h). */
+	ATTR("answer_type", "answer_type", 7),
+	{ .name = "answer_list", .type = T, .sql = NN,
+	  .flags = DATASET_JSON | DATASET_ATTR, .xml = "answer_list",
+	  .out = 8 },
+	{ .name = "outdated_value", .type = T, .sql = NN,
+	  .flags = DATASET_JSON | DATASET_ATTR, .xml = "outdated_value",
+	  .out = 9 },
+	{ .name = "evidence_items", .type = T, .sql = NN,
+	  .flags = DATASET_JSON, .xml = "evidence_items", .out = 10 },
 	ROW_SUM,
 	{ 0 }
 };

@@ -469,7 +469,8 @@ int
 writer_qa(struct writer *w, int64_t persona_id, const char *qa_id, int idx,
 	  const char *item_id, const char *fact_id, const char *qtype,
 	  const char *difficulty, const char *question, const char *answer,
-	  const char *const *evidence, int nevidence, int rerun)
+	  const char *const *evidence, int nevidence,
+	  const struct writer_qa_extra *x, int rerun)
 {
 	static const char *const names[] = { "question", "answer" };
 	const char *texts[] = { question, answer };
@@ -489,6 +490,10 @@ writer_qa(struct writer *w, int64_t persona_id, const char *qa_id, int idx,
 	T(w, question);
 	T(w, answer);
 	I(w, q);
+	T(w, x->answer_type);
+	T(w, x->answer_list);
+	T(w, x->outdated_value);
+	T(w, x->evidence_items);
 	if (END(w) != 0)
 		return -1;
 	return qa_evidence(w, qa_id, evidence, nevidence, rerun);

@@ -122,11 +122,20 @@ int writer_fact(struct writer *w, int64_t persona_id, const char *fact_id,
 		const char *relation, const char *sex,
 		const struct writer_timeline *tl, int rerun);
 
+/* A QA item's answer shape and evidence (schema version 7): answer_type
+ * "string", "number" or "list"; answer_list a JSON array of the items
+ * ("null" unless a list); outdated_value a JSON array of values a later
+ * event replaced ("null" when none); evidence_items JSON
+ * [{"item", "docs": [doc ids, the main session first]}]. */
+struct writer_qa_extra {
+	const char *answer_type, *answer_list, *outdated_value;
+	const char *evidence_items;
+};
 int writer_qa(struct writer *w, int64_t persona_id, const char *qa_id,
 	      int idx, const char *item_id, const char *fact_id,
 	      const char *qtype, const char *difficulty, const char *question,
 	      const char *answer, const char *const *evidence, int nevidence,
-	      int rerun);
+	      const struct writer_qa_extra *x, int rerun);
 
 struct writer_pair {
 	const char *pair_id, *item_id, *judge_item_id;

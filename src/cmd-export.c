@@ -7,7 +7,9 @@
  * unfinished dataset exits 10 unless --partial; a failed write exits 1
  * and leaves the previous output in place.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <sys/stat.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -23,6 +25,7 @@
 #include "output/dataset.h"
 #include "output/jsonl.h"
 #include "output/sepqa.h"
+#include "output/personabench.h"
 #include "output/fewshot.h"
 #include "output/xml.h"
 #include "src/cmd.h"
@@ -56,7 +59,7 @@ static const struct option long_opts[] = {
 };
 
 static const char *const formats[] = { "xml", "jsonl", "sepqa", "fewshot",
-	NULL };
+	"personabench", NULL };
 
 /* The usage error for --format F, with a "did you mean". */
 static int
@@ -65,7 +68,7 @@ unknown_format(const struct cmd_entry *e, const char *f)
 	const char *near = suggest_closest(f, formats);
 
 	return cmd_usage_error(e, "unknown format '%s'%s%s%s (use xml, jsonl, "
-			       "sepqa or fewshot)", f, near ? " (did you mean '" : "",
+			       "sepqa, fewshot or personabench)", f, near ? " (did you mean '" : "",
 			       near ? near : "", near ? "'?)" : "");
 }
 
@@ -147,7 +150,7 @@ parse_args(int argc, char **argv, struct export_args *a)
 	a->db = argv[optind];
 	if (a->format == NULL)
 		return cmd_usage_error(e, "export needs --format "
-				       "xml|jsonl|sepqa|fewshot");
+				       "xml|jsonl|sepqa|fewshot|personabench");
 	if (!known_format(a->format))
 		return unknown_format(e, a->format);
 	if (a->out == NULL || *a->out == '\0')
@@ -275,6 +278,63 @@ export_fewshot(struct dataset *ds, struct export_args *a,
 	return rc;
 }
 
+/* personabench writes a whole tree whose communities the authors' eval
+ * lists: an existing non-empty directory would mix in stale ones, so it
+ * is refused (exit 2) before anything is written. */
+static int
+personabench_dir_free(const char *dir)
+{
+	struct stat st;
+	DIR *d;
+	struct dirent *e;
+	int used = 0;
+
+	if (stat(dir, &st) != 0)
+		return 0;
+	if (!S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "personaforge: %s: exists and is not a "
+			"directory\n", dir);
+		return PF_EXIT_USAGE;
+	}
+	if ((d = opendir(dir)) == NULL) {
+		fprintf(stderr, "personaforge: %s: cannot read the output "
+			"directory: %s\n", dir, strerror(errno));
+		return PF_EXIT_USAGE;
+	}
+	while (!used && (e = readdir(d)) != NULL)
+		used = strcmp(e->d_name, ".") != 0 &&
+		       strcmp(e->d_name, "..") != 0;
+	closedir(d);
+	if (!used)
+		return 0;
+	fprintf(stderr, "personaforge: %s: the output directory exists and "
+		"is not empty (a PersonaBench export is written into a new "
+		"or empty directory)\n", dir);
+	return PF_EXIT_USAGE;
+}
+
+/* The personabench export (output/personabench.h), saying what it
+ * wrote. */
+static int
+export_personabench(struct dataset *ds, const struct export_args *a,
+		    struct export_counts *counts, struct pf_error *err)
+{
+	struct pb_counts c;
+	int rc = personabench_export_write(ds, a->out, a->opts, &c, err);
+
+	counts->damaged = c.damaged;
+	if (rc == 0 && !a->quiet)
+		fprintf(stderr, "personaforge: wrote %s: %" PRIu64
+			" communities, %" PRIu64 " personas, %" PRIu64
+			" sessions at noise %.1f, %" PRIu64 " QA; %" PRIu64
+			" QA left out (evidence only in document types "
+			"PersonaBench does not have, %" PRIu64 " documents "
+			"not exported)\n", a->out, c.communities, c.personas,
+			c.sessions, c.noise, c.qa, c.qa_left_out,
+			c.docs_left_out);
+	return rc;
+}
+
 static int
 exec_export(int argc, char **argv)
 {
@@ -293,7 +353,9 @@ exec_export(int argc, char **argv)
 	if ((rc = cmd_dataset_read(a.db, &ds)) != 0)
 		return rc;
 	if ((rc = check_finished(ds, &a)) >= 0 ||
-	    (rc = out_path_check(a.out)) != 0) {
+	    (rc = out_path_check(a.out)) != 0 ||
+	    (strcmp(a.format, "personabench") == 0 &&
+	     (rc = personabench_dir_free(a.out)) != 0)) {
 		dataset_close(ds);
 		return rc;
 	}
@@ -302,6 +364,8 @@ exec_export(int argc, char **argv)
 		rc = export_sepqa(ds, &a, &counts, &err);
 	else if (strcmp(a.format, "fewshot") == 0)
 		rc = export_fewshot(ds, &a, &counts, &err);
+	else if (strcmp(a.format, "personabench") == 0)
+		rc = export_personabench(ds, &a, &counts, &err);
 	else if (strcmp(a.format, "xml") == 0)
 		rc = xml_export_write(ds, a.out, a.opts, &counts, &err);
 	else
@@ -320,7 +384,7 @@ exec_export(int argc, char **argv)
 
 const struct cmd_entry cmd_export_entry = {
 	.name = "export",
-	.usage = "DB --format xml|jsonl|sepqa|fewshot -o PATH "
+	.usage = "DB --format xml|jsonl|sepqa|fewshot|personabench -o PATH "
 		 "[--shots N] [--rat] [--human-share F] [--include-quarantined] "
 		 "[--partial] [-q]",
 	.summary = "export a dataset as XML or as JSONL files",
@@ -338,7 +402,11 @@ const struct cmd_entry cmd_export_entry = {
 	"                         fewshot: the labelled preference pairs as\n"
 	"                         FSPO reads them (rows.jsonl), its N-shot\n"
 	"                         episodes (episodes.jsonl) and the pairs\n"
-	"                         that need a human (needs_human.jsonl)\n"
+	"                         that need a human (needs_human.jsonl);\n"
+	"                         personabench: the private documents and\n"
+	"                         QA as PersonaBench's evaluation reads them\n"
+	"                         (a new or empty directory: synthetic_data/\n"
+	"                         community_K/{eval_info,private_data}/...)\n"
 	"  -o, --output PATH      the XML file, or the output directory\n"
 	"                         (created if missing)\n"
 	"  --shots N              fewshot: shots per episode (default 8)\n"

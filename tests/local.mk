@@ -92,6 +92,15 @@ TESTS += tests/integration/coherence.sh
 TESTS += tests/integration/fairness.sh
 dist_noinst_SCRIPTS += tests/integration/fairness.sh
 
+## Issue 14's figures: QA per type and difficulty, Basic templates,
+## paraphrases, unsupported evidence (qa_stats.py) and the PersonaBench
+## export through the authors' loading and gt-context retrieval
+## (personabench_check.py) over a 10,000-persona offline build.
+TESTS += tests/integration/qa.sh tests/integration/personabench.sh
+dist_noinst_SCRIPTS += tests/integration/qa.sh \
+	tests/integration/personabench.sh \
+	tests/integration/qa_stats.py tests/integration/personabench_check.py
+
 ## Issue 13's figures: the persona world, sessions, noise, canaries and
 ## distinct-2 over a 10,000-persona offline build (world_stats.py).
 TESTS += tests/integration/world.sh

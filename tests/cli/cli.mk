@@ -147,7 +147,10 @@ EXPORT_CLI_TESTS = \
 	tests/cli/export-stale-tmp.test \
 	tests/cli/export-unfinished.test \
 	tests/cli/export-unwritable-output.test \
-	tests/cli/export-written.test
+	tests/cli/export-written.test \
+	tests/cli/export-personabench.test \
+	tests/cli/export-personabench-other-types.test \
+	tests/cli/export-personabench-exists.test
 
 BATCH_CLI_TESTS = \
 	tests/cli/batch-unreachable.test

@@ -70,7 +70,7 @@ provenance() {
 	grep -q "| config hash | \`$hash\` |" a/README.md &&
 	grep -q '^| seed | 42 |$' a/README.md &&
 	grep -q '^| personas | 60 |$' a/README.md &&
-	grep -q '^| qa | 1 | offline | personaforge-offline-1 | 3 |$' a/README.md &&
+	grep -q '^| qa | 2 | offline | personaforge-offline-1 | 3 |$' a/README.md &&
 	grep -q '^## Intended use$' a/README.md &&
 	grep -q "offline backend: a deterministic stand-in" a/README.md &&
 	grep -q '^| pii:high=0 | config gate passed' a/README.md &&

@@ -26,3 +26,16 @@ exports() {
 	"$pf" export "$1" --format jsonl -o "$2.jsonl"
 }
 same() { cmp "$1.xml" "$2.xml" && diff -r "$1.jsonl" "$2.jsonl"; }
+
+# numpy_python: set py to a python3 that has numpy (Debian's
+# python3-numpy; a python3 earlier on PATH may lack it), or skip all.
+numpy_python() {
+	py=
+	for c in python3 /usr/bin/python3; do
+		if "$c" -c "import numpy" >/dev/null 2>&1; then
+			py=$c
+			return 0
+		fi
+	done
+	tap_skip_all "no python3 with numpy"
+}

@@ -41,19 +41,27 @@ counts() {
 tap_check "every table has its rows" counts
 
 grounded() {
-	# each QA's evidence includes the document its fact was planted in,
-	# which states it explicitly (its value) or implicitly (its clue);
-	# every other evidence document states the fact's value
+	# each QA's evidence includes the document its fact was planted in;
+	# every document cited for an answer item states the item (or, the
+	# planting session, the clue of the persona's fact with that value);
+	# the answer gives every item (a list) or the first (the item a
+	# question linking two sessions asks for); Subjective answers A or B
 	eq "$(q a.db 'select count(*) from qa join fact using (fact_id)
 		where fact.doc_id not in (select doc_id from qa_evidence e
 		where e.qa_id = qa.qa_id)')" 0 &&
-	eq "$(q a.db "select count(*) from qa_evidence e join qa using (qa_id)
-		join fact using (fact_id) join document d on d.doc_id = e.doc_id
-		where instr(lower(d.content), lower(case when fact.statement =
-		'implicit' and d.doc_id = fact.doc_id then fact.clue else
-		fact.fact_value end)) = 0")" 0 &&
-	eq "$(q a.db "select count(*) from qa join fact using (fact_id)
-		where instr(lower(qa.answer), lower(fact.fact_value)) = 0")" 0
+	eq "$(q a.db "select count(*) from qa, json_each(qa.evidence_items) it,
+		json_each(it.value, '\$.docs') dd join document d on
+		d.doc_id = dd.value where instr(lower(d.content),
+		lower(json_extract(it.value, '\$.item'))) = 0 and not exists
+		(select 1 from fact f where f.persona_id = qa.persona_id and
+		f.clue != '' and f.fact_value = json_extract(it.value, '\$.item')
+		and instr(lower(d.content), lower(f.clue)) > 0)")" 0 &&
+	eq "$(q a.db "select count(*) from qa, json_each(qa.evidence_items) it
+		where qa.qtype != 'Subjective' and (qa.answer_type = 'list' or
+		it.key = 0) and instr(lower(qa.answer),
+		lower(json_extract(it.value, '\$.item'))) = 0")" 0 &&
+	eq "$(q a.db "select count(*) from qa where qtype = 'Subjective' and
+		answer not in ('A', 'B')")" 0
 }
 tap_check "QA pairs are grounded in their evidence documents" grounded
 

@@ -186,7 +186,8 @@ static const char ins_fact[] = "INSERT INTO fact VALUES "
 	"(?, ?, ?, ?, ?, ?, ?, '', '', 0, 'explicit', '', '2023-06-02', '', "
 	"'', '', 'initial', '[]', 0)";
 static const char ins_qa[] = "INSERT INTO qa VALUES "
-	"(?, ?, ?, 'item', ?, ?, ?, ?, ?, 0, 0)";
+	"(?, ?, ?, 'item', ?, ?, ?, ?, ?, 0, 'string', 'null', 'null', "
+	"'[]', 0)";
 static const char ins_ev[] = "INSERT INTO qa_evidence VALUES (?, ?, 0)";
 static const char ins_pair[] = "INSERT INTO preference_pair VALUES "
 	"(?, ?, 1, 'item', 'judge', ?, 'yes', 'no', 'v1', 'v2', 'chosen', "
