@@ -191,7 +191,7 @@ static const char ins_ev[] = "INSERT INTO qa_evidence VALUES (?, ?, 0)";
 static const char ins_pair[] = "INSERT INTO preference_pair VALUES "
 	"(?, ?, 1, 'item', 'judge', ?, 'yes', 'no', 'v1', 'v2', 'chosen', "
 	"87, ?, 'judge-model', '{\"type\": \"advice\"}', 'length', '[]', "
-	"'chosen', '0.5', 0, 'desc', 0, 0)";
+	"'chosen', '0.5', 0, 'desc', 'v1', 0, 0)";
 static const char ins_find[] = "INSERT INTO audit_finding (auditor, "
 	"auditor_version, row_table, row_id, field, kind, severity, "
 	"synthetic, masked, reason, offset, threshold, quarantined, "
