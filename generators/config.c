@@ -50,7 +50,7 @@ static const char *const default_views[] = {
  * templates/prompts/document.mustache and templates/offline/). */
 static const char *const doc_types[] = {
 	"conversation", "user_ai", "purchase", "email", "note", "calendar",
-	NULL
+	"search", NULL
 };
 
 

@@ -3,9 +3,14 @@
  *
  * A session becomes a reply {"title", "content", "entries"} shaped like
  * its type: a conversation is turns between the persona and the target
- * contact ({role: first name, content}: greetings, a reply that answers
- * what was said, the contact in their own voice), a user-AI chat is
- * {role: "user" | "assistant", content} turns, a purchase history is
+ * contact ({role: first name, act, content}: a greeting and a question
+ * about the contact's life and its answer, the persona's news (the
+ * planted fact or filler) and a reaction about that news, after an
+ * update the question what changed and the reason, now and then a plan
+ * agreed or countered, a goodbye; the contact speaks in a voice of
+ * their relationship and age), a user-AI chat is {role: "user" |
+ * "assistant", act, content} turns (a request about the user's fact
+ * and an answer to that request), a purchase history is
  * items {title, description, brand, categories: [3 levels]} and content
  * that reads like an order history; other types are one paragraph.
  * Each planted fact is stated the way the fact says (its value word for

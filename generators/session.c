@@ -34,7 +34,20 @@ by_time(const void *a, const void *b)
 	return (x->minute > y->minute) - (x->minute < y->minute);
 }
 
-/* A conversation's contact: any but the one its fact is about. */
+/* Whether contact name is what one of the session's facts is about. */
+static int
+about(const struct fact_plan *fp, const struct session *s,
+      const char *name)
+{
+	int k;
+
+	for (k = 0; k < s->nfacts; k++)
+		if (strcmp(fp->f[s->fact[k]].value, name) == 0)
+			return 1;
+	return 0;
+}
+
+/* A session's contact: any but one its facts are about. */
 static int
 target(const struct world *w, const struct fact_plan *fp,
        const struct session *s, struct rng *r)
@@ -45,11 +58,50 @@ target(const struct world *w, const struct fact_plan *fp,
 		return -1;
 	for (tries = 0; tries < 8; tries++) {
 		c = (int)rng_below(r, (uint32_t)w->ncontacts);
-		if (s->nfacts == 0 ||
-		    strcmp(fp->f[s->fact[0]].value, w->c[c].name) != 0)
+		if (!about(fp, s, w->c[c].name))
 			break;
 	}
 	return c;
+}
+
+/* Whether a search query can state fact f: only its value typed into a
+ * search box (a pet or a relative's name would not be searched). */
+static int
+searchable(const struct fact *f)
+{
+	return strcmp(f->statement, "explicit") == 0 &&
+	       strcmp(f->key, "pet") != 0 && f->relation == NULL;
+}
+
+/* Search sessions take searchable facts: each search session whose
+ * first fact is not searchable swaps its facts with the first later
+ * session of another type whose first fact is (the days follow the
+ * facts, so the timeline is kept). */
+static void
+searches_first(struct session_plan *out, const struct fact_plan *fp)
+{
+	struct session *a, *b = NULL, t;
+	int i, j;
+
+	for (i = 0; i < out->n; i++) {
+		a = &out->s[i];
+		if (strcmp(a->type, "search") != 0 || a->nfacts == 0 ||
+		    searchable(&fp->f[a->fact[0]]))
+			continue;
+		for (j = i + 1; j < out->n; j++) {
+			b = &out->s[j];
+			if (strcmp(b->type, "search") != 0 && b->nfacts > 0 &&
+			    searchable(&fp->f[b->fact[0]]))
+				break;
+		}
+		if (j == out->n)
+			continue;
+		t = *a;
+		memcpy(a->fact, b->fact, sizeof(a->fact));
+		a->nfacts = b->nfacts;
+		memcpy(b->fact, t.fact, sizeof(b->fact));
+		b->nfacts = t.nfacts;
+	}
 }
 
 /* Sessions numbered in time order, with ids; facts learn their doc. */
@@ -97,12 +149,18 @@ session_plan(struct session_plan *out, struct fact_plan *fp,
 			s->fact[s->nfacts] = i * per + s->nfacts;
 			s->nfacts++;
 		}
+	}
+	searches_first(out, fp);
+	for (i = 0; i < nd; i++) {
+		s = &out->s[i];
 		s->noise = s->nfacts == 0;
 		s->day = s->noise ? lo + (int)rng_below(&r, (uint32_t)(hi -
 								      lo + 1))
 			 : fp->f[s->fact[0]].valid_from;
 		s->minute = 7 * 60 + (int)rng_below(&r, 16 * 60);
-		s->contact = strcmp(s->type, "conversation") == 0 ?
+		s->contact = strcmp(s->type, "conversation") == 0 ||
+			     strcmp(s->type, "email") == 0 ||
+			     strcmp(s->type, "calendar") == 0 ?
 			     target(w, fp, s, &r) : -1;
 	}
 	finish(out, fp, c, &r);

@@ -6,8 +6,10 @@
  * persona's timeline (facts.h), so the share of filler is within
  * 1 / (2 x ndocs) of the setting (when the catalogue runs out of facts,
  * the sessions left over are filler too). Every session gets a document
- * type (the configured types in turn), a target contact for a
- * conversation, a timestamp (a fact's session is dated the day its fact
+ * type (the configured types in turn; a search session takes a fact a
+ * query can state, its value, when a later session of another type has
+ * one to swap), a target contact for a conversation, an email or a
+ * calendar event, a timestamp (a fact's session is dated the day its fact
  * became true; filler falls anywhere in the timeline), a session id
  * "TYPE---session---N" (N counts that type's sessions, as PersonaBench
  * names them) and a 12-digit segment id unique among the persona's
@@ -26,10 +28,12 @@
 #define SESSION_FACTS 8    /* facts one session may plant */
 
 struct session {
-	const char *type;        /* "conversation", "user_ai", "purchase", ... */
+	const char *type;        /* "conversation", "user_ai", "purchase",
+				  * "email", "calendar", "note", "search" */
 	int nfacts;
 	int fact[SESSION_FACTS]; /* indexes into the fact plan */
-	int contact;             /* world contact of a conversation, else -1 */
+	int contact;             /* world contact of a conversation, email
+				  * or calendar event, else -1 */
 	int day, minute;         /* days since 1970-01-01, minute of the day */
 	char session_id[48];
 	char segment_id[13];

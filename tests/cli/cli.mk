@@ -19,6 +19,7 @@ BUILD_CLI_TESTS = \
 	tests/cli/build-datadir-bogus.test \
 	tests/cli/build-datadir-unset.test \
 	tests/cli/build-default-output.test \
+	tests/cli/build-all-doc-types.test \
 	tests/cli/build-doc-type-typo.test \
 	tests/cli/build-dry-run.test \
 	tests/cli/build-dry-run-price.test \

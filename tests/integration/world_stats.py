@@ -39,6 +39,67 @@ def distinct2(texts, names):
     return len(grams) / total if total else 0.0
 
 
+# A turn of these acts asks for a reply of the listed acts by the other
+# speaker (a plan gets an agreement or a counter, which gets agreed to;
+# news gets a reaction, or after an update the question what changed).
+REPLY = {"question": {"answer"}, "request": {"answer"},
+         "news": {"react", "question"}, "plan": {"agree", "counter"},
+         "counter": {"agree"}}
+STOP = set("that this with have what your from just they them been about "
+           "will would there their here into some when were since after "
+           "because really still very much more like know the and you "
+           "was for but not too all how are can get got did had has her "
+           "him his its now out our one any see say way who why yes off "
+           "own she may".split())
+
+
+def stems(text, names):
+    """Content words (numbers and words of 3+ letters, no stop words or
+    the speakers' names),
+    cut to five letters so "change" meets "changed"."""
+    return {w[:5] for w in re.findall(r"[a-z0-9]+", text.lower())
+            if (len(w) >= 3 or w.isdigit()) and w not in STOP and
+            w not in names}
+
+
+def dialogue(docs):
+    """Turn pairs of the chats, and the pairs whose reply is missing, of
+    the wrong act, by the same speaker or shares no content word with
+    what it answers (a reply that does not answer what was said)."""
+    pairs = bad = untagged = 0
+    for doc in docs:
+        if doc["doc_type"] not in ("conversation", "user_ai"):
+            continue
+        turns = doc["entries"]
+        own = {w for n in doc["participants"] for w in WORD.findall(
+            n.lower())}
+        if not turns or any("act" not in t for t in turns):
+            untagged += 1
+            continue
+        for i, t in enumerate(turns):
+            want = REPLY.get(t["act"])
+            if want is None:
+                continue
+            pairs += 1
+            r = turns[i + 1] if i + 1 < len(turns) else None
+            why = None
+            if r is None or r["act"] not in want:
+                why = "no reply of %s" % "/".join(sorted(want))
+            elif r["role"] == t["role"]:
+                why = "the same speaker replies"
+            elif t["act"] == "question" and "?" not in t["content"]:
+                why = "a question without a question mark"
+            elif not stems(t["content"], own) & stems(r["content"], own):
+                why = "the reply shares no word with what it answers"
+            if why:
+                bad += 1
+                if bad <= 5:
+                    print(f"# {doc['doc_id']}: {why}: "
+                          f"{t['content']!r} -> "
+                          f"{r['content'] if r else None!r}")
+    return pairs, bad, untagged
+
+
 def main():
     if len(sys.argv) != 3:
         print("usage: world_stats.py DIR NOISE", file=sys.stderr)
@@ -96,6 +157,7 @@ def main():
 
     kinds = collections.Counter()
     periods = collections.Counter()
+    by_type = collections.Counter()
     unstated = updates = later = 0
     fact_docs = set()
     for f in rows(d, "facts.jsonl"):
@@ -106,6 +168,7 @@ def main():
             updates += f["supersedes"] != ""
         for doc_id in f["doc_ids"]:
             fact_docs.add(doc_id)
+            by_type[docs[doc_id]["doc_type"]] += 1
             text = docs[doc_id]["content"].lower()
             want = f["clue"] if f["statement"] == "implicit" else \
                 f["fact_value"]
@@ -115,6 +178,8 @@ def main():
                     print(f"# {doc_id} does not state {f['fact_id']}")
     for k, n in sorted(kinds.items()):
         print(f"facts statement {k} {n}")
+    for k, n in sorted(by_type.items()):
+        print(f"planted_facts {k} {n}")
     for k, n in sorted(periods.items()):
         print(f"facts period {k} {n}")
     print(f"later_events {later} updating_a_preference {updates}")
@@ -143,6 +208,12 @@ def main():
     print(f"bad_session_or_segment_ids {seg_bad}")
     if leaks or missing_canary or seg_bad:
         bad.append("canaries or session ids wrong")
+
+    pairs, incoherent, untagged = dialogue(docs.values())
+    print(f"dialogue_turn_pairs {pairs} unanswered_or_off_topic "
+          f"{incoherent} untagged_chats {untagged}")
+    if incoherent or untagged or not pairs:
+        bad.append("chat replies that do not answer what was said")
 
     first = collections.defaultdict(list)
     for doc in list(docs.values())[:1000]:
