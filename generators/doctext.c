@@ -423,7 +423,7 @@ ai_task(struct ctx *c, cJSON *e)
 	snprintf(u + strlen(u), sizeof(u) - strlen(u), " %.*s %.*s",
 		 (int)(sizeof(u) / 2 - 2), st, (int)(sizeof(u) / 4), t);
 	turn(c, e, "user", "request", NULL, u);
-	snprintf(t, sizeof(t), "%s", help);
+	memmove(t, help, strlen(help) + 1);   /* help points into t */
 	fam_rule(c, "extra", r, sizeof(r));
 	if (grammar_has(c->in->g, r) &&
 	    strcmp(c->cur->statement, "explicit") == 0)
