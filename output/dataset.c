@@ -277,6 +277,12 @@ dataset_write_ahead(struct dataset *ds, struct pf_error *err)
 	return dataset_exec(ds, "PRAGMA journal_mode=WAL;", err);
 }
 
+int
+dataset_reindex(struct dataset *ds, struct pf_error *err)
+{
+	return dataset_exec(ds, "REINDEX;", err);
+}
+
 /* Connection settings of a writer; a new file is switched to WAL at
  * once, an existing one only by dataset_write_ahead (so a dataset that
  * is refused after opening keeps every byte). */

@@ -55,7 +55,8 @@ content() {
 	grep -q '<th>domain</th><th>severity</th>' r.html &&
 	! grep -q 'Not run: the safety auditor' r.html &&
 	grep -q 'Not run: the diversity auditor' r.html &&
-	grep -q 'Not run: the judge auditor' r.html &&
+	! grep -q 'Not run: the judge auditor' r.html &&
+	grep -q '<td>judge</td><td>1</td><td>order_swap_conflict_rate</td>' r.html &&
 	grep -q '<td>pii:high=0</td><td>config gate passed' r.html &&
 	grep -q '<p>0 failed items.</p>' r.html
 }
