@@ -377,6 +377,12 @@ conversation(struct ctx *c, cJSON *e, char *title, size_t tmax)
 	const char *me = c->in->p->first_name, *them = x->first;
 	char t[LINE] = "", r[64];
 
+	/* Two Stevens: a reader (and the speaker check) could not tell the
+	 * turns apart by first name, so both speak by full name. */
+	if (strcmp(me, them) == 0) {
+		me = c->in->p->name;
+		them = x->name;
+	}
 	contact_vars(c, x);
 	snprintf(title, tmax, "Chat with %s", x->name);
 	opening(c, e, me, them);
