@@ -55,7 +55,7 @@ STOP = set("that this with have what your from just they them been about "
 
 def stems(text, names):
     """Content words (numbers and words of 3+ letters, no stop words or
-    the speakers' names),
+    the speakers' first names),
     cut to five letters so "change" meets "changed"."""
     return {w[:5] for w in re.findall(r"[a-z0-9]+", text.lower())
             if (len(w) >= 3 or w.isdigit()) and w not in STOP and
@@ -71,8 +71,11 @@ def dialogue(docs):
         if doc["doc_type"] not in ("conversation", "user_ai"):
             continue
         turns = doc["entries"]
-        own = {w for n in doc["participants"] for w in WORD.findall(
-            n.lower())}
+        # Speakers greet each other by first name, so first names are no
+        # evidence of an answer; surnames are (a reply naming "Amy
+        # Sexton", or the eye colour "Green", repeats what was said).
+        own = {WORD.findall(n.lower())[0] for n in doc["participants"]
+               if WORD.findall(n.lower())}
         if not turns or any("act" not in t for t in turns):
             untagged += 1
             continue
