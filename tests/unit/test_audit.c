@@ -38,14 +38,15 @@ static const struct {
 	enum audit_severity quarantine, gate_sev;
 	int64_t gate_max;
 } section_cases[] = {
-	{ NULL, NULL, NULL, 4, AUDIT_HIGH, AUDIT_HIGH, -1 },
-	{ "{}", NULL, NULL, 4, AUDIT_HIGH, AUDIT_HIGH, -1 },
+	{ NULL, NULL, NULL, 5, AUDIT_HIGH, AUDIT_HIGH, -1 },
+	{ "{}", NULL, NULL, 5, AUDIT_HIGH, AUDIT_HIGH, -1 },
 	{ "{\"pii\": {\"quarantine\": \"medium\", \"gate\": {\"severity\": "
-	  "\"low\", \"max_findings\": 3}}}", NULL, NULL, 4, AUDIT_MEDIUM,
+	  "\"low\", \"max_findings\": 3}}}", NULL, NULL, 5, AUDIT_MEDIUM,
 	  AUDIT_LOW, 3 },
 	{ "{\"pii\": {\"enabled\": false}, \"canary\": {\"enabled\": "
 	  "false}, \"safety\": {\"enabled\": false}, \"fairness\": "
-	  "{\"enabled\": false}}", NULL, NULL, 0, 0, 0,
+	  "{\"enabled\": false}, \"judge\": {\"enabled\": false}}", NULL,
+	  NULL, 0, 0, 0,
 	  0 },
 	{ "[]", "$.audit", "expected an object", 0, 0, 0, 0 },
 	{ "{\"nope\": {}}", "$.audit.nope", "unknown auditor", 0, 0, 0, 0 },
