@@ -541,7 +541,8 @@ noise_ratio(struct dataset *ds, double *out, struct pf_error *err)
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
 		*out = sqlite3_column_double(st, 0);
-	sqlite3_reset(st);
+	sqlite3_finalize(st);   /* a statement left open keeps the
+				 * connection from closing */
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 :
 	       pf_error_set(err, "cannot read the run's config");
 }
