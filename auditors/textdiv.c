@@ -1,5 +1,6 @@
 /* textdiv.c - tokens, distinct-n and self-BLEU-4 (see textdiv.h). */
 #include "auditors/textdiv.h"
+#include "base/hash.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -8,14 +9,6 @@
 
 #define BLEU_N 4
 #define SMOOTH_EPS 0.1   /* NLTK SmoothingFunction().method1 */
-
-static uint64_t
-mix(uint64_t z)
-{
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
 
 static int
 word_byte(unsigned char c)
@@ -42,7 +35,7 @@ textdiv_tokens(const char *text, uint64_t *out, size_t max)
 			for (; *p && word_byte(*p); p++)
 				h = (h ^ (uint64_t)tolower(*p)) *
 				    0x100000001b3ULL;
-		out[n++] = mix(h);
+		out[n++] = hash_mix64(h);
 	}
 	return n;
 }
@@ -55,7 +48,7 @@ gram(const uint64_t *t, size_t i, int n)
 	int k;
 
 	for (k = 0; k < n; k++)
-		h = mix(h ^ t[i + (size_t)k]);
+		h = hash_mix64(h ^ t[i + (size_t)k]);
 	return h | 1;     /* never 0: 0 marks an empty slot */
 }
 

@@ -29,4 +29,15 @@ void hash_hex(const void *p, size_t n, char hex[65]);
  * collision-resistant hash for in-memory lookup tables. Cannot fail. */
 uint64_t hash_fnv1a(const char *s);
 
+/* splitmix64's finaliser: a bijective 64-bit mix, for hashing words and
+ * shingles (base/minhash.c, auditors/textdiv.c). Inline: it runs per
+ * shingle and permutation. */
+static inline uint64_t
+hash_mix64(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
 #endif

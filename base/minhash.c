@@ -1,20 +1,12 @@
 /* minhash.c - MinHash signatures and an LSH index (see minhash.h). */
 #include "base/minhash.h"
+#include "base/hash.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define WORD_MAX 64   /* bytes of a word that count; the rest is cut */
-
-/* splitmix64's finaliser: a bijective 64-bit mix. */
-static uint64_t
-mix(uint64_t z)
-{
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
 
 /* FNV-1a of the next word at *s (lower-cased); advances *s past it.
  * Returns 0 when no word is left. */
@@ -43,7 +35,7 @@ add_shingle(struct minhash *m, uint64_t x)
 	int i;
 
 	for (i = 0; i < MINHASH_PERM; i++) {
-		h = mix(x ^ (0x9e3779b97f4a7c15ULL * (uint64_t)(i + 1)));
+		h = hash_mix64(x ^ (0x9e3779b97f4a7c15ULL * (uint64_t)(i + 1)));
 		if (h < m->v[i])
 			m->v[i] = h;
 	}
@@ -61,12 +53,12 @@ minhash_text(const char *text, struct minhash *out)
 		if (n < MINHASH_SHINGLE)
 			continue;
 		for (x = 0, i = 0; i < MINHASH_SHINGLE; i++)
-			x = mix(x ^ w[(n + i) % MINHASH_SHINGLE]);
+			x = hash_mix64(x ^ w[(n + i) % MINHASH_SHINGLE]);
 		add_shingle(out, x);
 	}
 	if (n > 0 && n < MINHASH_SHINGLE) {
 		for (x = 0, i = 0; i < n; i++)
-			x = mix(x ^ w[i]);
+			x = hash_mix64(x ^ w[i]);
 		add_shingle(out, x);
 	}
 }
@@ -102,7 +94,7 @@ band_hash(const struct minhash_index *x, const struct minhash *m, int b)
 	int r;
 
 	for (r = 0; r < x->rows; r++)
-		h = mix(h ^ m->v[b * x->rows + r]);
+		h = hash_mix64(h ^ m->v[b * x->rows + r]);
 	return h | 1;   /* never 0: 0 marks an empty slot */
 }
 
