@@ -114,8 +114,10 @@ int dataset_propagate_quarantine(struct dataset *ds, struct pf_error *err);
 /* Run SQL with no result rows; on failure fills err with sqlite's message. */
 int dataset_exec(struct dataset *ds, const char *sql, struct pf_error *err);
 
-/* Prepare a statement that lives as long as the connection; NULL on error
- * with err filled. */
+/* Prepare a statement (SQLITE_PREPARE_PERSISTENT: meant to be reused);
+ * NULL on error with err filled. The caller owns it and must finalize
+ * it: an unfinalized statement keeps dataset_close from closing the
+ * connection. */
 sqlite3_stmt *dataset_prepare(struct dataset *ds, const char *sql,
 			      struct pf_error *err);
 
