@@ -103,10 +103,6 @@ def dialogue(docs):
     return pairs, bad, untagged
 
 
-# Per type floors below the issue's 0.25 (see main).
-FLOOR = {"user_ai": 0.24}
-
-
 def main():
     if len(sys.argv) != 3:
         print("usage: world_stats.py DIR NOISE", file=sys.stderr)
@@ -227,10 +223,7 @@ def main():
         first[doc["doc_type"]].append(doc["content"])
     for t, texts in sorted(first.items()):
         v = distinct2(texts, names)
-        # The issue's bar is 0.25 for every type; user_ai after the
-        # PersonaBench QA facts (issue 14) reads 0.242-0.244 and is held
-        # to a floor until its grammar grows (said in the notes).
-        floor = FLOOR.get(t, 0.25)
+        floor = 0.25   # the issue's bar, for every type
         print(f"distinct2 {t} {v:.3f} over {len(texts)} documents"
               f"{' (below the 0.25 bar)' if v < 0.25 else ''}")
         if v < floor:
