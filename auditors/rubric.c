@@ -350,6 +350,28 @@ rubric_score_offline(const struct rubric *rb, const struct penguin_profile *p,
 	tally_reply(good, known, t);
 }
 
+size_t
+rubric_select_offline(const struct rubric *rb,
+		      const struct penguin_profile *p,
+		      const struct saferules_verdict *v, const char *reply,
+		      struct rubric_pick *out, size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < rb->n && n < max; i++) {
+		if (!applies(&rb->v[i], p, v))
+			continue;
+		out[n].id = rb->v[i].id;
+		out[n].criterion = rb->v[i].criterion;
+		out[n].answer = answer(&rb->v[i], p, v, reply);
+		out[n].good = out[n].answer != RUBRIC_NA &&
+			      (out[n].answer == RUBRIC_YES) ==
+			      (rb->v[i].yes_is_good != 0);
+		n++;
+	}
+	return n;
+}
+
 int
 rubric_domain_items(const struct rubric *rb, int d, struct buf *lines,
 		    const char **ids, size_t max, size_t *n,

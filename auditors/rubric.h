@@ -73,6 +73,24 @@ void rubric_score_offline(const struct rubric *rb,
 			  const struct saferules_verdict *v,
 			  const char *reply, struct rubric_tally *t);
 
+/* One selected item of a reply with its answer (id points into rb). */
+struct rubric_pick {
+	const char *id;
+	int criterion;            /* enum rubric_criterion */
+	enum rubric_answer answer;
+	int good;                 /* 1: the verdict is good (YES for a
+				   * yes_is_good item, NO for yes_is_bad) */
+};
+
+/* The items rubric_score_offline would count for one reply, with their
+ * answers, in the rubric's order: at most max of them into out.
+ * Returns how many. */
+size_t rubric_select_offline(const struct rubric *rb,
+			     const struct penguin_profile *p,
+			     const struct saferules_verdict *v,
+			     const char *reply, struct rubric_pick *out,
+			     size_t max);
+
 /* The items of domain d for an LLM's selection step: one "ID: question"
  * line each appended to lines, their ids (pointers into rb) in
  * ids[0..*n-1] and ids[*n] = NULL. Returns 0, or -1 with err filled

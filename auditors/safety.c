@@ -8,10 +8,13 @@
 #include <string.h>
 
 #include "auditors/penguin.h"
+#include "base/buf.h"
 #include "base/jfield.h"
 #include "base/json.h"
 
 #define SAFETY_MAX_FILE (1u << 20)   /* a lexicon or rubric file */
+#define SAFETY_MAX_ITEMS_JSON (1u << 16)  /* one reply's items of one
+					   * criterion, as JSON */
 
 /* The parsed `$.audit.safety` keys: a lexicon and rubric of the user's
  * instead of the built-in ones. */
@@ -465,6 +468,100 @@ safety_rubric_row(const void *cfg, const struct audit_row *row,
 	return 0;
 }
 
+/* What safety_score_row's reply callback needs. */
+struct score_ctx {
+	struct rubric_ctx r;
+	const struct audit_row *row;
+	audit_score_fn emit;
+	void *ud;
+	struct rubric_pick pick[RUBRIC_MAX_ITEMS];
+	struct buf items;           /* one criterion's {"id": "answer"} */
+	int failed;
+};
+
+static const char *const answer_names[] = {
+	[RUBRIC_NA] = "na", [RUBRIC_YES] = "yes", [RUBRIC_NO] = "no",
+};
+
+/* Emit criterion c's score of one reply from its n picks. */
+static void
+score_criterion(struct score_ctx *x, const struct reply *rp,
+		const char *domain, int c, size_t n)
+{
+	struct audit_score s = {
+		.table = x->row->table, .row_id = x->row->id,
+		.field = rp->field, .offset = rp->base, .domain = domain,
+		.criterion = rubric_criterion_names[c],
+	};
+	size_t i;
+	int rc;
+
+	buf_reset(&x->items);
+	rc = buf_printf(&x->items, "{");
+	for (i = 0; i < n; i++) {
+		if (x->pick[i].criterion != c)
+			continue;
+		rc |= buf_printf(&x->items, "%s\"%s\": \"%s\"",
+				 x->items.len > 1 ? ", " : "", x->pick[i].id,
+				 answer_names[x->pick[i].answer]);
+		s.yes += x->pick[i].answer == RUBRIC_YES;
+		s.no += x->pick[i].answer == RUBRIC_NO;
+		s.na += x->pick[i].answer == RUBRIC_NA;
+		s.good += x->pick[i].good;
+	}
+	if ((rc | buf_printf(&x->items, "}")) != 0) {
+		x->failed = 1;
+		return;
+	}
+	s.items = x->items.data;
+	s.defined = s.yes + s.no > 0;
+	s.score = s.defined ? (double)s.good / (double)(s.yes + s.no) : 0;
+	x->emit(x->ud, &s);
+}
+
+static void
+score_reply(void *ud, const struct reply *rp)
+{
+	struct score_ctx *x = ud;
+	struct saferules_verdict v;
+	size_t n;
+	int c;
+
+	saferules_judge(x->r.rules, &x->r.p, rp->query, rp->text, &v);
+	n = rubric_select_offline(x->r.rubric, &x->r.p, &v, rp->text, x->pick,
+				  RUBRIC_MAX_ITEMS);
+	for (c = 0; c < RUBRIC_NCRITERIA; c++)
+		score_criterion(x, rp, v.domain >= 0 ?
+				penguin_domains[v.domain].slug :
+				"unclassified", c, n);
+}
+
+static int
+safety_score_row(const void *cfg, const struct audit_row *row,
+		 audit_score_fn emit, void *ud)
+{
+	struct score_ctx *x;
+	int rc = -1;
+
+	if (emit == NULL || row->persona == NULL)
+		return 0;
+	if ((x = calloc(1, sizeof(*x))) == NULL)
+		return -1;
+	if (rules_of(cfg, &x->r.rules, &x->r.rubric, NULL) != 0)
+		goto out;
+	x->row = row;
+	x->emit = emit;
+	x->ud = ud;
+	buf_init(&x->items, SAFETY_MAX_ITEMS_JSON);
+	penguin_profile_from_json(row->persona, &x->r.p);
+	each_reply(row, score_reply, x);
+	rc = x->failed ? -1 : 0;
+	buf_free(&x->items);
+out:
+	free(x);
+	return rc;
+}
+
 const struct auditor auditor_safety = {
 	.name = "safety",
 	.version = "1",
@@ -476,4 +573,5 @@ const struct auditor auditor_safety = {
 	.free_config = safety_free,
 	.scan_row = safety_scan_row,
 	.needs_persona = 1,
+	.score_row = safety_score_row,
 };

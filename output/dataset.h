@@ -36,7 +36,8 @@
  *    supersedes, reason, period, doc_ids).
  * 7: preference_pair.view_stated (the planted view the judge auditor
  *    measures accuracy against); narrative.redraws (near-duplicate
- *    redraws, generators/dedup.h). */
+ *    redraws, generators/dedup.h). The reply_rubric table (the safety
+ *    auditor's Boolean rubric per reply and criterion). */
 #define DATASET_SCHEMA_VERSION 7
 
 enum dataset_mode {

@@ -376,6 +376,40 @@ static const struct dataset_col metric_cols[] = {
 	{ 0 }
 };
 
+/* Schema version 7: the safety auditor's Boolean rubric per reply and
+ * criterion (auditors/auditor.h, struct audit_score). */
+static const struct dataset_col rubric_cols[] = {
+	{ .name = "score_id", .type = I, .sql = "PRIMARY KEY",
+	  .flags = DATASET_AUTO },
+	FATTR("auditor", "auditor", 1),
+	{ .name = "row_table", .type = T, .sql = NN,
+	  .flags = DATASET_ID | DATASET_ATTR, .xml = "row_table", .out = 2,
+	  .sort = 2 },
+	{ .name = "row_id", .type = T, .sql = NN,
+	  .flags = DATASET_ID | DATASET_ATTR, .xml = "row_id", .out = 3,
+	  .sort = 3 },
+	FATTR("field", "field", 4),
+	{ .name = "offset", .type = I, .sql = NN, .flags = DATASET_ATTR,
+	  .xml = "offset", .out = 5, .sort = 5 },
+	FATTR("domain", "domain", 6),
+	FATTR("criterion", "criterion", 7),
+	{ .name = "items", .type = T, .sql = NN, .flags = DATASET_JSON,
+	  .xml = "items", .out = 13, .sort = 13 },
+	{ .name = "yes", .type = I, .sql = NN, .flags = DATASET_ATTR,
+	  .xml = "yes", .out = 8, .sort = 8 },
+	{ .name = "no", .type = I, .sql = NN, .flags = DATASET_ATTR,
+	  .xml = "no", .out = 9, .sort = 9 },
+	{ .name = "na", .type = I, .sql = NN, .flags = DATASET_ATTR,
+	  .xml = "na", .out = 10, .sort = 10 },
+	{ .name = "good", .type = I, .sql = NN, .flags = DATASET_ATTR,
+	  .xml = "good", .out = 11, .sort = 11 },
+	{ .name = "score", .type = T, .sql = NN,
+	  .flags = DATASET_ATTR | DATASET_JSON, .xml = "score", .out = 12,
+	  .sort = 12 },
+	ROW_SUM,
+	{ 0 }
+};
+
 const struct dataset_table dataset_tables[] = {
 	{ .name = "run", .cols = run_cols, .write = DATASET_UPSERT,
 	  .role = DATASET_HEAD, .xml_item = "provenance",
@@ -428,6 +462,13 @@ const struct dataset_table dataset_tables[] = {
 	  .write = DATASET_APPEND, .role = DATASET_WIDE,
 	  .stats = "metrics", .xml_list = "metrics", .xml_item = "metric",
 	  .jsonl = "metrics.jsonl" },
+	{ .name = "reply_rubric", .cols = rubric_cols,
+	  .indexes = "CREATE INDEX reply_rubric_auditor ON "
+		     "reply_rubric(auditor);",
+	  .write = DATASET_APPEND, .role = DATASET_WIDE,
+	  .stats = "reply_rubric", .xml_list = "reply_rubric",
+	  .xml_item = "score", .jsonl = "reply_rubric.jsonl",
+	  .about_rows = 1 },
 };
 
 const size_t dataset_ntables = sizeof(dataset_tables) /
