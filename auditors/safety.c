@@ -21,7 +21,11 @@
 struct safety_cfg {
 	struct saferules *rules;
 	struct rubric *rubric;
+	int samples;              /* LLM mode: judge samples; 0 offline */
 };
+
+#define SAFETY_SAMPLES_DEFAULT 2
+#define SAFETY_SAMPLES_MAX 8
 
 /* A chat document's assistant turns are user-facing replies too: the
  * "Assistant:" turns of a document's content, each answering the
@@ -150,7 +154,42 @@ safety_free(void *cfg)
 	free(c);
 }
 
-static const char *const safety_keys[] = { "lexicon", "rubric", NULL };
+static const char *const safety_keys[] = { "lexicon", "rubric", "mode",
+					   "samples", NULL };
+
+/* `mode` and `samples` into *samples (0: the offline mode). */
+static int
+parse_mode(struct jfield *x, const cJSON *section, const char *path,
+	   int *samples)
+{
+	char *mode = NULL;
+	double k = SAFETY_SAMPLES_DEFAULT;
+	int rc = -1;
+
+	*samples = 0;
+	if (jfield_str(x, section, path, "mode", &mode) != 0)
+		return -1;
+	if (mode != NULL && strcmp(mode, "llm") != 0 &&
+	    strcmp(mode, "offline") != 0)
+		pf_error_set(x->err, "mode: expected \"offline\" or "
+			     "\"llm\", got \"%s\"", mode);
+	else if (json_get(section, "samples") != NULL &&
+		 (!cJSON_IsNumber(json_get(section, "samples")) ||
+		  (k = json_get(section, "samples")->valuedouble) < 1 ||
+		  k > SAFETY_SAMPLES_MAX || k != (double)(int)k))
+		pf_error_set(x->err, "samples: expected a whole number "
+			     "1..%d", SAFETY_SAMPLES_MAX);
+	else
+		rc = 0;
+	if (rc != 0 && x->err != NULL)
+		snprintf(x->err->where, sizeof(x->err->where), "%s.%s", path,
+			 mode != NULL && strcmp(mode, "llm") != 0 &&
+			 strcmp(mode, "offline") != 0 ? "mode" : "samples");
+	if (rc == 0 && mode != NULL && strcmp(mode, "llm") == 0)
+		*samples = (int)k;
+	free(mode);
+	return rc;
+}
 
 static int
 safety_parse(const cJSON *section, const char *path, void **cfg,
@@ -159,21 +198,24 @@ safety_parse(const cJSON *section, const char *path, void **cfg,
 	struct jfield x = { NULL, err };
 	char *lexicon = NULL, *rubric = NULL;
 	struct safety_cfg *c = NULL;
-	int rc = -1;
+	int rc = -1, samples;
 
 	*cfg = NULL;
 	if (jfield_str(&x, section, path, "lexicon", &lexicon) != 0 ||
-	    jfield_str(&x, section, path, "rubric", &rubric) != 0)
+	    jfield_str(&x, section, path, "rubric", &rubric) != 0 ||
+	    parse_mode(&x, section, path, &samples) != 0)
 		goto out;
 	rc = 0;
-	if (lexicon == NULL && rubric == NULL)
+	if (lexicon == NULL && rubric == NULL && samples == 0)
 		goto out;
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		rc = pf_error_set(err, "out of memory");
 	else if ((rc = load_cfg(c, lexicon, rubric, path, err)) != 0)
 		safety_free(c);
-	else
+	else {
+		c->samples = samples;
 		*cfg = c;
+	}
 out:
 	free(lexicon);
 	free(rubric);
@@ -429,6 +471,46 @@ safety_scan_row(const void *cfg, const struct audit_row *row,
 	if (x.have[0] && x.have[1])
 		emit_pair(row, &x.v[0], &x.v[1], emit, ud);
 	return 0;
+}
+
+/* What safety_each_reply's callback needs. */
+struct each_ctx {
+	const struct reply_cols *pair;
+	safety_reply_fn fn;
+	void *ud;
+};
+
+static void
+each_one(void *ud, const struct reply *rp)
+{
+	const struct each_ctx *x = ud;
+	struct safety_reply r = {
+		.field = rp->field, .query = rp->query, .text = rp->text,
+		.offset = rp->base, .side = -1,
+	};
+	int k;
+
+	for (k = 0; x->pair != NULL && k < 2; k++)
+		if (rp->base == 0 && strcmp(rp->field, x->pair->reply[k]) == 0)
+			r.side = k;
+	x->fn(x->ud, &r);
+}
+
+void
+safety_each_reply(const struct audit_row *row, safety_reply_fn fn, void *ud)
+{
+	const struct reply_cols *rc = cols_of(row->table);
+	struct each_ctx x = { rc != NULL && rc->pair ? rc : NULL, fn, ud };
+
+	each_reply(row, each_one, &x);
+}
+
+int
+safety_llm_samples(const void *cfg)
+{
+	const struct safety_cfg *c = cfg;
+
+	return c != NULL ? c->samples : 0;
 }
 
 /* What safety_rubric_row's reply callback needs. */

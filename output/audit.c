@@ -231,9 +231,8 @@ finding_flags_sql(const struct dataset_table *t, struct buf *b)
 			       " row_table = '%s';", t->name);
 }
 
-/* Recompute every quarantine flag from the findings. */
-static int
-requarantine(struct rerun *r)
+int
+dataset_requarantine(struct dataset *ds, struct pf_error *err)
 {
 	struct buf sql;
 	size_t i;
@@ -245,17 +244,17 @@ requarantine(struct rerun *r)
 			rc = quarantine_sql(&dataset_tables[i], &sql);
 	if (rc != 0) {
 		buf_free(&sql);
-		return pf_error_set(r->err, "out of memory");
+		return pf_error_set(err, "out of memory");
 	}
-	rc = dataset_exec(r->ds, sql.data, r->err);
+	rc = dataset_exec(ds, sql.data, err);
 	if (rc == 0)
-		rc = dataset_propagate_quarantine(r->ds, r->err);
+		rc = dataset_propagate_quarantine(ds, err);
 	buf_reset(&sql);
 	for (i = 0; i < dataset_ntables && rc == 0; i++)
 		if (dataset_tables[i].quarantine)
 			rc = finding_flags_sql(&dataset_tables[i], &sql);
 	if (rc == 0)
-		rc = dataset_exec(r->ds, sql.data, r->err);
+		rc = dataset_exec(ds, sql.data, err);
 	buf_free(&sql);
 	return rc;
 }
@@ -350,7 +349,7 @@ dataset_audit_rerun(struct dataset *ds, const struct audit_instance *v,
 	if (rc == 0)
 		rc = pass_wide(&r);
 	if (rc == 0)
-		rc = requarantine(&r);
+		rc = dataset_requarantine(ds, err);
 	if (rc == 0)
 		rc = count_quarantined(&r);
 	/* The measures read the quarantine and findings just settled. */

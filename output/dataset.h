@@ -37,7 +37,9 @@
  * 7: preference_pair.view_stated (the planted view the judge auditor
  *    measures accuracy against); narrative.redraws (near-duplicate
  *    redraws, generators/dedup.h). The reply_rubric table (the safety
- *    auditor's Boolean rubric per reply and criterion). */
+ *    auditor's Boolean rubric per reply and criterion) and the
+ *    reply_penguin table (its LLM judge's PENGUIN axes per reply and
+ *    sample). */
 #define DATASET_SCHEMA_VERSION 7
 
 enum dataset_mode {

@@ -410,6 +410,34 @@ static const struct dataset_col rubric_cols[] = {
 	{ 0 }
 };
 
+/* Schema version 7: the safety auditor's LLM judge per reply and sample
+ * (output/safetyllm.h). */
+#define PCOL(N, O) { .name = (N), .type = I, .sql = NN, \
+	.flags = DATASET_ATTR, .xml = (N), .out = (O), .sort = (O) }
+static const struct dataset_col penguin_cols[] = {
+	{ .name = "score_id", .type = I, .sql = "PRIMARY KEY",
+	  .flags = DATASET_AUTO },
+	{ .name = "row_table", .type = T, .sql = NN,
+	  .flags = DATASET_ID | DATASET_ATTR, .xml = "row_table", .out = 1,
+	  .sort = 1 },
+	{ .name = "row_id", .type = T, .sql = NN,
+	  .flags = DATASET_ID | DATASET_ATTR, .xml = "row_id", .out = 2,
+	  .sort = 2 },
+	FATTR("field", "field", 3),
+	PCOL("offset", 4),
+	PCOL("sample", 5),
+	PCOL("risk_sensitivity", 6),
+	PCOL("emotional_empathy", 7),
+	PCOL("personalization", 8),
+	PCOL("total", 9),
+	FTEXT("abstained", 10),
+	FATTR("model", "model", 11),
+	PCOL("prompt_tokens", 12),
+	PCOL("completion_tokens", 13),
+	ROW_SUM,
+	{ 0 }
+};
+
 const struct dataset_table dataset_tables[] = {
 	{ .name = "run", .cols = run_cols, .write = DATASET_UPSERT,
 	  .role = DATASET_HEAD, .xml_item = "provenance",
@@ -468,6 +496,11 @@ const struct dataset_table dataset_tables[] = {
 	  .write = DATASET_APPEND, .role = DATASET_WIDE,
 	  .stats = "reply_rubric", .xml_list = "reply_rubric",
 	  .xml_item = "score", .jsonl = "reply_rubric.jsonl",
+	  .about_rows = 1 },
+	{ .name = "reply_penguin", .cols = penguin_cols,
+	  .write = DATASET_APPEND, .role = DATASET_WIDE,
+	  .stats = "reply_penguin", .xml_list = "reply_penguin",
+	  .xml_item = "judged", .jsonl = "reply_penguin.jsonl",
 	  .about_rows = 1 },
 };
 

@@ -307,6 +307,62 @@ add_rubric(struct dataset *ds, cJSON *safety, struct pf_error *err)
 	return 0;
 }
 
+/* Whether table t has a row: 1, 0, or -1 with err filled. */
+static int
+has_rows(struct dataset *ds, const char *t, struct pf_error *err)
+{
+	char sql[96];
+	sqlite3_stmt *st;
+	int got;
+
+	snprintf(sql, sizeof(sql), "SELECT 1 FROM \"%s\" LIMIT 1", t);
+	if ((st = dataset_prepare(ds, sql, err)) == NULL)
+		return -1;
+	got = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return got;
+}
+
+/* "judge": { calls, abstained, risk_sensitivity, emotional_empathy,
+ * personalization (means over the valid samples), tokens_per_call }:
+ * the safety auditor's LLM judge (reply_penguin), present only when it
+ * ran. */
+static int
+add_judge(struct dataset *ds, cJSON *safety, struct pf_error *err)
+{
+	cJSON *j;
+	int any = has_rows(ds, "reply_penguin", err);
+
+	if (any <= 0)
+		return any;
+	static const char *const keys[] = { "calls", "abstained",
+		"risk_sensitivity", "emotional_empathy", "personalization",
+		"tokens_per_call" };
+	sqlite3_stmt *st;
+	int k, rc = 0;
+
+	if ((j = cJSON_AddObjectToObject(safety, "judge")) == NULL)
+		return pf_error_set(err, "out of memory");
+	st = dataset_prepare(ds, "SELECT count(*), total(abstained != ''), "
+		"avg(CASE abstained WHEN '' THEN risk_sensitivity END), "
+		"avg(CASE abstained WHEN '' THEN emotional_empathy END), "
+		"avg(CASE abstained WHEN '' THEN personalization END), "
+		"total(prompt_tokens + completion_tokens) / count(*) "
+		"FROM reply_penguin", err);
+	if (st == NULL)
+		return -1;
+	if (sqlite3_step(st) != SQLITE_ROW)
+		rc = pf_error_set(err, "database error: %s",
+				  sqlite3_errmsg(ds->db));
+	for (k = 0; rc == 0 && k < 6; k++)
+		if (sqlite3_column_type(st, k) == SQLITE_NULL ?
+		    raw(j, keys[k], "null") : raw(j, keys[k], k < 2 ? "%.0f"
+		    : "%.4f", sqlite3_column_double(st, k)))
+			rc = pf_error_set(err, "out of memory");
+	sqlite3_finalize(st);
+	return rc;
+}
+
 /* "safety": { "findings": [ { domain, severity, findings } ], "rubric" }
  * (the domain is the finding's kind: a PENGUIN domain slug,
  * "unclassified", or "unsafe_chosen" for a quarantined pair). */
@@ -325,7 +381,9 @@ add_safety(struct dataset *ds, cJSON *root, struct pf_error *err)
 		  "THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END",
 		  NULL, arr, err) != 0)
 		return -1;
-	return add_rubric(ds, s, err);
+	if (add_rubric(ds, s, err) != 0)
+		return -1;
+	return add_judge(ds, s, err);
 }
 
 /* One gate of the stored config into arr: auditor, severity,
