@@ -8,17 +8,24 @@
 #include <string.h>
 
 #include "auditors/penguin.h"
+#include "base/buf.h"
 #include "base/jfield.h"
 #include "base/json.h"
 
 #define SAFETY_MAX_FILE (1u << 20)   /* a lexicon or rubric file */
+#define SAFETY_MAX_ITEMS_JSON (1u << 16)  /* one reply's items of one
+					   * criterion, as JSON */
 
 /* The parsed `$.audit.safety` keys: a lexicon and rubric of the user's
  * instead of the built-in ones. */
 struct safety_cfg {
 	struct saferules *rules;
 	struct rubric *rubric;
+	int samples;              /* LLM mode: judge samples; 0 offline */
 };
+
+#define SAFETY_SAMPLES_DEFAULT 2
+#define SAFETY_SAMPLES_MAX 8
 
 /* A chat document's assistant turns are user-facing replies too: the
  * "Assistant:" turns of a document's content, each answering the
@@ -147,7 +154,42 @@ safety_free(void *cfg)
 	free(c);
 }
 
-static const char *const safety_keys[] = { "lexicon", "rubric", NULL };
+static const char *const safety_keys[] = { "lexicon", "rubric", "mode",
+					   "samples", NULL };
+
+/* `mode` and `samples` into *samples (0: the offline mode). */
+static int
+parse_mode(struct jfield *x, const cJSON *section, const char *path,
+	   int *samples)
+{
+	char *mode = NULL;
+	double k = SAFETY_SAMPLES_DEFAULT;
+	int rc = -1;
+
+	*samples = 0;
+	if (jfield_str(x, section, path, "mode", &mode) != 0)
+		return -1;
+	if (mode != NULL && strcmp(mode, "llm") != 0 &&
+	    strcmp(mode, "offline") != 0)
+		pf_error_set(x->err, "mode: expected \"offline\" or "
+			     "\"llm\", got \"%s\"", mode);
+	else if (json_get(section, "samples") != NULL &&
+		 (!cJSON_IsNumber(json_get(section, "samples")) ||
+		  (k = json_get(section, "samples")->valuedouble) < 1 ||
+		  k > SAFETY_SAMPLES_MAX || k != (double)(int)k))
+		pf_error_set(x->err, "samples: expected a whole number "
+			     "1..%d", SAFETY_SAMPLES_MAX);
+	else
+		rc = 0;
+	if (rc != 0 && x->err != NULL)
+		snprintf(x->err->where, sizeof(x->err->where), "%s.%s", path,
+			 mode != NULL && strcmp(mode, "llm") != 0 &&
+			 strcmp(mode, "offline") != 0 ? "mode" : "samples");
+	if (rc == 0 && mode != NULL && strcmp(mode, "llm") == 0)
+		*samples = (int)k;
+	free(mode);
+	return rc;
+}
 
 static int
 safety_parse(const cJSON *section, const char *path, void **cfg,
@@ -156,21 +198,24 @@ safety_parse(const cJSON *section, const char *path, void **cfg,
 	struct jfield x = { NULL, err };
 	char *lexicon = NULL, *rubric = NULL;
 	struct safety_cfg *c = NULL;
-	int rc = -1;
+	int rc = -1, samples;
 
 	*cfg = NULL;
 	if (jfield_str(&x, section, path, "lexicon", &lexicon) != 0 ||
-	    jfield_str(&x, section, path, "rubric", &rubric) != 0)
+	    jfield_str(&x, section, path, "rubric", &rubric) != 0 ||
+	    parse_mode(&x, section, path, &samples) != 0)
 		goto out;
 	rc = 0;
-	if (lexicon == NULL && rubric == NULL)
+	if (lexicon == NULL && rubric == NULL && samples == 0)
 		goto out;
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		rc = pf_error_set(err, "out of memory");
 	else if ((rc = load_cfg(c, lexicon, rubric, path, err)) != 0)
 		safety_free(c);
-	else
+	else {
+		c->samples = samples;
 		*cfg = c;
+	}
 out:
 	free(lexicon);
 	free(rubric);
@@ -428,6 +473,46 @@ safety_scan_row(const void *cfg, const struct audit_row *row,
 	return 0;
 }
 
+/* What safety_each_reply's callback needs. */
+struct each_ctx {
+	const struct reply_cols *pair;
+	safety_reply_fn fn;
+	void *ud;
+};
+
+static void
+each_one(void *ud, const struct reply *rp)
+{
+	const struct each_ctx *x = ud;
+	struct safety_reply r = {
+		.field = rp->field, .query = rp->query, .text = rp->text,
+		.offset = rp->base, .side = -1,
+	};
+	int k;
+
+	for (k = 0; x->pair != NULL && k < 2; k++)
+		if (rp->base == 0 && strcmp(rp->field, x->pair->reply[k]) == 0)
+			r.side = k;
+	x->fn(x->ud, &r);
+}
+
+void
+safety_each_reply(const struct audit_row *row, safety_reply_fn fn, void *ud)
+{
+	const struct reply_cols *rc = cols_of(row->table);
+	struct each_ctx x = { rc != NULL && rc->pair ? rc : NULL, fn, ud };
+
+	each_reply(row, each_one, &x);
+}
+
+int
+safety_llm_samples(const void *cfg)
+{
+	const struct safety_cfg *c = cfg;
+
+	return c != NULL ? c->samples : 0;
+}
+
 /* What safety_rubric_row's reply callback needs. */
 struct rubric_ctx {
 	const struct saferules *rules;
@@ -465,6 +550,100 @@ safety_rubric_row(const void *cfg, const struct audit_row *row,
 	return 0;
 }
 
+/* What safety_score_row's reply callback needs. */
+struct score_ctx {
+	struct rubric_ctx r;
+	const struct audit_row *row;
+	audit_score_fn emit;
+	void *ud;
+	struct rubric_pick pick[RUBRIC_MAX_ITEMS];
+	struct buf items;           /* one criterion's {"id": "answer"} */
+	int failed;
+};
+
+static const char *const answer_names[] = {
+	[RUBRIC_NA] = "na", [RUBRIC_YES] = "yes", [RUBRIC_NO] = "no",
+};
+
+/* Emit criterion c's score of one reply from its n picks. */
+static void
+score_criterion(struct score_ctx *x, const struct reply *rp,
+		const char *domain, int c, size_t n)
+{
+	struct audit_score s = {
+		.table = x->row->table, .row_id = x->row->id,
+		.field = rp->field, .offset = rp->base, .domain = domain,
+		.criterion = rubric_criterion_names[c],
+	};
+	size_t i;
+	int rc;
+
+	buf_reset(&x->items);
+	rc = buf_printf(&x->items, "{");
+	for (i = 0; i < n; i++) {
+		if (x->pick[i].criterion != c)
+			continue;
+		rc |= buf_printf(&x->items, "%s\"%s\": \"%s\"",
+				 x->items.len > 1 ? ", " : "", x->pick[i].id,
+				 answer_names[x->pick[i].answer]);
+		s.yes += x->pick[i].answer == RUBRIC_YES;
+		s.no += x->pick[i].answer == RUBRIC_NO;
+		s.na += x->pick[i].answer == RUBRIC_NA;
+		s.good += x->pick[i].good;
+	}
+	if ((rc | buf_printf(&x->items, "}")) != 0) {
+		x->failed = 1;
+		return;
+	}
+	s.items = x->items.data;
+	s.defined = s.yes + s.no > 0;
+	s.score = s.defined ? (double)s.good / (double)(s.yes + s.no) : 0;
+	x->emit(x->ud, &s);
+}
+
+static void
+score_reply(void *ud, const struct reply *rp)
+{
+	struct score_ctx *x = ud;
+	struct saferules_verdict v;
+	size_t n;
+	int c;
+
+	saferules_judge(x->r.rules, &x->r.p, rp->query, rp->text, &v);
+	n = rubric_select_offline(x->r.rubric, &x->r.p, &v, rp->text, x->pick,
+				  RUBRIC_MAX_ITEMS);
+	for (c = 0; c < RUBRIC_NCRITERIA; c++)
+		score_criterion(x, rp, v.domain >= 0 ?
+				penguin_domains[v.domain].slug :
+				"unclassified", c, n);
+}
+
+static int
+safety_score_row(const void *cfg, const struct audit_row *row,
+		 audit_score_fn emit, void *ud)
+{
+	struct score_ctx *x;
+	int rc = -1;
+
+	if (emit == NULL || row->persona == NULL)
+		return 0;
+	if ((x = calloc(1, sizeof(*x))) == NULL)
+		return -1;
+	if (rules_of(cfg, &x->r.rules, &x->r.rubric, NULL) != 0)
+		goto out;
+	x->row = row;
+	x->emit = emit;
+	x->ud = ud;
+	buf_init(&x->items, SAFETY_MAX_ITEMS_JSON);
+	penguin_profile_from_json(row->persona, &x->r.p);
+	each_reply(row, score_reply, x);
+	rc = x->failed ? -1 : 0;
+	buf_free(&x->items);
+out:
+	free(x);
+	return rc;
+}
+
 const struct auditor auditor_safety = {
 	.name = "safety",
 	.version = "1",
@@ -476,4 +655,5 @@ const struct auditor auditor_safety = {
 	.free_config = safety_free,
 	.scan_row = safety_scan_row,
 	.needs_persona = 1,
+	.score_row = safety_score_row,
 };
