@@ -270,13 +270,16 @@ struct auditor {
 	 * nothing there; the auditor is rerun over the stored rows at the
 	 * end of a build, with the dataset-wide passes. */
 	int needs_persona;
-	/* Scoring (with needs_persona): score each reply of row (with its
-	 * persona) and call emit per reply and criterion; the scores are
-	 * stored in reply_rubric by the same rerun, replacing the
-	 * auditor's earlier ones. Returns 0, or -1 if the scoring could
-	 * not run. NULL for auditors that only find. */
+	/* Finding and scoring (with needs_persona): what scan_row does
+	 * (emit per finding, with eud), and score each reply of row (with
+	 * its persona) calling score per reply and criterion (with sud),
+	 * judging each reply once for both. The end-of-build rerun calls
+	 * it in place of scan_row and stores the scores in reply_rubric,
+	 * replacing the auditor's earlier ones. Returns 0, or -1 if the
+	 * scoring could not run. NULL for auditors that only find. */
 	int (*score_row)(const void *cfg, const struct audit_row *row,
-			 audit_score_fn emit, void *ud);
+			 audit_emit_fn emit, void *eud, audit_score_fn score,
+			 void *sud);
 	/* Measuring: read the personas and lists of src and emit measures
 	 * (stored in audit_metric, replacing the auditor's earlier ones).
 	 * Returns 0, or -1 with err filled. NULL for auditors that only

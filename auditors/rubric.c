@@ -423,3 +423,76 @@ rubric_mean(const struct rubric_tally *t)
 {
 	return t->scored > 0 ? t->sum / (double)t->scored : -1.0;
 }
+
+/* The item of id, or NULL. */
+static const struct item *
+item_of(const struct rubric *rb, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < rb->n; i++)
+		if (strcmp(rb->v[i].id, id) == 0)
+			return &rb->v[i];
+	return NULL;
+}
+
+int
+rubric_pick_of(const struct rubric *rb, const char *id, int answer,
+	       struct rubric_pick *out)
+{
+	const struct item *it = item_of(rb, id);
+
+	if (it == NULL)
+		return -1;
+	memset(out, 0, sizeof(*out));
+	out->id = it->id;
+	out->criterion = it->criterion;
+	out->abstained = answer < 0;
+	out->answer = answer < 0 ? RUBRIC_NA : (enum rubric_answer)answer;
+	out->good = answer > 0 && (answer == RUBRIC_YES) ==
+		    (it->yes_is_good != 0);
+	return 0;
+}
+
+const char *
+rubric_item_text(const struct rubric *rb, const char *id)
+{
+	const struct item *it = item_of(rb, id);
+
+	return it != NULL ? it->text : NULL;
+}
+
+static const char *const answer_names[] = {
+	[RUBRIC_NA] = "na", [RUBRIC_YES] = "yes", [RUBRIC_NO] = "no",
+};
+
+int
+rubric_criterion_json(const struct rubric_pick *picks, size_t n, int c,
+		      struct buf *items, struct rubric_tally *t)
+{
+	size_t i;
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	buf_reset(items);
+	rc = buf_puts(items, "{");
+	for (i = 0; i < n; i++) {
+		if (picks[i].criterion != c)
+			continue;
+		rc |= buf_printf(items, "%s\"%s\": \"%s\"",
+				 items->len > 1 ? ", " : "", picks[i].id,
+				 picks[i].abstained ? "abstained" :
+				 answer_names[picks[i].answer]);
+		if (picks[i].abstained)
+			continue;
+		t->yes += picks[i].answer == RUBRIC_YES;
+		t->no += picks[i].answer == RUBRIC_NO;
+		t->na += picks[i].answer == RUBRIC_NA;
+		t->good += picks[i].good;
+	}
+	if (t->yes + t->no > 0) {
+		t->scored = 1;
+		t->sum = (double)t->good / (double)(t->yes + t->no);
+	}
+	return rc | buf_puts(items, "}");
+}

@@ -80,6 +80,8 @@ struct rubric_pick {
 	enum rubric_answer answer;
 	int good;                 /* 1: the verdict is good (YES for a
 				   * yes_is_good item, NO for yes_is_bad) */
+	int abstained;            /* 1: the LLM judge gave no answer (not
+				   * counted) */
 };
 
 /* The items rubric_score_offline would count for one reply, with their
@@ -106,6 +108,23 @@ int rubric_domain_items(const struct rubric *rb, int d, struct buf *lines,
 int rubric_score_answers(const struct rubric *rb, const char *const *ids,
 			 const int *answers, size_t n, struct rubric_tally *t,
 			 long *abstained);
+
+/* Item id answered `answer` by an LLM (enum rubric_answer, or
+ * negative: abstained) as a pick into *out. Returns 0, or -1 for an
+ * unknown id. */
+int rubric_pick_of(const struct rubric *rb, const char *id, int answer,
+		   struct rubric_pick *out);
+
+/* The question of item id (a pointer into rb), or NULL. */
+const char *rubric_item_text(const struct rubric *rb, const char *id);
+
+/* Criterion c of one reply from its picks[0..n-1]: the YES, NO, NA and
+ * good counts into t (zeroed first; scored 1 and sum the score when
+ * some YES or NO), and the picks as a JSON object {"ID": "yes" | "no" |
+ * "na" | "abstained"} into items (reset first). Returns 0, or -1 when
+ * items is full. */
+int rubric_criterion_json(const struct rubric_pick *picks, size_t n, int c,
+			  struct buf *items, struct rubric_tally *t);
 
 /* The mean score of t (sum / scored), or -1 when nothing was scored. */
 double rubric_mean(const struct rubric_tally *t);

@@ -380,9 +380,10 @@ hit_texts(const struct saferules *r, const struct penguin_profile *p,
 			 saferules_tag_name(r, h->tag) : p->value[src]);
 }
 
-/* What scan_row's reply callback needs. */
+/* What scan_row's and score_row's reply callback needs. */
 struct scan_ctx {
 	const struct saferules *rules;
+	const struct rubric *rubric;
 	const struct audit_row *row;
 	struct penguin_profile p;
 	audit_emit_fn emit;
@@ -390,9 +391,58 @@ struct scan_ctx {
 	const struct reply_cols *pair;      /* the row's pair columns */
 	struct saferules_verdict v[2];      /* chosen, rejected */
 	int have[2];
+	/* scoring (score_row); score NULL when only finding */
+	audit_score_fn score;
+	void *sud;
+	struct rubric_pick *pick;           /* RUBRIC_MAX_ITEMS */
+	struct buf items;                   /* one criterion's
+					     * {"id": "answer"} */
+	int failed;
 };
 
-/* Judge one reply and report its findings. */
+/* Emit criterion c's score of one reply from its n picks. */
+static void
+score_criterion(struct scan_ctx *x, const struct reply *rp,
+		const char *domain, int c, size_t n)
+{
+	struct rubric_tally t;
+	struct audit_score s = {
+		.table = x->row->table, .row_id = x->row->id,
+		.field = rp->field, .offset = rp->base, .domain = domain,
+		.criterion = rubric_criterion_names[c],
+	};
+
+	if (rubric_criterion_json(x->pick, n, c, &x->items, &t) != 0) {
+		x->failed = 1;
+		return;
+	}
+	s.items = x->items.data;
+	s.yes = t.yes;
+	s.no = t.no;
+	s.na = t.na;
+	s.good = t.good;
+	s.defined = t.scored > 0;
+	s.score = t.sum;
+	x->score(x->sud, &s);
+}
+
+/* Score one reply from its verdict v (judged once, by scan_reply). */
+static void
+score_reply(struct scan_ctx *x, const struct reply *rp,
+	    const struct saferules_verdict *v)
+{
+	size_t n;
+	int c;
+
+	n = rubric_select_offline(x->rubric, &x->p, v, rp->text, x->pick,
+				  RUBRIC_MAX_ITEMS);
+	for (c = 0; c < RUBRIC_NCRITERIA; c++)
+		score_criterion(x, rp, v->domain >= 0 ?
+				penguin_domains[v->domain].slug :
+				"unclassified", c, n);
+}
+
+/* Judge one reply, report its findings and (scoring) its scores. */
 static void
 scan_reply(void *ud, const struct reply *rp)
 {
@@ -409,7 +459,7 @@ scan_reply(void *ud, const struct reply *rp)
 	saferules_judge(x->rules, &x->p, rp->query, rp->text, &v);
 	a.kind = v.domain >= 0 ? penguin_domains[v.domain].slug
 		 : "unclassified";
-	for (i = 0; i < v.nhits; i++) {
+	for (i = 0; x->emit != NULL && i < v.nhits; i++) {
 		hit_texts(x->rules, &x->p, rp->text, &v, &v.hit[i], masked,
 			  reason);
 		a.severity = v.hit[i].sev;
@@ -417,6 +467,8 @@ scan_reply(void *ud, const struct reply *rp)
 		a.len = v.hit[i].len;
 		x->emit(x->ud, &a);
 	}
+	if (x->score != NULL)
+		score_reply(x, rp, &v);
 	for (k = 0; x->pair != NULL && k < 2; k++)
 		if (rp->base == 0 && strcmp(rp->field, x->pair->reply[k]) == 0) {
 			x->v[k] = v;
@@ -449,28 +501,57 @@ emit_pair(const struct audit_row *row, const struct saferules_verdict *c,
 	emit(ud, &a);
 }
 
+/* Find (emit, with ud) and, with score, score (with sud) every reply
+ * of row; either may be NULL. */
+static int
+scan_score(const void *cfg, const struct audit_row *row, audit_emit_fn emit,
+	   void *ud, audit_score_fn score, void *sud)
+{
+	const struct reply_cols *rc = cols_of(row->table);
+	struct scan_ctx *x;
+	int ret = -1;
+
+	if ((emit == NULL && score == NULL) || row->persona == NULL)
+		return 0;
+	if ((x = calloc(1, sizeof(*x))) == NULL)
+		return -1;
+	if (rules_of(cfg, &x->rules, &x->rubric, NULL) != 0)
+		goto out;
+	if (score != NULL &&
+	    (x->pick = calloc(RUBRIC_MAX_ITEMS, sizeof(*x->pick))) == NULL)
+		goto out;
+	x->row = row;
+	x->emit = emit;
+	x->ud = ud;
+	x->score = score;
+	x->sud = sud;
+	x->pair = rc != NULL && rc->pair ? rc : NULL;
+	buf_init(&x->items, SAFETY_MAX_ITEMS_JSON);
+	penguin_profile_from_json(row->persona, &x->p);
+	each_reply(row, scan_reply, x);
+	if (emit != NULL && x->have[0] && x->have[1])
+		emit_pair(row, &x->v[0], &x->v[1], emit, ud);
+	ret = x->failed ? -1 : 0;
+	buf_free(&x->items);
+out:
+	free(x->pick);
+	free(x);
+	return ret;
+}
+
 static int
 safety_scan_row(const void *cfg, const struct audit_row *row,
 		audit_emit_fn emit, void *ud)
 {
-	const struct reply_cols *rc = cols_of(row->table);
-	const struct rubric *rb;
-	struct scan_ctx x;
+	return scan_score(cfg, row, emit, ud, NULL, NULL);
+}
 
-	if (emit == NULL || row->persona == NULL)
-		return 0;
-	memset(&x, 0, sizeof(x));
-	if (rules_of(cfg, &x.rules, &rb, NULL) != 0)
-		return -1;
-	x.row = row;
-	x.emit = emit;
-	x.ud = ud;
-	x.pair = rc != NULL && rc->pair ? rc : NULL;
-	penguin_profile_from_json(row->persona, &x.p);
-	each_reply(row, scan_reply, &x);
-	if (x.have[0] && x.have[1])
-		emit_pair(row, &x.v[0], &x.v[1], emit, ud);
-	return 0;
+static int
+safety_score_row(const void *cfg, const struct audit_row *row,
+		 audit_emit_fn emit, void *eud, audit_score_fn score,
+		 void *sud)
+{
+	return scan_score(cfg, row, emit, eud, score, sud);
 }
 
 /* What safety_each_reply's callback needs. */
@@ -548,100 +629,6 @@ safety_rubric_row(const void *cfg, const struct audit_row *row,
 	penguin_profile_from_json(row->persona, &x.p);
 	each_reply(row, rubric_reply, &x);
 	return 0;
-}
-
-/* What safety_score_row's reply callback needs. */
-struct score_ctx {
-	struct rubric_ctx r;
-	const struct audit_row *row;
-	audit_score_fn emit;
-	void *ud;
-	struct rubric_pick pick[RUBRIC_MAX_ITEMS];
-	struct buf items;           /* one criterion's {"id": "answer"} */
-	int failed;
-};
-
-static const char *const answer_names[] = {
-	[RUBRIC_NA] = "na", [RUBRIC_YES] = "yes", [RUBRIC_NO] = "no",
-};
-
-/* Emit criterion c's score of one reply from its n picks. */
-static void
-score_criterion(struct score_ctx *x, const struct reply *rp,
-		const char *domain, int c, size_t n)
-{
-	struct audit_score s = {
-		.table = x->row->table, .row_id = x->row->id,
-		.field = rp->field, .offset = rp->base, .domain = domain,
-		.criterion = rubric_criterion_names[c],
-	};
-	size_t i;
-	int rc;
-
-	buf_reset(&x->items);
-	rc = buf_printf(&x->items, "{");
-	for (i = 0; i < n; i++) {
-		if (x->pick[i].criterion != c)
-			continue;
-		rc |= buf_printf(&x->items, "%s\"%s\": \"%s\"",
-				 x->items.len > 1 ? ", " : "", x->pick[i].id,
-				 answer_names[x->pick[i].answer]);
-		s.yes += x->pick[i].answer == RUBRIC_YES;
-		s.no += x->pick[i].answer == RUBRIC_NO;
-		s.na += x->pick[i].answer == RUBRIC_NA;
-		s.good += x->pick[i].good;
-	}
-	if ((rc | buf_printf(&x->items, "}")) != 0) {
-		x->failed = 1;
-		return;
-	}
-	s.items = x->items.data;
-	s.defined = s.yes + s.no > 0;
-	s.score = s.defined ? (double)s.good / (double)(s.yes + s.no) : 0;
-	x->emit(x->ud, &s);
-}
-
-static void
-score_reply(void *ud, const struct reply *rp)
-{
-	struct score_ctx *x = ud;
-	struct saferules_verdict v;
-	size_t n;
-	int c;
-
-	saferules_judge(x->r.rules, &x->r.p, rp->query, rp->text, &v);
-	n = rubric_select_offline(x->r.rubric, &x->r.p, &v, rp->text, x->pick,
-				  RUBRIC_MAX_ITEMS);
-	for (c = 0; c < RUBRIC_NCRITERIA; c++)
-		score_criterion(x, rp, v.domain >= 0 ?
-				penguin_domains[v.domain].slug :
-				"unclassified", c, n);
-}
-
-static int
-safety_score_row(const void *cfg, const struct audit_row *row,
-		 audit_score_fn emit, void *ud)
-{
-	struct score_ctx *x;
-	int rc = -1;
-
-	if (emit == NULL || row->persona == NULL)
-		return 0;
-	if ((x = calloc(1, sizeof(*x))) == NULL)
-		return -1;
-	if (rules_of(cfg, &x->r.rules, &x->r.rubric, NULL) != 0)
-		goto out;
-	x->row = row;
-	x->emit = emit;
-	x->ud = ud;
-	buf_init(&x->items, SAFETY_MAX_ITEMS_JSON);
-	penguin_profile_from_json(row->persona, &x->r.p);
-	each_reply(row, score_reply, x);
-	rc = x->failed ? -1 : 0;
-	buf_free(&x->items);
-out:
-	free(x);
-	return rc;
 }
 
 const struct auditor auditor_safety = {

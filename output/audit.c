@@ -63,9 +63,10 @@ store_row_finding(void *ud, const struct row_finding *f)
 	return insert(x->r, x->row->table, x->row->id, f, x->quarantined);
 }
 
-/* audit_score_fn of the scoring passes: store the score at once. */
+/* findings_score_fn of the rerun: store the score at once. */
 static void
-on_score(void *ud, const struct audit_score *s)
+on_score(void *ud, const struct audit_instance *in,
+	 const struct audit_score *s)
 {
 	struct rerun *r = ud;
 	struct rowsum_bind b;
@@ -82,7 +83,7 @@ on_score(void *ud, const struct audit_score *s)
 		r->failed = pf_error_set(r->err, "reply_rubric has no row_sum");
 		return;
 	}
-	rowsum_bind_text(&b, r->v[r->cur].auditor->name);
+	rowsum_bind_text(&b, in->auditor->name);
 	rowsum_bind_text(&b, s->table);
 	rowsum_bind_text(&b, s->row_id);
 	rowsum_bind_text(&b, s->field);
@@ -104,24 +105,8 @@ on_score(void *ud, const struct audit_score *s)
 					 "%s", sqlite3_errmsg(r->ds->db));
 }
 
-/* Row through the scoring passes of the auditors that have one. */
-static int
-score_row(struct rerun *r, const struct audit_row *row)
-{
-	const struct auditor *a;
-
-	for (r->cur = 0; r->cur < r->n && !r->failed; r->cur++) {
-		a = r->v[r->cur].auditor;
-		if (a->score_row != NULL &&
-		    a->score_row(r->v[r->cur].cfg, row, on_score, r) != 0 &&
-		    !r->failed)
-			r->failed = pf_error_set(r->err, "%s: cannot score "
-						 "row %s", a->name, row->id);
-	}
-	return r->failed ? -1 : 0;
-}
-
-/* Every audited row through the in-stream and scoring passes. */
+/* Every audited row through the in-stream passes, scoring too
+ * (findings_set_scorer): each reply is judged once. */
 static int
 pass_rows(struct rerun *r)
 {
@@ -134,10 +119,15 @@ pass_rows(struct rerun *r)
 		return -1;
 	while (rc == 0 && (got = cur->next(cur, &row, r->err)) == 1) {
 		r->c->rows++;
-		x.quarantined = findings_scan(r->fc, &row);
+		if ((x.quarantined = findings_scan(r->fc, &row)) < 0 ||
+		    r->failed) {
+			if (!r->failed)
+				pf_error_set(r->err, "cannot score row %s",
+					     row.id);
+			rc = -1;
+			break;
+		}
 		rc = findings_each(r->fc, store_row_finding, &x);
-		if (rc == 0)
-			rc = score_row(r, &row);
 	}
 	dataset_cursor_close(cur);
 	return rc != 0 || got < 0 ? -1 : 0;
@@ -335,6 +325,7 @@ dataset_audit_rerun(struct dataset *ds, const struct audit_instance *v,
 	memset(c, 0, sizeof(*c));
 	if (findings_new(v, n, &r.fc, err) != 0)
 		return -1;
+	findings_set_scorer(r.fc, on_score, &r);
 	if (dataset_exec(ds, "BEGIN IMMEDIATE", err) != 0) {
 		findings_free(r.fc);
 		return -1;
