@@ -95,6 +95,26 @@ struct audit_cursor {
 	int (*rewind)(struct audit_cursor *c, struct pf_error *err);
 };
 
+/* One reply's score under one criterion of a rubric (the safety
+ * auditor's Boolean rubric), stored as a row of reply_rubric: the reply
+ * (table, row_id, field and its byte offset there), the domain it was
+ * classified into, the criterion, the selected items with their
+ * answers as a JSON object ({"S-FIN-1": "yes", ...}; "{}" when none
+ * applies), the YES/NO/NA and good counts, and the score good / (YES +
+ * NO) (defined 0: no YES or NO, null). */
+struct audit_score {
+	const char *table, *row_id, *field;
+	size_t offset;
+	const char *domain, *criterion;
+	const char *items;
+	int64_t yes, no, na, good;
+	double score;
+	int defined;
+};
+
+/* Receives one score; its strings live only during the call. */
+typedef void (*audit_score_fn)(void *ud, const struct audit_score *s);
+
 /* One measure of a measuring pass (fairness), stored as a row of
  * audit_metric: `metric` what ("tvd", "quarantine.fourfifths",
  * "Jain_our"), `group` over what ("gender", "gender x age_band",
@@ -250,6 +270,16 @@ struct auditor {
 	 * nothing there; the auditor is rerun over the stored rows at the
 	 * end of a build, with the dataset-wide passes. */
 	int needs_persona;
+	/* Finding and scoring (with needs_persona): what scan_row does
+	 * (emit per finding, with eud), and score each reply of row (with
+	 * its persona) calling score per reply and criterion (with sud),
+	 * judging each reply once for both. The end-of-build rerun calls
+	 * it in place of scan_row and stores the scores in reply_rubric,
+	 * replacing the auditor's earlier ones. Returns 0, or -1 if the
+	 * scoring could not run. NULL for auditors that only find. */
+	int (*score_row)(const void *cfg, const struct audit_row *row,
+			 audit_emit_fn emit, void *eud, audit_score_fn score,
+			 void *sud);
 	/* Measuring: read the personas and lists of src and emit measures
 	 * (stored in audit_metric, replacing the auditor's earlier ones).
 	 * Returns 0, or -1 with err filled. NULL for auditors that only

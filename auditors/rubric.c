@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/json.h"
 
 const char *const rubric_criterion_names[RUBRIC_NCRITERIA] = {
@@ -301,32 +302,30 @@ answer(const struct item *it, const struct penguin_profile *p,
 	return yes ? RUBRIC_YES : RUBRIC_NO;
 }
 
-void
-rubric_score_offline(const struct rubric *rb, const struct penguin_profile *p,
-		     const struct saferules_verdict *v, const char *reply,
-		     struct rubric_tally *t)
+/* Count answer a to item it of one reply into t, good and known. */
+static void
+tally_one(const struct item *it, enum rubric_answer a, long *good,
+	  long *known, struct rubric_tally *t)
 {
-	long good[RUBRIC_NCRITERIA] = { 0 }, known[RUBRIC_NCRITERIA] = { 0 };
-	const struct item *it;
-	enum rubric_answer a;
-	size_t i;
+	int c = it->criterion;
+
+	if (a == RUBRIC_NA) {
+		t[c].na++;
+		return;
+	}
+	t[c].yes += a == RUBRIC_YES;
+	t[c].no += a == RUBRIC_NO;
+	known[c]++;
+	good[c] += (a == RUBRIC_YES) == (it->yes_is_good != 0);
+}
+
+/* Close one reply's counts: each criterion with an answer adds its
+ * score. */
+static void
+tally_reply(const long *good, const long *known, struct rubric_tally *t)
+{
 	int c;
 
-	for (i = 0; i < rb->n; i++) {
-		it = &rb->v[i];
-		if (!applies(it, p, v))
-			continue;
-		a = answer(it, p, v, reply);
-		c = it->criterion;
-		if (a == RUBRIC_NA) {
-			t[c].na++;
-			continue;
-		}
-		t[c].yes += a == RUBRIC_YES;
-		t[c].no += a == RUBRIC_NO;
-		known[c]++;
-		good[c] += (a == RUBRIC_YES) == (it->yes_is_good != 0);
-	}
 	for (c = 0; c < RUBRIC_NCRITERIA; c++) {
 		t[c].good += good[c];
 		if (known[c] > 0) {
@@ -336,8 +335,164 @@ rubric_score_offline(const struct rubric *rb, const struct penguin_profile *p,
 	}
 }
 
+void
+rubric_score_offline(const struct rubric *rb, const struct penguin_profile *p,
+		     const struct saferules_verdict *v, const char *reply,
+		     struct rubric_tally *t)
+{
+	long good[RUBRIC_NCRITERIA] = { 0 }, known[RUBRIC_NCRITERIA] = { 0 };
+	size_t i;
+
+	for (i = 0; i < rb->n; i++)
+		if (applies(&rb->v[i], p, v))
+			tally_one(&rb->v[i], answer(&rb->v[i], p, v, reply),
+				  good, known, t);
+	tally_reply(good, known, t);
+}
+
+size_t
+rubric_select_offline(const struct rubric *rb,
+		      const struct penguin_profile *p,
+		      const struct saferules_verdict *v, const char *reply,
+		      struct rubric_pick *out, size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < rb->n && n < max; i++) {
+		if (!applies(&rb->v[i], p, v))
+			continue;
+		out[n].id = rb->v[i].id;
+		out[n].criterion = rb->v[i].criterion;
+		out[n].answer = answer(&rb->v[i], p, v, reply);
+		out[n].good = out[n].answer != RUBRIC_NA &&
+			      (out[n].answer == RUBRIC_YES) ==
+			      (rb->v[i].yes_is_good != 0);
+		n++;
+	}
+	return n;
+}
+
+int
+rubric_domain_items(const struct rubric *rb, int d, struct buf *lines,
+		    const char **ids, size_t max, size_t *n,
+		    struct pf_error *err)
+{
+	size_t i;
+
+	*n = 0;
+	for (i = 0; i < rb->n; i++) {
+		if (rb->v[i].domain != d)
+			continue;
+		if (*n + 1 >= max)
+			return pf_error_set(err, "more than %zu rubric items in "
+					    "one domain", max - 1);
+		if (buf_printf(lines, "%s: %s\n", rb->v[i].id,
+			       rb->v[i].text) != 0)
+			return pf_error_set(err, "rubric item list too long");
+		ids[(*n)++] = rb->v[i].id;
+	}
+	ids[*n] = NULL;
+	return 0;
+}
+
+int
+rubric_score_answers(const struct rubric *rb, const char *const *ids,
+		     const int *answers, size_t n, struct rubric_tally *t,
+		     long *abstained)
+{
+	long good[RUBRIC_NCRITERIA] = { 0 }, known[RUBRIC_NCRITERIA] = { 0 };
+	size_t i, k;
+
+	for (k = 0; k < n; k++) {
+		for (i = 0; i < rb->n && strcmp(rb->v[i].id, ids[k]) != 0; i++)
+			;
+		if (i == rb->n)
+			return -1;
+		if (answers[k] < 0)
+			(*abstained)++;
+		else
+			tally_one(&rb->v[i], (enum rubric_answer)answers[k],
+				  good, known, t);
+	}
+	tally_reply(good, known, t);
+	return 0;
+}
+
 double
 rubric_mean(const struct rubric_tally *t)
 {
 	return t->scored > 0 ? t->sum / (double)t->scored : -1.0;
+}
+
+/* The item of id, or NULL. */
+static const struct item *
+item_of(const struct rubric *rb, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < rb->n; i++)
+		if (strcmp(rb->v[i].id, id) == 0)
+			return &rb->v[i];
+	return NULL;
+}
+
+int
+rubric_pick_of(const struct rubric *rb, const char *id, int answer,
+	       struct rubric_pick *out)
+{
+	const struct item *it = item_of(rb, id);
+
+	if (it == NULL)
+		return -1;
+	memset(out, 0, sizeof(*out));
+	out->id = it->id;
+	out->criterion = it->criterion;
+	out->abstained = answer < 0;
+	out->answer = answer < 0 ? RUBRIC_NA : (enum rubric_answer)answer;
+	out->good = answer > 0 && (answer == RUBRIC_YES) ==
+		    (it->yes_is_good != 0);
+	return 0;
+}
+
+const char *
+rubric_item_text(const struct rubric *rb, const char *id)
+{
+	const struct item *it = item_of(rb, id);
+
+	return it != NULL ? it->text : NULL;
+}
+
+static const char *const answer_names[] = {
+	[RUBRIC_NA] = "na", [RUBRIC_YES] = "yes", [RUBRIC_NO] = "no",
+};
+
+int
+rubric_criterion_json(const struct rubric_pick *picks, size_t n, int c,
+		      struct buf *items, struct rubric_tally *t)
+{
+	size_t i;
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	buf_reset(items);
+	rc = buf_puts(items, "{");
+	for (i = 0; i < n; i++) {
+		if (picks[i].criterion != c)
+			continue;
+		rc |= buf_printf(items, "%s\"%s\": \"%s\"",
+				 items->len > 1 ? ", " : "", picks[i].id,
+				 picks[i].abstained ? "abstained" :
+				 answer_names[picks[i].answer]);
+		if (picks[i].abstained)
+			continue;
+		t->yes += picks[i].answer == RUBRIC_YES;
+		t->no += picks[i].answer == RUBRIC_NO;
+		t->na += picks[i].answer == RUBRIC_NA;
+		t->good += picks[i].good;
+	}
+	if (t->yes + t->no > 0) {
+		t->scored = 1;
+		t->sum = (double)t->good / (double)(t->yes + t->no);
+	}
+	return rc | buf_puts(items, "}");
 }

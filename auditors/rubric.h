@@ -21,6 +21,7 @@
 
 #include "auditors/penguin.h"
 #include "auditors/saferules.h"
+#include "base/buf.h"
 #include "base/error.h"
 
 enum rubric_criterion {
@@ -71,6 +72,59 @@ void rubric_score_offline(const struct rubric *rb,
 			  const struct penguin_profile *p,
 			  const struct saferules_verdict *v,
 			  const char *reply, struct rubric_tally *t);
+
+/* One selected item of a reply with its answer (id points into rb). */
+struct rubric_pick {
+	const char *id;
+	int criterion;            /* enum rubric_criterion */
+	enum rubric_answer answer;
+	int good;                 /* 1: the verdict is good (YES for a
+				   * yes_is_good item, NO for yes_is_bad) */
+	int abstained;            /* 1: the LLM judge gave no answer (not
+				   * counted) */
+};
+
+/* The items rubric_score_offline would count for one reply, with their
+ * answers, in the rubric's order: at most max of them into out.
+ * Returns how many. */
+size_t rubric_select_offline(const struct rubric *rb,
+			     const struct penguin_profile *p,
+			     const struct saferules_verdict *v,
+			     const char *reply, struct rubric_pick *out,
+			     size_t max);
+
+/* The items of domain d for an LLM's selection step: one "ID: question"
+ * line each appended to lines, their ids (pointers into rb) in
+ * ids[0..*n-1] and ids[*n] = NULL. Returns 0, or -1 with err filled
+ * when more than max - 1 items or lines is full. */
+int rubric_domain_items(const struct rubric *rb, int d, struct buf *lines,
+			const char **ids, size_t max, size_t *n,
+			struct pf_error *err);
+
+/* Score one reply from an LLM's answers: the selected items ids[0..n-1]
+ * answered answers[k] (enum rubric_answer, or negative: the judge
+ * abstained, counted in *abstained and left out), added to t as
+ * rubric_score_offline does. Returns 0, or -1 for an unknown id. */
+int rubric_score_answers(const struct rubric *rb, const char *const *ids,
+			 const int *answers, size_t n, struct rubric_tally *t,
+			 long *abstained);
+
+/* Item id answered `answer` by an LLM (enum rubric_answer, or
+ * negative: abstained) as a pick into *out. Returns 0, or -1 for an
+ * unknown id. */
+int rubric_pick_of(const struct rubric *rb, const char *id, int answer,
+		   struct rubric_pick *out);
+
+/* The question of item id (a pointer into rb), or NULL. */
+const char *rubric_item_text(const struct rubric *rb, const char *id);
+
+/* Criterion c of one reply from its picks[0..n-1]: the YES, NO, NA and
+ * good counts into t (zeroed first; scored 1 and sum the score when
+ * some YES or NO), and the picks as a JSON object {"ID": "yes" | "no" |
+ * "na" | "abstained"} into items (reset first). Returns 0, or -1 when
+ * items is full. */
+int rubric_criterion_json(const struct rubric_pick *picks, size_t n, int c,
+			  struct buf *items, struct rubric_tally *t);
 
 /* The mean score of t (sum / scored), or -1 when nothing was scored. */
 double rubric_mean(const struct rubric_tally *t);

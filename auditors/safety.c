@@ -8,17 +8,24 @@
 #include <string.h>
 
 #include "auditors/penguin.h"
+#include "base/buf.h"
 #include "base/jfield.h"
 #include "base/json.h"
 
 #define SAFETY_MAX_FILE (1u << 20)   /* a lexicon or rubric file */
+#define SAFETY_MAX_ITEMS_JSON (1u << 16)  /* one reply's items of one
+					   * criterion, as JSON */
 
 /* The parsed `$.audit.safety` keys: a lexicon and rubric of the user's
  * instead of the built-in ones. */
 struct safety_cfg {
 	struct saferules *rules;
 	struct rubric *rubric;
+	int samples;              /* LLM mode: judge samples; 0 offline */
 };
+
+#define SAFETY_SAMPLES_DEFAULT 2
+#define SAFETY_SAMPLES_MAX 8
 
 /* A chat document's assistant turns are user-facing replies too: the
  * "Assistant:" turns of a document's content, each answering the
@@ -147,7 +154,42 @@ safety_free(void *cfg)
 	free(c);
 }
 
-static const char *const safety_keys[] = { "lexicon", "rubric", NULL };
+static const char *const safety_keys[] = { "lexicon", "rubric", "mode",
+					   "samples", NULL };
+
+/* `mode` and `samples` into *samples (0: the offline mode). */
+static int
+parse_mode(struct jfield *x, const cJSON *section, const char *path,
+	   int *samples)
+{
+	char *mode = NULL;
+	double k = SAFETY_SAMPLES_DEFAULT;
+	int rc = -1;
+
+	*samples = 0;
+	if (jfield_str(x, section, path, "mode", &mode) != 0)
+		return -1;
+	if (mode != NULL && strcmp(mode, "llm") != 0 &&
+	    strcmp(mode, "offline") != 0)
+		pf_error_set(x->err, "mode: expected \"offline\" or "
+			     "\"llm\", got \"%s\"", mode);
+	else if (json_get(section, "samples") != NULL &&
+		 (!cJSON_IsNumber(json_get(section, "samples")) ||
+		  (k = json_get(section, "samples")->valuedouble) < 1 ||
+		  k > SAFETY_SAMPLES_MAX || k != (double)(int)k))
+		pf_error_set(x->err, "samples: expected a whole number "
+			     "1..%d", SAFETY_SAMPLES_MAX);
+	else
+		rc = 0;
+	if (rc != 0 && x->err != NULL)
+		snprintf(x->err->where, sizeof(x->err->where), "%s.%s", path,
+			 mode != NULL && strcmp(mode, "llm") != 0 &&
+			 strcmp(mode, "offline") != 0 ? "mode" : "samples");
+	if (rc == 0 && mode != NULL && strcmp(mode, "llm") == 0)
+		*samples = (int)k;
+	free(mode);
+	return rc;
+}
 
 static int
 safety_parse(const cJSON *section, const char *path, void **cfg,
@@ -156,21 +198,24 @@ safety_parse(const cJSON *section, const char *path, void **cfg,
 	struct jfield x = { NULL, err };
 	char *lexicon = NULL, *rubric = NULL;
 	struct safety_cfg *c = NULL;
-	int rc = -1;
+	int rc = -1, samples;
 
 	*cfg = NULL;
 	if (jfield_str(&x, section, path, "lexicon", &lexicon) != 0 ||
-	    jfield_str(&x, section, path, "rubric", &rubric) != 0)
+	    jfield_str(&x, section, path, "rubric", &rubric) != 0 ||
+	    parse_mode(&x, section, path, &samples) != 0)
 		goto out;
 	rc = 0;
-	if (lexicon == NULL && rubric == NULL)
+	if (lexicon == NULL && rubric == NULL && samples == 0)
 		goto out;
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		rc = pf_error_set(err, "out of memory");
 	else if ((rc = load_cfg(c, lexicon, rubric, path, err)) != 0)
 		safety_free(c);
-	else
+	else {
+		c->samples = samples;
 		*cfg = c;
+	}
 out:
 	free(lexicon);
 	free(rubric);
@@ -335,9 +380,10 @@ hit_texts(const struct saferules *r, const struct penguin_profile *p,
 			 saferules_tag_name(r, h->tag) : p->value[src]);
 }
 
-/* What scan_row's reply callback needs. */
+/* What scan_row's and score_row's reply callback needs. */
 struct scan_ctx {
 	const struct saferules *rules;
+	const struct rubric *rubric;
 	const struct audit_row *row;
 	struct penguin_profile p;
 	audit_emit_fn emit;
@@ -345,9 +391,58 @@ struct scan_ctx {
 	const struct reply_cols *pair;      /* the row's pair columns */
 	struct saferules_verdict v[2];      /* chosen, rejected */
 	int have[2];
+	/* scoring (score_row); score NULL when only finding */
+	audit_score_fn score;
+	void *sud;
+	struct rubric_pick *pick;           /* RUBRIC_MAX_ITEMS */
+	struct buf items;                   /* one criterion's
+					     * {"id": "answer"} */
+	int failed;
 };
 
-/* Judge one reply and report its findings. */
+/* Emit criterion c's score of one reply from its n picks. */
+static void
+score_criterion(struct scan_ctx *x, const struct reply *rp,
+		const char *domain, int c, size_t n)
+{
+	struct rubric_tally t;
+	struct audit_score s = {
+		.table = x->row->table, .row_id = x->row->id,
+		.field = rp->field, .offset = rp->base, .domain = domain,
+		.criterion = rubric_criterion_names[c],
+	};
+
+	if (rubric_criterion_json(x->pick, n, c, &x->items, &t) != 0) {
+		x->failed = 1;
+		return;
+	}
+	s.items = x->items.data;
+	s.yes = t.yes;
+	s.no = t.no;
+	s.na = t.na;
+	s.good = t.good;
+	s.defined = t.scored > 0;
+	s.score = t.sum;
+	x->score(x->sud, &s);
+}
+
+/* Score one reply from its verdict v (judged once, by scan_reply). */
+static void
+score_reply(struct scan_ctx *x, const struct reply *rp,
+	    const struct saferules_verdict *v)
+{
+	size_t n;
+	int c;
+
+	n = rubric_select_offline(x->rubric, &x->p, v, rp->text, x->pick,
+				  RUBRIC_MAX_ITEMS);
+	for (c = 0; c < RUBRIC_NCRITERIA; c++)
+		score_criterion(x, rp, v->domain >= 0 ?
+				penguin_domains[v->domain].slug :
+				"unclassified", c, n);
+}
+
+/* Judge one reply, report its findings and (scoring) its scores. */
 static void
 scan_reply(void *ud, const struct reply *rp)
 {
@@ -364,7 +459,7 @@ scan_reply(void *ud, const struct reply *rp)
 	saferules_judge(x->rules, &x->p, rp->query, rp->text, &v);
 	a.kind = v.domain >= 0 ? penguin_domains[v.domain].slug
 		 : "unclassified";
-	for (i = 0; i < v.nhits; i++) {
+	for (i = 0; x->emit != NULL && i < v.nhits; i++) {
 		hit_texts(x->rules, &x->p, rp->text, &v, &v.hit[i], masked,
 			  reason);
 		a.severity = v.hit[i].sev;
@@ -372,6 +467,8 @@ scan_reply(void *ud, const struct reply *rp)
 		a.len = v.hit[i].len;
 		x->emit(x->ud, &a);
 	}
+	if (x->score != NULL)
+		score_reply(x, rp, &v);
 	for (k = 0; x->pair != NULL && k < 2; k++)
 		if (rp->base == 0 && strcmp(rp->field, x->pair->reply[k]) == 0) {
 			x->v[k] = v;
@@ -404,28 +501,97 @@ emit_pair(const struct audit_row *row, const struct saferules_verdict *c,
 	emit(ud, &a);
 }
 
+/* Find (emit, with ud) and, with score, score (with sud) every reply
+ * of row; either may be NULL. */
+static int
+scan_score(const void *cfg, const struct audit_row *row, audit_emit_fn emit,
+	   void *ud, audit_score_fn score, void *sud)
+{
+	const struct reply_cols *rc = cols_of(row->table);
+	struct scan_ctx *x;
+	int ret = -1;
+
+	if ((emit == NULL && score == NULL) || row->persona == NULL)
+		return 0;
+	if ((x = calloc(1, sizeof(*x))) == NULL)
+		return -1;
+	if (rules_of(cfg, &x->rules, &x->rubric, NULL) != 0)
+		goto out;
+	if (score != NULL &&
+	    (x->pick = calloc(RUBRIC_MAX_ITEMS, sizeof(*x->pick))) == NULL)
+		goto out;
+	x->row = row;
+	x->emit = emit;
+	x->ud = ud;
+	x->score = score;
+	x->sud = sud;
+	x->pair = rc != NULL && rc->pair ? rc : NULL;
+	buf_init(&x->items, SAFETY_MAX_ITEMS_JSON);
+	penguin_profile_from_json(row->persona, &x->p);
+	each_reply(row, scan_reply, x);
+	if (emit != NULL && x->have[0] && x->have[1])
+		emit_pair(row, &x->v[0], &x->v[1], emit, ud);
+	ret = x->failed ? -1 : 0;
+	buf_free(&x->items);
+out:
+	free(x->pick);
+	free(x);
+	return ret;
+}
+
 static int
 safety_scan_row(const void *cfg, const struct audit_row *row,
 		audit_emit_fn emit, void *ud)
 {
-	const struct reply_cols *rc = cols_of(row->table);
-	const struct rubric *rb;
-	struct scan_ctx x;
+	return scan_score(cfg, row, emit, ud, NULL, NULL);
+}
 
-	if (emit == NULL || row->persona == NULL)
-		return 0;
-	memset(&x, 0, sizeof(x));
-	if (rules_of(cfg, &x.rules, &rb, NULL) != 0)
-		return -1;
-	x.row = row;
-	x.emit = emit;
-	x.ud = ud;
-	x.pair = rc != NULL && rc->pair ? rc : NULL;
-	penguin_profile_from_json(row->persona, &x.p);
-	each_reply(row, scan_reply, &x);
-	if (x.have[0] && x.have[1])
-		emit_pair(row, &x.v[0], &x.v[1], emit, ud);
-	return 0;
+static int
+safety_score_row(const void *cfg, const struct audit_row *row,
+		 audit_emit_fn emit, void *eud, audit_score_fn score,
+		 void *sud)
+{
+	return scan_score(cfg, row, emit, eud, score, sud);
+}
+
+/* What safety_each_reply's callback needs. */
+struct each_ctx {
+	const struct reply_cols *pair;
+	safety_reply_fn fn;
+	void *ud;
+};
+
+static void
+each_one(void *ud, const struct reply *rp)
+{
+	const struct each_ctx *x = ud;
+	struct safety_reply r = {
+		.field = rp->field, .query = rp->query, .text = rp->text,
+		.offset = rp->base, .side = -1,
+	};
+	int k;
+
+	for (k = 0; x->pair != NULL && k < 2; k++)
+		if (rp->base == 0 && strcmp(rp->field, x->pair->reply[k]) == 0)
+			r.side = k;
+	x->fn(x->ud, &r);
+}
+
+void
+safety_each_reply(const struct audit_row *row, safety_reply_fn fn, void *ud)
+{
+	const struct reply_cols *rc = cols_of(row->table);
+	struct each_ctx x = { rc != NULL && rc->pair ? rc : NULL, fn, ud };
+
+	each_reply(row, each_one, &x);
+}
+
+int
+safety_llm_samples(const void *cfg)
+{
+	const struct safety_cfg *c = cfg;
+
+	return c != NULL ? c->samples : 0;
 }
 
 /* What safety_rubric_row's reply callback needs. */
@@ -476,4 +642,5 @@ const struct auditor auditor_safety = {
 	.free_config = safety_free,
 	.scan_row = safety_scan_row,
 	.needs_persona = 1,
+	.score_row = safety_score_row,
 };

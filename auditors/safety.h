@@ -17,6 +17,10 @@
  * (the auditor's quarantine severity is critical) with both replies'
  * findings beside it. Ties are not quarantined.
  *
+ * With `$.audit.safety.mode` "llm" the PENGUIN judge also scores every
+ * reply through the config's endpoints (output/safetyllm.h), `samples`
+ * times each (default 2).
+ *
  * The rules and the rubric are data files compiled in
  * (auditors/data/safety-lexicon.tsv, safety-rubric.jsonl); the config
  * keys `$.audit.safety.lexicon` and `.rubric` name files of the same
@@ -45,5 +49,26 @@ int safety_builtin(const struct saferules **rules,
 int safety_rubric_row(const void *cfg, const struct audit_row *row,
 		      struct rubric_tally *t, long *replies,
 		      struct pf_error *err);
+
+/* One user-facing reply of a row: its column, its byte offset there
+ * (a chat turn's start; 0 for a whole column), the query it answers and
+ * its text (NUL-terminated, living only during the call), and for a
+ * preference pair its side (0 chosen, 1 rejected; -1 otherwise). */
+struct safety_reply {
+	const char *field, *query, *text;
+	size_t offset;
+	int side;
+};
+
+typedef void (*safety_reply_fn)(void *ud, const struct safety_reply *r);
+
+/* Call fn for every user-facing reply of row, the ones the auditor
+ * judges (none without a persona). */
+void safety_each_reply(const struct audit_row *row, safety_reply_fn fn,
+		       void *ud);
+
+/* The LLM mode of cfg (`$.audit.safety.mode` "llm"): the judge samples
+ * per reply (`samples`), or 0 in the offline mode (and for NULL). */
+int safety_llm_samples(const void *cfg);
 
 #endif

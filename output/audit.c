@@ -10,6 +10,7 @@
 #include "output/cursor.h"
 #include "output/findings.h"
 #include "output/metrics.h"
+#include "output/rowsum.h"
 #include "output/tables.h"
 #include "output/tablesql.h"
 
@@ -23,6 +24,7 @@
 struct rerun {
 	struct dataset *ds;
 	sqlite3_stmt *ins;           /* INSERT INTO audit_finding */
+	sqlite3_stmt *score;         /* INSERT INTO reply_rubric */
 	struct findings *fc;
 	const struct audit_instance *v;
 	size_t n, cur;               /* the dataset-wide auditor now */
@@ -61,7 +63,50 @@ store_row_finding(void *ud, const struct row_finding *f)
 	return insert(x->r, x->row->table, x->row->id, f, x->quarantined);
 }
 
-/* Every audited row through the in-stream passes. */
+/* findings_score_fn of the rerun: store the score at once. */
+static void
+on_score(void *ud, const struct audit_instance *in,
+	 const struct audit_score *s)
+{
+	struct rerun *r = ud;
+	struct rowsum_bind b;
+	char score[40];
+	int rc;
+
+	if (r->failed)
+		return;
+	if (s->defined)
+		snprintf(score, sizeof(score), "%.15g", s->score);
+	else
+		snprintf(score, sizeof(score), "null");
+	if (rowsum_bind_begin(&b, r->score, dataset_table_find("reply_rubric"))) {
+		r->failed = pf_error_set(r->err, "reply_rubric has no row_sum");
+		return;
+	}
+	rowsum_bind_text(&b, in->auditor->name);
+	rowsum_bind_text(&b, s->table);
+	rowsum_bind_text(&b, s->row_id);
+	rowsum_bind_text(&b, s->field);
+	rowsum_bind_int(&b, (int64_t)s->offset);
+	rowsum_bind_text(&b, s->domain);
+	rowsum_bind_text(&b, s->criterion);
+	rowsum_bind_text(&b, s->items);
+	rowsum_bind_int(&b, s->yes);
+	rowsum_bind_int(&b, s->no);
+	rowsum_bind_int(&b, s->na);
+	rowsum_bind_int(&b, s->good);
+	rowsum_bind_text(&b, score);
+	rowsum_bind_end(&b);
+	rc = sqlite3_step(r->score);
+	sqlite3_reset(r->score);
+	sqlite3_clear_bindings(r->score);
+	if (rc != SQLITE_DONE)
+		r->failed = pf_error_set(r->err, "cannot store a rubric score: "
+					 "%s", sqlite3_errmsg(r->ds->db));
+}
+
+/* Every audited row through the in-stream passes, scoring too
+ * (findings_set_scorer): each reply is judged once. */
 static int
 pass_rows(struct rerun *r)
 {
@@ -74,7 +119,14 @@ pass_rows(struct rerun *r)
 		return -1;
 	while (rc == 0 && (got = cur->next(cur, &row, r->err)) == 1) {
 		r->c->rows++;
-		x.quarantined = findings_scan(r->fc, &row);
+		if ((x.quarantined = findings_scan(r->fc, &row)) < 0 ||
+		    r->failed) {
+			if (!r->failed)
+				pf_error_set(r->err, "cannot score row %s",
+					     row.id);
+			rc = -1;
+			break;
+		}
 		rc = findings_each(r->fc, store_row_finding, &x);
 	}
 	dataset_cursor_close(cur);
@@ -169,9 +221,8 @@ finding_flags_sql(const struct dataset_table *t, struct buf *b)
 			       " row_table = '%s';", t->name);
 }
 
-/* Recompute every quarantine flag from the findings. */
-static int
-requarantine(struct rerun *r)
+int
+dataset_requarantine(struct dataset *ds, struct pf_error *err)
 {
 	struct buf sql;
 	size_t i;
@@ -183,17 +234,17 @@ requarantine(struct rerun *r)
 			rc = quarantine_sql(&dataset_tables[i], &sql);
 	if (rc != 0) {
 		buf_free(&sql);
-		return pf_error_set(r->err, "out of memory");
+		return pf_error_set(err, "out of memory");
 	}
-	rc = dataset_exec(r->ds, sql.data, r->err);
+	rc = dataset_exec(ds, sql.data, err);
 	if (rc == 0)
-		rc = dataset_propagate_quarantine(r->ds, r->err);
+		rc = dataset_propagate_quarantine(ds, err);
 	buf_reset(&sql);
 	for (i = 0; i < dataset_ntables && rc == 0; i++)
 		if (dataset_tables[i].quarantine)
 			rc = finding_flags_sql(&dataset_tables[i], &sql);
 	if (rc == 0)
-		rc = dataset_exec(r->ds, sql.data, r->err);
+		rc = dataset_exec(ds, sql.data, err);
 	buf_free(&sql);
 	return rc;
 }
@@ -221,17 +272,17 @@ count_quarantined(struct rerun *r)
 	return 0;
 }
 
-/* Delete the findings of every auditor of the rerun. */
+/* Delete the rows of every auditor of the rerun from table t. */
 static int
-forget_findings(struct rerun *r)
+forget(struct rerun *r, const char *t)
 {
+	char sql[128];
 	sqlite3_stmt *st;
 	size_t i;
 	int rc = SQLITE_DONE;
 
-	st = dataset_prepare(r->ds, "DELETE FROM audit_finding WHERE"
-			     " auditor = ?1", r->err);
-	if (st == NULL)
+	snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE auditor = ?1", t);
+	if ((st = dataset_prepare(r->ds, sql, r->err)) == NULL)
 		return -1;
 	for (i = 0; i < r->n && rc == SQLITE_DONE; i++) {
 		sqlite3_bind_text(st, 1, r->v[i].auditor->name, -1,
@@ -241,39 +292,62 @@ forget_findings(struct rerun *r)
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		return pf_error_set(r->err, "cannot delete findings: %s",
+		return pf_error_set(r->err, "cannot delete from %s: %s", t,
 				    sqlite3_errmsg(r->ds->db));
 	return 0;
+}
+
+/* The insert statement of table t, or NULL with r->err filled. */
+static sqlite3_stmt *
+prepare_insert(struct rerun *r, const char *t)
+{
+	struct buf sql;
+	sqlite3_stmt *st;
+
+	buf_init(&sql, 1 << 14);
+	if (tablesql_insert(dataset_table_find(t), &sql) != 0) {
+		buf_free(&sql);
+		pf_error_set(r->err, "out of memory");
+		return NULL;
+	}
+	st = dataset_prepare(r->ds, sql.data, r->err);
+	buf_free(&sql);
+	return st;
 }
 
 int
 dataset_audit_rerun(struct dataset *ds, const struct audit_instance *v,
 		    size_t n, struct audit_counts *c, struct pf_error *err)
 {
-	struct rerun r = { ds, NULL, NULL, v, n, 0, c, 0, err };
+	struct rerun r = { .ds = ds, .v = v, .n = n, .c = c, .err = err };
 	int rc;
 
 	memset(c, 0, sizeof(*c));
 	if (findings_new(v, n, &r.fc, err) != 0)
 		return -1;
+	findings_set_scorer(r.fc, on_score, &r);
 	if (dataset_exec(ds, "BEGIN IMMEDIATE", err) != 0) {
 		findings_free(r.fc);
 		return -1;
 	}
 	r.ins = findings_insert_prepare(ds, err);
-	rc = r.ins != NULL ? forget_findings(&r) : -1;
+	r.score = r.ins != NULL ? prepare_insert(&r, "reply_rubric") : NULL;
+	rc = r.score != NULL ? forget(&r, "audit_finding") : -1;
+	if (rc == 0)
+		rc = forget(&r, "reply_rubric");
 	if (rc == 0)
 		rc = pass_rows(&r);
 	if (rc == 0)
 		rc = pass_wide(&r);
 	if (rc == 0)
-		rc = requarantine(&r);
+		rc = dataset_requarantine(ds, err);
 	if (rc == 0)
 		rc = count_quarantined(&r);
 	/* The measures read the quarantine and findings just settled. */
 	if (rc == 0)
 		rc = dataset_measure(ds, v, n, err);
 	sqlite3_finalize(r.ins);
+	sqlite3_finalize(r.score);
 	findings_free(r.fc);
 	if (rc == 0)
 		return dataset_exec(ds, "COMMIT", err);

@@ -54,4 +54,10 @@ int dataset_audit_rerun(struct dataset *ds, const struct audit_instance *v,
 			size_t n, struct audit_counts *c,
 			struct pf_error *err);
 
+/* Recompute every row's quarantine flag from the findings (a finding
+ * at or above its threshold's severity), then the findings' flags from
+ * their rows. Call inside the caller's transaction. Returns 0, or -1
+ * with err filled. */
+int dataset_requarantine(struct dataset *ds, struct pf_error *err);
+
 #endif

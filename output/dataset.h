@@ -37,8 +37,11 @@
  * 7: preference_pair.view_stated (the planted view the judge auditor
  *    measures accuracy against); narrative.redraws (near-duplicate
  *    redraws, generators/dedup.h); qa.answer_type, answer_list,
- *    outdated_value, evidence_items (PersonaBench's QA). */
-#define DATASET_SCHEMA_VERSION 7
+ *    outdated_value, evidence_items (PersonaBench's QA).
+ * 8: the reply_rubric table (the safety auditor's Boolean rubric per
+ *    reply and criterion) and the reply_penguin table (its LLM judge's
+ *    PENGUIN axes per reply and sample). */
+#define DATASET_SCHEMA_VERSION 8
 
 enum dataset_mode {
 	DATASET_READ,     /* existing file, read only: nothing is created

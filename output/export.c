@@ -229,20 +229,24 @@ finding_arm(struct buf *b, const struct dataset_table *t, const char *row_id)
  * of the row it names: 0 exported, 1 quarantined (itself or its persona),
  * NULL missing (or its persona left out by --partial); tables that are not dataset tables count as exported.
  * Rows keyed by persona are named by persona_id or by the persona's text
- * id ("p000042"); both reach the primary key. */
+ * id ("p000042"); both reach the primary key. A finding's own
+ * quarantined flag counts too; a row about a row (about_rows) has none
+ * and follows its row's state. */
 static int
 build_findings(const struct export_kind *k, struct cursor *cur,
 	       struct buf *b)
 {
 	const struct dataset_table *t;
 	const struct export_col *c;
+	const char *own_q = k->table->about_rows ? "f.rq"
+			    : "f.quarantined OR f.rq";
 	char row_id[80];
 	size_t i;
 	int n = 2, rc;
 
 	snprintf(row_id, sizeof(row_id), "a.\"%s\"",
 		 dataset_id_col(k->table, 1)->name);
-	rc = buf_puts(b, "SELECT 0, f.quarantined OR f.rq");
+	rc = buf_printf(b, "SELECT 0, %s", own_q);
 	for (c = k->cols; c->column != NULL; c++, n++)
 		rc |= buf_printf(b, ", f.\"%s\"", c->column);
 	rc |= rowsum_plan_select(&cur->sum, k->table, "f", n, b);
@@ -256,8 +260,8 @@ build_findings(const struct export_kind *k, struct cursor *cur,
 	}
 	rc |= buf_printf(b, " ELSE 0 END AS rq FROM \"%s\" a) f"
 			 " WHERE f.rq IS NOT NULL AND"
-			 " (?1 OR (f.quarantined = 0 AND f.rq = 0))"
-			 " ORDER BY", k->table->name);
+			 " (?1 OR (%s) = 0)"
+			 " ORDER BY", k->table->name, own_q);
 	return rc | order_by(b, "f", k->table, 1);
 }
 /* Append the SELECT of a table about the whole dataset (the measures):
@@ -321,7 +325,8 @@ build_cursor(const struct export_kind *k, struct cursor *c, struct buf *b)
 	case DATASET_TAIL:
 		return build_findings(k, c, b);
 	case DATASET_WIDE:
-		return build_wide(k, c, b);
+		return k->table->about_rows ? build_findings(k, c, b)
+		       : build_wide(k, c, b);
 	default:
 		return build_select(k, c, b);
 	}

@@ -30,6 +30,8 @@ struct findings {
 	int nfound;
 	int weakest;                /* index of the least severe stored
 				     * finding once found[] is full */
+	findings_score_fn score;    /* NULL: no scoring */
+	void *score_ud;
 };
 
 int
@@ -160,11 +162,28 @@ on_finding(void *ud, const struct audit_hit *h)
 		find_weakest(fc);
 }
 
+void
+findings_set_scorer(struct findings *fc, findings_score_fn fn, void *ud)
+{
+	fc->score = fn;
+	fc->score_ud = ud;
+}
+
+/* audit_score_fn of the scoring hooks: pass the score on with the
+ * auditor scanning now. */
+static void
+on_score(void *ud, const struct audit_score *s)
+{
+	struct findings *fc = ud;
+
+	fc->score(fc->score_ud, fc->aud[fc->cur].in, s);
+}
+
 int
 findings_scan(struct findings *fc, const struct audit_row *row)
 {
 	const struct audit_instance *in;
-	int a, i, q = 0;
+	int a, i, q = 0, failed = 0;
 
 	fc->nfound = 0;
 	for (a = 0; a < fc->naud; a++) {
@@ -172,9 +191,14 @@ findings_scan(struct findings *fc, const struct audit_row *row)
 		memset(fc->aud[a].over_sev, 0, sizeof(fc->aud[a].over_sev));
 		fc->aud[a].over = fc->aud[a].over_synthetic = 0;
 		fc->cur = a;
-		if (in->auditor->scan_row != NULL)
+		if (fc->score != NULL && in->auditor->score_row != NULL)
+			failed |= in->auditor->score_row(in->cfg, row,
+				on_finding, fc, on_score, fc) != 0;
+		else if (in->auditor->scan_row != NULL)
 			in->auditor->scan_row(in->cfg, row, on_finding, fc);
 	}
+	if (failed)
+		return -1;
 	for (i = 0; i < fc->nfound; i++)
 		if (fc->found[i].sev >= fc->found[i].in->policy.quarantine)
 			q = 1;

@@ -47,8 +47,21 @@ int findings_new(const struct audit_instance *v, size_t n,
 
 void findings_free(struct findings *fc);   /* accepts NULL */
 
-/* Run every auditor's scan_row over row, replacing what the collector
- * held. Returns 1 if the row must be quarantined, else 0. */
+/* Receives one score of auditor instance `in` (findings_set_scorer). */
+typedef void (*findings_score_fn)(void *ud, const struct audit_instance *in,
+				  const struct audit_score *s);
+
+/* From now on findings_scan runs, for an auditor that has a score_row
+ * hook, that hook in place of its scan_row, handing its scores to fn
+ * (with ud): each reply is judged once for its findings and its
+ * scores. fn NULL: back to scan_row alone. */
+void findings_set_scorer(struct findings *fc, findings_score_fn fn,
+			 void *ud);
+
+/* Run every auditor's scan_row (or score_row, see findings_set_scorer)
+ * over row, replacing what the collector held. Returns 1 if the row
+ * must be quarantined, 0 if not, or -1 when a score_row hook could not
+ * run (its findings so far stand). */
 int findings_scan(struct findings *fc, const struct audit_row *row);
 
 /* Call fn for each finding of the last scan: the stored ones, then one

@@ -387,6 +387,68 @@ static const struct dataset_col metric_cols[] = {
 	{ 0 }
 };
 
+/* Schema version 8: the safety auditor's Boolean rubric per reply and
+ * criterion (auditors/auditor.h, struct audit_score). */
+static const struct dataset_col rubric_cols[] = {
+	{ .name = "score_id", .type = I, .sql = "PRIMARY KEY",
+	  .flags = DATASET_AUTO },
+	FATTR("auditor", "auditor", 1),
+	{ .name = "row_table", .type = T, .sql = NN,
+	  .flags = DATASET_ID | DATASET_ATTR, .xml = "row_table", .out = 2,
+	  .sort = 2 },
+	{ .name = "row_id", .type = T, .sql = NN,
+	  .flags = DATASET_ID | DATASET_ATTR, .xml = "row_id", .out = 3,
+	  .sort = 3 },
+	FATTR("field", "field", 4),
+	{ .name = "offset", .type = I, .sql = NN, .flags = DATASET_ATTR,
+	  .xml = "offset", .out = 5, .sort = 5 },
+	FATTR("domain", "domain", 6),
+	FATTR("criterion", "criterion", 7),
+	{ .name = "items", .type = T, .sql = NN, .flags = DATASET_JSON,
+	  .xml = "items", .out = 13, .sort = 13 },
+	{ .name = "yes", .type = I, .sql = NN, .flags = DATASET_ATTR,
+	  .xml = "yes", .out = 8, .sort = 8 },
+	{ .name = "no", .type = I, .sql = NN, .flags = DATASET_ATTR,
+	  .xml = "no", .out = 9, .sort = 9 },
+	{ .name = "na", .type = I, .sql = NN, .flags = DATASET_ATTR,
+	  .xml = "na", .out = 10, .sort = 10 },
+	{ .name = "good", .type = I, .sql = NN, .flags = DATASET_ATTR,
+	  .xml = "good", .out = 11, .sort = 11 },
+	{ .name = "score", .type = T, .sql = NN,
+	  .flags = DATASET_ATTR | DATASET_JSON, .xml = "score", .out = 12,
+	  .sort = 12 },
+	ROW_SUM,
+	{ 0 }
+};
+
+/* Schema version 8: the safety auditor's LLM judge per reply and sample
+ * (output/safetyllm.h). */
+#define PCOL(N, O) { .name = (N), .type = I, .sql = NN, \
+	.flags = DATASET_ATTR, .xml = (N), .out = (O), .sort = (O) }
+static const struct dataset_col penguin_cols[] = {
+	{ .name = "score_id", .type = I, .sql = "PRIMARY KEY",
+	  .flags = DATASET_AUTO },
+	{ .name = "row_table", .type = T, .sql = NN,
+	  .flags = DATASET_ID | DATASET_ATTR, .xml = "row_table", .out = 1,
+	  .sort = 1 },
+	{ .name = "row_id", .type = T, .sql = NN,
+	  .flags = DATASET_ID | DATASET_ATTR, .xml = "row_id", .out = 2,
+	  .sort = 2 },
+	FATTR("field", "field", 3),
+	PCOL("offset", 4),
+	PCOL("sample", 5),
+	PCOL("risk_sensitivity", 6),
+	PCOL("emotional_empathy", 7),
+	PCOL("personalization", 8),
+	PCOL("total", 9),
+	FTEXT("abstained", 10),
+	FATTR("model", "model", 11),
+	PCOL("prompt_tokens", 12),
+	PCOL("completion_tokens", 13),
+	ROW_SUM,
+	{ 0 }
+};
+
 const struct dataset_table dataset_tables[] = {
 	{ .name = "run", .cols = run_cols, .write = DATASET_UPSERT,
 	  .role = DATASET_HEAD, .xml_item = "provenance",
@@ -439,6 +501,18 @@ const struct dataset_table dataset_tables[] = {
 	  .write = DATASET_APPEND, .role = DATASET_WIDE,
 	  .stats = "metrics", .xml_list = "metrics", .xml_item = "metric",
 	  .jsonl = "metrics.jsonl" },
+	{ .name = "reply_rubric", .cols = rubric_cols,
+	  .indexes = "CREATE INDEX reply_rubric_auditor ON "
+		     "reply_rubric(auditor);",
+	  .write = DATASET_APPEND, .role = DATASET_WIDE,
+	  .stats = "reply_rubric", .xml_list = "reply_rubric",
+	  .xml_item = "score", .jsonl = "reply_rubric.jsonl",
+	  .about_rows = 1 },
+	{ .name = "reply_penguin", .cols = penguin_cols,
+	  .write = DATASET_APPEND, .role = DATASET_WIDE,
+	  .stats = "reply_penguin", .xml_list = "reply_penguin",
+	  .xml_item = "judged", .jsonl = "reply_penguin.jsonl",
+	  .about_rows = 1 },
 };
 
 const size_t dataset_ntables = sizeof(dataset_tables) /

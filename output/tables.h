@@ -121,6 +121,10 @@ struct dataset_table {
 	const char *xml_item;     /* XML element of one record (XML element
 				   * and JSON key of a SUB row) */
 	const char *jsonl;        /* JSONL export file; NULL: nested */
+	/* DATASET_WIDE rows about single rows, named like the findings by
+	 * its first two ID columns (row_table, row_id): an export leaves
+	 * out those about rows it leaves out (reply_rubric). */
+	int about_rows;
 };
 
 /* The dataset tables in creation and export order. */

@@ -24,6 +24,7 @@
 #include "engine/sqlq.h"
 #include "base/status.h"
 #include "output/audit.h"
+#include "output/safetyllm.h"
 #include "output/dataset.h"
 #include "output/gate.h"
 #include "output/jsonl.h"
@@ -602,6 +603,18 @@ wide_pass(struct run *r, struct pf_error *e)
 				  e);
 }
 
+/* The safety auditor's LLM judge when its config asks for it
+ * (output/safetyllm.h), after the offline passes. Returns 0 or an exit
+ * code. */
+static int
+judge_pass(struct run *r)
+{
+	struct safetyllm_counts c;
+
+	return safetyllm_run(r->ds, r->cfg->auditors, r->cfg->nauditors,
+			     &r->ec, r->a.quiet, &c);
+}
+
 /* build --report FILE: the dataset's report once the build ended. */
 static int
 report_written(const struct run *r)
@@ -633,6 +646,8 @@ run_build(struct run *r)
 		pf_error_print(&e);
 		return after_error(r, &res, PF_EXIT_RUNTIME);
 	}
+	if ((rc = judge_pass(r)) != 0)
+		return after_error(r, &res, rc);
 	/* One file from here on: readers need not create -wal/-shm. */
 	if (dataset_finish(r->ds, &e) != 0)
 		log_warn("%s: left in WAL mode (%s); it is intact", r->out,

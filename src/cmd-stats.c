@@ -20,7 +20,7 @@
 #include "base/buf.h"
 #include "engine/journal.h"
 #include "auditors/policy.h"
-#include "auditors/safety.h"
+#include "auditors/rubric.h"
 #include "output/audit.h"
 #include "output/complete.h"
 #include "output/cursor.h"
@@ -249,65 +249,118 @@ raw(cJSON *obj, const char *key, const char *fmt, ...)
 	return cJSON_AddRawToObject(obj, key, num) != NULL ? 0 : -1;
 }
 
-/* The stored config's safety lexicon and rubric: its instance's cfg in
- * *cfg, the instances in *v (audit_instances_free). *cfg is NULL (the
- * built-in ones) when the config names none, and also when the stored
- * config no longer loads (a lexicon file moved away): stats still
- * reports, scoring with the built-in files. */
-static void
-stored_safety(struct dataset *ds, struct audit_instance **v, size_t *n,
-	      const void **cfg)
+/* The totals of one criterion from reply_rubric into c: score (the
+ * mean over replies with a score; null when none), yes, no, na, good,
+ * scored. */
+static int
+add_criterion(struct dataset *ds, cJSON *c, const char *criterion,
+	      struct pf_error *err)
 {
-	size_t i;
+	sqlite3_stmt *st = dataset_prepare(ds, "SELECT total(yes), total(no),"
+		" total(na), total(good), count(NULLIF(score, 'null')),"
+		" avg(CAST(NULLIF(score, 'null') AS REAL)) FROM reply_rubric"
+		" WHERE auditor = 'safety' AND criterion = ?1", err);
+	int rc = -1;
 
-	*cfg = NULL;
-	if (dataset_stored_auditors(ds, v, n, NULL) != 0)
-		return;
-	for (i = 0; i < *n; i++)
-		if (strcmp((*v)[i].auditor->name, "safety") == 0)
-			*cfg = (*v)[i].cfg;
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, criterion, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		pf_error_set(err, "database error: %s", sqlite3_errmsg(ds->db));
+	else if ((sqlite3_column_int64(st, 4) > 0 ? raw(c, "score", "%.4f",
+		  sqlite3_column_double(st, 5)) : raw(c, "score", "null")) ||
+		 raw(c, "yes", "%lld", (long long)sqlite3_column_int64(st, 0)) ||
+		 raw(c, "no", "%lld", (long long)sqlite3_column_int64(st, 1)) ||
+		 raw(c, "na", "%lld", (long long)sqlite3_column_int64(st, 2)) ||
+		 raw(c, "good", "%lld", (long long)sqlite3_column_int64(st, 3)) ||
+		 raw(c, "scored", "%lld", (long long)sqlite3_column_int64(st, 4)))
+		pf_error_set(err, "out of memory");
+	else
+		rc = 0;
+	sqlite3_finalize(st);
+	return rc;
 }
 
 /* "rubric": { "replies": N, CRITERION: { score, yes, no, na, good,
- * scored } }: the offline rubric over every user-facing reply with its
- * persona (score: the mean over replies with a score; null when none). */
+ * scored } }: the safety auditor's Boolean rubric over every
+ * user-facing reply with its persona, as the build (or `audit`) stored
+ * it in reply_rubric. */
 static int
 add_rubric(struct dataset *ds, cJSON *safety, struct pf_error *err)
 {
-	struct rubric_tally t[RUBRIC_NCRITERIA];
-	struct audit_cursor *cur;
-	struct audit_row row;
 	cJSON *rb = cJSON_AddObjectToObject(safety, "rubric"), *c;
-	struct audit_instance *v;
-	const void *cfg;
-	size_t nv;
-	long replies = 0;
-	int got, rc = 0, k;
+	int k;
 
-	memset(t, 0, sizeof(t));
-	if (rb == NULL || dataset_cursor_open(ds, &cur, err) != 0)
-		return rb == NULL ? pf_error_set(err, "out of memory") : -1;
-	stored_safety(ds, &v, &nv, &cfg);
-	while (rc == 0 && (got = cur->next(cur, &row, err)) == 1)
-		rc = safety_rubric_row(cfg, &row, t, &replies, err);
-	dataset_cursor_close(cur);
-	audit_instances_free(v, nv);
-	if (rc != 0 || got < 0)
-		return -1;
-	if (raw(rb, "replies", "%ld", replies) != 0)
+	if (rb == NULL)
 		return pf_error_set(err, "out of memory");
+	if (query(ds, "SELECT count(*) AS replies FROM (SELECT DISTINCT "
+		  "row_table, row_id, field, offset FROM reply_rubric WHERE "
+		  "auditor = 'safety')", rb, NULL, err) != 0)
+		return -1;
 	for (k = 0; k < RUBRIC_NCRITERIA; k++) {
 		c = cJSON_AddObjectToObject(rb, rubric_criterion_names[k]);
-		if (c == NULL || (t[k].scored > 0 ? raw(c, "score", "%.4f",
-		    rubric_mean(&t[k])) : raw(c, "score", "null")) != 0 ||
-		    raw(c, "yes", "%ld", t[k].yes) != 0 ||
-		    raw(c, "no", "%ld", t[k].no) != 0 ||
-		    raw(c, "na", "%ld", t[k].na) != 0 ||
-		    raw(c, "good", "%ld", t[k].good) != 0 ||
-		    raw(c, "scored", "%ld", t[k].scored) != 0)
+		if (c == NULL)
 			return pf_error_set(err, "out of memory");
+		if (add_criterion(ds, c, rubric_criterion_names[k], err) != 0)
+			return -1;
 	}
 	return 0;
+}
+
+/* Whether table t has a row: 1, 0, or -1 with err filled. */
+static int
+has_rows(struct dataset *ds, const char *t, struct pf_error *err)
+{
+	char sql[96];
+	sqlite3_stmt *st;
+	int got;
+
+	snprintf(sql, sizeof(sql), "SELECT 1 FROM \"%s\" LIMIT 1", t);
+	if ((st = dataset_prepare(ds, sql, err)) == NULL)
+		return -1;
+	got = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return got;
+}
+
+/* "judge": { calls, abstained, risk_sensitivity, emotional_empathy,
+ * personalization (means over the valid samples), tokens_per_call }:
+ * the safety auditor's LLM judge (reply_penguin), present only when it
+ * ran. */
+static int
+add_judge(struct dataset *ds, cJSON *safety, struct pf_error *err)
+{
+	cJSON *j;
+	int any = has_rows(ds, "reply_penguin", err);
+
+	if (any <= 0)
+		return any;
+	static const char *const keys[] = { "calls", "abstained",
+		"risk_sensitivity", "emotional_empathy", "personalization",
+		"tokens_per_call" };
+	sqlite3_stmt *st;
+	int k, rc = 0;
+
+	if ((j = cJSON_AddObjectToObject(safety, "judge")) == NULL)
+		return pf_error_set(err, "out of memory");
+	st = dataset_prepare(ds, "SELECT count(*), total(abstained != ''), "
+		"avg(CASE abstained WHEN '' THEN risk_sensitivity END), "
+		"avg(CASE abstained WHEN '' THEN emotional_empathy END), "
+		"avg(CASE abstained WHEN '' THEN personalization END), "
+		"total(prompt_tokens + completion_tokens) / count(*) "
+		"FROM reply_penguin", err);
+	if (st == NULL)
+		return -1;
+	if (sqlite3_step(st) != SQLITE_ROW)
+		rc = pf_error_set(err, "database error: %s",
+				  sqlite3_errmsg(ds->db));
+	for (k = 0; rc == 0 && k < 6; k++)
+		if (sqlite3_column_type(st, k) == SQLITE_NULL ?
+		    raw(j, keys[k], "null") : raw(j, keys[k], k < 2 ? "%.0f"
+		    : "%.4f", sqlite3_column_double(st, k)))
+			rc = pf_error_set(err, "out of memory");
+	sqlite3_finalize(st);
+	return rc;
 }
 
 /* "safety": { "findings": [ { domain, severity, findings } ], "rubric" }
@@ -328,7 +381,9 @@ add_safety(struct dataset *ds, cJSON *root, struct pf_error *err)
 		  "THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END",
 		  NULL, arr, err) != 0)
 		return -1;
-	return add_rubric(ds, s, err);
+	if (add_rubric(ds, s, err) != 0)
+		return -1;
+	return add_judge(ds, s, err);
 }
 
 /* One gate of the stored config into arr: auditor, severity,

@@ -116,6 +116,8 @@ dist_noinst_SCRIPTS += tests/integration/critic.sh
 ## The offline safety rubric of a 1,000-persona build (issue 18).
 TESTS += tests/integration/safety-rubric.sh
 dist_noinst_SCRIPTS += tests/integration/safety-rubric.sh
+TESTS += tests/integration/safety-llm.sh
+dist_noinst_SCRIPTS += tests/integration/safety-llm.sh
 
 ## Community QA (cqa stage, sepqa export), read back as the SE-PQA and
 ## Sy-SE-PQA code reads it (needs python3).

@@ -220,7 +220,8 @@ EXTRA_DIST += $(DIFF_CLI_TESTS)
 ## build whose risky chosen replies are quarantined.
 SAFETY_CLI_TESTS = \
 	tests/cli/scan-safety.test \
-	tests/cli/build-safety-quarantine.test
+	tests/cli/build-safety-quarantine.test \
+	tests/cli/build-safety-rubric-stored.test
 TESTS += $(SAFETY_CLI_TESTS)
 EXTRA_DIST += $(SAFETY_CLI_TESTS)
 

@@ -29,7 +29,7 @@ missing() {
 }
 
 tap_plan 6
-sed -e 's|"personas": 300,|"personas": 60, "dataset": {"license": "cc-by-4.0"},|' \
+sed -e 's|"personas": 300,|"personas": 40, "dataset": {"license": "cc-by-4.0"},|' \
 	"$src/examples/demo.json" >c.json
 "$pf" build c.json -o a.db -q || tap_bail "build failed"
 "$pf" export a.db --format jsonl -o a -q || tap_bail "export failed"
@@ -69,7 +69,7 @@ provenance() {
 	hash=$(q a.db "select config_hash from run")
 	grep -q "| config hash | \`$hash\` |" a/README.md &&
 	grep -q '^| seed | 42 |$' a/README.md &&
-	grep -q '^| personas | 60 |$' a/README.md &&
+	grep -q '^| personas | 40 |$' a/README.md &&
 	grep -q '^| qa | 2 | offline | personaforge-offline-1 | 3 |$' a/README.md &&
 	grep -q '^## Intended use$' a/README.md &&
 	grep -q "offline backend: a deterministic stand-in" a/README.md &&

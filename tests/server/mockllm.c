@@ -90,7 +90,19 @@ struct opts {
 	double rpm, burst;    /* request bucket; rpm 0 = off */
 	double tpm, tpm_burst; /* token bucket; tpm 0 = off */
 	const char *key;      /* --require-key; NULL = no check */
+	const char *script;   /* --script FILE; NULL = generated replies */
 	int quiet;
+};
+
+#define SCRIPT_MAX 256                  /* lines of a --script file */
+#define SCRIPT_BYTES ((size_t)1 << 20)  /* its size */
+
+/* The --script replies: a plain-text request whose last message
+ * contains marker[i] (the first such line) gets reply[i]. */
+struct script {
+	char *text;                  /* the file, cut into the strings */
+	char *marker[SCRIPT_MAX], *reply[SCRIPT_MAX];
+	size_t n;
 };
 
 /* One id's history (X-Request-Id, or the body hash). */
@@ -145,6 +157,7 @@ struct server {
 	struct idtab ids;
 	struct bucket rq, tk;      /* requests and tokens per minute */
 	struct rng rng;            /* fault rate and latency draws */
+	struct script script;      /* --script */
 	uint64_t seq;              /* request sequence, for ids */
 	uint64_t fault_seen;       /* chat requests counted for --fault-first */
 	double started;            /* ms */
@@ -970,6 +983,85 @@ gen_violation(struct gen *g, const cJSON *s)
 		buf_puts(g->out, "\"schema-violation\"");
 }
 
+/* Decode the \\n and \\t escapes of a script reply in place. */
+static void
+unescape(char *r)
+{
+	char *w = r;
+
+	for (; *r != '\0'; r++) {
+		if (r[0] == '\\' && (r[1] == 'n' || r[1] == 't' ||
+				      r[1] == '\\')) {
+			r++;
+			*w++ = *r == 'n' ? '\n' : *r == 't' ? '\t' : '\\';
+		} else {
+			*w++ = *r;
+		}
+	}
+	*w = '\0';
+}
+
+/* Read the --script file: "MARKER<TAB>REPLY" lines ('#' lines and
+ * empty ones skipped). Returns 0, or -1 after a message. */
+static int
+script_load(struct script *sc, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	size_t len;
+	char *line, *tab, *next;
+
+	if (f == NULL || (sc->text = malloc(SCRIPT_BYTES + 1)) == NULL) {
+		fprintf(stderr, "mockllm: %s: %s\n", path, strerror(errno));
+		if (f != NULL)
+			fclose(f);
+		return -1;
+	}
+	len = fread(sc->text, 1, SCRIPT_BYTES + 1, f);
+	fclose(f);
+	if (len > SCRIPT_BYTES) {
+		fprintf(stderr, "mockllm: %s: larger than 1 MiB\n", path);
+		return -1;
+	}
+	sc->text[len] = '\0';
+	for (line = sc->text; line != NULL && *line != '\0'; line = next) {
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		if (*line == '#' || *line == '\0')
+			continue;
+		if ((tab = strchr(line, '\t')) == NULL || tab == line ||
+		    sc->n == SCRIPT_MAX) {
+			fprintf(stderr, "mockllm: %s: a line without "
+				"MARKER<TAB>REPLY, or more than %d\n", path,
+				SCRIPT_MAX);
+			return -1;
+		}
+		*tab = '\0';
+		unescape(tab + 1);
+		sc->marker[sc->n] = line;
+		sc->reply[sc->n++] = tab + 1;
+	}
+	return 0;
+}
+
+/* The script reply for request rq, or NULL. */
+static const char *
+script_reply(const struct script *sc, const cJSON *rq)
+{
+	const cJSON *m = json_get(rq, "messages");
+	const char *last;
+	size_t i;
+
+	if (sc->n == 0 || !cJSON_IsArray(m) || cJSON_GetArraySize(m) == 0)
+		return NULL;
+	last = json_get_str(cJSON_GetArrayItem(m, cJSON_GetArraySize(m) - 1),
+			    "content", "");
+	for (i = 0; i < sc->n; i++)
+		if (strstr(last, sc->marker[i]) != NULL)
+			return sc->reply[i];
+	return NULL;
+}
+
 /* Fill s->gen with the reply content for request `rq` (whose body hashes
  * to h). Returns 0, or -1 when the schema's output grew past OUT_MAX. */
 static int
@@ -978,10 +1070,14 @@ make_content(struct server *s, const cJSON *rq, uint64_t h, int violate)
 	const cJSON *rf = json_get(rq, "response_format");
 	const char *type = json_get_str(rf, "type", "text");
 	struct gen g = { .out = &s->gen, .tmp = &s->tmp };
+	const char *scripted = strcmp(type, "text") == 0 ?
+			       script_reply(&s->script, rq) : NULL;
 
 	rng_seed(&g.rng, h);
 	buf_reset(&s->gen);
-	if (strcmp(type, "json_schema") == 0) {
+	if (scripted != NULL) {
+		buf_puts(&s->gen, scripted);
+	} else if (strcmp(type, "json_schema") == 0) {
 		g.root = json_get(json_get(rf, "json_schema"), "schema");
 		if (violate)
 			gen_violation(&g, g.root);
@@ -2146,7 +2242,7 @@ usage(FILE *f)
 	      "  [--fault SPEC] [--fault-rate P] [--fault-first N]\n"
 	      "  [--fault-seed S] [--fail-times K] [--latency MIN[-MAX]]\n"
 	      "  [--rpm-limit N] [--burst N] [--tpm-limit N] [--tpm-burst N]\n"
-	      "  [--require-key KEY | --require-key-env VAR]\n"
+	      "  [--require-key KEY | --require-key-env VAR] [--script FILE]\n"
 	      "See tests/server/README.md.\n", f);
 }
 
@@ -2167,7 +2263,8 @@ num_arg(const char *name, const char *v, double lo, double hi, double *out)
 enum {
 	O_PORT_FILE = 256, O_LOG, O_MAX_BODY, O_MAX_IDS, O_FAULT, O_RATE,
 	O_FIRST, O_SEED, O_TIMES, O_LATENCY, O_RPM, O_BURST, O_TPM,
-	O_TPM_BURST, O_KEY, O_KEY_ENV, O_QUIET, O_HELP, O_HOST, O_PORT
+	O_TPM_BURST, O_KEY, O_KEY_ENV, O_QUIET, O_HELP, O_HOST, O_PORT,
+	O_SCRIPT
 };
 
 static const struct option long_opts[] = {
@@ -2190,6 +2287,7 @@ static const struct option long_opts[] = {
 	{ "require-key", required_argument, NULL, O_KEY },
 	{ "require-key-env", required_argument, NULL, O_KEY_ENV },
 	{ "quiet", no_argument, NULL, O_QUIET },
+	{ "script", required_argument, NULL, O_SCRIPT },
 	{ "help", no_argument, NULL, O_HELP },
 	{ NULL, 0, NULL, 0 }
 };
@@ -2238,6 +2336,7 @@ opt_one(struct opts *o, int c, const char *v, unsigned *times,
 	case O_HOST: o->host = v; return 0;
 	case O_PORT_FILE: o->port_file = v; return 0;
 	case O_LOG: o->log_path = v; return 0;
+	case O_SCRIPT: o->script = v; return 0;
 	case O_KEY: o->key = v; return 0;
 	case O_QUIET: o->quiet = 1; return 0;
 	case O_KEY_ENV:
@@ -2317,6 +2416,8 @@ server_init(struct server *s, uv_loop_t *loop)
 	buf_init(&s->hdrs, 4096);
 	buf_init(&s->gen, OUT_MAX);
 	buf_init(&s->tmp, 4 << 20);
+	if (s->o.script != NULL && script_load(&s->script, s->o.script) != 0)
+		return -1;
 	if (s->o.log_path != NULL) {
 		s->log = fopen(s->o.log_path, "a");
 		if (s->log == NULL) {
@@ -2346,6 +2447,7 @@ server_free(struct server *s)
 	buf_free(&s->body);
 	buf_free(&s->hdrs);
 	buf_free(&s->gen);
+	free(s->script.text);
 	buf_free(&s->tmp);
 	free(s->ids.v);
 	if (s->log != NULL)

@@ -2,7 +2,7 @@
  * the prompts carry the authors' anchor texts and the full background;
  * scripted judge replies are parsed by section header and "/15" total,
  * and unparsable ones abstain (never scored 1); selection and per-item
- * replies; the quarantine rule on Risk Sensitivity over both orders;
+ * replies, and a reply scored from them; the quarantine rule on Risk Sensitivity over both orders;
  * Cohen's kappa; tokens per item. */
 #include <math.h>
 #include <stdio.h>
@@ -10,6 +10,7 @@
 
 #include "auditors/penguinjudge.h"
 #include "auditors/rubric.h"
+#include "auditors/safety.h"
 #include "base/json.h"
 #include "tests/unit/check_tap.h"
 
@@ -181,6 +182,60 @@ START_TEST(kappa)
 }
 END_TEST
 
+/* The Boolean rubric by LLM with scripted replies: the Health Crisis
+ * items go into the selection prompt, the reply names two of them (and
+ * one that does not exist), their item replies are YES and garbage: one
+ * scored answer, one abstention. */
+START_TEST(boolean)
+{
+	const struct saferules *rules;
+	const struct rubric *rb;
+	struct rubric_tally t[RUBRIC_NCRITERIA];
+	struct penguin_profile p;
+	struct pj_selection sel;
+	struct pf_error err;
+	struct buf items, prompt;
+	const char *ids[RUBRIC_MAX_ITEMS + 1], *picked[2];
+	char reply[256];
+	int answers[2];
+	size_t n, k;
+	long abstained = 0;
+
+	pf_error_clear(&err);
+	ck_assert_int_eq(safety_builtin(&rules, &rb, &err), 0);
+	buf_init(&items, 1 << 16);
+	buf_init(&prompt, 1 << 17);
+	ck_assert_int_eq(rubric_domain_items(rb, penguin_domain_find(
+			 "Health Crisis"), &items, ids, RUBRIC_MAX_ITEMS + 1,
+			 &n, &err), 0);
+	ck_assert_uint_ge(n, 15);     /* 5 per criterion */
+	penguin_profile_from_json(NULL, &p);
+	ck_assert_int_eq(pj_prompt(PJ_SELECT, &p, "Q?", "R.", items.data,
+				   &prompt, &err), 0);
+	ck_assert_ptr_nonnull(strstr(prompt.data, ids[0]));
+	ck_assert_ptr_nonnull(strstr(prompt.data, ids[n - 1]));
+	snprintf(reply, sizeof(reply), "1. %s\n2. %s\n3. no-such-item\n",
+		 ids[0], ids[n - 1]);
+	ck_assert_int_eq(pj_selection_parse(reply, ids, &sel), 0);
+	ck_assert_int_eq(sel.n, 2);
+	for (k = 0; k < 2; k++)
+		picked[k] = sel.id[k];
+	answers[0] = pj_item_parse("YES");
+	answers[1] = pj_item_parse("I am not sure.");
+	memset(t, 0, sizeof(t));
+	ck_assert_int_eq(rubric_score_answers(rb, picked, answers, 2, t,
+					      &abstained), 0);
+	ck_assert_int_eq(abstained, 1);
+	ck_assert_int_eq(t[0].yes + t[1].yes + t[2].yes, 1);
+	ck_assert_int_eq(t[0].scored + t[1].scored + t[2].scored, 1);
+	picked[0] = "no-such-item";
+	ck_assert_int_eq(rubric_score_answers(rb, picked, answers, 1, t,
+					      &abstained), -1);
+	buf_free(&items);
+	buf_free(&prompt);
+}
+END_TEST
+
 START_TEST(cost)
 {
 	struct pj_cost c = { .items = 4, .prompt_tokens = 1000,
@@ -206,6 +261,7 @@ suite(void)
 			    sizeof(item_cases) / sizeof(item_cases[0]));
 	tcase_add_test(tc, pairs);
 	tcase_add_test(tc, kappa);
+	tcase_add_test(tc, boolean);
 	tcase_add_test(tc, cost);
 	suite_add_tcase(s, tc);
 	return s;
