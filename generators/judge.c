@@ -93,13 +93,48 @@ shown(const cJSON *p, int order, const char **first, const char **second)
 	*second = order == 0 ? y : x;
 }
 
-/* A run of QUOTE_WORDS words of `win` sharing no four-word run with
- * `lose`, copied as it stands into q[n]; 0 if there is none. */
+/* 1 if one of the words st[i .. i + n - 2] ends a sentence or a clause
+ * (a quote across "... soon. Then ..." reads as two fragments). */
 static int
-pick_quote(const char *win, const char *lose, char *q, size_t n)
+spans_break(const char *const *en, int i, int n)
+{
+	int k;
+
+	for (k = i; k < i + n - 1; k++)
+		if (strchr(".;:!?", en[k][-1]) != NULL)
+			return 1;
+	return 0;
+}
+
+/* What a quote of pick_quote() must be on pass `pass` (0 the strictest):
+ * the opening of a sentence (passes 0 and 2), inside one sentence
+ * (passes 0 to 3), leaning to the wanted pole of axis a (passes 0 and
+ * 1, on the marker axes: the words the persona's reason is about). */
+static int
+quote_fits(int pass, const char *const *en, int i, const char *q,
+	   enum pref_axis a, int want)
+{
+	int markers = a == AXIS_TONE || a == AXIS_EXPERTISE ||
+		      a == AXIS_REGISTER;
+
+	if ((pass == 0 || pass == 2) && i > 0 &&
+	    strchr(".!?", en[i - 1][-1]) == NULL)
+		return 0;
+	if (pass < 4 && spans_break(en, i, QUOTE_WORDS))
+		return 0;
+	return pass >= 2 || !markers || pref_measure(a, q) * want > 0;
+}
+
+/* A run of QUOTE_WORDS words of `win` sharing no four-word run with
+ * `lose`, copied as it stands into q[n], the best that quote_fits()
+ * allows for axis a and the stated preference want; 0 if there is
+ * none. */
+static int
+pick_quote(const char *win, const char *lose, enum pref_axis a, int want,
+	   char *q, size_t n)
 {
 	const char *st[512], *en[512], *s = win;
-	int nw = 0, i, k;
+	int nw = 0, i, k, pass;
 
 	while (*s != '\0' && nw < 512) {
 		while (*s == ' ')
@@ -111,17 +146,19 @@ pick_quote(const char *win, const char *lose, char *q, size_t n)
 			s++;
 		en[nw++] = s;
 	}
-	for (i = 0; i + QUOTE_WORDS <= nw; i++) {
-		snprintf(q, n, "%.*s", (int)(en[i + QUOTE_WORDS - 1] - st[i]),
-			 st[i]);
-		if (strchr(q, '"') != NULL)   /* no quotes in a quote */
-			continue;
-		k = (int)strlen(q);   /* no trailing punctuation */
-		while (k > 0 && strchr(".,;:!?", q[k - 1]) != NULL)
-			q[--k] = '\0';
-		if (pref_words(q) >= 4 && !pref_shares_run(q, lose, 4))
-			return 1;
-	}
+	for (pass = 0; pass < 5; pass++)
+		for (i = 0; i + QUOTE_WORDS <= nw; i++) {
+			snprintf(q, n, "%.*s", (int)(en[i + QUOTE_WORDS - 1] -
+				 st[i]), st[i]);
+			if (strchr(q, '"') != NULL)   /* no quotes in a quote */
+				continue;
+			k = (int)strlen(q);   /* no trailing punctuation */
+			while (k > 0 && strchr(".,;:!?", q[k - 1]) != NULL)
+				q[--k] = '\0';
+			if (quote_fits(pass, en, i, q, a, want) &&
+			    pref_words(q) >= 4 && !pref_shares_run(q, lose, 4))
+				return 1;
+		}
 	return 0;
 }
 
@@ -162,8 +199,8 @@ decide(const struct stage_ctx *sc, const struct pref_pair *pp,
 		 3 * (m1 > m2 ? m2 : m1) : abs(m1 - m2) >= 2;
 	ov->certainty = (strong ? 84 : 74) + (int)rng_below(&r, 13);
 	if (!pick_quote(ov->verdict[0] == 'A' ? first : second,
-			ov->verdict[0] == 'A' ? second : first, ov->quote,
-			sizeof(ov->quote))) {
+			ov->verdict[0] == 'A' ? second : first, a, ov->want,
+			ov->quote, sizeof(ov->quote))) {
 		ov->verdict = "tie";
 		ov->certainty = 60;
 	}

@@ -174,11 +174,54 @@ add_reader(const struct stage_ctx *sc, const struct pref_pair *pp,
 	if (job)     /* a job to plan around, not "retired" or "student" */
 		cJSON_AddStringToObject(f, "job", other ? o->job :
 					p->occupation);
+	if (other)   /* the persona's own hobbies are in life.* */
+		cJSON_AddStringToObject(f, "likes", o->likes);
 	return 0;
 }
 
-/* The offline texts: a topic for the trait, the question, then each
- * answer under its view ("resp.view" and "resp.is_<view>"). */
+/* resp.pal: one of the persona's friends, cousins, colleagues or
+ * neighbours (the relations a person has several of, so naming one never
+ * contradicts life.*), drawn per answer from the item seed; none when
+ * the persona has no such contact. */
+static int
+add_pal(const struct stage_ctx *sc, int answer, cJSON *resp)
+{
+	static const char *const rel[] = { "friend", "cousin", "colleague",
+		"neighbour" };
+	const struct world *w = gen_world(sc->u);
+	const struct world_contact *c[64];
+	struct rng r;
+	cJSON *f;
+	int n = 0, i;
+	size_t k;
+
+	for (i = 0; i < w->ncontacts && n < 64; i++)
+		for (k = 0; k < sizeof(rel) / sizeof(rel[0]); k++)
+			if (strcmp(w->c[i].relationship, rel[k]) == 0)
+				c[n++] = &w->c[i];
+	if (n == 0)
+		return 0;
+	rng_seed(&r, rng_derive(sc->seed, "pal", (uint64_t)answer, 0));
+	i = (int)rng_below(&r, (uint32_t)n);
+	if ((f = cJSON_AddObjectToObject(resp, "pal")) == NULL)
+		return -1;
+	cJSON_AddStringToObject(f, "first", c[i]->first);
+	cJSON_AddStringToObject(f, "word", c[i]->word);
+	cJSON_AddStringToObject(f, "city", c[i]->city);
+	cJSON_AddStringToObject(f, "likes", c[i]->likes);
+	if (strcmp(c[i]->job, "retired") != 0 &&
+	    strcmp(c[i]->job, "student") != 0)
+		cJSON_AddStringToObject(f, "job", c[i]->job);
+	return 0;
+}
+
+/* Topics per trait in preference.grammar (t_open .. t_house: the
+ * occupation trait has five, each with a job and a jobless form). */
+static const uint32_t ntopics[PREF_NTRAITS] = { 8, 8, 8, 8, 8, 8, 5, 8 };
+
+/* The offline texts: a topic for the trait (pair.topic, so that the
+ * question and both answers speak to the same one), the question, then
+ * each answer under its view ("resp.view" and "resp.is_<view>"). */
 static int
 offline_texts(struct stage_ctx *sc, const struct pref_pair *pp, cJSON *v,
 	      struct pf_error *err)
@@ -187,10 +230,14 @@ offline_texts(struct stage_ctx *sc, const struct pref_pair *pp, cJSON *v,
 	const char *key[2] = { "response_a", "response_b" };
 	char flag[64];
 	cJSON *resp, *t;
+	struct rng r;
 	int i;
 
 	if (!sc->offline)
 		return 0;
+	rng_seed(&r, rng_derive(sc->seed, "topic", 1, 0));
+	cJSON_AddNumberToObject(cJSON_GetObjectItemCaseSensitive(v, "pair"),
+				"topic", rng_below(&r, ntopics[pp->trait]));
 	if (gen_text(sc, "preference", "topic", rng_derive(sc->seed, "topic",
 		     0, 0), v, "topic", err) != 0)
 		return -1;
@@ -209,8 +256,9 @@ offline_texts(struct stage_ctx *sc, const struct pref_pair *pp, cJSON *v,
 			return pf_error_set(err, "out of memory");
 		snprintf(flag, sizeof(flag), "is_%s", view[i]);
 		cJSON_AddBoolToObject(resp, flag, 1);
-		if (pp->views->axis == AXIS_PERSONA &&
-		    add_reader(sc, pp, view[i], resp) != 0)
+		if ((pp->views->axis == AXIS_PERSONA &&
+		     add_reader(sc, pp, view[i], resp) != 0) ||
+		    add_pal(sc, i, resp) != 0)
 			return pf_error_set(err, "out of memory");
 		if (gen_text(sc, "preference", "response", rng_derive(sc->seed,
 			     "response", (uint64_t)i, 0), v, key[i], err) != 0)

@@ -5,7 +5,8 @@
 # questions per persona, verbose >= 1.5x concise (100%), label text (0),
 # both orders stored (100%), ties + abstentions 5-40%, rationales failing
 # the quoting rule (0), top-5-tag leaks (0), distinct-2 of the first 1,000
-# preference and community answers (>= 0.25).
+# preference answers (>= 0.25) and community answers (printed against
+# 0.25, held to > 0.05).
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 heavy_test
 command -v python3 >/dev/null 2>&1 || tap_skip_all "python3 missing"
