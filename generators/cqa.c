@@ -7,21 +7,40 @@
  * idx answers personalised question idx / T under technique idx mod T (T
  * the configured techniques, in cqa_technique order); each answer has its
  * own answerer persona, with the tag-overlap score between the asker's
- * tags up to this question and the answerer's tags before its date. */
+ * tags up to this question and the answerer's tags before its date.
+ *
+ * A generated question is written from templates/offline/cqa.grammar
+ * (rules q.*) with the asker's persona, life and world: what the asker
+ * tried, wants and ran into in its community and tag, rendered once per
+ * part so that the answers can refer to the same words. It is a pure
+ * function of (run seed, asker, question), so vars() and accept() agree,
+ * under any backend. */
 #include "generators/stages.h"
 #include "generators/config.h"
 
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
+#include "base/buf.h"
 #include "base/json.h"
+#include "base/rng.h"
 #include "generators/cqafile.h"
 #include "generators/cqahist.h"
 #include "generators/text.h"
 #include "output/writer.h"
+#include "personas/coherence.h"
 
-#define TEXT_MAX 512   /* bytes of a generated title or body */
+#define TEXT_MAX 1024  /* bytes of a generated title or body */
+#define PART_MAX 256   /* bytes of one part (snag, tried, goal) */
+#define KINDS 5        /* title forms (cqa.grammar q.title) */
+
+/* The parts a generated question is made of, rendered in this order
+ * (each may use the ones before it) into cqa.KEY. */
+static const char *const parts[] = { "snag", "tried", "goal" };
+#define NPARTS (sizeof(parts) / sizeof(parts[0]))
 
 /* What one item is about: the asker's question j, technique t. */
 struct cqa_item {
@@ -34,6 +53,9 @@ struct cqa_item {
 	int ntop;
 	char qid[96], asker_id[UNIT_ID_MAX], answerer_id[UNIT_ID_MAX];
 	const char *title, *body;   /* the file's, or tbuf and bbuf */
+	int kind;                   /* title form; -1 for a file's question */
+	char part[NPARTS][PART_MAX];      /* as the asker says it ("my") */
+	char part_you[NPARTS][PART_MAX];  /* as an answer says it ("your") */
 	char tbuf[TEXT_MAX], bbuf[TEXT_MAX];
 };
 
@@ -75,9 +97,189 @@ post_id(const struct stage_ctx *sc, const struct cqa_item *it, int k,
 			 sc->u->index * it->sp.nasked + k + 1);
 }
 
-/* Rebuild everything item sc is about into *it. */
+/* The year (UTC) of Unix time ts. */
+static int
+year_of(int64_t ts)
+{
+	time_t t = (time_t)ts;
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL)
+		return 1970;
+	return tm.tm_year + 1900;
+}
+
+static cJSON *
+tag_array(const char *const *tags, int n)
+{
+	cJSON *a = cJSON_CreateArray();
+	int i;
+
+	for (i = 0; a != NULL && i < n; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(tags[i]));
+	return a;
+}
+
+/* A part is a phrase inside a sentence, but the render capitalises it
+ * as prose: give back the small first letter ("a cake", not "A cake"),
+ * unless the word is an initialism ("DNA matches") or "I". */
 static void
-item_of(const struct stage_ctx *sc, struct cqa_item *it)
+lower_first(char *s)
+{
+	if (isupper((unsigned char)s[0]) && !isupper((unsigned char)s[1]) &&
+	    !(s[0] == 'I' && !isalpha((unsigned char)s[1])))
+		s[0] = (char)tolower((unsigned char)s[0]);
+}
+
+/* The asker's phrase as the answerer repeats it to the asker: "I", "me",
+ * "my", "our", "myself", "mine" (and "I'm", "I've", "I'd") become the
+ * second person, word by word, into out[n]. */
+static void
+second_person(const char *s, char *out, size_t n)
+{
+	static const char *const swap[][2] = {
+		{ "I", "you" }, { "me", "you" }, { "my", "your" },
+		{ "My", "Your" }, { "our", "your" }, { "myself", "yourself" },
+		{ "mine", "yours" }, { "I'm", "you're" }, { "I've", "you've" },
+		{ "I'd", "you'd" },
+	};
+	size_t o = 0, w, k;
+
+	out[0] = '\0';
+	while (*s != '\0' && o + 1 < n) {
+		const char *rep = NULL;
+
+		for (w = 0; isalpha((unsigned char)s[w]) || s[w] == '\''; w++)
+			;
+		for (k = 0; w > 0 && k < sizeof(swap) / sizeof(swap[0]); k++)
+			if (strlen(swap[k][0]) == w &&
+			    strncmp(s, swap[k][0], w) == 0)
+				rep = swap[k][1];
+		if (rep != NULL)
+			o += (size_t)snprintf(out + o, n - o, "%s", rep);
+		else
+			o += (size_t)snprintf(out + o, n - o, "%.*s",
+					      (int)(w > 0 ? w : 1), s);
+		s += w > 0 ? w : 1;
+		if (o >= n)
+			o = n - 1;
+	}
+}
+
+/* What the question's text and its answers both know of it, into o:
+ * community, topic, tags, tag and tag2, its year, how many questions
+ * the asker asked before it and since when, another community the asker
+ * asked in before, and for a generated question its title form and the
+ * parts rendered so far (nparts of them). Returns 0 or -1 (memory). */
+static int
+question_vars(const struct cqa_item *it, size_t nparts, cJSON *o)
+{
+	const struct cqa_post *p = &it->asker.asked[it->j];
+	size_t i;
+	int k, ok;
+
+	ok = cJSON_AddStringToObject(o, "community", p->comm->name) &&
+	     cJSON_AddStringToObject(o, "topic", p->comm->topic) &&
+	     cJSON_AddItemToObject(o, "tags", tag_array(p->tags,
+							p->ntags)) &&
+	     cJSON_AddStringToObject(o, "tag", p->ntags > 0 ? p->tags[0]
+							     : "") &&
+	     cJSON_AddNumberToObject(o, "year", year_of(p->ts)) &&
+	     cJSON_AddNumberToObject(o, "asked", it->j) &&
+	     cJSON_AddNumberToObject(o, "first_year",
+				     year_of(it->asker.asked[0].ts));
+	if (ok && p->ntags > 1)
+		ok = cJSON_AddStringToObject(o, "tag2", p->tags[1]) != NULL;
+	for (k = it->j - 1; ok && k >= 0; k--)
+		if (it->asker.asked[k].comm != p->comm) {
+			ok = cJSON_AddStringToObject(o, "other_topic",
+				     it->asker.asked[k].comm->topic) != NULL;
+			break;
+		}
+	if (ok && it->kind >= 0)
+		ok = cJSON_AddNumberToObject(o, "kind", it->kind) != NULL;
+	for (i = 0; ok && it->kind >= 0 && i < nparts; i++) {
+		char key[32];
+
+		snprintf(key, sizeof(key), "%s_you", parts[i]);
+		ok = cJSON_AddStringToObject(o, parts[i], it->part[i]) &&
+		     cJSON_AddStringToObject(o, key, it->part_you[i]);
+	}
+	return ok ? 0 : -1;
+}
+
+/* Expand cqa.grammar's `rule` against v with seed into out[n]. */
+static int
+render(const struct stage_ctx *sc, const char *rule, const cJSON *v,
+       uint64_t seed, char *out, size_t n, struct pf_error *err)
+{
+	struct buf b;
+	int rc;
+
+	buf_init(&b, n - 1);
+	rc = gen_text_render(sc->cfg, "cqa", rule, v, seed, &b, err);
+	if (rc == 0)
+		snprintf(out, n, "%s", b.len > 0 ? b.data : "");
+	buf_free(&b);
+	return rc;
+}
+
+/* A generated question's title form, parts, title and body (cqa.grammar
+ * q.*), drawn from (run seed, asker, j) with the asker's persona, life
+ * and world. Returns 0, or -1 with err filled. */
+static int
+question_text(const struct stage_ctx *sc, struct cqa_item *it,
+	      struct pf_error *err)
+{
+	const struct gen_unit *gu = sc->u->data;
+	uint64_t seed = rng_derive(sc->cfg->seed, "cqa-question",
+				   (uint64_t)sc->u->index, (uint64_t)it->j);
+	cJSON *v = cJSON_CreateObject(), *o = NULL;
+	struct rng r;
+	size_t i;
+	int rc = -1;
+
+	rng_seed(&r, seed);
+	it->kind = (int)rng_below(&r, KINDS);
+	if (v == NULL ||
+	    !cJSON_AddItemReferenceToObject(v, "persona", gu->persona_json) ||
+	    !cJSON_AddItemReferenceToObject(v, "life", gu->life) ||
+	    !cJSON_AddItemReferenceToObject(v, "world", gu->world_json) ||
+	    (o = cJSON_AddObjectToObject(v, "cqa")) == NULL ||
+	    question_vars(it, 0, o) != 0) {
+		pf_error_set(err, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < NPARTS; i++) {
+		char rule[32];
+
+		snprintf(rule, sizeof(rule), "q.%s", parts[i]);
+		if (render(sc, rule, v, rng_derive(seed, parts[i], 0, 0),
+			   it->part[i], PART_MAX, err) != 0)
+			goto out;
+		lower_first(it->part[i]);
+		second_person(it->part[i], it->part_you[i], PART_MAX);
+		if (!cJSON_AddStringToObject(o, parts[i], it->part[i])) {
+			pf_error_set(err, "out of memory");
+			goto out;
+		}
+	}
+	if (render(sc, "q.title", v, rng_derive(seed, "title", 0, 0),
+		   it->tbuf, sizeof(it->tbuf), err) != 0 ||
+	    render(sc, "q.body", v, rng_derive(seed, "body", 0, 0),
+		   it->bbuf, sizeof(it->bbuf), err) != 0)
+		goto out;
+	rc = 0;
+out:
+	cJSON_Delete(v);
+	return rc;
+}
+
+/* Rebuild everything item sc is about into *it. Returns 0, or -1 with
+ * err filled (a generated question that cannot be rendered). */
+static int
+item_of(const struct stage_ctx *sc, struct cqa_item *it,
+	struct pf_error *err)
 {
 	const struct gen_cqa_config *q = &gen_cfg(sc->cfg)->cqa;
 	const struct cqa_post *p;
@@ -110,12 +312,60 @@ item_of(const struct stage_ctx *sc, struct cqa_item *it)
 			 PRId64, it->answerer_index);
 	else
 		it->answerer_id[0] = '\0';
-	it->title = p->src ? p->src->title : it->tbuf;
-	it->body = p->src ? p->src->body : it->bbuf;
-	if (p->src == NULL)
-		cqa_question_text(seed, &it->asker, it->j, it->tbuf,
-				  sizeof(it->tbuf), it->bbuf,
-				  sizeof(it->bbuf));
+	it->kind = -1;
+	if (p->src != NULL) {
+		it->title = p->src->title;
+		it->body = p->src->body;
+		return 0;
+	}
+	it->title = it->tbuf;
+	it->body = it->bbuf;
+	return question_text(sc, it, err);
+}
+
+/* The answerer as the answer may speak of it, into v as "ans": name,
+ * city, state, age, job (has_job), its answers before the question's
+ * date (answers, since: the year of the first) and a community of its
+ * own other than the question's (other). Nothing without an answerer.
+ * Returns 0 or -1 (memory). */
+static int
+answerer_vars(const struct stage_ctx *sc, const struct cqa_item *it,
+	      cJSON *v)
+{
+	const struct gen_unit *gu = sc->u->data;
+	const struct cqa_post *q = &it->asker.asked[it->j];
+	const struct cqa_history *h = &it->answerer;
+	struct persona a;
+	cJSON *o;
+	int k, n = 0, since = 0, ok;
+
+	if (it->answerer_index < 0 || gu->tables == NULL)
+		return 0;
+	persona_sample(gu->tables, sc->cfg->seed,
+		       (uint64_t)it->answerer_index, &a);
+	for (k = 0; k < h->nanswered && h->answered[k].ts < q->ts; k++)
+		if (n++ == 0)
+			since = year_of(h->answered[k].ts);
+	if ((o = cJSON_AddObjectToObject(v, "ans")) == NULL)
+		return -1;
+	ok = cJSON_AddStringToObject(o, "first_name", a.first_name) &&
+	     cJSON_AddStringToObject(o, "city", a.city) &&
+	     cJSON_AddStringToObject(o, "state", a.state) &&
+	     cJSON_AddNumberToObject(o, "age", a.age) &&
+	     cJSON_AddStringToObject(o, "occupation", a.occupation) &&
+	     cJSON_AddStringToObject(o, "employment_status",
+				     a.employment_status) &&
+	     cJSON_AddBoolToObject(o, "has_job", coherence_has_job(&a)) &&
+	     cJSON_AddNumberToObject(o, "answers", n);
+	if (ok && n > 0)
+		ok = cJSON_AddNumberToObject(o, "since", since) != NULL;
+	for (k = 0; ok && k < h->nhome; k++)
+		if (h->home[k] != q->comm) {
+			ok = cJSON_AddStringToObject(o, "other",
+						h->home[k]->topic) != NULL;
+			break;
+		}
+	return ok ? 0 : -1;
 }
 
 /* "t1, t2" (the SE-PQA top5_tags string) into out[n]. */
@@ -131,17 +381,6 @@ join_tags(const char *const *tags, int n, char *out, size_t size)
 				      i ? ", " : "", tags[i]);
 }
 
-static cJSON *
-tag_array(const char *const *tags, int n)
-{
-	cJSON *a = cJSON_CreateArray();
-	int i;
-
-	for (i = 0; a != NULL && i < n; i++)
-		cJSON_AddItemToArray(a, cJSON_CreateString(tags[i]));
-	return a;
-}
-
 static int
 vars(struct stage_ctx *sc, cJSON *v, struct pf_error *err)
 {
@@ -150,28 +389,24 @@ vars(struct stage_ctx *sc, cJSON *v, struct pf_error *err)
 		[CQA_WBB] = "is_wbb", [CQA_WBC] = "is_wbc",
 	};
 	struct cqa_item it;
-	const struct cqa_post *p;
 	char top[256];
 	cJSON *o = cJSON_AddObjectToObject(v, "cqa");
 
 	if (o == NULL)
 		return pf_error_set(err, "out of memory");
-	item_of(sc, &it);
-	p = &it.asker.asked[it.j];
+	if (item_of(sc, &it, err) != 0)
+		return -1;
 	join_tags(it.top, it.ntop, top, sizeof(top));
+	if (question_vars(&it, NPARTS, o) != 0 ||
+	    answerer_vars(sc, &it, v) != 0)
+		return pf_error_set(err, "out of memory");
 	cJSON_AddStringToObject(o, "question_id", it.qid);
-	cJSON_AddStringToObject(o, "community", p->comm->name);
-	cJSON_AddStringToObject(o, "topic", p->comm->topic);
 	cJSON_AddStringToObject(o, "title", it.title);
 	cJSON_AddStringToObject(o, "body", it.body);
-	cJSON_AddItemToObject(o, "tags", tag_array(p->tags, p->ntags));
 	cJSON_AddItemToObject(o, "top5_tags", tag_array(it.top, it.ntop));
 	cJSON_AddStringToObject(o, "top5", top);
 	cJSON_AddStringToObject(o, "technique", cqa_technique_names[it.t]);
 	cJSON_AddBoolToObject(o, flag[it.t], 1);
-	cJSON_AddStringToObject(o, "tag", p->ntags > 0 ? p->tags[0] : "");
-	if (p->ntags > 1)
-		cJSON_AddStringToObject(o, "tag2", p->tags[1]);
 	return gen_text(sc, "cqa", "answer", sc->seed, v, "answer", err);
 }
 
@@ -261,7 +496,8 @@ accept(struct stage_ctx *sc, const cJSON *reply, struct pf_error *err)
 		return pf_error_set(err, "empty answer"), 1;
 	if (sc->w == NULL)
 		return 0;
-	item_of(sc, &it);
+	if (item_of(sc, &it, err) != 0)
+		return -1;
 	if (it.ntop < 1 && (it.t == CQA_OTP || it.t == CQA_WBP))
 		return pf_error_set(err, "the asker has no earlier tags"), -1;
 	return write_row(sc, &it, a);

@@ -1,7 +1,6 @@
 /* cqahist.c - question and answer histories (see cqahist.h). */
 #include "generators/cqahist.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -217,81 +216,4 @@ cqa_answerer(uint64_t seed, const struct cqa_history *h, int j, int t,
 			break;
 	}
 	return pick;
-}
-
-/* Question phrasings: {1} the first tag, {2} the topic, {3} the
- * second tag (the first again for a one-tag post). */
-static const char *const titles[] = {
-	"How do I get better at {1}?",
-	"What should a beginner know about {1} in {2}?",
-	"Is {1} worth the effort, or should I focus on {3}?",
-	"Why do people disagree so much about {1}?",
-	"How do {1} and {3} fit together?",
-	"What is a good first step with {1}?",
-	"Am I doing {1} wrong?",
-	"Where can I learn more about {1} without getting lost?",
-	"How much does {1} really matter in {2}?",
-	"What is the usual advice on {1} when time is short?",
-};
-
-static const char *const openings[] = {
-	"I have been reading about {1} for a while and still feel unsure.",
-	"Something came up last week that made me think about {1} again.",
-	"I am fairly new to {2} and keep running into {1}.",
-	"A friend and I argued about {1} and neither of us could settle it.",
-	"I tried a couple of things with {1} that did not work out.",
-	"Most of what I find about {1} assumes I already know a lot.",
-};
-
-static const char *const asks[] = {
-	"What would you suggest, given that {3} is also on my mind?",
-	"Is there a simple way to think about it?",
-	"Which sources or habits helped you most?",
-	"What mistakes should I avoid?",
-	"How would you approach it if you were starting today?",
-	"Does it change anything that I also care about {3}?",
-};
-
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
-
-/* Copy pattern into out[n], replacing {1} {2} {3} with v[0..2]. */
-static void
-fill(char *out, size_t n, const char *pat, const char *const v[3])
-{
-	size_t o = 0, k;
-	const char *s;
-
-	for (; *pat != '\0' && o + 1 < n; pat++) {
-		if (pat[0] == '{' && pat[1] >= '1' && pat[1] <= '3' &&
-		    pat[2] == '}') {
-			for (s = v[pat[1] - '1'], k = 0; s[k] != '\0' &&
-			     o + 1 < n; k++)
-				out[o++] = s[k];
-			pat += 2;
-			continue;
-		}
-		out[o++] = *pat;
-	}
-	if (n > 0)
-		out[o] = '\0';
-}
-
-void
-cqa_question_text(uint64_t seed, const struct cqa_history *h, int j,
-		  char *title, size_t tn, char *body, size_t bn)
-{
-	const struct cqa_post *p = &h->asked[j];
-	const char *v[3];
-	char a[256], b[256];
-	struct rng r;
-
-	v[0] = p->ntags > 0 ? p->tags[0] : p->comm->name;
-	v[1] = p->comm->topic;
-	v[2] = p->ntags > 1 ? p->tags[1] : v[0];
-	rng_seed(&r, rng_derive(seed, "cqa-question", (uint64_t)h->persona,
-				(uint64_t)j));
-	fill(title, tn, titles[rng_below(&r, NELEM(titles))], v);
-	fill(a, sizeof(a), openings[rng_below(&r, NELEM(openings))], v);
-	fill(b, sizeof(b), asks[rng_below(&r, NELEM(asks))], v);
-	snprintf(body, bn, "%s %s", a, b);
 }

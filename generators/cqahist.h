@@ -91,9 +91,4 @@ int64_t cqa_answerer(uint64_t seed, const struct cqa_history *h, int j,
 		     int t, int64_t population, const struct cqa_space *sp,
 		     struct cqa_history *a);
 
-/* The question's text, drawn from (seed, asker, j): a title and a body
- * naming its community's topic and its tags, into title[tn], body[bn]. */
-void cqa_question_text(uint64_t seed, const struct cqa_history *h, int j,
-		       char *title, size_t tn, char *body, size_t bn);
-
 #endif

@@ -214,6 +214,7 @@ unit_open(void *ud, struct unit *u, void *w, struct pf_error *err)
 	if ((u->data = gu) == NULL)
 		return pf_error_set(err, "out of memory");
 	persona_sample(g->tables, c->seed, (uint64_t)u->index, &gu->persona);
+	gu->tables = g->tables;
 	snprintf(u->id, sizeof(u->id), "%s", gu->persona.id);
 	gu->persona_json = persona_to_json(&gu->persona);
 	if (add_template_vars(gu) != 0)

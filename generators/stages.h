@@ -69,6 +69,9 @@ struct gen_unit {
 	struct gen_critic critic[GEN_MAX_LIST]; /* per interview question */
 	int redraws;                     /* narrative near-duplicate redraws
 					  * (generators/dedup.h) */
+	/* The run's persona tables, for a stage that needs another
+	 * persona of the run (cqa: the answerer). */
+	const struct persona_tables *tables;
 };
 
 /* The persona and the planted facts of unit u. */

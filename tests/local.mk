@@ -132,6 +132,11 @@ TESTS += tests/integration/cqafile.sh
 dist_noinst_SCRIPTS += tests/integration/cqafile.sh \
 	tests/integration/cqafile_check.py
 EXTRA_DIST += tests/data/cqa-questions.jsonl
+## Issue 16's figures for the community answers and the generated
+## questions over a 10,000-persona demo build (needs python3).
+TESTS += tests/integration/cqa10k.sh
+dist_noinst_SCRIPTS += tests/integration/cqa10k.sh \
+	tests/integration/cqa10k_check.py tests/integration/distinct.py
 
 ## The offline text's distinct-2, length and near-duplicate rate over a
 ## 10,000-persona build, and the build speed as a figure (issue 12).
