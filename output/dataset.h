@@ -38,7 +38,8 @@
  *    measures accuracy against); narrative.redraws (near-duplicate
  *    redraws, generators/dedup.h); qa.answer_type, answer_list,
  *    outdated_value, evidence_items (PersonaBench's QA). */
-#define DATASET_SCHEMA_VERSION 7
+/* 8: the mcq table (PersonaMem's multiple-choice items, issue 15). */
+#define DATASET_SCHEMA_VERSION 8
 
 enum dataset_mode {
 	DATASET_READ,     /* existing file, read only: nothing is created
