@@ -185,6 +185,13 @@ qa(const struct jfield *x, const cJSON *s, const char *p,
 }
 
 static int
+mcq(const struct jfield *x, const cJSON *s, const char *p,
+    struct gen_config *c)
+{
+	return jfield_intv(x, s, p, "per_persona", 0, 256, &c->mcq);
+}
+
+static int
 preferences(const struct jfield *x, const cJSON *s, const char *p,
 	    struct gen_config *c)
 {
@@ -324,6 +331,7 @@ static const char *const k_documents[] = { "per_persona", "types",
 static const char *const k_world[] = { "contacts_min", "contacts_max",
 	"community_size", "shared_contacts", "canary_prefix", NULL };
 static const char *const k_qa[] = { "per_persona", NULL };
+static const char *const k_mcq[] = { "per_persona", NULL };
 static const char *const k_preferences[] = { "per_persona", "views",
 	"samples", "abstain_below", "human_share", NULL };
 static const char *const k_cqa[] = { "questions", "min_history", "answered",
@@ -340,6 +348,7 @@ static const struct section {
 	{ .name = "documents", .keys = k_documents, .parse = documents },
 	{ .name = "world", .keys = k_world, .parse = world },
 	{ .name = "qa", .keys = k_qa, .parse = qa },
+	{ .name = "mcq", .keys = k_mcq, .parse = mcq },
 	{ .name = "preferences", .keys = k_preferences,
 	  .parse = preferences },
 	{ .name = "cqa", .keys = k_cqa, .parse = cqa },
@@ -471,6 +480,10 @@ gen_config_parse(const cJSON *stages, const struct jfield *x,
 	if (c->qa > 0 && c->documents == 0)
 		return jfield_fail(x, "$.stages.qa.per_persona", "grounded QA "
 				   "needs documents "
+				   "($.stages.documents.per_persona > 0)");
+	if (c->mcq > 0 && c->documents == 0)
+		return jfield_fail(x, "$.stages.mcq.per_persona", "PersonaMem "
+				   "items need documents "
 				   "($.stages.documents.per_persona > 0)");
 	rc = fill_questions(c);
 	return rc == 0 ? 0 : jfield_fail(x, "$.stages", "out of memory");

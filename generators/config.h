@@ -80,6 +80,7 @@ struct gen_config {
 	struct world_config world; /* $.stages.world */
 	char *canary_prefix;      /* world.canary_prefix when configured */
 	int qa;                   /* per persona */
+	int mcq;                  /* PersonaMem items per persona */
 	int pairs;                /* per persona */
 	int nviews;
 	char *views[GEN_MAX_LIST];

@@ -24,6 +24,8 @@ libpersonaforge_a_SOURCES += \
 	generators/cqa.c \
 	generators/prefview.c generators/prefview.h \
 	generators/pairs.h generators/judge.c
+libpersonaforge_a_SOURCES += \
+	generators/mcq.c generators/mcqplan.c generators/mcqplan.h
 
 check_PROGRAMS += tests/unit/test_cqa
 tests_unit_test_cqa_SOURCES = tests/unit/test_cqa.c
@@ -44,3 +46,11 @@ tests_unit_test_prefview_SOURCES = tests/unit/test_prefview.c
 tests_unit_test_prefview_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_prefview_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_prefview
+
+## PersonaMem's multiple-choice items hold together over a table of
+## settings (generators/mcqplan.h).
+check_PROGRAMS += tests/unit/test_mcq
+tests_unit_test_mcq_SOURCES = tests/unit/test_mcq.c
+tests_unit_test_mcq_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_mcq_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_mcq

@@ -26,19 +26,6 @@ count(const struct pf_config *cfg)
 	return gen_cfg(cfg)->qa;
 }
 
-/* QA waits for every document: evidence is computed over all of them. */
-static int
-deps(const struct unit *u, uint32_t idx, struct stage_dep *d)
-{
-	int i, n = u->count[GEN_DOCUMENT];
-
-	(void)idx;
-	if (n > STAGE_MAX_DEPS)
-		n = STAGE_MAX_DEPS;
-	for (i = 0; i < n; i++)
-		d[i] = (struct stage_dep){ GEN_DOCUMENT, (uint32_t)i };
-	return n;
-}
 
 /* qaplan_fit's view of the persona's documents. */
 static const char *
@@ -269,7 +256,7 @@ const struct stage stage_qa = {
 	.version = "2",
 	.name = "qa",
 	.count = count,
-	.deps = deps,
+	.deps = gen_deps_documents,   /* evidence is computed over all */
 	.vars = vars,
 	.accept = accept,
 	.forget = forget,

@@ -21,6 +21,7 @@ static const struct stage *const stages[GEN_COUNT] = {
 	[GEN_PREFERENCE] = &stage_preference,
 	[GEN_JUDGE] = &stage_judge,
 	[GEN_CQA] = &stage_cqa,
+	[GEN_MCQ] = &stage_mcq,
 };
 
 const struct persona *
@@ -45,6 +46,12 @@ const struct session_plan *
 gen_sessions(const struct unit *u)
 {
 	return &((const struct gen_unit *)u->data)->sessions;
+}
+
+const struct mcq_peers *
+gen_mcq_peers(const struct unit *u)
+{
+	return ((const struct gen_unit *)u->data)->peers;
 }
 
 int
@@ -72,6 +79,19 @@ gen_incoherent_with(const struct unit *u, const char *text,
 		snprintf(why, n, "%s", d);
 	pf_error_set(err, "the text contradicts the persona (%s)", d);
 	return 1;
+}
+
+int
+gen_deps_documents(const struct unit *u, uint32_t idx, struct stage_dep *d)
+{
+	int i, n = u->count[GEN_DOCUMENT];
+
+	(void)idx;
+	if (n > STAGE_MAX_DEPS)
+		n = STAGE_MAX_DEPS;
+	for (i = 0; i < n; i++)
+		d[i] = (struct stage_dep){ GEN_DOCUMENT, (uint32_t)i };
+	return n;
 }
 
 int
@@ -167,6 +187,9 @@ plan_world(const struct pf_config *c, const struct persona_tables *t,
 	world_build(&gu->world, t, c->seed, &gu->persona, &wc);
 	session_plan(&gu->sessions, &gu->facts, &gu->persona, &gu->world,
 		     c->seed, &sc);
+	if (g->mcq > 0 && g->documents > 0)
+		gu->peers = mcq_peers_build(t, c->seed, &gu->persona, &wc, &sc,
+					    c->personas);
 }
 
 /* The persona's row and its contacts' rows. */
@@ -259,6 +282,7 @@ unit_close(void *ud, struct unit *u)
 	cJSON_Delete(gu->persona_json);
 	cJSON_Delete(gu->life);
 	cJSON_Delete(gu->world_json);
+	free(gu->peers);
 	free(gu);
 	u->data = NULL;
 }

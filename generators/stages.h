@@ -16,6 +16,7 @@
 #include "engine/stage.h"
 #include "generators/config.h"
 #include "generators/facts.h"
+#include "generators/mcqplan.h"
 #include "generators/session.h"
 #include "generators/world.h"
 #include "personas/persona.h"
@@ -29,6 +30,7 @@ enum gen_stage {
 	GEN_PREFERENCE,
 	GEN_JUDGE,
 	GEN_CQA,
+	GEN_MCQ,
 	GEN_COUNT
 };
 
@@ -39,6 +41,7 @@ extern const struct stage stage_qa;
 extern const struct stage stage_preference;
 extern const struct stage stage_judge;
 extern const struct stage stage_cqa;
+extern const struct stage stage_mcq;
 
 /* Every stage of a build, with the persona hooks. */
 extern const struct stage_table gen_stage_table;
@@ -72,6 +75,9 @@ struct gen_unit {
 	/* The run's persona tables, for a stage that needs another
 	 * persona of the run (cqa: the answerer). */
 	const struct persona_tables *tables;
+	struct mcq_peers *peers;         /* the other users of its mcq
+					  * items (mcqplan.h), NULL when
+					  * the stage is off */
 };
 
 /* The persona and the planted facts of unit u. */
@@ -81,6 +87,15 @@ const struct fact_plan *gen_facts(const struct unit *u);
 /* The world and the session plan of unit u. */
 const struct world *gen_world(const struct unit *u);
 const struct session_plan *gen_sessions(const struct unit *u);
+
+/* The other users unit u's mcq items draw distractors from, or NULL
+ * (the stage is off, or memory ran out). */
+const struct mcq_peers *gen_mcq_peers(const struct unit *u);
+
+/* The deps of a stage whose items wait for every document of the
+ * persona (up to STAGE_MAX_DEPS): qa, mcq. */
+int gen_deps_documents(const struct unit *u, uint32_t idx,
+		       struct stage_dep *d);
 
 /* The deps of a stage whose items wait for nothing: 0. */
 int gen_no_deps(const struct unit *u, uint32_t idx, struct stage_dep *d);

@@ -40,7 +40,8 @@
  *    outdated_value, evidence_items (PersonaBench's QA).
  * 8: the reply_rubric table (the safety auditor's Boolean rubric per
  *    reply and criterion) and the reply_penguin table (its LLM judge's
- *    PENGUIN axes per reply and sample). */
+ *    PENGUIN axes per reply and sample); the mcq table (PersonaMem's
+ *    multiple-choice items, issue 15). */
 #define DATASET_SCHEMA_VERSION 8
 
 enum dataset_mode {

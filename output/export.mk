@@ -10,7 +10,8 @@ libpersonaforge_a_SOURCES += \
 	output/html.c output/html.h \
 	output/report.c output/report.h output/report-int.h \
 	output/report-people.c output/report-audit.c \
-	output/fewshot.c output/fewshot.h
+	output/fewshot.c output/fewshot.h \
+	output/personamem.c output/personamem.h
 
 xsddir = $(pkgdatadir)
 dist_xsd_DATA = output/personaforge.xsd

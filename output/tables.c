@@ -317,6 +317,39 @@ static const struct dataset_col cqa_cols[] = {
 	{ 0 }
 };
 
+/* Schema version 8: PersonaMem's multiple-choice items (issue 15,
+ * generators/mcqplan.h): the type, the fact key asked about (topic), the
+ * fact and the session supporting the answer, four options, the correct
+ * letter "(a)".."(d)", the users the options fit and the distance from
+ * the supporting session to the question (asked after the last one). */
+static const struct dataset_col mcq_cols[] = {
+	ROW_ID("mcq_id"),
+	PERSONA_ID,
+	IDX(1),
+	ITEM_ID,
+	ATTR("question_type", "type", 2),
+	ATTR("topic", "topic", 3),
+	{ .name = "fact_id", .type = T, .sql = "NOT NULL REFERENCES "
+	  "fact(fact_id)", .flags = DATASET_ATTR, .xml = "fact", .out = 4 },
+	{ .name = "doc_id", .type = T, .sql = "NOT NULL REFERENCES "
+	  "document(doc_id)", .flags = DATASET_ATTR, .xml = "doc", .out = 5 },
+	TEXT("question", DATASET_AUDIT, 6),
+	{ .name = "options", .type = T, .sql = NN,
+	  .flags = DATASET_JSON | DATASET_AUDIT, .xml = "options", .out = 7 },
+	ATTR("correct_answer", "correct_answer", 8),
+	{ .name = "option_users", .type = T, .sql = NN,
+	  .flags = DATASET_JSON, .xml = "option_users", .out = 9 },
+	{ .name = "distance_blocks", .type = I, .sql = NN,
+	  .flags = DATASET_ATTR | DATASET_POSITIVE, .xml = "distance_blocks",
+	  .out = 10 },
+	{ .name = "distance_tokens", .type = I, .sql = NN,
+	  .flags = DATASET_ATTR | DATASET_POSITIVE, .xml = "distance_tokens",
+	  .out = 11 },
+	QUARANTINED,
+	ROW_SUM,
+	{ 0 }
+};
+
 /* Findings sort by every exported column in export order, then by the
  * flag: finding_id is insertion order, which differs between resumed
  * runs, so it is neither exported nor sorted on. */
@@ -491,6 +524,9 @@ const struct dataset_table dataset_tables[] = {
 	{ .name = "cqa", .cols = cqa_cols, .write = DATASET_REPLACE,
 	  .role = DATASET_LIST, .stats = "cqa", .quarantine = 1,
 	  .xml_list = "cqa", .xml_item = "answer", .jsonl = "cqa.jsonl" },
+	{ .name = "mcq", .cols = mcq_cols, .write = DATASET_REPLACE,
+	  .role = DATASET_LIST, .stats = "mcq", .quarantine = 1,
+	  .xml_list = "mcq", .xml_item = "item", .jsonl = "mcq.jsonl" },
 	{ .name = "audit_finding", .cols = finding_cols,
 	  .indexes = "CREATE INDEX audit_finding_row ON "
 		     "audit_finding(row_table, row_id);",

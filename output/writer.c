@@ -17,7 +17,7 @@
 
 enum {
 	S_RUN, S_PERSONA, S_NARRATIVE, S_TURN, S_DOC, S_FACT, S_QA,
-	S_QA_EV_DEL, S_QA_EV, S_PAIR, S_FIND, S_FIND_DEL, S_CQA, S_CONTACT, S_N
+	S_QA_EV_DEL, S_QA_EV, S_PAIR, S_FIND, S_FIND_DEL, S_CQA, S_CONTACT, S_MCQ, S_N
 };
 
 /* Every statement is derived from the table registry (output/tables.h):
@@ -41,6 +41,7 @@ static const struct {
 	[S_FIND_DEL] = { "audit_finding", 1 },
 	[S_CQA] = { "cqa", 0 },
 	[S_CONTACT] = { "contact", 0 },
+	[S_MCQ] = { "mcq", 0 },
 };
 
 struct writer {
@@ -569,6 +570,36 @@ writer_cqa(struct writer *w, int64_t persona_id, const struct writer_cqa *c,
 	T(w, c->tag_overlap);
 	T(w, c->answer);
 	T(w, c->user_questions);
+	I(w, q);
+	return END(w);
+}
+
+int
+writer_mcq(struct writer *w, int64_t persona_id, const struct writer_mcq *m,
+	   int rerun)
+{
+	static const char *const names[] = { "question", "options" };
+	const char *texts[] = { m->question, m->options };
+	int q;
+
+	q = audit(w, "mcq", m->mcq_id, persona_id, names, texts, 2, rerun);
+	if (q < 0)
+		return -1;
+	BEGIN(w, S_MCQ);
+	T(w, m->mcq_id);
+	I(w, persona_id);
+	I(w, m->idx);
+	T(w, m->item_id);
+	T(w, m->question_type);
+	T(w, m->topic);
+	T(w, m->fact_id);
+	T(w, m->doc_id);
+	T(w, m->question);
+	T(w, m->options);
+	T(w, m->correct_answer);
+	T(w, m->option_users);
+	I(w, m->distance_blocks);
+	I(w, m->distance_tokens);
 	I(w, q);
 	return END(w);
 }

@@ -168,6 +168,19 @@ struct writer_cqa {
 int writer_cqa(struct writer *w, int64_t persona_id,
 	       const struct writer_cqa *c, int rerun);
 
+/* One PersonaMem multiple-choice item (table mcq, schema version 8);
+ * options and option_users are JSON arrays of four strings,
+ * correct_answer "(a)".."(d)". */
+struct writer_mcq {
+	const char *mcq_id, *item_id, *question_type, *topic, *fact_id;
+	const char *doc_id, *question, *options, *correct_answer;
+	const char *option_users;
+	int idx;
+	int64_t distance_blocks, distance_tokens;
+};
+int writer_mcq(struct writer *w, int64_t persona_id,
+	       const struct writer_mcq *m, int rerun);
+
 /* Delete one row written from an earlier reply, with its findings (and,
  * for qa, its evidence), when the item that wrote it has now failed: the
  * dataset never keeps rows the journal no longer stands behind. `table`

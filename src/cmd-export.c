@@ -26,6 +26,7 @@
 #include "output/jsonl.h"
 #include "output/sepqa.h"
 #include "output/personabench.h"
+#include "output/personamem.h"
 #include "output/fewshot.h"
 #include "output/xml.h"
 #include "src/cmd.h"
@@ -59,7 +60,7 @@ static const struct option long_opts[] = {
 };
 
 static const char *const formats[] = { "xml", "jsonl", "sepqa", "fewshot",
-	"personabench", NULL };
+	"personabench", "personamem", NULL };
 
 /* The usage error for --format F, with a "did you mean". */
 static int
@@ -68,7 +69,7 @@ unknown_format(const struct cmd_entry *e, const char *f)
 	const char *near = suggest_closest(f, formats);
 
 	return cmd_usage_error(e, "unknown format '%s'%s%s%s (use xml, jsonl, "
-			       "sepqa, fewshot or personabench)", f, near ? " (did you mean '" : "",
+			       "sepqa, fewshot, personabench or personamem)", f, near ? " (did you mean '" : "",
 			       near ? near : "", near ? "'?)" : "");
 }
 
@@ -150,7 +151,8 @@ parse_args(int argc, char **argv, struct export_args *a)
 	a->db = argv[optind];
 	if (a->format == NULL)
 		return cmd_usage_error(e, "export needs --format "
-				       "xml|jsonl|sepqa|fewshot|personabench");
+				       "xml|jsonl|sepqa|fewshot|personabench|"
+				       "personamem");
 	if (!known_format(a->format))
 		return unknown_format(e, a->format);
 	if (a->out == NULL || *a->out == '\0')
@@ -279,10 +281,12 @@ export_fewshot(struct dataset *ds, struct export_args *a,
 }
 
 /* personabench writes a whole tree whose communities the authors' eval
- * lists: an existing non-empty directory would mix in stale ones, so it
- * is refused (exit 2) before anything is written. */
+ * lists, personamem a pair of files whose tag depends on the contexts:
+ * an existing non-empty directory would mix in stale ones, so it is
+ * refused (exit 2) before anything is written. `what` names the
+ * export in the message. */
 static int
-personabench_dir_free(const char *dir)
+dir_free(const char *dir, const char *what)
 {
 	struct stat st;
 	DIR *d;
@@ -308,8 +312,8 @@ personabench_dir_free(const char *dir)
 	if (!used)
 		return 0;
 	fprintf(stderr, "personaforge: %s: the output directory exists and "
-		"is not empty (a PersonaBench export is written into a new "
-		"or empty directory)\n", dir);
+		"is not empty (a %s export is written into a new or empty "
+		"directory)\n", dir, what);
 	return PF_EXIT_USAGE;
 }
 
@@ -335,6 +339,26 @@ export_personabench(struct dataset *ds, const struct export_args *a,
 	return rc;
 }
 
+/* The personamem export (output/personamem.h), saying what it wrote. */
+static int
+export_personamem(struct dataset *ds, const struct export_args *a,
+		  struct export_counts *counts, struct pf_error *err)
+{
+	struct pm_counts c;
+	int rc = personamem_export_write(ds, a->out, a->opts, &c, err);
+
+	counts->damaged = c.damaged;
+	if (rc == 0 && !a->quiet)
+		fprintf(stderr, "personaforge: wrote %s: questions_%s.csv (%"
+			PRIu64 " questions), shared_contexts_%s.jsonl (%"
+			PRIu64 " contexts, %" PRIu64 " messages, the longest "
+			"%" PRId64 " tokens); %" PRIu64 " questions left out "
+			"(their session is not exported)\n", a->out, c.tag,
+			c.questions, c.tag, c.personas, c.messages,
+			c.max_tokens, c.left_out);
+	return rc;
+}
+
 static int
 exec_export(int argc, char **argv)
 {
@@ -355,7 +379,9 @@ exec_export(int argc, char **argv)
 	if ((rc = check_finished(ds, &a)) >= 0 ||
 	    (rc = out_path_check(a.out)) != 0 ||
 	    (strcmp(a.format, "personabench") == 0 &&
-	     (rc = personabench_dir_free(a.out)) != 0)) {
+	     (rc = dir_free(a.out, "PersonaBench")) != 0) ||
+	    (strcmp(a.format, "personamem") == 0 &&
+	     (rc = dir_free(a.out, "PersonaMem")) != 0)) {
 		dataset_close(ds);
 		return rc;
 	}
@@ -366,6 +392,8 @@ exec_export(int argc, char **argv)
 		rc = export_fewshot(ds, &a, &counts, &err);
 	else if (strcmp(a.format, "personabench") == 0)
 		rc = export_personabench(ds, &a, &counts, &err);
+	else if (strcmp(a.format, "personamem") == 0)
+		rc = export_personamem(ds, &a, &counts, &err);
 	else if (strcmp(a.format, "xml") == 0)
 		rc = xml_export_write(ds, a.out, a.opts, &counts, &err);
 	else
@@ -384,7 +412,8 @@ exec_export(int argc, char **argv)
 
 const struct cmd_entry cmd_export_entry = {
 	.name = "export",
-	.usage = "DB --format xml|jsonl|sepqa|fewshot|personabench -o PATH "
+	.usage = "DB --format xml|jsonl|sepqa|fewshot|personabench|personamem "
+		 "-o PATH "
 		 "[--shots N] [--rat] [--human-share F] [--include-quarantined] "
 		 "[--partial] [-q]",
 	.summary = "export a dataset as XML or as JSONL files",
@@ -407,6 +436,12 @@ const struct cmd_entry cmd_export_entry = {
 	"                         QA as PersonaBench's evaluation reads them\n"
 	"                         (a new or empty directory: synthetic_data/\n"
 	"                         community_K/{eval_info,private_data}/...)\n"
+	"                         personamem: the multiple-choice items and\n"
+	"                         the sessions as PersonaMem's inference\n"
+	"                         script reads them (a new or empty\n"
+	"                         directory: questions_TAG.csv and\n"
+	"                         shared_contexts_TAG.jsonl, TAG 32k, 128k\n"
+	"                         or 1M)\n"
 	"  -o, --output PATH      the XML file, or the output directory\n"
 	"                         (created if missing)\n"
 	"  --shots N              fewshot: shots per episode (default 8)\n"

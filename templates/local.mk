@@ -65,7 +65,9 @@ dist_prompts_DATA = \
 	templates/prompts/cqa_wbp.mustache \
 	templates/prompts/cqa_wbb.mustache \
 	templates/prompts/cqa_wbc.mustache \
-	templates/prompts/cqa.schema.json
+	templates/prompts/cqa.schema.json \
+	templates/prompts/mcq.mustache \
+	templates/prompts/mcq.schema.json
 offlinedir = $(pkgdatadir)/templates/offline
 dist_offline_DATA = \
 	templates/offline/narrative.mustache \
@@ -75,6 +77,7 @@ dist_offline_DATA = \
 	templates/offline/preference.mustache \
 	templates/offline/judge.mustache \
 	templates/offline/cqa.mustache \
+	templates/offline/mcq.mustache \
 	templates/offline/voice.grammar \
 	templates/offline/life.grammar \
 	templates/offline/story.grammar \

@@ -101,6 +101,14 @@ dist_noinst_SCRIPTS += tests/integration/qa.sh \
 	tests/integration/personabench.sh \
 	tests/integration/qa_stats.py tests/integration/personabench_check.py
 
+## Issue 15's PersonaMem items: the export through the authors' loading
+## and answer scoring (personamem_check.py) over a 50-persona build, and
+## the items' figures over a 10,000-persona build (mcq_stats.py).
+TESTS += tests/integration/personamem.sh tests/integration/mcq.sh
+dist_noinst_SCRIPTS += tests/integration/personamem.sh \
+	tests/integration/mcq.sh tests/integration/personamem_check.py \
+	tests/integration/mcq_stats.py
+
 ## Issue 13's figures: the persona world, sessions, noise, canaries and
 ## distinct-2 over a 10,000-persona offline build (world_stats.py).
 TESTS += tests/integration/world.sh

@@ -20,6 +20,8 @@ BUILD_CLI_TESTS = \
 	tests/cli/build-datadir-unset.test \
 	tests/cli/build-default-output.test \
 	tests/cli/build-all-doc-types.test \
+	tests/cli/build-mcq.test \
+	tests/cli/build-mcq-no-documents.test \
 	tests/cli/build-doc-type-typo.test \
 	tests/cli/build-dry-run.test \
 	tests/cli/build-dry-run-price.test \
@@ -150,6 +152,8 @@ EXPORT_CLI_TESTS = \
 	tests/cli/export-unwritable-output.test \
 	tests/cli/export-written.test \
 	tests/cli/export-personabench.test \
+	tests/cli/export-personamem.test \
+	tests/cli/export-personamem-exists.test \
 	tests/cli/export-personabench-other-types.test \
 	tests/cli/export-personabench-exists.test
 

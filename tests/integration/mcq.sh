@@ -1,0 +1,43 @@
+#!/bin/sh
+# mcq.sh - issue 15's figures over a 10,000-persona offline build with
+# all seven document types (14 sessions a persona, noise_ratio 0.3) and
+# PersonaMem's multiple-choice items on (7 a persona):
+# tests/integration/world_stats.py prints documents and planted facts per
+# type and distinct-2 per type (the first 1,000 documents of each type,
+# lower-case [a-z]+ tokens, canaries and names removed) with its bars;
+# tests/integration/mcq_stats.py prints the items per type, the letter
+# distribution and the share where the correct option is the longest,
+# with theirs (each letter 20-30%, longest at most 30%, every distractor
+# within 20% of the correct length). The seed is fixed.
+. "${top_srcdir:-.}/tests/integration/lib.sh"
+heavy_test
+T=$(mktemp -d "${TMPDIR:-/tmp}/pf-mcq.XXXXXX") || exit 1
+trap 'rm -rf "$T"' EXIT INT TERM
+command -v python3 >/dev/null 2>&1 || tap_skip_all "python3 is missing"
+tap_plan 3
+
+cat >"$T/mcq.json" <<JSON
+{"name": "mcq", "seed": 42,
+ "stages": {"narrative": {"enabled": false},
+  "documents": {"per_persona": 14, "noise_ratio": 0.3,
+   "types": ["conversation", "user_ai", "purchase", "email", "calendar",
+             "note", "search"]},
+  "qa": {"per_persona": 0}, "preferences": {"per_persona": 0},
+  "mcq": {"per_persona": 7}}}
+JSON
+if "$pf" build "$T/mcq.json" -o "$T/mcq.db" --personas 10000 \
+	--backend offline >"$T/build.out" 2>&1 &&
+	"$pf" export "$T/mcq.db" --format jsonl -o "$T/mcq" >/dev/null 2>&1
+then
+	tap_pass "a 10,000-persona offline build with the mcq stage exports"
+else
+	tap_fail "the build or export fails" "$(tail -3 "$T/build.out")"
+fi
+tap_check "documents, planted facts and distinct-2 per type meet their bars" \
+	python3 "$src/tests/integration/world_stats.py" "$T/mcq" 0.3
+grep "^documents\|^planted\|^distinct2\|FAIL" "$T/check.out" |
+	sed "s/^/# /"
+tap_check "the items: every type, letters 20-30%, longest at most 30%" \
+	python3 "$src/tests/integration/mcq_stats.py" "$T/mcq"
+sed "s/^/# /" "$T/check.out"
+tap_end
