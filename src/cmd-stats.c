@@ -652,7 +652,7 @@ print_calibration(const cJSON *metrics)
 				continue;
 			if (!head++)
 				printf("\njudge calibration (stored judgements)"
-				       "\n  %-26s %-18s %10s %8s  %s\n",
+				       "\n  %-26s %-22s %10s %8s  %s\n",
 				       "measure", "over", "value", "n",
 				       "95% interval");
 			iv = cJSON_GetObjectItemCaseSensitive(t, "interval");
@@ -665,7 +665,7 @@ print_calibration(const cJSON *metrics)
 			    "[%lf,%lf]", &lo, &hi) == 2)
 				snprintf(ci, sizeof(ci), "[%.4f, %.4f]", lo,
 					 hi);
-			printf("  %-26s %-18s %10s %8s  %s\n",
+			printf("  %-26s %-22s %10s %8s  %s\n",
 			       safe(m, sizeof(m), field(t, "metric")),
 			       safe(g, sizeof(g), field(t, "group")), val,
 			       field(t, "n"), ci);
