@@ -764,6 +764,23 @@ prepare_store(struct store *st)
 }
 
 int
+dataset_metrics_replace(struct dataset *ds, const struct auditor *a,
+			void (*produce)(void *pud, audit_metric_fn emit,
+					void *eud),
+			void *pud, struct pf_error *err)
+{
+	struct store st = { .ds = ds, .a = a, .err = err };
+	int rc = prepare_store(&st);
+
+	if (rc == 0) {
+		produce(pud, on_metric, &st);
+		rc = st.failed ? -1 : 0;
+	}
+	sqlite3_finalize(st.ins);
+	return rc;
+}
+
+int
 dataset_measure(struct dataset *ds, const struct audit_instance *v,
 		size_t n, struct pf_error *err)
 {
