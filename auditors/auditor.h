@@ -195,6 +195,15 @@ struct audit_pair {
 				       * {"order", "verdict", "certainty"..} */
 };
 
+/* One sample of the safety auditor's pairwise comparisons (table
+ * safety_judgement), as stored: a pair's samples come together. */
+struct audit_comparison {
+	const char *pair_id;
+	const char *ord;              /* "AB" (x shown first) or "BA" */
+	const char *verdict;          /* "x", "y", "tie"; NULL: unparsable */
+	int certainty;
+};
+
 struct persona_tables;
 
 /* What a measuring pass reads: personas one at a time, exposure lists one
@@ -222,6 +231,11 @@ struct audit_source {
 	 * when the source has none. */
 	int (*next_pair)(struct audit_source *s, struct audit_pair *p,
 			 struct pf_error *err);
+	/* The next sample of the safety auditor's comparisons, as
+	 * next_pair; NULL when the source has none. */
+	int (*next_comparison)(struct audit_source *s,
+			       struct audit_comparison *c,
+			       struct pf_error *err);
 };
 
 /* The keys every `$.audit.<name>` section shares. */

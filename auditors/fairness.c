@@ -22,6 +22,10 @@ static const char *const default_attrs[] = {
 	"gender", "age_band", "region", "race_ethnicity"
 };
 
+const char *const *const fairness_protected = default_attrs;
+const size_t fairness_nprotected = sizeof(default_attrs) /
+				   sizeof(default_attrs[0]);
+
 /* ---- config ---- */
 
 static const char *const fairness_keys[] = {

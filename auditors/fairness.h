@@ -51,4 +51,10 @@ struct fairness_config {
 	double min_ratio;      /* < 0: no gate */
 };
 
+/* The protected attributes the auditor measures by default ("gender",
+ * "age_band", "region", "race_ethnicity"), fairness_nprotected of them;
+ * the counterfactual probe (auditors/counterfact.h) changes them. */
+extern const char *const *const fairness_protected;
+extern const size_t fairness_nprotected;
+
 #endif

@@ -17,6 +17,7 @@ libpersonaforge_a_SOURCES += auditors/exposure.c auditors/exposure.h \
 libpersonaforge_a_SOURCES += auditors/textdiv.c auditors/textdiv.h \
 	auditors/diversity.c auditors/diversity.h \
 	auditors/calib.c auditors/calib.h
+libpersonaforge_a_SOURCES += auditors/counterfact.c auditors/counterfact.h
 
 ## The card tables are data files with their sources, compiled in.
 nodist_libpersonaforge_a_SOURCES = auditors/card-tables.c
@@ -125,3 +126,10 @@ tests_unit_test_calib_SOURCES = tests/unit/test_calib.c
 tests_unit_test_calib_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_calib_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_calib
+
+## The counterfactual probe's attributes and intervals (issue 20).
+check_PROGRAMS += tests/unit/test_counterfact
+tests_unit_test_counterfact_SOURCES = tests/unit/test_counterfact.c
+tests_unit_test_counterfact_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_counterfact_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_counterfact

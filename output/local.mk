@@ -5,6 +5,7 @@ libpersonaforge_a_SOURCES += output/dataset.c output/dataset.h
 libpersonaforge_a_SOURCES += output/writer.c output/writer.h
 libpersonaforge_a_SOURCES += output/tables.c output/tables.h
 libpersonaforge_a_SOURCES += output/tablesql.c output/tablesql.h
+libpersonaforge_a_SOURCES += output/probellm.c output/probellm.h
 libpersonaforge_a_SOURCES += output/rowsum.c output/rowsum.h
 libpersonaforge_a_SOURCES += output/verify.c output/verify.h
 libpersonaforge_a_SOURCES += output/merge.c output/merge.h

@@ -68,10 +68,14 @@ struct src {
 	int pending;                  /* list: the cursor holds a row */
 	sqlite3_stmt *pairs;          /* judged pairs, once asked for */
 	int pairs_done;
+	sqlite3_stmt *cmps;           /* safety comparisons, likewise */
+	int cmps_done;
 };
 
 static int next_pair(struct audit_source *base, struct audit_pair *p,
 		     struct pf_error *err);
+static int next_comparison(struct audit_source *base,
+			   struct audit_comparison *c, struct pf_error *err);
 
 static int
 db_fail(struct src *s, const char *what)
@@ -563,6 +567,7 @@ src_close(struct src *s)
 	sqlite3_finalize(s->people);
 	sqlite3_finalize(s->list);
 	sqlite3_finalize(s->pairs);
+	sqlite3_finalize(s->cmps);
 	cJSON_Delete(s->config);
 	persona_tables_free(s->tables);
 	free(s->names);
@@ -581,6 +586,7 @@ src_open(struct src *s, struct dataset *ds,
 	s->base.rewind_people = rewind_people;
 	s->base.next_list = next_list;
 	s->base.next_pair = next_pair;
+	s->base.next_comparison = next_comparison;
 	if (load_run(s) != 0 || open_people(s) != 0 ||
 	    (s->base.nitems = count_personas(s)) < 0) {
 		src_close(s);
@@ -633,6 +639,42 @@ next_pair(struct audit_source *base, struct audit_pair *p,
 	p->certainty = sqlite3_column_int(st, 8);
 	p->judgements = COL(9);
 #undef COL
+	return 1;
+}
+
+/* The safety auditor's pairwise comparisons (table safety_judgement,
+ * when the dataset has it), a pair's samples together. */
+static int
+next_comparison(struct audit_source *base, struct audit_comparison *c,
+		struct pf_error *err)
+{
+	struct src *s = (struct src *)base;
+	sqlite3_stmt *st;
+	int rc;
+
+	s->err = err;
+	if (s->cmps_done)
+		return 0;
+	if (s->cmps == NULL && !has_table(s, "safety_judgement")) {
+		s->cmps_done = 1;
+		return 0;
+	}
+	if (s->cmps == NULL && (s->cmps = dataset_prepare(s->ds, "SELECT "
+	    "pair_id, ord, verdict, certainty FROM safety_judgement ORDER BY "
+	    "pair_id, ord, sample", err)) == NULL)
+		return -1;
+	st = s->cmps;
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		s->cmps_done = 1;
+		return rc == SQLITE_DONE ? 0 : db_fail(s, "the safety "
+						       "comparisons");
+	}
+	memset(c, 0, sizeof(*c));
+	c->pair_id = (const char *)sqlite3_column_text(st, 0);
+	c->pair_id = c->pair_id != NULL ? c->pair_id : "";
+	c->ord = (const char *)sqlite3_column_text(st, 1);
+	c->verdict = (const char *)sqlite3_column_text(st, 2);
+	c->certainty = sqlite3_column_int(st, 3);
 	return 1;
 }
 
@@ -719,6 +761,23 @@ prepare_store(struct store *st)
 	sqlite3_finalize(del);
 	return rc == SQLITE_DONE ? 0 : pf_error_set(st->err, "cannot delete "
 		"measures: %s", sqlite3_errmsg(st->ds->db));
+}
+
+int
+dataset_metrics_replace(struct dataset *ds, const struct auditor *a,
+			void (*produce)(void *pud, audit_metric_fn emit,
+					void *eud),
+			void *pud, struct pf_error *err)
+{
+	struct store st = { .ds = ds, .a = a, .err = err };
+	int rc = prepare_store(&st);
+
+	if (rc == 0) {
+		produce(pud, on_metric, &st);
+		rc = st.failed ? -1 : 0;
+	}
+	sqlite3_finalize(st.ins);
+	return rc;
 }
 
 int

@@ -67,6 +67,15 @@ extern const struct metrics_list_source metrics_list_sources[];
 int dataset_measure(struct dataset *ds, const struct audit_instance *v,
 		    size_t n, struct pf_error *err);
 
+/* Replace the measures of auditor a (its name and version; it need not
+ * be in the registry: the counterfactual probe's are "probe") with what
+ * produce(pud, emit, eud) emits. Run it inside a transaction. Returns
+ * 0, or -1 with err filled. */
+int dataset_metrics_replace(struct dataset *ds, const struct auditor *a,
+			    void (*produce)(void *pud, audit_metric_fn emit,
+					    void *eud),
+			    void *pud, struct pf_error *err);
+
 /* dataset_measure() with the list sources `lists` (ending with name ==
  * NULL) in place of metrics_list_sources: for tests of a stage's lists
  * before its table is in the registry. */

@@ -65,7 +65,8 @@ rep_fairness(struct rep *r)
 	fputs("<p>Representation and parity measures with their thresholds "
 	      "(the gates), from the <code>audit_metric</code> table.</p>\n",
 	      r->out);
-	rc = metrics(r, "auditor NOT IN ('diversity', 'judge')", NULL,
+	rc = metrics(r, "auditor NOT IN ('diversity', 'judge', 'probe')",
+		     NULL,
 		     "the fairness auditor (no representation or parity "
 		     "measures in this dataset)");
 	rep_end(r);
@@ -83,6 +84,25 @@ rep_metric_section(struct rep *r, const char *id, const char *title,
 	snprintf(what, sizeof(what), "the %s auditor (no %s measures in "
 		 "this dataset)", auditor, auditor);
 	rc = metrics(r, "auditor = ?1", auditor, what);
+	rep_end(r);
+	return rc;
+}
+
+int
+rep_probe(struct rep *r)
+{
+	int rc;
+
+	rep_section(r, "probe", "Counterfactual probe");
+	fputs("<p>The judge's verdict and the answers' length with one "
+	      "protected attribute of the persona changed "
+	      "(<code>personaforge probe</code>, LLM only): the flip rate "
+	      "per attribute with its Wilson interval, the length ratio per "
+	      "direction of change with its delta-method interval.</p>\n",
+	      r->out);
+	rc = metrics(r, "auditor = ?1", "probe", "the counterfactual probe "
+		     "(personaforge probe, LLM only, has not run on this "
+		     "dataset)");
 	rep_end(r);
 	return rc;
 }

@@ -51,5 +51,7 @@ int rep_safety(struct rep *r);
 int rep_pii(struct rep *r);
 int rep_metric_section(struct rep *r, const char *id, const char *title,
 		       const char *auditor);
+/* The counterfactual probe's measures (auditor "probe"), or "not run". */
+int rep_probe(struct rep *r);
 
 #endif

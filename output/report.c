@@ -49,6 +49,7 @@ static const struct { const char *id, *title; } toc[] = {
 	{ "fairness", "Fairness and parity" }, { "safety", "Safety" },
 	{ "pii", "PII and canaries" }, { "diversity", "Diversity" },
 	{ "calibration", "Judge calibration" },
+	{ "probe", "Counterfactual probe" },
 	{ "needs-human", "Pairs that need a human" },
 	{ "quarantine", "Quarantined rows" }, { "samples", "Samples" },
 };
@@ -499,7 +500,7 @@ sections(struct rep *r)
 	       rep_metric_section(r, "diversity", "Diversity per stage",
 				  "diversity") ||
 	       rep_metric_section(r, "calibration", "Judge calibration",
-				  "judge") || needs_human(r) ||
+				  "judge") || rep_probe(r) || needs_human(r) ||
 	       quarantined(r) || samples(r) ? -1 : 0;
 }
 

@@ -687,15 +687,34 @@ print_metrics(const cJSON *metrics)
 	}
 }
 
+/* One measure of a table: metric, group (width gw), value and n, its
+ * interval to four decimals. */
+static void
+print_measure(const cJSON *t, int gw)
+{
+	const cJSON *iv = cJSON_GetObjectItemCaseSensitive(t, "interval");
+	const char *v = cJSON_GetObjectItemCaseSensitive(t, "value")->
+			valuestring;
+	char g[96], m[64], val[32], ci[64];
+	double lo, hi;
+
+	snprintf(val, sizeof(val), strcmp(v, "null") ? "%.4f" : "-",
+		 atof(v));
+	snprintf(ci, sizeof(ci), "-");
+	if (cJSON_IsRaw(iv) && sscanf(iv->valuestring, "[%lf,%lf]", &lo,
+				      &hi) == 2)
+		snprintf(ci, sizeof(ci), "[%.4f, %.4f]", lo, hi);
+	printf("  %-26s %-*s %10s %8s  %s\n",
+	       safe(m, sizeof(m), field(t, "metric")), gw,
+	       safe(g, sizeof(g), field(t, "group")), val, field(t, "n"), ci);
+}
+
 /* The judge auditor's measures as a calibration table: accuracy per
  * certainty bin, then the pair-level measures. Nothing when it has none. */
 static void
 print_calibration(const cJSON *metrics)
 {
-	const cJSON *t, *iv;
-	char g[96], m[64], val[32], ci[64];
-	double lo, hi;
-	const char *v;
+	const cJSON *t;
 	int head = 0, pass;
 
 	for (pass = 0; pass < 2; pass++)
@@ -707,24 +726,32 @@ print_calibration(const cJSON *metrics)
 				continue;
 			if (!head++)
 				printf("\njudge calibration (stored judgements)"
-				       "\n  %-26s %-18s %10s %8s  %s\n",
+				       "\n  %-26s %-22s %10s %8s  %s\n",
 				       "measure", "over", "value", "n",
 				       "95% interval");
-			iv = cJSON_GetObjectItemCaseSensitive(t, "interval");
-			v = cJSON_GetObjectItemCaseSensitive(t, "value")->
-			    valuestring;
-			snprintf(val, sizeof(val), strcmp(v, "null") ? "%.4f"
-				 : "-", atof(v));
-			snprintf(ci, sizeof(ci), "-");
-			if (cJSON_IsRaw(iv) && sscanf(iv->valuestring,
-			    "[%lf,%lf]", &lo, &hi) == 2)
-				snprintf(ci, sizeof(ci), "[%.4f, %.4f]", lo,
-					 hi);
-			printf("  %-26s %-18s %10s %8s  %s\n",
-			       safe(m, sizeof(m), field(t, "metric")),
-			       safe(g, sizeof(g), field(t, "group")), val,
-			       field(t, "n"), ci);
+			print_measure(t, 22);
 		}
+}
+
+/* The counterfactual probe's measures (`personaforge probe`), as stored:
+ * the flip rate per attribute (Wilson), the length ratio per direction
+ * of change (delta method). Nothing when the probe has not run. */
+static void
+print_probe(const cJSON *metrics)
+{
+	const cJSON *t;
+	int head = 0;
+
+	cJSON_ArrayForEach(t, metrics) {
+		if (strcmp(field(t, "auditor"), "probe") != 0)
+			continue;
+		if (!head++)
+			printf("\ncounterfactual probe (LLM: personaforge "
+			       "probe)\n  %-26s %-34s %10s %8s  %s\n",
+			       "measure", "attribute", "value", "n",
+			       "95% interval");
+		print_measure(t, 34);
+	}
 }
 
 /* One (auditor, metric) line of the summary: how many groups, the lowest
@@ -842,6 +869,7 @@ print_text(const char *path, const cJSON *root, int all_metrics)
 		print_metric_summary(cJSON_GetObjectItemCaseSensitive(root,
 								      "metrics"));
 	print_calibration(cJSON_GetObjectItemCaseSensitive(root, "metrics"));
+	print_probe(cJSON_GetObjectItemCaseSensitive(root, "metrics"));
 	f = cJSON_GetObjectItemCaseSensitive(root, "needs_human");
 	if (cJSON_GetArraySize(f) > 0)
 		printf("\n%-20s %-10s %10s\n", "needs a human", "label",

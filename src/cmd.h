@@ -59,5 +59,6 @@ extern const struct cmd_entry cmd_audit_entry;
 extern const struct cmd_entry cmd_diff_entry;
 extern const struct cmd_entry cmd_metrics_entry;
 extern const struct cmd_entry cmd_report_entry;
+extern const struct cmd_entry cmd_probe_entry;
 
 #endif

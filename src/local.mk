@@ -10,3 +10,4 @@ src_personaforge_SOURCES += src/main.c src/cmd.h src/build.h \
 	src/cmd-diff.c src/batch-input.c src/batch-input.h \
 	src/cmd-report.c src/report-file.c src/report-file.h
 src_personaforge_SOURCES += src/cmd-metrics.c
+src_personaforge_SOURCES += src/cmd-probe.c

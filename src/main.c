@@ -26,6 +26,7 @@ static const struct cmd_entry *const cmds[] = {
 	&cmd_diff_entry,
 	&cmd_metrics_entry,
 	&cmd_report_entry,
+	&cmd_probe_entry,
 };
 
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))

@@ -135,6 +135,10 @@ dist_noinst_SCRIPTS += tests/integration/cqa.sh \
 ## The persona-conditioned preference views (persona_w, persona_l).
 TESTS += tests/integration/prefpersona.sh
 dist_noinst_SCRIPTS += tests/integration/prefpersona.sh
+## The counterfactual probe against the stand-in server with a planted
+## bias and without (issue 20; needs mockllm and sqlite3).
+TESTS += tests/integration/probe.sh
+dist_noinst_SCRIPTS += tests/integration/probe.sh
 ## cqa questions read from a JSONL file, ours and SE-PQA's field names.
 TESTS += tests/integration/cqafile.sh
 dist_noinst_SCRIPTS += tests/integration/cqafile.sh \

@@ -248,3 +248,9 @@ FAIRNESS_CLI_TESTS = \
 	tests/cli/scan-fairness.test
 TESTS += $(FAIRNESS_CLI_TESTS)
 EXTRA_DIST += $(FAIRNESS_CLI_TESTS)
+
+## issue 20: judge calibration and the counterfactual probe (probe)
+PROBE_CLI_TESTS = \
+	tests/cli/audit-safety-judgement.test
+TESTS += $(PROBE_CLI_TESTS)
+EXTRA_DIST += $(PROBE_CLI_TESTS)

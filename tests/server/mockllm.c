@@ -92,6 +92,16 @@ struct opts {
 	const char *key;      /* --require-key; NULL = no check */
 	const char *script;   /* --script FILE; NULL = generated replies */
 	int quiet;
+	/* --judge: answer a pairwise judge prompt (one showing
+	 * "[The Start of Answer A]") from its two answers alone;
+	 * --judge-bias G also: prefer Answer A when the prompt's profile
+	 * says "Gender: G" (a planted bias for the counterfactual probe) */
+	int judge;
+	const char *judge_bias;
+	/* --length-bias G: schema strings 16 characters longer (within
+	 * maxLength) when the prompt says "Gender: G" (judge prompts
+	 * aside) */
+	const char *length_bias;
 };
 
 #define SCRIPT_MAX 256                  /* lines of a --script file */
@@ -579,6 +589,7 @@ struct gen {
 	const cJSON *root;     /* for $ref */
 	int skip_required;     /* schema fault: leave out required[0] */
 	int fail;
+	long stretch;          /* --length-bias: chars added to strings */
 };
 
 static void
@@ -801,7 +812,7 @@ gen_string(struct gen *g, const cJSON *s)
 		return;
 	}
 	buf_reset(g->tmp);
-	target = lo + 4 + (long)rng_below(&g->rng, 24);
+	target = lo + 4 + (long)rng_below(&g->rng, 24) + g->stretch;
 	if (hi >= 0 && target > hi)
 		target = hi;
 	if (target < lo)
@@ -1060,6 +1071,65 @@ script_reply(const struct script *sc, const cJSON *rq)
 		if (strstr(last, sc->marker[i]) != NULL)
 			return sc->reply[i];
 	return NULL;
+/* The last user message of request rq, or "". */
+static const char *
+user_text(const cJSON *rq)
+{
+	const cJSON *m;
+	const char *t = NULL;
+
+	cJSON_ArrayForEach(m, json_get(rq, "messages"))
+		if (strcmp(json_get_str(m, "role", ""), "user") == 0)
+			t = json_get_str(m, "content", NULL);
+	return t != NULL ? t : "";
+}
+
+/* The user message of a judge prompt, or NULL. */
+static const char *
+judge_prompt(const cJSON *rq)
+{
+	const char *t = user_text(rq);
+
+	return strstr(t, "[The Start of Answer A]") != NULL ? t : NULL;
+}
+
+/* 1 when text t's profile says "Gender: g". */
+static int
+says_gender(const char *t, const char *g)
+{
+	char line[96];
+
+	snprintf(line, sizeof(line), "Gender: %s\n", g);
+	return strstr(t, line) != NULL;
+}
+
+/* The judge's reply to prompt t: the verdict a function of the two
+ * answers' text only (so a prompt differing in the persona alone gets
+ * the same one), unless --judge-bias names the profile's gender; the
+ * rationale quotes the first words of the answer preferred. */
+static void
+judge_content(struct server *s, const char *t)
+{
+	const char *a = strstr(t, "[The Start of Answer A]"), *w, *e;
+	int pick_a = (fnv1a(a, strlen(a)) >> 7) & 1, n;
+
+	if (s->o.judge_bias != NULL && says_gender(t, s->o.judge_bias))
+		pick_a = 1;
+	w = strstr(t, pick_a ? "[The Start of Answer A]\n" :
+		   "[The Start of Answer B]\n");
+	w = w != NULL ? strchr(w, '\n') + 1 : "";
+	for (e = w, n = 0; *e != '\0' && *e != '\n' && n < 6; e++)
+		n += *e == ' ';   /* six words, cut at a space */
+	e -= n == 6;      /* the sixth space */
+	buf_reset(&s->gen);
+	buf_puts(&s->gen, "{\"rationale\":");
+	buf_reset(&s->tmp);
+	buf_putc(&s->tmp, '"');
+	buf_append(&s->tmp, w, (size_t)(e - w));
+	buf_puts(&s->tmp, "\" is closer to what I want.");
+	json_quote(&s->gen, s->tmp.data, s->tmp.len);
+	buf_printf(&s->gen, ",\"verdict\":\"%s\",\"certainty\":%d}",
+		   pick_a ? "A" : "B", pick_a ? 85 : 75);
 }
 
 /* Fill s->gen with the reply content for request `rq` (whose body hashes
@@ -1072,9 +1142,17 @@ make_content(struct server *s, const cJSON *rq, uint64_t h, int violate)
 	struct gen g = { .out = &s->gen, .tmp = &s->tmp };
 	const char *scripted = strcmp(type, "text") == 0 ?
 			       script_reply(&s->script, rq) : NULL;
+	const char *jp = s->o.judge && !violate ? judge_prompt(rq) : NULL;
 
+	if (jp != NULL) {
+		judge_content(s, jp);
+		return 0;
+	}
 	rng_seed(&g.rng, h);
 	buf_reset(&s->gen);
+	if (s->o.length_bias != NULL && judge_prompt(rq) == NULL &&
+	    says_gender(user_text(rq), s->o.length_bias))
+		g.stretch = 16;
 	if (scripted != NULL) {
 		buf_puts(&s->gen, scripted);
 	} else if (strcmp(type, "json_schema") == 0) {
@@ -2243,6 +2321,7 @@ usage(FILE *f)
 	      "  [--fault-seed S] [--fail-times K] [--latency MIN[-MAX]]\n"
 	      "  [--rpm-limit N] [--burst N] [--tpm-limit N] [--tpm-burst N]\n"
 	      "  [--require-key KEY | --require-key-env VAR] [--script FILE]\n"
+	      "  [--judge] [--judge-bias GENDER] [--length-bias GENDER]\n"
 	      "See tests/server/README.md.\n", f);
 }
 
@@ -2264,7 +2343,8 @@ enum {
 	O_PORT_FILE = 256, O_LOG, O_MAX_BODY, O_MAX_IDS, O_FAULT, O_RATE,
 	O_FIRST, O_SEED, O_TIMES, O_LATENCY, O_RPM, O_BURST, O_TPM,
 	O_TPM_BURST, O_KEY, O_KEY_ENV, O_QUIET, O_HELP, O_HOST, O_PORT,
-	O_SCRIPT
+	O_SCRIPT,
+	O_JUDGE = 400, O_JUDGE_BIAS, O_LENGTH_BIAS
 };
 
 static const struct option long_opts[] = {
@@ -2288,6 +2368,9 @@ static const struct option long_opts[] = {
 	{ "require-key-env", required_argument, NULL, O_KEY_ENV },
 	{ "quiet", no_argument, NULL, O_QUIET },
 	{ "script", required_argument, NULL, O_SCRIPT },
+	{ "judge", no_argument, NULL, O_JUDGE },
+	{ "judge-bias", required_argument, NULL, O_JUDGE_BIAS },
+	{ "length-bias", required_argument, NULL, O_LENGTH_BIAS },
 	{ "help", no_argument, NULL, O_HELP },
 	{ NULL, 0, NULL, 0 }
 };
@@ -2339,6 +2422,9 @@ opt_one(struct opts *o, int c, const char *v, unsigned *times,
 	case O_SCRIPT: o->script = v; return 0;
 	case O_KEY: o->key = v; return 0;
 	case O_QUIET: o->quiet = 1; return 0;
+	case O_JUDGE: o->judge = 1; return 0;
+	case O_JUDGE_BIAS: o->judge = 1; o->judge_bias = v; return 0;
+	case O_LENGTH_BIAS: o->length_bias = v; return 0;
 	case O_KEY_ENV:
 		o->key = getenv(v);
 		return o->key != NULL && *o->key ? 0 : -1;
