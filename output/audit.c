@@ -10,6 +10,7 @@
 #include "output/cursor.h"
 #include "output/findings.h"
 #include "output/metrics.h"
+#include "output/rowscan.h"
 #include "output/tables.h"
 #include "output/tablesql.h"
 
@@ -46,39 +47,27 @@ insert(struct rerun *r, const char *table, const char *row_id,
 	return 0;
 }
 
-/* The row being stored by findings_each. */
-struct row_ctx {
-	struct rerun *r;
-	const struct audit_row *row;
-	int quarantined;
-};
-
+/* rowscan_fn: store one row's findings. */
 static int
-store_row_finding(void *ud, const struct row_finding *f)
+store_row(void *ud, const struct audit_row *row, int quarantined,
+	  const struct row_finding *f, size_t nf)
 {
-	const struct row_ctx *x = ud;
+	struct rerun *r = ud;
+	size_t i;
 
-	return insert(x->r, x->row->table, x->row->id, f, x->quarantined);
+	for (i = 0; i < nf; i++)
+		if (insert(r, row->table, row->id, &f[i], quarantined) != 0)
+			return -1;
+	return 0;
 }
 
-/* Every audited row through the in-stream passes. */
+/* Every audited row through the in-stream passes, scanned on all cores
+ * and stored in cursor order (output/rowscan.h). */
 static int
 pass_rows(struct rerun *r)
 {
-	struct audit_cursor *cur;
-	struct audit_row row;
-	struct row_ctx x = { r, &row, 0 };
-	int got, rc = 0;
-
-	if (dataset_cursor_open(r->ds, &cur, r->err) != 0)
-		return -1;
-	while (rc == 0 && (got = cur->next(cur, &row, r->err)) == 1) {
-		r->c->rows++;
-		x.quarantined = findings_scan(r->fc, &row);
-		rc = findings_each(r->fc, store_row_finding, &x);
-	}
-	dataset_cursor_close(cur);
-	return rc != 0 || got < 0 ? -1 : 0;
+	return rowscan_run(r->ds, r->v, r->n, 0, store_row, r, &r->c->rows,
+			   r->err);
 }
 
 /* audit_emit_fn of the dataset-wide passes: store the hit at once. */
