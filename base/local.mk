@@ -1,6 +1,7 @@
 ## base/ (rank 0): buffers, checked JSON, the structural JSON scan, the
 ## JSON Schema subset, SHA-256, the row checksum, RNG, logging, error descriptions, exit
-## codes, finding the data directory. No project knowledge.
+## codes, finding the data directory, a fork-join thread pool. No project
+## knowledge.
 libpersonaforge_a_SOURCES += \
 	base/buf.c base/buf.h \
 	base/json.c base/json.h \
@@ -17,11 +18,17 @@ libpersonaforge_a_SOURCES += \
 	base/suggest.c base/suggest.h \
 	base/datadir.c base/datadir.h \
 	base/lines.c base/lines.h \
-	base/minhash.c base/minhash.h
+	base/minhash.c base/minhash.h \
+	base/pool.c base/pool.h
 
 check_PROGRAMS += tests/unit/test_engine tests/unit/test_schema \
 	tests/unit/test_schema_suite tests/unit/test_datadir \
-	tests/unit/test_jstrict tests/unit/test_lines tests/unit/test_minhash
+	tests/unit/test_jstrict tests/unit/test_lines tests/unit/test_minhash \
+	tests/unit/test_pool
+tests_unit_test_pool_SOURCES = tests/unit/test_pool.c
+tests_unit_test_pool_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_pool_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_pool
 tests_unit_test_minhash_SOURCES = tests/unit/test_minhash.c
 tests_unit_test_minhash_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_minhash_LDADD = $(TEST_LDADD)

@@ -18,11 +18,13 @@
 
 #include "auditors/auditor.h"
 #include "auditors/policy.h"
+#include "base/buf.h"
 #include "base/json.h"
 #include "engine/sqlq.h"
 #include "output/cursor.h"
 #include "output/dataset.h"
 #include "output/audit.h"
+#include "output/rowscan.h"
 #include "output/gate.h"
 #include "output/tables.h"
 #include "output/writer.h"
@@ -176,6 +178,25 @@ remove_dataset(const char *path)
 
 	snprintf(cmd, sizeof(cmd), "rm -rf \"$(dirname '%s')\"", path);
 	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* Build `personas` personas of the demo config into a fresh dataset
+ * (path in out) with the program $PERSONAFORGE; 0 when it is unset (the
+ * test then checks nothing), else 1. */
+static int
+demo_dataset(int personas, char *out, size_t n)
+{
+	const char *pf = getenv("PERSONAFORGE");
+	char cmd[1200];
+
+	if (pf == NULL || *pf == '\0')
+		return 0;
+	temp_dataset(out, n);
+	snprintf(cmd, sizeof(cmd), "'%s' build '%s/examples/demo.json'"
+		 " --personas %d -o '%s' -q", pf, getenv("top_srcdir") ?
+		 getenv("top_srcdir") : ".", personas, out);
+	ck_assert_int_eq(system(cmd), 0);
+	return 1;
 }
 
 /* Write one document through the writer with the given auditors. */
@@ -590,22 +611,16 @@ END_TEST
  * the quarantine severity quarantines the row it names. */
 START_TEST(rerun_dataset_wide)
 {
-	const char *pf = getenv("PERSONAFORGE");
 	struct audit_instance in = { &auditor_census, { 1, AUDIT_INFO,
 		AUDIT_HIGH, -1 }, NULL };
 	struct audit_counts c;
 	struct dataset *ds;
 	struct pf_error err;
-	char path[512], cmd[1200];
+	char path[512];
 	int k;
 
-	if (pf == NULL || *pf == '\0')
+	if (!demo_dataset(2, path, sizeof(path)))
 		return;
-	temp_dataset(path, sizeof(path));
-	snprintf(cmd, sizeof(cmd), "'%s' build '%s/examples/demo.json'"
-		 " --personas 2 -o '%s' -q", pf, getenv("top_srcdir") ?
-		 getenv("top_srcdir") : ".", path);
-	ck_assert_int_eq(system(cmd), 0);
 	pf_error_clear(&err);
 	ck_assert_int_eq(dataset_open(path, DATASET_WRITE, &ds, &err), 0);
 	for (k = 0; k < 2; k++) {
@@ -632,6 +647,89 @@ START_TEST(rerun_dataset_wide)
 }
 END_TEST
 
+/* The echo auditor: one finding per present field of every row, its
+ * offset the text's length, its reason the persona's age (rowscan.h
+ * copies each row, texts and persona, before scanning it elsewhere). */
+static int
+echo_scan_row(const void *cfg, const struct audit_row *row,
+	      audit_emit_fn emit, void *ud)
+{
+	const cJSON *age = row->persona ? cJSON_GetObjectItem(row->persona,
+							     "age") : NULL;
+	struct audit_hit h = { .table = row->table, .row_id = row->id,
+		.kind = "echo", .severity = AUDIT_INFO, .synthetic = 1 };
+	char reason[64];
+	size_t i;
+
+	(void)cfg;
+	snprintf(reason, sizeof(reason), "age %d", age ? age->valueint : -1);
+	h.reason = reason;
+	for (i = 0; i < row->nfields; i++)
+		if (row->texts[i] != NULL) {
+			h.field = row->names[i];
+			h.offset = strlen(row->texts[i]);
+			emit(ud, &h);
+		}
+	return 0;
+}
+
+static const struct auditor auditor_echo = {
+	.name = "echo",
+	.version = "1",
+	.scan_row = echo_scan_row,
+	.needs_persona = 1,
+};
+
+/* rowscan_fn: fold what it is handed, in order, into a running text. */
+static int
+fold_row(void *ud, const struct audit_row *row, int quarantined,
+	 const struct row_finding *f, size_t nf)
+{
+	struct buf *b = ud;
+	size_t i;
+
+	buf_printf(b, "%s %s %d:", row->table, row->id, quarantined);
+	for (i = 0; i < nf; i++)
+		buf_printf(b, " %s/%zu/%s", f[i].field, f[i].offset,
+			   f[i].reason);
+	return buf_putc(b, '\n');
+}
+
+/* A scan on one thread and on four hands over the same rows with the same
+ * findings in the same order. */
+START_TEST(rowscan_any_threads)
+{
+	struct audit_instance in = { &auditor_echo, { 1, AUDIT_INFO,
+		AUDIT_HIGH, -1 }, NULL };
+	struct dataset *ds;
+	struct pf_error err;
+	struct buf one, four;
+	int64_t rows1, rows4;
+	char path[512];
+
+	if (!demo_dataset(20, path, sizeof(path)))
+		return;
+	pf_error_clear(&err);
+	ck_assert_int_eq(dataset_open(path, DATASET_READ, &ds, &err), 0);
+	buf_init(&one, 1 << 24);
+	buf_init(&four, 1 << 24);
+	ck_assert_int_eq(rowscan_run(ds, &in, 1, 1, fold_row, &one, &rows1,
+				     &err), 0);
+	ck_assert_int_eq(rowscan_run(ds, &in, 1, 4, fold_row, &four, &rows4,
+				     &err), 0);
+	ck_assert_int_gt(rows1, ROWSCAN_BATCH);
+	ck_assert_int_eq(rows1, rows4);
+	ck_assert_ptr_nonnull(strstr(one.data, "/age "));
+	ck_assert_ptr_null(strstr(one.data, "age -1"));
+	ck_assert_uint_eq(one.len, four.len);
+	ck_assert_int_eq(memcmp(one.data, four.data, one.len), 0);
+	buf_free(&one);
+	buf_free(&four);
+	dataset_close(ds);
+	remove_dataset(path);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -648,6 +746,7 @@ suite(void)
 	tcase_add_test(tc, gate_verdict);
 	tcase_add_test(tc, dataset_wide_pass);
 	tcase_add_test(tc, rerun_dataset_wide);
+	tcase_add_test(tc, rowscan_any_threads);
 	suite_add_tcase(s, tc);
 	return s;
 }

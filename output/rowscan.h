@@ -1,0 +1,44 @@
+/* rowscan.h - the in-stream auditors over every audited row of a dataset,
+ * on all cores, the findings handed over in row order.
+ *
+ * The rows come through the dataset's row cursor (output/cursor.h) in its
+ * order. They are read in batches on the caller's thread, scanned
+ * (findings_scan) on a fork-join pool (base/pool.h), each thread with
+ * its own collector (auditors keep no state between calls:
+ * auditors/auditor.h), and then handed to fn one by one on the caller's
+ * thread in cursor order, so whatever fn stores comes out
+ * exactly as a one-thread pass stores it. Memory is bounded by one batch
+ * (ROWSCAN_BATCH rows with their texts and findings).
+ *
+ * Ownership: the row and the findings passed to fn live only during the
+ * call.
+ */
+#ifndef PF_ROWSCAN_H
+#define PF_ROWSCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "auditors/auditor.h"
+#include "base/error.h"
+#include "output/dataset.h"
+#include "output/findings.h"
+
+#define ROWSCAN_BATCH 512
+
+/* Receives one scanned row: whether it must be quarantined and its nf
+ * findings (findings_each's order). Returns 0 to go on, nonzero to stop
+ * (rowscan_run then returns -1; fn fills err itself). */
+typedef int (*rowscan_fn)(void *ud, const struct audit_row *row,
+			  int quarantined, const struct row_finding *f,
+			  size_t nf);
+
+/* Scan every audited row of ds with the n auditors of v on `threads`
+ * threads (0: as many as the machine has, at most POOL_MAX_THREADS)
+ * and hand each to fn. *rows gets the number of rows read. Returns 0, or
+ * -1 with err filled (a read error, memory, or fn's stop). */
+int rowscan_run(struct dataset *ds, const struct audit_instance *v,
+		size_t n, unsigned threads, rowscan_fn fn, void *ud,
+		int64_t *rows, struct pf_error *err);
+
+#endif

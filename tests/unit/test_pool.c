@@ -1,0 +1,86 @@
+/* test_pool.c - unit tests for base/pool.c: every index runs exactly
+ * once, on a thread the pool has, for pools of any size and runs of any
+ * length, many runs on one pool. Table-driven. */
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/pool.h"
+#include "tests/unit/check_tap.h"
+
+#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+#define MAX_N 5000
+
+static const struct {
+	unsigned threads;  /* asked for (0: the machine's) */
+	size_t n;          /* indices per run */
+	int runs;          /* runs on the one pool */
+} cases[] = {
+	{ 1, 0, 1 }, { 1, 1, 1 }, { 1, 100, 3 },
+	{ 2, 0, 2 }, { 2, 1, 5 }, { 2, 2, 50 }, { 2, MAX_N, 20 },
+	{ 4, 3, 200 }, { 4, MAX_N, 10 }, { 9, 17, 30 }, { 0, 1000, 10 },
+};
+
+struct tally {
+	atomic_int seen[MAX_N];
+	atomic_int bad_thread;
+	unsigned threads;
+};
+
+static void
+count(void *ud, size_t i, unsigned t)
+{
+	struct tally *c = ud;
+
+	atomic_fetch_add(&c->seen[i], 1);
+	if (t >= c->threads)
+		atomic_fetch_add(&c->bad_thread, 1);
+}
+
+START_TEST(each_index_once)
+{
+	struct tally *c = calloc(1, sizeof(*c));
+	struct pool *p;
+	size_t i;
+	int r;
+
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(pool_new(cases[_i].threads, &p), 0);
+	c->threads = pool_threads(p);
+	ck_assert_uint_ge(c->threads, 1);
+	ck_assert_uint_le(c->threads, POOL_MAX_THREADS);
+	if (cases[_i].threads > 0 && cases[_i].threads <= POOL_MAX_THREADS)
+		ck_assert_uint_le(c->threads, cases[_i].threads);
+	for (r = 0; r < cases[_i].runs; r++)
+		pool_run(p, cases[_i].n, count, c);
+	for (i = 0; i < cases[_i].n; i++)
+		ck_assert_int_eq(atomic_load(&c->seen[i]), cases[_i].runs);
+	ck_assert_int_eq(atomic_load(&c->bad_thread), 0);
+	pool_free(p);
+	free(c);
+}
+END_TEST
+
+START_TEST(free_null)
+{
+	pool_free(NULL);
+}
+END_TEST
+
+static Suite *
+suite(void)
+{
+	Suite *s = suite_create("pool");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_loop_test(tc, each_index_once, 0, N(cases));
+	tcase_add_test(tc, free_null);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return check_tap_run(suite());
+}
