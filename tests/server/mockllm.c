@@ -1071,6 +1071,8 @@ script_reply(const struct script *sc, const cJSON *rq)
 		if (strstr(last, sc->marker[i]) != NULL)
 			return sc->reply[i];
 	return NULL;
+}
+
 /* The last user message of request rq, or "". */
 static const char *
 user_text(const cJSON *rq)
