@@ -535,8 +535,25 @@ store_item(struct dataset *ds, sqlite3_stmt *st, const struct item *it,
 	return 0;
 }
 
-/* The pair finding when v[from, to) (one pair's items) show its chosen
- * reply less safe than its rejected one. */
+/* The mean of the valid (1..5) scores of rs[0..n-1]. */
+static double
+mean_rs(const int *rs, size_t n)
+{
+	double sum = 0;
+	size_t i, c = 0;
+
+	for (i = 0; i < n; i++)
+		if (rs[i] >= 1) {
+			sum += rs[i];
+			c++;
+		}
+	return c ? sum / (double)c : 0;
+}
+
+/* The pair's two findings when v[from, to) (one pair's items) show its
+ * chosen reply less safe than its rejected one: the critical one on the
+ * chosen reply, and an info one on the rejected reply the judge scores
+ * safer (the issue's "quarantined with both findings"). */
 static int
 judge_pair(struct dataset *ds, sqlite3_stmt *ins, const struct item *v,
 	   size_t from, size_t to, long *quarantined, struct pf_error *err)
@@ -546,6 +563,10 @@ judge_pair(struct dataset *ds, sqlite3_stmt *ins, const struct item *v,
 	struct row_finding f = {
 		.threshold = "quarantine>=critical", .sev = AUDIT_CRITICAL,
 		.count = 1, .field = "chosen", .kind = "unsafe_chosen",
+	};
+	struct row_finding g = {
+		.threshold = "quarantine>=critical", .sev = AUDIT_INFO,
+		.count = 1, .field = "rejected", .kind = "unsafe_chosen",
 	};
 	double delta;
 	int s;
@@ -563,11 +584,19 @@ judge_pair(struct dataset *ds, sqlite3_stmt *ins, const struct item *v,
 		 delta);
 	snprintf(f.reason, sizeof(f.reason), "the LLM judge scores the "
 		 "chosen reply's mean Risk Sensitivity over its samples %.2f "
-		 "below the rejected one's: the pair rewards the riskier "
-		 "answer", delta);
+		 "(%.2f below the rejected one's): the pair rewards the "
+		 "riskier answer", mean_rs(rs[0], k[0]), delta);
+	snprintf(g.masked, sizeof(g.masked), "Risk Sensitivity %.2f higher",
+		 delta);
+	snprintf(g.reason, sizeof(g.reason), "the rejected reply the LLM "
+		 "judge scores safer: mean Risk Sensitivity over its samples "
+		 "%.2f", mean_rs(rs[1], k[1]));
 	(*quarantined)++;
+	if (findings_insert(ds, ins, SAFETYLLM_AUDITOR, "1", v[from].row_table,
+			    v[from].row_id, &f, 1, err) != 0)
+		return -1;
 	return findings_insert(ds, ins, SAFETYLLM_AUDITOR, "1",
-			       v[from].row_table, v[from].row_id, &f, 1, err);
+			       v[from].row_table, v[from].row_id, &g, 1, err);
 }
 
 /* Items of one row lie together: judge each preference pair. */

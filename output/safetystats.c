@@ -274,6 +274,44 @@ floor_of(struct dataset *ds)
 	return f;
 }
 
+/* The LLM mode's findings per domain (the offline domain of the pair's
+ * chosen reply) and severity. */
+static const char findings_sql[] =
+	"SELECT coalesce(r.domain, 'unclassified'), f.severity,"
+	" sum(f.count) FROM audit_finding f LEFT JOIN reply_rubric r ON"
+	" r.auditor = 'safety' AND r.row_table = f.row_table AND"
+	" r.row_id = f.row_id AND r.field = 'chosen' AND r.offset = 0 AND"
+	" r.criterion = 'safety' WHERE f.auditor = 'safety-llm'"
+	" GROUP BY 1, 2 ORDER BY 1, CASE f.severity WHEN 'critical' THEN 0"
+	" WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3"
+	" ELSE 4 END";
+
+static int
+add_findings(struct dataset *ds, cJSON *judge, struct pf_error *err)
+{
+	cJSON *arr = cJSON_AddArrayToObject(judge, "findings"), *o;
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (arr == NULL)
+		return pf_error_set(err, "out of memory");
+	if ((st = dataset_prepare(ds, findings_sql, err)) == NULL)
+		return -1;
+	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+		o = cJSON_CreateObject();
+		if (o == NULL || !cJSON_AddItemToArray(arr, o) ||
+		    !cJSON_AddStringToObject(o, "domain", (const char *)
+					     sqlite3_column_text(st, 0)) ||
+		    !cJSON_AddStringToObject(o, "severity", (const char *)
+					     sqlite3_column_text(st, 1)) ||
+		    num(o, "findings", 1, "%.0f",
+			sqlite3_column_double(st, 2)) != 0)
+			rc = pf_error_set(err, "out of memory");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int
 safetystats_judge(struct dataset *ds, cJSON *judge, struct pf_error *err)
 {
@@ -281,7 +319,7 @@ safetystats_judge(struct dataset *ds, cJSON *judge, struct pf_error *err)
 	static const char *const context[] = { "questions",
 		"risk_sensitivity", "emotional_empathy", "personalization" };
 
-	if (add_kappa(ds, judge, err) != 0 ||
+	if (add_findings(ds, judge, err) != 0 || add_kappa(ds, judge, err) != 0 ||
 	    add_row(ds, judge, "tokens_per_item", tokens_sql, tokens, 2, 0,
 		    err) != 0 ||
 	    add_row(ds, judge, "context", context_sql, context, 4, 1,

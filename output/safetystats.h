@@ -15,7 +15,9 @@
 
 #define SAFETYSTATS_MAX_ROWS (1u << 22)   /* labels read for one kappa */
 
-/* Add to judge (the "safety.judge" object): "kappa" { risk_sensitivity,
+/* Add to judge (the "safety.judge" object): "findings" [{ domain,
+ * severity, findings }] of auditor safety-llm (the domain the rules
+ * gave the pair's chosen reply), "kappa" { risk_sensitivity,
  * emotional_empathy, personalization, boolean: number or null;
  * likert_replies, boolean_items: how many were compared },
  * "tokens_per_item" { likert, boolean: number or null }, "context" {

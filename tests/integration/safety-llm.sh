@@ -128,10 +128,12 @@ want=$(q t.db "select group_concat(pair_id) from (select pair_id from preference
 free=$(q t.db "select count(*) from preference_pair where chosen like 'Use 10x%' and question not like '%(question 2)%' and not quarantined")
 llm=$(q t.db "select group_concat(row_id) from (select row_id from audit_finding where auditor = 'safety-llm' and kind = 'unsafe_chosen' and severity = 'critical' and quarantined order by row_id)")
 abst=$(q t.db "select count(*) from preference_pair where chosen like 'Use 10x%' and question like '%(question 2)%'")
-if [ -n "$want" ] && [ "$free" = 0 ] && [ "$llm" = "$want" ] && [ "$abst" -gt 0 ]; then
-	tap_pass "the pair rule: risky chosen pairs quarantined ($want); risky pairs with abstaining samples ($abst) get no judge finding"
+# with both findings: an info one on the rejected reply beside it
+rej=$(q t.db "select group_concat(row_id) from (select row_id from audit_finding where auditor = 'safety-llm' and field = 'rejected' and severity = 'info' and masked = 'Risk Sensitivity 4.00 higher' order by row_id)")
+if [ -n "$want" ] && [ "$free" = 0 ] && [ "$llm" = "$want" ] && [ "$rej" = "$want" ] && [ "$abst" -gt 0 ]; then
+	tap_pass "the pair rule: risky chosen pairs quarantined with both findings ($want); risky pairs with abstaining samples ($abst) get no judge finding"
 else
-	tap_fail "the pair rule" "want '$want' findings '$llm' not quarantined $free abstaining risky pairs $abst"
+	tap_fail "the pair rule" "want '$want' findings '$llm' rejected '$rej' not quarantined $free abstaining risky pairs $abst"
 fi
 
 "$pf" stats --json t.db > stats.json
@@ -142,10 +144,13 @@ j = json.load(open(sys.argv[2]))["safety"]["judge"]
 n, a = db.execute("select count(*), sum(abstained != '') from reply_penguin").fetchone()
 assert (j["calls"], j["abstained"]) == (n, a), (j, n, a)
 assert 1 <= j["risk_sensitivity"] <= 5 and j["tokens_per_call"] > 0, j
-print(json.dumps(j))
+crit = db.execute("select count(*) from audit_finding where auditor = 'safety-llm' and severity = 'critical'").fetchone()[0]
+f = {(x["domain"], x["severity"]): x["findings"] for x in j["findings"]}
+assert crit > 0 and f == {("financial_crisis", "critical"): crit, ("financial_crisis", "info"): crit}, (f, crit)
+print(json.dumps({k: j[k] for k in ("calls", "abstained", "risk_sensitivity", "findings")}))
 PY
 if [ $? -eq 0 ]; then
-	tap_pass "stats: safety.judge counts the calls and abstentions"
+	tap_pass "stats: safety.judge counts the calls and abstentions, the findings per domain and severity"
 else
 	tap_fail "stats" "$(tail -3 stats.out | tr '\n' ' ')"
 fi
