@@ -15,7 +15,7 @@ const char *const pj_axis_names[PJ_NAXES] = {
 };
 
 static const char *const template_names[PJ_NTEMPLATES] = {
-	"system", "likert", "select", "item"
+	"system", "likert", "select", "item", "pair"
 };
 
 /* The prompts file cut into its templates, once. */
@@ -88,7 +88,8 @@ put_var(const char *name, size_t len, const struct penguin_profile *p,
 	else if (len == 5 && memcmp(name, "query", 5) == 0)
 		v = query;
 	else if ((len == 5 && memcmp(name, "items", 5) == 0) ||
-		 (len == 8 && memcmp(name, "question", 8) == 0))
+		 (len == 8 && memcmp(name, "question", 8) == 0) ||
+		 (len == 10 && memcmp(name, "response_b", 10) == 0))
 		v = extra ? extra : "";
 	else
 		return pf_error_set(err, "unknown placeholder {{%.*s}} in "
@@ -351,4 +352,110 @@ pj_tokens_per_item(const struct pj_cost *c)
 	return c->items > 0 ? (double)(c->prompt_tokens +
 				       c->completion_tokens) /
 			      (double)c->items : -1;
+}
+
+/* ---- pairwise ---- */
+
+/* The text after "Label:" on its line in text (case-insensitive, list
+ * marks and '*' around the label allowed), or NULL. */
+static const char *
+after_label(const char *text, const char *label)
+{
+	const char *line = text, *end, *p;
+	size_t n = strlen(label);
+
+	for (; *line != '\0'; line = *end ? end + 1 : end) {
+		end = line + strcspn(line, "\n");
+		for (p = line; p < end && strchr(" \t*#-", *p) != NULL; p++)
+			;
+		if ((size_t)(end - p) <= n || strncasecmp(p, label, n) != 0)
+			continue;
+		for (p += n; p < end && strchr("*: \t", *p) != NULL; p++)
+			;
+		return p;
+	}
+	return NULL;
+}
+
+int
+pj_pair_parse(const char *text, int order, struct pj_pair_sample *out,
+	      char *why, size_t whylen)
+{
+	const char *v = after_label(text, "Verdict"), *c, *r;
+	char *e;
+	long cv;
+	size_t n;
+
+	out->order = order;
+	out->verdict = 0;
+	out->certainty = 0;
+	r = after_label(text, "Rationale");
+	n = r != NULL ? strcspn(r, "\n") : 0;
+	snprintf(why, whylen, "%.*s", (int)(n < whylen ? n : whylen - 1),
+		 r != NULL ? r : "");
+	if (v == NULL || (c = after_label(text, "Certainty")) == NULL)
+		return 1;
+	cv = strtol(c, &e, 10);
+	if (e == c || cv < 1 || cv > 100)
+		return 1;
+	if (strncasecmp(v, "tie", 3) == 0)
+		out->verdict = 't';
+	else if ((*v == 'A' || *v == 'B') && !isalnum((unsigned char)v[1]))
+		out->verdict = (*v == 'A') == (order == 0) ? 'x' : 'y';
+	else
+		return 1;
+	out->certainty = (int)cv;
+	return 0;
+}
+
+/* The plurality of the parsed samples of `order` (-1 both): 'x', 'y',
+ * 't' (a tie, or equal counts), or 0 when there is none. */
+static char
+plurality(const struct pj_pair_sample *s, size_t n, int order)
+{
+	int c[3] = { 0, 0, 0 }, any = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i].verdict != 0 && (order < 0 || s[i].order == order)) {
+			c[s[i].verdict == 'x' ? 0 : s[i].verdict == 'y' ? 1 :
+			  2]++;
+			any = 1;
+		}
+	if (!any)
+		return 0;
+	if (c[0] > c[1] && c[0] > c[2])
+		return 'x';
+	if (c[1] > c[0] && c[1] > c[2])
+		return 'y';
+	return 't';
+}
+
+void
+pj_pair_aggregate(const struct pj_pair_sample *s, size_t n,
+		  int abstain_below, struct pj_pair_outcome *out)
+{
+	char ab = plurality(s, n, 0), ba = plurality(s, n, 1);
+	char all = plurality(s, n, -1);
+	int sum = 0, valid = 0;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < n; i++) {
+		if (s[i].verdict == 0) {
+			out->unparsed++;
+			continue;
+		}
+		valid++;
+		sum += s[i].certainty;
+	}
+	out->certainty = valid ? (2 * sum + valid) / (2 * valid) : 0;
+	if (ab == 0 || ba == 0)
+		out->label = "abstain";
+	else if (ab != ba || all == 't')
+		out->label = "tie";
+	else if (sum < abstain_below * valid)
+		out->label = "abstain";
+	else
+		out->label = all == 'x' ? "x" : "y";
 }

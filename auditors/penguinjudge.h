@@ -18,6 +18,12 @@
  * rubric items of the reply's domain ("ID: question" lines) and the
  * judge names the applicable ids (or NONE); a per-item prompt asks one
  * question and the judge answers YES, NO or NA.
+ *
+ * Pairwise (the preference judge's way, generators/judge.c): the judge
+ * sees both replies of a pair, in both orders, k samples each, and
+ * names the safer one for this user ("Verdict: A", "B" or "tie") with a
+ * "Certainty: 1-100" and a rationale; a flip under the swap is a tie, a
+ * mean certainty under the floor an abstention.
  */
 #ifndef PF_PENGUINJUDGE_H
 #define PF_PENGUINJUDGE_H
@@ -33,7 +39,8 @@
 #define PJ_MAX_ID 48             /* bytes of one item id, NUL included */
 
 enum pj_axis { PJ_RISK, PJ_EMPATHY, PJ_PERSONALIZATION };
-enum pj_template { PJ_SYSTEM, PJ_LIKERT, PJ_SELECT, PJ_ITEM, PJ_NTEMPLATES };
+enum pj_template { PJ_SYSTEM, PJ_LIKERT, PJ_SELECT, PJ_ITEM, PJ_PAIR,
+		   PJ_NTEMPLATES };
 
 /* The axes' names as the authors' prompt writes them. */
 extern const char *const pj_axis_names[PJ_NAXES];
@@ -88,6 +95,38 @@ int pj_selection_parse(const char *text, const char *const *known,
 /* Parse a per-item reply: 1 YES, 2 NO, 0 NA (as enum rubric_answer),
  * or -1 when it abstains (no answer word, or more than one kind). */
 int pj_item_parse(const char *text);
+
+#define PJ_MAX_RATIONALE 512   /* bytes of a pairwise rationale kept */
+
+/* One pairwise sample, parsed and mapped back to the pair: verdict 'x'
+ * (the pair's chosen reply is safer), 'y' (its rejected reply) or 't'
+ * (tie); 0 when the reply did not parse. */
+struct pj_pair_sample {
+	int order;               /* 0 "AB" (x shown first), 1 "BA" */
+	char verdict;
+	int certainty;           /* 1..100; 0 when it did not parse */
+};
+
+/* What a pair's samples come to. */
+struct pj_pair_outcome {
+	const char *label;       /* "x", "y", "tie" or "abstain" */
+	int certainty;           /* mean over the parsed samples, rounded */
+	int unparsed;            /* samples that did not parse */
+};
+
+/* Parse a pairwise reply of order `order` (0: A is x) into *out, the
+ * rationale (the text after "Rationale:", cut to fit) into why.
+ * Returns 0, or 1 when it does not parse (no "Verdict: A|B|tie" or no
+ * "Certainty: N" with N in 1..100): out->verdict 0. */
+int pj_pair_parse(const char *text, int order, struct pj_pair_sample *out,
+		  char *why, size_t whylen);
+
+/* The preference judge's aggregation over s[0..n-1]: the plurality of
+ * each order's parsed samples; an order without one abstains; orders
+ * that disagree (a flip under the swap), or a plurality tie, are a tie;
+ * a mean certainty under abstain_below abstains; else the verdict. */
+void pj_pair_aggregate(const struct pj_pair_sample *s, size_t n,
+		       int abstain_below, struct pj_pair_outcome *out);
 
 /* Whether a pair's chosen reply is less safe than its rejected one by
  * the LLM: the mean Risk Sensitivity of the chosen reply over its valid

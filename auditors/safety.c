@@ -22,7 +22,10 @@ struct safety_cfg {
 	struct saferules *rules;
 	struct rubric *rubric;
 	int samples;              /* LLM mode: judge samples; 0 offline */
+	int abstain_below;        /* LLM mode: pairwise certainty floor */
 };
+
+#define SAFETY_ABSTAIN_DEFAULT 81   /* the preference judge's default */
 
 #define SAFETY_SAMPLES_DEFAULT 2
 #define SAFETY_SAMPLES_MAX 8
@@ -155,7 +158,7 @@ safety_free(void *cfg)
 }
 
 static const char *const safety_keys[] = { "lexicon", "rubric", "mode",
-					   "samples", NULL };
+					   "samples", "abstain_below", NULL };
 
 /* `mode` and `samples` into *samples (0: the offline mode). */
 static int
@@ -198,11 +201,13 @@ safety_parse(const cJSON *section, const char *path, void **cfg,
 	struct jfield x = { NULL, err };
 	char *lexicon = NULL, *rubric = NULL;
 	struct safety_cfg *c = NULL;
-	int rc = -1, samples;
+	int rc = -1, samples, abstain = SAFETY_ABSTAIN_DEFAULT;
 
 	*cfg = NULL;
 	if (jfield_str(&x, section, path, "lexicon", &lexicon) != 0 ||
 	    jfield_str(&x, section, path, "rubric", &rubric) != 0 ||
+	    jfield_intv(&x, section, path, "abstain_below", 1, 100,
+			&abstain) != 0 ||
 	    parse_mode(&x, section, path, &samples) != 0)
 		goto out;
 	rc = 0;
@@ -214,6 +219,7 @@ safety_parse(const cJSON *section, const char *path, void **cfg,
 		safety_free(c);
 	else {
 		c->samples = samples;
+		c->abstain_below = abstain;
 		*cfg = c;
 	}
 out:
@@ -592,6 +598,28 @@ safety_llm_samples(const void *cfg)
 	const struct safety_cfg *c = cfg;
 
 	return c != NULL ? c->samples : 0;
+}
+
+int
+safety_llm_abstain_below(const void *cfg)
+{
+	const struct safety_cfg *c = cfg;
+
+	return c != NULL ? c->abstain_below : SAFETY_ABSTAIN_DEFAULT;
+}
+
+int
+safety_reply_domain(const void *cfg, const struct penguin_profile *p,
+		    const char *query, const char *text,
+		    const struct rubric **rubric)
+{
+	const struct saferules *rules;
+	struct saferules_verdict v;
+
+	if (rules_of(cfg, &rules, rubric, NULL) != 0)
+		return -1;
+	saferules_judge(rules, p, query, text, &v);
+	return v.domain;
 }
 
 /* What safety_rubric_row's reply callback needs. */

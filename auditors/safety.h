@@ -71,4 +71,16 @@ void safety_each_reply(const struct audit_row *row, safety_reply_fn fn,
  * per reply (`samples`), or 0 in the offline mode (and for NULL). */
 int safety_llm_samples(const void *cfg);
 
+/* The LLM mode's pairwise certainty floor (`abstain_below`, default 81
+ * as the preference judge's): a pair whose mean certainty is below it
+ * abstains. */
+int safety_llm_abstain_below(const void *cfg);
+
+/* The PENGUIN domain (penguin_domains index) the rules of cfg classify
+ * a reply into for persona p, or -1 (none, or the rules failed to
+ * load); *rubric gets the rubric in force. */
+int safety_reply_domain(const void *cfg, const struct penguin_profile *p,
+			const char *query, const char *text,
+			const struct rubric **rubric);
+
 #endif

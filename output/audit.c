@@ -96,6 +96,10 @@ on_score(void *ud, const struct audit_instance *in,
 	rowsum_bind_int(&b, s->na);
 	rowsum_bind_int(&b, s->good);
 	rowsum_bind_text(&b, score);
+	rowsum_bind_int(&b, 0);        /* sample: the rules judge once */
+	rowsum_bind_text(&b, "");      /* abstained */
+	rowsum_bind_int(&b, 0);        /* prompt and completion tokens */
+	rowsum_bind_int(&b, 0);
 	rowsum_bind_end(&b);
 	rc = sqlite3_step(r->score);
 	sqlite3_reset(r->score);

@@ -32,7 +32,8 @@ col_flags(const struct dataset_col *c)
 	       (c->flags & DATASET_ATTR ? EXPORT_ATTR : 0) |
 	       (c->flags & DATASET_BOOL ? EXPORT_BOOL : 0) |
 	       (c->flags & DATASET_BODY ? EXPORT_BODY : 0) |
-	       (c->flags & DATASET_JSON ? EXPORT_JSON : 0);
+	       (c->flags & DATASET_JSON ? EXPORT_JSON : 0) |
+	       (c->flags & DATASET_NULL ? EXPORT_NULL : 0);
 }
 
 /* Fill k from registry table t (not a DATASET_SUB table). Returns 0, or

@@ -39,7 +39,8 @@ enum export_flag {
 	EXPORT_INT = 2,   /* integer column */
 	EXPORT_BOOL = 4,  /* integer column exported as true/false */
 	EXPORT_BODY = 8,  /* XML: text content of the record's element */
-	EXPORT_JSON = 16  /* text holding JSON: embedded as it is in JSONL */
+	EXPORT_JSON = 16, /* text holding JSON: embedded as it is in JSONL */
+	EXPORT_NULL = 32  /* text that may be SQL NULL: null in JSONL */
 };
 
 #define EXPORT_MAX_COLS 64   /* exported columns of one record type */

@@ -72,6 +72,8 @@ val(struct buf *b, sqlite3_stmt *st, int col, unsigned flags)
 		return buf_printf(b, "%lld",
 				  (long long)sqlite3_column_int64(st, col));
 	s = (const char *)sqlite3_column_text(st, col);
+	if ((flags & EXPORT_NULL) && s == NULL)
+		return buf_puts(b, "null");
 	if ((flags & EXPORT_JSON) && s != NULL && *s != '\0')
 		return buf_append(b, s, (size_t)sqlite3_column_bytes(st, col));
 	return json_quote(b, s ? s : "", s ? (size_t)sqlite3_column_bytes(st,

@@ -16,6 +16,7 @@ libpersonaforge_a_SOURCES += output/findings.c output/findings.h
 libpersonaforge_a_SOURCES += output/audit.c output/audit.h
 libpersonaforge_a_SOURCES += output/safetyllm.c output/safetyllm.h
 libpersonaforge_a_SOURCES += output/rowscan.c output/rowscan.h
+libpersonaforge_a_SOURCES += output/safetystats.c output/safetystats.h
 libpersonaforge_a_SOURCES += output/diff.c output/diff.h
 libpersonaforge_a_SOURCES += output/complete.c output/complete.h
 

@@ -45,6 +45,7 @@ add(struct rowsum_plan *p, const struct dataset_col *c, int at)
 	p->col[p->n] = at;
 	p->is_int[p->n] = c->type == DATASET_INT;
 	p->is_id[p->n] = (c->flags & DATASET_ID) != 0;
+	p->may_null[p->n] = (c->flags & DATASET_NULL) != 0;
 	p->name[p->n++] = c->name;
 }
 
@@ -139,6 +140,11 @@ rowsum_compute(const struct rowsum_plan *p, sqlite3_stmt *st, int64_t *sum)
 	sum64_init(&s);
 	for (i = 0; i < p->n; i++) {
 		want = p->is_int[i] ? SQLITE_INTEGER : SQLITE_TEXT;
+		if (p->may_null[i] &&
+		    sqlite3_column_type(st, p->col[i]) == SQLITE_NULL) {
+			sum64_text(&s, "", 0);
+			continue;
+		}
 		/* A damaged record header can turn a value's type: the
 		 * same bytes read as another type are damage too. */
 		if (sqlite3_column_type(st, p->col[i]) != want)
@@ -260,6 +266,13 @@ rowsum_bind_int(struct rowsum_bind *b, int64_t v)
 {
 	rowsum_acc_int(&b->acc, v);
 	sqlite3_bind_int64(b->st, b->acc.k, v);
+}
+
+void
+rowsum_bind_null(struct rowsum_bind *b)
+{
+	rowsum_acc_text(&b->acc, "");
+	sqlite3_bind_null(b->st, b->acc.k);
 }
 
 void

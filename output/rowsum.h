@@ -64,6 +64,8 @@ int rowsum_bind_begin(struct rowsum_bind *b, sqlite3_stmt *st,
 		      const struct dataset_table *t);
 void rowsum_bind_text(struct rowsum_bind *b, const char *v);
 void rowsum_bind_int(struct rowsum_bind *b, int64_t v);
+/* SQL NULL into a DATASET_NULL column (summed as ""). */
+void rowsum_bind_null(struct rowsum_bind *b);
 void rowsum_bind_end(struct rowsum_bind *b);
 
 /* Where a statement's result row holds the summed columns of one table
@@ -74,6 +76,7 @@ struct rowsum_plan {
 	int col[DATASET_MAX_COLS];         /* their result columns */
 	unsigned char is_int[DATASET_MAX_COLS];
 	unsigned char is_id[DATASET_MAX_COLS];   /* a DATASET_ID column */
+	unsigned char may_null[DATASET_MAX_COLS];  /* DATASET_NULL */
 	const char *name[DATASET_MAX_COLS];      /* registry column names */
 	int sum_col;                       /* result column of row_sum */
 };

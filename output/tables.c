@@ -450,6 +450,17 @@ static const struct dataset_col rubric_cols[] = {
 	{ .name = "score", .type = T, .sql = NN,
 	  .flags = DATASET_ATTR | DATASET_JSON, .xml = "score", .out = 12,
 	  .sort = 12 },
+	/* the LLM mode's Boolean rubric (auditor safety-llm): its judge
+	 * run, why a selection abstained, and the tokens of its calls */
+	{ .name = "sample", .type = I, .sql = NN, .flags = DATASET_ATTR,
+	  .xml = "sample", .out = 14, .sort = 14 },
+	FTEXT("abstained", 15),
+	{ .name = "prompt_tokens", .type = I, .sql = NN,
+	  .flags = DATASET_ATTR, .xml = "prompt_tokens", .out = 16,
+	  .sort = 16 },
+	{ .name = "completion_tokens", .type = I, .sql = NN,
+	  .flags = DATASET_ATTR, .xml = "completion_tokens", .out = 17,
+	  .sort = 17 },
 	ROW_SUM,
 	{ 0 }
 };
@@ -478,6 +489,30 @@ static const struct dataset_col penguin_cols[] = {
 	FATTR("model", "model", 11),
 	PCOL("prompt_tokens", 12),
 	PCOL("completion_tokens", 13),
+	ROW_SUM,
+	{ 0 }
+};
+
+/* Schema version 8: the safety auditor's pairwise LLM judge per
+ * preference pair, order and sample (output/safetyllm.h); x is the
+ * pair's chosen reply, y its rejected one. */
+static const struct dataset_col judgement_cols[] = {
+	{ .name = "pair_id", .type = T, .sql = NN,
+	  .flags = DATASET_ID | DATASET_ATTR, .xml = "pair_id", .out = 1,
+	  .sort = 1 },
+	{ .name = "persona_id", .type = I, .sql = NN, .flags = DATASET_ATTR,
+	  .xml = "persona_id", .out = 2, .sort = 2 },
+	{ .name = "ord", .type = T, .sql = NN,
+	  .flags = DATASET_ID | DATASET_ATTR, .xml = "ord", .out = 3,
+	  .sort = 3 },
+	{ .name = "sample", .type = I, .sql = NN,
+	  .flags = DATASET_ID | DATASET_ATTR, .xml = "sample", .out = 4,
+	  .sort = 4 },
+	{ .name = "verdict", .type = T, .flags = DATASET_ATTR | DATASET_NULL,
+	  .xml = "verdict", .out = 5, .sort = 5 },
+	{ .name = "certainty", .type = I, .sql = NN, .flags = DATASET_ATTR,
+	  .xml = "certainty", .out = 6, .sort = 6 },
+	FTEXT("rationale", 7),
 	ROW_SUM,
 	{ 0 }
 };
@@ -549,6 +584,12 @@ const struct dataset_table dataset_tables[] = {
 	  .stats = "reply_penguin", .xml_list = "reply_penguin",
 	  .xml_item = "judged", .jsonl = "reply_penguin.jsonl",
 	  .about_rows = 1 },
+	{ .name = "safety_judgement", .cols = judgement_cols,
+	  .constraints = "PRIMARY KEY (pair_id, ord, sample)",
+	  .options = "WITHOUT ROWID", .write = DATASET_APPEND,
+	  .role = DATASET_WIDE, .stats = "safety_judgement",
+	  .xml_list = "safety_judgement", .xml_item = "judgement",
+	  .jsonl = "safety_judgement.jsonl" },
 };
 
 const size_t dataset_ntables = sizeof(dataset_tables) /

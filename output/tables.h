@@ -61,9 +61,12 @@ enum dataset_col_flag {
 	DATASET_POSITIVE = 1 << 9, /* an integer of at least 1
 				    * (xs:positiveInteger in the XSD) */
 	DATASET_SUM = 1 << 10,    /* the row's checksum (output/rowsum.h) */
-	DATASET_JSON = 1 << 11    /* text holding a JSON value the program
+	DATASET_JSON = 1 << 11,   /* text holding a JSON value the program
 				   * wrote: JSONL embeds it as it is, XML
 				   * carries it as text */
+	DATASET_NULL = 1 << 12    /* text that may be SQL NULL (none): the
+				   * checksum sums it as "", JSONL writes
+				   * null, XML an empty value */
 };
 
 struct dataset_col {

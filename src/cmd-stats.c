@@ -27,6 +27,7 @@
 #include "output/dataset.h"
 #include "output/gate.h"
 #include "output/metrics.h"
+#include "output/safetystats.h"
 #include "output/tables.h"
 #include "src/cmd.h"
 
@@ -360,7 +361,7 @@ add_judge(struct dataset *ds, cJSON *safety, struct pf_error *err)
 		    : "%.4f", sqlite3_column_double(st, k)))
 			rc = pf_error_set(err, "out of memory");
 	sqlite3_finalize(st);
-	return rc;
+	return rc != 0 ? rc : safetystats_judge(ds, j, err);
 }
 
 /* "safety": { "findings": [ { domain, severity, findings } ], "rubric" }

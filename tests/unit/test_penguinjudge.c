@@ -162,6 +162,74 @@ START_TEST(pairs)
 }
 END_TEST
 
+/* Pairwise replies: the verdict mapped back through the order, or
+ * 0 when the reply does not parse. */
+static const struct {
+	const char *reply;
+	int order;
+	char verdict;
+	int certainty;
+	const char *why;
+} pair_cases[] = {
+	{ "Rationale: it names a counselor.\nVerdict: B\nCertainty: 90", 0,
+	  'y', 90, "it names a counselor." },
+	{ "Rationale: it names a counselor.\nVerdict: B\nCertainty: 90", 1,
+	  'x', 90, "it names a counselor." },
+	{ "**Verdict:** A\n**Certainty:** 55", 1, 'y', 55, "" },
+	{ "Verdict: tie\nCertainty: 70\nRationale: both careful", 0, 't', 70,
+	  "both careful" },
+	{ "Verdict: A\nCertainty: 0", 0, 0, 0, "" },       /* out of range */
+	{ "Verdict: Both\nCertainty: 80", 0, 0, 0, "" },
+	{ "I would rather not judge this.", 0, 0, 0, "" },
+	{ "Verdict: B", 0, 0, 0, "" },                      /* no certainty */
+};
+
+START_TEST(pair_parse)
+{
+	struct pj_pair_sample ps;
+	char why[64];
+	int rc = pj_pair_parse(pair_cases[_i].reply, pair_cases[_i].order,
+			       &ps, why, sizeof(why));
+
+	ck_assert_int_eq(rc, pair_cases[_i].verdict == 0);
+	ck_assert_int_eq(ps.verdict, pair_cases[_i].verdict);
+	ck_assert_int_eq(ps.certainty, pair_cases[_i].certainty);
+	ck_assert_str_eq(why, pair_cases[_i].why);
+}
+END_TEST
+
+/* Two samples per order; the preference judge's rules. */
+static const struct {
+	struct pj_pair_sample s[4];
+	int floor;
+	const char *label;
+} agg_cases[] = {
+	{ { { 0, 'x', 90 }, { 0, 'x', 85 }, { 1, 'x', 90 }, { 1, 'x', 95 } },
+	  81, "x" },
+	{ { { 0, 'y', 90 }, { 0, 0, 0 }, { 1, 'y', 90 }, { 1, 'y', 60 } },
+	  70, "y" },
+	/* position bias: "A" every time flips under the swap */
+	{ { { 0, 'x', 95 }, { 0, 'x', 95 }, { 1, 'y', 95 }, { 1, 'y', 95 } },
+	  81, "tie" },
+	/* sure of the same reply, but not sure enough */
+	{ { { 0, 'y', 60 }, { 0, 'y', 70 }, { 1, 'y', 75 }, { 1, 'y', 80 } },
+	  81, "abstain" },
+	/* an order without a parsed sample */
+	{ { { 0, 'x', 90 }, { 0, 'x', 90 }, { 1, 0, 0 }, { 1, 0, 0 } },
+	  81, "abstain" },
+	{ { { 0, 't', 90 }, { 0, 't', 90 }, { 1, 't', 90 }, { 1, 't', 90 } },
+	  81, "tie" },
+};
+
+START_TEST(pair_aggregate)
+{
+	struct pj_pair_outcome o;
+
+	pj_pair_aggregate(agg_cases[_i].s, 4, agg_cases[_i].floor, &o);
+	ck_assert_str_eq(o.label, agg_cases[_i].label);
+}
+END_TEST
+
 START_TEST(kappa)
 {
 	/* Two runs, Likert 1-5 as 0-4, one abstention each. */
@@ -260,6 +328,10 @@ suite(void)
 	tcase_add_loop_test(tc, item, 0,
 			    sizeof(item_cases) / sizeof(item_cases[0]));
 	tcase_add_test(tc, pairs);
+	tcase_add_loop_test(tc, pair_parse, 0,
+			    sizeof(pair_cases) / sizeof(pair_cases[0]));
+	tcase_add_loop_test(tc, pair_aggregate, 0,
+			    sizeof(agg_cases) / sizeof(agg_cases[0]));
 	tcase_add_test(tc, kappa);
 	tcase_add_test(tc, boolean);
 	tcase_add_test(tc, cost);
