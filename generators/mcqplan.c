@@ -212,7 +212,7 @@ digest(struct mcq_peer *out, const struct fact_plan *fp,
 	int i, j, chain[2], nc;
 
 	out->nf = 0;
-	for (i = 0; i < fp->n && out->nf < FACTS_MAX; i++) {
+	for (i = 0; i < fp->n && out->nf < MCQ_USER_FACTS; i++) {
 		f = &fp->f[i];
 		if (f->valid_to >= 0)
 			continue;
@@ -600,7 +600,7 @@ try_type(struct mcq_item *out, int type, const struct fact_plan *fp,
 	 const char *uid, struct rng *r, int letter)
 {
 	struct cand c[MAX_CANDS];
-	int order[FACTS_MAX], ne = 0, i, j, t, n, pick[3], fi, doc = -1;
+	int order[MCQ_USER_FACTS], ne = 0, i, j, t, n, pick[3], fi, doc = -1;
 	struct slots s;
 	char correct[MCQ_TEXT];
 

@@ -37,6 +37,9 @@
 				* correct option's */
 #define MCQ_TEXT 320           /* one option or question, bytes */
 #define MCQ_NEEDLES 3          /* strings an option must hold */
+#define MCQ_USER_FACTS 40      /* current facts kept of a user: at
+				* most one per catalogue key (26) and
+				* a second item of each preference (8) */
 
 /* The seven PersonaMem question types, in their released labels. */
 extern const char *const mcq_type_names[MCQ_NTYPES];
@@ -54,7 +57,7 @@ struct mcq_peer_fact {
 struct mcq_peer {
 	char id[24];                 /* "p000042" */
 	int nf;
-	struct mcq_peer_fact f[FACTS_MAX];
+	struct mcq_peer_fact f[MCQ_USER_FACTS];
 	const char *prefs[WORLD_NPREFS][WORLD_LIST];
 };
 

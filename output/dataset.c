@@ -469,10 +469,12 @@ dataset_finish(struct dataset *ds, struct pf_error *err)
 			    "PRAGMA journal_mode=DELETE;", err);
 }
 
-/* Quarantine carried from documents to the facts and QA pairs resting
- * on them. */
+/* Quarantine carried from documents to the facts, QA pairs and
+ * multiple-choice items resting on them. */
 static const char propagate_sql[] =
 	"UPDATE fact SET quarantined = 1 WHERE quarantined = 0 AND"
+	" doc_id IN (SELECT doc_id FROM document WHERE quarantined);"
+	"UPDATE mcq SET quarantined = 1 WHERE quarantined = 0 AND"
 	" doc_id IN (SELECT doc_id FROM document WHERE quarantined);"
 	"UPDATE qa SET quarantined = 1 WHERE quarantined = 0 AND"
 	" qa_id IN (SELECT e.qa_id FROM qa_evidence e JOIN document d"

@@ -109,8 +109,9 @@ void dataset_close(struct dataset *ds);
 int dataset_reset(struct dataset *ds, struct pf_error *err);
 
 /* Carry quarantine from documents to what rests on them: the facts they
- * plant and the QA pairs citing them as evidence, so an export never
- * holds a fact or an answer whose evidence it leaves out. Deterministic
+ * plant, the QA pairs citing them as evidence and the multiple-choice
+ * items they support, so an export never holds a fact or an answer whose
+ * evidence it leaves out. Deterministic
  * and idempotent; run after every build. In its own transaction, or in
  * the caller's when one is open. Returns 0 or -1 with err. */
 int dataset_propagate_quarantine(struct dataset *ds, struct pf_error *err);

@@ -154,6 +154,7 @@ EXPORT_CLI_TESTS = \
 	tests/cli/export-personabench.test \
 	tests/cli/export-personamem.test \
 	tests/cli/export-personamem-exists.test \
+	tests/cli/export-personamem-quarantine.test \
 	tests/cli/export-personabench-other-types.test \
 	tests/cli/export-personabench-exists.test
 

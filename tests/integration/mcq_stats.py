@@ -1,6 +1,11 @@
 #!/usr/bin/env python3
-"""mcq_stats.py DIR - the figures of PersonaMem's multiple-choice items
-in the JSONL export DIR of a build (mcq.jsonl, personas.jsonl).
+"""mcq_stats.py DIR [--docs] - the figures of PersonaMem's
+multiple-choice items in the JSONL export DIR of a build (mcq.jsonl,
+personas.jsonl); with --docs instead distinct-2 per document type over
+the first 1,000 documents of each type (lower-case [a-z]+ tokens,
+canaries and the names of personas and contacts removed, counted by
+world_stats.py's distinct2; world_stats.py itself counts the first 1,000
+documents of all types), bar 0.25.
 
 Prints, one "name value" line each: items per type, the share of items
 whose correct answer is each letter, the share whose correct option is
@@ -15,7 +20,15 @@ misses its bar, 2 on bad input.
 """
 import collections
 import json
+import os
+import re
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import world_stats  # noqa: E402  (its distinct-2 and word rule)
+
+DOCS_PER_TYPE = 1000
+DISTINCT2_BAR = 0.25
 
 TYPES = ["recall_user_shared_facts", "acknowledge_latest_user_preferences",
          "track_full_preference_evolution",
@@ -40,9 +53,38 @@ def broken(m, k):
     return None
 
 
+def doc_distinct2(d, fails):
+    """distinct-2 of the first DOCS_PER_TYPE documents of each type."""
+    rows = world_stats.rows
+    names, canary = set(), None
+    for p in rows(d, "personas.jsonl"):
+        names.update(world_stats.WORD.findall(p["name"].lower()))
+        canary = canary or p["canary"]
+    for c in rows(d, "contacts.jsonl"):
+        names.update(world_stats.WORD.findall(c["name"].lower()))
+    world_stats.CANARY = re.compile(re.escape(canary[:-36]) +
+                                    r"[0-9a-f-]{36}")
+    first = collections.defaultdict(list)
+    for doc in rows(d, "documents.jsonl"):
+        if len(first[doc["doc_type"]]) < DOCS_PER_TYPE:
+            first[doc["doc_type"]].append(doc["content"])
+    for t, texts in sorted(first.items()):
+        v = world_stats.distinct2(texts, names)
+        print(f"distinct2_first_{DOCS_PER_TYPE}_of_type {t} {v:.3f} "
+              f"over {len(texts)} documents")
+        if v < DISTINCT2_BAR or len(texts) < DOCS_PER_TYPE:
+            fails.append(f"distinct-2 of {t}: {v:.3f} over {len(texts)}")
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[2] == "--docs":
+        fails = []
+        doc_distinct2(sys.argv[1], fails)
+        for b in fails:
+            print(f"# FAIL {b}")
+        return 1 if fails else 0
     if len(sys.argv) != 2:
-        print("usage: mcq_stats.py DIR", file=sys.stderr)
+        print("usage: mcq_stats.py DIR [--docs]", file=sys.stderr)
         return 2
     types, letters = collections.Counter(), collections.Counter()
     n = longest = bad = 0
