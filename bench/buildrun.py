@@ -29,18 +29,43 @@ def thread_count(pid):
     return 0
 
 
+def thread_cpu(pid, seen):
+    """Add to seen (tid -> seconds) the CPU time (user + sys) each thread
+    of process pid has used so far; a thread keeps its last reading after
+    it ends."""
+    tick = os.sysconf("SC_CLK_TCK")
+    try:
+        tids = os.listdir("/proc/%d/task" % pid)
+    except OSError:
+        return
+    for tid in tids:
+        try:
+            with open("/proc/%d/task/%s/stat" % (pid, tid),
+                      encoding="ascii") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        # utime and stime are fields 14 and 15 of stat(5); 12 and 13
+        # after the ")" that ends the command name
+        seen[int(tid)] = (int(fields[11]) + int(fields[12])) / tick
+
+
 def timed_build(binary, config, db, n, env=None):
     """Build n personas of config into db (-q). Returns a dict: wall, user,
     sys (seconds), rss_kb (peak RSS of any child so far, as getrusage
-    reports it) and threads (peak seen). Raises CalledProcessError when
-    the build fails."""
+    reports it), threads (peak seen) and loop_cpu, the CPU seconds of the
+    process's first thread (the event loop: the part no other core can
+    take, read every POLL seconds, so up to POLL short). Raises
+    CalledProcessError when the build fails."""
     cmd = [binary, "build", config, "-o", db, "--personas", str(n), "-q"]
     r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.monotonic()
     proc = subprocess.Popen(cmd, env=env)
     threads = 0
+    cpu = {}
     while proc.poll() is None:
         threads = max(threads, thread_count(proc.pid))
+        thread_cpu(proc.pid, cpu)
         time.sleep(POLL)
     wall = time.monotonic() - t0
     if proc.returncode != 0:
@@ -48,7 +73,7 @@ def timed_build(binary, config, db, n, env=None):
     r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {"wall": wall, "user": r1.ru_utime - r0.ru_utime,
             "sys": r1.ru_stime - r0.ru_stime, "rss_kb": r1.ru_maxrss,
-            "threads": threads}
+            "threads": threads, "loop_cpu": cpu.get(proc.pid, 0.0)}
 
 
 def describe(db):
@@ -74,18 +99,27 @@ def describe(db):
 def threads_line(stat):
     """The threads line: what was seen, and why it is so few."""
     return ("threads: peak %d in the build process (sampled every %d ms); "
-            "the engine runs every stage and the offline backend on its one "
-            "event-loop thread and writes through one SQLite writer thread "
-            "(it has no worker pool to spread offline generation); "
-            "%d cores" % (stat["threads"], POLL * 1000, os.cpu_count()))
+            "the event-loop thread schedules, accepts replies and runs the "
+            "offline backend; fresh items are rendered (prompt and offline "
+            "reply) in batches on a pool of one thread per core with it; "
+            "one SQLite writer thread writes; the end-of-build audit scans "
+            "rows on the pool; %d cores" % (stat["threads"], POLL * 1000,
+                                           os.cpu_count()))
 
 
 def speed_lines(n, stat):
-    """Personas per second by wall time and by CPU time (user + sys)."""
+    """Personas per second by wall time and by CPU time (user + sys), and
+    the rate the machine's cores allow when nothing else runs: bounded by
+    the event-loop thread's CPU time and by the total over the cores."""
     cpu = stat["user"] + stat["sys"]
+    bound = max(stat.get("loop_cpu", 0.0), cpu / (os.cpu_count() or 1))
     return [
         "%d personas: %.2f s wall = %.0f personas/s; CPU %.2f s user + "
         "%.2f s sys = %.0f personas per CPU-second" % (
             n, stat["wall"], n / stat["wall"], stat["user"], stat["sys"],
             n / cpu if cpu > 0 else float("inf")),
+        "event-loop thread %.2f s CPU of %.2f s: on an idle %d-core machine "
+        "at most %.0f personas/s" % (
+            stat.get("loop_cpu", 0.0), cpu, os.cpu_count() or 1,
+            n / bound if bound > 0 else float("inf")),
     ]

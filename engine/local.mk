@@ -24,7 +24,7 @@ check_PROGRAMS += tests/unit/test_scheduler
 ## a backend from the engine would not link.
 tests_unit_test_scheduler_SOURCES = tests/unit/test_scheduler.c \
 	base/buf.c base/datadir.c base/error.c base/hash.c base/jfield.c \
-	base/jscan.c base/json.c base/log.c base/rng.c base/schema.c \
+	base/jscan.c base/json.c base/log.c base/pool.c base/rng.c base/schema.c \
 	base/status.c base/suggest.c base/sum64.c templates/mustache.c llm/backend.c \
 	engine/config.c engine/journal.c engine/progress.c \
 	engine/prompts.c engine/runner.c engine/scheduler.c \

@@ -9,12 +9,14 @@
 #include "base/hash.h"
 #include "base/json.h"
 #include "base/log.h"
+#include "base/pool.h"
 #include "base/rng.h"
 
 #define BODY_MAX ((size_t)8 << 20)     /* one request body */
 #define REPAIR_ECHO_MAX 2000           /* bytes of a bad reply echoed back */
 #define FAIL_LOG_MAX 20                /* item failures printed one by one */
 #define HELD_WINDOWS 2                 /* items held, in windows */
+#define RENDER_BATCH 64                /* items rendered at once */
 
 enum istate { I_WAIT, I_READY, I_QUEUED, I_RUNNING, I_DONE, I_FAILED,
 	I_LEFT };
@@ -62,6 +64,19 @@ struct queue {
 	struct item *head, *tail;
 };
 
+/* One rendering thread's scratch: the system and user prompts. */
+struct scratch {
+	struct buf sys, user;
+};
+
+/* Fresh items rendered together on the pool, then started in order. */
+struct batch {
+	struct item *it[RENDER_BATCH];
+	int rc[RENDER_BATCH];              /* render's */
+	struct pf_error err[RENDER_BATCH]; /* why, when rc != 0 */
+	size_t n;
+};
+
 struct sched {
 	const struct sched_opts *o;
 	const struct pf_config *cfg;
@@ -80,7 +95,10 @@ struct sched {
 	int journal_empty;          /* no item has any history */
 	struct sched_result *res;
 	struct pf_error *err;
-	struct buf sys, user;       /* render scratch */
+	struct scratch scratch[POOL_MAX_THREADS]; /* per rendering thread;
+						   * [0]: the loop thread's */
+	struct pool *pool;          /* renders fresh items in batches */
+	struct batch *batch;
 	char params[96];            /* the fixed request parameters */
 	char model_hash[65];        /* of o->model, stored with each reply
 				     * so a resume can say why it sends an
@@ -165,23 +183,24 @@ stage_ctx_init(struct sched *s, struct item *it, struct stage_ctx *sc)
 /* The render context: the unit's variables, the run, and whatever the
  * stage adds. Shared parts are referenced, not copied. */
 static cJSON *
-item_vars(struct sched *s, struct item *it, struct stage_ctx *sc)
+item_vars(struct sched *s, struct item *it, struct stage_ctx *sc,
+	  struct pf_error *err)
 {
 	const struct unit_hooks *h = &s->tab->hooks;
 	cJSON *v = cJSON_CreateObject(), *run;
 
 	if (v == NULL) {
-		pf_error_set(s->err, "out of memory");
+		pf_error_set(err, "out of memory");
 		return NULL;
 	}
 	if ((h->vars != NULL && h->vars(s->o->hooks_ud, &it->ur->u, v) != 0) ||
 	    (run = cJSON_AddObjectToObject(v, "run")) == NULL ||
 	    !cJSON_AddStringToObject(run, "name", s->cfg->name)) {
-		pf_error_set(s->err, "out of memory");
+		pf_error_set(err, "out of memory");
 		cJSON_Delete(v);
 		return NULL;
 	}
-	if (s->tab->stages[it->stage]->vars(sc, v, s->err) == 0)
+	if (s->tab->stages[it->stage]->vars(sc, v, err) == 0)
 		return v;
 	cJSON_Delete(v);
 	return NULL;
@@ -217,14 +236,14 @@ put_repair(struct item *it, struct buf *b)
 /* The messages array; with a repair, the rejected reply and the reason
  * follow as two more turns. */
 static int
-put_messages(struct sched *s, struct item *it, struct buf *b)
+put_messages(const struct scratch *x, struct item *it, struct buf *b)
 {
 	int rc = buf_puts(b, "{\"messages\":[{\"role\":\"system\","
 			  "\"content\":");
 
-	rc |= quote(b, &s->sys);
+	rc |= quote(b, &x->sys);
 	rc |= buf_puts(b, "},{\"role\":\"user\",\"content\":");
-	rc |= quote(b, &s->user);
+	rc |= quote(b, &x->user);
 	rc |= buf_putc(b, '}');
 	if (it->repair != NULL)
 		rc |= put_repair(it, b);
@@ -244,22 +263,23 @@ put_uint(struct buf *b, uint32_t v)
 }
 
 static int
-build_body(struct sched *s, struct item *it)
+build_body(struct sched *s, struct item *it, const struct scratch *x,
+	   struct pf_error *err)
 {
 	const struct stage_templates *t = &s->o->prompts->st[it->stage];
 	struct buf *b = &it->body;
 	int rc;
 
 	buf_reset(b);
-	rc = put_messages(s, it, b);
+	rc = put_messages(x, it, b);
 	rc |= buf_puts(b, s->params);
 	rc |= put_uint(b, (uint32_t)(it->seed & 0x7fffffff));
 	rc |= buf_printf(b, ",\"max_tokens\":%d,\"response_format\":",
 			 s->cfg->max_tokens);
 	rc |= buf_puts(b, t->response_format);
 	rc |= buf_putc(b, '}');
-	return rc == 0 ? 0 : pf_error_set(s->err, "%s: request body too "
-					  "large", it->id);
+	return rc == 0 ? 0 : pf_error_set(err, "%s: request body too large",
+					  it->id);
 }
 
 static void
@@ -281,9 +301,12 @@ hash_item(struct sched *s, struct item *it)
 }
 
 /* Render the item's request (and offline reply) into it->body and
- * it->offline. Returns 0 or -1 with s->err filled. */
+ * it->offline with scratch x. Reads only what other items'
+ * renders read (engine/stage.h: vars), so the pool runs it on any thread.
+ * Returns 0 or -1 with err filled. */
 static int
-render(struct sched *s, struct item *it)
+render_on(struct sched *s, struct item *it, struct scratch *x,
+	  struct pf_error *err)
 {
 	const struct prompts *p = s->o->prompts;
 	const struct stage_templates *t = &p->st[it->stage];
@@ -292,22 +315,29 @@ render(struct sched *s, struct item *it)
 	int rc = -1;
 
 	stage_ctx_init(s, it, &sc);
-	v = item_vars(s, it, &sc);
+	v = item_vars(s, it, &sc, err);
 	if (v == NULL)
 		return -1;
-	buf_reset(&s->sys);
-	buf_reset(&s->user);
+	buf_reset(&x->sys);
+	buf_reset(&x->user);
 	buf_reset(&it->offline);
-	if (prompts_render(p, p->system, v, 0, &s->sys, s->err) != 0 ||
-	    prompts_render(p, t->prompt, v, 0, &s->user, s->err) != 0)
+	if (prompts_render(p, p->system, v, 0, &x->sys, err) != 0 ||
+	    prompts_render(p, t->prompt, v, 0, &x->user, err) != 0)
 		goto out;
 	if (s->o->offline &&
-	    prompts_render(p, t->offline, v, 1, &it->offline, s->err) != 0)
+	    prompts_render(p, t->offline, v, 1, &it->offline, err) != 0)
 		goto out;
-	rc = build_body(s, it);
+	rc = build_body(s, it, x, err);
 out:
 	cJSON_Delete(v);
 	return rc;
+}
+
+/* render_on, on the loop thread. */
+static int
+render(struct sched *s, struct item *it)
+{
+	return render_on(s, it, &s->scratch[0], s->err);
 }
 
 /* ---- item outcomes ---- */
@@ -625,14 +655,16 @@ try_replay(struct sched *s, struct item *it)
 	return 1;
 }
 
+/* Start an item rendered with outcome rc (why in err): show its request,
+ * replay it from the journal or queue it for sending. */
 static void
-start_item(struct sched *s, struct item *it)
+start_rendered(struct sched *s, struct item *it, int rc,
+	       const struct pf_error *err)
 {
-	if (render(s, it) != 0) {
-		fail_item(s, it, s->err->msg);
+	if (rc != 0) {
+		fail_item(s, it, err->msg);
 		return;
 	}
-	hash_item(s, it);
 	if (s->o->on_request != NULL)
 		s->o->on_request(s->o->request_ud, it->ur->u.index, it->stage,
 				 it->idx, it->id, it->body.data, it->body.len);
@@ -640,6 +672,55 @@ start_item(struct sched *s, struct item *it)
 		return;
 	it->state = I_QUEUED;
 	q_push(&s->send, it);
+}
+
+static void
+start_item(struct sched *s, struct item *it)
+{
+	int rc = render(s, it);
+
+	if (rc == 0)
+		hash_item(s, it);
+	start_rendered(s, it, rc, s->err);
+}
+
+/* pool_fn: render item i of the batch on thread t. */
+static void
+render_one(void *ud, size_t i, unsigned t)
+{
+	struct sched *s = ud;
+	struct batch *b = s->batch;
+
+	pf_error_clear(&b->err[i]);
+	b->rc[i] = render_on(s, b->it[i], &s->scratch[t], &b->err[i]);
+	if (b->rc[i] == 0)
+		hash_item(s, b->it[i]);
+}
+
+/* Take the fresh items at the head of the ready queue (at most a batch),
+ * render them on the pool, and start them in queue order. A fresh item
+ * has no journal history, so starting it only queues it: starting them
+ * after rendering them all does what starting each in turn does. Those
+ * left unstarted (a fatal error, a stop) go back to the queue's head. */
+static void
+start_batch(struct sched *s)
+{
+	struct batch *b = s->batch;
+	size_t i;
+
+	for (b->n = 0; b->n < RENDER_BATCH && s->ready.head != NULL &&
+	     s->ready.head->fresh; b->n++)
+		b->it[b->n] = q_pop(&s->ready);
+	pool_run(s->pool, b->n, render_one, s);
+	for (i = 0; i < b->n && !s->fatal && !runner_stopping(s->rn); i++)
+		start_rendered(s, b->it[i], b->rc[i], &b->err[i]);
+	while (i < b->n) {
+		struct item *it = b->it[--b->n];
+
+		if ((it->next = s->ready.head) == NULL)
+			s->ready.tail = it;
+		s->ready.head = it;
+	}
 }
 
 /* Start every item whose prerequisites are done; replays release their
@@ -651,8 +732,15 @@ start_ready(struct sched *s)
 	struct item *it;
 
 	while (!s->fatal && !runner_stopping(s->rn) &&
-	       (it = q_pop(&s->ready)) != NULL)
+	       s->ready.head != NULL) {
+		if (s->pool != NULL && s->ready.head->fresh &&
+		    s->ready.head->next != NULL && s->ready.head->next->fresh) {
+			start_batch(s);
+			continue;
+		}
+		it = q_pop(&s->ready);
 		start_item(s, it);
+	}
 }
 
 static void
@@ -1035,6 +1123,7 @@ sched_new(const struct sched_opts *o, struct sched_result *res,
 	  struct pf_error *err, struct sched **out)
 {
 	struct sched *s = calloc(1, sizeof(*s));
+	int i;
 
 	*out = NULL;
 	if (s == NULL)
@@ -1053,8 +1142,17 @@ sched_new(const struct sched_opts *o, struct sched_result *res,
 		 "\"top_p\":%.4g,\"seed\":", o->cfg->temperature,
 		 o->cfg->top_p);
 	hash_hex(o->model, strlen(o->model), s->model_hash);
-	buf_init(&s->sys, BODY_MAX);
-	buf_init(&s->user, BODY_MAX);
+	for (i = 0; i < POOL_MAX_THREADS; i++) {
+		buf_init(&s->scratch[i].sys, BODY_MAX);
+		buf_init(&s->scratch[i].user, BODY_MAX);
+	}
+	/* Without a pool (one core, or no memory for it) items render one
+	 * by one on the loop thread, as they would anyway. */
+	if ((s->batch = malloc(sizeof(*s->batch))) != NULL &&
+	    (pool_new(0, &s->pool) != 0 || pool_threads(s->pool) < 2)) {
+		pool_free(s->pool);
+		s->pool = NULL;
+	}
 	*out = s;
 	return 0;
 }
@@ -1063,7 +1161,7 @@ int
 sched_free(struct sched *s)
 {
 	struct urun *ur;
-	int fatal;
+	int fatal, i;
 
 	if (s == NULL)
 		return 0;
@@ -1072,8 +1170,12 @@ sched_free(struct sched *s)
 		unlink_unit(s, ur);
 		free_unit(s, ur);
 	}
-	buf_free(&s->sys);
-	buf_free(&s->user);
+	for (i = 0; i < POOL_MAX_THREADS; i++) {
+		buf_free(&s->scratch[i].sys);
+		buf_free(&s->scratch[i].user);
+	}
+	pool_free(s->pool);
+	free(s->batch);
 	fatal = s->fatal;
 	free(s);
 	return fatal ? -1 : 0;

@@ -19,6 +19,12 @@
  * number of times, then recorded as failed with the reason; the items that
  * needed them are recorded as failed too ("blocked: it needs ..."). Nothing
  * is dropped silently.
+ *
+ * Threads: fresh items (no journal history) that are ready together are
+ * rendered and hashed on a thread pool (base/pool.h; stage vars run on
+ * any thread: engine/stage.h), then started one by one in queue order on
+ * the loop thread, so requests, hashes, the journal and the rows are
+ * those of a one-thread run. Everything else runs on the loop thread.
  */
 #ifndef PF_SCHEDULER_H
 #define PF_SCHEDULER_H

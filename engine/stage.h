@@ -78,7 +78,12 @@ struct stage {
 		    struct stage_dep *deps);
 	/* Add the item's variables to `vars`, which already holds the
 	 * unit's (hook unit_vars) and "run". Returns 0, or -1 with err
-	 * filled. */
+	 * filled. Threads: the scheduler renders fresh items in batches on
+	 * a thread pool (base/pool.h), so vars runs on any thread, at once
+	 * with other items' vars (of this unit or others), never with an
+	 * accept, forget or hook: it only reads the unit, the config and
+	 * the run's state, and whatever it fills lazily for the whole run
+	 * (a cache of loaded files) is filled under a lock. */
 	int (*vars)(struct stage_ctx *sc, cJSON *vars, struct pf_error *err);
 	/* Accept a schema-valid reply. Returns 0; 1 if the content is
 	 * unacceptable (err says why; the item is retried with that reason);
@@ -98,7 +103,8 @@ struct unit_hooks {
 	 * -1 with err filled (u->data may be set: close() still runs). */
 	int (*open)(void *ud, struct unit *u, void *w, struct pf_error *err);
 	/* Add the unit's variables to an item's render context (by
-	 * reference: vars is deleted after the render). Returns 0 or -1. */
+	 * reference: vars is deleted after the render). Returns 0 or -1.
+	 * Runs on any thread, as stage.vars does. */
 	int (*vars)(void *ud, const struct unit *u, cJSON *vars);
 	/* Free u->data. Accepts a unit whose open() failed. */
 	void (*close)(void *ud, struct unit *u);

@@ -1,6 +1,7 @@
 /* text.c - the stages' offline text (see text.h). */
 #include "generators/text.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,9 @@
 #include "generators/config.h"
 
 struct gen_grammars {
+	/* Items render on several threads (engine/stage.h: vars): the
+	 * first to ask for a file loads it, the others wait for it. */
+	pthread_mutex_t mu;
 	int n;
 	char *name[GEN_GRAMMARS];
 	struct grammar *g[GEN_GRAMMARS];
@@ -16,7 +20,13 @@ struct gen_grammars {
 struct gen_grammars *
 gen_grammars_new(void)
 {
-	return calloc(1, sizeof(struct gen_grammars));
+	struct gen_grammars *c = calloc(1, sizeof(*c));
+
+	if (c != NULL && pthread_mutex_init(&c->mu, NULL) != 0) {
+		free(c);
+		return NULL;
+	}
+	return c;
 }
 
 void
@@ -30,14 +40,14 @@ gen_grammars_free(struct gen_grammars *c)
 		free(c->name[i]);
 		grammar_free(c->g[i]);
 	}
+	pthread_mutex_destroy(&c->mu);
 	free(c);
 }
 
-const struct grammar *
-gen_grammar(const struct pf_config *cfg, const char *file,
-	    struct pf_error *err)
+static const struct grammar *
+find_or_load(struct gen_grammars *c, const struct pf_config *cfg,
+	     const char *file, struct pf_error *err)
 {
-	struct gen_grammars *c = gen_cfg(cfg)->grammars;
 	char rel[256], *path;
 	int i, rc;
 
@@ -59,6 +69,19 @@ gen_grammar(const struct pf_config *cfg, const char *file,
 		return pf_error_set(err, "out of memory"), NULL;
 	}
 	return c->g[c->n++];
+}
+
+const struct grammar *
+gen_grammar(const struct pf_config *cfg, const char *file,
+	    struct pf_error *err)
+{
+	struct gen_grammars *c = gen_cfg(cfg)->grammars;
+	const struct grammar *g;
+
+	pthread_mutex_lock(&c->mu);
+	g = find_or_load(c, cfg, file, err);
+	pthread_mutex_unlock(&c->mu);
+	return g;
 }
 
 int

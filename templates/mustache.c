@@ -13,6 +13,7 @@
 #include "templates/mustache.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <math.h>
@@ -46,8 +47,10 @@ struct pentry {
 	struct mustache *t;  /* NULL when the loader had no such partial */
 };
 
-/* Compiled partials of one root template. Filled while rendering. */
+/* Compiled partials of one root template. Filled while rendering, under
+ * mu: renders on several threads share it. */
 struct pcache {
+	pthread_mutex_t mu;
 	mustache_partial_fn fn;  /* loader the entries came from */
 	void *ud;
 	struct pentry *ents;     /* at most MUSTACHE_MAX_PARTIALS */
@@ -405,6 +408,10 @@ build(struct parser *p, int root)
 	t->ops = (struct op *)buf_detach(&p->ops);
 	t->pool = buf_detach(&p->pool);
 	t->cache = root ? calloc(1, sizeof(*t->cache)) : NULL;
+	if (t->cache != NULL && pthread_mutex_init(&t->cache->mu, NULL) != 0) {
+		free(t->cache);
+		t->cache = NULL;
+	}
 	if (t->name == NULL || t->src == NULL || t->ops == NULL ||
 	    t->pool == NULL || (root && t->cache == NULL)) {
 		mustache_free(t);
@@ -475,6 +482,7 @@ mustache_free(struct mustache *t)
 		return;
 	if (t->cache != NULL) {
 		cache_clear(t->cache);
+		pthread_mutex_destroy(&t->cache->mu);
 		free(t->cache);
 	}
 	free(t->name);
@@ -878,10 +886,11 @@ load_partial(struct render *r, const char *name, const char *ind,
 	return rc;
 }
 
-/* The compiled partial for (name, indentation), loading it on first use. */
+/* The compiled partial for (name, indentation), loading it on first use
+ * (r->cache->mu held). */
 static int
-get_partial(struct render *r, const struct mustache *t, const struct op *o,
-	    const struct mustache **out)
+find_partial(struct render *r, const struct mustache *t, const struct op *o,
+	     const struct mustache **out)
 {
 	const char *name = t->pool + o->name;
 	size_t nlen = strlen(name), klen = nlen + 1 + o->len, i;
@@ -908,6 +917,20 @@ get_partial(struct render *r, const struct mustache *t, const struct op *o,
 	}
 	*out = pt;
 	return 0;
+}
+
+/* find_partial under the cache's lock: the entries it finds stay put
+ * (only the array of them may move) until the template is freed. */
+static int
+get_partial(struct render *r, const struct mustache *t, const struct op *o,
+	    const struct mustache **out)
+{
+	int rc;
+
+	pthread_mutex_lock(&r->cache->mu);
+	rc = find_partial(r, t, o, out);
+	pthread_mutex_unlock(&r->cache->mu);
+	return rc;
 }
 
 static int
@@ -954,11 +977,13 @@ mustache_render_checked(const struct mustache *t, const cJSON *data,
 
 	if (r.cache == NULL)
 		return rfail(&r, "not a root template");
+	pthread_mutex_lock(&r.cache->mu);
 	if (r.cache->fn != partials || r.cache->ud != ud) {
 		cache_clear(r.cache);
 		r.cache->fn = partials;
 		r.cache->ud = ud;
 	}
+	pthread_mutex_unlock(&r.cache->mu);
 	if (render_ops(&r, t, 0, t->nops, &root) == 0)
 		return 0;
 	out->len = start;

@@ -19,9 +19,10 @@
  * form (85 -> "85", 1.21 -> "1.21"); true/false print as "true"/"false";
  * objects and arrays print as compact JSON.
  *
- * Threads: a template without partials may be rendered from several threads
- * at once. A template with partials fills its cache while rendering, so
- * render it from one thread at a time.
+ * Threads: a template may be rendered from several threads at once, all
+ * with the same partial loader (its cache of compiled partials, filled
+ * while rendering, is shared under a lock; another loader empties it,
+ * which must not happen while a render of it runs).
  */
 #ifndef PF_MUSTACHE_H
 #define PF_MUSTACHE_H
