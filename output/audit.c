@@ -10,6 +10,7 @@
 #include "output/cursor.h"
 #include "output/findings.h"
 #include "output/metrics.h"
+#include "output/rowscan.h"
 #include "output/rowsum.h"
 #include "output/tables.h"
 #include "output/tablesql.h"
@@ -48,19 +49,20 @@ insert(struct rerun *r, const char *table, const char *row_id,
 	return 0;
 }
 
-/* The row being stored by findings_each. */
-struct row_ctx {
-	struct rerun *r;
-	const struct audit_row *row;
-	int quarantined;
-};
-
+/* rowscan_fn: store one row's findings. */
 static int
-store_row_finding(void *ud, const struct row_finding *f)
+store_row(void *ud, const struct audit_row *row, int quarantined,
+	  const struct row_finding *f, size_t nf)
 {
-	const struct row_ctx *x = ud;
+	struct rerun *r = ud;
+	size_t i;
 
-	return insert(x->r, x->row->table, x->row->id, f, x->quarantined);
+	if (r->failed)   /* a score of this row could not be stored */
+		return -1;
+	for (i = 0; i < nf; i++)
+		if (insert(r, row->table, row->id, &f[i], quarantined) != 0)
+			return -1;
+	return 0;
 }
 
 /* findings_score_fn of the rerun: store the score at once. */
@@ -109,32 +111,16 @@ on_score(void *ud, const struct audit_instance *in,
 					 "%s", sqlite3_errmsg(r->ds->db));
 }
 
-/* Every audited row through the in-stream passes, scoring too
- * (findings_set_scorer): each reply is judged once. */
+/* Every audited row through the in-stream passes, scoring too (each
+ * reply is judged once), scanned on all cores and stored in cursor
+ * order (output/rowscan.h). */
 static int
 pass_rows(struct rerun *r)
 {
-	struct audit_cursor *cur;
-	struct audit_row row;
-	struct row_ctx x = { r, &row, 0 };
-	int got, rc = 0;
+	const struct rowscan_ops ops = { .row = store_row, .score = on_score,
+					 .ud = r };
 
-	if (dataset_cursor_open(r->ds, &cur, r->err) != 0)
-		return -1;
-	while (rc == 0 && (got = cur->next(cur, &row, r->err)) == 1) {
-		r->c->rows++;
-		if ((x.quarantined = findings_scan(r->fc, &row)) < 0 ||
-		    r->failed) {
-			if (!r->failed)
-				pf_error_set(r->err, "cannot score row %s",
-					     row.id);
-			rc = -1;
-			break;
-		}
-		rc = findings_each(r->fc, store_row_finding, &x);
-	}
-	dataset_cursor_close(cur);
-	return rc != 0 || got < 0 ? -1 : 0;
+	return rowscan_run(r->ds, r->v, r->n, 0, &ops, &r->c->rows, r->err);
 }
 
 /* audit_emit_fn of the dataset-wide passes: store the hit at once. */
@@ -329,7 +315,6 @@ dataset_audit_rerun(struct dataset *ds, const struct audit_instance *v,
 	memset(c, 0, sizeof(*c));
 	if (findings_new(v, n, &r.fc, err) != 0)
 		return -1;
-	findings_set_scorer(r.fc, on_score, &r);
 	if (dataset_exec(ds, "BEGIN IMMEDIATE", err) != 0) {
 		findings_free(r.fc);
 		return -1;

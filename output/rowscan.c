@@ -10,6 +10,14 @@
 
 #define MAX_FIELDS 16   /* audited text columns of the widest table */
 #define MAX_KEPT (FINDINGS_MAX_ROW + FINDINGS_MAX_AUDITORS)
+#define MAX_SCORES 256  /* scores of one row (a few per criterion) */
+
+/* A score of a score_row hook, its strings copied into mem. */
+struct kept_score {
+	const struct audit_instance *in;
+	struct audit_score s;
+	char *mem;
+};
 
 /* One row copied out of the cursor (whose strings live only until its
  * next row), with what the scan found. */
@@ -23,6 +31,8 @@ struct slot {
 	int oom;                    /* a finding could not be kept */
 	struct row_finding *f;      /* its findings; kept across batches */
 	size_t nf, fcap;
+	struct kept_score *sc;      /* its scores (findings_set_scorer) */
+	size_t nsc, sccap;
 };
 
 struct batch {
@@ -31,10 +41,16 @@ struct batch {
 	size_t n, npersona;
 };
 
+/* The slot a thread is scanning, for its collector's scorer. */
+struct cursor_slot {
+	struct slot *s;
+};
+
 /* What the pool's threads share: the batch and one collector each. */
 struct scan {
 	struct batch *b;
 	struct findings *fc[POOL_MAX_THREADS];
+	struct cursor_slot at[POOL_MAX_THREADS];
 };
 
 /* Copy src's strings into s->mem. Returns 0, or -1 when memory runs
@@ -121,6 +137,63 @@ keep(void *ud, const struct row_finding *f)
 	return 0;
 }
 
+/* Copy string v into *p (advanced); NULL stays NULL. */
+static const char *
+put(char **p, const char *v)
+{
+	char *d = *p;
+
+	if (v == NULL)
+		return NULL;
+	memcpy(d, v, strlen(v) + 1);
+	*p += strlen(v) + 1;
+	return d;
+}
+
+/* findings_score_fn of a thread's collector: keep the score, with
+ * copies of its strings (they live only during the call), in the slot
+ * being scanned. */
+static void
+keep_score(void *ud, const struct audit_instance *in,
+	   const struct audit_score *v)
+{
+	struct slot *s = ((struct cursor_slot *)ud)->s;
+	const char *str[] = { v->table, v->row_id, v->field, v->domain,
+			      v->criterion, v->items };
+	struct kept_score *k;
+	size_t need = 0, cap, i;
+	char *p;
+
+	for (i = 0; i < sizeof(str) / sizeof(str[0]); i++)
+		need += str[i] != NULL ? strlen(str[i]) + 1 : 0;
+	if (s->nsc == s->sccap) {
+		cap = s->sccap ? 2 * s->sccap : 8;
+		if (cap > MAX_SCORES ||
+		    (k = realloc(s->sc, cap * sizeof(*k))) == NULL) {
+			s->oom = -1;
+			return;
+		}
+		memset(k + s->sccap, 0, (cap - s->sccap) * sizeof(*k));
+		s->sc = k;
+		s->sccap = cap;
+	}
+	k = &s->sc[s->nsc];
+	if ((p = realloc(k->mem, need + 1)) == NULL) {
+		s->oom = -1;
+		return;
+	}
+	k->mem = p;
+	k->in = in;
+	k->s = *v;
+	k->s.table = put(&p, v->table);
+	k->s.row_id = put(&p, v->row_id);
+	k->s.field = put(&p, v->field);
+	k->s.domain = put(&p, v->domain);
+	k->s.criterion = put(&p, v->criterion);
+	k->s.items = put(&p, v->items);
+	s->nsc++;
+}
+
 /* pool_fn: scan slot i of the batch with thread t's collector. */
 static void
 scan_one(void *ud, size_t i, unsigned t)
@@ -129,24 +202,33 @@ scan_one(void *ud, size_t i, unsigned t)
 	struct slot *s = &x->b->slot[i];
 
 	s->nf = 0;
+	s->nsc = 0;
 	s->oom = 0;
+	x->at[t].s = s;
 	s->quarantined = findings_scan(x->fc[t], &s->row);
 	(void)findings_each(x->fc[t], keep, s);
 }
 
 /* Hand the scanned batch to fn and empty it. Returns 0 or -1. */
 static int
-hand_over(struct batch *b, rowscan_fn fn, void *ud, struct pf_error *err)
+hand_over(struct batch *b, const struct rowscan_ops *ops,
+	  struct pf_error *err)
 {
 	const struct slot *s;
-	size_t i;
+	size_t i, k;
 	int rc = 0;
 
 	for (i = 0; i < b->n && rc == 0; i++) {
 		s = &b->slot[i];
 		if (s->oom)
 			rc = pf_error_set(err, "out of memory");
-		else if (fn(ud, &s->row, s->quarantined, s->f, s->nf) != 0)
+		else if (s->quarantined < 0)
+			rc = pf_error_set(err, "cannot score row %s",
+					  s->row.id);
+		for (k = 0; rc == 0 && ops->score != NULL && k < s->nsc; k++)
+			ops->score(ops->ud, s->sc[k].in, &s->sc[k].s);
+		if (rc == 0 && ops->row(ops->ud, &s->row, s->quarantined,
+					s->f, s->nf) != 0)
 			rc = -1;
 	}
 	for (i = 0; i < b->npersona; i++)
@@ -158,7 +240,7 @@ hand_over(struct batch *b, rowscan_fn fn, void *ud, struct pf_error *err)
 /* Read, scan and hand over batch after batch. Returns 0 or -1. */
 static int
 run(struct audit_cursor *cur, struct pool *pool, struct scan *x,
-    rowscan_fn fn, void *ud, int64_t *rows, struct pf_error *err)
+    const struct rowscan_ops *ops, int64_t *rows, struct pf_error *err)
 {
 	struct batch *b = x->b;
 	struct audit_row row;
@@ -174,7 +256,7 @@ run(struct audit_cursor *cur, struct pool *pool, struct scan *x,
 			}
 		*rows += (int64_t)b->n;
 		pool_run(pool, b->n, scan_one, x);
-		rc = hand_over(b, fn, ud, err);
+		rc = hand_over(b, ops, err);
 		if (got < 0)
 			rc = -1;
 	}
@@ -184,13 +266,16 @@ run(struct audit_cursor *cur, struct pool *pool, struct scan *x,
 static void
 batch_free(struct batch *b)
 {
-	size_t i;
+	size_t i, k;
 
 	if (b == NULL)
 		return;
 	for (i = 0; i < ROWSCAN_BATCH; i++) {
 		free(b->slot[i].mem);
 		free(b->slot[i].f);
+		for (k = 0; k < b->slot[i].sccap; k++)
+			free(b->slot[i].sc[k].mem);
+		free(b->slot[i].sc);
 	}
 	for (i = 0; i < b->npersona; i++)
 		cJSON_Delete(b->persona[i]);
@@ -199,7 +284,7 @@ batch_free(struct batch *b)
 
 int
 rowscan_run(struct dataset *ds, const struct audit_instance *v, size_t n,
-	    unsigned threads, rowscan_fn fn, void *ud, int64_t *rows,
+	    unsigned threads, const struct rowscan_ops *ops, int64_t *rows,
 	    struct pf_error *err)
 {
 	struct scan x = { .b = calloc(1, sizeof(*x.b)) };
@@ -213,12 +298,15 @@ rowscan_run(struct dataset *ds, const struct audit_instance *v, size_t n,
 		pf_error_set(err, "out of memory");
 		goto out;
 	}
-	for (i = 0; i < pool_threads(pool); i++)
+	for (i = 0; i < pool_threads(pool); i++) {
 		if (findings_new(v, n, &x.fc[i], err) != 0)
 			goto out;
+		if (ops->score != NULL)
+			findings_set_scorer(x.fc[i], keep_score, &x.at[i]);
+	}
 	if (dataset_cursor_open(ds, &cur, err) != 0)
 		goto out;
-	rc = run(cur, pool, &x, fn, ud, rows, err);
+	rc = run(cur, pool, &x, ops, rows, err);
 out:
 	dataset_cursor_close(cur);
 	pool_free(pool);

@@ -33,12 +33,23 @@ typedef int (*rowscan_fn)(void *ud, const struct audit_row *row,
 			  int quarantined, const struct row_finding *f,
 			  size_t nf);
 
+/* What a scan hands over, row by row in cursor order: with score set,
+ * every auditor with a score_row hook runs it in place of scan_row
+ * (findings_set_scorer) and each row's scores go to score, in the order
+ * the hooks gave them, before its findings go to row. */
+struct rowscan_ops {
+	rowscan_fn row;
+	findings_score_fn score;     /* NULL: no scoring */
+	void *ud;                    /* both callbacks' */
+};
+
 /* Scan every audited row of ds with the n auditors of v on `threads`
  * threads (0: as many as the machine has, at most POOL_MAX_THREADS)
- * and hand each to fn. *rows gets the number of rows read. Returns 0, or
- * -1 with err filled (a read error, memory, or fn's stop). */
+ * and hand each to ops. *rows gets the number of rows read. Returns 0,
+ * or -1 with err filled (a read error, memory, a row a score_row hook
+ * could not score, or the row callback's stop). */
 int rowscan_run(struct dataset *ds, const struct audit_instance *v,
-		size_t n, unsigned threads, rowscan_fn fn, void *ud,
+		size_t n, unsigned threads, const struct rowscan_ops *ops,
 		int64_t *rows, struct pf_error *err);
 
 #endif

@@ -713,14 +713,60 @@ START_TEST(rowscan_any_threads)
 	ck_assert_int_eq(dataset_open(path, DATASET_READ, &ds, &err), 0);
 	buf_init(&one, 1 << 24);
 	buf_init(&four, 1 << 24);
-	ck_assert_int_eq(rowscan_run(ds, &in, 1, 1, fold_row, &one, &rows1,
-				     &err), 0);
-	ck_assert_int_eq(rowscan_run(ds, &in, 1, 4, fold_row, &four, &rows4,
-				     &err), 0);
+	ck_assert_int_eq(rowscan_run(ds, &in, 1, 1, &(struct rowscan_ops){
+		.row = fold_row, .ud = &one }, &rows1, &err), 0);
+	ck_assert_int_eq(rowscan_run(ds, &in, 1, 4, &(struct rowscan_ops){
+		.row = fold_row, .ud = &four }, &rows4, &err), 0);
 	ck_assert_int_gt(rows1, ROWSCAN_BATCH);
 	ck_assert_int_eq(rows1, rows4);
 	ck_assert_ptr_nonnull(strstr(one.data, "/age "));
 	ck_assert_ptr_null(strstr(one.data, "age -1"));
+	ck_assert_uint_eq(one.len, four.len);
+	ck_assert_int_eq(memcmp(one.data, four.data, one.len), 0);
+	buf_free(&one);
+	buf_free(&four);
+	dataset_close(ds);
+	remove_dataset(path);
+}
+END_TEST
+
+/* findings_score_fn: fold a score into the running text. */
+static void
+fold_score(void *ud, const struct audit_instance *in,
+	   const struct audit_score *v)
+{
+	buf_printf(ud, "score %s %s %s %s %s %s %lld/%lld/%lld %.6g\n",
+		   in->auditor->name, v->table, v->row_id, v->field,
+		   v->domain, v->criterion, (long long)v->yes,
+		   (long long)v->no, (long long)v->na, v->score);
+}
+
+/* With scoring on (the safety auditor's rubric), one thread and four
+ * hand over the same scores and findings in the same order. */
+START_TEST(rowscan_scores_any_threads)
+{
+	struct audit_instance in = { &auditor_safety, { 1, AUDIT_INFO,
+		AUDIT_HIGH, -1 }, NULL };
+	struct dataset *ds;
+	struct pf_error err;
+	struct buf one, four;
+	int64_t rows1, rows4;
+	char path[512];
+
+	if (!demo_dataset(20, path, sizeof(path)))
+		return;
+	pf_error_clear(&err);
+	ck_assert_int_eq(dataset_open(path, DATASET_READ, &ds, &err), 0);
+	buf_init(&one, 1 << 24);
+	buf_init(&four, 1 << 24);
+	ck_assert_int_eq(rowscan_run(ds, &in, 1, 1, &(struct rowscan_ops){
+		.row = fold_row, .score = fold_score, .ud = &one }, &rows1,
+		&err), 0);
+	ck_assert_int_eq(rowscan_run(ds, &in, 1, 4, &(struct rowscan_ops){
+		.row = fold_row, .score = fold_score, .ud = &four }, &rows4,
+		&err), 0);
+	ck_assert_int_eq(rows1, rows4);
+	ck_assert_ptr_nonnull(strstr(one.data, "score safety "));
 	ck_assert_uint_eq(one.len, four.len);
 	ck_assert_int_eq(memcmp(one.data, four.data, one.len), 0);
 	buf_free(&one);
@@ -747,6 +793,7 @@ suite(void)
 	tcase_add_test(tc, dataset_wide_pass);
 	tcase_add_test(tc, rerun_dataset_wide);
 	tcase_add_test(tc, rowscan_any_threads);
+	tcase_add_test(tc, rowscan_scores_any_threads);
 	suite_add_tcase(s, tc);
 	return s;
 }
