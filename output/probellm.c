@@ -40,7 +40,7 @@ struct req {
 struct pb {
 	const struct probellm_opts *o;
 	const char *model;
-	struct req *v;               /* probes x (nattrs + 1) x kinds */
+	struct req *v;               /* probes x slots x kinds */
 	size_t n, next, answered, bytes;
 	int nprobes;
 	int shown[CF_MAX_ATTRS];     /* a changed request differs */
@@ -52,11 +52,25 @@ struct pb {
 	struct pf_error err;
 };
 
+/* A probe's requests per kind: the original (attr -1), one per
+ * attribute, and the original again (attr nattrs, the repeat). */
+static size_t
+slots(const struct pb *x)
+{
+	return x->o->nattrs + 2;
+}
+
+static size_t
+total_reqs(const struct pb *x, int nprobes)
+{
+	return (size_t)nprobes * slots(x) * PB_KINDS;
+}
+
 static struct req *
 req_at(struct pb *x, int probe, int attr, int kind)
 {
-	return &x->v[((size_t)probe * (x->o->nattrs + 1) + (size_t)(attr + 1))
-		     * PB_KINDS + (size_t)kind];
+	return &x->v[((size_t)probe * slots(x) + (size_t)(attr + 1)) *
+		     PB_KINDS + (size_t)kind];
 }
 
 /* ---- the persona and its prompts ---- */
@@ -208,8 +222,29 @@ dir_of(struct pb *x, size_t a, const char *d)
 	return x->ndirs[a]++;
 }
 
+/* The repeat of probe `probe`'s original request of kind k: the same
+ * body sent again, so the judge's own variability (a server that does
+ * not keep to the seed, sampling) is measured beside the flips. */
+static int
+add_repeat(struct pb *x, int probe, int k)
+{
+	const struct req *o = req_at(x, probe, -1, k);
+	struct req *r = req_at(x, probe, (int)x->o->nattrs, k);
+
+	if ((r->body = malloc(o->len + 1)) == NULL)
+		return pf_error_set(&x->err, "out of memory");
+	memcpy(r->body, o->body, o->len + 1);
+	r->len = o->len;
+	x->n++;
+	if ((x->bytes += r->len) > PROBELLM_MAX_BYTES)
+		return pf_error_set(&x->err, "the probe's requests pass %zu "
+				    "MiB: ask for fewer probes",
+				    PROBELLM_MAX_BYTES >> 20);
+	return 0;
+}
+
 /* The requests of probe `probe`: persona p as it is, then with each
- * attribute changed. */
+ * attribute changed, then as it is again. */
 static int
 add_probe(struct pb *x, int probe, cJSON *p, const cJSON *j)
 {
@@ -244,6 +279,9 @@ add_probe(struct pb *x, int probe, cJSON *p, const cJSON *j)
 			}
 		cJSON_Delete(cf);
 	}
+	for (k = 0; k < PB_KINDS && rc == 0; k++)
+		if (kind_on(x, k))
+			rc = add_repeat(x, probe, k);
 	return rc;
 }
 
@@ -336,7 +374,7 @@ pb_fill(struct runner *rn, void *ud)
 {
 	struct pb *x = ud;
 	struct req *r;
-	size_t total = (size_t)x->nprobes * (x->o->nattrs + 1) * PB_KINDS;
+	size_t total = total_reqs(x, x->nprobes);
 
 	while (x->next < total && runner_capacity(rn) > 0) {
 		r = &x->v[x->next];
@@ -363,7 +401,7 @@ pb_idle(void *ud)
 {
 	const struct pb *x = ud;
 
-	return x->next == (size_t)x->nprobes * (x->o->nattrs + 1) * PB_KINDS;
+	return x->next == total_reqs(x, x->nprobes);
 }
 
 static void
@@ -465,6 +503,16 @@ produce(void *pud, audit_metric_fn emit, void *eud)
 				       eud);
 		}
 	}
+	tally(x, (int)a, 0, &t);
+	cf_emit_flips(&t, "repeat", "", "the original judge prompt sent "
+		      "again (the same seed): the judge's own variability, "
+		      "the floor under the flip rates; Wilson 95%", emit,
+		      eud);
+	cf_emit_length(&t, "repeat", "the same prompt", x->o->narrative < 0 ?
+		       "the narrative stage is off: no generator prompt to "
+		       "probe" : "the original narrative prompt sent again: "
+		       "the floor under the length ratios; delta-method 95%",
+		       emit, eud);
 }
 
 static int
@@ -505,7 +553,7 @@ start(struct dataset *ds, struct pb *x)
 		return PF_EXIT_USAGE;
 	}
 	x->nprobes = x->o->probes;
-	total = (size_t)x->nprobes * (x->o->nattrs + 1) * PB_KINDS;
+	total = total_reqs(x, x->nprobes);
 	if ((x->v = calloc(total, sizeof(*x->v))) == NULL) {
 		pf_error_set(&x->err, "out of memory");
 		return fail(x, PF_EXIT_RUNTIME);
@@ -556,7 +604,7 @@ probellm_run(struct dataset *ds, const struct probellm_opts *o,
 	c->pairs = x.nprobes;
 	c->calls = (long)x.n;
 	c->failed = x.failed;
-	total = (size_t)x.nprobes * (o->nattrs + 1) * PB_KINDS;
+	total = total_reqs(&x, x.nprobes);
 	for (i = 0; x.v != NULL && i < total; i++)
 		free(x.v[i].body);
 	free(x.v);

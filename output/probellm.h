@@ -18,7 +18,10 @@
  *     the profile only): the answers' lengths in bytes are compared.
  * Both requests of a probe carry the same seed. An attribute the prompts
  * do not show (its change leaves every request as it was) is not sent:
- * its measures are undefined, with a note saying so.
+ * its measures are undefined, with a note saying so. Each original
+ * request is also sent a second time as it is (group "repeat"): a judge
+ * that does not keep to the seed flips by itself, and that rate is the
+ * floor the attributes' flip rates are read against.
  *
  * The measures replace the audit_metric rows of auditor "probe"
  * (metrics "verdict_flip_rate" and "length_ratio", group: the

@@ -3,7 +3,9 @@
  *
  * The config gives the endpoints (or --base-url and --model), the
  * generation parameters and the templates; the dataset the stored pairs
- * and personas. LLM only: without an endpoint it says so and exits 2.
+ * and personas. LLM only: without an endpoint it says so and exits 2;
+ * with one it sends there whatever the config's "backend" says (a
+ * config built offline probes a model given by --base-url).
  * The measures replace the dataset's audit_metric rows of auditor
  * "probe"; they are printed, and `stats` shows them.
  */
@@ -212,9 +214,8 @@ exec_probe(int argc, char **argv)
 const struct cmd_entry cmd_probe_entry = {
 	.name = "probe",
 	.usage = "[options] CONFIG DB",
-	.summary = "send counterfactual probes: the judge's verdict and the "
-		   "answers' length with one protected attribute changed "
-		   "(LLM only)",
+	.summary = "counterfactual probe: verdict flips and answer lengths "
+		   "with a protected attribute changed (LLM only)",
 	.help =
 	"  --attributes LIST     comma-separated, from gender, age_band,\n"
 	"                        region, race_ethnicity (default: all four,\n"

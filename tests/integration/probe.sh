@@ -10,7 +10,8 @@
 #   the female -> male length ratio's interval lies below 1 and the
 #   male -> female one's above 1; age_band and region flip nothing
 #   (intervals include 0); race_ethnicity, not in the prompts, is not
-#   sent and says so.
+#   sent and says so; the original prompt sent again (the repeat, the
+#   floor under the flip rates) changes nothing.
 # - No bias (--judge): every flip rate's interval includes 0 and the
 #   gender length ratios' intervals include 1.
 # - Without an endpoint the probe exits 2 with a message and stores
@@ -84,6 +85,9 @@ unbiased_others() {
 		eq "$(m verdict_flip_rate $a n)" 100 &&
 		eq "$(lo verdict_flip_rate $a)" 0 || return 1
 	done
+	# the same prompt again: the stand-in judge keeps to it
+	eq "$(m verdict_flip_rate repeat value)" 0 &&
+	eq "$(m length_ratio 'repeat: the same prompt' value)" 1 &&
 	eq "$(m verdict_flip_rate race_ethnicity value)" null &&
 	m verdict_flip_rate race_ethnicity note | grep -q "is not shown"
 }
@@ -115,7 +119,8 @@ rc=$?
 stop_mock
 few() {
 	[ $rc -eq 0 ] && eq "$(m verdict_flip_rate gender n)" 20 &&
-	eq "$(q t.db "select count(*) from audit_metric where auditor = 'probe' and \"group\" not like 'gender%'")" 0
+	eq "$(q t.db "select count(*) from audit_metric where auditor = 'probe' and \"group\" not like 'gender%' and \"group\" not like 'repeat%'")" 0 &&
+	eq "$(m verdict_flip_rate repeat n)" 20
 }
 tap_check "--probes 20 --attributes gender: 20 probes, the earlier measures replaced" few
 
