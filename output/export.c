@@ -259,7 +259,8 @@ build_findings(const struct export_kind *k, struct cursor *cur,
 		    t->role == DATASET_LIST)
 			rc |= finding_arm(b, t, row_id);
 	}
-	rc |= buf_printf(b, " ELSE 0 END AS rq FROM \"%s\" a) f"
+	/* NOT INDEXED: a row a damaged index lost must not vanish. */
+	rc |= buf_printf(b, " ELSE 0 END AS rq FROM \"%s\" a NOT INDEXED) f"
 			 " WHERE f.rq IS NOT NULL AND"
 			 " (?1 OR (%s) = 0)"
 			 " ORDER BY", k->table->name, own_q);
@@ -276,7 +277,8 @@ build_wide(const struct export_kind *k, struct cursor *cur, struct buf *b)
 	for (c = k->cols; c->column != NULL; c++, n++)
 		rc |= buf_printf(b, ", t.\"%s\"", c->column);
 	rc |= rowsum_plan_select(&cur->sum, k->table, "t", n, b);
-	rc |= buf_printf(b, " FROM \"%s\" t ORDER BY", k->table->name);
+	rc |= buf_printf(b, " FROM \"%s\" t NOT INDEXED ORDER BY",
+			 k->table->name);
 	return rc | order_by(b, "t", k->table, 1);
 }
 
@@ -622,39 +624,59 @@ emit_persona(struct walk *w)
 	return s->persona_end(s->ud, &p);
 }
 
-/* Sub rows whose owner is missing are not reached by the walk (it joins
- * them to their owners): one whose owner id was damaged would vanish
- * from the export unseen. Check every such row's checksum; an intact
- * orphan is left alone. Returns 0, or -1 with err naming a damaged one
+/* Check the checksum of every row the statement sql selects (SELECT
+ * s.* of table t). Returns 0, or -1 with err naming a damaged one. */
+static int
+check_all(struct walk *w, const struct dataset_table *t, const char *sql)
+{
+	struct rowsum_plan plan;
+	struct cursor c;
+	int rc = 0, got;
+
+	if (rowsum_plan_star(&plan, t) != 0)
+		return 0;
+	memset(&c, 0, sizeof(c));
+	if ((c.st = dataset_prepare(w->ds, sql, w->err)) == NULL)
+		return -1;
+	while (rc == 0 && (got = step(w, &c)) == 1)
+		rc = check_row(w, &c, &plan);
+	if (rc == 0 && got < 0)
+		rc = -1;
+	sqlite3_finalize(c.st);
+	return rc;
+}
+
+/* Rows the walk may pass over unseen: sub rows whose owner is missing
+ * (the walk joins them to their owners), and rows about rows (findings,
+ * rubric scores) whose row is missing or quarantined. One whose owner
+ * id, row id or quarantine flag was damaged would vanish from the
+ * export unseen, so every such row's checksum is checked; an intact
+ * one is left alone. Returns 0, or -1 with err naming a damaged one
  * (counts->damaged set). */
 static int
 check_orphans(struct walk *w)
 {
 	const struct dataset_table *t, *o;
-	struct rowsum_plan plan;
-	struct cursor c;
 	char sql[512];
 	size_t i;
-	int rc = 0, got;
+	int rc = 0;
 
 	for (i = 0; i < dataset_ntables && rc == 0; i++) {
 		t = &dataset_tables[i];
+		if (t->role == DATASET_TAIL || t->about_rows) {
+			snprintf(sql, sizeof(sql), "SELECT s.* FROM \"%s\" s",
+				 t->name);
+			rc = check_all(w, t, sql);
+			continue;
+		}
 		if (t->role != DATASET_SUB ||
-		    (o = dataset_table_find(t->owner)) == NULL ||
-		    rowsum_plan_star(&plan, t) != 0)
+		    (o = dataset_table_find(t->owner)) == NULL)
 			continue;
 		snprintf(sql, sizeof(sql), "SELECT s.* FROM \"%s\" s WHERE NOT "
 			 "EXISTS (SELECT 1 FROM \"%s\" o WHERE o.\"%s\" = "
 			 "s.\"%s\")", t->name, o->name,
 			 dataset_id_col(o, 0)->name, dataset_id_col(t, 0)->name);
-		memset(&c, 0, sizeof(c));
-		if ((c.st = dataset_prepare(w->ds, sql, w->err)) == NULL)
-			return -1;
-		while (rc == 0 && (got = step(w, &c)) == 1)
-			rc = check_row(w, &c, &plan);
-		if (rc == 0 && got < 0)
-			rc = -1;
-		sqlite3_finalize(c.st);
+		rc = check_all(w, t, sql);
 	}
 	return rc;
 }

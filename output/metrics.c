@@ -10,6 +10,7 @@
 #include "base/datadir.h"
 #include "base/json.h"
 #include "output/cursor.h"
+#include "engine/journal.h"
 #include "engine/scheduler.h"
 #include "output/rowsum.h"
 #include "output/tables.h"
@@ -209,7 +210,9 @@ sql_people(struct src *s, struct buf *b)
 	rc |= buf_puts(b, " LEFT JOIN (SELECT persona_id AS pid, count(*) AS"
 		       " n, sum(state = 'failed') AS failed, sum(state = "
 		       "'failed' AND (last_error LIKE '" SCHED_REFUSED "%')) AS"
-		       " refused FROM journal GROUP BY persona_id) j ON j.pid ="
+		       " refused FROM journal WHERE pf_journal_intact(item_id,"
+		       " state, req_hash, reply, finish_reason, model, "
+		       "reply_sum) GROUP BY persona_id) j ON j.pid ="
 		       " p." DATASET_PERSONA_COL);
 	rc |= buf_puts(b, " LEFT JOIN (SELECT " DATASET_PERSONA_COL " AS pid,"
 		       " count(*) AS n, sum(view_chosen = view_stated) AS own"
@@ -292,6 +295,35 @@ next_person(struct audit_source *base, struct audit_person *p,
 	return 1;
 }
 
+/* SQL function pf_journal_intact(item_id, state, req_hash, reply,
+ * finish_reason, model, reply_sum): 1 for a journal row of a known state
+ * whose done reply is as written (verify's test), else 0. A row whose
+ * item id was damaged stays in the journal after a resume sends the
+ * item again, and must not count as one more item of its persona. */
+static void
+journal_intact(sqlite3_context *cx, int argc, sqlite3_value **v)
+{
+	enum journal_state st = journal_state_parse(
+		sqlite3_value_text(v[1]));
+	const char *reply;
+	size_t len;
+
+	(void)argc;
+	if (st != JOURNAL_DONE) {
+		sqlite3_result_int(cx, st != JOURNAL_NONE);
+		return;
+	}
+	reply = (const char *)sqlite3_value_text(v[3]);
+	len = (size_t)sqlite3_value_bytes(v[3]);
+	sqlite3_result_int(cx, sqlite3_value_type(v[6]) == SQLITE_INTEGER &&
+			   sqlite3_value_int64(v[6]) == journal_reply_sum(
+				   (const char *)sqlite3_value_text(v[0]),
+				   (const char *)sqlite3_value_text(v[2]),
+				   reply, len,
+				   (const char *)sqlite3_value_text(v[4]),
+				   (const char *)sqlite3_value_text(v[5])));
+}
+
 static int
 open_people(struct src *s)
 {
@@ -304,6 +336,11 @@ open_people(struct src *s)
 		if (auditor_registry[a]->scan_row != NULL ||
 		    auditor_registry[a]->scan_dataset != NULL)
 			s->auditors[s->nauditors++] = auditor_registry[a]->name;
+	if (sqlite3_create_function(s->ds->db, "pf_journal_intact", 7,
+				    SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+				    journal_intact, NULL, NULL) != SQLITE_OK)
+		return pf_error_set(s->err, "cannot register a function: %s",
+				    sqlite3_errmsg(s->ds->db));
 	buf_init(&sql, SQL_MAX);
 	s->ntexts = 0;
 	rc = sql_people(s, &sql);
