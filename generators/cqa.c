@@ -131,19 +131,21 @@ lower_first(char *s)
 		s[0] = (char)tolower((unsigned char)s[0]);
 }
 
-/* The asker's phrase as the answerer repeats it to the asker: "I", "me",
- * "my", "our", "myself", "mine" (and "I'm", "I've", "I'd") become the
- * second person, word by word, into out[n]. */
+/* The asker's phrase as the answerer repeats it to the asker: "I am",
+ * "I was", "I", "me", "my", "our", "myself", "mine" (and "I'm", "I've",
+ * "I'd") become the second person, word by word (the first entry that
+ * matches whole words wins), into out[n]. */
 static void
 second_person(const char *s, char *out, size_t n)
 {
 	static const char *const swap[][2] = {
+		{ "I am", "you are" }, { "I was", "you were" },
 		{ "I", "you" }, { "me", "you" }, { "my", "your" },
 		{ "My", "Your" }, { "our", "your" }, { "myself", "yourself" },
 		{ "mine", "yours" }, { "I'm", "you're" }, { "I've", "you've" },
 		{ "I'd", "you'd" },
 	};
-	size_t o = 0, w, k;
+	size_t o = 0, w, k, len;
 
 	out[0] = '\0';
 	while (*s != '\0' && o + 1 < n) {
@@ -151,15 +153,20 @@ second_person(const char *s, char *out, size_t n)
 
 		for (w = 0; isalpha((unsigned char)s[w]) || s[w] == '\''; w++)
 			;
-		for (k = 0; w > 0 && k < sizeof(swap) / sizeof(swap[0]); k++)
-			if (strlen(swap[k][0]) == w &&
-			    strncmp(s, swap[k][0], w) == 0)
+		for (k = 0; w > 0 && rep == NULL &&
+		     k < sizeof(swap) / sizeof(swap[0]); k++) {
+			len = strlen(swap[k][0]);
+			if (len >= w && strncmp(s, swap[k][0], len) == 0 &&
+			    !isalpha((unsigned char)s[len]) && s[len] != '\'')
 				rep = swap[k][1];
-		if (rep != NULL)
+		}
+		if (rep != NULL) {
 			o += (size_t)snprintf(out + o, n - o, "%s", rep);
-		else
+			w = len;
+		} else {
 			o += (size_t)snprintf(out + o, n - o, "%.*s",
 					      (int)(w > 0 ? w : 1), s);
+		}
 		s += w > 0 ? w : 1;
 		if (o >= n)
 			o = n - 1;
@@ -325,9 +332,42 @@ item_of(const struct stage_ctx *sc, struct cqa_item *it,
 
 /* The answerer as the answer may speak of it, into v as "ans": name,
  * city, state, age, job (has_job), its answers before the question's
- * date (answers, since: the year of the first) and a community of its
- * own other than the question's (other). Nothing without an answerer.
+ * date (answers, since: the year of the first; tags: up to three tags
+ * of those in the question's community), and a community of its own
+ * other than the question's (other). Nothing without an answerer.
  * Returns 0 or -1 (memory). */
+/* Up to three distinct tags of the answers h gave in q's community
+ * before q's date, as the list "tags" of o (left out when none).
+ * Returns 0 or -1 (memory). */
+static int
+answered_tags(const struct cqa_history *h, const struct cqa_post *q,
+	      cJSON *o)
+{
+	const char *t[3];
+	int k, i, d, n = 0;
+	cJSON *a;
+
+	for (k = 0; k < h->nanswered && h->answered[k].ts < q->ts; k++) {
+		const struct cqa_post *p = &h->answered[k];
+
+		for (i = 0; p->comm == q->comm && i < p->ntags && n < 3; i++) {
+			for (d = 0; d < n && strcmp(t[d], p->tags[i]) != 0; d++)
+				;
+			if (d == n)
+				t[n++] = p->tags[i];
+		}
+	}
+	if (n == 0)
+		return 0;
+	if ((a = tag_array(t, n)) == NULL)
+		return -1;
+	if (!cJSON_AddItemToObject(o, "tags", a)) {
+		cJSON_Delete(a);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 answerer_vars(const struct stage_ctx *sc, const struct cqa_item *it,
 	      cJSON *v)
@@ -346,7 +386,8 @@ answerer_vars(const struct stage_ctx *sc, const struct cqa_item *it,
 	for (k = 0; k < h->nanswered && h->answered[k].ts < q->ts; k++)
 		if (n++ == 0)
 			since = year_of(h->answered[k].ts);
-	if ((o = cJSON_AddObjectToObject(v, "ans")) == NULL)
+	if ((o = cJSON_AddObjectToObject(v, "ans")) == NULL ||
+	    answered_tags(h, q, o) != 0)
 		return -1;
 	ok = cJSON_AddStringToObject(o, "first_name", a.first_name) &&
 	     cJSON_AddStringToObject(o, "city", a.city) &&
