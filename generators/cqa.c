@@ -18,7 +18,6 @@
 #include "generators/stages.h"
 #include "generators/config.h"
 
-#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -29,6 +28,7 @@
 #include "base/rng.h"
 #include "generators/cqafile.h"
 #include "generators/cqahist.h"
+#include "generators/cqaword.h"
 #include "generators/text.h"
 #include "output/writer.h"
 #include "personas/coherence.h"
@@ -118,59 +118,6 @@ tag_array(const char *const *tags, int n)
 	for (i = 0; a != NULL && i < n; i++)
 		cJSON_AddItemToArray(a, cJSON_CreateString(tags[i]));
 	return a;
-}
-
-/* A part is a phrase inside a sentence, but the render capitalises it
- * as prose: give back the small first letter ("a cake", not "A cake"),
- * unless the word is an initialism ("DNA matches") or "I". */
-static void
-lower_first(char *s)
-{
-	if (isupper((unsigned char)s[0]) && !isupper((unsigned char)s[1]) &&
-	    !(s[0] == 'I' && !isalpha((unsigned char)s[1])))
-		s[0] = (char)tolower((unsigned char)s[0]);
-}
-
-/* The asker's phrase as the answerer repeats it to the asker: "I am",
- * "I was", "I", "me", "my", "our", "myself", "mine" (and "I'm", "I've",
- * "I'd") become the second person, word by word (the first entry that
- * matches whole words wins), into out[n]. */
-static void
-second_person(const char *s, char *out, size_t n)
-{
-	static const char *const swap[][2] = {
-		{ "I am", "you are" }, { "I was", "you were" },
-		{ "I", "you" }, { "me", "you" }, { "my", "your" },
-		{ "My", "Your" }, { "our", "your" }, { "myself", "yourself" },
-		{ "mine", "yours" }, { "I'm", "you're" }, { "I've", "you've" },
-		{ "I'd", "you'd" },
-	};
-	size_t o = 0, w, k, len;
-
-	out[0] = '\0';
-	while (*s != '\0' && o + 1 < n) {
-		const char *rep = NULL;
-
-		for (w = 0; isalpha((unsigned char)s[w]) || s[w] == '\''; w++)
-			;
-		for (k = 0; w > 0 && rep == NULL &&
-		     k < sizeof(swap) / sizeof(swap[0]); k++) {
-			len = strlen(swap[k][0]);
-			if (len >= w && strncmp(s, swap[k][0], len) == 0 &&
-			    !isalpha((unsigned char)s[len]) && s[len] != '\'')
-				rep = swap[k][1];
-		}
-		if (rep != NULL) {
-			o += (size_t)snprintf(out + o, n - o, "%s", rep);
-			w = len;
-		} else {
-			o += (size_t)snprintf(out + o, n - o, "%.*s",
-					      (int)(w > 0 ? w : 1), s);
-		}
-		s += w > 0 ? w : 1;
-		if (o >= n)
-			o = n - 1;
-	}
 }
 
 /* What the question's text and its answers both know of it, into o:
@@ -264,8 +211,9 @@ question_text(const struct stage_ctx *sc, struct cqa_item *it,
 		if (render(sc, rule, v, rng_derive(seed, parts[i], 0, 0),
 			   it->part[i], PART_MAX, err) != 0)
 			goto out;
-		lower_first(it->part[i]);
-		second_person(it->part[i], it->part_you[i], PART_MAX);
+		cqa_word_lower_first(it->part[i]);
+		cqa_word_second_person(it->part[i], it->part_you[i],
+				       PART_MAX);
 		if (!cJSON_AddStringToObject(o, parts[i], it->part[i])) {
 			pf_error_set(err, "out of memory");
 			goto out;
