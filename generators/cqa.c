@@ -10,16 +10,18 @@
  * tags up to this question and the answerer's tags before its date.
  *
  * A generated question is written from templates/offline/cqa.grammar
- * (rules q.*) with the asker's persona, life and world: what the asker
- * tried, wants and ran into in its community and tag, rendered once per
- * part so that the answers can refer to the same words. It is a pure
- * function of (run seed, asker, question), so vars() and accept() agree,
- * under any backend. */
+ * with the asker's persona, life and world: what the asker tried, wants
+ * and ran into in its community and tag (the community's block,
+ * COMMUNITY.tried and so on, rendered once per part so that the answers
+ * can refer to the same words), then its title and body (q.title,
+ * q.body). It is a pure function of (run seed, asker, question), so
+ * vars() and accept() agree, under any backend. */
 #include "generators/stages.h"
 #include "generators/config.h"
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -30,6 +32,7 @@
 #include "generators/cqahist.h"
 #include "generators/cqaword.h"
 #include "generators/text.h"
+#include "templates/grammar.h"
 #include "output/writer.h"
 #include "personas/coherence.h"
 
@@ -42,6 +45,17 @@
 static const char *const parts[] = { "snag", "tried", "goal" };
 #define NPARTS (sizeof(parts) / sizeof(parts[0]))
 
+/* A generated question's text: a pure function of (run seed, asker, j),
+ * so the unit keeps the last one rendered (gen_unit.cqa_last) for the
+ * other techniques' items and accept(). */
+struct cqa_qtext {
+	int j;                      /* the asker's question; -1: none */
+	int kind;                   /* title form; -1 for a file's question */
+	char part[NPARTS][PART_MAX];      /* as the asker says it ("my") */
+	char part_you[NPARTS][PART_MAX];  /* as an answer says it ("your") */
+	char tbuf[TEXT_MAX], bbuf[TEXT_MAX];
+};
+
 /* What one item is about: the asker's question j, technique t. */
 struct cqa_item {
 	struct cqa_space sp;
@@ -53,10 +67,7 @@ struct cqa_item {
 	int ntop;
 	char qid[96], asker_id[UNIT_ID_MAX], answerer_id[UNIT_ID_MAX];
 	const char *title, *body;   /* the file's, or tbuf and bbuf */
-	int kind;                   /* title form; -1 for a file's question */
-	char part[NPARTS][PART_MAX];      /* as the asker says it ("my") */
-	char part_you[NPARTS][PART_MAX];  /* as an answer says it ("your") */
-	char tbuf[TEXT_MAX], bbuf[TEXT_MAX];
+	struct cqa_qtext q;         /* a generated question's text */
 };
 
 static void
@@ -150,39 +161,58 @@ question_vars(const struct cqa_item *it, size_t nparts, cJSON *o)
 				     it->asker.asked[k].comm->topic) != NULL;
 			break;
 		}
-	if (ok && it->kind >= 0)
-		ok = cJSON_AddNumberToObject(o, "kind", it->kind) != NULL;
-	for (i = 0; ok && it->kind >= 0 && i < nparts; i++) {
+	if (ok && it->q.kind >= 0)
+		ok = cJSON_AddNumberToObject(o, "kind", it->q.kind) != NULL;
+	for (i = 0; ok && it->q.kind >= 0 && i < nparts; i++) {
 		char key[32];
 
 		snprintf(key, sizeof(key), "%s_you", parts[i]);
-		ok = cJSON_AddStringToObject(o, parts[i], it->part[i]) &&
-		     cJSON_AddStringToObject(o, key, it->part_you[i]);
+		ok = cJSON_AddStringToObject(o, parts[i], it->q.part[i]) &&
+		     cJSON_AddStringToObject(o, key, it->q.part_you[i]);
 	}
 	return ok ? 0 : -1;
 }
 
-/* Expand cqa.grammar's `rule` against v with seed into out[n]. */
+/* Expand cqa.grammar's `rule` against v with seed into out[n], as prose
+ * (a sentence: capitals, spacing) or raw (a phrase to go inside one).
+ * Returns 0, or -1 with err filled. */
 static int
 render(const struct stage_ctx *sc, const char *rule, const cJSON *v,
-       uint64_t seed, char *out, size_t n, struct pf_error *err)
+       uint64_t seed, unsigned flags, char *out, size_t n,
+       struct pf_error *err)
 {
+	const struct grammar *g = gen_grammar(sc->cfg, "cqa", err);
 	struct buf b;
 	int rc;
 
+	if (g == NULL)
+		return -1;
 	buf_init(&b, n - 1);
-	rc = gen_text_render(sc->cfg, "cqa", rule, v, seed, &b, err);
+	rc = grammar_render(g, rule, v, seed, flags, &b, err);
 	if (rc == 0)
 		snprintf(out, n, "%s", b.len > 0 ? b.data : "");
 	buf_free(&b);
 	return rc;
 }
 
+/* Community c's rule `what` ("cooking.snag": its block of cqa.grammar,
+ * which picks the tag), raw, into out[n]. */
+static int
+render_community(const struct stage_ctx *sc, const struct community *c,
+		 const char *what, const cJSON *v, uint64_t seed, char *out,
+		 size_t n, struct pf_error *err)
+{
+	char rule[64];
+
+	snprintf(rule, sizeof(rule), "%s.%s", c->name, what);
+	return render(sc, rule, v, seed, 0, out, n, err);
+}
+
 /* A generated question's title form, parts, title and body (cqa.grammar
  * q.*), drawn from (run seed, asker, j) with the asker's persona, life
  * and world. Returns 0, or -1 with err filled. */
 static int
-question_text(const struct stage_ctx *sc, struct cqa_item *it,
+render_question(const struct stage_ctx *sc, struct cqa_item *it,
 	      struct pf_error *err)
 {
 	const struct gen_unit *gu = sc->u->data;
@@ -194,7 +224,7 @@ question_text(const struct stage_ctx *sc, struct cqa_item *it,
 	int rc = -1;
 
 	rng_seed(&r, seed);
-	it->kind = (int)rng_below(&r, KINDS);
+	it->q.kind = (int)rng_below(&r, KINDS);
 	if (v == NULL ||
 	    !cJSON_AddItemReferenceToObject(v, "persona", gu->persona_json) ||
 	    !cJSON_AddItemReferenceToObject(v, "life", gu->life) ||
@@ -205,29 +235,50 @@ question_text(const struct stage_ctx *sc, struct cqa_item *it,
 		goto out;
 	}
 	for (i = 0; i < NPARTS; i++) {
-		char rule[32];
-
-		snprintf(rule, sizeof(rule), "q.%s", parts[i]);
-		if (render(sc, rule, v, rng_derive(seed, parts[i], 0, 0),
-			   it->part[i], PART_MAX, err) != 0)
+		if (render_community(sc, it->asker.asked[it->j].comm,
+				     parts[i], v, rng_derive(seed, parts[i],
+							     0, 0),
+				     it->q.part[i], PART_MAX, err) != 0)
 			goto out;
-		cqa_word_lower_first(it->part[i]);
-		cqa_word_second_person(it->part[i], it->part_you[i],
+		cqa_word_second_person(it->q.part[i], it->q.part_you[i],
 				       PART_MAX);
-		if (!cJSON_AddStringToObject(o, parts[i], it->part[i])) {
+		if (!cJSON_AddStringToObject(o, parts[i], it->q.part[i])) {
 			pf_error_set(err, "out of memory");
 			goto out;
 		}
 	}
 	if (render(sc, "q.title", v, rng_derive(seed, "title", 0, 0),
-		   it->tbuf, sizeof(it->tbuf), err) != 0 ||
+		   GRAMMAR_PROSE, it->q.tbuf, sizeof(it->q.tbuf), err) != 0 ||
 	    render(sc, "q.body", v, rng_derive(seed, "body", 0, 0),
-		   it->bbuf, sizeof(it->bbuf), err) != 0)
+		   GRAMMAR_PROSE, it->q.bbuf, sizeof(it->q.bbuf), err) != 0)
 		goto out;
 	rc = 0;
 out:
 	cJSON_Delete(v);
 	return rc;
+}
+
+/* render_question(), or the unit's copy of it when the unit rendered
+ * question j last. Returns 0, or -1 with err filled. */
+static int
+question_text(const struct stage_ctx *sc, struct cqa_item *it,
+	      struct pf_error *err)
+{
+	struct gen_unit *gu = sc->u->data;
+	struct cqa_qtext *last = gu->cqa_last;
+
+	if (last != NULL && last->j == it->j) {
+		it->q = *last;
+		return 0;
+	}
+	if (render_question(sc, it, err) != 0)
+		return -1;
+	it->q.j = it->j;
+	if (last == NULL)
+		last = gu->cqa_last = malloc(sizeof(*last));
+	if (last != NULL)       /* no memory: render again next time */
+		*last = it->q;
+	return 0;
 }
 
 /* Rebuild everything item sc is about into *it. Returns 0, or -1 with
@@ -267,14 +318,14 @@ item_of(const struct stage_ctx *sc, struct cqa_item *it,
 			 PRId64, it->answerer_index);
 	else
 		it->answerer_id[0] = '\0';
-	it->kind = -1;
+	it->q.kind = -1;
 	if (p->src != NULL) {
 		it->title = p->src->title;
 		it->body = p->src->body;
 		return 0;
 	}
-	it->title = it->tbuf;
-	it->body = it->bbuf;
+	it->title = it->q.tbuf;
+	it->body = it->q.bbuf;
 	return question_text(sc, it, err);
 }
 
@@ -370,6 +421,31 @@ join_tags(const char *const *tags, int n, char *out, size_t size)
 				      i ? ", " : "", tags[i]);
 }
 
+/* The community content an offline answer draws on, each rendered
+ * raw from its community's block with the item's own seed into o:
+ * act, act2, act3 (advice), why (the usual cause), res (where to get
+ * help). Returns 0, or -1 with err filled. */
+static int
+answer_pieces(const struct stage_ctx *sc, const struct cqa_item *it,
+	      const cJSON *v, cJSON *o, struct pf_error *err)
+{
+	static const char *const piece[] = { "act", "act2", "act3", "why",
+					     "res" };
+	const struct community *c = it->asker.asked[it->j].comm;
+	char text[PART_MAX];
+	size_t i;
+
+	for (i = 0; i < sizeof(piece) / sizeof(piece[0]); i++) {
+		if (render_community(sc, c, piece[i], v,
+				     rng_derive(sc->seed, piece[i], 0, 0),
+				     text, sizeof(text), err) != 0)
+			return -1;
+		if (!cJSON_AddStringToObject(o, piece[i], text))
+			return pf_error_set(err, "out of memory");
+	}
+	return 0;
+}
+
 static int
 vars(struct stage_ctx *sc, cJSON *v, struct pf_error *err)
 {
@@ -396,6 +472,8 @@ vars(struct stage_ctx *sc, cJSON *v, struct pf_error *err)
 	cJSON_AddStringToObject(o, "top5", top);
 	cJSON_AddStringToObject(o, "technique", cqa_technique_names[it.t]);
 	cJSON_AddBoolToObject(o, flag[it.t], 1);
+	if (sc->offline && answer_pieces(sc, &it, v, o, err) != 0)
+		return -1;
 	return gen_text(sc, "cqa", "answer", sc->seed, v, "answer", err);
 }
 

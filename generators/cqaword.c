@@ -61,11 +61,3 @@ cqa_word_second_person(const char *s, char *out, size_t n)
 		s += w;
 	}
 }
-
-void
-cqa_word_lower_first(char *s)
-{
-	if (isupper((unsigned char)s[0]) && !isupper((unsigned char)s[1]) &&
-	    !(s[0] == 'I' && !isalpha((unsigned char)s[1])))
-		s[0] = (char)tolower((unsigned char)s[0]);
-}

@@ -1,6 +1,6 @@
 /* cqaword.h - the asker's words as an answer repeats them: the parts of
- * a generated cqa question (cqa.grammar q.snag, q.tried, q.goal) are
- * written in the asker's voice ("a ticket I believe was wrong"); the
+ * a generated cqa question (cqa.grammar COMMUNITY.snag, .tried, .goal)
+ * are written in the asker's voice ("a ticket I believe was wrong"); the
  * answers quote them back to the asker ("a ticket you believe was
  * wrong"). Nothing here allocates. */
 #ifndef PF_GEN_CQAWORD_H
@@ -15,10 +15,5 @@
  * -> "you've", "I'd" -> "you'd" ("My" -> "Your"). Writes at most n
  * bytes (n > 0) into out, NUL-terminated, cut when it does not fit. */
 void cqa_word_second_person(const char *s, char *out, size_t n);
-
-/* A phrase rendered as prose starts with a capital; give it back its
- * small first letter ("A cake" -> "a cake"), except for an initialism
- * ("DNA matches") or the word "I". */
-void cqa_word_lower_first(char *s);
 
 #endif

@@ -259,6 +259,7 @@ unit_close(void *ud, struct unit *u)
 	cJSON_Delete(gu->persona_json);
 	cJSON_Delete(gu->life);
 	cJSON_Delete(gu->world_json);
+	free(gu->cqa_last);
 	free(gu);
 	u->data = NULL;
 }

@@ -57,6 +57,8 @@ struct gen_critic {
 	char reason[256];                /* why it sent back the last one */
 };
 
+struct cqa_qtext;
+
 struct gen_unit {
 	struct persona persona;
 	cJSON *persona_json;             /* persona_to_json() + "profile" */
@@ -72,6 +74,9 @@ struct gen_unit {
 	/* The run's persona tables, for a stage that needs another
 	 * persona of the run (cqa: the answerer). */
 	const struct persona_tables *tables;
+	/* The cqa question rendered last (generators/cqa.c; malloc'd,
+	 * freed with the unit). */
+	struct cqa_qtext *cqa_last;
 };
 
 /* The persona and the planted facts of unit u. */

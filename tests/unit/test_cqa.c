@@ -2,7 +2,6 @@
  * no later question leaks into the top-5 tags, the tag-overlap formula,
  * ordered timestamps, answerers other than the asker; and the asker's
  * words turned to the second person (cqaword.h). */
-#include <stdio.h>
 #include <string.h>
 
 #include "generators/cqahist.h"
@@ -209,29 +208,6 @@ START_TEST(second_person_table)
 }
 END_TEST
 
-START_TEST(lower_first_table)
-{
-	static const struct {
-		const char *in, *want;
-	} t[] = {
-		{ .in = "A cake that sinks", .want = "a cake that sinks" },
-		{ .in = "DNA matches nobody can place",
-		  .want = "DNA matches nobody can place" },
-		{ .in = "I read it twice", .want = "I read it twice" },
-		{ .in = "Iron levels", .want = "iron levels" },
-		{ .in = "already small", .want = "already small" },
-	};
-	char s[64];
-	size_t i;
-
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		snprintf(s, sizeof(s), "%s", t[i].in);
-		cqa_word_lower_first(s);
-		ck_assert_str_eq(s, t[i].want);
-	}
-}
-END_TEST
-
 static Suite *
 suite(void)
 {
@@ -244,7 +220,6 @@ suite(void)
 	tcase_add_test(tc, histories_ordered_and_stable);
 	tcase_add_test(tc, fifty_sepqa_communities);
 	tcase_add_test(tc, second_person_table);
-	tcase_add_test(tc, lower_first_table);
 	suite_add_tcase(s, tc);
 	return s;
 }
