@@ -10,17 +10,18 @@
  * tags up to this question and the answerer's tags before its date.
  *
  * A generated question is written from templates/offline/cqa.grammar
- * (rules q.*) with the asker's persona, life and world: what the asker
- * tried, wants and ran into in its community and tag, rendered once per
- * part so that the answers can refer to the same words. It is a pure
- * function of (run seed, asker, question), so vars() and accept() agree,
- * under any backend. */
+ * with the asker's persona, life and world: what the asker tried, wants
+ * and ran into in its community and tag (the community's block,
+ * COMMUNITY.tried and so on, rendered once per part so that the answers
+ * can refer to the same words), then its title and body (q.title,
+ * q.body). It is a pure function of (run seed, asker, question), so
+ * vars() and accept() agree, under any backend. */
 #include "generators/stages.h"
 #include "generators/config.h"
 
-#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -29,7 +30,9 @@
 #include "base/rng.h"
 #include "generators/cqafile.h"
 #include "generators/cqahist.h"
+#include "generators/cqaword.h"
 #include "generators/text.h"
+#include "templates/grammar.h"
 #include "output/writer.h"
 #include "personas/coherence.h"
 
@@ -42,6 +45,17 @@
 static const char *const parts[] = { "snag", "tried", "goal" };
 #define NPARTS (sizeof(parts) / sizeof(parts[0]))
 
+/* A generated question's text: a pure function of (run seed, asker, j),
+ * so the unit keeps the last one rendered (gen_unit.cqa_last) for the
+ * other techniques' items and accept(). */
+struct cqa_qtext {
+	int j;                      /* the asker's question; -1: none */
+	int kind;                   /* title form; -1 for a file's question */
+	char part[NPARTS][PART_MAX];      /* as the asker says it ("my") */
+	char part_you[NPARTS][PART_MAX];  /* as an answer says it ("your") */
+	char tbuf[TEXT_MAX], bbuf[TEXT_MAX];
+};
+
 /* What one item is about: the asker's question j, technique t. */
 struct cqa_item {
 	struct cqa_space sp;
@@ -53,10 +67,7 @@ struct cqa_item {
 	int ntop;
 	char qid[96], asker_id[UNIT_ID_MAX], answerer_id[UNIT_ID_MAX];
 	const char *title, *body;   /* the file's, or tbuf and bbuf */
-	int kind;                   /* title form; -1 for a file's question */
-	char part[NPARTS][PART_MAX];      /* as the asker says it ("my") */
-	char part_you[NPARTS][PART_MAX];  /* as an answer says it ("your") */
-	char tbuf[TEXT_MAX], bbuf[TEXT_MAX];
+	struct cqa_qtext q;         /* a generated question's text */
 };
 
 static void
@@ -120,52 +131,6 @@ tag_array(const char *const *tags, int n)
 	return a;
 }
 
-/* A part is a phrase inside a sentence, but the render capitalises it
- * as prose: give back the small first letter ("a cake", not "A cake"),
- * unless the word is an initialism ("DNA matches") or "I". */
-static void
-lower_first(char *s)
-{
-	if (isupper((unsigned char)s[0]) && !isupper((unsigned char)s[1]) &&
-	    !(s[0] == 'I' && !isalpha((unsigned char)s[1])))
-		s[0] = (char)tolower((unsigned char)s[0]);
-}
-
-/* The asker's phrase as the answerer repeats it to the asker: "I", "me",
- * "my", "our", "myself", "mine" (and "I'm", "I've", "I'd") become the
- * second person, word by word, into out[n]. */
-static void
-second_person(const char *s, char *out, size_t n)
-{
-	static const char *const swap[][2] = {
-		{ "I", "you" }, { "me", "you" }, { "my", "your" },
-		{ "My", "Your" }, { "our", "your" }, { "myself", "yourself" },
-		{ "mine", "yours" }, { "I'm", "you're" }, { "I've", "you've" },
-		{ "I'd", "you'd" },
-	};
-	size_t o = 0, w, k;
-
-	out[0] = '\0';
-	while (*s != '\0' && o + 1 < n) {
-		const char *rep = NULL;
-
-		for (w = 0; isalpha((unsigned char)s[w]) || s[w] == '\''; w++)
-			;
-		for (k = 0; w > 0 && k < sizeof(swap) / sizeof(swap[0]); k++)
-			if (strlen(swap[k][0]) == w &&
-			    strncmp(s, swap[k][0], w) == 0)
-				rep = swap[k][1];
-		if (rep != NULL)
-			o += (size_t)snprintf(out + o, n - o, "%s", rep);
-		else
-			o += (size_t)snprintf(out + o, n - o, "%.*s",
-					      (int)(w > 0 ? w : 1), s);
-		s += w > 0 ? w : 1;
-		if (o >= n)
-			o = n - 1;
-	}
-}
-
 /* What the question's text and its answers both know of it, into o:
  * community, topic, tags, tag and tag2, its year, how many questions
  * the asker asked before it and since when, another community the asker
@@ -196,39 +161,58 @@ question_vars(const struct cqa_item *it, size_t nparts, cJSON *o)
 				     it->asker.asked[k].comm->topic) != NULL;
 			break;
 		}
-	if (ok && it->kind >= 0)
-		ok = cJSON_AddNumberToObject(o, "kind", it->kind) != NULL;
-	for (i = 0; ok && it->kind >= 0 && i < nparts; i++) {
+	if (ok && it->q.kind >= 0)
+		ok = cJSON_AddNumberToObject(o, "kind", it->q.kind) != NULL;
+	for (i = 0; ok && it->q.kind >= 0 && i < nparts; i++) {
 		char key[32];
 
 		snprintf(key, sizeof(key), "%s_you", parts[i]);
-		ok = cJSON_AddStringToObject(o, parts[i], it->part[i]) &&
-		     cJSON_AddStringToObject(o, key, it->part_you[i]);
+		ok = cJSON_AddStringToObject(o, parts[i], it->q.part[i]) &&
+		     cJSON_AddStringToObject(o, key, it->q.part_you[i]);
 	}
 	return ok ? 0 : -1;
 }
 
-/* Expand cqa.grammar's `rule` against v with seed into out[n]. */
+/* Expand cqa.grammar's `rule` against v with seed into out[n], as prose
+ * (a sentence: capitals, spacing) or raw (a phrase to go inside one).
+ * Returns 0, or -1 with err filled. */
 static int
 render(const struct stage_ctx *sc, const char *rule, const cJSON *v,
-       uint64_t seed, char *out, size_t n, struct pf_error *err)
+       uint64_t seed, unsigned flags, char *out, size_t n,
+       struct pf_error *err)
 {
+	const struct grammar *g = gen_grammar(sc->cfg, "cqa", err);
 	struct buf b;
 	int rc;
 
+	if (g == NULL)
+		return -1;
 	buf_init(&b, n - 1);
-	rc = gen_text_render(sc->cfg, "cqa", rule, v, seed, &b, err);
+	rc = grammar_render(g, rule, v, seed, flags, &b, err);
 	if (rc == 0)
 		snprintf(out, n, "%s", b.len > 0 ? b.data : "");
 	buf_free(&b);
 	return rc;
 }
 
+/* Community c's rule `what` ("cooking.snag": its block of cqa.grammar,
+ * which picks the tag), raw, into out[n]. */
+static int
+render_community(const struct stage_ctx *sc, const struct community *c,
+		 const char *what, const cJSON *v, uint64_t seed, char *out,
+		 size_t n, struct pf_error *err)
+{
+	char rule[64];
+
+	snprintf(rule, sizeof(rule), "%s.%s", c->name, what);
+	return render(sc, rule, v, seed, 0, out, n, err);
+}
+
 /* A generated question's title form, parts, title and body (cqa.grammar
  * q.*), drawn from (run seed, asker, j) with the asker's persona, life
  * and world. Returns 0, or -1 with err filled. */
 static int
-question_text(const struct stage_ctx *sc, struct cqa_item *it,
+render_question(const struct stage_ctx *sc, struct cqa_item *it,
 	      struct pf_error *err)
 {
 	const struct gen_unit *gu = sc->u->data;
@@ -240,7 +224,7 @@ question_text(const struct stage_ctx *sc, struct cqa_item *it,
 	int rc = -1;
 
 	rng_seed(&r, seed);
-	it->kind = (int)rng_below(&r, KINDS);
+	it->q.kind = (int)rng_below(&r, KINDS);
 	if (v == NULL ||
 	    !cJSON_AddItemReferenceToObject(v, "persona", gu->persona_json) ||
 	    !cJSON_AddItemReferenceToObject(v, "life", gu->life) ||
@@ -251,28 +235,50 @@ question_text(const struct stage_ctx *sc, struct cqa_item *it,
 		goto out;
 	}
 	for (i = 0; i < NPARTS; i++) {
-		char rule[32];
-
-		snprintf(rule, sizeof(rule), "q.%s", parts[i]);
-		if (render(sc, rule, v, rng_derive(seed, parts[i], 0, 0),
-			   it->part[i], PART_MAX, err) != 0)
+		if (render_community(sc, it->asker.asked[it->j].comm,
+				     parts[i], v, rng_derive(seed, parts[i],
+							     0, 0),
+				     it->q.part[i], PART_MAX, err) != 0)
 			goto out;
-		lower_first(it->part[i]);
-		second_person(it->part[i], it->part_you[i], PART_MAX);
-		if (!cJSON_AddStringToObject(o, parts[i], it->part[i])) {
+		cqa_word_second_person(it->q.part[i], it->q.part_you[i],
+				       PART_MAX);
+		if (!cJSON_AddStringToObject(o, parts[i], it->q.part[i])) {
 			pf_error_set(err, "out of memory");
 			goto out;
 		}
 	}
 	if (render(sc, "q.title", v, rng_derive(seed, "title", 0, 0),
-		   it->tbuf, sizeof(it->tbuf), err) != 0 ||
+		   GRAMMAR_PROSE, it->q.tbuf, sizeof(it->q.tbuf), err) != 0 ||
 	    render(sc, "q.body", v, rng_derive(seed, "body", 0, 0),
-		   it->bbuf, sizeof(it->bbuf), err) != 0)
+		   GRAMMAR_PROSE, it->q.bbuf, sizeof(it->q.bbuf), err) != 0)
 		goto out;
 	rc = 0;
 out:
 	cJSON_Delete(v);
 	return rc;
+}
+
+/* render_question(), or the unit's copy of it when the unit rendered
+ * question j last. Returns 0, or -1 with err filled. */
+static int
+question_text(const struct stage_ctx *sc, struct cqa_item *it,
+	      struct pf_error *err)
+{
+	struct gen_unit *gu = sc->u->data;
+	struct cqa_qtext *last = gu->cqa_last;
+
+	if (last != NULL && last->j == it->j) {
+		it->q = *last;
+		return 0;
+	}
+	if (render_question(sc, it, err) != 0)
+		return -1;
+	it->q.j = it->j;
+	if (last == NULL)
+		last = gu->cqa_last = malloc(sizeof(*last));
+	if (last != NULL)       /* no memory: render again next time */
+		*last = it->q;
+	return 0;
 }
 
 /* Rebuild everything item sc is about into *it. Returns 0, or -1 with
@@ -312,22 +318,55 @@ item_of(const struct stage_ctx *sc, struct cqa_item *it,
 			 PRId64, it->answerer_index);
 	else
 		it->answerer_id[0] = '\0';
-	it->kind = -1;
+	it->q.kind = -1;
 	if (p->src != NULL) {
 		it->title = p->src->title;
 		it->body = p->src->body;
 		return 0;
 	}
-	it->title = it->tbuf;
-	it->body = it->bbuf;
+	it->title = it->q.tbuf;
+	it->body = it->q.bbuf;
 	return question_text(sc, it, err);
 }
 
 /* The answerer as the answer may speak of it, into v as "ans": name,
  * city, state, age, job (has_job), its answers before the question's
- * date (answers, since: the year of the first) and a community of its
- * own other than the question's (other). Nothing without an answerer.
+ * date (answers, since: the year of the first; tags: up to three tags
+ * of those in the question's community), and a community of its own
+ * other than the question's (other). Nothing without an answerer.
  * Returns 0 or -1 (memory). */
+/* Up to three distinct tags of the answers h gave in q's community
+ * before q's date, as the list "tags" of o (left out when none).
+ * Returns 0 or -1 (memory). */
+static int
+answered_tags(const struct cqa_history *h, const struct cqa_post *q,
+	      cJSON *o)
+{
+	const char *t[3];
+	int k, i, d, n = 0;
+	cJSON *a;
+
+	for (k = 0; k < h->nanswered && h->answered[k].ts < q->ts; k++) {
+		const struct cqa_post *p = &h->answered[k];
+
+		for (i = 0; p->comm == q->comm && i < p->ntags && n < 3; i++) {
+			for (d = 0; d < n && strcmp(t[d], p->tags[i]) != 0; d++)
+				;
+			if (d == n)
+				t[n++] = p->tags[i];
+		}
+	}
+	if (n == 0)
+		return 0;
+	if ((a = tag_array(t, n)) == NULL)
+		return -1;
+	if (!cJSON_AddItemToObject(o, "tags", a)) {
+		cJSON_Delete(a);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 answerer_vars(const struct stage_ctx *sc, const struct cqa_item *it,
 	      cJSON *v)
@@ -346,7 +385,8 @@ answerer_vars(const struct stage_ctx *sc, const struct cqa_item *it,
 	for (k = 0; k < h->nanswered && h->answered[k].ts < q->ts; k++)
 		if (n++ == 0)
 			since = year_of(h->answered[k].ts);
-	if ((o = cJSON_AddObjectToObject(v, "ans")) == NULL)
+	if ((o = cJSON_AddObjectToObject(v, "ans")) == NULL ||
+	    answered_tags(h, q, o) != 0)
 		return -1;
 	ok = cJSON_AddStringToObject(o, "first_name", a.first_name) &&
 	     cJSON_AddStringToObject(o, "city", a.city) &&
@@ -381,6 +421,31 @@ join_tags(const char *const *tags, int n, char *out, size_t size)
 				      i ? ", " : "", tags[i]);
 }
 
+/* The community content an offline answer draws on, each rendered
+ * raw from its community's block with the item's own seed into o:
+ * act, act2, act3 (advice), why (the usual cause), res (where to get
+ * help). Returns 0, or -1 with err filled. */
+static int
+answer_pieces(const struct stage_ctx *sc, const struct cqa_item *it,
+	      const cJSON *v, cJSON *o, struct pf_error *err)
+{
+	static const char *const piece[] = { "act", "act2", "act3", "why",
+					     "res" };
+	const struct community *c = it->asker.asked[it->j].comm;
+	char text[PART_MAX];
+	size_t i;
+
+	for (i = 0; i < sizeof(piece) / sizeof(piece[0]); i++) {
+		if (render_community(sc, c, piece[i], v,
+				     rng_derive(sc->seed, piece[i], 0, 0),
+				     text, sizeof(text), err) != 0)
+			return -1;
+		if (!cJSON_AddStringToObject(o, piece[i], text))
+			return pf_error_set(err, "out of memory");
+	}
+	return 0;
+}
+
 static int
 vars(struct stage_ctx *sc, cJSON *v, struct pf_error *err)
 {
@@ -407,6 +472,8 @@ vars(struct stage_ctx *sc, cJSON *v, struct pf_error *err)
 	cJSON_AddStringToObject(o, "top5", top);
 	cJSON_AddStringToObject(o, "technique", cqa_technique_names[it.t]);
 	cJSON_AddBoolToObject(o, flag[it.t], 1);
+	if (sc->offline && answer_pieces(sc, &it, v, o, err) != 0)
+		return -1;
 	return gen_text(sc, "cqa", "answer", sc->seed, v, "answer", err);
 }
 

@@ -20,6 +20,7 @@ libpersonaforge_a_SOURCES += \
 libpersonaforge_a_SOURCES += \
 	generators/communities.c generators/communities.h \
 	generators/cqahist.c generators/cqahist.h \
+	generators/cqaword.c generators/cqaword.h \
 	generators/cqafile.c generators/cqafile.h \
 	generators/cqa.c \
 	generators/prefview.c generators/prefview.h \

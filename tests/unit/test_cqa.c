@@ -1,9 +1,11 @@
 /* test_cqa.c - question histories and the SE-PQA features (cqahist.h):
  * no later question leaks into the top-5 tags, the tag-overlap formula,
- * ordered timestamps, answerers other than the asker. */
+ * ordered timestamps, answerers other than the asker; and the asker's
+ * words turned to the second person (cqaword.h). */
 #include <string.h>
 
 #include "generators/cqahist.h"
+#include "generators/cqaword.h"
 #include "check_tap.h"
 
 static void
@@ -169,6 +171,43 @@ START_TEST(fifty_sepqa_communities)
 }
 END_TEST
 
+/* The asker's phrases as the answers quote them: whole words only, the
+ * two-word forms first, and a short buffer cuts cleanly. */
+START_TEST(second_person_table)
+{
+	static const struct {
+		const char *in, *want;
+		size_t n;
+	} t[] = {
+		{ .in = "a ticket I believe was wrong",
+		  .want = "a ticket you believe was wrong", .n = 64 },
+		{ .in = "a puja with steps I am unsure of",
+		  .want = "a puja with steps you are unsure of", .n = 64 },
+		{ .in = "talked to my grandparents about our customs",
+		  .want = "talked to your grandparents about your customs",
+		  .n = 64 },
+		{ .in = "coach my kid's team without embarrassing myself",
+		  .want = "coach your kid's team without embarrassing "
+			  "yourself", .n = 64 },
+		{ .in = "a pet that ignores me outside, I'm told",
+		  .want = "a pet that ignores you outside, you're told",
+		  .n = 64 },
+		{ .in = "mine, Imogen, meal, mystery and India",
+		  .want = "yours, Imogen, meal, mystery and India", .n = 64 },
+		{ .in = "I was", .want = "you were", .n = 64 },
+		{ .in = "my dog", .want = "your", .n = 5 },
+		{ .in = "", .want = "", .n = 8 },
+	};
+	char out[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		cqa_word_second_person(t[i].in, out, t[i].n);
+		ck_assert_str_eq(out, t[i].want);
+	}
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -180,6 +219,7 @@ suite(void)
 	tcase_add_test(tc, overlap_formula);
 	tcase_add_test(tc, histories_ordered_and_stable);
 	tcase_add_test(tc, fifty_sepqa_communities);
+	tcase_add_test(tc, second_person_table);
 	suite_add_tcase(s, tc);
 	return s;
 }
