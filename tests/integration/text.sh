@@ -8,7 +8,7 @@
 # build summary's rate before and after redraws (generators/dedup.h). Held:
 # interview answers and detailed narratives at >= 100 words, distinct-2
 # at floors just below what the persona-conditioned scenes reach (answers
-# 0.150 at 111 words, held at 0.14: each answer draws its slots from
+# 0.150 at 112 words, held at 0.14: each answer draws its slots from
 # unions of whole-sentence pools and names the interview's own details,
 # generators/interview.c; detailed narratives 0.128 at 119 words, held
 # at 0.12; the fill-in-the-blank text this grammar replaced was 0.026),
