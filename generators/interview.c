@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/json.h"
+#include "base/rng.h"
+#include "generators/life.h"
 #include "generators/text.h"
 #include "output/writer.h"
 #include "personas/coherence.h"
@@ -52,6 +55,106 @@ transcript(const struct stage_ctx *sc)
 	return t;
 }
 
+/* The interview's own details of a persona's life (rules ivd.KEY of
+ * interview.grammar, into {iv.KEY}): grandparents, a childhood friend,
+ * what a parent did, the street and neighbours of today, a first boss.
+ * Only the interview names them, so each is drawn with a seed of the run
+ * and the persona's index alone: every answer of one persona renders
+ * the same value, and no other stage depends on them. */
+static const char *const iv_keys[] = {
+	"gma", "gpa", "aunt", "uncle", "pal", "parjob", "kids", "diner",
+	"park", "street", "nbr", "boss", "mentor", "church", "team",
+	"bigyear", "moveway", "pal2", "cousin", "niece", "nephew", "doc",
+	"barber", "carrier", "mate", "buddy", "fam2", "manager", "dogname",
+};
+#define IV_VALUE_MAX 512
+
+/* Numbers the answers say that follow from the life details: {iv.KEY}
+ * is life[from] - life[minus] + add, where a NULL key reads LIFE_YEAR
+ * (from) or 0 (minus); left out when a life detail is missing (no
+ * child, no job). "year10" is the year the persona turned ten. */
+static const struct {
+	const char *key, *from, *minus;
+	int add;
+} iv_numbers[] = {
+	{ .key = "year10", .from = "birth_year", .add = 10 },
+	{ .key = "year16", .from = "birth_year", .add = 16 },
+	{ .key = "age_moved", .from = "moved_year", .minus = "birth_year" },
+	{ .key = "years_here", .minus = "moved_year" },
+	{ .key = "age_job", .from = "job_year", .minus = "birth_year" },
+	{ .key = "years_job", .minus = "job_year" },
+	{ .key = "age_school", .from = "school_year", .minus = "birth_year" },
+	{ .key = "years_married", .minus = "married_year" },
+	{ .key = "age_married", .from = "married_year",
+	  .minus = "birth_year" },
+	{ .key = "child_year", .minus = "child_age" },
+};
+
+static int
+life_number(const cJSON *life, const char *key, int dflt, int *out)
+{
+	const cJSON *n;
+
+	if (key == NULL) {
+		*out = dflt;
+		return 0;
+	}
+	n = cJSON_GetObjectItemCaseSensitive(life, key);
+	if (!cJSON_IsNumber(n))
+		return -1;
+	*out = n->valueint;
+	return 0;
+}
+
+static int
+persona_numbers(struct stage_ctx *sc, cJSON *iv, struct pf_error *err)
+{
+	const cJSON *life = ((struct gen_unit *)sc->u->data)->life;
+	size_t i;
+	int a, b;
+
+	for (i = 0; i < sizeof(iv_numbers) / sizeof(iv_numbers[0]); i++) {
+		if (life_number(life, iv_numbers[i].from, LIFE_YEAR, &a) != 0
+		    || life_number(life, iv_numbers[i].minus, 0, &b) != 0)
+			continue;
+		if (cJSON_AddNumberToObject(iv, iv_numbers[i].key,
+					    a - b + iv_numbers[i].add) == NULL)
+			return pf_error_set(err, "out of memory");
+	}
+	return 0;
+}
+
+static int
+persona_details(struct stage_ctx *sc, const struct grammar *g, cJSON *v,
+		struct pf_error *err)
+{
+	cJSON *iv = cJSON_AddObjectToObject(v, "iv");
+	struct buf b;
+	char rule[32];
+	size_t i;
+	int rc = 0;
+
+	if (iv == NULL)
+		return pf_error_set(err, "out of memory");
+	if (persona_numbers(sc, iv, err) != 0)
+		return -1;
+	buf_init(&b, IV_VALUE_MAX);
+	for (i = 0; rc == 0 && i < sizeof(iv_keys) / sizeof(iv_keys[0]);
+	     i++) {
+		snprintf(rule, sizeof(rule), "ivd.%s", iv_keys[i]);
+		buf_reset(&b);
+		rc = grammar_render(g, rule, v, rng_derive(sc->cfg->seed,
+				    "interview-life", (uint64_t)sc->u->index,
+				    i), 0, &b, err);
+		if (rc == 0 && cJSON_AddStringToObject(iv, iv_keys[i],
+						       b.data ? b.data : "")
+		    == NULL)
+			rc = pf_error_set(err, "out of memory");
+	}
+	buf_free(&b);
+	return rc;
+}
+
 /* Offline: the answer from templates/offline/interview.grammar (rule
  * answer.KEY, or answer.default for a question the grammar does not
  * know) into offline.answer, cut to the question's word budget. */
@@ -64,7 +167,8 @@ offline_answer(struct stage_ctx *sc, const struct interview_question *q,
 
 	if (!sc->offline)
 		return 0;
-	if ((g = gen_grammar(sc->cfg, "interview", err)) == NULL)
+	if ((g = gen_grammar(sc->cfg, "interview", err)) == NULL ||
+	    persona_details(sc, g, v, err) != 0)
 		return -1;
 	snprintf(rule, sizeof(rule), "answer.%s", q->key);
 	return gen_text_words(sc, "interview", grammar_has(g, rule) ? rule :
