@@ -265,6 +265,31 @@ what(char *out, size_t n, const struct world_contact *c)
 			 "a", j, c->city);
 }
 
+/* 1 when a relative already named has first name `first` and another
+ * sex than `sex`: two contacts may share a name across sexes (a husband
+ * and a sister both Logan), and the texts must not call one name both
+ * "he" and "she" (coherence rule earlier_answer). */
+static int
+clash(const struct draw *d, const char *first, const char *sex)
+{
+	const cJSON *e, *s;
+	char k[64];
+	size_t n;
+
+	cJSON_ArrayForEach(e, d->life) {
+		n = strlen(e->string);
+		if (n < 5 || n >= sizeof(k) || strcmp(e->string + n - 5,
+						      "_name") != 0 ||
+		    !eq(cJSON_GetStringValue(e), first))
+			continue;
+		snprintf(k, sizeof(k), "%.*s_sex", (int)(n - 5), e->string);
+		s = cJSON_GetObjectItemCaseSensitive(d->life, k);
+		if (!eq(cJSON_GetStringValue(s), sex))
+			return 1;
+	}
+	return 0;
+}
+
 /* "KEY_name" into buf. */
 static const char *
 key_name(const char *key, char *buf, size_t n)
@@ -326,6 +351,8 @@ relative_of(struct draw *d, const char *key, const char *word_f,
 	char k[64], w[128];
 	const char *first, *surname = NULL;
 
+	if (c != NULL && c->first != NULL && clash(d, c->first, c->sex))
+		c = NULL, n = 0;
 	if (relative(d, key, word_f, word_m, c ? c->sex : NULL,
 		     c ? c->first : NULL) != 0)
 		return -1;
