@@ -7,6 +7,7 @@
 #include "base/buf.h"
 #include "base/rng.h"
 #include "generators/text.h"
+#include "generators/world.h"
 #include "personas/coherence.h"
 
 #define DRAW_MAX 512        /* bytes of one drawn value */
@@ -14,6 +15,7 @@
 
 struct draw {
 	const struct grammar *g;
+	const struct world *w;  /* the persona's contacts and profile */
 	cJSON *vars, *life;
 	uint64_t seed, index;
 	uint32_t k;             /* draws so far: each gets its own seed */
@@ -150,7 +152,11 @@ voice(struct draw *d, const struct persona *p)
 	    !cJSON_AddBoolToObject(v, "anxious",
 				   p->big5[PERSONA_NEUROTICISM].score >= 58))
 		return pf_error_set(d->err, "out of memory");
-	return 0;
+	/* fit: strenuous scenes (a pickup game, a hike) fit the persona */
+	return put_bool(d, "fit", p->age < 75 &&
+			!eq(p->health_status, "living with a physical "
+			    "disability") &&
+			!eq(p->health_status, "recovering from recent surgery"));
 }
 
 /* Years of school's end by education (typical ages, not a table). */
@@ -177,6 +183,11 @@ places(struct draw *d, const struct persona *p)
 	int born = LIFE_YEAR - p->age, here = rng_below(&d->r, 2);
 	int school = born + school_years(p->education);
 
+	/* born where the profile says: here when its birth city is the
+	 * persona's city (generators/world.c) */
+	if (d->w != NULL && d->w->profile.birth_city != NULL)
+		here = eq(d->w->profile.birth_city, p->city);
+
 	if (school > LIFE_YEAR)
 		school = LIFE_YEAR;
 	return put_num(d, "birth_year", born) || put_num(d, "school_year",
@@ -188,8 +199,6 @@ places(struct draw *d, const struct persona *p)
 	       put(d, "house_number", "life.house_number") ||
 	       put(d, "moved_date", "life.date") ||
 	       put(d, "birth_date", "life.date") ||
-	       put(d, "friend_last", "life.last") ||
-	       put(d, "coworker_last", "life.last") ||
 	       put(d, "neighbor_last", "life.last") ||
 	       put(d, "neighbor_name", "life.name.female") ||
 	       put(d, "school", "life.school") ||
@@ -198,6 +207,7 @@ places(struct draw *d, const struct persona *p)
 	       put(d, "first_car", "life.first_car") ||
 	       put(d, "saying", "life.saying") ||
 	       put(d, "landmark", "life.landmark") ||
+	       put(d, "water", "life.water") ||
 	       put_num(d, "job_year", year(d, school, LIFE_YEAR - 1)) ||
 	       put_num(d, "married_year", year(d, born + 20 < LIFE_YEAR ?
 					       born + 20 : born + 18,
@@ -224,40 +234,212 @@ relative(struct draw *d, const char *key, const char *word_f,
 	return name != NULL ? put_str(d, k, name) : put(d, k, rule);
 }
 
+/* The world contact of relationship rel (generators/world.h), so that
+ * the texts name the relatives the contacts, documents and QA name;
+ * NULL when the world has none. */
+static const struct world_contact *
+contact(const struct draw *d, const char *rel)
+{
+	const struct world_contact *c;
+
+	if (d->w == NULL)
+		return NULL;
+	if (!eq(rel, "sibling"))
+		return world_contact_find(d->w, rel);
+	c = world_contact_find(d->w, "sister");
+	return c != NULL ? c : world_contact_find(d->w, "brother");
+}
+
+/* "a nurse in Omaha", "retired in Omaha", "a student in Omaha". */
+static void
+what(char *out, size_t n, const struct world_contact *c)
+{
+	const char *j = c->job;
+
+	if (eq(j, "retired"))
+		snprintf(out, n, "retired in %s", c->city);
+	else if (eq(c->relationship, "service provider"))
+		snprintf(out, n, "based in %s", c->city);
+	else
+		snprintf(out, n, "%s %s in %s", strchr("aeiou", j[0]) ? "an" :
+			 "a", j, c->city);
+}
+
+/* 1 when a relative already named has first name `first` and another
+ * sex than `sex`: two contacts may share a name across sexes (a husband
+ * and a sister both Logan), and the texts must not call one name both
+ * "he" and "she" (coherence rule earlier_answer). */
+static int
+clash(const struct draw *d, const char *first, const char *sex)
+{
+	const cJSON *e, *s;
+	char k[64];
+	size_t n;
+
+	cJSON_ArrayForEach(e, d->life) {
+		n = strlen(e->string);
+		if (n < 5 || n >= sizeof(k) || strcmp(e->string + n - 5,
+						      "_name") != 0 ||
+		    !eq(cJSON_GetStringValue(e), first))
+			continue;
+		snprintf(k, sizeof(k), "%.*s_sex", (int)(n - 5), e->string);
+		s = cJSON_GetObjectItemCaseSensitive(d->life, k);
+		if (!eq(cJSON_GetStringValue(s), sex))
+			return 1;
+	}
+	return 0;
+}
+
+/* "KEY_name" into buf. */
+static const char *
+key_name(const char *key, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s_name", key);
+	return buf;
+}
+
+/* life.people: up to LIFE_PEOPLE of the world's contacts outside the
+ * family, other than the friend and colleague named above, each with
+ * name, first, word (what the persona calls them: "neighbour",
+ * "dentist"), job, city, likes and what ("a nurse in Omaha"). */
+static int
+people(struct draw *d)
+{
+	const struct world_contact *f = contact(d, "friend"),
+				   *co = contact(d, "colleague"), *c;
+	cJSON *a = cJSON_AddArrayToObject(d->life, "people"), *o;
+	char w[128];
+	int i;
+
+	if (a == NULL)
+		return pf_error_set(d->err, "out of memory");
+	for (i = 0; d->w != NULL && i < d->w->ncontacts &&
+	     cJSON_GetArraySize(a) < LIFE_PEOPLE; i++) {
+		c = &d->w->c[i];
+		if (c == f || c == co || !(eq(c->relationship, "friend") ||
+		    eq(c->relationship, "colleague") ||
+		    eq(c->relationship, "neighbour") ||
+		    eq(c->relationship, "cousin") ||
+		    eq(c->relationship, "service provider")))
+			continue;
+		what(w, sizeof(w), c);
+		if ((o = cJSON_CreateObject()) == NULL ||
+		    !cJSON_AddItemToArray(a, o) ||
+		    !cJSON_AddStringToObject(o, "name", c->name) ||
+		    !cJSON_AddStringToObject(o, "first", c->first ? c->first
+					     : c->name) ||
+		    !cJSON_AddStringToObject(o, "word", eq(c->word, "neighbour")
+					     ? "neighbor" : c->word) ||
+		    !cJSON_AddStringToObject(o, "job", c->job) ||
+		    !cJSON_AddStringToObject(o, "city", c->city) ||
+		    !cJSON_AddStringToObject(o, "likes", c->likes) ||
+		    !cJSON_AddStringToObject(o, "what", w))
+			return pf_error_set(d->err, "out of memory");
+	}
+	return 0;
+}
+
+/* Relative KEY from contact c when there is one (its first name and
+ * sex; KEY_full its whole name, KEY_what "a nurse in Omaha", KEY_likes),
+ * else drawn (KEY_full the first name alone); and KEY_last, the
+ * contact's last name or a drawn one, when last is set. */
+static int
+relative_of(struct draw *d, const char *key, const char *word_f,
+	    const char *word_m, const struct world_contact *c, int last)
+{
+	size_t n = c != NULL && c->first != NULL ? strlen(c->first) : 0;
+	char k[64], w[128];
+	const char *first, *surname = NULL;
+
+	if (c != NULL && c->first != NULL && clash(d, c->first, c->sex))
+		c = NULL, n = 0;
+	if (relative(d, key, word_f, word_m, c ? c->sex : NULL,
+		     c ? c->first : NULL) != 0)
+		return -1;
+	snprintf(k, sizeof(k), "%s_last", key);
+	if (last && (n > 0 && strncmp(c->name, c->first, n) == 0 &&
+		     c->name[n] == ' ' ? put_str(d, k, c->name + n + 1)
+		     : put(d, k, "life.last")) != 0)
+		return -1;
+	if (last)
+		surname = cJSON_GetStringValue(
+			cJSON_GetObjectItemCaseSensitive(d->life, k));
+	first = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		d->life, key_name(key, w, sizeof(w))));
+	if (c != NULL)
+		snprintf(w, sizeof(w), "%s", c->name);
+	else
+		snprintf(w, sizeof(w), "%s%s%s", first ? first : "",
+			 surname ? " " : "", surname ? surname : "");
+	snprintf(k, sizeof(k), "%s_full", key);
+	if (put_str(d, k, w) != 0)
+		return -1;
+	if (c == NULL)
+		return 0;
+	what(w, sizeof(w), c);
+	snprintf(k, sizeof(k), "%s_what", key);
+	if (put_str(d, k, w) != 0)
+		return -1;
+	snprintf(k, sizeof(k), "%s_likes", key);
+	return put_str(d, k, c->likes);
+}
+
+/* A child of the household: the contact child when its age fits the
+ * household (grown children 18 or more, else under 18), else drawn; two
+ * or three children, as the household phrases say "children". */
+static int
+child(struct draw *d, const struct persona *p)
+{
+	const struct world_contact *c = contact(d, "child");
+	int adult = eq(p->household, "with adult children"), lo, hi;
+
+	hi = adult ? p->age - 18 : p->age - 18 < 17 ? p->age - 18 : 17;
+	lo = adult ? 18 : 1;
+	if (hi < lo)
+		hi = lo;
+	if (c != NULL && (c->age < lo || c->age > hi))
+		c = NULL;
+	return relative_of(d, "child", "daughter", "son", c, 0) ||
+	       put_num(d, "child_age", c ? c->age : year(d, lo, hi)) ||
+	       put_num(d, "children", 2 + (int)rng_below(&d->r, 2)) ? -1 : 0;
+}
+
 static int
 family(struct draw *d, const struct persona *p, const struct fact_plan *fp)
 {
 	const struct fact *sib = fact(fp, "sibling");
+	const struct world_contact *sc = contact(d, "sibling");
 	const char *h = p->household, *m = p->marital_status;
 	int kids = eq(h, "with partner and children") ||
 		   eq(h, "single parent") || eq(h, "with adult children");
-	int adult = eq(h, "with adult children"), lo, hi;
 
-	if (relative(d, "sibling", "sister", "brother", sib ? sib->sex : NULL,
-		     sib ? sib->value : NULL) != 0 ||
-	    relative(d, "friend", "friend", "friend", NULL, NULL) != 0 ||
-	    relative(d, "parent", "mother", "father", NULL, NULL) != 0)
+	if (sib != NULL && sc != NULL && !eq(sib->value, sc->first))
+		sc = NULL;  /* a planted sibling the contacts do not hold */
+	if ((sib && sc == NULL ? relative(d, "sibling", "sister", "brother",
+					  sib->sex, sib->value)
+	     : relative_of(d, "sibling", "sister", "brother", sc, 0)) ||
+	    (sib && sc == NULL && put_str(d, "sibling_full", sib->value)) ||
+	    relative_of(d, "friend", "friend", "friend", contact(d, "friend"),
+			1) ||
+	    relative_of(d, "parent", "mother", "father", contact(d, "parent"),
+			0))
 		return -1;
-	if ((eq(m, "married") && relative(d, "partner", "wife", "husband",
-					  NULL, NULL) != 0) ||
+	if ((eq(m, "married") &&
+	     relative_of(d, "partner", "wife", "husband",
+			 contact(d, "partner"), 0) != 0) ||
 	    (!eq(m, "married") && strncmp(h, "with partner", 12) == 0 &&
-	     relative(d, "partner", "partner", "partner", NULL, NULL) != 0) ||
+	     relative_of(d, "partner", "partner", "partner",
+			 contact(d, "partner"), 0) != 0) ||
 	    (eq(m, "widowed") && relative(d, "late", "late wife",
 					  "late husband", NULL, NULL) != 0) ||
 	    ((eq(m, "divorced") || eq(m, "separated")) &&
 	     relative(d, "ex", "ex-wife", "ex-husband", NULL, NULL) != 0))
 		return -1;
-	if (!kids)
-		return 0;
-	hi = adult ? p->age - 18 : p->age - 18 < 17 ? p->age - 18 : 17;
-	lo = adult ? 18 : 1;
-	if (hi < lo)
-		hi = lo;
-	return relative(d, "child", "daughter", "son", NULL, NULL) ||
-	       put_num(d, "child_age", year(d, lo, hi)) ||
-	       put_num(d, "children", 1 + (int)rng_below(&d->r, 3)) ? -1 : 0;
+	return people(d) || (kids ? child(d, p) : 0);
 }
 
+/* The employer is the profile's (generators/world.c), the one the
+ * documents and QA name; a planted employer fact is drawn from it too. */
 static int
 work_and_tastes(struct draw *d, const struct persona *p,
 		const struct fact_plan *fp)
@@ -266,15 +448,16 @@ work_and_tastes(struct draw *d, const struct persona *p,
 
 	if (coherence_has_job(p)) {
 		f = fact(fp, "employer");
-		if ((f ? put_str(d, "employer", f->value)
-		       : put(d, "employer", "life.employer")) != 0 ||
-		    relative(d, "coworker", "colleague", "colleague", NULL,
-			     NULL) != 0)
+		if (put_str(d, "employer", f ? f->value :
+			    d->w != NULL ? d->w->profile.employer : "") != 0 ||
+		    relative_of(d, "coworker", "colleague", "colleague",
+				contact(d, "colleague"), 1) != 0)
 			return -1;
 	}
 	if ((f = fact(fp, "pet")) != NULL && put_str(d, "pet", f->value))
 		return -1;
 	if (put(d, "field", "life.field") != 0 ||
+	    put(d, "food", "life.food") != 0 ||
 	    put(d, "dish", "life.dish") != 0)
 		return -1;
 	f = fact(fp, "favorite_cuisine");
@@ -283,6 +466,7 @@ work_and_tastes(struct draw *d, const struct persona *p,
 		return -1;
 	f = fact(fp, "hobby");
 	return put_list(d, "hobbies", "life.hobby", 3, f ? f->value : NULL) ||
+	       put(d, "hobby_place", "life.hobby_place") ||
 	       put_list(d, "skills", "life.skill", 4, NULL) ||
 	       put_list(d, "goals", "life.goal", 3, NULL) ||
 	       put_list(d, "cultural", "life.cultural", 3, NULL) ||
@@ -294,9 +478,10 @@ work_and_tastes(struct draw *d, const struct persona *p,
 cJSON *
 life_json(const struct pf_config *cfg, const struct persona *p,
 	  const cJSON *persona_json, const struct fact_plan *fp,
-	  uint64_t run_seed, struct pf_error *err)
+	  const struct world *w, uint64_t run_seed, struct pf_error *err)
 {
-	struct draw d = { .seed = run_seed, .index = p->index, .err = err };
+	struct draw d = { .seed = run_seed, .index = p->index, .err = err,
+			  .w = w };
 	int rc = -1;
 
 	if ((d.g = gen_grammar(cfg, "life", err)) == NULL)

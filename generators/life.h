@@ -8,8 +8,11 @@
  * template variable "life" (doc/grammar.md lists its keys).
  *
  * Planted facts win: a persona whose documents plant a sister "Priya", an
- * employer or a hobby gets that sister, employer or hobby here too.
- * Names, employers, hobbies, skills, goals and cultural notes are drawn
+ * employer or a hobby gets that sister, employer or hobby here too. The
+ * employer is the profile's and the partner, parent, sibling, child,
+ * friend and colleague are the world's contacts (generators/world.h)
+ * where the world has them: one source for every text and row.
+ * Names, hobbies, skills, goals and cultural notes are drawn
  * from the rules of templates/offline/life.grammar (a data file; every
  * choice there is uniform or conditioned on attributes, never a
  * frequency). Years are counted from 2020, the year the persona's age
@@ -24,18 +27,23 @@
 #include "base/error.h"
 #include "engine/config.h"
 #include "generators/facts.h"
+#include "generators/world.h"
 #include "personas/persona.h"
 
 #define LIFE_YEAR 2020      /* the year ages refer to */
 #define LIFE_LIST_MAX 5     /* items of each drawn list */
+#define LIFE_PEOPLE 3       /* contacts outside the family in life.people */
 
 /* The "life" object of persona p (persona_json: its template variables,
- * read by the life grammar's rules) with planted facts fp, drawn with
+ * read by the life grammar's rules) with planted facts fp and p's world
+ * w (its contacts name the relatives, friend and colleague, its profile
+ * the employer), drawn with
  * seed rng_derive(run_seed, "life", p->index, k). Returns a new object
  * (the caller deletes it), or NULL with err filled (a bad life.grammar:
  * file:line:col). */
 cJSON *life_json(const struct pf_config *cfg, const struct persona *p,
 		 const cJSON *persona_json, const struct fact_plan *fp,
-		 uint64_t run_seed, struct pf_error *err);
+		 const struct world *w, uint64_t run_seed,
+		 struct pf_error *err);
 
 #endif

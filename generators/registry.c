@@ -246,7 +246,8 @@ unit_open(void *ud, struct unit *u, void *w, struct pf_error *err)
 	if (gu->persona_json == NULL || add_world_vars(gu) != 0)
 		return pf_error_set(err, "out of memory");
 	if ((gu->life = life_json(c, &gu->persona, gu->persona_json,
-				  &gu->facts, c->seed, err)) == NULL)
+				  &gu->facts, &gu->world, c->seed,
+				  err)) == NULL)
 		return -1;
 	if (add_profile(g, gu, err) != 0)
 		return -1;

@@ -95,9 +95,99 @@ static const char *const diets[] = { "vegetarian", "vegan", "pescatarian",
 static const char *const cars[] = { "Honda Civic", "Toyota RAV4",
 	"Subaru Outback", "Ford F-150", "Chevrolet Bolt", "Mazda 3" };
 static const char *const co_a[] = { "Northwind", "Bluefield", "Cedar",
-	"Summit", "Harbor", "Ironwood", "Silverline", "Prairie" };
+	"Summit", "Harbor", "Ironwood", "Silverline", "Prairie", "Redstone",
+	"Lakeshore", "Granite", "Maplewood", "Keystone", "Riverbend",
+	"Oakridge", "Pioneer", "Beacon", "Westfield", "Evergreen", "Highland",
+	"Sterling", "Crescent", "Frontier", "Juniper", "Copperleaf",
+	"Bridgeway", "Tidewater", "Sunridge" };
 static const char *const co_b[] = { "Logistics", "Health", "Analytics",
-	"Builders", "Foods", "Labs", "Partners", "Energy" };
+	"Builders", "Foods", "Labs", "Partners", "Energy", "Systems",
+	"Manufacturing", "Insurance", "Solutions", "Construction",
+	"Financial", "Software", "Services", "Supply", "Industries" };
+
+/* The kinds of work place an occupation has, so that a nurse's employer
+ * is a hospital and a cook's a diner: the employer every text, document
+ * and QA pair names (generators/life.c reads it from the profile). An
+ * occupation not listed works at a company named from co_a and co_b.
+ * Vocabulary, drawn uniformly. */
+enum { E_COMPANY, E_HEALTH, E_CARE, E_DENTAL, E_PHARMACY, E_VET,
+       E_SCHOOL, E_LIBRARY, E_COLLEGE, E_LAB, E_POLICE, E_FIRE, E_SOCIAL,
+       E_LAW, E_FOOD, E_STORE, E_FARM, E_FREIGHT, E_TRADES, E_AUTO, E_PLANT,
+       E_TECH, E_ENG, E_DESIGN, E_NKINDS };
+static const struct {
+	const char *suffix[4];
+	int city;            /* 1: "the CITY ...", 0: "CO_A ..." */
+} emp_kinds[E_NKINDS] = {
+	[E_HEALTH] = { { "General Hospital", "Medical Center",
+			 "Community Clinic", "Family Practice" }, 0 },
+	[E_CARE] = { { "Home Care", "Visiting Nurses", "Senior Services",
+		       "Care Partners" }, 0 },
+	[E_DENTAL] = { { "Dental Group", "Family Dentistry", "Dental Care",
+			 "Dental Group" }, 0 },
+	[E_PHARMACY] = { { "Pharmacy", "Drug Store", "Health Mart",
+			   "Pharmacy" }, 0 },
+	[E_VET] = { { "Animal Hospital", "Veterinary Clinic",
+		      "Pet Care Center", "Animal Hospital" }, 0 },
+	[E_SCHOOL] = { { "Elementary", "Middle School", "High School",
+			 "Academy" }, 0 },
+	[E_LIBRARY] = { { "Public Library", "County Library",
+			  "Branch Library", "Public Library" }, 1 },
+	[E_COLLEGE] = { { "Community College", "State University", "College",
+			  "State University" }, 0 },
+	[E_LAB] = { { "Research Institute", "Labs", "Biosciences",
+		      "Research Center" }, 0 },
+	[E_POLICE] = { { "Police Department", "Sheriff's Office",
+			 "Police Department", "Police Department" }, 1 },
+	[E_FIRE] = { { "Fire Department", "Fire and Rescue",
+		       "Fire Department", "Fire Department" }, 1 },
+	[E_SOCIAL] = { { "Department of Human Services", "Family Services",
+			 "Department of Human Services", "Family Services" },
+		       1 },
+	[E_LAW] = { { "Law Group", "& Associates", "Legal Services",
+		      "and Partners" }, 0 },
+	[E_FOOD] = { { "Diner", "Grill", "Cafe", "Kitchen" }, 0 },
+	[E_STORE] = { { "Market", "Hardware", "Outfitters", "Grocery" }, 0 },
+	[E_FARM] = { { "Orchards", "Farms", "Dairy", "Nursery" }, 0 },
+	[E_FREIGHT] = { { "Logistics", "Freight", "Distribution",
+			  "Trucking" }, 0 },
+	[E_TRADES] = { { "Builders", "Construction", "Contracting",
+			 "Home Services" }, 0 },
+	[E_AUTO] = { { "Auto Repair", "Auto Service", "Garage", "Motors" },
+		     0 },
+	[E_PLANT] = { { "Manufacturing", "Machine Works", "Industries",
+			"Tool and Die" }, 0 },
+	[E_TECH] = { { "Software", "Systems", "Analytics", "Technologies" },
+		     0 },
+	[E_ENG] = { { "Engineering", "Engineering Group", "Consulting",
+		      "Design Partners" }, 0 },
+	[E_DESIGN] = { { "Design", "Creative", "Media", "Studio" }, 0 },
+};
+static const struct { const char *occupation; int kind; } emp_occ[] = {
+	{ "Registered nurse", E_HEALTH }, { "Nurse practitioner", E_HEALTH },
+	{ "Physician", E_HEALTH }, { "Medical assistant", E_HEALTH },
+	{ "Physical therapist", E_HEALTH },
+	{ "Radiologic technologist", E_HEALTH },
+	{ "Psychologist", E_HEALTH }, { "Home health aide", E_CARE },
+	{ "Dental hygienist", E_DENTAL }, { "Dentist", E_DENTAL },
+	{ "Pharmacist", E_PHARMACY }, { "Veterinarian", E_VET },
+	{ "Elementary school teacher", E_SCHOOL },
+	{ "High school teacher", E_SCHOOL }, { "School counselor", E_SCHOOL },
+	{ "Librarian", E_LIBRARY }, { "University professor", E_COLLEGE },
+	{ "Postdoctoral researcher", E_COLLEGE },
+	{ "Research scientist", E_LAB }, { "Police officer", E_POLICE },
+	{ "Firefighter", E_FIRE }, { "Social worker", E_SOCIAL },
+	{ "Lawyer", E_LAW }, { "Paralegal", E_LAW }, { "Cook", E_FOOD },
+	{ "Cashier", E_STORE }, { "Retail salesperson", E_STORE },
+	{ "Farmworker", E_FARM }, { "Truck driver", E_FREIGHT },
+	{ "Warehouse worker", E_FREIGHT }, { "Carpenter", E_TRADES },
+	{ "Electrician", E_TRADES }, { "Plumber", E_TRADES },
+	{ "Construction laborer", E_TRADES }, { "Landscaper", E_TRADES },
+	{ "Auto mechanic", E_AUTO }, { "Machinist", E_PLANT },
+	{ "Software developer", E_TECH }, { "Data scientist", E_TECH },
+	{ "Computer support specialist", E_TECH },
+	{ "Civil engineer", E_ENG }, { "Mechanical engineer", E_ENG },
+	{ "Graphic designer", E_DESIGN },
+};
 
 /* Personality adjectives per Big Five trait, for a low, an average and a
  * high band (PersonaBench's Subjective questions pick adjectives). */
@@ -463,17 +553,31 @@ schooling(struct world_profile *f, const struct persona *p, struct rng *r)
 			 pick(r, school_names, N(school_names)));
 }
 
-/* Employer and work place only with a job (coherence no_job_employer);
- * a previous job for anyone past 25 who is not a student. */
+/* Employer (its kind by the occupation) and work place only with a job
+ * (coherence no_job_employer); a previous job for anyone past 25 who is
+ * not a student. */
 static void
 work(struct world_profile *f, const struct persona *p, struct rng *r)
 {
 	const char *a = pick(r, co_a, N(co_a)), *b = pick(r, co_b, N(co_b));
+	int kind = E_COMPANY;
+	size_t i;
 
 	f->employer[0] = '\0';
 	f->work_location = "";
+	for (i = 0; i < N(emp_occ); i++)
+		if (p->occupation != NULL &&
+		    strcmp(emp_occ[i].occupation, p->occupation) == 0)
+			kind = emp_occ[i].kind;
+	if (kind != E_COMPANY)
+		b = pick(r, emp_kinds[kind].suffix, 4);
 	if (coherence_has_job(p)) {
-		snprintf(f->employer, sizeof(f->employer), "%s %s", a, b);
+		if (emp_kinds[kind].city)
+			snprintf(f->employer, sizeof(f->employer), "the %s %s",
+				 p->city, b);
+		else
+			snprintf(f->employer, sizeof(f->employer), "%s %s", a,
+				 b);
 		f->work_location = p->city;
 	}
 	f->previous_job = p->age > 25 && strcmp(p->employment_status,

@@ -10,9 +10,10 @@
 # at floors just below what the persona-conditioned scenes reach (answers
 # 0.150 at 112 words, held at 0.14: each answer draws its slots from
 # unions of whole-sentence pools and names the interview's own details,
-# generators/interview.c; detailed narratives 0.128 at 119 words, held
-# at 0.12; the fill-in-the-blank text this grammar replaced was 0.026),
-# near-duplicates under 1%. Issue 12 asks
+# generators/interview.c; detailed narratives 0.192 at 139 words, held
+# at 0.18: they name the persona's contacts, relatives with their jobs
+# and cities, employer and places; the fill-in-the-blank text this
+# grammar replaced was 0.026), near-duplicates under 1%. Issue 12 asks
 # distinct-2 >= 0.25: the coherent grammar does not reach it yet, and
 # words drawn at random to reach it read as nonsense, so the figure is
 # printed against that bar, not held to it. The build speed is printed as a figure, not tested
@@ -48,8 +49,8 @@ bar() {
 	fi
 }
 bar answer 0.14
-bar detailed_persona 0.12
-awk '$1 == "answer" || $1 == "detailed_persona" { printf "# %s distinct-2 %s against the issue'"'"'s 0.25: %s\n", $1, $4, $4 >= 0.25 ? "met" : "not met" }' "$T/stats"
+bar detailed_persona 0.18
+awk '$1 == "answer" || $1 == "detailed_persona" { printf "# %s distinct-2 %s against the issue bar 0.25: %s\n", $1, $4, $4 >= 0.25 ? "met" : "not met" }' "$T/stats"
 if awk '$1 == "near_duplicates" && $6 < 0.01 { ok = 1 } END { exit !ok }' \
 	"$T/stats"; then
 	tap_pass "near-duplicate narratives under 1%"
