@@ -28,6 +28,7 @@
 #include "output/dataset.h"
 #include "output/gate.h"
 #include "output/jsonl.h"
+#include "output/metrics.h"
 #include "output/writer.h"
 #include "personas/sampler.h"
 #include "generators/stages.h"
@@ -610,9 +611,25 @@ static int
 judge_pass(struct run *r)
 {
 	struct safetyllm_counts c;
+	struct pf_error e;
+	int rc = safetyllm_run(r->ds, r->cfg->auditors, r->cfg->nauditors,
+			       &r->ec, r->a.quiet, &c);
 
-	return safetyllm_run(r->ds, r->cfg->auditors, r->cfg->nauditors,
-			     &r->ec, r->a.quiet, &c);
+	if (rc != 0 || c.calls == 0)
+		return rc;
+	/* The measures read what the pass stored: the judge auditor's
+	 * calibration of its pairwise comparisons, the quarantine it
+	 * added. */
+	pf_error_clear(&e);
+	if (dataset_exec(r->ds, "BEGIN IMMEDIATE", &e) != 0 ||
+	    dataset_measure(r->ds, r->cfg->auditors, r->cfg->nauditors,
+			    &e) != 0 ||
+	    dataset_exec(r->ds, "COMMIT", &e) != 0) {
+		dataset_exec(r->ds, "ROLLBACK", NULL);
+		pf_error_print(&e);
+		return PF_EXIT_RUNTIME;
+	}
+	return 0;
 }
 
 /* build --report FILE: the dataset's report once the build ended. */

@@ -83,7 +83,7 @@ config llm "\"endpoints\": [{\"base_url\": \"http://127.0.0.1:$port/v1\", \"mode
 config biased "\"endpoints\": [{\"base_url\": \"http://127.0.0.1:$(cat biased.port)/v1\", \"model\": \"judge\"}],"
 config none ""
 
-tap_plan 11
+tap_plan 12
 tap_check "an offline build judged by the stand-in server" \
 	"$pf" build llm.json -o t.db -q
 
@@ -226,6 +226,17 @@ for chosen, q in db.execute("select chosen, question from preference_pair"):
 got = {k: st[k] for k in want}
 assert got == want and st["tie"] == 0 and st["pairs"] == pairs and st["unparsed"] == 2 * 2 * want["abstain"], (st, want)
 print("verdicts mapped back to x/y through the order; stats %s" % json.dumps(st))
+PY
+
+check "the judge auditor calibrates the pairwise comparisons in the build" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+m = dict(db.execute("select metric, value from audit_metric where auditor = 'judge' and \"group\" = 'safety'").fetchall())
+assert "order_swap_conflict_rate" in m and "coverage" in m, sorted(m)
+# the stand-in prefers the careful reply whichever side shows it
+# and half the pairs have unparsable samples only (abstain)
+assert float(m["order_swap_conflict_rate"]) == 0 and float(m["coverage"]) == 0.5, m
+print("judge measures of group safety: %s" % ", ".join("%s %s" % kv for kv in sorted(m.items())))
 PY
 
 check "kappa and tokens per item" <<'PY'
