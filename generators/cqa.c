@@ -46,8 +46,8 @@ static const char *const parts[] = { "snag", "tried", "goal" };
 #define NPARTS (sizeof(parts) / sizeof(parts[0]))
 
 /* A generated question's text: a pure function of (run seed, asker, j),
- * so the unit keeps the last one rendered (gen_unit.cqa_last) for the
- * other techniques' items and accept(). */
+ * so each thread keeps the last one it rendered for the other
+ * techniques' items and accept() (question_text). */
 struct cqa_qtext {
 	int j;                      /* the asker's question; -1: none */
 	int kind;                   /* title form; -1 for a file's question */
@@ -258,26 +258,37 @@ out:
 	return rc;
 }
 
-/* render_question(), or the unit's copy of it when the unit rendered
- * question j last. Returns 0, or -1 with err filled. */
+/* The last question a thread rendered, and whose it is: stage vars run
+ * on any thread (engine/stage.h), so the copy is the thread's own. */
+static _Thread_local struct {
+	const void *cfg;             /* the run's config */
+	uint64_t seed;
+	int64_t unit;
+	int valid;
+	struct cqa_qtext q;
+} last;
+
+/* render_question(), or this thread's copy of it when it rendered
+ * question j of the same asker and run last. Returns 0, or -1 with err
+ * filled. */
 static int
 question_text(const struct stage_ctx *sc, struct cqa_item *it,
 	      struct pf_error *err)
 {
-	struct gen_unit *gu = sc->u->data;
-	struct cqa_qtext *last = gu->cqa_last;
-
-	if (last != NULL && last->j == it->j) {
-		it->q = *last;
+	if (last.valid && last.cfg == (const void *)sc->cfg &&
+	    last.seed == sc->cfg->seed && last.unit == sc->u->index &&
+	    last.q.j == it->j) {
+		it->q = last.q;
 		return 0;
 	}
 	if (render_question(sc, it, err) != 0)
 		return -1;
 	it->q.j = it->j;
-	if (last == NULL)
-		last = gu->cqa_last = malloc(sizeof(*last));
-	if (last != NULL)       /* no memory: render again next time */
-		*last = it->q;
+	last.cfg = sc->cfg;
+	last.seed = sc->cfg->seed;
+	last.unit = sc->u->index;
+	last.q = it->q;
+	last.valid = 1;
 	return 0;
 }
 

@@ -284,7 +284,6 @@ unit_close(void *ud, struct unit *u)
 	cJSON_Delete(gu->life);
 	cJSON_Delete(gu->world_json);
 	free(gu->peers);
-	free(gu->cqa_last);
 	free(gu);
 	u->data = NULL;
 }

@@ -60,8 +60,6 @@ struct gen_critic {
 	char reason[256];                /* why it sent back the last one */
 };
 
-struct cqa_qtext;
-
 struct gen_unit {
 	struct persona persona;
 	cJSON *persona_json;             /* persona_to_json() + "profile" */
@@ -80,9 +78,6 @@ struct gen_unit {
 	struct mcq_peers *peers;         /* the other users of its mcq
 					  * items (mcqplan.h), NULL when
 					  * the stage is off */
-	/* The cqa question rendered last (generators/cqa.c; malloc'd,
-	 * freed with the unit). */
-	struct cqa_qtext *cqa_last;
 };
 
 /* The persona and the planted facts of unit u. */
