@@ -313,7 +313,7 @@ collect(struct dataset *ds, struct sl *x)
 {
 	struct audit_cursor *cur;
 	struct audit_row row;
-	int got;
+	int got = 0;
 
 	if (dataset_cursor_open(ds, &cur, &x->err) != 0)
 		return -1;
