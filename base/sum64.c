@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "base/hash.h"
+
 #define K 0x9e3779b97f4a7c15ULL  /* odd: multiplying by it is a bijection */
 
 enum { TAG_INT = 1, TAG_TEXT = 2, TAG_NULL = 3 };
@@ -61,10 +63,6 @@ sum64_text(struct sum64 *s, const void *p, size_t n)
 int64_t
 sum64_final(const struct sum64 *s)
 {
-	uint64_t z = s->h;
-
 	/* splitmix64's finaliser: a bijection that spreads every bit */
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return (int64_t)(z ^ (z >> 31));
+	return (int64_t)hash_mix64(s->h);
 }

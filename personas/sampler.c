@@ -24,6 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/hash.h"
 #include "base/json.h"
 #include "base/rng.h"
 
@@ -1057,10 +1058,7 @@ out_slug(struct out *o, const char *s, int max, const char *def)
 static uint64_t
 mix64(uint64_t z)
 {
-	z += 0x9e3779b97f4a7c15ULL;
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
+	return hash_mix64(z + 0x9e3779b97f4a7c15ULL);
 }
 
 /* A bijection of [0, n), n <= 2^22, chosen by `key`: a four-round Feistel

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <cjson/cJSON.h>
 
+#include "base/hash.h"
 #include "base/minhash.h"
 
 #define LINE_MAX_BYTES (1 << 22)
@@ -38,9 +39,7 @@ struct field {
 static uint64_t
 mix(uint64_t z)
 {
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
+	return hash_mix64(z);
 }
 
 static void
