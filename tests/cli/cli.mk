@@ -255,3 +255,10 @@ PROBE_CLI_TESTS = \
 	tests/cli/audit-safety-judgement.test
 TESTS += $(PROBE_CLI_TESTS)
 EXTRA_DIST += $(PROBE_CLI_TESTS)
+
+## review leftovers (cleanup): the diversity auditor counts a cqa
+## question once
+CLEANUP_CLI_TESTS = \
+	tests/cli/build-diversity-cqa-once.test
+TESTS += $(CLEANUP_CLI_TESTS)
+EXTRA_DIST += $(CLEANUP_CLI_TESTS)
