@@ -257,8 +257,9 @@ TESTS += $(PROBE_CLI_TESTS)
 EXTRA_DIST += $(PROBE_CLI_TESTS)
 
 ## review leftovers (cleanup): the diversity auditor counts a cqa
-## question once
+## question once; the text stats report prints the safety LLM judge
 CLEANUP_CLI_TESTS = \
-	tests/cli/build-diversity-cqa-once.test
+	tests/cli/build-diversity-cqa-once.test \
+	tests/cli/stats-safety-judge.test
 TESTS += $(CLEANUP_CLI_TESTS)
 EXTRA_DIST += $(CLEANUP_CLI_TESTS)
