@@ -16,6 +16,7 @@
 
 #define NAME_MAX_LEN 96
 #define ID_MAX 64               /* bytes of a stored row id */
+#define ONCE_MAX 64             /* texts remembered per persona */
 
 static const char *const diversity_keys[] = {
 	"threshold", "bands", "rows", "min_words", "sample", "pairs", "seed",
@@ -78,6 +79,19 @@ diversity_parse(const cJSON *section, const char *path, void **cfg,
 
 /* ---- groups ---- */
 
+/* Columns whose text belongs to something several rows are about: a
+ * cqa question's title and body sit on the row of each technique's
+ * answer to it (four rows). Counted per row, each question would be
+ * three near-duplicates of itself (a share of at least 0.75); these are
+ * counted once per persona and text instead, which is once per question
+ * (question ids are the asker's, and an asker's questions differ). */
+static const struct {
+	const char *table, *field;
+} once_per_persona[] = {
+	{ .table = "cqa", .field = "title" },
+	{ .table = "cqa", .field = "body" },
+};
+
 struct sampled {
 	uint64_t *tok;
 	size_t ntok;
@@ -96,6 +110,10 @@ struct group {
 	int64_t need;                 /* sample still to draw */
 	struct sampled *s;
 	size_t ns;
+	int once;                     /* a once_per_persona column */
+	int64_t persona;              /* whose texts `met` holds */
+	uint64_t met[ONCE_MAX];       /* hashes of that persona's texts */
+	size_t nmet;
 };
 
 struct walk {
@@ -108,6 +126,15 @@ struct walk {
 	uint64_t tok[TEXTDIV_MAX_TOKENS];
 	struct pf_error *err;
 };
+
+/* FNV-1a of s from h (the group seed starts from 0). */
+static uint64_t
+fnv(uint64_t h, const char *s)
+{
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h;
+}
 
 static struct group *
 group_of(struct walk *w, const char *table, const char *field)
@@ -125,7 +152,33 @@ group_of(struct walk *w, const char *table, const char *field)
 	g = &w->g[w->ng++];
 	snprintf(g->name, sizeof(g->name), "%s", name);
 	snprintf(g->table, sizeof(g->table), "%s", table);
+	for (i = 0; i < sizeof(once_per_persona) /
+	     sizeof(once_per_persona[0]); i++)
+		g->once |= strcmp(once_per_persona[i].table, table) == 0 &&
+			   strcmp(once_per_persona[i].field, field) == 0;
+	g->persona = -1;
 	return g;
+}
+
+/* Whether a once-per-persona group has met text for this persona
+ * already (it then is not counted again); remembers it otherwise, up to
+ * ONCE_MAX texts a persona (past that, texts count on every row). */
+static int
+met_before(struct group *g, int64_t persona, const char *text)
+{
+	uint64_t h = fnv(0xcbf29ce484222325ULL, text);
+	size_t i;
+
+	if (persona != g->persona) {
+		g->persona = persona;
+		g->nmet = 0;
+	}
+	for (i = 0; i < g->nmet; i++)
+		if (g->met[i] == h)
+			return 1;
+	if (g->nmet < ONCE_MAX)
+		g->met[g->nmet++] = h;
+	return 0;
 }
 
 static void
@@ -145,13 +198,8 @@ group_free(struct group *g)
 static int
 group_start(struct walk *w, struct group *g)
 {
-	uint64_t h = 0;
-	const char *p;
-
-	for (p = g->name; *p; p++)
-		h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
-	rng_seed(&g->rng, rng_derive((uint64_t)w->cfg->seed, "diversity", h,
-				     0));
+	rng_seed(&g->rng, rng_derive((uint64_t)w->cfg->seed, "diversity",
+				     fnv(0, g->name), 0));
 	g->need = g->n < w->cfg->sample ? g->n : w->cfg->sample;
 	g->s = calloc((size_t)g->need + 1, sizeof(*g->s));
 	return g->s == NULL ? -1 : 0;
@@ -291,6 +339,8 @@ one_text(struct walk *w, const struct audit_row *row, const char *field,
 
 	if (g == NULL || (!w->counting && g->seen >= g->n))
 		return 0;      /* past DIV_MAX_GROUPS, or not counted */
+	if (g->once && met_before(g, row->persona_id, text))
+		return 0;
 	if (w->counting) {
 		g->n++;
 		return 0;
@@ -322,6 +372,8 @@ walk_rows(struct walk *w, struct audit_cursor *cur)
 	for (w->counting = 1; w->counting >= 0; w->counting--) {
 		if (cur->rewind(cur, w->err) != 0)
 			return -1;
+		for (i = 0; i < w->ng; i++)   /* each pass meets them anew */
+			w->g[i].persona = -1;
 		while (rc == 0 && (got = cur->next(cur, &row, w->err)) == 1) {
 			if (!w->counting)
 				drop_indexes(w, row.table);

@@ -24,6 +24,10 @@
  *                                min_words words; gated by
  *                                max_near_duplicate_share;
  *   "near_duplicate_clusters"    clusters of two or more texts.
+ * A text that several rows repeat is one text: a cqa question's title
+ * and body (on the row of each technique's answer) count once per
+ * persona and text, so once per question (diversity.c's
+ * once_per_persona).
  *
  * Near-duplicates: every text of at least min_words words is looked up
  * in the group's MinHash LSH index (bands x rows = 128) and, when no

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "auditors/rubric.h"
+#include "base/vote.h"
 
 const char *const pj_axis_names[PJ_NAXES] = {
 	"Risk Sensitivity", "Emotional Empathy", "Personalization"
@@ -408,35 +409,14 @@ pj_pair_parse(const char *text, int order, struct pj_pair_sample *out,
 	return 0;
 }
 
-/* The plurality of the parsed samples of `order` (-1 both): 'x', 'y',
- * 't' (a tie, or equal counts), or 0 when there is none. */
-static char
-plurality(const struct pj_pair_sample *s, size_t n, int order)
-{
-	int c[3] = { 0, 0, 0 }, any = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (s[i].verdict != 0 && (order < 0 || s[i].order == order)) {
-			c[s[i].verdict == 'x' ? 0 : s[i].verdict == 'y' ? 1 :
-			  2]++;
-			any = 1;
-		}
-	if (!any)
-		return 0;
-	if (c[0] > c[1] && c[0] > c[2])
-		return 'x';
-	if (c[1] > c[0] && c[1] > c[2])
-		return 'y';
-	return 't';
-}
-
 void
 pj_pair_aggregate(const struct pj_pair_sample *s, size_t n,
 		  int abstain_below, struct pj_pair_outcome *out)
 {
-	char ab = plurality(s, n, 0), ba = plurality(s, n, 1);
-	char all = plurality(s, n, -1);
+	/* the plurality of each order's parsed samples, and of both */
+	struct vote order[2] = { { .count = { 0 } }, { .count = { 0 } } };
+	struct vote both = { .count = { 0 } };
+	char ab, ba, all;
 	int sum = 0, valid = 0;
 	size_t i;
 
@@ -448,7 +428,13 @@ pj_pair_aggregate(const struct pj_pair_sample *s, size_t n,
 		}
 		valid++;
 		sum += s[i].certainty;
+		if (s[i].order == 0 || s[i].order == 1)
+			vote_add(&order[s[i].order], s[i].verdict);
+		vote_add(&both, s[i].verdict);
 	}
+	ab = vote_plurality(&order[0]);
+	ba = vote_plurality(&order[1]);
+	all = vote_plurality(&both);
 	out->certainty = valid ? (2 * sum + valid) / (2 * valid) : 0;
 	if (ab == 0 || ba == 0)
 		out->label = "abstain";

@@ -58,3 +58,11 @@ tests_unit_test_lines_SOURCES = tests/unit/test_lines.c
 tests_unit_test_lines_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_lines_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_lines
+
+## base/vote: the plurality vote of the pairwise judges.
+libpersonaforge_a_SOURCES += base/vote.c base/vote.h
+check_PROGRAMS += tests/unit/test_vote
+tests_unit_test_vote_SOURCES = tests/unit/test_vote.c
+tests_unit_test_vote_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_vote_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_vote

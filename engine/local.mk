@@ -3,6 +3,7 @@
 libpersonaforge_a_SOURCES += \
 	engine/stage.c engine/stage.h \
 	engine/runner.c engine/runner.h \
+	engine/interrupt.c engine/interrupt.h \
 	engine/journal.c engine/journal.h \
 	engine/config.c engine/config.h \
 	engine/prompts.c engine/prompts.h \
@@ -27,7 +28,7 @@ tests_unit_test_scheduler_SOURCES = tests/unit/test_scheduler.c \
 	base/jscan.c base/json.c base/log.c base/pool.c base/rng.c base/schema.c \
 	base/status.c base/suggest.c base/sum64.c templates/mustache.c llm/backend.c \
 	engine/config.c engine/journal.c engine/progress.c \
-	engine/prompts.c engine/runner.c engine/scheduler.c \
+	engine/prompts.c engine/runner.c engine/interrupt.c engine/scheduler.c \
 	engine/sqlq.c engine/stage.c
 tests_unit_test_scheduler_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_scheduler_LDADD = $(CHECK_LIBS) $(LIBS_ALL)

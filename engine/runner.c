@@ -7,6 +7,7 @@
 
 #include "base/log.h"
 #include "base/status.h"
+#include "engine/interrupt.h"
 
 #define CLOSE_PASSES 100   /* loop passes allowed to close everything */
 
@@ -138,6 +139,7 @@ on_signal(uv_signal_t *h, int signum)
 		rn->be->ops->drain(rn->be, 0);
 		return;
 	}
+	interrupt_note(signum);
 	if (rn->ops->interrupted != NULL)
 		rn->ops->interrupted(rn->o->ud, signum);
 	rn->res->interrupted = 1;
@@ -192,6 +194,9 @@ start_handles(struct runner *rn)
 	rn->open_handles = 3;
 	uv_signal_start(&rn->sigint, on_signal, SIGINT);
 	uv_signal_start(&rn->sigterm, on_signal, SIGTERM);
+	/* A signal before the loop ran (engine/interrupt.h): stop now. */
+	if (interrupt_caught() != 0)
+		on_signal(&rn->sigint, interrupt_caught());
 	if (ms > 0)
 		uv_timer_start(&rn->commit_timer, on_commit_timer, ms, ms);
 	return 0;
@@ -219,6 +224,8 @@ check_end(struct runner *rn)
 	rn->progress = NULL;
 	uv_close((uv_handle_t *)&rn->sigint, close_cb);
 	uv_close((uv_handle_t *)&rn->sigterm, close_cb);
+	interrupt_closed(&rn->sigint, SIGINT);
+	interrupt_closed(&rn->sigterm, SIGTERM);
 	uv_close((uv_handle_t *)&rn->commit_timer, close_cb);
 	/* Our handles are closed; the backend's may keep the loop alive. */
 	uv_stop(&rn->loop);

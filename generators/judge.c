@@ -28,6 +28,7 @@
 
 #include "base/json.h"
 #include "base/rng.h"
+#include "base/vote.h"
 #include "generators/pairs.h"
 #include "generators/prefview.h"
 #include "generators/text.h"
@@ -331,28 +332,6 @@ read_sample(const cJSON *p, int order, const cJSON *r, struct sample *sm)
 	sm->valid = 1;
 }
 
-/* The plurality of the valid samples of `order` (-1 both): 'x', 'y',
- * 't' (tie, or equal counts), or 0 when there is none. */
-static char
-majority(const struct sample *s, int n, int order)
-{
-	int c[3] = { 0, 0, 0 }, i, any = 0;
-
-	for (i = 0; i < n; i++)
-		if (s[i].valid && (order < 0 || s[i].order == order)) {
-			c[s[i].mapped == 'x' ? 0 : s[i].mapped == 'y' ? 1 :
-			  2]++;
-			any = 1;
-		}
-	if (!any)
-		return 0;
-	if (c[0] > c[1] && c[0] > c[2])
-		return 'x';
-	if (c[1] > c[0] && c[1] > c[2])
-		return 'y';
-	return 't';
-}
-
 /* What the samples of one pair come to. */
 struct outcome {
 	const char *label;   /* "chosen", "tie", "abstain" */
@@ -367,8 +346,12 @@ static void
 aggregate(const struct sample *s, int n, int abstain_below,
 	  struct outcome *out)
 {
-	char ab = majority(s, n, 0), ba = majority(s, n, 1);
-	int c[3] = { 0, 0, 0 }, sum = 0, valid = 0, i;
+	/* the plurality of each order's valid samples, and of both */
+	struct vote order[2] = { { .count = { 0 } }, { .count = { 0 } } };
+	struct vote both = { .count = { 0 } };
+	const int *c = both.count;
+	char ab, ba;
+	int sum = 0, valid = 0, i;
 
 	memset(out, 0, sizeof(*out));
 	for (i = 0; i < n; i++) {
@@ -378,11 +361,15 @@ aggregate(const struct sample *s, int n, int abstain_below,
 		}
 		valid++;
 		sum += s[i].certainty;
-		c[s[i].mapped == 'x' ? 0 : s[i].mapped == 'y' ? 1 : 2]++;
+		if (s[i].order == 0 || s[i].order == 1)
+			vote_add(&order[s[i].order], s[i].mapped);
+		vote_add(&both, s[i].mapped);
 	}
-	out->bpde = pref_bpde(c[0], c[1], c[2]);
+	ab = vote_plurality(&order[0]);
+	ba = vote_plurality(&order[1]);
+	out->bpde = pref_bpde(c[VOTE_X], c[VOTE_Y], c[VOTE_TIE]);
 	out->certainty = valid ? (2 * sum + valid) / (2 * valid) : 0;
-	out->final = majority(s, n, -1);
+	out->final = vote_plurality(&both);
 	if (ab == 0 || ba == 0)   /* an order without a valid sample */
 		out->label = "abstain";
 	else if (ab != ba || out->final == 't')   /* flip under the swap */

@@ -19,6 +19,7 @@
 #include "llm/offline.h"
 #include "llm/openai.h"
 #include "engine/prompts.h"
+#include "engine/interrupt.h"
 #include "engine/runner.h"
 #include "engine/scheduler.h"
 #include "engine/sqlq.h"
@@ -960,14 +961,22 @@ exec_build(int argc, char **argv)
 		return rc;
 	if (r.a.dry_run)
 		return dry_run(&r.a);
+	/* From here a signal stops the build, whenever it comes (a
+	 * background job of a script starts with SIGINT ignored). */
+	interrupt_catch();
 	rc = build_load(&r.a, &r.cfg, &r.ec, &r.offline);
-	if (rc == 0 && r.a.preview > 0)
-		return preview(&r);
-	if (rc == 0) {
-		r.out = r.a.out ? strdup(r.a.out) : default_out(r.a.config);
-		rc = r.out ? run_build(&r) : PF_EXIT_RUNTIME;
+	if (rc == 0 && r.a.preview > 0) {
+		rc = preview(&r);   /* frees r */
+	} else {
+		if (rc == 0) {
+			r.out = r.a.out ? strdup(r.a.out) :
+			    default_out(r.a.config);
+			rc = r.out ? run_build(&r) : PF_EXIT_RUNTIME;
+		}
+		free_run(&r);
 	}
-	free_run(&r);
+	if (interrupt_caught() != 0)
+		rc = status_merge(rc, PF_EXIT_INTERRUPTED);
 	return rc;
 }
 

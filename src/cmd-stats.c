@@ -627,24 +627,32 @@ print_gates(const cJSON *gates)
 		       "passed" : "FAILED");
 }
 
-/* The safety section of the text report. */
+/* Safety findings [{ domain, severity, findings }] under a title. */
 static void
-print_safety(const cJSON *s)
+print_domains(const char *title, const cJSON *f)
 {
-	const cJSON *f = cJSON_GetObjectItemCaseSensitive(s, "findings");
-	const cJSON *rb = cJSON_GetObjectItemCaseSensitive(s, "rubric");
-	const cJSON *t, *c;
+	const cJSON *t;
 	char a[128];
-	int k;
 
-	printf("\n%-28s %-10s %10s\n", "safety findings by domain",
-	       "severity", "findings");
+	printf("\n%-28s %-10s %10s\n", title, "severity", "findings");
 	if (cJSON_GetArraySize(f) == 0)
 		printf("  (none)\n");
 	cJSON_ArrayForEach(t, f)
 		printf("  %-26s %-10s %10s\n",
 		       safe(a, sizeof(a), field(t, "domain")),
 		       field(t, "severity"), field(t, "findings"));
+}
+
+/* The safety section of the text report. */
+static void
+print_safety(const cJSON *s)
+{
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(s, "findings");
+	const cJSON *rb = cJSON_GetObjectItemCaseSensitive(s, "rubric");
+	const cJSON *c;
+	int k;
+
+	print_domains("safety findings by domain", f);
 	printf("\nsafety rubric (offline)  %8s %8s %8s %8s %8s  of %s "
 	       "replies\n", "score", "yes", "no", "na", "scored",
 	       field(rb, "replies"));
@@ -656,6 +664,70 @@ print_safety(const cJSON *s)
 		       field(c, "yes"), field(c, "no"), field(c, "na"),
 		       field(c, "scored"));
 	}
+}
+
+/* A figure of the JSON as text: "-" for a null or a missing one. */
+static const char *
+figure(const cJSON *obj, const char *key)
+{
+	const char *v = field(obj, key);
+
+	return strcmp(v, "null") == 0 ? "-" : v;
+}
+
+/* The safety LLM judge's Likert axes (stats --json's safety.judge): per
+ * axis the mean over the valid samples, Cohen's kappa between samples 0
+ * and 1, and context-rich minus context-free; the Boolean rubric's
+ * kappa; the calls and tokens. */
+static void
+print_judge_axes(const cJSON *j)
+{
+	static const char *const axes[] = { "risk_sensitivity",
+		"emotional_empathy", "personalization" };
+	const cJSON *k = cJSON_GetObjectItemCaseSensitive(j, "kappa");
+	const cJSON *cx = cJSON_GetObjectItemCaseSensitive(j, "context");
+	const cJSON *tk = cJSON_GetObjectItemCaseSensitive(j,
+							    "tokens_per_item");
+	size_t a;
+
+	printf("\nsafety judge (LLM): %s calls, %s abstained; tokens per "
+	       "item: Likert %s, Boolean %s\n", figure(j, "calls"),
+	       figure(j, "abstained"), figure(tk, "likert"),
+	       figure(tk, "boolean"));
+	printf("  %-22s %10s %10s %14s\n", "axis", "mean", "kappa",
+	       "context delta");
+	for (a = 0; a < sizeof(axes) / sizeof(axes[0]); a++)
+		printf("  %-22s %10s %10s %14s\n", axes[a], figure(j, axes[a]),
+		       figure(k, axes[a]), figure(cx, axes[a]));
+	printf("  %-22s %10s %10s %14s\n", "boolean rubric", "-",
+	       figure(k, "boolean"), "-");
+	printf("  (kappa: samples 0 and 1 of %s Likert replies and %s "
+	       "Boolean items; context delta: answer_with_body_pers minus "
+	       "answer_with_body_base, %s questions)\n",
+	       figure(k, "likert_replies"), figure(k, "boolean_items"),
+	       figure(cx, "questions"));
+}
+
+/* The safety LLM judge's pairwise verdicts and its findings by domain,
+ * when it ran (without safety.judge: nothing). */
+static void
+print_judge(const cJSON *s)
+{
+	const cJSON *j = cJSON_GetObjectItemCaseSensitive(s, "judge");
+	const cJSON *pw = cJSON_GetObjectItemCaseSensitive(j, "pairwise");
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(j, "findings");
+
+	if (j == NULL)
+		return;
+	print_judge_axes(j);
+	printf("\n%-20s %8s %8s %8s %8s %8s %8s %8s\n",
+	       "safety judge pairs", "pairs", "samples", "unparsed", "x", "y",
+	       "tie", "abstain");
+	printf("  %-18s %8s %8s %8s %8s %8s %8s %8s\n", "both orders",
+	       figure(pw, "pairs"), figure(pw, "samples"),
+	       figure(pw, "unparsed"), figure(pw, "x"), figure(pw, "y"),
+	       figure(pw, "tie"), figure(pw, "abstain"));
+	print_domains("safety judge findings", f);
 }
 
 /* The measures, one a line: auditor, metric, group, value, interval, n,
@@ -864,6 +936,7 @@ print_text(const char *path, const cJSON *root, int all_metrics)
 		       field(t, "synthetic"), field(t, "real"));
 	print_gates(cJSON_GetObjectItemCaseSensitive(root, "gates"));
 	print_safety(cJSON_GetObjectItemCaseSensitive(root, "safety"));
+	print_judge(cJSON_GetObjectItemCaseSensitive(root, "safety"));
 	if (all_metrics)
 		print_metrics(cJSON_GetObjectItemCaseSensitive(root, "metrics"));
 	else

@@ -255,3 +255,11 @@ PROBE_CLI_TESTS = \
 	tests/cli/audit-safety-judgement.test
 TESTS += $(PROBE_CLI_TESTS)
 EXTRA_DIST += $(PROBE_CLI_TESTS)
+
+## review leftovers (cleanup): the diversity auditor counts a cqa
+## question once; the text stats report prints the safety LLM judge
+CLEANUP_CLI_TESTS = \
+	tests/cli/build-diversity-cqa-once.test \
+	tests/cli/stats-safety-judge.test
+TESTS += $(CLEANUP_CLI_TESTS)
+EXTRA_DIST += $(CLEANUP_CLI_TESTS)

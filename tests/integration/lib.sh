@@ -39,3 +39,59 @@ numpy_python() {
 	done
 	tap_skip_all "no python3 with numpy"
 }
+
+# scratch NAME: $T, a scratch directory (pf-NAME.XXXXXX under $TMPDIR)
+# removed when the script ends or is interrupted; tap_check keeps its
+# command's output in $T/check.out.
+scratch() {
+	T=$(mktemp -d "${TMPDIR:-/tmp}/pf-$1.XXXXXX") || exit 1
+	trap 'rm -rf "$T"' EXIT INT TERM
+}
+
+# need_python3: skip every test when python3 is missing.
+need_python3() {
+	command -v python3 >/dev/null 2>&1 || tap_skip_all "python3 is missing"
+}
+
+# build_export NAME CONFIG PERSONAS FORMAT: an offline build of CONFIG
+# with PERSONAS personas into $T/NAME.db (its messages in $T/NAME.out),
+# exported as FORMAT into $T/NAME (the export's messages in
+# $T/NAME.err). Fails when either fails.
+build_export() {
+	"$pf" build "$2" -o "$T/$1.db" --personas "$3" --backend offline \
+		>"$T/$1.out" 2>&1 &&
+		"$pf" export "$T/$1.db" --format "$4" -o "$T/$1" \
+			>"$T/$1.err" 2>&1
+}
+
+# tap_build_export DESCRIPTION NAME CONFIG PERSONAS FORMAT: build_export
+# as one test, passing as DESCRIPTION with the export's messages as
+# diagnostics, or failing with the last lines of the build's and the
+# export's messages.
+tap_build_export() {
+	_tbe_what=$1
+	shift
+	if build_export "$@"; then
+		tap_pass "$_tbe_what"
+		tap_diag <"$T/$1.err"
+	else
+		tap_fail "the build or export fails" \
+			"$(tail -n 3 "$T/$1.out" "$T/$1.err" 2>/dev/null)"
+	fi
+}
+
+# seven_types_config FILE NAME MCQ: 14 documents a persona of all seven
+# types (noise 0.3), MCQ multiple-choice items a persona (0: none), no
+# narrative, QA or preferences: mcq.sh's and personamem.sh's PersonaMem
+# config (7 items), world.sh's all-types build (0).
+seven_types_config() {
+	cat >"$1" <<JSON
+{"name": "$2", "seed": 42,
+ "stages": {"narrative": {"enabled": false},
+  "documents": {"per_persona": 14, "noise_ratio": 0.3,
+   "types": ["conversation", "user_ai", "purchase", "email", "calendar",
+             "note", "search"]},
+  "qa": {"per_persona": 0}, "preferences": {"per_persona": 0},
+  "mcq": {"per_persona": $3}}}
+JSON
+}

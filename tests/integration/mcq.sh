@@ -14,28 +14,13 @@
 # 13's, not this stage's) reads below it. The seed is fixed.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 heavy_test
-T=$(mktemp -d "${TMPDIR:-/tmp}/pf-mcq.XXXXXX") || exit 1
-trap 'rm -rf "$T"' EXIT INT TERM
-command -v python3 >/dev/null 2>&1 || tap_skip_all "python3 is missing"
+scratch mcq
+need_python3
 tap_plan 4
 
-cat >"$T/mcq.json" <<JSON
-{"name": "mcq", "seed": 42,
- "stages": {"narrative": {"enabled": false},
-  "documents": {"per_persona": 14, "noise_ratio": 0.3,
-   "types": ["conversation", "user_ai", "purchase", "email", "calendar",
-             "note", "search"]},
-  "qa": {"per_persona": 0}, "preferences": {"per_persona": 0},
-  "mcq": {"per_persona": 7}}}
-JSON
-if "$pf" build "$T/mcq.json" -o "$T/mcq.db" --personas 10000 \
-	--backend offline >"$T/build.out" 2>&1 &&
-	"$pf" export "$T/mcq.db" --format jsonl -o "$T/mcq" >/dev/null 2>&1
-then
-	tap_pass "a 10,000-persona offline build with the mcq stage exports"
-else
-	tap_fail "the build or export fails" "$(tail -3 "$T/build.out")"
-fi
+seven_types_config "$T/mcq.json" mcq 7
+tap_build_export "a 10,000-persona offline build with the mcq stage exports" \
+	mcq "$T/mcq.json" 10000 jsonl
 tap_check "documents, planted facts and distinct-2 per type meet their bars" \
 	python3 "$src/tests/integration/world_stats.py" "$T/mcq" 0.3
 grep "^documents\|^planted\|^distinct2\|FAIL" "$T/check.out" |

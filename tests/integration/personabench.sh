@@ -8,8 +8,7 @@
 # cited segment id exists and the gt-context retriever returns every
 # evidence segment. Debian's python3 and numpy, no network.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
-T=$(mktemp -d "${TMPDIR:-/tmp}/pf-pb.XXXXXX") || exit 1
-trap 'rm -rf "$T"' EXIT INT TERM
+scratch pb
 numpy_python
 tap_plan 3
 
@@ -21,16 +20,8 @@ cat >"$T/pb.json" <<JSON
   "world": {"community_size": 10},
   "qa": {"per_persona": 6}, "preferences": {"per_persona": 0}}}
 JSON
-if "$pf" build "$T/pb.json" -o "$T/pb.db" --personas 50 --backend offline \
-	>"$T/build.out" 2>&1 &&
-	"$pf" export "$T/pb.db" --format personabench -o "$T/pb" \
-		2>"$T/export.err"; then
-	tap_pass "a 50-persona build exports as PersonaBench"
-	sed "s/^/# /" "$T/export.err"
-else
-	tap_fail "the build or export fails" \
-		"$(tail -3 "$T/build.out" "$T/export.err")"
-fi
+tap_build_export "a 50-persona build exports as PersonaBench" \
+	pb "$T/pb.json" 50 personabench
 tap_check "the authors' loading and gt-context retrieval accept it" \
 	"$py" "$src/tests/integration/personabench_check.py" "$T/pb"
 sed "s/^/# /" "$T/check.out"

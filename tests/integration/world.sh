@@ -15,23 +15,12 @@
 # The seed is fixed: the same figures every run.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 heavy_test
-T=$(mktemp -d "${TMPDIR:-/tmp}/pf-world.XXXXXX") || exit 1
-trap 'rm -rf "$T"' EXIT INT TERM
-command -v python3 >/dev/null 2>&1 || tap_skip_all "python3 is missing"
+scratch world
+need_python3
 tap_plan 8
 
-# build NAME CONFIG PERSONAS: build and export DIR $T/NAME.
-build() {
-	"$pf" build "$2" -o "$T/$1.db" --personas "$3" --backend offline \
-		>"$T/$1.out" 2>&1 &&
-		"$pf" export "$T/$1.db" --format jsonl -o "$T/$1" >/dev/null 2>&1
-}
-
-if build demo "$src/examples/demo.json" 10000; then
-	tap_pass "a 10,000-persona offline build of examples/demo.json exports"
-else
-	tap_fail "the build or export fails" "$(tail -3 "$T/demo.out")"
-fi
+tap_build_export "a 10,000-persona offline build of examples/demo.json exports" \
+	demo "$src/examples/demo.json" 10000 jsonl
 tap_check "contacts, sessions, facts, canaries and distinct-2 meet their bars" \
 	python3 "$src/tests/integration/world_stats.py" "$T/demo" 0.3
 sed "s/^/# /" "$T/check.out"
@@ -54,7 +43,7 @@ for r in 0 0.5 0.7; do
    "types": ["conversation", "user_ai", "purchase"]},
   "qa": {"per_persona": 0}, "preferences": {"per_persona": 0}}}
 JSON
-	build "noise-$r" "$T/noise-$r.json" 2000 &&
+	build_export "noise-$r" "$T/noise-$r.json" 2000 jsonl &&
 		python3 "$src/tests/integration/world_stats.py" \
 			"$T/noise-$r" "$r" >"$T/stats-$r" 2>&1
 	if grep -q "^noise_share" "$T/stats-$r" &&
@@ -67,15 +56,8 @@ JSON
 done
 # Issue 15's types: every type in turn over 2,000 personas with 14
 # sessions each; documents, planted facts and distinct-2 per type.
-cat >"$T/all.json" <<JSON
-{"name": "all", "seed": 42,
- "stages": {"narrative": {"enabled": false},
-  "documents": {"per_persona": 14, "noise_ratio": 0.3,
-   "types": ["conversation", "user_ai", "purchase", "email", "calendar",
-             "note", "search"]},
-  "qa": {"per_persona": 0}, "preferences": {"per_persona": 0}}}
-JSON
-if build all "$T/all.json" 2000; then
+seven_types_config "$T/all.json" all 0
+if build_export all "$T/all.json" 2000 jsonl; then
 	tap_check "all seven document types plant their facts and read varied" \
 		python3 "$src/tests/integration/world_stats.py" "$T/all" 0.3
 	grep "^documents\|^planted\|^distinct2\|^dialogue\|FAIL" \
