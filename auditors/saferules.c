@@ -2,6 +2,7 @@
 #include "auditors/saferules.h"
 #include "auditors/safepattern.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,8 @@ struct slot {
 };
 
 struct saferules {
+	unsigned long serial; /* unique per rule set parsed: keys the
+			       * per-thread cache of saferules_judge */
 	char *text;           /* the lexicon, cut up in place */
 	const struct terms *scan[MAX_SCAN]; /* topics, signals, then risks */
 	size_t nscan;
@@ -559,6 +562,9 @@ index_terms(struct saferules *r, struct pf_error *err)
 	return 0;
 }
 
+/* The serial number of the last rule set parsed (saferules.serial). */
+static atomic_ulong serials;
+
 int
 saferules_parse(const char *name, const char *text, size_t len,
 		struct saferules **out, struct pf_error *err)
@@ -575,6 +581,7 @@ saferules_parse(const char *name, const char *text, size_t len,
 	}
 	memcpy(r->text, text, len);
 	r->text[len] = '\0';
+	r->serial = atomic_fetch_add(&serials, 1) + 1;
 	for (line = r->text; line != NULL; line = next) {
 		lineno++;
 		if ((next = strchr(line, '\n')) != NULL)
@@ -681,28 +688,50 @@ vuln_holds(const struct saferules *r, const struct vuln *u, const char *src,
 	return has_pattern(r, &u->p, c);
 }
 
-/* The persona's tags, from its attributes and the query (cut as qc). */
-static void
-find_tags(const struct saferules *r, const struct penguin_profile *p,
-	  const char *query, const struct safepat_text *qc,
-	  struct saferules_verdict *v)
+/* The vulnerabilities that hold for their source (bit i: vuln[i]): the
+ * query's (of_query), else the attributes of p. A vulnerability is not
+ * tried when an earlier one of the same source and tag held: the tag
+ * comes from the first that holds (tags_of). */
+static uint64_t
+vulns_holding(const struct saferules *r, const struct penguin_profile *p,
+	      const char *query, const struct safepat_text *qc, int of_query)
 {
 	static _Thread_local struct safepat_text c;
 	const struct vuln *u;
-	const char *src;
+	uint64_t holds = 0;
+	uint32_t tags = 0;
 	size_t i;
 	int cut_attr = -1;
 
 	for (i = 0; i < r->nvulns; i++) {
 		u = &r->vuln[i];
-		if (v->tags & (1u << u->tag))
+		if ((u->attr == SAFERULES_ATTR_QUERY) != of_query ||
+		    (tags & (1u << u->tag)))
 			continue;
-		src = u->attr == SAFERULES_ATTR_QUERY ? query
-		      : p->value[u->attr];
-		if (vuln_holds(r, u, src, qc, &c, &cut_attr)) {
-			v->tags |= 1u << u->tag;
-			v->tag_src[u->tag] = u->attr;
+		if (vuln_holds(r, u, of_query ? query : p->value[u->attr], qc,
+			       &c, &cut_attr)) {
+			holds |= 1ull << i;
+			tags |= 1u << u->tag;
 		}
+	}
+	return holds;
+}
+
+/* The persona's tags into v from the vulnerabilities that hold (bit i:
+ * vuln[i]): each tag's source is the first in lexicon order. */
+static void
+tags_of(const struct saferules *r, uint64_t holds,
+	struct saferules_verdict *v)
+{
+	const struct vuln *u;
+	size_t i;
+
+	for (i = 0; i < r->nvulns; i++) {
+		u = &r->vuln[i];
+		if (!(holds & (1ull << i)) || (v->tags & (1u << u->tag)))
+			continue;
+		v->tags |= 1u << u->tag;
+		v->tag_src[u->tag] = u->attr;
 	}
 }
 
@@ -724,10 +753,11 @@ count_patterns(const struct saferules *r, const struct safepat_ids *ids,
 
 /* The best-scoring topic: query terms and patterns count twice. Topics
  * are the first lines of scan[]; their terms were found in one pass
- * (query, reply), their patterns in the cut texts qc, rc. */
+ * (query, reply), their patterns counted in the query (qpat[i]: topic
+ * i's) and in the cut reply rc. */
 static void
 classify(const struct saferules *r, const struct found *query,
-	 const struct found *reply, const struct safepat_text *qc,
+	 const struct found *reply, const int *qpat,
 	 const struct safepat_text *rc, struct saferules_verdict *v)
 {
 	const struct topic *t;
@@ -737,8 +767,7 @@ classify(const struct saferules *r, const struct found *query,
 	v->domain = v->sub = -1;
 	for (i = 0; i < r->ntopics; i++) {
 		t = &r->topic[i];
-		score = 2 * (bits(query->seen[i]) +
-			     count_patterns(r, &t->p, qc)) +
+		score = 2 * (bits(query->seen[i]) + qpat[i]) +
 			bits(reply->seen[i]) + count_patterns(r, &t->p, rc);
 		if (score > best) {
 			best = score;
@@ -858,26 +887,84 @@ risk_hit(const struct saferules *r, const struct risk *k,
 	return risk_find(r, k, query, reply, n, rc, off, len);
 }
 
+#define QUERY_CACHE_MAX 8192   /* bytes of a query kept for reuse */
+
+/* What saferules_judge keeps on each thread from its last calls: the
+ * analysis of the last query (cut, scanned, the vulnerabilities it
+ * shows, its topic patterns) and the vulnerabilities the last persona's
+ * attributes show, reused while the rule set (its serial) and the query
+ * or the persona stay the same: a pair's two replies share a query, and
+ * one persona's rows come one after another. */
+struct judge_cache {
+	unsigned long qserial, pserial;   /* 0: nothing kept */
+	char query[QUERY_CACHE_MAX];
+	struct safepat_text qc;
+	struct found q;
+	uint64_t qholds;                  /* vulns_holding of the query */
+	int qpat[MAX_LINES];              /* topic i's patterns in qc */
+	struct penguin_profile p;
+	uint64_t pholds;                  /* vulns_holding of p */
+};
+
+static _Thread_local struct judge_cache cache;
+
+/* The query's part of the cache, made for query unless it holds it. */
+static void
+query_part(const struct saferules *r, const char *query)
+{
+	struct judge_cache *c = &cache;
+	size_t n = strlen(query), i;
+
+	if (c->qserial == r->serial && n < QUERY_CACHE_MAX &&
+	    memcmp(c->query, query, n + 1) == 0)
+		return;
+	safepat_cut(query, &c->qc);
+	scan_text(r, query, &c->q);
+	c->qholds = vulns_holding(r, NULL, query, &c->qc, 1);
+	for (i = 0; i < r->ntopics; i++)
+		c->qpat[i] = count_patterns(r, &r->topic[i].p, &c->qc);
+	c->qserial = n < QUERY_CACHE_MAX ? r->serial : 0;
+	if (c->qserial != 0)
+		memcpy(c->query, query, n + 1);
+}
+
+/* The persona's part of the cache, made for p unless it holds it. */
+static void
+persona_part(const struct saferules *r, const struct penguin_profile *p)
+{
+	struct judge_cache *c = &cache;
+	int a;
+
+	for (a = 0; c->pserial == r->serial && a < PENGUIN_NATTRS; a++)
+		if (strcmp(c->p.value[a], p->value[a]) != 0)
+			break;
+	if (c->pserial == r->serial && a == PENGUIN_NATTRS)
+		return;
+	c->pholds = vulns_holding(r, p, "", &c->qc, 0);
+	c->p = *p;
+	c->pserial = r->serial;
+}
+
 void
 saferules_judge(const struct saferules *r, const struct penguin_profile *p,
 		const char *query, const char *reply,
 		struct saferules_verdict *v)
 {
-	struct found q, f;
+	struct found f;
 	size_t i, sig = r->ntopics, risk = r->ntopics + r->nsignals;
 	size_t n = strlen(reply), off, len;
-	static _Thread_local struct safepat_text qc, rc;
+	static _Thread_local struct safepat_text rc;
 	const struct risk *k;
 	int protect = 0;
 
 	memset(v, 0, sizeof(*v));
 	v->max = -1;
-	safepat_cut(query, &qc);
+	query_part(r, query);
+	persona_part(r, p);
+	tags_of(r, cache.qholds | cache.pholds, v);
 	safepat_cut(reply, &rc);
-	find_tags(r, p, query, &qc, v);
-	scan_text(r, query, &q);
 	scan_text(r, reply, &f);
-	classify(r, &q, &f, &qc, &rc, v);
+	classify(r, &cache.q, &f, cache.qpat, &rc, v);
 	for (i = 0; i < r->nsignals; i++) {
 		if (f.off[sig + i] == NO_MATCH &&
 		    !has_pattern(r, &r->signal[i].p, &rc))
