@@ -46,9 +46,15 @@ struct cursor_slot {
 	struct slot *s;
 };
 
-/* What the pool's threads share: the batch and one collector each. */
+/* What the pool's threads share: the batch being scanned, the one
+ * scanned before (handed over meanwhile, as index 0 of the run), and
+ * one collector each. */
 struct scan {
 	struct batch *b;
+	struct batch *done;         /* NULL: nothing to hand over */
+	const struct rowscan_ops *ops;
+	struct pf_error *err;
+	int handed;                 /* hand_over's result for done */
 	struct findings *fc[POOL_MAX_THREADS];
 	struct cursor_slot at[POOL_MAX_THREADS];
 };
@@ -237,32 +243,55 @@ hand_over(struct batch *b, const struct rowscan_ops *ops,
 	return rc;
 }
 
-/* Read, scan and hand over batch after batch. Returns 0 or -1. */
+/* pool_fn of a run: index 0 hands the batch scanned before over (when
+ * there is one), the others scan the batch just read. */
+static void
+work(void *ud, size_t i, unsigned t)
+{
+	struct scan *x = ud;
+
+	if (x->done != NULL && i == 0)
+		x->handed = hand_over(x->done, x->ops, x->err);
+	else
+		scan_one(x, i - (x->done != NULL), t);
+}
+
+/* Read, scan and hand over batch after batch, a batch handed over while
+ * the next one is scanned (the rows are read on the caller's thread
+ * before each run; only index 0 of a run touches the dataset). Returns
+ * 0 or -1. */
 static int
 run(struct audit_cursor *cur, struct pool *pool, struct scan *x,
-    const struct rowscan_ops *ops, int64_t *rows, struct pf_error *err)
+    int64_t *rows)
 {
-	struct batch *b = x->b;
+	struct batch *swap;
 	struct audit_row row;
 	int got = 1, rc = 0;
 
 	while (rc == 0 && got == 1) {
-		while (b->n < ROWSCAN_BATCH &&
-		       (got = cur->next(cur, &row, err)) == 1)
-			if (add_row(b, &row) != 0) {
+		while (x->b->n < ROWSCAN_BATCH &&
+		       (got = cur->next(cur, &row, x->err)) == 1)
+			if (add_row(x->b, &row) != 0) {
 				got = -1;
-				pf_error_set(err, "out of memory");
+				pf_error_set(x->err, "out of memory");
 				break;
 			}
-		*rows += (int64_t)b->n;
-		pool_run(pool, b->n, scan_one, x);
-		rc = hand_over(b, ops, err);
-		if (got < 0)
-			rc = -1;
+		*rows += (int64_t)x->b->n;
+		pool_run(pool, x->b->n + (x->done != NULL), work, x);
+		if (x->done != NULL)
+			rc = x->handed;
+		/* the first run leaves the second batch of the two free */
+		swap = x->done != NULL ? x->done : x->b + 1;
+		x->done = x->b;
+		x->b = swap;
 	}
-	return rc;
+	if (rc == 0)
+		rc = hand_over(x->done, x->ops, x->err);
+	return got < 0 ? -1 : rc;
 }
 
+/* Free what batch b holds (not b itself: both batches are one
+ * allocation, freed by rowscan_run). */
 static void
 batch_free(struct batch *b)
 {
@@ -279,7 +308,6 @@ batch_free(struct batch *b)
 	}
 	for (i = 0; i < b->npersona; i++)
 		cJSON_Delete(b->persona[i]);
-	free(b);
 }
 
 int
@@ -287,7 +315,9 @@ rowscan_run(struct dataset *ds, const struct audit_instance *v, size_t n,
 	    unsigned threads, const struct rowscan_ops *ops, int64_t *rows,
 	    struct pf_error *err)
 {
-	struct scan x = { .b = calloc(1, sizeof(*x.b)) };
+	struct scan x = { .b = calloc(2, sizeof(*x.b)), .ops = ops,
+			  .err = err };
+	struct batch *both = x.b;
 	struct audit_cursor *cur = NULL;
 	struct pool *pool = NULL;
 	unsigned i;
@@ -306,12 +336,15 @@ rowscan_run(struct dataset *ds, const struct audit_instance *v, size_t n,
 	}
 	if (dataset_cursor_open(ds, &cur, err) != 0)
 		goto out;
-	rc = run(cur, pool, &x, ops, rows, err);
+	rc = run(cur, pool, &x, rows);
 out:
 	dataset_cursor_close(cur);
 	pool_free(pool);
 	for (i = 0; i < POOL_MAX_THREADS; i++)
 		findings_free(x.fc[i]);
-	batch_free(x.b);
+	batch_free(both);
+	if (both != NULL)
+		batch_free(both + 1);
+	free(both);
 	return rc;
 }

@@ -5,10 +5,12 @@
  * order. They are read in batches on the caller's thread, scanned
  * (findings_scan) on a fork-join pool (base/pool.h), each thread with
  * its own collector (auditors keep no state between calls:
- * auditors/auditor.h), and then handed to fn one by one on the caller's
- * thread in cursor order, so whatever fn stores comes out
- * exactly as a one-thread pass stores it. Memory is bounded by one batch
- * (ROWSCAN_BATCH rows with their texts and findings).
+ * auditors/auditor.h), and then handed to fn one by one in cursor order,
+ * so whatever fn stores comes out exactly as a one-thread pass stores
+ * it. A batch is handed over on one of the pool's threads while the
+ * next is scanned (the rows of that one already read), so fn runs on
+ * one thread at a time but not always the caller's. Memory is bounded
+ * by two batches (ROWSCAN_BATCH rows with their texts and findings).
  *
  * Ownership: the row and the findings passed to fn live only during the
  * call.
