@@ -47,6 +47,11 @@ month_at(const char *s, size_t n, size_t *j)
 {
 	int m;
 
+	/* most capitalized words start with no month's letter: rule them
+	 * out before comparing twelve names */
+	if (*j >= n || memchr("jfmasond", ts_tolower((unsigned char)s[*j]),
+			      8) == NULL)
+		return 0;
 	for (m = 0; months[m] != NULL; m++) {
 		size_t len = strlen(months[m]);
 
