@@ -2,15 +2,15 @@
  * on all cores, the findings handed over in row order.
  *
  * The rows come through the dataset's row cursor (output/cursor.h) in its
- * order. They are read in batches on the caller's thread, scanned
- * (findings_scan) on a fork-join pool (base/pool.h), each thread with
- * its own collector (auditors keep no state between calls:
- * auditors/auditor.h), and then handed to fn one by one in cursor order,
- * so whatever fn stores comes out exactly as a one-thread pass stores
- * it. A batch is handed over on one of the pool's threads while the
- * next is scanned (the rows of that one already read), so fn runs on
- * one thread at a time but not always the caller's. Memory is bounded
- * by two batches (ROWSCAN_BATCH rows with their texts and findings).
+ * order. They are read in batches, scanned (findings_scan) on a
+ * fork-join pool (base/pool.h), each thread with its own collector
+ * (auditors keep no state between calls: auditors/auditor.h), and then
+ * handed to fn one by one in cursor order, so whatever fn stores comes
+ * out exactly as a one-thread pass stores it. While one batch is
+ * scanned, one thread of the pool hands the batch before over and then
+ * reads the batch after: the dataset is used by one thread at a time,
+ * not always the caller's, and so is fn. Memory is bounded by three
+ * batches (ROWSCAN_BATCH rows with their texts and findings).
  *
  * Ownership: the row and the findings passed to fn live only during the
  * call.
