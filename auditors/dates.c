@@ -47,14 +47,16 @@ month_at(const char *s, size_t n, size_t *j)
 {
 	int m;
 
-	/* most capitalized words start with no month's letter: rule them
-	 * out before comparing twelve names */
-	if (*j >= n || memchr("jfmasond", ts_tolower((unsigned char)s[*j]),
-			      8) == NULL)
+	if (*j >= n)
 		return 0;
 	for (m = 0; months[m] != NULL; m++) {
-		size_t len = strlen(months[m]);
+		size_t len;
 
+		/* both forms below start with the month's first letter: most
+		 * words are ruled out before the name is compared */
+		if (ts_tolower((unsigned char)s[*j]) != months[m][0])
+			continue;
+		len = strlen(months[m]);
 		if (ts_word_at(s, n, *j, months[m])) {
 			*j += len;
 			return m + 1;

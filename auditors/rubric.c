@@ -499,10 +499,13 @@ rubric_criterion_json(const struct rubric_pick *picks, size_t n, int c,
 	for (i = 0; i < n; i++) {
 		if (picks[i].criterion != c)
 			continue;
-		rc |= buf_printf(items, "%s\"%s\": \"%s\"",
-				 items->len > 1 ? ", " : "", picks[i].id,
-				 picks[i].abstained ? "abstained" :
-				 answer_names[picks[i].answer]);
+		/* "id": "answer", put piece by piece: printf formats twice */
+		rc |= buf_puts(items, items->len > 1 ? ", \"" : "\"");
+		rc |= buf_puts(items, picks[i].id);
+		rc |= buf_puts(items, "\": \"");
+		rc |= buf_puts(items, picks[i].abstained ? "abstained" :
+			       answer_names[picks[i].answer]);
+		rc |= buf_putc(items, '"');
 		if (picks[i].abstained)
 			continue;
 		t->yes += picks[i].answer == RUBRIC_YES;
