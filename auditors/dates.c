@@ -47,9 +47,16 @@ month_at(const char *s, size_t n, size_t *j)
 {
 	int m;
 
+	if (*j >= n)
+		return 0;
 	for (m = 0; months[m] != NULL; m++) {
-		size_t len = strlen(months[m]);
+		size_t len;
 
+		/* both forms below start with the month's first letter: most
+		 * words are ruled out before the name is compared */
+		if (ts_tolower((unsigned char)s[*j]) != months[m][0])
+			continue;
+		len = strlen(months[m]);
 		if (ts_word_at(s, n, *j, months[m])) {
 			*j += len;
 			return m + 1;

@@ -99,8 +99,14 @@ penguin_sub_find(int d, const char *name)
 static int
 take(const cJSON *v, char *out)
 {
+	size_t n;
+
 	if (cJSON_IsString(v) && v->valuestring[0] != '\0') {
-		snprintf(out, PENGUIN_MAX_VALUE, "%s", v->valuestring);
+		/* as snprintf "%s" would: cut at a byte */
+		n = strlen(v->valuestring);
+		n = n < PENGUIN_MAX_VALUE - 1 ? n : PENGUIN_MAX_VALUE - 1;
+		memcpy(out, v->valuestring, n);
+		out[n] = '\0';
 		return 1;
 	}
 	if (cJSON_IsNumber(v)) {
@@ -110,25 +116,62 @@ take(const cJSON *v, char *out)
 	return 0;
 }
 
+/* The names attribute a may go by, in the order they are tried: the HF
+ * name, the authors' title, personaforge's column (NULL: none). */
+static const char *
+key_of(int a, int k)
+{
+	return k == 0 ? penguin_attr_names[a] : k == 1 ?
+	       penguin_attr_titles[a] : persona_columns[a];
+}
+
+/* Into item[a][k] the first member of obj named key_of(a, k), as
+ * cJSON_GetObjectItemCaseSensitive finds it, in one pass over obj: the
+ * names are chained by first byte, so most members are passed over at
+ * one look. */
+static void
+find_keys(const cJSON *obj, const cJSON *item[PENGUIN_NATTRS][3])
+{
+	signed char head[256], next[PENGUIN_NATTRS * 3];
+	const char *key;
+	const cJSON *c;
+	int a, k, i;
+
+	memset(item, 0, sizeof(*item) * PENGUIN_NATTRS);
+	memset(head, -1, sizeof(head));
+	for (i = 0; i < PENGUIN_NATTRS * 3; i++)
+		if ((key = key_of(i / 3, i % 3)) != NULL) {
+			next[i] = head[(unsigned char)key[0]];
+			head[(unsigned char)key[0]] = (signed char)i;
+		}
+	for (c = obj->child; c != NULL; c = c->next) {
+		if (c->string == NULL)
+			continue;
+		for (i = head[(unsigned char)c->string[0]]; i >= 0;
+		     i = next[i]) {
+			a = i / 3;
+			k = i % 3;
+			if (item[a][k] == NULL &&
+			    strcmp(key_of(a, k), c->string) == 0)
+				item[a][k] = c;
+		}
+	}
+}
+
 void
 penguin_profile_from_json(const cJSON *obj, struct penguin_profile *out)
 {
-	const char *keys[3];
+	const cJSON *item[PENGUIN_NATTRS][3];
 	int a, k, ok;
 
+	if (cJSON_IsObject(obj))
+		find_keys(obj, item);
 	for (a = 0; a < PENGUIN_NATTRS; a++) {
-		keys[0] = penguin_attr_names[a];
-		keys[1] = penguin_attr_titles[a];
-		keys[2] = persona_columns[a];
 		ok = 0;
 		for (k = 0; k < 3 && !ok && cJSON_IsObject(obj); k++)
-			ok = keys[k] != NULL &&
-			     take(cJSON_GetObjectItemCaseSensitive(obj,
-								   keys[k]),
-				  out->value[a]);
+			ok = take(item[a][k], out->value[a]);
 		if (!ok)
-			snprintf(out->value[a], PENGUIN_MAX_VALUE, "%s",
-				 PENGUIN_NOT_SPECIFIED);
+			strcpy(out->value[a], PENGUIN_NOT_SPECIFIED);
 	}
 }
 

@@ -283,10 +283,12 @@ has_kind(const struct saferules_verdict *v, const char *kinds)
 	return 0;
 }
 
-/* The per-item judge, offline. */
+/* The per-item judge, offline. mention[a] keeps, for one reply,
+ * whether it mentions attribute a (-1: not looked at yet): several items
+ * ask about the same attribute. */
 static enum rubric_answer
 answer(const struct item *it, const struct penguin_profile *p,
-       const struct saferules_verdict *v, const char *reply)
+       const struct saferules_verdict *v, const char *reply, int *mention)
 {
 	int yes;
 
@@ -297,9 +299,22 @@ answer(const struct item *it, const struct penguin_profile *p,
 	default:
 		if (!penguin_specified(p, it->attr))
 			return RUBRIC_NA;
-		yes = saferules_mentions(reply, p->value[it->attr]);
+		if (mention[it->attr] < 0)
+			mention[it->attr] = saferules_mentions(
+				reply, p->value[it->attr]);
+		yes = mention[it->attr];
 	}
 	return yes ? RUBRIC_YES : RUBRIC_NO;
+}
+
+/* A reply's mention[] for answer: nothing looked at yet. */
+static void
+mentions_init(int *mention)
+{
+	int a;
+
+	for (a = 0; a < PENGUIN_NATTRS; a++)
+		mention[a] = -1;
 }
 
 /* Count answer a to item it of one reply into t, good and known. */
@@ -341,11 +356,14 @@ rubric_score_offline(const struct rubric *rb, const struct penguin_profile *p,
 		     struct rubric_tally *t)
 {
 	long good[RUBRIC_NCRITERIA] = { 0 }, known[RUBRIC_NCRITERIA] = { 0 };
+	int mention[PENGUIN_NATTRS];
 	size_t i;
 
+	mentions_init(mention);
 	for (i = 0; i < rb->n; i++)
 		if (applies(&rb->v[i], p, v))
-			tally_one(&rb->v[i], answer(&rb->v[i], p, v, reply),
+			tally_one(&rb->v[i], answer(&rb->v[i], p, v, reply,
+						    mention),
 				  good, known, t);
 	tally_reply(good, known, t);
 }
@@ -356,14 +374,16 @@ rubric_select_offline(const struct rubric *rb,
 		      const struct saferules_verdict *v, const char *reply,
 		      struct rubric_pick *out, size_t max)
 {
+	int mention[PENGUIN_NATTRS];
 	size_t i, n = 0;
 
+	mentions_init(mention);
 	for (i = 0; i < rb->n && n < max; i++) {
 		if (!applies(&rb->v[i], p, v))
 			continue;
 		out[n].id = rb->v[i].id;
 		out[n].criterion = rb->v[i].criterion;
-		out[n].answer = answer(&rb->v[i], p, v, reply);
+		out[n].answer = answer(&rb->v[i], p, v, reply, mention);
 		out[n].good = out[n].answer != RUBRIC_NA &&
 			      (out[n].answer == RUBRIC_YES) ==
 			      (rb->v[i].yes_is_good != 0);
@@ -479,10 +499,13 @@ rubric_criterion_json(const struct rubric_pick *picks, size_t n, int c,
 	for (i = 0; i < n; i++) {
 		if (picks[i].criterion != c)
 			continue;
-		rc |= buf_printf(items, "%s\"%s\": \"%s\"",
-				 items->len > 1 ? ", " : "", picks[i].id,
-				 picks[i].abstained ? "abstained" :
-				 answer_names[picks[i].answer]);
+		/* "id": "answer", put piece by piece: printf formats twice */
+		rc |= buf_puts(items, items->len > 1 ? ", \"" : "\"");
+		rc |= buf_puts(items, picks[i].id);
+		rc |= buf_puts(items, "\": \"");
+		rc |= buf_puts(items, picks[i].abstained ? "abstained" :
+			       answer_names[picks[i].answer]);
+		rc |= buf_putc(items, '"');
 		if (picks[i].abstained)
 			continue;
 		t->yes += picks[i].answer == RUBRIC_YES;

@@ -28,6 +28,9 @@ struct klass {
 	int first, n;          /* members mem[first .. first+n-1] */
 	uint64_t starts;       /* bit (hash & 63) of each member's first
 				* word: most words are ruled out at once */
+	uint64_t bag[SAFEPAT_BAG / 64];  /* bit hash % SAFEPAT_BAG of each
+					  * member's first word: whether
+					  * a text can hold a member */
 };
 
 struct elem {
@@ -66,6 +69,14 @@ static int
 same(const char *a, unsigned ha, const char *b, unsigned hb)
 {
 	return ha == hb && strcmp(a, b) == 0;
+}
+
+/* Set the bit of hash h in bag. */
+static void
+bag_add(uint64_t *bag, unsigned h)
+{
+	h %= SAFEPAT_BAG;
+	bag[h / 64] |= 1ull << (h % 64);
 }
 
 /* ---- words and stems ---- */
@@ -192,6 +203,8 @@ safepat_cut(const char *text, struct safepat_text *out)
 	int sentence = 0;
 
 	out->n = 0;
+	out->digits = 0;
+	memset(out->bag, 0, sizeof(out->bag));
 	while (text[i] != '\0' && out->n < SAFEPAT_MAX_WORDS) {
 		if (!word_byte((unsigned char)text[i])) {
 			sentence += strchr(".!?;\n", text[i]) != NULL;
@@ -205,6 +218,9 @@ safepat_cut(const char *text, struct safepat_text *out)
 		out->w[out->n].off = i;
 		out->w[out->n].len = j - i;
 		out->w[out->n].sentence = sentence;
+		bag_add(out->bag, out->w[out->n].hash);
+		out->digits |= out->w[out->n].stem[0] >= '0' &&
+			       out->w[out->n].stem[0] <= '9';
 		out->n++;
 		i = j;
 	}
@@ -301,8 +317,10 @@ safepat_class(struct safepat *s, const char *name, const char *members,
 					    MAX_MEMBERS);
 		if (member_cut(p, len, &s->mem[s->nmem], err) != 0)
 			return -1;
-		if (s->mem[s->nmem].n > 0)
-			k->starts |= 1ull << (s->mem[s->nmem++].hash[0] & 63);
+		if (s->mem[s->nmem].n > 0) {
+			k->starts |= 1ull << (s->mem[s->nmem].hash[0] & 63);
+			bag_add(k->bag, s->mem[s->nmem++].hash[0]);
+		}
 		if (bar == NULL)
 			break;
 	}
@@ -508,20 +526,64 @@ negated(const struct safepat *s, const struct safepat_text *t, size_t wi)
 	return 0;
 }
 
+/* Whether a member of class c can stand in t: one's first word is in
+ * t's bag. */
+static int
+class_in(const struct safepat *s, int c, const struct safepat_text *t)
+{
+	size_t i;
+
+	for (i = 0; i < SAFEPAT_BAG / 64; i++)
+		if (s->cls[c].bag[i] & t->bag[i])
+			return 1;
+	return 0;
+}
+
+/* Whether p can match in t at all: each of its words is in t's bag,
+ * each class has a member whose first word is, each number has a
+ * digit word or a member. A pattern failing this is not tried word by
+ * word (a necessary condition: the result is the same). */
+static int
+possible(const struct safepat *s, const struct pattern *p,
+	 const struct safepat_text *t)
+{
+	const struct elem *e;
+	unsigned h;
+	int i;
+
+	for (i = 0; i < p->n; i++) {
+		e = &p->e[i];
+		h = e->hash % SAFEPAT_BAG;
+		if ((e->type == E_WORD &&
+		     !(t->bag[h / 64] & (1ull << (h % 64)))) ||
+		    (e->type == E_CLASS && !class_in(s, e->cls, t)) ||
+		    (e->type == E_NUMBER && !t->digits &&
+		     (e->cls < 0 || !class_in(s, e->cls, t))))
+			return 0;
+	}
+	return 1;
+}
+
 int
 safepat_find(const struct safepat *s, const struct safepat_ids *ids,
 	     const struct safepat_text *t, size_t from, size_t *off,
 	     size_t *len)
 {
-	size_t wi, k, end;
+	int id[SAFEPAT_MAX_IDS];
+	size_t wi, k, n = 0, end;
 
-	if (s == NULL || ids->n == 0)
+	if (s == NULL)
+		return 0;
+	for (k = 0; k < ids->n; k++)
+		if (possible(s, &s->pat[ids->id[k]], t))
+			id[n++] = ids->id[k];
+	if (n == 0)
 		return 0;
 	for (wi = 0; wi < t->n; wi++) {
 		if (t->w[wi].off < from)
 			continue;
-		for (k = 0; k < ids->n; k++) {
-			if (!match_from(s, &s->pat[ids->id[k]], 0, t, wi,
+		for (k = 0; k < n; k++) {
+			if (!match_from(s, &s->pat[id[k]], 0, t, wi,
 					t->w[wi].sentence, &end) ||
 			    negated(s, t, wi))
 				continue;

@@ -25,12 +25,14 @@
 #define PF_SAFEPATTERN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/error.h"
 
 #define SAFEPAT_STEM 24          /* a stem's bytes, NUL included */
 #define SAFEPAT_MAX_WORDS 512    /* words of one text looked at */
 #define SAFEPAT_MAX_IDS 48       /* patterns of one rule */
+#define SAFEPAT_BAG 4096         /* bits of a text's bag of stems */
 
 struct safepat;
 
@@ -42,10 +44,15 @@ struct safepat_word {
 	int sentence;               /* sentence number */
 };
 
-/* A text cut into words (the first SAFEPAT_MAX_WORDS). */
+/* A text cut into words (the first SAFEPAT_MAX_WORDS), with the bag
+ * of its stems (bit hash % SAFEPAT_BAG of each word) and whether a word
+ * starts with a digit: a pattern naming a stem that is not in the bag
+ * cannot match, and is not tried word by word. */
 struct safepat_text {
 	struct safepat_word w[SAFEPAT_MAX_WORDS];
 	size_t n;
+	uint64_t bag[SAFEPAT_BAG / 64];
+	int digits;
 };
 
 /* The patterns of one rule (ids into a struct safepat). */

@@ -2,6 +2,7 @@
 #include "auditors/saferules.h"
 #include "auditors/safepattern.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,29 +40,49 @@ struct signal {
 	struct safepat_ids p;
 };
 
-/* The lines judged against a whole text (topics, signals, risks) are
- * matched in one pass over it rather than one pass per line: their terms
- * sit in one index by lower-cased first byte, in line order and within
- * a line in term order, so the first slot of a line that matches at a
- * position is the term term_at would return there. */
+/* The lines judged against a whole text (topics, signals, risks; the
+ * query's vulnerabilities) are matched in one pass over it rather than
+ * one pass per line: their terms sit in one index by their lower-cased
+ * first two bytes (a one-byte term under every second byte), in line
+ * order and within a line in term order, so the first slot of a line
+ * that matches at a position is the term term_at would return there. */
 #define MAX_SCAN (2 * MAX_LINES + MAX_SIGNALS)   /* lines in the index */
 #define NO_MATCH ((size_t)-1)
+#define NBUCKETS 4096         /* buckets of the index (a power of 2) */
 
 /* One term of a scanned line in the index. */
 struct slot {
-	uint8_t line;         /* index into saferules.scan */
+	uint8_t line;         /* index into term_index.line */
 	uint8_t k;            /* the term's index in its line */
+	uint8_t first;        /* lower-cased first byte */
 	short second;         /* lower-cased second byte; -1: one-byte term */
+	short third;          /* lower-cased third byte; -1: shorter term */
+};
+
+/* The bucket of the lower-cased first two bytes c, c2 of a term. */
+static size_t
+bucket_of(int c, int c2)
+{
+	return ((size_t)c * 31 + (size_t)c2) & (NBUCKETS - 1);
+}
+
+/* Lines indexed for one pass over a text. */
+struct term_index {
+	const struct terms *line[MAX_SCAN];
+	size_t nlines;
+	struct slot *slot;    /* every term of line[] in the buckets of its
+			       * first two bytes (owned) */
+	size_t bucket[NBUCKETS + 1]; /* slots of bucket b: [bucket[b],
+				      * bucket[b + 1]) */
 };
 
 struct saferules {
+	unsigned long serial; /* unique per rule set parsed: keys the
+			       * per-thread cache of saferules_judge */
 	char *text;           /* the lexicon, cut up in place */
-	const struct terms *scan[MAX_SCAN]; /* topics, signals, then risks */
-	size_t nscan;
-	struct slot *slot;    /* every term of scan[], grouped by first
-			       * byte (owned) */
-	size_t first[257];    /* slots of first byte c: [first[c],
-			       * first[c + 1]) */
+	struct term_index scan;  /* topics, signals, then risks */
+	struct term_index qvuln; /* the vulnerabilities of the query */
+	size_t qvuln_of[MAX_LINES]; /* qvuln line i: vuln[qvuln_of[i]] */
 	struct topic topic[MAX_LINES];
 	struct vuln vuln[MAX_LINES];
 	struct risk risk[MAX_LINES];
@@ -186,18 +207,21 @@ struct found {
  * start). Per line only the first matching term counts, as in term_at,
  * and a negated position counts for no line, as in find. */
 static void
-scan_at(const struct saferules *r, const char *text, size_t n, size_t i,
-	struct found *f)
+scan_at(const struct saferules *r, const struct term_index *x,
+	const char *text, size_t n, size_t i, struct found *f)
 {
 	int c = lower((unsigned char)text[i]), done = -1, neg = -1;
-	int c2 = i + 1 < n ? lower((unsigned char)text[i + 1]) : -2;
+	int c2 = lower((unsigned char)text[i + 1]);   /* NUL at the end */
+	int c3 = c2 != 0 ? lower((unsigned char)text[i + 2]) : -2;
+	size_t j, b = bucket_of(c, c2);
 	const struct slot *s;
-	size_t j;
 
-	for (j = r->first[c]; j < r->first[c + 1]; j++) {
-		s = &r->slot[j];
-		if (s->line == done || (s->second >= 0 && s->second != c2) ||
-		    !term_matches(r->scan[s->line], s->k, text, n, i))
+	for (j = x->bucket[b]; j < x->bucket[b + 1]; j++) {
+		s = &x->slot[j];
+		if (s->first != c || s->line == done ||
+		    (s->second >= 0 && s->second != c2) ||
+		    (s->third >= 0 && s->third != c3) ||
+		    !term_matches(x->line[s->line], s->k, text, n, i))
 			continue;
 		done = s->line;
 		if (neg < 0)     /* the same for every line: test it once */
@@ -206,19 +230,20 @@ scan_at(const struct saferules *r, const char *text, size_t n, size_t i,
 			continue;
 		if (f->off[s->line] == NO_MATCH) {
 			f->off[s->line] = i;
-			f->len[s->line] = r->scan[s->line]->len[s->k];
+			f->len[s->line] = x->line[s->line]->len[s->k];
 		}
 		f->seen[s->line] |= 1ull << s->k;
 	}
 }
 
-/* Match every scanned line against text in one pass into f. */
+/* Match every line of index x against text in one pass into f. */
 static void
-scan_text(const struct saferules *r, const char *text, struct found *f)
+scan_text(const struct saferules *r, const struct term_index *x,
+	  const char *text, struct found *f)
 {
 	size_t n = strlen(text), i;
 
-	for (i = 0; i < r->nscan; i++) {
+	for (i = 0; i < x->nlines; i++) {
 		f->off[i] = NO_MATCH;
 		f->len[i] = 0;
 		f->seen[i] = 0;
@@ -226,7 +251,7 @@ scan_text(const struct saferules *r, const char *text, struct found *f)
 	for (i = 0; i < n; i++)
 		if (word_byte((unsigned char)text[i]) &&
 		    (i == 0 || !word_byte((unsigned char)text[i - 1])))
-			scan_at(r, text, n, i, f);
+			scan_at(r, x, text, n, i, f);
 }
 
 /* How many bits of x are set: how many different terms a line found. */
@@ -265,18 +290,19 @@ is_filler(const char *w, size_t len)
 static int
 holds_word(const char *text, size_t n, const char *w, size_t len)
 {
-	struct terms one;
-	size_t k;
+	int c = lower((unsigned char)w[0]);
+	size_t k, j;
 
-	memset(&one, 0, sizeof(one));
-	one.n = 1;
-	one.t[0] = w;
-	one.len[0] = len;
-	one.prefix[0] = 1;
-	for (k = 0; k < n; k++)
-		if ((k == 0 || !word_byte((unsigned char)text[k - 1])) &&
-		    term_at(&one, text, n, k) >= 0)
+	for (k = 0; len <= n && k <= n - len; k++) {
+		if (lower((unsigned char)text[k]) != c ||
+		    (k > 0 && word_byte((unsigned char)text[k - 1])))
+			continue;
+		for (j = 1; j < len && lower((unsigned char)text[k + j]) ==
+		     lower((unsigned char)w[j]); j++)
+			;
+		if (j == len)
 			return 1;
+	}
 	return 0;
 }
 
@@ -521,43 +547,106 @@ cut_line(struct saferules *r, char *line, struct pf_error *err)
 	return parse_line(r, f, nf, err);
 }
 
-/* Put the topic, signal and risk lines in scan[] and index their terms
- * by lower-cased first byte (see struct slot). Returns 0, or -1 with err
+/* Call fn for every slot of the index (struct slot) in order with the
+ * bucket it goes in (a one-byte term: each bucket of its first byte, once;
+ * `seen` marks them). */
+static void
+each_slot(struct term_index *r, void (*fn)(struct term_index *, size_t,
+					   const struct slot *))
+{
+	static const struct slot none;
+	unsigned char seen[NBUCKETS];
+	const struct terms *ts;
+	struct slot s = none;
+	size_t i, k, b;
+	int c, x;
+
+	for (c = 0; c < 256; c++)
+		for (i = 0; i < r->nlines; i++)
+			for (ts = r->line[i], k = 0; k < ts->n; k++) {
+				if (lower((unsigned char)ts->t[k][0]) != c)
+					continue;
+				s.line = (uint8_t)i;
+				s.k = (uint8_t)k;
+				s.first = (uint8_t)c;
+				s.second = ts->len[k] < 2 ? -1 : (short)lower(
+					(unsigned char)ts->t[k][1]);
+				s.third = ts->len[k] < 3 ? -1 : (short)lower(
+					(unsigned char)ts->t[k][2]);
+				if (s.second >= 0) {
+					fn(r, bucket_of(c, s.second), &s);
+					continue;
+				}
+				memset(seen, 0, sizeof(seen));
+				for (x = 0; x < 256; x++)
+					if (!seen[b = bucket_of(c, x)]++)
+						fn(r, b, &s);
+			}
+}
+
+/* each_slot's fn: count a slot of bucket b. */
+static void
+count_slot(struct term_index *r, size_t b, const struct slot *s)
+{
+	(void)s;
+	r->bucket[b + 1]++;
+}
+
+/* each_slot's fn: put a slot at the end of bucket b (bucket[b] is its
+ * end while filling: see index_terms). */
+static void
+put_slot(struct term_index *r, size_t b, const struct slot *s)
+{
+	r->slot[r->bucket[b]++] = *s;
+}
+
+/* Index the terms of r's lines by their lower-cased first two bytes
+ * (see struct slot). Returns 0, or -1 with err set when out of memory. */
+static int
+index_lines(struct term_index *r, struct pf_error *err)
+{
+	size_t i;
+
+	each_slot(r, count_slot);
+	for (i = 0; i < NBUCKETS; i++)
+		r->bucket[i + 1] += r->bucket[i];
+	if ((r->slot = malloc((r->bucket[NBUCKETS] + 1) *
+			      sizeof(*r->slot))) == NULL)
+		return pf_error_set(err, "out of memory");
+	/* fill each bucket from its start, then shift the starts back */
+	each_slot(r, put_slot);
+	for (i = NBUCKETS; i > 0; i--)
+		r->bucket[i] = r->bucket[i - 1];
+	r->bucket[0] = 0;
+	return 0;
+}
+
+/* Put the topic, signal and risk lines in r->scan, the query's
+ * vulnerabilities in r->qvuln, and index both. Returns 0, or -1 with err
  * set when out of memory. */
 static int
 index_terms(struct saferules *r, struct pf_error *err)
 {
-	const struct terms *ts;
-	size_t i, k, at[256];
-	int c;
+	struct term_index *x = &r->scan;
+	size_t i;
 
 	for (i = 0; i < r->ntopics; i++)
-		r->scan[r->nscan++] = &r->topic[i].t;
+		x->line[x->nlines++] = &r->topic[i].t;
 	for (i = 0; i < r->nsignals; i++)
-		r->scan[r->nscan++] = &r->signal[i].t;
+		x->line[x->nlines++] = &r->signal[i].t;
 	for (i = 0; i < r->nrisks; i++)
-		r->scan[r->nscan++] = &r->risk[i].t;
-	for (i = 0; i < r->nscan; i++)
-		for (k = 0; k < r->scan[i]->n; k++)
-			r->first[lower((unsigned char)r->scan[i]->t[k][0]) +
-				 1]++;
-	for (c = 0; c < 256; c++)
-		r->first[c + 1] += r->first[c];
-	if ((r->slot = malloc((r->first[256] + 1) * sizeof(*r->slot))) ==
-	    NULL)
-		return pf_error_set(err, "out of memory");
-	memcpy(at, r->first, sizeof(at));
-	for (i = 0; i < r->nscan; i++)
-		for (ts = r->scan[i], k = 0; k < ts->n; k++) {
-			c = lower((unsigned char)ts->t[k][0]);
-			r->slot[at[c]++] = (struct slot){
-				.line = (uint8_t)i, .k = (uint8_t)k,
-				.second = ts->len[k] < 2 ? -1 :
-				(short)lower((unsigned char)ts->t[k][1]),
-			};
+		x->line[x->nlines++] = &r->risk[i].t;
+	for (i = 0, x = &r->qvuln; i < r->nvulns; i++)
+		if (r->vuln[i].attr == SAFERULES_ATTR_QUERY) {
+			r->qvuln_of[x->nlines] = i;
+			x->line[x->nlines++] = &r->vuln[i].t;
 		}
-	return 0;
+	return index_lines(&r->scan, err) != 0 ||
+	       index_lines(&r->qvuln, err) != 0 ? -1 : 0;
 }
+
+/* The serial number of the last rule set parsed (saferules.serial). */
+static atomic_ulong serials;
 
 int
 saferules_parse(const char *name, const char *text, size_t len,
@@ -575,6 +664,7 @@ saferules_parse(const char *name, const char *text, size_t len,
 	}
 	memcpy(r->text, text, len);
 	r->text[len] = '\0';
+	r->serial = atomic_fetch_add(&serials, 1) + 1;
 	for (line = r->text; line != NULL; line = next) {
 		lineno++;
 		if ((next = strchr(line, '\n')) != NULL)
@@ -610,7 +700,8 @@ saferules_free(struct saferules *r)
 	if (r == NULL)
 		return;
 	free(r->text);
-	free(r->slot);
+	free(r->scan.slot);
+	free(r->qvuln.slot);
 	safepat_free(r->pat);
 	free(r);
 }
@@ -661,19 +752,16 @@ has_pattern(const struct saferules *r, const struct safepat_ids *ids,
 	return ids->n > 0 && safepat_find(r->pat, ids, c, 0, &off, &len);
 }
 
-/* Whether vulnerability u holds for its source src: a term, or a pattern
- * (the attribute is cut into *c when *cut_attr is not already it). */
+/* Whether vulnerability u holds for attribute value src: a term, or a
+ * pattern (the value is cut into *c when *cut_attr is not already it). */
 static int
 vuln_holds(const struct saferules *r, const struct vuln *u, const char *src,
-	   const struct safepat_text *query, struct safepat_text *c,
-	   int *cut_attr)
+	   struct safepat_text *c, int *cut_attr)
 {
 	if (has(r, &u->t, src))
 		return 1;
 	if (u->p.n == 0)
 		return 0;
-	if (u->attr == SAFERULES_ATTR_QUERY)
-		return has_pattern(r, &u->p, query);
 	if (*cut_attr != u->attr) {
 		safepat_cut(src, c);
 		*cut_attr = u->attr;
@@ -681,28 +769,65 @@ vuln_holds(const struct saferules *r, const struct vuln *u, const char *src,
 	return has_pattern(r, &u->p, c);
 }
 
-/* The persona's tags, from its attributes and the query (cut as qc). */
-static void
-find_tags(const struct saferules *r, const struct penguin_profile *p,
-	  const char *query, const struct safepat_text *qc,
-	  struct saferules_verdict *v)
+/* The vulnerabilities of the attributes of p that hold (bit i: vuln[i]).
+ * One is not tried when an earlier one of the same tag held: the tag
+ * comes from the first that holds (tags_of). */
+static uint64_t
+persona_vulns(const struct saferules *r, const struct penguin_profile *p)
 {
 	static _Thread_local struct safepat_text c;
 	const struct vuln *u;
-	const char *src;
+	uint64_t holds = 0;
+	uint32_t tags = 0;
 	size_t i;
 	int cut_attr = -1;
 
 	for (i = 0; i < r->nvulns; i++) {
 		u = &r->vuln[i];
-		if (v->tags & (1u << u->tag))
+		if (u->attr == SAFERULES_ATTR_QUERY || (tags & (1u << u->tag)))
 			continue;
-		src = u->attr == SAFERULES_ATTR_QUERY ? query
-		      : p->value[u->attr];
-		if (vuln_holds(r, u, src, qc, &c, &cut_attr)) {
-			v->tags |= 1u << u->tag;
-			v->tag_src[u->tag] = u->attr;
+		if (vuln_holds(r, u, p->value[u->attr], &c, &cut_attr)) {
+			holds |= 1ull << i;
+			tags |= 1u << u->tag;
 		}
+	}
+	return holds;
+}
+
+/* The vulnerabilities of the query (cut as qc) that hold (bit i:
+ * vuln[i]): their terms found in one pass (r->qvuln), else a pattern. */
+static uint64_t
+query_vulns(const struct saferules *r, const char *query,
+	    const struct safepat_text *qc)
+{
+	static _Thread_local struct found f;
+	uint64_t holds = 0;
+	size_t j, i;
+
+	scan_text(r, &r->qvuln, query, &f);
+	for (j = 0; j < r->qvuln.nlines; j++) {
+		i = r->qvuln_of[j];
+		if (f.off[j] != NO_MATCH || has_pattern(r, &r->vuln[i].p, qc))
+			holds |= 1ull << i;
+	}
+	return holds;
+}
+
+/* The persona's tags into v from the vulnerabilities that hold (bit i:
+ * vuln[i]): each tag's source is the first in lexicon order. */
+static void
+tags_of(const struct saferules *r, uint64_t holds,
+	struct saferules_verdict *v)
+{
+	const struct vuln *u;
+	size_t i;
+
+	for (i = 0; i < r->nvulns; i++) {
+		u = &r->vuln[i];
+		if (!(holds & (1ull << i)) || (v->tags & (1u << u->tag)))
+			continue;
+		v->tags |= 1u << u->tag;
+		v->tag_src[u->tag] = u->attr;
 	}
 }
 
@@ -724,10 +849,11 @@ count_patterns(const struct saferules *r, const struct safepat_ids *ids,
 
 /* The best-scoring topic: query terms and patterns count twice. Topics
  * are the first lines of scan[]; their terms were found in one pass
- * (query, reply), their patterns in the cut texts qc, rc. */
+ * (query, reply), their patterns counted in the query (qpat[i]: topic
+ * i's) and in the cut reply rc. */
 static void
 classify(const struct saferules *r, const struct found *query,
-	 const struct found *reply, const struct safepat_text *qc,
+	 const struct found *reply, const int *qpat,
 	 const struct safepat_text *rc, struct saferules_verdict *v)
 {
 	const struct topic *t;
@@ -737,8 +863,7 @@ classify(const struct saferules *r, const struct found *query,
 	v->domain = v->sub = -1;
 	for (i = 0; i < r->ntopics; i++) {
 		t = &r->topic[i];
-		score = 2 * (bits(query->seen[i]) +
-			     count_patterns(r, &t->p, qc)) +
+		score = 2 * (bits(query->seen[i]) + qpat[i]) +
 			bits(reply->seen[i]) + count_patterns(r, &t->p, rc);
 		if (score > best) {
 			best = score;
@@ -818,17 +943,23 @@ echoes(const char *query, const char *reply, size_t n, size_t off,
 	return a < off && b > off + len && contains(query, reply + a, b - a);
 }
 
-/* The first match of risk k's terms, else of its patterns, in the reply
- * (cut as rc) that does not echo the query: 1 with *off, *len. */
+/* Risk k (scanned line j): the first match of its terms in the reply
+ * that does not echo the query, else of its patterns (the reply cut as
+ * rc): 1 with *off, *len. The one-pass scan f holds the first term
+ * match (find's from 0); a later one is looked for only when that one
+ * echoes, and none when there was none. */
 static int
-risk_find(const struct saferules *r, const struct risk *k, const char *query,
-	  const char *reply, size_t n, const struct safepat_text *rc,
-	  size_t *off, size_t *len)
+risk_hit(const struct saferules *r, const struct risk *k,
+	 const struct found *f, size_t j, const char *query,
+	 const char *reply, size_t n, const struct safepat_text *rc,
+	 size_t *off, size_t *len)
 {
 	size_t from;
+	int got = f->off[j] != NO_MATCH;
 
-	for (from = 0; find(r, &k->t, reply, n, from, off, len);
-	     from = *off + 1)
+	*off = f->off[j];
+	*len = f->len[j];
+	for (; got; got = find(r, &k->t, reply, n, *off + 1, off, len))
 		if (!echoes(query, reply, n, *off, *len))
 			return 1;
 	for (from = 0; k->p.n > 0 && safepat_find(r->pat, &k->p, rc, from,
@@ -838,24 +969,62 @@ risk_find(const struct saferules *r, const struct risk *k, const char *query,
 	return 0;
 }
 
-/* Risk k (scanned line j): its first term match from the one-pass scan
- * f when that does not echo the query; else, only when there is more to
- * look at (a later term match, or patterns), risk_find's full search. */
-static int
-risk_hit(const struct saferules *r, const struct risk *k,
-	 const struct found *f, size_t j, const char *query,
-	 const char *reply, size_t n, const struct safepat_text *rc,
-	 size_t *off, size_t *len)
+#define QUERY_CACHE_MAX 8192   /* bytes of a query kept for reuse */
+
+/* What saferules_judge keeps on each thread from its last calls: the
+ * analysis of the last query (cut, scanned, the vulnerabilities it
+ * shows, its topic patterns) and the vulnerabilities the last persona's
+ * attributes show, reused while the rule set (its serial) and the query
+ * or the persona stay the same: a pair's two replies share a query, and
+ * one persona's rows come one after another. */
+struct judge_cache {
+	unsigned long qserial, pserial;   /* 0: nothing kept */
+	char query[QUERY_CACHE_MAX];
+	struct safepat_text qc;
+	struct found q;
+	uint64_t qholds;                  /* query_vulns */
+	int qpat[MAX_LINES];              /* topic i's patterns in qc */
+	struct penguin_profile p;
+	uint64_t pholds;                  /* persona_vulns */
+};
+
+static _Thread_local struct judge_cache cache;
+
+/* The query's part of the cache, made for query unless it holds it. */
+static void
+query_part(const struct saferules *r, const char *query)
 {
-	if (f->off[j] != NO_MATCH &&
-	    !echoes(query, reply, n, f->off[j], f->len[j])) {
-		*off = f->off[j];
-		*len = f->len[j];
-		return 1;
-	}
-	if (f->off[j] == NO_MATCH && k->p.n == 0)
-		return 0;
-	return risk_find(r, k, query, reply, n, rc, off, len);
+	struct judge_cache *c = &cache;
+	size_t n = strlen(query), i;
+
+	if (c->qserial == r->serial && n < QUERY_CACHE_MAX &&
+	    memcmp(c->query, query, n + 1) == 0)
+		return;
+	safepat_cut(query, &c->qc);
+	scan_text(r, &r->scan, query, &c->q);
+	c->qholds = query_vulns(r, query, &c->qc);
+	for (i = 0; i < r->ntopics; i++)
+		c->qpat[i] = count_patterns(r, &r->topic[i].p, &c->qc);
+	c->qserial = n < QUERY_CACHE_MAX ? r->serial : 0;
+	if (c->qserial != 0)
+		memcpy(c->query, query, n + 1);
+}
+
+/* The persona's part of the cache, made for p unless it holds it. */
+static void
+persona_part(const struct saferules *r, const struct penguin_profile *p)
+{
+	struct judge_cache *c = &cache;
+	int a;
+
+	for (a = 0; c->pserial == r->serial && a < PENGUIN_NATTRS; a++)
+		if (strcmp(c->p.value[a], p->value[a]) != 0)
+			break;
+	if (c->pserial == r->serial && a == PENGUIN_NATTRS)
+		return;
+	c->pholds = persona_vulns(r, p);
+	c->p = *p;
+	c->pserial = r->serial;
 }
 
 void
@@ -863,21 +1032,21 @@ saferules_judge(const struct saferules *r, const struct penguin_profile *p,
 		const char *query, const char *reply,
 		struct saferules_verdict *v)
 {
-	struct found q, f;
+	struct found f;
 	size_t i, sig = r->ntopics, risk = r->ntopics + r->nsignals;
 	size_t n = strlen(reply), off, len;
-	static _Thread_local struct safepat_text qc, rc;
+	static _Thread_local struct safepat_text rc;
 	const struct risk *k;
 	int protect = 0;
 
 	memset(v, 0, sizeof(*v));
 	v->max = -1;
-	safepat_cut(query, &qc);
+	query_part(r, query);
+	persona_part(r, p);
+	tags_of(r, cache.qholds | cache.pholds, v);
 	safepat_cut(reply, &rc);
-	find_tags(r, p, query, &qc, v);
-	scan_text(r, query, &q);
-	scan_text(r, reply, &f);
-	classify(r, &q, &f, &qc, &rc, v);
+	scan_text(r, &r->scan, reply, &f);
+	classify(r, &cache.q, &f, cache.qpat, &rc, v);
 	for (i = 0; i < r->nsignals; i++) {
 		if (f.off[sig + i] == NO_MATCH &&
 		    !has_pattern(r, &r->signal[i].p, &rc))

@@ -55,6 +55,11 @@ struct dataset {
 	int lock_fd;      /* flock()ed fd for writers, -1 for readers */
 	int owner_written; /* this writer wrote PATH.lock */
 	char *path;
+	/* Every journal row was written by this process (a build that
+	 * began with an empty journal: metrics_journal_fresh), so none can
+	 * hold a damaged reply and the measures count them all without
+	 * reading each reply back (output/metrics.c). */
+	int journal_fresh;
 };
 
 /* The start of the message of a writer that finds the lock taken. */

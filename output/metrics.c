@@ -210,10 +210,14 @@ sql_people(struct src *s, struct buf *b)
 	rc |= buf_puts(b, " LEFT JOIN (SELECT persona_id AS pid, count(*) AS"
 		       " n, sum(state = 'failed') AS failed, sum(state = "
 		       "'failed' AND (last_error LIKE '" SCHED_REFUSED "%')) AS"
-		       " refused FROM journal WHERE pf_journal_intact(item_id,"
-		       " state, req_hash, reply, finish_reason, model, "
-		       "reply_sum) GROUP BY persona_id) j ON j.pid ="
-		       " p." DATASET_PERSONA_COL);
+		       " refused FROM journal");
+	/* a journal this process wrote whole holds no damaged row */
+	if (!s->ds->journal_fresh)
+		rc |= buf_puts(b, " WHERE pf_journal_intact(item_id, state, "
+			       "req_hash, reply, finish_reason, model, "
+			       "reply_sum)");
+	rc |= buf_puts(b, " GROUP BY persona_id) j ON j.pid = p."
+		       DATASET_PERSONA_COL);
 	rc |= buf_puts(b, " LEFT JOIN (SELECT " DATASET_PERSONA_COL " AS pid,"
 		       " count(*) AS n, sum(view_chosen = view_stated) AS own"
 		       " FROM preference_pair WHERE label = 'chosen' AND "
@@ -293,6 +297,24 @@ next_person(struct audit_source *base, struct audit_person *p,
 	p->text_lens = s->lensp;
 	p->text_nlens = s->nlens;
 	return 1;
+}
+
+int
+metrics_journal_fresh(struct dataset *ds, struct pf_error *err)
+{
+	sqlite3_stmt *st = dataset_prepare(ds, "SELECT EXISTS (SELECT 1 FROM "
+					   "journal)", err);
+
+	if (st == NULL)
+		return -1;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return pf_error_set(err, "cannot read the journal: %s",
+				    sqlite3_errmsg(ds->db));
+	}
+	ds->journal_fresh = sqlite3_column_int(st, 0) == 0;
+	sqlite3_finalize(st);
+	return 0;
 }
 
 /* SQL function pf_journal_intact(item_id, state, req_hash, reply,

@@ -83,6 +83,12 @@ int dataset_measure_lists(struct dataset *ds, const struct audit_instance *v,
 			  size_t n, const struct metrics_list_source *lists,
 			  struct pf_error *err);
 
+/* Note in ds->journal_fresh whether ds's journal is empty now: a build
+ * calls it before it writes, so that its measures count every journal
+ * row without reading each reply back to check it (the rows are all its
+ * own). Returns 0, or -1 with err filled. */
+int metrics_journal_fresh(struct dataset *ds, struct pf_error *err);
+
 /* Measures of auditor `name` with a threshold into *gated, and of those
  * the ones that fail it into *failing. Returns 0, or -1 with err
  * filled. */

@@ -46,9 +46,24 @@ struct cursor_slot {
 	struct slot *s;
 };
 
-/* What the pool's threads share: the batch and one collector each. */
+#define NBATCHES 3   /* scanned, being handed over, being read */
+
+/* What the pool's threads share: the batch being scanned, the one
+ * scanned before (handed over meanwhile) and the one read meanwhile
+ * (both by index 0 of the run: only it touches the dataset), and one
+ * collector each. */
 struct scan {
-	struct batch *b;
+	struct batch *all;          /* NBATCHES of them */
+	struct batch *b;            /* being scanned */
+	struct batch *done;         /* NULL: nothing to hand over */
+	struct batch *next;         /* NULL: nothing more to read */
+	struct audit_cursor *cur;
+	const struct rowscan_ops *ops;
+	struct pf_error *err;
+	int64_t *rows;              /* rows read */
+	int handed;                 /* hand_over's result for done */
+	int got;                    /* the cursor's last answer: 1 more
+				     * rows, 0 the end, -1 an error */
 	struct findings *fc[POOL_MAX_THREADS];
 	struct cursor_slot at[POOL_MAX_THREADS];
 };
@@ -237,32 +252,79 @@ hand_over(struct batch *b, const struct rowscan_ops *ops,
 	return rc;
 }
 
-/* Read, scan and hand over batch after batch. Returns 0 or -1. */
-static int
-run(struct audit_cursor *cur, struct pool *pool, struct scan *x,
-    const struct rowscan_ops *ops, int64_t *rows, struct pf_error *err)
+/* Read rows into batch b until it is full or the cursor stops
+ * (x->got). */
+static void
+fill(struct scan *x, struct batch *b)
 {
-	struct batch *b = x->b;
 	struct audit_row row;
-	int got = 1, rc = 0;
 
-	while (rc == 0 && got == 1) {
-		while (b->n < ROWSCAN_BATCH &&
-		       (got = cur->next(cur, &row, err)) == 1)
-			if (add_row(b, &row) != 0) {
-				got = -1;
-				pf_error_set(err, "out of memory");
-				break;
-			}
-		*rows += (int64_t)b->n;
-		pool_run(pool, b->n, scan_one, x);
-		rc = hand_over(b, ops, err);
-		if (got < 0)
-			rc = -1;
-	}
-	return rc;
+	while (b->n < ROWSCAN_BATCH &&
+	       (x->got = x->cur->next(x->cur, &row, x->err)) == 1)
+		if (add_row(b, &row) != 0) {
+			x->got = -1;
+			pf_error_set(x->err, "out of memory");
+			break;
+		}
+	*x->rows += (int64_t)b->n;
 }
 
+/* pool_fn of a run: index 0 hands the batch scanned before over (when
+ * there is one) and then reads the next (when there is more), the
+ * others scan the batch read before. */
+static void
+work(void *ud, size_t i, unsigned t)
+{
+	struct scan *x = ud;
+
+	if (i > 0) {
+		scan_one(x, i - 1, t);
+		return;
+	}
+	x->handed = x->done != NULL ? hand_over(x->done, x->ops, x->err)
+		    : 0;
+	if (x->handed == 0 && x->next != NULL)
+		fill(x, x->next);
+}
+
+/* The batch that is neither x->done nor x->b: free for reading. */
+static struct batch *
+spare(const struct scan *x)
+{
+	int k;
+
+	for (k = 0; k < NBATCHES - 1; k++)
+		if (&x->all[k] != x->done && &x->all[k] != x->b)
+			break;
+	return &x->all[k];
+}
+
+/* Read, scan and hand over batch after batch: while one batch is
+ * scanned, the one before is handed over and then the next one read.
+ * Returns 0 or -1. */
+static int
+run(struct pool *pool, struct scan *x)
+{
+	int rc;
+
+	x->b = &x->all[0];
+	fill(x, x->b);
+	for (;;) {
+		x->next = x->got == 1 ? spare(x) : NULL;
+		pool_run(pool, 1 + x->b->n, work, x);
+		if ((rc = x->handed) != 0)
+			break;
+		x->done = x->b;
+		if ((x->b = x->next) == NULL) {
+			rc = hand_over(x->done, x->ops, x->err);
+			break;
+		}
+	}
+	return x->got < 0 ? -1 : rc;
+}
+
+/* Free what batch b holds (not b itself: the batches are one
+ * allocation, freed by rowscan_run). */
 static void
 batch_free(struct batch *b)
 {
@@ -279,7 +341,6 @@ batch_free(struct batch *b)
 	}
 	for (i = 0; i < b->npersona; i++)
 		cJSON_Delete(b->persona[i]);
-	free(b);
 }
 
 int
@@ -287,14 +348,14 @@ rowscan_run(struct dataset *ds, const struct audit_instance *v, size_t n,
 	    unsigned threads, const struct rowscan_ops *ops, int64_t *rows,
 	    struct pf_error *err)
 {
-	struct scan x = { .b = calloc(1, sizeof(*x.b)) };
-	struct audit_cursor *cur = NULL;
+	struct scan x = { .all = calloc(NBATCHES, sizeof(*x.all)),
+			  .ops = ops, .err = err, .rows = rows };
 	struct pool *pool = NULL;
 	unsigned i;
 	int rc = -1;
 
 	*rows = 0;
-	if (x.b == NULL || pool_new(threads, &pool) != 0) {
+	if (x.all == NULL || pool_new(threads, &pool) != 0) {
 		pf_error_set(err, "out of memory");
 		goto out;
 	}
@@ -304,14 +365,16 @@ rowscan_run(struct dataset *ds, const struct audit_instance *v, size_t n,
 		if (ops->score != NULL)
 			findings_set_scorer(x.fc[i], keep_score, &x.at[i]);
 	}
-	if (dataset_cursor_open(ds, &cur, err) != 0)
+	if (dataset_cursor_open(ds, &x.cur, err) != 0)
 		goto out;
-	rc = run(cur, pool, &x, ops, rows, err);
+	rc = run(pool, &x);
 out:
-	dataset_cursor_close(cur);
+	dataset_cursor_close(x.cur);
 	pool_free(pool);
 	for (i = 0; i < POOL_MAX_THREADS; i++)
 		findings_free(x.fc[i]);
-	batch_free(x.b);
+	for (i = 0; x.all != NULL && i < NBATCHES; i++)
+		batch_free(&x.all[i]);
+	free(x.all);
 	return rc;
 }

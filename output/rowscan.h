@@ -2,13 +2,15 @@
  * on all cores, the findings handed over in row order.
  *
  * The rows come through the dataset's row cursor (output/cursor.h) in its
- * order. They are read in batches on the caller's thread, scanned
- * (findings_scan) on a fork-join pool (base/pool.h), each thread with
- * its own collector (auditors keep no state between calls:
- * auditors/auditor.h), and then handed to fn one by one on the caller's
- * thread in cursor order, so whatever fn stores comes out
- * exactly as a one-thread pass stores it. Memory is bounded by one batch
- * (ROWSCAN_BATCH rows with their texts and findings).
+ * order. They are read in batches, scanned (findings_scan) on a
+ * fork-join pool (base/pool.h), each thread with its own collector
+ * (auditors keep no state between calls: auditors/auditor.h), and then
+ * handed to fn one by one in cursor order, so whatever fn stores comes
+ * out exactly as a one-thread pass stores it. While one batch is
+ * scanned, one thread of the pool hands the batch before over and then
+ * reads the batch after: the dataset is used by one thread at a time,
+ * not always the caller's, and so is fn. Memory is bounded by three
+ * batches (ROWSCAN_BATCH rows with their texts and findings).
  *
  * Ownership: the row and the findings passed to fn live only during the
  * call.

@@ -286,6 +286,9 @@ stated_status(const struct coherence_input *in, char *why, size_t n)
 	const char *own;
 	size_t i;
 
+	/* every phrase starts so: one search spares ten in most texts */
+	if (!has(in, "I am "))
+		return 0;
 	for (i = 0; i < N(stated); i++) {
 		own = stated[i].marital ? in->p->marital_status :
 		      in->p->employment_status;
@@ -351,13 +354,36 @@ static const struct { const char *phrase, *party; } party_phrases[] = {
 	{ "I'm an independent", "Independent" },
 };
 
+/* Whether in's text names `party` at all (every phrase of it does):
+ * named[k] keeps the answer for party k of party_names (-1: not looked
+ * for yet). */
+static int
+names_party(const struct coherence_input *in, const char *party,
+	    int *named)
+{
+	static const char *const party_names[] = { "Democrat", "Republican",
+		"Independent" };
+	size_t k;
+
+	for (k = 0; k < N(party_names); k++)
+		if (strcmp(party_names[k], party) == 0)
+			break;
+	if (k == N(party_names))
+		return 1;
+	if (named[k] < 0)
+		named[k] = has(in, party);
+	return named[k];
+}
+
 static int
 party_text(const struct coherence_input *in, char *why, size_t n)
 {
+	int named[3] = { -1, -1, -1 };
 	size_t i;
 
 	for (i = 0; i < N(party_phrases); i++)
 		if (!eq(in->p->party_id, party_phrases[i].party) &&
+		    names_party(in, party_phrases[i].party, named) &&
 		    has(in, party_phrases[i].phrase))
 			return snprintf(why, n, "text says '%s' of a persona "
 					"whose party is %s",
@@ -420,15 +446,40 @@ add_claim(struct claim *c, int *n, enum claim_kind k, const char *key,
 	return 1;
 }
 
+/* A text whose claims are read: the text and, when there is one, its
+ * lower-cased copy (the same length: case is folded byte by byte). */
+struct claim_text {
+	const char *text, *lower;
+};
+
+/* The first place at or after s (in t->text) holding needle, ignoring
+ * ASCII case, or NULL: one plain strstr in the lower-cased copy (as in
+ * has()), or strcasestr without one. */
+static const char *
+find_ci(const struct claim_text *t, const char *s, const char *needle)
+{
+	char low[NEEDLE_MAX];
+	const char *f;
+	size_t i;
+
+	if (t->lower == NULL || strlen(needle) >= sizeof(low))
+		return strcasestr(s, needle);
+	for (i = 0; needle[i] != '\0'; i++)
+		low[i] = (char)tolower((unsigned char)needle[i]);
+	low[i] = '\0';
+	f = strstr(t->lower + (s - t->text), low);
+	return f != NULL ? t->text + (f - t->lower) : NULL;
+}
+
 /* Every "PREFIX value" of text as a claim of kind k. */
 static void
-phrase_claims(const char *text, const char *prefix, const char *stop,
-	      enum claim_kind k, struct claim *c, int *n)
+phrase_claims(const struct claim_text *t, const char *prefix,
+	      const char *stop, enum claim_kind k, struct claim *c, int *n)
 {
-	const char *s = text;
+	const char *s = t->text;
 	char v[CLAIM_VALUE];
 
-	while ((s = strcasestr(s, prefix)) != NULL) {
+	while ((s = find_ci(t, s, prefix)) != NULL) {
 		s += strlen(prefix);
 		value_at(s, stop, v);
 		add_claim(c, n, k, "", v);
@@ -437,12 +488,12 @@ phrase_claims(const char *text, const char *prefix, const char *stop,
 
 /* "I was born in 1974" or "I was born on March 3, 1974": the year. */
 static void
-born_claims(const char *text, struct claim *c, int *n)
+born_claims(const struct claim_text *t, struct claim *c, int *n)
 {
-	const char *s = text, *y;
+	const char *s = t->text, *y;
 	char v[8];
 
-	while ((s = strcasestr(s, "I was born ")) != NULL) {
+	while ((s = find_ci(t, s, "I was born ")) != NULL) {
 		s += 11;
 		for (y = s; *y != '\0' && *y != '.' && y - s < 24; y++)
 			if (strspn(y, "0123456789") == 4) {
@@ -455,14 +506,14 @@ born_claims(const char *text, struct claim *c, int *n)
 
 /* "my sister Nora": the sex the relation word gives the name. */
 static void
-relative_claims(const char *text, struct claim *c, int *n)
+relative_claims(const struct claim_text *t, struct claim *c, int *n)
 {
 	static const char lower[] = "abcdefghijklmnopqrstuvwxyz";
 	char word[24], name[CLAIM_VALUE];
-	const char *s = text, *sex, *nm;
+	const char *s = t->text, *sex, *nm;
 	size_t k;
 
-	while ((s = strcasestr(s, "my ")) != NULL) {
+	while ((s = find_ci(t, s, "my ")) != NULL) {
 		s += 3;
 		k = strspn(s, lower);
 		if (k == 0 || k >= sizeof(word) || s[k] != ' ')
@@ -481,13 +532,13 @@ relative_claims(const char *text, struct claim *c, int *n)
 /* The year after PREFIX ("since 2012" of "I have worked at X since
  * 2012", "in 2003" of "I moved to X in 2003"), as a claim of kind k. */
 static void
-year_claims(const char *text, const char *prefix, enum claim_kind k,
-	    struct claim *c, int *n)
+year_claims(const struct claim_text *t, const char *prefix,
+	    enum claim_kind k, struct claim *c, int *n)
 {
-	const char *s = text, *y;
+	const char *s = t->text, *y;
 	char v[8];
 
-	while ((s = strcasestr(s, prefix)) != NULL) {
+	while ((s = find_ci(t, s, prefix)) != NULL) {
 		s += strlen(prefix);
 		for (y = s; *y != '\0' && *y != '.' && y - s < 80; y++)
 			if (y[0] == ' ' && strspn(y + 1, "0123456789") == 4) {
@@ -498,24 +549,28 @@ year_claims(const char *text, const char *prefix, enum claim_kind k,
 	}
 }
 
-/* Every claim of text into c (at most CLAIM_MAX); returns how many. */
+/* Every claim of text (lower: its lower-cased copy, or NULL) into c (at
+ * most CLAIM_MAX); returns how many. */
 static int
-read_claims(const char *text, struct claim *c)
+read_claims(const char *text, const char *lower, struct claim *c)
 {
+	const struct claim_text t = { text, lower };
 	int n = 0;
 
 	if (text == NULL)
 		return 0;
-	phrase_claims(text, "I grew up in ", " where ", C_HOMETOWN, c, &n);
-	phrase_claims(text, "I have worked at ", " since ", C_EMPLOYER, c, &n);
-	phrase_claims(text, "I work as ", NULL, C_JOB, c, &n);
-	phrase_claims(text, "I moved to ", " in ", C_MOVED, c, &n);
-	year_claims(text, "I have worked at ", C_JOB_YEAR, c, &n);
-	year_claims(text, "I moved to ", C_MOVED_YEAR, c, &n);
-	born_claims(text, c, &n);
-	relative_claims(text, c, &n);
+	phrase_claims(&t, "I grew up in ", " where ", C_HOMETOWN, c, &n);
+	phrase_claims(&t, "I have worked at ", " since ", C_EMPLOYER, c, &n);
+	phrase_claims(&t, "I work as ", NULL, C_JOB, c, &n);
+	phrase_claims(&t, "I moved to ", " in ", C_MOVED, c, &n);
+	year_claims(&t, "I have worked at ", C_JOB_YEAR, c, &n);
+	year_claims(&t, "I moved to ", C_MOVED_YEAR, c, &n);
+	born_claims(&t, c, &n);
+	relative_claims(&t, c, &n);
 	return n;
 }
+
+static char *lower_copy(const char *text);
 
 /* 1 with why set when claim a (of the new text) contradicts b (of an
  * earlier answer). */
@@ -544,12 +599,16 @@ static int
 earlier_answer(const struct coherence_input *in, char *why, size_t n)
 {
 	struct claim now[CLAIM_MAX], then[CLAIM_MAX];
+	char *low;
 	int k, m, i, j, e;
 
-	if (in->nearlier == 0 || (k = read_claims(in->text, now)) == 0)
+	if (in->nearlier == 0 ||
+	    (k = read_claims(in->text, in->lower, now)) == 0)
 		return 0;
 	for (e = 0; e < in->nearlier; e++) {
-		m = read_claims(in->earlier[e], then);
+		low = lower_copy(in->earlier[e]);
+		m = read_claims(in->earlier[e], low, then);
+		free(low);
 		for (i = 0; i < k; i++)
 			for (j = 0; j < m; j++)
 				if (contradicts(&now[i], &then[j], why, n))

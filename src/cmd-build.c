@@ -295,7 +295,8 @@ open_output(struct run *r)
 	if ((rc = check_identity(r)) != 0)
 		return rc;
 	if (dataset_reindex(r->ds, &e) != 0 ||
-	    dataset_write_ahead(r->ds, &e) != 0)
+	    dataset_write_ahead(r->ds, &e) != 0 ||
+	    metrics_journal_fresh(r->ds, &e) != 0)
 		return pf_error_print(&e), PF_EXIT_RUNTIME;
 	if (sqlq_open(r->out, &r->q, &e) != 0 ||
 	    writer_open(r->q, r->cfg->auditors, r->cfg->nauditors, &r->w,
