@@ -89,6 +89,7 @@ dist_offline_DATA = \
 	templates/offline/nar-place.grammar \
 	templates/offline/nar-kin.grammar \
 	templates/offline/nar-trait.grammar \
+	templates/offline/nar-hobby.grammar \
 	templates/offline/document.grammar \
 	templates/offline/chains.grammar \
 	templates/offline/cqa.grammar \
