@@ -298,23 +298,49 @@ key_name(const char *key, char *buf, size_t n)
 	return buf;
 }
 
+/* One contact as a life.people entry appended to array a: name, first,
+ * word (what the persona calls them: "neighbour", "dentist"), job, city,
+ * likes and what ("a nurse in Omaha"). */
+static int
+person(struct draw *d, cJSON *a, const struct world_contact *c)
+{
+	char w[128];
+	cJSON *o;
+
+	what(w, sizeof(w), c);
+	if ((o = cJSON_CreateObject()) == NULL ||
+	    !cJSON_AddItemToArray(a, o) ||
+	    !cJSON_AddStringToObject(o, "name", c->name) ||
+	    !cJSON_AddStringToObject(o, "first", c->first ? c->first
+				     : c->name) ||
+	    !cJSON_AddStringToObject(o, "word", eq(c->word, "neighbour")
+				     ? "neighbor" : c->word) ||
+	    !cJSON_AddStringToObject(o, "job", c->job) ||
+	    !cJSON_AddStringToObject(o, "city", c->city) ||
+	    !cJSON_AddStringToObject(o, "likes", c->likes) ||
+	    !cJSON_AddStringToObject(o, "what", w))
+		return pf_error_set(d->err, "out of memory");
+	return 0;
+}
+
 /* life.people: up to LIFE_PEOPLE of the world's contacts outside the
- * family, other than the friend and colleague named above, each with
- * name, first, word (what the persona calls them: "neighbour",
- * "dentist"), job, city, likes and what ("a nurse in Omaha"). */
+ * family, other than the friend and colleague named above (entries as
+ * person() writes them); life.others: up to LIFE_OTHERS more of them,
+ * in the same order, for texts that name more people (the detailed
+ * narrative). */
 static int
 people(struct draw *d)
 {
 	const struct world_contact *f = contact(d, "friend"),
 				   *co = contact(d, "colleague"), *c;
-	cJSON *a = cJSON_AddArrayToObject(d->life, "people"), *o;
-	char w[128];
+	cJSON *a = cJSON_AddArrayToObject(d->life, "people"),
+	      *b = cJSON_AddArrayToObject(d->life, "others");
 	int i;
 
-	if (a == NULL)
+	if (a == NULL || b == NULL)
 		return pf_error_set(d->err, "out of memory");
 	for (i = 0; d->w != NULL && i < d->w->ncontacts &&
-	     cJSON_GetArraySize(a) < LIFE_PEOPLE; i++) {
+	     cJSON_GetArraySize(b) < LIFE_OTHERS; i++) {
 		c = &d->w->c[i];
 		if (c == f || c == co || !(eq(c->relationship, "friend") ||
 		    eq(c->relationship, "colleague") ||
@@ -322,19 +348,9 @@ people(struct draw *d)
 		    eq(c->relationship, "cousin") ||
 		    eq(c->relationship, "service provider")))
 			continue;
-		what(w, sizeof(w), c);
-		if ((o = cJSON_CreateObject()) == NULL ||
-		    !cJSON_AddItemToArray(a, o) ||
-		    !cJSON_AddStringToObject(o, "name", c->name) ||
-		    !cJSON_AddStringToObject(o, "first", c->first ? c->first
-					     : c->name) ||
-		    !cJSON_AddStringToObject(o, "word", eq(c->word, "neighbour")
-					     ? "neighbor" : c->word) ||
-		    !cJSON_AddStringToObject(o, "job", c->job) ||
-		    !cJSON_AddStringToObject(o, "city", c->city) ||
-		    !cJSON_AddStringToObject(o, "likes", c->likes) ||
-		    !cJSON_AddStringToObject(o, "what", w))
-			return pf_error_set(d->err, "out of memory");
+		if (person(d, cJSON_GetArraySize(a) < LIFE_PEOPLE ? a : b,
+			   c) != 0)
+			return -1;
 	}
 	return 0;
 }

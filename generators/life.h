@@ -33,6 +33,7 @@
 #define LIFE_YEAR 2020      /* the year ages refer to */
 #define LIFE_LIST_MAX 5     /* items of each drawn list */
 #define LIFE_PEOPLE 3       /* contacts outside the family in life.people */
+#define LIFE_OTHERS 3       /* the next ones, in life.others */
 
 /* The "life" object of persona p (persona_json: its template variables,
  * read by the life grammar's rules) with planted facts fp and p's world

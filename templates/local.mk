@@ -84,6 +84,12 @@ dist_offline_DATA = \
 	templates/offline/lexicon.grammar \
 	templates/offline/interview.grammar \
 	templates/offline/narrative.grammar \
+	templates/offline/nar-work.grammar \
+	templates/offline/nar-food.grammar \
+	templates/offline/nar-place.grammar \
+	templates/offline/nar-kin.grammar \
+	templates/offline/nar-trait.grammar \
+	templates/offline/nar-hobby.grammar \
 	templates/offline/document.grammar \
 	templates/offline/chains.grammar \
 	templates/offline/cqa.grammar \
