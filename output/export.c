@@ -84,6 +84,8 @@ struct cursor {
 	int rc;               /* last sqlite3_step(); SQLITE_ROW on a row */
 	struct rowsum_plan sum;      /* the row's checksum columns */
 	struct rowsum_plan sub_sum;  /* the sub row's, when kind->sub */
+	int keep_col;         /* result column: row exported (1) or passed
+			       * over (0); 0 when every row is exported */
 };
 
 struct walk {
@@ -232,7 +234,10 @@ finding_arm(struct buf *b, const struct dataset_table *t, const char *row_id)
  * Rows keyed by persona are named by persona_id or by the persona's text
  * id ("p000042"); both reach the primary key. A finding's own
  * quarantined flag counts too; a row about a row (about_rows) has none
- * and follows its row's state. */
+ * and follows its row's state. Every row is selected, the last column
+ * (cur->keep_col) saying whether it is exported: the walk checks the
+ * checksum of each row and passes over the others (a row whose row id
+ * or flag was damaged must not vanish unseen). */
 static int
 build_findings(const struct export_kind *k, struct cursor *cur,
 	       struct buf *b)
@@ -251,6 +256,9 @@ build_findings(const struct export_kind *k, struct cursor *cur,
 	for (c = k->cols; c->column != NULL; c++, n++)
 		rc |= buf_printf(b, ", f.\"%s\"", c->column);
 	rc |= rowsum_plan_select(&cur->sum, k->table, "f", n, b);
+	cur->keep_col = cur->sum.sum_col + 1;
+	rc |= buf_printf(b, ", coalesce(f.rq IS NOT NULL AND (?1 OR (%s) = 0),"
+			 " 0)", own_q);
 	rc |= buf_printf(b, " FROM (SELECT a.*, CASE a.\"%s\"",
 			 dataset_id_col(k->table, 0)->name);
 	for (i = 0; i < dataset_ntables; i++) {
@@ -261,9 +269,7 @@ build_findings(const struct export_kind *k, struct cursor *cur,
 	}
 	/* NOT INDEXED: a row a damaged index lost must not vanish. */
 	rc |= buf_printf(b, " ELSE 0 END AS rq FROM \"%s\" a NOT INDEXED) f"
-			 " WHERE f.rq IS NOT NULL AND"
-			 " (?1 OR (%s) = 0)"
-			 " ORDER BY", k->table->name, own_q);
+			 " ORDER BY", k->table->name);
 	return rc | order_by(b, "f", k->table, 1);
 }
 /* Append the SELECT of a table about the whole dataset (the measures):
@@ -555,9 +561,17 @@ emit_list(struct walk *w, struct cursor *c, sqlite3_int64 pid,
 
 	if (skip_to(w, c, pid) != 0 || s->list(s->ud, c->kind, 1) != 0)
 		return -1;
-	while (in_group(c, pid))
+	while (in_group(c, pid)) {
+		if (c->keep_col > 0 &&
+		    !sqlite3_column_int(c->st, c->keep_col)) {
+			/* passed over, but not unseen */
+			if (check_row(w, c, &c->sum) != 0 || step(w, c) < 0)
+				return -1;
+			continue;
+		}
 		if (emit_record(w, c, uid) != 0)
 			return -1;
+	}
 	return s->list(s->ud, c->kind, 0);
 }
 
@@ -647,11 +661,11 @@ check_all(struct walk *w, const struct dataset_table *t, const char *sql)
 }
 
 /* Rows the walk may pass over unseen: sub rows whose owner is missing
- * (the walk joins them to their owners), and rows about rows (findings,
- * rubric scores) whose row is missing or quarantined. One whose owner
- * id, row id or quarantine flag was damaged would vanish from the
- * export unseen, so every such row's checksum is checked; an intact
- * one is left alone. Returns 0, or -1 with err naming a damaged one
+ * (the walk joins them to their owners). One whose owner id was damaged
+ * would vanish from the export unseen, so every such row's checksum is
+ * checked; an intact one is left alone. (Rows about rows whose row is
+ * missing or quarantined the walk reads and checks as it passes them
+ * over: build_findings.) Returns 0, or -1 with err naming a damaged one
  * (counts->damaged set). */
 static int
 check_orphans(struct walk *w)
@@ -663,12 +677,6 @@ check_orphans(struct walk *w)
 
 	for (i = 0; i < dataset_ntables && rc == 0; i++) {
 		t = &dataset_tables[i];
-		if (t->role == DATASET_TAIL || t->about_rows) {
-			snprintf(sql, sizeof(sql), "SELECT s.* FROM \"%s\" s",
-				 t->name);
-			rc = check_all(w, t, sql);
-			continue;
-		}
 		if (t->role != DATASET_SUB ||
 		    (o = dataset_table_find(t->owner)) == NULL)
 			continue;
