@@ -39,6 +39,7 @@
 #include "base/jscan.h"
 #include "base/json.h"
 #include "base/log.h"
+#include "engine/interrupt.h"
 #include "engine/runner.h"
 #include "llm/openai.h"
 #include "engine/progress.h"
@@ -1210,8 +1211,13 @@ exec_batch(int argc, char **argv)
 	memset(&bt, 0, sizeof(bt));
 	if ((rc = parse_args(argc, argv, &bt.a)) >= 0)
 		return rc;
+	/* From here a signal stops the batch, whenever it comes (a
+	 * background job of a script starts with SIGINT ignored). */
+	interrupt_catch();
 	rc = run_batch(&bt);
 	batch_free(&bt);
+	if (interrupt_caught() != 0)
+		rc = status_merge(rc, PF_EXIT_INTERRUPTED);
 	return rc;
 }
 

@@ -2,10 +2,10 @@
 # batch-basic.sh - personaforge batch end to end against mockllm: output
 # format and order, resume from the journal without re-sending, --model,
 # X-Request-Id, bad input lines (exit 2 with the line), progress lines,
-# SIGINT (130) and resume.
+# SIGINT (130) and resume, SIGINT while the input is still being read.
 . "${top_srcdir:-.}/tests/engine/lib.sh"
 
-tap_plan 14
+tap_plan 15
 mock_start m --log "$T/m.log" --latency 1-5
 gen_input 200 "$T/in.jsonl"
 "$PF" batch "$T/in.jsonl" -o "$T/out.jsonl" --base-url "$BASE" \
@@ -95,4 +95,31 @@ tap_rc $? "resume after SIGINT completes and sends only the rest ($((after - bef
 set -- $(stats "$PORT" ids.duplicate_successes)
 [ "$1" -le 8 ]
 tap_rc $? "at most the calls in flight at SIGINT were answered twice ($1)"
+
+# SIGINT while batch still reads its input (a FIFO no one has written to
+# yet): a script's background job starts with SIGINT ignored, and batch
+# heard signals only once its loop ran, so this one was lost and the run
+# went on to exit 0. It is kept: exit 130, nothing sent.
+rm -f "$T/in4.fifo"
+mkfifo "$T/in4.fifo"
+before=$(stats "$PORT" chat_requests)
+"$PF" batch "$T/in4.fifo" -o "$T/out4.jsonl" --base-url "$BASE" -q \
+	2>"$T/ferr" &
+bp=$!
+i=0
+while [ $i -lt 300 ]; do   # until batch itself catches SIGINT (bit 2)
+	m=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$bp/status" 2>/dev/null)
+	c=${m#"${m%?}"}
+	[ -n "$c" ] && [ $((0x$c & 2)) -ne 0 ] &&
+		tr '\0' ' ' <"/proc/$bp/cmdline" | grep -q ' batch ' && break
+	sleep 0.01
+	i=$((i + 1))
+done
+kill -INT $bp
+head -20 "$T/in3.jsonl" >"$T/in4.fifo"
+wait $bp
+rc=$?
+after=$(stats "$PORT" chat_requests)
+[ $rc -eq 130 ] && [ "$after" = "$before" ] && [ ! -e "$T/out4.jsonl" ]
+tap_rc $? "SIGINT while reading the input: exit 130, nothing sent (rc $rc, $((after - before)) sent)"
 tap_end
