@@ -18,6 +18,8 @@ struct runner {
 	struct backend *be;
 	uv_signal_t sigint, sigterm;
 	uv_timer_t commit_timer;
+	uv_idle_t refill;          /* fill once after the calls that came
+				    * back in one loop pass */
 	struct progress *progress;
 	unsigned inflight;
 	int stopping, finished;
@@ -79,6 +81,18 @@ fill(struct runner *rn)
 }
 
 static void
+on_refill(uv_idle_t *h)
+{
+	struct runner *rn = h->data;
+
+	uv_idle_stop(h);
+	fill(rn);
+}
+
+/* Fill once the calls that came back in this loop pass are all done: the
+ * driver then starts their dependents together (the scheduler renders
+ * them as a batch on its pool) rather than one by one. */
+static void
 on_call_done(struct llm_call *c)
 {
 	struct runner *rn = c->owner;
@@ -94,7 +108,8 @@ on_call_done(struct llm_call *c)
 	if (result != LLM_OK && result != LLM_FAILED &&
 	    result != LLM_ABANDONED)
 		runner_stop(rn, result);
-	fill(rn);
+	if (!rn->finished)
+		uv_idle_start(&rn->refill, on_refill);
 }
 
 int
@@ -188,8 +203,10 @@ start_handles(struct runner *rn)
 	uv_signal_init(&rn->loop, &rn->sigint);
 	uv_signal_init(&rn->loop, &rn->sigterm);
 	uv_timer_init(&rn->loop, &rn->commit_timer);
+	uv_idle_init(&rn->loop, &rn->refill);
 	rn->sigint.data = rn->sigterm.data = rn->commit_timer.data = rn;
-	rn->open_handles = 3;
+	rn->refill.data = rn;
+	rn->open_handles = 4;
 	uv_signal_start(&rn->sigint, on_signal, SIGINT);
 	uv_signal_start(&rn->sigterm, on_signal, SIGTERM);
 	if (ms > 0)
@@ -220,6 +237,7 @@ check_end(struct runner *rn)
 	uv_close((uv_handle_t *)&rn->sigint, close_cb);
 	uv_close((uv_handle_t *)&rn->sigterm, close_cb);
 	uv_close((uv_handle_t *)&rn->commit_timer, close_cb);
+	uv_close((uv_handle_t *)&rn->refill, close_cb);
 	/* Our handles are closed; the backend's may keep the loop alive. */
 	uv_stop(&rn->loop);
 }
