@@ -22,6 +22,7 @@ struct pool {
 	uint64_t gen;                /* runs started: a new one wakes all */
 	unsigned busy;               /* workers still in the current run */
 	int quit;
+	int started;                 /* pool_start's run not yet waited for */
 	/* the current run */
 	pool_fn fn;
 	void *ud;
@@ -102,27 +103,65 @@ pool_threads(const struct pool *p)
 	return p->nthreads;
 }
 
-void
-pool_run(struct pool *p, size_t n, pool_fn fn, void *ud)
+/* Set up a run and wake the workers. */
+static void
+wake(struct pool *p, size_t n, pool_fn fn, void *ud)
 {
 	p->fn = fn;
 	p->ud = ud;
 	p->n = n;
 	atomic_store(&p->next, 0);
+	uv_mutex_lock(&p->mu);
+	p->busy = p->nthreads - 1;
+	p->gen++;
+	uv_cond_broadcast(&p->go);
+	uv_mutex_unlock(&p->mu);
+}
+
+static void
+join(struct pool *p)
+{
+	uv_mutex_lock(&p->mu);
+	while (p->busy > 0)
+		uv_cond_wait(&p->done, &p->mu);
+	uv_mutex_unlock(&p->mu);
+}
+
+void
+pool_run(struct pool *p, size_t n, pool_fn fn, void *ud)
+{
 	if (p->nthreads > 1 && n > 1) {
-		uv_mutex_lock(&p->mu);
-		p->busy = p->nthreads - 1;
-		p->gen++;
-		uv_cond_broadcast(&p->go);
-		uv_mutex_unlock(&p->mu);
+		wake(p, n, fn, ud);
+		work(p, 0);
+		join(p);
+		return;
 	}
+	p->fn = fn;
+	p->ud = ud;
+	p->n = n;
+	atomic_store(&p->next, 0);
 	work(p, 0);
-	if (p->nthreads > 1 && n > 1) {
-		uv_mutex_lock(&p->mu);
-		while (p->busy > 0)
-			uv_cond_wait(&p->done, &p->mu);
-		uv_mutex_unlock(&p->mu);
+}
+
+void
+pool_start(struct pool *p, size_t n, pool_fn fn, void *ud)
+{
+	if (p->nthreads < 2) {
+		pool_run(p, n, fn, ud);
+		return;
 	}
+	wake(p, n, fn, ud);
+	p->started = 1;
+}
+
+void
+pool_wait(struct pool *p)
+{
+	if (!p->started)
+		return;
+	work(p, 0);
+	join(p);
+	p->started = 0;
 }
 
 void
@@ -132,6 +171,7 @@ pool_free(struct pool *p)
 
 	if (p == NULL)
 		return;
+	pool_wait(p);
 	uv_mutex_lock(&p->mu);
 	p->quit = 1;
 	uv_cond_broadcast(&p->go);

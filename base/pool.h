@@ -34,6 +34,17 @@ unsigned pool_threads(const struct pool *p);
 /* Call fn(ud, i, t) once for each i < n and return when all are done. */
 void pool_run(struct pool *p, size_t n, pool_fn fn, void *ud);
 
+/* Start fn(ud, i, t) for each i < n on the workers and return at once,
+ * so the caller's thread can do other work meanwhile; pool_wait() ends
+ * the run. One run at a time: no pool_run or pool_start until then. A
+ * pool of one thread runs everything here, on the caller's thread. */
+void pool_start(struct pool *p, size_t n, pool_fn fn, void *ud);
+
+/* End the run pool_start began: the caller's thread takes the indices no
+ * worker has taken yet, then waits for the workers. Returns at once when
+ * no run is under way. */
+void pool_wait(struct pool *p);
+
 /* Stop and join the workers and free the pool; accepts NULL. */
 void pool_free(struct pool *p);
 

@@ -19,6 +19,8 @@ struct runner {
 	struct backend *be;
 	uv_signal_t sigint, sigterm;
 	uv_timer_t commit_timer;
+	uv_idle_t refill;          /* fill once after the calls that came
+				    * back in one loop pass */
 	struct progress *progress;
 	unsigned inflight;
 	int stopping, finished;
@@ -80,6 +82,18 @@ fill(struct runner *rn)
 }
 
 static void
+on_refill(uv_idle_t *h)
+{
+	struct runner *rn = h->data;
+
+	uv_idle_stop(h);
+	fill(rn);
+}
+
+/* Fill once the calls that came back in this loop pass are all done: the
+ * driver then starts their dependents together (the scheduler renders
+ * them as a batch on its pool) rather than one by one. */
+static void
 on_call_done(struct llm_call *c)
 {
 	struct runner *rn = c->owner;
@@ -95,7 +109,8 @@ on_call_done(struct llm_call *c)
 	if (result != LLM_OK && result != LLM_FAILED &&
 	    result != LLM_ABANDONED)
 		runner_stop(rn, result);
-	fill(rn);
+	if (!rn->finished)
+		uv_idle_start(&rn->refill, on_refill);
 }
 
 int
@@ -190,8 +205,10 @@ start_handles(struct runner *rn)
 	uv_signal_init(&rn->loop, &rn->sigint);
 	uv_signal_init(&rn->loop, &rn->sigterm);
 	uv_timer_init(&rn->loop, &rn->commit_timer);
+	uv_idle_init(&rn->loop, &rn->refill);
 	rn->sigint.data = rn->sigterm.data = rn->commit_timer.data = rn;
-	rn->open_handles = 3;
+	rn->refill.data = rn;
+	rn->open_handles = 4;
 	uv_signal_start(&rn->sigint, on_signal, SIGINT);
 	uv_signal_start(&rn->sigterm, on_signal, SIGTERM);
 	/* A signal before the loop ran (engine/interrupt.h): stop now. */
@@ -227,6 +244,7 @@ check_end(struct runner *rn)
 	interrupt_closed(&rn->sigint, SIGINT);
 	interrupt_closed(&rn->sigterm, SIGTERM);
 	uv_close((uv_handle_t *)&rn->commit_timer, close_cb);
+	uv_close((uv_handle_t *)&rn->refill, close_cb);
 	/* Our handles are closed; the backend's may keep the loop alive. */
 	uv_stop(&rn->loop);
 }

@@ -28,8 +28,9 @@ struct runner;
 /* What a driver does; `ud` is runner_opts.ud. */
 struct runner_ops {
 	/* Start what there is room for (runner_capacity) with
-	 * runner_submit. Called once at the start and after every finished
-	 * call, commit tick and signal. */
+	 * runner_submit. Called once at the start, once after the calls
+	 * that finished in one loop pass (not after each: their dependents
+	 * start together), and after every commit tick and signal. */
 	void (*fill)(struct runner *rn, void *ud);
 	/* Nonzero once the driver will start nothing more: the run ends
 	 * when, besides, no call is in flight. */

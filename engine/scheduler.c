@@ -17,6 +17,8 @@
 #define FAIL_LOG_MAX 20                /* item failures printed one by one */
 #define HELD_WINDOWS 2                 /* items held, in windows */
 #define RENDER_BATCH 64                /* items rendered at once */
+#define JOB_MAX 256                    /* items rendered in the background
+					* at once (start_job) */
 
 enum istate { I_WAIT, I_READY, I_QUEUED, I_RUNNING, I_DONE, I_FAILED,
 	I_LEFT };
@@ -54,6 +56,8 @@ struct urun {
 	int first[STAGE_MAX];       /* index of each stage's first item */
 	uint32_t *edges;            /* dependents (item indices), per item */
 	int open;                   /* items not yet done or failed */
+	int outstanding;            /* items queued or running: a reply of
+				     * the unit may arrive */
 	int opened;                 /* hooks.open ran */
 	int ended;                  /* on the ended list */
 	struct urun *next, *prev;   /* active list */
@@ -71,9 +75,10 @@ struct scratch {
 
 /* Fresh items rendered together on the pool, then started in order. */
 struct batch {
-	struct item *it[RENDER_BATCH];
-	int rc[RENDER_BATCH];              /* render's */
-	struct pf_error err[RENDER_BATCH]; /* why, when rc != 0 */
+	struct sched *s;
+	struct item *it[JOB_MAX];
+	int rc[JOB_MAX];                   /* render's */
+	struct pf_error err[JOB_MAX];      /* why, when rc != 0 */
 	size_t n;
 };
 
@@ -91,6 +96,8 @@ struct sched {
 	struct urun *ended;         /* units to free once the event is over */
 	struct queue ready;         /* prerequisites done: to start */
 	struct queue send;          /* rendered, to send */
+	struct queue fresh;         /* ready, with no journal history: to
+				     * render in batches */
 	int fatal;
 	int journal_empty;          /* no item has any history */
 	struct sched_result *res;
@@ -98,7 +105,9 @@ struct sched {
 	struct scratch scratch[POOL_MAX_THREADS]; /* per rendering thread;
 						   * [0]: the loop thread's */
 	struct pool *pool;          /* renders fresh items in batches */
-	struct batch *batch;
+	struct batch *batch;        /* rendered while the loop waits */
+	struct batch *job;          /* rendered while the loop goes on */
+	int job_on;                 /* job started, not yet finished */
 	char params[96];            /* the fixed request parameters */
 	char model_hash[65];        /* of o->model, stored with each reply
 				     * so a resume can say why it sends an
@@ -138,6 +147,29 @@ q_pop(struct queue *q)
 	if (it != NULL && (q->head = it->next) == NULL)
 		q->tail = NULL;
 	return it;
+}
+
+/* Items queued or running are their unit's outstanding ones: while a
+ * unit has none, no reply of it can arrive and no accept can touch it,
+ * so its fresh items may render while the loop thread goes on
+ * (start_job). */
+static void
+set_state(struct item *it, enum istate st)
+{
+	int was = it->state == I_QUEUED || it->state == I_RUNNING;
+	int is = st == I_QUEUED || st == I_RUNNING;
+
+	it->ur->outstanding += is - was;
+	it->state = st;
+}
+
+/* Put `it` back at the head of q. */
+static void
+q_unpop(struct queue *q, struct item *it)
+{
+	if ((it->next = q->head) == NULL)
+		q->tail = it;
+	q->head = it;
 }
 
 /* ---- transactions ---- */
@@ -424,7 +456,7 @@ fail_item(struct sched *s, struct item *it, const char *reason)
 		write_failed(s, "the journal");
 	forget_rows(s, it);
 	journal_unit_end(s->o->journal);
-	it->state = I_FAILED;
+	set_state(it, I_FAILED);
 	s->res->failed++;
 	unit_item_ended(s, it);
 	block_dependents(s, it);
@@ -438,7 +470,7 @@ done_item(struct sched *s, struct item *it, cJSON *reply)
 	uint32_t k;
 
 	ur->u.reply[it->stage][it->idx] = reply;
-	it->state = I_DONE;
+	set_state(it, I_DONE);
 	unit_item_ended(s, it);
 	for (k = 0; k < it->nout; k++) {
 		struct item *d = &ur->items[ur->edges[it->out_first + k]];
@@ -472,7 +504,7 @@ reject(struct sched *s, struct item *it, const char *reason)
 		fail_item(s, it, s->err->msg);
 		return;
 	}
-	it->state = I_QUEUED;
+	set_state(it, I_QUEUED);
 	q_push(&s->send, it);
 }
 
@@ -670,7 +702,7 @@ start_rendered(struct sched *s, struct item *it, int rc,
 				 it->idx, it->id, it->body.data, it->body.len);
 	if (try_replay(s, it))
 		return;
-	it->state = I_QUEUED;
+	set_state(it, I_QUEUED);
 	q_push(&s->send, it);
 }
 
@@ -684,12 +716,12 @@ start_item(struct sched *s, struct item *it)
 	start_rendered(s, it, rc, s->err);
 }
 
-/* pool_fn: render item i of the batch on thread t. */
+/* pool_fn: render item i of batch ud on thread t. */
 static void
 render_one(void *ud, size_t i, unsigned t)
 {
-	struct sched *s = ud;
-	struct batch *b = s->batch;
+	struct batch *b = ud;
+	struct sched *s = b->s;
 
 	pf_error_clear(&b->err[i]);
 	b->rc[i] = render_on(s, b->it[i], &s->scratch[t], &b->err[i]);
@@ -697,49 +729,97 @@ render_one(void *ud, size_t i, unsigned t)
 		hash_item(s, b->it[i]);
 }
 
-/* Take the fresh items at the head of the ready queue (at most a batch),
- * render them on the pool, and start them in queue order. A fresh item
- * has no journal history, so starting it only queues it: starting them
- * after rendering them all does what starting each in turn does. Those
- * left unstarted (a fatal error, a stop) go back to the queue's head. */
+/* Start the rendered items of b in order. A fresh item has no journal
+ * history, so starting it only queues it: starting them after rendering
+ * them all does what starting each in turn does. Those left unstarted (a
+ * fatal error, a stop) go back to the ready queue's head. */
 static void
-start_batch(struct sched *s)
+start_batch(struct sched *s, struct batch *b)
 {
-	struct batch *b = s->batch;
 	size_t i;
 
-	for (b->n = 0; b->n < RENDER_BATCH && s->ready.head != NULL &&
-	     s->ready.head->fresh; b->n++)
-		b->it[b->n] = q_pop(&s->ready);
-	pool_run(s->pool, b->n, render_one, s);
 	for (i = 0; i < b->n && !s->fatal && !runner_stopping(s->rn); i++)
 		start_rendered(s, b->it[i], b->rc[i], &b->err[i]);
-	while (i < b->n) {
-		struct item *it = b->it[--b->n];
+	while (i < b->n)
+		q_unpop(&s->ready, b->it[--b->n]);
+	b->n = 0;
+}
 
-		if ((it->next = s->ready.head) == NULL)
-			s->ready.tail = it;
-		s->ready.head = it;
+/* Render on the pool now, and start, the fresh items of units with an
+ * item outstanding: a reply of the unit may arrive before they are sent
+ * (unit vars read replies), so they must not render in the background.
+ * The others stay in the fresh queue, in order. */
+static void
+start_fresh_now(struct sched *s)
+{
+	struct batch *b = s->batch;
+	struct queue keep = { NULL, NULL };
+	struct item *it;
+
+	b->n = 0;
+	while (!s->fatal && (it = q_pop(&s->fresh)) != NULL) {
+		if (it->ur->outstanding == 0) {
+			q_push(&keep, it);
+			continue;
+		}
+		b->it[b->n++] = it;
+		if (b->n == RENDER_BATCH) {
+			pool_run(s->pool, b->n, render_one, b);
+			start_batch(s, b);
+		}
 	}
+	if (b->n > 0) {
+		pool_run(s->pool, b->n, render_one, b);
+		start_batch(s, b);
+	}
+	while ((it = q_pop(&s->fresh)) != NULL)
+		q_push(&keep, it);
+	s->fresh = keep;
+}
+
+/* Render the fresh items (at most a job) on the pool's workers while the
+ * loop thread goes on: their units have nothing outstanding, so until
+ * finish_job() starts them nothing touches those units but the render,
+ * and what the renders read (engine/stage.h: vars) stays as it was. */
+static void
+start_job(struct sched *s)
+{
+	struct batch *b = s->job;
+
+	for (b->n = 0; b->n < JOB_MAX && s->fresh.head != NULL; b->n++)
+		b->it[b->n] = q_pop(&s->fresh);
+	if (b->n == 0)
+		return;
+	s->job_on = 1;
+	pool_start(s->pool, b->n, render_one, b);
+}
+
+/* Wait for the job (the loop thread helps) and start its items. */
+static void
+finish_job(struct sched *s)
+{
+	if (!s->job_on)
+		return;
+	pool_wait(s->pool);
+	s->job_on = 0;
+	start_batch(s, s->job);
 }
 
 /* Start every item whose prerequisites are done; replays release their
- * dependents at once, which join the queue. While stopping, nothing new
- * starts. */
+ * dependents at once, which join the queue. With a pool, fresh items
+ * only move to the fresh queue (start_fresh_now and start_job render
+ * them). While stopping, nothing new starts. */
 static void
 start_ready(struct sched *s)
 {
 	struct item *it;
 
 	while (!s->fatal && !runner_stopping(s->rn) &&
-	       s->ready.head != NULL) {
-		if (s->pool != NULL && s->ready.head->fresh &&
-		    s->ready.head->next != NULL && s->ready.head->next->fresh) {
-			start_batch(s);
-			continue;
-		}
-		it = q_pop(&s->ready);
-		start_item(s, it);
+	       (it = q_pop(&s->ready)) != NULL) {
+		if (s->pool != NULL && it->fresh)
+			q_push(&s->fresh, it);
+		else
+			start_item(s, it);
 	}
 }
 
@@ -757,10 +837,10 @@ send_item(struct sched *s, struct item *it)
 	c->offline_reply = it->offline.data;
 	c->offline_reply_len = it->offline.len;
 	c->ud = it;
-	it->state = I_RUNNING;
+	set_state(it, I_RUNNING);
 	it->tries++;
 	if (runner_submit(s->rn, c) != 0)
-		it->state = I_LEFT;
+		set_state(it, I_LEFT);
 }
 
 static void
@@ -1036,19 +1116,28 @@ op_fill(struct runner *rn, void *ud)
 	if (s->journal_empty < 0)
 		s->journal_empty =
 			journal_prefix_exists(s->o->journal, "") == 0;
-	for (;;) {
-		start_ready(s);
-		reap(s);
-		if (s->fatal || runner_stopping(rn) || s->next >= s->o->end ||
-		    !room(s))
-			break;
-		open_unit(s, s->next++);
-	}
-	if (s->fatal) {
-		runner_fatal(rn);
-		return;
-	}
-	pump(s);
+	do {
+		finish_job(s);
+		for (;;) {
+			start_ready(s);
+			reap(s);
+			if (s->fatal || runner_stopping(rn) ||
+			    s->next >= s->o->end || !room(s))
+				break;
+			open_unit(s, s->next++);
+		}
+		if (s->pool != NULL)
+			start_fresh_now(s);
+		if (s->fatal) {
+			runner_fatal(rn);
+			return;
+		}
+		pump(s);
+		if (s->pool != NULL && !runner_stopping(rn))
+			start_job(s);
+		/* Nothing in flight: no reply will bring the loop back to
+		 * finish the job, so finish it now. */
+	} while (s->job_on && runner_inflight(rn) == 0);
 }
 
 static int
@@ -1075,7 +1164,7 @@ op_done(struct runner *rn, void *ud, struct llm_call *c)
 		fail_item(s, it, c->error ? c->error : "request failed");
 		break;
 	default:
-		it->state = I_LEFT;
+		set_state(it, I_LEFT);
 		break;
 	}
 	llm_call_clear(c);
@@ -1148,11 +1237,17 @@ sched_new(const struct sched_opts *o, struct sched_result *res,
 	}
 	/* Without a pool (one core, or no memory for it) items render one
 	 * by one on the loop thread, as they would anyway. */
-	if ((s->batch = malloc(sizeof(*s->batch))) != NULL &&
-	    (pool_new(0, &s->pool) != 0 || pool_threads(s->pool) < 2)) {
+	s->batch = malloc(sizeof(*s->batch));
+	s->job = malloc(sizeof(*s->job));
+	if (s->batch == NULL || s->job == NULL ||
+	    pool_new(0, &s->pool) != 0 || pool_threads(s->pool) < 2) {
 		pool_free(s->pool);
 		s->pool = NULL;
 	}
+	if (s->batch != NULL)
+		s->batch->s = s;
+	if (s->job != NULL)
+		s->job->s = s;
 	*out = s;
 	return 0;
 }
@@ -1166,6 +1261,8 @@ sched_free(struct sched *s)
 	if (s == NULL)
 		return 0;
 	/* the final commit ran in the runner; a failure there is fatal */
+	if (s->pool != NULL)
+		pool_wait(s->pool);
 	while ((ur = s->units) != NULL) {
 		unlink_unit(s, ur);
 		free_unit(s, ur);
@@ -1176,6 +1273,7 @@ sched_free(struct sched *s)
 	}
 	pool_free(s->pool);
 	free(s->batch);
+	free(s->job);
 	fatal = s->fatal;
 	free(s);
 	return fatal ? -1 : 0;

@@ -81,9 +81,11 @@ struct stage {
 	 * filled. Threads: the scheduler renders fresh items in batches on
 	 * a thread pool (base/pool.h), so vars runs on any thread, at once
 	 * with other items' vars (of this unit or others), never with an
-	 * accept, forget or hook: it only reads the unit, the config and
-	 * the run's state, and whatever it fills lazily for the whole run
-	 * (a cache of loaded files) is filled under a lock. */
+	 * accept, forget or hook of its own unit. Batches render in the
+	 * background while the loop thread accepts other units' replies,
+	 * so vars reads only its unit, the config and run state no accept
+	 * changes, and whatever it fills lazily for the whole run (a cache
+	 * of loaded files) is filled under a lock. */
 	int (*vars)(struct stage_ctx *sc, cJSON *vars, struct pf_error *err);
 	/* Accept a schema-valid reply. Returns 0; 1 if the content is
 	 * unacceptable (err says why; the item is retried with that reason);

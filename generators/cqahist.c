@@ -46,22 +46,44 @@ draw_post(struct rng *r, const struct cqa_history *h, int64_t ts,
 	p->ts = ts;
 }
 
+/* The home communities (at most CQA_HOME) into home, *n of them. */
 static void
-draw_home(struct rng *r, const struct cqa_space *sp, struct cqa_history *h)
+draw_home(struct rng *r, const struct cqa_space *sp,
+	  const struct community *home[CQA_HOME], int *n)
 {
 	int i, k, dup;
 
-	h->nhome = 0;
-	for (i = 0; i < CQA_HOME * 4 && h->nhome < CQA_HOME &&
-		    h->nhome < sp->ncomm; i++) {
+	*n = 0;
+	for (i = 0; i < CQA_HOME * 4 && *n < CQA_HOME && *n < sp->ncomm;
+	     i++) {
 		const struct community *c = sp->comm[rng_below(r,
 					      (uint32_t)sp->ncomm)];
 
-		for (dup = 0, k = 0; k < h->nhome; k++)
-			dup |= h->home[k] == c;
+		for (dup = 0, k = 0; k < *n; k++)
+			dup |= home[k] == c;
 		if (!dup)
-			h->home[h->nhome++] = c;
+			home[(*n)++] = c;
 	}
+}
+
+/* cqa_history_active() of persona's history, from the history's first
+ * draws (its home communities) alone: its posts take far longer. */
+static int
+home_in(uint64_t seed, int64_t persona, const struct cqa_space *sp,
+	const struct community *c)
+{
+	const struct community *home[CQA_HOME];
+	struct rng r;
+	int i, n;
+
+	if (sp->ncomm <= 0)
+		return 0;
+	rng_seed(&r, rng_derive(seed, "cqa-history", (uint64_t)persona, 0));
+	draw_home(&r, sp, home, &n);
+	for (i = 0; i < n; i++)
+		if (home[i] == c)
+			return 1;
+	return 0;
 }
 
 void
@@ -77,7 +99,7 @@ cqa_history_make(uint64_t seed, int64_t persona, const struct cqa_space *sp,
 	if (sp->ncomm <= 0)
 		return;
 	rng_seed(&r, rng_derive(seed, "cqa-history", (uint64_t)persona, 0));
-	draw_home(&r, sp, h);
+	draw_home(&r, sp, h->home, &h->nhome);
 	h->nasked = sp->nasked < CQA_POSTS_MAX ? sp->nasked : CQA_POSTS_MAX;
 	h->nanswered = sp->nanswered < CQA_POSTS_MAX ? sp->nanswered
 						     : CQA_POSTS_MAX;
@@ -211,9 +233,9 @@ cqa_answerer(uint64_t seed, const struct cqa_history *h, int j, int t,
 		pick = (int64_t)(rng_next(&r) % (uint64_t)(population - 1));
 		if (pick >= h->persona)
 			pick++;          /* never the asker */
-		cqa_history_make(seed, pick, sp, a);
-		if (cqa_history_active(a, h->asked[j].comm))
+		if (home_in(seed, pick, sp, h->asked[j].comm))
 			break;
 	}
+	cqa_history_make(seed, pick, sp, a);
 	return pick;
 }

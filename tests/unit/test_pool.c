@@ -37,26 +37,65 @@ count(void *ud, size_t i, unsigned t)
 		atomic_fetch_add(&c->bad_thread, 1);
 }
 
-START_TEST(each_index_once)
+/* A tally and a pool of case i's size. */
+static struct tally *
+tally_new(int i, struct pool **p)
 {
 	struct tally *c = calloc(1, sizeof(*c));
-	struct pool *p;
-	size_t i;
-	int r;
 
 	ck_assert_ptr_nonnull(c);
-	ck_assert_int_eq(pool_new(cases[_i].threads, &p), 0);
-	c->threads = pool_threads(p);
+	ck_assert_int_eq(pool_new(cases[i].threads, p), 0);
+	c->threads = pool_threads(*p);
+	return c;
+}
+
+/* Every index of case i ran `times` times, on a thread the pool has. */
+static void
+tally_check(struct tally *c, int i, int times)
+{
+	size_t k;
+
+	for (k = 0; k < cases[i].n; k++)
+		ck_assert_int_eq(atomic_load(&c->seen[k]), times);
+	ck_assert_int_eq(atomic_load(&c->bad_thread), 0);
+}
+
+START_TEST(each_index_once)
+{
+	struct pool *p;
+	struct tally *c = tally_new(_i, &p);
+	int r;
+
 	ck_assert_uint_ge(c->threads, 1);
 	ck_assert_uint_le(c->threads, POOL_MAX_THREADS);
 	if (cases[_i].threads > 0 && cases[_i].threads <= POOL_MAX_THREADS)
 		ck_assert_uint_le(c->threads, cases[_i].threads);
 	for (r = 0; r < cases[_i].runs; r++)
 		pool_run(p, cases[_i].n, count, c);
-	for (i = 0; i < cases[_i].n; i++)
-		ck_assert_int_eq(atomic_load(&c->seen[i]), cases[_i].runs);
-	ck_assert_int_eq(atomic_load(&c->bad_thread), 0);
+	tally_check(c, _i, cases[_i].runs);
 	pool_free(p);
+	free(c);
+}
+END_TEST
+
+/* pool_start and pool_wait: the same tally, runs alternating with
+ * pool_run, and one run left for pool_free to end. */
+START_TEST(started_runs)
+{
+	struct pool *p;
+	struct tally *c = tally_new(_i, &p);
+	int r;
+
+	pool_wait(p);          /* no run: returns at once */
+	for (r = 0; r < cases[_i].runs; r++) {
+		pool_start(p, cases[_i].n, count, c);
+		pool_wait(p);
+		pool_run(p, cases[_i].n, count, c);
+	}
+	tally_check(c, _i, 2 * cases[_i].runs);
+	pool_start(p, cases[_i].n, count, c);
+	pool_free(p);
+	tally_check(c, _i, 2 * cases[_i].runs + 1);
 	free(c);
 }
 END_TEST
@@ -74,6 +113,7 @@ suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_loop_test(tc, each_index_once, 0, N(cases));
+	tcase_add_loop_test(tc, started_runs, 0, N(cases));
 	tcase_add_test(tc, free_null);
 	suite_add_tcase(s, tc);
 	return s;
