@@ -89,6 +89,8 @@ dist_offline_DATA = \
 	templates/offline/iv-work.grammar \
 	templates/offline/iv-tales.grammar \
 	templates/offline/iv-hobby2.grammar \
+	templates/offline/iv-hobby3.grammar \
+	templates/offline/iv-tales2.grammar \
 	templates/offline/narrative.grammar \
 	templates/offline/document.grammar \
 	templates/offline/chains.grammar \
