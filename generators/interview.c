@@ -124,13 +124,65 @@ persona_numbers(struct stage_ctx *sc, cJSON *iv, struct pf_error *err)
 	return 0;
 }
 
+/* The life details that hold a relative's or friend's name: an
+ * interview name must not repeat one of them, or "my aunt Connie" would
+ * make the persona's brother Connie a woman to the critic (coherence
+ * rule earlier_answer). */
+static const char *const life_names[] = {
+	"sibling_name", "friend_name", "partner_name", "late_name",
+	"ex_name", "child_name", "coworker_name", "neighbor_name",
+};
+#define IV_REDRAWS 8   /* draws of one detail before keeping a clash */
+
+/* 1 when the first word of name is the first word of a life name. */
+static int
+clashes(const cJSON *life, const char *name)
+{
+	size_t i, n = strcspn(name, " ");
+	const char *l;
+
+	for (i = 0; i < sizeof(life_names) / sizeof(life_names[0]); i++) {
+		l = json_get_str(life, life_names[i], "");
+		if (n > 0 && strncmp(l, name, n) == 0 &&
+		    (l[n] == '\0' || l[n] == ' '))
+			return 1;
+	}
+	return 0;
+}
+
+/* Detail i (rule ivd.KEY) into b: drawn with a seed of the run, the
+ * persona's index and i, and drawn again (draw k salts the seed) while
+ * its first word is a life relative's name, at most IV_REDRAWS times. */
+static int
+persona_detail(struct stage_ctx *sc, const struct grammar *g, cJSON *v,
+	       size_t i, struct buf *b, struct pf_error *err)
+{
+	const cJSON *life = ((struct gen_unit *)sc->u->data)->life;
+	char rule[32];
+	uint64_t seed;
+	int k;
+
+	snprintf(rule, sizeof(rule), "ivd.%s", iv_keys[i]);
+	for (k = 0; k < IV_REDRAWS; k++) {
+		seed = rng_derive(sc->cfg->seed, "interview-life",
+				  (uint64_t)sc->u->index, i);
+		if (k > 0)
+			seed = rng_derive(seed, "clash", (uint64_t)k, 0);
+		buf_reset(b);
+		if (grammar_render(g, rule, v, seed, 0, b, err) != 0)
+			return -1;
+		if (!clashes(life, b->data ? b->data : ""))
+			break;
+	}
+	return 0;
+}
+
 static int
 persona_details(struct stage_ctx *sc, const struct grammar *g, cJSON *v,
 		struct pf_error *err)
 {
 	cJSON *iv = cJSON_AddObjectToObject(v, "iv");
 	struct buf b;
-	char rule[32];
 	size_t i;
 	int rc = 0;
 
@@ -141,11 +193,7 @@ persona_details(struct stage_ctx *sc, const struct grammar *g, cJSON *v,
 	buf_init(&b, IV_VALUE_MAX);
 	for (i = 0; rc == 0 && i < sizeof(iv_keys) / sizeof(iv_keys[0]);
 	     i++) {
-		snprintf(rule, sizeof(rule), "ivd.%s", iv_keys[i]);
-		buf_reset(&b);
-		rc = grammar_render(g, rule, v, rng_derive(sc->cfg->seed,
-				    "interview-life", (uint64_t)sc->u->index,
-				    i), 0, &b, err);
+		rc = persona_detail(sc, g, v, i, &b, err);
 		if (rc == 0 && cJSON_AddStringToObject(iv, iv_keys[i],
 						       b.data ? b.data : "")
 		    == NULL)

@@ -83,6 +83,14 @@ dist_offline_DATA = \
 	templates/offline/story.grammar \
 	templates/offline/lexicon.grammar \
 	templates/offline/interview.grammar \
+	templates/offline/iv-hobby.grammar \
+	templates/offline/iv-kit.grammar \
+	templates/offline/iv-place.grammar \
+	templates/offline/iv-work.grammar \
+	templates/offline/iv-tales.grammar \
+	templates/offline/iv-hobby2.grammar \
+	templates/offline/iv-hobby3.grammar \
+	templates/offline/iv-tales2.grammar \
 	templates/offline/narrative.grammar \
 	templates/offline/nar-work.grammar \
 	templates/offline/nar-food.grammar \

@@ -8,9 +8,12 @@
 # build summary's rate before and after redraws (generators/dedup.h). Held:
 # interview answers and detailed narratives at >= 100 words, distinct-2
 # at floors just below what the persona-conditioned scenes reach (answers
-# 0.150 at 112 words, held at 0.14: each answer draws its slots from
-# unions of whole-sentence pools and names the interview's own details,
-# generators/interview.c; detailed narratives 0.253 at 147 words, held
+# 0.198 at 110 words, held at 0.19: each answer draws its slots from
+# unions of whole-sentence pools, names the interview's own details,
+# generators/interview.c, and holds sentences keyed by the persona's
+# hobbies, occupation and state and long pools of anecdotes, the
+# iv-*.grammar files, so that a sentence returns rarely across
+# personas; detailed narratives 0.253 at 147 words, held
 # at 0.25, the issue's bar: they name the persona's relatives and
 # contacts with their jobs and cities, the employer, the occupation's
 # tasks and things, a dish of the persona's cuisine that fits its diet,
@@ -50,7 +53,7 @@ bar() {
 		tap_fail "$1 misses the bar" "$(grep "^$1 " "$T/stats")"
 	fi
 }
-bar answer 0.14
+bar answer 0.19
 bar detailed_persona 0.25
 awk '$1 == "answer" || $1 == "detailed_persona" { printf "# %s distinct-2 %s against the issue bar 0.25: %s\n", $1, $4, $4 >= 0.25 ? "met" : "not met" }' "$T/stats"
 if awk '$1 == "near_duplicates" && $6 < 0.01 { ok = 1 } END { exit !ok }' \
