@@ -134,19 +134,21 @@ static const char *const life_names[] = {
 };
 #define IV_REDRAWS 8   /* draws of one detail before keeping a clash */
 
-/* 1 when the first word of name is the first word of a life name. */
+#define LIFE_NAMES (sizeof(life_names) / sizeof(life_names[0]))
+
+/* 1 when the first word of name is the first word of one of the life
+ * names in `names` (looked up once per persona_details call: each
+ * lookup walks the life object's keys, and a persona draws ~30
+ * details). */
 static int
-clashes(const cJSON *life, const char *name)
+clashes(const char *const names[LIFE_NAMES], const char *name)
 {
 	size_t i, n = strcspn(name, " ");
-	const char *l;
 
-	for (i = 0; i < sizeof(life_names) / sizeof(life_names[0]); i++) {
-		l = json_get_str(life, life_names[i], "");
-		if (n > 0 && strncmp(l, name, n) == 0 &&
-		    (l[n] == '\0' || l[n] == ' '))
+	for (i = 0; n > 0 && i < LIFE_NAMES; i++)
+		if (strncmp(names[i], name, n) == 0 &&
+		    (names[i][n] == '\0' || names[i][n] == ' '))
 			return 1;
-	}
 	return 0;
 }
 
@@ -155,9 +157,9 @@ clashes(const cJSON *life, const char *name)
  * its first word is a life relative's name, at most IV_REDRAWS times. */
 static int
 persona_detail(struct stage_ctx *sc, const struct grammar *g, cJSON *v,
-	       size_t i, struct buf *b, struct pf_error *err)
+	       const char *const names[LIFE_NAMES], size_t i, struct buf *b,
+	       struct pf_error *err)
 {
-	const cJSON *life = ((struct gen_unit *)sc->u->data)->life;
 	char rule[32];
 	uint64_t seed;
 	int k;
@@ -171,7 +173,7 @@ persona_detail(struct stage_ctx *sc, const struct grammar *g, cJSON *v,
 		buf_reset(b);
 		if (grammar_render(g, rule, v, seed, 0, b, err) != 0)
 			return -1;
-		if (!clashes(life, b->data ? b->data : ""))
+		if (!clashes(names, b->data ? b->data : ""))
 			break;
 	}
 	return 0;
@@ -181,11 +183,15 @@ static int
 persona_details(struct stage_ctx *sc, const struct grammar *g, cJSON *v,
 		struct pf_error *err)
 {
+	const cJSON *life = ((struct gen_unit *)sc->u->data)->life;
 	cJSON *iv = cJSON_AddObjectToObject(v, "iv");
+	const char *names[LIFE_NAMES];
 	struct buf b;
 	size_t i;
 	int rc = 0;
 
+	for (i = 0; i < LIFE_NAMES; i++)
+		names[i] = json_get_str(life, life_names[i], "");
 	if (iv == NULL)
 		return pf_error_set(err, "out of memory");
 	if (persona_numbers(sc, iv, err) != 0)
@@ -193,7 +199,7 @@ persona_details(struct stage_ctx *sc, const struct grammar *g, cJSON *v,
 	buf_init(&b, IV_VALUE_MAX);
 	for (i = 0; rc == 0 && i < sizeof(iv_keys) / sizeof(iv_keys[0]);
 	     i++) {
-		rc = persona_detail(sc, g, v, i, &b, err);
+		rc = persona_detail(sc, g, v, names, i, &b, err);
 		if (rc == 0 && cJSON_AddStringToObject(iv, iv_keys[i],
 						       b.data ? b.data : "")
 		    == NULL)
