@@ -79,6 +79,14 @@ bag_add(uint64_t *bag, unsigned h)
 	bag[h / 64] |= 1ull << (h % 64);
 }
 
+/* Whether the bit of hash h is set in bag. */
+static int
+bag_has(const uint64_t *bag, unsigned h)
+{
+	h %= SAFEPAT_BAG;
+	return (bag[h / 64] >> (h % 64)) & 1;
+}
+
 /* ---- words and stems ---- */
 
 static int
@@ -548,14 +556,11 @@ possible(const struct safepat *s, const struct pattern *p,
 	 const struct safepat_text *t)
 {
 	const struct elem *e;
-	unsigned h;
 	int i;
 
 	for (i = 0; i < p->n; i++) {
 		e = &p->e[i];
-		h = e->hash % SAFEPAT_BAG;
-		if ((e->type == E_WORD &&
-		     !(t->bag[h / 64] & (1ull << (h % 64)))) ||
+		if ((e->type == E_WORD && !bag_has(t->bag, e->hash)) ||
 		    (e->type == E_CLASS && !class_in(s, e->cls, t)) ||
 		    (e->type == E_NUMBER && !t->digits &&
 		     (e->cls < 0 || !class_in(s, e->cls, t))))
