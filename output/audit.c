@@ -202,13 +202,15 @@ finding_flags_sql(const struct dataset_table *t, struct buf *b)
 	char key[96];
 	int rc;
 
+	/* The finding's row id turned into the row's key, not each row's
+	 * key turned into a name: the key is the table's index, so each
+	 * finding looks its row up instead of scanning the table. */
 	snprintf(key, sizeof(key), "\"%s\".\"%s\"", t->name, id->name);
 	rc = buf_printf(b, "UPDATE audit_finding SET quarantined = coalesce("
-			"(SELECT \"%s\".quarantined FROM \"%s\" WHERE ",
-			t->name, t->name);
-	rc |= tablesql_row_name(id, key, b);
-	return rc | buf_printf(b, " = audit_finding.row_id), 0) WHERE"
-			       " row_table = '%s';", t->name);
+			"(SELECT \"%s\".quarantined FROM \"%s\" WHERE %s = ",
+			t->name, t->name, key);
+	rc |= tablesql_row_key(id, "audit_finding.row_id", b);
+	return rc | buf_printf(b, "), 0) WHERE row_table = '%s';", t->name);
 }
 
 int
