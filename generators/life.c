@@ -401,8 +401,10 @@ relative_of(struct draw *d, const char *key, const char *word_f,
 }
 
 /* A child of the household: the contact child when its age fits the
- * household (grown children 18 or more, else under 18), else drawn; two
- * or three children, as the household phrases say "children". */
+ * household (grown children 18 or more, else under 18) and the parent
+ * was 18 to 45 at the birth, else drawn; two or three children, as the
+ * household phrases say "children". A parent past 62 whose household
+ * has children gets a grown child at home, not a toddler. */
 static int
 child(struct draw *d, const struct persona *p)
 {
@@ -411,6 +413,8 @@ child(struct draw *d, const struct persona *p)
 
 	hi = adult ? p->age - 18 : p->age - 18 < 17 ? p->age - 18 : 17;
 	lo = adult ? 18 : 1;
+	if (p->age - 45 > lo)
+		lo = p->age - 45;
 	if (hi < lo)
 		hi = lo;
 	if (c != NULL && (c->age < lo || c->age > hi))

@@ -260,6 +260,7 @@ EXTRA_DIST += $(PROBE_CLI_TESTS)
 ## question once; the text stats report prints the safety LLM judge
 CLEANUP_CLI_TESTS = \
 	tests/cli/build-diversity-cqa-once.test \
+	tests/cli/build-household-ages.test \
 	tests/cli/stats-safety-judge.test \
 	tests/cli/export-damaged-rubric-orphan.test \
 	tests/cli/export-damaged-rubric-emitted.test
