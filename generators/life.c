@@ -484,6 +484,9 @@ work_and_tastes(struct draw *d, const struct persona *p,
 	if ((f ? put_str(d, "cuisine", f->value)
 	       : put(d, "cuisine", "life.cuisine")) != 0)
 		return -1;
+	/* the diet before the hobbies: life.hobby reads it */
+	if (d->w != NULL && put_str(d, "diet", d->w->profile.diet) != 0)
+		return -1;
 	f = fact(fp, "hobby");
 	return put_list(d, "hobbies", "life.hobby", 3, f ? f->value : NULL) ||
 	       put(d, "hobby_place", "life.hobby_place") ||

@@ -261,6 +261,7 @@ EXTRA_DIST += $(PROBE_CLI_TESTS)
 CLEANUP_CLI_TESTS = \
 	tests/cli/build-diversity-cqa-once.test \
 	tests/cli/build-household-ages.test \
+	tests/cli/build-hobby-fits.test \
 	tests/cli/stats-safety-judge.test \
 	tests/cli/export-damaged-rubric-orphan.test \
 	tests/cli/export-damaged-rubric-emitted.test
