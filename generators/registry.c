@@ -135,8 +135,9 @@ add_profile(const struct gen_context *g, struct gen_unit *gu,
 
 /* Template-only values the coherence rules ask for (persona_json is not
  * written as a row): has_job (only a persona with a job says "I work
- * as"), can_vote (only a citizen says "I vote") and home, the household
- * as a phrase. -1 when memory runs out. */
+ * as"), can_vote (only a citizen says "I vote"), can_exercise (only a
+ * persona whose health allows it takes up a hard sport) and home, the
+ * household as a phrase. -1 when memory runs out. */
 static int
 add_template_vars(struct gen_unit *gu)
 {
@@ -148,6 +149,8 @@ add_template_vars(struct gen_unit *gu)
 				  coherence_has_job(p)) == NULL ||
 	    cJSON_AddBoolToObject(gu->persona_json, "can_vote",
 				  coherence_can_vote(p)) == NULL ||
+	    cJSON_AddBoolToObject(gu->persona_json, "can_exercise",
+				  coherence_can_exercise(p)) == NULL ||
 	    cJSON_AddStringToObject(gu->persona_json, "home",
 				    coherence_household_phrase(p->household))
 	    == NULL)

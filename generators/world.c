@@ -47,6 +47,10 @@ static const char *const places[] = { "Kyoto", "Lisbon", "Patagonia",
 static const char *const hobbies[] = { "birdwatching", "pottery",
 	"rock climbing", "baking sourdough", "chess", "woodworking",
 	"trail running", "knitting", "amateur astronomy", "salsa dancing" };
+/* The hobbies above that a persona whose health rules out hard exercise
+ * (coherence_can_exercise) never names. */
+static const char *const hard_hobbies[] = { "rock climbing",
+	"trail running", "salsa dancing" };
 static const char *const music[] = { "jazz", "bluegrass", "synth-pop",
 	"classical piano", "hip-hop", "indie folk", "reggae", "blues",
 	"country", "soul" };
@@ -262,7 +266,8 @@ remember(struct names *s, const char *name)
 }
 
 /* Name contact c: a first name by sex and age, the last name `last` when
- * not NULL (a relative), redrawn while the full name is taken. */
+ * not NULL (a relative), redrawn while the full name is taken or the
+ * first name is the last ("Kelly Kelly"). */
 static void
 name_contact(struct world_contact *c, const struct persona_tables *t,
 	     struct rng *r, const char *last, struct names *s)
@@ -275,7 +280,8 @@ name_contact(struct world_contact *c, const struct persona_tables *t,
 		snprintf(c->name, sizeof(c->name), "%s %s", first,
 			 last != NULL ? last : l);
 		c->first = first;
-		if (!taken(s, c->name))
+		if (!taken(s, c->name) &&
+		    strcmp(first, last != NULL ? last : l) != 0)
 			break;
 	}
 	remember(s, c->name);
@@ -526,6 +532,23 @@ draw_list(struct rng *r, const char *const *l, size_t n, const char **out)
 	}
 }
 
+/* draw_list over the hobbies without the hard ones. */
+static void
+draw_calm(struct rng *r, const char **out)
+{
+	const char *calm[N(hobbies)];
+	size_t i, j, n = 0;
+
+	for (i = 0; i < N(hobbies); i++) {
+		for (j = 0; j < N(hard_hobbies); j++)
+			if (strcmp(hobbies[i], hard_hobbies[j]) == 0)
+				break;
+		if (j == N(hard_hobbies))
+			calm[n++] = hobbies[i];
+	}
+	draw_list(r, calm, n, out);
+}
+
 static int
 degree_of(const char *education)
 {
@@ -619,7 +642,11 @@ make_profile(struct world_profile *f, const struct persona *p,
 	f->pet_name = pick(&r, pet_names, N(pet_names));
 	f->diet = pick(&r, diets, N(diets));
 	for (i = 0; i < WORLD_NPREFS; i++)
-		draw_list(&r, pref_lists[i].v, pref_lists[i].n, f->prefs[i]);
+		if (i == WORLD_HOBBIES && !coherence_can_exercise(p))
+			draw_calm(&r, f->prefs[i]);
+		else
+			draw_list(&r, pref_lists[i].v, pref_lists[i].n,
+				  f->prefs[i]);
 	for (i = 0; i < PERSONA_NTRAITS; i++) {
 		band = persona_big5_band(p->big5[i].score);
 		f->adjectives[i] = adjectives[i][band < 2 ? 0 : band > 2 ? 2 :

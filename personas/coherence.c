@@ -322,6 +322,22 @@ coherence_can_vote(const struct persona *p)
 	       strncmp(p->citizenship, "Not a ", 6) != 0;
 }
 
+static const char *const resting_health[] = {
+	"living with a physical disability", "living with chronic back pain",
+	"managing heart disease", "recovering from recent surgery"
+};
+
+int
+coherence_can_exercise(const struct persona *p)
+{
+	size_t i;
+
+	for (i = 0; p->health_status != NULL && i < N(resting_health); i++)
+		if (strcmp(p->health_status, resting_health[i]) == 0)
+			return 0;
+	return 1;
+}
+
 /* Phrases that say the speaker votes. */
 static const char *const vote_phrases[] = { "I vote", "I voted",
 	"my vote", "I always vote", "I cast my ballot" };

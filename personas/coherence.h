@@ -71,6 +71,11 @@ int coherence_has_job(const struct persona *p);
  * about. An unset or "not recorded" citizenship counts as citizen. */
 int coherence_can_vote(const struct persona *p);
 
+/* 0 when p's health rules out hard exercise (a physical disability,
+ * chronic back pain, heart disease, a recent surgery), else 1: only
+ * they take up trail running or rock climbing. */
+int coherence_can_exercise(const struct persona *p);
+
 /* The sex ("female" or "male") a relation word implies ("sister" ->
  * "female"), or NULL for a word the table does not know. */
 const char *coherence_relation_sex(const char *relation);

@@ -232,6 +232,24 @@ START_TEST(helpers)
 	ck_assert_int_eq(coherence_can_vote(&p), 0);
 	p.citizenship = "not recorded";
 	ck_assert_int_eq(coherence_can_vote(&p), 1);
+	{
+		static const struct { const char *health; int ok; } ex[] = {
+			{ "in excellent health", 1 },
+			{ "managing type 2 diabetes", 1 },
+			{ "living with arthritis", 1 },
+			{ "living with a physical disability", 0 },
+			{ "living with chronic back pain", 0 },
+			{ "managing heart disease", 0 },
+			{ "recovering from recent surgery", 0 },
+			{ NULL, 1 },
+		};
+		size_t i;
+
+		for (i = 0; i < sizeof(ex) / sizeof(ex[0]); i++) {
+			p.health_status = ex[i].health;
+			ck_assert_int_eq(coherence_can_exercise(&p), ex[i].ok);
+		}
+	}
 	ck_assert_str_eq(coherence_relation_sex("brother"), "male");
 	ck_assert_str_eq(coherence_relation_sex("sister"), "female");
 	ck_assert_ptr_null(coherence_relation_sex("cousin"));
