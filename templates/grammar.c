@@ -26,6 +26,14 @@
 #define MAX_NEST 32           /* nested [ ] on one alternative */
 
 enum kind { K_TEXT, K_REF, K_VAR, K_PICK, K_CHOICE, K_COND };
+
+/* A variable's dotted name, split once when it compiles: a part names
+ * a key of an object, or (when it is a number) an element of a list. */
+struct path {
+	int n;
+	char *seg[PATH_MAX_SEGS];
+	long item[PATH_MAX_SEGS];       /* seg[i] as a list index, or -1 */
+};
 enum op { OP_TRUTHY, OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE };
 enum { MOD_CAP = 1, MOD_LOWER = 2, MOD_A = 4 };
 
@@ -41,8 +49,7 @@ struct node {
 	char *text;            /* K_TEXT bytes; K_REF rule name; var name */
 	size_t len;            /* K_TEXT */
 	int rule;              /* K_REF, after resolve() */
-	char *seg[PATH_MAX_SEGS];  /* K_VAR, K_PICK, K_COND: the path */
-	int nseg;
+	struct path *path;     /* K_VAR, K_PICK, K_COND (owned) */
 	struct seq *alts;      /* K_CHOICE; K_COND: [0] then, [1] else */
 	int nalts;
 	enum op op;            /* K_COND */
@@ -56,6 +63,7 @@ struct rule {
 	char *name;
 	int file, line, col;
 	int memo;              /* defined with ":=": expanded once per render */
+	int slot;              /* memo rules: its number among them */
 	struct seq *alts;
 	int nalts;
 };
@@ -92,8 +100,9 @@ node_free(struct node *n)
 
 	free(n->text);
 	free(n->value);
-	for (i = 0; i < n->nseg; i++)
-		free(n->seg[i]);
+	for (i = 0; n->path != NULL && i < n->path->n; i++)
+		free(n->path->seg[i]);
+	free(n->path);
 	for (i = 0; i < n->nalts; i++)
 		seq_free(&n->alts[i]);
 	free(n->alts);
@@ -265,22 +274,38 @@ add_text(struct parser *p, struct seq *s, const char *t, size_t n)
 	return 0;
 }
 
+/* A part of a dotted name as a list index (what strtol reads, when it
+ * reads the whole part and is not negative), or -1. */
+static long
+seg_item(const char *seg)
+{
+	char *end;
+	long k = strtol(seg, &end, 10);
+
+	return *end == '\0' && k >= 0 ? k : -1;
+}
+
 /* Split a dotted name into the node's path. */
 static int
 set_path(struct parser *p, struct node *n, const char *name, int line,
 	 int col)
 {
 	const char *a = name, *dot;
+	struct path *h;
 
+	if ((h = n->path = calloc(1, sizeof(*h))) == NULL)
+		return fail(p, line, col, "out of memory");
 	do {
 		dot = strchr(a, '.');
-		if (n->nseg == PATH_MAX_SEGS || a[0] == '.' || a[0] == '\0')
+		if (h->n == PATH_MAX_SEGS || a[0] == '.' || a[0] == '\0')
 			return fail(p, line, col, "bad variable name '%s'",
 				    name);
-		n->seg[n->nseg] = dot ? strndup(a, (size_t)(dot - a))
-				      : strdup(a);
-		if (n->seg[n->nseg++] == NULL)
+		h->seg[h->n] = dot ? strndup(a, (size_t)(dot - a))
+				   : strdup(a);
+		if (h->seg[h->n] == NULL)
 			return fail(p, line, col, "out of memory");
+		h->item[h->n] = seg_item(h->seg[h->n]);
+		h->n++;
 		a = dot ? dot + 1 : NULL;
 	} while (a != NULL);
 	return (n->text = strdup(name)) ? 0
@@ -664,7 +689,7 @@ parse_rule(struct parser *p)
 		return fail(p, line, col, "out of memory");
 	if (peek(p) == ':' && peek_at(p, 1) == '=') {
 		r->memo = 1;
-		g->nmemo++;
+		r->slot = g->nmemo++;
 		adv(p);
 	}
 	if (peek(p) != '=')
@@ -883,28 +908,46 @@ struct render {
 	struct buf *out;
 	struct pf_error *err;
 	unsigned steps;
-	char **memo;   /* per rule, when the grammar has ":=" rules */
+	char **memo;   /* per ":=" rule (rule.slot), allocated when the
+			* first one is expanded: most renders meet none,
+			* and a render must not cost the grammar's size */
 };
 
 static int expand_seq(struct render *r, const struct seq *s, int depth);
 
+/* cJSON_GetObjectItemCaseSensitive(obj, key): the first child of that
+ * name, up to the first child without one. Variables are looked up
+ * in objects of some dozens of keys, dozens of times per render, and
+ * most keys differ from the one sought in their first byte: testing it
+ * before calling strcmp took lookups from 12% of a persona-layer
+ * build's CPU to 4%. (A hash index of the keys built per render cost
+ * more than it saved, measured.) */
 static const cJSON *
-lookup(const cJSON *v, const struct node *n)
+child(const cJSON *obj, const char *key)
 {
-	char *end;
-	long k;
+	const cJSON *c;
+
+	for (c = obj->child; c != NULL && c->string != NULL; c = c->next)
+		if (c->string[0] == key[0] && strcmp(c->string, key) == 0)
+			return c;
+	return NULL;
+}
+
+/* The value of n's variable in the render's vars, or NULL. */
+static const cJSON *
+lookup(const struct render *r, const struct node *n)
+{
+	const struct path *h = n->path;
+	const cJSON *v = r->vars;
 	int i;
 
-	for (i = 0; v != NULL && i < n->nseg; i++) {
-		if (cJSON_IsObject(v)) {
-			v = cJSON_GetObjectItemCaseSensitive(v, n->seg[i]);
-		} else if (cJSON_IsArray(v)) {
-			k = strtol(n->seg[i], &end, 10);
-			v = *end == '\0' && k >= 0 ?
-			    cJSON_GetArrayItem(v, (int)k) : NULL;
-		} else {
+	for (i = 0; v != NULL && i < h->n; i++) {
+		if (cJSON_IsObject(v))
+			v = child(v, h->seg[i]);
+		else if (cJSON_IsArray(v) && h->item[i] >= 0)
+			v = cJSON_GetArrayItem(v, (int)h->item[i]);
+		else
 			v = NULL;
-		}
 	}
 	return v;
 }
@@ -1009,7 +1052,7 @@ put_var(struct render *r, const struct node *n, const cJSON *v)
 static int
 put_pick(struct render *r, const struct node *n)
 {
-	const cJSON *v = lookup(r->vars, n);
+	const cJSON *v = lookup(r, n);
 	int k;
 
 	if (cJSON_IsArray(v) && (k = cJSON_GetArraySize(v)) > 0)
@@ -1083,16 +1126,19 @@ expand_rule(struct render *r, const struct node *n, int depth)
 		return node_error(r->g, n, r->err, "rules nest deeper than "
 				  "allowed at '%s' (a rule that refers to "
 				  "itself without end?)", ru->name);
-	if (r->memo != NULL && r->memo[n->rule] != NULL)
-		return buf_puts(r->out, r->memo[n->rule]) == 0 ? 0 :
+	if (ru->memo && r->memo == NULL &&
+	    (r->memo = calloc((size_t)r->g->nmemo, sizeof(*r->memo))) == NULL)
+		return node_error(r->g, n, r->err, "out of memory");
+	if (ru->memo && r->memo[ru->slot] != NULL)
+		return buf_puts(r->out, r->memo[ru->slot]) == 0 ? 0 :
 		       node_error(r->g, n, r->err, "output too long");
 	if (ru->nalts > 1)
 		k = rng_below(&r->rng, (uint32_t)ru->nalts);
 	if (expand_seq(r, &ru->alts[k], depth + 1) != 0)
 		return -1;
-	if (ru->memo && r->memo != NULL &&
-	    (r->memo[n->rule] = strndup(r->out->data + start,
-					r->out->len - start)) == NULL)
+	if (ru->memo && (r->memo[ru->slot] = strndup(r->out->data + start,
+						     r->out->len - start))
+	    == NULL)
 		return node_error(r->g, n, r->err, "out of memory");
 	return 0;
 }
@@ -1115,7 +1161,7 @@ expand_node(struct render *r, const struct node *n, int depth)
 		rc = expand_rule(r, n, depth);
 		break;
 	case K_VAR:
-		rc = put_var(r, n, lookup(r->vars, n));
+		rc = put_var(r, n, lookup(r, n));
 		break;
 	case K_PICK:
 		rc = put_pick(r, n);
@@ -1125,7 +1171,7 @@ expand_node(struct render *r, const struct node *n, int depth)
 			k = rng_below(&r->rng, (uint32_t)n->nalts);
 		return expand_seq(r, &n->alts[k], depth);
 	case K_COND:
-		return expand_seq(r, &n->alts[test(n, lookup(r->vars, n)) ?
+		return expand_seq(r, &n->alts[test(n, lookup(r, n)) ?
 					       0 : 1], depth);
 	}
 	return rc != 0 ? -1 : n->mods ? apply_mods(r, n, start) : 0;
@@ -1141,6 +1187,18 @@ expand_seq(struct render *r, const struct seq *s, int depth)
 			return -1;
 	return 0;
 }
+
+/* What prose() asks of a byte, one bit per question (every rendered
+ * byte is asked, so a table rather than strchr over a set). */
+enum { P_CLOSE = 1,   /* , . ; : ! ? ) take no space before them */
+       P_STOP = 2,    /* , . ; : ! ? end a clause: a ',' after is dropped */
+       P_WEAK = 4 };  /* , ; : give way to a '.' after them */
+static const unsigned char punct[256] = {
+	['\0'] = P_CLOSE | P_STOP | P_WEAK,  /* as strchr found it */
+	[','] = P_CLOSE | P_STOP | P_WEAK, ['.'] = P_CLOSE | P_STOP,
+	[';'] = P_CLOSE | P_STOP | P_WEAK, [':'] = P_CLOSE | P_STOP | P_WEAK,
+	['!'] = P_CLOSE | P_STOP, ['?'] = P_CLOSE | P_STOP, [')'] = P_CLOSE,
+};
 
 /* GRAMMAR_PROSE clean-up of b from `start` on, in place (it only
  * shrinks). */
@@ -1160,11 +1218,13 @@ prose(struct buf *b, size_t start)
 				cap = 2;
 			continue;
 		}
-		if (strchr(",.;:!?)", c) != NULL)
+		if (punct[(unsigned char)c] & P_CLOSE)
 			space = 0;
-		if (c == ',' && w > start && strchr(",.;:!?", d[w - 1]))
+		if (c == ',' && w > start &&
+		    (punct[(unsigned char)d[w - 1]] & P_STOP))
 			continue;
-		if (c == '.' && w > start && strchr(",;:", d[w - 1])) {
+		if (c == '.' && w > start &&
+		    (punct[(unsigned char)d[w - 1]] & P_WEAK)) {
 			d[w - 1] = '.';
 			cap = 1;
 			continue;
@@ -1202,11 +1262,8 @@ grammar_render(const struct grammar *g, const char *rule,
 	top.col = g->rules[top.rule].col;
 	top.file = g->rules[top.rule].file;
 	rng_seed(&r.rng, seed);
-	if (g->nmemo > 0 && (r.memo = calloc((size_t)g->n,
-					     sizeof(*r.memo))) == NULL)
-		return pf_error_set(err, "out of memory");
 	rc = expand_rule(&r, &top, 0);
-	for (i = 0; r.memo != NULL && i < g->n; i++)
+	for (i = 0; r.memo != NULL && i < g->nmemo; i++)
 		free(r.memo[i]);
 	free(r.memo);
 	if (rc != 0) {
