@@ -395,6 +395,55 @@ START_TEST(many_keys)
 }
 END_TEST
 
+/* One render reading n distinct variables, each twice, then a missing
+ * one and a list element: the memo of a render's variables starts in
+ * the render, moves to the heap, and stops keeping values past its
+ * bound (VARS_MAX_SLOTS / 2 in grammar.c), with the same text. */
+static const int var_counts[] = { 1, 40, 200, 3000 };
+
+START_TEST(many_vars)
+{
+	int n = var_counts[_i], i;
+	cJSON *v = cJSON_CreateObject(), *o = cJSON_AddObjectToObject(v, "o");
+	cJSON *l = cJSON_AddArrayToObject(v, "l");
+	struct buf text, want, out;
+	struct grammar *g = NULL;
+	struct pf_error err;
+	char key[32];
+
+	ck_assert_ptr_nonnull(o);
+	ck_assert_ptr_nonnull(l);
+	ck_assert(cJSON_AddItemToArray(l, cJSON_CreateString("first")));
+	buf_init(&text, 1 << 20);
+	buf_init(&want, 1 << 20);
+	buf_init(&out, 1 << 20);
+	ck_assert_int_eq(buf_puts(&text, "a = <b><b>[?o.nope.x: bad | "
+				  "none]{l.0}\nb = "), 0);
+	for (i = 0; i < n; i++) {
+		snprintf(key, sizeof(key), "k%d", i);
+		ck_assert_ptr_nonnull(cJSON_AddNumberToObject(o, key, i));
+		ck_assert_int_eq(buf_printf(&text, "{o.k%d},", i), 0);
+		ck_assert_int_eq(buf_printf(&want, "%d,", i), 0);
+	}
+	ck_assert_int_eq(buf_puts(&text, "\n"), 0);
+	ck_assert_int_eq(buf_append(&out, want.data, want.len), 0);
+	ck_assert_int_eq(buf_append(&want, out.data, out.len), 0);
+	ck_assert_int_eq(buf_puts(&want, "nonefirst"), 0);
+	buf_reset(&out);
+	memset(&err, 0, sizeof(err));
+	ck_assert_msg(grammar_compile(text.data, text.len, "t.grammar", &g,
+				      &err) == 0, "%s", err.msg);
+	ck_assert_msg(grammar_render(g, "a", v, 1, 0, &out, &err) == 0,
+		      "%s", err.msg);
+	ck_assert_str_eq(out.data, want.data);
+	buf_free(&text);
+	buf_free(&want);
+	buf_free(&out);
+	grammar_free(g);
+	cJSON_Delete(v);
+}
+END_TEST
+
 /* Every shipped rule file compiles. */
 START_TEST(shipped_files)
 {
@@ -432,6 +481,7 @@ suite(void)
 	tcase_add_test(tc, output_bound);
 	tcase_add_test(tc, includes);
 	tcase_add_loop_test(tc, many_keys, 0, N(key_cases));
+	tcase_add_loop_test(tc, many_vars, 0, N(var_counts));
 	tcase_add_test(tc, shipped_files);
 	suite_add_tcase(s, tc);
 	return s;
