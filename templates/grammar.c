@@ -25,7 +25,23 @@
 #define MAX_FILES 64          /* files of one grammar, includes counted */
 #define MAX_NEST 32           /* nested [ ] on one alternative */
 
+#define VARS_INLINE 64         /* a render's memo of variables: slots
+				* held in the render itself */
+#define VARS_MAX_SLOTS 4096    /* ... and at most, on the heap */
+
 enum kind { K_TEXT, K_REF, K_VAR, K_PICK, K_CHOICE, K_COND };
+
+/* A variable's dotted name and each of its prefixes ("life",
+ * "life.people", "life.people.0") is one entry of the grammar's path
+ * table, made once when the grammar compiles: a render looks each up
+ * once, from its parent's value, and memoises the value by the
+ * entry's number (most renders read the same variables many times). */
+struct pathent {
+	char *name;       /* the dotted prefix (owned) */
+	const char *seg;  /* its last part, within name */
+	long item;        /* seg as a list index, or -1 */
+	int parent;       /* the entry one part shorter, or -1 */
+};
 enum op { OP_TRUTHY, OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE };
 enum { MOD_CAP = 1, MOD_LOWER = 2, MOD_A = 4 };
 
@@ -41,8 +57,7 @@ struct node {
 	char *text;            /* K_TEXT bytes; K_REF rule name; var name */
 	size_t len;            /* K_TEXT */
 	int rule;              /* K_REF, after resolve() */
-	char *seg[PATH_MAX_SEGS];  /* K_VAR, K_PICK, K_COND: the path */
-	int nseg;
+	int path;              /* K_VAR, K_PICK, K_COND: its pathent */
 	struct seq *alts;      /* K_CHOICE; K_COND: [0] then, [1] else */
 	int nalts;
 	enum op op;            /* K_COND */
@@ -56,6 +71,7 @@ struct rule {
 	char *name;
 	int file, line, col;
 	int memo;              /* defined with ":=": expanded once per render */
+	int slot;              /* memo rules: its number among them */
 	struct seq *alts;
 	int nalts;
 };
@@ -70,6 +86,12 @@ struct grammar {
 	size_t nindex;
 	char *files[MAX_FILES];
 	int nfiles;
+	struct pathent *paths;  /* the variables' names and prefixes */
+	int npaths, cappaths;
+	int *pindex;            /* path numbers by name hash, open
+				 * addressing (-1: empty), npindex slots (a
+				 * power of two, at least 2 * npaths) */
+	size_t npindex;
 };
 
 struct parser {
@@ -92,8 +114,6 @@ node_free(struct node *n)
 
 	free(n->text);
 	free(n->value);
-	for (i = 0; i < n->nseg; i++)
-		free(n->seg[i]);
 	for (i = 0; i < n->nalts; i++)
 		seq_free(&n->alts[i]);
 	free(n->alts);
@@ -124,6 +144,10 @@ grammar_free(struct grammar *g)
 	}
 	for (i = 0; i < g->nfiles; i++)
 		free(g->files[i]);
+	for (i = 0; i < g->npaths; i++)
+		free(g->paths[i].name);
+	free(g->paths);
+	free(g->pindex);
 	free(g->rules);
 	free(g->index);
 	free(g);
@@ -265,24 +289,96 @@ add_text(struct parser *p, struct seq *s, const char *t, size_t n)
 	return 0;
 }
 
-/* Split a dotted name into the node's path. */
+/* A part of a dotted name as a list index (what strtol reads, when it
+ * reads the whole part and is not negative), or -1. */
+static long
+seg_item(const char *seg)
+{
+	char *end;
+	long k = strtol(seg, &end, 10);
+
+	return *end == '\0' && k >= 0 ? k : -1;
+}
+
+/* Rebuild the path index with n slots. Returns 0 or -1. */
+static int
+index_paths(struct grammar *g, size_t n)
+{
+	int *ix = malloc(n * sizeof(*ix)), k;
+	size_t i;
+
+	if (ix == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		ix[i] = -1;
+	for (k = 0; k < g->npaths; k++) {
+		for (i = hash_fnv1a(g->paths[k].name) & (n - 1); ix[i] >= 0;
+		     i = (i + 1) & (n - 1))
+			;
+		ix[i] = k;
+	}
+	free(g->pindex);
+	g->pindex = ix;
+	g->npindex = n;
+	return 0;
+}
+
+/* The number of the path entry `name` (a dotted prefix whose parent,
+ * one part shorter, is entry `parent`), added if new; or -1 when out
+ * of memory. */
+static int
+intern_path(struct grammar *g, const char *name, int parent)
+{
+	size_t i, mask;
+	struct pathent *e;
+	const char *dot;
+	int k;
+
+	if (2 * (size_t)(g->npaths + 1) > g->npindex &&
+	    index_paths(g, g->npindex ? 2 * g->npindex : 64) != 0)
+		return -1;
+	mask = g->npindex - 1;
+	for (i = hash_fnv1a(name) & mask; (k = g->pindex[i]) >= 0;
+	     i = (i + 1) & mask)
+		if (strcmp(g->paths[k].name, name) == 0)
+			return k;
+	if (grow((void **)&g->paths, &g->cappaths, g->npaths,
+		 sizeof(*g->paths)) != 0)
+		return -1;
+	e = &g->paths[g->npaths];
+	if ((e->name = strdup(name)) == NULL)
+		return -1;
+	dot = strrchr(e->name, '.');
+	e->seg = dot ? dot + 1 : e->name;
+	e->item = seg_item(e->seg);
+	e->parent = parent;
+	g->pindex[i] = g->npaths;
+	return g->npaths++;
+}
+
+/* Enter a dotted name and its prefixes in the path table; the node
+ * keeps the name's entry. */
 static int
 set_path(struct parser *p, struct node *n, const char *name, int line,
 	 int col)
 {
+	char prefix[NAME_MAX_LEN];
 	const char *a = name, *dot;
+	int parts = 0, id = -1;
 
 	do {
 		dot = strchr(a, '.');
-		if (n->nseg == PATH_MAX_SEGS || a[0] == '.' || a[0] == '\0')
+		if (parts++ == PATH_MAX_SEGS || a[0] == '.' || a[0] == '\0')
 			return fail(p, line, col, "bad variable name '%s'",
 				    name);
-		n->seg[n->nseg] = dot ? strndup(a, (size_t)(dot - a))
-				      : strdup(a);
-		if (n->seg[n->nseg++] == NULL)
+		snprintf(prefix, sizeof(prefix), "%.*s",
+			 (int)(dot ? dot - name : (ptrdiff_t)strlen(name)),
+			 name);
+		if ((id = intern_path(p->g, prefix, id)) < 0)
 			return fail(p, line, col, "out of memory");
 		a = dot ? dot + 1 : NULL;
 	} while (a != NULL);
+	n->path = id;
 	return (n->text = strdup(name)) ? 0
 		: fail(p, line, col, "out of memory");
 }
@@ -664,7 +760,7 @@ parse_rule(struct parser *p)
 		return fail(p, line, col, "out of memory");
 	if (peek(p) == ':' && peek_at(p, 1) == '=') {
 		r->memo = 1;
-		g->nmemo++;
+		r->slot = g->nmemo++;
 		adv(p);
 	}
 	if (peek(p) != '=')
@@ -883,30 +979,111 @@ struct render {
 	struct buf *out;
 	struct pf_error *err;
 	unsigned steps;
-	char **memo;   /* per rule, when the grammar has ":=" rules */
+	char **memo;   /* per ":=" rule (rule.slot), allocated when the
+			* first one is expanded: most renders meet none,
+			* and a render must not cost the grammar's size */
+	/* The values of the path entries read so far, by entry number
+	 * (open addressing on the number; key 0 is an empty slot, else
+	 * the number + 1): vin until it is half full, then the heap,
+	 * doubling up to VARS_MAX_SLOTS, past which values are looked up
+	 * but not kept. vin (VARS_INLINE slots, on grammar_render's
+	 * stack) is cleared when the render first reads a variable. */
+	struct vslot {
+		int key;
+		const cJSON *v;
+	} *vin, *vars_memo;
+	size_t nvars, used;
 };
 
 static int expand_seq(struct render *r, const struct seq *s, int depth);
 
+/* cJSON_GetObjectItemCaseSensitive(obj, key): the first child of that
+ * name, up to the first child without one. Most keys differ from the
+ * one sought in their first byte, so that byte is tested before a call
+ * to strcmp. (An index of the keys hashed per render cost more than the
+ * walk, measured: the objects have some dozens of keys and a render
+ * reads few distinct variables, each memoised by resolve_var().) */
 static const cJSON *
-lookup(const cJSON *v, const struct node *n)
+child(const cJSON *obj, const char *key)
 {
-	char *end;
-	long k;
-	int i;
+	const cJSON *c;
 
-	for (i = 0; v != NULL && i < n->nseg; i++) {
-		if (cJSON_IsObject(v)) {
-			v = cJSON_GetObjectItemCaseSensitive(v, n->seg[i]);
-		} else if (cJSON_IsArray(v)) {
-			k = strtol(n->seg[i], &end, 10);
-			v = *end == '\0' && k >= 0 ?
-			    cJSON_GetArrayItem(v, (int)k) : NULL;
-		} else {
-			v = NULL;
-		}
+	for (c = obj->child; c != NULL && c->string != NULL; c = c->next)
+		if (c->string[0] == key[0] && strcmp(c->string, key) == 0)
+			return c;
+	return NULL;
+}
+
+/* The slot of path entry id in the memo: the one holding it, or the
+ * empty one where it goes (the memo is never more than half full). */
+static struct vslot *
+vslot(const struct render *r, int id)
+{
+	size_t mask = r->nvars - 1, i = ((unsigned)id * 0x9e3779b9u) & mask;
+
+	while (r->vars_memo[i].key != 0 && r->vars_memo[i].key != id + 1)
+		i = (i + 1) & mask;
+	return &r->vars_memo[i];
+}
+
+/* Keep v as the value of entry id (a new one); the memo doubles when it
+ * is half full. Out of memory or room, v is not kept: it will be looked
+ * up again, with the same answer. */
+static void
+vkeep(struct render *r, int id, const cJSON *v)
+{
+	struct vslot *old = r->vars_memo, *nw;
+	size_t i, n = r->nvars;
+
+	if (2 * (r->used + 1) > n) {
+		if (2 * n > VARS_MAX_SLOTS ||
+		    (nw = calloc(2 * n, sizeof(*nw))) == NULL)
+			return;
+		r->vars_memo = nw;
+		r->nvars = 2 * n;
+		for (i = 0; i < n; i++)
+			if (old[i].key != 0)
+				*vslot(r, old[i].key - 1) = old[i];
+		if (old != r->vin)
+			free(old);
 	}
+	*vslot(r, id) = (struct vslot){ .key = id + 1, .v = v };
+	r->used++;
+}
+
+/* The value of path entry id in the render's vars, or NULL: its
+ * parent's value, then one step down, each looked up once per
+ * render. */
+static const cJSON *
+resolve_var(struct render *r, int id)
+{
+	const struct pathent *e = &r->g->paths[id];
+	const cJSON *v;
+	struct vslot *s;
+
+	if (r->nvars == 0) {
+		memset(r->vin, 0, VARS_INLINE * sizeof(*r->vin));
+		r->vars_memo = r->vin;
+		r->nvars = VARS_INLINE;
+	}
+	if ((s = vslot(r, id))->key != 0)
+		return s->v;
+	v = e->parent < 0 ? r->vars : resolve_var(r, e->parent);
+	if (cJSON_IsObject(v))
+		v = child(v, e->seg);
+	else if (cJSON_IsArray(v) && e->item >= 0)
+		v = cJSON_GetArrayItem(v, (int)e->item);
+	else
+		v = NULL;
+	vkeep(r, id, v);
 	return v;
+}
+
+/* The value of n's variable in the render's vars, or NULL. */
+static const cJSON *
+lookup(struct render *r, const struct node *n)
+{
+	return resolve_var(r, n->path);
 }
 
 /* Falsy: missing, null, false, 0, "" and []. */
@@ -1009,7 +1186,7 @@ put_var(struct render *r, const struct node *n, const cJSON *v)
 static int
 put_pick(struct render *r, const struct node *n)
 {
-	const cJSON *v = lookup(r->vars, n);
+	const cJSON *v = lookup(r, n);
 	int k;
 
 	if (cJSON_IsArray(v) && (k = cJSON_GetArraySize(v)) > 0)
@@ -1083,16 +1260,19 @@ expand_rule(struct render *r, const struct node *n, int depth)
 		return node_error(r->g, n, r->err, "rules nest deeper than "
 				  "allowed at '%s' (a rule that refers to "
 				  "itself without end?)", ru->name);
-	if (r->memo != NULL && r->memo[n->rule] != NULL)
-		return buf_puts(r->out, r->memo[n->rule]) == 0 ? 0 :
+	if (ru->memo && r->memo == NULL &&
+	    (r->memo = calloc((size_t)r->g->nmemo, sizeof(*r->memo))) == NULL)
+		return node_error(r->g, n, r->err, "out of memory");
+	if (ru->memo && r->memo[ru->slot] != NULL)
+		return buf_puts(r->out, r->memo[ru->slot]) == 0 ? 0 :
 		       node_error(r->g, n, r->err, "output too long");
 	if (ru->nalts > 1)
 		k = rng_below(&r->rng, (uint32_t)ru->nalts);
 	if (expand_seq(r, &ru->alts[k], depth + 1) != 0)
 		return -1;
-	if (ru->memo && r->memo != NULL &&
-	    (r->memo[n->rule] = strndup(r->out->data + start,
-					r->out->len - start)) == NULL)
+	if (ru->memo && (r->memo[ru->slot] = strndup(r->out->data + start,
+						     r->out->len - start))
+	    == NULL)
 		return node_error(r->g, n, r->err, "out of memory");
 	return 0;
 }
@@ -1115,7 +1295,7 @@ expand_node(struct render *r, const struct node *n, int depth)
 		rc = expand_rule(r, n, depth);
 		break;
 	case K_VAR:
-		rc = put_var(r, n, lookup(r->vars, n));
+		rc = put_var(r, n, lookup(r, n));
 		break;
 	case K_PICK:
 		rc = put_pick(r, n);
@@ -1125,7 +1305,7 @@ expand_node(struct render *r, const struct node *n, int depth)
 			k = rng_below(&r->rng, (uint32_t)n->nalts);
 		return expand_seq(r, &n->alts[k], depth);
 	case K_COND:
-		return expand_seq(r, &n->alts[test(n, lookup(r->vars, n)) ?
+		return expand_seq(r, &n->alts[test(n, lookup(r, n)) ?
 					       0 : 1], depth);
 	}
 	return rc != 0 ? -1 : n->mods ? apply_mods(r, n, start) : 0;
@@ -1141,6 +1321,18 @@ expand_seq(struct render *r, const struct seq *s, int depth)
 			return -1;
 	return 0;
 }
+
+/* What prose() asks of a byte, one bit per question (every rendered
+ * byte is asked, so a table rather than strchr over a set). */
+enum { P_CLOSE = 1,   /* , . ; : ! ? ) take no space before them */
+       P_STOP = 2,    /* , . ; : ! ? end a clause: a ',' after is dropped */
+       P_WEAK = 4 };  /* , ; : give way to a '.' after them */
+static const unsigned char punct[256] = {
+	['\0'] = P_CLOSE | P_STOP | P_WEAK,  /* as strchr found it */
+	[','] = P_CLOSE | P_STOP | P_WEAK, ['.'] = P_CLOSE | P_STOP,
+	[';'] = P_CLOSE | P_STOP | P_WEAK, [':'] = P_CLOSE | P_STOP | P_WEAK,
+	['!'] = P_CLOSE | P_STOP, ['?'] = P_CLOSE | P_STOP, [')'] = P_CLOSE,
+};
 
 /* GRAMMAR_PROSE clean-up of b from `start` on, in place (it only
  * shrinks). */
@@ -1160,11 +1352,13 @@ prose(struct buf *b, size_t start)
 				cap = 2;
 			continue;
 		}
-		if (strchr(",.;:!?)", c) != NULL)
+		if (punct[(unsigned char)c] & P_CLOSE)
 			space = 0;
-		if (c == ',' && w > start && strchr(",.;:!?", d[w - 1]))
+		if (c == ',' && w > start &&
+		    (punct[(unsigned char)d[w - 1]] & P_STOP))
 			continue;
-		if (c == '.' && w > start && strchr(",;:", d[w - 1])) {
+		if (c == '.' && w > start &&
+		    (punct[(unsigned char)d[w - 1]] & P_WEAK)) {
 			d[w - 1] = '.';
 			cap = 1;
 			continue;
@@ -1190,7 +1384,9 @@ grammar_render(const struct grammar *g, const char *rule,
 	       const cJSON *vars, uint64_t seed, unsigned flags,
 	       struct buf *out, struct pf_error *err)
 {
-	struct render r = { .g = g, .vars = vars, .out = out, .err = err };
+	struct vslot vin[VARS_INLINE];  /* cleared when first needed */
+	struct render r = { .g = g, .vars = vars, .out = out, .err = err,
+			    .vin = vin };
 	struct node top = { .kind = K_REF };
 	size_t start = out->len;
 	int rc, i;
@@ -1202,11 +1398,10 @@ grammar_render(const struct grammar *g, const char *rule,
 	top.col = g->rules[top.rule].col;
 	top.file = g->rules[top.rule].file;
 	rng_seed(&r.rng, seed);
-	if (g->nmemo > 0 && (r.memo = calloc((size_t)g->n,
-					     sizeof(*r.memo))) == NULL)
-		return pf_error_set(err, "out of memory");
 	rc = expand_rule(&r, &top, 0);
-	for (i = 0; r.memo != NULL && i < g->n; i++)
+	if (r.vars_memo != r.vin)
+		free(r.vars_memo);
+	for (i = 0; r.memo != NULL && i < g->nmemo; i++)
 		free(r.memo[i]);
 	free(r.memo);
 	if (rc != 0) {

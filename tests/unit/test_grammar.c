@@ -92,6 +92,20 @@ static const struct {
 	  "First. Second! Third? \"Fourth\" 3.5 e.com", GRAMMAR_PROSE },
 	{ "a = x, . y ,, z\n", "a", "X. Y, z", GRAMMAR_PROSE },
 	{ "a = [ | ] done\n", "a", "Done", GRAMMAR_PROSE },
+	/* one object read many times in a render (indexed after the
+	 * first reads, templates/varindex.h): the same answers */
+	{ "a = <c><c><c><c><c><c><c><c><c><c><c><c><c><c><c><c><c><c>\n"
+	  "c = {p.name}[?p.nope: ?|.]{p.rel.1.name}/\n", "a",
+	  "Ada.Ben/Ada.Ben/Ada.Ben/Ada.Ben/Ada.Ben/Ada.Ben/Ada.Ben/Ada.Ben/"
+	  "Ada.Ben/Ada.Ben/Ada.Ben/Ada.Ben/Ada.Ben/Ada.Ben/Ada.Ben/Ada.Ben/"
+	  "Ada.Ben/Ada.Ben/", 0 },
+	/* list parts that are not an index of the list */
+	{ "a = [?p.rel.2.name: x | past][?p.rel.-1.name: x | neg]"
+	  "[?p.rel.one.name: x | word][?p.name.0: x | scalar]\n", "a",
+	  "pastnegwordscalar", 0 },
+	/* two ":=" rules keep their own draws */
+	{ "a = <m><n><m><n>\nm := [1|2|3|4|5|6|7|8|9]\n"
+	  "n := [a|b|c|d|e|f|g|h|i]\n", "a", NULL, 0 },
 };
 
 START_TEST(render_ok)
@@ -105,10 +119,15 @@ START_TEST(render_ok)
 	ck_assert_msg(got != NULL, "case %d: %s", _i, err.msg);
 	if (ok_cases[_i].want != NULL) {
 		ck_assert_str_eq(got, ok_cases[_i].want);
-	} else {  /* the := case: three copies of one draw */
+	} else if (strchr(got, ' ') != NULL) {  /* three copies of a draw */
 		ck_assert_int_eq((int)strlen(got), 5);
 		w = got;
 		ck_assert(w[0] == w[2] && w[2] == w[4]);
+	} else {  /* two := rules: a digit and a letter, twice */
+		ck_assert_int_eq((int)strlen(got), 4);
+		ck_assert(got[0] == got[2] && got[1] == got[3]);
+		ck_assert(strchr("123456789", got[0]) != NULL);
+		ck_assert(strchr("abcdefghi", got[1]) != NULL);
 	}
 	free(got);
 }
@@ -311,6 +330,120 @@ START_TEST(includes)
 }
 END_TEST
 
+/* Variables in an object of many keys (lookups walk the keys): the
+ * first, a middle and the last key, keys that share all but their last
+ * byte, a key of 120 bytes, and the bad paths: a missing key, a name
+ * past NAME_MAX_LEN (a compile error at the name). */
+static const struct {
+	const char *key;    /* NULL: the long key */
+	int len;            /* the long key's length */
+	const char *want;   /* NULL: an error */
+	const char *msg;    /* the error */
+} key_cases[] = {
+	{ "k0", 0, "v0", NULL },
+	{ "k150", 0, "v150", NULL },
+	{ "k299", 0, "v299", NULL },
+	{ "k29", 0, "v29", NULL },
+	{ "k2999", 0, NULL, "variable 'o.k2999' has no value" },
+	{ "K0", 0, NULL, "has no value" },
+	{ NULL, 120, "long", NULL },
+	{ NULL, 119, NULL, "has no value" },
+	{ NULL, 200, NULL, "expected '}'" },
+};
+
+START_TEST(many_keys)
+{
+	cJSON *v = cJSON_CreateObject(), *o = cJSON_AddObjectToObject(v, "o");
+	char key[256], val[32], text[512];
+	struct grammar *g = NULL;
+	struct pf_error err;
+	struct buf out;
+	int i, rc;
+
+	ck_assert_ptr_nonnull(o);
+	for (i = 0; i < 300; i++) {
+		snprintf(key, sizeof(key), "k%d", i);
+		snprintf(val, sizeof(val), "v%d", i);
+		ck_assert_ptr_nonnull(cJSON_AddStringToObject(o, key, val));
+	}
+	memset(key, 'x', 120);
+	key[120] = '\0';
+	ck_assert_ptr_nonnull(cJSON_AddStringToObject(o, key, "long"));
+	if (key_cases[_i].key != NULL) {
+		snprintf(key, sizeof(key), "%s", key_cases[_i].key);
+	} else {
+		memset(key, 'x', (size_t)key_cases[_i].len);
+		key[key_cases[_i].len] = '\0';
+	}
+	snprintf(text, sizeof(text), "a = {o.%s}\n", key);
+	memset(&err, 0, sizeof(err));
+	buf_init(&out, 4096);
+	rc = grammar_compile(text, strlen(text), "t.grammar", &g, &err);
+	if (rc == 0)
+		rc = grammar_render(g, "a", v, 1, 0, &out, &err);
+	if (key_cases[_i].want != NULL) {
+		ck_assert_msg(rc == 0, "%s", err.msg);
+		ck_assert_str_eq(out.data, key_cases[_i].want);
+	} else {
+		ck_assert_int_eq(rc, -1);
+		ck_assert_msg(strstr(err.msg, key_cases[_i].msg) != NULL,
+			      "got '%s'", err.msg);
+	}
+	buf_free(&out);
+	grammar_free(g);
+	cJSON_Delete(v);
+}
+END_TEST
+
+/* One render reading n distinct variables, each twice, then a missing
+ * one and a list element: the memo of a render's variables starts in
+ * the render, moves to the heap, and stops keeping values past its
+ * bound (VARS_MAX_SLOTS / 2 in grammar.c), with the same text. */
+static const int var_counts[] = { 1, 40, 200, 3000 };
+
+START_TEST(many_vars)
+{
+	int n = var_counts[_i], i;
+	cJSON *v = cJSON_CreateObject(), *o = cJSON_AddObjectToObject(v, "o");
+	cJSON *l = cJSON_AddArrayToObject(v, "l");
+	struct buf text, want, out;
+	struct grammar *g = NULL;
+	struct pf_error err;
+	char key[32];
+
+	ck_assert_ptr_nonnull(o);
+	ck_assert_ptr_nonnull(l);
+	ck_assert(cJSON_AddItemToArray(l, cJSON_CreateString("first")));
+	buf_init(&text, 1 << 20);
+	buf_init(&want, 1 << 20);
+	buf_init(&out, 1 << 20);
+	ck_assert_int_eq(buf_puts(&text, "a = <b><b>[?o.nope.x: bad | "
+				  "none]{l.0}\nb = "), 0);
+	for (i = 0; i < n; i++) {
+		snprintf(key, sizeof(key), "k%d", i);
+		ck_assert_ptr_nonnull(cJSON_AddNumberToObject(o, key, i));
+		ck_assert_int_eq(buf_printf(&text, "{o.k%d},", i), 0);
+		ck_assert_int_eq(buf_printf(&want, "%d,", i), 0);
+	}
+	ck_assert_int_eq(buf_puts(&text, "\n"), 0);
+	ck_assert_int_eq(buf_append(&out, want.data, want.len), 0);
+	ck_assert_int_eq(buf_append(&want, out.data, out.len), 0);
+	ck_assert_int_eq(buf_puts(&want, "nonefirst"), 0);
+	buf_reset(&out);
+	memset(&err, 0, sizeof(err));
+	ck_assert_msg(grammar_compile(text.data, text.len, "t.grammar", &g,
+				      &err) == 0, "%s", err.msg);
+	ck_assert_msg(grammar_render(g, "a", v, 1, 0, &out, &err) == 0,
+		      "%s", err.msg);
+	ck_assert_str_eq(out.data, want.data);
+	buf_free(&text);
+	buf_free(&want);
+	buf_free(&out);
+	grammar_free(g);
+	cJSON_Delete(v);
+}
+END_TEST
+
 /* Every shipped rule file compiles. */
 START_TEST(shipped_files)
 {
@@ -347,6 +480,8 @@ suite(void)
 	tcase_add_test(tc, seeded_choice);
 	tcase_add_test(tc, output_bound);
 	tcase_add_test(tc, includes);
+	tcase_add_loop_test(tc, many_keys, 0, N(key_cases));
+	tcase_add_loop_test(tc, many_vars, 0, N(var_counts));
 	tcase_add_test(tc, shipped_files);
 	suite_add_tcase(s, tc);
 	return s;
