@@ -173,24 +173,30 @@ pass_wide(struct rerun *r)
 	return rc;
 }
 
-/* SQL setting the quarantine flag of table t from the findings, then the
- * findings' flag from their rows. */
+/* SQL setting the quarantine flag of table t from the findings. Only
+ * rows whose flag changes are written: rewriting every row put the
+ * whole table through the WAL at each end of a build. */
 static int
 quarantine_sql(const struct dataset_table *t, struct buf *b)
 {
 	const struct dataset_col *id = dataset_id_col(t, 0);
 	char key[96];
-	struct buf name;
+	struct buf name, q;
 	int rc;
 
 	snprintf(key, sizeof(key), "\"%s\".\"%s\"", t->name, id->name);
 	buf_init(&name, 1024);
+	buf_init(&q, 4096);
 	rc = tablesql_row_name(id, key, &name);
-	rc |= buf_printf(b, "UPDATE \"%s\" SET quarantined = EXISTS (SELECT 1"
-			 " FROM audit_finding f WHERE f.row_table = '%s' AND"
-			 " f.row_id = %s AND " SEV_RANK("f.severity") " >= "
-			 SEV_RANK(THRESHOLD_SEV) ");", t->name, t->name,
-			 name.data);
+	rc |= buf_printf(&q, "EXISTS (SELECT 1 FROM audit_finding f WHERE"
+			 " f.row_table = '%s' AND f.row_id = %s AND "
+			 SEV_RANK("f.severity") " >= " SEV_RANK(THRESHOLD_SEV)
+			 ")", t->name, name.data);
+	if (rc == 0)
+		rc = buf_printf(b, "UPDATE \"%s\" SET quarantined = %s WHERE"
+				" quarantined IS NOT %s;", t->name, q.data,
+				q.data);
+	buf_free(&q);
 	buf_free(&name);
 	return rc;
 }
