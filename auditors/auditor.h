@@ -294,6 +294,11 @@ struct auditor {
 	int (*score_row)(const void *cfg, const struct audit_row *row,
 			 audit_emit_fn emit, void *eud, audit_score_fn score,
 			 void *sud);
+	/* The dataset tables whose rows scan_row and score_row can find
+	 * or score anything in (NULL-terminated); NULL: every table. A
+	 * pass over a dataset whose auditors all name their tables reads
+	 * only those tables' rows (output/rowscan.h). */
+	const char *const *tables;
 	/* Measuring: read the personas and lists of src and emit measures
 	 * (stored in audit_metric, replacing the auditor's earlier ones).
 	 * Returns 0, or -1 with err filled. NULL for auditors that only
@@ -340,6 +345,10 @@ void audit_row_fields(const struct audit_row *row, const void *cfg,
 
 /* The registry entry called `name`, or NULL if there is none. */
 const struct auditor *auditor_find(const char *name);
+
+/* 1 if a's in-stream hooks (scan_row, score_row) can find or score
+ * anything in a row of dataset table `table` (its `tables`), else 0. */
+int auditor_reads_table(const struct auditor *a, const char *table);
 
 /* "info", "low", "medium", "high", "critical"; "unknown" out of range. */
 const char *audit_severity_name(enum audit_severity s);

@@ -56,6 +56,21 @@ audit_row_fields(const struct audit_row *row, const void *cfg,
 	}
 }
 
+int
+auditor_reads_table(const struct auditor *a, const char *table)
+{
+	const char *const *t;
+
+	if (a->scan_row == NULL && a->score_row == NULL)
+		return 0;
+	if (a->tables == NULL)
+		return 1;
+	for (t = a->tables; *t != NULL; t++)
+		if (strcmp(*t, table) == 0)
+			return 1;
+	return 0;
+}
+
 const char *
 audit_severity_name(enum audit_severity s)
 {

@@ -55,6 +55,13 @@ static const struct reply_cols reply_tables[] = {
 
 #define NREPLY_TABLES (sizeof(reply_tables) / sizeof(reply_tables[0]))
 
+/* Every table a reply can sit in (each_reply): the reply tables above,
+ * the chat documents, and a scanned line's fields (`scan`'s "input").
+ * A dataset pass of this auditor reads only their rows. */
+static const char *const reply_sources[] = {
+	"preference_pair", "cqa", CHAT_TABLE, "input", NULL
+};
+
 static struct {
 	pthread_once_t once;
 	struct saferules *rules;
@@ -671,4 +678,5 @@ const struct auditor auditor_safety = {
 	.scan_row = safety_scan_row,
 	.needs_persona = 1,
 	.score_row = safety_score_row,
+	.tables = reply_sources,
 };

@@ -26,6 +26,7 @@ struct rerun {
 	struct dataset *ds;
 	sqlite3_stmt *ins;           /* INSERT INTO audit_finding */
 	sqlite3_stmt *score;         /* INSERT INTO reply_rubric */
+	struct rowsum_bind sb;       /* its binder: the mask made once */
 	struct findings *fc;
 	const struct audit_instance *v;
 	size_t n, cur;               /* the dataset-wide auditor now */
@@ -81,10 +82,10 @@ on_score(void *ud, const struct audit_instance *in,
 		snprintf(score, sizeof(score), "%.15g", s->score);
 	else
 		snprintf(score, sizeof(score), "null");
-	if (rowsum_bind_begin(&b, r->score, dataset_table_find("reply_rubric"))) {
-		r->failed = pf_error_set(r->err, "reply_rubric has no row_sum");
-		return;
-	}
+	/* The binder made once, its sum restarted; every parameter is
+	 * bound below, so none needs clearing. */
+	b = r->sb;
+	rowsum_acc_begin(&b.acc, r->sb.mask, r->sb.acc.n);
 	rowsum_bind_text(&b, in->auditor->name);
 	rowsum_bind_text(&b, s->table);
 	rowsum_bind_text(&b, s->row_id);
@@ -105,7 +106,6 @@ on_score(void *ud, const struct audit_instance *in,
 	rowsum_bind_end(&b);
 	rc = sqlite3_step(r->score);
 	sqlite3_reset(r->score);
-	sqlite3_clear_bindings(r->score);
 	if (rc != SQLITE_DONE)
 		r->failed = pf_error_set(r->err, "cannot store a rubric score: "
 					 "%s", sqlite3_errmsg(r->ds->db));
@@ -173,24 +173,30 @@ pass_wide(struct rerun *r)
 	return rc;
 }
 
-/* SQL setting the quarantine flag of table t from the findings, then the
- * findings' flag from their rows. */
+/* SQL setting the quarantine flag of table t from the findings. Only
+ * rows whose flag changes are written: rewriting every row put the
+ * whole table through the WAL at each end of a build. */
 static int
 quarantine_sql(const struct dataset_table *t, struct buf *b)
 {
 	const struct dataset_col *id = dataset_id_col(t, 0);
 	char key[96];
-	struct buf name;
+	struct buf name, q;
 	int rc;
 
 	snprintf(key, sizeof(key), "\"%s\".\"%s\"", t->name, id->name);
 	buf_init(&name, 1024);
+	buf_init(&q, 4096);
 	rc = tablesql_row_name(id, key, &name);
-	rc |= buf_printf(b, "UPDATE \"%s\" SET quarantined = EXISTS (SELECT 1"
-			 " FROM audit_finding f WHERE f.row_table = '%s' AND"
-			 " f.row_id = %s AND " SEV_RANK("f.severity") " >= "
-			 SEV_RANK(THRESHOLD_SEV) ");", t->name, t->name,
-			 name.data);
+	rc |= buf_printf(&q, "EXISTS (SELECT 1 FROM audit_finding f WHERE"
+			 " f.row_table = '%s' AND f.row_id = %s AND "
+			 SEV_RANK("f.severity") " >= " SEV_RANK(THRESHOLD_SEV)
+			 ")", t->name, name.data);
+	if (rc == 0)
+		rc = buf_printf(b, "UPDATE \"%s\" SET quarantined = %s WHERE"
+				" quarantined IS NOT %s;", t->name, q.data,
+				q.data);
+	buf_free(&q);
 	buf_free(&name);
 	return rc;
 }
@@ -323,6 +329,12 @@ dataset_audit_rerun(struct dataset *ds, const struct audit_instance *v,
 	}
 	r.ins = findings_insert_prepare(ds, err);
 	r.score = r.ins != NULL ? prepare_insert(&r, "reply_rubric") : NULL;
+	if (r.score != NULL && rowsum_bind_begin(&r.sb, r.score,
+			dataset_table_find("reply_rubric")) != 0) {
+		pf_error_set(err, "reply_rubric has no row_sum");
+		sqlite3_finalize(r.score);
+		r.score = NULL;
+	}
 	rc = r.score != NULL ? forget(&r, "audit_finding") : -1;
 	if (rc == 0)
 		rc = forget(&r, "reply_rubric");

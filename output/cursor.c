@@ -21,6 +21,8 @@ struct dcursor {
 	sqlite3_stmt *pst;          /* one persona row, or NULL */
 	cJSON *persona;             /* the persona of the last row */
 	int64_t persona_id;         /* its id; -1: none loaded */
+	unsigned char skip[DATASET_MAX_TABLES];  /* tables counted, not read */
+	int64_t passed;             /* rows of those tables */
 };
 
 /* Collect the audited text columns (DATASET_AUDIT) of t into c->names.
@@ -64,8 +66,31 @@ table_sql(const struct dcursor *c, const struct dataset_table *t,
 	return rc | buf_printf(b, " FROM \"%s\" t ORDER BY %s", t->name, key);
 }
 
+/* Count the rows of table t, which the cursor passes over, into
+ * c->passed. */
+static int
+pass_table(struct dcursor *c, const struct dataset_table *t,
+	   struct pf_error *err)
+{
+	char sql[128];
+	sqlite3_stmt *st;
+	int rc;
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM \"%s\"", t->name);
+	if ((st = dataset_prepare(c->ds, sql, err)) == NULL)
+		return -1;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		c->passed += sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return pf_error_set(err, "counting %s: %s", t->name,
+				    sqlite3_errmsg(c->ds->db));
+	return 0;
+}
+
 /* Prepare the statement of the current table; c->nfields is 0 for a
- * table with nothing to audit (and no statement is prepared). */
+ * table with nothing to audit or one passed over (and no statement is
+ * prepared). */
 static int
 start_table(struct dcursor *c, struct pf_error *err)
 {
@@ -75,6 +100,10 @@ start_table(struct dcursor *c, struct pf_error *err)
 
 	if (audited_cols(c, t, err) != 0)
 		return -1;
+	if (c->nfields > 0 && c->skip[c->table]) {
+		c->nfields = 0;
+		return pass_table(c, t, err);
+	}
 	if (c->nfields == 0)
 		return 0;
 	buf_init(&sql, 4096);
@@ -188,6 +217,7 @@ cursor_rewind(struct audit_cursor *base, struct pf_error *err)
 	sqlite3_finalize(c->st);
 	c->st = NULL;
 	c->table = 0;
+	c->passed = 0;
 	return 0;
 }
 
@@ -207,6 +237,33 @@ dataset_cursor_open(struct dataset *ds, struct audit_cursor **out,
 	c->persona_id = -1;
 	*out = &c->base;
 	return 0;
+}
+
+int
+dataset_cursor_open_for(struct dataset *ds, const struct audit_instance *v,
+			size_t n, struct audit_cursor **out,
+			struct pf_error *err)
+{
+	struct dcursor *c;
+	size_t i, k;
+
+	if (dataset_cursor_open(ds, out, err) != 0)
+		return -1;
+	c = (struct dcursor *)*out;
+	for (i = 0; i < dataset_ntables && i < DATASET_MAX_TABLES; i++) {
+		c->skip[i] = 1;
+		for (k = 0; k < n && c->skip[i]; k++)
+			if (auditor_reads_table(v[k].auditor,
+						dataset_tables[i].name))
+				c->skip[i] = 0;
+	}
+	return 0;
+}
+
+int64_t
+dataset_cursor_passed(const struct audit_cursor *base)
+{
+	return ((const struct dcursor *)base)->passed;
 }
 
 void

@@ -23,6 +23,17 @@
 int dataset_cursor_open(struct dataset *ds, struct audit_cursor **out,
 			struct pf_error *err);
 
+/* Open a cursor over ds, as dataset_cursor_open, that reads only the
+ * tables some auditor of v (n of them) can find anything in
+ * (auditor_reads_table): the rows of the other tables it would read are
+ * counted (dataset_cursor_passed), not read. */
+int dataset_cursor_open_for(struct dataset *ds,
+			    const struct audit_instance *v, size_t n,
+			    struct audit_cursor **out, struct pf_error *err);
+
+/* The rows c passed over since it was opened or rewound. */
+int64_t dataset_cursor_passed(const struct audit_cursor *c);
+
 /* Finish the current statement and free the cursor; accepts NULL. */
 void dataset_cursor_close(struct audit_cursor *c);
 

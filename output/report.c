@@ -361,6 +361,7 @@ quarantine_sql(struct buf *b)
 	const struct dataset_table *t;
 	const struct dataset_col *id;
 	const char *sep = "";
+	char key[96];
 	size_t i;
 	int rc = 0;
 
@@ -370,7 +371,11 @@ quarantine_sql(struct buf *b)
 			continue;
 		rc |= buf_printf(b, "%sSELECT '%s' AS \"table\", ", sep,
 				 t->name);
-		rc |= tablesql_row_name(id, id->name, b);
+		/* Qualified: inside the name's subquery a bare column
+		 * would be the persona table's own, naming every row after
+		 * the first persona. */
+		snprintf(key, sizeof(key), "t.\"%s\"", id->name);
+		rc |= tablesql_row_name(id, key, b);
 		rc |= buf_printf(b, " AS id, coalesce((SELECT f.auditor || "
 				 "' ' || f.severity || ': ' || f.reason FROM "
 				 "audit_finding f WHERE f.row_table = '%s' AND "

@@ -47,7 +47,10 @@ struct rowscan_ops {
 
 /* Scan every audited row of ds with the n auditors of v on `threads`
  * threads (0: as many as the machine has, at most POOL_MAX_THREADS)
- * and hand each to ops. *rows gets the number of rows read. Returns 0,
+ * and hand each to ops. The rows of tables no auditor of v reads
+ * (auditor_reads_table) are passed over unread: they could yield no
+ * finding and no score. *rows gets the number of audited rows, read or
+ * passed over. Returns 0,
  * or -1 with err filled (a read error, memory, a row a score_row hook
  * could not score, or the row callback's stop). */
 int rowscan_run(struct dataset *ds, const struct audit_instance *v,

@@ -78,14 +78,17 @@ static const char likert_sql[] =
 	" a.offset = b.offset AND b.sample = 1 WHERE a.sample = 0 AND"
 	" a.abstained = '' AND b.abstained = ''";
 
-/* The Boolean answers of both runs to every item both selected. */
+/* The Boolean answers of both runs to every item both selected. The
+ * auditor is compared as +auditor: by its index each reply's second
+ * run would be looked for among all the judge's scores (quadratic);
+ * without it SQLite indexes the second runs by reply for the join. */
 static const char boolean_sql[] =
 	"SELECT ja.value, jb.value FROM reply_rubric a JOIN reply_rubric b"
-	" ON b.auditor = a.auditor AND b.row_table = a.row_table AND"
+	" ON +b.auditor = +a.auditor AND b.row_table = a.row_table AND"
 	" b.row_id = a.row_id AND b.field = a.field AND b.offset = a.offset"
 	" AND b.criterion = a.criterion AND b.sample = 1,"
 	" json_each(a.items) ja, json_each(b.items) jb"
-	" WHERE a.auditor = 'safety-llm' AND a.sample = 0 AND"
+	" WHERE +a.auditor = 'safety-llm' AND a.sample = 0 AND"
 	" ja.key = jb.key AND ja.value IN ('yes', 'no', 'na') AND"
 	" jb.value IN ('yes', 'no', 'na')";
 
@@ -275,11 +278,13 @@ floor_of(struct dataset *ds)
 }
 
 /* The LLM mode's findings per domain (the offline domain of the pair's
- * chosen reply) and severity. */
+ * chosen reply) and severity. +auditor: not by the auditor's index,
+ * which would read every offline score per finding, but by the index
+ * SQLite builds on the row. */
 static const char findings_sql[] =
 	"SELECT coalesce(r.domain, 'unclassified'), f.severity,"
 	" sum(f.count) FROM audit_finding f LEFT JOIN reply_rubric r ON"
-	" r.auditor = 'safety' AND r.row_table = f.row_table AND"
+	" +r.auditor = 'safety' AND r.row_table = f.row_table AND"
 	" r.row_id = f.row_id AND r.field = 'chosen' AND r.offset = 0 AND"
 	" r.criterion = 'safety' WHERE f.auditor = 'safety-llm'"
 	" GROUP BY 1, 2 ORDER BY 1, CASE f.severity WHEN 'critical' THEN 0"

@@ -15,7 +15,7 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/pf-report.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT INT TERM
 cd "$T" || exit 1
 
-tap_plan 9
+tap_plan 10
 mkcfg() { # NAME PERSONAS
 	sed -e "s|\"personas\": 300,|\"personas\": $2,|" \
 	    "$src/examples/demo.json" >"$1.json"
@@ -94,6 +94,21 @@ lists() {
 	grep -q 'rests on a quarantined row' l.html
 }
 tap_check "failed and quarantined lists show the first 50, then a count" lists
+
+# rows keyed by persona (persona, narrative) are listed under their own
+# persona's id, not the first persona's
+persona_rows() {
+	cp s.db n.db &&
+	sqlite3 n.db "update narrative set quarantined = 1 where persona_id
+		in (3, 4); update persona set quarantined = 1 where
+		persona_id = 2" &&
+	"$pf" report n.db -o n.html -q &&
+	grep -q '<td>narrative</td><td>p000003</td>' n.html &&
+	grep -q '<td>narrative</td><td>p000004</td>' n.html &&
+	grep -q '<td>persona</td><td>p000002</td>' n.html &&
+	! grep -q '<td>narrative</td><td>p000000</td>' n.html
+}
+tap_check "quarantined persona and narrative rows are listed by their persona's id" persona_rows
 
 sizes() {
 	"$pf" build k1.json -o k1.db -q --report k1.html &&

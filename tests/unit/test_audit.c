@@ -757,6 +757,66 @@ START_TEST(rowscan_any_threads)
 }
 END_TEST
 
+/* The echo auditor again, naming the one table it reads. */
+static const char *const docs_only[] = { "document", NULL };
+
+static const struct auditor auditor_echo_docs = {
+	.name = "echo",
+	.version = "1",
+	.scan_row = echo_scan_row,
+	.needs_persona = 1,
+	.tables = docs_only,
+};
+
+/* Scan path with auditor a on two threads into b; the rows counted. */
+static int64_t
+scan_into(const char *path, const struct auditor *a, struct buf *b)
+{
+	struct audit_instance in = { a, { 1, AUDIT_INFO, AUDIT_HIGH, -1 },
+				     NULL };
+	struct dataset *ds;
+	struct pf_error err;
+	int64_t rows = -1;
+
+	pf_error_clear(&err);
+	ck_assert_int_eq(dataset_open(path, DATASET_READ, &ds, &err), 0);
+	ck_assert_int_eq(rowscan_run(ds, &in, 1, 2, &(struct rowscan_ops){
+		.row = fold_row, .ud = b }, &rows, &err), 0);
+	dataset_close(ds);
+	return rows;
+}
+
+/* An auditor that names its tables is handed their rows only, the same
+ * rows with the same findings as when it reads every table; the rows it
+ * passes over still count. */
+START_TEST(rowscan_named_tables)
+{
+	struct buf all, docs, want;
+	const char *line, *end;
+	char path[512];
+
+	if (!demo_dataset(3, path, sizeof(path)))
+		return;
+	buf_init(&all, 1 << 24);
+	buf_init(&docs, 1 << 24);
+	buf_init(&want, 1 << 24);
+	ck_assert_int_eq(scan_into(path, &auditor_echo, &all),
+			 scan_into(path, &auditor_echo_docs, &docs));
+	for (line = all.data; (end = strchr(line, '\n')) != NULL;
+	     line = end + 1)
+		if (strncmp(line, "document ", 9) == 0)
+			buf_append(&want, line, (size_t)(end - line) + 1);
+	ck_assert_uint_gt(want.len, 0);
+	ck_assert_uint_lt(want.len, all.len);
+	ck_assert_uint_eq(docs.len, want.len);
+	ck_assert_int_eq(memcmp(docs.data, want.data, want.len), 0);
+	buf_free(&all);
+	buf_free(&docs);
+	buf_free(&want);
+	remove_dataset(path);
+}
+END_TEST
+
 /* With scoring on (the safety auditor's rubric), one thread and four
  * hand over the same scores and findings in the same order. */
 START_TEST(rowscan_scores_any_threads)
@@ -788,6 +848,7 @@ suite(void)
 	tcase_add_test(tc, rerun_dataset_wide);
 	tcase_add_test(tc, rowscan_any_threads);
 	tcase_add_test(tc, rowscan_scores_any_threads);
+	tcase_add_test(tc, rowscan_named_tables);
 	suite_add_tcase(s, tc);
 	return s;
 }
