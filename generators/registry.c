@@ -251,6 +251,9 @@ unit_open(void *ud, struct unit *u, void *w, struct pf_error *err)
 		return -1;
 	if (add_profile(g, gu, err) != 0)
 		return -1;
+	if (g->offline && gen_cfg(c)->nquestions > 0 &&
+	    gen_interview_details(c, u->index, gu, err) != 0)
+		return -1;
 	return write_world(w, gu, err);
 }
 
@@ -283,6 +286,7 @@ unit_close(void *ud, struct unit *u)
 	cJSON_Delete(gu->persona_json);
 	cJSON_Delete(gu->life);
 	cJSON_Delete(gu->world_json);
+	cJSON_Delete(gu->iv);
 	free(gu->peers);
 	free(gu);
 	u->data = NULL;
