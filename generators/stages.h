@@ -114,9 +114,9 @@ void gen_row_id(char *out, size_t n, const struct unit *u, char kind,
 /* Draw the interview's own details of persona `index` (grandparents, a
  * childhood friend, a street...: rules ivd.KEY of interview.grammar) once
  * for all its answers into gu->iv, which the unit then owns; gu's
- * persona_json, life and world_json must be set. The unit hooks call it
- * when a unit opens. Returns 0, or -1 with err set (the grammar cannot
- * load, out of memory). */
+ * persona_json, life and world_json must be set. Runs on any thread
+ * (the unit hooks' prepare calls it). Returns 0, or -1 with err set
+ * (the grammar cannot load, out of memory). */
 int gen_interview_details(const struct pf_config *cfg, int64_t index,
 			  struct gen_unit *gu, struct pf_error *err);
 
