@@ -47,6 +47,9 @@ struct item {
 	char *bad_reply;            /* that reply, echoed in the repair turn */
 	struct buf body;
 	struct buf offline;
+	cJSON *parsed;              /* offline, rendered on the pool: the
+				     * offline reply parsed and checked
+				     * against the schema there, or NULL */
 	struct llm_call call;
 };
 
@@ -357,6 +360,8 @@ render_on(struct sched *s, struct item *it, struct scratch *x,
 	cJSON *v;
 	int rc = -1;
 
+	cJSON_Delete(it->parsed);   /* of an earlier offline reply */
+	it->parsed = NULL;
 	stage_ctx_init(s, it, &sc);
 	v = item_vars(s, it, &sc, err);
 	if (v == NULL)
@@ -390,6 +395,8 @@ item_release(struct item *it)
 {
 	buf_free(&it->body);
 	buf_free(&it->offline);
+	cJSON_Delete(it->parsed);
+	it->parsed = NULL;
 	free(it->repair);
 	free(it->bad_reply);
 	it->repair = it->bad_reply = NULL;
@@ -545,6 +552,38 @@ check_reply(struct sched *s, struct item *it, const char *text, size_t n,
 	return r;
 }
 
+/* The offline backend answers with the reply just rendered, byte for
+ * byte: parse and check it here, on the pool, so that accept_reply()
+ * on the loop thread finds the tree ready (it_reply). A reply that
+ * fails is left for accept_reply() to parse again and reject. */
+static void
+preparse(struct sched *s, struct item *it)
+{
+	char why[8];
+
+	cJSON_Delete(it->parsed);
+	it->parsed = check_reply(s, it, it->offline.data ? it->offline.data
+				 : "", it->offline.len, why, sizeof(why));
+}
+
+/* The checked tree of the reply the backend sent for it (taken from
+ * it->parsed when that is the same text), or NULL with why filled. */
+static cJSON *
+it_reply(struct sched *s, struct item *it, char *why, size_t nwhy)
+{
+	const struct llm_call *c = &it->call;
+	cJSON *r = it->parsed;
+
+	it->parsed = NULL;
+	if (r != NULL && c->content != NULL &&
+	    c->content_len == it->offline.len &&
+	    memcmp(c->content, it->offline.data, c->content_len) == 0)
+		return r;
+	cJSON_Delete(r);
+	return check_reply(s, it, c->content ? c->content : "",
+			   c->content_len, why, nwhy);
+}
+
 /* Hand a checked reply to its stage. w == NULL replays. Returns 0
  * accepted, 1 rejected (why filled), -1 write error. */
 static int
@@ -607,8 +646,7 @@ accept_reply(struct sched *s, struct item *it)
 		       "\"content_filter\")");
 		return;
 	}
-	r = check_reply(s, it, c->content ? c->content : "", c->content_len,
-			why, sizeof(why));
+	r = it_reply(s, it, why, sizeof(why));
 	if (r == NULL) {
 		reject(s, it, why);
 		return;
@@ -756,6 +794,8 @@ render_one(void *ud, size_t i, unsigned t)
 	b->rc[i] = render_on(s, b->it[i], &s->scratch[t], &b->err[i]);
 	if (b->rc[i] == 0)
 		hash_item(s, b->it[i]);
+	if (b->rc[i] == 0 && s->o->offline)
+		preparse(s, b->it[i]);
 }
 
 /* Start the rendered items of b in order. A fresh item has no journal
