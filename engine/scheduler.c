@@ -19,6 +19,8 @@
 #define RENDER_BATCH 64                /* items rendered at once */
 #define JOB_MAX 256                    /* items rendered in the background
 					* at once (start_job) */
+#define PREP_MAX 128                   /* units prepared ahead of their
+					* opening (memory: as many units) */
 
 enum istate { I_WAIT, I_READY, I_QUEUED, I_RUNNING, I_DONE, I_FAILED,
 	I_LEFT };
@@ -45,6 +47,9 @@ struct item {
 	char *bad_reply;            /* that reply, echoed in the repair turn */
 	struct buf body;
 	struct buf offline;
+	cJSON *parsed;              /* offline, rendered on the pool: the
+				     * offline reply parsed and checked
+				     * against the schema there, or NULL */
 	struct llm_call call;
 };
 
@@ -58,7 +63,10 @@ struct urun {
 	int open;                   /* items not yet done or failed */
 	int outstanding;            /* items queued or running: a reply of
 				     * the unit may arrive */
-	int opened;                 /* hooks.open ran */
+	int opened;                 /* hooks.prepare or hooks.open ran:
+				     * hooks.close must run */
+	int prep_rc;                /* hooks.prepare's */
+	struct pf_error prep_err;   /* why, when prep_rc != 0 */
 	int ended;                  /* on the ended list */
 	struct urun *next, *prev;   /* active list */
 	struct urun *next_ended;
@@ -80,6 +88,9 @@ struct batch {
 	int rc[JOB_MAX];                   /* render's */
 	struct pf_error err[JOB_MAX];      /* why, when rc != 0 */
 	size_t n;
+	struct urun *unit[PREP_MAX];       /* units to prepare (after the
+					    * items, in index order) */
+	size_t nunits;
 };
 
 struct sched {
@@ -108,6 +119,9 @@ struct sched {
 	struct batch *batch;        /* rendered while the loop waits */
 	struct batch *job;          /* rendered while the loop goes on */
 	int job_on;                 /* job started, not yet finished */
+	struct urun *prep[PREP_MAX]; /* prepared units s->next.. in index
+				      * order: a ring from prep_head */
+	unsigned prep_head, nprep;
 	char params[96];            /* the fixed request parameters */
 	char model_hash[65];        /* of o->model, stored with each reply
 				     * so a resume can say why it sends an
@@ -346,6 +360,8 @@ render_on(struct sched *s, struct item *it, struct scratch *x,
 	cJSON *v;
 	int rc = -1;
 
+	cJSON_Delete(it->parsed);   /* of an earlier offline reply */
+	it->parsed = NULL;
 	stage_ctx_init(s, it, &sc);
 	v = item_vars(s, it, &sc, err);
 	if (v == NULL)
@@ -379,6 +395,8 @@ item_release(struct item *it)
 {
 	buf_free(&it->body);
 	buf_free(&it->offline);
+	cJSON_Delete(it->parsed);
+	it->parsed = NULL;
 	free(it->repair);
 	free(it->bad_reply);
 	it->repair = it->bad_reply = NULL;
@@ -534,6 +552,38 @@ check_reply(struct sched *s, struct item *it, const char *text, size_t n,
 	return r;
 }
 
+/* The offline backend answers with the reply just rendered, byte for
+ * byte: parse and check it here, on the pool, so that accept_reply()
+ * on the loop thread finds the tree ready (it_reply). A reply that
+ * fails is left for accept_reply() to parse again and reject. */
+static void
+preparse(struct sched *s, struct item *it)
+{
+	char why[8];
+
+	cJSON_Delete(it->parsed);
+	it->parsed = check_reply(s, it, it->offline.data ? it->offline.data
+				 : "", it->offline.len, why, sizeof(why));
+}
+
+/* The checked tree of the reply the backend sent for it (taken from
+ * it->parsed when that is the same text), or NULL with why filled. */
+static cJSON *
+it_reply(struct sched *s, struct item *it, char *why, size_t nwhy)
+{
+	const struct llm_call *c = &it->call;
+	cJSON *r = it->parsed;
+
+	it->parsed = NULL;
+	if (r != NULL && c->content != NULL &&
+	    c->content_len == it->offline.len &&
+	    memcmp(c->content, it->offline.data, c->content_len) == 0)
+		return r;
+	cJSON_Delete(r);
+	return check_reply(s, it, c->content ? c->content : "",
+			   c->content_len, why, nwhy);
+}
+
 /* Hand a checked reply to its stage. w == NULL replays. Returns 0
  * accepted, 1 rejected (why filled), -1 write error. */
 static int
@@ -596,8 +646,7 @@ accept_reply(struct sched *s, struct item *it)
 		       "\"content_filter\")");
 		return;
 	}
-	r = check_reply(s, it, c->content ? c->content : "", c->content_len,
-			why, sizeof(why));
+	r = it_reply(s, it, why, sizeof(why));
 	if (r == NULL) {
 		reject(s, it, why);
 		return;
@@ -716,17 +765,37 @@ start_item(struct sched *s, struct item *it)
 	start_rendered(s, it, rc, s->err);
 }
 
-/* pool_fn: render item i of batch ud on thread t. */
+/* Set up a unit ahead of its opening (hooks.prepare; any thread). */
+static void
+prepare_unit(struct sched *s, struct urun *ur)
+{
+	const struct unit_hooks *h = &s->tab->hooks;
+
+	pf_error_clear(&ur->prep_err);
+	if (h->prepare == NULL)
+		return;
+	ur->opened = 1;
+	ur->prep_rc = h->prepare(s->o->hooks_ud, &ur->u, &ur->prep_err);
+}
+
+/* pool_fn: render item i of batch ud on thread t; the indices past the
+ * items prepare the batch's units. */
 static void
 render_one(void *ud, size_t i, unsigned t)
 {
 	struct batch *b = ud;
 	struct sched *s = b->s;
 
+	if (i >= b->n) {
+		prepare_unit(s, b->unit[i - b->n]);
+		return;
+	}
 	pf_error_clear(&b->err[i]);
 	b->rc[i] = render_on(s, b->it[i], &s->scratch[t], &b->err[i]);
 	if (b->rc[i] == 0)
 		hash_item(s, b->it[i]);
+	if (b->rc[i] == 0 && s->o->offline)
+		preparse(s, b->it[i]);
 }
 
 /* Start the rendered items of b in order. A fresh item has no journal
@@ -777,6 +846,81 @@ start_fresh_now(struct sched *s)
 	s->fresh = keep;
 }
 
+/* ---- units prepared ahead ---- */
+
+/* A record for unit `index`, neither prepared nor open; NULL when memory
+ * runs out. */
+static struct urun *
+new_urun(struct sched *s, int64_t index)
+{
+	struct urun *ur = calloc(1, sizeof(*ur));
+
+	if (ur != NULL) {
+		ur->u.index = index;
+		ur->u.table = s->tab;
+	}
+	return ur;
+}
+
+/* Put into b the units after those prepared, up to PREP_MAX prepared in
+ * all (fewer when memory runs out: opening them sets them up then). */
+static void
+add_units(struct sched *s, struct batch *b)
+{
+	int64_t index = s->next + s->nprep;
+
+	b->nunits = 0;
+	if (s->tab->hooks.prepare == NULL)
+		return;
+	while (s->nprep + b->nunits < PREP_MAX && index < s->o->end &&
+	       (b->unit[b->nunits] = new_urun(s, index)) != NULL) {
+		b->nunits++;
+		index++;
+	}
+}
+
+/* Queue the units b prepared (they follow those queued before). */
+static void
+keep_units(struct sched *s, struct batch *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->nunits; i++)
+		s->prep[(s->prep_head + s->nprep++) % PREP_MAX] = b->unit[i];
+	b->nunits = 0;
+}
+
+/* The prepared unit s->next, or NULL (none prepared). */
+static struct urun *
+take_unit(struct sched *s)
+{
+	struct urun *ur;
+
+	if (s->nprep == 0)
+		return NULL;
+	ur = s->prep[s->prep_head];
+	s->prep_head = (s->prep_head + 1) % PREP_MAX;
+	s->nprep--;
+	return ur;
+}
+
+/* Nothing is queued to open: prepare the next units now, on the pool
+ * (the loop thread helps). Without a pool, open_unit prepares the unit
+ * it opens. */
+static void
+prepare_now(struct sched *s)
+{
+	struct batch *b = s->batch;
+
+	if (s->pool == NULL)
+		return;
+	b->n = 0;
+	add_units(s, b);
+	if (b->nunits > 0)
+		pool_run(s->pool, b->nunits, render_one, b);
+	keep_units(s, b);
+}
+
 /* Render the fresh items (at most a job) on the pool's workers while the
  * loop thread goes on: their units have nothing outstanding, so until
  * finish_job() starts them nothing touches those units but the render,
@@ -788,10 +932,11 @@ start_job(struct sched *s)
 
 	for (b->n = 0; b->n < JOB_MAX && s->fresh.head != NULL; b->n++)
 		b->it[b->n] = q_pop(&s->fresh);
-	if (b->n == 0)
+	add_units(s, b);
+	if (b->n + b->nunits == 0)
 		return;
 	s->job_on = 1;
-	pool_start(s->pool, b->n, render_one, b);
+	pool_start(s->pool, b->n + b->nunits, render_one, b);
 }
 
 /* Wait for the job (the loop thread helps) and start its items. */
@@ -802,6 +947,7 @@ finish_job(struct sched *s)
 		return;
 	pool_wait(s->pool);
 	s->job_on = 0;
+	keep_units(s, s->job);
 	start_batch(s, s->job);
 }
 
@@ -1015,8 +1161,9 @@ link_items(struct sched *s, struct urun *ur)
 	return 0;
 }
 
-/* Open the unit (its row) and plan its items in the journal before any of
- * them is sent, in one write unit. */
+/* Open the unit (its rows; prepared ahead, or set up now when the hooks
+ * have no prepare) and plan its items in the journal before any of them
+ * is sent, in one write unit. */
 static int
 plan_unit(struct sched *s, struct urun *ur)
 {
@@ -1024,6 +1171,11 @@ plan_unit(struct sched *s, struct urun *ur)
 	char prefix[UNIT_ID_MAX + 2];
 	int i, rc, fresh = s->journal_empty;
 
+	if (ur->prep_rc != 0) {
+		*s->err = ur->prep_err;
+		s->fatal = 1;
+		return -1;
+	}
 	ur->opened = 1;
 	if (h->open(s->o->hooks_ud, &ur->u, s->o->sink, s->err) != 0) {
 		s->fatal = 1;
@@ -1051,19 +1203,24 @@ plan_unit(struct sched *s, struct urun *ur)
 	return 0;
 }
 
+/* Open unit s->next, prepared ahead or now. */
 static void
-open_unit(struct sched *s, int64_t index)
+open_unit(struct sched *s)
 {
-	struct urun *ur = calloc(1, sizeof(*ur));
+	struct urun *ur;
 	int i;
 
-	if (ur == NULL) {
-		s->fatal = 1;
-		pf_error_set(s->err, "out of memory");
-		return;
+	if (s->nprep == 0)
+		prepare_now(s);
+	if ((ur = take_unit(s)) == NULL) {
+		if ((ur = new_urun(s, s->next)) == NULL) {
+			s->fatal = 1;
+			pf_error_set(s->err, "out of memory");
+			return;
+		}
+		prepare_unit(s, ur);
 	}
-	ur->u.index = index;
-	ur->u.table = s->tab;
+	s->next++;
 	ur->next = s->units;
 	if (s->units)
 		s->units->prev = ur;
@@ -1124,7 +1281,7 @@ op_fill(struct runner *rn, void *ud)
 			if (s->fatal || runner_stopping(rn) ||
 			    s->next >= s->o->end || !room(s))
 				break;
-			open_unit(s, s->next++);
+			open_unit(s);
 		}
 		if (s->pool != NULL)
 			start_fresh_now(s);
@@ -1237,8 +1394,8 @@ sched_new(const struct sched_opts *o, struct sched_result *res,
 	}
 	/* Without a pool (one core, or no memory for it) items render one
 	 * by one on the loop thread, as they would anyway. */
-	s->batch = malloc(sizeof(*s->batch));
-	s->job = malloc(sizeof(*s->job));
+	s->batch = calloc(1, sizeof(*s->batch));
+	s->job = calloc(1, sizeof(*s->job));
 	if (s->batch == NULL || s->job == NULL ||
 	    pool_new(0, &s->pool) != 0 || pool_threads(s->pool) < 2) {
 		pool_free(s->pool);
@@ -1267,6 +1424,10 @@ sched_free(struct sched *s)
 		unlink_unit(s, ur);
 		free_unit(s, ur);
 	}
+	if (s->job != NULL)
+		keep_units(s, s->job);
+	while ((ur = take_unit(s)) != NULL)
+		free_unit(s, ur);
 	for (i = 0; i < POOL_MAX_THREADS; i++) {
 		buf_free(&s->scratch[i].sys);
 		buf_free(&s->scratch[i].user);

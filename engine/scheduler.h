@@ -24,7 +24,10 @@
  * rendered and hashed on a thread pool (base/pool.h; stage vars run on
  * any thread: engine/stage.h), then started one by one in queue order on
  * the loop thread, so requests, hashes, the journal and the rows are
- * those of a one-thread run. Everything else runs on the loop thread.
+ * those of a one-thread run. Units are set up (hooks.prepare: sample,
+ * plan, draw) on the pool too, up to PREP_MAX ahead of their opening,
+ * and opened (their rows, their journal plan) on the loop thread in
+ * index order. Everything else runs on the loop thread.
  */
 #ifndef PF_SCHEDULER_H
 #define PF_SCHEDULER_H

@@ -100,9 +100,20 @@ struct stage {
 
 /* What opens, decorates and closes a unit. `ud` is sched_opts.hooks_ud. */
 struct unit_hooks {
-	/* Set up unit u (index set; fill id and data) and write its own row
-	 * through `w` (inside the unit's first transaction). Returns 0, or
-	 * -1 with err filled (u->data may be set: close() still runs). */
+	/* Set up unit u (index set; fill id and data) without writing
+	 * anything. Runs on any thread: the scheduler prepares units ahead
+	 * of opening them on its pool, at once with other units' prepare
+	 * and with item renders (as stage.vars runs), so it reads only the
+	 * unit, the config and run state no accept changes. Returns 0, or
+	 * -1 with err filled (u->data may be set: close() still runs; the
+	 * error stops the run when the unit's turn to open comes). NULL:
+	 * open() sets the unit up. */
+	int (*prepare)(void *ud, struct unit *u, struct pf_error *err);
+	/* Write the unit's own rows through `w` (inside the unit's first
+	 * transaction), on the loop thread, units in index order; without
+	 * prepare, set it up first (index set; fill id and data). Returns
+	 * 0, or -1 with err filled (u->data may be set: close() still
+	 * runs). */
 	int (*open)(void *ud, struct unit *u, void *w, struct pf_error *err);
 	/* Add the unit's variables to an item's render context (by
 	 * reference: vars is deleted after the render). Returns 0 or -1.

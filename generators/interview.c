@@ -60,7 +60,10 @@ transcript(const struct stage_ctx *sc)
  * what a parent did, the street and neighbours of today, a first boss.
  * Only the interview names them, so each is drawn with a seed of the run
  * and the persona's index alone: every answer of one persona renders
- * the same value, and no other stage depends on them. */
+ * the same value, and no other stage depends on them. They are drawn
+ * once per persona when its unit opens (gen_interview_details), so the
+ * ivd rules see the persona, its life and world, the run and the
+ * details drawn before, but no question or transcript. */
 static const char *const iv_keys[] = {
 	"gma", "gpa", "aunt", "uncle", "pal", "parjob", "kids", "diner",
 	"park", "street", "nbr", "boss", "mentor", "church", "team",
@@ -107,9 +110,8 @@ life_number(const cJSON *life, const char *key, int dflt, int *out)
 }
 
 static int
-persona_numbers(struct stage_ctx *sc, cJSON *iv, struct pf_error *err)
+persona_numbers(const cJSON *life, cJSON *iv, struct pf_error *err)
 {
-	const cJSON *life = ((struct gen_unit *)sc->u->data)->life;
 	size_t i;
 	int a, b;
 
@@ -137,9 +139,8 @@ static const char *const life_names[] = {
 #define LIFE_NAMES (sizeof(life_names) / sizeof(life_names[0]))
 
 /* 1 when the first word of name is the first word of one of the life
- * names in `names` (looked up once per persona_details call: each
- * lookup walks the life object's keys, and a persona draws ~30
- * details). */
+ * names in `names` (looked up once per persona: each lookup walks the
+ * life object's keys, and a persona draws ~30 details). */
 static int
 clashes(const char *const names[LIFE_NAMES], const char *name)
 {
@@ -152,12 +153,22 @@ clashes(const char *const names[LIFE_NAMES], const char *name)
 	return 0;
 }
 
+/* What one persona's details are drawn from: the run seed, the
+ * persona's index, the interview grammar, the render context and the
+ * life names a detail must not clash with. */
+struct details {
+	uint64_t run_seed;
+	int64_t index;
+	const struct grammar *g;
+	const cJSON *v;
+	const char *names[LIFE_NAMES];
+};
+
 /* Detail i (rule ivd.KEY) into b: drawn with a seed of the run, the
  * persona's index and i, and drawn again (draw k salts the seed) while
  * its first word is a life relative's name, at most IV_REDRAWS times. */
 static int
-persona_detail(struct stage_ctx *sc, const struct grammar *g, cJSON *v,
-	       const char *const names[LIFE_NAMES], size_t i, struct buf *b,
+persona_detail(const struct details *d, size_t i, struct buf *b,
 	       struct pf_error *err)
 {
 	char rule[32];
@@ -166,40 +177,37 @@ persona_detail(struct stage_ctx *sc, const struct grammar *g, cJSON *v,
 
 	snprintf(rule, sizeof(rule), "ivd.%s", iv_keys[i]);
 	for (k = 0; k < IV_REDRAWS; k++) {
-		seed = rng_derive(sc->cfg->seed, "interview-life",
-				  (uint64_t)sc->u->index, i);
+		seed = rng_derive(d->run_seed, "interview-life",
+				  (uint64_t)d->index, i);
 		if (k > 0)
 			seed = rng_derive(seed, "clash", (uint64_t)k, 0);
 		buf_reset(b);
-		if (grammar_render(g, rule, v, seed, 0, b, err) != 0)
+		if (grammar_render(d->g, rule, d->v, seed, 0, b, err) != 0)
 			return -1;
-		if (!clashes(names, b->data ? b->data : ""))
+		if (!clashes(d->names, b->data ? b->data : ""))
 			break;
 	}
 	return 0;
 }
 
+/* Fill iv (already in d->v as "iv": a detail may name an earlier one)
+ * with the numbers and the details. Returns 0, or -1 with err set. */
 static int
-persona_details(struct stage_ctx *sc, const struct grammar *g, cJSON *v,
+persona_details(struct details *d, const cJSON *life, cJSON *iv,
 		struct pf_error *err)
 {
-	const cJSON *life = ((struct gen_unit *)sc->u->data)->life;
-	cJSON *iv = cJSON_AddObjectToObject(v, "iv");
-	const char *names[LIFE_NAMES];
 	struct buf b;
 	size_t i;
 	int rc = 0;
 
 	for (i = 0; i < LIFE_NAMES; i++)
-		names[i] = json_get_str(life, life_names[i], "");
-	if (iv == NULL)
-		return pf_error_set(err, "out of memory");
-	if (persona_numbers(sc, iv, err) != 0)
+		d->names[i] = json_get_str(life, life_names[i], "");
+	if (persona_numbers(life, iv, err) != 0)
 		return -1;
 	buf_init(&b, IV_VALUE_MAX);
 	for (i = 0; rc == 0 && i < sizeof(iv_keys) / sizeof(iv_keys[0]);
 	     i++) {
-		rc = persona_detail(sc, g, v, names, i, &b, err);
+		rc = persona_detail(d, i, &b, err);
 		if (rc == 0 && cJSON_AddStringToObject(iv, iv_keys[i],
 						       b.data ? b.data : "")
 		    == NULL)
@@ -209,21 +217,62 @@ persona_details(struct stage_ctx *sc, const struct grammar *g, cJSON *v,
 	return rc;
 }
 
+int
+gen_interview_details(const struct pf_config *cfg, int64_t index,
+		      struct gen_unit *gu, struct pf_error *err)
+{
+	struct details d = { .run_seed = cfg->seed, .index = index };
+	cJSON *v = cJSON_CreateObject(), *run, *iv = NULL;
+	int rc = -1;
+
+	if (v == NULL || gu->persona_json == NULL || gu->life == NULL ||
+	    gu->world_json == NULL)
+		goto oom;
+	if (!cJSON_AddItemReferenceToObject(v, "persona", gu->persona_json) ||
+	    !cJSON_AddItemReferenceToObject(v, "life", gu->life) ||
+	    !cJSON_AddItemReferenceToObject(v, "world", gu->world_json) ||
+	    (run = cJSON_AddObjectToObject(v, "run")) == NULL ||
+	    !cJSON_AddStringToObject(run, "name", cfg->name) ||
+	    (iv = cJSON_AddObjectToObject(v, "iv")) == NULL)
+		goto oom;
+	d.v = v;
+	if ((d.g = gen_grammar(cfg, "interview", err)) == NULL ||
+	    persona_details(&d, gu->life, iv, err) != 0)
+		goto out;
+	/* the details outlive the context, which only referenced the rest */
+	cJSON_DetachItemViaPointer(v, iv);
+	gu->iv = iv;
+	rc = 0;
+	goto out;
+oom:
+	pf_error_set(err, "out of memory");
+out:
+	cJSON_Delete(v);
+	return rc;
+}
+
 /* Offline: the answer from templates/offline/interview.grammar (rule
  * answer.KEY, or answer.default for a question the grammar does not
- * know) into offline.answer, cut to the question's word budget. */
+ * know) into offline.answer, cut to the question's word budget, with the
+ * persona's details (gen_interview_details, drawn when the unit opened)
+ * as `iv`. */
 static int
 offline_answer(struct stage_ctx *sc, const struct interview_question *q,
 	       cJSON *v, struct pf_error *err)
 {
+	const struct gen_unit *gu = sc->u->data;
 	const struct grammar *g;
 	char rule[96];
 
 	if (!sc->offline)
 		return 0;
-	if ((g = gen_grammar(sc->cfg, "interview", err)) == NULL ||
-	    persona_details(sc, g, v, err) != 0)
+	if (gu->iv == NULL)
+		return pf_error_set(err, "%s: the persona's interview details "
+				    "were not drawn", sc->item_id);
+	if ((g = gen_grammar(sc->cfg, "interview", err)) == NULL)
 		return -1;
+	if (!cJSON_AddItemReferenceToObject(v, "iv", gu->iv))
+		return pf_error_set(err, "out of memory");
 	snprintf(rule, sizeof(rule), "answer.%s", q->key);
 	return gen_text_words(sc, "interview", grammar_has(g, rule) ? rule :
 			      "answer.default", sc->seed, v, "answer",

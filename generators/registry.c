@@ -228,10 +228,11 @@ write_world(void *w, const struct gen_unit *gu, struct pf_error *err)
 	return 0;
 }
 
-/* Sample persona u->index, plan its world, sessions and facts, render
- * its profile and write its rows. */
+/* Sample persona u->index, plan its world, sessions and facts, draw
+ * its life (and, offline, its interview details) and render its
+ * profile. Runs on any thread (engine/stage.h: hooks.prepare). */
 static int
-unit_open(void *ud, struct unit *u, void *w, struct pf_error *err)
+unit_prepare(void *ud, struct unit *u, struct pf_error *err)
 {
 	const struct gen_context *g = ud;
 	const struct pf_config *c = g->cfg;
@@ -254,7 +255,18 @@ unit_open(void *ud, struct unit *u, void *w, struct pf_error *err)
 		return -1;
 	if (add_profile(g, gu, err) != 0)
 		return -1;
-	return write_world(w, gu, err);
+	if (g->offline && gen_cfg(c)->nquestions > 0 &&
+	    gen_interview_details(c, u->index, gu, err) != 0)
+		return -1;
+	return 0;
+}
+
+/* Write the prepared persona's row and its contacts' rows. */
+static int
+unit_open(void *ud, struct unit *u, void *w, struct pf_error *err)
+{
+	(void)ud;
+	return write_world(w, u->data, err);
 }
 
 /* The persona and, once accepted, the narrative: every prompt sees both. */
@@ -286,6 +298,7 @@ unit_close(void *ud, struct unit *u)
 	cJSON_Delete(gu->persona_json);
 	cJSON_Delete(gu->life);
 	cJSON_Delete(gu->world_json);
+	cJSON_Delete(gu->iv);
 	free(gu->peers);
 	free(gu);
 	u->data = NULL;
@@ -296,6 +309,7 @@ const struct stage_table gen_stage_table = {
 	.n = GEN_COUNT,
 	.unit_template = "persona",
 	.hooks = {
+		.prepare = unit_prepare,
 		.open = unit_open,
 		.vars = unit_vars,
 		.close = unit_close,

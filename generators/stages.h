@@ -51,6 +51,8 @@ struct gen_context {
 	const struct pf_config *cfg;
 	const struct persona_tables *tables;
 	const struct prompts *prompts;   /* its unit template is the profile */
+	int offline;                     /* the offline backend answers: each
+					  * unit draws its interview details */
 };
 
 /* A persona unit's state (unit.data). */
@@ -69,6 +71,9 @@ struct gen_unit {
 	struct fact_plan facts;          /* planted facts (facts.h) */
 	struct world world;              /* contacts, profile (world.h) */
 	struct session_plan sessions;    /* its documents (session.h) */
+	cJSON *iv;                       /* the interview's details of the
+					  * persona, offline (interview.c:
+					  * gen_interview_details), or NULL */
 	struct gen_critic critic[GEN_MAX_LIST]; /* per interview question */
 	int redraws;                     /* narrative near-duplicate redraws
 					  * (generators/dedup.h) */
@@ -105,6 +110,15 @@ int gen_no_deps(const struct unit *u, uint32_t idx, struct stage_dep *d);
  * pair, 't' backstory turn, 'c' community answer). Every writer and forget uses this one. */
 void gen_row_id(char *out, size_t n, const struct unit *u, char kind,
 		int number);
+
+/* Draw the interview's own details of persona `index` (grandparents, a
+ * childhood friend, a street...: rules ivd.KEY of interview.grammar) once
+ * for all its answers into gu->iv, which the unit then owns; gu's
+ * persona_json, life and world_json must be set. Runs on any thread
+ * (the unit hooks' prepare calls it). Returns 0, or -1 with err set
+ * (the grammar cannot load, out of memory). */
+int gen_interview_details(const struct pf_config *cfg, int64_t index,
+			  struct gen_unit *gu, struct pf_error *err);
 
 /* The critic every text stage shares: 1 when text breaks a coherence
  * rule (personas/coherence.h) for u's persona, planted facts and

@@ -558,6 +558,7 @@ run_sched(struct run *r, struct sched_result *res)
 
 	r->g = (struct gen_context){
 		.cfg = r->cfg, .tables = r->tables, .prompts = r->prompts,
+		.offline = r->offline,
 	};
 	r->so = o;
 	shard_range(&r->a.shard, r->cfg->personas, &r->so.first, &r->so.end);
