@@ -356,7 +356,8 @@ people(struct draw *d)
 }
 
 /* Relative KEY from contact c when there is one (its first name and
- * sex; KEY_full its whole name, KEY_what "a nurse in Omaha", KEY_likes),
+ * sex; KEY_full its whole name, KEY_what "a nurse in Omaha", KEY_likes,
+ * KEY_job "nurse", "retired" or "student"),
  * else drawn (KEY_full the first name alone); and KEY_last, the
  * contact's last name or a drawn one, when last is set. */
 static int
@@ -397,7 +398,10 @@ relative_of(struct draw *d, const char *key, const char *word_f,
 	if (put_str(d, k, w) != 0)
 		return -1;
 	snprintf(k, sizeof(k), "%s_likes", key);
-	return put_str(d, k, c->likes);
+	if (put_str(d, k, c->likes) != 0)
+		return -1;
+	snprintf(k, sizeof(k), "%s_job", key);
+	return put_str(d, k, c->job);
 }
 
 /* A child of the household: the contact child when its age fits the

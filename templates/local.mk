@@ -91,6 +91,12 @@ dist_offline_DATA = \
 	templates/offline/iv-hobby2.grammar \
 	templates/offline/iv-hobby3.grammar \
 	templates/offline/iv-tales2.grammar \
+	templates/offline/iv2-crew.grammar \
+	templates/offline/iv2-street.grammar \
+	templates/offline/iv2-kin.grammar \
+	templates/offline/iv2-ties.grammar \
+	templates/offline/iv2-hobby.grammar \
+	templates/offline/iv2-trade.grammar \
 	templates/offline/narrative.grammar \
 	templates/offline/nar-work.grammar \
 	templates/offline/nar-food.grammar \
