@@ -55,7 +55,7 @@ bar() {
 }
 bar answer 0.19
 bar detailed_persona 0.25
-awk '$1 == "answer" || $1 == "detailed_persona" { printf "# %s distinct-2 %s against the issue bar 0.25: %s\n", $1, $4, $4 >= 0.25 ? "met" : "not met" }' "$T/stats"
+awk '$1 == "answer" || $1 == "detailed_persona" { printf "# %s distinct-2 %s against the issue bar 0.25: %s\n", $1, $4, ($4 >= 0.25 ? "met" : "not met") }' "$T/stats"
 if awk '$1 == "near_duplicates" && $6 < 0.01 { ok = 1 } END { exit !ok }' \
 	"$T/stats"; then
 	tap_pass "near-duplicate narratives under 1%"
