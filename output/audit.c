@@ -32,6 +32,7 @@ struct rerun {
 	size_t n, cur;               /* the dataset-wide auditor now */
 	struct audit_counts *c;
 	int failed;                  /* an insert failed */
+	int count;                   /* count the quarantined rows after */
 	struct pf_error *err;
 };
 
@@ -313,49 +314,61 @@ prepare_insert(struct rerun *r, const char *t)
 	return st;
 }
 
-int
-dataset_audit_rerun(struct dataset *ds, const struct audit_instance *v,
-		    size_t n, struct audit_counts *c, struct pf_error *err)
+/* The rerun of r's auditors (dataset_audit_rerun), counting the
+ * quarantined rows only when r->count is set. */
+static int
+rerun(struct rerun *r)
 {
-	struct rerun r = { .ds = ds, .v = v, .n = n, .c = c, .err = err };
+	struct dataset *ds = r->ds;
+	struct pf_error *err = r->err;
 	int rc;
 
-	memset(c, 0, sizeof(*c));
-	if (findings_new(v, n, &r.fc, err) != 0)
+	memset(r->c, 0, sizeof(*r->c));
+	if (findings_new(r->v, r->n, &r->fc, err) != 0)
 		return -1;
 	if (dataset_exec(ds, "BEGIN IMMEDIATE", err) != 0) {
-		findings_free(r.fc);
+		findings_free(r->fc);
 		return -1;
 	}
-	r.ins = findings_insert_prepare(ds, err);
-	r.score = r.ins != NULL ? prepare_insert(&r, "reply_rubric") : NULL;
-	if (r.score != NULL && rowsum_bind_begin(&r.sb, r.score,
+	r->ins = findings_insert_prepare(ds, err);
+	r->score = r->ins != NULL ? prepare_insert(r, "reply_rubric") : NULL;
+	if (r->score != NULL && rowsum_bind_begin(&r->sb, r->score,
 			dataset_table_find("reply_rubric")) != 0) {
 		pf_error_set(err, "reply_rubric has no row_sum");
-		sqlite3_finalize(r.score);
-		r.score = NULL;
+		sqlite3_finalize(r->score);
+		r->score = NULL;
 	}
-	rc = r.score != NULL ? forget(&r, "audit_finding") : -1;
+	rc = r->score != NULL ? forget(r, "audit_finding") : -1;
 	if (rc == 0)
-		rc = forget(&r, "reply_rubric");
+		rc = forget(r, "reply_rubric");
 	if (rc == 0)
-		rc = pass_rows(&r);
+		rc = pass_rows(r);
 	if (rc == 0)
-		rc = pass_wide(&r);
+		rc = pass_wide(r);
 	if (rc == 0)
 		rc = dataset_requarantine(ds, err);
-	if (rc == 0)
-		rc = count_quarantined(&r);
+	if (rc == 0 && r->count)
+		rc = count_quarantined(r);
 	/* The measures read the quarantine and findings just settled. */
 	if (rc == 0)
-		rc = dataset_measure(ds, v, n, err);
-	sqlite3_finalize(r.ins);
-	sqlite3_finalize(r.score);
-	findings_free(r.fc);
+		rc = dataset_measure(ds, r->v, r->n, err);
+	sqlite3_finalize(r->ins);
+	sqlite3_finalize(r->score);
+	findings_free(r->fc);
 	if (rc == 0)
 		return dataset_exec(ds, "COMMIT", err);
 	dataset_exec(ds, "ROLLBACK", NULL);
 	return -1;
+}
+
+int
+dataset_audit_rerun(struct dataset *ds, const struct audit_instance *v,
+		    size_t n, struct audit_counts *c, struct pf_error *err)
+{
+	struct rerun r = { .ds = ds, .v = v, .n = n, .c = c, .count = 1,
+			   .err = err };
+
+	return rerun(&r);
 }
 
 int
@@ -390,12 +403,15 @@ dataset_audit_wide(struct dataset *ds, const struct audit_instance *v,
 {
 	struct audit_instance w[FINDINGS_MAX_AUDITORS];
 	struct audit_counts c;
-	size_t i, k = 0;
+	/* Nobody reads the counts: the quarantined rows are not counted
+	 * (a read of every row of every table). */
+	struct rerun r = { .ds = ds, .v = w, .c = &c, .err = err };
+	size_t i;
 
-	for (i = 0; i < n && k < FINDINGS_MAX_AUDITORS; i++)
+	for (i = 0; i < n && r.n < FINDINGS_MAX_AUDITORS; i++)
 		if (v[i].auditor->scan_dataset != NULL ||
 		    v[i].auditor->needs_persona ||
 		    v[i].auditor->measure != NULL)
-			w[k++] = v[i];
-	return k > 0 ? dataset_audit_rerun(ds, w, k, &c, err) : 0;
+			w[r.n++] = v[i];
+	return r.n > 0 ? rerun(&r) : 0;
 }

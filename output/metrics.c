@@ -633,6 +633,21 @@ src_close(struct src *s)
 	free(s->values);
 }
 
+/* Back to the start of every stream of s: its personas, its lists
+ * from `lists`, its judged pairs and comparisons; for the next auditor
+ * that measures. */
+static void
+src_rewind(struct src *s, const struct metrics_list_source *lists)
+{
+	sqlite3_reset(s->people);
+	sqlite3_finalize(s->list);
+	sqlite3_finalize(s->pairs);
+	sqlite3_finalize(s->cmps);
+	s->list = s->pairs = s->cmps = NULL;
+	s->pending = s->pairs_done = s->cmps_done = 0;
+	s->ls = lists;
+}
+
 static int
 src_open(struct src *s, struct dataset *ds,
 	 const struct metrics_list_source *lists, struct pf_error *err)
@@ -854,8 +869,10 @@ dataset_measure_lists(struct dataset *ds, const struct audit_instance *v,
 	struct store st;
 	struct src s;
 	size_t i;
-	int rc = 0;
+	int rc = 0, open = 0;
 
+	/* One source for every auditor that measures: the run's config
+	 * and tables are loaded once. */
 	for (i = 0; i < n && rc == 0; i++) {
 		if (v[i].auditor->measure == NULL)
 			continue;
@@ -863,11 +880,16 @@ dataset_measure_lists(struct dataset *ds, const struct audit_instance *v,
 		st.ds = ds;
 		st.a = v[i].auditor;
 		st.err = err;
+		if (open)
+			src_rewind(&s, lists);
 		if (prepare_store(&st) != 0 ||
-		    src_open(&s, ds, lists, err) != 0) {
+		    (!open && src_open(&s, ds, lists, err) != 0)) {
 			sqlite3_finalize(st.ins);
+			if (open)
+				src_close(&s);
 			return -1;
 		}
+		open = 1;
 		rc = dataset_cursor_open(ds, &s.base.rows, err);
 		if (rc == 0)
 			rc = v[i].auditor->measure(v[i].cfg, &s.base, on_metric,
@@ -875,9 +897,10 @@ dataset_measure_lists(struct dataset *ds, const struct audit_instance *v,
 		dataset_cursor_close(s.base.rows);
 		if (rc == 0 && st.failed)
 			rc = -1;
-		src_close(&s);
 		sqlite3_finalize(st.ins);
 	}
+	if (open)
+		src_close(&s);
 	return rc;
 }
 
