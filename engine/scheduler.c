@@ -21,6 +21,9 @@
 					* at once (start_job) */
 #define PREP_MAX 128                   /* units prepared ahead of their
 					* opening (memory: as many units) */
+#define DEAD_MAX 1024                  /* ended units freed in the
+					* background at once (more are freed
+					* on the loop thread) */
 
 enum istate { I_WAIT, I_READY, I_QUEUED, I_RUNNING, I_DONE, I_FAILED,
 	I_LEFT };
@@ -91,6 +94,9 @@ struct batch {
 	struct urun *unit[PREP_MAX];       /* units to prepare (after the
 					    * items, in index order) */
 	size_t nunits;
+	struct urun *dead[DEAD_MAX];       /* ended units to free (after
+					    * those) */
+	size_t ndead;
 };
 
 struct sched {
@@ -105,6 +111,8 @@ struct sched {
 	int64_t per_unit;           /* items per unit */
 	struct urun *units;         /* active list head */
 	struct urun *ended;         /* units to free once the event is over */
+	struct urun *dead;          /* ended and counted: to free on the
+				     * pool (start_job) */
 	struct queue ready;         /* prerequisites done: to start */
 	struct queue send;          /* rendered, to send */
 	struct queue fresh;         /* ready, with no journal history: to
@@ -130,6 +138,7 @@ struct sched {
 };
 
 static void start_item(struct sched *s, struct item *it);
+static void free_unit(struct sched *s, struct urun *ur);
 
 const char *const sched_resend_names[RESEND_N] = {
 	[RESEND_TEMPLATE] = "template changed",
@@ -779,13 +788,18 @@ prepare_unit(struct sched *s, struct urun *ur)
 }
 
 /* pool_fn: render item i of batch ud on thread t; the indices past the
- * items prepare the batch's units. */
+ * items prepare the batch's units, and those past them free its dead
+ * units. */
 static void
 render_one(void *ud, size_t i, unsigned t)
 {
 	struct batch *b = ud;
 	struct sched *s = b->s;
 
+	if (i >= b->n + b->nunits) {
+		free_unit(s, b->dead[i - b->n - b->nunits]);
+		return;
+	}
 	if (i >= b->n) {
 		prepare_unit(s, b->unit[i - b->n]);
 		return;
@@ -890,6 +904,25 @@ keep_units(struct sched *s, struct batch *b)
 	b->nunits = 0;
 }
 
+/* Put into b the ended units (at most DEAD_MAX; the loop thread frees
+ * any more now, so that they stay bounded). Nothing reads them any
+ * more: freeing them is the pool's. */
+static void
+add_dead(struct sched *s, struct batch *b)
+{
+	struct urun *ur;
+
+	for (b->ndead = 0; b->ndead < DEAD_MAX && s->dead != NULL;
+	     b->ndead++) {
+		b->dead[b->ndead] = s->dead;
+		s->dead = s->dead->next_ended;
+	}
+	while ((ur = s->dead) != NULL) {
+		s->dead = ur->next_ended;
+		free_unit(s, ur);
+	}
+}
+
 /* The prepared unit s->next, or NULL (none prepared). */
 static struct urun *
 take_unit(struct sched *s)
@@ -933,10 +966,11 @@ start_job(struct sched *s)
 	for (b->n = 0; b->n < JOB_MAX && s->fresh.head != NULL; b->n++)
 		b->it[b->n] = q_pop(&s->fresh);
 	add_units(s, b);
-	if (b->n + b->nunits == 0)
+	add_dead(s, b);
+	if (b->n + b->nunits + b->ndead == 0)
 		return;
 	s->job_on = 1;
-	pool_start(s->pool, b->n + b->nunits, render_one, b);
+	pool_start(s->pool, b->n + b->nunits + b->ndead, render_one, b);
 }
 
 /* Wait for the job (the loop thread helps) and start its items. */
@@ -947,6 +981,7 @@ finish_job(struct sched *s)
 		return;
 	pool_wait(s->pool);
 	s->job_on = 0;
+	s->job->ndead = 0;
 	keep_units(s, s->job);
 	start_batch(s, s->job);
 }
@@ -1036,7 +1071,8 @@ unlink_unit(struct sched *s, struct urun *ur)
 	s->unfinished -= ur->open;
 }
 
-/* Free the units whose items have all ended. */
+/* Count the units whose items have all ended, and free them (with a
+ * pool, the next job frees them: start_job). */
 static void
 reap(struct sched *s)
 {
@@ -1046,7 +1082,12 @@ reap(struct sched *s)
 		s->ended = ur->next_ended;
 		unlink_unit(s, ur);
 		s->res->units++;
-		free_unit(s, ur);
+		if (s->pool != NULL) {
+			ur->next_ended = s->dead;
+			s->dead = ur;
+		} else {
+			free_unit(s, ur);
+		}
 	}
 }
 
@@ -1428,6 +1469,10 @@ sched_free(struct sched *s)
 		keep_units(s, s->job);
 	while ((ur = take_unit(s)) != NULL)
 		free_unit(s, ur);
+	while ((ur = s->dead) != NULL) {
+		s->dead = ur->next_ended;
+		free_unit(s, ur);
+	}
 	for (i = 0; i < POOL_MAX_THREADS; i++) {
 		buf_free(&s->scratch[i].sys);
 		buf_free(&s->scratch[i].user);

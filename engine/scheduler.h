@@ -27,7 +27,9 @@
  * those of a one-thread run. Units are set up (hooks.prepare: sample,
  * plan, draw) on the pool too, up to PREP_MAX ahead of their opening,
  * and opened (their rows, their journal plan) on the loop thread in
- * index order. Everything else runs on the loop thread.
+ * index order; ended units are freed on the pool. Offline, an item
+ * rendered on the pool has its offline reply parsed and checked against
+ * the schema there too. Everything else runs on the loop thread.
  */
 #ifndef PF_SCHEDULER_H
 #define PF_SCHEDULER_H

@@ -119,7 +119,9 @@ struct unit_hooks {
 	 * reference: vars is deleted after the render). Returns 0 or -1.
 	 * Runs on any thread, as stage.vars does. */
 	int (*vars)(void *ud, const struct unit *u, cJSON *vars);
-	/* Free u->data. Accepts a unit whose open() failed. */
+	/* Free u->data. Accepts a unit whose prepare() or open() failed.
+	 * Runs on any thread (the scheduler frees ended units on its
+	 * pool), at once with other units' hooks and renders. */
 	void (*close)(void *ud, struct unit *u);
 };
 

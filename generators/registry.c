@@ -158,16 +158,18 @@ add_template_vars(struct gen_unit *gu)
 	return 0;
 }
 
-/* The persona's profile (world_profile_json, as its row's `profile`)
- * for the offline text as `world`, with its pet also flat (`pet_kind`,
- * `pet_name`: the profile keys the pet by kind); the row keeps the
- * profile as it is. -1 when memory runs out. */
+/* The persona's profile (world_profile_json) as its row's `profile`
+ * text, and for the offline text as `world`, with its pet also flat
+ * (`pet_kind`, `pet_name`: the profile keys the pet by kind); the row
+ * keeps the profile as it is. -1 when memory runs out. */
 static int
 add_world_vars(struct gen_unit *gu)
 {
 	const struct world_profile *f = &gu->world.profile;
 
 	if ((gu->world_json = world_profile_json(&gu->world)) == NULL ||
+	    (gu->profile_row = cJSON_PrintUnformatted(gu->world_json))
+	    == NULL ||
 	    cJSON_AddStringToObject(gu->world_json, "pet_kind",
 				    f->pet_kind ? f->pet_kind : "") == NULL ||
 	    cJSON_AddStringToObject(gu->world_json, "pet_name",
@@ -201,17 +203,10 @@ write_world(void *w, const struct gen_unit *gu, struct pf_error *err)
 {
 	const struct world *wd = &gu->world;
 	const struct world_contact *x;
-	cJSON *pj = world_profile_json(wd);
-	char *profile = pj != NULL ? cJSON_PrintUnformatted(pj) : NULL;
-	int i, rc;
+	int i;
 
-	cJSON_Delete(pj);
-	if (profile == NULL)
-		return pf_error_set(err, "out of memory");
-	rc = writer_persona(w, &gu->persona, wd->community, wd->canary,
-			    profile);
-	cJSON_free(profile);
-	if (rc != 0)
+	if (writer_persona(w, &gu->persona, wd->community, wd->canary,
+			   gu->profile_row) != 0)
 		return pf_error_set(err, "cannot write the persona: %s",
 				    writer_errmsg(w));
 	for (i = 0; i < wd->ncontacts; i++) {
@@ -299,6 +294,7 @@ unit_close(void *ud, struct unit *u)
 	cJSON_Delete(gu->life);
 	cJSON_Delete(gu->world_json);
 	cJSON_Delete(gu->iv);
+	cJSON_free(gu->profile_row);
 	free(gu->peers);
 	free(gu);
 	u->data = NULL;

@@ -71,6 +71,8 @@ struct gen_unit {
 	struct fact_plan facts;          /* planted facts (facts.h) */
 	struct world world;              /* contacts, profile (world.h) */
 	struct session_plan sessions;    /* its documents (session.h) */
+	char *profile_row;               /* world_profile_json() as text:
+					  * the persona row's profile */
 	cJSON *iv;                       /* the interview's details of the
 					  * persona, offline (interview.c:
 					  * gen_interview_details), or NULL */
