@@ -91,6 +91,11 @@ dist_offline_DATA = \
 	templates/offline/iv-hobby2.grammar \
 	templates/offline/iv-hobby3.grammar \
 	templates/offline/iv-tales2.grammar \
+	templates/offline/iv1-par.grammar \
+	templates/offline/iv1-seed.grammar \
+	templates/offline/iv1-turn.grammar \
+	templates/offline/iv1-life.grammar \
+	templates/offline/iv1-kid.grammar \
 	templates/offline/narrative.grammar \
 	templates/offline/nar-work.grammar \
 	templates/offline/nar-food.grammar \
