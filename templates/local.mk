@@ -96,6 +96,9 @@ dist_offline_DATA = \
 	templates/offline/iv1-turn.grammar \
 	templates/offline/iv1-life.grammar \
 	templates/offline/iv1-kid.grammar \
+	templates/offline/iv1-kid2.grammar \
+	templates/offline/iv1-hob.grammar \
+	templates/offline/iv1-tale.grammar \
 	templates/offline/narrative.grammar \
 	templates/offline/nar-work.grammar \
 	templates/offline/nar-food.grammar \
