@@ -97,6 +97,14 @@ dist_offline_DATA = \
 	templates/offline/iv2-ties.grammar \
 	templates/offline/iv2-hobby.grammar \
 	templates/offline/iv2-trade.grammar \
+	templates/offline/iv1-par.grammar \
+	templates/offline/iv1-seed.grammar \
+	templates/offline/iv1-turn.grammar \
+	templates/offline/iv1-life.grammar \
+	templates/offline/iv1-kid.grammar \
+	templates/offline/iv1-kid2.grammar \
+	templates/offline/iv1-hob.grammar \
+	templates/offline/iv1-tale.grammar \
 	templates/offline/narrative.grammar \
 	templates/offline/nar-work.grammar \
 	templates/offline/nar-food.grammar \
