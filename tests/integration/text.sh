@@ -8,12 +8,14 @@
 # build summary's rate before and after redraws (generators/dedup.h). Held:
 # interview answers and detailed narratives at >= 100 words, distinct-2
 # at floors just below what the persona-conditioned scenes reach (answers
-# 0.198 at 110 words, held at 0.19: each answer draws its slots from
-# unions of whole-sentence pools, names the interview's own details,
-# generators/interview.c, and holds sentences keyed by the persona's
-# hobbies, occupation and state and long pools of anecdotes, the
-# iv-*.grammar files, so that a sentence returns rarely across
-# personas; detailed narratives 0.253 at 147 words, held
+# 0.267 at 104 words, held at 0.26, above the issue's bar of 0.25: each
+# answer draws its slots from unions of whole-sentence pools, names the
+# interview's own details, generators/interview.c, and holds sentences
+# keyed by the persona's hobbies, occupation, state, relatives' jobs and
+# life events and long pools of anecdotes, the iv-*, iv1-* (childhood,
+# turning point) and iv2-* (family, people, neighbourhood) grammar
+# files, so that a sentence returns rarely across personas; detailed
+# narratives 0.253 at 147 words, held
 # at 0.25, the issue's bar: they name the persona's relatives and
 # contacts with their jobs and cities, the employer, the occupation's
 # tasks and things, a dish of the persona's cuisine that fits its diet,
@@ -53,7 +55,7 @@ bar() {
 		tap_fail "$1 misses the bar" "$(grep "^$1 " "$T/stats")"
 	fi
 }
-bar answer 0.19
+bar answer 0.26
 bar detailed_persona 0.25
 awk '$1 == "answer" || $1 == "detailed_persona" { printf "# %s distinct-2 %s against the issue bar 0.25: %s\n", $1, $4, ($4 >= 0.25 ? "met" : "not met") }' "$T/stats"
 if awk '$1 == "near_duplicates" && $6 < 0.01 { ok = 1 } END { exit !ok }' \
