@@ -277,11 +277,11 @@ name_contact(struct world_contact *c, const struct persona_tables *t,
 
 	for (k = 0; k < NAME_TRIES; k++) {
 		persona_sample_name(t, r, c->sex, c->age, &first, &l);
-		snprintf(c->name, sizeof(c->name), "%s %s", first,
-			 last != NULL ? last : l);
+		if (last != NULL)
+			l = last;
+		snprintf(c->name, sizeof(c->name), "%s %s", first, l);
 		c->first = first;
-		if (!taken(s, c->name) &&
-		    strcmp(first, last != NULL ? last : l) != 0)
+		if (!taken(s, c->name) && strcmp(first, l) != 0)
 			break;
 	}
 	remember(s, c->name);
