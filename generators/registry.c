@@ -10,6 +10,7 @@
 #include "generators/life.h"
 #include "personas/coherence.h"
 #include "output/writer.h"
+#include "templates/grammar.h"
 
 #define PROFILE_MAX ((size_t)1 << 20)
 
@@ -294,6 +295,7 @@ unit_close(void *ud, struct unit *u)
 	cJSON_Delete(gu->life);
 	cJSON_Delete(gu->world_json);
 	cJSON_Delete(gu->iv);
+	grammar_keys_free(gu->text_keys);
 	cJSON_free(gu->profile_row);
 	free(gu->peers);
 	free(gu);

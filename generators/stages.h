@@ -62,6 +62,8 @@ struct gen_critic {
 	char reason[256];                /* why it sent back the last one */
 };
 
+struct grammar_keys;  /* templates/grammar.h */
+
 struct gen_unit {
 	struct persona persona;
 	cJSON *persona_json;             /* persona_to_json() + "profile" */
@@ -85,6 +87,10 @@ struct gen_unit {
 	struct mcq_peers *peers;         /* the other users of its mcq
 					  * items (mcqplan.h), NULL when
 					  * the stage is off */
+	/* The key index of persona_json, life, world_json and iv for its
+	 * offline texts (generators/text.c: made by the first text, NULL
+	 * before; freed by unit_close). */
+	struct grammar_keys *_Atomic text_keys;
 };
 
 /* The persona and the planted facts of unit u. */

@@ -2,11 +2,13 @@
 #include "generators/text.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "generators/config.h"
+#include "generators/stages.h"
 
 struct gen_grammars {
 	/* Items render on several threads (engine/stage.h: vars): the
@@ -89,11 +91,41 @@ gen_text_render(const struct pf_config *cfg, const char *file,
 		const char *rule, const cJSON *vars, uint64_t seed,
 		struct buf *out, struct pf_error *err)
 {
+	return gen_text_render_keys(cfg, NULL, file, rule, vars, seed, out,
+				    err);
+}
+
+int
+gen_text_render_keys(const struct pf_config *cfg,
+		     const struct grammar_keys *keys, const char *file,
+		     const char *rule, const cJSON *vars, uint64_t seed,
+		     struct buf *out, struct pf_error *err)
+{
 	const struct grammar *g = gen_grammar(cfg, file, err);
 
 	if (g == NULL)
 		return -1;
-	return grammar_render(g, rule, vars, seed, GRAMMAR_PROSE, out, err);
+	return grammar_render_keys(g, keys, rule, vars, seed, GRAMMAR_PROSE,
+				   out, err);
+}
+
+const struct grammar_keys *
+gen_text_keys(struct gen_unit *gu)
+{
+	const cJSON *objs[] = { gu->persona_json, gu->life, gu->world_json,
+				gu->iv };
+	struct grammar_keys *k = atomic_load(&gu->text_keys), *none = NULL;
+
+	if (k != NULL)
+		return k;
+	if (grammar_keys_new(objs, sizeof(objs) / sizeof(objs[0]), &k) != 0)
+		return NULL;
+	/* two items of the unit may get here at once: one index stays */
+	if (!atomic_compare_exchange_strong(&gu->text_keys, &none, k)) {
+		grammar_keys_free(k);
+		k = none;
+	}
+	return k;
 }
 
 void
@@ -144,7 +176,8 @@ gen_text_words(const struct stage_ctx *sc, const char *file,
 	if (!cJSON_IsObject(o))
 		return pf_error_set(err, "out of memory");
 	buf_init(&b, GEN_TEXT_MAX);
-	if (gen_text_render(sc->cfg, file, rule, vars, seed, &b, err) == 0) {
+	if (gen_text_render_keys(sc->cfg, gen_text_keys(sc->u->data), file,
+				 rule, vars, seed, &b, err) == 0) {
 		gen_text_cut(&b, max_words);
 		rc = cJSON_AddStringToObject(o, key, b.data ? b.data : "")
 		     ? 0 : pf_error_set(err, "out of memory");

@@ -42,6 +42,22 @@ int gen_text_render(const struct pf_config *cfg, const char *file,
 		    const char *rule, const cJSON *vars, uint64_t seed,
 		    struct buf *out, struct pf_error *err);
 
+struct gen_unit;
+
+/* gen_text_render() with the objects of `keys` (may be NULL) found
+ * through that index (grammar_render_keys()): the same text. */
+int gen_text_render_keys(const struct pf_config *cfg,
+			 const struct grammar_keys *keys, const char *file,
+			 const char *rule, const cJSON *vars, uint64_t seed,
+			 struct buf *out, struct pf_error *err);
+
+/* The key index of unit gu's persona_json, life, world_json and iv
+ * (struct gen_unit: text_keys), made on the first call and kept until
+ * the unit closes; its objects must not lose or change children after
+ * the first call. NULL when memory runs out (texts are then rendered
+ * without it, the same). Any thread may call it. */
+const struct grammar_keys *gen_text_keys(struct gen_unit *gu);
+
 /* Offline only: expand FILE's `rule` against vars with `seed` and store
  * the text in vars as offline.KEY (adding the "offline" object). Returns
  * 0 (also when sc->offline is 0: nothing to do), or -1 with err

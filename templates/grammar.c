@@ -40,6 +40,7 @@ struct pathent {
 	char *name;       /* the dotted prefix (owned) */
 	const char *seg;  /* its last part, within name */
 	long item;        /* seg as a list index, or -1 */
+	uint32_t hash;    /* key_hash(seg): its slot in a grammar_keys */
 	int parent;       /* the entry one part shorter, or -1 */
 };
 enum op { OP_TRUTHY, OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE };
@@ -300,6 +301,15 @@ seg_item(const char *seg)
 	return *end == '\0' && k >= 0 ? k : -1;
 }
 
+/* The hash of an object key, as grammar_keys files it. */
+static uint32_t
+key_hash(const char *key)
+{
+	uint64_t h = hash_fnv1a(key);
+
+	return (uint32_t)(h ^ (h >> 32));
+}
+
 /* Rebuild the path index with n slots. Returns 0 or -1. */
 static int
 index_paths(struct grammar *g, size_t n)
@@ -351,6 +361,7 @@ intern_path(struct grammar *g, const char *name, int parent)
 	dot = strrchr(e->name, '.');
 	e->seg = dot ? dot + 1 : e->name;
 	e->item = seg_item(e->seg);
+	e->hash = key_hash(e->seg);
 	e->parent = parent;
 	g->pindex[i] = g->npaths;
 	return g->npaths++;
@@ -970,10 +981,116 @@ grammar_has(const struct grammar *g, const char *rule)
 	return g != NULL && find_rule(g, rule) >= 0;
 }
 
+/* ---- key indexes ---- */
+
+/* One indexed object: its keys hash into slots first .. first + mask
+ * of the index (a power of two, at least twice its keys). */
+struct keyobj {
+	const cJSON *head;     /* its first child: a reference to the
+				* object (cJSON_AddItemReferenceToObject)
+				* has the same one */
+	const cJSON *last;     /* its last child when indexed: a key added
+				* since gives it a next */
+	uint32_t first, mask;
+};
+
+struct keyslot {
+	uint32_t hash;         /* key_hash(item->string) */
+	const cJSON *item;     /* NULL: an empty slot */
+};
+
+struct grammar_keys {
+	struct keyobj obj[GRAMMAR_KEYS_OBJS];
+	int nobj;
+	struct keyslot *slot;
+};
+
+/* The keys of obj up to the first child without a name (where child()
+ * stops), or 0 when obj is not an object. Sets *last to the last of
+ * them. */
+static uint32_t
+count_keys(const cJSON *obj, const cJSON **last)
+{
+	const cJSON *c;
+	uint32_t n = 0;
+
+	if (!cJSON_IsObject(obj))
+		return 0;
+	for (c = obj->child; c != NULL && c->string != NULL; c = c->next) {
+		*last = c;
+		n++;
+	}
+	return n;
+}
+
+/* File the keys of o's object in its slots, the first child of each
+ * name only (the one a walk would find). */
+static void
+fill_keys(struct grammar_keys *k, const struct keyobj *o)
+{
+	const cJSON *c;
+	struct keyslot *s;
+	uint32_t h, i;
+
+	for (c = o->head; c != NULL && c->string != NULL; c = c->next) {
+		h = key_hash(c->string);
+		for (i = h & o->mask; (s = &k->slot[o->first + i])->item
+		     != NULL; i = (i + 1) & o->mask)
+			if (s->hash == h && strcmp(s->item->string,
+						   c->string) == 0)
+				break;
+		if (s->item == NULL)
+			*s = (struct keyslot){ .hash = h, .item = c };
+		if (c == o->last)
+			break;
+	}
+}
+
+int
+grammar_keys_new(const cJSON *const *objs, int n, struct grammar_keys **out)
+{
+	struct grammar_keys *k = calloc(1, sizeof(*k));
+	const cJSON *last = NULL;
+	uint32_t nkeys, size, total = 0;
+	int i;
+
+	*out = NULL;
+	if (k == NULL)
+		return -1;
+	for (i = 0; i < n && k->nobj < GRAMMAR_KEYS_OBJS; i++) {
+		if ((nkeys = count_keys(objs[i], &last)) == 0 ||
+		    nkeys > GRAMMAR_KEYS_MAX - total)
+			continue;
+		for (size = 8; size < 2 * nkeys; size *= 2)
+			;
+		k->obj[k->nobj++] = (struct keyobj){ .head = objs[i]->child,
+			.last = last, .first = total, .mask = size - 1 };
+		total += size;
+	}
+	if (total > 0 && (k->slot = calloc(total, sizeof(*k->slot))) == NULL) {
+		free(k);
+		return -1;
+	}
+	for (i = 0; i < k->nobj; i++)
+		fill_keys(k, &k->obj[i]);
+	*out = k;
+	return 0;
+}
+
+void
+grammar_keys_free(struct grammar_keys *k)
+{
+	if (k == NULL)
+		return;
+	free(k->slot);
+	free(k);
+}
+
 /* ---- rendering ---- */
 
 struct render {
 	const struct grammar *g;
+	const struct grammar_keys *keys;  /* or NULL */
 	const cJSON *vars;
 	struct rng rng;
 	struct buf *out;
@@ -997,17 +1114,46 @@ struct render {
 
 static int expand_seq(struct render *r, const struct seq *s, int depth);
 
-/* cJSON_GetObjectItemCaseSensitive(obj, key): the first child of that
- * name, up to the first child without one. Most keys differ from the
- * one sought in their first byte, so that byte is tested before a call
- * to strcmp. (An index of the keys hashed per render cost more than the
- * walk, measured: the objects have some dozens of keys and a render
- * reads few distinct variables, each memoised by resolve_var().) */
-static const cJSON *
-child(const cJSON *obj, const char *key)
+/* The child of obj found through the render's key index: 1 with *v
+ * the child named e->seg (or NULL: none) when obj is indexed and has
+ * not grown since, else 0. */
+static int
+indexed(const struct grammar_keys *k, const cJSON *obj,
+	const struct pathent *e, const cJSON **v)
 {
+	const struct keyobj *o;
+	const struct keyslot *s;
+	uint32_t i;
+	int j;
+
+	for (j = 0; j < k->nobj && k->obj[j].head != obj->child; j++)
+		;
+	if (j == k->nobj || (o = &k->obj[j])->last->next != NULL)
+		return 0;
+	*v = NULL;
+	for (i = e->hash & o->mask; (s = &k->slot[o->first + i])->item
+	     != NULL; i = (i + 1) & o->mask)
+		if (s->hash == e->hash && strcmp(s->item->string, e->seg) == 0) {
+			*v = s->item;
+			break;
+		}
+	return 1;
+}
+
+/* cJSON_GetObjectItemCaseSensitive(obj, e->seg): the first child of
+ * that name, up to the first child without one; from the render's key
+ * index when it holds obj (a walk misses the cache at every child: the
+ * unit's objects have up to some hundred keys, read by every render of
+ * every item). Walking, most keys differ from the one sought in their
+ * first byte, so that byte is tested before a call to strcmp. */
+static const cJSON *
+child(const struct render *r, const cJSON *obj, const struct pathent *e)
+{
+	const char *key = e->seg;
 	const cJSON *c;
 
+	if (r->keys != NULL && indexed(r->keys, obj, e, &c))
+		return c;
 	for (c = obj->child; c != NULL && c->string != NULL; c = c->next)
 		if (c->string[0] == key[0] && strcmp(c->string, key) == 0)
 			return c;
@@ -1070,7 +1216,7 @@ resolve_var(struct render *r, int id)
 		return s->v;
 	v = e->parent < 0 ? r->vars : resolve_var(r, e->parent);
 	if (cJSON_IsObject(v))
-		v = child(v, e->seg);
+		v = child(r, v, e);
 	else if (cJSON_IsArray(v) && e->item >= 0)
 		v = cJSON_GetArrayItem(v, (int)e->item);
 	else
@@ -1384,9 +1530,18 @@ grammar_render(const struct grammar *g, const char *rule,
 	       const cJSON *vars, uint64_t seed, unsigned flags,
 	       struct buf *out, struct pf_error *err)
 {
+	return grammar_render_keys(g, NULL, rule, vars, seed, flags, out,
+				   err);
+}
+
+int
+grammar_render_keys(const struct grammar *g, const struct grammar_keys *keys,
+		    const char *rule, const cJSON *vars, uint64_t seed,
+		    unsigned flags, struct buf *out, struct pf_error *err)
+{
 	struct vslot vin[VARS_INLINE];  /* cleared when first needed */
-	struct render r = { .g = g, .vars = vars, .out = out, .err = err,
-			    .vin = vin };
+	struct render r = { .g = g, .keys = keys, .vars = vars, .out = out,
+			    .err = err, .vin = vin };
 	struct node top = { .kind = K_REF };
 	size_t start = out->len;
 	int rc, i;

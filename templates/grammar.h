@@ -87,6 +87,38 @@ int grammar_render(const struct grammar *g, const char *rule,
 		   const cJSON *vars, uint64_t seed, unsigned flags,
 		   struct buf *out, struct pf_error *err);
 
+/* An index of the keys of some cJSON objects, for renders that read
+ * the same big objects many times (a persona's details, read by every
+ * offline text of the persona): a render finds a key of an indexed
+ * object by its hash instead of walking the object's children. Read
+ * only once made: renders on several threads may share it. */
+struct grammar_keys;
+
+#define GRAMMAR_KEYS_OBJS 8           /* objects of one index */
+#define GRAMMAR_KEYS_MAX (1u << 16)   /* slots of one index */
+
+/* Index the keys of objs[0 .. n-1] (an entry that is not an object or
+ * has no keys is skipped; past GRAMMAR_KEYS_OBJS objects or
+ * GRAMMAR_KEYS_MAX slots, the rest are skipped: renders walk them).
+ * The objects are not copied: they must outlive the index, and keep
+ * their children while it lives -- a key added to an object is seen (a
+ * render walks an object that grew since), a child removed or replaced
+ * is not allowed. Returns 0 and an index the caller frees with
+ * grammar_keys_free(), or -1 when memory runs out. */
+int grammar_keys_new(const cJSON *const *objs, int n,
+		     struct grammar_keys **out);
+
+/* Free an index. Accepts NULL. */
+void grammar_keys_free(struct grammar_keys *k);
+
+/* grammar_render() with the objects of `keys` (may be NULL) found
+ * through the index wherever vars reaches them (themselves or
+ * references to them). The same text as grammar_render(). */
+int grammar_render_keys(const struct grammar *g,
+			const struct grammar_keys *keys, const char *rule,
+			const cJSON *vars, uint64_t seed, unsigned flags,
+			struct buf *out, struct pf_error *err);
+
 /* Free a grammar. Accepts NULL. */
 void grammar_free(struct grammar *g);
 

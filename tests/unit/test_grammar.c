@@ -444,6 +444,141 @@ START_TEST(many_vars)
 }
 END_TEST
 
+/* Every ok case again with a key index of "p" and of the variables
+ * themselves: the same text as without one. */
+START_TEST(keyed_same)
+{
+	cJSON *v = cJSON_Parse(vars_json);
+	const cJSON *objs[2];
+	struct grammar_keys *k = NULL;
+	struct grammar *g = NULL;
+	struct buf plain, keyed;
+	struct pf_error err;
+	const char *text = ok_cases[_i].text;
+
+	ck_assert_ptr_nonnull(v);
+	objs[0] = cJSON_GetObjectItemCaseSensitive(v, "p");
+	objs[1] = v;
+	ck_assert_int_eq(grammar_keys_new(objs, 2, &k), 0);
+	memset(&err, 0, sizeof(err));
+	ck_assert_msg(grammar_compile(text, strlen(text), "t.grammar", &g,
+				      &err) == 0, "%s", err.msg);
+	buf_init(&plain, 4096);
+	buf_init(&keyed, 4096);
+	ck_assert_int_eq(grammar_render(g, ok_cases[_i].rule, v, 7,
+					ok_cases[_i].flags, &plain, &err), 0);
+	ck_assert_int_eq(grammar_render_keys(g, k, ok_cases[_i].rule, v, 7,
+					     ok_cases[_i].flags, &keyed,
+					     &err), 0);
+	ck_assert_str_eq(keyed.data, plain.data);
+	buf_free(&plain);
+	buf_free(&keyed);
+	grammar_free(g);
+	grammar_keys_free(k);
+	cJSON_Delete(v);
+}
+END_TEST
+
+/* A key index made before its object grew: "o" has keys k0 .. k39 and
+ * "r" is a reference to it; after the index is made, "late" and a
+ * second "k3" are added. A render with the index must read what a walk
+ * reads: the new key, and the first "k3". */
+static const struct {
+	const char *text, *before, *after;
+} grow_cases[] = {
+	{ "a = [?o.late: {o.late} | none]\n", "none", "new" },
+	{ "a = [?r.late: {r.late} | none]\n", "none", "new" },
+	{ "a = {o.k3} {r.k39}\n", "3 39", "3 39" },
+	{ "a = [?o.k40: x | {o.k0}]\n", "0", "0" },
+};
+
+START_TEST(keyed_grown)
+{
+	cJSON *v = cJSON_CreateObject(), *o = cJSON_AddObjectToObject(v, "o");
+	const char *text = grow_cases[_i].text;
+	const cJSON *objs[1] = { o };
+	struct grammar_keys *k = NULL;
+	struct grammar *g = NULL;
+	struct buf out;
+	struct pf_error err;
+	char key[16];
+	int i;
+
+	for (i = 0; i < 40; i++) {
+		snprintf(key, sizeof(key), "k%d", i);
+		ck_assert_ptr_nonnull(cJSON_AddNumberToObject(o, key, i));
+	}
+	ck_assert(cJSON_AddItemReferenceToObject(v, "r", o));
+	ck_assert_int_eq(grammar_keys_new(objs, 1, &k), 0);
+	memset(&err, 0, sizeof(err));
+	ck_assert_msg(grammar_compile(text, strlen(text), "t.grammar", &g,
+				      &err) == 0, "%s", err.msg);
+	buf_init(&out, 4096);
+	ck_assert_int_eq(grammar_render_keys(g, k, "a", v, 1, 0, &out, &err),
+			 0);
+	ck_assert_str_eq(out.data, grow_cases[_i].before);
+	ck_assert_ptr_nonnull(cJSON_AddStringToObject(o, "late", "new"));
+	ck_assert_ptr_nonnull(cJSON_AddStringToObject(o, "k3", "dup"));
+	buf_reset(&out);
+	ck_assert_int_eq(grammar_render_keys(g, k, "a", v, 1, 0, &out, &err),
+			 0);
+	ck_assert_str_eq(out.data, grow_cases[_i].after);
+	buf_free(&out);
+	grammar_free(g);
+	grammar_keys_free(k);
+	cJSON_Delete(v);
+}
+END_TEST
+
+/* More objects than an index holds, an empty one and a non-object:
+ * those past GRAMMAR_KEYS_OBJS are walked, each reads its own value. */
+START_TEST(keyed_many_objects)
+{
+	enum { NOBJ = GRAMMAR_KEYS_OBJS + 3 };
+	cJSON *v = cJSON_CreateObject(), *o;
+	const cJSON *objs[NOBJ + 2];
+	struct grammar_keys *k = NULL;
+	struct grammar *g = NULL;
+	struct buf text, want, out;
+	struct pf_error err;
+	char key[16];
+	int i, j;
+
+	buf_init(&text, 1 << 16);
+	buf_init(&want, 1 << 16);
+	buf_init(&out, 1 << 16);
+	ck_assert_int_eq(buf_puts(&text, "a ="), 0);
+	for (i = 0; i < NOBJ; i++) {
+		snprintf(key, sizeof(key), "o%d", i);
+		objs[i] = o = cJSON_AddObjectToObject(v, key);
+		for (j = 0; j < 20; j++) {
+			snprintf(key, sizeof(key), "k%d", j);
+			ck_assert_ptr_nonnull(cJSON_AddNumberToObject(
+				o, key, 100 * i + j));
+		}
+		ck_assert_int_eq(buf_printf(&text, " {o%d.k%d}", i, i), 0);
+		ck_assert_int_eq(buf_printf(&want, "%s%d", i ? " " : "",
+					    101 * i), 0);
+	}
+	objs[NOBJ] = cJSON_AddObjectToObject(v, "empty");
+	objs[NOBJ + 1] = cJSON_GetObjectItemCaseSensitive(objs[0], "k0");
+	ck_assert_int_eq(buf_puts(&text, "\n"), 0);
+	ck_assert_int_eq(grammar_keys_new(objs, NOBJ + 2, &k), 0);
+	memset(&err, 0, sizeof(err));
+	ck_assert_msg(grammar_compile(text.data, text.len, "t.grammar", &g,
+				      &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(grammar_render_keys(g, k, "a", v, 1, 0, &out, &err),
+			 0);
+	ck_assert_str_eq(out.data, want.data);
+	buf_free(&text);
+	buf_free(&want);
+	buf_free(&out);
+	grammar_free(g);
+	grammar_keys_free(k);
+	cJSON_Delete(v);
+}
+END_TEST
+
 /* Every shipped rule file compiles. */
 START_TEST(shipped_files)
 {
@@ -483,6 +618,9 @@ suite(void)
 	tcase_add_loop_test(tc, many_keys, 0, N(key_cases));
 	tcase_add_loop_test(tc, many_vars, 0, N(var_counts));
 	tcase_add_test(tc, shipped_files);
+	tcase_add_loop_test(tc, keyed_same, 0, N(ok_cases));
+	tcase_add_loop_test(tc, keyed_grown, 0, N(grow_cases));
+	tcase_add_test(tc, keyed_many_objects);
 	suite_add_tcase(s, tc);
 	return s;
 }
