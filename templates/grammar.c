@@ -51,21 +51,22 @@ struct seq {
 	int n, cap;
 };
 
+/* The fields a render reads first, the place in the file last. */
 struct node {
 	enum kind kind;
-	int file, line, col;
 	unsigned mods;
-	char *text;            /* K_TEXT bytes; K_REF rule name; var name */
-	size_t len;            /* K_TEXT */
 	int rule;              /* K_REF, after resolve() */
 	int path;              /* K_VAR, K_PICK, K_COND: its pathent */
+	char *text;            /* K_TEXT bytes; K_REF rule name; var name */
+	size_t len;            /* K_TEXT */
 	struct seq *alts;      /* K_CHOICE; K_COND: [0] then, [1] else */
 	int nalts;
 	enum op op;            /* K_COND */
 	int neg;
-	char *value;
-	double num;
 	int isnum;
+	double num;
+	char *value;
+	int file, line, col;
 };
 
 struct rule {
@@ -87,6 +88,10 @@ struct grammar {
 	size_t nindex;
 	char *files[MAX_FILES];
 	int nfiles;
+	char *pack;             /* every rule's alternatives, once compiled
+				 * (pack()): their nodes and text are in
+				 * this one block, not each in its own
+				 * (owned) */
 	struct pathent *paths;  /* the variables' names and prefixes */
 	int npaths, cappaths;
 	int *pindex;            /* path numbers by name hash, open
@@ -138,11 +143,13 @@ grammar_free(struct grammar *g)
 	if (g == NULL)
 		return;
 	for (i = 0; i < g->n; i++) {
-		for (j = 0; j < g->rules[i].nalts; j++)
+		for (j = 0; g->pack == NULL && j < g->rules[i].nalts; j++)
 			seq_free(&g->rules[i].alts[j]);
-		free(g->rules[i].alts);
+		if (g->pack == NULL)
+			free(g->rules[i].alts);
 		free(g->rules[i].name);
 	}
+	free(g->pack);
 	for (i = 0; i < g->nfiles; i++)
 		free(g->files[i]);
 	for (i = 0; i < g->npaths; i++)
@@ -935,6 +942,115 @@ resolve(struct grammar *g, struct pf_error *err)
 	return 0;
 }
 
+/* ---- packing ---- */
+
+/* n rounded up to a multiple of 8 (the alignment of a node). */
+static size_t
+align8(size_t n)
+{
+	return (n + 7) & ~(size_t)7;
+}
+
+/* The bytes of n's text with its NUL (a K_TEXT node's bytes may hold a
+ * NUL of the rule file). */
+static size_t
+text_bytes(const struct node *n)
+{
+	return (n->kind == K_TEXT ? n->len : strlen(n->text)) + 1;
+}
+
+/* The bytes pack_seq() will take for s, its text and its nested
+ * alternatives. */
+static size_t
+seq_bytes(const struct seq *s)
+{
+	const struct node *n;
+	size_t b = align8((size_t)s->n * sizeof(*s->v));
+	int i, j;
+
+	for (i = 0; i < s->n; i++) {
+		n = &s->v[i];
+		if (n->text != NULL)
+			b += align8(text_bytes(n));
+		if (n->value != NULL)
+			b += align8(strlen(n->value) + 1);
+		b += align8((size_t)n->nalts * sizeof(*n->alts));
+		for (j = 0; j < n->nalts; j++)
+			b += seq_bytes(&n->alts[j]);
+	}
+	return b;
+}
+
+/* Copy the n bytes at *from to *at, free *from, and point it there. */
+static void
+move_to(void **from, size_t n, char **at)
+{
+	if (n == 0) {
+		free(*from);
+		*from = NULL;
+		return;
+	}
+	memcpy(*at, *from, n);
+	free(*from);
+	*from = *at;
+	*at += align8(n);
+}
+
+/* Move s's nodes to *at, their text right after them, then their
+ * nested alternatives, in the order a render reads them. */
+static void
+pack_seq(struct seq *s, char **at)
+{
+	struct node *n;
+	int i, j;
+
+	move_to((void **)&s->v, (size_t)s->n * sizeof(*s->v), at);
+	s->cap = s->n;
+	for (i = 0; i < s->n; i++) {
+		n = &s->v[i];
+		if (n->text != NULL)
+			move_to((void **)&n->text, text_bytes(n), at);
+		if (n->value != NULL)
+			move_to((void **)&n->value, strlen(n->value) + 1, at);
+	}
+	for (i = 0; i < s->n; i++) {
+		n = &s->v[i];
+		if (n->nalts == 0)
+			continue;
+		move_to((void **)&n->alts, (size_t)n->nalts * sizeof(*n->alts),
+			at);
+		for (j = 0; j < n->nalts; j++)
+			pack_seq(&n->alts[j], at);
+	}
+}
+
+/* Move every rule's alternatives into one block (g->pack): a render
+ * walks nodes that lie together instead of some thousand small blocks
+ * spread over the heap (a render of a big grammar mostly waited for
+ * memory). Out of memory, the grammar stays as it was: 0 either way. */
+static int
+pack(struct grammar *g)
+{
+	size_t b = 0;
+	char *at;
+	int i, j;
+
+	for (i = 0; i < g->n; i++) {
+		b += align8((size_t)g->rules[i].nalts * sizeof(struct seq));
+		for (j = 0; j < g->rules[i].nalts; j++)
+			b += seq_bytes(&g->rules[i].alts[j]);
+	}
+	if (b == 0 || (g->pack = at = malloc(b)) == NULL)
+		return 0;
+	for (i = 0; i < g->n; i++) {
+		move_to((void **)&g->rules[i].alts,
+			(size_t)g->rules[i].nalts * sizeof(struct seq), &at);
+		for (j = 0; j < g->rules[i].nalts; j++)
+			pack_seq(&g->rules[i].alts[j], &at);
+	}
+	return 0;
+}
+
 static int
 finish(struct grammar *g, int rc, struct grammar **out,
        struct pf_error *err)
@@ -943,6 +1059,8 @@ finish(struct grammar *g, int rc, struct grammar **out,
 		rc = index_rules(g, err);
 	if (rc == 0)
 		rc = resolve(g, err);
+	if (rc == 0)
+		rc = pack(g);
 	if (rc != 0) {
 		grammar_free(g);
 		return -1;
@@ -1472,8 +1590,11 @@ expand_seq(struct render *r, const struct seq *s, int depth)
  * byte is asked, so a table rather than strchr over a set). */
 enum { P_CLOSE = 1,   /* , . ; : ! ? ) take no space before them */
        P_STOP = 2,    /* , . ; : ! ? end a clause: a ',' after is dropped */
-       P_WEAK = 4 };  /* , ; : give way to a '.' after them */
+       P_WEAK = 4,    /* , ; : give way to a '.' after them */
+       P_SPACE = 8 }; /* isspace() in the C locale */
 static const unsigned char punct[256] = {
+	[' '] = P_SPACE, ['\t'] = P_SPACE, ['\n'] = P_SPACE, ['\v'] = P_SPACE,
+	['\f'] = P_SPACE, ['\r'] = P_SPACE,
 	['\0'] = P_CLOSE | P_STOP | P_WEAK,  /* as strchr found it */
 	[','] = P_CLOSE | P_STOP | P_WEAK, ['.'] = P_CLOSE | P_STOP,
 	[';'] = P_CLOSE | P_STOP | P_WEAK, [':'] = P_CLOSE | P_STOP | P_WEAK,
@@ -1492,6 +1613,12 @@ prose(struct buf *b, size_t start)
 
 	for (i = start; i < b->len; i++) {
 		c = d[i];
+		/* most bytes: neither space nor punctuation, after neither,
+		 * in mid-sentence: kept as they are */
+		if (punct[(unsigned char)c] == 0 && !space && cap == 0) {
+			d[w++] = c;
+			continue;
+		}
 		if (isspace((unsigned char)c)) {
 			space = 1;
 			if (cap == 1)
