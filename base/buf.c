@@ -58,6 +58,15 @@ grow(struct buf *b, size_t n)
 }
 
 int
+buf_reserve(struct buf *b, size_t n)
+{
+	if (grow(b, n) != 0)
+		return -1;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+int
 buf_append(struct buf *b, const void *p, size_t n)
 {
 	if (grow(b, n) != 0)

@@ -29,6 +29,11 @@ void buf_free(struct buf *b);
 /* Empty the buffer, keeping its memory. */
 void buf_reset(struct buf *b);
 
+/* Make room for `n` more bytes now, so appends up to them do not
+ * reallocate (a buffer that fills by small appends to a size known
+ * roughly in advance). Returns 0, or -1 as buf_append. */
+int buf_reserve(struct buf *b, size_t n);
+
 /* Append `n` bytes. Returns 0, or -1 if the result would pass `max` or memory
  * ran out; on failure the buffer is unchanged. */
 int buf_append(struct buf *b, const void *p, size_t n);

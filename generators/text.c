@@ -176,6 +176,10 @@ gen_text_words(const struct stage_ctx *sc, const char *file,
 	if (!cJSON_IsObject(o))
 		return pf_error_set(err, "out of memory");
 	buf_init(&b, GEN_TEXT_MAX);
+	/* most texts fit: they grow by small appends, each doubling a
+	 * reallocation */
+	if (buf_reserve(&b, GEN_TEXT_RESERVE) != 0)
+		return pf_error_set(err, "out of memory");
 	if (gen_text_render_keys(sc->cfg, gen_text_keys(sc->u->data), file,
 				 rule, vars, seed, &b, err) == 0) {
 		gen_text_cut(&b, max_words);

@@ -25,6 +25,7 @@
 
 #define GEN_TEXT_MAX ((size_t)64 << 10)  /* bytes of one generated text */
 #define GEN_GRAMMARS 16                  /* grammar files per run */
+#define GEN_TEXT_RESERVE 2048            /* bytes a text starts with */
 
 struct gen_grammars;  /* a run's loaded grammars (gen_config.grammars) */
 

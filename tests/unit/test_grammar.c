@@ -579,6 +579,30 @@ START_TEST(keyed_many_objects)
 }
 END_TEST
 
+/* buf_reserve() (the room gen_text_words() gives a render): appends up
+ * to the room reserved keep the block, a reserve past the maximum
+ * fails and changes nothing. */
+START_TEST(reserved_room)
+{
+	struct buf b;
+	char *data;
+	int i;
+
+	buf_init(&b, 100);
+	ck_assert_int_eq(buf_reserve(&b, 80), 0);
+	ck_assert_str_eq(b.data, "");
+	data = b.data;
+	for (i = 0; i < 80; i++)
+		ck_assert_int_eq(buf_putc(&b, 'x'), 0);
+	ck_assert_ptr_eq(b.data, data);
+	ck_assert_int_eq(buf_reserve(&b, 21), -1);
+	ck_assert_int_eq((int)b.len, 80);
+	ck_assert_int_eq(buf_reserve(&b, 20), 0);
+	ck_assert_int_eq((int)strlen(b.data), 80);
+	buf_free(&b);
+}
+END_TEST
+
 /* Every shipped rule file compiles. */
 START_TEST(shipped_files)
 {
@@ -621,6 +645,7 @@ suite(void)
 	tcase_add_loop_test(tc, keyed_same, 0, N(ok_cases));
 	tcase_add_loop_test(tc, keyed_grown, 0, N(grow_cases));
 	tcase_add_test(tc, keyed_many_objects);
+	tcase_add_test(tc, reserved_room);
 	suite_add_tcase(s, tc);
 	return s;
 }
