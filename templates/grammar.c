@@ -1607,11 +1607,11 @@ static void
 prose(struct buf *b, size_t start)
 {
 	char *d = b->data;
-	size_t w = start, i;
+	size_t w = start, i, n = b->len;
 	int space = 0, cap = 2;  /* 2: capitalise the next letter */
 	char c;
 
-	for (i = start; i < b->len; i++) {
+	for (i = start; i < n; i++) {
 		c = d[i];
 		/* most bytes: neither space nor punctuation, after neither,
 		 * in mid-sentence: kept as they are */
@@ -1619,7 +1619,7 @@ prose(struct buf *b, size_t start)
 			d[w++] = c;
 			continue;
 		}
-		if (isspace((unsigned char)c)) {
+		if (punct[(unsigned char)c] & P_SPACE) {
 			space = 1;
 			if (cap == 1)
 				cap = 2;
@@ -1639,8 +1639,8 @@ prose(struct buf *b, size_t start)
 		if (space && w > start && d[w - 1] != '(')
 			d[w++] = ' ';
 		space = 0;
-		if (cap == 2 && islower((unsigned char)c))
-			c = (char)toupper((unsigned char)c);
+		if (cap == 2 && c >= 'a' && c <= 'z')  /* the C locale's */
+			c = (char)(c - 'a' + 'A');
 		if (cap == 1 || !(c == '"' || c == '('))
 			cap = 0;
 		if (c == '.' || c == '!' || c == '?')
