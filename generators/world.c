@@ -258,9 +258,14 @@ taken(const struct names *s, const char *name)
 static void
 remember(struct names *s, const char *name)
 {
+	size_t n = strlen(name);
+
 	if (s->n == MAX_NAMES)
 		return;
-	snprintf(s->own[s->n], sizeof(s->own[s->n]), "%s", name);
+	if (n >= sizeof(s->own[s->n]))
+		n = sizeof(s->own[s->n]) - 1;
+	memcpy(s->own[s->n], name, n);   /* name may be in the same struct */
+	s->own[s->n][n] = '\0';
 	s->v[s->n] = s->own[s->n];
 	s->n++;
 }
@@ -656,31 +661,93 @@ make_profile(struct world_profile *f, const struct persona *p,
 
 /* ---- the whole world ---- */
 
+/* A community in progress on one thread. Persona i's world makes the
+ * contacts of every member up to i (a name must not repeat in the
+ * community), so each thread keeps where its last world stopped: the
+ * members, the pool, the names taken and the contacts of the last
+ * member made. The next member of the same community and run continues
+ * from there instead of from the first member; anything else starts
+ * over. The state after member j is the same either way, so are the
+ * worlds (draws and their order do not change). */
+struct progress {
+	const struct persona_tables *t;
+	uint64_t seed, first;
+	struct world_config c;      /* canary_prefix unused */
+	int valid;
+	int nm;                     /* members sampled */
+	int done;                   /* members whose contacts are made */
+	struct persona m[WORLD_MAX_COMMUNITY];
+	struct world_contact pool[POOL];
+	struct names s;
+	struct world w;             /* community and the last contacts */
+};
+
+static _Thread_local struct progress progress;
+
+static int
+same_run(const struct progress *g, const struct persona_tables *t,
+	 uint64_t seed, uint64_t first, const struct world_config *c)
+{
+	return g->valid && g->t == t && g->seed == seed && g->first == first
+	       && g->c.contacts_min == c->contacts_min &&
+	       g->c.contacts_max == c->contacts_max &&
+	       g->c.community_size == c->community_size &&
+	       g->c.shared_contacts == c->shared_contacts &&
+	       g->c.personas == c->personas;
+}
+
+/* Sample the community of the personas from `first` (as
+ * persona_sample() draws them; own, when not NULL, at its index), take
+ * their names and draw its pool. */
+static void
+start(struct progress *g, const struct persona_tables *t, uint64_t seed,
+      uint64_t first, const struct world_config *c,
+      const struct persona *own)
+{
+	uint64_t k;
+
+	g->t = t;
+	g->seed = seed;
+	g->first = first;
+	g->c = *c;
+	g->nm = g->done = 0;
+	g->s.n = 0;
+	memset(&g->w, 0, sizeof(g->w));
+	g->w.community = (int64_t)(first / (uint64_t)c->community_size);
+	for (k = first; k < first + (uint64_t)c->community_size; k++) {
+		if (c->personas > 0 && k >= c->personas)
+			break;
+		if (own != NULL && k == own->index)
+			g->m[g->nm] = *own;
+		else
+			persona_sample(t, seed, k, &g->m[g->nm]);
+		remember(&g->s, g->m[g->nm++].name);
+	}
+	make_pool(g->pool, t, seed, g->w.community, &g->s);
+	g->valid = 1;
+}
+
 void
 world_build(struct world *w, const struct persona_tables *t,
 	    uint64_t run_seed, const struct persona *p,
 	    const struct world_config *c)
 {
-	struct world_contact pool[POOL];
-	struct persona m[WORLD_MAX_COMMUNITY];
-	struct names s = { .n = 0 };
-	int size = c->community_size, i, nm = 0;
-	uint64_t first = p->index - p->index % (uint64_t)size, k;
+	struct progress *g = &progress;
+	uint64_t first = p->index - p->index % (uint64_t)c->community_size;
+	int slot = (int)(p->index - first);
 
-	memset(w, 0, sizeof(*w));
-	w->community = (int64_t)(p->index / (uint64_t)size);
-	for (k = first; k < first + (uint64_t)size; k++) {
-		if (c->personas > 0 && k >= c->personas)
-			break;
-		if (k == p->index)
-			m[nm] = *p;
-		else
-			persona_sample(t, run_seed, k, &m[nm]);
-		remember(&s, m[nm++].name);
+	if (!same_run(g, t, run_seed, first, c) || g->done > slot)
+		start(g, t, run_seed, first, c, NULL);
+	/* a persona other than the one sampled at its index (a caller's
+	 * own): its world once, and the next starts over */
+	if (slot < g->nm && memcmp(&g->m[slot], p, sizeof(*p)) != 0) {
+		start(g, t, run_seed, first, c, p);
+		g->valid = 0;
 	}
-	make_pool(pool, t, run_seed, w->community, &s);
-	for (i = 0; i < nm && m[i].index <= p->index; i++)
-		make_contacts(w, &m[i], t, run_seed, c, pool, &s);
+	for (; g->done < g->nm && g->m[g->done].index <= p->index; g->done++)
+		make_contacts(&g->w, &g->m[g->done], t, run_seed, c, g->pool,
+			      &g->s);
+	*w = g->w;
 	make_canary(w, run_seed, p, c->canary_prefix);
 	make_profile(&w->profile, p, run_seed);
 }

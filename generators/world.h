@@ -21,7 +21,10 @@
  * The world is a pure function of (tables, run seed, persona, config),
  * like the persona itself, so a resumed or sharded build plans the same.
  * Nothing here allocates; strings point into static tables, the persona
- * tables or the struct's own arrays.
+ * tables or the struct's own arrays. Each thread keeps the community it
+ * built last (world.c: struct progress), so that the next member's world
+ * continues it: build a community's members in index order on a thread
+ * and each world costs one member's contacts, not all before it.
  */
 #ifndef PF_WORLD_H
 #define PF_WORLD_H

@@ -196,6 +196,49 @@ START_TEST(worlds_hold_together)
 }
 END_TEST
 
+/* A world does not depend on the worlds built before it on the thread
+ * (world.c continues the community it built last): in index order, in
+ * reverse order (each from the community's start) and in a jumping order
+ * every world is the same bytes; a persona of the caller's own at an
+ * index gets the world built from it, and the next world is still the
+ * sampled one's. */
+START_TEST(worlds_in_any_order)
+{
+	static const uint64_t jumps[] = { 3, 4, 9, 0, 1, 2, 25, 17, 18, 5, 6 };
+	const struct wcase *c = &cases[_i];
+	static struct world ref[NPERSONAS];
+	struct session_plan sp;
+	struct fact_plan fp;
+	struct persona p, own;
+	struct world w, w2;
+	uint64_t i;
+
+	for (i = NPERSONAS; i-- > 0;)
+		plan(c, i, &p, &ref[i], &fp, &sp);
+	for (i = 0; i < NPERSONAS; i++) {
+		plan(c, i, &p, &w, &fp, &sp);
+		ck_assert(memcmp(&w, &ref[i], sizeof(w)) == 0);
+	}
+	for (i = 0; i < sizeof(jumps) / sizeof(jumps[0]); i++) {
+		plan(c, jumps[i], &p, &w, &fp, &sp);
+		ck_assert(memcmp(&w, &ref[jumps[i]], sizeof(w)) == 0);
+	}
+	/* the caller's own persona 2: another first name, another world */
+	plan(c, 1, &p, &w, &fp, &sp);
+	persona_sample(tables, 42, 2, &own);
+	own.first_name = own.first_name[0] == 'Z' ? "Alex" : "Zed";
+	world_build(&w, tables, 42, &own, &(struct world_config){
+		.contacts_min = c->cmin, .contacts_max = c->cmax,
+		.community_size = c->size, .shared_contacts = c->shared,
+		.canary_prefix = c->prefix, .personas = NPERSONAS });
+	plan(c, 2, &p, &w2, &fp, &sp);
+	ck_assert(memcmp(&w2, &ref[2], sizeof(w2)) == 0);
+	ck_assert(c->size < 3 || memcmp(&w, &ref[2], sizeof(w)) != 0);
+	plan(c, 3, &p, &w, &fp, &sp);
+	ck_assert(memcmp(&w, &ref[3], sizeof(w)) == 0);
+}
+END_TEST
+
 /* Names are unique within a community, and a shared contact is the same
  * person (name, age, job) in every member's world. */
 START_TEST(communities_share_and_stay_unique)
@@ -239,6 +282,8 @@ suite(void)
 	tcase_add_unchecked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, worlds_hold_together, 0,
+			    (int)(sizeof(cases) / sizeof(cases[0])));
+	tcase_add_loop_test(tc, worlds_in_any_order, 0,
 			    (int)(sizeof(cases) / sizeof(cases[0])));
 	tcase_add_test(tc, communities_share_and_stay_unique);
 	suite_add_tcase(s, tc);
