@@ -165,6 +165,15 @@ pool_wait(struct pool *p)
 }
 
 void
+pool_join(struct pool *p)
+{
+	if (!p->started)
+		return;
+	join(p);
+	p->started = 0;
+}
+
+void
 pool_free(struct pool *p)
 {
 	unsigned i;

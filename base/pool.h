@@ -45,6 +45,12 @@ void pool_start(struct pool *p, size_t n, pool_fn fn, void *ud);
  * no run is under way. */
 void pool_wait(struct pool *p);
 
+/* End the run pool_start began without taking any of its indices on the
+ * caller's thread: wait until the workers have done them all. Returns at
+ * once when no run is under way. A pool of one thread ran its run in
+ * pool_start already. */
+void pool_join(struct pool *p);
+
 /* Stop and join the workers and free the pool; accepts NULL. */
 void pool_free(struct pool *p);
 

@@ -101,9 +101,9 @@ def threads_line(stat):
     return ("threads: peak %d in the build process (sampled every %d ms); "
             "the event-loop thread schedules, accepts replies and runs the "
             "offline backend; fresh items are rendered (prompt and offline "
-            "reply) in batches on a pool of one thread per core, in the "
-            "background while the event-loop thread accepts replies (it "
-            "helps once it has nothing else to do); "
+            "reply) in batches on a pool of one worker thread per core, in "
+            "the background while the event-loop thread accepts replies "
+            "(it waits for a batch without rendering it); "
             "one SQLite writer thread writes; the end-of-build audit scans "
             "rows on the pool; %d cores" % (stat["threads"], POLL * 1000,
                                            os.cpu_count()))

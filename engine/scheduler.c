@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <uv.h>
 
 #include "base/hash.h"
 #include "base/json.h"
@@ -973,13 +974,16 @@ start_job(struct sched *s)
 	pool_start(s->pool, b->n + b->nunits + b->ndead, render_one, b);
 }
 
-/* Wait for the job (the loop thread helps) and start its items. */
+/* Wait for the job and start its items. The loop thread does not help
+ * render it (pool_join): the workers, one per core, are rendering it
+ * already, and a third thread rendering would only take a core from
+ * them and from the writer. */
 static void
 finish_job(struct sched *s)
 {
 	if (!s->job_on)
 		return;
-	pool_wait(s->pool);
+	pool_join(s->pool);
 	s->job_on = 0;
 	s->job->ndead = 0;
 	keep_units(s, s->job);
@@ -1410,6 +1414,7 @@ sched_new(const struct sched_opts *o, struct sched_result *res,
 	  struct pf_error *err, struct sched **out)
 {
 	struct sched *s = calloc(1, sizeof(*s));
+	unsigned cores;
 	int i;
 
 	*out = NULL;
@@ -1433,12 +1438,17 @@ sched_new(const struct sched_opts *o, struct sched_result *res,
 		buf_init(&s->scratch[i].sys, BODY_MAX);
 		buf_init(&s->scratch[i].user, BODY_MAX);
 	}
-	/* Without a pool (one core, or no memory for it) items render one
-	 * by one on the loop thread, as they would anyway. */
+	/* One render worker per core besides the loop thread, which waits
+	 * for a job without rendering (finish_job): then the loop thread
+	 * spends only its own work (accepting, opening units) and is never
+	 * the one core the build waits for, while the workers keep the
+	 * cores busy. Without a pool (one core, or no memory for it) items
+	 * render one by one on the loop thread, as they would anyway. */
+	cores = uv_available_parallelism();
 	s->batch = calloc(1, sizeof(*s->batch));
 	s->job = calloc(1, sizeof(*s->job));
-	if (s->batch == NULL || s->job == NULL ||
-	    pool_new(0, &s->pool) != 0 || pool_threads(s->pool) < 2) {
+	if (s->batch == NULL || s->job == NULL || cores < 2 ||
+	    pool_new(cores + 1, &s->pool) != 0 || pool_threads(s->pool) < 2) {
 		pool_free(s->pool);
 		s->pool = NULL;
 	}

@@ -21,8 +21,10 @@
  * is dropped silently.
  *
  * Threads: fresh items (no journal history) that are ready together are
- * rendered and hashed on a thread pool (base/pool.h; stage vars run on
- * any thread: engine/stage.h), then started one by one in queue order on
+ * rendered and hashed on a thread pool of one worker per core (base/
+ * pool.h; stage vars run on any thread: engine/stage.h; the loop thread
+ * does not render a batch rendered in the background while it waits for
+ * it), then started one by one in queue order on
  * the loop thread, so requests, hashes, the journal and the rows are
  * those of a one-thread run. Units are set up (hooks.prepare: sample,
  * plan, draw) on the pool too, up to PREP_MAX ahead of their opening,

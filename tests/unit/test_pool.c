@@ -24,6 +24,7 @@ static const struct {
 struct tally {
 	atomic_int seen[MAX_N];
 	atomic_int bad_thread;
+	atomic_int on_caller;      /* indices run on thread 0 */
 	unsigned threads;
 };
 
@@ -33,6 +34,8 @@ count(void *ud, size_t i, unsigned t)
 	struct tally *c = ud;
 
 	atomic_fetch_add(&c->seen[i], 1);
+	if (t == 0)
+		atomic_fetch_add(&c->on_caller, 1);
 	if (t >= c->threads)
 		atomic_fetch_add(&c->bad_thread, 1);
 }
@@ -79,23 +82,34 @@ START_TEST(each_index_once)
 END_TEST
 
 /* pool_start and pool_wait: the same tally, runs alternating with
- * pool_run, and one run left for pool_free to end. */
+ * pool_run; then pool_start and pool_join, which with workers leaves
+ * none of the indices to the caller's thread (a pool of one thread runs
+ * them all in pool_start); and one run left for pool_free to end. */
 START_TEST(started_runs)
 {
 	struct pool *p;
 	struct tally *c = tally_new(_i, &p);
-	int r;
+	int r, runs = cases[_i].runs;
 
-	pool_wait(p);          /* no run: returns at once */
-	for (r = 0; r < cases[_i].runs; r++) {
+	pool_wait(p);          /* no run: both return at once */
+	pool_join(p);
+	for (r = 0; r < runs; r++) {
 		pool_start(p, cases[_i].n, count, c);
 		pool_wait(p);
 		pool_run(p, cases[_i].n, count, c);
 	}
-	tally_check(c, _i, 2 * cases[_i].runs);
+	tally_check(c, _i, 2 * runs);
+	atomic_store(&c->on_caller, 0);
+	for (r = 0; r < runs; r++) {
+		pool_start(p, cases[_i].n, count, c);
+		pool_join(p);
+	}
+	tally_check(c, _i, 3 * runs);
+	ck_assert_int_eq(atomic_load(&c->on_caller), c->threads > 1 ? 0 :
+			 (int)cases[_i].n * runs);
 	pool_start(p, cases[_i].n, count, c);
 	pool_free(p);
-	tally_check(c, _i, 2 * cases[_i].runs + 1);
+	tally_check(c, _i, 3 * runs + 1);
 	free(c);
 }
 END_TEST
