@@ -319,25 +319,35 @@ journal_item_get(struct journal *j, const char *id, struct journal_row *row)
 	return 0;
 }
 
+/* The reply a done row stores: NULL when the request hash covers it. */
+static const char *
+stored_reply(const struct journal_result *r, size_t *len)
+{
+	*len = r->reply_in_hash ? 0 : r->reply_len;
+	return r->reply_in_hash ? NULL : r->reply;
+}
+
 int
 journal_item_done(struct journal *j, const char *id,
 		  const struct journal_result *r)
 {
+	size_t len;
+	const char *reply = stored_reply(r, &len);
+
 	if (j->q == NULL)
 		return -1;
 	sqlq_begin(j->q, j->qst[ST_DONE]);
 	sqlq_text(j->q, id);
 	sqlq_text(j->q, r->req_hash);
-	sqlq_textn(j->q, r->reply, r->reply_len);
+	sqlq_textn(j->q, reply, len);
 	sqlq_text(j->q, r->finish_reason);
 	sqlq_text(j->q, r->model);
 	sqlq_int(j->q, r->attempts);
 	sqlq_int(j->q, r->prompt_tokens);
 	sqlq_int(j->q, r->completion_tokens);
 	sqlq_int(j->q, (int64_t)time(NULL));
-	sqlq_int(j->q, journal_reply_sum(id, r->req_hash, r->reply,
-					 r->reply_len, r->finish_reason,
-					 r->model));
+	sqlq_int(j->q, journal_reply_sum(id, r->req_hash, reply, len,
+					 r->finish_reason, r->model));
 	sqlq_text(j->q, r->model_hash);
 	sqlq_text(j->q, r->template_hash);
 	sqlq_end(j->q);
@@ -399,6 +409,8 @@ journal_item_record(struct journal *j, const struct journal_item *it,
 		    const struct journal_result *r, const char *reason)
 {
 	int done = r != NULL;
+	size_t len = 0;
+	const char *reply = done ? stored_reply(r, &len) : NULL;
 
 	if (j->q == NULL)
 		return -1;
@@ -406,7 +418,7 @@ journal_item_record(struct journal *j, const struct journal_item *it,
 	sqlq_text(j->q, it->id);
 	sqlq_text(j->q, it->req_hash);
 	if (done) {
-		sqlq_textn(j->q, r->reply, r->reply_len);
+		sqlq_textn(j->q, reply, len);
 		sqlq_text(j->q, r->finish_reason);
 		sqlq_text(j->q, r->model);
 	}
@@ -422,8 +434,8 @@ journal_item_record(struct journal *j, const struct journal_item *it,
 	sqlq_int(j->q, it->idx);
 	if (done)
 		sqlq_int(j->q, journal_reply_sum(it->id, it->req_hash,
-						 r->reply, r->reply_len,
-						 r->finish_reason, r->model));
+						 reply, len, r->finish_reason,
+						 r->model));
 	sqlq_end(j->q);
 	return 0;
 }

@@ -40,7 +40,10 @@ struct journal;
 struct journal_row {
 	enum journal_state state;
 	const char *req_hash;       /* NULL if never rendered */
-	const char *reply;          /* NULL unless done */
+	const char *reply;          /* NULL unless done; NULL on a done row
+				     * written with reply_in_hash too: the
+				     * reply is the one the caller renders
+				     * with a request of this req_hash */
 	size_t reply_len;
 	const char *finish_reason;
 	const char *model;
@@ -63,6 +66,10 @@ struct journal_result {
 				     * NULL */
 	const char *reply;
 	size_t reply_len;
+	int reply_in_hash;          /* req_hash covers the reply (offline:
+				     * it was rendered with the request and
+				     * hashed with it), so the row keeps
+				     * only its checksum: reply is NULL */
 	const char *finish_reason;
 	const char *model;
 	uint32_t attempts;
@@ -130,7 +137,10 @@ int journal_item_get(struct journal *j, const char *id,
 
 /* Queue: mark done with its reply; the row is durable once the
  * transaction that holds this write commits. The strings are copied.
- * Returns 0, or -1 without a queue. */
+ * A reply_in_hash reply is not stored (NULL; reply_sum is taken over
+ * NULL, so `verify` checks such a row like any other): an offline
+ * reply is most of a dataset's journal bytes, and it is the text the
+ * output rows hold. Returns 0, or -1 without a queue. */
 int journal_item_done(struct journal *j, const char *id,
 		      const struct journal_result *r);
 

@@ -615,6 +615,20 @@ stage_accept(struct sched *s, struct item *it, const cJSON *r, void *w,
 	return rc;
 }
 
+/* 1 if the item's hash covers the accepted reply: offline, accepted at
+ * the first try (hash_item hashed the reply rendered then), and the
+ * reply is that text. A resume renders it again (try_replay), so the
+ * journal need not keep it. */
+static int
+reply_in_hash(const struct sched *s, const struct item *it)
+{
+	const struct llm_call *c = &it->call;
+
+	return s->o->offline && it->tries == 1 && c->content != NULL &&
+	       c->content_len == it->offline.len &&
+	       memcmp(c->content, it->offline.data, c->content_len) == 0;
+}
+
 static void
 record_done(struct sched *s, struct item *it)
 {
@@ -627,6 +641,7 @@ record_done(struct sched *s, struct item *it)
 	jr.template_hash = s->o->prompts->st[it->stage].hash;
 	jr.reply = c->content;
 	jr.reply_len = c->content_len;
+	jr.reply_in_hash = reply_in_hash(s, it);
 	jr.finish_reason = c->finish_reason;
 	jr.model = c->model[0] ? c->model : s->o->model;
 	jr.attempts = it->prior_attempts + it->tries;
@@ -729,10 +744,18 @@ try_replay(struct sched *s, struct item *it)
 	}
 	if (row.state == JOURNAL_FAILED)
 		return resend(s, it, RESEND_FAILED);
-	if (row.state != JOURNAL_DONE || row.reply == NULL)
+	if (row.state != JOURNAL_DONE)
 		return 0;
 	if (row.req_hash == NULL || strcmp(row.req_hash, it->hash) != 0)
 		return resend(s, it, changed_why(s, it));
+	/* A reply the journal did not keep (journal_result.reply_in_hash)
+	 * is the offline reply this same hash covers: just rendered. */
+	if (row.reply == NULL && !s->o->offline)
+		return 0;
+	if (row.reply == NULL) {
+		row.reply = it->offline.data ? it->offline.data : "";
+		row.reply_len = it->offline.len;
+	}
 	r = check_reply(s, it, row.reply, row.reply_len, why, sizeof(why));
 	if (r == NULL)
 		return resend(s, it, RESEND_REJECTED);

@@ -56,6 +56,7 @@ BUILD_CLI_TESTS = \
 	tests/cli/build-rerun-model.test \
 	tests/cli/build-rerun-template.test \
 	tests/cli/build-resume.test \
+	tests/cli/verify-journal-damaged.test \
 	tests/cli/build-schema-not-json.test \
 	tests/cli/build-schema-version-old.test \
 	tests/cli/build-schema-version-2.test \

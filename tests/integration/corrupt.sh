@@ -5,9 +5,10 @@
 #
 # A 40-persona offline build is exported once as the reference. Then, for
 # each of 64 positions spread evenly over the file plus targeted ones (a
-# document's text, a journal reply, a persona's name, the page header of
-# a data page, a row's checksum, two column names in the schema), a copy
-# gets one byte flipped and:
+# document's text, a journal row's request hash (an offline build keeps
+# no reply text there: the hash covers it), a persona's name, the page
+# header of a data page, a row's checksum, two column names in the
+# schema), a copy gets one byte flipped and:
 #   - export: exit 0 with output byte-identical to the reference, or a
 #     non-zero exit with a message (11 for a damaged row or page);
 #   - verify: exit 0 only when the export was identical;
@@ -51,7 +52,7 @@ size=$(wc -c <clean.db)
 pgsz=$(sqlite3 clean.db 'PRAGMA page_size')
 doc=$(sqlite3 clean.db "SELECT substr(content, 20, 24) FROM document
 	WHERE doc_id = 'p000007-d2'")
-reply=$(sqlite3 clean.db "SELECT substr(reply, 30, 24) FROM journal
+reply=$(sqlite3 clean.db "SELECT substr(req_hash, 20, 24) FROM journal
 	WHERE item_id = 'p000011/narrative/0'")
 name=$(sqlite3 clean.db "SELECT name FROM persona WHERE persona_id = 13")
 # the b-tree page header of the page holding the document above
