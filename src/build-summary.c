@@ -2,11 +2,14 @@
 #include "src/build-summary.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/log.h"
+#include "base/pool.h"
 #include "base/status.h"
 #include "engine/progress.h"
+#include "output/dataset.h"
 
 int
 build_tally(struct journal *j, const struct sched_opts *o,
@@ -39,6 +42,71 @@ build_tally(struct journal *j, const struct sched_opts *o,
 			out->unfinished += out->expect[k] - ended;
 	}
 	return 0;
+}
+
+struct build_tally_ahead {
+	struct pool *pool;
+	struct dataset *rd;          /* the read connection */
+	struct journal *j;           /* the journal on it */
+	const struct sched_opts *o;
+	struct build_tally t;
+	int rc;
+};
+
+/* pool_fn: the tally, on a worker (or on the caller's thread when the
+ * pool has only it). */
+static void
+tally_ahead(void *ud, size_t i, unsigned t)
+{
+	struct build_tally_ahead *a = ud;
+	struct pf_error e;
+
+	(void)i;
+	(void)t;
+	pf_error_clear(&e);
+	a->rc = build_tally(a->j, a->o, &a->t, &e);
+}
+
+struct build_tally_ahead *
+build_tally_ahead_start(const char *path, const struct sched_opts *o)
+{
+	struct build_tally_ahead *a = calloc(1, sizeof(*a));
+	struct pf_error e;
+
+	pf_error_clear(&e);
+	if (a == NULL)
+		return NULL;
+	a->o = o;
+	a->rc = -1;
+	if (pool_new(2, &a->pool) != 0 ||
+	    dataset_open(path, DATASET_READ, &a->rd, &e) != 0 ||
+	    journal_open(a->rd->db, &a->j, &e) != 0) {
+		journal_close(a->j);
+		dataset_close(a->rd);
+		pool_free(a->pool);
+		free(a);
+		return NULL;
+	}
+	pool_start(a->pool, 1, tally_ahead, a);
+	return a;
+}
+
+int
+build_tally_ahead_end(struct build_tally_ahead *a, struct build_tally *out)
+{
+	int rc;
+
+	if (a == NULL)
+		return -1;
+	pool_wait(a->pool);
+	rc = a->rc;
+	if (rc == 0)
+		*out = a->t;
+	pool_free(a->pool);
+	journal_close(a->j);
+	dataset_close(a->rd);
+	free(a);
+	return rc;
 }
 
 /* The traffic line, with the items as the journal holds them. */

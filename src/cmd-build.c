@@ -471,8 +471,6 @@ outcome(struct run *r, const struct sched_result *res,
 	return code;
 }
 
-/* Count what the journal holds and say it (unless -q). Returns 0, or
- * PF_EXIT_RUNTIME when the journal cannot be read. */
 /* The narratives' near-duplicate line (generators/dedup.h), when any
  * narrative was checked in this run. */
 static void
@@ -490,15 +488,18 @@ print_dedup(FILE *out, const struct run *r)
 		n.redraws, n.kept, 100.0 * (double)n.kept / (double)n.checked);
 }
 
+/* Count what the journal holds into *t (unless `counted`: *t holds it,
+ * read while the end passes ran) and say it (unless -q). Returns 0, or
+ * PF_EXIT_RUNTIME when the journal cannot be read. */
 static int
-summary(const struct run *r, const struct sched_result *res,
+summary(const struct run *r, const struct sched_result *res, int counted,
 	struct build_tally *t)
 {
 	struct pf_error e;
 	FILE *out;
 
 	pf_error_clear(&e);
-	if (build_tally(r->j, &r->so, t, &e) != 0) {
+	if (!counted && build_tally(r->j, &r->so, t, &e) != 0) {
 		snprintf(e.file, sizeof(e.file), "%s", r->out);
 		pf_error_print(&e);
 		return PF_EXIT_RUNTIME;
@@ -590,7 +591,7 @@ after_error(struct run *r, const struct sched_result *res, int rc)
 {
 	struct build_tally t;
 
-	if (r->j != NULL && summary(r, res, &t) == 0 && !r->a.quiet)
+	if (r->j != NULL && summary(r, res, 0, &t) == 0 && !r->a.quiet)
 		log_error("%s: the build stopped on a write error; the "
 			  "counts above are what the dataset holds, and the "
 			  "same command resumes once it is fixed", r->out);
@@ -649,10 +650,11 @@ report_written(const struct run *r)
 static int
 run_build(struct run *r)
 {
+	struct build_tally_ahead *ahead;
 	struct sched_result res;
 	struct build_tally t;
 	struct pf_error e;
-	int rc;
+	int rc, counted;
 
 	if ((rc = load_inputs(r)) != 0)
 		return rc;
@@ -661,18 +663,24 @@ run_build(struct run *r)
 	if ((rc = run_sched(r, &res)) != 0)
 		return after_error(r, &res, rc);
 	pf_error_clear(&e);
+	/* The journal is counted on the other core meanwhile. */
+	ahead = build_tally_ahead_start(r->out, &r->so);
 	if (wide_pass(r, &e) != 0 ||
 	    dataset_propagate_quarantine(r->ds, &e) != 0) {
+		build_tally_ahead_end(ahead, &t);
 		pf_error_print(&e);
 		return after_error(r, &res, PF_EXIT_RUNTIME);
 	}
-	if ((rc = judge_pass(r)) != 0)
+	if ((rc = judge_pass(r)) != 0) {
+		build_tally_ahead_end(ahead, &t);
 		return after_error(r, &res, rc);
+	}
+	counted = build_tally_ahead_end(ahead, &t) == 0;
 	/* One file from here on: readers need not create -wal/-shm. */
 	if (dataset_finish(r->ds, &e) != 0)
 		log_warn("%s: left in WAL mode (%s); it is intact", r->out,
 			 e.msg);
-	if ((rc = summary(r, &res, &t)) != 0)
+	if ((rc = summary(r, &res, counted, &t)) != 0)
 		return rc;
 	rc = outcome(r, &res, &t);
 	if (r->a.report != NULL)
