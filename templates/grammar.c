@@ -69,6 +69,26 @@ struct node {
 	int file, line, col;
 };
 
+/* A node as a render reads it, made by pack() from a parsed node: 48
+ * bytes instead of 88, the nodes of one alternative and their text
+ * together in the grammar's pack. */
+struct rnode {
+	unsigned char kind, mods, op, neg, isnum;
+	int ref;                  /* K_REF: rule; K_VAR, K_PICK, K_COND:
+				   * pathent */
+	const char *text;         /* K_TEXT: bytes; K_COND: value */
+	size_t len;               /* K_TEXT */
+	const struct rseq *alts;  /* K_CHOICE; K_COND: [0] then, [1] else */
+	int nalts;
+	const struct node *src;   /* the parsed node: names, place in the
+				   * file, number of a comparison */
+};
+
+struct rseq {
+	const struct rnode *v;
+	int n;
+};
+
 struct rule {
 	char *name;
 	int file, line, col;
@@ -76,6 +96,7 @@ struct rule {
 	int slot;              /* memo rules: its number among them */
 	struct seq *alts;
 	int nalts;
+	const struct rseq *ralts;  /* alts as a render reads them (pack) */
 };
 
 struct grammar {
@@ -88,10 +109,9 @@ struct grammar {
 	size_t nindex;
 	char *files[MAX_FILES];
 	int nfiles;
-	char *pack;             /* every rule's alternatives, once compiled
-				 * (pack()): their nodes and text are in
-				 * this one block, not each in its own
-				 * (owned) */
+	char *pack;             /* every rule's alternatives as a render
+				 * reads them (pack(): rule.ralts), in one
+				 * block (owned) */
 	struct pathent *paths;  /* the variables' names and prefixes */
 	int npaths, cappaths;
 	int *pindex;            /* path numbers by name hash, open
@@ -143,10 +163,9 @@ grammar_free(struct grammar *g)
 	if (g == NULL)
 		return;
 	for (i = 0; i < g->n; i++) {
-		for (j = 0; g->pack == NULL && j < g->rules[i].nalts; j++)
+		for (j = 0; j < g->rules[i].nalts; j++)
 			seq_free(&g->rules[i].alts[j]);
-		if (g->pack == NULL)
-			free(g->rules[i].alts);
+		free(g->rules[i].alts);
 		free(g->rules[i].name);
 	}
 	free(g->pack);
@@ -951,102 +970,107 @@ align8(size_t n)
 	return (n + 7) & ~(size_t)7;
 }
 
-/* The bytes of n's text with its NUL (a K_TEXT node's bytes may hold a
- * NUL of the rule file). */
+/* The bytes of the text an rnode copies from n, with its NUL: a K_TEXT
+ * node's bytes (which may hold a NUL of the rule file), a comparison's
+ * value, or none. */
 static size_t
 text_bytes(const struct node *n)
 {
-	return (n->kind == K_TEXT ? n->len : strlen(n->text)) + 1;
+	if (n->kind == K_TEXT)
+		return n->len + 1;
+	return n->value != NULL ? strlen(n->value) + 1 : 0;
 }
 
-/* The bytes pack_seq() will take for s, its text and its nested
- * alternatives. */
+/* The bytes pack_seq() takes for s: its nodes, their text, their
+ * nested alternatives. */
 static size_t
 seq_bytes(const struct seq *s)
 {
+	size_t b = align8((size_t)s->n * sizeof(struct rnode));
 	const struct node *n;
-	size_t b = align8((size_t)s->n * sizeof(*s->v));
 	int i, j;
 
 	for (i = 0; i < s->n; i++) {
 		n = &s->v[i];
-		if (n->text != NULL)
-			b += align8(text_bytes(n));
-		if (n->value != NULL)
-			b += align8(strlen(n->value) + 1);
-		b += align8((size_t)n->nalts * sizeof(*n->alts));
+		b += align8(text_bytes(n));
+		b += align8((size_t)n->nalts * sizeof(struct rseq));
 		for (j = 0; j < n->nalts; j++)
 			b += seq_bytes(&n->alts[j]);
 	}
 	return b;
 }
 
-/* Copy the n bytes at *from to *at, free *from, and point it there. */
-static void
-move_to(void **from, size_t n, char **at)
+/* Take n bytes at *at (8-aligned). */
+static void *
+take(char **at, size_t n)
 {
-	if (n == 0) {
-		free(*from);
-		*from = NULL;
-		return;
-	}
-	memcpy(*at, *from, n);
-	free(*from);
-	*from = *at;
+	void *p = *at;
+
 	*at += align8(n);
+	return p;
 }
 
-/* Move s's nodes to *at, their text right after them, then their
- * nested alternatives, in the order a render reads them. */
+/* s as rnodes into out, from *at: the nodes, their text right after
+ * them, then their nested alternatives, in the order a render reads
+ * them. */
 static void
-pack_seq(struct seq *s, char **at)
+pack_seq(const struct seq *s, struct rseq *out, char **at)
 {
-	struct node *n;
+	struct rnode *v = take(at, (size_t)s->n * sizeof(*v));
+	const struct node *n;
+	struct rseq *a;
+	char *t;
 	int i, j;
 
-	move_to((void **)&s->v, (size_t)s->n * sizeof(*s->v), at);
-	s->cap = s->n;
+	*out = (struct rseq){ .v = v, .n = s->n };
 	for (i = 0; i < s->n; i++) {
 		n = &s->v[i];
-		if (n->text != NULL)
-			move_to((void **)&n->text, text_bytes(n), at);
-		if (n->value != NULL)
-			move_to((void **)&n->value, strlen(n->value) + 1, at);
+		v[i] = (struct rnode){ .kind = (unsigned char)n->kind,
+			.mods = (unsigned char)n->mods,
+			.op = (unsigned char)n->op, .neg = n->neg != 0,
+			.isnum = n->isnum != 0, .len = n->len,
+			.ref = n->kind == K_REF ? n->rule : n->path,
+			.nalts = n->nalts, .src = n };
+		if (text_bytes(n) > 0) {
+			t = take(at, text_bytes(n));
+			memcpy(t, n->kind == K_TEXT ? n->text : n->value,
+			       text_bytes(n));
+			v[i].text = t;
+		}
 	}
 	for (i = 0; i < s->n; i++) {
-		n = &s->v[i];
-		if (n->nalts == 0)
+		if ((n = &s->v[i])->nalts == 0)
 			continue;
-		move_to((void **)&n->alts, (size_t)n->nalts * sizeof(*n->alts),
-			at);
+		v[i].alts = a = take(at, (size_t)n->nalts * sizeof(*a));
 		for (j = 0; j < n->nalts; j++)
-			pack_seq(&n->alts[j], at);
+			pack_seq(&n->alts[j], &a[j], at);
 	}
 }
 
-/* Move every rule's alternatives into one block (g->pack): a render
- * walks nodes that lie together instead of some thousand small blocks
- * spread over the heap (a render of a big grammar mostly waited for
- * memory). Out of memory, the grammar stays as it was: 0 either way. */
+/* Lay every rule's alternatives out as a render reads them, in one
+ * block (g->pack): a render walks small nodes that lie together
+ * instead of big ones spread over the heap (a render of a big grammar
+ * mostly waited for memory). Returns 0, or -1 with err set. */
 static int
-pack(struct grammar *g)
+pack(struct grammar *g, struct pf_error *err)
 {
+	struct rseq *a;
 	size_t b = 0;
 	char *at;
 	int i, j;
 
 	for (i = 0; i < g->n; i++) {
-		b += align8((size_t)g->rules[i].nalts * sizeof(struct seq));
+		b += align8((size_t)g->rules[i].nalts * sizeof(struct rseq));
 		for (j = 0; j < g->rules[i].nalts; j++)
 			b += seq_bytes(&g->rules[i].alts[j]);
 	}
-	if (b == 0 || (g->pack = at = malloc(b)) == NULL)
-		return 0;
+	if ((g->pack = at = malloc(b > 0 ? b : 1)) == NULL)
+		return pf_error_set(err, "out of memory");
 	for (i = 0; i < g->n; i++) {
-		move_to((void **)&g->rules[i].alts,
-			(size_t)g->rules[i].nalts * sizeof(struct seq), &at);
+		g->rules[i].ralts = a = take(&at, (size_t)g->rules[i].nalts *
+					     sizeof(*a));
 		for (j = 0; j < g->rules[i].nalts; j++)
-			pack_seq(&g->rules[i].alts[j], &at);
+			pack_seq(&g->rules[i].alts[j], &a[j], &at);
 	}
 	return 0;
 }
@@ -1060,7 +1084,7 @@ finish(struct grammar *g, int rc, struct grammar **out,
 	if (rc == 0)
 		rc = resolve(g, err);
 	if (rc == 0)
-		rc = pack(g);
+		rc = pack(g, err);
 	if (rc != 0) {
 		grammar_free(g);
 		return -1;
@@ -1114,6 +1138,9 @@ struct keyobj {
 
 struct keyslot {
 	uint32_t hash;         /* key_hash(item->string) */
+	uint32_t name;         /* a copy of item->string in names: the
+				* index compares with its own copies, which
+				* lie together, not the objects' */
 	const cJSON *item;     /* NULL: an empty slot */
 };
 
@@ -1121,13 +1148,15 @@ struct grammar_keys {
 	struct keyobj obj[GRAMMAR_KEYS_OBJS];
 	int nobj;
 	struct keyslot *slot;
+	char *names;
+	size_t nnames;         /* bytes used */
 };
 
 /* The keys of obj up to the first child without a name (where child()
  * stops), or 0 when obj is not an object. Sets *last to the last of
- * them. */
+ * them and adds the bytes of their names (with NULs) to *bytes. */
 static uint32_t
-count_keys(const cJSON *obj, const cJSON **last)
+count_keys(const cJSON *obj, const cJSON **last, size_t *bytes)
 {
 	const cJSON *c;
 	uint32_t n = 0;
@@ -1136,6 +1165,7 @@ count_keys(const cJSON *obj, const cJSON **last)
 		return 0;
 	for (c = obj->child; c != NULL && c->string != NULL; c = c->next) {
 		*last = c;
+		*bytes += strlen(c->string) + 1;
 		n++;
 	}
 	return n;
@@ -1149,16 +1179,22 @@ fill_keys(struct grammar_keys *k, const struct keyobj *o)
 	const cJSON *c;
 	struct keyslot *s;
 	uint32_t h, i;
+	size_t len;
 
 	for (c = o->head; c != NULL && c->string != NULL; c = c->next) {
 		h = key_hash(c->string);
 		for (i = h & o->mask; (s = &k->slot[o->first + i])->item
 		     != NULL; i = (i + 1) & o->mask)
-			if (s->hash == h && strcmp(s->item->string,
+			if (s->hash == h && strcmp(k->names + s->name,
 						   c->string) == 0)
 				break;
-		if (s->item == NULL)
-			*s = (struct keyslot){ .hash = h, .item = c };
+		if (s->item == NULL) {
+			len = strlen(c->string) + 1;
+			memcpy(k->names + k->nnames, c->string, len);
+			*s = (struct keyslot){ .hash = h, .item = c,
+					       .name = (uint32_t)k->nnames };
+			k->nnames += len;
+		}
 		if (c == o->last)
 			break;
 	}
@@ -1170,23 +1206,29 @@ grammar_keys_new(const cJSON *const *objs, int n, struct grammar_keys **out)
 	struct grammar_keys *k = calloc(1, sizeof(*k));
 	const cJSON *last = NULL;
 	uint32_t nkeys, size, total = 0;
+	size_t bytes = 0, b;
 	int i;
 
 	*out = NULL;
 	if (k == NULL)
 		return -1;
 	for (i = 0; i < n && k->nobj < GRAMMAR_KEYS_OBJS; i++) {
-		if ((nkeys = count_keys(objs[i], &last)) == 0 ||
-		    nkeys > GRAMMAR_KEYS_MAX - total)
+		b = 0;
+		if ((nkeys = count_keys(objs[i], &last, &b)) == 0)
 			continue;
 		for (size = 8; size < 2 * nkeys; size *= 2)
 			;
+		if (size > GRAMMAR_KEYS_MAX - total ||
+		    b > GRAMMAR_KEYS_NAMES - bytes)
+			continue;
 		k->obj[k->nobj++] = (struct keyobj){ .head = objs[i]->child,
 			.last = last, .first = total, .mask = size - 1 };
 		total += size;
+		bytes += b;
 	}
-	if (total > 0 && (k->slot = calloc(total, sizeof(*k->slot))) == NULL) {
-		free(k);
+	if (total > 0 && ((k->slot = calloc(total, sizeof(*k->slot))) == NULL
+			  || (k->names = malloc(bytes)) == NULL)) {
+		grammar_keys_free(k);
 		return -1;
 	}
 	for (i = 0; i < k->nobj; i++)
@@ -1201,6 +1243,7 @@ grammar_keys_free(struct grammar_keys *k)
 	if (k == NULL)
 		return;
 	free(k->slot);
+	free(k->names);
 	free(k);
 }
 
@@ -1230,7 +1273,7 @@ struct render {
 	size_t nvars, used;
 };
 
-static int expand_seq(struct render *r, const struct seq *s, int depth);
+static int expand_seq(struct render *r, const struct rseq *s, int depth);
 
 /* The child of obj found through the render's key index: 1 with *v
  * the child named e->seg (or NULL: none) when obj is indexed and has
@@ -1251,7 +1294,8 @@ indexed(const struct grammar_keys *k, const cJSON *obj,
 	*v = NULL;
 	for (i = e->hash & o->mask; (s = &k->slot[o->first + i])->item
 	     != NULL; i = (i + 1) & o->mask)
-		if (s->hash == e->hash && strcmp(s->item->string, e->seg) == 0) {
+		if (s->hash == e->hash && strcmp(k->names + s->name, e->seg)
+		    == 0) {
 			*v = s->item;
 			break;
 		}
@@ -1345,9 +1389,9 @@ resolve_var(struct render *r, int id)
 
 /* The value of n's variable in the render's vars, or NULL. */
 static const cJSON *
-lookup(struct render *r, const struct node *n)
+lookup(struct render *r, const struct rnode *n)
 {
-	return resolve_var(r, n->path);
+	return resolve_var(r, n->ref);
 }
 
 /* Falsy: missing, null, false, 0, "" and []. */
@@ -1366,7 +1410,7 @@ truthy(const cJSON *v)
 }
 
 static int
-test(const struct node *n, const cJSON *v)
+test(const struct rnode *n, const cJSON *v)
 {
 	double d;
 	int c;
@@ -1375,11 +1419,11 @@ test(const struct node *n, const cJSON *v)
 		return truthy(v) != n->neg;
 	if (n->isnum && cJSON_IsNumber(v)) {
 		d = v->valuedouble;
-		c = d < n->num ? -1 : d > n->num ? 1 : 0;
+		c = d < n->src->num ? -1 : d > n->src->num ? 1 : 0;
 	} else if (cJSON_IsString(v)) {
-		c = strcmp(v->valuestring, n->value);
+		c = strcmp(v->valuestring, n->text);
 	} else if (cJSON_IsBool(v)) {
-		c = strcmp(cJSON_IsTrue(v) ? "true" : "false", n->value);
+		c = strcmp(cJSON_IsTrue(v) ? "true" : "false", n->text);
 	} else {
 		return (n->op == OP_NE) != n->neg;
 	}
@@ -1418,8 +1462,9 @@ is_scalar(const cJSON *v)
 
 /* A variable: a scalar, or a list of them as "a, b and c". */
 static int
-put_var(struct render *r, const struct node *n, const cJSON *v)
+put_var(struct render *r, const struct rnode *rn, const cJSON *v)
 {
+	const struct node *n = rn->src;
 	const cJSON *e;
 	int i = 0, k;
 
@@ -1448,9 +1493,10 @@ put_var(struct render *r, const struct node *n, const cJSON *v)
 
 /* {@name}: one element of a list, drawn with the render's generator. */
 static int
-put_pick(struct render *r, const struct node *n)
+put_pick(struct render *r, const struct rnode *rn)
 {
-	const cJSON *v = lookup(r, n);
+	const struct node *n = rn->src;
+	const cJSON *v = lookup(r, rn);
 	int k;
 
 	if (cJSON_IsArray(v) && (k = cJSON_GetArraySize(v)) > 0)
@@ -1459,7 +1505,7 @@ put_pick(struct render *r, const struct node *n)
 	else if (cJSON_IsArray(v))
 		return node_error(r->g, n, r->err, "list '%s' is empty",
 				  n->text);
-	return put_var(r, n, v);
+	return put_var(r, rn, v);
 }
 
 /* "a" or "an" before the word at s (the usual spelling exceptions). */
@@ -1487,7 +1533,7 @@ article(const char *s)
 
 /* Apply a node's modifiers to the text from `start` on. */
 static int
-apply_mods(struct render *r, const struct node *n, size_t start)
+apply_mods(struct render *r, const struct rnode *n, size_t start)
 {
 	struct buf *b = r->out;
 	const char *art;
@@ -1503,7 +1549,7 @@ apply_mods(struct render *r, const struct node *n, size_t start)
 		art = article(b->data + i);
 		k = strlen(art);
 		if (buf_append(b, art, k) != 0)
-			return node_error(r->g, n, r->err, "output too "
+			return node_error(r->g, n->src, r->err, "output too "
 					  "long");
 		memmove(b->data + i + k, b->data + i, b->len - k - i);
 		memcpy(b->data + i, art, k);
@@ -1514,47 +1560,47 @@ apply_mods(struct render *r, const struct node *n, size_t start)
 }
 
 static int
-expand_rule(struct render *r, const struct node *n, int depth)
+expand_rule(struct render *r, const struct rnode *n, int depth)
 {
-	const struct rule *ru = &r->g->rules[n->rule];
+	const struct rule *ru = &r->g->rules[n->ref];
 	size_t start = r->out->len;
 	uint32_t k = 0;
 
 	if (depth >= GRAMMAR_MAX_DEPTH)
-		return node_error(r->g, n, r->err, "rules nest deeper than "
+		return node_error(r->g, n->src, r->err, "rules nest deeper than "
 				  "allowed at '%s' (a rule that refers to "
 				  "itself without end?)", ru->name);
 	if (ru->memo && r->memo == NULL &&
 	    (r->memo = calloc((size_t)r->g->nmemo, sizeof(*r->memo))) == NULL)
-		return node_error(r->g, n, r->err, "out of memory");
+		return node_error(r->g, n->src, r->err, "out of memory");
 	if (ru->memo && r->memo[ru->slot] != NULL)
 		return buf_puts(r->out, r->memo[ru->slot]) == 0 ? 0 :
-		       node_error(r->g, n, r->err, "output too long");
+		       node_error(r->g, n->src, r->err, "output too long");
 	if (ru->nalts > 1)
 		k = rng_below(&r->rng, (uint32_t)ru->nalts);
-	if (expand_seq(r, &ru->alts[k], depth + 1) != 0)
+	if (expand_seq(r, &ru->ralts[k], depth + 1) != 0)
 		return -1;
 	if (ru->memo && (r->memo[ru->slot] = strndup(r->out->data + start,
 						     r->out->len - start))
 	    == NULL)
-		return node_error(r->g, n, r->err, "out of memory");
+		return node_error(r->g, n->src, r->err, "out of memory");
 	return 0;
 }
 
 static int
-expand_node(struct render *r, const struct node *n, int depth)
+expand_node(struct render *r, const struct rnode *n, int depth)
 {
 	size_t start = r->out->len;
 	uint32_t k = 0;
 	int rc = 0;
 
 	if (++r->steps > GRAMMAR_MAX_STEPS)
-		return node_error(r->g, n, r->err, "the text grows past the "
+		return node_error(r->g, n->src, r->err, "the text grows past the "
 				  "step limit");
 	switch (n->kind) {
 	case K_TEXT:
 		return buf_append(r->out, n->text, n->len) == 0 ? 0 :
-		       node_error(r->g, n, r->err, "output too long");
+		       node_error(r->g, n->src, r->err, "output too long");
 	case K_REF:
 		rc = expand_rule(r, n, depth);
 		break;
@@ -1576,7 +1622,7 @@ expand_node(struct render *r, const struct node *n, int depth)
 }
 
 static int
-expand_seq(struct render *r, const struct seq *s, int depth)
+expand_seq(struct render *r, const struct rseq *s, int depth)
 {
 	int i;
 
@@ -1669,16 +1715,17 @@ grammar_render_keys(const struct grammar *g, const struct grammar_keys *keys,
 	struct vslot vin[VARS_INLINE];  /* cleared when first needed */
 	struct render r = { .g = g, .keys = keys, .vars = vars, .out = out,
 			    .err = err, .vin = vin };
-	struct node top = { .kind = K_REF };
+	struct node src = { .kind = K_REF };
+	struct rnode top = { .kind = K_REF, .src = &src };
 	size_t start = out->len;
 	int rc, i;
 
-	if ((top.rule = find_rule(g, rule)) < 0)
+	if ((top.ref = find_rule(g, rule)) < 0)
 		return pf_error_set(err, "no grammar rule '%s' in %s", rule,
 				    g->files[0]);
-	top.line = g->rules[top.rule].line;
-	top.col = g->rules[top.rule].col;
-	top.file = g->rules[top.rule].file;
+	src.line = g->rules[top.ref].line;
+	src.col = g->rules[top.ref].col;
+	src.file = g->rules[top.ref].file;
 	rng_seed(&r.rng, seed);
 	rc = expand_rule(&r, &top, 0);
 	if (r.vars_memo != r.vin)

@@ -96,10 +96,12 @@ struct grammar_keys;
 
 #define GRAMMAR_KEYS_OBJS 8           /* objects of one index */
 #define GRAMMAR_KEYS_MAX (1u << 16)   /* slots of one index */
+#define GRAMMAR_KEYS_NAMES ((size_t)1 << 20)  /* bytes of its key names */
 
 /* Index the keys of objs[0 .. n-1] (an entry that is not an object or
- * has no keys is skipped; past GRAMMAR_KEYS_OBJS objects or
- * GRAMMAR_KEYS_MAX slots, the rest are skipped: renders walk them).
+ * has no keys is skipped; an object past GRAMMAR_KEYS_OBJS objects,
+ * GRAMMAR_KEYS_MAX slots or GRAMMAR_KEYS_NAMES bytes of names is
+ * skipped: renders walk it).
  * The objects are not copied: they must outlive the index, and keep
  * their children while it lives -- a key added to an object is seen (a
  * render walks an object that grew since), a child removed or replaced
