@@ -766,13 +766,15 @@ world_contact_find(const struct world *w, const char *rel)
 static void
 add_list(cJSON *o, const char *key, const char *const *v, int n)
 {
-	cJSON *a = cJSON_AddArrayToObject(o, key);
+	cJSON *a = json_put(o, key, cJSON_CreateArray());
 	int i;
 
 	for (i = 0; a != NULL && i < n; i++)
-		cJSON_AddItemToArray(a, cJSON_CreateString(v[i]));
+		cJSON_AddItemToArray(a, cJSON_CreateStringReference(v[i]));
 }
 
+/* Keys are literals and strings w's own or static (json_put_ref): no
+ * copies, one allocation per value. */
 cJSON *
 world_profile_json(const struct world *w)
 {
@@ -782,23 +784,23 @@ world_profile_json(const struct world *w)
 
 	if (o == NULL)
 		return NULL;
-	cJSON_AddStringToObject(o, "school", f->school);
-	cJSON_AddStringToObject(o, "degree", f->degree);
-	cJSON_AddStringToObject(o, "field", f->field);
-	cJSON_AddStringToObject(o, "employer", f->employer);
-	cJSON_AddStringToObject(o, "work_location", f->work_location);
-	cJSON_AddStringToObject(o, "previous_job", f->previous_job);
-	cJSON_AddStringToObject(o, "birth_city", f->birth_city);
-	cJSON_AddNumberToObject(o, "height_cm", f->height_cm);
-	cJSON_AddStringToObject(o, "eye_colour", f->eye_colour);
+	json_put_ref(o, "school", f->school);
+	json_put_ref(o, "degree", f->degree);
+	json_put_ref(o, "field", f->field);
+	json_put_ref(o, "employer", f->employer);
+	json_put_ref(o, "work_location", f->work_location);
+	json_put_ref(o, "previous_job", f->previous_job);
+	json_put_ref(o, "birth_city", f->birth_city);
+	json_put(o, "height_cm", cJSON_CreateNumber(f->height_cm));
+	json_put_ref(o, "eye_colour", f->eye_colour);
 	add_list(o, "vehicles", (const char *const[]){ f->vehicle }, 1);
-	pet = cJSON_AddArrayToObject(o, "pets");
+	pet = json_put(o, "pets", cJSON_CreateArray());
 	if (pet != NULL && (pr = cJSON_CreateObject()) != NULL) {
-		cJSON_AddStringToObject(pr, f->pet_kind, f->pet_name);
+		json_put_ref(pr, f->pet_kind, f->pet_name);
 		cJSON_AddItemToArray(pet, pr);
 	}
-	cJSON_AddStringToObject(o, "diet", f->diet);
-	pr = cJSON_AddObjectToObject(o, "preferences");
+	json_put_ref(o, "diet", f->diet);
+	pr = json_put(o, "preferences", cJSON_CreateObject());
 	for (i = 0; pr != NULL && i < WORLD_NPREFS; i++)
 		add_list(pr, world_pref_names[i], f->prefs[i], WORLD_LIST);
 	add_list(o, "personality", f->adjectives, WORLD_NADJ);
