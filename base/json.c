@@ -2,6 +2,7 @@
 #include "base/json.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,6 +171,24 @@ json_get_num(const cJSON *obj, const char *key, double def)
 	return cJSON_IsNumber(v) ? v->valuedouble : def;
 }
 
+cJSON *
+json_put(cJSON *obj, const char *key, cJSON *item)
+{
+	if (item == NULL)
+		return NULL;
+	if (!cJSON_AddItemToObjectCS(obj, key, item)) {
+		cJSON_Delete(item);
+		return NULL;
+	}
+	return item;
+}
+
+cJSON *
+json_put_ref(cJSON *obj, const char *key, const char *v)
+{
+	return json_put(obj, key, cJSON_CreateStringReference(v));
+}
+
 /* Length of the valid UTF-8 sequence at p (1-4), or 0 if invalid. */
 static size_t
 utf8_len(const unsigned char *p, size_t n)
@@ -201,14 +220,32 @@ utf8_len(const unsigned char *p, size_t n)
 	return k;
 }
 
-int
-json_quote(struct buf *b, const char *s, size_t n)
+/* The second byte of the escape of ASCII byte c ('u' for \u00XX), or 0
+ * when c is copied as it is. */
+static char
+escape_of(unsigned char c)
 {
+	switch (c) {
+	case '"': return '"';
+	case '\\': return '\\';
+	case '\n': return 'n';
+	case '\r': return 'r';
+	case '\t': return 't';
+	default: return c < 0x20 ? 'u' : 0;
+	}
+}
+
+int
+json_escape(struct buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, run, k;
-	char esc[8];
+	char esc[6] = { '\\', 0, '0', '0', 0, 0 };
 
-	if (buf_putc(b, '"') != 0)
+	/* the text is at least n bytes: room for it at once, not by
+	 * doubling through each run */
+	if (buf_reserve(b, n) != 0)
 		return -1;
 	while (i < n) {
 		run = i;
@@ -222,24 +259,28 @@ json_quote(struct buf *b, const char *s, size_t n)
 			break;
 		if (p[i] >= 0x80) {
 			k = utf8_len(p + i, n - i);
-			if (k == 0 ? buf_puts(b, "\xef\xbf\xbd") != 0
+			if (k == 0 ? buf_append(b, "\xef\xbf\xbd", 3) != 0
 				   : buf_append(b, s + i, k) != 0)
 				return -1;
 			i += k ? k : 1;
 			continue;
 		}
-		switch (p[i]) {
-		case '"': strcpy(esc, "\\\""); break;
-		case '\\': strcpy(esc, "\\\\"); break;
-		case '\n': strcpy(esc, "\\n"); break;
-		case '\r': strcpy(esc, "\\r"); break;
-		case '\t': strcpy(esc, "\\t"); break;
-		default: snprintf(esc, sizeof(esc), "\\u%04x", p[i]); break;
-		}
-		if (buf_puts(b, esc) != 0)
+		esc[1] = escape_of(p[i]);
+		esc[4] = hex[p[i] >> 4];
+		esc[5] = hex[p[i] & 15];
+		if (buf_append(b, esc, esc[1] == 'u' ? 6 : 2) != 0)
 			return -1;
 		i++;
 	}
+	return 0;
+}
+
+int
+json_quote(struct buf *b, const char *s, size_t n)
+{
+	if (n > SIZE_MAX - 2 || buf_reserve(b, n + 2) != 0 ||
+	    buf_putc(b, '"') != 0 || json_escape(b, s, n) != 0)
+		return -1;
 	return buf_putc(b, '"');
 }
 

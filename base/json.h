@@ -37,10 +37,27 @@ cJSON *json_get(const cJSON *obj, const char *key);
 const char *json_get_str(const cJSON *obj, const char *key, const char *def);
 double json_get_num(const cJSON *obj, const char *key, double def);
 
+/* Add item under key to obj without copying the key: it must outlive
+ * obj (a literal or a static table), and cJSON_Delete() never frees it.
+ * Saves a copy per key where a tree is built per persona. Returns item,
+ * or NULL when item is NULL or memory runs out (item is then freed). */
+cJSON *json_put(cJSON *obj, const char *key, cJSON *item);
+
+/* json_put() of the string v without copying it either: v must not
+ * change and must outlive obj and every reference to it (a literal, a
+ * loaded table, or a struct freed after obj). Returns the item or NULL
+ * when memory runs out. */
+cJSON *json_put_ref(cJSON *obj, const char *key, const char *v);
+
 /* Append `s` (n bytes) to `b` as a quoted JSON string, escaping as RFC 8259
  * requires. Invalid UTF-8 bytes become U+FFFD so the result always parses.
  * Returns 0 or -1 when the buffer is full. */
 int json_quote(struct buf *b, const char *s, size_t n);
+
+/* json_quote() without the two quotes: the string's contents as JSON
+ * writes them. Returns 0 or -1 when the buffer is full (b then holds a
+ * part of them). */
+int json_escape(struct buf *b, const char *s, size_t n);
 
 /* Print `item` compactly into a new malloc'd string (NULL on failure). */
 char *json_print(const cJSON *item);

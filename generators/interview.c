@@ -119,8 +119,8 @@ persona_numbers(const cJSON *life, cJSON *iv, struct pf_error *err)
 		if (life_number(life, iv_numbers[i].from, LIFE_YEAR, &a) != 0
 		    || life_number(life, iv_numbers[i].minus, 0, &b) != 0)
 			continue;
-		if (cJSON_AddNumberToObject(iv, iv_numbers[i].key,
-					    a - b + iv_numbers[i].add) == NULL)
+		if (json_put(iv, iv_numbers[i].key, cJSON_CreateNumber(
+			     a - b + iv_numbers[i].add)) == NULL)
 			return pf_error_set(err, "out of memory");
 	}
 	return 0;
@@ -208,9 +208,8 @@ persona_details(struct details *d, const cJSON *life, cJSON *iv,
 	for (i = 0; rc == 0 && i < sizeof(iv_keys) / sizeof(iv_keys[0]);
 	     i++) {
 		rc = persona_detail(d, i, &b, err);
-		if (rc == 0 && cJSON_AddStringToObject(iv, iv_keys[i],
-						       b.data ? b.data : "")
-		    == NULL)
+		if (rc == 0 && json_put(iv, iv_keys[i], cJSON_CreateString(
+					b.data ? b.data : "")) == NULL)
 			rc = pf_error_set(err, "out of memory");
 	}
 	buf_free(&b);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/json.h"
 #include "base/rng.h"
 #include "generators/text.h"
 #include "generators/world.h"
@@ -21,6 +22,7 @@ struct draw {
 	uint32_t k;             /* draws so far: each gets its own seed */
 	struct rng r;           /* years and coin flips */
 	struct buf b;
+	char key[64];           /* a relative's key (KEY_sex): copied */
 	struct pf_error *err;
 };
 
@@ -40,35 +42,61 @@ render(struct draw *d, const char *rule)
 			      0, &d->b, d->err);
 }
 
+/* Add item to life under key: a literal, not copied (json_put), or
+ * d->key, copied. Life is built per persona: a copy per key and value
+ * was a third of its allocations. */
+static int
+add(struct draw *d, const char *key, cJSON *item)
+{
+	if (key != d->key ? json_put(d->life, key, item) != NULL :
+	    item != NULL && cJSON_AddItemToObject(d->life, key, item))
+		return 0;
+	if (key == d->key)
+		cJSON_Delete(item);
+	return pf_error_set(d->err, "out of memory");
+}
+
+/* d->key: "KEY_suffix". */
+static const char *
+key_of(struct draw *d, const char *key, const char *suffix)
+{
+	snprintf(d->key, sizeof(d->key), "%s%s", key, suffix);
+	return d->key;
+}
+
 static int
 put(struct draw *d, const char *key, const char *rule)
 {
 	if (render(d, rule) != 0)
 		return -1;
-	return cJSON_AddStringToObject(d->life, key, d->b.data ? d->b.data
-				       : "") ? 0 : pf_error_set(d->err,
-								"out of memory");
+	return add(d, key, cJSON_CreateString(d->b.data ? d->b.data : ""));
 }
 
+/* v not copied: a literal, the tables' or the persona's world's or
+ * facts' (they outlive life: generators/stages.h, struct gen_unit). */
 static int
 put_str(struct draw *d, const char *key, const char *v)
 {
-	return cJSON_AddStringToObject(d->life, key, v) ? 0 :
-	       pf_error_set(d->err, "out of memory");
+	return add(d, key, cJSON_CreateStringReference(v));
+}
+
+/* v copied (a local buffer). */
+static int
+put_copy(struct draw *d, const char *key, const char *v)
+{
+	return add(d, key, cJSON_CreateString(v));
 }
 
 static int
 put_num(struct draw *d, const char *key, int v)
 {
-	return cJSON_AddNumberToObject(d->life, key, v) ? 0 :
-	       pf_error_set(d->err, "out of memory");
+	return add(d, key, cJSON_CreateNumber(v));
 }
 
 static int
 put_bool(struct draw *d, const char *key, int v)
 {
-	return cJSON_AddBoolToObject(d->life, key, v) ? 0 :
-	       pf_error_set(d->err, "out of memory");
+	return add(d, key, cJSON_CreateBool(v));
 }
 
 static int
@@ -88,13 +116,13 @@ static int
 put_list(struct draw *d, const char *key, const char *rule, int n,
 	 const char *first)
 {
-	cJSON *a = cJSON_AddArrayToObject(d->life, key);
+	cJSON *a = json_put(d->life, key, cJSON_CreateArray());
 	int t;
 
 	if (a == NULL)
 		return pf_error_set(d->err, "out of memory");
-	if (first != NULL)
-		cJSON_AddItemToArray(a, cJSON_CreateString(first));
+	if (first != NULL)   /* a planted fact's: not copied (put_str) */
+		cJSON_AddItemToArray(a, cJSON_CreateStringReference(first));
 	for (t = 0; t < LIST_TRIES && cJSON_GetArraySize(a) < n; t++) {
 		if (render(d, rule) != 0)
 			return -1;
@@ -129,7 +157,7 @@ voice(struct draw *d, const struct persona *p)
 {
 	static const char *const degrees[] = { "bachelor's degree",
 		"master's degree", "professional degree", "doctorate" };
-	cJSON *v = cJSON_AddObjectToObject(d->life, "voice");
+	cJSON *v = json_put(d->life, "voice", cJSON_CreateObject());
 	int formal = 0, plain;
 	size_t i;
 
@@ -138,19 +166,18 @@ voice(struct draw *d, const struct persona *p)
 	plain = eq(p->education, "less than high school") ||
 		eq(p->education, "high school diploma");
 	if (v == NULL ||
-	    !cJSON_AddBoolToObject(v, "formal", formal) ||
-	    !cJSON_AddBoolToObject(v, "plain", plain) ||
-	    !cJSON_AddBoolToObject(v, "open",
-				   p->big5[PERSONA_OPENNESS].score >= 55) ||
-	    !cJSON_AddBoolToObject(v, "careful",
-				   p->big5[PERSONA_CONSCIENTIOUSNESS].score
-				   >= 55) ||
-	    !cJSON_AddBoolToObject(v, "outgoing",
-				   p->big5[PERSONA_EXTRAVERSION].score >= 55) ||
-	    !cJSON_AddBoolToObject(v, "warm",
-				   p->big5[PERSONA_AGREEABLENESS].score >= 55) ||
-	    !cJSON_AddBoolToObject(v, "anxious",
-				   p->big5[PERSONA_NEUROTICISM].score >= 58))
+	    !json_put(v, "formal", cJSON_CreateBool(formal)) ||
+	    !json_put(v, "plain", cJSON_CreateBool(plain)) ||
+	    !json_put(v, "open", cJSON_CreateBool(
+		      p->big5[PERSONA_OPENNESS].score >= 55)) ||
+	    !json_put(v, "careful", cJSON_CreateBool(
+		      p->big5[PERSONA_CONSCIENTIOUSNESS].score >= 55)) ||
+	    !json_put(v, "outgoing", cJSON_CreateBool(
+		      p->big5[PERSONA_EXTRAVERSION].score >= 55)) ||
+	    !json_put(v, "warm", cJSON_CreateBool(
+		      p->big5[PERSONA_AGREEABLENESS].score >= 55)) ||
+	    !json_put(v, "anxious", cJSON_CreateBool(
+		      p->big5[PERSONA_NEUROTICISM].score >= 58)))
 		return pf_error_set(d->err, "out of memory");
 	/* fit: strenuous scenes (a pickup game, a hike) fit the persona */
 	return put_bool(d, "fit", p->age < 75 &&
@@ -219,19 +246,16 @@ static int
 relative(struct draw *d, const char *key, const char *word_f,
 	 const char *word_m, const char *sex, const char *name)
 {
-	char k[64], rule[64];
+	const char *rule;
 	int f;
 
 	f = sex != NULL ? eq(sex, "female") : (int)rng_below(&d->r, 2);
-	snprintf(k, sizeof(k), "%s_sex", key);
-	if (put_str(d, k, f ? "female" : "male") != 0)
+	if (put_str(d, key_of(d, key, "_sex"), f ? "female" : "male") != 0 ||
+	    put_str(d, key_of(d, key, "_word"), f ? word_f : word_m) != 0)
 		return -1;
-	snprintf(k, sizeof(k), "%s_word", key);
-	if (put_str(d, k, f ? word_f : word_m) != 0)
-		return -1;
-	snprintf(k, sizeof(k), "%s_name", key);
-	snprintf(rule, sizeof(rule), "life.name.%s", f ? "female" : "male");
-	return name != NULL ? put_str(d, k, name) : put(d, k, rule);
+	rule = f ? "life.name.female" : "life.name.male";
+	return name != NULL ? put_str(d, key_of(d, key, "_name"), name) :
+	       put(d, key_of(d, key, "_name"), rule);
 }
 
 /* The world contact of relationship rel (generators/world.h), so that
@@ -310,15 +334,14 @@ person(struct draw *d, cJSON *a, const struct world_contact *c)
 	what(w, sizeof(w), c);
 	if ((o = cJSON_CreateObject()) == NULL ||
 	    !cJSON_AddItemToArray(a, o) ||
-	    !cJSON_AddStringToObject(o, "name", c->name) ||
-	    !cJSON_AddStringToObject(o, "first", c->first ? c->first
-				     : c->name) ||
-	    !cJSON_AddStringToObject(o, "word", eq(c->word, "neighbour")
-				     ? "neighbor" : c->word) ||
-	    !cJSON_AddStringToObject(o, "job", c->job) ||
-	    !cJSON_AddStringToObject(o, "city", c->city) ||
-	    !cJSON_AddStringToObject(o, "likes", c->likes) ||
-	    !cJSON_AddStringToObject(o, "what", w))
+	    !json_put_ref(o, "name", c->name) ||
+	    !json_put_ref(o, "first", c->first ? c->first : c->name) ||
+	    !json_put_ref(o, "word", eq(c->word, "neighbour") ? "neighbor"
+			  : c->word) ||
+	    !json_put_ref(o, "job", c->job) ||
+	    !json_put_ref(o, "city", c->city) ||
+	    !json_put_ref(o, "likes", c->likes) ||
+	    !json_put(o, "what", cJSON_CreateString(w)))
 		return pf_error_set(d->err, "out of memory");
 	return 0;
 }
@@ -333,8 +356,8 @@ people(struct draw *d)
 {
 	const struct world_contact *f = contact(d, "friend"),
 				   *co = contact(d, "colleague"), *c;
-	cJSON *a = cJSON_AddArrayToObject(d->life, "people"),
-	      *b = cJSON_AddArrayToObject(d->life, "others");
+	cJSON *a = json_put(d->life, "people", cJSON_CreateArray()),
+	      *b = json_put(d->life, "others", cJSON_CreateArray());
 	int i;
 
 	if (a == NULL || b == NULL)
@@ -365,15 +388,15 @@ relative_of(struct draw *d, const char *key, const char *word_f,
 	    const char *word_m, const struct world_contact *c, int last)
 {
 	size_t n = c != NULL && c->first != NULL ? strlen(c->first) : 0;
-	char k[64], w[128];
-	const char *first, *surname = NULL;
+	char w[128];
+	const char *first, *surname = NULL, *k;
 
 	if (c != NULL && c->first != NULL && clash(d, c->first, c->sex))
 		c = NULL, n = 0;
 	if (relative(d, key, word_f, word_m, c ? c->sex : NULL,
 		     c ? c->first : NULL) != 0)
 		return -1;
-	snprintf(k, sizeof(k), "%s_last", key);
+	k = key_of(d, key, "_last");
 	if (last && (n > 0 && strncmp(c->name, c->first, n) == 0 &&
 		     c->name[n] == ' ' ? put_str(d, k, c->name + n + 1)
 		     : put(d, k, "life.last")) != 0)
@@ -383,25 +406,18 @@ relative_of(struct draw *d, const char *key, const char *word_f,
 			cJSON_GetObjectItemCaseSensitive(d->life, k));
 	first = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
 		d->life, key_name(key, w, sizeof(w))));
-	if (c != NULL)
-		snprintf(w, sizeof(w), "%s", c->name);
-	else
+	if (c != NULL) {
+		if (put_str(d, key_of(d, key, "_full"), c->name) != 0)
+			return -1;
+	} else {
 		snprintf(w, sizeof(w), "%s%s%s", first ? first : "",
 			 surname ? " " : "", surname ? surname : "");
-	snprintf(k, sizeof(k), "%s_full", key);
-	if (put_str(d, k, w) != 0)
-		return -1;
-	if (c == NULL)
-		return 0;
+		return put_copy(d, key_of(d, key, "_full"), w);
+	}
 	what(w, sizeof(w), c);
-	snprintf(k, sizeof(k), "%s_what", key);
-	if (put_str(d, k, w) != 0)
-		return -1;
-	snprintf(k, sizeof(k), "%s_likes", key);
-	if (put_str(d, k, c->likes) != 0)
-		return -1;
-	snprintf(k, sizeof(k), "%s_job", key);
-	return put_str(d, k, c->job);
+	return put_copy(d, key_of(d, key, "_what"), w) ||
+	       put_str(d, key_of(d, key, "_likes"), c->likes) ||
+	       put_str(d, key_of(d, key, "_job"), c->job) ? -1 : 0;
 }
 
 /* A child of the household: the contact child when its age fits the

@@ -235,6 +235,24 @@ world_config_default(struct world_config *c)
 		.canary_prefix = "PFCANARY-" };
 }
 
+/* The k strings of s one after another into out[0..n), cut and ended
+ * as snprintf() does (it was most of the cost of a contact). */
+static void
+cat(char *out, size_t n, const char *const *s, size_t k)
+{
+	size_t i, len, room = n - 1;
+
+	for (i = 0; i < k && room > 0; i++) {
+		len = strlen(s[i]);
+		if (len > room)
+			len = room;
+		memcpy(out, s[i], len);
+		out += len;
+		room -= len;
+	}
+	*out = '\0';
+}
+
 /* ---- names unique within a community ---- */
 
 struct names {
@@ -284,7 +302,8 @@ name_contact(struct world_contact *c, const struct persona_tables *t,
 		persona_sample_name(t, r, c->sex, c->age, &first, &l);
 		if (last != NULL)
 			l = last;
-		snprintf(c->name, sizeof(c->name), "%s %s", first, l);
+		cat(c->name, sizeof(c->name),
+		    (const char *const[]){ first, " ", l }, 3);
 		c->first = first;
 		if (!taken(s, c->name) && strcmp(first, l) != 0)
 			break;
@@ -389,15 +408,15 @@ describe(struct world_contact *c, const struct persona *p)
 	const char *j = c->job;
 
 	if (strcmp(j, "retired") == 0 || strcmp(j, "student") == 0)
-		snprintf(c->description, sizeof(c->description),
-			 "%s's %s, %s in %s, who likes %s.", p->first_name,
-			 c->word, strcmp(j, "retired") == 0 ? "retired" :
-			 "a student", c->city, c->likes);
+		cat(c->description, sizeof(c->description),
+		    (const char *const[]){ p->first_name, "'s ", c->word, ", ",
+		    strcmp(j, "retired") == 0 ? "retired" : "a student",
+		    " in ", c->city, ", who likes ", c->likes, "." }, 10);
 	else
-		snprintf(c->description, sizeof(c->description),
-			 "%s's %s, %s %s in %s who likes %s.", p->first_name,
-			 c->word, strchr("aeiou", j[0]) ? "an" : "a", j,
-			 c->city, c->likes);
+		cat(c->description, sizeof(c->description),
+		    (const char *const[]){ p->first_name, "'s ", c->word, ", ",
+		    strchr("aeiou", j[0]) ? "an " : "a ", j, " in ", c->city,
+		    " who likes ", c->likes, "." }, 11);
 }
 
 /* Fill contact c of relationship k for persona p. */
@@ -766,13 +785,15 @@ world_contact_find(const struct world *w, const char *rel)
 static void
 add_list(cJSON *o, const char *key, const char *const *v, int n)
 {
-	cJSON *a = cJSON_AddArrayToObject(o, key);
+	cJSON *a = json_put(o, key, cJSON_CreateArray());
 	int i;
 
 	for (i = 0; a != NULL && i < n; i++)
-		cJSON_AddItemToArray(a, cJSON_CreateString(v[i]));
+		cJSON_AddItemToArray(a, cJSON_CreateStringReference(v[i]));
 }
 
+/* Keys are literals and strings w's own or static (json_put_ref): no
+ * copies, one allocation per value. */
 cJSON *
 world_profile_json(const struct world *w)
 {
@@ -782,23 +803,23 @@ world_profile_json(const struct world *w)
 
 	if (o == NULL)
 		return NULL;
-	cJSON_AddStringToObject(o, "school", f->school);
-	cJSON_AddStringToObject(o, "degree", f->degree);
-	cJSON_AddStringToObject(o, "field", f->field);
-	cJSON_AddStringToObject(o, "employer", f->employer);
-	cJSON_AddStringToObject(o, "work_location", f->work_location);
-	cJSON_AddStringToObject(o, "previous_job", f->previous_job);
-	cJSON_AddStringToObject(o, "birth_city", f->birth_city);
-	cJSON_AddNumberToObject(o, "height_cm", f->height_cm);
-	cJSON_AddStringToObject(o, "eye_colour", f->eye_colour);
+	json_put_ref(o, "school", f->school);
+	json_put_ref(o, "degree", f->degree);
+	json_put_ref(o, "field", f->field);
+	json_put_ref(o, "employer", f->employer);
+	json_put_ref(o, "work_location", f->work_location);
+	json_put_ref(o, "previous_job", f->previous_job);
+	json_put_ref(o, "birth_city", f->birth_city);
+	json_put(o, "height_cm", cJSON_CreateNumber(f->height_cm));
+	json_put_ref(o, "eye_colour", f->eye_colour);
 	add_list(o, "vehicles", (const char *const[]){ f->vehicle }, 1);
-	pet = cJSON_AddArrayToObject(o, "pets");
+	pet = json_put(o, "pets", cJSON_CreateArray());
 	if (pet != NULL && (pr = cJSON_CreateObject()) != NULL) {
-		cJSON_AddStringToObject(pr, f->pet_kind, f->pet_name);
+		json_put_ref(pr, f->pet_kind, f->pet_name);
 		cJSON_AddItemToArray(pet, pr);
 	}
-	cJSON_AddStringToObject(o, "diet", f->diet);
-	pr = cJSON_AddObjectToObject(o, "preferences");
+	json_put_ref(o, "diet", f->diet);
+	pr = json_put(o, "preferences", cJSON_CreateObject());
 	for (i = 0; pr != NULL && i < WORLD_NPREFS; i++)
 		add_list(pr, world_pref_names[i], f->prefs[i], WORLD_LIST);
 	add_list(o, "personality", f->adjectives, WORLD_NADJ);

@@ -112,7 +112,8 @@ void world_build(struct world *w, const struct persona_tables *t,
 		 const struct world_config *c);
 
 /* The world's profile as a new JSON object (NULL when memory runs out);
- * the caller frees it with cJSON_Delete(). */
+ * the caller frees it with cJSON_Delete(), before w: the object refers
+ * to w's strings, it does not copy them. */
 cJSON *world_profile_json(const struct world *w);
 
 /* The first contact whose relationship is rel, or NULL. */

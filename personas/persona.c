@@ -4,6 +4,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "base/json.h"
+
 const char *const persona_trait_names[PERSONA_NTRAITS] = {
 	"openness", "conscientiousness", "extraversion", "agreeableness",
 	"neuroticism",
@@ -135,7 +137,7 @@ add_big5(cJSON *obj, const struct persona *p)
 	cJSON *arr, *o;
 	int i;
 
-	arr = cJSON_AddArrayToObject(obj, "big5");
+	arr = json_put(obj, "big5", cJSON_CreateArray());
 	if (arr == NULL)
 		return -1;
 	for (i = 0; i < PERSONA_NTRAITS; i++) {
@@ -144,17 +146,18 @@ add_big5(cJSON *obj, const struct persona *p)
 			cJSON_Delete(o);
 			return -1;
 		}
-		if (!cJSON_AddStringToObject(o, "trait",
-					     persona_trait_names[i]) ||
-		    !cJSON_AddNumberToObject(o, "score", p->big5[i].score) ||
-		    !cJSON_AddStringToObject(o, "band", STR(p->big5[i].band)) ||
-		    !cJSON_AddStringToObject(o, "description",
-					     STR(p->big5[i].description)))
+		if (!json_put_ref(o, "trait", persona_trait_names[i]) ||
+		    !json_put(o, "score", cJSON_CreateNumber(p->big5[i].score))
+		    || !json_put_ref(o, "band", STR(p->big5[i].band)) ||
+		    !json_put_ref(o, "description",
+				  STR(p->big5[i].description)))
 			return -1;
 	}
 	return 0;
 }
 
+/* The keys are persona_fields' names and the strings p's own or its
+ * tables' (json_put_ref): nothing is copied. */
 cJSON *
 persona_to_json(const struct persona *p)
 {
@@ -167,10 +170,10 @@ persona_to_json(const struct persona *p)
 	for (i = 0; i < persona_nfields; i++) {
 		f = &persona_fields[i];
 		if (f->type == PERSONA_INT)
-			v = cJSON_AddNumberToObject(obj, f->name,
-						    (double)f->num(p));
+			v = json_put(obj, f->name,
+				     cJSON_CreateNumber((double)f->num(p)));
 		else
-			v = cJSON_AddStringToObject(obj, f->name, f->text(p));
+			v = json_put_ref(obj, f->name, f->text(p));
 		if (v == NULL)
 			goto fail;
 	}

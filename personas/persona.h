@@ -111,7 +111,8 @@ const struct persona_field *persona_field_find(const char *name);
 /* A new JSON object with every field of persona_fields (text as strings,
  * ints as numbers) plus "big5": an array of {trait, score, band,
  * description}. Returns NULL when memory runs out. The caller frees it with
- * cJSON_Delete(). */
+ * cJSON_Delete(), before p and the tables p came from: the object holds
+ * references to p's strings, not copies (base/json.h: json_put_ref). */
 cJSON *persona_to_json(const struct persona *p);
 
 #endif

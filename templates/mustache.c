@@ -568,28 +568,18 @@ put_html(struct buf *b, const char *s, size_t n)
 	return 0;
 }
 
-/* JSON string contents: json_quote() with its two quotes dropped. The
- * limit is raised by those two bytes while quoting so that a result that
- * fits without them is never refused. */
+/* JSON string contents (json_escape); on failure b is as it was. */
 static int
 put_json(struct buf *b, const char *s, size_t n)
 {
-	size_t start = b->len, max = b->max;
-	int rc;
+	size_t start = b->len;
 
-	b->max = max <= SIZE_MAX - 2 ? max + 2 : max;
-	rc = json_quote(b, s, n);
-	b->max = max;
-	if (rc != 0 || b->len - start < 2) {
-		b->len = start;
-		if (b->data != NULL)
-			b->data[start] = '\0';
-		return -1;
-	}
-	memmove(b->data + start, b->data + start + 1, b->len - start - 2);
-	b->len -= 2;
-	b->data[b->len] = '\0';
-	return 0;
+	if (json_escape(b, s, n) == 0)
+		return 0;
+	b->len = start;
+	if (b->data != NULL)
+		b->data[start] = '\0';
+	return -1;
 }
 
 static int

@@ -127,6 +127,48 @@ START_TEST(json_quote_roundtrip)
 }
 END_TEST
 
+/* json_quote's exact bytes, and json_escape's (the same without the
+ * quotes); max: the buffer's limit, -1 when it is too small. */
+static const struct {
+	const char *raw, *quoted;
+	size_t max;
+} quotes[] = {
+	{ "", "\"\"", 64 },
+	{ "plain text", "\"plain text\"", 64 },
+	{ "a\"b\\c", "\"a\\\"b\\\\c\"", 64 },
+	{ "\n\r\t\b\f", "\"\\n\\r\\t\\u0008\\u000c\"", 64 },
+	{ "\x01\x1f\x7f", "\"\\u0001\\u001f\x7f\"", 64 },
+	{ "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", "\"\xc3\xa9\xe2\x82\xac"
+	  "\xf0\x9f\x98\x80\"", 64 },
+	{ "\xff\xc3", "\"\xef\xbf\xbd\xef\xbf\xbd\"", 64 },
+	{ "\xed\xa0\x80x", "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdx\"", 64 },
+	{ "abcd", "\"abcd\"", 6 },
+	{ "abcd", NULL, 5 },
+	{ "a\nb", NULL, 5 },
+};
+
+START_TEST(json_quote_bytes)
+{
+	size_t n = strlen(quotes[_i].raw), q;
+	const char *want = quotes[_i].quoted;
+	struct buf b;
+
+	buf_init(&b, quotes[_i].max);
+	ck_assert_int_eq(json_quote(&b, quotes[_i].raw, n), want ? 0 : -1);
+	if (want != NULL)
+		ck_assert_str_eq(b.data, want);
+	buf_reset(&b);
+	b.max = quotes[_i].max - 2;
+	ck_assert_int_eq(json_escape(&b, quotes[_i].raw, n), want ? 0 : -1);
+	if (want != NULL) {
+		q = strlen(want);
+		ck_assert_uint_eq(b.len, q - 2);
+		ck_assert(memcmp(b.data, want + 1, q - 2) == 0);
+	}
+	buf_free(&b);
+}
+END_TEST
+
 START_TEST(rng_derive_is_stable)
 {
 	struct rng a, b;
@@ -192,6 +234,8 @@ suite(void)
 	tcase_add_loop_test(tc, json_parse_positions, 0, N(json_cases));
 	tcase_add_test(tc, json_parse_refuses_nul);
 	tcase_add_test(tc, json_quote_roundtrip);
+	tcase_add_loop_test(tc, json_quote_bytes, 0,
+			    (int)(sizeof(quotes) / sizeof(quotes[0])));
 	tcase_add_test(tc, rng_derive_is_stable);
 	tcase_add_test(tc, rng_below_range_and_spread);
 	tcase_add_loop_test(tc, status_precedence, 0, N(merge_cases));
