@@ -351,7 +351,7 @@ rerun(struct rerun *r)
 		rc = count_quarantined(r);
 	/* The measures read the quarantine and findings just settled. */
 	if (rc == 0)
-		rc = dataset_measure(ds, r->v, r->n, err);
+		rc = dataset_measure_committed(ds, r->v, r->n, err);
 	sqlite3_finalize(r->ins);
 	sqlite3_finalize(r->score);
 	findings_free(r->fc);

@@ -12,6 +12,7 @@ libpersonaforge_a_SOURCES += output/merge.c output/merge.h
 libpersonaforge_a_SOURCES += output/cursor.c output/cursor.h
 libpersonaforge_a_SOURCES += output/gate.c output/gate.h
 libpersonaforge_a_SOURCES += output/metrics.c output/metrics.h
+libpersonaforge_a_SOURCES += output/ahead.c output/ahead.h
 libpersonaforge_a_SOURCES += output/findings.c output/findings.h
 libpersonaforge_a_SOURCES += output/audit.c output/audit.h
 libpersonaforge_a_SOURCES += output/safetyllm.c output/safetyllm.h
@@ -26,6 +27,12 @@ tests_unit_test_tables_SOURCES = tests/unit/test_tables.c
 tests_unit_test_tables_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_tables_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_tables
+
+check_PROGRAMS += tests/unit/test_ahead
+tests_unit_test_ahead_SOURCES = tests/unit/test_ahead.c
+tests_unit_test_ahead_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_ahead_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_ahead
 
 check_PROGRAMS += tests/unit/test_audit
 tests_unit_test_audit_SOURCES = tests/unit/test_audit.c

@@ -9,6 +9,7 @@
 #include "base/buf.h"
 #include "base/datadir.h"
 #include "base/json.h"
+#include "output/ahead.h"
 #include "output/cursor.h"
 #include "engine/journal.h"
 #include "engine/scheduler.h"
@@ -22,6 +23,7 @@
 #define LIST_MAX 4096        /* items of one exposure list kept */
 #define LENS_MAX 1024        /* row lengths of one persona per table */
 #define FINDERS_MAX 8        /* auditors whose findings are split out */
+#define SOURCES_MAX 8        /* list sources read ahead */
 
 /* Stages that list people add theirs here, one entry each (metrics.h).
  * A community question's answerers (cqa): one answerer per technique,
@@ -50,6 +52,16 @@ struct src {
 	struct dataset *ds;
 	struct pf_error *err;
 	sqlite3_stmt *people, *list;
+	/* Read ahead (output/ahead.h) when the caller allows it: each
+	 * persona's journal, preference and text columns (`rest`, in
+	 * persona order beside `people`), and each list source's lists
+	 * (lahead[k] for lists0[k]); NULL: read here. */
+	int ahead_ok;
+	struct ahead *rest;
+	struct ahead *lahead[SOURCES_MAX];
+	struct ahead *lrun;                     /* the list ahead now */
+	struct ahead_row lrow;                  /* its row */
+	const struct metrics_list_source *lists0;
 	const struct metrics_list_source *ls;   /* the list source now */
 	cJSON *config;                          /* the run's config */
 	struct persona_tables *tables;
@@ -180,37 +192,37 @@ has_text(const struct dataset_table *t)
 	return 0;
 }
 
-/* The people query: p.*, then quarantine, findings s0..s4, journal items,
- * failed and refused, decided preference pairs on a stated axis and
- * those won by the stated view, then per text table its rows, bytes and
- * row lengths. */
+/* The columns of the rest of a persona: journal items, failed and
+ * refused, decided preference pairs on a stated axis and those won by
+ * the stated view, then per text table its rows, bytes and row
+ * lengths. */
 static int
-sql_people(struct src *s, struct buf *b)
+sql_rest_cols(struct buf *b)
 {
 	size_t i, k;
-	int rc, sv;
+	int rc = buf_puts(b, ", coalesce(j.n, 0), coalesce(j.failed, 0), "
+			  "coalesce(j.refused, 0), coalesce(v.n, 0), "
+			  "coalesce(v.own, 0)");
 
-	rc = buf_puts(b, "SELECT p.*, coalesce(q.q, 0)");
-	for (sv = AUDIT_INFO; sv <= AUDIT_CRITICAL; sv++)
-		rc |= buf_printf(b, ", coalesce(f.s%d, 0)", sv);
-	for (i = 0; i < s->nauditors; i++)
-		for (sv = AUDIT_INFO; sv <= AUDIT_CRITICAL; sv++)
-			rc |= buf_printf(b, ", coalesce(f.a%zu_%d, 0)", i, sv);
-	rc |= buf_puts(b, ", coalesce(j.n, 0), coalesce(j.failed, 0), "
-		       "coalesce(j.refused, 0), coalesce(v.n, 0), "
-		       "coalesce(v.own, 0)");
 	for (i = 0, k = 0; i < dataset_ntables && k < TEXTS_MAX; i++)
 		if (has_text(&dataset_tables[i]))
 			rc |= buf_printf(b, ", coalesce(t%zu.n, 0), "
 					 "coalesce(t%zu.b, 0), t%zu.l", k, k,
 					 k), k++;
-	rc |= buf_printf(b, " FROM \"%s\" p",
-			 dataset_table_role(DATASET_PERSONAS)->name);
-	rc |= sql_quarantine(b) | sql_findings(s, b);
-	rc |= buf_puts(b, " LEFT JOIN (SELECT persona_id AS pid, count(*) AS"
-		       " n, sum(state = 'failed') AS failed, sum(state = "
-		       "'failed' AND (last_error LIKE '" SCHED_REFUSED "%')) AS"
-		       " refused FROM journal");
+	return rc;
+}
+
+/* The joins of sql_rest_cols; names the text tables in s->texts. */
+static int
+sql_rest_joins(struct src *s, struct buf *b)
+{
+	size_t i;
+	int rc;
+
+	rc = buf_puts(b, " LEFT JOIN (SELECT persona_id AS pid, count(*) AS"
+		      " n, sum(state = 'failed') AS failed, sum(state = "
+		      "'failed' AND (last_error LIKE '" SCHED_REFUSED "%')) AS"
+		      " refused FROM journal");
 	/* a journal this process wrote whole holds no damaged row */
 	if (!s->ds->journal_fresh)
 		rc |= buf_puts(b, " WHERE pf_journal_intact(item_id, state, "
@@ -223,9 +235,48 @@ sql_people(struct src *s, struct buf *b)
 		       " FROM preference_pair WHERE label = 'chosen' AND "
 		       "view_stated != '' GROUP BY pid) v ON v.pid = p."
 		       DATASET_PERSONA_COL);
+	s->ntexts = 0;
 	for (i = 0; i < dataset_ntables && s->ntexts < TEXTS_MAX; i++)
 		if (has_text(&dataset_tables[i]))
 			rc |= sql_texts(s, &dataset_tables[i], b);
+	return rc;
+}
+
+/* The people query: p.*, then quarantine, findings s0..s4, then the
+ * rest of each persona (sql_rest_cols) unless s->rest reads it ahead. */
+static int
+sql_people(struct src *s, struct buf *b)
+{
+	size_t i;
+	int rc, sv;
+
+	rc = buf_puts(b, "SELECT p.*, coalesce(q.q, 0)");
+	for (sv = AUDIT_INFO; sv <= AUDIT_CRITICAL; sv++)
+		rc |= buf_printf(b, ", coalesce(f.s%d, 0)", sv);
+	for (i = 0; i < s->nauditors; i++)
+		for (sv = AUDIT_INFO; sv <= AUDIT_CRITICAL; sv++)
+			rc |= buf_printf(b, ", coalesce(f.a%zu_%d, 0)", i, sv);
+	if (s->rest == NULL)
+		rc |= sql_rest_cols(b);
+	rc |= buf_printf(b, " FROM \"%s\" p",
+			 dataset_table_role(DATASET_PERSONAS)->name);
+	rc |= sql_quarantine(b) | sql_findings(s, b);
+	if (s->rest == NULL)
+		rc |= sql_rest_joins(s, b);
+	return rc | buf_puts(b, " ORDER BY p." DATASET_PERSONA_COL);
+}
+
+/* The rest of each persona alone, to read ahead: its id, then
+ * sql_rest_cols, in the people query's order. */
+static int
+sql_rest(struct src *s, struct buf *b)
+{
+	int rc = buf_puts(b, "SELECT p." DATASET_PERSONA_COL);
+
+	rc |= sql_rest_cols(b);
+	rc |= buf_printf(b, " FROM \"%s\" p",
+			 dataset_table_role(DATASET_PERSONAS)->name);
+	rc |= sql_rest_joins(s, b);
 	return rc | buf_puts(b, " ORDER BY p." DATASET_PERSONA_COL);
 }
 
@@ -243,6 +294,75 @@ read_lens(const char *text, int64_t *out, size_t max)
 	return n;
 }
 
+/* Where the rest of a persona's columns are read: the people query's
+ * row from column c on, or the row read ahead. */
+struct cols {
+	sqlite3_stmt *st;
+	const struct ahead_row *r;   /* NULL: st */
+	int c;                       /* the next column */
+};
+
+static int64_t
+col_int(struct cols *x)
+{
+	int c = x->c++;
+
+	return x->r != NULL ? x->r->i[c] : sqlite3_column_int64(x->st, c);
+}
+
+static const char *
+col_text(struct cols *x)
+{
+	int c = x->c++;
+
+	return x->r != NULL ? x->r->s[c] :
+	       (const char *)sqlite3_column_text(x->st, c);
+}
+
+/* The rest of persona p (sql_rest_cols) from x. */
+static void
+read_rest(struct src *s, struct audit_person *p, struct cols *x)
+{
+	int i;
+
+	p->items = col_int(x);
+	p->failed = col_int(x);
+	p->refused = col_int(x);
+	p->prefs = col_int(x);
+	p->own_wins = col_int(x);
+	for (i = 0; i < (int)s->ntexts; i++) {
+		s->rows[i] = col_int(x);
+		s->bytes[i] = col_int(x);
+		s->nlens[i] = read_lens(col_text(x), s->lens[i], LENS_MAX);
+		s->lensp[i] = s->lens[i];
+	}
+	p->ntexts = s->ntexts;
+	p->text_tables = s->texts;
+	p->text_rows = s->rows;
+	p->text_bytes = s->bytes;
+	p->text_lens = s->lensp;
+	p->text_nlens = s->nlens;
+}
+
+/* The rest of persona p from the row read ahead, which must be p's.
+ * Returns 0, or -1 with s->err filled. */
+static int
+rest_ahead(struct src *s, struct audit_person *p)
+{
+	struct ahead_row r;
+	struct cols x = { .c = 1 };
+	int got = ahead_next(s->rest, &r, s->err);
+
+	if (got < 0)
+		return -1;
+	if (got == 0 || r.i[0] != p->persona_id)
+		return pf_error_set(s->err, "cannot read the personas: the "
+				    "rows read ahead do not match");
+	x.r = &r;
+	read_rest(s, p, &x);
+	return 0;
+}
+
 static int
 next_person(struct audit_source *base, struct audit_person *p,
 	    struct pf_error *err)
@@ -250,6 +370,7 @@ next_person(struct audit_source *base, struct audit_person *p,
 	struct src *s = (struct src *)base;
 	sqlite3_stmt *st = s->people;
 	int i, c, rc = sqlite3_step(st);
+	struct cols x = { .st = st };
 	const char *v;
 
 	s->err = err;
@@ -278,24 +399,10 @@ next_person(struct audit_source *base, struct audit_person *p,
 	p->nauditors = s->nauditors;
 	p->auditor_names = s->auditors;
 	p->by_auditor = s->by_auditor;
-	p->items = sqlite3_column_int64(st, c++);
-	p->failed = sqlite3_column_int64(st, c++);
-	p->refused = sqlite3_column_int64(st, c++);
-	p->prefs = sqlite3_column_int64(st, c++);
-	p->own_wins = sqlite3_column_int64(st, c++);
-	for (i = 0; i < (int)s->ntexts; i++) {
-		s->rows[i] = sqlite3_column_int64(st, c++);
-		s->bytes[i] = sqlite3_column_int64(st, c++);
-		s->nlens[i] = read_lens((const char *)sqlite3_column_text(st,
-					c++), s->lens[i], LENS_MAX);
-		s->lensp[i] = s->lens[i];
-	}
-	p->ntexts = s->ntexts;
-	p->text_tables = s->texts;
-	p->text_rows = s->rows;
-	p->text_bytes = s->bytes;
-	p->text_lens = s->lensp;
-	p->text_nlens = s->nlens;
+	if (s->rest != NULL)
+		return rest_ahead(s, p) == 0 ? 1 : -1;
+	x.c = c;
+	read_rest(s, p, &x);
 	return 1;
 }
 
@@ -346,25 +453,40 @@ journal_intact(sqlite3_context *cx, int argc, sqlite3_value **v)
 				   (const char *)sqlite3_value_text(v[5])));
 }
 
+/* Register pf_journal_intact on db. Returns 0 or nonzero. */
 static int
-open_people(struct src *s)
+register_intact(sqlite3 *db)
+{
+	return sqlite3_create_function(db, "pf_journal_intact", 7,
+				       SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+				       NULL, journal_intact, NULL, NULL)
+	       != SQLITE_OK;
+}
+
+/* Start reading the rest of each persona ahead; s->rest stays NULL when
+ * it cannot start (the people query then reads it). */
+static void
+start_rest(struct src *s)
+{
+	struct pf_error e;
+	struct buf sql;
+
+	buf_init(&sql, SQL_MAX);
+	if (sql_rest(s, &sql) == 0)
+		(void)ahead_start(s->ds->path, sql.data, register_intact,
+				  &s->rest, &e);
+	buf_free(&sql);
+}
+
+/* Prepare the people query (with the rest of each persona unless it is
+ * read ahead). Returns 0, or -1 with s->err filled. */
+static int
+prepare_people(struct src *s)
 {
 	struct buf sql;
-	size_t a;
-	int i, rc;
+	int rc;
 
-	/* Registered names only, so they are safe inside the SQL text. */
-	for (a = 0; a < auditor_count && s->nauditors < FINDERS_MAX; a++)
-		if (auditor_registry[a]->scan_row != NULL ||
-		    auditor_registry[a]->scan_dataset != NULL)
-			s->auditors[s->nauditors++] = auditor_registry[a]->name;
-	if (sqlite3_create_function(s->ds->db, "pf_journal_intact", 7,
-				    SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
-				    journal_intact, NULL, NULL) != SQLITE_OK)
-		return pf_error_set(s->err, "cannot register a function: %s",
-				    sqlite3_errmsg(s->ds->db));
 	buf_init(&sql, SQL_MAX);
-	s->ntexts = 0;
 	rc = sql_people(s, &sql);
 	if (rc != 0) {
 		buf_free(&sql);
@@ -372,7 +494,26 @@ open_people(struct src *s)
 	}
 	s->people = dataset_prepare(s->ds, sql.data, s->err);
 	buf_free(&sql);
-	if (s->people == NULL)
+	return s->people != NULL ? 0 : -1;
+}
+
+static int
+open_people(struct src *s)
+{
+	size_t a;
+	int i;
+
+	/* Registered names only, so they are safe inside the SQL text. */
+	for (a = 0; a < auditor_count && s->nauditors < FINDERS_MAX; a++)
+		if (auditor_registry[a]->scan_row != NULL ||
+		    auditor_registry[a]->scan_dataset != NULL)
+			s->auditors[s->nauditors++] = auditor_registry[a]->name;
+	if (register_intact(s->ds->db) != 0)
+		return pf_error_set(s->err, "cannot register a function: %s",
+				    sqlite3_errmsg(s->ds->db));
+	if (s->ahead_ok)
+		start_rest(s);
+	if (prepare_people(s) != 0)
 		return -1;
 	for (s->npcols = 0; dataset_col_at(dataset_table_role(
 	     DATASET_PERSONAS), (size_t)s->npcols, &(struct dataset_col){0})
@@ -391,9 +532,21 @@ static int
 rewind_people(struct audit_source *base, struct pf_error *err)
 {
 	struct src *s = (struct src *)base;
+	int i;
 
-	(void)err;
+	s->err = err;
 	sqlite3_reset(s->people);
+	if (s->rest == NULL || !ahead_started(s->rest))
+		return 0;
+	/* what was read ahead is spent: read it here from now on */
+	ahead_free(s->rest);
+	s->rest = NULL;
+	sqlite3_finalize(s->people);
+	s->people = NULL;
+	if (prepare_people(s) != 0)
+		return -1;
+	for (i = 0; i < s->npcols; i++)
+		s->names[i] = sqlite3_column_name(s->people, i);
 	return 0;
 }
 
@@ -462,12 +615,13 @@ has_table(struct src *s, const char *name)
 	return found;
 }
 
-/* The list query of ls: user (as text), item id 1..n, ordered by user
- * and rank; and its catalogue size into s->list_n. */
+/* The list query of ls: user (as text), item id 1..n, then (with
+ * `scalars`, to read it ahead) the catalogue size of a distinct source
+ * and the k of count_sql (else 0 each), ordered by user and rank. */
 static int
-sql_list(struct src *s, const struct metrics_list_source *ls, struct buf *q)
+sql_list_select(const struct metrics_list_source *ls, int scalars,
+		struct buf *q)
 {
-	struct buf c;
 	int rc;
 
 	if (ls->distinct)
@@ -477,9 +631,28 @@ sql_list(struct src *s, const struct metrics_list_source *ls, struct buf *q)
 		rc = buf_printf(q, "SELECT CAST(%s AS TEXT), "
 				DATASET_PERSONA_KEY("%s") " + 1", ls->user,
 				ls->item);
-	rc |= sql_from(ls, q) | buf_printf(q, " ORDER BY 1%s%s",
-					   ls->rank ? ", " : "",
-					   ls->rank ? ls->rank : "");
+	if (scalars && ls->distinct)
+		rc |= buf_printf(q, ", (SELECT count(DISTINCT %s)", ls->item) |
+		      sql_from(ls, q) | buf_puts(q, ")");
+	else if (scalars)
+		rc |= buf_puts(q, ", 0");
+	if (scalars && ls->count_sql != NULL)
+		rc |= buf_printf(q, ", (SELECT %s", ls->count_sql) |
+		      sql_from(ls, q) | buf_puts(q, ")");
+	else if (scalars)
+		rc |= buf_puts(q, ", 0");
+	return rc | sql_from(ls, q) | buf_printf(q, " ORDER BY 1%s%s",
+						 ls->rank ? ", " : "",
+						 ls->rank ? ls->rank : "");
+}
+
+/* The list query of ls, and its catalogue size into s->list_n. */
+static int
+sql_list(struct src *s, const struct metrics_list_source *ls, struct buf *q)
+{
+	struct buf c;
+	int rc = sql_list_select(ls, 0, q);
+
 	s->list_n = 0;
 	if (rc != 0 || !ls->distinct)
 		return rc;
@@ -492,6 +665,71 @@ sql_list(struct src *s, const struct metrics_list_source *ls, struct buf *q)
 	return rc;
 }
 
+/* Start reading ahead the lists of every source this dataset has a
+ * table for; a source that cannot start is read here. */
+static void
+start_lists(struct src *s)
+{
+	const struct metrics_list_source *ls;
+	struct pf_error e;
+	struct buf q;
+	size_t k;
+
+	for (ls = s->lists0, k = 0; ls->name != NULL && k < SOURCES_MAX;
+	     ls++, k++) {
+		if (!has_table(s, ls->table))
+			continue;
+		buf_init(&q, 4096);
+		if (sql_list_select(ls, 1, &q) == 0)
+			(void)ahead_start(s->ds->path, q.data, NULL,
+					  &s->lahead[k], &e);
+		buf_free(&q);
+	}
+}
+
+/* The read-ahead lists of source s->ls, unless there are none or they
+ * were taken before. */
+static struct ahead *
+list_ahead(struct src *s)
+{
+	size_t k = (size_t)(s->ls - s->lists0);
+
+	if (k >= SOURCES_MAX || s->lahead[k] == NULL ||
+	    ahead_started(s->lahead[k]))
+		return NULL;
+	return s->lahead[k];
+}
+
+/* Step the list cursor: 1 on a row, 0 at the end, -1 with s->err. */
+static int
+list_step(struct src *s)
+{
+	int rc;
+
+	if (s->lrun != NULL)
+		return ahead_next(s->lrun, &s->lrow, s->err);
+	rc = sqlite3_step(s->list);
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return rc == SQLITE_ROW;
+	return db_fail(s, s->ls->table);
+}
+
+/* Open the read-ahead lists of s->ls: 1 with the cursor on its first
+ * row, 0 when it has none, -1 with s->err. */
+static int
+open_list_ahead(struct src *s)
+{
+	int got;
+
+	s->lrun = list_ahead(s);
+	if ((got = list_step(s)) != 1)
+		return got;
+	s->list_n = s->ls->distinct ? s->lrow.i[2] : 0;
+	s->list_k = s->ls->count_sql != NULL ? s->lrow.i[3] :
+		    list_k(s, s->ls);
+	return 1;
+}
+
 /* Prepare the list query of the next source this dataset has a table for;
  * 1 with the cursor on its first row, 0 when none is left. */
 static int
@@ -502,7 +740,14 @@ open_list(struct src *s)
 
 	sqlite3_finalize(s->list);
 	s->list = NULL;
+	s->lrun = NULL;
 	for (; s->ls->name != NULL; s->ls++) {
+		if (list_ahead(s) != NULL) {
+			if ((rc = open_list_ahead(s)) != 0)
+				return s->pending = rc > 0, rc;
+			continue;
+		}
+		s->lrun = NULL;
 		if (!has_table(s, s->ls->table))
 			continue;
 		buf_init(&q, 4096);
@@ -522,13 +767,14 @@ open_list(struct src *s)
 	return 0;
 }
 
-/* 1 while the cursor's row belongs to user `user`. */
-static int
-same_user(struct src *s, const char *user)
+/* The user of the cursor's row, "" for none. */
+static const char *
+row_user(struct src *s)
 {
-	const char *u = (const char *)sqlite3_column_text(s->list, 0);
+	const char *u = s->lrun != NULL ? s->lrow.s[0] :
+			(const char *)sqlite3_column_text(s->list, 0);
 
-	return strcmp(u != NULL ? u : "", user) == 0;
+	return u != NULL ? u : "";
 }
 
 static int
@@ -536,29 +782,28 @@ next_list(struct audit_source *base, struct audit_list *l,
 	  struct pf_error *err)
 {
 	struct src *s = (struct src *)base;
-	const char *u;
 	size_t n = 0;
 	int rc;
 
 	s->err = err;
 	if (!s->pending && (rc = open_list(s)) <= 0)
 		return rc;
-	u = (const char *)sqlite3_column_text(s->list, 0);
-	snprintf(s->user, sizeof(s->user), "%s", u != NULL ? u : "");
+	snprintf(s->user, sizeof(s->user), "%s", row_user(s));
 	do {
 		if (n < LIST_MAX)
-			s->items[n++] = sqlite3_column_int64(s->list, 1);
-		rc = sqlite3_step(s->list);
-	} while (rc == SQLITE_ROW && same_user(s, s->user));
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_fail(s, s->ls->table);
+			s->items[n++] = s->lrun != NULL ? s->lrow.i[1] :
+					sqlite3_column_int64(s->list, 1);
+		rc = list_step(s);
+	} while (rc == 1 && strcmp(row_user(s), s->user) == 0);
+	if (rc < 0)
+		return -1;
 	l->source = s->ls->name;
 	l->ordered = s->ls->rank != NULL;
 	l->k = s->list_k;
 	l->n = s->list_n;
 	l->len = n;
 	l->items = s->items;
-	s->pending = rc == SQLITE_ROW;
+	s->pending = rc == 1;
 	if (!s->pending)
 		s->ls++;
 	return 1;
@@ -623,6 +868,11 @@ count_personas(struct src *s)
 static void
 src_close(struct src *s)
 {
+	size_t k;
+
+	ahead_free(s->rest);
+	for (k = 0; k < SOURCES_MAX; k++)
+		ahead_free(s->lahead[k]);
 	sqlite3_finalize(s->people);
 	sqlite3_finalize(s->list);
 	sqlite3_finalize(s->pairs);
@@ -633,29 +883,42 @@ src_close(struct src *s)
 	free(s->values);
 }
 
-/* Back to the start of every stream of s: its personas, its lists
- * from `lists`, its judged pairs and comparisons; for the next auditor
- * that measures. */
-static void
-src_rewind(struct src *s, const struct metrics_list_source *lists)
+/* Back to the start of every stream of s: its personas, its lists,
+ * its judged pairs and comparisons; for the next auditor that measures.
+ * What was read ahead and taken is spent: read here from now on.
+ * Returns 0, or -1 with s->err. */
+static int
+src_rewind(struct src *s)
 {
-	sqlite3_reset(s->people);
+	size_t k;
+
+	for (k = 0; k < SOURCES_MAX; k++)
+		if (ahead_started(s->lahead[k])) {
+			ahead_free(s->lahead[k]);
+			s->lahead[k] = NULL;
+		}
+	s->lrun = NULL;
 	sqlite3_finalize(s->list);
 	sqlite3_finalize(s->pairs);
 	sqlite3_finalize(s->cmps);
 	s->list = s->pairs = s->cmps = NULL;
 	s->pending = s->pairs_done = s->cmps_done = 0;
-	s->ls = lists;
+	s->ls = s->lists0;
+	return rewind_people(&s->base, s->err);
 }
 
+/* Open the source over ds, reading ahead when `ahead` is set (see
+ * dataset_measure_committed). Returns 0, or -1 with err. */
 static int
 src_open(struct src *s, struct dataset *ds,
-	 const struct metrics_list_source *lists, struct pf_error *err)
+	 const struct metrics_list_source *lists, int ahead,
+	 struct pf_error *err)
 {
 	memset(s, 0, sizeof(*s));
 	s->ds = ds;
 	s->err = err;
-	s->ls = lists;
+	s->ls = s->lists0 = lists;
+	s->ahead_ok = ahead;
 	s->base.next_person = next_person;
 	s->base.rewind_people = rewind_people;
 	s->base.next_list = next_list;
@@ -666,6 +929,8 @@ src_open(struct src *s, struct dataset *ds,
 		src_close(s);
 		return -1;
 	}
+	if (ahead)
+		start_lists(s);
 	return 0;
 }
 
@@ -854,17 +1119,52 @@ dataset_metrics_replace(struct dataset *ds, const struct auditor *a,
 	return rc;
 }
 
+static int measure(struct dataset *ds, const struct audit_instance *v,
+		   size_t n, const struct metrics_list_source *lists,
+		   int ahead, struct pf_error *err);
+
 int
 dataset_measure(struct dataset *ds, const struct audit_instance *v,
 		size_t n, struct pf_error *err)
 {
-	return dataset_measure_lists(ds, v, n, metrics_list_sources, err);
+	return measure(ds, v, n, metrics_list_sources, 0, err);
 }
 
 int
 dataset_measure_lists(struct dataset *ds, const struct audit_instance *v,
 		      size_t n, const struct metrics_list_source *lists,
 		      struct pf_error *err)
+{
+	return measure(ds, v, n, lists, 0, err);
+}
+
+/* 1 if ds is in WAL mode: a reader on another connection then reads
+ * while this one holds a write transaction, neither waiting. */
+static int
+in_wal(struct dataset *ds)
+{
+	sqlite3_stmt *st = dataset_prepare(ds, "PRAGMA journal_mode", NULL);
+	const char *mode;
+	int wal = 0;
+
+	if (st != NULL && sqlite3_step(st) == SQLITE_ROW &&
+	    (mode = (const char *)sqlite3_column_text(st, 0)) != NULL)
+		wal = strcmp(mode, "wal") == 0;
+	sqlite3_finalize(st);
+	return wal;
+}
+
+int
+dataset_measure_committed(struct dataset *ds, const struct audit_instance *v,
+			  size_t n, struct pf_error *err)
+{
+	return measure(ds, v, n, metrics_list_sources, in_wal(ds), err);
+}
+
+static int
+measure(struct dataset *ds, const struct audit_instance *v, size_t n,
+	const struct metrics_list_source *lists, int ahead,
+	struct pf_error *err)
 {
 	struct store st;
 	struct src s;
@@ -880,10 +1180,9 @@ dataset_measure_lists(struct dataset *ds, const struct audit_instance *v,
 		st.ds = ds;
 		st.a = v[i].auditor;
 		st.err = err;
-		if (open)
-			src_rewind(&s, lists);
 		if (prepare_store(&st) != 0 ||
-		    (!open && src_open(&s, ds, lists, err) != 0)) {
+		    (open && src_rewind(&s) != 0) ||
+		    (!open && src_open(&s, ds, lists, ahead, err) != 0)) {
 			sqlite3_finalize(st.ins);
 			if (open)
 				src_close(&s);

@@ -67,6 +67,17 @@ extern const struct metrics_list_source metrics_list_sources[];
 int dataset_measure(struct dataset *ds, const struct audit_instance *v,
 		    size_t n, struct pf_error *err);
 
+/* dataset_measure() for a caller whose open transaction has changed no
+ * row the measures read but findings, quarantine flags and rubric scores
+ * (a rerun: output/audit.h): on a file in WAL mode the journal, the
+ * texts and the exposure lists, all committed, are read ahead on
+ * connections and threads of their own (output/ahead.h) while this
+ * connection reads the personas, their quarantine and findings; the
+ * measures are the same. Returns 0, or -1 with err filled. */
+int dataset_measure_committed(struct dataset *ds,
+			      const struct audit_instance *v, size_t n,
+			      struct pf_error *err);
+
 /* Replace the measures of auditor a (its name and version; it need not
  * be in the registry: the counterfactual probe's are "probe") with what
  * produce(pud, emit, eud) emits. Run it inside a transaction. Returns
