@@ -79,12 +79,6 @@ buf_append(struct buf *b, const void *p, size_t n)
 }
 
 int
-buf_reserve(struct buf *b, size_t n)
-{
-	return grow(b, n);
-}
-
-int
 buf_puts(struct buf *b, const char *s)
 {
 	return buf_append(b, s, strlen(s));

@@ -38,11 +38,6 @@ int buf_reserve(struct buf *b, size_t n);
  * ran out; on failure the buffer is unchanged. */
 int buf_append(struct buf *b, const void *p, size_t n);
 
-/* Make room for n more bytes at once (one allocation, not one per
- * doubling while they are appended). Returns 0, or -1 when len + n
- * would pass max or memory runs out. */
-int buf_reserve(struct buf *b, size_t n);
-
 /* Append a NUL-terminated string; as buf_append. */
 int buf_puts(struct buf *b, const char *s);
 
