@@ -128,6 +128,14 @@ gen_text_keys(struct gen_unit *gu)
 	return k;
 }
 
+/* 1 when c ends a sentence: . ! ? (or a NUL, as strchr(".!?", c)
+ * found it). */
+static int
+ends_sentence(char c)
+{
+	return c == '.' || c == '!' || c == '?' || c == '\0';
+}
+
 void
 gen_text_cut(struct buf *b, int max_words)
 {
@@ -140,7 +148,7 @@ gen_text_cut(struct buf *b, int max_words)
 				break;
 			in = 0;
 			word = i;
-			if (i > 0 && strchr(".!?", b->data[i - 1]) != NULL)
+			if (i > 0 && ends_sentence(b->data[i - 1]))
 				sentence = i;
 			continue;
 		}

@@ -8,6 +8,7 @@
 
 #include "base/buf.h"
 #include "base/json.h"
+#include "generators/text.h"
 #include "templates/grammar.h"
 #include "tests/unit/check_tap.h"
 
@@ -603,6 +604,35 @@ START_TEST(reserved_room)
 }
 END_TEST
 
+/* gen_text_cut(): a text whose max-th word is followed by more is cut
+ * at the last sentence end before that word's space, or when none, at
+ * the space before that word (the budget counts the word cut off). */
+static const struct {
+	const char *text;
+	int max;
+	const char *want;
+} cut_cases[] = {
+	{ "One two three. Four five six.", 4, "One two three." },
+	{ "A b! C d? E f g", 5, "A b! C d?" },
+	{ "one two three four five", 3, "one two" },
+	{ "one two three", 3, "one two three" },
+	{ "one two three", 0, "one two three" },
+	{ "one. two", 9, "one. two" },
+};
+
+START_TEST(cut_words)
+{
+	struct buf b;
+
+	buf_init(&b, 4096);
+	ck_assert_int_eq(buf_puts(&b, cut_cases[_i].text), 0);
+	gen_text_cut(&b, cut_cases[_i].max);
+	ck_assert_str_eq(b.data, cut_cases[_i].want);
+	ck_assert_int_eq((int)b.len, (int)strlen(cut_cases[_i].want));
+	buf_free(&b);
+}
+END_TEST
+
 /* Every shipped rule file compiles. */
 START_TEST(shipped_files)
 {
@@ -646,6 +676,7 @@ suite(void)
 	tcase_add_loop_test(tc, keyed_grown, 0, N(grow_cases));
 	tcase_add_test(tc, keyed_many_objects);
 	tcase_add_test(tc, reserved_room);
+	tcase_add_loop_test(tc, cut_words, 0, N(cut_cases));
 	suite_add_tcase(s, tc);
 	return s;
 }
