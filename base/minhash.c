@@ -28,8 +28,9 @@ next_word(const char **s, uint64_t *h)
 	return 1;
 }
 
-static void
-add_shingle(struct minhash *m, uint64_t x)
+/* Fold shingle hash x into m: the least hash per permutation. */
+static inline void
+shingle_min(struct minhash *m, uint64_t x)
 {
 	uint64_t h;
 	int i;
@@ -41,9 +42,40 @@ add_shingle(struct minhash *m, uint64_t x)
 	}
 }
 
+static void
+add_shingle_c(struct minhash *m, uint64_t x)
+{
+	shingle_min(m, x);
+}
+
+/* The same loop built for AVX-512 (x86-64, GCC), where the compiler does
+ * eight permutations' 64-bit products at once (vpmullq): about twice as
+ * fast, the same values. Picked when the CPU has it (add_shingle). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define HAVE_AVX512_SHINGLE 1
+__attribute__((target("avx512f,avx512dq")))
+static void
+add_shingle_avx512(struct minhash *m, uint64_t x)
+{
+	shingle_min(m, x);
+}
+#endif
+
+/* The shingle loop this CPU runs best. */
+static void (*add_shingle_fn(void))(struct minhash *, uint64_t)
+{
+#ifdef HAVE_AVX512_SHINGLE
+	if (__builtin_cpu_supports("avx512f") &&
+	    __builtin_cpu_supports("avx512dq"))
+		return add_shingle_avx512;
+#endif
+	return add_shingle_c;
+}
+
 void
 minhash_text(const char *text, struct minhash *out)
 {
+	void (*add_shingle)(struct minhash *, uint64_t) = add_shingle_fn();
 	uint64_t w[MINHASH_SHINGLE], x;
 	int n = 0, i;
 

@@ -54,6 +54,8 @@ struct item {
 	cJSON *parsed;              /* offline, rendered on the pool: the
 				     * offline reply parsed and checked
 				     * against the schema there, or NULL */
+	void *pre;                  /* the stage's pre_accept of parsed,
+				     * or NULL */
 	struct llm_call call;
 };
 
@@ -236,6 +238,20 @@ stage_ctx_init(struct sched *s, struct item *it, struct stage_ctx *sc)
 	sc->offline = s->o->offline;
 }
 
+/* Free the item's offline reply parsed on the pool and what its stage
+ * worked out from it (pre_accept). */
+static void
+drop_parsed(struct item *it)
+{
+	const struct stage *st = it->ur->u.table->stages[it->stage];
+
+	cJSON_Delete(it->parsed);
+	it->parsed = NULL;
+	if (it->pre != NULL)
+		st->pre_free(it->pre);
+	it->pre = NULL;
+}
+
 /* The render context: the unit's variables, the run, and whatever the
  * stage adds. Shared parts are referenced, not copied. */
 static cJSON *
@@ -370,8 +386,7 @@ render_on(struct sched *s, struct item *it, struct scratch *x,
 	cJSON *v;
 	int rc = -1;
 
-	cJSON_Delete(it->parsed);   /* of an earlier offline reply */
-	it->parsed = NULL;
+	drop_parsed(it);            /* of an earlier offline reply */
 	stage_ctx_init(s, it, &sc);
 	v = item_vars(s, it, &sc, err);
 	if (v == NULL)
@@ -405,8 +420,7 @@ item_release(struct item *it)
 {
 	buf_free(&it->body);
 	buf_free(&it->offline);
-	cJSON_Delete(it->parsed);
-	it->parsed = NULL;
+	drop_parsed(it);
 	free(it->repair);
 	free(it->bad_reply);
 	it->repair = it->bad_reply = NULL;
@@ -563,21 +577,29 @@ check_reply(struct sched *s, struct item *it, const char *text, size_t n,
 }
 
 /* The offline backend answers with the reply just rendered, byte for
- * byte: parse and check it here, on the pool, so that accept_reply()
- * on the loop thread finds the tree ready (it_reply). A reply that
- * fails is left for accept_reply() to parse again and reject. */
+ * byte: parse and check it here, on the pool, and let its stage work
+ * out what it can ahead (pre_accept), so that accept_reply() on the
+ * loop thread finds the tree and that work ready (it_reply). A reply
+ * that fails is left for accept_reply() to parse again and reject. */
 static void
 preparse(struct sched *s, struct item *it)
 {
+	const struct stage *st = s->tab->stages[it->stage];
+	struct stage_ctx sc;
 	char why[8];
 
-	cJSON_Delete(it->parsed);
+	drop_parsed(it);
 	it->parsed = check_reply(s, it, it->offline.data ? it->offline.data
 				 : "", it->offline.len, why, sizeof(why));
+	if (it->parsed == NULL || st->pre_accept == NULL)
+		return;
+	stage_ctx_init(s, it, &sc);
+	it->pre = st->pre_accept(&sc, it->parsed);
 }
 
 /* The checked tree of the reply the backend sent for it (taken from
- * it->parsed when that is the same text), or NULL with why filled. */
+ * it->parsed, it->pre kept with it, when that is the same text), or
+ * NULL with why filled. */
 static cJSON *
 it_reply(struct sched *s, struct item *it, char *why, size_t nwhy)
 {
@@ -590,15 +612,18 @@ it_reply(struct sched *s, struct item *it, char *why, size_t nwhy)
 	    memcmp(c->content, it->offline.data, c->content_len) == 0)
 		return r;
 	cJSON_Delete(r);
+	drop_parsed(it);
 	return check_reply(s, it, c->content ? c->content : "",
 			   c->content_len, why, nwhy);
 }
 
-/* Hand a checked reply to its stage. w == NULL replays. Returns 0
- * accepted, 1 rejected (why filled), -1 write error. */
+/* Hand a checked reply to its stage, with what the stage worked out
+ * from it ahead (pre, or NULL). w == NULL replays. Returns 0 accepted,
+ * 1 rejected (why filled), -1 write error. */
 static int
-stage_accept(struct sched *s, struct item *it, const cJSON *r, void *w,
-	     const char *model, char *why, size_t nwhy)
+stage_accept(struct sched *s, struct item *it, const cJSON *r,
+	     const void *pre, void *w, const char *model, char *why,
+	     size_t nwhy)
 {
 	struct stage_ctx sc;
 	struct pf_error e;
@@ -606,6 +631,7 @@ stage_accept(struct sched *s, struct item *it, const cJSON *r, void *w,
 
 	stage_ctx_init(s, it, &sc);
 	sc.w = w;
+	sc.pre = pre;
 	if (model != NULL && model[0] != '\0')
 		sc.model = model;
 	pf_error_clear(&e);
@@ -676,7 +702,9 @@ accept_reply(struct sched *s, struct item *it)
 		reject(s, it, why);
 		return;
 	}
-	rc = stage_accept(s, it, r, s->o->sink, c->model, why, sizeof(why));
+	rc = stage_accept(s, it, r, it->pre, s->o->sink, c->model, why,
+			  sizeof(why));
+	drop_parsed(it);
 	if (rc != 0) {
 		cJSON_Delete(r);
 		if (rc < 0)
@@ -759,7 +787,7 @@ try_replay(struct sched *s, struct item *it)
 	r = check_reply(s, it, row.reply, row.reply_len, why, sizeof(why));
 	if (r == NULL)
 		return resend(s, it, RESEND_REJECTED);
-	if (stage_accept(s, it, r, NULL, NULL, why, sizeof(why)) != 0) {
+	if (stage_accept(s, it, r, NULL, NULL, NULL, why, sizeof(why)) != 0) {
 		cJSON_Delete(r);
 		return resend(s, it, RESEND_REJECTED);
 	}

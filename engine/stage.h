@@ -58,6 +58,9 @@ struct stage_ctx {
 	const char *model;          /* model that answered */
 	int offline;                /* 1: the offline backend answers (its
 				     * reply text is the stage's to make) */
+	const void *pre;            /* accept: what the stage's pre_accept
+				     * worked out for this very reply, or
+				     * NULL (then accept works it out) */
 };
 
 /* A prerequisite: item `idx` of table stage `stage` of the same unit. */
@@ -93,6 +96,17 @@ struct stage {
 	 * the scheduler stores it in u->reply[stage][idx]. */
 	int (*accept)(struct stage_ctx *sc, const cJSON *reply,
 		      struct pf_error *err);
+	/* Work out ahead what accept() would from the reply alone (pure
+	 * checks: a critique, a signature), so that the loop thread's
+	 * accept does only what must run in order. Offline, the scheduler
+	 * calls it on its pool for a reply it rendered and checked there,
+	 * on the terms of vars (it reads the unit, the config and what no
+	 * accept changes; the unit's replies stay as they are meanwhile).
+	 * Returns an object (freed with pre_free) that accept() finds in
+	 * sc->pre when it accepts that reply; NULL (out of memory, nothing
+	 * to do) leaves the work to accept(). NULL: no such work. */
+	void *(*pre_accept)(struct stage_ctx *sc, const cJSON *reply);
+	void (*pre_free)(void *pre);   /* accepts NULL */
 	/* Delete the rows an earlier reply of this item wrote (the item has
 	 * now failed). NULL when the stage writes no rows. */
 	int (*forget)(struct stage_ctx *sc);

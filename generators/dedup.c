@@ -3,8 +3,6 @@
 
 #include <stdlib.h>
 
-#include "base/minhash.h"
-
 struct gen_dedup {
 	struct minhash_index *x;   /* NULL until the first narrative */
 	struct gen_dedup_counts n;
@@ -57,18 +55,16 @@ store(struct gen_dedup *d, const struct minhash *m, int64_t index)
 
 int
 gen_dedup_check(const struct pf_config *cfg, int64_t index,
-		const char *text, int redraws, int64_t *dup_of,
+		const struct minhash *m, int redraws, int64_t *dup_of,
 		struct pf_error *err)
 {
 	const struct gen_config *g = gen_cfg(cfg);
 	struct gen_dedup *d = state(cfg, err);
-	struct minhash m;
 	int dup;
 
 	if (d == NULL)
 		return -1;
-	minhash_text(text, &m);
-	dup = minhash_index_find_below(d->x, &m, index, dup_of);
+	dup = minhash_index_find_below(d->x, m, index, dup_of);
 	if (redraws == 0) {
 		d->n.checked++;
 		d->n.duplicates += dup;
@@ -79,21 +75,19 @@ gen_dedup_check(const struct pf_config *cfg, int64_t index,
 		return 1;
 	}
 	d->n.kept += dup;
-	store(d, &m, index);
+	store(d, m, index);
 	return 0;
 }
 
 int
-gen_dedup_add(const struct pf_config *cfg, int64_t index, const char *text,
-	      struct pf_error *err)
+gen_dedup_add(const struct pf_config *cfg, int64_t index,
+	      const struct minhash *m, struct pf_error *err)
 {
 	struct gen_dedup *d = state(cfg, err);
-	struct minhash m;
 
 	if (d == NULL)
 		return -1;
-	minhash_text(text, &m);
-	store(d, &m, index);
+	store(d, m, index);
 	return 0;
 }
 

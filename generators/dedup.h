@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "base/error.h"
+#include "base/minhash.h"
 #include "generators/config.h"
 
 #define GEN_DEDUP_MAX 200000   /* narratives stored per run */
@@ -46,20 +47,22 @@ struct gen_dedup *gen_dedup_new(void);
 /* Free it. Accepts NULL. */
 void gen_dedup_free(struct gen_dedup *d);
 
-/* Check the narrative `text` of persona `index`, drawn after `redraws`
- * earlier redraws, against the stored lower indexes. Returns 1 with
+/* Check the narrative of persona `index` with signature m
+ * (minhash_text of its detailed text: a pure function, worked out on any
+ * thread), drawn after `redraws` earlier redraws, against the stored
+ * lower indexes. Returns 1 with
  * *dup_of set when it is a near-duplicate and another redraw is allowed
  * (redraws < near_duplicate_redraws and < max_attempts - 1), else 0 after
  * storing the text's signature (a kept duplicate is counted). -1 with
  * err set when memory runs out. `personas` sizes the index. */
 int gen_dedup_check(const struct pf_config *cfg, int64_t index,
-		    const char *text, int redraws, int64_t *dup_of,
+		    const struct minhash *m, int redraws, int64_t *dup_of,
 		    struct pf_error *err);
 
-/* Store the text of an already accepted narrative (a replayed item)
- * without checking or counting it. Returns 0 or -1 with err set. */
+/* Store the signature m of an already accepted narrative (a replayed
+ * item) without checking or counting it. Returns 0 or -1 with err set. */
 int gen_dedup_add(const struct pf_config *cfg, int64_t index,
-		  const char *text, struct pf_error *err);
+		  const struct minhash *m, struct pf_error *err);
 
 /* The run's counts so far into *out (zeros before any check). */
 void gen_dedup_counts(const struct pf_config *cfg,

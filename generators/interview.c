@@ -363,24 +363,77 @@ contradict(struct stage_ctx *sc, const char *a, char *buf, size_t n)
 	return buf;
 }
 
-/* The critic: 1 with err set (the engine asks again with that reason,
- * up to generation.max_attempts) when the answer contradicts the
- * persona's attributes or facts by a coherence rule, or an earlier
- * answer of this interview (rule earlier_answer), else 0. */
-static int
-critique(struct stage_ctx *sc, const char *a, struct pf_error *err)
+/* The critic's verdict on one answer: pure, so pre_accept works it out
+ * on the scheduler's pool. */
+struct verdict {
+	const char *answer;            /* the answer judged (in the reply) */
+	int incoherent;                /* 1: reason and msg say why */
+	char reason[sizeof(((struct gen_critic *)0)->reason)];
+	char msg[sizeof(((struct pf_error *)0)->msg)];
+};
+
+/* Judge answer a of item sc->idx: does it contradict the persona's
+ * attributes or facts by a coherence rule, or an earlier answer of this
+ * interview (rule earlier_answer)? */
+static void
+judge(struct stage_ctx *sc, const char *a, struct verdict *v)
 {
-	struct gen_critic *c = &((struct gen_unit *)sc->u->data)->
-			       critic[sc->idx];
 	const char *earlier[GEN_MAX_LIST];
+	struct pf_error e;
 	uint32_t i;
 
 	for (i = 0; i < sc->idx; i++)
 		earlier[i] = json_get_str(unit_reply(sc->u, GEN_INTERVIEW, i),
 					  "answer", "");
-	if (gen_incoherent_with(sc->u, a, earlier, (int)sc->idx, c->reason,
-				sizeof(c->reason), err) == 0)
+	pf_error_clear(&e);
+	v->answer = a;
+	v->reason[0] = '\0';
+	v->incoherent = gen_incoherent_with(sc->u, a, earlier, (int)sc->idx,
+					    v->reason, sizeof(v->reason),
+					    &e) != 0;
+	snprintf(v->msg, sizeof(v->msg), "%s", e.msg);
+}
+
+/* pre_accept: the verdict on the reply's answer, ahead on any thread;
+ * NULL without an answer (accept rejects it) or memory. */
+static void *
+pre_accept(struct stage_ctx *sc, const cJSON *reply)
+{
+	const char *a = json_get_str(reply, "answer", NULL);
+	struct verdict *v;
+
+	if (a == NULL || a[0] == '\0' || (v = malloc(sizeof(*v))) == NULL)
+		return NULL;
+	judge(sc, a, v);
+	return v;
+}
+
+static void
+pre_free(void *pre)
+{
+	free(pre);
+}
+
+/* The critic: 1 with err set (the engine asks again with that reason,
+ * up to generation.max_attempts) when the answer contradicts the
+ * persona (judge), else 0. The verdict pre_accept gave on this very
+ * answer (sc->pre) stands. */
+static int
+critique(struct stage_ctx *sc, const char *a, struct pf_error *err)
+{
+	struct gen_critic *c = &((struct gen_unit *)sc->u->data)->
+			       critic[sc->idx];
+	const struct verdict *v = sc->pre;
+	struct verdict own;
+
+	if (v == NULL || v->answer != a) {
+		judge(sc, a, &own);
+		v = &own;
+	}
+	if (!v->incoherent)
 		return 0;
+	snprintf(c->reason, sizeof(c->reason), "%s", v->reason);
+	pf_error_set(err, "%s", v->msg);
 	c->rejected++;
 	return 1;
 }
@@ -445,5 +498,7 @@ const struct stage stage_interview = {
 	.deps = deps,
 	.vars = vars,
 	.accept = accept,
+	.pre_accept = pre_accept,
+	.pre_free = pre_free,
 	.forget = forget,
 };

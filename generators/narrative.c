@@ -11,9 +11,11 @@
 #include "generators/config.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "base/json.h"
+#include "base/minhash.h"
 #include "base/rng.h"
 #include "generators/dedup.h"
 #include "generators/text.h"
@@ -99,20 +101,90 @@ field(const cJSON *reply, int i, char **owned)
 	return *owned = cJSON_PrintUnformatted(f);
 }
 
-/* The near-duplicate check of the detailed narrative: 1 with err set
- * when it is to be drawn again, 0 when it stays (stored in the run's
- * index), -1 when memory runs out. A replayed narrative is only stored. */
+/* What accept() works out from a reply alone: its fields as text, the
+ * first rule it breaks, and the detailed text's signature. Pure, so
+ * pre_accept works it out on the scheduler's pool. */
+struct checked {
+	const char *f[WRITER_NARRATIVE_FIELDS];  /* into the reply or owned */
+	char *owned[WRITER_NARRATIVE_FIELDS];    /* the lists' JSON text */
+	int rc;                                  /* 1: rejected, msg says
+						  * why */
+	char msg[sizeof(((struct pf_error *)0)->msg)];
+	struct minhash sig;                      /* of the detailed text,
+						  * when rc is 0 */
+};
+
+/* Fill c from reply (c->owned for the caller to free: checked_free).
+ * live: the reply is to be accepted now (a replayed one was critiqued
+ * when it came). */
+static void
+check(struct stage_ctx *sc, const cJSON *reply, int live,
+      struct checked *c)
+{
+	const char *const *keys = writer_narrative_fields;
+	struct pf_error e;
+	int i;
+
+	pf_error_clear(&e);
+	c->rc = 0;
+	for (i = 0; i < WRITER_NARRATIVE_FIELDS; i++)
+		c->owned[i] = NULL;
+	for (i = 0; i < WRITER_NARRATIVE_FIELDS && c->rc == 0; i++)
+		if ((c->f[i] = field(reply, i, &c->owned[i])) == NULL) {
+			pf_error_set(&e, "missing '%s'", keys[i]);
+			c->rc = 1;
+		}
+	for (i = 0; c->rc == 0 && live && i < WRITER_NARRATIVE_FIELDS; i++)
+		if (gen_incoherent(sc->u, c->f[i], NULL, 0, &e))
+			c->rc = 1;
+	if (c->rc == 0)
+		minhash_text(c->f[WRITER_NARRATIVE_FIELDS - 1], &c->sig);
+	snprintf(c->msg, sizeof(c->msg), "%s", e.msg);
+}
+
+static void
+checked_free(struct checked *c)
+{
+	int i;
+
+	for (i = 0; i < WRITER_NARRATIVE_FIELDS; i++)
+		free(c->owned[i]);
+}
+
+/* pre_accept: check() ahead, on any thread; NULL when memory runs out. */
+static void *
+pre_accept(struct stage_ctx *sc, const cJSON *reply)
+{
+	struct checked *c = malloc(sizeof(*c));
+
+	if (c != NULL)
+		check(sc, reply, 1, c);
+	return c;
+}
+
+static void
+pre_free(void *pre)
+{
+	if (pre == NULL)
+		return;
+	checked_free(pre);
+	free(pre);
+}
+
+/* The near-duplicate check of the detailed narrative (signature m): 1
+ * with err set when it is to be drawn again, 0 when it stays (stored in
+ * the run's index), -1 when memory runs out. A replayed narrative is
+ * only stored. */
 static int
-dedup(struct stage_ctx *sc, const char *text, struct pf_error *err)
+dedup(struct stage_ctx *sc, const struct minhash *m, struct pf_error *err)
 {
 	struct gen_unit *gu = sc->u->data;
 	int64_t of = -1;
 	int rc;
 
 	if (sc->w == NULL)
-		return gen_dedup_add(sc->cfg, sc->u->index, text, err);
-	rc = gen_dedup_check(sc->cfg, sc->u->index, text, gu->redraws, &of,
-			     err);
+		return gen_dedup_add(sc->cfg, sc->u->index, m, err);
+	rc = gen_dedup_check(sc->cfg, sc->u->index, m, gu->redraws, &of, err);
 	if (rc != 1)
 		return rc;
 	gu->redraws++;
@@ -122,32 +194,32 @@ dedup(struct stage_ctx *sc, const char *text, struct pf_error *err)
 			    gen_cfg(sc->cfg)->dedup.threshold), 1;
 }
 
+/* Only the near-duplicate index and the rows are left for the loop
+ * thread when pre_accept checked the reply ahead (sc->pre). */
 static int
 accept(struct stage_ctx *sc, const cJSON *reply, struct pf_error *err)
 {
-	const char *const *keys = writer_narrative_fields;
-	const char *f[WRITER_NARRATIVE_FIELDS];
-	char *owned[WRITER_NARRATIVE_FIELDS] = { 0 };
-	int i, rc = 0;
+	const struct checked *c = sc->pre;
+	struct checked own;
+	int rc = 0;
 
-	for (i = 0; i < WRITER_NARRATIVE_FIELDS && rc == 0; i++)
-		if ((f[i] = field(reply, i, &owned[i])) == NULL) {
-			pf_error_set(err, "missing '%s'", keys[i]);
-			rc = 1;
-		}
-	for (i = 0; rc == 0 && sc->w != NULL &&
-	     i < WRITER_NARRATIVE_FIELDS; i++)
-		if (gen_incoherent(sc->u, f[i], NULL, 0, err))
-			rc = 1;
+	if (c == NULL) {
+		check(sc, reply, sc->w != NULL, &own);
+		c = &own;
+	}
+	if (c->rc != 0) {
+		pf_error_set(err, "%s", c->msg);
+		rc = 1;
+	}
 	if (rc == 0)
-		rc = dedup(sc, f[WRITER_NARRATIVE_FIELDS - 1], err);
+		rc = dedup(sc, &c->sig, err);
 	if (rc == 0 && sc->w != NULL)
 		rc = writer_narrative(sc->w, sc->u->index, sc->u->id,
-				      sc->item_id, f,
+				      sc->item_id, c->f,
 				      ((struct gen_unit *)sc->u->data)->redraws,
 				      sc->rerun);
-	for (i = 0; i < WRITER_NARRATIVE_FIELDS; i++)
-		free(owned[i]);
+	if (c == &own)
+		checked_free(&own);
 	return rc;
 }
 
@@ -164,5 +236,7 @@ const struct stage stage_narrative = {
 	.deps = deps,
 	.vars = vars,
 	.accept = accept,
+	.pre_accept = pre_accept,
+	.pre_free = pre_free,
 	.forget = forget,
 };

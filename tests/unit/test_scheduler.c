@@ -6,6 +6,7 @@
  * window of items held at once. The journal is a real SQLite file.
  */
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +115,45 @@ static const struct stage_table table = {
 	.stages = stages, .n = 3, .hooks = { .open = u_open },
 };
 
+/* Stage a with pre_accept: the reply's "v", worked out on the pool; the
+ * accept counts the replies that came with it and checks it is theirs. */
+static atomic_int pre_made, pre_freed;
+static int pre_seen, pre_wrong;
+
+static void *
+pre_v(struct stage_ctx *sc, const cJSON *r)
+{
+	(void)sc;
+	atomic_fetch_add(&pre_made, 1);
+	return strdup(json_get_str(r, "v", ""));
+}
+
+static void
+pre_v_free(void *pre)
+{
+	if (pre != NULL)
+		atomic_fetch_add(&pre_freed, 1);
+	free(pre);
+}
+
+static int
+accept_pre(struct stage_ctx *sc, const cJSON *r, struct pf_error *e)
+{
+	if (sc->pre != NULL) {
+		pre_seen++;
+		pre_wrong += strcmp(sc->pre, json_get_str(r, "v", "")) != 0;
+	}
+	return accept_v(sc, r, e);
+}
+
+static const struct stage st_pre = { .name = "a", .count = cnt_a,
+	.deps = deps_a, .vars = vars_none, .accept = accept_pre,
+	.pre_accept = pre_v, .pre_free = pre_v_free };
+static const struct stage *const stages_pre[] = { &st_pre, &st_b, &st_c };
+static const struct stage_table table_pre = {
+	.stages = stages_pre, .n = 3, .hooks = { .open = u_open },
+};
+
 /* ---- the fake backend ---- */
 
 struct fake {
@@ -156,6 +196,9 @@ answer(struct llm_call *c)
 		c->result = LLM_STOP_QUOTA;
 		return;
 	}
+	if (c->offline_reply != NULL && strcmp(buf, "{\"w\":1}") != 0)
+		snprintf(buf, sizeof(buf), "%.*s", (int)c->offline_reply_len,
+			 c->offline_reply);
 	c->content = strdup(buf);
 	c->content_len = strlen(buf);
 	fk.answered++;
@@ -348,31 +391,41 @@ world_close(struct world *w)
 	sqlite3_close(w->db);
 }
 
-/* Run `units` units with `window` and `grace_ms`; returns sched_free's
- * status. */
+/* Run the build o with the fake backend and `grace_ms`, into w's
+ * journal; returns sched_free's status (why in *e). */
+static int
+run_opts(struct world *w, struct sched_opts *o, uint64_t grace_ms,
+	 struct sched_result *res, struct pf_error *e)
+{
+	struct runner_opts ro = {
+		.label = "test", .backend_new = fake_new,
+		.grace_ms = grace_ms, .commit_ms = 5,
+	};
+	struct sched *s;
+
+	o->journal = w->j;
+	pf_error_clear(e);
+	ck_assert_int_eq(sched_new(o, res, e, &s), 0);
+	ro.ud = s;
+	ck_assert_int_eq(runner_run(&ro, &sched_runner_ops, &res->run), 0);
+	ck_assert_int_eq(fk.open, 0);
+	ck_assert_int_eq(sqlq_sync(w->q), 0);
+	return sched_free(s);
+}
+
+/* Run `units` units of the table with `window` and `grace_ms`; returns
+ * sched_free's status. */
 static int
 run(struct world *w, int units, unsigned window, uint64_t grace_ms,
     struct sched_result *res)
 {
 	struct sched_opts o = {
 		.cfg = &cfg, .table = &table, .sink = &lg, .prompts = pr,
-		.journal = w->j, .model = "m", .first = 0, .end = units,
-		.window = window,
+		.model = "m", .first = 0, .end = units, .window = window,
 	};
-	struct runner_opts ro = {
-		.label = "test", .backend_new = fake_new,
-		.grace_ms = grace_ms, .commit_ms = 5,
-	};
-	struct sched *s;
 	struct pf_error e;
 
-	pf_error_clear(&e);
-	ck_assert_int_eq(sched_new(&o, res, &e, &s), 0);
-	ro.ud = s;
-	ck_assert_int_eq(runner_run(&ro, &sched_runner_ops, &res->run), 0);
-	ck_assert_int_eq(fk.open, 0);
-	ck_assert_int_eq(sqlq_sync(w->q), 0);
-	return sched_free(s);
+	return run_opts(w, &o, grace_ms, res, &e);
 }
 
 static int
@@ -552,6 +605,45 @@ START_TEST(sigint_lets_calls_in_flight_finish)
 }
 END_TEST
 
+/* Offline, a stage's pre_accept runs on the pool for the replies
+ * rendered there and accept finds its result with that very reply; a
+ * reply the backend changed (a bad one, then its repairs rendered on the
+ * loop thread) comes without it; every result is freed. */
+START_TEST(offline_pre_accept)
+{
+	struct sched_opts o = {
+		.cfg = &cfg, .table = &table_pre, .sink = &lg, .prompts = pr,
+		.model = "m", .first = 0, .end = 40, .window = 1000,
+		.offline = 1,
+	};
+	struct sched_result res;
+	struct world w;
+	struct pf_error e;
+	int k;
+
+	for (k = 0; k < 3; k++)
+		pr->st[k].offline = compile("{\"v\":\"{{item}}\"}");
+	fake_reset();
+	fk.bad_id = "u003/a/0";      /* bad once: its repair has no pre */
+	fk.bad_times = 1;
+	atomic_store(&pre_made, 0);
+	atomic_store(&pre_freed, 0);
+	pre_seen = pre_wrong = 0;
+	world_open(&w);
+	ck_assert_int_eq(run_opts(&w, &o, 0, &res, &e), 0);
+	ck_assert_int_eq(res.items, res.total);
+	ck_assert_int_eq(res.retries, 1);
+	check_order(40);
+	ck_assert_int_eq(pre_wrong, 0);
+	ck_assert_int_eq(atomic_load(&pre_freed), atomic_load(&pre_made));
+	if (uv_available_parallelism() >= 2)   /* a pool renders */
+		ck_assert_int_eq(pre_seen, 40 - 1);
+	else
+		ck_assert_int_eq(pre_seen, 0);
+	world_close(&w);
+}
+END_TEST
+
 START_TEST(window_bounds_items_held)
 {
 	struct sched_result res;
@@ -602,22 +694,13 @@ START_TEST(forward_dependency_is_refused)
 		.cfg = &cfg, .table = &table_fwd, .sink = &lg, .prompts = pr,
 		.model = "m", .first = 0, .end = 2, .window = 100,
 	};
-	struct runner_opts ro = {
-		.label = "test", .backend_new = fake_new, .commit_ms = 5,
-	};
 	struct sched_result res;
 	struct world w;
 	struct pf_error e;
-	struct sched *s;
 
 	fake_reset();
 	world_open(&w);
-	o.journal = w.j;
-	pf_error_clear(&e);
-	ck_assert_int_eq(sched_new(&o, &res, &e, &s), 0);
-	ro.ud = s;
-	ck_assert_int_eq(runner_run(&ro, &sched_runner_ops, &res.run), 0);
-	ck_assert_int_eq(sched_free(s), -1);
+	ck_assert_int_eq(run_opts(&w, &o, 0, &res, &e), -1);
 	ck_assert_int_eq(res.run.fatal, 1);
 	ck_assert_ptr_nonnull(strstr(e.msg, "u000/a/0 depends on u000/b/0"));
 	ck_assert_int_eq(fk.answered, 0);
@@ -638,6 +721,7 @@ suite(void)
 	tcase_add_test(tc, resume_sends_only_the_rest);
 	tcase_add_test(tc, sigint_lets_calls_in_flight_finish);
 	tcase_add_test(tc, window_bounds_items_held);
+	tcase_add_test(tc, offline_pre_accept);
 	tcase_add_test(tc, forward_dependency_is_refused);
 	suite_add_tcase(s, tc);
 	return s;
