@@ -9,6 +9,7 @@
 
 #include "base/buf.h"
 #include "base/sum64.h"
+#include "engine/jplan.h"
 #include "engine/sqlq.h"
 
 const char journal_schema_sql[] =
@@ -24,12 +25,21 @@ const char journal_schema_sql[] =
 	" reply_sum INTEGER, model_hash TEXT, template_hash TEXT);";
 
 /* Reads run on the connection; writes only through the queue. */
-enum { ST_GET, ST_PREFIX, ST_READS,
-	ST_PLAN = ST_READS, ST_DONE, ST_FAIL, ST_REC_DONE, ST_REC_FAIL, ST_N };
+enum { ST_GET, ST_PREFIX, ST_EMPTY, ST_READS,
+	ST_PLAN = ST_READS, ST_DONE, ST_FAIL, ST_REC_DONE, ST_REC_FAIL,
+	ST_INS_DONE, ST_INS_FAIL, ST_N };
 
 static const char *const sql[ST_N] = {
-	[ST_PLAN] = "INSERT OR IGNORE INTO journal(item_id, stage, persona_id,"
-		    " idx, state) VALUES (?1, ?2, ?3, ?4, 'pending')",
+	/* ?5: the row id a fresh journal's plan was given (jplan.h), or
+	 * NULL for SQLite's next. A row that exists keeps its state; only
+	 * a damaged stage, persona or index (which reply_sum does not
+	 * cover) is written again, or the item's outcome, written by item
+	 * id, would count for no persona. */
+	[ST_PLAN] = "INSERT INTO journal(id, item_id, stage, persona_id, idx,"
+		    " state) VALUES (?5, ?1, ?2, ?3, ?4, 'pending')"
+		    " ON CONFLICT(item_id) DO UPDATE SET stage = ?2,"
+		    " persona_id = ?3, idx = ?4 WHERE stage IS NOT ?2 OR"
+		    " persona_id IS NOT ?3 OR idx IS NOT ?4",
 	[ST_GET] = "SELECT state, req_hash, reply, finish_reason, model,"
 		   " last_error, attempts, prompt_tokens, completion_tokens,"
 		   " reply_sum FROM journal WHERE item_id = ?1",
@@ -44,6 +54,19 @@ static const char *const sql[ST_N] = {
 		    " reply_sum = NULL WHERE item_id = ?1",
 	[ST_PREFIX] = "SELECT 1 FROM journal WHERE item_id >= ?1"
 		      " AND item_id < ?2 LIMIT 1",
+	[ST_EMPTY] = "SELECT NOT EXISTS (SELECT 1 FROM journal)",
+	/* a kept plan's one write: ST_DONE's and ST_FAIL's parameters,
+	 * then its row id, stage, persona and index */
+	[ST_INS_DONE] = "INSERT INTO journal(item_id, req_hash, reply,"
+			" finish_reason, model, attempts, prompt_tokens,"
+			" completion_tokens, updated_at, reply_sum,"
+			" model_hash, template_hash, id, stage, persona_id,"
+			" idx, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+			" ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, 'done')",
+	[ST_INS_FAIL] = "INSERT INTO journal(item_id, req_hash, attempts,"
+			" last_error, updated_at, id, stage, persona_id, idx,"
+			" state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+			" 'failed')",
 	/* one write per item, with no plan row before it */
 	[ST_REC_DONE] = "INSERT INTO journal(item_id, stage, persona_id, idx,"
 			" state, req_hash, reply, finish_reason, model,"
@@ -76,6 +99,8 @@ struct journal {
 	struct sqlq *q;             /* every write goes here; NULL until
 				       journal_attach_queue */
 	int qst[ST_N];              /* statement ids in the queue */
+	struct jplan *plans;        /* a fresh journal's plans not written
+				       yet (jplan.h); NULL otherwise */
 	struct buf row;             /* copies of the last row's strings */
 	char errmsg[512];
 };
@@ -175,27 +200,91 @@ journal_close(struct journal *j)
 	for (i = 0; i < ST_READS; i++)
 		sqlite3_finalize(j->st[i]);
 	sqlite3_finalize(j->hashes);
+	jplan_free(j->plans);
 	buf_free(&j->row);
 	free(j);
+}
+
+/* 1 if the journal has no row, 0 if it has, -1 on a read error. */
+static int
+is_empty(struct journal *j)
+{
+	sqlite3_stmt *st = j->st[ST_EMPTY];
+	int rc = sqlite3_step(st), empty;
+
+	empty = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_reset(st);
+	return empty;
 }
 
 int
 journal_attach_queue(struct journal *j, struct sqlq *q, struct pf_error *err)
 {
-	int i;
+	int i, empty;
 
 	for (i = ST_READS; i < ST_N; i++)
 		if (sqlq_prepare(q, sql[i], &j->qst[i], err) != 0)
 			return -1;
+	/* Every item planned into an empty journal is fresh: its row can
+	 * wait for its outcome (jplan.h), row ids from 1. */
+	if ((empty = is_empty(j)) < 0)
+		return pf_error_set(err, "journal: %s", sqlite3_errmsg(j->db));
+	if (empty && jplan_new(1, &j->plans) != 0)
+		return pf_error_set(err, "out of memory");
 	j->q = q;
 	return 0;
+}
+
+/* Queue a pending row; rowid 0 lets SQLite choose. */
+static void
+queue_plan(struct journal *j, int64_t rowid, const char *id,
+	   const char *stage, int64_t persona, int64_t idx)
+{
+	sqlq_begin(j->q, j->qst[ST_PLAN]);
+	sqlq_text(j->q, id);
+	sqlq_text(j->q, stage);
+	sqlq_int(j->q, persona);
+	sqlq_int(j->q, idx);
+	if (rowid > 0)
+		sqlq_int(j->q, rowid);
+	else
+		sqlq_text(j->q, NULL);
+	sqlq_end(j->q);
+}
+
+static void
+queue_kept(struct journal *j, const struct jplan_item *p)
+{
+	if (p != NULL)
+		queue_plan(j, p->rowid, p->id, p->stage, p->persona, p->idx);
 }
 
 void
 journal_unit_end(struct journal *j)
 {
-	if (j->q != NULL)
-		sqlq_boundary(j->q);
+	if (j->q == NULL)
+		return;
+	if (j->plans != NULL)
+		queue_kept(j, jplan_unit_end(j->plans));
+	sqlq_boundary(j->q);
+}
+
+static int
+write_kept(void *ud, const struct jplan_item *p)
+{
+	queue_kept(ud, p);
+	return 0;
+}
+
+int
+journal_plans_write(struct journal *j)
+{
+	if (j->q == NULL)
+		return -1;
+	if (j->plans != NULL)
+		jplan_each_unwritten(j->plans, write_kept, j);
+	sqlq_boundary(j->q);
+	return 0;
 }
 
 int
@@ -236,14 +325,15 @@ int
 journal_item_plan(struct journal *j, const char *id, const char *stage,
 		  int64_t persona, int64_t idx)
 {
+	int64_t rowid = 0;
+	int kept = 0;
+
 	if (j->q == NULL)
 		return -1;
-	sqlq_begin(j->q, j->qst[ST_PLAN]);
-	sqlq_text(j->q, id);
-	sqlq_text(j->q, stage);
-	sqlq_int(j->q, persona);
-	sqlq_int(j->q, idx);
-	sqlq_end(j->q);
+	if (j->plans != NULL)
+		jplan_add(j->plans, id, stage, persona, idx, &rowid, &kept);
+	if (!kept)
+		queue_plan(j, rowid, id, stage, persona, idx);
 	return 0;
 }
 
@@ -319,6 +409,34 @@ journal_item_get(struct journal *j, const char *id, struct journal_row *row)
 	return 0;
 }
 
+/* 1 if id is a kept plan with no row yet: its one write is an insert,
+ * which *p completes (end_kept). *next: a pending row to queue after it
+ * (its unit's new sentinel), or NULL. */
+static int
+take_kept(struct journal *j, const char *id, struct jplan_item *p,
+	  const struct jplan_item **next)
+{
+	*next = NULL;
+	return j->plans != NULL && jplan_take(j->plans, id, p, next) &&
+	       !p->written;
+}
+
+/* End the insert or update being queued: an insert ends with the kept
+ * plan p's row id, stage, persona and index. Then queue next. */
+static void
+end_kept(struct journal *j, const struct jplan_item *p,
+	 const struct jplan_item *next)
+{
+	if (p != NULL) {
+		sqlq_int(j->q, p->rowid);
+		sqlq_text(j->q, p->stage);
+		sqlq_int(j->q, p->persona);
+		sqlq_int(j->q, p->idx);
+	}
+	sqlq_end(j->q);
+	queue_kept(j, next);
+}
+
 /* The reply a done row stores: NULL when the request hash covers it. */
 static const char *
 stored_reply(const struct journal_result *r, size_t *len)
@@ -333,10 +451,14 @@ journal_item_done(struct journal *j, const char *id,
 {
 	size_t len;
 	const char *reply = stored_reply(r, &len);
+	const struct jplan_item *next = NULL;
+	struct jplan_item p;
+	int ins;
 
 	if (j->q == NULL)
 		return -1;
-	sqlq_begin(j->q, j->qst[ST_DONE]);
+	ins = take_kept(j, id, &p, &next);
+	sqlq_begin(j->q, j->qst[ins ? ST_INS_DONE : ST_DONE]);
 	sqlq_text(j->q, id);
 	sqlq_text(j->q, r->req_hash);
 	sqlq_textn(j->q, reply, len);
@@ -350,7 +472,7 @@ journal_item_done(struct journal *j, const char *id,
 					 r->finish_reason, r->model));
 	sqlq_text(j->q, r->model_hash);
 	sqlq_text(j->q, r->template_hash);
-	sqlq_end(j->q);
+	end_kept(j, ins ? &p : NULL, next);
 	return 0;
 }
 
@@ -392,15 +514,20 @@ int
 journal_item_fail(struct journal *j, const char *id, const char *hash,
 		  uint32_t attempts, const char *reason)
 {
+	const struct jplan_item *next = NULL;
+	struct jplan_item p;
+	int ins;
+
 	if (j->q == NULL)
 		return -1;
-	sqlq_begin(j->q, j->qst[ST_FAIL]);
+	ins = take_kept(j, id, &p, &next);
+	sqlq_begin(j->q, j->qst[ins ? ST_INS_FAIL : ST_FAIL]);
 	sqlq_text(j->q, id);
 	sqlq_text(j->q, hash);
 	sqlq_int(j->q, attempts);
 	sqlq_text(j->q, reason);
 	sqlq_int(j->q, (int64_t)time(NULL));
-	sqlq_end(j->q);
+	end_kept(j, ins ? &p : NULL, next);
 	return 0;
 }
 

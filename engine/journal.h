@@ -111,22 +111,34 @@ struct sqlq;
 /* Send every write (plan, done, fail, record) through the write queue `q`
  * (engine/sqlq.h; it stays the caller's and must outlive the journal);
  * reads stay on the connection. Until this is called every write returns
- * -1. Call during set-up, before the queue's first hand-over. Returns 0,
- * or -1 with err filled when the queue refuses a statement. */
+ * -1. Call during set-up, before the queue's first hand-over. A journal
+ * empty now keeps its plans back (engine/jplan.h: one pending row per
+ * unit, each item's row written once, with its outcome), which a run
+ * that stops must write (journal_plans_write). Returns 0, or -1 with err
+ * filled when the queue refuses a statement or the journal cannot be
+ * read. */
 int journal_attach_queue(struct journal *j, struct sqlq *q,
 			 struct pf_error *err);
 
 /* The writes since the last call form one unit (one item's journal row
- * and dataset rows): they commit together. No-op without a queue. */
+ * and dataset rows): they commit together. After a unit's plans, this
+ * queues the pending row that stands for them. No-op without a queue. */
 void journal_unit_end(struct journal *j);
+
+/* Queue, as one unit, the pending rows of the plans kept back (the
+ * items neither done nor failed yet), so that a run that stops leaves
+ * the journal as if every plan had been written at once. Returns 0, or
+ * -1 without a queue. */
+int journal_plans_write(struct journal *j);
 
 /* 1 if some committed item id starts with `prefix` ("" for any), 0 if
  * none, -1 on a read error. Lets a resumed run skip per-item look-ups for
  * units that have no history. */
 int journal_prefix_exists(struct journal *j, const char *prefix);
 
-/* Queue: record an item as pending unless it already has a row. Returns
- * 0 (whether a row existed is not known until the queue commits), or -1
+/* Queue: record an item as pending unless it already has a row (kept
+ * back in a journal that was empty: journal_attach_queue). Returns 0
+ * (whether a row existed is not known until the queue commits), or -1
  * without a queue. The queue reports write errors (journal_tx_commit). */
 int journal_item_plan(struct journal *j, const char *id, const char *stage,
 		      int64_t persona, int64_t idx);

@@ -1426,8 +1426,13 @@ op_done(struct runner *rn, void *ud, struct llm_call *c)
 static void
 op_commit(struct runner *rn, void *ud)
 {
-	(void)rn;
-	commit(ud);
+	struct sched *s = ud;
+
+	/* A run that stops leaves its unfinished items pending, as if every
+	 * plan had been written when its unit opened. */
+	if (runner_stopping(rn) && journal_plans_write(s->o->journal) != 0)
+		write_failed(s, "the journal");
+	commit(s);
 }
 
 static void

@@ -3,7 +3,9 @@
  *
  * A persona is complete when every journal item of it is done (the
  * scheduler plans all of a persona's items in the same commit that
- * writes its row, so a persona row always comes with its items). A
+ * writes its row, so a persona row always comes with its items; a fresh
+ * build writes one of those plans as a pending row that stays until the
+ * last item ends: engine/jplan.h). A
  * dataset is finished when no journal item is left undone (pending or
  * failed) and it holds as many personas as its run row asks for.
  * `export` refuses an unfinished dataset unless --partial, which keeps

@@ -1,7 +1,8 @@
 /* test_sqlq.c - the write queue and the journal on real SQLite files:
  * units commit whole, sync waits for commits, a failed statement is
  * reported and stops the writer, journal rows written through the queue
- * read back as written, and without a queue the journal writes nothing. */
+ * read back as written, without a queue the journal writes nothing, and
+ * a fresh journal writes each row once with one pending row a unit. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,6 +165,133 @@ START_TEST(journal_roundtrip)
 }
 END_TEST
 
+/* A journal empty at attach keeps its plans back (engine/jplan.h): each
+ * step below is one write unit, committed, then the table must hold
+ * `rows` rows of which `pending` pending, and the row ids in plan order
+ * spell `order` (item ids' last letters). */
+static const struct fresh_step {
+	const char *what;           /* plan, done, fail, write (plans) */
+	const char *ids;            /* one letter an item: "p000000/x/a" */
+	int rows, pending;
+	const char *pending_ids;    /* the pending ones, by row id */
+} fresh_steps[] = {
+	/* a unit of three: only its last is written, as its sentinel */
+	{ .what = "plan", .ids = "abc", .rows = 1, .pending = 1,
+	  .pending_ids = "c" },
+	/* a plain item: one insert, done */
+	{ .what = "done", .ids = "a", .rows = 2, .pending = 1,
+	  .pending_ids = "c" },
+	/* the sentinel ends first: b, still open, takes its place */
+	{ .what = "done", .ids = "c", .rows = 3, .pending = 1,
+	  .pending_ids = "b" },
+	{ .what = "plan", .ids = "de", .rows = 4, .pending = 2,
+	  .pending_ids = "be" },
+	/* a run that stops writes every plan kept back */
+	{ .what = "write", .ids = "", .rows = 5, .pending = 3,
+	  .pending_ids = "bde" },
+	{ .what = "fail", .ids = "d", .rows = 5, .pending = 2,
+	  .pending_ids = "be" },
+	{ .what = "done", .ids = "be", .rows = 5, .pending = 0,
+	  .pending_ids = "" },
+	/* a failure before anything of its unit was written */
+	{ .what = "plan", .ids = "fg", .rows = 6, .pending = 1,
+	  .pending_ids = "g" },
+	{ .what = "fail", .ids = "f", .rows = 7, .pending = 1,
+	  .pending_ids = "g" },
+	{ .what = "done", .ids = "g", .rows = 7, .pending = 0,
+	  .pending_ids = "" },
+};
+
+/* The last letters of the ids of rows in `state`, in row id order. */
+static void
+ids_in(sqlite3 *db, const char *state, char *out, size_t n)
+{
+	sqlite3_stmt *st;
+	size_t k = 0;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT substr(item_id, -1)"
+					    " FROM journal WHERE state LIKE ?1"
+					    " ORDER BY id", -1, &st, NULL),
+			 SQLITE_OK);
+	sqlite3_bind_text(st, 1, state, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW && k + 1 < n)
+		out[k++] = (char)sqlite3_column_text(st, 0)[0];
+	out[k] = '\0';
+	sqlite3_finalize(st);
+}
+
+static void
+fresh_step(struct journal *j, const struct fresh_step *f, int *persona)
+{
+	struct journal_result r = { .req_hash = "h", .reply = "{}",
+				    .reply_len = 2, .finish_reason = "stop",
+				    .model = "m", .attempts = 1 };
+	char id[32];
+	const char *c;
+
+	if (strcmp(f->what, "write") == 0) {
+		ck_assert_int_eq(journal_plans_write(j), 0);
+		return;
+	}
+	for (c = f->ids; *c != '\0'; c++) {
+		snprintf(id, sizeof(id), "p%06d/x/%c", *persona, *c);
+		if (strcmp(f->what, "plan") == 0)
+			ck_assert_int_eq(journal_item_plan(j, id, "x",
+							   *persona,
+							   c - f->ids), 0);
+		else if (strcmp(f->what, "done") == 0)
+			ck_assert_int_eq(journal_item_done(j, id, &r), 0);
+		else
+			ck_assert_int_eq(journal_item_fail(j, id, "h", 1,
+							   "why"), 0);
+		if (strcmp(f->what, "plan") != 0)
+			journal_unit_end(j);
+	}
+	if (strcmp(f->what, "plan") == 0)
+		journal_unit_end(j);
+}
+
+START_TEST(journal_fresh_writes_once)
+{
+	sqlite3 *db = fresh_db();
+	struct journal *j;
+	struct sqlq *q = NULL;
+	struct pf_error e;
+	char got[16];
+	size_t i;
+	int persona = 0;
+
+	ck_assert_int_eq(journal_open(db, &j, &e), 0);
+	ck_assert_int_eq(sqlq_open(path, &q, &e), 0);
+	ck_assert_int_eq(journal_attach_queue(j, q, &e), 0);
+	for (i = 0; i < sizeof(fresh_steps) / sizeof(fresh_steps[0]); i++) {
+		const struct fresh_step *f = &fresh_steps[i];
+
+		fresh_step(j, f, &persona);
+		ck_assert_int_eq(sqlq_sync(q), 0);
+		ck_assert_int_eq(check_sql_int(db, "SELECT count(*) FROM "
+					       "journal"), f->rows);
+		ids_in(db, "pending", got, sizeof(got));
+		ck_assert_msg(strcmp(got, f->pending_ids) == 0, "step %zu "
+			      "(%s %s): pending %s, not %s", i, f->what,
+			      f->ids, got, f->pending_ids);
+		ck_assert_int_eq((int)strlen(got), f->pending);
+	}
+	/* every row once, with the row id its plan was given */
+	ids_in(db, "%", got, sizeof(got));
+	ck_assert_str_eq(got, "abcdefg");
+	ck_assert_int_eq(check_sql_int(db, "SELECT count(*) FROM journal "
+				       "WHERE id = 1 + instr('abcdefg', "
+				       "substr(item_id, -1)) - 1"), 7);
+	ck_assert_int_eq(check_sql_int(db, "SELECT count(*) FROM journal "
+				       "WHERE state = 'failed'"), 2);
+	ck_assert_int_eq(sqlq_close(q, &e), 0);
+	journal_close(j);
+	sqlite3_close(db);
+	unlink(path);
+}
+END_TEST
+
 /* Every write goes through a queue: before one is attached, writes are
  * refused and the table stays empty. */
 START_TEST(journal_needs_queue)
@@ -203,6 +331,7 @@ suite(void)
 	tcase_add_test(tc, bad_sql_is_refused_at_prepare);
 	tcase_add_test(tc, journal_roundtrip);
 	tcase_add_test(tc, journal_needs_queue);
+	tcase_add_test(tc, journal_fresh_writes_once);
 	suite_add_tcase(s, tc);
 	return s;
 }
