@@ -126,6 +126,9 @@ open_query(struct ahead *a, const char *path, const char *sql,
 				    a->db ? sqlite3_errmsg(a->db) :
 				    "out of memory");
 	sqlite3_busy_timeout(a->db, 5000);
+	/* Pages read straight from the file's mapping, not copied in by
+	 * pread: a query read ahead scans whole tables. */
+	sqlite3_exec(a->db, AHEAD_MMAP_PRAGMA, NULL, NULL, NULL);
 	if (setup != NULL && setup(a->db) != 0)
 		return pf_error_set(err, "cannot set up a second connection:"
 				    " %s", sqlite3_errmsg(a->db));

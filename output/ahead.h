@@ -28,6 +28,11 @@
 #define AHEAD_COLS 64
 #define AHEAD_ROW_MAX ((size_t)1 << 20)
 
+/* The mapping a connection that scans whole tables sets (SQLite reads
+ * the rest of a larger file, and any file where mapping fails, with
+ * pread as before); ahead_start sets it on its own. */
+#define AHEAD_MMAP_PRAGMA "PRAGMA mmap_size=1073741824"
+
 struct ahead;
 
 /* One row: n columns, each as sqlite3_column_int64 gives it and as text

@@ -321,6 +321,7 @@ rerun(struct rerun *r)
 {
 	struct dataset *ds = r->ds;
 	struct pf_error *err = r->err;
+	struct metrics_pass *mp = NULL;
 	int rc;
 
 	memset(r->c, 0, sizeof(*r->c));
@@ -338,7 +339,12 @@ rerun(struct rerun *r)
 		sqlite3_finalize(r->score);
 		r->score = NULL;
 	}
-	rc = r->score != NULL ? forget(r, "audit_finding") : -1;
+	/* The measures begin reading what the rerun does not change
+	 * (output/metrics.h) while it works. */
+	rc = r->score != NULL ? metrics_pass_begin(ds, r->v, r->n, &mp, err)
+	     : -1;
+	if (rc == 0)
+		rc = forget(r, "audit_finding");
 	if (rc == 0)
 		rc = forget(r, "reply_rubric");
 	if (rc == 0)
@@ -351,7 +357,8 @@ rerun(struct rerun *r)
 		rc = count_quarantined(r);
 	/* The measures read the quarantine and findings just settled. */
 	if (rc == 0)
-		rc = dataset_measure_committed(ds, r->v, r->n, err);
+		rc = metrics_pass_run(mp, err);
+	metrics_pass_free(mp);
 	sqlite3_finalize(r->ins);
 	sqlite3_finalize(r->score);
 	findings_free(r->fc);

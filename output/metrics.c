@@ -1122,6 +1122,9 @@ dataset_metrics_replace(struct dataset *ds, const struct auditor *a,
 static int measure(struct dataset *ds, const struct audit_instance *v,
 		   size_t n, const struct metrics_list_source *lists,
 		   int ahead, struct pf_error *err);
+static int measure_with(struct src *s, struct dataset *ds,
+			const struct audit_instance *v, size_t n,
+			struct pf_error *err);
 
 int
 dataset_measure(struct dataset *ds, const struct audit_instance *v,
@@ -1154,25 +1157,69 @@ in_wal(struct dataset *ds)
 	return wal;
 }
 
+struct metrics_pass {
+	struct dataset *ds;
+	const struct audit_instance *v;
+	size_t n;
+	struct src s;
+	int open;                    /* s is open */
+};
+
 int
-dataset_measure_committed(struct dataset *ds, const struct audit_instance *v,
-			  size_t n, struct pf_error *err)
+metrics_pass_begin(struct dataset *ds, const struct audit_instance *v,
+		   size_t n, struct metrics_pass **out, struct pf_error *err)
 {
-	return measure(ds, v, n, metrics_list_sources, in_wal(ds), err);
+	struct metrics_pass *m = calloc(1, sizeof(*m));
+	size_t i;
+
+	*out = NULL;
+	if (m == NULL)
+		return pf_error_set(err, "out of memory");
+	m->ds = ds;
+	m->v = v;
+	m->n = n;
+	for (i = 0; i < n && v[i].auditor->measure == NULL; i++)
+		;
+	if (i < n && src_open(&m->s, ds, metrics_list_sources, in_wal(ds),
+			      err) != 0) {
+		free(m);
+		return -1;
+	}
+	m->open = i < n;
+	*out = m;
+	return 0;
 }
 
+int
+metrics_pass_run(struct metrics_pass *m, struct pf_error *err)
+{
+	int rc = m->open ? measure_with(&m->s, m->ds, m->v, m->n, err) : 0;
+
+	src_close(&m->s);
+	m->open = 0;
+	return rc;
+}
+
+void
+metrics_pass_free(struct metrics_pass *m)
+{
+	if (m == NULL)
+		return;
+	if (m->open)
+		src_close(&m->s);
+	free(m);
+}
+
+/* Each measure of the n auditors of v over source s, open, rewound
+ * between them. Returns 0, or -1 with err filled. */
 static int
-measure(struct dataset *ds, const struct audit_instance *v, size_t n,
-	const struct metrics_list_source *lists, int ahead,
-	struct pf_error *err)
+measure_with(struct src *s, struct dataset *ds,
+	     const struct audit_instance *v, size_t n, struct pf_error *err)
 {
 	struct store st;
-	struct src s;
 	size_t i;
-	int rc = 0, open = 0;
+	int rc = 0, first = 1;
 
-	/* One source for every auditor that measures: the run's config
-	 * and tables are loaded once. */
 	for (i = 0; i < n && rc == 0; i++) {
 		if (v[i].auditor->measure == NULL)
 			continue;
@@ -1180,26 +1227,44 @@ measure(struct dataset *ds, const struct audit_instance *v, size_t n,
 		st.ds = ds;
 		st.a = v[i].auditor;
 		st.err = err;
-		if (prepare_store(&st) != 0 ||
-		    (open && src_rewind(&s) != 0) ||
-		    (!open && src_open(&s, ds, lists, ahead, err) != 0)) {
+		s->err = err;
+		if (prepare_store(&st) != 0 || (!first && src_rewind(s) != 0)) {
 			sqlite3_finalize(st.ins);
-			if (open)
-				src_close(&s);
 			return -1;
 		}
-		open = 1;
-		rc = dataset_cursor_open(ds, &s.base.rows, err);
+		first = 0;
+		rc = dataset_cursor_open(ds, &s->base.rows, err);
 		if (rc == 0)
-			rc = v[i].auditor->measure(v[i].cfg, &s.base, on_metric,
-						   &st, err);
-		dataset_cursor_close(s.base.rows);
+			rc = v[i].auditor->measure(v[i].cfg, &s->base,
+						   on_metric, &st, err);
+		dataset_cursor_close(s->base.rows);
+		s->base.rows = NULL;
 		if (rc == 0 && st.failed)
 			rc = -1;
 		sqlite3_finalize(st.ins);
 	}
-	if (open)
-		src_close(&s);
+	return rc;
+}
+
+/* One source for every auditor that measures: the run's config and
+ * tables are loaded once. */
+static int
+measure(struct dataset *ds, const struct audit_instance *v, size_t n,
+	const struct metrics_list_source *lists, int ahead,
+	struct pf_error *err)
+{
+	struct src s;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n && v[i].auditor->measure == NULL; i++)
+		;
+	if (i == n)
+		return 0;
+	if (src_open(&s, ds, lists, ahead, err) != 0)
+		return -1;
+	rc = measure_with(&s, ds, v, n, err);
+	src_close(&s);
 	return rc;
 }
 

@@ -67,16 +67,22 @@ extern const struct metrics_list_source metrics_list_sources[];
 int dataset_measure(struct dataset *ds, const struct audit_instance *v,
 		    size_t n, struct pf_error *err);
 
-/* dataset_measure() for a caller whose open transaction has changed no
- * row the measures read but findings, quarantine flags and rubric scores
- * (a rerun: output/audit.h): on a file in WAL mode the journal, the
- * texts and the exposure lists, all committed, are read ahead on
- * connections and threads of their own (output/ahead.h) while this
- * connection reads the personas, their quarantine and findings; the
- * measures are the same. Returns 0, or -1 with err filled. */
-int dataset_measure_committed(struct dataset *ds,
-			      const struct audit_instance *v, size_t n,
-			      struct pf_error *err);
+/* dataset_measure() in two steps, for a rerun (output/audit.h): begin
+ * once its transaction has begun, before it writes, and run once it has
+ * settled findings, quarantine flags and rubric scores (and written no
+ * other row the measures read). Between the two, on a file in WAL mode,
+ * the journal, the texts and the exposure lists, all committed, are read
+ * ahead on connections and threads of their own (output/ahead.h); run
+ * reads the personas, their quarantine and findings on ds's connection.
+ * The measures are dataset_measure's. begin returns 0 with *out
+ * (metrics_pass_free), or -1 with err filled; run returns 0, or -1 with
+ * err filled, and is called once. */
+struct metrics_pass;
+int metrics_pass_begin(struct dataset *ds, const struct audit_instance *v,
+		       size_t n, struct metrics_pass **out,
+		       struct pf_error *err);
+int metrics_pass_run(struct metrics_pass *m, struct pf_error *err);
+void metrics_pass_free(struct metrics_pass *m);
 
 /* Replace the measures of auditor a (its name and version; it need not
  * be in the registry: the counterfactual probe's are "probe") with what

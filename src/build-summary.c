@@ -9,6 +9,7 @@
 #include "base/pool.h"
 #include "base/status.h"
 #include "engine/progress.h"
+#include "output/ahead.h"
 #include "output/dataset.h"
 
 int
@@ -80,6 +81,7 @@ build_tally_ahead_start(const char *path, const struct sched_opts *o)
 	a->rc = -1;
 	if (pool_new(2, &a->pool) != 0 ||
 	    dataset_open(path, DATASET_READ, &a->rd, &e) != 0 ||
+	    dataset_exec(a->rd, AHEAD_MMAP_PRAGMA, &e) != 0 ||
 	    journal_open(a->rd->db, &a->j, &e) != 0) {
 		journal_close(a->j);
 		dataset_close(a->rd);
