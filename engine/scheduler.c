@@ -18,8 +18,14 @@
 #define FAIL_LOG_MAX 20                /* item failures printed one by one */
 #define HELD_WINDOWS 2                 /* items held, in windows */
 #define RENDER_BATCH 64                /* items rendered at once */
-#define JOB_MAX 256                    /* items rendered in the background
-					* at once (start_job) */
+#define JOB_MAX 2048                   /* items rendered in the background
+					* at once (start_job): each job ends
+					* with the workers waiting for the
+					* loop's next fill, so fewer, larger
+					* jobs idle them less (10k persona
+					* layer: 5.15 s wall at 256, 4.7 s
+					* at 2,048; memory: two batches of
+					* ~2.7 MB) */
 #define PREP_MAX 128                   /* units prepared ahead of their
 					* opening (memory: as many units) */
 #define DEAD_MAX 1024                  /* ended units freed in the
