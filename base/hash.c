@@ -1,6 +1,7 @@
 /* hash.c - SHA-256 (FIPS 180-4), portable C (see hash.h). */
 #include "base/hash.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -110,17 +111,22 @@ blocks_shani(uint32_t *hs, const unsigned char *p, size_t n)
 #endif
 
 static void (*blocks)(uint32_t *, const unsigned char *, size_t);
+static pthread_once_t blocks_once = PTHREAD_ONCE_INIT;
 
+/* Set blocks once (pthread_once: the render pool's threads hash at
+ * the same time, and each must see the pointer whole). */
 static void
 pick_blocks(void)
 {
-	blocks = blocks_c;
+	void (*f)(uint32_t *, const unsigned char *, size_t) = blocks_c;
+
 #ifdef HAVE_SHANI
 	__builtin_cpu_init();
 	if (__builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1")
 	    && getenv("PERSONAFORGE_NO_SHANI") == NULL)
-		blocks = blocks_shani;
+		f = blocks_shani;
 #endif
+	blocks = f;
 }
 
 void
@@ -131,8 +137,7 @@ sha256_init(struct sha256 *c)
 		0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19
 	};
 
-	if (blocks == NULL)
-		pick_blocks();
+	pthread_once(&blocks_once, pick_blocks);
 	memcpy(c->h, iv, sizeof(iv));
 	c->total = 0;
 	c->nblk = 0;
