@@ -254,7 +254,8 @@ relative(struct draw *d, const char *key, const char *word_f,
 	    put_str(d, key_of(d, key, "_word"), f ? word_f : word_m) != 0)
 		return -1;
 	rule = f ? "life.name.female" : "life.name.male";
-	return name != NULL ? put_str(d, key_of(d, key, "_name"), name) :
+	/* name copied: a planted sibling's first name is a local buffer */
+	return name != NULL ? put_copy(d, key_of(d, key, "_name"), name) :
 	       put(d, key_of(d, key, "_name"), rule);
 }
 
@@ -450,13 +451,20 @@ family(struct draw *d, const struct persona *p, const struct fact_plan *fp)
 	const struct fact *sib = fact(fp, "sibling");
 	const struct world_contact *sc = contact(d, "sibling");
 	const char *h = p->household, *m = p->marital_status;
+	char first[64];
 	int kids = eq(h, "with partner and children") ||
 		   eq(h, "single parent") || eq(h, "with adult children");
 
 	if (sib != NULL && sc != NULL && !eq(sib->value, sc->first))
-		sc = NULL;  /* a planted sibling the contacts do not hold */
+		sc = NULL;  /* a planted sibling: its own name, as planted */
+	/* The fact holds a whole name (facts.c: the contact's); the texts
+	 * say "my sister Amy", not "my sister Amy Felix" (sibling_full
+	 * keeps the whole). */
+	if (sib != NULL)
+		snprintf(first, sizeof(first), "%.*s",
+			 (int)strcspn(sib->value, " "), sib->value);
 	if ((sib && sc == NULL ? relative(d, "sibling", "sister", "brother",
-					  sib->sex, sib->value)
+					  sib->sex, first)
 	     : relative_of(d, "sibling", "sister", "brother", sc, 0)) ||
 	    (sib && sc == NULL && put_str(d, "sibling_full", sib->value)) ||
 	    relative_of(d, "friend", "friend", "friend", contact(d, "friend"),
