@@ -323,6 +323,9 @@ setup(void)
 {
 	const char *sch = "{\"type\":\"object\",\"required\":[\"v\"],"
 			  "\"properties\":{\"v\":{\"type\":\"string\"}}}";
+	/* static: a compound literal would end with this function, and
+	 * the renders read the name long after */
+	static char name[] = "t";
 	struct json_error je;
 	struct pf_error e;
 	cJSON *root;
@@ -331,7 +334,7 @@ setup(void)
 	snprintf(path, sizeof(path), "/tmp/pf-sched-%d.db", (int)getpid());
 	unlink(path);
 	memset(&cfg, 0, sizeof(cfg));
-	cfg.name = (char[]){ "t" };
+	cfg.name = name;
 	cfg.seed = 7;
 	cfg.accept_attempts = 3;
 	cfg.max_tokens = 16;
