@@ -59,6 +59,7 @@ struct node {
 	int path;              /* K_VAR, K_PICK, K_COND: its pathent */
 	char *text;            /* K_TEXT bytes; K_REF rule name; var name */
 	size_t len;            /* K_TEXT */
+	size_t cap;            /* K_TEXT: bytes allocated for text */
 	struct seq *alts;      /* K_CHOICE; K_COND: [0] then, [1] else */
 	int nalts;
 	enum op op;            /* K_COND */
@@ -296,23 +297,33 @@ seq_add(struct parser *p, struct seq *s, enum kind k)
 	return n;
 }
 
-/* Append text bytes to the sequence, merging with a text node before. */
+/* Append text bytes to the sequence, merging with a text node before.
+ * The text is read a byte at a time: its room doubles (a reallocation
+ * per byte was most of the time a grammar took to load, which the
+ * first render waits for), up to twice the file's bytes. */
 static int
 add_text(struct parser *p, struct seq *s, const char *t, size_t n)
 {
 	struct node *last = s->n > 0 ? &s->v[s->n - 1] : NULL;
+	size_t cap;
 	char *q;
 
 	if (last == NULL || last->kind != K_TEXT) {
 		if ((last = seq_add(p, s, K_TEXT)) == NULL)
 			return -1;
 	}
-	if ((q = realloc(last->text, last->len + n + 1)) == NULL)
-		return fail(p, p->line, p->col, "out of memory");
-	memcpy(q + last->len, t, n);
+	if (last->len + n + 1 > last->cap) {
+		for (cap = last->cap ? 2 * last->cap : 16;
+		     cap < last->len + n + 1; cap *= 2)
+			;
+		if ((q = realloc(last->text, cap)) == NULL)
+			return fail(p, p->line, p->col, "out of memory");
+		last->text = q;
+		last->cap = cap;
+	}
+	memcpy(last->text + last->len, t, n);
 	last->len += n;
-	q[last->len] = '\0';
-	last->text = q;
+	last->text[last->len] = '\0';
 	return 0;
 }
 
@@ -1409,6 +1420,17 @@ truthy(const cJSON *v)
 	return 1;
 }
 
+/* strcmp(a, b)'s sign, without the call when the first bytes differ:
+ * most tests compare a value with another word ("male" with
+ * "female"). */
+static int
+compare(const char *a, const char *b)
+{
+	if (a[0] != b[0])
+		return (unsigned char)a[0] < (unsigned char)b[0] ? -1 : 1;
+	return strcmp(a, b);
+}
+
 static int
 test(const struct rnode *n, const cJSON *v)
 {
@@ -1421,7 +1443,7 @@ test(const struct rnode *n, const cJSON *v)
 		d = v->valuedouble;
 		c = d < n->src->num ? -1 : d > n->src->num ? 1 : 0;
 	} else if (cJSON_IsString(v)) {
-		c = strcmp(v->valuestring, n->text);
+		c = compare(v->valuestring, n->text);
 	} else if (cJSON_IsBool(v)) {
 		c = strcmp(cJSON_IsTrue(v) ? "true" : "false", n->text);
 	} else {
