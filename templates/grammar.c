@@ -1159,6 +1159,7 @@ struct grammar_keys {
 	struct keyobj obj[GRAMMAR_KEYS_OBJS];
 	int nobj;
 	struct keyslot *slot;
+	uint32_t nslots;       /* slots of the objects so far */
 	char *names;
 	size_t nnames;         /* bytes used */
 };
@@ -1215,36 +1216,50 @@ int
 grammar_keys_new(const cJSON *const *objs, int n, struct grammar_keys **out)
 {
 	struct grammar_keys *k = calloc(1, sizeof(*k));
-	const cJSON *last = NULL;
-	uint32_t nkeys, size, total = 0;
-	size_t bytes = 0, b;
 	int i;
 
 	*out = NULL;
 	if (k == NULL)
 		return -1;
-	for (i = 0; i < n && k->nobj < GRAMMAR_KEYS_OBJS; i++) {
-		b = 0;
-		if ((nkeys = count_keys(objs[i], &last, &b)) == 0)
-			continue;
-		for (size = 8; size < 2 * nkeys; size *= 2)
-			;
-		if (size > GRAMMAR_KEYS_MAX - total ||
-		    b > GRAMMAR_KEYS_NAMES - bytes)
-			continue;
-		k->obj[k->nobj++] = (struct keyobj){ .head = objs[i]->child,
-			.last = last, .first = total, .mask = size - 1 };
-		total += size;
-		bytes += b;
-	}
-	if (total > 0 && ((k->slot = calloc(total, sizeof(*k->slot))) == NULL
-			  || (k->names = malloc(bytes)) == NULL)) {
-		grammar_keys_free(k);
-		return -1;
-	}
-	for (i = 0; i < k->nobj; i++)
-		fill_keys(k, &k->obj[i]);
+	for (i = 0; i < n; i++)
+		if (grammar_keys_add(k, objs[i]) != 0) {
+			grammar_keys_free(k);
+			return -1;
+		}
 	*out = k;
+	return 0;
+}
+
+int
+grammar_keys_add(struct grammar_keys *k, const cJSON *obj)
+{
+	const cJSON *last = NULL;
+	struct keyslot *slot;
+	uint32_t nkeys, size;
+	size_t bytes = 0;
+	char *names;
+
+	if (k->nobj == GRAMMAR_KEYS_OBJS ||
+	    (nkeys = count_keys(obj, &last, &bytes)) == 0)
+		return 0;
+	for (size = 8; size < 2 * nkeys; size *= 2)
+		;
+	if (size > GRAMMAR_KEYS_MAX - k->nslots ||
+	    bytes > GRAMMAR_KEYS_NAMES - k->nnames)
+		return 0;
+	if ((slot = realloc(k->slot, (k->nslots + size) * sizeof(*slot)))
+	    == NULL)
+		return -1;
+	k->slot = slot;
+	memset(slot + k->nslots, 0, size * sizeof(*slot));
+	if ((names = realloc(k->names, k->nnames + bytes)) == NULL)
+		return -1;
+	k->names = names;
+	k->obj[k->nobj] = (struct keyobj){ .head = obj->child, .last = last,
+					   .first = k->nslots,
+					   .mask = size - 1 };
+	k->nslots += size;
+	fill_keys(k, &k->obj[k->nobj++]);
 	return 0;
 }
 
