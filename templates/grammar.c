@@ -665,11 +665,25 @@ continues(struct parser *p)
 	return peek(p) >= 0;
 }
 
+/* The bytes from p's place on that parse_seq() takes as they are, one
+ * at a time (none of | ] [ { < \\ and no line end, CR or NUL): added
+ * as one run, on one line. */
+static size_t
+plain_run(const struct parser *p)
+{
+	size_t k;
+
+	for (k = p->pos; k < p->len && !strchr("|][{<\\\n\r", p->s[k]); k++)
+		;
+	return k - p->pos;
+}
+
 /* One alternative: nodes up to '|', ']' (in brackets) or the rule's
  * end. */
 static int
 parse_seq(struct parser *p, struct seq *s, int bracket)
 {
+	size_t run;
 	int c;
 	char ch;
 
@@ -701,6 +715,12 @@ parse_seq(struct parser *p, struct seq *s, int bracket)
 			if ((c = peek(p)) < 0 || c == '\n')
 				return fail(p, p->line, p->col, "a '\\' "
 					    "escapes the next character");
+		} else if ((run = plain_run(p)) > 1) {
+			if (add_text(p, s, p->s + p->pos, run) != 0)
+				return -1;
+			p->pos += run;
+			p->col += (int)run;
+			continue;
 		}
 		ch = (char)c;
 		if (c != '\r' && add_text(p, s, &ch, 1) != 0)
