@@ -1704,6 +1704,23 @@ static const unsigned char punct[256] = {
 	['!'] = P_CLOSE | P_STOP, ['?'] = P_CLOSE | P_STOP, [')'] = P_CLOSE,
 };
 
+/* Keep the bytes of d from i on that are neither space nor
+ * punctuation at *w on (most of a text, in mid-sentence: kept as they
+ * are, moved only where the text shrank before them). Returns the
+ * index past them. */
+static size_t
+keep_run(char *d, size_t *w, size_t i, size_t n)
+{
+	size_t k = i;
+
+	while (k < n && punct[(unsigned char)d[k]] == 0)
+		k++;
+	if (*w != i)
+		memmove(d + *w, d + i, k - i);
+	*w += k - i;
+	return k;
+}
+
 /* GRAMMAR_PROSE clean-up of b from `start` on, in place (it only
  * shrinks). */
 static void
@@ -1715,13 +1732,9 @@ prose(struct buf *b, size_t start)
 	char c;
 
 	for (i = start; i < n; i++) {
+		if (!space && cap == 0 && (i = keep_run(d, &w, i, n)) == n)
+			break;
 		c = d[i];
-		/* most bytes: neither space nor punctuation, after neither,
-		 * in mid-sentence: kept as they are */
-		if (punct[(unsigned char)c] == 0 && !space && cap == 0) {
-			d[w++] = c;
-			continue;
-		}
 		if (punct[(unsigned char)c] & P_SPACE) {
 			space = 1;
 			if (cap == 1)
