@@ -179,20 +179,28 @@ ends_sentence(char c)
 void
 gen_text_cut(struct buf *b, int max_words)
 {
-	size_t i, sentence = 0, word = 0;
+	size_t i = 0, j, sentence = 0, word = 0;
+	const char *sp;
 	int words = 0, in = 0;
 
-	for (i = 0; i < b->len && max_words > 0; i++) {
-		if (b->data[i] == ' ') {
-			if (in && ++words == max_words)
-				break;
-			in = 0;
-			word = i;
-			if (i > 0 && ends_sentence(b->data[i - 1]))
-				sentence = i;
-			continue;
+	/* from space to space (memchr: a test a byte was a tenth of the
+	 * time of an interview answer) */
+	while (max_words > 0 && i < b->len) {
+		if ((sp = memchr(b->data + i, ' ', b->len - i)) == NULL) {
+			i = b->len;
+			break;
 		}
-		in = 1;
+		j = (size_t)(sp - b->data);
+		in |= j > i;
+		if (in && ++words == max_words) {
+			i = j;
+			break;
+		}
+		in = 0;
+		word = j;
+		if (j > 0 && ends_sentence(b->data[j - 1]))
+			sentence = j;
+		i = j + 1;
 	}
 	if (i >= b->len || max_words <= 0)
 		return;

@@ -618,6 +618,10 @@ static const struct {
 	{ "one two three", 3, "one two three" },
 	{ "one two three", 0, "one two three" },
 	{ "one. two", 9, "one. two" },
+	{ "  one  two.  three four", 3, "  one  two." },
+	{ "one two ", 2, "one" },
+	{ "one two  ", 3, "one two  " },
+	{ "", 2, "" },
 };
 
 START_TEST(cut_words)
