@@ -1495,6 +1495,24 @@ test(const struct rnode *n, const cJSON *v)
 	return c != n->neg;
 }
 
+/* buf_printf(b, "%lld", i) without the printf machinery: the
+ * numbers the texts print (ages, years) are whole. */
+static int
+put_integer(struct buf *b, long long i)
+{
+	char tmp[24], *t = tmp + sizeof(tmp);
+	unsigned long long u = i < 0 ? 0 - (unsigned long long)i
+				     : (unsigned long long)i;
+
+	do {
+		*--t = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (i < 0)
+		*--t = '-';
+	return buf_append(b, t, (size_t)(tmp + sizeof(tmp) - t));
+}
+
 /* A scalar value as text. */
 static int
 put_scalar(struct buf *b, const cJSON *v)
@@ -1507,7 +1525,7 @@ put_scalar(struct buf *b, const cJSON *v)
 		return buf_puts(b, cJSON_IsTrue(v) ? "true" : "false");
 	d = v->valuedouble;
 	if (d == (double)(long long)d && d > -1e15 && d < 1e15)
-		return buf_printf(b, "%lld", (long long)d);
+		return put_integer(b, (long long)d);
 	return buf_printf(b, "%g", d);
 }
 
