@@ -70,17 +70,20 @@ struct node {
 	int file, line, col;
 };
 
-/* A node as a render reads it, made by pack() from a parsed node: 48
- * bytes instead of 88, the nodes of one alternative and their text
- * together in the grammar's pack. */
+/* A node as a render reads it, made by pack() from a parsed node: 40
+ * bytes instead of 96, the nodes of one alternative and their text
+ * together in the grammar's pack (a render of the interview grammar
+ * mostly waits for its nodes: the fewer lines they take, the better). */
 struct rnode {
-	unsigned char kind, mods, op, neg, isnum;
+	unsigned char kind, mods, op;
+	unsigned char neg : 1, isnum : 1;
 	int ref;                  /* K_REF: rule; K_VAR, K_PICK, K_COND:
 				   * pathent */
-	const char *text;         /* K_TEXT: bytes; K_COND: value */
-	size_t len;               /* K_TEXT */
-	const struct rseq *alts;  /* K_CHOICE; K_COND: [0] then, [1] else */
 	int nalts;
+	uint32_t len;             /* K_TEXT (add_text() keeps it below
+				   * UINT32_MAX) */
+	const char *text;         /* K_TEXT: bytes; K_COND: value */
+	const struct rseq *alts;  /* K_CHOICE; K_COND: [0] then, [1] else */
 	const struct node *src;   /* the parsed node: names, place in the
 				   * file, number of a comparison */
 };
@@ -312,6 +315,8 @@ add_text(struct parser *p, struct seq *s, const char *t, size_t n)
 		if ((last = seq_add(p, s, K_TEXT)) == NULL)
 			return -1;
 	}
+	if (n >= UINT32_MAX - last->len)  /* struct rnode: len */
+		return fail(p, p->line, p->col, "text too long");
 	if (last->len + n + 1 > last->cap) {
 		for (cap = last->cap ? 2 * last->cap : 16;
 		     cap < last->len + n + 1; cap *= 2)
@@ -1059,7 +1064,7 @@ pack_seq(const struct seq *s, struct rseq *out, char **at)
 		v[i] = (struct rnode){ .kind = (unsigned char)n->kind,
 			.mods = (unsigned char)n->mods,
 			.op = (unsigned char)n->op, .neg = n->neg != 0,
-			.isnum = n->isnum != 0, .len = n->len,
+			.isnum = n->isnum != 0, .len = (uint32_t)n->len,
 			.ref = n->kind == K_REF ? n->rule : n->path,
 			.nalts = n->nalts, .src = n };
 		if (text_bytes(n) > 0) {
