@@ -160,6 +160,7 @@ struct details {
 	uint64_t run_seed;
 	int64_t index;
 	const struct grammar *g;
+	const struct grammar_keys *keys;  /* or NULL */
 	const cJSON *v;
 	const char *names[LIFE_NAMES];
 };
@@ -182,7 +183,8 @@ persona_detail(const struct details *d, size_t i, struct buf *b,
 		if (k > 0)
 			seed = rng_derive(seed, "clash", (uint64_t)k, 0);
 		buf_reset(b);
-		if (grammar_render(d->g, rule, d->v, seed, 0, b, err) != 0)
+		if (grammar_render_keys(d->g, d->keys, rule, d->v, seed, 0, b,
+					err) != 0)
 			return -1;
 		if (!clashes(d->names, b->data ? b->data : ""))
 			break;
@@ -222,6 +224,7 @@ gen_interview_details(const struct pf_config *cfg, int64_t index,
 {
 	struct details d = { .run_seed = cfg->seed, .index = index };
 	cJSON *v = cJSON_CreateObject(), *run, *iv = NULL;
+	struct grammar_keys *keys = NULL;
 	int rc = -1;
 
 	if (v == NULL || gu->persona_json == NULL || gu->life == NULL ||
@@ -235,17 +238,23 @@ gen_interview_details(const struct pf_config *cfg, int64_t index,
 	    (iv = cJSON_AddObjectToObject(v, "iv")) == NULL)
 		goto oom;
 	d.v = v;
+	/* ~30 renders read the persona's objects (NULL: they walk them) */
+	d.keys = keys = gen_text_keys_draft(gu);
 	if ((d.g = gen_grammar(cfg, "interview", err)) == NULL ||
 	    persona_details(&d, gu->life, iv, err) != 0)
 		goto out;
 	/* the details outlive the context, which only referenced the rest */
 	cJSON_DetachItemViaPointer(v, iv);
 	gu->iv = iv;
+	if (keys != NULL)  /* NULL returned: the first text makes one */
+		gen_text_keys_keep(gu, keys);
+	keys = NULL;
 	rc = 0;
 	goto out;
 oom:
 	pf_error_set(err, "out of memory");
 out:
+	grammar_keys_free(keys);
 	cJSON_Delete(v);
 	return rc;
 }

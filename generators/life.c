@@ -23,6 +23,7 @@ struct draw {
 	struct rng r;           /* years and coin flips */
 	struct buf b;
 	char key[64];           /* a relative's key (KEY_sex): copied */
+	const cJSON *last;      /* the item add() added last */
 	struct pf_error *err;
 };
 
@@ -48,6 +49,7 @@ render(struct draw *d, const char *rule)
 static int
 add(struct draw *d, const char *key, cJSON *item)
 {
+	d->last = item;
 	if (key != d->key ? json_put(d->life, key, item) != NULL :
 	    item != NULL && cJSON_AddItemToObject(d->life, key, item))
 		return 0;
@@ -56,11 +58,21 @@ add(struct draw *d, const char *key, cJSON *item)
 	return pf_error_set(d->err, "out of memory");
 }
 
-/* d->key: "KEY_suffix". */
+/* d->key: "KEY_suffix" (cut to fit, as snprintf would: a persona
+ * makes some thirty of these keys, and printf was a third of the time
+ * its relatives took). */
 static const char *
 key_of(struct draw *d, const char *key, const char *suffix)
 {
-	snprintf(d->key, sizeof(d->key), "%s%s", key, suffix);
+	size_t n = strlen(key), m = strlen(suffix), room = sizeof(d->key) - 1;
+
+	if (n > room)
+		n = room;
+	if (m > room - n)
+		m = room - n;
+	memcpy(d->key, key, n);
+	memcpy(d->key + n, suffix, m);
+	d->key[n + m] = '\0';
 	return d->key;
 }
 
@@ -315,14 +327,6 @@ clash(const struct draw *d, const char *first, const char *sex)
 	return 0;
 }
 
-/* "KEY_name" into buf. */
-static const char *
-key_name(const char *key, char *buf, size_t n)
-{
-	snprintf(buf, n, "%s_name", key);
-	return buf;
-}
-
 /* One contact as a life.people entry appended to array a: name, first,
  * word (what the persona calls them: "neighbour", "dentist"), job, city,
  * likes and what ("a nurse in Omaha"). */
@@ -397,16 +401,16 @@ relative_of(struct draw *d, const char *key, const char *word_f,
 	if (relative(d, key, word_f, word_m, c ? c->sex : NULL,
 		     c ? c->first : NULL) != 0)
 		return -1;
+	/* KEY_name, the last relative() adds (found without a walk of
+	 * life's keys; so is KEY_last) */
+	first = cJSON_GetStringValue(d->last);
 	k = key_of(d, key, "_last");
 	if (last && (n > 0 && strncmp(c->name, c->first, n) == 0 &&
 		     c->name[n] == ' ' ? put_str(d, k, c->name + n + 1)
 		     : put(d, k, "life.last")) != 0)
 		return -1;
 	if (last)
-		surname = cJSON_GetStringValue(
-			cJSON_GetObjectItemCaseSensitive(d->life, k));
-	first = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
-		d->life, key_name(key, w, sizeof(w))));
+		surname = cJSON_GetStringValue(d->last);
 	if (c != NULL) {
 		if (put_str(d, key_of(d, key, "_full"), c->name) != 0)
 			return -1;

@@ -35,8 +35,9 @@ struct gen_grammars;  /* a run's loaded grammars (gen_config.grammars) */
 /* The compiled templates/offline/FILE.grammar of the run (resolved like
  * the other templates: $.generation.templates_dir, then the data
  * directory), loaded on first use and kept until gen_config_free().
- * Returns NULL with err filled (file:line:col of a bad rule file). The
- * build runs on one thread, so the cache takes no lock. */
+ * Returns NULL with err filled (file:line:col of a bad rule file). Any
+ * thread may call it: the first caller of a file loads it under a lock
+ * (the others wait), and a loaded file is found without the lock. */
 const struct grammar *gen_grammar(const struct pf_config *cfg,
 				  const char *file, struct pf_error *err);
 
@@ -61,6 +62,20 @@ int gen_text_render_keys(const struct pf_config *cfg,
  * the first call. NULL when memory runs out (texts are then rendered
  * without it, the same). Any thread may call it. */
 const struct grammar_keys *gen_text_keys(struct gen_unit *gu);
+
+/* The first part of gen_text_keys(), for the unit's preparation
+ * (generators/interview.c draws the interview details into iv with
+ * it): an index of gu's persona_json, life and world_json, owned by
+ * the caller, or NULL when memory runs out. */
+struct grammar_keys *gen_text_keys_draft(const struct gen_unit *gu);
+
+/* The rest: add gu->iv, complete now, to k (from
+ * gen_text_keys_draft(), taken) and keep it as the unit's index, made
+ * while the unit's objects are still in the cache (a first render
+ * walking them all to make the index missed the cache at every key).
+ * Returns the unit's index, or NULL when memory runs out. */
+const struct grammar_keys *gen_text_keys_keep(struct gen_unit *gu,
+					      struct grammar_keys *k);
 
 /* Offline only: expand FILE's `rule` against vars with `seed` and store
  * the text in vars as offline.KEY (adding the "offline" object). Returns

@@ -59,6 +59,7 @@ struct node {
 	int path;              /* K_VAR, K_PICK, K_COND: its pathent */
 	char *text;            /* K_TEXT bytes; K_REF rule name; var name */
 	size_t len;            /* K_TEXT */
+	size_t cap;            /* K_TEXT: bytes allocated for text */
 	struct seq *alts;      /* K_CHOICE; K_COND: [0] then, [1] else */
 	int nalts;
 	enum op op;            /* K_COND */
@@ -69,17 +70,20 @@ struct node {
 	int file, line, col;
 };
 
-/* A node as a render reads it, made by pack() from a parsed node: 48
- * bytes instead of 88, the nodes of one alternative and their text
- * together in the grammar's pack. */
+/* A node as a render reads it, made by pack() from a parsed node: 40
+ * bytes instead of 96, the nodes of one alternative and their text
+ * together in the grammar's pack (a render of the interview grammar
+ * mostly waits for its nodes: the fewer lines they take, the better). */
 struct rnode {
-	unsigned char kind, mods, op, neg, isnum;
+	unsigned char kind, mods, op;
+	unsigned char neg : 1, isnum : 1;
 	int ref;                  /* K_REF: rule; K_VAR, K_PICK, K_COND:
 				   * pathent */
-	const char *text;         /* K_TEXT: bytes; K_COND: value */
-	size_t len;               /* K_TEXT */
-	const struct rseq *alts;  /* K_CHOICE; K_COND: [0] then, [1] else */
 	int nalts;
+	uint32_t len;             /* K_TEXT (add_text() keeps it below
+				   * UINT32_MAX) */
+	const char *text;         /* K_TEXT: bytes; K_COND: value */
+	const struct rseq *alts;  /* K_CHOICE; K_COND: [0] then, [1] else */
 	const struct node *src;   /* the parsed node: names, place in the
 				   * file, number of a comparison */
 };
@@ -296,23 +300,35 @@ seq_add(struct parser *p, struct seq *s, enum kind k)
 	return n;
 }
 
-/* Append text bytes to the sequence, merging with a text node before. */
+/* Append text bytes to the sequence, merging with a text node before.
+ * The text is read a byte at a time: its room doubles (a reallocation
+ * per byte was most of the time a grammar took to load, which the
+ * first render waits for), up to twice the file's bytes. */
 static int
 add_text(struct parser *p, struct seq *s, const char *t, size_t n)
 {
 	struct node *last = s->n > 0 ? &s->v[s->n - 1] : NULL;
+	size_t cap;
 	char *q;
 
 	if (last == NULL || last->kind != K_TEXT) {
 		if ((last = seq_add(p, s, K_TEXT)) == NULL)
 			return -1;
 	}
-	if ((q = realloc(last->text, last->len + n + 1)) == NULL)
-		return fail(p, p->line, p->col, "out of memory");
-	memcpy(q + last->len, t, n);
+	if (n >= UINT32_MAX - last->len)  /* struct rnode: len */
+		return fail(p, p->line, p->col, "text too long");
+	if (last->len + n + 1 > last->cap) {
+		for (cap = last->cap ? 2 * last->cap : 16;
+		     cap < last->len + n + 1; cap *= 2)
+			;
+		if ((q = realloc(last->text, cap)) == NULL)
+			return fail(p, p->line, p->col, "out of memory");
+		last->text = q;
+		last->cap = cap;
+	}
+	memcpy(last->text + last->len, t, n);
 	last->len += n;
-	q[last->len] = '\0';
-	last->text = q;
+	last->text[last->len] = '\0';
 	return 0;
 }
 
@@ -654,11 +670,25 @@ continues(struct parser *p)
 	return peek(p) >= 0;
 }
 
+/* The bytes from p's place on that parse_seq() takes as they are, one
+ * at a time (none of | ] [ { < \\ and no line end, CR or NUL): added
+ * as one run, on one line. */
+static size_t
+plain_run(const struct parser *p)
+{
+	size_t k;
+
+	for (k = p->pos; k < p->len && !strchr("|][{<\\\n\r", p->s[k]); k++)
+		;
+	return k - p->pos;
+}
+
 /* One alternative: nodes up to '|', ']' (in brackets) or the rule's
  * end. */
 static int
 parse_seq(struct parser *p, struct seq *s, int bracket)
 {
+	size_t run;
 	int c;
 	char ch;
 
@@ -690,6 +720,12 @@ parse_seq(struct parser *p, struct seq *s, int bracket)
 			if ((c = peek(p)) < 0 || c == '\n')
 				return fail(p, p->line, p->col, "a '\\' "
 					    "escapes the next character");
+		} else if ((run = plain_run(p)) > 1) {
+			if (add_text(p, s, p->s + p->pos, run) != 0)
+				return -1;
+			p->pos += run;
+			p->col += (int)run;
+			continue;
 		}
 		ch = (char)c;
 		if (c != '\r' && add_text(p, s, &ch, 1) != 0)
@@ -1028,7 +1064,7 @@ pack_seq(const struct seq *s, struct rseq *out, char **at)
 		v[i] = (struct rnode){ .kind = (unsigned char)n->kind,
 			.mods = (unsigned char)n->mods,
 			.op = (unsigned char)n->op, .neg = n->neg != 0,
-			.isnum = n->isnum != 0, .len = n->len,
+			.isnum = n->isnum != 0, .len = (uint32_t)n->len,
 			.ref = n->kind == K_REF ? n->rule : n->path,
 			.nalts = n->nalts, .src = n };
 		if (text_bytes(n) > 0) {
@@ -1148,6 +1184,7 @@ struct grammar_keys {
 	struct keyobj obj[GRAMMAR_KEYS_OBJS];
 	int nobj;
 	struct keyslot *slot;
+	uint32_t nslots;       /* slots of the objects so far */
 	char *names;
 	size_t nnames;         /* bytes used */
 };
@@ -1204,36 +1241,50 @@ int
 grammar_keys_new(const cJSON *const *objs, int n, struct grammar_keys **out)
 {
 	struct grammar_keys *k = calloc(1, sizeof(*k));
-	const cJSON *last = NULL;
-	uint32_t nkeys, size, total = 0;
-	size_t bytes = 0, b;
 	int i;
 
 	*out = NULL;
 	if (k == NULL)
 		return -1;
-	for (i = 0; i < n && k->nobj < GRAMMAR_KEYS_OBJS; i++) {
-		b = 0;
-		if ((nkeys = count_keys(objs[i], &last, &b)) == 0)
-			continue;
-		for (size = 8; size < 2 * nkeys; size *= 2)
-			;
-		if (size > GRAMMAR_KEYS_MAX - total ||
-		    b > GRAMMAR_KEYS_NAMES - bytes)
-			continue;
-		k->obj[k->nobj++] = (struct keyobj){ .head = objs[i]->child,
-			.last = last, .first = total, .mask = size - 1 };
-		total += size;
-		bytes += b;
-	}
-	if (total > 0 && ((k->slot = calloc(total, sizeof(*k->slot))) == NULL
-			  || (k->names = malloc(bytes)) == NULL)) {
-		grammar_keys_free(k);
-		return -1;
-	}
-	for (i = 0; i < k->nobj; i++)
-		fill_keys(k, &k->obj[i]);
+	for (i = 0; i < n; i++)
+		if (grammar_keys_add(k, objs[i]) != 0) {
+			grammar_keys_free(k);
+			return -1;
+		}
 	*out = k;
+	return 0;
+}
+
+int
+grammar_keys_add(struct grammar_keys *k, const cJSON *obj)
+{
+	const cJSON *last = NULL;
+	struct keyslot *slot;
+	uint32_t nkeys, size;
+	size_t bytes = 0;
+	char *names;
+
+	if (k->nobj == GRAMMAR_KEYS_OBJS ||
+	    (nkeys = count_keys(obj, &last, &bytes)) == 0)
+		return 0;
+	for (size = 8; size < 2 * nkeys; size *= 2)
+		;
+	if (size > GRAMMAR_KEYS_MAX - k->nslots ||
+	    bytes > GRAMMAR_KEYS_NAMES - k->nnames)
+		return 0;
+	if ((slot = realloc(k->slot, (k->nslots + size) * sizeof(*slot)))
+	    == NULL)
+		return -1;
+	k->slot = slot;
+	memset(slot + k->nslots, 0, size * sizeof(*slot));
+	if ((names = realloc(k->names, k->nnames + bytes)) == NULL)
+		return -1;
+	k->names = names;
+	k->obj[k->nobj] = (struct keyobj){ .head = obj->child, .last = last,
+					   .first = k->nslots,
+					   .mask = size - 1 };
+	k->nslots += size;
+	fill_keys(k, &k->obj[k->nobj++]);
 	return 0;
 }
 
@@ -1409,6 +1460,17 @@ truthy(const cJSON *v)
 	return 1;
 }
 
+/* strcmp(a, b)'s sign, without the call when the first bytes differ:
+ * most tests compare a value with another word ("male" with
+ * "female"). */
+static int
+compare(const char *a, const char *b)
+{
+	if (a[0] != b[0])
+		return (unsigned char)a[0] < (unsigned char)b[0] ? -1 : 1;
+	return strcmp(a, b);
+}
+
 static int
 test(const struct rnode *n, const cJSON *v)
 {
@@ -1421,7 +1483,7 @@ test(const struct rnode *n, const cJSON *v)
 		d = v->valuedouble;
 		c = d < n->src->num ? -1 : d > n->src->num ? 1 : 0;
 	} else if (cJSON_IsString(v)) {
-		c = strcmp(v->valuestring, n->text);
+		c = compare(v->valuestring, n->text);
 	} else if (cJSON_IsBool(v)) {
 		c = strcmp(cJSON_IsTrue(v) ? "true" : "false", n->text);
 	} else {
@@ -1438,6 +1500,24 @@ test(const struct rnode *n, const cJSON *v)
 	return c != n->neg;
 }
 
+/* buf_printf(b, "%lld", i) without the printf machinery: the
+ * numbers the texts print (ages, years) are whole. */
+static int
+put_integer(struct buf *b, long long i)
+{
+	char tmp[24], *t = tmp + sizeof(tmp);
+	unsigned long long u = i < 0 ? 0 - (unsigned long long)i
+				     : (unsigned long long)i;
+
+	do {
+		*--t = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (i < 0)
+		*--t = '-';
+	return buf_append(b, t, (size_t)(tmp + sizeof(tmp) - t));
+}
+
 /* A scalar value as text. */
 static int
 put_scalar(struct buf *b, const cJSON *v)
@@ -1450,7 +1530,7 @@ put_scalar(struct buf *b, const cJSON *v)
 		return buf_puts(b, cJSON_IsTrue(v) ? "true" : "false");
 	d = v->valuedouble;
 	if (d == (double)(long long)d && d > -1e15 && d < 1e15)
-		return buf_printf(b, "%lld", (long long)d);
+		return put_integer(b, (long long)d);
 	return buf_printf(b, "%g", d);
 }
 
@@ -1647,6 +1727,23 @@ static const unsigned char punct[256] = {
 	['!'] = P_CLOSE | P_STOP, ['?'] = P_CLOSE | P_STOP, [')'] = P_CLOSE,
 };
 
+/* Keep the bytes of d from i on that are neither space nor
+ * punctuation at *w on (most of a text, in mid-sentence: kept as they
+ * are, moved only where the text shrank before them). Returns the
+ * index past them. */
+static size_t
+keep_run(char *d, size_t *w, size_t i, size_t n)
+{
+	size_t k = i;
+
+	while (k < n && punct[(unsigned char)d[k]] == 0)
+		k++;
+	if (*w != i)
+		memmove(d + *w, d + i, k - i);
+	*w += k - i;
+	return k;
+}
+
 /* GRAMMAR_PROSE clean-up of b from `start` on, in place (it only
  * shrinks). */
 static void
@@ -1658,13 +1755,9 @@ prose(struct buf *b, size_t start)
 	char c;
 
 	for (i = start; i < n; i++) {
+		if (!space && cap == 0 && (i = keep_run(d, &w, i, n)) == n)
+			break;
 		c = d[i];
-		/* most bytes: neither space nor punctuation, after neither,
-		 * in mid-sentence: kept as they are */
-		if (punct[(unsigned char)c] == 0 && !space && cap == 0) {
-			d[w++] = c;
-			continue;
-		}
 		if (punct[(unsigned char)c] & P_SPACE) {
 			space = 1;
 			if (cap == 1)

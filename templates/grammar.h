@@ -110,6 +110,12 @@ struct grammar_keys;
 int grammar_keys_new(const cJSON *const *objs, int n,
 		     struct grammar_keys **out);
 
+/* Add obj to index k, as grammar_keys_new() would have as its last
+ * object (skipped in the same cases): for an index made before all its
+ * objects are complete. Only while no render reads k. Returns 0, or -1
+ * when memory runs out (k is then as it was, and usable). */
+int grammar_keys_add(struct grammar_keys *k, const cJSON *obj);
+
 /* Free an index. Accepts NULL. */
 void grammar_keys_free(struct grammar_keys *k);
 

@@ -654,6 +654,24 @@ put_value(struct render *r, const cJSON *v, int raw)
 	return rc;
 }
 
+/* json_get(obj, key): the first child of obj named key, up to the
+ * first child without a name, or NULL (also when obj is no object).
+ * The prompts' names walk the persona's objects, of some hundred keys,
+ * at every render: most keys differ from the one sought in their first
+ * byte, so that byte is tested before a call to strcmp. */
+static const cJSON *
+member(const cJSON *obj, const char *key)
+{
+	const cJSON *c;
+
+	if (!cJSON_IsObject(obj))
+		return NULL;
+	for (c = obj->child; c != NULL && c->string != NULL; c = c->next)
+		if (c->string[0] == key[0] && strcmp(c->string, key) == 0)
+			return c;
+	return NULL;
+}
+
 /* Resolve the op's name against the context stack. */
 static const cJSON *
 lookup(const struct mustache *t, const struct op *o, const struct frame *f)
@@ -665,11 +683,10 @@ lookup(const struct mustache *t, const struct op *o, const struct frame *f)
 	if (o->nparts == 0)
 		return f->v;
 	for (; f != NULL && v == NULL; f = f->up)
-		if (cJSON_IsObject(f->v))
-			v = cJSON_GetObjectItemCaseSensitive(f->v, part);
+		v = member(f->v, part);
 	for (i = 1; i < o->nparts && v != NULL; i++) {
 		part += strlen(part) + 1;
-		v = json_get(v, part);
+		v = member(v, part);
 	}
 	return v;
 }

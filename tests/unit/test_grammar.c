@@ -446,14 +446,15 @@ START_TEST(many_vars)
 END_TEST
 
 /* Every ok case again with a key index of "p" and of the variables
- * themselves: the same text as without one. */
+ * themselves, made at once and in two steps (grammar_keys_add): the
+ * same text as without one. */
 START_TEST(keyed_same)
 {
 	cJSON *v = cJSON_Parse(vars_json);
 	const cJSON *objs[2];
-	struct grammar_keys *k = NULL;
+	struct grammar_keys *k = NULL, *k2 = NULL;
 	struct grammar *g = NULL;
-	struct buf plain, keyed;
+	struct buf plain, keyed, keyed2;
 	struct pf_error err;
 	const char *text = ok_cases[_i].text;
 
@@ -461,21 +462,30 @@ START_TEST(keyed_same)
 	objs[0] = cJSON_GetObjectItemCaseSensitive(v, "p");
 	objs[1] = v;
 	ck_assert_int_eq(grammar_keys_new(objs, 2, &k), 0);
+	ck_assert_int_eq(grammar_keys_new(objs, 1, &k2), 0);
+	ck_assert_int_eq(grammar_keys_add(k2, objs[1]), 0);
 	memset(&err, 0, sizeof(err));
 	ck_assert_msg(grammar_compile(text, strlen(text), "t.grammar", &g,
 				      &err) == 0, "%s", err.msg);
 	buf_init(&plain, 4096);
 	buf_init(&keyed, 4096);
+	buf_init(&keyed2, 4096);
 	ck_assert_int_eq(grammar_render(g, ok_cases[_i].rule, v, 7,
 					ok_cases[_i].flags, &plain, &err), 0);
 	ck_assert_int_eq(grammar_render_keys(g, k, ok_cases[_i].rule, v, 7,
 					     ok_cases[_i].flags, &keyed,
 					     &err), 0);
 	ck_assert_str_eq(keyed.data, plain.data);
+	ck_assert_int_eq(grammar_render_keys(g, k2, ok_cases[_i].rule, v, 7,
+					     ok_cases[_i].flags, &keyed2,
+					     &err), 0);
+	ck_assert_str_eq(keyed2.data, plain.data);
 	buf_free(&plain);
 	buf_free(&keyed);
+	buf_free(&keyed2);
 	grammar_free(g);
 	grammar_keys_free(k);
+	grammar_keys_free(k2);
 	cJSON_Delete(v);
 }
 END_TEST
@@ -618,6 +628,10 @@ static const struct {
 	{ "one two three", 3, "one two three" },
 	{ "one two three", 0, "one two three" },
 	{ "one. two", 9, "one. two" },
+	{ "  one  two.  three four", 3, "  one  two." },
+	{ "one two ", 2, "one" },
+	{ "one two  ", 3, "one two  " },
+	{ "", 2, "" },
 };
 
 START_TEST(cut_words)
