@@ -176,7 +176,10 @@ pass_wide(struct rerun *r)
 
 /* SQL setting the quarantine flag of table t from the findings. Only
  * rows whose flag changes are written: rewriting every row put the
- * whole table through the WAL at each end of a build. */
+ * whole table through the WAL at each end of a build. A row that is
+ * not flagged and has no finding keeps its 0, so the findings are
+ * looked up only for the flagged rows and those the findings name (a
+ * set made once), not for every row. */
 static int
 quarantine_sql(const struct dataset_table *t, struct buf *b)
 {
@@ -195,8 +198,10 @@ quarantine_sql(const struct dataset_table *t, struct buf *b)
 			 ")", t->name, name.data);
 	if (rc == 0)
 		rc = buf_printf(b, "UPDATE \"%s\" SET quarantined = %s WHERE"
-				" quarantined IS NOT %s;", t->name, q.data,
-				q.data);
+				" (quarantined IS NOT 0 OR %s IN (SELECT "
+				"row_id FROM audit_finding WHERE row_table = "
+				"'%s')) AND quarantined IS NOT %s;", t->name,
+				q.data, name.data, t->name, q.data);
 	buf_free(&q);
 	buf_free(&name);
 	return rc;
