@@ -178,8 +178,10 @@ pass_wide(struct rerun *r)
  * rows whose flag changes are written: rewriting every row put the
  * whole table through the WAL at each end of a build. A row that is
  * not flagged and has no finding keeps its 0, so the findings are
- * looked up only for the flagged rows and those the findings name (a
- * set made once), not for every row. */
+ * looked up only for the flagged rows and those the findings name: the
+ * keys of the findings' row ids (output/tables.h: a row's key turned
+ * into its name turns back into the key), a set made once, not a
+ * lookup for every row. */
 static int
 quarantine_sql(const struct dataset_table *t, struct buf *b)
 {
@@ -198,10 +200,11 @@ quarantine_sql(const struct dataset_table *t, struct buf *b)
 			 ")", t->name, name.data);
 	if (rc == 0)
 		rc = buf_printf(b, "UPDATE \"%s\" SET quarantined = %s WHERE"
-				" (quarantined IS NOT 0 OR %s IN (SELECT "
-				"row_id FROM audit_finding WHERE row_table = "
-				"'%s')) AND quarantined IS NOT %s;", t->name,
-				q.data, name.data, t->name, q.data);
+				" (quarantined IS NOT 0 OR %s IN (SELECT ",
+				t->name, q.data, key);
+	rc |= tablesql_row_key(id, "row_id", b);
+	rc |= buf_printf(b, " FROM audit_finding WHERE row_table = '%s')) "
+			 "AND quarantined IS NOT %s;", t->name, q.data);
 	buf_free(&q);
 	buf_free(&name);
 	return rc;
