@@ -668,6 +668,45 @@ sql_list(struct src *s, const struct metrics_list_source *ls, struct buf *q)
 	return rc;
 }
 
+/* The lists of a distinct source without ranks, its items ranked as
+ * they are read ahead (output/ahead.h) instead of by the window of
+ * sql_list_select, which sorts every row once more: the rows with the
+ * item as text, ordered by user and item (the order within a list does
+ * not count for a source without ranks), and the items in the window's
+ * order. Starts *out, or leaves it NULL. */
+static void
+start_ranked(struct src *s, const struct metrics_list_source *ls,
+	     struct ahead **out)
+{
+	struct buf rows, keys, plain;
+	struct ahead_rank r = { .col = 1 };
+	struct pf_error e;
+	int rc;
+
+	buf_init(&rows, 4096);
+	buf_init(&keys, 4096);
+	buf_init(&plain, 4096);
+	rc = buf_printf(&rows, "SELECT CAST(%s AS TEXT), CAST(%s AS TEXT), 0",
+			ls->user, ls->item);
+	if (ls->count_sql != NULL)
+		rc |= buf_printf(&rows, ", (SELECT %s", ls->count_sql) |
+		      sql_from(ls, &rows) | buf_puts(&rows, ")");
+	else
+		rc |= buf_puts(&rows, ", 0");
+	rc |= sql_from(ls, &rows) | buf_puts(&rows, " ORDER BY 1, 2");
+	rc |= buf_printf(&keys, "SELECT CAST(%s AS TEXT)", ls->item) |
+	      sql_from(ls, &keys) | buf_printf(&keys, " ORDER BY %s",
+					      ls->item);
+	rc |= sql_list_select(ls, 1, &plain);
+	r.keys_sql = keys.data;
+	r.plain = plain.data;
+	if (rc == 0)
+		(void)ahead_start_ranked(s->ds->path, rows.data, &r, out, &e);
+	buf_free(&rows);
+	buf_free(&keys);
+	buf_free(&plain);
+}
+
 /* Start reading ahead the lists of every source this dataset has a
  * table for; a source that cannot start is read here. */
 static void
@@ -682,6 +721,10 @@ start_lists(struct src *s)
 	     ls++, k++) {
 		if (!has_table(s, ls->table))
 			continue;
+		if (ls->distinct && ls->rank == NULL) {
+			start_ranked(s, ls, &s->lahead[k]);
+			continue;
+		}
 		buf_init(&q, 4096);
 		if (sql_list_select(ls, 1, &q) == 0)
 			(void)ahead_start(s->ds->path, q.data, NULL,
