@@ -28,6 +28,7 @@ struct ahead {
 	size_t head, count;          /* the oldest row; rows queued */
 	int held;                    /* the caller holds the head row */
 	int taken;                   /* a row was ever taken */
+	int cwait, pwait;            /* the caller, the thread waits */
 	int ncols;
 	int end;                     /* 1 the query ended, -1 it failed */
 	int stop;                    /* the caller wants no more rows */
@@ -74,15 +75,23 @@ copy_row(struct ahead *a, struct slot *s)
 	return 0;
 }
 
-/* Wait for a free slot; NULL when the caller stopped the query. */
+/* Queue the row written in the slot taken last (when `put`), then wait
+ * for a free slot; NULL when the caller stopped the query. A waiting
+ * caller is woken once AHEAD_WAKE rows are queued, not at each row:
+ * waking it for every row cost more than the rows. */
 static struct slot *
-free_slot(struct ahead *a)
+next_slot(struct ahead *a, int put)
 {
 	struct slot *s = NULL;
 
 	pthread_mutex_lock(&a->mu);
-	while (a->count == AHEAD_ROWS && !a->stop)
+	if (put && ++a->count >= AHEAD_WAKE && a->cwait)
+		pthread_cond_broadcast(&a->cv);
+	while (a->count == AHEAD_ROWS && !a->stop) {
+		a->pwait = 1;
 		pthread_cond_wait(&a->cv, &a->mu);
+		a->pwait = 0;
+	}
 	if (!a->stop)
 		s = &a->q[(a->head + a->count) % AHEAD_ROWS];
 	pthread_mutex_unlock(&a->mu);
@@ -159,33 +168,30 @@ produce(void *ud)
 {
 	struct ahead *a = ud;
 	struct slot *s;
-	int rc = SQLITE_DONE, end = 1;
+	int rc = SQLITE_DONE, end = 1, put = 0;
 
 	if (a->keys != NULL && begin_ranked(a) != 0)
 		end = -1;
 	while (end == 1 && (rc = sqlite3_step(a->st)) == SQLITE_ROW) {
-		if ((s = free_slot(a)) == NULL)
+		s = next_slot(a, put);
+		put = 0;
+		if (s == NULL)
 			break;
 		if (copy_row(a, s) != 0) {
 			snprintf(a->msg, sizeof(a->msg), "a row larger than "
 				 "%zu bytes, or out of memory", AHEAD_ROW_MAX);
 			end = -1;
-			break;
-		}
-		if (a->rank != NULL && rank_row(a, s) != 0) {
+		} else if (a->rank != NULL && rank_row(a, s) != 0) {
 			end = -1;
-			break;
 		}
-		pthread_mutex_lock(&a->mu);
-		a->count++;
-		pthread_cond_broadcast(&a->cv);
-		pthread_mutex_unlock(&a->mu);
+		put = end == 1;
 	}
 	if (end == 1 && rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		snprintf(a->msg, sizeof(a->msg), "%s", sqlite3_errmsg(a->db));
 		end = -1;
 	}
 	pthread_mutex_lock(&a->mu);
+	a->count += put;
 	a->end = end;
 	pthread_cond_broadcast(&a->cv);
 	pthread_mutex_unlock(&a->mu);
@@ -310,12 +316,16 @@ ahead_next(struct ahead *a, struct ahead_row *row, struct pf_error *err)
 	pthread_mutex_lock(&a->mu);
 	if (a->held) {
 		a->head = (a->head + 1) % AHEAD_ROWS;
-		a->count--;
 		a->held = 0;
-		pthread_cond_broadcast(&a->cv);
+		/* the thread waits for a full queue to drain by a batch */
+		if (--a->count <= AHEAD_ROWS - AHEAD_WAKE && a->pwait)
+			pthread_cond_broadcast(&a->cv);
 	}
-	while (a->count == 0 && a->end == 0)
+	while (a->count == 0 && a->end == 0) {
+		a->cwait = 1;
 		pthread_cond_wait(&a->cv, &a->mu);
+		a->cwait = 0;
+	}
 	if (a->count == 0) {
 		pthread_mutex_unlock(&a->mu);
 		return a->end > 0 ? 0 : pf_error_set(err, "cannot read ahead:"

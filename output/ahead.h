@@ -25,6 +25,7 @@
 #include "base/error.h"
 
 #define AHEAD_ROWS 256
+#define AHEAD_WAKE 64    /* rows queued, or taken, before a wait ends */
 #define AHEAD_COLS 64
 #define AHEAD_ROW_MAX ((size_t)1 << 20)
 
