@@ -89,6 +89,7 @@ static int next_pair(struct audit_source *base, struct audit_pair *p,
 		     struct pf_error *err);
 static int next_comparison(struct audit_source *base,
 			   struct audit_comparison *c, struct pf_error *err);
+static int people_ready(struct src *s);
 
 static int
 db_fail(struct src *s, const char *what)
@@ -371,12 +372,17 @@ next_person(struct audit_source *base, struct audit_person *p,
 	    struct pf_error *err)
 {
 	struct src *s = (struct src *)base;
-	sqlite3_stmt *st = s->people;
-	int i, c, rc = sqlite3_step(st);
-	struct cols x = { .st = st };
+	sqlite3_stmt *st;
+	struct cols x;
 	const char *v;
+	int i, c, rc;
 
 	s->err = err;
+	if (people_ready(s) != 0)
+		return -1;
+	st = s->people;
+	x = (struct cols){ .st = st };
+	rc = sqlite3_step(st);
 	if (rc == SQLITE_DONE)
 		return 0;
 	if (rc != SQLITE_ROW)
@@ -541,11 +547,27 @@ rewind_people(struct audit_source *base, struct pf_error *err)
 	sqlite3_reset(s->people);
 	if (s->rest == NULL || !ahead_started(s->rest))
 		return 0;
-	/* what was read ahead is spent: read it here from now on */
+	/* What was read ahead is spent: read it here from now on, with
+	 * the query prepared when a person is asked for (an auditor that
+	 * measures only pairs or lists never asks). */
 	ahead_free(s->rest);
 	s->rest = NULL;
 	sqlite3_finalize(s->people);
 	s->people = NULL;
+	for (i = 0; i < s->npcols; i++)
+		s->names[i] = NULL;
+	return 0;
+}
+
+/* The people query, prepared again after a rewind spent what was read
+ * ahead. Returns 0, or -1 with s->err filled. */
+static int
+people_ready(struct src *s)
+{
+	int i;
+
+	if (s->people != NULL)
+		return 0;
 	if (prepare_people(s) != 0)
 		return -1;
 	for (i = 0; i < s->npcols; i++)
@@ -970,13 +992,17 @@ src_open(struct src *s, struct dataset *ds,
 	s->base.next_list = next_list;
 	s->base.next_pair = next_pair;
 	s->base.next_comparison = next_comparison;
-	if (load_run(s) != 0 || open_people(s) != 0 ||
-	    (s->base.nitems = count_personas(s)) < 0) {
+	/* the reading ahead starts first: it has the most to read */
+	if (open_people(s) != 0) {
 		src_close(s);
 		return -1;
 	}
 	if (ahead)
 		start_lists(s);
+	if (load_run(s) != 0 || (s->base.nitems = count_personas(s)) < 0) {
+		src_close(s);
+		return -1;
+	}
 	return 0;
 }
 
