@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/hash.h"
+
 struct keyrank {
 	char *text;                  /* the keys, each with its NUL */
 	size_t used, cap;
@@ -66,17 +68,6 @@ keyrank_add(struct keyrank *k, const char *key, size_t len)
 	return 0;
 }
 
-/* FNV-1a of a NUL-terminated key. */
-static uint64_t
-hash(const char *s)
-{
-	uint64_t h = 14695981039346656037ULL;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
 int
 keyrank_seal(struct keyrank *k)
 {
@@ -90,7 +81,7 @@ keyrank_seal(struct keyrank *k)
 		return -1;
 	k->mask = size - 1;
 	for (i = 0; i < k->n; i++) {
-		j = (size_t)hash(k->text + k->off[i]) & k->mask;
+		j = (size_t)hash_fnv1a(k->text + k->off[i]) & k->mask;
 		while (k->slot[j] != 0)
 			j = (j + 1) & k->mask;
 		k->slot[j] = (uint32_t)(i + 1);
@@ -105,7 +96,7 @@ keyrank_find(const struct keyrank *k, const char *key)
 
 	if (k->slot == NULL)
 		return 0;
-	for (j = (size_t)hash(key) & k->mask; k->slot[j] != 0;
+	for (j = (size_t)hash_fnv1a(key) & k->mask; k->slot[j] != 0;
 	     j = (j + 1) & k->mask)
 		if (strcmp(k->text + k->off[k->slot[j] - 1], key) == 0)
 			return (int64_t)k->slot[j];
