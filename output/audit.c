@@ -84,24 +84,25 @@ on_score(void *ud, const struct audit_instance *in,
 	else
 		snprintf(score, sizeof(score), "null");
 	/* The binder made once, its sum restarted; every parameter is
-	 * bound below, so none needs clearing. */
+	 * bound below, so none needs clearing; the texts are bound without
+	 * a copy, the row being stored before this returns. */
 	b = r->sb;
 	rowsum_acc_begin(&b.acc, r->sb.mask, r->sb.acc.n);
-	rowsum_bind_text(&b, in->auditor->name);
-	rowsum_bind_text(&b, s->table);
-	rowsum_bind_text(&b, s->row_id);
-	rowsum_bind_text(&b, s->field);
+	rowsum_bind_text_static(&b, in->auditor->name);
+	rowsum_bind_text_static(&b, s->table);
+	rowsum_bind_text_static(&b, s->row_id);
+	rowsum_bind_text_static(&b, s->field);
 	rowsum_bind_int(&b, (int64_t)s->offset);
-	rowsum_bind_text(&b, s->domain);
-	rowsum_bind_text(&b, s->criterion);
-	rowsum_bind_text(&b, s->items);
+	rowsum_bind_text_static(&b, s->domain);
+	rowsum_bind_text_static(&b, s->criterion);
+	rowsum_bind_text_static(&b, s->items);
 	rowsum_bind_int(&b, s->yes);
 	rowsum_bind_int(&b, s->no);
 	rowsum_bind_int(&b, s->na);
 	rowsum_bind_int(&b, s->good);
-	rowsum_bind_text(&b, score);
+	rowsum_bind_text_static(&b, score);
 	rowsum_bind_int(&b, 0);        /* sample: the rules judge once */
-	rowsum_bind_text(&b, "");      /* abstained */
+	rowsum_bind_text_static(&b, "");   /* abstained */
 	rowsum_bind_int(&b, 0);        /* prompt and completion tokens */
 	rowsum_bind_int(&b, 0);
 	rowsum_bind_end(&b);
