@@ -665,16 +665,8 @@ parity_items(struct tally *t, const struct attr *a)
 		}
 }
 
-static int
-cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* Median text length of table k per group ("length.<table>.median"),
- * over the rows kept (sorted in place). */
+ * over the rows kept (reordered in place). */
 static void
 parity_median(struct tally *t, struct attr *a, size_t k)
 {
@@ -688,9 +680,7 @@ parity_median(struct tally *t, struct attr *a, size_t k)
 		l = &a->g[i].lens[k];
 		if (l->n == 0)
 			continue;
-		qsort(l->v, l->n, sizeof(*l->v), cmp_u32);
-		m = l->n % 2 ? l->v[l->n / 2] :
-		    ((double)l->v[l->n / 2 - 1] + l->v[l->n / 2]) / 2.0;
+		m = fair_median_u32(l->v, l->n);
 		snprintf(group, sizeof(group), "%s=%s", a->name,
 			 a->g[i].value);
 		snprintf(note, sizeof(note), l->over ? "over the first %zu "

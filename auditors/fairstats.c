@@ -202,3 +202,63 @@ fair_parity_compute(const struct fair_group *g, size_t ng, int64_t min_n,
 				      g[alo].n, &out->lo, &out->hi) == 0;
 	return 0;
 }
+
+/* The middle of three values. */
+static uint32_t
+mid3(uint32_t a, uint32_t b, uint32_t c)
+{
+	if (a > b) {
+		uint32_t t = a;
+
+		a = b;
+		b = t;
+	}
+	return c <= a ? a : c >= b ? b : c;
+}
+
+/* Hoare's partition of v[lo..hi] (lo < hi) around the middle of its
+ * ends and centre: returns j with v[lo..j] <= v[j+1..hi], lo <= j < hi
+ * (the pivot is one of three values, so neither scan runs off the range
+ * and not every value but v[hi] is below it). */
+static size_t
+partition(uint32_t *v, size_t lo, size_t hi)
+{
+	uint32_t p = mid3(v[lo], v[lo + (hi - lo) / 2], v[hi]), t;
+	size_t i = lo, j = hi;
+
+	for (;;) {
+		while (v[i] < p)
+			i++;
+		while (v[j] > p)
+			j--;
+		if (i >= j)
+			return j;
+		t = v[i];
+		v[i] = v[j];
+		v[j] = t;
+		i++;
+		j--;
+	}
+}
+
+double
+fair_median_u32(uint32_t *v, size_t n)
+{
+	size_t lo = 0, hi = n - 1, k = n / 2, j;
+	uint32_t below;
+
+	/* v[k] becomes the k-th smallest, none greater before it */
+	while (lo < hi) {
+		j = partition(v, lo, hi);
+		if (k <= j)
+			hi = j;
+		else
+			lo = j + 1;
+	}
+	if (n % 2)
+		return v[k];
+	for (below = v[0], j = 1; j < k; j++)
+		if (v[j] > below)
+			below = v[j];
+	return ((double)below + v[k]) / 2.0;
+}

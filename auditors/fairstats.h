@@ -60,6 +60,11 @@ void fair_wilson(int64_t x, int64_t n, double *lo, double *hi);
 int fair_katz(int64_t x1, int64_t n1, int64_t x2, int64_t n2, double *lo,
 	      double *hi);
 
+/* The median of v[0..n) (n >= 1; the mean of the middle two when n is
+ * even), reordering v: a selection, not a sort (the lengths of every
+ * row of a text table, per group of each attribute). */
+double fair_median_u32(uint32_t *v, size_t n);
+
 /* One group's adverse outcomes: x of n. */
 struct fair_group {
 	int64_t x, n;

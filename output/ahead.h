@@ -25,6 +25,7 @@
 #include "base/error.h"
 
 #define AHEAD_ROWS 256
+#define AHEAD_WAKE 64    /* rows queued, or taken, before a wait ends */
 #define AHEAD_COLS 64
 #define AHEAD_ROW_MAX ((size_t)1 << 20)
 
@@ -50,6 +51,25 @@ struct ahead_row {
  * too many columns, or no thread starts). */
 int ahead_start(const char *path, const char *sql, int (*setup)(sqlite3 *db),
 		struct ahead **out, struct pf_error *err);
+
+/* A column ranked on the reading thread (output/keyrank.h) rather than
+ * by an SQL window, which sorts every row once more: keys_sql gives the
+ * keys (one text column, in rank order, a repeat right after itself),
+ * the query's column `col` a key as text; each row's integer of column
+ * col is then its key's rank (1..n), and of column col + 1 n. When the
+ * keys pass keyrank's bounds, `plain` is run instead: the same rows with
+ * both integers from SQL. The queries read one snapshot. */
+struct ahead_rank {
+	const char *keys_sql;
+	const char *plain;
+	int col;
+};
+
+/* ahead_start with column r->col ranked (struct ahead_rank); a key not
+ * among the keys ends the query with an error. */
+int ahead_start_ranked(const char *path, const char *sql,
+		       const struct ahead_rank *r, struct ahead **out,
+		       struct pf_error *err);
 
 /* The next row: 1 with *row filled, 0 after the last, -1 with err filled
  * (the query failed, or a row was too large). */

@@ -84,24 +84,25 @@ on_score(void *ud, const struct audit_instance *in,
 	else
 		snprintf(score, sizeof(score), "null");
 	/* The binder made once, its sum restarted; every parameter is
-	 * bound below, so none needs clearing. */
+	 * bound below, so none needs clearing; the texts are bound without
+	 * a copy, the row being stored before this returns. */
 	b = r->sb;
 	rowsum_acc_begin(&b.acc, r->sb.mask, r->sb.acc.n);
-	rowsum_bind_text(&b, in->auditor->name);
-	rowsum_bind_text(&b, s->table);
-	rowsum_bind_text(&b, s->row_id);
-	rowsum_bind_text(&b, s->field);
+	rowsum_bind_text_static(&b, in->auditor->name);
+	rowsum_bind_text_static(&b, s->table);
+	rowsum_bind_text_static(&b, s->row_id);
+	rowsum_bind_text_static(&b, s->field);
 	rowsum_bind_int(&b, (int64_t)s->offset);
-	rowsum_bind_text(&b, s->domain);
-	rowsum_bind_text(&b, s->criterion);
-	rowsum_bind_text(&b, s->items);
+	rowsum_bind_text_static(&b, s->domain);
+	rowsum_bind_text_static(&b, s->criterion);
+	rowsum_bind_text_static(&b, s->items);
 	rowsum_bind_int(&b, s->yes);
 	rowsum_bind_int(&b, s->no);
 	rowsum_bind_int(&b, s->na);
 	rowsum_bind_int(&b, s->good);
-	rowsum_bind_text(&b, score);
+	rowsum_bind_text_static(&b, score);
 	rowsum_bind_int(&b, 0);        /* sample: the rules judge once */
-	rowsum_bind_text(&b, "");      /* abstained */
+	rowsum_bind_text_static(&b, "");   /* abstained */
 	rowsum_bind_int(&b, 0);        /* prompt and completion tokens */
 	rowsum_bind_int(&b, 0);
 	rowsum_bind_end(&b);
@@ -176,7 +177,12 @@ pass_wide(struct rerun *r)
 
 /* SQL setting the quarantine flag of table t from the findings. Only
  * rows whose flag changes are written: rewriting every row put the
- * whole table through the WAL at each end of a build. */
+ * whole table through the WAL at each end of a build. A row that is
+ * not flagged and has no finding keeps its 0, so the findings are
+ * looked up only for the flagged rows and those the findings name: the
+ * keys of the findings' row ids (output/tables.h: a row's key turned
+ * into its name turns back into the key), a set made once, not a
+ * lookup for every row. */
 static int
 quarantine_sql(const struct dataset_table *t, struct buf *b)
 {
@@ -195,8 +201,11 @@ quarantine_sql(const struct dataset_table *t, struct buf *b)
 			 ")", t->name, name.data);
 	if (rc == 0)
 		rc = buf_printf(b, "UPDATE \"%s\" SET quarantined = %s WHERE"
-				" quarantined IS NOT %s;", t->name, q.data,
-				q.data);
+				" (quarantined IS NOT 0 OR %s IN (SELECT ",
+				t->name, q.data, key);
+	rc |= tablesql_row_key(id, "row_id", b);
+	rc |= buf_printf(b, " FROM audit_finding WHERE row_table = '%s')) "
+			 "AND quarantined IS NOT %s;", t->name, q.data);
 	buf_free(&q);
 	buf_free(&name);
 	return rc;

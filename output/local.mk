@@ -13,6 +13,7 @@ libpersonaforge_a_SOURCES += output/cursor.c output/cursor.h
 libpersonaforge_a_SOURCES += output/gate.c output/gate.h
 libpersonaforge_a_SOURCES += output/metrics.c output/metrics.h
 libpersonaforge_a_SOURCES += output/ahead.c output/ahead.h
+libpersonaforge_a_SOURCES += output/keyrank.c output/keyrank.h
 libpersonaforge_a_SOURCES += output/findings.c output/findings.h
 libpersonaforge_a_SOURCES += output/audit.c output/audit.h
 libpersonaforge_a_SOURCES += output/safetyllm.c output/safetyllm.h

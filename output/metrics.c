@@ -89,6 +89,7 @@ static int next_pair(struct audit_source *base, struct audit_pair *p,
 		     struct pf_error *err);
 static int next_comparison(struct audit_source *base,
 			   struct audit_comparison *c, struct pf_error *err);
+static int people_ready(struct src *s);
 
 static int
 db_fail(struct src *s, const char *what)
@@ -97,7 +98,10 @@ db_fail(struct src *s, const char *what)
 			    sqlite3_errmsg(s->ds->db));
 }
 
-/* Append "UNION ALL" parts reading every table with a quarantine flag. */
+/* Append "UNION ALL" parts reading every table with a quarantine flag.
+ * Only flagged rows enter the union (the flag is 0 or 1): grouping every
+ * row of every table sorted the texts' tables whole at each end of a
+ * build, for the few personas that have a quarantined row. */
 static int
 sql_quarantine(struct buf *b)
 {
@@ -110,7 +114,7 @@ sql_quarantine(struct buf *b)
 		    dataset_tables[i].role == DATASET_PERSONAS)
 			continue;
 		rc |= buf_printf(b, "%sSELECT " DATASET_PERSONA_COL " AS pid,"
-				 " quarantined AS q FROM \"%s\"", sep,
+				 " 1 AS q FROM \"%s\" WHERE quarantined", sep,
 				 dataset_tables[i].name);
 		sep = " UNION ALL ";
 	}
@@ -368,12 +372,17 @@ next_person(struct audit_source *base, struct audit_person *p,
 	    struct pf_error *err)
 {
 	struct src *s = (struct src *)base;
-	sqlite3_stmt *st = s->people;
-	int i, c, rc = sqlite3_step(st);
-	struct cols x = { .st = st };
+	sqlite3_stmt *st;
+	struct cols x;
 	const char *v;
+	int i, c, rc;
 
 	s->err = err;
+	if (people_ready(s) != 0)
+		return -1;
+	st = s->people;
+	x = (struct cols){ .st = st };
+	rc = sqlite3_step(st);
 	if (rc == SQLITE_DONE)
 		return 0;
 	if (rc != SQLITE_ROW)
@@ -538,11 +547,27 @@ rewind_people(struct audit_source *base, struct pf_error *err)
 	sqlite3_reset(s->people);
 	if (s->rest == NULL || !ahead_started(s->rest))
 		return 0;
-	/* what was read ahead is spent: read it here from now on */
+	/* What was read ahead is spent: read it here from now on, with
+	 * the query prepared when a person is asked for (an auditor that
+	 * measures only pairs or lists never asks). */
 	ahead_free(s->rest);
 	s->rest = NULL;
 	sqlite3_finalize(s->people);
 	s->people = NULL;
+	for (i = 0; i < s->npcols; i++)
+		s->names[i] = NULL;
+	return 0;
+}
+
+/* The people query, prepared again after a rewind spent what was read
+ * ahead. Returns 0, or -1 with s->err filled. */
+static int
+people_ready(struct src *s)
+{
+	int i;
+
+	if (s->people != NULL)
+		return 0;
 	if (prepare_people(s) != 0)
 		return -1;
 	for (i = 0; i < s->npcols; i++)
@@ -665,6 +690,45 @@ sql_list(struct src *s, const struct metrics_list_source *ls, struct buf *q)
 	return rc;
 }
 
+/* The lists of a distinct source without ranks, its items ranked as
+ * they are read ahead (output/ahead.h) instead of by the window of
+ * sql_list_select, which sorts every row once more: the rows with the
+ * item as text, ordered by user and item (the order within a list does
+ * not count for a source without ranks), and the items in the window's
+ * order. Starts *out, or leaves it NULL. */
+static void
+start_ranked(struct src *s, const struct metrics_list_source *ls,
+	     struct ahead **out)
+{
+	struct buf rows, keys, plain;
+	struct ahead_rank r = { .col = 1 };
+	struct pf_error e;
+	int rc;
+
+	buf_init(&rows, 4096);
+	buf_init(&keys, 4096);
+	buf_init(&plain, 4096);
+	rc = buf_printf(&rows, "SELECT CAST(%s AS TEXT), CAST(%s AS TEXT), 0",
+			ls->user, ls->item);
+	if (ls->count_sql != NULL)
+		rc |= buf_printf(&rows, ", (SELECT %s", ls->count_sql) |
+		      sql_from(ls, &rows) | buf_puts(&rows, ")");
+	else
+		rc |= buf_puts(&rows, ", 0");
+	rc |= sql_from(ls, &rows) | buf_puts(&rows, " ORDER BY 1, 2");
+	rc |= buf_printf(&keys, "SELECT CAST(%s AS TEXT)", ls->item) |
+	      sql_from(ls, &keys) | buf_printf(&keys, " ORDER BY %s",
+					      ls->item);
+	rc |= sql_list_select(ls, 1, &plain);
+	r.keys_sql = keys.data;
+	r.plain = plain.data;
+	if (rc == 0)
+		(void)ahead_start_ranked(s->ds->path, rows.data, &r, out, &e);
+	buf_free(&rows);
+	buf_free(&keys);
+	buf_free(&plain);
+}
+
 /* Start reading ahead the lists of every source this dataset has a
  * table for; a source that cannot start is read here. */
 static void
@@ -679,6 +743,10 @@ start_lists(struct src *s)
 	     ls++, k++) {
 		if (!has_table(s, ls->table))
 			continue;
+		if (ls->distinct && ls->rank == NULL) {
+			start_ranked(s, ls, &s->lahead[k]);
+			continue;
+		}
 		buf_init(&q, 4096);
 		if (sql_list_select(ls, 1, &q) == 0)
 			(void)ahead_start(s->ds->path, q.data, NULL,
@@ -924,13 +992,17 @@ src_open(struct src *s, struct dataset *ds,
 	s->base.next_list = next_list;
 	s->base.next_pair = next_pair;
 	s->base.next_comparison = next_comparison;
-	if (load_run(s) != 0 || open_people(s) != 0 ||
-	    (s->base.nitems = count_personas(s)) < 0) {
+	/* the reading ahead starts first: it has the most to read */
+	if (open_people(s) != 0) {
 		src_close(s);
 		return -1;
 	}
 	if (ahead)
 		start_lists(s);
+	if (load_run(s) != 0 || (s->base.nitems = count_personas(s)) < 0) {
+		src_close(s);
+		return -1;
+	}
 	return 0;
 }
 

@@ -262,6 +262,14 @@ rowsum_bind_text(struct rowsum_bind *b, const char *v)
 }
 
 void
+rowsum_bind_text_static(struct rowsum_bind *b, const char *v)
+{
+	rowsum_acc_text(&b->acc, v);
+	sqlite3_bind_text(b->st, b->acc.k, v != NULL ? v : "", -1,
+			  SQLITE_STATIC);
+}
+
+void
 rowsum_bind_int(struct rowsum_bind *b, int64_t v)
 {
 	rowsum_acc_int(&b->acc, v);

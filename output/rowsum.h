@@ -63,6 +63,10 @@ struct rowsum_bind {
 int rowsum_bind_begin(struct rowsum_bind *b, sqlite3_stmt *st,
 		      const struct dataset_table *t);
 void rowsum_bind_text(struct rowsum_bind *b, const char *v);
+/* rowsum_bind_text without a copy: v must stay as it is until the
+ * statement is stepped and reset (a row stored at once: no allocation
+ * per text of each of a dataset's hundreds of thousands of scores). */
+void rowsum_bind_text_static(struct rowsum_bind *b, const char *v);
 void rowsum_bind_int(struct rowsum_bind *b, int64_t v);
 /* SQL NULL into a DATASET_NULL column (summed as ""). */
 void rowsum_bind_null(struct rowsum_bind *b);

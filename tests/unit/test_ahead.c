@@ -1,7 +1,9 @@
 /* test_ahead.c - a query read ahead (output/ahead.h): its rows in order
  * through a queue smaller than the result, NULLs, what a writer's open
  * transaction does not show, a row too large, a query that does not
- * prepare, and a handle freed halfway. */
+ * prepare, and a handle freed halfway; a column ranked as it is read
+ * (the ranks an SQL window gives, its plain form past the bounds) and
+ * the key ranks (output/keyrank.h). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "output/ahead.h"
+#include "output/keyrank.h"
 #include "tests/unit/check_tap.h"
 
 static char path[256];
@@ -161,6 +164,108 @@ START_TEST(failures)
 }
 END_TEST
 
+/* Keys in order, repeats next to each other: ranks as they first come,
+ * absent keys 0. */
+START_TEST(key_ranks)
+{
+	static const char *const keys[] = { "a", "a", "ab", "b", "b", "b",
+					    "k1", "p0" };
+	struct keyrank *k;
+	char many[32];
+	size_t i;
+
+	ck_assert_int_eq(keyrank_new(&k), 0);
+	ck_assert_int_eq(keyrank_find(k, "a"), 0);
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		ck_assert_int_eq(keyrank_add(k, keys[i], strlen(keys[i])), 0);
+	ck_assert_int_eq(keyrank_seal(k), 0);
+	ck_assert_int_eq(keyrank_count(k), 5);
+	ck_assert_int_eq(keyrank_find(k, "a"), 1);
+	ck_assert_int_eq(keyrank_find(k, "ab"), 2);
+	ck_assert_int_eq(keyrank_find(k, "b"), 3);
+	ck_assert_int_eq(keyrank_find(k, "p0"), 5);
+	ck_assert_int_eq(keyrank_find(k, "c"), 0);
+	ck_assert_int_eq(keyrank_find(k, ""), 0);
+	keyrank_free(k);
+	keyrank_free(NULL);
+	/* many keys: the table grows, every key found */
+	ck_assert_int_eq(keyrank_new(&k), 0);
+	for (i = 0; i < 5000; i++) {
+		snprintf(many, sizeof(many), "k%06zu", i);
+		ck_assert_int_eq(keyrank_add(k, many, strlen(many)), 0);
+	}
+	ck_assert_int_eq(keyrank_seal(k), 0);
+	for (i = 0; i < 5000; i++) {
+		snprintf(many, sizeof(many), "k%06zu", i);
+		ck_assert_int_eq(keyrank_find(k, many), (int64_t)i + 1);
+	}
+	keyrank_free(k);
+}
+END_TEST
+
+/* Table u(user, item): items shared between users, so the ranks are
+ * dense; the rows as the window query gives them. */
+static const char u_sql[] = "CREATE TABLE u(user INTEGER, item TEXT);"
+	"INSERT INTO u VALUES(2, 'k2'),(1, 'p9'),(1, 'k2'),(3, 'a'),"
+	"(2, 'p9'),(10, 'zz'),(3, 'k2');";
+static const char u_plain[] = "SELECT CAST(user AS TEXT), dense_rank() "
+	"OVER (ORDER BY item), (SELECT count(DISTINCT item) FROM u), 7 FROM"
+	" u ORDER BY 1, 2";
+static const char u_rows[] = "SELECT CAST(user AS TEXT), item, 0, 7 FROM "
+	"u ORDER BY 1, 2";
+static const char u_keys[] = "SELECT item FROM u ORDER BY item";
+
+/* Every row of a and of b alike, in order. */
+static void
+same_rows(struct ahead *a, struct ahead *b)
+{
+	struct ahead_row r, w;
+	struct pf_error e;
+	int got, c, n = 0;
+
+	pf_error_clear(&e);
+	while ((got = ahead_next(a, &r, &e)) == 1) {
+		ck_assert_int_eq(ahead_next(b, &w, &e), 1);
+		ck_assert_str_eq(r.s[0], w.s[0]);
+		for (c = 1; c < 4; c++)
+			ck_assert_int_eq(r.i[c], w.i[c]);
+		n++;
+	}
+	ck_assert_int_eq(got, 0);
+	ck_assert_int_eq(ahead_next(b, &w, &e), 0);
+	ck_assert_int_eq(n, 7);
+}
+
+START_TEST(ranked_as_the_window)
+{
+	struct ahead_rank r = { u_keys, u_plain, 1 };
+	struct ahead *a, *b;
+	struct pf_error e;
+
+	make_file(0);
+	ck_assert_int_eq(sqlite3_exec(db, u_sql, NULL, NULL, NULL),
+			 SQLITE_OK);
+	pf_error_clear(&e);
+	ck_assert_int_eq(ahead_start_ranked(path, u_rows, &r, &a, &e), 0);
+	ck_assert_int_eq(ahead_start(path, u_plain, NULL, &b, &e), 0);
+	same_rows(a, b);
+	ahead_free(a);
+	ahead_free(b);
+	/* a key the keys' query leaves out fails the query */
+	r.keys_sql = "SELECT item FROM u WHERE item != 'zz' ORDER BY item";
+	ck_assert_int_eq(ahead_start_ranked(path, u_rows, &r, &a, &e), 0);
+	while (ahead_next(a, &(struct ahead_row){ 0 }, &e) == 1)
+		;
+	ck_assert_ptr_nonnull(strstr(e.msg, "not among the keys"));
+	ahead_free(a);
+	/* no column after the ranked one */
+	r.col = 3;
+	ck_assert_int_eq(ahead_start_ranked(path, u_rows, &r, &a, &e), -1);
+	ck_assert_ptr_null(a);
+	drop_file();
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -171,6 +276,8 @@ suite(void)
 			    (int)(sizeof(sizes) / sizeof(sizes[0])));
 	tcase_add_test(tc, freed_halfway);
 	tcase_add_test(tc, failures);
+	tcase_add_test(tc, key_ranks);
+	tcase_add_test(tc, ranked_as_the_window);
 	suite_add_tcase(s, tc);
 	return s;
 }

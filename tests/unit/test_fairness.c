@@ -308,6 +308,39 @@ END_TEST
 /* Representation, by hand: counts 30, 50, 20 of 100 against shares
  * .25, .5, .25: TVD .05, largest gap .05 (cell 0), chi-square 2 on 2
  * degrees of freedom, p = exp(-1). */
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The selected median is the sorted one: odd and even counts, repeats,
+ * sorted, reversed and random values. */
+START_TEST(test_median)
+{
+	static uint32_t v[1001], w[1001];
+	size_t n, i, shape;
+	double want;
+
+	srand(7);
+	for (n = 1; n <= 1001; n += n < 20 ? 1 : 97)
+		for (shape = 0; shape < 4; shape++) {
+			for (i = 0; i < n; i++)
+				v[i] = shape == 0 ? (uint32_t)i : shape == 1 ?
+				       (uint32_t)(n - i) : shape == 2 ?
+				       (uint32_t)(rand() % 5) :
+				       (uint32_t)rand();
+			memcpy(w, v, n * sizeof(*v));
+			qsort(w, n, sizeof(*w), cmp_u32);
+			want = n % 2 ? w[n / 2] :
+			       ((double)w[n / 2 - 1] + w[n / 2]) / 2.0;
+			ck_assert(fair_median_u32(v, n) == want);
+		}
+}
+END_TEST
+
 START_TEST(test_repr)
 {
 	static const int64_t c1[] = { 30, 50, 20 }, c2[] = { 10, 0, 0 },
@@ -749,6 +782,7 @@ suite(void)
 	tcase_add_test(tc, test_unordered);
 	tcase_add_test(tc, test_bad_lists);
 	tcase_add_test(tc, test_zipf);
+	tcase_add_test(tc, test_median);
 	tcase_add_test(tc, test_repr);
 	tcase_add_test(tc, test_parity);
 	tcase_add_test(tc, test_auditor_parity);
