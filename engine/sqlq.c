@@ -269,13 +269,25 @@ put(struct sqlq *q, const void *p, size_t n)
 		q->oom = 1;
 }
 
+/* A tag byte and its fixed-size field (statement number, length, value)
+ * go in with one append: the loop thread encodes some 25 parameters an
+ * item. */
+static void
+put_tagged(struct sqlq *q, char tag, const void *v, size_t n)
+{
+	char h[9];
+
+	h[0] = tag;
+	memcpy(h + 1, v, n);
+	put(q, h, 1 + n);
+}
+
 void
 sqlq_begin(struct sqlq *q, int stmt)
 {
 	uint16_t id = (uint16_t)stmt;
 
-	put(q, "S", 1);
-	put(q, &id, 2);
+	put_tagged(q, 'S', &id, 2);
 }
 
 void
@@ -287,8 +299,7 @@ sqlq_textn(struct sqlq *q, const char *s, size_t n)
 		put(q, "N", 1);
 		return;
 	}
-	put(q, "T", 1);
-	put(q, &len, 4);
+	put_tagged(q, 'T', &len, 4);
 	put(q, s, n);
 }
 
@@ -301,8 +312,7 @@ sqlq_text(struct sqlq *q, const char *s)
 void
 sqlq_int(struct sqlq *q, int64_t v)
 {
-	put(q, "I", 1);
-	put(q, &v, 8);
+	put_tagged(q, 'I', &v, 8);
 }
 
 void
