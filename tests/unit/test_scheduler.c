@@ -647,6 +647,51 @@ START_TEST(offline_pre_accept)
 }
 END_TEST
 
+/* Stage a, whose render fails for one item: the reason, set on the
+ * rendering thread, is the one its journal row records. */
+static int
+vars_fail_one(struct stage_ctx *sc, cJSON *v, struct pf_error *e)
+{
+	if (strcmp(sc->item_id, "u005/a/0") == 0)
+		return pf_error_set(e, "no variables for %s", sc->item_id);
+	return vars_none(sc, v, e);
+}
+
+static const struct stage st_rfail = { .name = "a", .count = cnt_a,
+	.deps = deps_a, .vars = vars_fail_one, .accept = accept_v };
+static const struct stage *const stages_rfail[] = { &st_rfail, &st_b,
+	&st_c };
+static const struct stage_table table_rfail = {
+	.stages = stages_rfail, .n = 3, .hooks = { .open = u_open },
+};
+
+START_TEST(render_failure_on_the_pool)
+{
+	struct sched_opts o = {
+		.cfg = &cfg, .table = &table_rfail, .sink = &lg,
+		.prompts = pr, .model = "m", .first = 0, .end = 40,
+		.window = 1000, .offline = 1,
+	};
+	struct sched_result res;
+	struct world w;
+	struct pf_error e;
+	int k;
+
+	for (k = 0; k < 3; k++)
+		pr->st[k].offline = compile("{\"v\":\"{{item}}\"}");
+	fake_reset();
+	world_open(&w);
+	ck_assert_int_eq(run_opts(&w, &o, 0, &res, &e), 0);
+	ck_assert_int_eq(res.items, res.total);
+	ck_assert_int_eq(res.failed, 1 + NB + NC);
+	ck_assert_int_eq(check_sql_int(w.db,
+				       "SELECT count(*) FROM journal WHERE "
+				       "item_id = 'u005/a/0' AND last_error = "
+				       "'no variables for u005/a/0'"), 1);
+	world_close(&w);
+}
+END_TEST
+
 START_TEST(window_bounds_items_held)
 {
 	struct sched_result res;
@@ -725,6 +770,7 @@ suite(void)
 	tcase_add_test(tc, sigint_lets_calls_in_flight_finish);
 	tcase_add_test(tc, window_bounds_items_held);
 	tcase_add_test(tc, offline_pre_accept);
+	tcase_add_test(tc, render_failure_on_the_pool);
 	tcase_add_test(tc, forward_dependency_is_refused);
 	suite_add_tcase(s, tc);
 	return s;
