@@ -608,25 +608,35 @@ START_TEST(sigint_lets_calls_in_flight_finish)
 }
 END_TEST
 
+/* Options of an offline run of 40 units of table t, each stage's offline
+ * reply the fake backend's answer; the fake backend reset. */
+static struct sched_opts
+offline_opts(const struct stage_table *t)
+{
+	struct sched_opts o = {
+		.cfg = &cfg, .table = t, .sink = &lg, .prompts = pr,
+		.model = "m", .first = 0, .end = 40, .window = 1000,
+		.offline = 1,
+	};
+	int k;
+
+	for (k = 0; k < 3; k++)
+		pr->st[k].offline = compile("{\"v\":\"{{item}}\"}");
+	fake_reset();
+	return o;
+}
+
 /* Offline, a stage's pre_accept runs on the pool for the replies
  * rendered there and accept finds its result with that very reply; a
  * reply the backend changed (a bad one, then its repairs rendered on the
  * loop thread) comes without it; every result is freed. */
 START_TEST(offline_pre_accept)
 {
-	struct sched_opts o = {
-		.cfg = &cfg, .table = &table_pre, .sink = &lg, .prompts = pr,
-		.model = "m", .first = 0, .end = 40, .window = 1000,
-		.offline = 1,
-	};
+	struct sched_opts o = offline_opts(&table_pre);
 	struct sched_result res;
 	struct world w;
 	struct pf_error e;
-	int k;
 
-	for (k = 0; k < 3; k++)
-		pr->st[k].offline = compile("{\"v\":\"{{item}}\"}");
-	fake_reset();
 	fk.bad_id = "u003/a/0";      /* bad once: its repair has no pre */
 	fk.bad_times = 1;
 	atomic_store(&pre_made, 0);
@@ -667,19 +677,11 @@ static const struct stage_table table_rfail = {
 
 START_TEST(render_failure_on_the_pool)
 {
-	struct sched_opts o = {
-		.cfg = &cfg, .table = &table_rfail, .sink = &lg,
-		.prompts = pr, .model = "m", .first = 0, .end = 40,
-		.window = 1000, .offline = 1,
-	};
+	struct sched_opts o = offline_opts(&table_rfail);
 	struct sched_result res;
 	struct world w;
 	struct pf_error e;
-	int k;
 
-	for (k = 0; k < 3; k++)
-		pr->st[k].offline = compile("{\"v\":\"{{item}}\"}");
-	fake_reset();
 	world_open(&w);
 	ck_assert_int_eq(run_opts(&w, &o, 0, &res, &e), 0);
 	ck_assert_int_eq(res.items, res.total);
