@@ -2,8 +2,9 @@
  * made-up stage table and a fake backend: nothing of generators/,
  * personas/, output/ or llm/'s backends takes part. Prerequisite order,
  * repair retries and failures that block dependents, resume from the
- * journal after a stopped run, the grace period after SIGINT, and the
- * window of items held at once. The journal is a real SQLite file.
+ * journal after a stopped run, the grace period after SIGINT, the
+ * window of items held at once, and offline runs rendered on the pool
+ * (pre_accept, a render that fails). The journal is a real SQLite file.
  */
 #include <signal.h>
 #include <stdatomic.h>
