@@ -353,6 +353,13 @@ build_body(struct sched *s, struct item *it, const struct scratch *x,
 	int rc;
 
 	buf_reset(b);
+	/* Room for the body at once, not by doubling (some ten reallocs
+	 * of an item's ~12 KB): the prompts, a sixteenth more for their
+	 * escapes, and the rest. Only a hint: short of it (or past
+	 * BODY_MAX with the margin), the appends grow it or fail. */
+	(void)buf_reserve(b, x->sys.len + x->user.len +
+			  (x->sys.len + x->user.len) / 16 +
+			  sizeof(s->params) + strlen(t->response_format) + 128);
 	rc = put_messages(x, it, b);
 	rc |= buf_puts(b, s->params);
 	rc |= put_uint(b, (uint32_t)(it->seed & 0x7fffffff));
