@@ -25,7 +25,7 @@
 					* jobs idle them less (10k persona
 					* layer: 5.15 s wall at 256, 4.7 s
 					* at 2,048; memory: two batches of
-					* ~2.7 MB) */
+					* ~40 KB) */
 #define PREP_MAX 128                   /* units prepared ahead of their
 					* opening (memory: as many units) */
 #define DEAD_MAX 1024                  /* ended units freed in the
@@ -88,9 +88,11 @@ struct queue {
 	struct item *head, *tail;
 };
 
-/* One rendering thread's scratch: the system and user prompts. */
+/* One rendering thread's scratch: the system and user prompts, and why
+ * a render failed. */
 struct scratch {
 	struct buf sys, user;
+	struct pf_error err;
 };
 
 /* Fresh items rendered together on the pool, then started in order. */
@@ -98,7 +100,9 @@ struct batch {
 	struct sched *s;
 	struct item *it[JOB_MAX];
 	int rc[JOB_MAX];                   /* render's */
-	struct pf_error err[JOB_MAX];      /* why, when rc != 0 */
+	struct pf_error *err[JOB_MAX];     /* why, when rc != 0: copied out
+					    * of the thread's scratch only
+					    * then (NULL: no memory for it) */
 	size_t n;
 	struct urun *unit[PREP_MAX];       /* units to prepare (after the
 					    * items, in index order) */
@@ -349,6 +353,13 @@ build_body(struct sched *s, struct item *it, const struct scratch *x,
 	int rc;
 
 	buf_reset(b);
+	/* Room for the body at once, not by doubling (some ten reallocs
+	 * of an item's ~12 KB): the prompts, a sixteenth more for their
+	 * escapes, and the rest. Only a hint: short of it (or past
+	 * BODY_MAX with the margin), the appends grow it or fail. */
+	(void)buf_reserve(b, x->sys.len + x->user.len +
+			  (x->sys.len + x->user.len) / 16 +
+			  sizeof(s->params) + strlen(t->response_format) + 128);
 	rc = put_messages(x, it, b);
 	rc |= buf_puts(b, s->params);
 	rc |= put_uint(b, (uint32_t)(it->seed & 0x7fffffff));
@@ -862,12 +873,31 @@ render_one(void *ud, size_t i, unsigned t)
 		prepare_unit(s, b->unit[i - b->n]);
 		return;
 	}
-	pf_error_clear(&b->err[i]);
-	b->rc[i] = render_on(s, b->it[i], &s->scratch[t], &b->err[i]);
-	if (b->rc[i] == 0)
-		hash_item(s, b->it[i]);
-	if (b->rc[i] == 0 && s->o->offline)
+	pf_error_clear(&s->scratch[t].err);
+	b->err[i] = NULL;
+	b->rc[i] = render_on(s, b->it[i], &s->scratch[t], &s->scratch[t].err);
+	if (b->rc[i] != 0) {
+		b->err[i] = malloc(sizeof(*b->err[i]));
+		if (b->err[i] != NULL)
+			*b->err[i] = s->scratch[t].err;
+		return;
+	}
+	hash_item(s, b->it[i]);
+	if (s->o->offline)
 		preparse(s, b->it[i]);
+}
+
+/* Start rendered item i of b (render_one's outcome), and free why it
+ * failed. */
+static void
+start_one(struct sched *s, struct batch *b, size_t i)
+{
+	static const struct pf_error oom = { .msg = "out of memory" };
+
+	start_rendered(s, b->it[i], b->rc[i],
+		       b->err[i] != NULL ? b->err[i] : &oom);
+	free(b->err[i]);
+	b->err[i] = NULL;
 }
 
 /* Start the rendered items of b in order. A fresh item has no journal
@@ -880,10 +910,26 @@ start_batch(struct sched *s, struct batch *b)
 	size_t i;
 
 	for (i = 0; i < b->n && !s->fatal && !runner_stopping(s->rn); i++)
-		start_rendered(s, b->it[i], b->rc[i], &b->err[i]);
-	while (i < b->n)
-		q_unpop(&s->ready, b->it[--b->n]);
+		start_one(s, b, i);
+	while (i < b->n) {
+		free(b->err[--b->n]);
+		b->err[b->n] = NULL;
+		q_unpop(&s->ready, b->it[b->n]);
+	}
 	b->n = 0;
+}
+
+/* Free why b's items failed to render, for a batch never started (a job
+ * in flight when the run ends). Accepts NULL. */
+static void
+drop_errors(struct batch *b)
+{
+	size_t i;
+
+	for (i = 0; b != NULL && i < b->n; i++) {
+		free(b->err[i]);
+		b->err[i] = NULL;
+	}
 }
 
 /* Render on the pool now, and start, the fresh items of units with an
@@ -1539,6 +1585,8 @@ sched_free(struct sched *s)
 	}
 	if (s->job != NULL)
 		keep_units(s, s->job);
+	drop_errors(s->batch);
+	drop_errors(s->job);
 	while ((ur = take_unit(s)) != NULL)
 		free_unit(s, ur);
 	while ((ur = s->dead) != NULL) {

@@ -15,11 +15,13 @@
 #include "base/buf.h"
 
 #define CHUNK_MAX ((size_t)256 << 20)   /* one unit may not exceed this */
-
-struct chunk {
-	char *data;
-	size_t len;
-};
+/* A buffer the writer is done with goes back to the producer unless it
+ * grew past this (a rare large unit): reusing it spares growing a new
+ * one by doubling, and the page faults of fresh memory, each chunk. */
+#define SPARE_CAP (4 * SQLQ_CHUNK_BYTES)
+/* Buffers in use are at most the producer's, those queued and the one
+ * the writer runs: a spare slot for each. */
+#define SPARE_MAX (SQLQ_MAX_CHUNKS + 2)
 
 struct sqlq {
 	/* producer side (event-loop thread) */
@@ -29,8 +31,10 @@ struct sqlq {
 	/* shared, under mu */
 	uv_mutex_t mu;
 	uv_cond_t more, room, done_cv;
-	struct chunk q[SQLQ_MAX_CHUNKS];
+	struct buf q[SQLQ_MAX_CHUNKS];     /* chunks, in order */
 	unsigned head, n;
+	struct buf spare[SPARE_MAX];       /* emptied chunks, to reuse */
+	unsigned nspare;
 	uint64_t pushed, committed;
 	int closing, failed;
 	char msg[512];
@@ -103,7 +107,7 @@ run_op(struct sqlq *q, const char **pp, const char *end)
 /* Run one chunk as one transaction. On failure, why gets SQLite's
  * message (taken before the rollback replaces it). */
 static int
-run_chunk(struct sqlq *q, const struct chunk *c, char *why, size_t n)
+run_chunk(struct sqlq *q, const struct buf *c, char *why, size_t n)
 {
 	const char *p = c->data, *end = c->data + c->len;
 
@@ -120,11 +124,23 @@ fail:
 	return -1;
 }
 
+/* Keep the run chunk c for the producer's next one, or free it. Under mu. */
+static void
+recycle_locked(struct sqlq *q, struct buf *c)
+{
+	if (q->nspare < SPARE_MAX && c->cap <= SPARE_CAP) {
+		buf_reset(c);
+		q->spare[q->nspare++] = *c;
+	} else {
+		buf_free(c);
+	}
+}
+
 static void
 writer_main(void *arg)
 {
 	struct sqlq *q = arg;
-	struct chunk c;
+	struct buf c;
 	char why[400];
 	int rc;
 
@@ -146,7 +162,7 @@ writer_main(void *arg)
 		}
 		if (rc != 0)
 			fail_locked(q, "cannot write to the dataset", why);
-		free(c.data);
+		recycle_locked(q, &c);
 		q->committed++;
 		uv_cond_broadcast(&q->done_cv);
 	}
@@ -253,13 +269,25 @@ put(struct sqlq *q, const void *p, size_t n)
 		q->oom = 1;
 }
 
+/* A tag byte and its fixed-size field (statement number, length, value)
+ * go in with one append: the loop thread encodes some 25 parameters an
+ * item. */
+static void
+put_tagged(struct sqlq *q, char tag, const void *v, size_t n)
+{
+	char h[9];
+
+	h[0] = tag;
+	memcpy(h + 1, v, n);
+	put(q, h, 1 + n);
+}
+
 void
 sqlq_begin(struct sqlq *q, int stmt)
 {
 	uint16_t id = (uint16_t)stmt;
 
-	put(q, "S", 1);
-	put(q, &id, 2);
+	put_tagged(q, 'S', &id, 2);
 }
 
 void
@@ -271,8 +299,7 @@ sqlq_textn(struct sqlq *q, const char *s, size_t n)
 		put(q, "N", 1);
 		return;
 	}
-	put(q, "T", 1);
-	put(q, &len, 4);
+	put_tagged(q, 'T', &len, 4);
 	put(q, s, n);
 }
 
@@ -285,8 +312,7 @@ sqlq_text(struct sqlq *q, const char *s)
 void
 sqlq_int(struct sqlq *q, int64_t v)
 {
-	put(q, "I", 1);
-	put(q, &v, 8);
+	put_tagged(q, 'I', &v, 8);
 }
 
 void
@@ -295,35 +321,42 @@ sqlq_end(struct sqlq *q)
 	put(q, "E", 1);
 }
 
-/* Queue bytes [0, boundary) of the current chunk; keep the rest. */
+/* A buffer for the producer's next chunk: a spare one, or an empty one
+ * (it grows as it fills). Under mu. */
+static struct buf
+take_spare_locked(struct sqlq *q)
+{
+	struct buf b;
+
+	if (q->nspare > 0)
+		return q->spare[--q->nspare];
+	buf_init(&b, CHUNK_MAX);
+	return b;
+}
+
+/* Queue bytes [0, boundary) of the current chunk; the rest (a unit not
+ * yet complete) moves to the start of the next one. The queued buffer is
+ * the current one, trimmed: only the rest is copied. */
 static void
 hand_over(struct sqlq *q)
 {
-	struct chunk c;
-	size_t rest;
+	struct buf c = q->cur, next;
 
 	if (q->boundary == 0 || q->oom)
 		return;
-	rest = q->cur.len - q->boundary;
-	if (rest == 0) {
-		c.len = q->cur.len;
-		c.data = buf_detach(&q->cur);
-	} else {
-		c.len = q->boundary;
-		c.data = malloc(c.len);
-		if (c.data == NULL) {
-			q->oom = 1;
-			return;
-		}
-		memcpy(c.data, q->cur.data, c.len);
-		memmove(q->cur.data, q->cur.data + c.len, rest);
-		q->cur.len = rest;
-	}
-	q->boundary = 0;
-	if (c.data == NULL) {
+	uv_mutex_lock(&q->mu);
+	next = take_spare_locked(q);
+	uv_mutex_unlock(&q->mu);
+	if (buf_append(&next, c.data + q->boundary,
+		       c.len - q->boundary) != 0) {
+		buf_free(&next);
 		q->oom = 1;
 		return;
 	}
+	c.len = q->boundary;
+	c.data[c.len] = '\0';
+	q->cur = next;
+	q->boundary = 0;
 	uv_mutex_lock(&q->mu);
 	while (q->n == SQLQ_MAX_CHUNKS)
 		uv_cond_wait(&q->room, &q->mu);
@@ -410,6 +443,8 @@ sqlq_close(struct sqlq *q, struct pf_error *err)
 	uv_cond_destroy(&q->done_cv);
 	uv_mutex_destroy(&q->mu);
 	buf_free(&q->cur);
+	while (q->nspare > 0)
+		buf_free(&q->spare[--q->nspare]);
 	free(q);
 	return rc;
 }

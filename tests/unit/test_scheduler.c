@@ -2,8 +2,9 @@
  * made-up stage table and a fake backend: nothing of generators/,
  * personas/, output/ or llm/'s backends takes part. Prerequisite order,
  * repair retries and failures that block dependents, resume from the
- * journal after a stopped run, the grace period after SIGINT, and the
- * window of items held at once. The journal is a real SQLite file.
+ * journal after a stopped run, the grace period after SIGINT, the
+ * window of items held at once, and offline runs rendered on the pool
+ * (pre_accept, a render that fails). The journal is a real SQLite file.
  */
 #include <signal.h>
 #include <stdatomic.h>
@@ -608,25 +609,35 @@ START_TEST(sigint_lets_calls_in_flight_finish)
 }
 END_TEST
 
+/* Options of an offline run of 40 units of table t, each stage's offline
+ * reply the fake backend's answer; the fake backend reset. */
+static struct sched_opts
+offline_opts(const struct stage_table *t)
+{
+	struct sched_opts o = {
+		.cfg = &cfg, .table = t, .sink = &lg, .prompts = pr,
+		.model = "m", .first = 0, .end = 40, .window = 1000,
+		.offline = 1,
+	};
+	int k;
+
+	for (k = 0; k < 3; k++)
+		pr->st[k].offline = compile("{\"v\":\"{{item}}\"}");
+	fake_reset();
+	return o;
+}
+
 /* Offline, a stage's pre_accept runs on the pool for the replies
  * rendered there and accept finds its result with that very reply; a
  * reply the backend changed (a bad one, then its repairs rendered on the
  * loop thread) comes without it; every result is freed. */
 START_TEST(offline_pre_accept)
 {
-	struct sched_opts o = {
-		.cfg = &cfg, .table = &table_pre, .sink = &lg, .prompts = pr,
-		.model = "m", .first = 0, .end = 40, .window = 1000,
-		.offline = 1,
-	};
+	struct sched_opts o = offline_opts(&table_pre);
 	struct sched_result res;
 	struct world w;
 	struct pf_error e;
-	int k;
 
-	for (k = 0; k < 3; k++)
-		pr->st[k].offline = compile("{\"v\":\"{{item}}\"}");
-	fake_reset();
 	fk.bad_id = "u003/a/0";      /* bad once: its repair has no pre */
 	fk.bad_times = 1;
 	atomic_store(&pre_made, 0);
@@ -643,6 +654,43 @@ START_TEST(offline_pre_accept)
 		ck_assert_int_eq(pre_seen, 40 - 1);
 	else
 		ck_assert_int_eq(pre_seen, 0);
+	world_close(&w);
+}
+END_TEST
+
+/* Stage a, whose render fails for one item: the reason, set on the
+ * rendering thread, is the one its journal row records. */
+static int
+vars_fail_one(struct stage_ctx *sc, cJSON *v, struct pf_error *e)
+{
+	if (strcmp(sc->item_id, "u005/a/0") == 0)
+		return pf_error_set(e, "no variables for %s", sc->item_id);
+	return vars_none(sc, v, e);
+}
+
+static const struct stage st_rfail = { .name = "a", .count = cnt_a,
+	.deps = deps_a, .vars = vars_fail_one, .accept = accept_v };
+static const struct stage *const stages_rfail[] = { &st_rfail, &st_b,
+	&st_c };
+static const struct stage_table table_rfail = {
+	.stages = stages_rfail, .n = 3, .hooks = { .open = u_open },
+};
+
+START_TEST(render_failure_on_the_pool)
+{
+	struct sched_opts o = offline_opts(&table_rfail);
+	struct sched_result res;
+	struct world w;
+	struct pf_error e;
+
+	world_open(&w);
+	ck_assert_int_eq(run_opts(&w, &o, 0, &res, &e), 0);
+	ck_assert_int_eq(res.items, res.total);
+	ck_assert_int_eq(res.failed, 1 + NB + NC);
+	ck_assert_int_eq(check_sql_int(w.db,
+				       "SELECT count(*) FROM journal WHERE "
+				       "item_id = 'u005/a/0' AND last_error = "
+				       "'no variables for u005/a/0'"), 1);
 	world_close(&w);
 }
 END_TEST
@@ -725,6 +773,7 @@ suite(void)
 	tcase_add_test(tc, sigint_lets_calls_in_flight_finish);
 	tcase_add_test(tc, window_bounds_items_held);
 	tcase_add_test(tc, offline_pre_accept);
+	tcase_add_test(tc, render_failure_on_the_pool);
 	tcase_add_test(tc, forward_dependency_is_refused);
 	suite_add_tcase(s, tc);
 	return s;

@@ -2,7 +2,9 @@
  * units commit whole, sync waits for commits, a failed statement is
  * reported and stops the writer, journal rows written through the queue
  * read back as written, without a queue the journal writes nothing, and
- * a fresh journal writes each row once with one pending row a unit. */
+ * a fresh journal writes each row once with one pending row a unit;
+ * across many chunks (their buffers reused) and hand-overs in the middle
+ * of a unit every row arrives intact. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +66,39 @@ START_TEST(units_commit_whole)
 	ck_assert_int_eq(check_sql_int(db, "SELECT count(*) FROM t"), 6000);
 	ck_assert_int_eq(sqlq_close(q, &e), 0);
 	ck_assert_int_eq(check_sql_int(db, "SELECT count(*) FROM t"), 6000);
+	sqlite3_close(db);
+	unlink(path);
+}
+END_TEST
+
+/* Eight chunks and more: the writer hands emptied buffers back and the
+ * producer refills them; a flush in the middle of a unit carries the
+ * unit's first row over into the next buffer. */
+START_TEST(chunks_reused_keep_every_unit)
+{
+	sqlite3 *db = fresh_db();
+	struct sqlq *q;
+	struct pf_error e;
+	char v[300];
+	int id, k;
+
+	ck_assert_int_eq(sqlq_open(path, &q, &e), 0);
+	ck_assert_int_eq(sqlq_prepare(q, "INSERT INTO t VALUES (?1, ?2)",
+				      &id, &e), 0);
+	for (k = 0; k < 60000; k += 2) {
+		snprintf(v, sizeof(v), "%0*d", 100 + k % 150, k);
+		put_row(q, id, k, v);
+		if (k % 998 == 0)
+			sqlq_flush(q);
+		put_row(q, id, k + 1, v);
+		sqlq_boundary(q);
+	}
+	ck_assert_int_eq(sqlq_close(q, &e), 0);
+	ck_assert_int_eq(check_sql_int(db, "SELECT count(*) FROM t"), 60000);
+	ck_assert_int_eq(check_sql_int(db, "SELECT count(*) FROM t WHERE"
+				       " length(v) != 100 + (k - k % 2) % 150"
+				       " OR CAST(v AS INTEGER) != k - k % 2"),
+			 0);
 	sqlite3_close(db);
 	unlink(path);
 }
@@ -327,6 +362,7 @@ suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, units_commit_whole);
+	tcase_add_test(tc, chunks_reused_keep_every_unit);
 	tcase_add_test(tc, failure_is_reported);
 	tcase_add_test(tc, bad_sql_is_refused_at_prepare);
 	tcase_add_test(tc, journal_roundtrip);
