@@ -228,17 +228,34 @@ static const char *const markers[AXIS_N][2][12] = {
 		  "totally", "hey", "yeah", NULL } },
 };
 
+/* Byte tests of the word scanner, ASCII only as isalnum and tolower
+ * are in the C locale the program runs in, without their per-byte
+ * table calls (judging reads every word of every answer several
+ * times). */
+static int
+alnum_byte(unsigned char c)
+{
+	return (unsigned)((c | 32) - 'a') < 26u || (unsigned)(c - '0') < 10u;
+}
+
+static unsigned char
+lower_byte(unsigned char c)
+{
+	return (unsigned)(c - 'A') < 26u ? (unsigned char)(c + 32) : c;
+}
+
 static int
 is_marker(enum pref_axis a, int pole, const char *w, size_t n)
 {
 	const char *const *m;
+	int c = lower_byte((unsigned char)w[0]);
 
 	/* The markers are lower-case: comparing the first letter first
 	 * spares most strlen and strncasecmp calls (judging measures every
 	 * word of every answer). */
 	for (m = markers[a][pole]; *m != NULL; m++)
-		if ((*m)[0] == tolower((unsigned char)w[0]) &&
-		    strlen(*m) == n && strncasecmp(*m, w, n) == 0)
+		if ((*m)[0] == c && strlen(*m) == n &&
+		    strncasecmp(*m, w, n) == 0)
 			return 1;
 	return 0;
 }
@@ -250,10 +267,10 @@ next_word(const char **p, const char **w)
 	const unsigned char *s = (const unsigned char *)*p;
 	size_t n = 0;
 
-	while (*s != '\0' && !isalnum(*s) && *s < 0x80)
+	while (*s != '\0' && !alnum_byte(*s) && *s < 0x80)
 		s++;
 	*w = (const char *)s;
-	while (s[n] != '\0' && (isalnum(s[n]) || s[n] == '-' ||
+	while (s[n] != '\0' && (alnum_byte(s[n]) || s[n] == '-' ||
 				s[n] == '\'' || s[n] >= 0x80))
 		n++;
 	*p = (const char *)s + n;
@@ -269,8 +286,10 @@ pref_measure(enum pref_axis a, const char *text)
 
 	if (a == AXIS_LENGTH)
 		return pref_words(text);
+	/* No marker is shorter than 3 letters or longer than 14. */
 	while ((n = next_word(&text, &w)) > 0)
-		score += is_marker(a, 1, w, n) - is_marker(a, 0, w, n);
+		if (n >= 3 && n <= 14)
+			score += is_marker(a, 1, w, n) - is_marker(a, 0, w, n);
 	return score;
 }
 
@@ -339,40 +358,70 @@ pref_has_label(const char *text)
 
 #define RUN_WORDS 4096   /* words of a text the run check reads */
 
+/* The hash of word w[n], lower-cased (FNV-1a). */
+static uint64_t
+word_hash(const char *w, size_t n)
+{
+	uint64_t x = 1469598103934665603ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		x = (x ^ (uint64_t)lower_byte((unsigned char)w[i])) *
+		    1099511628211ULL;
+	return x;
+}
+
 /* Lower-cased word hashes of text into h[max]; returns how many. */
 static int
 word_hashes(const char *text, uint64_t *h, int max)
 {
 	const char *w;
-	size_t n, i;
+	size_t n;
 	int k = 0;
 
-	while (k < max && (n = next_word(&text, &w)) > 0) {
-		uint64_t x = 1469598103934665603ULL;
-
-		for (i = 0; i < n; i++)
-			x = (x ^ (uint64_t)tolower((unsigned char)w[i])) *
-			    1099511628211ULL;
-		h[k++] = x;
-	}
+	while (k < max && (n = next_word(&text, &w)) > 0)
+		h[k++] = word_hash(w, n);
 	return k;
+}
+
+/* Whether the n words hb[0 .. n - 1] of b are a run of a (na words). */
+static int
+run_at(const uint64_t *ha, int na, const uint64_t *hb, int n)
+{
+	int i, k;
+
+	for (i = 0; i + n <= na; i++) {
+		for (k = 0; k < n && ha[i + k] == hb[k]; k++)
+			;
+		if (k == n)
+			return 1;
+	}
+	return 0;
 }
 
 int
 pref_shares_run(const char *a, const char *b, int n)
 {
 	static _Thread_local uint64_t ha[RUN_WORDS], hb[RUN_WORDS];
-	int na = word_hashes(a, ha, RUN_WORDS);
-	int nb = word_hashes(b, hb, RUN_WORDS);
-	int i, j, k;
+	int na = word_hashes(a, ha, RUN_WORDS), nb = 0, i;
+	uint64_t first = 0;   /* bit h % 64 of each word opening a run of a */
+	const char *w;
+	size_t len;
 
+	if (n <= 0)
+		return n == 0;
 	for (i = 0; i + n <= na; i++)
-		for (j = 0; j + n <= nb; j++) {
-			for (k = 0; k < n && ha[i + k] == hb[j + k]; k++)
-				;
-			if (k == n)
-				return 1;
-		}
+		first |= 1ull << (ha[i] & 63);
+	/* b is hashed word by word and each run ending at its new word
+	 * tried at once: a shared run ends the reading of b early, and
+	 * only a run whose first word may open one of a is compared. */
+	while (first != 0 && nb < RUN_WORDS &&
+	       (len = next_word(&b, &w)) > 0) {
+		hb[nb++] = word_hash(w, len);
+		if (nb >= n && (first >> (hb[nb - n] & 63) & 1) &&
+		    run_at(ha, na, hb + nb - n, n))
+			return 1;
+	}
 	return 0;
 }
 
