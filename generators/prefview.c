@@ -448,12 +448,12 @@ int
 pref_names_position(const char *r)
 {
 	static const char *const words[] = { "first", "second", NULL };
-	const char *w, *p = r, *s, *const *k;
-	int quoted;
+	const char *w, *p = r, *s = r, *const *k;
+	int quoted = 0;
 	size_t n;
 
 	while ((n = next_word(&p, &w)) > 0) {
-		for (quoted = 0, s = r; s < w; s++)
+		for (; s < w; s++)    /* the quotes before w, counted on */
 			quoted ^= *s == '"';
 		if (quoted)       /* quoted text is the answer's own words */
 			continue;
