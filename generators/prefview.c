@@ -399,29 +399,66 @@ run_at(const uint64_t *ha, int na, const uint64_t *hb, int n)
 	return 0;
 }
 
+#define RUN_TEXT 8192    /* bytes of a text whose hashes are kept */
+#define RUN_KEPT 2       /* texts kept per thread: a pair's answers */
+
+/* The word hashes of a text, kept for the next calls on the thread:
+ * the run check reads a pair's two answers again and again (each quote
+ * the judge tries, its rationale, each sample read back), and comparing
+ * a text with a kept one costs a small part of hashing it. */
+struct run_text {
+	char text[RUN_TEXT];
+	size_t len;          /* SIZE_MAX: not kept (too long) */
+	uint64_t h[RUN_WORDS];
+	int n;
+};
+
+/* The word hashes of b (its first RUN_WORDS words), from the kept
+ * texts or made now in place of the older one. Zeroed, a slot keeps ""
+ * (no words), which is right. */
+static const struct run_text *
+run_hashes(const char *b)
+{
+	static _Thread_local struct run_text kept[RUN_KEPT];
+	static _Thread_local int older;
+	size_t len = strlen(b);
+	struct run_text *t;
+	int i;
+
+	for (i = 0; i < RUN_KEPT; i++)
+		if (kept[i].len == len && memcmp(kept[i].text, b, len) == 0) {
+			older = !i;     /* RUN_KEPT is 2: the other one */
+			return &kept[i];
+		}
+	t = &kept[older];
+	older = !older;
+	t->n = word_hashes(b, t->h, RUN_WORDS);
+	t->len = len < RUN_TEXT ? len : SIZE_MAX;
+	if (len < RUN_TEXT)
+		memcpy(t->text, b, len);
+	return t;
+}
+
 int
 pref_shares_run(const char *a, const char *b, int n)
 {
-	static _Thread_local uint64_t ha[RUN_WORDS], hb[RUN_WORDS];
-	int na = word_hashes(a, ha, RUN_WORDS), nb = 0, i;
+	static _Thread_local uint64_t ha[RUN_WORDS];
+	int na = word_hashes(a, ha, RUN_WORDS), j;
 	uint64_t first = 0;   /* bit h % 64 of each word opening a run of a */
-	const char *w;
-	size_t len;
+	const struct run_text *t;
 
 	if (n <= 0)
 		return n == 0;
-	for (i = 0; i + n <= na; i++)
-		first |= 1ull << (ha[i] & 63);
-	/* b is hashed word by word and each run ending at its new word
-	 * tried at once: a shared run ends the reading of b early, and
-	 * only a run whose first word may open one of a is compared. */
-	while (first != 0 && nb < RUN_WORDS &&
-	       (len = next_word(&b, &w)) > 0) {
-		hb[nb++] = word_hash(w, len);
-		if (nb >= n && (first >> (hb[nb - n] & 63) & 1) &&
-		    run_at(ha, na, hb + nb - n, n))
+	for (j = 0; j + n <= na; j++)
+		first |= 1ull << (ha[j] & 63);
+	if (first == 0)       /* a has fewer than n words */
+		return 0;
+	/* Only a run of b whose first word may open one of a is
+	 * compared. */
+	t = run_hashes(b);
+	for (j = 0; j + n <= t->n; j++)
+		if ((first >> (t->h[j] & 63) & 1) && run_at(ha, na, t->h + j, n))
 			return 1;
-	}
 	return 0;
 }
 
