@@ -248,10 +248,15 @@ scan_text(const struct saferules *r, const struct term_index *x,
 		f->len[i] = 0;
 		f->seen[i] = 0;
 	}
-	for (i = 0; i < n; i++)
-		if (word_byte((unsigned char)text[i]) &&
-		    (i == 0 || !word_byte((unsigned char)text[i - 1])))
-			scan_at(r, x, text, n, i, f);
+	/* Each word start once: the bytes between words skipped, then the
+	 * word after its start. */
+	for (i = 0; i < n; i++) {
+		if (!word_byte((unsigned char)text[i]))
+			continue;
+		scan_at(r, x, text, n, i, f);
+		while (i + 1 < n && word_byte((unsigned char)text[i + 1]))
+			i++;
+	}
 }
 
 /* How many bits of x are set: how many different terms a line found. */

@@ -277,18 +277,45 @@ next_word(const char **p, const char **w)
 	return n;
 }
 
+/* The bit of a word's first byte c in a set of first letters: its
+ * letter's, or bit 26 for any other byte. */
+static uint32_t
+letter_bit(unsigned char c)
+{
+	c = lower_byte(c);
+	return c >= 'a' && c <= 'z' ? 1u << (c - 'a') : 1u << 26;
+}
+
+/* The first letters of axis a's markers (both poles). */
+static uint32_t
+marker_letters(enum pref_axis a)
+{
+	const char *const *m;
+	uint32_t set = 0;
+	int pole;
+
+	for (pole = 0; pole < 2; pole++)
+		for (m = markers[a][pole]; *m != NULL; m++)
+			set |= letter_bit((unsigned char)(*m)[0]);
+	return set;
+}
+
 int
 pref_measure(enum pref_axis a, const char *text)
 {
+	uint32_t first;
 	const char *w;
 	size_t n;
 	int score = 0;
 
 	if (a == AXIS_LENGTH)
 		return pref_words(text);
-	/* No marker is shorter than 3 letters or longer than 14. */
+	/* No marker is shorter than 3 letters or longer than 14, and only
+	 * a word opening with a marker's first letter is looked up. */
+	first = marker_letters(a);
 	while ((n = next_word(&text, &w)) > 0)
-		if (n >= 3 && n <= 14)
+		if (n >= 3 && n <= 14 &&
+		    (first & letter_bit((unsigned char)w[0])))
 			score += is_marker(a, 1, w, n) - is_marker(a, 0, w, n);
 	return score;
 }
