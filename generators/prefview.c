@@ -330,8 +330,12 @@ count_word(const char *text, const char *pat)
 
 	if (n == 0)
 		return 0;
+	/* The first byte compared first: strncasecmp at every byte of an
+	 * answer is what costs. */
 	for (s = text; *s != '\0'; s++)
-		if (strncasecmp(s, pat, n) == 0 && (s == text ||
+		if (lower_byte((unsigned char)*s) ==
+		    lower_byte((unsigned char)*pat) &&
+		    strncasecmp(s, pat, n) == 0 && (s == text ||
 		    !isalnum((unsigned char)s[-1])) &&
 		    !isalnum((unsigned char)s[n]))
 			c++;
