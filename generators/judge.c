@@ -283,10 +283,15 @@ judge_vars(struct stage_ctx *sc, cJSON *v, struct pf_error *err)
 		return pf_error_set(err, "preference reply missing");
 	pref_pair_of(sc, jp.pair, &pp);
 	shown(p, jp.order, &first, &second);
-	cJSON_AddStringToObject(o, "question", json_get_str(p, "question",
-							    ""));
-	cJSON_AddStringToObject(o, "answer_a", first);
-	cJSON_AddStringToObject(o, "answer_b", second);
+	/* The pair's texts referenced, not copied: the preference reply
+	 * this item depends on is kept while it renders, and its vars are
+	 * freed after (engine/scheduler.c, render_on). */
+	cJSON_AddItemToObject(o, "question", cJSON_CreateStringReference(
+		json_get_str(p, "question", "")));
+	cJSON_AddItemToObject(o, "answer_a",
+			      cJSON_CreateStringReference(first));
+	cJSON_AddItemToObject(o, "answer_b",
+			      cJSON_CreateStringReference(second));
 	cJSON_AddStringToObject(o, "order", jp.order ? "BA" : "AB");
 	cJSON_AddNumberToObject(o, "sample", jp.sample);
 	cJSON_AddStringToObject(o, "axis", pref_axis_names[pp.views->axis]);
