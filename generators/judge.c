@@ -142,6 +142,7 @@ pick_quote(const char *win, const char *lose, enum pref_axis a, int want,
 {
 	const char *st[512], *en[512], *s = win;
 	int nw = 0, i, k, pass;
+	size_t len;
 
 	while (*s != '\0' && nw < 512) {
 		while (*s == ' ')
@@ -157,8 +158,11 @@ pick_quote(const char *win, const char *lose, enum pref_axis a, int want,
 		for (i = 0; i + QUOTE_WORDS <= nw; i++) {
 			if (!quote_placed(pass, en, i))
 				continue;
-			snprintf(q, n, "%.*s", (int)(en[i + QUOTE_WORDS - 1] -
-				 st[i]), st[i]);
+			/* the run as it stands, cut to fit q (no NUL in it) */
+			len = (size_t)(en[i + QUOTE_WORDS - 1] - st[i]);
+			len = len < n ? len : n - 1;
+			memcpy(q, st[i], len);
+			q[len] = '\0';
 			if (strchr(q, '"') != NULL)   /* no quotes in a quote */
 				continue;
 			k = (int)strlen(q);   /* no trailing punctuation */
