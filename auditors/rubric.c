@@ -408,6 +408,7 @@ rubric_select_offline(const struct rubric *rb,
 		out[n].id = rb->v[i].id;
 		out[n].criterion = rb->v[i].criterion;
 		out[n].answer = answer(&rb->v[i], p, v, reply, &m);
+		out[n].abstained = 0;      /* the rules always answer */
 		out[n].good = out[n].answer != RUBRIC_NA &&
 			      (out[n].answer == RUBRIC_YES) ==
 			      (rb->v[i].yes_is_good != 0);
