@@ -228,15 +228,32 @@ static const char *const markers[AXIS_N][2][12] = {
 		  "totally", "hey", "yeah", NULL } },
 };
 
-/* Byte tests of the word scanner, ASCII only as isalnum and tolower
+/* The word scanner's byte tests, ASCII only as isalnum and tolower
  * are in the C locale the program runs in, without their per-byte
- * table calls (judging reads every word of every answer several
- * times). */
-static int
-alnum_byte(unsigned char c)
-{
-	return (unsigned)((c | 32) - 'a') < 26u || (unsigned)(c - '0') < 10u;
-}
+ * calls (judging reads every word of every answer several times).
+ * next_word's byte classes: W_IN a byte a word holds (letters, digits,
+ * '-', '\'', bytes >= 0x80), W_START one a word starts at (not '-' or
+ * '\''); NUL is neither. */
+#define W_IN 1
+#define W_START 2
+static const unsigned char word_class[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0,
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 0, 0,
+	0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 0,
+	0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 0,
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+};
 
 static unsigned char
 lower_byte(unsigned char c)
@@ -267,11 +284,10 @@ next_word(const char **p, const char **w)
 	const unsigned char *s = (const unsigned char *)*p;
 	size_t n = 0;
 
-	while (*s != '\0' && !alnum_byte(*s) && *s < 0x80)
+	while (*s != '\0' && !(word_class[*s] & W_START))
 		s++;
 	*w = (const char *)s;
-	while (s[n] != '\0' && (alnum_byte(s[n]) || s[n] == '-' ||
-				s[n] == '\'' || s[n] >= 0x80))
+	while (word_class[s[n]] & W_IN)
 		n++;
 	*p = (const char *)s + n;
 	return n;
