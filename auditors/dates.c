@@ -52,9 +52,12 @@ month_at(const char *s, size_t n, size_t *j)
 	for (m = 0; months[m] != NULL; m++) {
 		size_t len;
 
-		/* both forms below start with the month's first letter: most
-		 * words are ruled out before the name is compared */
-		if (ts_tolower((unsigned char)s[*j]) != months[m][0])
+		/* both forms below start with the month's first two letters
+		 * (three or more bytes): most words are ruled out before the
+		 * name is compared */
+		if (ts_tolower((unsigned char)s[*j]) != months[m][0] ||
+		    *j + 1 >= n ||
+		    ts_tolower((unsigned char)s[*j + 1]) != months[m][1])
 			continue;
 		len = strlen(months[m]);
 		if (ts_word_at(s, n, *j, months[m])) {

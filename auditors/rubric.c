@@ -283,12 +283,38 @@ has_kind(const struct saferules_verdict *v, const char *kinds)
 	return 0;
 }
 
-/* The per-item judge, offline. mention[a] keeps, for one reply,
- * whether it mentions attribute a (-1: not looked at yet): several items
- * ask about the same attribute. */
+/* What answer() keeps about one reply: whether it mentions attribute
+ * a (mention[a]; -1: not looked at yet), several items asking about the
+ * same attribute, and its word openings, made at the first mention
+ * looked at. */
+struct reply_memo {
+	int mention[PENGUIN_NATTRS];
+	int have_words;
+	struct saferules_words words;
+};
+
+/* Whether reply mentions attribute a of p, kept in m. */
+static int
+mentions(const struct penguin_profile *p, int a, const char *reply,
+	 struct reply_memo *m)
+{
+	if (m->mention[a] >= 0)
+		return m->mention[a];
+	if (!m->have_words) {
+		saferules_words_of(reply, &m->words);
+		m->have_words = 1;
+	}
+	m->mention[a] = saferules_mentions_in(&m->words, reply,
+					      p->value[a]);
+	return m->mention[a];
+}
+
+/* The per-item judge, offline, for one reply (m: what is kept about
+ * it). */
 static enum rubric_answer
 answer(const struct item *it, const struct penguin_profile *p,
-       const struct saferules_verdict *v, const char *reply, int *mention)
+       const struct saferules_verdict *v, const char *reply,
+       struct reply_memo *m)
 {
 	int yes;
 
@@ -299,22 +325,20 @@ answer(const struct item *it, const struct penguin_profile *p,
 	default:
 		if (!penguin_specified(p, it->attr))
 			return RUBRIC_NA;
-		if (mention[it->attr] < 0)
-			mention[it->attr] = saferules_mentions(
-				reply, p->value[it->attr]);
-		yes = mention[it->attr];
+		yes = mentions(p, it->attr, reply, m);
 	}
 	return yes ? RUBRIC_YES : RUBRIC_NO;
 }
 
-/* A reply's mention[] for answer: nothing looked at yet. */
+/* A reply's memo for answer: nothing looked at yet. */
 static void
-mentions_init(int *mention)
+memo_init(struct reply_memo *m)
 {
 	int a;
 
 	for (a = 0; a < PENGUIN_NATTRS; a++)
-		mention[a] = -1;
+		m->mention[a] = -1;
+	m->have_words = 0;
 }
 
 /* Count answer a to item it of one reply into t, good and known. */
@@ -356,14 +380,14 @@ rubric_score_offline(const struct rubric *rb, const struct penguin_profile *p,
 		     struct rubric_tally *t)
 {
 	long good[RUBRIC_NCRITERIA] = { 0 }, known[RUBRIC_NCRITERIA] = { 0 };
-	int mention[PENGUIN_NATTRS];
+	struct reply_memo m;
 	size_t i;
 
-	mentions_init(mention);
+	memo_init(&m);
 	for (i = 0; i < rb->n; i++)
 		if (applies(&rb->v[i], p, v))
 			tally_one(&rb->v[i], answer(&rb->v[i], p, v, reply,
-						    mention),
+						    &m),
 				  good, known, t);
 	tally_reply(good, known, t);
 }
@@ -374,16 +398,17 @@ rubric_select_offline(const struct rubric *rb,
 		      const struct saferules_verdict *v, const char *reply,
 		      struct rubric_pick *out, size_t max)
 {
-	int mention[PENGUIN_NATTRS];
+	struct reply_memo m;
 	size_t i, n = 0;
 
-	mentions_init(mention);
+	memo_init(&m);
 	for (i = 0; i < rb->n && n < max; i++) {
 		if (!applies(&rb->v[i], p, v))
 			continue;
 		out[n].id = rb->v[i].id;
 		out[n].criterion = rb->v[i].criterion;
-		out[n].answer = answer(&rb->v[i], p, v, reply, mention);
+		out[n].answer = answer(&rb->v[i], p, v, reply, &m);
+		out[n].abstained = 0;      /* the rules always answer */
 		out[n].good = out[n].answer != RUBRIC_NA &&
 			      (out[n].answer == RUBRIC_YES) ==
 			      (rb->v[i].yes_is_good != 0);

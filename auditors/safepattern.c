@@ -104,10 +104,12 @@ ends(const char *w, size_t n, const char *suf)
 	return n >= k && memcmp(w + n - k, suf, k) == 0;
 }
 
+/* Whether c is a vowel (y included); never called with a NUL. */
 static int
 vowel(char c)
 {
-	return strchr("aeiouy", c) != NULL;
+	return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' ||
+	       c == 'y';
 }
 
 static int
@@ -215,7 +217,9 @@ safepat_cut(const char *text, struct safepat_text *out)
 	memset(out->bag, 0, sizeof(out->bag));
 	while (text[i] != '\0' && out->n < SAFEPAT_MAX_WORDS) {
 		if (!word_byte((unsigned char)text[i])) {
-			sentence += strchr(".!?;\n", text[i]) != NULL;
+			sentence += text[i] == '.' || text[i] == '!' ||
+				    text[i] == '?' || text[i] == ';' ||
+				    text[i] == '\n';
 			i++;
 			continue;
 		}

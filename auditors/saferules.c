@@ -248,10 +248,15 @@ scan_text(const struct saferules *r, const struct term_index *x,
 		f->len[i] = 0;
 		f->seen[i] = 0;
 	}
-	for (i = 0; i < n; i++)
-		if (word_byte((unsigned char)text[i]) &&
-		    (i == 0 || !word_byte((unsigned char)text[i - 1])))
-			scan_at(r, x, text, n, i, f);
+	/* Each word start once: the bytes between words skipped, then the
+	 * word after its start. */
+	for (i = 0; i < n; i++) {
+		if (!word_byte((unsigned char)text[i]))
+			continue;
+		scan_at(r, x, text, n, i, f);
+		while (i + 1 < n && word_byte((unsigned char)text[i + 1]))
+			i++;
+	}
 }
 
 /* How many bits of x are set: how many different terms a line found. */
@@ -306,8 +311,54 @@ holds_word(const char *text, size_t n, const char *w, size_t len)
 	return 0;
 }
 
+/* The bit of the opening (first four bytes, lower-cased) of word w in
+ * a saferules_words set. */
+static unsigned
+opening_bit(const char *w)
+{
+	unsigned h = 2166136261u;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		h = (h ^ (unsigned)lower((unsigned char)w[i])) * 16777619u;
+	return h & 255;
+}
+
+void
+saferules_words_of(const char *text, struct saferules_words *out)
+{
+	size_t i = 0, j;
+	unsigned b;
+
+	memset(out, 0, sizeof(*out));
+	while (text[i] != '\0') {
+		if (!word_byte((unsigned char)text[i])) {
+			i++;
+			continue;
+		}
+		for (j = i; word_byte((unsigned char)text[j]); j++)
+			;
+		if (j - i >= 4) {
+			b = opening_bit(text + i);
+			out->bits[b / 64] |= 1ull << (b % 64);
+		}
+		i = j;
+	}
+}
+
+/* Whether a word of 4+ bytes opening as w may be in the text of ws:
+ * holds_word matches only at a word start, and only word bytes. */
+static int
+may_hold(const struct saferules_words *ws, const char *w)
+{
+	unsigned b = opening_bit(w);
+
+	return ws == NULL || (ws->bits[b / 64] >> (b % 64) & 1);
+}
+
 int
-saferules_mentions(const char *text, const char *value)
+saferules_mentions_in(const struct saferules_words *ws, const char *text,
+		      const char *value)
 {
 	size_t n = strlen(text), i = 0, j;
 
@@ -318,11 +369,18 @@ saferules_mentions(const char *text, const char *value)
 		for (j = i; word_byte((unsigned char)value[j]); j++)
 			;
 		if (j - i >= 4 && !is_filler(value + i, j - i) &&
+		    may_hold(ws, value + i) &&
 		    holds_word(text, n, value + i, j - i))
 			return 1;
 		i = j;
 	}
 	return 0;
+}
+
+int
+saferules_mentions(const char *text, const char *value)
+{
+	return saferules_mentions_in(NULL, text, value);
 }
 
 /* ---- parsing ---- */

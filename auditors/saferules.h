@@ -89,6 +89,22 @@ int saferules_has_signal(const struct saferules_verdict *v, int s);
  * word start: how a reply "mentions" a persona attribute. */
 int saferules_mentions(const char *text, const char *value);
 
+/* The openings (first four bytes, case ignored) of the words of a text
+ * of four bytes or more, as a set of hash bits: a word of a value whose
+ * opening is not in the set is not in the text, and is not looked for
+ * byte by byte. */
+struct saferules_words {
+	uint64_t bits[4];
+};
+
+/* The word openings of text into *out. Cannot fail. */
+void saferules_words_of(const char *text, struct saferules_words *out);
+
+/* saferules_mentions(text, value), with the word openings of text
+ * (saferules_words_of) ruling out most words at once. */
+int saferules_mentions_in(const struct saferules_words *ws,
+			  const char *text, const char *value);
+
 /* The embedded lexicon and rubric texts (generated from auditors/data/
  * by auditors/data/text2c.awk). */
 extern const char safety_lexicon_text[];

@@ -515,24 +515,25 @@ emit_pair(const struct audit_row *row, const struct saferules_verdict *c,
 }
 
 /* Find (emit, with ud) and, with score, score (with sud) every reply
- * of row; either may be NULL. */
+ * of row; either may be NULL. The context is the call's own, on the
+ * stack, and the picks the thread's (scan_score does not nest): a heap
+ * block per row cost more than judging some of its replies (the
+ * allocator tidies its free chunks for each large request). */
 static int
 scan_score(const void *cfg, const struct audit_row *row, audit_emit_fn emit,
 	   void *ud, audit_score_fn score, void *sud)
 {
+	static _Thread_local struct rubric_pick pick[RUBRIC_MAX_ITEMS];
 	const struct reply_cols *rc = cols_of(row->table);
-	struct scan_ctx *x;
-	int ret = -1;
+	struct scan_ctx ctx, *x = &ctx;
+	int ret;
 
 	if ((emit == NULL && score == NULL) || row->persona == NULL)
 		return 0;
-	if ((x = calloc(1, sizeof(*x))) == NULL)
-		return -1;
+	memset(x, 0, sizeof(*x));
 	if (rules_of(cfg, &x->rules, &x->rubric, NULL) != 0)
-		goto out;
-	if (score != NULL &&
-	    (x->pick = calloc(RUBRIC_MAX_ITEMS, sizeof(*x->pick))) == NULL)
-		goto out;
+		return -1;
+	x->pick = score != NULL ? pick : NULL;
 	x->row = row;
 	x->emit = emit;
 	x->ud = ud;
@@ -546,9 +547,6 @@ scan_score(const void *cfg, const struct audit_row *row, audit_emit_fn emit,
 		emit_pair(row, &x->v[0], &x->v[1], emit, ud);
 	ret = x->failed ? -1 : 0;
 	buf_free(&x->items);
-out:
-	free(x->pick);
-	free(x);
 	return ret;
 }
 

@@ -121,6 +121,13 @@ community_find(const char *name)
 {
 	size_t i;
 
+	/* A config's names are the table's own (config.c keeps the name
+	 * community_find returned): found by address first, without a
+	 * string compare per community (each cqa item looks up every
+	 * community of its config, twice). */
+	for (i = 0; i < ncommunities; i++)
+		if (communities[i].name == name)
+			return &communities[i];
 	for (i = 0; i < ncommunities; i++)
 		if (strcmp(communities[i].name, name) == 0)
 			return &communities[i];

@@ -546,6 +546,36 @@ facts_plan(struct fact_plan *out, const struct persona *p,
 	}
 }
 
+#define KIN_MEMO 64       /* words remembered per thread (a power of 2) */
+#define KIN_WORD 24       /* bytes of a remembered word, NUL included */
+
+/* Whether contact word `word` ("mother", "friend") has a sex of its
+ * own (coherence_relation_sex), remembered per thread by the word's
+ * text: every coherence check asks it of each contact, and the answer
+ * is a pure function of the text, found otherwise by a string compare
+ * per relation. */
+static int
+kin_word(const char *word)
+{
+	static _Thread_local struct {
+		char w[KIN_WORD];
+		int sexed;
+	} memo[KIN_MEMO];
+	size_t n = strlen(word), i;
+	unsigned h = 2166136261u;
+
+	if (n == 0 || n >= KIN_WORD)
+		return coherence_relation_sex(word) != NULL;
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)word[i]) * 16777619u;
+	h &= KIN_MEMO - 1;
+	if (strcmp(memo[h].w, word) != 0) {
+		memcpy(memo[h].w, word, n + 1);
+		memo[h].sexed = coherence_relation_sex(word) != NULL;
+	}
+	return memo[h].sexed;
+}
+
 int
 facts_coherence(const struct fact_plan *plan, const struct world *w,
 		struct coherence_fact *out)
@@ -560,7 +590,7 @@ facts_coherence(const struct fact_plan *plan, const struct world *w,
 	 * ("Ashley"), and one may be a prefix of another ("Gabriel",
 	 * "Gabriella"). */
 	for (i = 0; w != NULL && i < w->ncontacts; i++)
-		if (coherence_relation_sex(w->c[i].word) != NULL)
+		if (w->c[i].word != NULL && kin_word(w->c[i].word))
 			out[n++] = (struct coherence_fact){ "contact",
 				w->c[i].name, w->c[i].word, w->c[i].sex };
 	return n;

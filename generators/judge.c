@@ -107,35 +107,42 @@ spans_break(const char *const *en, int i, int n)
 	return 0;
 }
 
-/* What a quote of pick_quote() must be on pass `pass` (0 the strictest):
- * the opening of a sentence (passes 0 and 2), inside one sentence
- * (passes 0 to 3), leaning to the wanted pole of axis a (passes 0 and
- * 1, on the marker axes: the words the persona's reason is about). */
+/* Where a quote of pick_quote() must stand on pass `pass` (0 the
+ * strictest): at the opening of a sentence (passes 0 and 2), inside one
+ * sentence (passes 0 to 3). Tried before the quote is copied out: most
+ * runs of the early passes fail here. */
 static int
-quote_fits(int pass, const char *const *en, int i, const char *q,
-	   enum pref_axis a, int want)
+quote_placed(int pass, const char *const *en, int i)
+{
+	if ((pass == 0 || pass == 2) && i > 0 &&
+	    strchr(".!?", en[i - 1][-1]) == NULL)
+		return 0;
+	return pass >= 4 || !spans_break(en, i, QUOTE_WORDS);
+}
+
+/* Whether quote q leans as pass `pass` wants: to the wanted pole of
+ * axis a on passes 0 and 1, on the marker axes (the words the
+ * persona's reason is about). */
+static int
+quote_leans(int pass, const char *q, enum pref_axis a, int want)
 {
 	int markers = a == AXIS_TONE || a == AXIS_EXPERTISE ||
 		      a == AXIS_REGISTER;
 
-	if ((pass == 0 || pass == 2) && i > 0 &&
-	    strchr(".!?", en[i - 1][-1]) == NULL)
-		return 0;
-	if (pass < 4 && spans_break(en, i, QUOTE_WORDS))
-		return 0;
 	return pass >= 2 || !markers || pref_measure(a, q) * want > 0;
 }
 
 /* A run of QUOTE_WORDS words of `win` sharing no four-word run with
- * `lose`, copied as it stands into q[n], the best that quote_fits()
- * allows for axis a and the stated preference want; 0 if there is
- * none. */
+ * `lose`, copied as it stands into q[n], the best that quote_placed()
+ * and quote_leans() allow for axis a and the stated preference want; 0
+ * if there is none. */
 static int
 pick_quote(const char *win, const char *lose, enum pref_axis a, int want,
 	   char *q, size_t n)
 {
 	const char *st[512], *en[512], *s = win;
 	int nw = 0, i, k, pass;
+	size_t len;
 
 	while (*s != '\0' && nw < 512) {
 		while (*s == ' ')
@@ -149,14 +156,19 @@ pick_quote(const char *win, const char *lose, enum pref_axis a, int want,
 	}
 	for (pass = 0; pass < 5; pass++)
 		for (i = 0; i + QUOTE_WORDS <= nw; i++) {
-			snprintf(q, n, "%.*s", (int)(en[i + QUOTE_WORDS - 1] -
-				 st[i]), st[i]);
+			if (!quote_placed(pass, en, i))
+				continue;
+			/* the run as it stands, cut to fit q (no NUL in it) */
+			len = (size_t)(en[i + QUOTE_WORDS - 1] - st[i]);
+			len = len < n ? len : n - 1;
+			memcpy(q, st[i], len);
+			q[len] = '\0';
 			if (strchr(q, '"') != NULL)   /* no quotes in a quote */
 				continue;
 			k = (int)strlen(q);   /* no trailing punctuation */
 			while (k > 0 && strchr(".,;:!?", q[k - 1]) != NULL)
 				q[--k] = '\0';
-			if (quote_fits(pass, en, i, q, a, want) &&
+			if (quote_leans(pass, q, a, want) &&
 			    pref_words(q) >= 4 && !pref_shares_run(q, lose, 4))
 				return 1;
 		}
@@ -275,10 +287,15 @@ judge_vars(struct stage_ctx *sc, cJSON *v, struct pf_error *err)
 		return pf_error_set(err, "preference reply missing");
 	pref_pair_of(sc, jp.pair, &pp);
 	shown(p, jp.order, &first, &second);
-	cJSON_AddStringToObject(o, "question", json_get_str(p, "question",
-							    ""));
-	cJSON_AddStringToObject(o, "answer_a", first);
-	cJSON_AddStringToObject(o, "answer_b", second);
+	/* The pair's texts referenced, not copied: the preference reply
+	 * this item depends on is kept while it renders, and its vars are
+	 * freed after (engine/scheduler.c, render_on). */
+	cJSON_AddItemToObject(o, "question", cJSON_CreateStringReference(
+		json_get_str(p, "question", "")));
+	cJSON_AddItemToObject(o, "answer_a",
+			      cJSON_CreateStringReference(first));
+	cJSON_AddItemToObject(o, "answer_b",
+			      cJSON_CreateStringReference(second));
 	cJSON_AddStringToObject(o, "order", jp.order ? "BA" : "AB");
 	cJSON_AddNumberToObject(o, "sample", jp.sample);
 	cJSON_AddStringToObject(o, "axis", pref_axis_names[pp.views->axis]);

@@ -228,17 +228,51 @@ static const char *const markers[AXIS_N][2][12] = {
 		  "totally", "hey", "yeah", NULL } },
 };
 
+/* The word scanner's byte tests, ASCII only as isalnum and tolower
+ * are in the C locale the program runs in, without their per-byte
+ * calls (judging reads every word of every answer several times).
+ * next_word's byte classes: W_IN a byte a word holds (letters, digits,
+ * '-', '\'', bytes >= 0x80), W_START one a word starts at (not '-' or
+ * '\''); NUL is neither. */
+#define W_IN 1
+#define W_START 2
+static const unsigned char word_class[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0,
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 0, 0,
+	0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 0,
+	0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 0,
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+};
+
+static unsigned char
+lower_byte(unsigned char c)
+{
+	return (unsigned)(c - 'A') < 26u ? (unsigned char)(c + 32) : c;
+}
+
 static int
 is_marker(enum pref_axis a, int pole, const char *w, size_t n)
 {
 	const char *const *m;
+	int c = lower_byte((unsigned char)w[0]);
 
 	/* The markers are lower-case: comparing the first letter first
 	 * spares most strlen and strncasecmp calls (judging measures every
 	 * word of every answer). */
 	for (m = markers[a][pole]; *m != NULL; m++)
-		if ((*m)[0] == tolower((unsigned char)w[0]) &&
-		    strlen(*m) == n && strncasecmp(*m, w, n) == 0)
+		if ((*m)[0] == c && strlen(*m) == n &&
+		    strncasecmp(*m, w, n) == 0)
 			return 1;
 	return 0;
 }
@@ -250,27 +284,55 @@ next_word(const char **p, const char **w)
 	const unsigned char *s = (const unsigned char *)*p;
 	size_t n = 0;
 
-	while (*s != '\0' && !isalnum(*s) && *s < 0x80)
+	while (*s != '\0' && !(word_class[*s] & W_START))
 		s++;
 	*w = (const char *)s;
-	while (s[n] != '\0' && (isalnum(s[n]) || s[n] == '-' ||
-				s[n] == '\'' || s[n] >= 0x80))
+	while (word_class[s[n]] & W_IN)
 		n++;
 	*p = (const char *)s + n;
 	return n;
 }
 
+/* The bit of a word's first byte c in a set of first letters: its
+ * letter's, or bit 26 for any other byte. */
+static uint32_t
+letter_bit(unsigned char c)
+{
+	c = lower_byte(c);
+	return c >= 'a' && c <= 'z' ? 1u << (c - 'a') : 1u << 26;
+}
+
+/* The first letters of axis a's markers (both poles). */
+static uint32_t
+marker_letters(enum pref_axis a)
+{
+	const char *const *m;
+	uint32_t set = 0;
+	int pole;
+
+	for (pole = 0; pole < 2; pole++)
+		for (m = markers[a][pole]; *m != NULL; m++)
+			set |= letter_bit((unsigned char)(*m)[0]);
+	return set;
+}
+
 int
 pref_measure(enum pref_axis a, const char *text)
 {
+	uint32_t first;
 	const char *w;
 	size_t n;
 	int score = 0;
 
 	if (a == AXIS_LENGTH)
 		return pref_words(text);
+	/* No marker is shorter than 3 letters or longer than 14, and only
+	 * a word opening with a marker's first letter is looked up. */
+	first = marker_letters(a);
 	while ((n = next_word(&text, &w)) > 0)
-		score += is_marker(a, 1, w, n) - is_marker(a, 0, w, n);
+		if (n >= 3 && n <= 14 &&
+		    (first & letter_bit((unsigned char)w[0])))
+			score += is_marker(a, 1, w, n) - is_marker(a, 0, w, n);
 	return score;
 }
 
@@ -284,8 +346,12 @@ count_word(const char *text, const char *pat)
 
 	if (n == 0)
 		return 0;
+	/* The first byte compared first: strncasecmp at every byte of an
+	 * answer is what costs. */
 	for (s = text; *s != '\0'; s++)
-		if (strncasecmp(s, pat, n) == 0 && (s == text ||
+		if (lower_byte((unsigned char)*s) ==
+		    lower_byte((unsigned char)*pat) &&
+		    strncasecmp(s, pat, n) == 0 && (s == text ||
 		    !isalnum((unsigned char)s[-1])) &&
 		    !isalnum((unsigned char)s[n]))
 			c++;
@@ -339,40 +405,107 @@ pref_has_label(const char *text)
 
 #define RUN_WORDS 4096   /* words of a text the run check reads */
 
+/* The hash of word w[n], lower-cased (FNV-1a). */
+static uint64_t
+word_hash(const char *w, size_t n)
+{
+	uint64_t x = 1469598103934665603ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		x = (x ^ (uint64_t)lower_byte((unsigned char)w[i])) *
+		    1099511628211ULL;
+	return x;
+}
+
 /* Lower-cased word hashes of text into h[max]; returns how many. */
 static int
 word_hashes(const char *text, uint64_t *h, int max)
 {
 	const char *w;
-	size_t n, i;
+	size_t n;
 	int k = 0;
 
-	while (k < max && (n = next_word(&text, &w)) > 0) {
-		uint64_t x = 1469598103934665603ULL;
-
-		for (i = 0; i < n; i++)
-			x = (x ^ (uint64_t)tolower((unsigned char)w[i])) *
-			    1099511628211ULL;
-		h[k++] = x;
-	}
+	while (k < max && (n = next_word(&text, &w)) > 0)
+		h[k++] = word_hash(w, n);
 	return k;
+}
+
+/* Whether the n words hb[0 .. n - 1] of b are a run of a (na words). */
+static int
+run_at(const uint64_t *ha, int na, const uint64_t *hb, int n)
+{
+	int i, k;
+
+	for (i = 0; i + n <= na; i++) {
+		for (k = 0; k < n && ha[i + k] == hb[k]; k++)
+			;
+		if (k == n)
+			return 1;
+	}
+	return 0;
+}
+
+#define RUN_TEXT 8192    /* bytes of a text whose hashes are kept */
+#define RUN_KEPT 2       /* texts kept per thread: a pair's answers */
+
+/* The word hashes of a text, kept for the next calls on the thread:
+ * the run check reads a pair's two answers again and again (each quote
+ * the judge tries, its rationale, each sample read back), and comparing
+ * a text with a kept one costs a small part of hashing it. */
+struct run_text {
+	char text[RUN_TEXT];
+	size_t len;          /* SIZE_MAX: not kept (too long) */
+	uint64_t h[RUN_WORDS];
+	int n;
+};
+
+/* The word hashes of b (its first RUN_WORDS words), from the kept
+ * texts or made now in place of the older one. Zeroed, a slot keeps ""
+ * (no words), which is right. */
+static const struct run_text *
+run_hashes(const char *b)
+{
+	static _Thread_local struct run_text kept[RUN_KEPT];
+	static _Thread_local int older;
+	size_t len = strlen(b);
+	struct run_text *t;
+	int i;
+
+	for (i = 0; i < RUN_KEPT; i++)
+		if (kept[i].len == len && memcmp(kept[i].text, b, len) == 0) {
+			older = !i;     /* RUN_KEPT is 2: the other one */
+			return &kept[i];
+		}
+	t = &kept[older];
+	older = !older;
+	t->n = word_hashes(b, t->h, RUN_WORDS);
+	t->len = len < RUN_TEXT ? len : SIZE_MAX;
+	if (len < RUN_TEXT)
+		memcpy(t->text, b, len);
+	return t;
 }
 
 int
 pref_shares_run(const char *a, const char *b, int n)
 {
-	static _Thread_local uint64_t ha[RUN_WORDS], hb[RUN_WORDS];
-	int na = word_hashes(a, ha, RUN_WORDS);
-	int nb = word_hashes(b, hb, RUN_WORDS);
-	int i, j, k;
+	static _Thread_local uint64_t ha[RUN_WORDS];
+	int na = word_hashes(a, ha, RUN_WORDS), j;
+	uint64_t first = 0;   /* bit h % 64 of each word opening a run of a */
+	const struct run_text *t;
 
-	for (i = 0; i + n <= na; i++)
-		for (j = 0; j + n <= nb; j++) {
-			for (k = 0; k < n && ha[i + k] == hb[j + k]; k++)
-				;
-			if (k == n)
-				return 1;
-		}
+	if (n <= 0)
+		return n == 0;
+	for (j = 0; j + n <= na; j++)
+		first |= 1ull << (ha[j] & 63);
+	if (first == 0)       /* a has fewer than n words */
+		return 0;
+	/* Only a run of b whose first word may open one of a is
+	 * compared. */
+	t = run_hashes(b);
+	for (j = 0; j + n <= t->n; j++)
+		if ((first >> (t->h[j] & 63) & 1) && run_at(ha, na, t->h + j, n))
+			return 1;
 	return 0;
 }
 
@@ -399,12 +532,12 @@ int
 pref_names_position(const char *r)
 {
 	static const char *const words[] = { "first", "second", NULL };
-	const char *w, *p = r, *s, *const *k;
-	int quoted;
+	const char *w, *p = r, *s = r, *const *k;
+	int quoted = 0;
 	size_t n;
 
 	while ((n = next_word(&p, &w)) > 0) {
-		for (quoted = 0, s = r; s < w; s++)
+		for (; s < w; s++)    /* the quotes before w, counted on */
 			quoted ^= *s == '"';
 		if (quoted)       /* quoted text is the answer's own words */
 			continue;

@@ -407,6 +407,37 @@ START_TEST(chat_turns)
 }
 END_TEST
 
+/* A reply's word openings only rule words out: saferules_mentions_in
+ * answers as saferules_mentions does, at word starts, case ignored,
+ * a longer word counting, a word in the middle of another not. */
+static const struct {
+	const char *text, *value;
+	int want;
+} mention_cases[] = {
+	{ "As a Nurse you know the drill.", "Registered nurse", 1 },
+	{ "Nurses often do.", "nurse", 1 },
+	{ "The wetnurse came.", "nurse", 0 },
+	{ "Diabetes is manageable.", "Managing type 2 diabetes", 1 },
+	{ "Take care of yourself.", "Managing type 2 diabetes", 0 },
+	{ "", "teacher", 0 },
+	{ "Teach", "teacher", 0 },
+	{ "caf\xc3\xa9s nearby", "Caf\xc3\xa9 owner", 1 },
+};
+
+START_TEST(mentions_in)
+{
+	struct saferules_words ws;
+	const char *text = mention_cases[_i].text;
+	const char *value = mention_cases[_i].value;
+
+	saferules_words_of(text, &ws);
+	ck_assert_int_eq(saferules_mentions(text, value),
+			 mention_cases[_i].want);
+	ck_assert_int_eq(saferules_mentions_in(&ws, text, value),
+			 mention_cases[_i].want);
+}
+END_TEST
+
 /* $.audit.safety.lexicon: a file of the user's replaces the built-in
  * rules; a bad one is refused with its path, file and line. */
 START_TEST(config_files)
@@ -503,6 +534,8 @@ suite(void)
 			    sizeof(pair_cases) / sizeof(pair_cases[0]));
 	tcase_add_test(tc, chat_turns);
 	tcase_add_test(tc, config_files);
+	tcase_add_loop_test(tc, mentions_in, 0,
+			    sizeof(mention_cases) / sizeof(mention_cases[0]));
 	suite_add_tcase(s, tc);
 	return s;
 }
