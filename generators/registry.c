@@ -4,6 +4,7 @@
 #include "generators/config.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -133,18 +134,51 @@ gen_incoherent(const struct unit *u, const char *text, char *why, size_t n,
 	return gen_incoherent_with(u, text, NULL, 0, why, n, err);
 }
 
+/* An interview answer's claims, kept by its unit (gen_unit.claims). */
+struct gen_claims {
+	const char *text;               /* the answer they were read from */
+	struct coherence_claims c;
+};
+
+/* The claims of text, interview answer i of gu: read by the first
+ * caller and kept (a compare-and-swap installs them, so racing threads
+ * agree on one copy). NULL when memory runs out or answer i's kept
+ * claims are of another text: the rule then reads text itself. */
+static const struct coherence_claims *
+claims_of(struct gen_unit *gu, int i, const char *text)
+{
+	struct gen_claims *c = atomic_load(&gu->claims[i]), *had = NULL;
+
+	if (c != NULL)
+		return c->text == text ? &c->c : NULL;
+	if ((c = malloc(sizeof(*c))) == NULL)
+		return NULL;
+	c->text = text;
+	coherence_claims_read(text, &c->c);
+	if (atomic_compare_exchange_strong(&gu->claims[i], &had, c))
+		return &c->c;
+	free(c);
+	return had->text == text ? &had->c : NULL;
+}
+
 int
 gen_incoherent_with(const struct unit *u, const char *text,
 		    const char *const *earlier, int nearlier, char *why,
 		    size_t n, struct pf_error *err)
 {
-	struct coherence_fact cf[FACTS_MAX + WORLD_MAX_CONTACTS];
-	struct coherence_input in = { .p = gen_persona(u), .facts = cf,
-				      .text = text, .earlier = earlier,
+	struct gen_unit *gu = u->data;
+	const struct coherence_claims *ec[GEN_MAX_LIST];
+	struct coherence_input in = { .p = &gu->persona, .facts = gu->cf,
+				      .nfacts = gu->ncf, .text = text,
+				      .earlier = earlier,
 				      .nearlier = nearlier };
 	char d[256];
+	int i;
 
-	in.nfacts = facts_coherence(gen_facts(u), gen_world(u), cf);
+	for (i = 0; i < nearlier && nearlier <= GEN_MAX_LIST; i++)
+		ec[i] = claims_of(gu, i, earlier[i]);
+	if (nearlier > 0 && nearlier <= GEN_MAX_LIST)
+		in.earlier_claims = ec;
 	if (coherence_check(&in, NULL, d, sizeof(d)) == 0)
 		return 0;
 	if (why != NULL)
@@ -263,6 +297,7 @@ plan_world(const struct pf_config *c, const struct persona_tables *t,
 	world_build(&gu->world, t, c->seed, &gu->persona, &wc);
 	session_plan(&gu->sessions, &gu->facts, &gu->persona, &gu->world,
 		     c->seed, &sc);
+	gu->ncf = facts_coherence(&gu->facts, &gu->world, gu->cf);
 	if (g->mcq > 0 && g->documents > 0)
 		gu->peers = mcq_peers_build(t, c->seed, &gu->persona, &wc, &sc,
 					    c->personas);
@@ -357,6 +392,7 @@ static void
 unit_close(void *ud, struct unit *u)
 {
 	struct gen_unit *gu = u->data;
+	int i;
 
 	(void)ud;
 	if (gu == NULL)
@@ -366,6 +402,8 @@ unit_close(void *ud, struct unit *u)
 	cJSON_Delete(gu->world_json);
 	cJSON_Delete(gu->iv);
 	grammar_keys_free(gu->text_keys);
+	for (i = 0; i < GEN_MAX_LIST; i++)
+		free(gu->claims[i]);
 	cJSON_free(gu->profile_row);
 	free(gu->peers);
 	unit_free(gu);

@@ -19,6 +19,7 @@
 #include "generators/mcqplan.h"
 #include "generators/session.h"
 #include "generators/world.h"
+#include "personas/coherence.h"
 #include "personas/persona.h"
 #include "personas/sampler.h"
 
@@ -63,6 +64,7 @@ struct gen_critic {
 };
 
 struct grammar_keys;  /* templates/grammar.h */
+struct gen_claims;    /* registry.c: an interview answer's claims */
 
 struct gen_unit {
 	struct persona persona;
@@ -72,6 +74,10 @@ struct gen_unit {
 					  * pet_name: `world` in offline text */
 	struct fact_plan facts;          /* planted facts (facts.h) */
 	struct world world;              /* contacts, profile (world.h) */
+	/* facts_coherence() of facts and world, made once by prepare:
+	 * every text's coherence check reads them (gen_incoherent). */
+	struct coherence_fact cf[FACTS_MAX + WORLD_MAX_CONTACTS];
+	int ncf;
 	struct session_plan sessions;    /* its documents (session.h) */
 	char *profile_row;               /* world_profile_json() as text:
 					  * the persona row's profile */
@@ -91,6 +97,10 @@ struct gen_unit {
 	 * offline texts (generators/text.c: made by the first text, NULL
 	 * before; freed by unit_close). */
 	struct grammar_keys *_Atomic text_keys;
+	/* The claims of interview answer i (personas/coherence.h), read by
+	 * the first check that holds a later answer to it
+	 * (gen_incoherent_with), NULL before; freed by unit_close. */
+	struct gen_claims *_Atomic claims[GEN_MAX_LIST];
 };
 
 /* The persona and the planted facts of unit u. */
@@ -139,7 +149,8 @@ int gen_incoherent(const struct unit *u, const char *text, char *why,
 
 /* gen_incoherent() that also holds text to the `nearlier` earlier
  * answers of the same interview (rule earlier_answer: hometown, birth
- * year, relatives, employer, job, move). */
+ * year, relatives, employer, job, move): earlier[i] is its answer i,
+ * whose claims are read once per unit. */
 int gen_incoherent_with(const struct unit *u, const char *text,
 			const char *const *earlier, int nearlier, char *why,
 			size_t n, struct pf_error *err);

@@ -414,17 +414,11 @@ party_text(const struct coherence_input *in, char *why, size_t n)
  * (templates/offline/interview.grammar); a model's answer that states
  * the same facts in other words is not read. */
 
-#define CLAIM_MAX 24        /* claims read from one text */
-#define CLAIM_VALUE 64      /* bytes of one claimed value */
+#define CLAIM_MAX COHERENCE_CLAIMS
+#define CLAIM_VALUE COHERENCE_CLAIM_VALUE
 
 enum claim_kind { C_HOMETOWN, C_BORN, C_EMPLOYER, C_JOB_YEAR, C_MOVED,
 	C_MOVED_YEAR, C_JOB, C_NAME_SEX };
-
-struct claim {
-	enum claim_kind kind;
-	char key[CLAIM_VALUE];    /* C_NAME_SEX: the name */
-	char value[CLAIM_VALUE];  /* place, year, employer, job, or sex */
-};
 
 static const char *const claim_names[] = {
 	[C_HOMETOWN] = "grew up in", [C_BORN] = "was born in",
@@ -450,8 +444,8 @@ value_at(const char *s, const char *stop, char *out)
 }
 
 static int
-add_claim(struct claim *c, int *n, enum claim_kind k, const char *key,
-	  const char *value)
+add_claim(struct coherence_claim *c, int *n, enum claim_kind k,
+	  const char *key, const char *value)
 {
 	if (*n >= CLAIM_MAX || value[0] == '\0')
 		return 0;
@@ -490,7 +484,8 @@ find_ci(const struct claim_text *t, const char *s, const char *needle)
 /* Every "PREFIX value" of text as a claim of kind k. */
 static void
 phrase_claims(const struct claim_text *t, const char *prefix,
-	      const char *stop, enum claim_kind k, struct claim *c, int *n)
+	      const char *stop, enum claim_kind k, struct coherence_claim *c,
+	      int *n)
 {
 	const char *s = t->text;
 	char v[CLAIM_VALUE];
@@ -504,7 +499,7 @@ phrase_claims(const struct claim_text *t, const char *prefix,
 
 /* "I was born in 1974" or "I was born on March 3, 1974": the year. */
 static void
-born_claims(const struct claim_text *t, struct claim *c, int *n)
+born_claims(const struct claim_text *t, struct coherence_claim *c, int *n)
 {
 	const char *s = t->text, *y;
 	char v[8];
@@ -522,7 +517,8 @@ born_claims(const struct claim_text *t, struct claim *c, int *n)
 
 /* "my sister Nora": the sex the relation word gives the name. */
 static void
-relative_claims(const struct claim_text *t, struct claim *c, int *n)
+relative_claims(const struct claim_text *t, struct coherence_claim *c,
+		int *n)
 {
 	static const char lower[] = "abcdefghijklmnopqrstuvwxyz";
 	char word[24], name[CLAIM_VALUE];
@@ -549,7 +545,7 @@ relative_claims(const struct claim_text *t, struct claim *c, int *n)
  * 2012", "in 2003" of "I moved to X in 2003"), as a claim of kind k. */
 static void
 year_claims(const struct claim_text *t, const char *prefix,
-	    enum claim_kind k, struct claim *c, int *n)
+	    enum claim_kind k, struct coherence_claim *c, int *n)
 {
 	const char *s = t->text, *y;
 	char v[8];
@@ -568,7 +564,7 @@ year_claims(const struct claim_text *t, const char *prefix,
 /* Every claim of text (lower: its lower-cased copy, or NULL) into c (at
  * most CLAIM_MAX); returns how many. */
 static int
-read_claims(const char *text, const char *lower, struct claim *c)
+read_claims(const char *text, const char *lower, struct coherence_claim *c)
 {
 	const struct claim_text t = { text, lower };
 	int n = 0;
@@ -586,13 +582,29 @@ read_claims(const char *text, const char *lower, struct claim *c)
 	return n;
 }
 
-static char *lower_copy(const char *text);
+/* A text lower-cased: in `small` when it fits, else in `big`. */
+struct lowered {
+	char *big;
+	char small[4096];
+};
+
+static const char *lower_of(struct lowered *l, const char *text);
+static void lowered_free(struct lowered *l);
+
+void
+coherence_claims_read(const char *text, struct coherence_claims *out)
+{
+	struct lowered l;
+
+	out->n = read_claims(text, lower_of(&l, text), out->c);
+	lowered_free(&l);
+}
 
 /* 1 with why set when claim a (of the new text) contradicts b (of an
  * earlier answer). */
 static int
-contradicts(const struct claim *a, const struct claim *b, char *why,
-	    size_t n)
+contradicts(const struct coherence_claim *a,
+	    const struct coherence_claim *b, char *why, size_t n)
 {
 	if (a->kind != b->kind)
 		return 0;
@@ -614,20 +626,22 @@ contradicts(const struct claim *a, const struct claim *b, char *why,
 static int
 earlier_answer(const struct coherence_input *in, char *why, size_t n)
 {
-	struct claim now[CLAIM_MAX], then[CLAIM_MAX];
-	char *low;
-	int k, m, i, j, e;
+	struct coherence_claims now, then;
+	const struct coherence_claims *c;
+	int i, j, e;
 
 	if (in->nearlier == 0 ||
-	    (k = read_claims(in->text, in->lower, now)) == 0)
+	    (now.n = read_claims(in->text, in->lower, now.c)) == 0)
 		return 0;
 	for (e = 0; e < in->nearlier; e++) {
-		low = lower_copy(in->earlier[e]);
-		m = read_claims(in->earlier[e], low, then);
-		free(low);
-		for (i = 0; i < k; i++)
-			for (j = 0; j < m; j++)
-				if (contradicts(&now[i], &then[j], why, n))
+		c = in->earlier_claims != NULL ? in->earlier_claims[e] : NULL;
+		if (c == NULL) {
+			coherence_claims_read(in->earlier[e], &then);
+			c = &then;
+		}
+		for (i = 0; i < now.n; i++)
+			for (j = 0; j < c->n; j++)
+				if (contradicts(&now.c[i], &c->c[j], why, n))
 					return 1;
 	}
 	return 0;
@@ -678,17 +692,33 @@ const struct coherence_rule coherence_rules[] = {
 
 const size_t coherence_nrules = N(coherence_rules);
 
-/* A lower-cased (ASCII) copy of text (free it), or NULL when text is
- * NULL or memory runs out: the rules then fold case themselves. */
-static char *
-lower_copy(const char *text)
+/* text lower-cased (ASCII, as tolower() in the C locale the program
+ * runs in) into l, or NULL when text is NULL or memory runs out: the
+ * rules then fold case themselves. Most texts fit l->small; free a
+ * longer one's copy with lowered_free(). */
+static const char *
+lower_of(struct lowered *l, const char *text)
 {
 	size_t i, n = text != NULL ? strlen(text) : 0;
-	char *low = text != NULL ? malloc(n + 1) : NULL;
+	char *low = l->small;
+	unsigned char c;
 
-	for (i = 0; low != NULL && i <= n; i++)
-		low[i] = (char)tolower((unsigned char)text[i]);
+	l->big = NULL;
+	if (text == NULL)
+		return NULL;
+	if (n >= sizeof(l->small) && (low = l->big = malloc(n + 1)) == NULL)
+		return NULL;
+	for (i = 0; i <= n; i++) {
+		c = (unsigned char)text[i];
+		low[i] = (char)((unsigned)(c - 'A') < 26u ? c + ('a' - 'A') : c);
+	}
 	return low;
+}
+
+static void
+lowered_free(struct lowered *l)
+{
+	free(l->big);
 }
 
 int
@@ -696,12 +726,14 @@ coherence_check(const struct coherence_input *in, int *counts, char *why,
 		size_t n)
 {
 	struct coherence_input x = *in;
-	char d[256], *low = NULL;
+	struct lowered low;
+	char d[256];
 	size_t i;
 	int bad = 0;
 
+	low.big = NULL;
 	if (x.lower == NULL)
-		x.lower = low = lower_copy(in->text);
+		x.lower = lower_of(&low, in->text);
 	if (why != NULL && n > 0)
 		why[0] = '\0';
 	for (i = 0; i < N(coherence_rules); i++) {
@@ -712,6 +744,6 @@ coherence_check(const struct coherence_input *in, int *counts, char *why,
 		if (bad++ == 0 && why != NULL)
 			snprintf(why, n, "%s: %s", coherence_rules[i].id, d);
 	}
-	free(low);
+	lowered_free(&low);
 	return bad;
 }
