@@ -273,8 +273,7 @@ add_world_vars(struct gen_unit *gu)
 	const struct world_profile *f = &gu->world.profile;
 
 	if ((gu->world_json = world_profile_json(&gu->world)) == NULL ||
-	    (gu->profile_row = cJSON_PrintUnformatted(gu->world_json))
-	    == NULL ||
+	    (gu->profile_row = json_print(gu->world_json)) == NULL ||
 	    json_put_ref(gu->world_json, "pet_kind",
 			 f->pet_kind ? f->pet_kind : "") == NULL ||
 	    json_put_ref(gu->world_json, "pet_name",
@@ -404,7 +403,7 @@ unit_close(void *ud, struct unit *u)
 	grammar_keys_free(gu->text_keys);
 	for (i = 0; i < GEN_MAX_LIST; i++)
 		free(gu->claims[i]);
-	cJSON_free(gu->profile_row);
+	free(gu->profile_row);
 	free(gu->peers);
 	unit_free(gu);
 	u->data = NULL;
