@@ -293,8 +293,22 @@ print_string(struct buf *b, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)(s ? s : ""), *run;
-	char esc[6] = { '\\', 0, '0', '0', 0, 0 };
+	char esc[6] = { '\\', 0, '0', '0', 0, 0 }, *d;
+	size_t n = 0;
 
+	while (p[n] >= 0x20 && p[n] != '"' && p[n] != '\\')
+		n++;
+	if (p[n] == '\0') {    /* nothing to escape: one copy */
+		if (n > SIZE_MAX - 2 || buf_reserve(b, n + 2) != 0)
+			return -1;
+		d = b->data + b->len;
+		d[0] = '"';
+		memcpy(d + 1, p, n);
+		d[n + 1] = '"';
+		d[n + 2] = '\0';
+		b->len += n + 2;
+		return 0;
+	}
 	if (buf_putc(b, '"') != 0)
 		return -1;
 	for (;;) {

@@ -33,15 +33,17 @@ static struct {
 } spare = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 /* The members unit_prepare() has written whole by their builders
- * before anything reads them (persona_sample, world_build and
+ * before anything reads them (persona_sample, world_build,
+ * facts_coherence, which fills the cf[0..ncf) it returns, and
  * session_plan, which plans the facts f[0..n) and sets n): a kept block
  * is cleared around them, 45 of its 60 KB less to write. In offset
- * order. */
+ * order; `kept`, last, is not cleared either. */
 static const struct { size_t off, len; } built[] = {
 	{ offsetof(struct gen_unit, persona), sizeof(struct persona) },
 	{ offsetof(struct gen_unit, facts.f),
 	  sizeof(((struct gen_unit *)0)->facts.f) },
 	{ offsetof(struct gen_unit, world), sizeof(struct world) },
+	{ offsetof(struct gen_unit, cf), sizeof(((struct gen_unit *)0)->cf) },
 	{ offsetof(struct gen_unit, sessions), sizeof(struct session_plan) },
 };
 _Static_assert(offsetof(struct gen_unit, persona) <
@@ -49,10 +51,36 @@ _Static_assert(offsetof(struct gen_unit, persona) <
 	       offsetof(struct gen_unit, facts.f) <
 	       offsetof(struct gen_unit, world) &&
 	       offsetof(struct gen_unit, world) <
-	       offsetof(struct gen_unit, sessions), "built: offset order");
+	       offsetof(struct gen_unit, cf) &&
+	       offsetof(struct gen_unit, cf) <
+	       offsetof(struct gen_unit, sessions) &&
+	       offsetof(struct gen_unit, sessions) <
+	       offsetof(struct gen_unit, kept), "built: offset order");
 
-/* A block for a new unit, zero but for `built`, or NULL when memory
- * runs out. */
+#define KEPT_MAX ((size_t)16 << 10)  /* a kept buffer's most */
+
+/* Initialise a new block's kept buffers. */
+static void
+kept_init(struct gen_kept *k)
+{
+	buf_init(&k->row, PROFILE_MAX);
+	buf_init(&k->profile, PROFILE_MAX);
+}
+
+/* Free kept buffers past KEPT_MAX (all: KEPT_MAX 0), empty the rest. */
+static void
+kept_trim(struct gen_kept *k, size_t max)
+{
+	if (k->row.cap > max)
+		buf_free(&k->row);
+	if (k->profile.cap > max)
+		buf_free(&k->profile);
+	buf_reset(&k->row);
+	buf_reset(&k->profile);
+}
+
+/* A block for a new unit, zero but for `built` and `kept`, or NULL when
+ * memory runs out. */
 static struct gen_unit *
 unit_alloc(void)
 {
@@ -63,26 +91,33 @@ unit_alloc(void)
 	if (spare.n > 0)
 		gu = spare.v[--spare.n];
 	pthread_mutex_unlock(&spare.lock);
-	if (gu == NULL)
-		return calloc(1, sizeof(*gu));
+	if (gu == NULL) {
+		if ((gu = calloc(1, sizeof(*gu))) != NULL)
+			kept_init(&gu->kept);
+		return gu;
+	}
 	for (i = 0; i < sizeof(built) / sizeof(built[0]); i++) {
 		memset((char *)gu + at, 0, built[i].off - at);
 		at = built[i].off + built[i].len;
 	}
-	memset((char *)gu + at, 0, sizeof(*gu) - at);
+	memset((char *)gu + at, 0, offsetof(struct gen_unit, kept) - at);
 	return gu;
 }
 
-/* Keep gu's block for a new unit, or free it when SPARE_MAX are kept. */
+/* Keep gu's block for a new unit (with its buffers, but those grown
+ * past KEPT_MAX), or free it when SPARE_MAX are kept. */
 static void
 unit_free(struct gen_unit *gu)
 {
+	kept_trim(&gu->kept, KEPT_MAX);
 	pthread_mutex_lock(&spare.lock);
 	if (spare.n < SPARE_MAX) {
 		spare.v[spare.n++] = gu;
 		gu = NULL;
 	}
 	pthread_mutex_unlock(&spare.lock);
+	if (gu != NULL)
+		kept_trim(&gu->kept, 0);
 	free(gu);
 }
 
@@ -134,31 +169,31 @@ gen_incoherent(const struct unit *u, const char *text, char *why, size_t n,
 	return gen_incoherent_with(u, text, NULL, 0, why, n, err);
 }
 
-/* An interview answer's claims, kept by its unit (gen_unit.claims). */
-struct gen_claims {
-	const char *text;               /* the answer they were read from */
-	struct coherence_claims c;
-};
+enum { CLAIMS_NONE, CLAIMS_BUSY, CLAIMS_READY };  /* claims_state */
 
 /* The claims of text, interview answer i of gu: read by the first
- * caller and kept (a compare-and-swap installs them, so racing threads
- * agree on one copy). NULL when memory runs out or answer i's kept
- * claims are of another text: the rule then reads text itself. */
+ * caller into gu->kept.claims[i] and kept for the unit (claims_state
+ * says when they are there, so that threads racing for one answer agree
+ * without a lock). NULL past GEN_CLAIMS_KEPT, while another thread
+ * reads them, or when answer i's kept claims are of another text: the
+ * rule then reads text itself. */
 static const struct coherence_claims *
 claims_of(struct gen_unit *gu, int i, const char *text)
 {
-	struct gen_claims *c = atomic_load(&gu->claims[i]), *had = NULL;
+	unsigned char st = CLAIMS_NONE;
 
-	if (c != NULL)
-		return c->text == text ? &c->c : NULL;
-	if ((c = malloc(sizeof(*c))) == NULL)
+	if (i >= GEN_CLAIMS_KEPT)
 		return NULL;
-	c->text = text;
-	coherence_claims_read(text, &c->c);
-	if (atomic_compare_exchange_strong(&gu->claims[i], &had, c))
-		return &c->c;
-	free(c);
-	return had->text == text ? &had->c : NULL;
+	if (atomic_compare_exchange_strong(&gu->claims_state[i], &st,
+					   CLAIMS_BUSY)) {
+		gu->kept.claims[i].text = text;
+		coherence_claims_read(text, &gu->kept.claims[i].c);
+		atomic_store(&gu->claims_state[i], CLAIMS_READY);
+		return &gu->kept.claims[i].c;
+	}
+	if (st == CLAIMS_READY && gu->kept.claims[i].text == text)
+		return &gu->kept.claims[i].c;
+	return NULL;
 }
 
 int
@@ -216,26 +251,25 @@ gen_row_id(char *out, size_t n, const struct unit *u, char kind, int number)
 }
 
 /* Render the persona's profile once into persona_json.profile: every
- * prompt shows the same profile. */
+ * prompt shows the same profile. The string is the unit's kept buffer
+ * (no copy: persona_json is freed before the block is reused). */
 static int
 add_profile(const struct gen_context *g, struct gen_unit *gu,
 	    struct pf_error *err)
 {
 	const struct prompts *p = g->prompts;
+	struct buf *b = &gu->kept.profile;
 	cJSON *v = cJSON_CreateObject();
-	struct buf b;
 	int rc = -1;
 
 	if (v == NULL)
 		return pf_error_set(err, "out of memory");
-	buf_init(&b, PROFILE_MAX);
 	cJSON_AddItemReferenceToObject(v, "persona", gu->persona_json);
-	if (prompts_render(p, p->unit, v, 0, &b, err) == 0 &&
-	    json_put(gu->persona_json, "profile",
-		     cJSON_CreateString(b.data ? b.data : "")) != NULL)
+	if (prompts_render(p, p->unit, v, 0, b, err) == 0 &&
+	    json_put_ref(gu->persona_json, "profile",
+			 b->data ? b->data : "") != NULL)
 		rc = 0;
 	cJSON_Delete(v);
-	buf_free(&b);
 	return rc;
 }
 
@@ -273,7 +307,7 @@ add_world_vars(struct gen_unit *gu)
 	const struct world_profile *f = &gu->world.profile;
 
 	if ((gu->world_json = world_profile_json(&gu->world)) == NULL ||
-	    (gu->profile_row = json_print(gu->world_json)) == NULL ||
+	    json_print_to(&gu->kept.row, gu->world_json) != 0 ||
 	    json_put_ref(gu->world_json, "pet_kind",
 			 f->pet_kind ? f->pet_kind : "") == NULL ||
 	    json_put_ref(gu->world_json, "pet_name",
@@ -311,7 +345,7 @@ write_world(void *w, const struct gen_unit *gu, struct pf_error *err)
 	int i;
 
 	if (writer_persona(w, &gu->persona, wd->community, wd->canary,
-			   gu->profile_row) != 0)
+			   gu->kept.row.data) != 0)
 		return pf_error_set(err, "cannot write the persona: %s",
 				    writer_errmsg(w));
 	for (i = 0; i < wd->ncontacts; i++) {
@@ -391,7 +425,6 @@ static void
 unit_close(void *ud, struct unit *u)
 {
 	struct gen_unit *gu = u->data;
-	int i;
 
 	(void)ud;
 	if (gu == NULL)
@@ -401,9 +434,6 @@ unit_close(void *ud, struct unit *u)
 	cJSON_Delete(gu->world_json);
 	cJSON_Delete(gu->iv);
 	grammar_keys_free(gu->text_keys);
-	for (i = 0; i < GEN_MAX_LIST; i++)
-		free(gu->claims[i]);
-	free(gu->profile_row);
 	free(gu->peers);
 	unit_free(gu);
 	u->data = NULL;

@@ -12,6 +12,7 @@
 #ifndef PF_GEN_STAGES_H
 #define PF_GEN_STAGES_H
 
+#include "base/buf.h"
 #include "engine/prompts.h"
 #include "engine/stage.h"
 #include "generators/config.h"
@@ -64,7 +65,24 @@ struct gen_critic {
 };
 
 struct grammar_keys;  /* templates/grammar.h */
-struct gen_claims;    /* registry.c: an interview answer's claims */
+
+/* Interview answers whose claims a unit keeps (gen_incoherent_with): a
+ * later answer's check reads the claims of a kept one once per unit. */
+#define GEN_CLAIMS_KEPT 8
+
+/* What a unit's block keeps when it is recycled for the next unit
+ * (registry.c: unit_alloc clears everything before it): memory, not
+ * meaning. */
+struct gen_kept {
+	struct buf row;                  /* the persona row's profile:
+					  * world_profile_json() as text */
+	struct buf profile;              /* the rendered profile,
+					  * persona_json's "profile" */
+	struct {
+		const char *text;        /* the answer they were read from */
+		struct coherence_claims c;
+	} claims[GEN_CLAIMS_KEPT];       /* valid per claims_state */
+};
 
 struct gen_unit {
 	struct persona persona;
@@ -79,8 +97,6 @@ struct gen_unit {
 	struct coherence_fact cf[FACTS_MAX + WORLD_MAX_CONTACTS];
 	int ncf;
 	struct session_plan sessions;    /* its documents (session.h) */
-	char *profile_row;               /* world_profile_json() as text:
-					  * the persona row's profile */
 	cJSON *iv;                       /* the interview's details of the
 					  * persona, offline (interview.c:
 					  * gen_interview_details), or NULL */
@@ -97,10 +113,11 @@ struct gen_unit {
 	 * offline texts (generators/text.c: made by the first text, NULL
 	 * before; freed by unit_close). */
 	struct grammar_keys *_Atomic text_keys;
-	/* The claims of interview answer i (personas/coherence.h), read by
-	 * the first check that holds a later answer to it
-	 * (gen_incoherent_with), NULL before; freed by unit_close. */
-	struct gen_claims *_Atomic claims[GEN_MAX_LIST];
+	/* Whether kept.claims[i] holds the claims of interview answer i
+	 * (personas/coherence.h): read by the first check that holds a
+	 * later answer to it (gen_incoherent_with; registry.c). */
+	_Atomic unsigned char claims_state[GEN_CLAIMS_KEPT];
+	struct gen_kept kept;            /* last: not cleared on reuse */
 };
 
 /* The persona and the planted facts of unit u. */
