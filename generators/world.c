@@ -257,18 +257,32 @@ cat(char *out, size_t n, const char *const *s, size_t k)
 
 struct names {
 	const char *v[MAX_NAMES];
+	uint64_t h[MAX_NAMES];     /* name_hash(v[i]): most compares end
+				    * there, not in strcmp */
 	char own[MAX_NAMES][96];
 	int n;
 	const char *other_parent;  /* sex of the parent drawn first */
 };
 
+/* FNV-1a of a name. */
+static uint64_t
+name_hash(const char *name)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *name != '\0'; name++)
+		h = (h ^ (unsigned char)*name) * 0x100000001b3ULL;
+	return h;
+}
+
 static int
 taken(const struct names *s, const char *name)
 {
+	uint64_t h = name_hash(name);
 	int i;
 
 	for (i = 0; i < s->n; i++)
-		if (strcmp(s->v[i], name) == 0)
+		if (s->h[i] == h && strcmp(s->v[i], name) == 0)
 			return 1;
 	return 0;
 }
@@ -285,6 +299,7 @@ remember(struct names *s, const char *name)
 	memcpy(s->own[s->n], name, n);   /* name may be in the same struct */
 	s->own[s->n][n] = '\0';
 	s->v[s->n] = s->own[s->n];
+	s->h[s->n] = name_hash(s->own[s->n]);
 	s->n++;
 }
 
