@@ -503,6 +503,7 @@ make_contacts(struct world *w, const struct persona *m,
 	      struct names *s)
 {
 	const struct kind *fam[8];
+	char id[sizeof(w->c[0].id)];
 	int n, nf, i, k = 0, used = 0;
 	struct rng r;
 
@@ -525,7 +526,9 @@ make_contacts(struct world *w, const struct persona *m,
 			make_contact(x, i < nf ? fam[i] : outer(m, k++), m, t,
 				     &r, s);
 		}
-		snprintf(x->id, sizeof(x->id), "%s-c%d", m->id, i + 1);
+		/* via id: -O1 builds warn that x->id may overlap m->id */
+		snprintf(id, sizeof(id), "%s-c%d", m->id, i + 1);
+		memcpy(x->id, id, sizeof(id));
 	}
 	w->ncontacts = n;
 }
