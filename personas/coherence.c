@@ -1,7 +1,6 @@
 /* coherence.c - the coherence rule table (see coherence.h). */
 #include "personas/coherence.h"
 
-#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +23,32 @@ eq(const char *a, const char *b)
 
 #define NEEDLE_MAX 256   /* bytes of a phrase searched in the lower-cased text */
 
+/* c lower-cased as tolower() does in the C locale the program runs in
+ * (ASCII only), without its call. */
+static inline char
+fold(char c)
+{
+	unsigned char u = (unsigned char)c;
+
+	return (char)((unsigned)(u - 'A') < 26u ? u + ('a' - 'A') : u);
+}
+
+/* needle lower-cased into low[NEEDLE_MAX]: 0, or -1 when it does not
+ * fit (the caller then folds case while searching). */
+static int
+lower_needle(const char *needle, char *low)
+{
+	size_t i;
+
+	for (i = 0; needle[i] != '\0'; i++) {
+		if (i == NEEDLE_MAX - 1)
+			return -1;
+		low[i] = fold(needle[i]);
+	}
+	low[i] = '\0';
+	return 0;
+}
+
 /* Whether in's text holds needle, ignoring ASCII case. With in->lower
  * the needle is lower-cased and found by strstr, which is much faster
  * than strcasestr; a needle too long for the buffer falls back. */
@@ -31,15 +56,11 @@ static int
 has(const struct coherence_input *in, const char *needle)
 {
 	char low[NEEDLE_MAX];
-	size_t i;
 
 	if (in->text == NULL || needle == NULL || needle[0] == '\0')
 		return 0;
-	if (in->lower == NULL || strlen(needle) >= sizeof(low))
+	if (in->lower == NULL || lower_needle(needle, low) != 0)
 		return strcasestr(in->text, needle) != NULL;
-	for (i = 0; needle[i] != '\0'; i++)
-		low[i] = (char)tolower((unsigned char)needle[i]);
-	low[i] = '\0';
 	return strstr(in->lower, low) != NULL;
 }
 
@@ -471,13 +492,9 @@ find_ci(const struct claim_text *t, const char *s, const char *needle)
 {
 	char low[NEEDLE_MAX];
 	const char *f;
-	size_t i;
 
-	if (t->lower == NULL || strlen(needle) >= sizeof(low))
+	if (t->lower == NULL || lower_needle(needle, low) != 0)
 		return strcasestr(s, needle);
-	for (i = 0; needle[i] != '\0'; i++)
-		low[i] = (char)tolower((unsigned char)needle[i]);
-	low[i] = '\0';
 	f = strstr(t->lower + (s - t->text), low);
 	return f != NULL ? t->text + (f - t->lower) : NULL;
 }
@@ -717,7 +734,6 @@ lower_of(struct lowered *l, const char *text)
 {
 	size_t i = 0, n = text != NULL ? strlen(text) : 0;
 	char *low = l->small;
-	unsigned char c;
 	uint64_t w;
 
 	l->big = NULL;
@@ -730,10 +746,8 @@ lower_of(struct lowered *l, const char *text)
 		w = fold8(w);
 		memcpy(low + i, &w, 8);
 	}
-	for (; i <= n; i++) {
-		c = (unsigned char)text[i];
-		low[i] = (char)((unsigned)(c - 'A') < 26u ? c + ('a' - 'A') : c);
-	}
+	for (; i <= n; i++)
+		low[i] = fold(text[i]);
 	return low;
 }
 
