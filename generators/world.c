@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/hash.h"
 #include "base/rng.h"
 #include "base/json.h"
 #include "personas/coherence.h"
@@ -257,28 +258,17 @@ cat(char *out, size_t n, const char *const *s, size_t k)
 
 struct names {
 	const char *v[MAX_NAMES];
-	uint64_t h[MAX_NAMES];     /* name_hash(v[i]): most compares end
+	uint64_t h[MAX_NAMES];     /* hash_fnv1a(v[i]): most compares end
 				    * there, not in strcmp */
 	char own[MAX_NAMES][96];
 	int n;
 	const char *other_parent;  /* sex of the parent drawn first */
 };
 
-/* FNV-1a of a name. */
-static uint64_t
-name_hash(const char *name)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (; *name != '\0'; name++)
-		h = (h ^ (unsigned char)*name) * 0x100000001b3ULL;
-	return h;
-}
-
 static int
 taken(const struct names *s, const char *name)
 {
-	uint64_t h = name_hash(name);
+	uint64_t h = hash_fnv1a(name);
 	int i;
 
 	for (i = 0; i < s->n; i++)
@@ -299,7 +289,7 @@ remember(struct names *s, const char *name)
 	memcpy(s->own[s->n], name, n);   /* name may be in the same struct */
 	s->own[s->n][n] = '\0';
 	s->v[s->n] = s->own[s->n];
-	s->h[s->n] = name_hash(s->own[s->n]);
+	s->h[s->n] = hash_fnv1a(s->own[s->n]);
 	s->n++;
 }
 
@@ -528,7 +518,7 @@ make_contacts(struct world *w, const struct persona *m,
 		}
 		/* via id: -O1 builds warn that x->id may overlap m->id */
 		snprintf(id, sizeof(id), "%s-c%d", m->id, i + 1);
-		memcpy(x->id, id, sizeof(id));
+		memcpy(x->id, id, strlen(id) + 1);
 	}
 	w->ncontacts = n;
 }

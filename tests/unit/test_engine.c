@@ -169,6 +169,18 @@ START_TEST(json_quote_bytes)
 }
 END_TEST
 
+/* json_print(v) is cJSON_PrintUnformatted(v); frees v. */
+static void
+same_print(cJSON *v)
+{
+	char *want = cJSON_PrintUnformatted(v), *got = json_print(v);
+
+	ck_assert_str_eq(got, want);
+	cJSON_free(want);
+	free(got);
+	cJSON_Delete(v);
+}
+
 /* json_print gives cJSON_PrintUnformatted's bytes: escapes, numbers
  * (ints, fractions, huge, NaN), empty and nested containers, a NULL
  * string and key, raw text. */
@@ -183,18 +195,12 @@ START_TEST(json_print_matches_cjson)
 		"\"plain\"", "12", "0.1", "[-1e-7,123456789012345678]",
 	};
 	cJSON *v, *o;
-	char *want, *got;
 	size_t i;
 
 	for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
 		v = cJSON_Parse(docs[i]);
 		ck_assert_ptr_nonnull(v);
-		want = cJSON_PrintUnformatted(v);
-		got = json_print(v);
-		ck_assert_str_eq(got, want);
-		cJSON_free(want);
-		free(got);
-		cJSON_Delete(v);
+		same_print(v);
 	}
 	o = cJSON_CreateObject();
 	cJSON_AddItemToObject(o, "nan", cJSON_CreateNumber(0.0 / 0.0));
@@ -202,12 +208,7 @@ START_TEST(json_print_matches_cjson)
 	cJSON_AddItemToObject(o, "s", cJSON_CreateStringReference(NULL));
 	cJSON_AddItemToArray(cJSON_AddArrayToObject(o, "k"),
 			     cJSON_CreateString("\x01\b"));
-	want = cJSON_PrintUnformatted(o);
-	got = json_print(o);
-	ck_assert_str_eq(got, want);
-	cJSON_free(want);
-	free(got);
-	cJSON_Delete(o);
+	same_print(o);
 	ck_assert_ptr_null(json_print(NULL));
 }
 END_TEST
