@@ -67,8 +67,10 @@ struct gen_critic {
 struct grammar_keys;  /* templates/grammar.h */
 
 /* Interview answers whose claims a unit keeps (gen_incoherent_with): a
- * later answer's check reads the claims of a kept one once per unit. */
-#define GEN_CLAIMS_KEPT 8
+ * later answer's check reads the claims of a kept one once per unit.
+ * 4: the earlier answers of a 5-question interview; each is 3 KB of
+ * every unit block. */
+#define GEN_CLAIMS_KEPT 4
 
 /* What a unit's block keeps when it is recycled for the next unit
  * (registry.c: unit_alloc clears everything before it): memory, not
