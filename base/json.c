@@ -2,6 +2,7 @@
 #include "base/json.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -284,8 +285,134 @@ json_quote(struct buf *b, const char *s, size_t n)
 	return buf_putc(b, '"');
 }
 
+/* The string s as cJSON prints it (print_string_ptr): quoted, '"', '\\'
+ * and the control bytes escaped (\b \f \n \r \t by name, the others as
+ * \u00xx), every other byte as it is; NULL prints as "". */
+static int
+print_string(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)(s ? s : ""), *run;
+	char esc[6] = { '\\', 0, '0', '0', 0, 0 }, *d;
+	size_t n = 0;
+
+	while (p[n] >= 0x20 && p[n] != '"' && p[n] != '\\')
+		n++;
+	if (p[n] == '\0') {    /* nothing to escape: one copy */
+		if (n > SIZE_MAX - 2 || buf_reserve(b, n + 2) != 0)
+			return -1;
+		d = b->data + b->len;
+		d[0] = '"';
+		memcpy(d + 1, p, n);
+		d[n + 1] = '"';
+		d[n + 2] = '\0';
+		b->len += n + 2;
+		return 0;
+	}
+	if (buf_putc(b, '"') != 0)
+		return -1;
+	for (;;) {
+		for (run = p; *p >= 0x20 && *p != '"' && *p != '\\'; p++)
+			;
+		if (p > run && buf_append(b, run, (size_t)(p - run)) != 0)
+			return -1;
+		if (*p == '\0')
+			return buf_putc(b, '"');
+		switch (*p) {
+		case '\b': esc[1] = 'b'; break;
+		case '\f': esc[1] = 'f'; break;
+		case '\n': esc[1] = 'n'; break;
+		case '\r': esc[1] = 'r'; break;
+		case '\t': esc[1] = 't'; break;
+		default: esc[1] = *p < 0x20 ? 'u' : (char)*p; break;
+		}
+		esc[4] = hex[*p >> 4];
+		esc[5] = hex[*p & 15];
+		if (buf_append(b, esc, esc[1] == 'u' ? 6 : 2) != 0)
+			return -1;
+		p++;
+	}
+}
+
+/* A number as cJSON prints it ("%1.15g", or "%1.17g" when that does
+ * not read back): an int's value as "%d", the same digits; anything
+ * else (a fraction, a big or non-finite number, -0) by cJSON itself,
+ * whose rounding rules this does not repeat. */
+static int
+print_number(struct buf *b, const cJSON *item)
+{
+	double d = item->valuedouble;
+	char *t;
+	int rc;
+
+	if (d == (double)item->valueint && (d != 0 || !signbit(d)))
+		return buf_printf(b, "%d", item->valueint);
+	if ((t = cJSON_PrintUnformatted(item)) == NULL)
+		return -1;
+	rc = buf_puts(b, t);
+	cJSON_free(t);
+	return rc;
+}
+
+static int print_value(struct buf *b, const cJSON *item);
+
+/* An array's or object's children between open and close, with their
+ * keys when keyed. */
+static int
+print_children(struct buf *b, const cJSON *item, char open, char close,
+	       int keyed)
+{
+	const cJSON *c;
+
+	if (buf_putc(b, open) != 0)
+		return -1;
+	for (c = item->child; c != NULL; c = c->next)
+		if ((keyed && (print_string(b, c->string) != 0 ||
+			       buf_putc(b, ':') != 0)) ||
+		    print_value(b, c) != 0 ||
+		    (c->next != NULL && buf_putc(b, ',') != 0))
+			return -1;
+	return buf_putc(b, close);
+}
+
+static int
+print_value(struct buf *b, const cJSON *item)
+{
+	switch (item->type & 0xff) {
+	case cJSON_NULL: return buf_append(b, "null", 4);
+	case cJSON_False: return buf_append(b, "false", 5);
+	case cJSON_True: return buf_append(b, "true", 4);
+	case cJSON_Number: return print_number(b, item);
+	case cJSON_String: return print_string(b, item->valuestring);
+	case cJSON_Raw:
+		return item->valuestring ? buf_puts(b, item->valuestring) : -1;
+	case cJSON_Array: return print_children(b, item, '[', ']', 0);
+	case cJSON_Object: return print_children(b, item, '{', '}', 1);
+	default: return -1;
+	}
+}
+
+int
+json_print_to(struct buf *b, const cJSON *item)
+{
+	size_t len = b->len;
+
+	if (item != NULL && print_value(b, item) == 0)
+		return 0;
+	b->len = len;
+	if (b->data != NULL)
+		b->data[len] = '\0';
+	return -1;
+}
+
 char *
 json_print(const cJSON *item)
 {
-	return cJSON_PrintUnformatted(item);
+	struct buf b;
+	char *s;
+
+	buf_init(&b, BUF_MAX_DEFAULT);
+	s = json_print_to(&b, item) == 0 ? buf_detach(&b) : NULL;
+	buf_free(&b);
+	return s;
 }

@@ -59,8 +59,15 @@ int json_quote(struct buf *b, const char *s, size_t n);
  * part of them). */
 int json_escape(struct buf *b, const char *s, size_t n);
 
-/* Print `item` compactly into a new malloc'd string (NULL on failure). */
+/* Print `item` compactly into a new malloc'd string (NULL on failure):
+ * the bytes cJSON_PrintUnformatted() gives, printed here without its
+ * per-value buffer checks and re-measuring (a fraction is still printed
+ * by cJSON). The caller frees it with free(). */
 char *json_print(const cJSON *item);
+
+/* json_print() appended to b. Returns 0, or -1 when b is full, memory
+ * runs out or item is NULL or invalid (b is then as it was). */
+int json_print_to(struct buf *b, const cJSON *item);
 
 /* Read a whole file into a NUL-terminated malloc'd buffer of at most `max`
  * bytes. Returns 0, or -1 with errno set (EFBIG when too large). */

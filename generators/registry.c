@@ -4,6 +4,7 @@
 #include "generators/config.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,15 +33,17 @@ static struct {
 } spare = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 /* The members unit_prepare() has written whole by their builders
- * before anything reads them (persona_sample, world_build and
+ * before anything reads them (persona_sample, world_build,
+ * facts_coherence, which fills the cf[0..ncf) it returns, and
  * session_plan, which plans the facts f[0..n) and sets n): a kept block
  * is cleared around them, 45 of its 60 KB less to write. In offset
- * order. */
+ * order; `kept`, last, is not cleared either. */
 static const struct { size_t off, len; } built[] = {
 	{ offsetof(struct gen_unit, persona), sizeof(struct persona) },
 	{ offsetof(struct gen_unit, facts.f),
 	  sizeof(((struct gen_unit *)0)->facts.f) },
 	{ offsetof(struct gen_unit, world), sizeof(struct world) },
+	{ offsetof(struct gen_unit, cf), sizeof(((struct gen_unit *)0)->cf) },
 	{ offsetof(struct gen_unit, sessions), sizeof(struct session_plan) },
 };
 _Static_assert(offsetof(struct gen_unit, persona) <
@@ -48,10 +51,36 @@ _Static_assert(offsetof(struct gen_unit, persona) <
 	       offsetof(struct gen_unit, facts.f) <
 	       offsetof(struct gen_unit, world) &&
 	       offsetof(struct gen_unit, world) <
-	       offsetof(struct gen_unit, sessions), "built: offset order");
+	       offsetof(struct gen_unit, cf) &&
+	       offsetof(struct gen_unit, cf) <
+	       offsetof(struct gen_unit, sessions) &&
+	       offsetof(struct gen_unit, sessions) <
+	       offsetof(struct gen_unit, kept), "built: offset order");
 
-/* A block for a new unit, zero but for `built`, or NULL when memory
- * runs out. */
+#define KEPT_MAX ((size_t)16 << 10)  /* a kept buffer's most */
+
+/* Initialise a new block's kept buffers. */
+static void
+kept_init(struct gen_kept *k)
+{
+	buf_init(&k->row, PROFILE_MAX);
+	buf_init(&k->profile, PROFILE_MAX);
+}
+
+/* Free kept buffers past KEPT_MAX (all: KEPT_MAX 0), empty the rest. */
+static void
+kept_trim(struct gen_kept *k, size_t max)
+{
+	if (k->row.cap > max)
+		buf_free(&k->row);
+	if (k->profile.cap > max)
+		buf_free(&k->profile);
+	buf_reset(&k->row);
+	buf_reset(&k->profile);
+}
+
+/* A block for a new unit, zero but for `built` and `kept`, or NULL when
+ * memory runs out. */
 static struct gen_unit *
 unit_alloc(void)
 {
@@ -62,26 +91,33 @@ unit_alloc(void)
 	if (spare.n > 0)
 		gu = spare.v[--spare.n];
 	pthread_mutex_unlock(&spare.lock);
-	if (gu == NULL)
-		return calloc(1, sizeof(*gu));
+	if (gu == NULL) {
+		if ((gu = calloc(1, sizeof(*gu))) != NULL)
+			kept_init(&gu->kept);
+		return gu;
+	}
 	for (i = 0; i < sizeof(built) / sizeof(built[0]); i++) {
 		memset((char *)gu + at, 0, built[i].off - at);
 		at = built[i].off + built[i].len;
 	}
-	memset((char *)gu + at, 0, sizeof(*gu) - at);
+	memset((char *)gu + at, 0, offsetof(struct gen_unit, kept) - at);
 	return gu;
 }
 
-/* Keep gu's block for a new unit, or free it when SPARE_MAX are kept. */
+/* Keep gu's block for a new unit (with its buffers, but those grown
+ * past KEPT_MAX), or free it when SPARE_MAX are kept. */
 static void
 unit_free(struct gen_unit *gu)
 {
+	kept_trim(&gu->kept, KEPT_MAX);
 	pthread_mutex_lock(&spare.lock);
 	if (spare.n < SPARE_MAX) {
 		spare.v[spare.n++] = gu;
 		gu = NULL;
 	}
 	pthread_mutex_unlock(&spare.lock);
+	if (gu != NULL)
+		kept_trim(&gu->kept, 0);
 	free(gu);
 }
 
@@ -133,18 +169,51 @@ gen_incoherent(const struct unit *u, const char *text, char *why, size_t n,
 	return gen_incoherent_with(u, text, NULL, 0, why, n, err);
 }
 
+enum { CLAIMS_NONE, CLAIMS_BUSY, CLAIMS_READY };  /* claims_state */
+
+/* The claims of text, interview answer i of gu: read by the first
+ * caller into gu->kept.claims[i] and kept for the unit (claims_state
+ * says when they are there, so that threads racing for one answer agree
+ * without a lock). NULL past GEN_CLAIMS_KEPT, while another thread
+ * reads them, or when answer i's kept claims are of another text: the
+ * rule then reads text itself. */
+static const struct coherence_claims *
+claims_of(struct gen_unit *gu, int i, const char *text)
+{
+	unsigned char st = CLAIMS_NONE;
+
+	if (i >= GEN_CLAIMS_KEPT)
+		return NULL;
+	if (atomic_compare_exchange_strong(&gu->claims_state[i], &st,
+					   CLAIMS_BUSY)) {
+		gu->kept.claims[i].text = text;
+		coherence_claims_read(text, &gu->kept.claims[i].c);
+		atomic_store(&gu->claims_state[i], CLAIMS_READY);
+		return &gu->kept.claims[i].c;
+	}
+	if (st == CLAIMS_READY && gu->kept.claims[i].text == text)
+		return &gu->kept.claims[i].c;
+	return NULL;
+}
+
 int
 gen_incoherent_with(const struct unit *u, const char *text,
 		    const char *const *earlier, int nearlier, char *why,
 		    size_t n, struct pf_error *err)
 {
-	struct coherence_fact cf[FACTS_MAX + WORLD_MAX_CONTACTS];
-	struct coherence_input in = { .p = gen_persona(u), .facts = cf,
-				      .text = text, .earlier = earlier,
+	struct gen_unit *gu = u->data;
+	const struct coherence_claims *ec[GEN_MAX_LIST];
+	struct coherence_input in = { .p = &gu->persona, .facts = gu->cf,
+				      .nfacts = gu->ncf, .text = text,
+				      .earlier = earlier,
 				      .nearlier = nearlier };
 	char d[256];
+	int i;
 
-	in.nfacts = facts_coherence(gen_facts(u), gen_world(u), cf);
+	for (i = 0; i < nearlier && nearlier <= GEN_MAX_LIST; i++)
+		ec[i] = claims_of(gu, i, earlier[i]);
+	if (nearlier > 0 && nearlier <= GEN_MAX_LIST)
+		in.earlier_claims = ec;
 	if (coherence_check(&in, NULL, d, sizeof(d)) == 0)
 		return 0;
 	if (why != NULL)
@@ -182,26 +251,25 @@ gen_row_id(char *out, size_t n, const struct unit *u, char kind, int number)
 }
 
 /* Render the persona's profile once into persona_json.profile: every
- * prompt shows the same profile. */
+ * prompt shows the same profile. The string is the unit's kept buffer
+ * (no copy: persona_json is freed before the block is reused). */
 static int
 add_profile(const struct gen_context *g, struct gen_unit *gu,
 	    struct pf_error *err)
 {
 	const struct prompts *p = g->prompts;
+	struct buf *b = &gu->kept.profile;
 	cJSON *v = cJSON_CreateObject();
-	struct buf b;
 	int rc = -1;
 
 	if (v == NULL)
 		return pf_error_set(err, "out of memory");
-	buf_init(&b, PROFILE_MAX);
 	cJSON_AddItemReferenceToObject(v, "persona", gu->persona_json);
-	if (prompts_render(p, p->unit, v, 0, &b, err) == 0 &&
-	    json_put(gu->persona_json, "profile",
-		     cJSON_CreateString(b.data ? b.data : "")) != NULL)
+	if (prompts_render(p, p->unit, v, 0, b, err) == 0 &&
+	    json_put_ref(gu->persona_json, "profile",
+			 b->data ? b->data : "") != NULL)
 		rc = 0;
 	cJSON_Delete(v);
-	buf_free(&b);
 	return rc;
 }
 
@@ -239,8 +307,7 @@ add_world_vars(struct gen_unit *gu)
 	const struct world_profile *f = &gu->world.profile;
 
 	if ((gu->world_json = world_profile_json(&gu->world)) == NULL ||
-	    (gu->profile_row = cJSON_PrintUnformatted(gu->world_json))
-	    == NULL ||
+	    json_print_to(&gu->kept.row, gu->world_json) != 0 ||
 	    json_put_ref(gu->world_json, "pet_kind",
 			 f->pet_kind ? f->pet_kind : "") == NULL ||
 	    json_put_ref(gu->world_json, "pet_name",
@@ -263,6 +330,7 @@ plan_world(const struct pf_config *c, const struct persona_tables *t,
 	world_build(&gu->world, t, c->seed, &gu->persona, &wc);
 	session_plan(&gu->sessions, &gu->facts, &gu->persona, &gu->world,
 		     c->seed, &sc);
+	gu->ncf = facts_coherence(&gu->facts, &gu->world, gu->cf);
 	if (g->mcq > 0 && g->documents > 0)
 		gu->peers = mcq_peers_build(t, c->seed, &gu->persona, &wc, &sc,
 					    c->personas);
@@ -277,7 +345,7 @@ write_world(void *w, const struct gen_unit *gu, struct pf_error *err)
 	int i;
 
 	if (writer_persona(w, &gu->persona, wd->community, wd->canary,
-			   gu->profile_row) != 0)
+			   gu->kept.row.data) != 0)
 		return pf_error_set(err, "cannot write the persona: %s",
 				    writer_errmsg(w));
 	for (i = 0; i < wd->ncontacts; i++) {
@@ -366,7 +434,6 @@ unit_close(void *ud, struct unit *u)
 	cJSON_Delete(gu->world_json);
 	cJSON_Delete(gu->iv);
 	grammar_keys_free(gu->text_keys);
-	cJSON_free(gu->profile_row);
 	free(gu->peers);
 	unit_free(gu);
 	u->data = NULL;

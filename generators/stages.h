@@ -12,6 +12,7 @@
 #ifndef PF_GEN_STAGES_H
 #define PF_GEN_STAGES_H
 
+#include "base/buf.h"
 #include "engine/prompts.h"
 #include "engine/stage.h"
 #include "generators/config.h"
@@ -19,6 +20,7 @@
 #include "generators/mcqplan.h"
 #include "generators/session.h"
 #include "generators/world.h"
+#include "personas/coherence.h"
 #include "personas/persona.h"
 #include "personas/sampler.h"
 
@@ -64,6 +66,26 @@ struct gen_critic {
 
 struct grammar_keys;  /* templates/grammar.h */
 
+/* Interview answers whose claims a unit keeps (gen_incoherent_with): a
+ * later answer's check reads the claims of a kept one once per unit.
+ * 4: the earlier answers of a 5-question interview; each is 3 KB of
+ * every unit block. */
+#define GEN_CLAIMS_KEPT 4
+
+/* What a unit's block keeps when it is recycled for the next unit
+ * (registry.c: unit_alloc clears everything before it): memory, not
+ * meaning. */
+struct gen_kept {
+	struct buf row;                  /* the persona row's profile:
+					  * world_profile_json() as text */
+	struct buf profile;              /* the rendered profile,
+					  * persona_json's "profile" */
+	struct {
+		const char *text;        /* the answer they were read from */
+		struct coherence_claims c;
+	} claims[GEN_CLAIMS_KEPT];       /* valid per claims_state */
+};
+
 struct gen_unit {
 	struct persona persona;
 	cJSON *persona_json;             /* persona_to_json() + "profile" */
@@ -72,9 +94,11 @@ struct gen_unit {
 					  * pet_name: `world` in offline text */
 	struct fact_plan facts;          /* planted facts (facts.h) */
 	struct world world;              /* contacts, profile (world.h) */
+	/* facts_coherence() of facts and world, made once by prepare:
+	 * every text's coherence check reads them (gen_incoherent). */
+	struct coherence_fact cf[FACTS_MAX + WORLD_MAX_CONTACTS];
+	int ncf;
 	struct session_plan sessions;    /* its documents (session.h) */
-	char *profile_row;               /* world_profile_json() as text:
-					  * the persona row's profile */
 	cJSON *iv;                       /* the interview's details of the
 					  * persona, offline (interview.c:
 					  * gen_interview_details), or NULL */
@@ -91,6 +115,11 @@ struct gen_unit {
 	 * offline texts (generators/text.c: made by the first text, NULL
 	 * before; freed by unit_close). */
 	struct grammar_keys *_Atomic text_keys;
+	/* Whether kept.claims[i] holds the claims of interview answer i
+	 * (personas/coherence.h): read by the first check that holds a
+	 * later answer to it (gen_incoherent_with; registry.c). */
+	_Atomic unsigned char claims_state[GEN_CLAIMS_KEPT];
+	struct gen_kept kept;            /* last: not cleared on reuse */
 };
 
 /* The persona and the planted facts of unit u. */
@@ -139,7 +168,8 @@ int gen_incoherent(const struct unit *u, const char *text, char *why,
 
 /* gen_incoherent() that also holds text to the `nearlier` earlier
  * answers of the same interview (rule earlier_answer: hometown, birth
- * year, relatives, employer, job, move). */
+ * year, relatives, employer, job, move): earlier[i] is its answer i,
+ * whose claims are read once per unit. */
 int gen_incoherent_with(const struct unit *u, const char *text,
 			const char *const *earlier, int nearlier, char *why,
 			size_t n, struct pf_error *err);

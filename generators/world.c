@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/hash.h"
 #include "base/rng.h"
 #include "base/json.h"
 #include "personas/coherence.h"
@@ -257,6 +258,8 @@ cat(char *out, size_t n, const char *const *s, size_t k)
 
 struct names {
 	const char *v[MAX_NAMES];
+	uint64_t h[MAX_NAMES];     /* hash_fnv1a(v[i]): most compares end
+				    * there, not in strcmp */
 	char own[MAX_NAMES][96];
 	int n;
 	const char *other_parent;  /* sex of the parent drawn first */
@@ -265,10 +268,11 @@ struct names {
 static int
 taken(const struct names *s, const char *name)
 {
+	uint64_t h = hash_fnv1a(name);
 	int i;
 
 	for (i = 0; i < s->n; i++)
-		if (strcmp(s->v[i], name) == 0)
+		if (s->h[i] == h && strcmp(s->v[i], name) == 0)
 			return 1;
 	return 0;
 }
@@ -285,6 +289,7 @@ remember(struct names *s, const char *name)
 	memcpy(s->own[s->n], name, n);   /* name may be in the same struct */
 	s->own[s->n][n] = '\0';
 	s->v[s->n] = s->own[s->n];
+	s->h[s->n] = hash_fnv1a(s->own[s->n]);
 	s->n++;
 }
 
@@ -488,6 +493,7 @@ make_contacts(struct world *w, const struct persona *m,
 	      struct names *s)
 {
 	const struct kind *fam[8];
+	char id[sizeof(w->c[0].id)];
 	int n, nf, i, k = 0, used = 0;
 	struct rng r;
 
@@ -510,7 +516,9 @@ make_contacts(struct world *w, const struct persona *m,
 			make_contact(x, i < nf ? fam[i] : outer(m, k++), m, t,
 				     &r, s);
 		}
-		snprintf(x->id, sizeof(x->id), "%s-c%d", m->id, i + 1);
+		/* via id: -O1 builds warn that x->id may overlap m->id */
+		snprintf(id, sizeof(id), "%s-c%d", m->id, i + 1);
+		memcpy(x->id, id, strlen(id) + 1);
 	}
 	w->ncontacts = n;
 }

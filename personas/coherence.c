@@ -1,7 +1,7 @@
 /* coherence.c - the coherence rule table (see coherence.h). */
 #include "personas/coherence.h"
 
-#include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +23,32 @@ eq(const char *a, const char *b)
 
 #define NEEDLE_MAX 256   /* bytes of a phrase searched in the lower-cased text */
 
+/* c lower-cased as tolower() does in the C locale the program runs in
+ * (ASCII only), without its call. */
+static inline char
+fold(char c)
+{
+	unsigned char u = (unsigned char)c;
+
+	return (char)((unsigned)(u - 'A') < 26u ? u + ('a' - 'A') : u);
+}
+
+/* needle lower-cased into low[NEEDLE_MAX]: 0, or -1 when it does not
+ * fit (the caller then folds case while searching). */
+static int
+lower_needle(const char *needle, char *low)
+{
+	size_t i;
+
+	for (i = 0; needle[i] != '\0'; i++) {
+		if (i == NEEDLE_MAX - 1)
+			return -1;
+		low[i] = fold(needle[i]);
+	}
+	low[i] = '\0';
+	return 0;
+}
+
 /* Whether in's text holds needle, ignoring ASCII case. With in->lower
  * the needle is lower-cased and found by strstr, which is much faster
  * than strcasestr; a needle too long for the buffer falls back. */
@@ -30,15 +56,11 @@ static int
 has(const struct coherence_input *in, const char *needle)
 {
 	char low[NEEDLE_MAX];
-	size_t i;
 
 	if (in->text == NULL || needle == NULL || needle[0] == '\0')
 		return 0;
-	if (in->lower == NULL || strlen(needle) >= sizeof(low))
+	if (in->lower == NULL || lower_needle(needle, low) != 0)
 		return strcasestr(in->text, needle) != NULL;
-	for (i = 0; needle[i] != '\0'; i++)
-		low[i] = (char)tolower((unsigned char)needle[i]);
-	low[i] = '\0';
 	return strstr(in->lower, low) != NULL;
 }
 
@@ -414,17 +436,11 @@ party_text(const struct coherence_input *in, char *why, size_t n)
  * (templates/offline/interview.grammar); a model's answer that states
  * the same facts in other words is not read. */
 
-#define CLAIM_MAX 24        /* claims read from one text */
-#define CLAIM_VALUE 64      /* bytes of one claimed value */
+#define CLAIM_MAX COHERENCE_CLAIMS
+#define CLAIM_VALUE COHERENCE_CLAIM_VALUE
 
 enum claim_kind { C_HOMETOWN, C_BORN, C_EMPLOYER, C_JOB_YEAR, C_MOVED,
 	C_MOVED_YEAR, C_JOB, C_NAME_SEX };
-
-struct claim {
-	enum claim_kind kind;
-	char key[CLAIM_VALUE];    /* C_NAME_SEX: the name */
-	char value[CLAIM_VALUE];  /* place, year, employer, job, or sex */
-};
 
 static const char *const claim_names[] = {
 	[C_HOMETOWN] = "grew up in", [C_BORN] = "was born in",
@@ -450,8 +466,8 @@ value_at(const char *s, const char *stop, char *out)
 }
 
 static int
-add_claim(struct claim *c, int *n, enum claim_kind k, const char *key,
-	  const char *value)
+add_claim(struct coherence_claim *c, int *n, enum claim_kind k,
+	  const char *key, const char *value)
 {
 	if (*n >= CLAIM_MAX || value[0] == '\0')
 		return 0;
@@ -476,13 +492,9 @@ find_ci(const struct claim_text *t, const char *s, const char *needle)
 {
 	char low[NEEDLE_MAX];
 	const char *f;
-	size_t i;
 
-	if (t->lower == NULL || strlen(needle) >= sizeof(low))
+	if (t->lower == NULL || lower_needle(needle, low) != 0)
 		return strcasestr(s, needle);
-	for (i = 0; needle[i] != '\0'; i++)
-		low[i] = (char)tolower((unsigned char)needle[i]);
-	low[i] = '\0';
 	f = strstr(t->lower + (s - t->text), low);
 	return f != NULL ? t->text + (f - t->lower) : NULL;
 }
@@ -490,7 +502,8 @@ find_ci(const struct claim_text *t, const char *s, const char *needle)
 /* Every "PREFIX value" of text as a claim of kind k. */
 static void
 phrase_claims(const struct claim_text *t, const char *prefix,
-	      const char *stop, enum claim_kind k, struct claim *c, int *n)
+	      const char *stop, enum claim_kind k, struct coherence_claim *c,
+	      int *n)
 {
 	const char *s = t->text;
 	char v[CLAIM_VALUE];
@@ -504,7 +517,7 @@ phrase_claims(const struct claim_text *t, const char *prefix,
 
 /* "I was born in 1974" or "I was born on March 3, 1974": the year. */
 static void
-born_claims(const struct claim_text *t, struct claim *c, int *n)
+born_claims(const struct claim_text *t, struct coherence_claim *c, int *n)
 {
 	const char *s = t->text, *y;
 	char v[8];
@@ -522,7 +535,8 @@ born_claims(const struct claim_text *t, struct claim *c, int *n)
 
 /* "my sister Nora": the sex the relation word gives the name. */
 static void
-relative_claims(const struct claim_text *t, struct claim *c, int *n)
+relative_claims(const struct claim_text *t, struct coherence_claim *c,
+		int *n)
 {
 	static const char lower[] = "abcdefghijklmnopqrstuvwxyz";
 	char word[24], name[CLAIM_VALUE];
@@ -549,7 +563,7 @@ relative_claims(const struct claim_text *t, struct claim *c, int *n)
  * 2012", "in 2003" of "I moved to X in 2003"), as a claim of kind k. */
 static void
 year_claims(const struct claim_text *t, const char *prefix,
-	    enum claim_kind k, struct claim *c, int *n)
+	    enum claim_kind k, struct coherence_claim *c, int *n)
 {
 	const char *s = t->text, *y;
 	char v[8];
@@ -568,7 +582,7 @@ year_claims(const struct claim_text *t, const char *prefix,
 /* Every claim of text (lower: its lower-cased copy, or NULL) into c (at
  * most CLAIM_MAX); returns how many. */
 static int
-read_claims(const char *text, const char *lower, struct claim *c)
+read_claims(const char *text, const char *lower, struct coherence_claim *c)
 {
 	const struct claim_text t = { text, lower };
 	int n = 0;
@@ -586,13 +600,29 @@ read_claims(const char *text, const char *lower, struct claim *c)
 	return n;
 }
 
-static char *lower_copy(const char *text);
+/* A text lower-cased: in `small` when it fits, else in `big`. */
+struct lowered {
+	char *big;
+	char small[4096];
+};
+
+static const char *lower_of(struct lowered *l, const char *text);
+static void lowered_free(struct lowered *l);
+
+void
+coherence_claims_read(const char *text, struct coherence_claims *out)
+{
+	struct lowered l;
+
+	out->n = read_claims(text, lower_of(&l, text), out->c);
+	lowered_free(&l);
+}
 
 /* 1 with why set when claim a (of the new text) contradicts b (of an
  * earlier answer). */
 static int
-contradicts(const struct claim *a, const struct claim *b, char *why,
-	    size_t n)
+contradicts(const struct coherence_claim *a,
+	    const struct coherence_claim *b, char *why, size_t n)
 {
 	if (a->kind != b->kind)
 		return 0;
@@ -614,20 +644,22 @@ contradicts(const struct claim *a, const struct claim *b, char *why,
 static int
 earlier_answer(const struct coherence_input *in, char *why, size_t n)
 {
-	struct claim now[CLAIM_MAX], then[CLAIM_MAX];
-	char *low;
-	int k, m, i, j, e;
+	struct coherence_claims now, then;
+	const struct coherence_claims *c;
+	int i, j, e;
 
 	if (in->nearlier == 0 ||
-	    (k = read_claims(in->text, in->lower, now)) == 0)
+	    (now.n = read_claims(in->text, in->lower, now.c)) == 0)
 		return 0;
 	for (e = 0; e < in->nearlier; e++) {
-		low = lower_copy(in->earlier[e]);
-		m = read_claims(in->earlier[e], low, then);
-		free(low);
-		for (i = 0; i < k; i++)
-			for (j = 0; j < m; j++)
-				if (contradicts(&now[i], &then[j], why, n))
+		c = in->earlier_claims != NULL ? in->earlier_claims[e] : NULL;
+		if (c == NULL) {
+			coherence_claims_read(in->earlier[e], &then);
+			c = &then;
+		}
+		for (i = 0; i < now.n; i++)
+			for (j = 0; j < c->n; j++)
+				if (contradicts(&now.c[i], &c->c[j], why, n))
 					return 1;
 	}
 	return 0;
@@ -678,17 +710,51 @@ const struct coherence_rule coherence_rules[] = {
 
 const size_t coherence_nrules = N(coherence_rules);
 
-/* A lower-cased (ASCII) copy of text (free it), or NULL when text is
- * NULL or memory runs out: the rules then fold case themselves. */
-static char *
-lower_copy(const char *text)
+/* The eight bytes of w with their ASCII capitals lower-cased, others
+ * (bytes from 0x80 too) as they are: a byte's 0x20 bit is set when its
+ * low seven bits are in 'A'..'Z' and its top bit is clear. */
+static uint64_t
+fold8(uint64_t w)
 {
-	size_t i, n = text != NULL ? strlen(text) : 0;
-	char *low = text != NULL ? malloc(n + 1) : NULL;
+	const uint64_t ones = 0x0101010101010101ULL;
+	uint64_t low7 = w & (0x7f * ones);
+	uint64_t ge_a = low7 + (0x80 - 'A') * ones;   /* 0x80: >= 'A' */
+	uint64_t gt_z = low7 + (0x7f - 'Z') * ones;   /* 0x80: > 'Z' */
+	uint64_t up = ge_a & ~gt_z & ~w & (0x80 * ones);
 
-	for (i = 0; low != NULL && i <= n; i++)
-		low[i] = (char)tolower((unsigned char)text[i]);
+	return w | (up >> 2);
+}
+
+/* text lower-cased (ASCII, as tolower() in the C locale the program
+ * runs in) into l, or NULL when text is NULL or memory runs out: the
+ * rules then fold case themselves. Most texts fit l->small; free a
+ * longer one's copy with lowered_free(). */
+static const char *
+lower_of(struct lowered *l, const char *text)
+{
+	size_t i = 0, n = text != NULL ? strlen(text) : 0;
+	char *low = l->small;
+	uint64_t w;
+
+	l->big = NULL;
+	if (text == NULL)
+		return NULL;
+	if (n >= sizeof(l->small) && (low = l->big = malloc(n + 1)) == NULL)
+		return NULL;
+	for (; i + 8 <= n; i += 8) {    /* eight bytes at a time */
+		memcpy(&w, text + i, 8);
+		w = fold8(w);
+		memcpy(low + i, &w, 8);
+	}
+	for (; i <= n; i++)
+		low[i] = fold(text[i]);
 	return low;
+}
+
+static void
+lowered_free(struct lowered *l)
+{
+	free(l->big);
 }
 
 int
@@ -696,12 +762,14 @@ coherence_check(const struct coherence_input *in, int *counts, char *why,
 		size_t n)
 {
 	struct coherence_input x = *in;
-	char d[256], *low = NULL;
+	struct lowered low;
+	char d[256];
 	size_t i;
 	int bad = 0;
 
+	low.big = NULL;
 	if (x.lower == NULL)
-		x.lower = low = lower_copy(in->text);
+		x.lower = lower_of(&low, in->text);
 	if (why != NULL && n > 0)
 		why[0] = '\0';
 	for (i = 0; i < N(coherence_rules); i++) {
@@ -712,6 +780,6 @@ coherence_check(const struct coherence_input *in, int *counts, char *why,
 		if (bad++ == 0 && why != NULL)
 			snprintf(why, n, "%s: %s", coherence_rules[i].id, d);
 	}
-	free(low);
+	lowered_free(&low);
 	return bad;
 }

@@ -27,6 +27,25 @@ struct coherence_fact {
 	const char *sex;       /* "female" or "male" of a relative, or NULL */
 };
 
+/* The claims an interview answer makes that a later answer must not
+ * contradict (rule earlier_answer): its hometown, birth year, employer
+ * and since when, job, move and year, and the sex of each relative it
+ * names. Read by coherence_claims_read(); opaque to callers. */
+#define COHERENCE_CLAIMS 24        /* claims read from one text */
+#define COHERENCE_CLAIM_VALUE 64   /* bytes of one claimed value */
+
+struct coherence_claim {
+	int kind;
+	char key[COHERENCE_CLAIM_VALUE];    /* a relative's name */
+	char value[COHERENCE_CLAIM_VALUE];  /* place, year, employer, job,
+					     * or sex */
+};
+
+struct coherence_claims {
+	int n;
+	struct coherence_claim c[COHERENCE_CLAIMS];
+};
+
 struct coherence_input {
 	const struct persona *p;            /* attributes (required) */
 	const struct coherence_fact *facts; /* may be NULL when nfacts is 0 */
@@ -36,6 +55,10 @@ struct coherence_input {
 	 * may be NULL when nearlier is 0. */
 	const char *const *earlier;
 	int nearlier;
+	/* The claims of earlier[i] read ahead (coherence_claims_read), so
+	 * that a caller checking many answers against the same earlier
+	 * ones reads each once; NULL, or a NULL entry: read here. */
+	const struct coherence_claims *const *earlier_claims;
 	/* text lower-cased (ASCII, as strcasestr in the C locale), or NULL:
 	 * coherence_check fills it so that each rule's phrase search is one
 	 * plain strstr instead of a case-folding one; callers leave it NULL
@@ -61,6 +84,11 @@ extern const size_t coherence_nrules;
  * none). Never fails. */
 int coherence_check(const struct coherence_input *in, int *counts,
 		    char *why, size_t n);
+
+/* Read the claims of text (NULL: none) into out. Never fails: claims
+ * past COHERENCE_CLAIMS are dropped, values cut to
+ * COHERENCE_CLAIM_VALUE - 1 bytes. */
+void coherence_claims_read(const char *text, struct coherence_claims *out);
 
 /* 1 when p holds a job (employment status "employed"), else 0: only
  * they may have an employer or say "I work as". */

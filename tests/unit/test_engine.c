@@ -169,6 +169,50 @@ START_TEST(json_quote_bytes)
 }
 END_TEST
 
+/* json_print(v) is cJSON_PrintUnformatted(v); frees v. */
+static void
+same_print(cJSON *v)
+{
+	char *want = cJSON_PrintUnformatted(v), *got = json_print(v);
+
+	ck_assert_str_eq(got, want);
+	cJSON_free(want);
+	free(got);
+	cJSON_Delete(v);
+}
+
+/* json_print gives cJSON_PrintUnformatted's bytes: escapes, numbers
+ * (ints, fractions, huge, NaN), empty and nested containers, a NULL
+ * string and key, raw text. */
+START_TEST(json_print_matches_cjson)
+{
+	static const char *const docs[] = {
+		"{\"a\":[1,-2,0.5,1e300,-0.0,3.14159265358979,2147483647,"
+		"4294967296],\"b\":{},\"c\":[],\"d\":[{},[[]]],"
+		"\"e\":null,\"f\":true,\"g\":false}",
+		"[\"q\\\"b\\\\s\\/\\b\\f\\n\\r\\t\\u0001\\u001f\\u007f"
+		"\u00e9\\ud83d\\ude00\"]",
+		"\"plain\"", "12", "0.1", "[-1e-7,123456789012345678]",
+	};
+	cJSON *v, *o;
+	size_t i;
+
+	for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		v = cJSON_Parse(docs[i]);
+		ck_assert_ptr_nonnull(v);
+		same_print(v);
+	}
+	o = cJSON_CreateObject();
+	cJSON_AddItemToObject(o, "nan", cJSON_CreateNumber(0.0 / 0.0));
+	cJSON_AddItemToObject(o, "raw", cJSON_CreateRaw("[1, 2]"));
+	cJSON_AddItemToObject(o, "s", cJSON_CreateStringReference(NULL));
+	cJSON_AddItemToArray(cJSON_AddArrayToObject(o, "k"),
+			     cJSON_CreateString("\x01\b"));
+	same_print(o);
+	ck_assert_ptr_null(json_print(NULL));
+}
+END_TEST
+
 START_TEST(rng_derive_is_stable)
 {
 	struct rng a, b;
@@ -236,6 +280,7 @@ suite(void)
 	tcase_add_test(tc, json_quote_roundtrip);
 	tcase_add_loop_test(tc, json_quote_bytes, 0,
 			    (int)(sizeof(quotes) / sizeof(quotes[0])));
+	tcase_add_test(tc, json_print_matches_cjson);
 	tcase_add_test(tc, rng_derive_is_stable);
 	tcase_add_test(tc, rng_below_range_and_spread);
 	tcase_add_loop_test(tc, status_precedence, 0, N(merge_cases));
