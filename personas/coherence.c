@@ -364,6 +364,39 @@ coherence_can_exercise(const struct persona *p)
 static const char *const vote_phrases[] = { "I vote", "I voted",
 	"my vote", "I always vote", "I cast my ballot" };
 
+/* The kinds of town a text may say a persona grew up in, each followed
+ * by " in " and a place ("a farm town in Cook County"). */
+static const char *const town_kinds[] = { "small town", "farm town",
+	"rail town", "lake town", "mill town", "river town", "army town",
+	"crossroads town", "county seat" };
+
+/* A town in the persona's own county fits only a rural persona: an urban
+ * persona's county is a city's (a farm town in Philadelphia County), and
+ * the District of Columbia has no towns at all. */
+static int
+county_town(const struct coherence_input *in, char *why, size_t n)
+{
+	const char *county = in->p->county;
+	int dc = in->p->state != NULL &&
+		 strcmp(in->p->state, "District of Columbia") == 0;
+	char phrase[NEEDLE_MAX];
+	size_t i;
+
+	if (county == NULL || county[0] == '\0' ||
+	    (!dc && (in->p->urban_rural == NULL ||
+		     strcmp(in->p->urban_rural, "urban") != 0)))
+		return 0;
+	for (i = 0; i < N(town_kinds); i++) {
+		snprintf(phrase, sizeof(phrase), "%s in %s", town_kinds[i],
+			 county);
+		if (has(in, phrase))
+			return snprintf(why, n, "%s persona in %s says '%s'",
+					dc ? "a District of Columbia" :
+					"an urban", county, phrase), 1;
+	}
+	return 0;
+}
+
 static int
 noncitizen_votes(const struct coherence_input *in, char *why, size_t n)
 {
@@ -700,6 +733,10 @@ const struct coherence_rule coherence_rules[] = {
 	{ .id = "noncitizen_votes", .check = noncitizen_votes,
 	  .reason = "a persona who is not a U.S. citizen cannot vote in "
 	  "U.S. elections, so does not say 'I vote'" },
+	{ .id = "county_town", .check = county_town,
+	  .reason = "a town in the persona's own county (where it grew up) "
+	  "fits a rural persona, not an urban one's city county nor the "
+	  "District of Columbia" },
 	{ .id = "party_text", .check = party_text,
 	  .reason = "a text stating a party identification ('as a "
 	  "Republican') states the persona's own party_id" },

@@ -35,7 +35,8 @@
 struct attrs {
 	struct persona p;
 	char employment[FIELD], occupation[FIELD], education[FIELD],
-	     marital[FIELD], household[FIELD], gender[FIELD], city[FIELD];
+	     marital[FIELD], household[FIELD], gender[FIELD], city[FIELD],
+	     county[FIELD], state[FIELD], urban_rural[FIELD];
 	struct coherence_fact f[MAX_FACTS];
 	int nf;
 };
@@ -96,6 +97,9 @@ load_person(const cJSON *o)
 	a->p.household = copy(a->household, o, "household");
 	a->p.gender = copy(a->gender, o, "gender");
 	a->p.city = copy(a->city, o, "city");
+	a->p.county = copy(a->county, o, "county");
+	a->p.state = copy(a->state, o, "state");
+	a->p.urban_rural = copy(a->urban_rural, o, "urban_rural");
 	return 0;
 }
 

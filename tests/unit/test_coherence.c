@@ -30,6 +30,7 @@ struct rcase {
 	const char *rule;        /* the one rule expected to fire */
 	const char *status, *occupation, *education, *marital, *household;
 	const char *citizenship, *party;
+	const char *urban_rural, *county, *state;
 	int age;                 /* 0: keep the base age */
 	struct coherence_fact fact; /* key NULL: no fact */
 	const char *text;
@@ -41,6 +42,15 @@ struct rcase {
 	"2004. I moved to Tulsa in 1999. I work as an electrician."
 
 static const struct rcase cases[] = {
+	{ "county_town", .urban_rural = "urban", .county = "Cook County",
+	  .state = "Illinois",
+	  .text = "I grew up in a farm town in Cook County." },
+	{ "county_town", .urban_rural = "urban",
+	  .county = "District of Columbia", .state = "District of Columbia",
+	  .text = "A mill town in District of Columbia shaped me." },
+	{ "county_town", .urban_rural = "rural",
+	  .county = "District of Columbia", .state = "District of Columbia",
+	  .text = "A county seat in District of Columbia shaped me." },
 	{ "earlier_answer", .earlier = EARLIER,
 	  .text = "I grew up in Fairbanks, far from here." },
 	{ "earlier_answer", .earlier = EARLIER,
@@ -121,6 +131,12 @@ persona_of(const struct rcase *c)
 		p.citizenship = c->citizenship;
 	if (c->party != NULL)
 		p.party_id = c->party;
+	if (c->urban_rural != NULL)
+		p.urban_rural = c->urban_rural;
+	if (c->county != NULL)
+		p.county = c->county;
+	if (c->state != NULL)
+		p.state = c->state;
 	return p;
 }
 
@@ -214,6 +230,19 @@ START_TEST(coherent_passes)
 	w.citizenship = "Not a U.S. citizen";
 	in = (struct coherence_input){ .p = &w, .text = "I am not a citizen, "
 		"so I cannot cast a ballot, but local elections matter." };
+	ck_assert_int_eq(coherence_check(&in, NULL, NULL, 0), 0);
+	/* A rural persona grew up in a farm town of its county; an urban
+	 * one in a farm town of its state. */
+	w = base();
+	w.urban_rural = "rural";
+	w.county = "Darke County";
+	w.state = "Ohio";
+	in = (struct coherence_input){ .p = &w,
+		.text = "I grew up in a farm town in Darke County." };
+	ck_assert_int_eq(coherence_check(&in, NULL, NULL, 0), 0);
+	w.urban_rural = "urban";
+	w.county = "Franklin County";
+	in.text = "I grew up in a farm town in Ohio, in Franklin County now.";
 	ck_assert_int_eq(coherence_check(&in, NULL, NULL, 0), 0);
 }
 END_TEST
