@@ -1,6 +1,7 @@
 /* saferules.c - the offline personalized-safety rules (see saferules.h). */
 #include "auditors/saferules.h"
 #include "auditors/safepattern.h"
+#include "auditors/textscan.h"
 
 #include <stdatomic.h>
 #include <stdio.h>
@@ -103,12 +104,6 @@ word_byte(unsigned char c)
 	       (c >= '0' && c <= '9') || c == '\'' || c >= 0x80;
 }
 
-static int
-lower(unsigned char c)
-{
-	return c >= 'A' && c <= 'Z' ? c + 32 : c;
-}
-
 /* Whether term k of ts starts at text[i] (a word start) and ends where
  * it must: at a word end unless it is a prefix term. */
 static int
@@ -119,8 +114,8 @@ term_matches(const struct terms *ts, size_t k, const char *text, size_t n,
 
 	if (ts->len[k] > n - i)
 		return 0;
-	for (j = 0; j < ts->len[k] && lower((unsigned char)text[i + j]) ==
-	     lower((unsigned char)ts->t[k][j]); j++)
+	for (j = 0; j < ts->len[k] && ts_tolower((unsigned char)text[i + j]) ==
+	     ts_tolower((unsigned char)ts->t[k][j]); j++)
 		;
 	return j == ts->len[k] && (ts->prefix[k] || i + j == n ||
 				   !word_byte((unsigned char)text[i + j]));
@@ -210,9 +205,9 @@ static void
 scan_at(const struct saferules *r, const struct term_index *x,
 	const char *text, size_t n, size_t i, struct found *f)
 {
-	int c = lower((unsigned char)text[i]), done = -1, neg = -1;
-	int c2 = lower((unsigned char)text[i + 1]);   /* NUL at the end */
-	int c3 = c2 != 0 ? lower((unsigned char)text[i + 2]) : -2;
+	int c = ts_tolower((unsigned char)text[i]), done = -1, neg = -1;
+	int c2 = ts_tolower((unsigned char)text[i + 1]);   /* NUL at the end */
+	int c3 = c2 != 0 ? ts_tolower((unsigned char)text[i + 2]) : -2;
 	size_t j, b = bucket_of(c, c2);
 	const struct slot *s;
 
@@ -295,15 +290,15 @@ is_filler(const char *w, size_t len)
 static int
 holds_word(const char *text, size_t n, const char *w, size_t len)
 {
-	int c = lower((unsigned char)w[0]);
+	int c = ts_tolower((unsigned char)w[0]);
 	size_t k, j;
 
 	for (k = 0; len <= n && k <= n - len; k++) {
-		if (lower((unsigned char)text[k]) != c ||
+		if (ts_tolower((unsigned char)text[k]) != c ||
 		    (k > 0 && word_byte((unsigned char)text[k - 1])))
 			continue;
-		for (j = 1; j < len && lower((unsigned char)text[k + j]) ==
-		     lower((unsigned char)w[j]); j++)
+		for (j = 1; j < len && ts_tolower((unsigned char)text[k + j]) ==
+		     ts_tolower((unsigned char)w[j]); j++)
 			;
 		if (j == len)
 			return 1;
@@ -320,7 +315,7 @@ opening_bit(const char *w)
 	int i;
 
 	for (i = 0; i < 4; i++)
-		h = (h ^ (unsigned)lower((unsigned char)w[i])) * 16777619u;
+		h = (h ^ (unsigned)ts_tolower((unsigned char)w[i])) * 16777619u;
 	return h & 255;
 }
 
@@ -622,14 +617,14 @@ each_slot(struct term_index *r, void (*fn)(struct term_index *, size_t,
 	for (c = 0; c < 256; c++)
 		for (i = 0; i < r->nlines; i++)
 			for (ts = r->line[i], k = 0; k < ts->n; k++) {
-				if (lower((unsigned char)ts->t[k][0]) != c)
+				if (ts_tolower((unsigned char)ts->t[k][0]) != c)
 					continue;
 				s.line = (uint8_t)i;
 				s.k = (uint8_t)k;
 				s.first = (uint8_t)c;
-				s.second = ts->len[k] < 2 ? -1 : (short)lower(
+				s.second = ts->len[k] < 2 ? -1 : (short)ts_tolower(
 					(unsigned char)ts->t[k][1]);
-				s.third = ts->len[k] < 3 ? -1 : (short)lower(
+				s.third = ts->len[k] < 3 ? -1 : (short)ts_tolower(
 					(unsigned char)ts->t[k][2]);
 				if (s.second >= 0) {
 					fn(r, bucket_of(c, s.second), &s);

@@ -1,4 +1,6 @@
-/* textscan.h - byte classes and cue words shared by the PII matchers.
+/* textscan.h - byte classes and cue words shared by the PII matchers;
+ * the byte classes also serve the other ASCII text scanners (saferules,
+ * generators/prefview).
  *
  * Text is any bytes: no locale, no UTF-8 decoding (bytes >= 0x80 are
  * never letters or digits here), and nothing is read outside

@@ -101,26 +101,36 @@ def timed_build(binary, config, db, n, env=None):
             "threads": threads, "loop_cpu": cpu.get(proc.pid, 0.0)}
 
 
-def items_per_persona(db):
-    """The items per persona of the build in db (the run table's
-    record of its stages)."""
+def stages_of(db):
+    """The stages of the build in db, as the run table records them:
+    {name: {"items_per_persona": N, "backend": ...}}."""
     con = sqlite3.connect(db)
     stages = json.loads(con.execute("select stages from run").fetchone()[0])
     con.close()
+    return stages
+
+
+def items_of(stages):
+    """The items per persona of stages (stages_of)."""
     return sum(s["items_per_persona"] for s in stages.values())
+
+
+def items_per_persona(db):
+    """The items per persona of the build in db."""
+    return items_of(stages_of(db))
 
 
 def describe(db):
     """Lines saying what a build ran: its stages with items per persona
     (the run table's record), backends, and the auditors that wrote
     findings or metrics."""
+    stages = stages_of(db)
     con = sqlite3.connect(db)
-    stages = json.loads(con.execute("select stages from run").fetchone()[0])
     auditors = [r[0] for r in con.execute(
         "select auditor from audit_metric union "
         "select auditor from audit_finding order by 1")]
     con.close()
-    items = sum(s["items_per_persona"] for s in stages.values())
+    items = items_of(stages)
     backends = sorted(set(s["backend"] for s in stages.values()))
     return [
         "stages (items per persona): " + ", ".join(

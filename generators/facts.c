@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/hash.h"
 #include "base/rng.h"
 #include "personas/coherence.h"
 
@@ -561,14 +562,11 @@ kin_word(const char *word)
 		char w[KIN_WORD];
 		int sexed;
 	} memo[KIN_MEMO];
-	size_t n = strlen(word), i;
-	unsigned h = 2166136261u;
+	size_t n = strlen(word), h;
 
 	if (n == 0 || n >= KIN_WORD)
 		return coherence_relation_sex(word) != NULL;
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)word[i]) * 16777619u;
-	h &= KIN_MEMO - 1;
+	h = (size_t)(hash_fnv1a(word) & (KIN_MEMO - 1));
 	if (strcmp(memo[h].w, word) != 0) {
 		memcpy(memo[h].w, word, n + 1);
 		memo[h].sexed = coherence_relation_sex(word) != NULL;

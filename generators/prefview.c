@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "auditors/textscan.h"
 #include "base/rng.h"
 
 const struct pref_views pref_view_pairs[] = {
@@ -255,17 +256,11 @@ static const unsigned char word_class[256] = {
 	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
 };
 
-static unsigned char
-lower_byte(unsigned char c)
-{
-	return (unsigned)(c - 'A') < 26u ? (unsigned char)(c + 32) : c;
-}
-
 static int
 is_marker(enum pref_axis a, int pole, const char *w, size_t n)
 {
 	const char *const *m;
-	int c = lower_byte((unsigned char)w[0]);
+	int c = ts_tolower((unsigned char)w[0]);
 
 	/* The markers are lower-case: comparing the first letter first
 	 * spares most strlen and strncasecmp calls (judging measures every
@@ -298,7 +293,7 @@ next_word(const char **p, const char **w)
 static uint32_t
 letter_bit(unsigned char c)
 {
-	c = lower_byte(c);
+	c = ts_tolower(c);
 	return c >= 'a' && c <= 'z' ? 1u << (c - 'a') : 1u << 26;
 }
 
@@ -349,8 +344,8 @@ count_word(const char *text, const char *pat)
 	/* The first byte compared first: strncasecmp at every byte of an
 	 * answer is what costs. */
 	for (s = text; *s != '\0'; s++)
-		if (lower_byte((unsigned char)*s) ==
-		    lower_byte((unsigned char)*pat) &&
+		if (ts_tolower((unsigned char)*s) ==
+		    ts_tolower((unsigned char)*pat) &&
 		    strncasecmp(s, pat, n) == 0 && (s == text ||
 		    !isalnum((unsigned char)s[-1])) &&
 		    !isalnum((unsigned char)s[n]))
@@ -413,7 +408,7 @@ word_hash(const char *w, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		x = (x ^ (uint64_t)lower_byte((unsigned char)w[i])) *
+		x = (x ^ (uint64_t)ts_tolower((unsigned char)w[i])) *
 		    1099511628211ULL;
 	return x;
 }

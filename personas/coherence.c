@@ -382,9 +382,11 @@ county_town(const struct coherence_input *in, char *why, size_t n)
 	char phrase[NEEDLE_MAX];
 	size_t i;
 
+	/* most texts do not name the county: one search rules them out */
 	if (county == NULL || county[0] == '\0' ||
 	    (!dc && (in->p->urban_rural == NULL ||
-		     strcmp(in->p->urban_rural, "urban") != 0)))
+		     strcmp(in->p->urban_rural, "urban") != 0)) ||
+	    !has(in, county))
 		return 0;
 	for (i = 0; i < N(town_kinds); i++) {
 		snprintf(phrase, sizeof(phrase), "%s in %s", town_kinds[i],
