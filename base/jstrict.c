@@ -265,6 +265,8 @@ container(struct scan *sc, char close)
 static int
 value(struct scan *sc)
 {
+	const char *start;
+
 	skip_ws(sc);
 	if (sc->p >= sc->end)
 		return MALFORMED;
@@ -278,9 +280,14 @@ value(struct scan *sc)
 	default:
 		if (*sc->p == '-' || (*sc->p >= '0' && *sc->p <= '9'))
 			return number(sc);
+		start = sc->p;
 		while (sc->p < sc->end && *sc->p >= 'a' && *sc->p <= 'z')
 			sc->p++;
-		return 0;
+		/* no letter: not a literal (a control byte before the first
+		 * value passed as an empty one, and cJSON, which takes it as
+		 * white space, read a file whose keys went unchecked;
+		 * fuzzing found it) */
+		return sc->p > start ? 0 : MALFORMED;
 	}
 }
 

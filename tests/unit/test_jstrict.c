@@ -41,6 +41,10 @@ static const struct {
 	 * white space) is refused: past it, a repeated key went unseen */
 	{ "{\"a\": 1,\x0e \"a\": 2}", 0, "$", 1, 9,
 	  "not JSON: byte 0x0E is not allowed here" },
+	/* ... or before the first value, where it once passed as an empty
+	 * literal and left the whole file unchecked */
+	{ "\t\x08\t{\"a\": 1, \"a\": 2}", 0, "$", 1, 2,
+	  "not JSON: byte 0x08 is not allowed here" },
 	{ "", 0, NULL, 0, 0, NULL },
 };
 
